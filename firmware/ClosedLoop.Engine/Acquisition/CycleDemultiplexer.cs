@@ -1,0 +1,143 @@
+using ClosedLoop.Engine.Config;
+
+namespace ClosedLoop.Engine.Acquisition
+{
+    /// <summary>
+    /// Phase-tagged oversampling: the board reads the photodiode as fast as it can, at an irregular rate, and
+    /// this class assigns each timestamped reading to its phase and cycle, drops readings in a settle guard,
+    /// and emits one (signal, control, dark) mean per cycle once a reading from a later cycle shows the cycle is
+    /// over. Reading jitter costs nothing as long as timestamps are true. Allocation-free.
+    /// </summary>
+    public sealed class CycleDemultiplexer
+    {
+        private readonly ExcitationSchedule _schedule;
+        private readonly int _minReadings;
+        private readonly ICycleSink _sink;
+        private readonly CycleSample _sample = new CycleSample();
+
+        private long _currentCycle = long.MinValue;
+        private long _lastEmittedCycle = long.MinValue;
+        private long _signalSum;
+        private long _controlSum;
+        private long _darkSum;
+        private int _signalCount;
+        private int _controlCount;
+        private int _darkCount;
+
+        public CycleDemultiplexer(ExcitationSchedule schedule, int minReadings, ICycleSink sink)
+        {
+            _schedule = schedule;
+            _minReadings = minReadings;
+            _sink = sink;
+        }
+
+        /// <summary>Readings that arrived for a cycle already closed (out of order) and were dropped.</summary>
+        public long LateReadings { get; private set; }
+
+        /// <summary>Readings dropped because they fell in a settle guard.</summary>
+        public long SettlingReadings { get; private set; }
+
+        public ExcitationSchedule Schedule
+        {
+            get { return _schedule; }
+        }
+
+        /// <summary>Takes one raw ADC reading stamped at <paramref name="timeUs"/>.</summary>
+        public void AddReading(long timeUs, int value)
+        {
+            long cycle = _schedule.CycleOf(timeUs);
+            if (cycle != _currentCycle)
+            {
+                if (cycle < _currentCycle)
+                {
+                    LateReadings++;
+                    return;
+                }
+
+                CloseCurrent(cycle);
+            }
+
+            switch (_schedule.PhaseOf(timeUs))
+            {
+                case Phase.Signal:
+                    _signalSum += value;
+                    _signalCount++;
+                    break;
+                case Phase.Control:
+                    _controlSum += value;
+                    _controlCount++;
+                    break;
+                case Phase.Dark:
+                    _darkSum += value;
+                    _darkCount++;
+                    break;
+                default:
+                    SettlingReadings++;
+                    break;
+            }
+        }
+
+        /// <summary>
+        /// Closes the open cycle once <paramref name="nowUs"/> is a whole cycle past its end (a grace period for
+        /// readings still in flight), so a stalled sampler does not hold the last cycle back.
+        /// </summary>
+        public void Flush(long nowUs)
+        {
+            if (_currentCycle == long.MinValue)
+            {
+                return;
+            }
+
+            long nowCycle = _schedule.CycleOf(nowUs);
+            if (nowCycle > _currentCycle + 1)
+            {
+                CloseCurrent(nowCycle);
+            }
+        }
+
+        private void CloseCurrent(long nextCycle)
+        {
+            if (_currentCycle != long.MinValue && (_signalCount + _controlCount + _darkCount) > 0)
+            {
+                Emit();
+            }
+
+            _currentCycle = nextCycle;
+            _signalSum = 0;
+            _controlSum = 0;
+            _darkSum = 0;
+            _signalCount = 0;
+            _controlCount = 0;
+            _darkCount = 0;
+        }
+
+        private void Emit()
+        {
+            CycleSample s = _sample;
+            s.CycleIndex = _currentCycle;
+            s.StartUs = _schedule.CycleStartUs(_currentCycle);
+            s.SignalCount = _signalCount;
+            s.ControlCount = _controlCount;
+            s.DarkCount = _darkCount;
+            s.Signal = _signalCount > 0 ? (double)_signalSum / _signalCount : 0;
+            s.Control = _controlCount > 0 ? (double)_controlSum / _controlCount : 0;
+            s.Dark = _darkCount > 0 ? (double)_darkSum / _darkCount : 0;
+            if (_schedule.IsContinuous)
+            {
+                s.IsValid = _signalCount >= _minReadings;
+            }
+            else
+            {
+                s.IsValid = _signalCount >= _minReadings && _controlCount >= _minReadings && _darkCount >= 1;
+            }
+
+            if (_lastEmittedCycle != long.MinValue && _currentCycle > _lastEmittedCycle + 1)
+            {
+                _sink.OnMissingCycles(_lastEmittedCycle + 1, _currentCycle - _lastEmittedCycle - 1);
+            }
+
+            _lastEmittedCycle = _currentCycle;
+            _sink.OnCycle(s);
+        }
+    }
+}

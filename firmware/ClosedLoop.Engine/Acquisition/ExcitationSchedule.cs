@@ -1,0 +1,90 @@
+using ClosedLoop.Engine.Config;
+
+namespace ClosedLoop.Engine.Acquisition
+{
+    /// <summary>
+    /// The time-division excitation pattern, anchored at the µs the LED sequence started (the board's RMT LED
+    /// channels start together at that time). Each cycle of <c>PeriodUs</c> is laid out as
+    /// <code>
+    /// |&lt;- signal LED on -&gt;|&lt;- control LED on -&gt;|&lt;--------- dark ---------&gt;|
+    /// 0                  SignalOnUs            SignalOnUs+ControlOnUs     PeriodUs
+    /// </code>
+    /// and a reading within <c>SettleUs</c> after any of the three edges is discarded (photodiode and LED
+    /// settling). In continuous mode every reading counts as signal.
+    /// </summary>
+    public sealed class ExcitationSchedule
+    {
+        private readonly long _epochUs;
+        private readonly long _periodUs;
+        private readonly long _controlStartUs;
+        private readonly long _darkStartUs;
+        private readonly long _settleUs;
+        private readonly bool _continuous;
+
+        public ExcitationSchedule(AcquisitionSettings settings, long epochUs)
+        {
+            _epochUs = epochUs;
+            _periodUs = settings.PeriodUs;
+            _controlStartUs = settings.SignalOnUs;
+            _darkStartUs = settings.SignalOnUs + settings.ControlOnUs;
+            _settleUs = settings.SettleUs;
+            _continuous = settings.Continuous;
+        }
+
+        public long PeriodUs
+        {
+            get { return _periodUs; }
+        }
+
+        public long EpochUs
+        {
+            get { return _epochUs; }
+        }
+
+        public bool IsContinuous
+        {
+            get { return _continuous; }
+        }
+
+        /// <summary>The cycle a time falls in (negative before the epoch).</summary>
+        public long CycleOf(long timeUs)
+        {
+            long offset = timeUs - _epochUs;
+            long cycle = offset / _periodUs;
+            if (offset < 0 && cycle * _periodUs != offset)
+            {
+                // Division truncates toward zero; cycles are floors.
+                cycle--;
+            }
+
+            return cycle;
+        }
+
+        public long CycleStartUs(long cycle)
+        {
+            return _epochUs + cycle * _periodUs;
+        }
+
+        /// <summary>The phase of a reading taken at <paramref name="timeUs"/>.</summary>
+        public Phase PhaseOf(long timeUs)
+        {
+            if (_continuous)
+            {
+                return Phase.Signal;
+            }
+
+            long t = timeUs - CycleStartUs(CycleOf(timeUs));
+            if (t < _controlStartUs)
+            {
+                return t < _settleUs ? Phase.Settling : Phase.Signal;
+            }
+
+            if (t < _darkStartUs)
+            {
+                return t - _controlStartUs < _settleUs ? Phase.Settling : Phase.Control;
+            }
+
+            return t - _darkStartUs < _settleUs ? Phase.Settling : Phase.Dark;
+        }
+    }
+}

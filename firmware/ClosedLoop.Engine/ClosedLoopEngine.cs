@@ -1,0 +1,429 @@
+using ClosedLoop.Engine.Acquisition;
+using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Core;
+using ClosedLoop.Engine.Detection;
+using ClosedLoop.Engine.Encounters;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Output;
+using ClosedLoop.Engine.Processing;
+
+namespace ClosedLoop.Engine
+{
+    /// <summary>
+    /// The closed loop, whole: raw readings in; cycles, dF/F, z, encounters, decisions and gated outputs out;
+    /// every event journaled. The board, the virtual rig and the tests drive this one class the same way:
+    /// <list type="bullet">
+    /// <item><see cref="OnReading"/> for each timestamped photodiode reading;</item>
+    /// <item><see cref="OnEncounterInput"/>, <see cref="OnArmInput"/>, <see cref="OnEStopInput"/> for input edges;</item>
+    /// <item>commands (<see cref="Arm"/>, <see cref="EStop"/>, <see cref="StartSession"/>, <see cref="OnEncounterMessage"/>, ...);</item>
+    /// <item><see cref="Poll"/> often (every few ms) so that timed transitions happen without readings.</item>
+    /// </list>
+    /// Calls must come from one thread. After construction nothing on these paths allocates.
+    /// </summary>
+    public sealed class ClosedLoopEngine
+    {
+        private readonly IClock _clock;
+        private readonly IExcitation _excitation;
+        private readonly IOutputChannel _opto;
+        private readonly IOutputChannel _dose;
+        private EventJournal _journal;
+        private Pipeline _pipeline;
+        private IProcessedSampleSink _sampleSink;
+
+        public ClosedLoopEngine(RigConfig config, IClock clock, long bootId, IExcitation excitation, IOutputChannel opto, IOutputChannel dose)
+        {
+            _clock = clock;
+            _excitation = excitation;
+            _opto = opto;
+            _dose = dose;
+
+            // Outputs low before anything else can happen.
+            opto.ForceLow();
+            dose.ForceLow();
+            _journal = new EventJournal(config.JournalCapacity, config.RigId, bootId);
+            _pipeline = new Pipeline(this, config, excitation.Start(config.Acquisition));
+            _journal.Append(EventKind.Boot, _clock.NowMicros, 0, 0, HashBits(config.Hash), 0, 0, 0);
+        }
+
+        public RigConfig Config
+        {
+            get { return _pipeline.Config; }
+        }
+
+        public EventJournal Journal
+        {
+            get { return _journal; }
+        }
+
+        public OutputGate Gate
+        {
+            get { return _pipeline.Gate; }
+        }
+
+        public SignalChain Chain
+        {
+            get { return _pipeline.Chain; }
+        }
+
+        public EncounterTracker Encounters
+        {
+            get { return _pipeline.Tracker; }
+        }
+
+        public ResponseDetector Detector
+        {
+            get { return _pipeline.Detector; }
+        }
+
+        public CycleDemultiplexer Demultiplexer
+        {
+            get { return _pipeline.Demultiplexer; }
+        }
+
+        /// <summary>Cycles processed since the last config was applied.</summary>
+        public long Cycles
+        {
+            get { return _pipeline.Cycles; }
+        }
+
+        /// <summary>The most recent processed sample (reused instance).</summary>
+        public ProcessedSample Latest
+        {
+            get { return _pipeline.Latest; }
+        }
+
+        public void SetSampleSink(IProcessedSampleSink sink)
+        {
+            _sampleSink = sink;
+        }
+
+        public void SetEventSink(IEventSink sink)
+        {
+            _journal.SetSink(sink);
+        }
+
+        /// <summary>One raw ADC reading, stamped by the sampler at <paramref name="timeUs"/>.</summary>
+        public void OnReading(long timeUs, int value)
+        {
+            _pipeline.Demultiplexer.AddReading(timeUs, value);
+        }
+
+        /// <summary>An edge on the encounter TTL input.</summary>
+        public void OnEncounterInput(bool pinLevel, long timeUs)
+        {
+            _pipeline.Tracker.OnInput(pinLevel, timeUs);
+            _pipeline.AfterEncounterChange(timeUs);
+        }
+
+        /// <summary>A start/stop encounter message (video tracking).</summary>
+        public void OnEncounterMessage(bool start)
+        {
+            long now = _clock.NowMicros;
+            _pipeline.Tracker.OnMessage(start, now);
+            _pipeline.AfterEncounterChange(now);
+        }
+
+        /// <summary>The arm key switch changed: on arms, off disarms.</summary>
+        public void OnArmInput(bool on)
+        {
+            if (on)
+            {
+                _pipeline.Gate.Arm(_clock.NowMicros, ControlSource.Input);
+            }
+            else
+            {
+                _pipeline.Gate.Disarm(_clock.NowMicros, ControlSource.Input);
+            }
+        }
+
+        /// <summary>The e-stop input changed (true = stop pressed).</summary>
+        public void OnEStopInput(bool active)
+        {
+            _pipeline.Gate.SetEStopInput(active, _clock.NowMicros);
+        }
+
+        public bool Arm()
+        {
+            return _pipeline.Gate.Arm(_clock.NowMicros, ControlSource.Command);
+        }
+
+        public void Disarm()
+        {
+            _pipeline.Gate.Disarm(_clock.NowMicros, ControlSource.Command);
+        }
+
+        public void EStop()
+        {
+            _pipeline.Gate.EStop(_clock.NowMicros, ControlSource.Command);
+        }
+
+        public void StartSession()
+        {
+            _pipeline.Gate.StartSession(_clock.NowMicros);
+        }
+
+        public void StopSession()
+        {
+            _pipeline.Gate.StopSession(_clock.NowMicros);
+        }
+
+        /// <summary>Reports a board fault: outputs low and disarmed.</summary>
+        public void Fault(FaultCode code, long detail)
+        {
+            _pipeline.Gate.Fault(code, detail, _clock.NowMicros);
+        }
+
+        /// <summary>Queues a partner rig's trigger time for yoked mode (µs after its session start).</summary>
+        public bool AddYokedTrigger(long sessionOffsetUs)
+        {
+            return _pipeline.Gate.AddYokedTrigger(sessionOffsetUs);
+        }
+
+        /// <summary>Advances every time-based rule to the clock's now.</summary>
+        public void Poll()
+        {
+            long now = _clock.NowMicros;
+            _pipeline.Demultiplexer.Flush(now);
+            _pipeline.Tracker.Poll(now);
+            _pipeline.AfterEncounterChange(now);
+            _pipeline.Detector.Poll(now);
+            _pipeline.Gate.Poll(now);
+        }
+
+        /// <summary>
+        /// Loads, validates and applies a configuration received as bytes; see <see cref="ApplyConfig(RigConfig)"/>. The
+        /// result carries every error when the config is refused.
+        /// </summary>
+        public ConfigLoadResult ApplyConfig(byte[] bytes, int length)
+        {
+            ConfigLoadResult result = ConfigLoader.Load(bytes, length);
+            if (!result.IsValid)
+            {
+                _journal.Append(EventKind.ConfigRejected, _clock.NowMicros, result.Errors.Length, 0, HashBits(Config.Hash), 0, 0, 0);
+                return result;
+            }
+
+            string refusal = ApplyConfig(result.Config);
+            if (refusal != null)
+            {
+                ConfigErrorList errors = new ConfigErrorList();
+                errors.Add("state", refusal, "expected a disarmed rig with no session running");
+                return ConfigLoader.FromDocument(new ConfigDocument(), errors);
+            }
+
+            return result;
+        }
+
+        /// <summary>
+        /// Applies a validated configuration whole, or not at all. Refused (returning the reason) while armed or
+        /// in a session, because a new config restarts the per-session limits. The e-stop latch carries over.
+        /// </summary>
+        public string ApplyConfig(RigConfig config)
+        {
+            long now = _clock.NowMicros;
+            if (_pipeline.Gate.IsArmed || _pipeline.Gate.InSession)
+            {
+                _journal.Append(EventKind.ConfigRejected, now, 1, 0, HashBits(Config.Hash), 0, 0, 0);
+                return _pipeline.Gate.IsArmed ? "armed" : "in session";
+            }
+
+            // Build everything first; only then swap, so a failure leaves the old config in force.
+            EventJournal journal = config.JournalCapacity == _journal.Capacity && config.RigId == _journal.RigId
+                ? _journal
+                : ResizedJournal(config);
+            EventJournal previousJournal = _journal;
+            _journal = journal;
+            Pipeline next;
+            try
+            {
+                _excitation.Stop();
+                next = new Pipeline(this, config, _excitation.Start(config.Acquisition));
+            }
+            catch (System.Exception)
+            {
+                _journal = previousJournal;
+                _pipeline.Restart(_excitation.Start(_pipeline.Config.Acquisition));
+                _journal.Append(EventKind.ConfigRejected, now, 1, 0, HashBits(Config.Hash), 0, 0, 0);
+                return "could not be built";
+            }
+
+            next.Gate.InheritSafetyState(_pipeline.Gate);
+            _pipeline = next;
+            _journal.Append(EventKind.ConfigApplied, now, 0, 0, HashBits(config.Hash), 0, 0, 0);
+            return null;
+        }
+
+        /// <summary>The config hash's 64 bits as a long, for event slots.</summary>
+        public static long HashBits(string hash)
+        {
+            long bits = 0;
+            for (int i = 0; i < hash.Length; i++)
+            {
+                char c = hash[i];
+                int digit = c <= '9' ? c - '0' : c - 'a' + 10;
+                bits = (bits << 4) | (long)digit;
+            }
+
+            return bits;
+        }
+
+        private EventJournal ResizedJournal(RigConfig config)
+        {
+            if (config.RigId == _journal.RigId)
+            {
+                return _journal.Resized(config.JournalCapacity);
+            }
+
+            // A new rig id is a new event stream identity; the sequence continues so nothing is reused.
+            EventJournal renamed = new EventJournal(config.JournalCapacity, config.RigId, _journal.BootId);
+            renamed.ContinueFrom(_journal);
+            return renamed;
+        }
+
+        /// <summary>All components for one configuration, so that a config change swaps one reference.</summary>
+        private sealed class Pipeline : ICycleSink, IEncounterListener, IDecisionListener
+        {
+            private readonly ClosedLoopEngine _engine;
+            private readonly ZHistory _history;
+            private long _gapFirstCycle = -1;
+            private long _gapCycles;
+
+            public Pipeline(ClosedLoopEngine engine, RigConfig config, long epochUs)
+            {
+                _engine = engine;
+                Config = config;
+                long period = config.Acquisition.PeriodUs;
+                Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(config.Acquisition, epochUs), config.Acquisition.MinReadings, this);
+                Chain = new SignalChain(config.Acquisition, config.Processing);
+                Tracker = new EncounterTracker(config.Encounter, this);
+                _history = new ZHistory(ResponseDetector.HistoryCapacity(config.Detector, config.Encounter, period));
+                Detector = new ResponseDetector(config.Detector, _history, period, this);
+                Gate = new OutputGate(config.Output, engine._journal, engine._opto, engine._dose);
+            }
+
+            public RigConfig Config { get; private set; }
+
+            public CycleDemultiplexer Demultiplexer { get; private set; }
+
+            public SignalChain Chain { get; private set; }
+
+            public EncounterTracker Tracker { get; private set; }
+
+            public ResponseDetector Detector { get; private set; }
+
+            public OutputGate Gate { get; private set; }
+
+            public long Cycles { get; private set; }
+
+            public ProcessedSample Latest { get; private set; }
+
+            /// <summary>Re-anchors acquisition after the LEDs were restarted (a failed config change).</summary>
+            public void Restart(long epochUs)
+            {
+                Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(Config.Acquisition, epochUs), Config.Acquisition.MinReadings, this);
+            }
+
+            /// <summary>Baselines stand still from first contact until the response window has closed.</summary>
+            public void AfterEncounterChange(long nowUs)
+            {
+                Chain.Frozen = Tracker.IsEngaged || Detector.IsMeasuring;
+            }
+
+            public void OnCycle(CycleSample cycle)
+            {
+                long completedUs = cycle.StartUs + Demultiplexer.Schedule.PeriodUs;
+                long now = _engine._clock.NowMicros;
+                if (now < completedUs)
+                {
+                    // Readings are stamped by the sampler; the cycle is over when its last reading says so.
+                    now = completedUs;
+                }
+
+                Tracker.Poll(now);
+                AfterEncounterChange(now);
+                ProcessedSample sample = Chain.Process(cycle);
+                Latest = sample;
+                Cycles++;
+                TrackGap(cycle, now);
+                double z = sample.IsValid && sample.IsReady ? sample.Z : double.NaN;
+                _history.Add(sample.TimeUs, z);
+                Detector.OnSample(sample.TimeUs, z, now);
+                AfterEncounterChange(now);
+                Gate.Poll(now);
+                if (_engine._sampleSink != null)
+                {
+                    _engine._sampleSink.OnProcessed(sample);
+                }
+            }
+
+            public void OnMissingCycles(long firstCycle, long count)
+            {
+                if (_gapFirstCycle < 0)
+                {
+                    _gapFirstCycle = firstCycle;
+                }
+
+                _gapCycles += count;
+            }
+
+            public void OnEncounterOn(long onsetUs, long nowUs, ControlSource source)
+            {
+                _engine._journal.Append(EventKind.EncounterOn, nowUs, (int)source, 0, onsetUs, 0, 0, 0);
+                Detector.OnEncounterOn(onsetUs, nowUs);
+            }
+
+            public void OnEncounterOff(long onsetUs, long offsetUs, long nowUs)
+            {
+                _engine._journal.Append(EventKind.EncounterOff, nowUs, 0, 0, offsetUs, onsetUs, 0, 0);
+                Detector.OnEncounterOff();
+            }
+
+            public void OnDecision(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, double preMeanZ)
+            {
+                _engine._journal.Append(EventKind.Decision, nowUs, (int)outcome, 0, onsetUs, nowUs - onsetUs, deltaZ, preMeanZ);
+                if (Triggers(outcome))
+                {
+                    Gate.RequestFromDecision(nowUs);
+                }
+            }
+
+            private bool Triggers(DecisionOutcome outcome)
+            {
+                TriggerRule rule = Config.Detector.Trigger;
+                if (outcome == DecisionOutcome.Deficit)
+                {
+                    return rule == TriggerRule.Deficit || rule == TriggerRule.Either;
+                }
+
+                if (outcome == DecisionOutcome.Drop)
+                {
+                    return rule == TriggerRule.Drop || rule == TriggerRule.Either;
+                }
+
+                return false;
+            }
+
+            /// <summary>Journals one DataGap per run of missing or invalid cycles, when the run ends.</summary>
+            private void TrackGap(CycleSample cycle, long nowUs)
+            {
+                if (!cycle.IsValid)
+                {
+                    if (_gapFirstCycle < 0)
+                    {
+                        _gapFirstCycle = cycle.CycleIndex;
+                    }
+
+                    _gapCycles++;
+                    return;
+                }
+
+                if (_gapCycles > 0)
+                {
+                    _engine._journal.Append(EventKind.DataGap, nowUs, 0, 0, _gapFirstCycle, _gapCycles, 0, 0);
+                    _gapFirstCycle = -1;
+                    _gapCycles = 0;
+                }
+            }
+        }
+    }
+}

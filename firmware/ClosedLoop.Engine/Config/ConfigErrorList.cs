@@ -1,0 +1,36 @@
+using System.Collections;
+
+namespace ClosedLoop.Engine.Config
+{
+    /// <summary>Collects every error found, so that a rejection names all bad fields at once rather than the first.</summary>
+    public sealed class ConfigErrorList
+    {
+        private readonly ArrayList _errors = new ArrayList();
+
+        public int Count
+        {
+            get { return _errors.Count; }
+        }
+
+        public ConfigError this[int index]
+        {
+            get { return (ConfigError)_errors[index]; }
+        }
+
+        public void Add(string field, string value, string expected)
+        {
+            _errors.Add(new ConfigError(field, value, expected));
+        }
+
+        public ConfigError[] ToArray()
+        {
+            ConfigError[] result = new ConfigError[_errors.Count];
+            for (int i = 0; i < result.Length; i++)
+            {
+                result[i] = (ConfigError)_errors[i];
+            }
+
+            return result;
+        }
+    }
+}

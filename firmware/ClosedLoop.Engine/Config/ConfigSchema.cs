@@ -1,0 +1,146 @@
+namespace ClosedLoop.Engine.Config
+{
+    /// <summary>
+    /// Every key nf.config may hold, with its range and default. The board, the host and the tests all validate
+    /// against this one table; docs/configuration.md is its prose twin.
+    /// </summary>
+    public static class ConfigSchema
+    {
+        public static readonly string[] Boards = new string[]
+        {
+            "ESP32_REV0", "ESP32_REV3", "ESP32_PSRAM_REV0", "ESP32_PSRAM_REV3", "ESP32_BLE_REV0", "ESP32_BLE_REV3", "ESP32_PICO",
+        };
+
+        public static readonly string[] AdcBackends = new string[] { "esp32", "ads1115" };
+
+        public static readonly string[] AcquisitionModes = new string[] { "time_division", "continuous" };
+
+        public static readonly string[] EncounterSources = new string[] { "digital", "message", "both" };
+
+        public static readonly string[] Triggers = new string[] { "deficit", "drop", "either", "none" };
+
+        public static readonly string[] OutputModes = new string[] { "closed_loop", "open_loop", "sham", "yoked" };
+
+        public static readonly string[] OutputTargets = new string[] { "opto", "dose", "both" };
+
+        private static readonly ConfigKey[] s_keys = BuildKeys();
+
+        public static int Count
+        {
+            get { return s_keys.Length; }
+        }
+
+        public static ConfigKey KeyAt(int index)
+        {
+            return s_keys[index];
+        }
+
+        /// <summary>The index of section.key in the schema, or -1 when there is no such key.</summary>
+        public static int IndexOf(string section, string name)
+        {
+            for (int i = 0; i < s_keys.Length; i++)
+            {
+                if (s_keys[i].Section == section && s_keys[i].Name == name)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private static ConfigKey[] BuildKeys()
+        {
+            return new ConfigKey[]
+            {
+                ConfigKey.Text("rig", "id", 32, true, "rig-01", "the rig's name: MQTT topics, logs and file names use it"),
+                ConfigKey.Choice("rig", "board", Boards, "ESP32_PSRAM_REV3", "nanoFramework firmware target the board is flashed with"),
+                ConfigKey.Text("rig", "serial_port", 64, false, "/dev/ttyUSB0", "where the board is attached for flashing (COM3 on Windows)"),
+
+                ConfigKey.Integer("pins", "photodiode_adc_channel", 0, 7, 6, "ESP32 ADC1 channel of the photodiode amplifier (6 = GPIO34)"),
+                ConfigKey.Integer("pins", "signal_led", 0, 39, 25, "GPIO driving the 470 nm excitation LED (RMT)"),
+                ConfigKey.Integer("pins", "control_led", 0, 39, 26, "GPIO driving the 405/415 nm isosbestic LED (RMT)"),
+                ConfigKey.Integer("pins", "opto_ttl", 0, 39, 27, "GPIO of the optogenetic laser/LED TTL output (RMT)"),
+                ConfigKey.Integer("pins", "dose_ttl", 0, 39, 14, "GPIO of the dosing pump/valve TTL output (RMT)"),
+                ConfigKey.Integer("pins", "sync_out", 0, 39, 13, "GPIO of the 1 Hz sync pulse output (RMT)"),
+                ConfigKey.Integer("pins", "arm_input", 0, 39, 32, "GPIO of the arm key switch (low = disarmed)"),
+                ConfigKey.Integer("pins", "estop_input", 0, 39, 33, "GPIO of the e-stop button (normally closed to ground; high = stop)"),
+                ConfigKey.Integer("pins", "encounter_input", 0, 39, 35, "GPIO of the encounter TTL from the behaviour system"),
+                ConfigKey.Integer("pins", "i2c_sda", 0, 39, 21, "I2C data line to an ADS1115"),
+                ConfigKey.Integer("pins", "i2c_scl", 0, 39, 22, "I2C clock line to an ADS1115"),
+
+                ConfigKey.Choice("acquisition", "adc", AdcBackends, "esp32", "photodiode ADC: the ESP32's own or an external ADS1115"),
+                ConfigKey.Choice("acquisition", "mode", AcquisitionModes, "time_division", "two-colour time division with a dark phase, or one colour continuously"),
+                ConfigKey.Number("acquisition", "rate_hz", 1, 1000, "130", "excitation cycles per second (samples per channel per second)"),
+                ConfigKey.Integer("acquisition", "signal_on_us", 50, 500000, 2500, "how long the signal LED is on in each cycle"),
+                ConfigKey.Integer("acquisition", "control_on_us", 50, 500000, 2500, "how long the control LED is on in each cycle"),
+                ConfigKey.Integer("acquisition", "settle_us", 0, 100000, 300, "readings this soon after an LED edge are discarded"),
+                ConfigKey.Integer("acquisition", "min_readings", 1, 1000, 2, "fewest valid readings per phase for a cycle to count"),
+                ConfigKey.Number("acquisition", "lowpass_hz", 0.1, 200, "10", "causal low-pass cut-off applied to each channel"),
+
+                ConfigKey.Number("processing", "fit_tau_s", 1, 86400, "120", "memory of the online control-to-signal fit (RLS forgetting time constant)"),
+                ConfigKey.Number("processing", "baseline_tau_s", 1, 86400, "60", "memory of the robust z baseline and spread"),
+                ConfigKey.Number("processing", "z_clip", 1, 20, "2.5", "residuals beyond this many spreads are clipped before they update the baseline"),
+                ConfigKey.Number("processing", "warmup_s", 0, 3600, "30", "time after start before z counts as ready"),
+
+                ConfigKey.Choice("encounter", "source", EncounterSources, "both", "encounters from the TTL input, from messages (video tracking), or both"),
+                ConfigKey.Boolean("encounter", "active_high", true, "the encounter input is high during contact"),
+                ConfigKey.Integer("encounter", "debounce_ms", 0, 1000, 20, "an input level must hold this long to count"),
+                ConfigKey.Integer("encounter", "min_duration_ms", 0, 60000, 500, "shorter contacts are not encounters"),
+                ConfigKey.Integer("encounter", "min_gap_ms", 0, 60000, 1000, "contacts separated by less are one encounter"),
+
+                ConfigKey.Integer("detector", "pre_ms", 100, 60000, 3000, "baseline window before onset (the paper: 3 s)"),
+                ConfigKey.Integer("detector", "post_ms", 100, 60000, 3000, "response window after onset (the paper: 3 s; shorten for faster decisions)"),
+                ConfigKey.Number("detector", "deficit_threshold", -50, 50, "0.5", "a response with delta z below this is a deficit"),
+                ConfigKey.Boolean("detector", "drop_enabled", true, "also watch for a drop during the encounter"),
+                ConfigKey.Number("detector", "drop_k", 0.1, 50, "2", "a drop is z this many spreads below the pre-onset mean"),
+                ConfigKey.Integer("detector", "drop_min_ms", 10, 60000, 500, "for at least this long"),
+                ConfigKey.Choice("detector", "trigger", Triggers, "either", "which decisions request output in closed-loop mode"),
+
+                ConfigKey.Choice("output", "mode", OutputModes, "closed_loop", "closed_loop, open_loop (scheduled), sham (logged, never driven), yoked (another rig's times)"),
+                ConfigKey.Choice("output", "target", OutputTargets, "opto", "which output a decision or schedule drives"),
+                ConfigKey.Number("output", "open_loop_interval_s", 1, 86400, "60", "open-loop: time between scheduled trains"),
+                ConfigKey.Integer("output", "refractory_ms", 0, 86400000, 10000, "no new train on a channel this soon after its last one ended"),
+
+                ConfigKey.Integer("opto", "delay_us", 0, 60000000, 0, "from the decision to the first pulse"),
+                ConfigKey.Integer("opto", "pulse_width_us", 1, 10000000, 10000, "light on per pulse"),
+                ConfigKey.Integer("opto", "period_us", 2, 10000000, 50000, "pulse start to pulse start (50000 = 20 Hz)"),
+                ConfigKey.Integer("opto", "pulse_count", 1, 100000, 100, "pulses per train"),
+                ConfigKey.Number("opto", "max_duty", 0.0001, 1, "0.5", "limit: pulse width / period"),
+                ConfigKey.Integer("opto", "max_train_ms", 1, 3600000, 10000, "limit: delay + pulses x period"),
+                ConfigKey.Integer("opto", "max_trains_per_hour", 0, 3600, 30, "limit: trains started in any 60 minutes"),
+                ConfigKey.Integer("opto", "max_trains_per_session", 0, 100000, 200, "limit: trains per session"),
+                ConfigKey.Integer("opto", "min_interval_ms", 0, 86400000, 10000, "limit: train start to train start"),
+                ConfigKey.Number("opto", "dose_per_pulse", 0, 1000000, "1", "what one pulse counts toward the cumulative dose (here: pulses)"),
+                ConfigKey.Number("opto", "max_cumulative_dose", 0, 1000000000, "20000", "limit: total dose per session"),
+
+                ConfigKey.Integer("dose", "delay_us", 0, 60000000, 0, "from the decision to the pulse"),
+                ConfigKey.Integer("dose", "pulse_width_us", 1, 10000000, 500000, "pump/valve open per pulse"),
+                ConfigKey.Integer("dose", "period_us", 2, 10000000, 1000000, "pulse start to pulse start"),
+                ConfigKey.Integer("dose", "pulse_count", 1, 100000, 1, "pulses per dose"),
+                ConfigKey.Number("dose", "max_duty", 0.0001, 1, "0.6", "limit: pulse width / period"),
+                ConfigKey.Integer("dose", "max_train_ms", 1, 3600000, 5000, "limit: delay + pulses x period"),
+                ConfigKey.Integer("dose", "max_trains_per_hour", 0, 3600, 2, "limit: doses started in any 60 minutes"),
+                ConfigKey.Integer("dose", "max_trains_per_session", 0, 100000, 4, "limit: doses per session"),
+                ConfigKey.Integer("dose", "min_interval_ms", 0, 86400000, 600000, "limit: dose start to dose start"),
+                ConfigKey.Number("dose", "dose_per_pulse", 0, 1000000, "1", "volume one pulse delivers (e.g. µL)"),
+                ConfigKey.Number("dose", "max_cumulative_dose", 0, 1000000000, "4", "limit: total volume per session"),
+
+                ConfigKey.Integer("rmt", "memory_blocks", 1, 8, 2, "RMT memory blocks per output channel (64 items each) = one refill chunk"),
+                ConfigKey.Integer("rmt", "max_items", 1, 8192, 1024, "largest plan accepted; bigger trains are refused"),
+
+                ConfigKey.Integer("journal", "capacity", 16, 100000, 2048, "events held in RAM for replay"),
+
+                ConfigKey.Text("link", "wifi_ssid", 32, false, "lab-rigs", "Wi-Fi network"),
+                ConfigKey.Text("link", "wifi_password", 64, false, "${RIG_WIFI_PASSWORD}", "never written here: ${NAME} is filled from the environment at deploy time"),
+                ConfigKey.Text("link", "broker_host", 253, false, "192.0.2.10", "the lab MQTT broker"),
+                ConfigKey.Integer("link", "broker_port", 1, 65535, 1883, "1883 plain, 8883 TLS"),
+                ConfigKey.Boolean("link", "tls", false, "connect to the broker with TLS"),
+                ConfigKey.Text("link", "username", 64, false, "", "broker user name (empty: none)"),
+                ConfigKey.Text("link", "password", 64, false, "", "broker password, as ${NAME}"),
+                ConfigKey.Text("link", "topic_prefix", 64, false, "closedloop", "topics are PREFIX/RIG/..."),
+                ConfigKey.Integer("link", "sample_batch", 1, 255, 13, "processed samples per published frame"),
+            };
+        }
+    }
+}

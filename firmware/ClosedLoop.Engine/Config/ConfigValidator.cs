@@ -1,0 +1,220 @@
+namespace ClosedLoop.Engine.Config
+{
+    /// <summary>
+    /// Checks a whole document against the schema and the rules that tie fields together, and reports every
+    /// problem with the field, the value and what is allowed. It never throws on content.
+    /// </summary>
+    public static class ConfigValidator
+    {
+        /// <summary>Returns the effective values, or null when <paramref name="errors"/> received any error.</summary>
+        public static ConfigValues Validate(ConfigDocument document, ConfigErrorList errors)
+        {
+            int errorsBefore = errors.Count;
+            ConfigValues values = new ConfigValues();
+            bool[] given = new bool[ConfigSchema.Count];
+            for (int i = 0; i < document.Count; i++)
+            {
+                ConfigEntry entry = document[i];
+                int index = ConfigSchema.IndexOf(entry.Section, entry.Key);
+                if (index < 0)
+                {
+                    errors.Add(entry.Field, entry.Value, DescribeUnknown(entry.Section));
+                    continue;
+                }
+
+                given[index] = true;
+                CheckValue(ConfigSchema.KeyAt(index), index, entry.Value, values, errors);
+            }
+
+            for (int i = 0; i < ConfigSchema.Count; i++)
+            {
+                if (!given[i])
+                {
+                    ConfigKey key = ConfigSchema.KeyAt(i);
+                    CheckValue(key, i, key.DefaultValue, values, errors);
+                }
+            }
+
+            if (errors.Count > errorsBefore)
+            {
+                return null;
+            }
+
+            CheckRelations(values, errors);
+            return errors.Count > errorsBefore ? null : values;
+        }
+
+        private static void CheckValue(ConfigKey key, int index, string text, ConfigValues values, ConfigErrorList errors)
+        {
+            switch (key.Kind)
+            {
+                case ConfigKind.Integer:
+                    long integer;
+                    if (!NumberText.TryParseLong(text, out integer) || integer < key.Min || integer > key.Max)
+                    {
+                        errors.Add(key.Field, text, "expected " + key.Describe());
+                        return;
+                    }
+
+                    values.Set(index, text, integer);
+                    return;
+                case ConfigKind.Number:
+                    double number;
+                    if (!NumberText.TryParseDouble(text, out number) || number < key.Min || number > key.Max)
+                    {
+                        errors.Add(key.Field, text, "expected " + key.Describe());
+                        return;
+                    }
+
+                    values.Set(index, text, number);
+                    return;
+                case ConfigKind.Boolean:
+                    if (text != "true" && text != "false")
+                    {
+                        errors.Add(key.Field, text, "expected " + key.Describe());
+                        return;
+                    }
+
+                    values.Set(index, text, text == "true" ? 1 : 0);
+                    return;
+                case ConfigKind.Choice:
+                    int choice = key.IndexOfChoice(text);
+                    if (choice < 0)
+                    {
+                        errors.Add(key.Field, text, "expected " + key.Describe());
+                        return;
+                    }
+
+                    values.Set(index, text, choice);
+                    return;
+                default:
+                    if (text.Length > key.Max || (key.IsIdentifier && !IsIdentifier(text)))
+                    {
+                        errors.Add(key.Field, text, "expected " + key.Describe());
+                        return;
+                    }
+
+                    values.Set(index, text, 0);
+                    return;
+            }
+        }
+
+        /// <summary>Rules that no single field can check on its own.</summary>
+        private static void CheckRelations(ConfigValues v, ConfigErrorList errors)
+        {
+            double rate = v.GetNumber("acquisition", "rate_hz");
+            long period = (long)(1000000.0 / rate);
+            if (v.GetChoice("acquisition", "mode") == 0)
+            {
+                long signalOn = v.GetInteger("acquisition", "signal_on_us");
+                long controlOn = v.GetInteger("acquisition", "control_on_us");
+                long settle = v.GetInteger("acquisition", "settle_us");
+                long needed = signalOn + controlOn + settle;
+                if (needed >= period)
+                {
+                    errors.Add("acquisition.signal_on_us", signalOn.ToString(),
+                        "expected signal_on_us + control_on_us + settle_us (" + needed.ToString() + " us) below the cycle period " + period.ToString() + " us at " + rate.ToString() + " Hz, leaving a dark phase");
+                }
+
+                if (settle >= signalOn || settle >= controlOn)
+                {
+                    errors.Add("acquisition.settle_us", settle.ToString(), "expected less than signal_on_us and control_on_us, or no reading would be valid");
+                }
+            }
+
+            long pre = v.GetInteger("detector", "pre_ms");
+            long baselineTau = (long)(v.GetNumber("processing", "baseline_tau_s") * 1000);
+            if (baselineTau < pre)
+            {
+                errors.Add("processing.baseline_tau_s", v.GetText("processing", "baseline_tau_s"), "expected at least detector.pre_ms (" + pre.ToString() + " ms): a baseline shorter than the pre-onset window follows the response");
+            }
+
+            CheckTrain("opto", v, errors);
+            CheckTrain("dose", v, errors);
+        }
+
+        private static void CheckTrain(string section, ConfigValues v, ConfigErrorList errors)
+        {
+            long width = v.GetInteger(section, "pulse_width_us");
+            long period = v.GetInteger(section, "period_us");
+            long count = v.GetInteger(section, "pulse_count");
+            long delay = v.GetInteger(section, "delay_us");
+            if (width >= period)
+            {
+                errors.Add(section + ".pulse_width_us", width.ToString(), "expected less than " + section + ".period_us (" + period.ToString() + ")");
+                return;
+            }
+
+            double duty = (double)width / period;
+            double maxDuty = v.GetNumber(section, "max_duty");
+            if (duty > maxDuty)
+            {
+                errors.Add(section + ".pulse_width_us", width.ToString(), "expected a duty cycle (width / period = " + duty.ToString() + ") of at most " + section + ".max_duty = " + maxDuty.ToString());
+            }
+
+            long trainUs = delay + count * period;
+            long maxTrainUs = v.GetInteger(section, "max_train_ms") * 1000;
+            if (trainUs > maxTrainUs)
+            {
+                errors.Add(section + ".pulse_count", count.ToString(), "expected a train (delay + count x period = " + trainUs.ToString() + " us) no longer than " + section + ".max_train_ms = " + (maxTrainUs / 1000).ToString() + " ms");
+            }
+
+            int items = Output.RmtPlanner.CountItems(delay, width, period, count);
+            long maxItems = v.GetInteger("rmt", "max_items");
+            if (items > maxItems)
+            {
+                errors.Add(section + ".pulse_count", count.ToString(), "expected a train that fits rmt.max_items = " + maxItems.ToString() + " RMT items; this one needs " + items.ToString());
+            }
+        }
+
+        private static string DescribeUnknown(string section)
+        {
+            string known = string.Empty;
+            for (int i = 0; i < ConfigSchema.Count; i++)
+            {
+                ConfigKey key = ConfigSchema.KeyAt(i);
+                if (key.Section == section)
+                {
+                    known += (known.Length == 0 ? string.Empty : ", ") + key.Name;
+                }
+            }
+
+            if (known.Length == 0)
+            {
+                string sections = string.Empty;
+                for (int i = 0; i < ConfigSchema.Count; i++)
+                {
+                    string name = ConfigSchema.KeyAt(i).Section;
+                    if (i == 0 || ConfigSchema.KeyAt(i - 1).Section != name)
+                    {
+                        sections += (sections.Length == 0 ? string.Empty : ", ") + name;
+                    }
+                }
+
+                return "expected a known section: " + sections;
+            }
+
+            return "expected a key of [" + section + "]: " + known;
+        }
+
+        private static bool IsIdentifier(string text)
+        {
+            if (text.Length == 0)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+                if (!ok)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+namespace ClosedLoop.Engine.Detection
+{
+    /// <summary>
+    /// The last N cycles' (time, z), in a ring allocated once, so that at an onset the detector can look back
+    /// over the pre-onset window. NaN marks a cycle without a valid z.
+    /// </summary>
+    public sealed class ZHistory
+    {
+        private readonly long[] _timeUs;
+        private readonly double[] _z;
+        private int _next;
+        private int _count;
+
+        public ZHistory(int capacity)
+        {
+            _timeUs = new long[capacity];
+            _z = new double[capacity];
+        }
+
+        public int Capacity
+        {
+            get { return _z.Length; }
+        }
+
+        public int Count
+        {
+            get { return _count; }
+        }
+
+        public void Add(long timeUs, double z)
+        {
+            _timeUs[_next] = timeUs;
+            _z[_next] = z;
+            _next = (_next + 1) % _z.Length;
+            if (_count < _z.Length)
+            {
+                _count++;
+            }
+        }
+
+        /// <summary>
+        /// The mean of valid z over cycles whose time lies in [fromUs, toUs); <paramref name="valid"/> says how
+        /// many counted and <paramref name="seen"/> how many cycles lay in the window at all. NaN when none counted.
+        /// </summary>
+        public double Mean(long fromUs, long toUs, out int valid, out int seen)
+        {
+            valid = 0;
+            seen = 0;
+            double sum = 0;
+            int index = _next;
+            for (int i = 0; i < _count; i++)
+            {
+                index = index == 0 ? _z.Length - 1 : index - 1;
+                long t = _timeUs[index];
+                if (t < fromUs)
+                {
+                    // Times only decrease going back.
+                    break;
+                }
+
+                if (t >= toUs)
+                {
+                    continue;
+                }
+
+                seen++;
+                double z = _z[index];
+                if (!double.IsNaN(z))
+                {
+                    sum += z;
+                    valid++;
+                }
+            }
+
+            return valid > 0 ? sum / valid : double.NaN;
+        }
+
+        /// <summary>Whether the oldest held cycle is at or before <paramref name="timeUs"/> (the window is fully covered).</summary>
+        public bool Covers(long timeUs)
+        {
+            if (_count == 0)
+            {
+                return false;
+            }
+
+            int oldest = _count < _z.Length ? 0 : _next;
+            return _timeUs[oldest] <= timeUs;
+        }
+    }
+}

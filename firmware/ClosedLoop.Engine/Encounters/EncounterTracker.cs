@@ -1,0 +1,176 @@
+using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Journal;
+
+namespace ClosedLoop.Engine.Encounters
+{
+    /// <summary>
+    /// Turns contact signals into encounters. The digital input is debounced (a level counts once it has held
+    /// for debounce_ms, dated from its edge); messages (a video tracker's start/stop) need no debouncing. Contact
+    /// from either source, as configured, drives one state machine:
+    /// <code>
+    /// Idle --contact--> Pending --held min_duration--> Active (EncounterOn, dated at the first edge)
+    /// Pending --released--> Idle (too short: nothing happened)
+    /// Active --released--> Ending --contact again within min_gap--> Active (the same encounter)
+    /// Ending --min_gap passes--> Idle (EncounterOff, dated at the release)
+    /// </code>
+    /// Onsets are dated at the contact edge so the detector measures from the real start of the encounter.
+    /// </summary>
+    public sealed class EncounterTracker
+    {
+        private const int Idle = 0;
+        private const int Pending = 1;
+        private const int Active = 2;
+        private const int Ending = 3;
+
+        private readonly EncounterSettings _settings;
+        private readonly IEncounterListener _listener;
+
+        private bool _rawLevel;
+        private long _rawSinceUs;
+        private bool _digitalContact;
+        private bool _messageContact;
+        private bool _contact;
+        private ControlSource _contactSource;
+
+        private int _state = Idle;
+        private long _onsetUs;
+        private long _offsetUs;
+
+        public EncounterTracker(EncounterSettings settings, IEncounterListener listener)
+        {
+            _settings = settings;
+            _listener = listener;
+        }
+
+        /// <summary>True from a confirmed onset until the offset is confirmed.</summary>
+        public bool IsActive
+        {
+            get { return _state == Active || _state == Ending; }
+        }
+
+        /// <summary>True from the first contact edge (before confirmation) until the offset is confirmed.</summary>
+        public bool IsEngaged
+        {
+            get { return _state != Idle; }
+        }
+
+        public long OnsetUs
+        {
+            get { return _onsetUs; }
+        }
+
+        /// <summary>An edge on the encounter input, as the pin reads it (before active-high mapping).</summary>
+        public void OnInput(bool pinLevel, long timeUs)
+        {
+            if (!_settings.UseDigitalInput)
+            {
+                return;
+            }
+
+            bool level = _settings.ActiveHigh ? pinLevel : !pinLevel;
+            if (level == _rawLevel)
+            {
+                return;
+            }
+
+            // The level that is ending may have held long enough to count before this edge.
+            CommitDebounced(timeUs);
+            _rawLevel = level;
+            _rawSinceUs = timeUs;
+            if (_settings.DebounceUs == 0)
+            {
+                CommitDebounced(timeUs);
+            }
+        }
+
+        /// <summary>A start (true) or stop (false) message, e.g. from Bonsai or DeepLabCut-Live.</summary>
+        public void OnMessage(bool contact, long timeUs)
+        {
+            if (!_settings.UseMessages || contact == _messageContact)
+            {
+                return;
+            }
+
+            _messageContact = contact;
+            UpdateContact(timeUs, ControlSource.Command);
+            Poll(timeUs);
+        }
+
+        /// <summary>Advances the time-based transitions to <paramref name="nowUs"/>.</summary>
+        public void Poll(long nowUs)
+        {
+            CommitDebounced(nowUs);
+            AdvanceTimers(nowUs);
+        }
+
+        private void AdvanceTimers(long nowUs)
+        {
+            if (_state == Pending && nowUs - _onsetUs >= _settings.MinDurationUs)
+            {
+                _state = Active;
+                _listener.OnEncounterOn(_onsetUs, nowUs, _contactSource);
+            }
+            else if (_state == Ending && nowUs - _offsetUs >= _settings.MinGapUs)
+            {
+                _state = Idle;
+                _listener.OnEncounterOff(_onsetUs, _offsetUs, nowUs);
+            }
+        }
+
+        private void CommitDebounced(long nowUs)
+        {
+            if (_rawLevel != _digitalContact && nowUs - _rawSinceUs >= _settings.DebounceUs)
+            {
+                _digitalContact = _rawLevel;
+                UpdateContact(_rawSinceUs, ControlSource.Input);
+            }
+        }
+
+        private void UpdateContact(long edgeUs, ControlSource source)
+        {
+            bool contact = _digitalContact || _messageContact;
+            if (contact == _contact)
+            {
+                return;
+            }
+
+            _contact = contact;
+
+            // Catch up on time-based transitions that were due before this edge, in case nobody polled.
+            AdvanceTimers(edgeUs);
+            if (contact)
+            {
+                if (_state == Idle)
+                {
+                    _state = Pending;
+                    _onsetUs = edgeUs;
+                    _contactSource = source;
+                    if (_settings.MinDurationUs == 0)
+                    {
+                        AdvanceTimers(edgeUs);
+                    }
+                }
+                else if (_state == Ending)
+                {
+                    _state = Active;
+                }
+            }
+            else
+            {
+                if (_state == Pending)
+                {
+                    _state = Idle;
+                }
+                else if (_state == Active)
+                {
+                    _state = Ending;
+                    _offsetUs = edgeUs;
+                    if (_settings.MinGapUs == 0)
+                    {
+                        AdvanceTimers(edgeUs);
+                    }
+                }
+            }
+        }
+    }
+}

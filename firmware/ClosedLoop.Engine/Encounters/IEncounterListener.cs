@@ -1,0 +1,14 @@
+using ClosedLoop.Engine.Journal;
+
+namespace ClosedLoop.Engine.Encounters
+{
+    /// <summary>Told when an encounter is confirmed and when it is over.</summary>
+    public interface IEncounterListener
+    {
+        /// <summary>Confirmed at <paramref name="nowUs"/>; contact began at <paramref name="onsetUs"/>.</summary>
+        void OnEncounterOn(long onsetUs, long nowUs, ControlSource source);
+
+        /// <summary>Known over at <paramref name="nowUs"/>; contact ended at <paramref name="offsetUs"/>.</summary>
+        void OnEncounterOff(long onsetUs, long offsetUs, long nowUs);
+    }
+}

@@ -1,0 +1,17 @@
+namespace ClosedLoop.Engine.Journal
+{
+    public enum FaultCode
+    {
+        /// <summary>A reading's timestamp went backwards by more than a cycle (clock or sampler fault).</summary>
+        TimeWentBackwards = 1,
+
+        /// <summary>No valid cycle arrived for longer than the stall limit.</summary>
+        AcquisitionStalled = 2,
+
+        /// <summary>An output driver reported an error.</summary>
+        OutputDriver = 3,
+
+        /// <summary>Reported by the board (e.g. flash or network), with a board-specific detail.</summary>
+        Board = 4,
+    }
+}

@@ -1,0 +1,10 @@
+namespace ClosedLoop.Engine.Output
+{
+    /// <summary>The two gated outputs, as numbered in events.</summary>
+    public static class OutputChannelId
+    {
+        public const int Opto = 0;
+        public const int Dose = 1;
+        public const int Count = 2;
+    }
+}

@@ -1,0 +1,309 @@
+using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Journal;
+
+namespace ClosedLoop.Engine.Output
+{
+    /// <summary>
+    /// The only way to an output. It holds the safety state (armed, e-stop latch, session), the mode, and a
+    /// <see cref="ChannelGate"/> per output, and journals every start, stop and refusal.
+    /// <list type="bullet">
+    /// <item>Outputs are forced low when the gate is made, on disarm, on e-stop and on a fault.</item>
+    /// <item>E-stop latches: nothing starts until an explicit Arm, and Arm is refused while the e-stop input is held.</item>
+    /// <item>Modes: closed_loop (decisions request trains), open_loop (a fixed schedule from session start),
+    /// sham (everything checked, counted and journaled exactly as closed loop, but the pin is never driven),
+    /// yoked (trains at another rig's trigger times, relative to session start; own decisions are ignored).</item>
+    /// </list>
+    /// </summary>
+    public sealed class OutputGate
+    {
+        /// <summary>Yoked trigger times that can wait at once.</summary>
+        public const int YokeQueueCapacity = 256;
+
+        private readonly OutputSettings _settings;
+        private readonly EventJournal _journal;
+        private readonly ChannelGate[] _channels;
+        private readonly long[] _yokeQueue = new long[YokeQueueCapacity];
+        private int _yokeHead;
+        private int _yokeCount;
+        private long _nextScheduledUs;
+        private int _refusals;
+
+        public OutputGate(OutputSettings settings, EventJournal journal, IOutputChannel opto, IOutputChannel dose)
+        {
+            _settings = settings;
+            _journal = journal;
+            _channels = new ChannelGate[OutputChannelId.Count];
+            _channels[OutputChannelId.Opto] = new ChannelGate(OutputChannelId.Opto, settings.Opto, settings.RefractoryUs, settings.RmtMaxItems, opto);
+            _channels[OutputChannelId.Dose] = new ChannelGate(OutputChannelId.Dose, settings.Dose, settings.RefractoryUs, settings.RmtMaxItems, dose);
+            opto.ForceLow();
+            dose.ForceLow();
+        }
+
+        public bool IsArmed { get; private set; }
+
+        public bool IsEStopLatched { get; private set; }
+
+        /// <summary>The e-stop input's level as last reported (true = stop requested).</summary>
+        public bool IsEStopInputActive { get; private set; }
+
+        public bool InSession { get; private set; }
+
+        public long SessionStartUs { get; private set; }
+
+        public OutputMode Mode
+        {
+            get { return _settings.Mode; }
+        }
+
+        public ChannelGate Channel(int channel)
+        {
+            return _channels[channel];
+        }
+
+        /// <summary>Trains started this session on both channels.</summary>
+        public int SessionTrains
+        {
+            get { return _channels[0].SessionTrains + _channels[1].SessionTrains; }
+        }
+
+        public int SessionRefusals
+        {
+            get { return _refusals; }
+        }
+
+        /// <summary>Takes over the e-stop latch and input state of the gate this one replaces (config change).</summary>
+        public void InheritSafetyState(OutputGate previous)
+        {
+            IsEStopLatched = previous.IsEStopLatched;
+            IsEStopInputActive = previous.IsEStopInputActive;
+        }
+
+        /// <summary>Allows outputs; clears an e-stop latch unless the e-stop input is still held.</summary>
+        public bool Arm(long nowUs, ControlSource source)
+        {
+            if (IsEStopInputActive)
+            {
+                _journal.Append(EventKind.ArmRefused, nowUs, (int)source, (int)RefusalReason.EStopInputActive, 0, 0, 0, 0);
+                return false;
+            }
+
+            IsEStopLatched = false;
+            if (!IsArmed)
+            {
+                IsArmed = true;
+                _journal.Append(EventKind.Armed, nowUs, (int)source, 0, 0, 0, 0, 0);
+            }
+
+            return true;
+        }
+
+        public void Disarm(long nowUs, ControlSource source)
+        {
+            ForceAllLow(nowUs);
+            if (IsArmed)
+            {
+                IsArmed = false;
+                _journal.Append(EventKind.Disarmed, nowUs, (int)source, 0, 0, 0, 0, 0);
+            }
+        }
+
+        /// <summary>Outputs low at once, disarmed, latched.</summary>
+        public void EStop(long nowUs, ControlSource source)
+        {
+            ForceAllLow(nowUs);
+            IsArmed = false;
+            IsEStopLatched = true;
+            _journal.Append(EventKind.EStop, nowUs, (int)source, 0, 0, 0, 0, 0);
+        }
+
+        /// <summary>The e-stop input changed; pressing it is an e-stop, releasing it only allows re-arming.</summary>
+        public void SetEStopInput(bool active, long nowUs)
+        {
+            if (active && !IsEStopInputActive)
+            {
+                IsEStopInputActive = true;
+                EStop(nowUs, ControlSource.Input);
+                return;
+            }
+
+            IsEStopInputActive = active;
+        }
+
+        /// <summary>A fault: outputs low, disarmed, journaled.</summary>
+        public void Fault(FaultCode code, long detail, long nowUs)
+        {
+            ForceAllLow(nowUs);
+            IsArmed = false;
+            _journal.Append(EventKind.Fault, nowUs, (int)code, 0, detail, 0, 0, 0);
+        }
+
+        public void StartSession(long nowUs)
+        {
+            InSession = true;
+            SessionStartUs = nowUs;
+            _refusals = 0;
+            _yokeCount = 0;
+            _nextScheduledUs = nowUs + _settings.OpenLoopIntervalUs;
+            _channels[0].StartSession();
+            _channels[1].StartSession();
+            _journal.Append(EventKind.SessionStarted, nowUs, 0, 0, 0, 0, 0, 0);
+        }
+
+        public void StopSession(long nowUs)
+        {
+            if (!InSession)
+            {
+                return;
+            }
+
+            ForceAllLow(nowUs);
+            InSession = false;
+            _journal.Append(EventKind.SessionStopped, nowUs, 0, 0, SessionTrains, _refusals, _channels[0].SessionDose, _channels[1].SessionDose);
+        }
+
+        /// <summary>
+        /// Queues one of the partner rig's trigger times (µs after its session start) for yoked mode; returns
+        /// false when the queue is full or the gate is not yoked.
+        /// </summary>
+        public bool AddYokedTrigger(long sessionOffsetUs)
+        {
+            if (_settings.Mode != OutputMode.Yoked || _yokeCount == _yokeQueue.Length)
+            {
+                return false;
+            }
+
+            _yokeQueue[(_yokeHead + _yokeCount) % _yokeQueue.Length] = sessionOffsetUs;
+            _yokeCount++;
+            return true;
+        }
+
+        /// <summary>A detector decision asks for output (closed-loop and sham modes act on it).</summary>
+        public void RequestFromDecision(long nowUs)
+        {
+            if (_settings.Mode == OutputMode.ClosedLoop || _settings.Mode == OutputMode.Sham)
+            {
+                RequestTargets(nowUs, 0);
+            }
+        }
+
+        /// <summary>Ends finished trains and starts scheduled or yoked ones that are due.</summary>
+        public void Poll(long nowUs)
+        {
+            for (int i = 0; i < _channels.Length; i++)
+            {
+                ChannelGate channel = _channels[i];
+                if (channel.IsRunning && nowUs >= channel.LastEndUs)
+                {
+                    channel.Stop(channel.LastEndUs);
+                    _journal.Append(EventKind.OutputStopped, channel.LastEndUs, channel.Channel, 0, channel.LastStartUs, 0, 0, 0);
+                }
+            }
+
+            if (!InSession)
+            {
+                return;
+            }
+
+            if (_settings.Mode == OutputMode.OpenLoop && nowUs >= _nextScheduledUs)
+            {
+                // One train per due slot; slots missed while the rig was busy are skipped, not bunched up.
+                while (_nextScheduledUs <= nowUs)
+                {
+                    _nextScheduledUs += _settings.OpenLoopIntervalUs;
+                }
+
+                RequestTargets(nowUs, OutputFlags.Scheduled);
+            }
+            else if (_settings.Mode == OutputMode.Yoked)
+            {
+                while (_yokeCount > 0 && SessionStartUs + _yokeQueue[_yokeHead] <= nowUs)
+                {
+                    _yokeHead = (_yokeHead + 1) % _yokeQueue.Length;
+                    _yokeCount--;
+                    RequestTargets(nowUs, OutputFlags.Yoked);
+                }
+            }
+        }
+
+        private void RequestTargets(long nowUs, int flags)
+        {
+            if (_settings.Target == OutputTarget.Opto || _settings.Target == OutputTarget.Both)
+            {
+                Request(_channels[OutputChannelId.Opto], nowUs, flags);
+            }
+
+            if (_settings.Target == OutputTarget.Dose || _settings.Target == OutputTarget.Both)
+            {
+                Request(_channels[OutputChannelId.Dose], nowUs, flags);
+            }
+        }
+
+        /// <summary>Checks every limit and, only if all pass, drives the output: both in this one call.</summary>
+        private void Request(ChannelGate channel, long nowUs, int flags)
+        {
+            RefusalReason reason = GateState();
+            double value = 0;
+            double limit = 0;
+            if (reason == RefusalReason.None)
+            {
+                reason = channel.Check(nowUs);
+                value = channel.RefusedValue;
+                limit = channel.RefusedLimit;
+            }
+
+            if (reason != RefusalReason.None)
+            {
+                _refusals++;
+                _journal.Append(EventKind.OutputRefused, nowUs, channel.Channel, (int)reason, 0, 0, value, limit);
+                return;
+            }
+
+            bool sham = _settings.Mode == OutputMode.Sham;
+            if (sham)
+            {
+                flags |= OutputFlags.Sham;
+            }
+            else
+            {
+                channel.Driver.Start(channel.Plan);
+            }
+
+            channel.Start(nowUs);
+            _journal.Append(EventKind.OutputStarted, nowUs, channel.Channel, flags, channel.LastEndUs, channel.Train.Count, channel.TrainDose, channel.SessionDose);
+        }
+
+        private RefusalReason GateState()
+        {
+            if (IsEStopLatched)
+            {
+                return RefusalReason.EStopLatched;
+            }
+
+            if (!IsArmed)
+            {
+                return RefusalReason.NotArmed;
+            }
+
+            if (!InSession)
+            {
+                return RefusalReason.NoSession;
+            }
+
+            return RefusalReason.None;
+        }
+
+        private void ForceAllLow(long nowUs)
+        {
+            for (int i = 0; i < _channels.Length; i++)
+            {
+                ChannelGate channel = _channels[i];
+                channel.Driver.ForceLow();
+                if (channel.IsRunning)
+                {
+                    channel.Stop(nowUs);
+                    _journal.Append(EventKind.OutputStopped, nowUs, channel.Channel, OutputFlags.Aborted, channel.LastStartUs, 0, 0, 0);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+namespace ClosedLoop.Engine.Output
+{
+    /// <summary>
+    /// Turns a pulse train (delay, width, period, count; µs) into RMT items so that every edge lands on its
+    /// requested microsecond: rising edges at delay + k·period, falling edges at delay + k·period + width, and
+    /// the items' durations summing to delay + count·period. Segments longer than one half-item are split into
+    /// equal-level pieces (which make no edge). Nothing is allocated.
+    /// </summary>
+    public static class RmtPlanner
+    {
+        /// <summary>How many items the train needs, without planning it; -1 for an invalid train.</summary>
+        public static int CountItems(long delayUs, long widthUs, long periodUs, long count)
+        {
+            if (!IsValid(delayUs, widthUs, periodUs, count))
+            {
+                return -1;
+            }
+
+            long halves = Halves(delayUs) + count * (Halves(widthUs) + Halves(periodUs - widthUs));
+            long items = (halves + 1) / 2;
+            return items > int.MaxValue ? int.MaxValue : (int)items;
+        }
+
+        /// <summary>Fills <paramref name="plan"/>, or leaves it empty and says why not.</summary>
+        public static PlanStatus Plan(long delayUs, long widthUs, long periodUs, long count, RmtPlan plan)
+        {
+            plan.Clear();
+            int needed = CountItems(delayUs, widthUs, periodUs, count);
+            if (needed < 0)
+            {
+                return PlanStatus.InvalidTrain;
+            }
+
+            if (needed > plan.Capacity)
+            {
+                return PlanStatus.TooManyItems;
+            }
+
+            int half = 0;
+            half = AddSegment(plan, half, false, delayUs);
+            for (long k = 0; k < count; k++)
+            {
+                half = AddSegment(plan, half, true, widthUs);
+                half = AddSegment(plan, half, false, periodUs - widthUs);
+            }
+
+            if ((half & 1) != 0)
+            {
+                // Close the last item with a zero-length low half: the RMT's end-of-transmission marker.
+                plan.Duration1[half >> 1] = 0;
+                plan.Level1[half >> 1] = false;
+                half++;
+            }
+
+            plan.ItemCount = half >> 1;
+            return PlanStatus.Ok;
+        }
+
+        private static bool IsValid(long delayUs, long widthUs, long periodUs, long count)
+        {
+            return delayUs >= 0 && widthUs >= 1 && periodUs > widthUs && count >= 1;
+        }
+
+        private static long Halves(long durationUs)
+        {
+            return (durationUs + RmtPlan.MaxTicksPerHalf - 1) / RmtPlan.MaxTicksPerHalf;
+        }
+
+        private static int AddSegment(RmtPlan plan, int half, bool level, long durationUs)
+        {
+            long remaining = durationUs;
+            while (remaining > 0)
+            {
+                int piece = remaining > RmtPlan.MaxTicksPerHalf ? RmtPlan.MaxTicksPerHalf : (int)remaining;
+                int item = half >> 1;
+                if ((half & 1) == 0)
+                {
+                    plan.Duration0[item] = (ushort)piece;
+                    plan.Level0[item] = level;
+                }
+                else
+                {
+                    plan.Duration1[item] = (ushort)piece;
+                    plan.Level1[item] = level;
+                }
+
+                plan.TotalUs += piece;
+                remaining -= piece;
+                half++;
+            }
+
+            return half;
+        }
+    }
+}

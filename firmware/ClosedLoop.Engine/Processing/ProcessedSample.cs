@@ -1,0 +1,32 @@
+namespace ClosedLoop.Engine.Processing
+{
+    /// <summary>The processed values of one cycle. Reused from cycle to cycle: copy what you need to keep.</summary>
+    public sealed class ProcessedSample
+    {
+        public long CycleIndex;
+
+        /// <summary>The cycle's start time (µs).</summary>
+        public long TimeUs;
+
+        /// <summary>Dark-subtracted, low-passed signal channel (ADC counts).</summary>
+        public double Signal;
+
+        /// <summary>Dark-subtracted, low-passed control channel (ADC counts; 0 in continuous mode).</summary>
+        public double Control;
+
+        /// <summary>Ŝ: the signal the control predicts (or, in continuous mode, the slow baseline).</summary>
+        public double Fitted;
+
+        /// <summary>dF/F = (S - Ŝ) / Ŝ.</summary>
+        public double Dff;
+
+        /// <summary>Robust z of dF/F.</summary>
+        public double Z;
+
+        /// <summary>False when the cycle lacked readings; Dff and Z are then NaN.</summary>
+        public bool IsValid;
+
+        /// <summary>True once the z baseline has warmed up.</summary>
+        public bool IsReady;
+    }
+}

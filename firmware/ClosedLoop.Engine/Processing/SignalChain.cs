@@ -1,0 +1,130 @@
+using ClosedLoop.Engine.Acquisition;
+using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Core;
+
+namespace ClosedLoop.Engine.Processing
+{
+    /// <summary>
+    /// From a cycle's phase means to dF/F and z, causally, one cycle at a time:
+    /// <list type="number">
+    /// <item>dark subtraction: S = signal - dark, C = control - dark;</item>
+    /// <item>a first-order low-pass on S and C (<see cref="OnePoleLowPass"/>);</item>
+    /// <item>the control-to-signal fit Ŝ = a·C + b (<see cref="ControlFit"/>), or in continuous one-colour mode a
+    /// slow EWMA of S (time constant processing.fit_tau_s) as Ŝ;</item>
+    /// <item>dF/F = (S - Ŝ) / Ŝ;</item>
+    /// <item>z of dF/F against a robust running baseline (<see cref="RobustZScore"/>).</item>
+    /// </list>
+    /// While <see cref="Frozen"/> (an encounter and its response window), the fit, the one-colour baseline and
+    /// the z baseline stop learning. Allocation-free.
+    /// </summary>
+    public sealed class SignalChain
+    {
+        private readonly bool _continuous;
+        private readonly OnePoleLowPass _signalFilter;
+        private readonly OnePoleLowPass _controlFilter;
+        private readonly ControlFit _fit;
+        private readonly RobustZScore _z;
+        private readonly double _baselineAlpha;
+        private readonly ProcessedSample _out = new ProcessedSample();
+        private double _baseline;
+        private bool _baselineStarted;
+        private bool _frozen;
+
+        public SignalChain(AcquisitionSettings acquisition, ProcessingSettings processing)
+        {
+            _continuous = acquisition.Continuous;
+            _signalFilter = new OnePoleLowPass(acquisition.LowPassHz, acquisition.PeriodUs);
+            _controlFilter = new OnePoleLowPass(acquisition.LowPassHz, acquisition.PeriodUs);
+            _fit = new ControlFit(acquisition.PeriodUs, processing.FitTauUs);
+            _z = new RobustZScore(acquisition.PeriodUs, processing.BaselineTauUs, processing.ZClip, processing.WarmupUs);
+            _baselineAlpha = Numeric.SmoothingAlpha(acquisition.PeriodUs, processing.FitTauUs);
+        }
+
+        public bool Frozen
+        {
+            get
+            {
+                return _frozen;
+            }
+
+            set
+            {
+                _frozen = value;
+                _fit.Frozen = value;
+                _z.Frozen = value;
+            }
+        }
+
+        public ControlFit Fit
+        {
+            get { return _fit; }
+        }
+
+        public RobustZScore ZScore
+        {
+            get { return _z; }
+        }
+
+        public ProcessedSample Process(CycleSample cycle)
+        {
+            ProcessedSample o = _out;
+            o.CycleIndex = cycle.CycleIndex;
+            o.TimeUs = cycle.StartUs;
+            if (!cycle.IsValid)
+            {
+                o.IsValid = false;
+                o.Dff = double.NaN;
+                o.Z = double.NaN;
+                o.IsReady = _z.IsReady;
+                return o;
+            }
+
+            double signal = _signalFilter.Update(cycle.Signal - cycle.Dark);
+            double control = 0;
+            double fitted;
+            if (_continuous)
+            {
+                fitted = UpdateBaseline(signal);
+            }
+            else
+            {
+                control = _controlFilter.Update(cycle.Control - cycle.Dark);
+                _fit.Update(control, signal);
+                fitted = _fit.Predict(control);
+            }
+
+            o.Signal = signal;
+            o.Control = control;
+            o.Fitted = fitted;
+            if (!(Numeric.Abs(fitted) > 1e-9))
+            {
+                o.IsValid = false;
+                o.Dff = double.NaN;
+                o.Z = double.NaN;
+                o.IsReady = _z.IsReady;
+                return o;
+            }
+
+            o.Dff = (signal - fitted) / fitted;
+            o.Z = _z.Update(o.Dff);
+            o.IsValid = true;
+            o.IsReady = _z.IsReady;
+            return o;
+        }
+
+        private double UpdateBaseline(double signal)
+        {
+            if (!_baselineStarted)
+            {
+                _baseline = signal;
+                _baselineStarted = true;
+            }
+            else if (!_frozen)
+            {
+                _baseline += _baselineAlpha * (signal - _baseline);
+            }
+
+            return _baseline;
+        }
+    }
+}

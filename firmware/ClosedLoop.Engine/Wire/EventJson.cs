@@ -1,0 +1,448 @@
+using ClosedLoop.Engine.Journal;
+
+namespace ClosedLoop.Engine.Wire
+{
+    /// <summary>
+    /// Events as JSON any MQTT tool can read, e.g.
+    /// <code>{"v":1,"rig":"rig-01","boot":7,"seq":42,"t_us":183500000,"kind":"decision","outcome":"deficit","onset_us":180400000,"latency_us":3100000,"dz":-0.21,"pre_z":0.05}</code>
+    /// The board writes them without allocating; the host reads them back with <see cref="TryRead"/>. Schema
+    /// version <see cref="Version"/>; a reader refuses other versions rather than guess.
+    /// </summary>
+    public sealed class EventJson
+    {
+        public const int Version = 1;
+
+        /// <summary>Enough for the longest event with a 32-character rig id.</summary>
+        public const int MaxEventBytes = 512;
+
+        public static readonly string[] Sources = new string[] { "command", "input", "engine" };
+
+        public static readonly string[] Outcomes = new string[] { "response", "deficit", "drop", "insufficient", "overlap" };
+
+        public static readonly string[] Channels = new string[] { "opto", "dose" };
+
+        public static readonly string[] Reasons = new string[]
+        {
+            "none", "estop_latched", "not_armed", "no_session", "busy", "refractory", "min_interval", "max_duty",
+            "max_train_length", "max_trains_per_hour", "max_trains_per_session", "max_cumulative_dose",
+            "plan_too_large", "invalid_train", "estop_input_active",
+        };
+
+        public static readonly string[] Faults = new string[] { "none", "time_went_backwards", "acquisition_stalled", "output_driver", "board" };
+
+        public static readonly string[] OutputFlagNames = new string[] { "sham", "yoked", "scheduled", "aborted" };
+
+        private static readonly EventLayout[] s_layouts = BuildLayouts();
+
+        private readonly JsonWriter _writer = new JsonWriter();
+        private readonly FlatJson _reader = new FlatJson();
+
+        /// <summary>The layout of a kind, or null for an unknown kind.</summary>
+        public static EventLayout LayoutOf(EventKind kind)
+        {
+            int index = (int)kind;
+            return index > 0 && index < s_layouts.Length ? s_layouts[index] : null;
+        }
+
+        /// <summary>The kind whose name is <paramref name="name"/>, or 0.</summary>
+        public static EventKind KindNamed(string name)
+        {
+            for (int i = 1; i < s_layouts.Length; i++)
+            {
+                if (s_layouts[i].KindName == name)
+                {
+                    return (EventKind)i;
+                }
+            }
+
+            return 0;
+        }
+
+        /// <summary>Writes the event at <paramref name="offset"/> and returns the offset after it.</summary>
+        public int Write(string rigId, long bootId, JournalEvent e, byte[] buffer, int offset)
+        {
+            EventLayout layout = LayoutOf(e.Kind);
+            JsonWriter w = _writer;
+            w.Begin(buffer, offset);
+            w.Integer("v", Version);
+            w.Text("rig", rigId);
+            w.Integer("boot", bootId);
+            w.Integer("seq", e.Sequence);
+            w.Integer("t_us", e.TimeUs);
+            if (layout == null)
+            {
+                w.Text("kind", "unknown");
+                w.Integer("kind_code", (int)e.Kind);
+                return w.End();
+            }
+
+            w.Text("kind", layout.KindName);
+            if (layout.CodeName != null)
+            {
+                WriteCoded(w, layout.CodeName, layout.CodeWords, e.Code);
+            }
+
+            if (layout.FlagsName != null)
+            {
+                WriteCoded(w, layout.FlagsName, layout.FlagsWords, e.Flags);
+            }
+
+            if (layout.FlagBitNames != null)
+            {
+                for (int bit = 0; bit < layout.FlagBitNames.Length; bit++)
+                {
+                    w.Boolean(layout.FlagBitNames[bit], (e.Flags & (1 << bit)) != 0);
+                }
+            }
+
+            if (layout.Ref1Name != null)
+            {
+                if (layout.Ref1IsHash)
+                {
+                    w.Hex(layout.Ref1Name, e.Ref1);
+                }
+                else
+                {
+                    w.Integer(layout.Ref1Name, e.Ref1);
+                }
+            }
+
+            if (layout.Ref2Name != null)
+            {
+                w.Integer(layout.Ref2Name, e.Ref2);
+            }
+
+            if (layout.Value1Name != null)
+            {
+                w.Number(layout.Value1Name, e.Value1);
+            }
+
+            if (layout.Value2Name != null)
+            {
+                w.Number(layout.Value2Name, e.Value2);
+            }
+
+            return w.End();
+        }
+
+        /// <summary>
+        /// Reads an event. On success fills <paramref name="into"/> and returns null; otherwise returns what is
+        /// wrong (the caller logs it as a fault with its topic). Rig and boot come back through <paramref name="identity"/>.
+        /// </summary>
+        public string TryRead(byte[] bytes, int offset, int length, JournalEvent into, EventIdentity identity)
+        {
+            FlatJson r = _reader;
+            if (!r.Parse(bytes, offset, length))
+            {
+                return "not a flat JSON object: " + r.Error + " at byte " + r.ErrorOffset.ToString();
+            }
+
+            long version;
+            int field = r.IndexOf("v");
+            if (field < 0 || !r.TryGetLong(field, out version))
+            {
+                return "missing schema version field 'v'";
+            }
+
+            if (version != Version)
+            {
+                return "unknown schema version " + version.ToString() + "; this reader knows version " + Version.ToString();
+            }
+
+            field = r.IndexOf("rig");
+            if (field < 0 || r.KindOf(field) != JsonValueKind.String)
+            {
+                return "missing text field 'rig'";
+            }
+
+            identity.RigId = r.GetText(field);
+            long boot;
+            long sequence;
+            long time;
+            string missing = RequireLong(r, "boot", out boot);
+            if (missing == null)
+            {
+                missing = RequireLong(r, "seq", out sequence);
+            }
+            else
+            {
+                sequence = 0;
+            }
+
+            if (missing == null)
+            {
+                missing = RequireLong(r, "t_us", out time);
+            }
+            else
+            {
+                time = 0;
+            }
+
+            if (missing != null)
+            {
+                return missing;
+            }
+
+            identity.BootId = boot;
+            field = r.IndexOf("kind");
+            if (field < 0 || r.KindOf(field) != JsonValueKind.String)
+            {
+                return "missing text field 'kind'";
+            }
+
+            EventKind kind = KindNamed(r.GetText(field));
+            EventLayout layout = LayoutOf(kind);
+            if (layout == null)
+            {
+                return "unknown event kind '" + r.GetText(field) + "'";
+            }
+
+            into.Clear();
+            into.Sequence = sequence;
+            into.TimeUs = time;
+            into.Kind = kind;
+            string problem = null;
+            if (layout.CodeName != null)
+            {
+                problem = ReadCoded(r, layout.CodeName, layout.CodeWords, out into.Code);
+            }
+
+            if (problem == null && layout.FlagsName != null)
+            {
+                problem = ReadCoded(r, layout.FlagsName, layout.FlagsWords, out into.Flags);
+            }
+
+            if (problem == null && layout.FlagBitNames != null)
+            {
+                for (int bit = 0; bit < layout.FlagBitNames.Length; bit++)
+                {
+                    bool set;
+                    field = r.IndexOf(layout.FlagBitNames[bit]);
+                    if (field < 0 || !r.TryGetBoolean(field, out set))
+                    {
+                        problem = "missing true/false field '" + layout.FlagBitNames[bit] + "'";
+                        break;
+                    }
+
+                    if (set)
+                    {
+                        into.Flags |= 1 << bit;
+                    }
+                }
+            }
+
+            if (problem == null && layout.Ref1Name != null)
+            {
+                problem = layout.Ref1IsHash ? ReadHash(r, layout.Ref1Name, out into.Ref1) : RequireLong(r, layout.Ref1Name, out into.Ref1);
+            }
+
+            if (problem == null && layout.Ref2Name != null)
+            {
+                problem = RequireLong(r, layout.Ref2Name, out into.Ref2);
+            }
+
+            if (problem == null && layout.Value1Name != null)
+            {
+                problem = RequireDouble(r, layout.Value1Name, out into.Value1);
+            }
+
+            if (problem == null && layout.Value2Name != null)
+            {
+                problem = RequireDouble(r, layout.Value2Name, out into.Value2);
+            }
+
+            return problem;
+        }
+
+        private static void WriteCoded(JsonWriter w, string name, string[] words, int value)
+        {
+            if (words != null && value >= 0 && value < words.Length)
+            {
+                w.Text(name, words[value]);
+            }
+            else
+            {
+                w.Integer(name, value);
+            }
+        }
+
+        private static string ReadCoded(FlatJson r, string name, string[] words, out int value)
+        {
+            value = 0;
+            int field = r.IndexOf(name);
+            if (field < 0)
+            {
+                return "missing field '" + name + "'";
+            }
+
+            if (words != null && r.KindOf(field) == JsonValueKind.String)
+            {
+                value = r.TextIndex(field, words);
+                return value < 0 ? "unknown " + name + " '" + r.GetText(field) + "'" : null;
+            }
+
+            long number;
+            if (!r.TryGetLong(field, out number) || number < int.MinValue || number > int.MaxValue)
+            {
+                return "field '" + name + "' is neither a known word nor a whole number";
+            }
+
+            value = (int)number;
+            return null;
+        }
+
+        private static string RequireLong(FlatJson r, string name, out long value)
+        {
+            value = 0;
+            int field = r.IndexOf(name);
+            if (field < 0 || !r.TryGetLong(field, out value))
+            {
+                return "missing whole-number field '" + name + "'";
+            }
+
+            return null;
+        }
+
+        private static string RequireDouble(FlatJson r, string name, out double value)
+        {
+            value = double.NaN;
+            int field = r.IndexOf(name);
+            if (field < 0 || !r.TryGetDouble(field, out value))
+            {
+                return "missing number field '" + name + "'";
+            }
+
+            return null;
+        }
+
+        private static string ReadHash(FlatJson r, string name, out long bits)
+        {
+            bits = 0;
+            int field = r.IndexOf(name);
+            if (field < 0 || r.KindOf(field) != JsonValueKind.String)
+            {
+                return "missing hash field '" + name + "'";
+            }
+
+            string text = r.GetText(field);
+            if (text.Length != 16)
+            {
+                return "field '" + name + "' is not 16 hex digits";
+            }
+
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                int digit = c >= '0' && c <= '9' ? c - '0' : (c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1);
+                if (digit < 0)
+                {
+                    return "field '" + name + "' is not 16 hex digits";
+                }
+
+                bits = (bits << 4) | (long)digit;
+            }
+
+            return null;
+        }
+
+        private static EventLayout[] BuildLayouts()
+        {
+            EventLayout[] l = new EventLayout[18];
+            l[(int)EventKind.Boot] = Hashed("boot");
+            l[(int)EventKind.ConfigApplied] = Hashed("config_applied");
+            EventLayout rejected = Hashed("config_rejected");
+            rejected.CodeName = "errors";
+            l[(int)EventKind.ConfigRejected] = rejected;
+            l[(int)EventKind.Armed] = Sourced("armed");
+            l[(int)EventKind.Disarmed] = Sourced("disarmed");
+            l[(int)EventKind.EStop] = Sourced("estop");
+            l[(int)EventKind.SessionStarted] = new EventLayout("session_started");
+
+            EventLayout stopped = new EventLayout("session_stopped");
+            stopped.Ref1Name = "trains";
+            stopped.Ref2Name = "refusals";
+            stopped.Value1Name = "opto_dose";
+            stopped.Value2Name = "dose_dose";
+            l[(int)EventKind.SessionStopped] = stopped;
+
+            EventLayout on = Sourced("encounter_on");
+            on.Ref1Name = "onset_us";
+            l[(int)EventKind.EncounterOn] = on;
+
+            EventLayout off = new EventLayout("encounter_off");
+            off.Ref1Name = "offset_us";
+            off.Ref2Name = "onset_us";
+            l[(int)EventKind.EncounterOff] = off;
+
+            EventLayout decision = new EventLayout("decision");
+            decision.CodeName = "outcome";
+            decision.CodeWords = Outcomes;
+            decision.Ref1Name = "onset_us";
+            decision.Ref2Name = "latency_us";
+            decision.Value1Name = "dz";
+            decision.Value2Name = "pre_z";
+            l[(int)EventKind.Decision] = decision;
+
+            EventLayout started = Channeled("output_started");
+            started.FlagBitNames = OutputFlagNames;
+            started.Ref1Name = "end_us";
+            started.Ref2Name = "pulses";
+            started.Value1Name = "dose";
+            started.Value2Name = "cumulative_dose";
+            l[(int)EventKind.OutputStarted] = started;
+
+            EventLayout ended = Channeled("output_stopped");
+            ended.FlagBitNames = OutputFlagNames;
+            ended.Ref1Name = "start_us";
+            l[(int)EventKind.OutputStopped] = ended;
+
+            EventLayout refused = Channeled("output_refused");
+            refused.FlagsName = "reason";
+            refused.FlagsWords = Reasons;
+            refused.Value1Name = "value";
+            refused.Value2Name = "limit";
+            l[(int)EventKind.OutputRefused] = refused;
+
+            EventLayout fault = new EventLayout("fault");
+            fault.CodeName = "fault";
+            fault.CodeWords = Faults;
+            fault.Ref1Name = "detail";
+            l[(int)EventKind.Fault] = fault;
+
+            EventLayout gap = new EventLayout("data_gap");
+            gap.Ref1Name = "first_cycle";
+            gap.Ref2Name = "cycles";
+            l[(int)EventKind.DataGap] = gap;
+
+            EventLayout armRefused = Sourced("arm_refused");
+            armRefused.FlagsName = "reason";
+            armRefused.FlagsWords = Reasons;
+            l[(int)EventKind.ArmRefused] = armRefused;
+            return l;
+        }
+
+        private static EventLayout Hashed(string name)
+        {
+            EventLayout layout = new EventLayout(name);
+            layout.Ref1Name = "config";
+            layout.Ref1IsHash = true;
+            return layout;
+        }
+
+        private static EventLayout Sourced(string name)
+        {
+            EventLayout layout = new EventLayout(name);
+            layout.CodeName = "source";
+            layout.CodeWords = Sources;
+            return layout;
+        }
+
+        private static EventLayout Channeled(string name)
+        {
+            EventLayout layout = new EventLayout(name);
+            layout.CodeName = "channel";
+            layout.CodeWords = Channels;
+            return layout;
+        }
+    }
+}

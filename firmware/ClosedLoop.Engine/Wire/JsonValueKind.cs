@@ -1,0 +1,12 @@
+namespace ClosedLoop.Engine.Wire
+{
+    public enum JsonValueKind
+    {
+        Invalid,
+        String,
+        Number,
+        True,
+        False,
+        Null,
+    }
+}

@@ -1,0 +1,196 @@
+using ClosedLoop.Engine.Core;
+
+namespace ClosedLoop.Engine.Wire
+{
+    /// <summary>
+    /// Writes compact JSON into a caller's byte buffer without allocating: the board formats every event this
+    /// way. Numbers are written by hand (format strings differ between nanoFramework and .NET): integers exactly,
+    /// doubles with up to 9 decimals, NaN and infinities as null.
+    /// </summary>
+    public sealed class JsonWriter
+    {
+        private const int FractionDigits = 9;
+        private const double FractionScale = 1e9;
+
+        private byte[] _buffer;
+        private int _position;
+        private bool _needsComma;
+
+        public int Position
+        {
+            get { return _position; }
+        }
+
+        public void Begin(byte[] buffer, int offset)
+        {
+            _buffer = buffer;
+            _position = offset;
+            _buffer[_position++] = (byte)'{';
+            _needsComma = false;
+        }
+
+        /// <summary>Closes the object and returns the offset after it.</summary>
+        public int End()
+        {
+            _buffer[_position++] = (byte)'}';
+            return _position;
+        }
+
+        public void Integer(string name, long value)
+        {
+            Name(name);
+            WriteLong(value);
+        }
+
+        public void Number(string name, double value)
+        {
+            Name(name);
+            WriteDouble(value);
+        }
+
+        public void Boolean(string name, bool value)
+        {
+            Name(name);
+            WriteAscii(value ? "true" : "false");
+        }
+
+        /// <summary>A string value; callers pass only names and identifiers, which need no escaping (checked).</summary>
+        public void Text(string name, string value)
+        {
+            Name(name);
+            _buffer[_position++] = (byte)'"';
+            for (int i = 0; i < value.Length; i++)
+            {
+                char c = value[i];
+                _buffer[_position++] = c >= ' ' && c < 0x7F && c != '"' && c != '\\' ? (byte)c : (byte)'?';
+            }
+
+            _buffer[_position++] = (byte)'"';
+        }
+
+        /// <summary>A 64-bit value as 16 lower-case hex digits in a string (config hashes).</summary>
+        public void Hex(string name, long bits)
+        {
+            Name(name);
+            _buffer[_position++] = (byte)'"';
+            for (int shift = 60; shift >= 0; shift -= 4)
+            {
+                int digit = (int)((bits >> shift) & 0xF);
+                _buffer[_position++] = (byte)(digit < 10 ? '0' + digit : 'a' + digit - 10);
+            }
+
+            _buffer[_position++] = (byte)'"';
+        }
+
+        private void Name(string name)
+        {
+            if (_needsComma)
+            {
+                _buffer[_position++] = (byte)',';
+            }
+
+            _needsComma = true;
+            _buffer[_position++] = (byte)'"';
+            WriteAscii(name);
+            _buffer[_position++] = (byte)'"';
+            _buffer[_position++] = (byte)':';
+        }
+
+        private void WriteAscii(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                _buffer[_position++] = (byte)text[i];
+            }
+        }
+
+        private void WriteLong(long value)
+        {
+            if (value == long.MinValue)
+            {
+                WriteAscii("-9223372036854775808");
+                return;
+            }
+
+            if (value < 0)
+            {
+                _buffer[_position++] = (byte)'-';
+                value = -value;
+            }
+
+            WriteDigits((ulong)value, 1);
+        }
+
+        private void WriteDigits(ulong value, int minDigits)
+        {
+            int start = _position;
+            int digits = 0;
+            do
+            {
+                _buffer[_position++] = (byte)('0' + (int)(value % 10));
+                value /= 10;
+                digits++;
+            }
+            while (value != 0 || digits < minDigits);
+
+            // Written least significant first: reverse in place.
+            int end = _position - 1;
+            while (start < end)
+            {
+                byte t = _buffer[start];
+                _buffer[start++] = _buffer[end];
+                _buffer[end--] = t;
+            }
+        }
+
+        private void WriteDouble(double value)
+        {
+            if (double.IsNaN(value) || double.IsInfinity(value))
+            {
+                WriteAscii("null");
+                return;
+            }
+
+            if (value < 0)
+            {
+                _buffer[_position++] = (byte)'-';
+                value = -value;
+            }
+
+            int exponent = 0;
+            while (value >= 1e15)
+            {
+                value /= 10;
+                exponent++;
+            }
+
+            ulong whole = (ulong)value;
+            ulong fraction = (ulong)((value - whole) * FractionScale + 0.5);
+            if (fraction >= (ulong)FractionScale)
+            {
+                whole++;
+                fraction -= (ulong)FractionScale;
+            }
+
+            WriteDigits(whole, 1);
+            if (fraction != 0)
+            {
+                int digits = FractionDigits;
+                while (fraction % 10 == 0)
+                {
+                    fraction /= 10;
+                    digits--;
+                }
+
+                _buffer[_position++] = (byte)'.';
+                WriteDigits(fraction, digits);
+            }
+
+            if (exponent != 0)
+            {
+                _buffer[_position++] = (byte)'e';
+                WriteDigits((ulong)exponent, 1);
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using ClosedLoop.Engine.Processing;
+
+namespace ClosedLoop.Engine.Wire
+{
+    /// <summary>
+    /// Processed samples batched into compact binary frames for live views (best effort, QoS 0). Layout,
+    /// little-endian (docs/protocol.md):
+    /// <code>
+    /// 0  "CLS" magic, 3  version (1), 4  boot id (int64), 12 first cycle (int64), 20 first cycle time µs (int64),
+    /// 28 cycle period µs (int32), 32 sample count (uint16), 34 reserved (0),
+    /// 36 + 19·i: cycle - first cycle (uint16), flags (bit0 valid, bit1 z ready), signal, control, dF/F, z (float32 each)
+    /// </code>
+    /// Sample time = first cycle time + (cycle - first cycle) × period. Writing allocates nothing.
+    /// </summary>
+    public sealed class SampleFrameWriter
+    {
+        public const int Version = 1;
+        public const int HeaderBytes = 36;
+        public const int SampleBytes = 19;
+
+        private readonly byte[] _buffer;
+        private readonly int _capacity;
+        private readonly long _bootId;
+        private readonly long _periodUs;
+        private int _count;
+        private long _firstCycle;
+
+        public SampleFrameWriter(int samplesPerFrame, long bootId, long periodUs)
+        {
+            _capacity = samplesPerFrame;
+            _bootId = bootId;
+            _periodUs = periodUs;
+            _buffer = new byte[HeaderBytes + SampleBytes * samplesPerFrame];
+        }
+
+        public byte[] Buffer
+        {
+            get { return _buffer; }
+        }
+
+        /// <summary>Bytes of the frame so far (header included).</summary>
+        public int Length
+        {
+            get { return HeaderBytes + SampleBytes * _count; }
+        }
+
+        public int Count
+        {
+            get { return _count; }
+        }
+
+        public bool IsFull
+        {
+            get { return _count == _capacity; }
+        }
+
+        /// <summary>
+        /// Adds a sample, or returns false when it does not fit: the frame is full, or the sample's cycle cannot
+        /// be expressed relative to the frame's first one. The caller then sends the frame, clears it and adds again.
+        /// </summary>
+        public bool TryAdd(ProcessedSample sample)
+        {
+            if (_count == _capacity || (_count > 0 && (sample.CycleIndex - _firstCycle > 65535 || sample.CycleIndex < _firstCycle)))
+            {
+                return false;
+            }
+
+            if (_count == 0)
+            {
+                _firstCycle = sample.CycleIndex;
+                int o = 0;
+                _buffer[o++] = (byte)'C';
+                _buffer[o++] = (byte)'L';
+                _buffer[o++] = (byte)'S';
+                _buffer[o++] = Version;
+                o = LittleEndian.WriteInt64(_buffer, o, _bootId);
+                o = LittleEndian.WriteInt64(_buffer, o, sample.CycleIndex);
+                o = LittleEndian.WriteInt64(_buffer, o, sample.TimeUs);
+                o = LittleEndian.WriteInt32(_buffer, o, (int)_periodUs);
+                LittleEndian.WriteInt16(_buffer, o + 2, 0);
+            }
+
+            int p = HeaderBytes + SampleBytes * _count;
+            p = LittleEndian.WriteInt16(_buffer, p, (int)(sample.CycleIndex - _firstCycle));
+            _buffer[p++] = (byte)((sample.IsValid ? 1 : 0) | (sample.IsReady ? 2 : 0));
+            p = LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.Signal));
+            p = LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.Control));
+            p = LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.Dff));
+            LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.Z));
+            _count++;
+            LittleEndian.WriteInt16(_buffer, 32, _count);
+            return true;
+        }
+
+        public void Clear()
+        {
+            _count = 0;
+        }
+    }
+
+    /// <summary>Reads frames written by <see cref="SampleFrameWriter"/> (host side).</summary>
+    public static class SampleFrameReader
+    {
+        /// <summary>
+        /// Checks a frame and returns null, or what is wrong with it. <paramref name="samples"/> must hold at least
+        /// the frame's count; <paramref name="count"/> says how many were filled.
+        /// </summary>
+        public static string TryRead(byte[] bytes, int length, out long bootId, ProcessedSample[] samples, out int count)
+        {
+            bootId = 0;
+            count = 0;
+            if (length < SampleFrameWriter.HeaderBytes)
+            {
+                return "frame of " + length.ToString() + " bytes is shorter than its " + SampleFrameWriter.HeaderBytes.ToString() + "-byte header";
+            }
+
+            if (bytes[0] != 'C' || bytes[1] != 'L' || bytes[2] != 'S')
+            {
+                return "not a sample frame (magic is not CLS)";
+            }
+
+            if (bytes[3] != SampleFrameWriter.Version)
+            {
+                return "unknown sample frame version " + bytes[3].ToString();
+            }
+
+            bootId = LittleEndian.ReadInt64(bytes, 4);
+            long firstCycle = LittleEndian.ReadInt64(bytes, 12);
+            long firstTime = LittleEndian.ReadInt64(bytes, 20);
+            int period = LittleEndian.ReadInt32(bytes, 28);
+            int n = LittleEndian.ReadUInt16(bytes, 32);
+            if (length != SampleFrameWriter.HeaderBytes + n * SampleFrameWriter.SampleBytes)
+            {
+                return "frame says " + n.ToString() + " samples but has " + length.ToString() + " bytes";
+            }
+
+            if (n > samples.Length)
+            {
+                return "frame holds " + n.ToString() + " samples, more than the " + samples.Length.ToString() + " asked for";
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                int p = SampleFrameWriter.HeaderBytes + i * SampleFrameWriter.SampleBytes;
+                ProcessedSample s = samples[i];
+                int delta = LittleEndian.ReadUInt16(bytes, p);
+                int flags = bytes[p + 2];
+                s.CycleIndex = firstCycle + delta;
+                s.TimeUs = firstTime + (long)delta * period;
+                s.IsValid = (flags & 1) != 0;
+                s.IsReady = (flags & 2) != 0;
+                s.Signal = SingleBits.ToDouble(LittleEndian.ReadInt32(bytes, p + 3));
+                s.Control = SingleBits.ToDouble(LittleEndian.ReadInt32(bytes, p + 7));
+                s.Dff = SingleBits.ToDouble(LittleEndian.ReadInt32(bytes, p + 11));
+                s.Z = SingleBits.ToDouble(LittleEndian.ReadInt32(bytes, p + 15));
+                s.Fitted = double.NaN;
+            }
+
+            count = n;
+            return null;
+        }
+    }
+}

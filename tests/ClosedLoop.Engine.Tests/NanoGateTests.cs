@@ -1,0 +1,44 @@
+using ClosedLoop.Engine.Tests.Support;
+
+namespace ClosedLoop.Engine.Tests;
+
+public sealed class NanoGateTests
+{
+    [Fact]
+    public void Board_build_of_the_engine_exists()
+    {
+        Assert.True(File.Exists(Paths.NanoGateAssembly), $"the nanoFramework gate build is missing at {Paths.NanoGateAssembly}");
+    }
+
+    [Fact]
+    public void Board_build_references_only_mscorlib_and_uses_no_generics()
+    {
+        var problems = NanoCompatibility.Problems(Paths.NanoGateAssembly);
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Checker_flags_an_assembly_built_against_the_full_framework()
+    {
+        var problems = NanoCompatibility.Problems(typeof(ClosedLoopEngine).Assembly.Location);
+
+        Assert.Contains(problems, p => p.StartsWith("references assembly System.Runtime", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Checker_flags_generic_definitions_and_instantiations()
+    {
+        var problems = NanoCompatibility.Problems(typeof(GenericProbe<>).Assembly.Location);
+
+        Assert.Contains(problems, p => p.Contains("defines generic type ClosedLoop.Engine.Tests.GenericProbe`1", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("defines generic method GenericProbe`1.Echo", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("instantiates", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>Exists only so that the checker has generics to find in this assembly.</summary>
+public sealed class GenericProbe<T>
+{
+    public static TOther Echo<TOther>(TOther value) => value;
+}

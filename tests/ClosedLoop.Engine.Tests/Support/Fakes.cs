@@ -1,0 +1,69 @@
+using ClosedLoop.Engine.Acquisition;
+using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Core;
+using ClosedLoop.Engine.Output;
+
+namespace ClosedLoop.Engine.Tests.Support;
+
+/// <summary>An output that records what the engine asked of it, and whether the pin would be high now.</summary>
+public sealed class RecordingOutput(IClock clock) : IOutputChannel
+{
+    public List<(long TimeUs, long TotalUs, int Items)> Starts { get; } = [];
+
+    public int ForceLowCalls { get; private set; }
+
+    private long _activeUntilUs = long.MinValue;
+
+    /// <summary>True while a started train has not ended or been forced low.</summary>
+    public bool IsDriving => clock.NowMicros < _activeUntilUs;
+
+    public void Start(RmtPlan plan)
+    {
+        Starts.Add((clock.NowMicros, plan.TotalUs, plan.ItemCount));
+        _activeUntilUs = clock.NowMicros + plan.TotalUs;
+    }
+
+    public void ForceLow()
+    {
+        ForceLowCalls++;
+        _activeUntilUs = long.MinValue;
+    }
+}
+
+/// <summary>LEDs that start when told, at the clock's now.</summary>
+public sealed class FakeExcitation(IClock clock) : IExcitation
+{
+    public int Starts { get; private set; }
+
+    public long Start(AcquisitionSettings settings)
+    {
+        Starts++;
+        return clock.NowMicros;
+    }
+
+    public void Stop()
+    {
+    }
+}
+
+public static class TestConfig
+{
+    /// <summary>The defaults with some keys changed; fails the test on an invalid override.</summary>
+    public static RigConfig With(params string[] assignments)
+    {
+        var errors = new ConfigErrorList();
+        var document = ConfigParser.Parse(string.Empty, errors);
+        foreach (var assignment in assignments)
+        {
+            document.TrySet(assignment, errors);
+        }
+
+        var result = ConfigLoader.FromDocument(document, errors);
+        if (!result.IsValid)
+        {
+            throw new InvalidOperationException("test config invalid: " + string.Join("; ", result.Errors.Select(e => e.ToString())));
+        }
+
+        return result.Config;
+    }
+}
