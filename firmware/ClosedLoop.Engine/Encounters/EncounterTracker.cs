@@ -92,7 +92,7 @@ namespace ClosedLoop.Engine.Encounters
             }
 
             _messageContact = contact;
-            UpdateContact(timeUs, ControlSource.Command);
+            UpdateContact(timeUs, timeUs, ControlSource.Command);
             Poll(timeUs);
         }
 
@@ -100,17 +100,21 @@ namespace ClosedLoop.Engine.Encounters
         public void Poll(long nowUs)
         {
             CommitDebounced(nowUs);
-            AdvanceTimers(nowUs);
+            AdvanceTimers(nowUs, nowUs);
         }
 
-        private void AdvanceTimers(long nowUs)
+        /// <summary>
+        /// Makes the transitions due by <paramref name="atUs"/>, reporting them at <paramref name="nowUs"/>, the
+        /// moment the engine learnt of them (never earlier than it could have known).
+        /// </summary>
+        private void AdvanceTimers(long atUs, long nowUs)
         {
-            if (_state == Pending && nowUs - _onsetUs >= _settings.MinDurationUs)
+            if (_state == Pending && atUs - _onsetUs >= _settings.MinDurationUs)
             {
                 _state = Active;
                 _listener.OnEncounterOn(_onsetUs, nowUs, _contactSource);
             }
-            else if (_state == Ending && nowUs - _offsetUs >= _settings.MinGapUs)
+            else if (_state == Ending && atUs - _offsetUs >= _settings.MinGapUs)
             {
                 _state = Idle;
                 _listener.OnEncounterOff(_onsetUs, _offsetUs, nowUs);
@@ -122,11 +126,11 @@ namespace ClosedLoop.Engine.Encounters
             if (_rawLevel != _digitalContact && nowUs - _rawSinceUs >= _settings.DebounceUs)
             {
                 _digitalContact = _rawLevel;
-                UpdateContact(_rawSinceUs, ControlSource.Input);
+                UpdateContact(_rawSinceUs, nowUs, ControlSource.Input);
             }
         }
 
-        private void UpdateContact(long edgeUs, ControlSource source)
+        private void UpdateContact(long edgeUs, long nowUs, ControlSource source)
         {
             bool contact = _digitalContact || _messageContact;
             if (contact == _contact)
@@ -137,7 +141,7 @@ namespace ClosedLoop.Engine.Encounters
             _contact = contact;
 
             // Catch up on time-based transitions that were due before this edge, in case nobody polled.
-            AdvanceTimers(edgeUs);
+            AdvanceTimers(edgeUs, nowUs);
             if (contact)
             {
                 if (_state == Idle)
@@ -147,7 +151,7 @@ namespace ClosedLoop.Engine.Encounters
                     _contactSource = source;
                     if (_settings.MinDurationUs == 0)
                     {
-                        AdvanceTimers(edgeUs);
+                        AdvanceTimers(edgeUs, nowUs);
                     }
                 }
                 else if (_state == Ending)
@@ -167,7 +171,7 @@ namespace ClosedLoop.Engine.Encounters
                     _offsetUs = edgeUs;
                     if (_settings.MinGapUs == 0)
                     {
-                        AdvanceTimers(edgeUs);
+                        AdvanceTimers(edgeUs, nowUs);
                     }
                 }
             }

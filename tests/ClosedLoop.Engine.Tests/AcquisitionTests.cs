@@ -1,0 +1,142 @@
+using ClosedLoop.Engine.Acquisition;
+using ClosedLoop.Engine.Config;
+
+namespace ClosedLoop.Engine.Tests;
+
+public sealed class AcquisitionTests
+{
+    private sealed class Collector : ICycleSink
+    {
+        public List<(long Cycle, long Start, double Signal, double Control, double Dark, bool Valid, int SignalCount)> Cycles { get; } = [];
+
+        public List<(long First, long Count)> Missing { get; } = [];
+
+        public void OnCycle(CycleSample c) => Cycles.Add((c.CycleIndex, c.StartUs, c.Signal, c.Control, c.Dark, c.IsValid, c.SignalCount));
+
+        public void OnMissingCycles(long firstCycle, long count) => Missing.Add((firstCycle, count));
+    }
+
+    private static readonly AcquisitionSettings Settings = AcquisitionSettings.Default();
+
+    [Theory]
+    [InlineData(0, Phase.Settling)]
+    [InlineData(299, Phase.Settling)]
+    [InlineData(300, Phase.Signal)]
+    [InlineData(2499, Phase.Signal)]
+    [InlineData(2500, Phase.Settling)]
+    [InlineData(2800, Phase.Control)]
+    [InlineData(4999, Phase.Control)]
+    [InlineData(5000, Phase.Settling)]
+    [InlineData(5300, Phase.Dark)]
+    [InlineData(7691, Phase.Dark)]
+    [InlineData(7692 + 300, Phase.Signal)]
+    public void Readings_are_tagged_by_their_time_within_the_cycle(long offsetUs, Phase expected)
+    {
+        var schedule = new ExcitationSchedule(Settings, epochUs: 10_000);
+
+        Assert.Equal(expected, schedule.PhaseOf(10_000 + offsetUs));
+    }
+
+    [Fact]
+    public void Cycles_are_floors_even_before_the_epoch()
+    {
+        var schedule = new ExcitationSchedule(Settings, epochUs: 10_000);
+
+        Assert.Equal(-1, schedule.CycleOf(9_999));
+        Assert.Equal(0, schedule.CycleOf(10_000));
+        Assert.Equal(1, schedule.CycleOf(10_000 + 7692));
+    }
+
+    [Fact]
+    public void A_cycle_yields_the_mean_of_each_phase_once_the_next_cycle_starts()
+    {
+        var sink = new Collector();
+        var demux = new CycleDemultiplexer(new ExcitationSchedule(Settings, 0), 2, sink);
+
+        demux.AddReading(400, 1000);
+        demux.AddReading(2000, 1010);
+        demux.AddReading(100, 9999); // settling: dropped
+        demux.AddReading(3000, 500);
+        demux.AddReading(4000, 520);
+        demux.AddReading(6000, 50);
+        Assert.Empty(sink.Cycles);
+
+        demux.AddReading(7692 + 500, 1);
+
+        var cycle = Assert.Single(sink.Cycles);
+        Assert.Equal((0L, 0L, 1005.0, 510.0, 50.0, true, 2), cycle);
+        Assert.Equal(1, demux.SettlingReadings);
+    }
+
+    [Fact]
+    public void A_cycle_with_too_few_readings_is_flagged_not_averaged_in()
+    {
+        var sink = new Collector();
+        var demux = new CycleDemultiplexer(new ExcitationSchedule(Settings, 0), 2, sink);
+
+        demux.AddReading(400, 1000);
+        demux.AddReading(3000, 500);
+        demux.AddReading(4000, 520);
+        demux.AddReading(6000, 50);
+        demux.AddReading(7692 + 500, 1);
+
+        Assert.False(Assert.Single(sink.Cycles).Valid);
+    }
+
+    [Fact]
+    public void Cycles_without_readings_are_reported_as_missing()
+    {
+        var sink = new Collector();
+        var demux = new CycleDemultiplexer(new ExcitationSchedule(Settings, 0), 1, sink);
+
+        demux.AddReading(400, 1);
+        demux.AddReading(4 * 7692 + 400, 1);
+        demux.AddReading(5 * 7692 + 400, 1);
+
+        Assert.Equal([0L, 4L], sink.Cycles.Select(c => c.Cycle));
+        Assert.Equal((1L, 3L), Assert.Single(sink.Missing));
+    }
+
+    [Fact]
+    public void Late_readings_for_a_closed_cycle_are_dropped_and_counted()
+    {
+        var sink = new Collector();
+        var demux = new CycleDemultiplexer(new ExcitationSchedule(Settings, 0), 1, sink);
+
+        demux.AddReading(7692 + 400, 1);
+        demux.AddReading(400, 1);
+
+        Assert.Equal(1, demux.LateReadings);
+    }
+
+    [Fact]
+    public void Flush_closes_a_stalled_cycle_after_a_grace_cycle()
+    {
+        var sink = new Collector();
+        var demux = new CycleDemultiplexer(new ExcitationSchedule(Settings, 0), 1, sink);
+        demux.AddReading(400, 1);
+
+        demux.Flush(7692 + 100);
+        Assert.Empty(sink.Cycles);
+
+        demux.Flush(2 * 7692 + 100);
+        Assert.Single(sink.Cycles);
+    }
+
+    [Fact]
+    public void Continuous_mode_counts_every_reading_as_signal()
+    {
+        var settings = AcquisitionSettings.Default();
+        settings.Continuous = true;
+        var sink = new Collector();
+        var demux = new CycleDemultiplexer(new ExcitationSchedule(settings, 0), 2, sink);
+
+        demux.AddReading(0, 10);
+        demux.AddReading(7000, 20);
+        demux.AddReading(7692, 0);
+
+        var cycle = Assert.Single(sink.Cycles);
+        Assert.Equal(15, cycle.Signal);
+        Assert.True(cycle.Valid);
+    }
+}

@@ -1,0 +1,262 @@
+using System.Text;
+using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Tests.Support;
+using CsCheck;
+
+namespace ClosedLoop.Engine.Tests;
+
+public sealed class ConfigTests
+{
+    private static ConfigLoadResult Load(string text) => ConfigLoader.Load(text);
+
+    [Fact]
+    public void Empty_config_is_valid_and_every_key_takes_its_default()
+    {
+        var result = Load(string.Empty);
+
+        Assert.True(result.IsValid);
+        Assert.Equal("rig-01", result.Config.RigId);
+        Assert.Equal(3_000_000, result.Config.Detector.PreUs);
+        Assert.Equal(3_000_000, result.Config.Detector.PostUs);
+        Assert.Equal(7692, result.Config.Acquisition.PeriodUs);
+        Assert.Equal(OutputMode.ClosedLoop, result.Config.Output.Mode);
+    }
+
+    [Fact]
+    public void Sections_keys_and_comments_are_read()
+    {
+        var result = Load("""
+            # a comment
+            ; another comment
+            [rig]
+            id = cage-7
+
+            [detector]
+              post_ms   =  1500
+            deficit_threshold = -0.25
+            trigger = deficit
+            [link]
+            wifi_password = p#ss;word
+            """);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors.Select(e => e.ToString())));
+        Assert.Equal("cage-7", result.Config.RigId);
+        Assert.Equal(1_500_000, result.Config.Detector.PostUs);
+        Assert.Equal(-0.25, result.Config.Detector.DeficitThreshold);
+        Assert.Equal(TriggerRule.Deficit, result.Config.Detector.Trigger);
+        Assert.Equal("p#ss;word", result.Config.Values.GetText("link", "wifi_password"));
+    }
+
+    [Fact]
+    public void Out_of_range_value_names_the_field_the_value_and_the_range()
+    {
+        var error = Assert.Single(Load("[detector]\npre_ms = 50\n").Errors);
+
+        Assert.Equal("detector.pre_ms", error.Field);
+        Assert.Equal("50", error.Value);
+        Assert.Equal("expected an integer from 100 to 60000", error.Expected);
+    }
+
+    [Fact]
+    public void Every_bad_field_is_reported_at_once()
+    {
+        var result = Load("[detector]\npre_ms = soon\ntrigger = always\n[opto]\nmax_duty = 2\n[acquisition]\nadc = arduino\n");
+
+        Assert.False(result.IsValid);
+        Assert.Null(result.Config);
+        Assert.Equal(
+            ["detector.pre_ms", "detector.trigger", "opto.max_duty", "acquisition.adc"],
+            result.Errors.Select(e => e.Field));
+        Assert.Equal("expected one of deficit, drop, either or none", result.Errors[1].Expected);
+    }
+
+    [Fact]
+    public void Unknown_key_lists_the_keys_its_section_has()
+    {
+        var error = Assert.Single(Load("[detector]\npost = 3000\n").Errors);
+
+        Assert.Equal("detector.post", error.Field);
+        Assert.StartsWith("expected a key of [detector]: pre_ms, post_ms,", error.Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_section_lists_the_known_sections()
+    {
+        var error = Assert.Single(Load("[detektor]\npre_ms = 3000\n").Errors);
+
+        Assert.Equal("expected a known section: rig, pins, acquisition, processing, encounter, detector, output, opto, dose, rmt, journal, link", error.Expected);
+    }
+
+    [Theory]
+    [InlineData("pre_ms = 3000", "line 1", "expected a [section] header before the first key")]
+    [InlineData("[detector\npre_ms = 1", "line 1", "expected a section header such as [detector]")]
+    [InlineData("[detector]\njust words", "line 2", "expected key = value, a [section] header, or a comment starting with # or ;")]
+    [InlineData("[Detector]", "line 1", "expected a section name of lower-case letters, digits and '_'")]
+    [InlineData("[detector]\nPre-ms = 1", "line 2", "expected a key of lower-case letters, digits and '_'")]
+    public void Syntax_errors_name_the_line(string text, string field, string expected)
+    {
+        var error = Load(text).Errors.First();
+
+        Assert.Equal(field, error.Field);
+        Assert.Equal(expected, error.Expected);
+    }
+
+    [Fact]
+    public void A_key_given_twice_is_an_error()
+    {
+        var errors = Load("[detector]\npre_ms = 3000\npre_ms = 2000\n").Errors;
+
+        Assert.Contains(errors, e => e.Field == "detector.pre_ms" && e.Expected.Contains("set earlier", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Pulse_width_must_be_below_the_period()
+    {
+        var error = Assert.Single(Load("[opto]\npulse_width_us = 50000\nperiod_us = 50000\n").Errors);
+
+        Assert.Equal("opto.pulse_width_us", error.Field);
+        Assert.Equal("expected less than opto.period_us (50000)", error.Expected);
+    }
+
+    [Fact]
+    public void A_train_longer_than_its_limit_is_refused_when_validated()
+    {
+        var error = Assert.Single(Load("[opto]\npulse_count = 300\n").Errors);
+
+        Assert.Equal("opto.pulse_count", error.Field);
+        Assert.Contains("no longer than opto.max_train_ms = 10000 ms", error.Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Duty_cycle_above_the_limit_is_refused()
+    {
+        var error = Assert.Single(Load("[opto]\npulse_width_us = 40000\n").Errors);
+
+        Assert.Contains("of at most opto.max_duty = 0.5", error.Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Excitation_windows_must_leave_a_dark_phase()
+    {
+        var error = Assert.Single(Load("[acquisition]\nsignal_on_us = 4000\ncontrol_on_us = 3500\n").Errors);
+
+        Assert.Equal("acquisition.signal_on_us", error.Field);
+        Assert.Contains("below the cycle period 7692 us", error.Expected, StringComparison.Ordinal);
+    }
+
+    // The default opto train: 100 pulses of 10 ms high (1 half) and 40 ms low (2 halves: 40000 > 32767) = 150 items.
+    [Fact]
+    public void A_train_needing_more_rmt_items_than_allowed_is_refused()
+    {
+        var error = Assert.Single(Load("[rmt]\nmax_items = 50\n").Errors);
+
+        Assert.Equal("expected a train that fits rmt.max_items = 50 RMT items; this one needs 150", error.Expected);
+    }
+
+    [Fact]
+    public void Hash_ignores_comments_order_and_written_defaults_but_not_values()
+    {
+        string a = Load("[detector]\npost_ms = 1500\n[rig]\nid = a\n").Config.Hash;
+        string b = Load("# note\n[rig]\nid = a\n[detector]\npre_ms = 3000\npost_ms = 1500\n").Config.Hash;
+        string c = Load("[detector]\npost_ms = 1501\n[rig]\nid = a\n").Config.Hash;
+
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+        Assert.Matches("^[0-9a-f]{16}$", a);
+    }
+
+    [Fact]
+    public void Overrides_replace_file_values_and_are_validated()
+    {
+        var errors = new ConfigErrorList();
+        var document = ConfigParser.Parse("[detector]\npost_ms = 3000\n", errors);
+
+        Assert.True(document.TrySet("detector.post_ms=1200", errors));
+        Assert.False(document.TrySet("post_ms=1200", errors));
+        Assert.Equal("--set", errors[0].Field);
+
+        var result = ConfigLoader.FromDocument(document, new ConfigErrorList());
+        Assert.Equal(1_200_000, result.Config.Detector.PostUs);
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_refused_with_its_offset()
+    {
+        byte[] bytes = [.. Encoding.ASCII.GetBytes("[rig]\nid = x"), 0xC3, 0x28];
+
+        var error = Assert.Single(ConfigLoader.Load(bytes, bytes.Length).Errors);
+
+        Assert.Equal("config", error.Field);
+        Assert.Equal("byte 12", error.Value);
+    }
+
+    [Fact]
+    public void Utf8_comments_and_values_are_accepted()
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes("# 10 µs resolution ✓\n[link]\nwifi_ssid = Labor-Größe\n");
+
+        var result = ConfigLoader.Load(bytes, bytes.Length);
+
+        Assert.True(result.IsValid);
+        Assert.Equal("Labor-Größe", result.Config.Values.GetText("link", "wifi_ssid"));
+    }
+
+    [Fact]
+    public void Oversized_config_is_refused()
+    {
+        var bytes = new byte[ConfigParser.MaxBytes + 1];
+
+        var error = Assert.Single(ConfigLoader.Load(bytes, bytes.Length).Errors);
+
+        Assert.Equal("expected at most 32768 bytes", error.Expected);
+    }
+
+    [Fact]
+    public void Arbitrary_bytes_give_errors_or_a_whole_config_and_never_throw() =>
+        Gen.Byte.Array[0, 400].Sample(bytes =>
+        {
+            var result = ConfigLoader.Load(bytes, bytes.Length);
+            return result.IsValid ? result.Errors.Length == 0 && result.Config.Hash.Length == 16 : result.Config is null && result.Errors.Length > 0;
+        });
+
+    [Fact]
+    public void Arbitrary_text_made_of_config_pieces_never_throws()
+    {
+        string[] pieces = ["[detector]", "[opto]", "[rig]", "pre_ms = ", "post_ms=", "id = ", "=", "#", "\n", "3000", "-1", "1e9", "x", " ", "[", "]", "pulse_count = 5", "\r\n", "\t"];
+        var piece = Gen.Int[0, pieces.Length - 1].Select(i => pieces[i]);
+        piece.Array[0, 40].Select(parts => string.Concat(parts)).Sample(text =>
+        {
+            var result = ConfigLoader.Load(text);
+            return result.IsValid == (result.Errors.Length == 0);
+        });
+    }
+
+    [Fact]
+    public void Numbers_parse_the_same_way_everywhere()
+    {
+        Assert.True(NumberText.TryParseDouble("-1.25e2", out double a));
+        Assert.Equal(-125, a);
+        Assert.True(NumberText.TryParseDouble("0.1", out double b));
+        Assert.Equal(0.1, b, 15);
+        Assert.False(NumberText.TryParseDouble("1.2.3", out _));
+        Assert.False(NumberText.TryParseDouble("e5", out _));
+        Assert.False(NumberText.TryParseDouble("1e", out _));
+        Assert.False(NumberText.TryParseLong("9223372036854775808", out _));
+        Assert.True(NumberText.TryParseLong("-9223372036854775807", out long c));
+        Assert.Equal(-9223372036854775807, c);
+    }
+
+    [Fact]
+    public void Decimal_numbers_round_trip_closely() =>
+        Gen.Double[-1e12, 1e12].Sample(x =>
+            NumberText.TryParseDouble(x.ToString("R", System.Globalization.CultureInfo.InvariantCulture), out double y) && Math.Abs(x - y) <= 1e-15 * Math.Abs(x) + 1e-300);
+
+    [Fact]
+    public void The_example_nf_config_at_the_root_is_valid()
+    {
+        var path = Path.Combine(Paths.RepositoryRoot, "nf.config");
+        var result = ConfigLoader.Load(File.ReadAllText(path));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors.Select(e => e.ToString())));
+    }
+}
