@@ -242,6 +242,9 @@ public sealed class ConfigTests
         Assert.False(NumberText.TryParseDouble("e5", out _));
         Assert.False(NumberText.TryParseDouble("1e", out _));
         Assert.False(NumberText.TryParseLong("9223372036854775808", out _));
+        Assert.True(NumberText.TryParseLong("-9223372036854775808", out long min));
+        Assert.Equal(long.MinValue, min);
+        Assert.False(NumberText.TryParseLong("-9223372036854775809", out _));
         Assert.True(NumberText.TryParseLong("-9223372036854775807", out long c));
         Assert.Equal(-9223372036854775807, c);
     }

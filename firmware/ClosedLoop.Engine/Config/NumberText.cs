@@ -27,25 +27,32 @@ namespace ClosedLoop.Engine.Config
                 return false;
             }
 
-            long magnitude = 0;
+            long result = 0;
             for (; i < text.Length; i++)
             {
                 char c = text[i];
-                if (c < '0' || c > '9')
+                if (c < '0' || c > '9' || !TryAppendDigit(ref result, c - '0', negative))
                 {
                     return false;
                 }
-
-                // Refuse rather than wrap on overflow.
-                if (magnitude > (long.MaxValue - (c - '0')) / 10)
-                {
-                    return false;
-                }
-
-                magnitude = magnitude * 10 + (c - '0');
             }
 
-            value = negative ? -magnitude : magnitude;
+            value = result;
+            return true;
+        }
+
+        /// <summary>
+        /// result = result × 10 ∓ digit, accumulating toward the sign so that long.MinValue (whose magnitude has
+        /// no long) still parses; false instead of wrapping on overflow.
+        /// </summary>
+        public static bool TryAppendDigit(ref long result, int digit, bool negative)
+        {
+            if (negative ? result < (long.MinValue + digit) / 10 : result > (long.MaxValue - digit) / 10)
+            {
+                return false;
+            }
+
+            result = negative ? result * 10 - digit : result * 10 + digit;
             return true;
         }
 

@@ -220,19 +220,17 @@ namespace ClosedLoop.Engine.Wire
                 return false;
             }
 
-            long magnitude = 0;
+            long result = 0;
             for (; i < end; i++)
             {
                 int digit = _bytes[i] - '0';
-                if (digit < 0 || digit > 9 || magnitude > (long.MaxValue - digit) / 10)
+                if (digit < 0 || digit > 9 || !NumberText.TryAppendDigit(ref result, digit, negative))
                 {
                     return false;
                 }
-
-                magnitude = magnitude * 10 + digit;
             }
 
-            value = negative ? -magnitude : magnitude;
+            value = result;
             return true;
         }
 

@@ -1,0 +1,108 @@
+using ClosedLoop.Engine.Core;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Output;
+using ClosedLoop.Engine.Processing;
+using ClosedLoop.Engine.Tests.Support;
+using ClosedLoop.Engine.Wire;
+
+namespace ClosedLoop.Engine.Tests;
+
+/// <summary>The board's heap is ~100 KB and a collection stops everything: the steady state must not allocate.</summary>
+public sealed class AllocationTests
+{
+    /// <summary>What the board's link does with every event and sample: encode it into a preallocated buffer.</summary>
+    private sealed class BoardLikeSinks(long bootId, long periodUs) : IEventSink, IProcessedSampleSink
+    {
+        private readonly EventJson _json = new();
+        private readonly byte[] _eventBuffer = new byte[EventJson.MaxEventBytes];
+        private readonly SampleFrameWriter _frames = new(13, bootId, periodUs);
+
+        public long EventBytes { get; private set; }
+
+        public long Frames { get; private set; }
+
+        public void OnEvent(EventJournal journal, JournalEvent journalEvent) =>
+            EventBytes += _json.Write(journal.RigId, journal.BootId, journalEvent, _eventBuffer, 0);
+
+        public void OnProcessed(ProcessedSample sample)
+        {
+            if (!_frames.TryAdd(sample))
+            {
+                Frames++;
+                _frames.Clear();
+                _frames.TryAdd(sample);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_steady_state_allocates_nothing_for_100000_cycles()
+    {
+        var config = TestConfig.With("processing.warmup_s=5", "opto.min_interval_ms=0", "output.refractory_ms=0", "opto.max_trains_per_hour=3600", "opto.max_trains_per_session=100000", "opto.max_cumulative_dose=1000000000");
+        var clock = new ManualClock(0);
+        var opto = new CountingOutput();
+        var dose = new CountingOutput();
+        var engine = new ClosedLoopEngine(config, clock, 1, new FakeExcitation(clock), opto, dose);
+        var sinks = new BoardLikeSinks(1, config.Acquisition.PeriodUs);
+        engine.SetEventSink(sinks);
+        engine.SetSampleSink(sinks);
+        long warmupUs = 60_000_000;
+        long measuredUs = 100_500 * config.Acquisition.PeriodUs;
+        var script = new ReadingScript(config.Acquisition, 0, warmupUs + measuredUs, encounterEveryUs: 20_000_000);
+        engine.Arm();
+        engine.StartSession();
+
+        int reading = 0;
+        int edge = 0;
+        void RunUntil(long untilUs)
+        {
+            while (reading < script.Times.Length && script.Times[reading] < untilUs)
+            {
+                long t = script.Times[reading];
+                while (edge < script.Edges.Length && script.Edges[edge] <= t)
+                {
+                    engine.OnEncounterInput(edge % 2 == 0, script.Edges[edge]);
+                    edge++;
+                }
+
+                clock.AdvanceTo(t);
+                engine.OnReading(t, script.Values[reading]);
+                if ((reading & 15) == 0)
+                {
+                    engine.Poll();
+                }
+
+                reading++;
+            }
+        }
+
+        RunUntil(warmupUs);
+        long cyclesBefore = engine.Cycles;
+        long eventsBefore = engine.Journal.NextSequence;
+        int readingsBefore = reading;
+        int trainsBefore = opto.Starts;
+
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        RunUntil(warmupUs + measuredUs);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.True(engine.Cycles - cyclesBefore >= 100_000, $"only {engine.Cycles - cyclesBefore} cycles");
+        Assert.True(reading - readingsBefore >= 100_000);
+        Assert.True(engine.Journal.NextSequence - eventsBefore > 100, "the measured stretch should hold encounters, decisions and trains");
+        Assert.True(opto.Starts - trainsBefore > 30, $"only {opto.Starts - trainsBefore} trains");
+        Assert.True(sinks.Frames > 7000);
+        Assert.Equal(0, allocated);
+    }
+
+    /// <summary>An output that only counts, so that nothing in the measured loop allocates but the engine.</summary>
+    private sealed class CountingOutput : IOutputChannel
+    {
+        public int Starts { get; private set; }
+
+        public void Start(RmtPlan plan) => Starts++;
+
+        public void ForceLow()
+        {
+        }
+    }
+}
