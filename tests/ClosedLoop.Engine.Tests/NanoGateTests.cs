@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using ClosedLoop.Engine.Tests.Support;
 
 namespace ClosedLoop.Engine.Tests;
@@ -16,6 +17,22 @@ public sealed class NanoGateTests
         var problems = NanoCompatibility.Problems(Paths.NanoGateAssembly);
 
         Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void The_nfproj_lists_exactly_the_engine_sources()
+    {
+        string folder = Path.Combine(Paths.RepositoryRoot, "firmware", "ClosedLoop.Engine");
+        var listed = XDocument.Load(Path.Combine(folder, "ClosedLoop.Engine.nfproj"))
+            .Descendants().Where(e => e.Name.LocalName == "Compile")
+            .Select(e => e.Attribute("Include")!.Value.Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
+        var sources = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith("bin/", StringComparison.Ordinal) && !f.StartsWith("obj/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(sources, listed);
     }
 
     [Fact]

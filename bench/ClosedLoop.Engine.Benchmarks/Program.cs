@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(ClosedLoop.Engine.Benchmarks.EngineBenchmarks).Assembly).Run(args);
