@@ -26,6 +26,7 @@ namespace ClosedLoop.Engine
         private readonly IExcitation _excitation;
         private readonly IOutputChannel _opto;
         private readonly IOutputChannel _dose;
+        private readonly CycleSample _recorded = new CycleSample();
         private EventJournal _journal;
         private Pipeline _pipeline;
         private IProcessedSampleSink _sampleSink;
@@ -106,6 +107,26 @@ namespace ClosedLoop.Engine
         public void OnReading(long timeUs, int value)
         {
             _pipeline.Demultiplexer.AddReading(timeUs, value);
+        }
+
+        /// <summary>
+        /// One cycle of a recording that was demultiplexed elsewhere (a pyPhotometry .ppd, GuPPy CSVs): the signal
+        /// and control values, dark already subtracted, at <paramref name="timeUs"/>. It enters the same chain as the
+        /// board's own cycles; replay uses this.
+        /// </summary>
+        public void OnRecordedCycle(long timeUs, double signal, double control)
+        {
+            CycleSample c = _recorded;
+            c.CycleIndex = _pipeline.Demultiplexer.Schedule.CycleOf(timeUs);
+            c.StartUs = timeUs;
+            c.Signal = signal;
+            c.Control = control;
+            c.Dark = 0;
+            c.SignalCount = 1;
+            c.ControlCount = 1;
+            c.DarkCount = 0;
+            c.IsValid = true;
+            _pipeline.OnCycle(c);
         }
 
         /// <summary>An edge on the encounter TTL input.</summary>

@@ -91,7 +91,7 @@ namespace ClosedLoop.Engine.Config
 
                 ConfigKey.Integer("detector", "pre_ms", 100, 60000, 3000, "baseline window before onset (the paper: 3 s)"),
                 ConfigKey.Integer("detector", "post_ms", 100, 60000, 3000, "response window after onset (the paper: 3 s; shorten for faster decisions)"),
-                ConfigKey.Number("detector", "deficit_threshold", -50, 50, "0.5", "a response with delta z below this is a deficit"),
+                ConfigKey.Number("detector", "deficit_threshold", -50, 50, "1", "a response with delta z below this is a deficit (1 sits above the spread of delta z without a response)"),
                 ConfigKey.Boolean("detector", "drop_enabled", true, "also watch for a drop during the encounter"),
                 ConfigKey.Number("detector", "drop_k", 0.1, 50, "2", "a drop is z this many spreads below the pre-onset mean"),
                 ConfigKey.Integer("detector", "drop_min_ms", 10, 60000, 500, "for at least this long"),

@@ -8,6 +8,12 @@ namespace ClosedLoop.Engine.Processing
         /// <summary>The cycle's start time (µs).</summary>
         public long TimeUs;
 
+        /// <summary>The cycle's signal mean minus its dark mean, before any filtering (ADC counts): what GuPPy calls the raw signal.</summary>
+        public double RawSignal;
+
+        /// <summary>The cycle's control mean minus its dark mean, before any filtering (ADC counts; 0 in continuous mode).</summary>
+        public double RawControl;
+
         /// <summary>Dark-subtracted, low-passed signal channel (ADC counts).</summary>
         public double Signal;
 

@@ -70,6 +70,8 @@ namespace ClosedLoop.Engine.Processing
             ProcessedSample o = _out;
             o.CycleIndex = cycle.CycleIndex;
             o.TimeUs = cycle.StartUs;
+            o.RawSignal = cycle.Signal - cycle.Dark;
+            o.RawControl = _continuous ? 0 : cycle.Control - cycle.Dark;
             if (!cycle.IsValid)
             {
                 o.IsValid = false;
@@ -79,7 +81,7 @@ namespace ClosedLoop.Engine.Processing
                 return o;
             }
 
-            double signal = _signalFilter.Update(cycle.Signal - cycle.Dark);
+            double signal = _signalFilter.Update(o.RawSignal);
             double control = 0;
             double fitted;
             if (_continuous)
@@ -88,7 +90,7 @@ namespace ClosedLoop.Engine.Processing
             }
             else
             {
-                control = _controlFilter.Update(cycle.Control - cycle.Dark);
+                control = _controlFilter.Update(o.RawControl);
                 _fit.Update(control, signal);
                 fitted = _fit.Predict(control);
             }

@@ -1,0 +1,190 @@
+using System.Reflection;
+using System.Text;
+using ClosedLoop.Data;
+using ClosedLoop.Data.Analysis;
+using ClosedLoop.Data.Ppd;
+using ClosedLoop.Engine;
+using ClosedLoop.Engine.Acquisition;
+using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Core;
+using ClosedLoop.Engine.Detection;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Output;
+using Xunit.Abstractions;
+
+namespace ClosedLoop.VirtualRig.Tests;
+
+/// <summary>The engine's processing chain on a real pyPhotometry recording (read from shared/, never copied).</summary>
+public sealed class RealRecordingTests(ITestOutputHelper output)
+{
+    private static string RecordingPath => Path.GetFullPath(Path.Combine(
+        typeof(RealRecordingTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SharedDataDirectory").Value!,
+        "pyphotometry", "m17-R-2018-12-12-090409.ppd"));
+
+    [Fact]
+    public void The_recording_is_read_as_its_readme_describes()
+    {
+        var recording = PpdReader.Read(RecordingPath);
+
+        Assert.Equal("m17-R", recording.SubjectId);
+        Assert.Equal("2 colour time div.", recording.Mode);
+        Assert.Equal(130, recording.SamplingRate);
+        Assert.Equal(474_192, recording.SampleCount);
+        Assert.Equal((7371, 13201), (recording.Analog[0].Min(), recording.Analog[0].Max()));
+        Assert.Equal((6617, 12229), (recording.Analog[1].Min(), recording.Analog[1].Max()));
+        Assert.Equal(127, recording.RisingEdges(0).Count);
+        Assert.Equal(722, recording.RisingEdges(1).Count);
+    }
+
+    [Fact]
+    public void The_recording_replays_end_to_end_and_its_dff_agrees_with_an_offline_fit()
+    {
+        var recording = PpdReader.Read(RecordingPath);
+        var config = TestConfig("acquisition.rate_hz=130", "encounter.min_duration_ms=100", "encounter.source=digital");
+        var clock = new ManualClock(0);
+        var output1 = new NullOutput();
+        var engine = new ClosedLoopEngine(config, clock, 1, new FixedExcitation(), output1, output1);
+        var recorder = new SampleRecorder();
+        engine.SetSampleSink(recorder);
+
+        bool digital = false;
+        for (int i = 0; i < recording.SampleCount; i++)
+        {
+            long t = recording.SampleTimeUs(i);
+            clock.AdvanceTo(t);
+            if (recording.Digital[0][i] != digital)
+            {
+                digital = recording.Digital[0][i];
+                engine.OnEncounterInput(digital, t);
+            }
+
+            engine.OnRecordedCycle(t, recording.Analog[0][i], recording.Analog[1][i]);
+            engine.Poll();
+        }
+
+        var events = Events(engine);
+        Assert.DoesNotContain(events, e => e.Kind is EventKind.Fault or EventKind.DataGap);
+        Assert.Equal(recording.SampleCount, recorder.Count);
+        Assert.All(recorder.Valid, Assert.True);
+        int encounters = events.Count(e => e.Kind == EventKind.EncounterOn);
+        var decisions = events.Where(e => e.Kind == EventKind.Decision && (DecisionOutcome)e.Code != DecisionOutcome.Drop).ToList();
+        Assert.InRange(encounters, 120, 127);
+        Assert.Equal(encounters, decisions.Count);
+
+        // After the start-up period (warm-up and the fit's first time constants), compare with offline
+        // least-squares fits: one made around each sample over 4 minutes (the non-causal twin of the online fit's
+        // 120 s memory), and, for the record, one fit over the whole hour, which cannot follow the two channels'
+        // different bleaching and so agrees less.
+        int startUp = (int)(5 * 60 * recording.SamplingRate);
+        double[] online = [.. recorder.Dff.Skip(startUp)];
+        var windowed = OfflineReference.Compute(recorder.TimeUs, recorder.RawSignal, recorder.RawControl, filterWindow: 13, ZScoreMethod.Standard, startUp, fitWindow: (int)(240 * recording.SamplingRate));
+        var global = OfflineReference.Compute(recorder.TimeUs, recorder.RawSignal, recorder.RawControl, filterWindow: 13, ZScoreMethod.Standard, startUp);
+        double r = OfflineReference.PearsonR(online, windowed.Dff);
+        double rGlobal = OfflineReference.PearsonR(online, global.Dff);
+        output.WriteLine($"dF/F r = {r:F3} (4-minute windowed fit), {rGlobal:F3} (one fit for the hour) over {online.Length} samples; {encounters} encounters, {decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Deficit)} deficits");
+        Assert.True(r >= 0.9, $"r = {r:F3}");
+    }
+
+    [Fact]
+    public void A_truncated_header_is_refused()
+    {
+        byte[] bytes = [200, 0, (byte)'{'];
+
+        var error = Assert.Throws<RecordingFormatException>(() => PpdReader.Parse("cut.ppd", bytes));
+
+        Assert.Equal("cut.ppd is truncated: its header says 200 bytes but only 1 follow", error.Message);
+    }
+
+    [Fact]
+    public void A_header_that_is_not_json_is_refused()
+    {
+        byte[] bytes = [.. Header("not json"), 0, 0, 0, 0];
+
+        var error = Assert.Throws<RecordingFormatException>(() => PpdReader.Parse("bad.ppd", bytes));
+
+        Assert.StartsWith("bad.ppd has a header that is not JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_header_without_a_sampling_rate_is_refused()
+    {
+        byte[] bytes = [.. Header("""{"mode":"2 colour time div."}"""), 0, 0, 0, 0];
+
+        var error = Assert.Throws<RecordingFormatException>(() => PpdReader.Parse("rate.ppd", bytes));
+
+        Assert.Equal("rate.ppd has no positive 'sampling_rate' in its header", error.Message);
+    }
+
+    [Fact]
+    public void Data_that_is_not_a_whole_number_of_samples_is_refused()
+    {
+        byte[] bytes = [.. Header("""{"mode":"2 colour time div.","sampling_rate":130}"""), 1, 2, 3, 4, 5, 6];
+
+        var error = Assert.Throws<RecordingFormatException>(() => PpdReader.Parse("odd.ppd", bytes));
+
+        Assert.Equal("odd.ppd has 6 data bytes, not a whole number of 2-channel samples (4 bytes each): the file is cut short or not a .ppd", error.Message);
+    }
+
+    [Fact]
+    public void A_cut_short_copy_of_the_real_recording_is_refused()
+    {
+        byte[] bytes = File.ReadAllBytes(RecordingPath)[..^3];
+
+        var error = Assert.Throws<RecordingFormatException>(() => PpdReader.Parse("m17-cut.ppd", bytes));
+
+        Assert.Contains("not a whole number of 2-channel samples", error.Message, StringComparison.Ordinal);
+    }
+
+    private static byte[] Header(string json)
+    {
+        byte[] text = Encoding.UTF8.GetBytes(json);
+        return [(byte)text.Length, (byte)(text.Length >> 8), .. text];
+    }
+
+    private static RigConfig TestConfig(params string[] overrides)
+    {
+        var errors = new ConfigErrorList();
+        var document = ConfigParser.Parse(string.Empty, errors);
+        foreach (var o in overrides)
+        {
+            document.TrySet(o, errors);
+        }
+
+        return ConfigLoader.FromDocument(document, errors).Config;
+    }
+
+    private static List<JournalEvent> Events(ClosedLoopEngine engine)
+    {
+        var list = new List<JournalEvent>();
+        for (long s = engine.Journal.OldestSequence; s < engine.Journal.NextSequence; s++)
+        {
+            var e = new JournalEvent();
+            if (engine.Journal.TryGet(s, e) == ReplayStatus.Ok)
+            {
+                list.Add(e);
+            }
+        }
+
+        return list;
+    }
+
+    private sealed class NullOutput : IOutputChannel
+    {
+        public void Start(RmtPlan plan)
+        {
+        }
+
+        public void ForceLow()
+        {
+        }
+    }
+
+    private sealed class FixedExcitation : IExcitation
+    {
+        public long Start(AcquisitionSettings settings) => 0;
+
+        public void Stop()
+        {
+        }
+    }
+}
