@@ -344,10 +344,14 @@ namespace ClosedLoop.Engine
                 Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(Config.Acquisition, epochUs), Config.Acquisition.MinReadings, this);
             }
 
-            /// <summary>Baselines stand still from first contact until the response window has closed.</summary>
+            /// <summary>
+            /// Baselines stand still from first contact until the response window has closed, and while an
+            /// optogenetic train runs (its driven activity is not baseline). Sham trains freeze them too, so that
+            /// the sham control processes its signal exactly as the stimulated rig does.
+            /// </summary>
             public void AfterEncounterChange(long nowUs)
             {
-                Chain.Frozen = Tracker.IsEngaged || Detector.IsMeasuring;
+                Chain.Frozen = Tracker.IsEngaged || Detector.IsMeasuring || Gate.Channel(OutputChannelId.Opto).IsRunning;
             }
 
             public void OnCycle(CycleSample cycle)

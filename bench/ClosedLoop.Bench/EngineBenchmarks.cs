@@ -1,10 +1,11 @@
 using BenchmarkDotNet.Attributes;
+using ClosedLoop.Engine;
 using ClosedLoop.Engine.Acquisition;
 using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Core;
 using ClosedLoop.Engine.Output;
 
-namespace ClosedLoop.Engine.Benchmarks;
+namespace ClosedLoop.Bench;
 
 /// <summary>
 /// The engine's per-reading and per-cycle cost on .NET, over a stream of realistic jittered readings

@@ -1,3 +1,0 @@
-using BenchmarkDotNet.Running;
-
-BenchmarkSwitcher.FromAssembly(typeof(ClosedLoop.Engine.Benchmarks.EngineBenchmarks).Assembly).Run(args);

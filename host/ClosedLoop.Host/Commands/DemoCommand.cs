@@ -1,0 +1,119 @@
+using System.CommandLine;
+using ClosedLoop.Host.Demo;
+using Spectre.Console;
+
+namespace ClosedLoop.Host.Commands;
+
+/// <summary>`closedloop demo`: the whole closed loop with zero set-up, on virtual rigs in virtual time.</summary>
+public static class DemoCommand
+{
+    public static Command Create()
+    {
+        var minutes = new Option<double>("--minutes")
+        {
+            Description = "Simulated minutes to run each rig for",
+            DefaultValueFactory = _ => 60,
+        };
+        minutes.Validators.Add(result =>
+        {
+            if (!TryGetValue(result, out double value))
+            {
+                // Not a number: the parser has reported it already.
+                return;
+            }
+
+            if (value is <= 0 or > 24 * 60)
+            {
+                result.AddError($"--minutes must be more than 0 and at most 1440 (one day); got {value}");
+            }
+        });
+        var seed = new Option<ulong>("--seed")
+        {
+            Description = "Seed of the simulation: the same seed gives the same run",
+            DefaultValueFactory = _ => 1,
+        };
+        var output = new Option<DirectoryInfo>("--out")
+        {
+            Description = "Folder for the event logs",
+            DefaultValueFactory = _ => new DirectoryInfo("closedloop-demo"),
+        };
+
+        var command = new Command("demo", "Run an isolation-reared closed-loop rig, its sham control and a group-reared rig on virtual mice, then summarise")
+        {
+            minutes,
+            seed,
+            output,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(Terminal.For(parse), parse.GetValue(minutes), parse.GetValue(seed), parse.GetValue(output)!, cancellationToken));
+        return command;
+    }
+
+    private static bool TryGetValue(System.CommandLine.Parsing.OptionResult result, out double value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<double>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = 0;
+            return false;
+        }
+    }
+
+    private static async Task<int> RunAsync(IAnsiConsole console, double minutes, ulong seed, DirectoryInfo output, CancellationToken cancellationToken)
+    {
+        var rigs = DemoRigSpec.Standard(seed);
+        var runner = new DemoRunner(rigs, TimeSpan.FromMinutes(minutes), output.FullName);
+        var started = DateTime.UtcNow;
+        IReadOnlyList<RigSummary> summaries = [];
+        await console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var bars = rigs.ToDictionary(r => r.RigId, r => context.AddTask($"{r.RigId} ({r.Description})", maxValue: 1));
+                var progress = new SynchronousProgress(update => bars[update.RigId].Value = update.Fraction);
+                summaries = await runner.RunAsync(progress, cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+
+        console.Write(SummaryTable(summaries, minutes));
+        console.MarkupLineInterpolated($"Simulated {minutes:F0} min on {rigs.Count} rigs in {(DateTime.UtcNow - started).TotalSeconds:F1} s.");
+        foreach (var summary in summaries)
+        {
+            console.MarkupLineInterpolated($"  {summary.RigId}: {summary.EventLogPath}");
+        }
+
+        return 0;
+    }
+
+    private static Table SummaryTable(IReadOnlyList<RigSummary> summaries, double minutes)
+    {
+        var table = new Table().Title($"[bold]{minutes:F0} simulated minutes[/]")
+            .AddColumns("rig", "mouse, outputs", "encounters", "deficits", "drops", "trains", "refused", "Δz stim.", "Δz other");
+        foreach (var s in summaries)
+        {
+            string trains = s.ShamTrains > 0 ? $"{s.TrainsDriven} ({s.ShamTrains} sham)" : s.TrainsDriven.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            table.AddRow(s.RigId, s.Description, $"{s.Encounters}", $"{s.Deficits}", $"{s.Drops}", trains, $"{s.Refusals}", Format(s.MeanDeltaZStimulated), Format(s.MeanDeltaZOthers));
+        }
+
+        table.Caption("Δz: mean over encounters whose decision started a train (stim., driven or sham) and over the rest.");
+        return table;
+    }
+
+    private static string Format(double value) => double.IsNaN(value) ? "-" : value.ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to a context the console does not have).</summary>
+    private sealed class SynchronousProgress(Action<(string RigId, double Fraction)> report) : IProgress<(string RigId, double Fraction)>
+    {
+        private readonly Lock _gate = new();
+
+        public void Report((string RigId, double Fraction) value)
+        {
+            lock (_gate)
+            {
+                report(value);
+            }
+        }
+    }
+}
