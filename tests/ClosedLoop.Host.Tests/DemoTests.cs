@@ -1,4 +1,3 @@
-using System.CommandLine;
 using ClosedLoop.Engine.Config;
 using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Demo;
@@ -86,9 +85,7 @@ public sealed class DemoTests : IDisposable
 
     private static async Task<(int Code, string Output)> Invoke(params string[] args)
     {
-        var writer = new StringWriter();
-        var configuration = new InvocationConfiguration { Output = writer, Error = writer };
-        int code = await ClosedLoopCommandLine.Build().Parse(args).InvokeAsync(configuration);
-        return (code, writer.ToString());
+        var (code, output, error) = await CommandLine.Invoke(args);
+        return (code, output + error);
     }
 }

@@ -8,5 +8,6 @@ public static class ClosedLoopCommandLine
     public static RootCommand Build() => new("closedloop: configure, run and watch ClosedLoop photometry rigs")
     {
         DemoCommand.Create(),
+        ConfigCommand.Create(),
     };
 }
