@@ -3,7 +3,7 @@ using ClosedLoop.Engine;
 using ClosedLoop.Engine.Acquisition;
 using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Core;
-using ClosedLoop.Engine.Output;
+using ClosedLoop.VirtualRig.Replay;
 
 namespace ClosedLoop.Bench;
 
@@ -49,11 +49,11 @@ public class EngineBenchmarks
         }
 
         _clock = new ManualClock(0);
-        var output = new NullOutput();
-        _engine = new ClosedLoopEngine(RigConfig.Default(), _clock, 1, new NullExcitation(), output, output);
+        var output = new DisconnectedOutput();
+        _engine = new ClosedLoopEngine(RigConfig.Default(), _clock, 1, new RecordedExcitation(), output, output);
         _engine.Arm();
         _engine.StartSession();
-        _demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(acquisition, 0), 2, new NullCycleSink());
+        _demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(acquisition, 0), 2, new DiscardingCycleSink());
     }
 
     /// <summary>Phase tagging and accumulation of one raw reading (no signal processing).</summary>
@@ -97,27 +97,7 @@ public class EngineBenchmarks
         return offset;
     }
 
-    private sealed class NullOutput : IOutputChannel
-    {
-        public void Start(RmtPlan plan)
-        {
-        }
-
-        public void ForceLow()
-        {
-        }
-    }
-
-    private sealed class NullExcitation : IExcitation
-    {
-        public long Start(AcquisitionSettings settings) => 0;
-
-        public void Stop()
-        {
-        }
-    }
-
-    private sealed class NullCycleSink : ICycleSink
+    private sealed class DiscardingCycleSink : ICycleSink
     {
         public void OnCycle(CycleSample cycle)
         {

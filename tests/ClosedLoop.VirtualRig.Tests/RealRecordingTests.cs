@@ -3,13 +3,10 @@ using System.Text;
 using ClosedLoop.Data;
 using ClosedLoop.Data.Analysis;
 using ClosedLoop.Data.Ppd;
-using ClosedLoop.Engine;
-using ClosedLoop.Engine.Acquisition;
 using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Core;
 using ClosedLoop.Engine.Detection;
 using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Output;
+using ClosedLoop.VirtualRig.Replay;
 using Xunit.Abstractions;
 
 namespace ClosedLoop.VirtualRig.Tests;
@@ -41,28 +38,11 @@ public sealed class RealRecordingTests(ITestOutputHelper output)
     {
         var recording = PpdReader.Read(RecordingPath);
         var config = TestConfig("acquisition.rate_hz=130", "encounter.min_duration_ms=100", "encounter.source=digital");
-        var clock = new ManualClock(0);
-        var output1 = new NullOutput();
-        var engine = new ClosedLoopEngine(config, clock, 1, new FixedExcitation(), output1, output1);
-        var recorder = new SampleRecorder();
-        engine.SetSampleSink(recorder);
 
-        bool digital = false;
-        for (int i = 0; i < recording.SampleCount; i++)
-        {
-            long t = recording.SampleTimeUs(i);
-            clock.AdvanceTo(t);
-            if (recording.Digital[0][i] != digital)
-            {
-                digital = recording.Digital[0][i];
-                engine.OnEncounterInput(digital, t);
-            }
+        var replay = RecordingReplay.Run(recording, config, encounterInput: 0);
 
-            engine.OnRecordedCycle(t, recording.Analog[0][i], recording.Analog[1][i]);
-            engine.Poll();
-        }
-
-        var events = Events(engine);
+        var recorder = replay.Samples;
+        var events = replay.Events;
         Assert.DoesNotContain(events, e => e.Kind is EventKind.Fault or EventKind.DataGap);
         Assert.Equal(recording.SampleCount, recorder.Count);
         Assert.All(recorder.Valid, Assert.True);
@@ -151,40 +131,5 @@ public sealed class RealRecordingTests(ITestOutputHelper output)
         }
 
         return ConfigLoader.FromDocument(document, errors).Config;
-    }
-
-    private static List<JournalEvent> Events(ClosedLoopEngine engine)
-    {
-        var list = new List<JournalEvent>();
-        for (long s = engine.Journal.OldestSequence; s < engine.Journal.NextSequence; s++)
-        {
-            var e = new JournalEvent();
-            if (engine.Journal.TryGet(s, e) == ReplayStatus.Ok)
-            {
-                list.Add(e);
-            }
-        }
-
-        return list;
-    }
-
-    private sealed class NullOutput : IOutputChannel
-    {
-        public void Start(RmtPlan plan)
-        {
-        }
-
-        public void ForceLow()
-        {
-        }
-    }
-
-    private sealed class FixedExcitation : IExcitation
-    {
-        public long Start(AcquisitionSettings settings) => 0;
-
-        public void Stop()
-        {
-        }
     }
 }

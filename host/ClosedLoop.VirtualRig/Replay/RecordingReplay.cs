@@ -1,0 +1,71 @@
+using ClosedLoop.Data.Ppd;
+using ClosedLoop.Engine;
+using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Core;
+using ClosedLoop.Engine.Journal;
+
+namespace ClosedLoop.VirtualRig.Replay;
+
+/// <summary>
+/// Runs a recording made elsewhere (pyPhotometry .ppd: analog 1 as signal, analog 2 as control, already
+/// dark-subtracted) through the engine's chain and detector in virtual time, with a digital input as the
+/// encounter TTL. Nothing is driven; every event and processed cycle is kept.
+/// </summary>
+public sealed class RecordingReplay
+{
+    private RecordingReplay(ClosedLoopEngine engine, SampleRecorder samples, IReadOnlyList<JournalEvent> events)
+    {
+        Engine = engine;
+        Samples = samples;
+        Events = events;
+    }
+
+    public ClosedLoopEngine Engine { get; }
+
+    public SampleRecorder Samples { get; }
+
+    /// <summary>Every event, in order (collected as journaled, so none is lost to the journal's ring).</summary>
+    public IReadOnlyList<JournalEvent> Events { get; }
+
+    /// <summary>Replays the whole recording; <paramref name="encounterInput"/> is 0 for digital input 1, 1 for digital input 2.</summary>
+    public static RecordingReplay Run(PpdRecording recording, RigConfig config, int encounterInput = 0)
+    {
+        var clock = new ManualClock(0);
+        var output = new DisconnectedOutput();
+        var engine = new ClosedLoopEngine(config, clock, 1, new RecordedExcitation(), output, output);
+        var samples = new SampleRecorder();
+        var events = new EventCollector();
+        engine.SetSampleSink(samples);
+        engine.SetEventSink(events);
+
+        bool[] digital = recording.Digital[encounterInput];
+        bool level = false;
+        for (int i = 0; i < recording.SampleCount; i++)
+        {
+            long t = recording.SampleTimeUs(i);
+            clock.AdvanceTo(t);
+            if (digital[i] != level)
+            {
+                level = digital[i];
+                engine.OnEncounterInput(level, t);
+            }
+
+            engine.OnRecordedCycle(t, recording.Analog[0][i], recording.Analog[1][i]);
+            engine.Poll();
+        }
+
+        return new RecordingReplay(engine, samples, events.Events);
+    }
+
+    private sealed class EventCollector : IEventSink
+    {
+        public List<JournalEvent> Events { get; } = [];
+
+        public void OnEvent(EventJournal journal, JournalEvent journalEvent)
+        {
+            var copy = new JournalEvent();
+            copy.CopyFrom(journalEvent);
+            Events.Add(copy);
+        }
+    }
+}
