@@ -51,6 +51,12 @@ namespace ClosedLoop.Engine
             get { return _pipeline.Config; }
         }
 
+        /// <summary>The rig clock the engine reads.</summary>
+        public IClock Clock
+        {
+            get { return _clock; }
+        }
+
         public EventJournal Journal
         {
             get { return _journal; }

@@ -106,6 +106,30 @@ public sealed class JournalTests
     }
 
     [Fact]
+    public void A_sink_attached_late_first_receives_every_held_event()
+    {
+        var journal = Filled(4, 6);
+        var sink = new Sink();
+
+        journal.SetSink(sink);
+        journal.Append(EventKind.Armed, 0, 0, 0, 0, 0, 0, 0);
+
+        Assert.Equal([3L, 4, 5, 6, 7], sink.Seen);
+    }
+
+    [Fact]
+    public void Deliver_replays_from_a_sequence_and_skips_what_is_gone()
+    {
+        var journal = Filled(4, 6);
+        var sink = new Sink();
+
+        journal.Deliver(1, sink);
+        journal.Deliver(6, sink);
+
+        Assert.Equal([3L, 4, 5, 6, 6], sink.Seen);
+    }
+
+    [Fact]
     public void The_sink_sees_each_event_and_cannot_alter_the_journal()
     {
         var journal = new EventJournal(8, "rig", 1);

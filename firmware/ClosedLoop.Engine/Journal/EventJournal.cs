@@ -92,10 +92,28 @@ namespace ClosedLoop.Engine.Journal
             _sink = previous._sink;
         }
 
-        /// <summary>Sets who is told of each new event (null: nobody).</summary>
+        /// <summary>
+        /// Sets who is told of each new event (null: nobody), and first hands it every event still held, so that a
+        /// link attached after boot still publishes the boot event and everything since.
+        /// </summary>
         public void SetSink(IEventSink sink)
         {
             _sink = sink;
+            if (sink != null)
+            {
+                Deliver(OldestSequence, sink);
+            }
+        }
+
+        /// <summary>Hands <paramref name="sink"/> every held event from <paramref name="fromSequence"/> on (a replay).</summary>
+        public void Deliver(long fromSequence, IEventSink sink)
+        {
+            long first = fromSequence < OldestSequence ? OldestSequence : fromSequence;
+            for (long sequence = first; sequence < _nextSequence; sequence++)
+            {
+                _scratch.CopyFrom(_ring[(int)((sequence - 1) % _ring.Length)]);
+                sink.OnEvent(this, _scratch);
+            }
         }
 
         /// <summary>Journals an event and returns its sequence number.</summary>

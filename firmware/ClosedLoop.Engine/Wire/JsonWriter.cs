@@ -68,6 +68,51 @@ namespace ClosedLoop.Engine.Wire
             _buffer[_position++] = (byte)'"';
         }
 
+        /// <summary>Any text, escaped as JSON requires and encoded as UTF-8 (user-supplied values in config acks).</summary>
+        public void EscapedText(string name, string value)
+        {
+            Name(name);
+            WriteEscaped(value);
+        }
+
+        /// <summary>Opens an array field: <c>"name":[</c>.</summary>
+        public void BeginArray(string name)
+        {
+            Name(name);
+            _buffer[_position++] = (byte)'[';
+            _needsComma = false;
+        }
+
+        public void EndArray()
+        {
+            _buffer[_position++] = (byte)']';
+            _needsComma = true;
+        }
+
+        /// <summary>Opens an object inside an array.</summary>
+        public void BeginElement()
+        {
+            if (_needsComma)
+            {
+                _buffer[_position++] = (byte)',';
+            }
+
+            _buffer[_position++] = (byte)'{';
+            _needsComma = false;
+        }
+
+        public void EndElement()
+        {
+            _buffer[_position++] = (byte)'}';
+            _needsComma = true;
+        }
+
+        /// <summary>The most bytes <see cref="EscapedText"/> can write for a value of <paramref name="length"/> chars, with its name.</summary>
+        public static int MaxEscapedBytes(string name, int length)
+        {
+            return name.Length + 6 + 6 * length;
+        }
+
         /// <summary>A 64-bit value as 16 lower-case hex digits in a string (config hashes).</summary>
         public void Hex(string name, long bits)
         {
@@ -94,6 +139,54 @@ namespace ClosedLoop.Engine.Wire
             WriteAscii(name);
             _buffer[_position++] = (byte)'"';
             _buffer[_position++] = (byte)':';
+        }
+
+        private void WriteEscaped(string text)
+        {
+            _buffer[_position++] = (byte)'"';
+            for (int i = 0; i < text.Length; i++)
+            {
+                int c = text[i];
+                if (c == '"' || c == '\\')
+                {
+                    _buffer[_position++] = (byte)'\\';
+                    _buffer[_position++] = (byte)c;
+                }
+                else if (c < 0x20)
+                {
+                    _buffer[_position++] = (byte)'\\';
+                    _buffer[_position++] = (byte)'u';
+                    _buffer[_position++] = (byte)'0';
+                    _buffer[_position++] = (byte)'0';
+                    _buffer[_position++] = (byte)"0123456789abcdef"[c >> 4];
+                    _buffer[_position++] = (byte)"0123456789abcdef"[c & 0xF];
+                }
+                else if (c < 0x80)
+                {
+                    _buffer[_position++] = (byte)c;
+                }
+                else if (c < 0x800)
+                {
+                    _buffer[_position++] = (byte)(0xC0 | (c >> 6));
+                    _buffer[_position++] = (byte)(0x80 | (c & 0x3F));
+                }
+                else if (c >= 0xD800 && c <= 0xDBFF && i + 1 < text.Length)
+                {
+                    int code = 0x10000 + ((c - 0xD800) << 10) + (text[++i] - 0xDC00);
+                    _buffer[_position++] = (byte)(0xF0 | (code >> 18));
+                    _buffer[_position++] = (byte)(0x80 | ((code >> 12) & 0x3F));
+                    _buffer[_position++] = (byte)(0x80 | ((code >> 6) & 0x3F));
+                    _buffer[_position++] = (byte)(0x80 | (code & 0x3F));
+                }
+                else
+                {
+                    _buffer[_position++] = (byte)(0xE0 | (c >> 12));
+                    _buffer[_position++] = (byte)(0x80 | ((c >> 6) & 0x3F));
+                    _buffer[_position++] = (byte)(0x80 | (c & 0x3F));
+                }
+            }
+
+            _buffer[_position++] = (byte)'"';
         }
 
         private void WriteAscii(string text)

@@ -1,0 +1,21 @@
+namespace ClosedLoop.Engine.Wire
+{
+    /// <summary>What a command message asks of a rig.</summary>
+    public enum CommandKind
+    {
+        None = 0,
+        Arm = 1,
+        Disarm = 2,
+        EStop = 3,
+        SessionStart = 4,
+        SessionStop = 5,
+        EncounterStart = 6,
+        EncounterStop = 7,
+
+        /// <summary>Publish every journaled event from <c>from_seq</c> on (the logger found a gap).</summary>
+        Replay = 8,
+
+        /// <summary>Queue a partner rig's trigger, <c>offset_us</c> after its session start (yoked mode).</summary>
+        Yoke = 9,
+    }
+}

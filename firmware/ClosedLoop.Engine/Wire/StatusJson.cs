@@ -1,0 +1,48 @@
+using ClosedLoop.Engine.Output;
+
+namespace ClosedLoop.Engine.Wire
+{
+    /// <summary>
+    /// The retained status of a rig, e.g.
+    /// <code>{"v":1,"rig":"rig-01","online":true,"boot":7,"t_us":93000000,"config":"bf0e25556afdff88","armed":true,"estop":false,"session":true,"mode":"closed_loop","next_seq":412}</code>
+    /// and its last-will twin <c>{"v":1,"rig":"rig-01","online":false,"boot":7}</c>, which the broker publishes
+    /// when the rig drops off.
+    /// </summary>
+    public static class StatusJson
+    {
+        public const int Version = 1;
+        public const int MaxBytes = 256;
+
+        private static readonly string[] Modes = new string[] { "closed_loop", "open_loop", "sham", "yoked" };
+
+        public static int WriteOnline(ClosedLoopEngine engine, long nowUs, byte[] buffer, int offset)
+        {
+            JsonWriter w = new JsonWriter();
+            OutputGate gate = engine.Gate;
+            w.Begin(buffer, offset);
+            w.Integer("v", Version);
+            w.Text("rig", engine.Journal.RigId);
+            w.Boolean("online", true);
+            w.Integer("boot", engine.Journal.BootId);
+            w.Integer("t_us", nowUs);
+            w.Hex("config", ClosedLoopEngine.HashBits(engine.Config.Hash));
+            w.Boolean("armed", gate.IsArmed);
+            w.Boolean("estop", gate.IsEStopLatched);
+            w.Boolean("session", gate.InSession);
+            w.Text("mode", Modes[(int)gate.Mode]);
+            w.Integer("next_seq", engine.Journal.NextSequence);
+            return w.End();
+        }
+
+        public static int WriteOffline(string rigId, long bootId, byte[] buffer, int offset)
+        {
+            JsonWriter w = new JsonWriter();
+            w.Begin(buffer, offset);
+            w.Integer("v", Version);
+            w.Text("rig", rigId);
+            w.Boolean("online", false);
+            w.Integer("boot", bootId);
+            return w.End();
+        }
+    }
+}

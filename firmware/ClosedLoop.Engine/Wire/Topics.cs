@@ -1,0 +1,77 @@
+namespace ClosedLoop.Engine.Wire
+{
+    /// <summary>
+    /// The MQTT topics of one rig, under a configurable prefix (docs/protocol.md):
+    /// <code>
+    /// PREFIX/RIG/status       retained; the last will sets it offline
+    /// PREFIX/RIG/config       retained desired config (nf.config text), written by the host
+    /// PREFIX/RIG/config/ack   the rig's answer: applied or rejected, quoting the hash, with every bad field
+    /// PREFIX/RIG/events       QoS 1, never retained: one JSON event a message
+    /// PREFIX/RIG/samples      QoS 0: binary sample frames for live views
+    /// PREFIX/RIG/commands     arm, disarm, estop, session, encounter, replay, yoke
+    /// </code>
+    /// Built once per rig, so publishing reuses the strings.
+    /// </summary>
+    public sealed class Topics
+    {
+        public const string StatusLeaf = "status";
+        public const string ConfigLeaf = "config";
+        public const string ConfigAckLeaf = "config/ack";
+        public const string EventsLeaf = "events";
+        public const string SamplesLeaf = "samples";
+        public const string CommandsLeaf = "commands";
+
+        public Topics(string prefix, string rigId)
+        {
+            Prefix = prefix;
+            RigId = rigId;
+            string root = prefix + "/" + rigId + "/";
+            Status = root + StatusLeaf;
+            Config = root + ConfigLeaf;
+            ConfigAck = root + ConfigAckLeaf;
+            Events = root + EventsLeaf;
+            Samples = root + SamplesLeaf;
+            Commands = root + CommandsLeaf;
+        }
+
+        public string Prefix { get; private set; }
+
+        public string RigId { get; private set; }
+
+        public string Status { get; private set; }
+
+        public string Config { get; private set; }
+
+        public string ConfigAck { get; private set; }
+
+        public string Events { get; private set; }
+
+        public string Samples { get; private set; }
+
+        public string Commands { get; private set; }
+
+        /// <summary>
+        /// Splits a topic into its rig and leaf when it lies under <paramref name="prefix"/>; false otherwise.
+        /// </summary>
+        public static bool TryParse(string prefix, string topic, out string rigId, out string leaf)
+        {
+            rigId = null;
+            leaf = null;
+            if (topic == null || topic.Length <= prefix.Length + 1 || !topic.StartsWith(prefix) || topic[prefix.Length] != '/')
+            {
+                return false;
+            }
+
+            int rigStart = prefix.Length + 1;
+            int slash = topic.IndexOf('/', rigStart);
+            if (slash <= rigStart || slash == topic.Length - 1)
+            {
+                return false;
+            }
+
+            rigId = topic.Substring(rigStart, slash - rigStart);
+            leaf = topic.Substring(slash + 1);
+            return true;
+        }
+    }
+}

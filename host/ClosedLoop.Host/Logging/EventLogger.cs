@@ -1,0 +1,330 @@
+using System.Buffers;
+using System.Text;
+using System.Threading.Channels;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Wire;
+using ClosedLoop.Host.Mqtt;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace ClosedLoop.Host.Logging;
+
+/// <summary>
+/// The headless logger: at least once from the broker, no duplicates in the store.
+/// <list type="bullet">
+/// <item>a stable client id with a persistent MQTT 5 session (clean start off, session never expires), so the
+/// broker keeps QoS 1 events for it while it is away;</item>
+/// <item>manual acknowledgement: a message is acknowledged only after the transaction holding it commits;</item>
+/// <item>events keyed by (rig, boot, sequence): a redelivery or a replay is ignored;</item>
+/// <item>gap detection: a sequence beyond a hole sends the rig a replay command from the first missing one;</item>
+/// <item>anything malformed (bad JSON, unknown schema version, unexpected topic) becomes a fault row with its
+/// topic and reason, and is acknowledged so it cannot block the stream; nothing stops the logger.</item>
+/// </list>
+/// </summary>
+public sealed class EventLogger : IAsyncDisposable
+{
+    private const int MaxBatch = 1000;
+    private static readonly TimeSpan ReplayRetry = TimeSpan.FromSeconds(2);
+
+    private readonly BrokerEndpoint _endpoint;
+    private readonly EventStore _store;
+    private readonly string _clientId;
+    private readonly IMqttClient _client;
+    private readonly Channel<MqttApplicationMessageReceivedEventArgs> _received = Channel.CreateUnbounded<MqttApplicationMessageReceivedEventArgs>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly EventJson _json = new();
+    private readonly GapTracker _gaps;
+    private readonly ClosedLoop.Engine.Processing.ProcessedSample[] _frameSamples = [.. Enumerable.Range(0, 256).Select(_ => new ClosedLoop.Engine.Processing.ProcessedSample())];
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _writer;
+    private Task? _keeper;
+    private long _received_;
+    private long _stored;
+    private long _faults;
+
+    public EventLogger(BrokerEndpoint endpoint, EventStore store, string clientId = "closedloop-logger")
+    {
+        _endpoint = endpoint;
+        _store = store;
+        _clientId = clientId;
+        _gaps = new GapTracker(store.ContiguousHighs());
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            // Acknowledged by the writer after the commit; the handler only hands the message over.
+            e.AutoAcknowledge = false;
+            _received.Writer.TryWrite(e);
+            return Task.CompletedTask;
+        };
+    }
+
+    public long Received => Interlocked.Read(ref _received_);
+
+    /// <summary>Events that were new to the store.</summary>
+    public long Stored => Interlocked.Read(ref _stored);
+
+    public long Faults => Interlocked.Read(ref _faults);
+
+    public bool IsConnected => _client.IsConnected;
+
+    public GapTracker Gaps => _gaps;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        _writer = Task.Run(() => WriteLoopAsync(_stop.Token), CancellationToken.None);
+        _keeper = Task.Run(() => KeepConnectedAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>A clean stop (SIGTERM): receive nothing more, commit and acknowledge what arrived, then disconnect.</summary>
+    public async Task StopAsync()
+    {
+        if (_client.IsConnected)
+        {
+            // Unsubscribing first stops new deliveries; the session (and what the broker queues for it) stays.
+            var filters = new MqttClientUnsubscribeOptionsBuilder();
+            foreach (string topic in Subscriptions)
+            {
+                filters.WithTopicFilter(topic);
+            }
+
+            await _client.UnsubscribeAsync(filters.Build()).ConfigureAwait(false);
+        }
+
+        // The writer drains what has arrived, commits and acknowledges it, then ends.
+        _received.Writer.TryComplete();
+        if (_writer is not null)
+        {
+            await _writer.ConfigureAwait(false);
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_keeper is not null)
+        {
+            await _keeper.ConfigureAwait(false);
+        }
+
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build()).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Dies as a killed process would: no commit of what is pending, no acknowledgement, no goodbye.</summary>
+    public void Kill()
+    {
+        _stop.Cancel();
+        _client.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+
+        _client.Dispose();
+        _stop.Dispose();
+    }
+
+    // Everything under the prefix, so that a message on an unexpected topic is seen and recorded as a fault.
+    private string[] Subscriptions => [$"{_endpoint.TopicPrefix}/#"];
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var options = _endpoint.Options(_clientId)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(uint.MaxValue)
+            .Build();
+        await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+
+        // Subscribing again to a present session changes nothing, and covers a broker that lost it.
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (string topic in Subscriptions)
+        {
+            subscribe.WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        await _client.SubscribeAsync(subscribe.Build(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task KeepConnectedAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+                if (!_client.IsConnected)
+                {
+                    await ConnectAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException)
+            {
+                // The broker is away: try again shortly.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Commits what has arrived in batches and acknowledges it afterwards; between messages, every couple of
+    /// seconds, asks rigs to replay gaps. Ends when the channel is completed and drained (a clean stop), or at
+    /// once on a kill, leaving the uncommitted unacknowledged for the broker to redeliver.
+    /// </summary>
+    private async Task WriteLoopAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<MqttApplicationMessageReceivedEventArgs>(MaxBatch);
+        try
+        {
+            while (true)
+            {
+                bool more;
+                using (var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    tick.CancelAfter(ReplayRetry);
+                    try
+                    {
+                        more = await _received.Reader.WaitToReadAsync(tick.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        more = true;
+                    }
+                }
+
+                if (!more)
+                {
+                    return;
+                }
+
+                batch.Clear();
+                while (batch.Count < MaxBatch && _received.Reader.TryRead(out var message))
+                {
+                    batch.Add(message);
+                }
+
+                if (batch.Count > 0)
+                {
+                    await CommitAndAcknowledgeAsync(batch).ConfigureAwait(false);
+                }
+
+                await RequestReplaysAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task CommitAndAcknowledgeAsync(List<MqttApplicationMessageReceivedEventArgs> batch)
+    {
+        var events = new List<StoredEvent>(batch.Count);
+        var faults = new List<(string, string, byte[])>();
+        var frames = new List<StoredFrame>();
+        var into = new JournalEvent();
+        var identity = new EventIdentity();
+        foreach (var message in batch)
+        {
+            string topic = message.ApplicationMessage.Topic;
+            byte[] payload = message.ApplicationMessage.Payload.ToArray();
+            if (!Topics.TryParse(_endpoint.TopicPrefix, topic, out string rig, out string leaf))
+            {
+                faults.Add((topic, "unexpected topic", payload));
+                continue;
+            }
+
+            switch (leaf)
+            {
+                case Topics.EventsLeaf:
+                    string? problem = _json.TryRead(payload, 0, payload.Length, into, identity);
+                    if (problem is not null)
+                    {
+                        faults.Add((topic, problem, payload));
+                    }
+                    else if (identity.RigId != rig)
+                    {
+                        faults.Add((topic, $"event of rig '{identity.RigId}' published under rig '{rig}'", payload));
+                    }
+                    else
+                    {
+                        string kind = EventJson.LayoutOf(into.Kind)!.KindName;
+                        events.Add(new StoredEvent(rig, identity.BootId, into.Sequence, into.TimeUs, kind, Encoding.UTF8.GetString(payload)));
+                    }
+
+                    break;
+                case Topics.StatusLeaf:
+                    _store.StoreStatus(rig, Encoding.UTF8.GetString(payload));
+                    break;
+                case Topics.SamplesLeaf:
+                    string? frameProblem = SampleFrameReader.TryRead(payload, payload.Length, out long frameBoot, _frameSamples, out int count);
+                    if (frameProblem is not null)
+                    {
+                        faults.Add((topic, frameProblem, payload));
+                    }
+                    else if (count > 0)
+                    {
+                        frames.Add(new StoredFrame(rig, frameBoot, _frameSamples[0].CycleIndex, _frameSamples[0].TimeUs, payload));
+                    }
+
+                    break;
+                case Topics.ConfigAckLeaf:
+                case Topics.ConfigLeaf:
+                case Topics.CommandsLeaf:
+                    // Acks are for `closedloop configure`; desired configs and commands are for the rigs.
+                    break;
+                default:
+                    faults.Add((topic, "unexpected topic", payload));
+                    break;
+            }
+        }
+
+        int added = _store.Store(events, faults, frames);
+        foreach (var e in events)
+        {
+            _gaps.Saw(e.Rig, e.Boot, e.Sequence);
+        }
+
+        Interlocked.Add(ref _received_, batch.Count);
+        Interlocked.Add(ref _stored, added);
+        Interlocked.Add(ref _faults, faults.Count);
+        foreach (var message in batch)
+        {
+            try
+            {
+                await message.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or ObjectDisposedException)
+            {
+                // The connection went away after the commit: the broker will redeliver, and the store ignores the repeat.
+            }
+        }
+    }
+
+    private async Task RequestReplaysAsync()
+    {
+        var writer = new CommandJson();
+        var buffer = new byte[CommandJson.MaxBytes];
+        foreach (var (rig, _, from) in _gaps.DueRequests(DateTime.UtcNow, ReplayRetry))
+        {
+            int length = writer.Write(CommandKind.Replay, from, buffer, 0);
+            var message = new MqttApplicationMessageBuilder()
+                .WithTopic(new Topics(_endpoint.TopicPrefix, rig).Commands)
+                .WithPayload(buffer.AsSpan(0, length).ToArray())
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build();
+            try
+            {
+                await _client.PublishAsync(message).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+            {
+                // Asked again at the next retry.
+            }
+        }
+    }
+}

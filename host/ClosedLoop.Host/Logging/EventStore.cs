@@ -1,0 +1,199 @@
+using Microsoft.Data.Sqlite;
+
+namespace ClosedLoop.Host.Logging;
+
+/// <summary>One sample frame as received (docs/protocol.md), keyed by rig, boot and its first cycle.</summary>
+public sealed record StoredFrame(string Rig, long Boot, long FirstCycle, long TimeUs, byte[] Frame);
+
+/// <summary>One event as the logger stores it: its unique key, time, kind and the JSON exactly as received.</summary>
+public sealed record StoredEvent(string Rig, long Boot, long Sequence, long TimeUs, string Kind, string Json);
+
+/// <summary>
+/// The logger's SQLite database (WAL by default). Events are keyed by (rig, boot, sequence), so a repeat is
+/// ignored; faults record what could not be stored and why. Batches are written in one transaction, and the
+/// caller acknowledges the messages only after <see cref="Store"/> returns.
+/// </summary>
+public sealed class EventStore : IDisposable
+{
+    private readonly SqliteConnection _connection;
+
+    public EventStore(string path, bool wal = true)
+    {
+        Path = path;
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        _connection.Open();
+        Execute(wal ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" : "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;");
+        Execute("""
+            CREATE TABLE IF NOT EXISTS events (
+                rig TEXT NOT NULL, boot INTEGER NOT NULL, seq INTEGER NOT NULL,
+                t_us INTEGER NOT NULL, kind TEXT NOT NULL, json TEXT NOT NULL, received_utc TEXT NOT NULL,
+                PRIMARY KEY (rig, boot, seq)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS faults (
+                id INTEGER PRIMARY KEY, received_utc TEXT NOT NULL, topic TEXT NOT NULL, reason TEXT NOT NULL, payload BLOB);
+            CREATE TABLE IF NOT EXISTS sample_frames (
+                rig TEXT NOT NULL, boot INTEGER NOT NULL, first_cycle INTEGER NOT NULL, t_us INTEGER NOT NULL, frame BLOB NOT NULL,
+                PRIMARY KEY (rig, boot, first_cycle)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS rig_status (
+                rig TEXT PRIMARY KEY, json TEXT NOT NULL, received_utc TEXT NOT NULL);
+            """);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Writes a batch in one transaction; returns how many events were new.</summary>
+    public int Store(IReadOnlyList<StoredEvent> events, IReadOnlyList<(string Topic, string Reason, byte[] Payload)> faults, IReadOnlyList<StoredFrame>? frames = null)
+    {
+        using var transaction = _connection.BeginTransaction();
+        int added = 0;
+        if (events.Count > 0)
+        {
+            using var insert = _connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT OR IGNORE INTO events (rig, boot, seq, t_us, kind, json, received_utc) VALUES ($rig, $boot, $seq, $t, $kind, $json, $now)";
+            var rig = insert.Parameters.Add("$rig", SqliteType.Text);
+            var boot = insert.Parameters.Add("$boot", SqliteType.Integer);
+            var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
+            var time = insert.Parameters.Add("$t", SqliteType.Integer);
+            var kind = insert.Parameters.Add("$kind", SqliteType.Text);
+            var json = insert.Parameters.Add("$json", SqliteType.Text);
+            insert.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
+            foreach (var e in events)
+            {
+                rig.Value = e.Rig;
+                boot.Value = e.Boot;
+                seq.Value = e.Sequence;
+                time.Value = e.TimeUs;
+                kind.Value = e.Kind;
+                json.Value = e.Json;
+                added += insert.ExecuteNonQuery();
+            }
+        }
+
+        foreach (var frame in frames ?? [])
+        {
+            using var insert = _connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT OR IGNORE INTO sample_frames (rig, boot, first_cycle, t_us, frame) VALUES ($rig, $boot, $first, $t, $frame)";
+            insert.Parameters.AddWithValue("$rig", frame.Rig);
+            insert.Parameters.AddWithValue("$boot", frame.Boot);
+            insert.Parameters.AddWithValue("$first", frame.FirstCycle);
+            insert.Parameters.AddWithValue("$t", frame.TimeUs);
+            insert.Parameters.AddWithValue("$frame", frame.Frame);
+            insert.ExecuteNonQuery();
+        }
+
+        foreach (var (topic, reason, payload) in faults)
+        {
+            using var fault = _connection.CreateCommand();
+            fault.Transaction = transaction;
+            fault.CommandText = "INSERT INTO faults (received_utc, topic, reason, payload) VALUES ($now, $topic, $reason, $payload)";
+            fault.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
+            fault.Parameters.AddWithValue("$topic", topic);
+            fault.Parameters.AddWithValue("$reason", reason);
+            fault.Parameters.AddWithValue("$payload", payload);
+            fault.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return added;
+    }
+
+    public void StoreStatus(string rig, string json)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "INSERT INTO rig_status (rig, json, received_utc) VALUES ($rig, $json, $now) ON CONFLICT(rig) DO UPDATE SET json = excluded.json, received_utc = excluded.received_utc";
+        command.Parameters.AddWithValue("$rig", rig);
+        command.Parameters.AddWithValue("$json", json);
+        command.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Every stored sequence of one rig and boot, ascending.</summary>
+    public IReadOnlyList<long> Sequences(string rig, long boot)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT seq FROM events WHERE rig = $rig AND boot = $boot ORDER BY seq";
+        command.Parameters.AddWithValue("$rig", rig);
+        command.Parameters.AddWithValue("$boot", boot);
+        var list = new List<long>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add(reader.GetInt64(0));
+        }
+
+        return list;
+    }
+
+    /// <summary>For each (rig, boot): the highest sequence below which nothing is missing.</summary>
+    public IReadOnlyDictionary<(string Rig, long Boot), long> ContiguousHighs()
+    {
+        var result = new Dictionary<(string, long), long>();
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT rig, boot FROM events";
+        var keys = new List<(string, long)>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                keys.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+
+        foreach (var (rig, boot) in keys)
+        {
+            long high = 0;
+            foreach (long s in Sequences(rig, boot))
+            {
+                if (s != high + 1)
+                {
+                    break;
+                }
+
+                high = s;
+            }
+
+            result[(rig, boot)] = high;
+        }
+
+        return result;
+    }
+
+    public long CountEvents() => Scalar("SELECT COUNT(*) FROM events");
+
+    public long CountFaults() => Scalar("SELECT COUNT(*) FROM faults");
+
+    public long CountFrames() => Scalar("SELECT COUNT(*) FROM sample_frames");
+
+    public IReadOnlyList<(string Topic, string Reason)> Faults()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT topic, reason FROM faults ORDER BY id";
+        var list = new List<(string, string)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return list;
+    }
+
+    public string JournalMode() => (string)new SqliteCommand("PRAGMA journal_mode", _connection).ExecuteScalar()!;
+
+    public void Dispose() => _connection.Dispose();
+
+    private long Scalar(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,85 @@
+namespace ClosedLoop.Host.Logging;
+
+/// <summary>
+/// Per rig and boot, the highest sequence below which nothing is missing, and the sequences seen beyond it.
+/// A sequence that jumps ahead opens a gap: the logger asks the rig to replay from the first missing one.
+/// </summary>
+public sealed class GapTracker
+{
+    private readonly Dictionary<(string Rig, long Boot), Stream> _streams = [];
+
+    public GapTracker(IReadOnlyDictionary<(string Rig, long Boot), long>? known = null)
+    {
+        foreach (var (key, high) in known ?? new Dictionary<(string, long), long>())
+        {
+            _streams[key] = new Stream { High = high };
+        }
+    }
+
+    /// <summary>Records a stored sequence.</summary>
+    public void Saw(string rig, long boot, long sequence)
+    {
+        if (!_streams.TryGetValue((rig, boot), out var stream))
+        {
+            stream = new Stream();
+            _streams[(rig, boot)] = stream;
+        }
+
+        if (sequence <= stream.High)
+        {
+            return;
+        }
+
+        if (sequence == stream.High + 1)
+        {
+            stream.High = sequence;
+            while (stream.Ahead.Remove(stream.High + 1))
+            {
+                stream.High++;
+            }
+        }
+        else
+        {
+            stream.Ahead.Add(sequence);
+        }
+    }
+
+    /// <summary>
+    /// The gaps worth a replay request now: each stream with events beyond a hole, not asked about this hole in
+    /// the last <paramref name="retryAfter"/>.
+    /// </summary>
+    public IReadOnlyList<(string Rig, long Boot, long FromSequence)> DueRequests(DateTime now, TimeSpan retryAfter)
+    {
+        var due = new List<(string, long, long)>();
+        foreach (var ((rig, boot), stream) in _streams)
+        {
+            if (stream.Ahead.Count == 0)
+            {
+                continue;
+            }
+
+            if (stream.RequestedFrom != stream.High + 1 || now - stream.RequestedAt >= retryAfter)
+            {
+                stream.RequestedFrom = stream.High + 1;
+                stream.RequestedAt = now;
+                due.Add((rig, boot, stream.High + 1));
+            }
+        }
+
+        return due;
+    }
+
+    /// <summary>Sequences missing below the highest seen, per stream (for reports and tests).</summary>
+    public long Missing(string rig, long boot) =>
+        _streams.TryGetValue((rig, boot), out var s) && s.Ahead.Count > 0 ? s.Ahead.Max - s.High - s.Ahead.Count : 0;
+
+    public long High(string rig, long boot) => _streams.TryGetValue((rig, boot), out var s) ? s.High : 0;
+
+    private sealed class Stream
+    {
+        public long High;
+        public SortedSet<long> Ahead { get; } = [];
+        public long RequestedFrom;
+        public DateTime RequestedAt;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using MQTTnet.Server;
+
+namespace ClosedLoop.Host.Mqtt;
+
+/// <summary>
+/// The MQTTnet broker inside `closedloop` (the default for the demo and `closedloop broker`), bound to one
+/// address and port, with optional username/password.
+/// </summary>
+public sealed class EmbeddedBroker : IAsyncDisposable
+{
+    private readonly MqttServer _server;
+
+    private EmbeddedBroker(MqttServer server, int port)
+    {
+        _server = server;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public MqttServer Server => _server;
+
+    public static async Task<EmbeddedBroker> StartAsync(IPAddress address, int port, string? username = null, string? password = null)
+    {
+        var options = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(address)
+            .WithDefaultEndpointPort(port)
+            .WithPersistentSessions()
+            .Build();
+        var server = new MqttServerFactory().CreateMqttServer(options);
+        if (username is not null)
+        {
+            server.ValidatingConnectionAsync += e =>
+            {
+                if (e.UserName != username || e.Password != password)
+                {
+                    e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword;
+                }
+
+                return Task.CompletedTask;
+            };
+        }
+
+        await server.StartAsync().ConfigureAwait(false);
+        return new EmbeddedBroker(server, port);
+    }
+
+    /// <summary>A free TCP port on loopback, for tests and the demo.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.StopAsync().ConfigureAwait(false);
+        _server.Dispose();
+    }
+}

@@ -1,0 +1,242 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using ClosedLoop.Engine;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Processing;
+using ClosedLoop.Engine.Wire;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace ClosedLoop.Host.Mqtt;
+
+/// <summary>
+/// A virtual rig's connection to the broker, doing what the board's link does: a retained status with an
+/// offline last will, every journaled event at QoS 1 in order (held and re-sent until the broker acknowledges
+/// it), sample frames at QoS 0, and commands and configs taken from the broker and applied on the rig's own
+/// thread through the engine's <see cref="CommandDispatcher"/> and config loader.
+/// </summary>
+public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects, IAsyncDisposable
+{
+    private readonly ClosedLoopEngine _engine;
+    private readonly BrokerEndpoint _endpoint;
+    private readonly Topics _topics;
+    private readonly IMqttClient _client;
+    private readonly EventJson _eventJson = new();
+    private readonly byte[] _eventBuffer = new byte[EventJson.MaxEventBytes];
+    private readonly SampleFrameWriter _frames;
+    private readonly Channel<MqttApplicationMessage> _outbound = Channel.CreateUnbounded<MqttApplicationMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<MqttApplicationMessage> _inbound = new();
+    private readonly CommandDispatcher _commands;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _publisher;
+    private string _lastStatus = string.Empty;
+
+    public RigLink(ClosedLoopEngine engine, BrokerEndpoint endpoint, bool publishSamples = true)
+    {
+        _engine = engine;
+        _endpoint = endpoint;
+        _topics = new Topics(endpoint.TopicPrefix, engine.Journal.RigId);
+        _client = new MqttClientFactory().CreateMqttClient();
+        _frames = new SampleFrameWriter((int)engine.Config.Values.GetInteger("link", "sample_batch"), engine.Journal.BootId, engine.Config.Acquisition.PeriodUs);
+        _commands = new CommandDispatcher(engine, this);
+        engine.SetEventSink(this);
+        if (publishSamples)
+        {
+            engine.SetSampleSink(this);
+        }
+
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            _inbound.Enqueue(e.ApplicationMessage);
+            return Task.CompletedTask;
+        };
+    }
+
+    public Topics Topics => _topics;
+
+    /// <summary>Events and frames waiting for the broker (the one in flight included).</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    /// <summary>Commands the rig could not read.</summary>
+    public long RejectedCommands => _commands.Rejected;
+
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        await ConnectClientAsync(cancellationToken).ConfigureAwait(false);
+        _publisher = Task.Run(() => PublishLoopAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>Applies queued commands and configs and publishes a changed status. Call from the rig's thread.</summary>
+    public void Pump()
+    {
+        while (_inbound.TryDequeue(out var message))
+        {
+            byte[] payload = message.Payload.ToArray();
+            if (message.Topic == _topics.Commands)
+            {
+                _commands.Dispatch(payload, 0, payload.Length);
+            }
+            else if (message.Topic == _topics.Config && payload.Length > 0)
+            {
+                var result = _engine.ApplyConfig(payload, payload.Length);
+                Enqueue(_topics.ConfigAck, ConfigAckJson.Write(_engine.Journal.RigId, _engine.Config.Hash, result), MqttQualityOfServiceLevel.AtLeastOnce, retain: false);
+            }
+        }
+
+        PublishStatusIfChanged();
+    }
+
+    /// <summary>Waits until everything queued so far has been acknowledged by the broker.</summary>
+    public async Task FlushAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Pending > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+
+        if (Pending > 0)
+        {
+            throw new TimeoutException($"{_topics.RigId}: {Pending} messages still unacknowledged after {timeout}");
+        }
+    }
+
+    public void OnEvent(EventJournal journal, JournalEvent journalEvent) => EnqueueEvent(journal, journalEvent);
+
+    public void OnProcessed(ProcessedSample sample)
+    {
+        if (_frames.TryAdd(sample))
+        {
+            return;
+        }
+
+        Enqueue(_topics.Samples, _frames.Buffer.AsSpan(0, _frames.Length).ToArray(), MqttQualityOfServiceLevel.AtMostOnce, retain: false);
+        _frames.Clear();
+        _frames.TryAdd(sample);
+    }
+
+    /// <summary>Replay requests served (each re-publishes the events from the first missing one).</summary>
+    public int ReplaysServed { get; private set; }
+
+    /// <summary>Re-publishes every event still held from <paramref name="fromSequence"/> (the logger asked).</summary>
+    public void Replay(long fromSequence)
+    {
+        ReplaysServed++;
+        _engine.Journal.Deliver(fromSequence, this);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_publisher is not null)
+        {
+            await _publisher.ConfigureAwait(false);
+        }
+
+        if (_client.IsConnected)
+        {
+            // A clean disconnect: publish offline ourselves, as the will is not sent on a normal disconnect.
+            await _client.PublishAsync(Message(_topics.Status, OfflineStatus(), MqttQualityOfServiceLevel.AtLeastOnce, retain: true)).ConfigureAwait(false);
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build()).ConfigureAwait(false);
+        }
+
+        _client.Dispose();
+        _stop.Dispose();
+    }
+
+    private int _pending;
+
+    private void EnqueueEvent(EventJournal journal, JournalEvent journalEvent)
+    {
+        int length = _eventJson.Write(journal.RigId, journal.BootId, journalEvent, _eventBuffer, 0);
+        Enqueue(_topics.Events, _eventBuffer.AsSpan(0, length).ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: false);
+    }
+
+    private void PublishStatusIfChanged()
+    {
+        var buffer = new byte[StatusJson.MaxBytes];
+        // The time field changes every call; compare the rest so that status is published only on a change.
+        int length = StatusJson.WriteOnline(_engine, 0, buffer, 0);
+        string status = System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+        if (status == _lastStatus)
+        {
+            return;
+        }
+
+        _lastStatus = status;
+        length = StatusJson.WriteOnline(_engine, _engine.Clock.NowMicros, buffer, 0);
+        Enqueue(_topics.Status, buffer.AsSpan(0, length).ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: true);
+    }
+
+    private void Enqueue(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain)
+    {
+        Interlocked.Increment(ref _pending);
+        _outbound.Writer.TryWrite(Message(topic, payload, qos, retain));
+    }
+
+    private static MqttApplicationMessage Message(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain) =>
+        new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(qos).WithRetainFlag(retain).Build();
+
+    private byte[] OfflineStatus()
+    {
+        var buffer = new byte[StatusJson.MaxBytes];
+        int length = StatusJson.WriteOffline(_engine.Journal.RigId, _engine.Journal.BootId, buffer, 0);
+        return buffer[..length];
+    }
+
+    private async Task ConnectClientAsync(CancellationToken cancellationToken)
+    {
+        var options = _endpoint.Options($"closedloop-rig-{_topics.RigId}")
+            .WithCleanStart(true)
+            .WithWillTopic(_topics.Status)
+            .WithWillPayload(OfflineStatus())
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(_topics.Commands, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(_topics.Config, MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
+        _lastStatus = string.Empty;
+    }
+
+    /// <summary>
+    /// Publishes in order. A message leaves the queue only once the broker has it (QoS 1: PUBACK); while the
+    /// broker is away the experiment goes on, messages wait, and the link reconnects.
+    /// </summary>
+    private async Task PublishLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _outbound.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (_outbound.Reader.TryPeek(out var message))
+                {
+                    try
+                    {
+                        if (!_client.IsConnected)
+                        {
+                            await ConnectClientAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
+                        await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+                        _outbound.Reader.TryRead(out _);
+                        Interlocked.Decrement(ref _pending);
+                    }
+                    catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // Broker away, connection lost or publish timed out: keep the message and try again.
+                        await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: what is still queued stays in the journal, from which a logger can ask for it again.
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using System.Text;
+using ClosedLoop.Host.Logging;
+using ClosedLoop.Host.Mqtt;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace ClosedLoop.Host.Tests;
+
+/// <summary>
+/// The logger against a real broker, embedded MQTTnet and Mosquitto 2: every event stored once, whatever dies.
+/// </summary>
+public sealed class LoggerTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-logger-test").FullName;
+
+    public static TheoryData<string> Brokers => ["embedded", "mosquitto"];
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static ITestBroker Broker(string kind) => kind == "embedded" ? new EmbeddedTestBroker() : new MosquittoTestBroker();
+
+    private string Database => Path.Combine(_folder, "log.sqlite");
+
+    /// <summary>Every sequence 1..last of the rig's boot is stored exactly once (the primary key forbids twice).</summary>
+    private static void AssertComplete(EventStore store, LinkedRig rig)
+    {
+        var stored = store.Sequences(rig.RigId, rig.BootId);
+        Assert.Equal(Enumerable.Range(1, (int)rig.LastSequence).Select(i => (long)i), stored);
+    }
+
+    /// <summary>Waits for <paramref name="condition"/>, serving the rig's replay requests meanwhile.</summary>
+    private static async Task WaitForAsync(Func<bool> condition, LinkedRig rig, EventStore store)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            rig.Link.Pump();
+            await Task.Delay(25);
+        }
+
+        Assert.True(condition(), $"timed out: rig journaled {rig.LastSequence}, store holds {store.CountEvents()} events and {store.CountFaults()} faults ({string.Join("; ", store.Faults())})");
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
+    public async Task Every_event_is_stored_once(string kind)
+    {
+        await using var broker = Broker(kind);
+        await broker.StartAsync();
+        using var store = new EventStore(Database);
+        await using var logger = new EventLogger(broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
+
+        rig.Run(120);
+        await rig.Link.FlushAsync(Patience);
+
+        await WaitForAsync(() => store.CountEvents() == rig.LastSequence, rig, store);
+        Assert.True(rig.LastSequence > 60, $"only {rig.LastSequence} events");
+        AssertComplete(store, rig);
+        Assert.Equal(0, rig.Link.ReplaysServed);
+        Assert.Equal("wal", store.JournalMode());
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
+    public async Task Nothing_is_lost_or_doubled_when_the_logger_is_killed_and_restarted(string kind)
+    {
+        await using var broker = Broker(kind);
+        await broker.StartAsync();
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
+        using (var store = new EventStore(Database))
+        {
+            var logger = new EventLogger(broker.Endpoint, store);
+            await logger.StartAsync(CancellationToken.None);
+            rig.Run(60);
+            await rig.Link.FlushAsync(Patience);
+            await WaitForAsync(() => logger.Received > 10, rig, store);
+            logger.Kill();
+        }
+
+        // The rig goes on while the logger is dead; the broker queues for the logger's persistent session.
+        rig.Run(60);
+        await rig.Link.FlushAsync(Patience);
+
+        using var reopened = new EventStore(Database);
+        await using var restarted = new EventLogger(broker.Endpoint, reopened);
+        await restarted.StartAsync(CancellationToken.None);
+        await WaitForAsync(() => reopened.CountEvents() == rig.LastSequence, rig, reopened);
+        AssertComplete(reopened, rig);
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
+    public async Task Nothing_is_lost_or_doubled_when_the_broker_restarts(string kind)
+    {
+        await using var broker = Broker(kind);
+        await broker.StartAsync();
+        using var store = new EventStore(Database);
+        await using var logger = new EventLogger(broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
+        rig.Run(60);
+        await rig.Link.FlushAsync(Patience);
+
+        await broker.StopAsync();
+        rig.Run(60);
+        await broker.StartAsync();
+        rig.Run(30);
+        await rig.Link.FlushAsync(Patience);
+
+        // With the embedded broker the logger's queued messages die with it; the gap makes the logger ask the rig
+        // for a replay, and the journal still holds them.
+        await WaitForAsync(() => store.CountEvents() == rig.LastSequence, rig, store);
+        AssertComplete(store, rig);
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
+    public async Task A_rig_reboot_starts_a_new_stream_and_loses_nothing_it_published(string kind)
+    {
+        await using var broker = Broker(kind);
+        await broker.StartAsync();
+        using var store = new EventStore(Database);
+        await using var logger = new EventLogger(broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+
+        var before = await LinkedRig.StartAsync(broker.Endpoint, bootId: 41);
+        before.Run(60);
+        await before.Link.FlushAsync(Patience);
+        await before.DisposeAsync();
+
+        await using var after = await LinkedRig.StartAsync(broker.Endpoint, bootId: 42, seed: 2);
+        after.Run(60);
+        await after.Link.FlushAsync(Patience);
+
+        await WaitForAsync(() => store.CountEvents() == before.LastSequence + after.LastSequence, after, store);
+        AssertComplete(store, before);
+        AssertComplete(store, after);
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
+    public async Task Bad_messages_become_faults_and_never_stop_the_logger(string kind)
+    {
+        await using var broker = Broker(kind);
+        await broker.StartAsync();
+        using var store = new EventStore(Database);
+        await using var logger = new EventLogger(broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(broker.Endpoint.Options("troublemaker").Build());
+
+        async Task Publish(string topic, string payload) =>
+            await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Encoding.UTF8.GetBytes(payload)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+        await Publish("closedloop/rig-x/events", "{not json");
+        await Publish("closedloop/rig-x/events", """{"v":9,"rig":"rig-x","boot":1,"seq":1,"t_us":0,"kind":"boot","config":"0000000000000000"}""");
+        await Publish("closedloop/rig-x/events/extra", "{}");
+        await Publish("closedloop/rig-y/events", """{"v":1,"rig":"rig-x","boot":1,"seq":1,"t_us":0,"kind":"boot","config":"0000000000000000"}""");
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
+        rig.Run(30);
+        await rig.Link.FlushAsync(Patience);
+
+        await WaitForAsync(() => store.CountEvents() == rig.LastSequence && store.CountFaults() == 4, rig, store);
+        var faults = store.Faults();
+        Assert.Contains(("closedloop/rig-x/events", "not a flat JSON object: expected a field name in quotes at byte 1"), faults);
+        Assert.Contains(("closedloop/rig-x/events", "unknown schema version 9; this reader knows version 1"), faults);
+        Assert.Contains(("closedloop/rig-x/events/extra", "unexpected topic"), faults);
+        Assert.Contains(("closedloop/rig-y/events", "event of rig 'rig-x' published under rig 'rig-y'"), faults);
+        AssertComplete(store, rig);
+    }
+}
