@@ -1,6 +1,7 @@
 using ClosedLoop.Engine.Config;
 using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Demo;
+using ClosedLoop.Host.Logging;
 using ClosedLoop.VirtualRig;
 
 namespace ClosedLoop.Host.Tests;
@@ -11,17 +12,25 @@ public sealed class DemoTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private async Task<IReadOnlyList<RigSummary>> Run(string folder, double minutes = 12) =>
+    private static async Task<IReadOnlyList<RigSummary>> Run(string folder, double minutes = 12) =>
         await new DemoRunner(DemoRigSpec.Standard(3), TimeSpan.FromMinutes(minutes), folder).RunAsync(null, CancellationToken.None);
 
     [Fact]
-    public async Task The_demo_runs_every_rig_and_sums_up_from_their_event_logs()
+    public async Task The_demo_logs_every_rig_through_the_broker_and_sums_up_from_the_log()
     {
         var summaries = await Run(_folder);
 
         Assert.Equal(["rig-iso", "rig-sham", "rig-group"], summaries.Select(s => s.RigId));
         Assert.All(summaries, s => Assert.InRange(s.Encounters, 15, 40));
-        Assert.All(summaries, s => Assert.True(File.Exists(s.EventLogPath)));
+        using var store = new EventStore(Path.Combine(_folder, "closedloop.sqlite"));
+        foreach (var summary in summaries)
+        {
+            // Sequences 1..N of the rig's one boot, every one stored once.
+            Assert.Equal(Enumerable.Range(1, summary.Events).Select(i => (long)i), store.Sequences(summary.RigId, 1));
+        }
+
+        Assert.True(store.CountFrames() > 3 * 12 * 60 * 9, "sample frames (10 a second a rig) should be logged too");
+        Assert.Equal(0, store.CountFaults());
         var iso = summaries[0];
         var sham = summaries[1];
         Assert.True(iso.TrainsDriven > 0, "the isolation-reared closed-loop rig should stimulate");
@@ -41,15 +50,18 @@ public sealed class DemoTests : IDisposable
     }
 
     [Fact]
-    public async Task The_same_seed_writes_the_same_event_logs()
+    public async Task The_same_seed_logs_the_same_events()
     {
-        string other = Path.Combine(_folder, "again");
-        var first = await Run(Path.Combine(_folder, "first"), minutes: 5);
-        var second = await Run(other, minutes: 5);
+        string first = Path.Combine(_folder, "first");
+        string second = Path.Combine(_folder, "second");
+        await Run(first, minutes: 5);
+        await Run(second, minutes: 5);
 
-        for (int i = 0; i < first.Count; i++)
+        using var a = new EventStore(Path.Combine(first, "closedloop.sqlite"));
+        using var b = new EventStore(Path.Combine(second, "closedloop.sqlite"));
+        foreach (var rig in DemoRigSpec.Standard(3))
         {
-            Assert.Equal(File.ReadAllBytes(first[i].EventLogPath), File.ReadAllBytes(second[i].EventLogPath));
+            Assert.Equal(a.EventJson(rig.RigId), b.EventJson(rig.RigId));
         }
     }
 
@@ -59,7 +71,7 @@ public sealed class DemoTests : IDisposable
         var (code, output) = await Invoke("demo", "--minutes", "3", "--out", _folder);
 
         Assert.Equal(0, code);
-        Assert.Contains(Path.Combine(_folder, "rig-iso.events.jsonl"), output.Replace("\n", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_folder, "closedloop.sqlite"), output.Replace("\n", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Theory]

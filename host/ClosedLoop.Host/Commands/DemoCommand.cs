@@ -34,11 +34,11 @@ public static class DemoCommand
         };
         var output = new Option<DirectoryInfo>("--out")
         {
-            Description = "Folder for the event logs",
+            Description = "Folder for the SQLite log (closedloop.sqlite)",
             DefaultValueFactory = _ => new DirectoryInfo("closedloop-demo"),
         };
 
-        var command = new Command("demo", "Run an isolation-reared closed-loop rig, its sham control and a group-reared rig on virtual mice, then summarise")
+        var command = new Command("demo", "Start the embedded broker, an isolation-reared closed-loop rig, its sham control and a group-reared rig on virtual mice, and the logger into SQLite; then summarise")
         {
             minutes,
             seed,
@@ -78,11 +78,8 @@ public static class DemoCommand
             }).ConfigureAwait(false);
 
         console.Write(SummaryTable(summaries, minutes));
-        console.MarkupLineInterpolated($"Simulated {minutes:F0} min on {rigs.Count} rigs in {(DateTime.UtcNow - started).TotalSeconds:F1} s.");
-        foreach (var summary in summaries)
-        {
-            console.MarkupLineInterpolated($"  {summary.RigId}: {summary.EventLogPath}");
-        }
+        console.MarkupLineInterpolated($"Simulated {minutes:F0} min on {rigs.Count} rigs in {(DateTime.UtcNow - started).TotalSeconds:F1} s; {summaries.Sum(s => s.Events)} events logged through the embedded broker.");
+        console.MarkupLineInterpolated($"Log: {runner.DatabasePath}");
 
         return 0;
     }

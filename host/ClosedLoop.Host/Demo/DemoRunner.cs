@@ -1,52 +1,98 @@
+using System.Net;
+using System.Text;
 using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Detection;
 using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Wire;
+using ClosedLoop.Host.Logging;
+using ClosedLoop.Host.Mqtt;
 using ClosedLoop.VirtualRig;
 
 namespace ClosedLoop.Host.Demo;
 
 /// <summary>
-/// Runs several virtual rigs side by side in virtual time, each with the real engine, a random encounter schedule
-/// and an event log file, and sums up what each did.
+/// The whole system on one machine: the embedded broker on loopback, several virtual rigs each running the real
+/// engine in virtual time behind a <see cref="RigLink"/>, and the logger writing everything into SQLite. The
+/// summary is computed from what the logger stored.
 /// </summary>
 public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulated, string outputDirectory)
 {
     private const long Second = 1_000_000;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    public string DatabasePath => Path.Combine(outputDirectory, "closedloop.sqlite");
 
     /// <summary>Runs every rig on the thread pool; <paramref name="progress"/> hears (rig, fraction done).</summary>
     public async Task<IReadOnlyList<RigSummary>> RunAsync(IProgress<(string RigId, double Fraction)>? progress, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(outputDirectory);
-        var tasks = rigs.Select(spec => Task.Run(() => RunRig(spec, progress, cancellationToken), cancellationToken));
-        return await Task.WhenAll(tasks).ConfigureAwait(false);
+        foreach (string stale in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        {
+            File.Delete(stale);
+        }
+
+        int port = EmbeddedBroker.FreePort();
+        await using var broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port).ConfigureAwait(false);
+        var endpoint = BrokerEndpoint.Loopback(port);
+        using var store = new EventStore(DatabasePath);
+        var logger = new EventLogger(endpoint, store, clientId: "closedloop-demo-logger");
+        await logger.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var runs = rigs.Select(spec => Task.Run(() => RunRigAsync(spec, endpoint, logger, progress, cancellationToken), cancellationToken));
+            await Task.WhenAll(runs).ConfigureAwait(false);
+        }
+        finally
+        {
+            await logger.StopAsync().ConfigureAwait(false);
+            await logger.DisposeAsync().ConfigureAwait(false);
+        }
+
+        return [.. rigs.Select(spec => Summarise(spec, store))];
     }
 
-    private RigSummary RunRig(DemoRigSpec spec, IProgress<(string, double)>? progress, CancellationToken cancellationToken)
+    private async Task RunRigAsync(DemoRigSpec spec, BrokerEndpoint endpoint, EventLogger logger, IProgress<(string, double)>? progress, CancellationToken cancellationToken)
     {
         var config = Configure(spec);
         long durationUs = (long)(simulated.TotalSeconds * Second);
         var scenario = Scenario.Random(spec.Seed, count: (int)(durationUs / (20 * Second)) + 1, firstOnsetUs: 60 * Second, minGapUs: 15 * Second, maxGapUs: 45 * Second, minDurationUs: 2 * Second, maxDurationUs: 8 * Second);
         var rig = new VirtualRig.VirtualRig(config, new SimulationOptions { Seed = spec.Seed, Phenotype = spec.Phenotype }, scenario);
-        string logPath = Path.Combine(outputDirectory, $"{spec.RigId}.events.jsonl");
-        using (var log = new EventLogFile(logPath))
+        await using var link = new RigLink(rig.Engine, endpoint);
+        await link.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        rig.Engine.Arm();
+        rig.Engine.StartSession();
+        for (long t = Second; t <= durationUs; t += Second)
         {
-            // The log is attached before anything happens, so that it holds the whole session from the start.
-            rig.Engine.SetEventSink(log);
-            rig.Engine.Arm();
-            rig.Engine.StartSession();
-            long step = 10 * Second;
-            for (long t = step; t <= durationUs; t += step)
+            cancellationToken.ThrowIfCancellationRequested();
+            rig.RunUntil(t);
+            link.Pump();
+            if (t % (10 * Second) == 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                rig.RunUntil(t);
                 progress?.Report((spec.RigId, (double)t / durationUs));
             }
 
-            rig.Engine.StopSession();
-            rig.Engine.Disarm();
+            // Virtual time runs far ahead of the network: let the link catch up before the queue grows large.
+            while (link.Pending > 2000)
+            {
+                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        return Summarise(spec, logPath);
+        rig.Engine.StopSession();
+        rig.Engine.Disarm();
+        link.Pump();
+        await link.FlushAsync(Patience).ConfigureAwait(false);
+
+        // Serve replay requests until the logger holds every event of this rig.
+        long last = rig.Engine.Journal.NextSequence - 1;
+        var deadline = DateTime.UtcNow + Patience;
+        while (logger.Gaps.High(spec.RigId, rig.Engine.Journal.BootId) < last && DateTime.UtcNow < deadline)
+        {
+            link.Pump();
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+
+        progress?.Report((spec.RigId, 1));
     }
 
     private static RigConfig Configure(DemoRigSpec spec)
@@ -54,20 +100,29 @@ public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulat
         var errors = new ConfigErrorList();
         var document = new ConfigDocument();
         document.Set("rig", "id", spec.RigId);
-        document.Set("output", "mode", spec.Mode switch
-        {
-            OutputMode.ClosedLoop => "closed_loop",
-            OutputMode.OpenLoop => "open_loop",
-            OutputMode.Sham => "sham",
-            _ => "yoked",
-        });
+        document.Set("output", "mode", ConfigSchema.OutputModes[(int)spec.Mode]);
         var result = ConfigLoader.FromDocument(document, errors);
         return result.Config ?? throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.ToString())));
     }
 
-    internal static RigSummary Summarise(DemoRigSpec spec, string logPath)
+    /// <summary>Sums up one rig from the events the logger stored, decoded with the engine's own reader.</summary>
+    internal RigSummary Summarise(DemoRigSpec spec, EventStore store)
     {
-        var events = EventLogFile.Read(logPath).Select(x => x.Event).ToList();
+        var json = new EventJson();
+        var events = new List<JournalEvent>();
+        foreach (string line in store.EventJson(spec.RigId))
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(line);
+            var e = new JournalEvent();
+            string? problem = json.TryRead(bytes, 0, bytes.Length, e, new EventIdentity());
+            if (problem is not null)
+            {
+                throw new InvalidDataException($"{DatabasePath}: a stored event of {spec.RigId} does not decode: {problem}");
+            }
+
+            events.Add(e);
+        }
+
         var starts = events.Where(e => e.Kind == EventKind.OutputStarted).ToList();
         var startTimes = starts.Select(e => e.TimeUs).ToHashSet();
         var decisions = events.Where(e => e.Kind == EventKind.Decision).ToList();
@@ -77,6 +132,7 @@ public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulat
         return new RigSummary(
             spec.RigId,
             spec.Description,
+            events.Count,
             events.Count(e => e.Kind == EventKind.EncounterOn),
             decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Deficit),
             decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Drop),
@@ -84,7 +140,6 @@ public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulat
             starts.Count(e => (e.Flags & OutputFlags.Sham) != 0),
             events.Count(e => e.Kind == EventKind.OutputRefused),
             stimulated.Count > 0 ? stimulated.Average() : double.NaN,
-            others.Count > 0 ? others.Average() : double.NaN,
-            logPath);
+            others.Count > 0 ? others.Average() : double.NaN);
     }
 }

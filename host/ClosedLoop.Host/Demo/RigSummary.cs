@@ -1,12 +1,13 @@
 namespace ClosedLoop.Host.Demo;
 
 /// <summary>
-/// What one rig did, computed from its event log as written (so the summary also proves the log decodes).
-/// A stimulated encounter is one whose decision started a train (driven, or logged in sham).
+/// What one rig did, computed from the events the logger stored (so the summary also proves they arrived and
+/// decode). A stimulated encounter is one whose decision started a train (driven, or logged in sham).
 /// </summary>
 public sealed record RigSummary(
     string RigId,
     string Description,
+    int Events,
     int Encounters,
     int Deficits,
     int Drops,
@@ -14,5 +15,4 @@ public sealed record RigSummary(
     int ShamTrains,
     int Refusals,
     double MeanDeltaZStimulated,
-    double MeanDeltaZOthers,
-    string EventLogPath);
+    double MeanDeltaZOthers);

@@ -161,6 +161,22 @@ public sealed class EventStore : IDisposable
 
     public long CountEvents() => Scalar("SELECT COUNT(*) FROM events");
 
+    /// <summary>The stored JSON of every event of a rig, in (boot, sequence) order.</summary>
+    public IReadOnlyList<string> EventJson(string rig)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT json FROM events WHERE rig = $rig ORDER BY boot, seq";
+        command.Parameters.AddWithValue("$rig", rig);
+        var list = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add(reader.GetString(0));
+        }
+
+        return list;
+    }
+
     public long CountFaults() => Scalar("SELECT COUNT(*) FROM faults");
 
     public long CountFrames() => Scalar("SELECT COUNT(*) FROM sample_frames");

@@ -3,6 +3,7 @@ namespace ClosedLoop.Host.Logging;
 /// <summary>
 /// Per rig and boot, the highest sequence below which nothing is missing, and the sequences seen beyond it.
 /// A sequence that jumps ahead opens a gap: the logger asks the rig to replay from the first missing one.
+/// Thread-safe: the logger's writer updates it while others read it.
 /// </summary>
 public sealed class GapTracker
 {
@@ -18,6 +19,14 @@ public sealed class GapTracker
 
     /// <summary>Records a stored sequence.</summary>
     public void Saw(string rig, long boot, long sequence)
+    {
+        lock (_streams)
+        {
+            SawLocked(rig, boot, sequence);
+        }
+    }
+
+    private void SawLocked(string rig, long boot, long sequence)
     {
         if (!_streams.TryGetValue((rig, boot), out var stream))
         {
@@ -50,6 +59,14 @@ public sealed class GapTracker
     /// </summary>
     public IReadOnlyList<(string Rig, long Boot, long FromSequence)> DueRequests(DateTime now, TimeSpan retryAfter)
     {
+        lock (_streams)
+        {
+            return DueRequestsLocked(now, retryAfter);
+        }
+    }
+
+    private List<(string Rig, long Boot, long FromSequence)> DueRequestsLocked(DateTime now, TimeSpan retryAfter)
+    {
         var due = new List<(string, long, long)>();
         foreach (var ((rig, boot), stream) in _streams)
         {
@@ -70,10 +87,22 @@ public sealed class GapTracker
     }
 
     /// <summary>Sequences missing below the highest seen, per stream (for reports and tests).</summary>
-    public long Missing(string rig, long boot) =>
-        _streams.TryGetValue((rig, boot), out var s) && s.Ahead.Count > 0 ? s.Ahead.Max - s.High - s.Ahead.Count : 0;
+    public long Missing(string rig, long boot)
+    {
+        lock (_streams)
+        {
+            return _streams.TryGetValue((rig, boot), out var s) && s.Ahead.Count > 0 ? s.Ahead.Max - s.High - s.Ahead.Count : 0;
+        }
+    }
 
-    public long High(string rig, long boot) => _streams.TryGetValue((rig, boot), out var s) ? s.High : 0;
+    /// <summary>The highest sequence of the stream below which everything is stored.</summary>
+    public long High(string rig, long boot)
+    {
+        lock (_streams)
+        {
+            return _streams.TryGetValue((rig, boot), out var s) ? s.High : 0;
+        }
+    }
 
     private sealed class Stream
     {
