@@ -26,7 +26,7 @@ public sealed class LinkedRig : IAsyncDisposable
     /// <summary>Sequences the rig has journaled so far: 1 .. LastSequence.</summary>
     public long LastSequence => Rig.Engine.Journal.NextSequence - 1;
 
-    public static async Task<LinkedRig> StartAsync(BrokerEndpoint endpoint, string rigId = "rig-t", long bootId = 1, ulong seed = 1)
+    public static async Task<LinkedRig> StartAsync(BrokerEndpoint endpoint, string rigId = "rig-t", long bootId = 1, ulong seed = 1, bool armed = true)
     {
         var document = new ConfigDocument();
         document.Set("rig", "id", rigId);
@@ -38,8 +38,12 @@ public sealed class LinkedRig : IAsyncDisposable
         var rig = new VirtualRig.VirtualRig(config, new SimulationOptions { Seed = seed, Phenotype = Phenotype.IsolationReared, ReadingIntervalUs = 500 }, scenario, bootId);
         var link = new RigLink(rig.Engine, endpoint, publishSamples: false);
         await link.ConnectAsync(CancellationToken.None);
-        rig.Engine.Arm();
-        rig.Engine.StartSession();
+        if (armed)
+        {
+            rig.Engine.Arm();
+            rig.Engine.StartSession();
+        }
+
         link.Pump();
         return new LinkedRig(rig, link);
     }
@@ -65,5 +69,34 @@ public sealed class LinkedRig : IAsyncDisposable
         }
     }
 
+    /// <summary>Pumps the link in the background (a rig idling between readings) until disposed.</summary>
+    public IAsyncDisposable PumpInBackground()
+    {
+        var stop = new CancellationTokenSource();
+        var task = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                lock (this)
+                {
+                    Link.Pump();
+                }
+
+                await Task.Delay(10);
+            }
+        });
+        return new Stopper(stop, task);
+    }
+
     public ValueTask DisposeAsync() => Link.DisposeAsync();
+
+    private sealed class Stopper(CancellationTokenSource stop, Task task) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await task;
+            stop.Dispose();
+        }
+    }
 }

@@ -5,9 +5,22 @@ namespace ClosedLoop.Host.Commands;
 /// <summary>The `closedloop` command tree.</summary>
 public static class ClosedLoopCommandLine
 {
-    public static RootCommand Build() => new("closedloop: configure, run and watch ClosedLoop photometry rigs")
+    public static RootCommand Build()
     {
-        DemoCommand.Create(),
-        ConfigCommand.Create(),
-    };
+        var root = new RootCommand("closedloop: configure, run and watch ClosedLoop photometry rigs")
+        {
+            DemoCommand.Create(),
+            BrokerCommand.Create(),
+            RigCommand.Create(),
+            ConfigureCommand.Create(),
+            LogCommand.Create(),
+            ConfigCommand.Create(),
+        };
+        foreach (var command in ControlCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
 }

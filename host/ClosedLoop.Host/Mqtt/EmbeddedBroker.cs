@@ -21,7 +21,11 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     public MqttServer Server => _server;
 
-    public static async Task<EmbeddedBroker> StartAsync(IPAddress address, int port, string? username = null, string? password = null)
+    /// <summary>
+    /// Starts the broker. With <paramref name="retainedFile"/>, retained messages (rig status, desired configs)
+    /// are loaded from that file at start and written back whenever they change, so a restart keeps them.
+    /// </summary>
+    public static async Task<EmbeddedBroker> StartAsync(IPAddress address, int port, string? username = null, string? password = null, string? retainedFile = null)
     {
         var options = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
@@ -39,6 +43,26 @@ public sealed class EmbeddedBroker : IAsyncDisposable
                     e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword;
                 }
 
+                return Task.CompletedTask;
+            };
+        }
+
+        if (retainedFile is not null)
+        {
+            var store = new RetainedMessageFile(retainedFile);
+            server.LoadingRetainedMessageAsync += e =>
+            {
+                e.LoadedRetainedMessages = store.Load();
+                return Task.CompletedTask;
+            };
+            server.RetainedMessageChangedAsync += e =>
+            {
+                store.Save(e.StoredRetainedMessages);
+                return Task.CompletedTask;
+            };
+            server.RetainedMessagesClearedAsync += _ =>
+            {
+                store.Save([]);
                 return Task.CompletedTask;
             };
         }

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using ClosedLoop.Engine.Config;
+using ClosedLoop.Host.Mqtt;
+
+namespace ClosedLoop.Host.Commands;
+
+/// <summary>
+/// `configure RIG`: build a config from a file and/or --set values, validate it with the engine here, publish it
+/// as the rig's retained desired config, and wait for the rig's acknowledgement (applied, or every reason why not).
+/// </summary>
+public static class ConfigureCommand
+{
+    public const int Rejected = 1;
+    public const int NoAnswer = 4;
+
+    public static Command Create()
+    {
+        var rig = ControlCommands.RigArgument();
+        var file = new Option<FileInfo?>("--file") { Description = "An nf.config file to start from (default: every key at its default)" };
+        var sets = new Option<string[]>("--set") { Description = "A value to change, as section.key=value (repeatable)" };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the rig's answer", DefaultValueFactory = _ => 10 };
+        var broker = new BrokerOptions();
+        var command = new Command("configure", "Validate a config here, send it to a rig and show whether the rig applied it") { rig, file, sets, timeout };
+        broker.AddTo(command);
+        command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, () =>
+            RunAsync(parse, broker, parse.GetValue(rig)!, parse.GetValue(file), parse.GetValue(sets) ?? [], TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, BrokerOptions broker, string rigId, FileInfo? file, string[] sets, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
+        string text = file is null ? string.Empty : File.Exists(file.FullName) ? File.ReadAllText(file.FullName) : throw new CommandLineException($"--file {file.FullName}: no such file");
+        var errors = new ConfigErrorList();
+        var document = ConfigParser.Parse(text, errors);
+        document.Set("rig", "id", rigId);
+        foreach (string assignment in sets)
+        {
+            document.TrySet(assignment, errors);
+        }
+
+        var local = ConfigLoader.FromDocument(document, errors);
+        if (!local.IsValid)
+        {
+            error.WriteLine($"not sent: {local.Errors.Length} error(s)");
+            foreach (var e in local.Errors)
+            {
+                error.WriteLine($"  {e}");
+            }
+
+            return Rejected;
+        }
+
+        byte[] payload = Encoding.UTF8.GetBytes(Render(document));
+        await using var client = await BrokerClient.ConnectAsync(broker.Endpoint(parse), cancellationToken).ConfigureAwait(false);
+        var topics = client.TopicsOf(rigId);
+        byte[]? answer = await client.WaitForAsync(
+            topics.ConfigAck,
+            ack => true,
+            timeout,
+            () => client.PublishAsync(topics.Config, payload, retain: true, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        if (answer is null)
+        {
+            error.WriteLine($"no answer from {rigId} within {timeout.TotalSeconds:F0} s; the config stays on the broker (retained) for when it connects");
+            return NoAnswer;
+        }
+
+        using var ack = JsonDocument.Parse(answer);
+        var root = ack.RootElement;
+        string hash = root.GetProperty("config").GetString()!;
+        if (root.GetProperty("applied").GetBoolean())
+        {
+            output.WriteLine($"{rigId} applied config {hash}");
+            return hash == local.Config.Hash ? 0 : Rejected;
+        }
+
+        error.WriteLine($"{rigId} rejected the config and keeps {hash}:");
+        foreach (var e in root.GetProperty("errors").EnumerateArray())
+        {
+            error.WriteLine($"  {e.GetProperty("field").GetString()} = '{e.GetProperty("value").GetString()}': {e.GetProperty("expected").GetString()}");
+        }
+
+        return Rejected;
+    }
+
+    /// <summary>The document as nf.config text (the rig parses it with the same engine code).</summary>
+    private static string Render(ConfigDocument document)
+    {
+        var text = new StringBuilder();
+        foreach (var section in Enumerable.Range(0, document.Count).Select(i => document[i]).GroupBy(e => e.Section))
+        {
+            text.Append('[').Append(section.Key).Append("]\n");
+            foreach (var entry in section)
+            {
+                text.Append(entry.Key).Append(" = ").Append(entry.Value).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,29 @@
+using System.CommandLine;
+
+namespace ClosedLoop.Host.Commands;
+
+/// <summary>Runs a command's work and turns the failures people meet into one line and an exit code.</summary>
+public static class Guard
+{
+    public const int Usage = 2;
+    public const int Unreachable = 3;
+
+    public static async Task<int> RunAsync(ParseResult parse, Func<Task<int>> work)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        catch (CommandLineException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return Usage;
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException or System.Net.Sockets.SocketException)
+        {
+            error.WriteLine($"error: cannot reach the broker: {e.Message}");
+            return Unreachable;
+        }
+    }
+}

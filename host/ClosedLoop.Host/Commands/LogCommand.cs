@@ -1,0 +1,40 @@
+using System.CommandLine;
+using ClosedLoop.Host.Logging;
+
+namespace ClosedLoop.Host.Commands;
+
+/// <summary>`log`: the headless logger, as a service. SIGTERM or Ctrl+C stops it cleanly: what arrived is committed and acknowledged.</summary>
+public static class LogCommand
+{
+    public static Command Create()
+    {
+        var database = new Option<FileInfo>("--db") { Description = "SQLite file to log into", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var clientId = new Option<string>("--client-id") { Description = "Stable MQTT client id: the broker keeps this logger's session while it is away", DefaultValueFactory = _ => "closedloop-logger" };
+        var noWal = new Option<bool>("--no-wal") { Description = "Use SQLite's rollback journal instead of WAL" };
+        var broker = new BrokerOptions();
+        var command = new Command("log", "Log every event, status and sample frame from the broker into SQLite, losing nothing") { database, clientId, noWal };
+        broker.AddTo(command);
+        command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, async () =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var endpoint = broker.Endpoint(parse);
+            using var store = new EventStore(parse.GetValue(database)!.FullName, wal: !parse.GetValue(noWal));
+            await using var logger = new EventLogger(endpoint, store, parse.GetValue(clientId)!);
+            await logger.StartAsync(cancellationToken).ConfigureAwait(false);
+            output.WriteLine($"logging {endpoint.TopicPrefix}/# from {endpoint.Host}:{endpoint.Port} into {store.Path}");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // SIGTERM, SIGINT: fall through to the clean stop.
+            }
+
+            await logger.StopAsync().ConfigureAwait(false);
+            output.WriteLine($"stopped: {logger.Received} messages received, {logger.Stored} new events stored, {logger.Faults} faults");
+            return 0;
+        }));
+        return command;
+    }
+}

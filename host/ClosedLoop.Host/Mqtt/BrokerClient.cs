@@ -1,0 +1,81 @@
+using System.Buffers;
+using ClosedLoop.Engine.Wire;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace ClosedLoop.Host.Mqtt;
+
+/// <summary>A short-lived connection for one-shot commands: publish a command or a config, wait for an answer.</summary>
+public sealed class BrokerClient : IAsyncDisposable
+{
+    private readonly IMqttClient _client;
+    private readonly BrokerEndpoint _endpoint;
+
+    private BrokerClient(IMqttClient client, BrokerEndpoint endpoint)
+    {
+        _client = client;
+        _endpoint = endpoint;
+    }
+
+    public static async Task<BrokerClient> ConnectAsync(BrokerEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(endpoint.Options($"closedloop-cli-{Guid.NewGuid():N}").WithCleanStart(true).Build(), cancellationToken).ConfigureAwait(false);
+        return new BrokerClient(client, endpoint);
+    }
+
+    public Topics TopicsOf(string rigId) => new(_endpoint.TopicPrefix, rigId);
+
+    /// <summary>Publishes a command to a rig at QoS 1 (the broker has it when this returns).</summary>
+    public async Task SendCommandAsync(string rigId, CommandKind kind, long argument, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[CommandJson.MaxBytes];
+        int length = new CommandJson().Write(kind, argument, buffer, 0);
+        await PublishAsync(TopicsOf(rigId).Commands, buffer[..length], retain: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
+    {
+        var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag(retain).Build();
+        var result = await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            throw new MQTTnet.Exceptions.MqttCommunicationException($"the broker refused the message on {topic}: {result.ReasonCode} {result.ReasonString}");
+        }
+    }
+
+    /// <summary>Subscribes to <paramref name="topic"/> and returns the first message for which <paramref name="accept"/> holds, or null on timeout.</summary>
+    public async Task<byte[]?> WaitForAsync(string topic, Func<byte[], bool> accept, TimeSpan timeout, Func<Task>? afterSubscribe, CancellationToken cancellationToken)
+    {
+        var received = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            byte[] payload = e.ApplicationMessage.Payload.ToArray();
+            if (e.ApplicationMessage.Topic == topic && accept(payload))
+            {
+                received.TrySetResult(payload);
+            }
+
+            return Task.CompletedTask;
+        };
+        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
+        if (afterSubscribe is not null)
+        {
+            await afterSubscribe().ConfigureAwait(false);
+        }
+
+        var finished = await Task.WhenAny(received.Task, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
+        return finished == received.Task ? await received.Task.ConfigureAwait(false) : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build()).ConfigureAwait(false);
+        }
+
+        _client.Dispose();
+    }
+}

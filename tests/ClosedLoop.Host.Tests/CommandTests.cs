@@ -1,0 +1,187 @@
+using System.CommandLine;
+using ClosedLoop.Host.Commands;
+using ClosedLoop.Host.Logging;
+using Microsoft.Data.Sqlite;
+
+namespace ClosedLoop.Host.Tests;
+
+/// <summary>The operator commands against the embedded broker and a virtual rig.</summary>
+public sealed class CommandTests : IAsyncLifetime, IDisposable
+{
+    private readonly EmbeddedTestBroker _broker = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-command-test").FullName;
+
+    private string Broker => $"127.0.0.1:{_broker.Endpoint.Port}";
+
+    public Task InitializeAsync() => _broker.StartAsync();
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(condition(), "timed out waiting");
+    }
+
+    [Fact]
+    public async Task Arm_and_estop_reach_the_rig()
+    {
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using (rig.PumpInBackground())
+        {
+            var (code, output, _) = await CommandLine.Invoke("arm", "rig-t", "--broker", Broker);
+            Assert.Equal((0, "arm sent to rig-t\n"), (code, output));
+            await WaitForAsync(() => rig.Rig.Engine.Gate.IsArmed);
+
+            await CommandLine.Invoke("estop", "rig-t", "--broker", Broker);
+            await WaitForAsync(() => rig.Rig.Engine.Gate.IsEStopLatched);
+            Assert.False(rig.Rig.Engine.Gate.IsArmed);
+        }
+    }
+
+    [Fact]
+    public async Task Session_and_encounter_commands_reach_the_rig()
+    {
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using (rig.PumpInBackground())
+        {
+            await CommandLine.Invoke("session", "rig-t", "start", "--broker", Broker);
+            await WaitForAsync(() => rig.Rig.Engine.Gate.InSession);
+            await CommandLine.Invoke("encounter", "rig-t", "start", "--broker", Broker);
+            await WaitForAsync(() => rig.Rig.Engine.Encounters.IsEngaged);
+        }
+    }
+
+    [Fact]
+    public async Task Configure_sends_a_valid_config_and_reports_that_the_rig_applied_it()
+    {
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using (rig.PumpInBackground())
+        {
+            var (code, output, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "detector.post_ms=1500", "--set", "processing.warmup_s=5", "--broker", Broker);
+
+            Assert.True(code == 0, error);
+            Assert.Matches("^rig-t applied config [0-9a-f]{16}\n$", output);
+            Assert.Equal(1_500_000, rig.Rig.Engine.Config.Detector.PostUs);
+            Assert.Contains(rig.Rig.Engine.Config.Hash, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Configure_shows_the_rigs_reasons_when_it_refuses()
+    {
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: true);
+        string before = rig.Rig.Engine.Config.Hash;
+        await using (rig.PumpInBackground())
+        {
+            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "detector.post_ms=1500", "--broker", Broker);
+
+            Assert.Equal(ConfigureCommand.Rejected, code);
+            Assert.Contains($"rig-t rejected the config and keeps {before}:", error, StringComparison.Ordinal);
+            Assert.Contains("state = 'armed': expected a disarmed rig with no session running", error, StringComparison.Ordinal);
+            Assert.Equal(before, rig.Rig.Engine.Config.Hash);
+        }
+    }
+
+    [Fact]
+    public async Task Configure_refuses_a_bad_value_before_sending_anything()
+    {
+        var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "opto.max_duty=3", "--broker", Broker);
+
+        Assert.Equal(ConfigureCommand.Rejected, code);
+        Assert.Contains("not sent: 1 error(s)", error, StringComparison.Ordinal);
+        Assert.Contains("opto.max_duty = '3': expected a number from 0.0001 to 1", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Configure_says_when_no_rig_answers()
+    {
+        var (code, _, error) = await CommandLine.Invoke("configure", "rig-nobody", "--timeout", "1", "--broker", Broker);
+
+        Assert.Equal(ConfigureCommand.NoAnswer, code);
+        Assert.Contains("no answer from rig-nobody within 1 s", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_log_command_logs_until_it_is_stopped_and_then_shuts_down_cleanly()
+    {
+        string database = Path.Combine(_folder, "log.sqlite");
+        using var stop = new CancellationTokenSource();
+        var output = new StringWriter();
+        var logging = ClosedLoopCommandLine.Build().Parse(["log", "--db", database, "--broker", Broker])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, stop.Token);
+        await WaitForAsync(() => output.ToString().Contains("logging closedloop/#", StringComparison.Ordinal));
+
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint);
+        rig.Run(60);
+        await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
+        await WaitForAsync(() => Count(database) == rig.LastSequence);
+        await stop.CancelAsync();
+
+        Assert.Equal(0, await logging);
+        Assert.Contains($"new events stored, 0 faults", output.ToString(), StringComparison.Ordinal);
+        using var store = new EventStore(database);
+        Assert.Equal(Enumerable.Range(1, (int)rig.LastSequence).Select(i => (long)i), store.Sequences("rig-t", 1));
+    }
+
+    [Fact]
+    public async Task The_broker_command_serves_rigs_until_stopped()
+    {
+        int port = Mqtt.EmbeddedBroker.FreePort();
+        using var stop = new CancellationTokenSource();
+        var output = new StringWriter();
+        var serving = ClosedLoopCommandLine.Build().Parse(["broker", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--retained", Path.Combine(_folder, "retained.json")])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, stop.Token);
+        await WaitForAsync(() => output.ToString().Contains("broker listening", StringComparison.Ordinal));
+
+        await using (var rig = await LinkedRig.StartAsync(Mqtt.BrokerEndpoint.Loopback(port)))
+        {
+            rig.Run(5);
+            await rig.Link.FlushAsync(TimeSpan.FromSeconds(10));
+        }
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await serving);
+        Assert.Contains("closedloop/rig-t/status", File.ReadAllText(Path.Combine(_folder, "retained.json")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:notaport", 2, "--broker '127.0.0.1:notaport': expected host or host:port with a port from 1 to 65535")]
+    [InlineData("127.0.0.1:1", 3, "error: cannot reach the broker")]
+    public async Task Broker_problems_exit_non_zero_with_one_line(string broker, int expectedCode, string expected)
+    {
+        var (code, _, error) = await CommandLine.Invoke("arm", "rig-t", "--broker", broker);
+
+        Assert.Equal(expectedCode, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    private static long Count(string database)
+    {
+        if (!File.Exists(database))
+        {
+            return 0;
+        }
+
+        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM events";
+        try
+        {
+            return (long)command.ExecuteScalar()!;
+        }
+        catch (SqliteException)
+        {
+            return 0;
+        }
+    }
+}
