@@ -118,6 +118,27 @@ public sealed class LoggerTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Brokers))]
+    public async Task Events_published_before_any_logger_existed_are_fetched_from_the_rig(string kind)
+    {
+        await using var broker = Broker(kind);
+        await broker.StartAsync();
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
+        rig.Run(60);
+        await rig.Link.FlushAsync(Patience);
+
+        // No session existed, so the broker kept nothing for this logger but the rig's retained status, whose
+        // next_seq tells the logger how much it missed.
+        using var store = new EventStore(Database);
+        await using var logger = new EventLogger(broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+
+        await WaitForAsync(() => store.CountEvents() == rig.LastSequence, rig, store);
+        AssertComplete(store, rig);
+        Assert.True(rig.Link.ReplaysServed >= 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
     public async Task A_rig_reboot_starts_a_new_stream_and_loses_nothing_it_published(string kind)
     {
         await using var broker = Broker(kind);

@@ -258,7 +258,9 @@ public sealed class EventLogger : IAsyncDisposable
 
                     break;
                 case Topics.StatusLeaf:
-                    _store.StoreStatus(rig, Encoding.UTF8.GetString(payload));
+                    string status = Encoding.UTF8.GetString(payload);
+                    _store.StoreStatus(rig, status);
+                    NoteAnnouncedEvents(rig, status);
                     break;
                 case Topics.SamplesLeaf:
                     string? frameProblem = SampleFrameReader.TryRead(payload, payload.Length, out long frameBoot, _frameSamples, out int count);
@@ -302,6 +304,24 @@ public sealed class EventLogger : IAsyncDisposable
             {
                 // The connection went away after the commit: the broker will redeliver, and the store ignores the repeat.
             }
+        }
+    }
+
+    /// <summary>A rig's status carries its next sequence: the events before it exist and must all arrive.</summary>
+    private void NoteAnnouncedEvents(string rig, string status)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(status);
+            var root = document.RootElement;
+            if (root.TryGetProperty("boot", out var boot) && root.TryGetProperty("next_seq", out var next))
+            {
+                _gaps.Expect(rig, boot.GetInt64(), next.GetInt64() - 1);
+            }
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            // A status that does not parse tells nothing about gaps; it is stored as received all the same.
         }
     }
 

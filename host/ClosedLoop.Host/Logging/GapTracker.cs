@@ -54,8 +54,26 @@ public sealed class GapTracker
     }
 
     /// <summary>
-    /// The gaps worth a replay request now: each stream with events beyond a hole, not asked about this hole in
-    /// the last <paramref name="retryAfter"/>.
+    /// A rig's status says it has journaled up to <paramref name="lastSequence"/>: anything not yet stored up to
+    /// there is missing, even when no later event has arrived to show the hole (e.g. lost with a broker restart).
+    /// </summary>
+    public void Expect(string rig, long boot, long lastSequence)
+    {
+        lock (_streams)
+        {
+            if (!_streams.TryGetValue((rig, boot), out var stream))
+            {
+                stream = new Stream();
+                _streams[(rig, boot)] = stream;
+            }
+
+            stream.KnownLast = Math.Max(stream.KnownLast, lastSequence);
+        }
+    }
+
+    /// <summary>
+    /// The gaps worth a replay request now: each stream with events beyond a hole (seen, or announced by the rig's
+    /// status), not asked about this hole in the last <paramref name="retryAfter"/>.
     /// </summary>
     public IReadOnlyList<(string Rig, long Boot, long FromSequence)> DueRequests(DateTime now, TimeSpan retryAfter)
     {
@@ -70,7 +88,7 @@ public sealed class GapTracker
         var due = new List<(string, long, long)>();
         foreach (var ((rig, boot), stream) in _streams)
         {
-            if (stream.Ahead.Count == 0)
+            if (stream.Ahead.Count == 0 && stream.KnownLast <= stream.High)
             {
                 continue;
             }
@@ -108,6 +126,7 @@ public sealed class GapTracker
     {
         public long High;
         public SortedSet<long> Ahead { get; } = [];
+        public long KnownLast;
         public long RequestedFrom;
         public DateTime RequestedAt;
     }

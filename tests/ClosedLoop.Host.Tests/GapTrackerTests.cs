@@ -1,0 +1,59 @@
+using ClosedLoop.Host.Logging;
+
+namespace ClosedLoop.Host.Tests;
+
+public sealed class GapTrackerTests
+{
+    private static readonly DateTime Now = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void In_order_sequences_leave_no_gap()
+    {
+        var gaps = new GapTracker();
+        for (long s = 1; s <= 5; s++)
+        {
+            gaps.Saw("r", 1, s);
+        }
+
+        Assert.Equal(5, gaps.High("r", 1));
+        Assert.Empty(gaps.DueRequests(Now, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public void A_jump_asks_for_a_replay_from_the_first_missing_sequence_once_until_the_retry_time()
+    {
+        var gaps = new GapTracker();
+        gaps.Saw("r", 1, 1);
+        gaps.Saw("r", 1, 4);
+
+        Assert.Equal([("r", 1L, 2L)], gaps.DueRequests(Now, TimeSpan.FromSeconds(2)));
+        Assert.Empty(gaps.DueRequests(Now.AddSeconds(1), TimeSpan.FromSeconds(2)));
+        Assert.Single(gaps.DueRequests(Now.AddSeconds(2), TimeSpan.FromSeconds(2)));
+        Assert.Equal(2, gaps.Missing("r", 1));
+
+        gaps.Saw("r", 1, 3);
+        gaps.Saw("r", 1, 2);
+        Assert.Equal(4, gaps.High("r", 1));
+        Assert.Empty(gaps.DueRequests(Now.AddSeconds(10), TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public void A_status_announcing_later_events_opens_a_gap_without_any_later_event()
+    {
+        var gaps = new GapTracker();
+        gaps.Saw("r", 1, 1);
+
+        gaps.Expect("r", 1, 9);
+
+        Assert.Equal([("r", 1L, 2L)], gaps.DueRequests(Now, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public void Boots_are_separate_streams()
+    {
+        var gaps = new GapTracker(new Dictionary<(string, long), long> { [("r", 1)] = 10 });
+        gaps.Saw("r", 2, 1);
+
+        Assert.Equal((10L, 1L), (gaps.High("r", 1), gaps.High("r", 2)));
+    }
+}
