@@ -134,11 +134,18 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
             await _publisher.ConfigureAwait(false);
         }
 
-        if (_client.IsConnected)
+        try
         {
-            // A clean disconnect: publish offline ourselves, as the will is not sent on a normal disconnect.
-            await _client.PublishAsync(Message(_topics.Status, OfflineStatus(), MqttQualityOfServiceLevel.AtLeastOnce, retain: true)).ConfigureAwait(false);
-            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build()).ConfigureAwait(false);
+            if (_client.IsConnected)
+            {
+                // A clean disconnect: publish offline ourselves, as the will is not sent on a normal disconnect.
+                await _client.PublishAsync(Message(_topics.Status, OfflineStatus(), MqttQualityOfServiceLevel.AtLeastOnce, retain: true)).ConfigureAwait(false);
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build()).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            // The connection was already gone: the broker publishes the offline will instead.
         }
 
         _client.Dispose();
