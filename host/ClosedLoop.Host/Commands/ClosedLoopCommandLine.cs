@@ -14,6 +14,7 @@ public static class ClosedLoopCommandLine
             RigCommand.Create(),
             ConfigureCommand.Create(),
             LogCommand.Create(),
+            MonitorCommand.Create(),
             ConfigCommand.Create(),
         };
         foreach (var command in ControlCommands.Create())

@@ -14,11 +14,15 @@ public static class Terminal
             return AnsiConsole.Console;
         }
 
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
             Interactive = InteractionSupport.No,
             Ansi = AnsiSupport.No,
         });
+
+        // A writer has no window: give tables room rather than wrapping every cell.
+        console.Profile.Width = 160;
+        return console;
     }
 }

@@ -1,0 +1,189 @@
+using System.Text;
+using System.Text.Json;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Processing;
+using ClosedLoop.Engine.Wire;
+
+namespace ClosedLoop.Host.Monitor;
+
+/// <summary>What the monitor knows of one rig.</summary>
+public sealed class RigView(string rigId)
+{
+    public const int ZHistory = 60;
+    public const int RecentEvents = 4;
+
+    public string RigId { get; } = rigId;
+
+    public bool Online { get; set; }
+
+    public string ConfigHash { get; set; } = "-";
+
+    public bool Armed { get; set; }
+
+    public bool EStop { get; set; }
+
+    public bool InSession { get; set; }
+
+    public string Mode { get; set; } = "-";
+
+    /// <summary>The most recent z values, one per received frame (its last valid sample).</summary>
+    public Queue<double> Z { get; } = new();
+
+    public Queue<string> Events { get; } = new();
+}
+
+/// <summary>
+/// Everything the monitor has heard on the broker, updated from MQTT messages (any thread) and read by the view.
+/// Payloads are decoded with the engine's readers.
+/// </summary>
+public sealed class MonitorState(string prefix)
+{
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<string, RigView> _rigs = new(StringComparer.Ordinal);
+    private readonly EventJson _events = new();
+    private readonly ProcessedSample[] _samples = [.. Enumerable.Range(0, 256).Select(_ => new ProcessedSample())];
+
+    public long Messages { get; private set; }
+
+    public long Unreadable { get; private set; }
+
+    public void Take(string topic, byte[] payload)
+    {
+        if (!Topics.TryParse(prefix, topic, out string rigId, out string leaf))
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            Messages++;
+            if (!_rigs.TryGetValue(rigId, out var rig))
+            {
+                rig = new RigView(rigId);
+                _rigs[rigId] = rig;
+            }
+
+            bool understood = leaf switch
+            {
+                Topics.StatusLeaf => TakeStatus(rig, payload),
+                Topics.EventsLeaf => TakeEvent(rig, payload),
+                Topics.SamplesLeaf => TakeFrame(rig, payload),
+                _ => true,
+            };
+            if (!understood)
+            {
+                Unreadable++;
+            }
+        }
+    }
+
+    /// <summary>A consistent copy of every rig's view, for rendering.</summary>
+    public IReadOnlyList<RigView> Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _rigs.Values.Select(r =>
+            {
+                var copy = new RigView(r.RigId) { Online = r.Online, ConfigHash = r.ConfigHash, Armed = r.Armed, EStop = r.EStop, InSession = r.InSession, Mode = r.Mode };
+                foreach (double z in r.Z)
+                {
+                    copy.Z.Enqueue(z);
+                }
+
+                foreach (string e in r.Events)
+                {
+                    copy.Events.Enqueue(e);
+                }
+
+                return copy;
+            })];
+        }
+    }
+
+    private static bool TakeStatus(RigView rig, byte[] payload)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            var root = document.RootElement;
+            rig.Online = root.GetProperty("online").GetBoolean();
+            if (rig.Online)
+            {
+                rig.ConfigHash = root.GetProperty("config").GetString() ?? "-";
+                rig.Armed = root.GetProperty("armed").GetBoolean();
+                rig.EStop = root.GetProperty("estop").GetBoolean();
+                rig.InSession = root.GetProperty("session").GetBoolean();
+                rig.Mode = root.GetProperty("mode").GetString() ?? "-";
+            }
+
+            return true;
+        }
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private bool TakeEvent(RigView rig, byte[] payload)
+    {
+        var e = new JournalEvent();
+        if (_events.TryRead(payload, 0, payload.Length, e, new EventIdentity()) is not null)
+        {
+            return false;
+        }
+
+        rig.Events.Enqueue(Describe(e));
+        while (rig.Events.Count > RigView.RecentEvents)
+        {
+            rig.Events.Dequeue();
+        }
+
+        return true;
+    }
+
+    private bool TakeFrame(RigView rig, byte[] payload)
+    {
+        if (SampleFrameReader.TryRead(payload, payload.Length, out _, _samples, out int count) is not null)
+        {
+            return false;
+        }
+
+        for (int i = count - 1; i >= 0; i--)
+        {
+            if (_samples[i].IsValid && _samples[i].IsReady)
+            {
+                rig.Z.Enqueue(_samples[i].Z);
+                while (rig.Z.Count > RigView.ZHistory)
+                {
+                    rig.Z.Dequeue();
+                }
+
+                break;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A short line for an event: its time in seconds, kind, and the one detail that matters most.</summary>
+    public static string Describe(JournalEvent e)
+    {
+        var layout = EventJson.LayoutOf(e.Kind);
+        var text = new StringBuilder();
+        text.Append((e.TimeUs / 1e6).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)).Append(" s ").Append(layout?.KindName ?? "?");
+        switch (e.Kind)
+        {
+            case EventKind.Decision:
+                text.Append(' ').Append(EventJson.Outcomes[e.Code]).Append(" Δz ").Append(e.Value1.ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case EventKind.OutputRefused:
+                text.Append(' ').Append(EventJson.Reasons[e.Flags]);
+                break;
+            case EventKind.OutputStarted:
+                text.Append(' ').Append(EventJson.Channels[e.Code]).Append((e.Flags & OutputFlags.Sham) != 0 ? " (sham)" : string.Empty);
+                break;
+        }
+
+        return text.ToString();
+    }
+}

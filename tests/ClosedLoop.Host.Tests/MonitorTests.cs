@@ -1,0 +1,70 @@
+using System.Text;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Processing;
+using ClosedLoop.Engine.Wire;
+using ClosedLoop.Host.Monitor;
+
+namespace ClosedLoop.Host.Tests;
+
+public sealed class MonitorTests : IAsyncLifetime
+{
+    private readonly EmbeddedTestBroker _broker = new();
+
+    public Task InitializeAsync() => _broker.StartAsync();
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    [Fact]
+    public void Status_events_and_frames_update_a_rigs_view()
+    {
+        var state = new MonitorState("closedloop");
+        state.Take("closedloop/rig-a/status", Encoding.UTF8.GetBytes("""{"v":1,"rig":"rig-a","online":true,"boot":1,"t_us":0,"config":"00000000000000ab","armed":true,"estop":false,"session":true,"mode":"sham","next_seq":3}"""));
+        var buffer = new byte[EventJson.MaxEventBytes];
+        int length = new EventJson().Write("rig-a", 1, new JournalEvent { Kind = EventKind.Decision, Sequence = 2, TimeUs = 12_500_000, Code = 1, Value1 = -0.4 }, buffer, 0);
+        state.Take("closedloop/rig-a/events", buffer[..length]);
+        var frames = new SampleFrameWriter(4, 1, 7692);
+        frames.TryAdd(new ProcessedSample { CycleIndex = 10, Z = 1.5, IsValid = true, IsReady = true });
+        state.Take("closedloop/rig-a/samples", frames.Buffer[..frames.Length]);
+        state.Take("closedloop/rig-a/events", Encoding.UTF8.GetBytes("garbage"));
+
+        var rig = Assert.Single(state.Snapshot());
+        Assert.Equal((true, "00000000000000ab", true, true, "sham"), (rig.Online, rig.ConfigHash, rig.Armed, rig.InSession, rig.Mode));
+        Assert.Equal(["12.5 s decision deficit Δz -0.40"], rig.Events);
+        Assert.Equal([1.5], rig.Z);
+        Assert.Equal(1, state.Unreadable);
+    }
+
+    [Fact]
+    public void The_last_will_marks_a_rig_offline()
+    {
+        var state = new MonitorState("closedloop");
+        state.Take("closedloop/rig-a/status", Encoding.UTF8.GetBytes("""{"v":1,"rig":"rig-a","online":true,"boot":1,"t_us":0,"config":"00000000000000ab","armed":false,"estop":false,"session":false,"mode":"closed_loop","next_seq":3}"""));
+        state.Take("closedloop/rig-a/status", Encoding.UTF8.GetBytes("""{"v":1,"rig":"rig-a","online":false,"boot":1}"""));
+
+        Assert.False(Assert.Single(state.Snapshot()).Online);
+    }
+
+    [Fact]
+    public void The_sparkline_scales_z_from_minus_three_to_plus_three()
+    {
+        Assert.Equal("▁▅█ 9.0", MonitorView.Sparkline([-3, 0, 9]));
+        Assert.Equal("-", MonitorView.Sparkline([]));
+    }
+
+    [Fact]
+    public async Task The_monitor_command_shows_a_live_rig()
+    {
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint);
+        var monitoring = CommandLine.Invoke("monitor", "--seconds", "3", "--broker", $"127.0.0.1:{_broker.Endpoint.Port}");
+        await Task.Delay(500);
+        rig.Run(40);
+        await rig.Link.FlushAsync(TimeSpan.FromSeconds(10));
+
+        var (code, output, _) = await monitoring;
+
+        Assert.Equal(0, code);
+        Assert.Contains("rig-t", output, StringComparison.Ordinal);
+        Assert.Contains("online", output, StringComparison.Ordinal);
+        Assert.True(output.Contains("armed, in session, closed_loop", StringComparison.Ordinal), output);
+    }
+}
