@@ -1,8 +1,15 @@
 using BenchmarkDotNet.Running;
 using ClosedLoop.Bench;
 
-// `validate [encounters]` prints the detector validation table; anything else goes to BenchmarkDotNet
+// `validate [encounters]` prints the detector validation table, `ingest [seconds]` measures the logger through
+// the embedded broker; anything else goes to BenchmarkDotNet
 // (e.g. `--filter '*'`, `--filter '*Engine*' --job short`).
+if (args.Length > 0 && args[0] == "ingest")
+{
+    await IngestBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20));
+    return;
+}
+
 if (args.Length > 0 && args[0] == "validate")
 {
     ValidationReport.Print(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 400);

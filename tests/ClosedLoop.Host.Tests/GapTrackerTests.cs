@@ -20,15 +20,17 @@ public sealed class GapTrackerTests
     }
 
     [Fact]
-    public void A_jump_asks_for_a_replay_from_the_first_missing_sequence_once_until_the_retry_time()
+    public void A_jump_that_stands_still_asks_for_a_replay_from_the_first_missing_sequence_once_until_the_retry_time()
     {
         var gaps = new GapTracker();
         gaps.Saw("r", 1, 1);
         gaps.Saw("r", 1, 4);
 
-        Assert.Equal([("r", 1L, 2L)], gaps.DueRequests(Now, TimeSpan.FromSeconds(2)));
-        Assert.Empty(gaps.DueRequests(Now.AddSeconds(1), TimeSpan.FromSeconds(2)));
-        Assert.Single(gaps.DueRequests(Now.AddSeconds(2), TimeSpan.FromSeconds(2)));
+        Assert.Empty(gaps.DueRequests(Now, TimeSpan.FromSeconds(2)));
+        Assert.Empty(gaps.DueRequests(Now.AddSeconds(0.5), TimeSpan.FromSeconds(2)));
+        Assert.Equal([("r", 1L, 2L)], gaps.DueRequests(Now.AddSeconds(1), TimeSpan.FromSeconds(2)));
+        Assert.Empty(gaps.DueRequests(Now.AddSeconds(2), TimeSpan.FromSeconds(2)));
+        Assert.Single(gaps.DueRequests(Now.AddSeconds(3), TimeSpan.FromSeconds(2)));
         Assert.Equal(2, gaps.Missing("r", 1));
 
         gaps.Saw("r", 1, 3);
@@ -45,7 +47,21 @@ public sealed class GapTrackerTests
 
         gaps.Expect("r", 1, 9);
 
-        Assert.Equal([("r", 1L, 2L)], gaps.DueRequests(Now, TimeSpan.FromSeconds(2)));
+        Assert.Empty(gaps.DueRequests(Now, TimeSpan.FromSeconds(2)));
+        Assert.Equal([("r", 1L, 2L)], gaps.DueRequests(Now.AddSeconds(1), TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public void A_hole_that_is_filling_is_not_asked_about()
+    {
+        var gaps = new GapTracker();
+        gaps.Expect("r", 1, 100);
+        Assert.Empty(gaps.DueRequests(Now, TimeSpan.FromSeconds(2)));
+
+        gaps.Saw("r", 1, 1);
+        gaps.Saw("r", 1, 2);
+
+        Assert.Empty(gaps.DueRequests(Now.AddSeconds(5), TimeSpan.FromSeconds(2)));
     }
 
     [Fact]

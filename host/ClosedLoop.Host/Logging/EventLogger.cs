@@ -66,6 +66,9 @@ public sealed class EventLogger : IAsyncDisposable
 
     public bool IsConnected => _client.IsConnected;
 
+    /// <summary>Told of each batch of new and repeated events right after its transaction committed (for measurements).</summary>
+    public Action<IReadOnlyList<StoredEvent>>? Committed { get; set; }
+
     public GapTracker Gaps => _gaps;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -286,6 +289,7 @@ public sealed class EventLogger : IAsyncDisposable
         }
 
         int added = _store.Store(events, faults, frames);
+        Committed?.Invoke(events);
         foreach (var e in events)
         {
             _gaps.Saw(e.Rig, e.Boot, e.Sequence);
@@ -294,16 +298,14 @@ public sealed class EventLogger : IAsyncDisposable
         Interlocked.Add(ref _received_, batch.Count);
         Interlocked.Add(ref _stored, added);
         Interlocked.Add(ref _faults, faults.Count);
-        foreach (var message in batch)
+        // Acknowledge the whole committed batch at once: the PUBACKs go out back to back.
+        try
         {
-            try
-            {
-                await message.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or ObjectDisposedException)
-            {
-                // The connection went away after the commit: the broker will redeliver, and the store ignores the repeat.
-            }
+            await Task.WhenAll(batch.Select(message => message.AcknowledgeAsync(CancellationToken.None))).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The connection went away after the commit: the broker will redeliver, and the store ignores the repeat.
         }
     }
 

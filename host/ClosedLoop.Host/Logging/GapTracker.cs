@@ -73,7 +73,7 @@ public sealed class GapTracker
 
     /// <summary>
     /// The gaps worth a replay request now: each stream with events beyond a hole (seen, or announced by the rig's
-    /// status), not asked about this hole in the last <paramref name="retryAfter"/>.
+    /// status) that has stood still for <see cref="Grace"/>, not asked about in the last <paramref name="retryAfter"/>.
     /// </summary>
     public IReadOnlyList<(string Rig, long Boot, long FromSequence)> DueRequests(DateTime now, TimeSpan retryAfter)
     {
@@ -83,12 +83,32 @@ public sealed class GapTracker
         }
     }
 
+    /// <summary>
+    /// How long a hole must stand still before it is worth a replay: the broker may simply not have delivered
+    /// the rest yet (a restarted logger hears the retained status before its queued events).
+    /// </summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
+
     private List<(string Rig, long Boot, long FromSequence)> DueRequestsLocked(DateTime now, TimeSpan retryAfter)
     {
         var due = new List<(string, long, long)>();
         foreach (var ((rig, boot), stream) in _streams)
         {
             if (stream.Ahead.Count == 0 && stream.KnownLast <= stream.High)
+            {
+                stream.GapSince = null;
+                continue;
+            }
+
+            if (stream.GapSince is null || stream.GapHigh != stream.High)
+            {
+                // A new hole, or the old one is filling: give the stream time before asking the rig.
+                stream.GapSince = now;
+                stream.GapHigh = stream.High;
+                continue;
+            }
+
+            if (now - stream.GapSince < Grace)
             {
                 continue;
             }
@@ -127,6 +147,8 @@ public sealed class GapTracker
         public long High;
         public SortedSet<long> Ahead { get; } = [];
         public long KnownLast;
+        public DateTime? GapSince;
+        public long GapHigh;
         public long RequestedFrom;
         public DateTime RequestedAt;
     }

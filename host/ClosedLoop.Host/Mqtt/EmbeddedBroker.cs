@@ -17,6 +17,9 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         Port = port;
     }
 
+    /// <summary>Messages the broker queues for one client (a logger away or catching up) before it drops the oldest.</summary>
+    public const int MaxQueuedPerClient = 2_000_000;
+
     public int Port { get; }
 
     public MqttServer Server => _server;
@@ -32,6 +35,9 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             .WithDefaultEndpointBoundIPAddress(address)
             .WithDefaultEndpointPort(port)
             .WithPersistentSessions()
+            // MQTTnet's default keeps 250 messages per client and drops the oldest beyond that: a logger that is
+            // away or slow would lose events. Queue generously; the gap replay covers anything beyond.
+            .WithMaxPendingMessagesPerClient(MaxQueuedPerClient)
             .Build();
         var server = new MqttServerFactory().CreateMqttServer(options);
         if (username is not null)
