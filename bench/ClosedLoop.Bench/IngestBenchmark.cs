@@ -27,8 +27,8 @@ public static class IngestBenchmark
 
     public static async Task RunAsync(TimeSpan duration)
     {
-        Console.WriteLine($"| load | events published | events stored | lost | duplicates stored | events/s | p50 | p99 | max |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine($"| load | events published | events stored | lost | events/s committed | p50 | p99 | max |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         await MeasureAsync("sustained: 32 rigs, unthrottled", duration, eventsPerSecondPerRig: 0);
         await MeasureAsync("lab scale: 32 rigs × 5 events/s", duration, eventsPerSecondPerRig: 5);
     }
@@ -68,7 +68,7 @@ public static class IngestBenchmark
         await Task.WhenAll(rigs);
         long total = counts.Sum();
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(300);
         while (logger.Stored < total && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
@@ -80,7 +80,7 @@ public static class IngestBenchmark
         long stored = store.CountEvents();
         var sorted = delays.Order().ToArray();
         string Percentile(double p) => sorted.Length == 0 ? "-" : $"{sorted[(int)Math.Min(sorted.Length - 1, p * sorted.Length)]:F1} ms";
-        Console.WriteLine($"| {label} | {total} | {stored} | {total - stored} | 0 | {stored / seconds:F0} | {Percentile(0.5)} | {Percentile(0.99)} | {Percentile(1.0)} |");
+        Console.WriteLine($"| {label} | {total} | {stored} | {total - stored} | {stored / seconds:F0} | {Percentile(0.5)} | {Percentile(0.99)} | {Percentile(1.0)} |");
         Directory.Delete(folder, recursive: true);
     }
 

@@ -36,6 +36,7 @@ public sealed class EventLogger : IAsyncDisposable
     private readonly ClosedLoop.Engine.Processing.ProcessedSample[] _frameSamples = [.. Enumerable.Range(0, 256).Select(_ => new ClosedLoop.Engine.Processing.ProcessedSample())];
     private readonly CancellationTokenSource _stop = new();
     private Task? _writer;
+    private bool _stopping;
     private Task? _keeper;
     private long _received_;
     private long _stored;
@@ -81,16 +82,30 @@ public sealed class EventLogger : IAsyncDisposable
     /// <summary>A clean stop (SIGTERM): receive nothing more, commit and acknowledge what arrived, then disconnect.</summary>
     public async Task StopAsync()
     {
-        if (_client.IsConnected)
+        if (_stopping)
         {
-            // Unsubscribing first stops new deliveries; the session (and what the broker queues for it) stays.
-            var filters = new MqttClientUnsubscribeOptionsBuilder();
-            foreach (string topic in Subscriptions)
-            {
-                filters.WithTopicFilter(topic);
-            }
+            return;
+        }
 
-            await _client.UnsubscribeAsync(filters.Build()).ConfigureAwait(false);
+        _stopping = true;
+        try
+        {
+            if (_client.IsConnected)
+            {
+                // Unsubscribing first stops new deliveries; the session (and what the broker queues for it) stays.
+                var filters = new MqttClientUnsubscribeOptionsBuilder();
+                foreach (string topic in Subscriptions)
+                {
+                    filters.WithTopicFilter(topic);
+                }
+
+                await _client.UnsubscribeAsync(filters.Build()).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            // A busy or vanished broker: stop all the same. Anything delivered after this is not acknowledged and
+            // comes again to the next logger of this session.
         }
 
         // The writer drains what has arrived, commits and acknowledges it, then ends.
@@ -106,9 +121,15 @@ public sealed class EventLogger : IAsyncDisposable
             await _keeper.ConfigureAwait(false);
         }
 
-        if (_client.IsConnected)
+        try
         {
-            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build()).ConfigureAwait(false);
+            if (_client.IsConnected)
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build()).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
         }
     }
 
@@ -125,6 +146,7 @@ public sealed class EventLogger : IAsyncDisposable
         {
             await StopAsync().ConfigureAwait(false);
         }
+
 
         _client.Dispose();
         _stop.Dispose();

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using ClosedLoop.Host.Commands;
+using ClosedLoop.Host.Logging;
+
+namespace ClosedLoop.Host.Tests;
+
+/// <summary>`closedloop` as separate processes, the way a lab runs them.</summary>
+public sealed class ServiceTests : IAsyncLifetime, IDisposable
+{
+    private readonly EmbeddedTestBroker _broker = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-service-test").FullName;
+
+    public Task InitializeAsync() => _broker.StartAsync();
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(typeof(ClosedLoopCommandLine).Assembly.Location);
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    [Fact]
+    public async Task The_logger_process_stops_cleanly_on_sigterm_with_everything_committed()
+    {
+        string database = Path.Combine(_folder, "log.sqlite");
+        using var process = Start("log", "--db", database, "--broker", $"127.0.0.1:{_broker.Endpoint.Port}");
+        string? first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.StartsWith("logging closedloop/#", first, StringComparison.Ordinal);
+
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint);
+        rig.Run(60);
+        await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(1000);
+        Process.Start("kill", $"-TERM {process.Id}")!.WaitForExit();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        string rest = await process.StandardOutput.ReadToEndAsync();
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("stopped:", rest, StringComparison.Ordinal);
+        using var store = new EventStore(database);
+        Assert.Equal(Enumerable.Range(1, (int)rig.LastSequence).Select(i => (long)i), store.Sequences("rig-t", 1));
+    }
+
+    [Fact]
+    public async Task Rig_simulate_publishes_every_rig_to_the_broker()
+    {
+        string database = Path.Combine(_folder, "sim.sqlite");
+        using var store = new EventStore(database);
+        await using var logger = new EventLogger(_broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+
+        var (code, output, error) = await CommandLine.Invoke("rig", "simulate", "--rigs", "2", "--minutes", "2", "--speed", "200", "--broker", $"127.0.0.1:{_broker.Endpoint.Port}");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("2 virtual rig(s)", output, StringComparison.Ordinal);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((logger.Gaps.High("rig-01", 1) < 10 || logger.Gaps.High("rig-02", 1) < 10) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(logger.Gaps.High("rig-01", 1) >= 10 && logger.Gaps.High("rig-02", 1) >= 10, "both rigs' events should be logged");
+    }
+}
