@@ -20,7 +20,7 @@ public static class ConfigCommand
             file,
             sets,
         };
-        check.SetAction(parse => Check(parse, parse.GetValue(file)!, parse.GetValue(sets) ?? []));
+        check.SetAction((parse, _) => Guard.RunAsync(parse, () => Task.FromResult(Check(parse, parse.GetValue(file)!, parse.GetValue(sets) ?? []))));
 
         var keys = new Command("keys", "Print every configuration key with its range and default, as Markdown (docs/configuration.md)");
         keys.SetAction(parse =>
@@ -34,35 +34,14 @@ public static class ConfigCommand
 
     private static int Check(ParseResult parse, FileInfo file, string[] overrides)
     {
-        var output = parse.InvocationConfiguration.Output;
-        var error = parse.InvocationConfiguration.Error;
-        if (!file.Exists)
+        var input = ConfigInput.Load(file, overrides);
+        if (!input.Result.IsValid)
         {
-            error.WriteLine($"{file.FullName}: no such file");
-            return 2;
-        }
-
-        byte[] bytes = File.ReadAllBytes(file.FullName);
-        var errors = new ConfigErrorList();
-        var document = ConfigParser.Parse(bytes, bytes.Length, errors);
-        foreach (string assignment in overrides)
-        {
-            document.TrySet(assignment, errors);
-        }
-
-        var result = ConfigLoader.FromDocument(document, errors);
-        if (!result.IsValid)
-        {
-            error.WriteLine($"{file.FullName}: {result.Errors.Length} error(s)");
-            foreach (var e in result.Errors)
-            {
-                error.WriteLine($"  {e}");
-            }
-
+            input.WriteErrors(parse.InvocationConfiguration.Error, file.FullName);
             return 1;
         }
 
-        output.WriteLine($"{file.FullName}: valid, rig {result.Config.RigId}, config hash {result.Config.Hash}");
+        parse.InvocationConfiguration.Output.WriteLine($"{file.FullName}: valid, rig {input.Result.Config.RigId}, config hash {input.Result.Config.Hash}");
         return 0;
     }
 

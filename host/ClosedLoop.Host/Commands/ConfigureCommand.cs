@@ -33,28 +33,15 @@ public static class ConfigureCommand
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
-        string text = file is null ? string.Empty : File.Exists(file.FullName) ? File.ReadAllText(file.FullName) : throw new CommandLineException($"--file {file.FullName}: no such file");
-        var errors = new ConfigErrorList();
-        var document = ConfigParser.Parse(text, errors);
-        document.Set("rig", "id", rigId);
-        foreach (string assignment in sets)
-        {
-            document.TrySet(assignment, errors);
-        }
-
-        var local = ConfigLoader.FromDocument(document, errors);
+        var input = ConfigInput.Load(file, sets, document => document.Set("rig", "id", rigId));
+        var local = input.Result;
         if (!local.IsValid)
         {
-            error.WriteLine($"not sent: {local.Errors.Length} error(s)");
-            foreach (var e in local.Errors)
-            {
-                error.WriteLine($"  {e}");
-            }
-
+            input.WriteErrors(error, "not sent");
             return Rejected;
         }
 
-        byte[] payload = Encoding.UTF8.GetBytes(Render(document));
+        byte[] payload = Encoding.UTF8.GetBytes(Render(input.Document));
         await using var client = await BrokerClient.ConnectAsync(broker.Endpoint(parse), cancellationToken).ConfigureAwait(false);
         var topics = client.TopicsOf(rigId);
         byte[]? answer = await client.WaitForAsync(

@@ -1,0 +1,56 @@
+using ClosedLoop.Engine.Config;
+
+namespace ClosedLoop.Host.Commands;
+
+/// <summary>
+/// A config as an operator gives it: an optional nf.config file plus `--set section.key=value` overrides, parsed
+/// and validated by the engine. Shared by every command that takes a config.
+/// </summary>
+public sealed class ConfigInput
+{
+    private ConfigInput(ConfigDocument document, ConfigLoadResult result)
+    {
+        Document = document;
+        Result = result;
+    }
+
+    /// <summary>The entries as written, overrides applied (what `configure` sends).</summary>
+    public ConfigDocument Document { get; }
+
+    public ConfigLoadResult Result { get; }
+
+    /// <summary>Reads <paramref name="file"/> (none: every key at its default), applies the overrides, validates.</summary>
+    public static ConfigInput Load(FileInfo? file, IEnumerable<string> overrides, Action<ConfigDocument>? adjust = null)
+    {
+        byte[] bytes = [];
+        if (file is not null)
+        {
+            if (!file.Exists)
+            {
+                throw new CommandLineException($"{file.FullName}: no such file");
+            }
+
+            bytes = File.ReadAllBytes(file.FullName);
+        }
+
+        var errors = new ConfigErrorList();
+        var document = ConfigParser.Parse(bytes, bytes.Length, errors);
+        adjust?.Invoke(document);
+        foreach (string assignment in overrides)
+        {
+            document.TrySet(assignment, errors);
+        }
+
+        return new ConfigInput(document, ConfigLoader.FromDocument(document, errors));
+    }
+
+    /// <summary>Writes "heading: N error(s)" and one line per error.</summary>
+    public void WriteErrors(TextWriter error, string heading)
+    {
+        error.WriteLine($"{heading}: {Result.Errors.Length} error(s)");
+        foreach (var e in Result.Errors)
+        {
+            error.WriteLine($"  {e}");
+        }
+    }
+}
