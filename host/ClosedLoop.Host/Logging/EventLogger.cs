@@ -325,9 +325,10 @@ public sealed class EventLogger : IAsyncDisposable
         {
             await Task.WhenAll(batch.Select(message => message.AcknowledgeAsync(CancellationToken.None))).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // The connection went away after the commit: the broker will redeliver, and the store ignores the repeat.
+            // The connection went away (or is being re-made) after the commit: the broker will redeliver, and the
+            // store ignores the repeat. MQTTnet may throw more than its own exceptions mid-reconnect.
         }
     }
 
@@ -365,9 +366,9 @@ public sealed class EventLogger : IAsyncDisposable
             {
                 await _client.PublishAsync(message).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+            catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                // Asked again at the next retry.
+                // Not connected, or reconnecting: asked again at the next retry.
             }
         }
     }
