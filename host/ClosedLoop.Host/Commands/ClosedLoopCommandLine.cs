@@ -15,6 +15,7 @@ public static class ClosedLoopCommandLine
             ConfigureCommand.Create(),
             LogCommand.Create(),
             MonitorCommand.Create(),
+            ReplayCommand.Create(),
             ConfigCommand.Create(),
         };
         foreach (var command in ControlCommands.Create())

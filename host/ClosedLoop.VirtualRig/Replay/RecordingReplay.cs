@@ -28,7 +28,7 @@ public sealed class RecordingReplay
     public IReadOnlyList<JournalEvent> Events { get; }
 
     /// <summary>Replays the whole recording; <paramref name="encounterInput"/> is 0 for digital input 1, 1 for digital input 2.</summary>
-    public static RecordingReplay Run(PpdRecording recording, RigConfig config, int encounterInput = 0)
+    public static RecordingReplay Run(PpdRecording recording, RigConfig config, int encounterInput = 0, IProgress<double>? progress = null)
     {
         var clock = new ManualClock(0);
         var output = new DisconnectedOutput();
@@ -52,7 +52,13 @@ public sealed class RecordingReplay
 
             engine.OnRecordedCycle(t, recording.Analog[0][i], recording.Analog[1][i]);
             engine.Poll();
+            if (progress is not null && i % 65536 == 0)
+            {
+                progress.Report((double)i / recording.SampleCount);
+            }
         }
+
+        progress?.Report(1);
 
         return new RecordingReplay(engine, samples, events.Events);
     }

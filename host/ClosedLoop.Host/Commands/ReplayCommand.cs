@@ -1,0 +1,150 @@
+using System.CommandLine;
+using System.Globalization;
+using ClosedLoop.Data;
+using ClosedLoop.Data.Ppd;
+using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Detection;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.VirtualRig.Replay;
+using Spectre.Console;
+
+namespace ClosedLoop.Host.Commands;
+
+/// <summary>
+/// `replay FILE`: a recording through the engine's chain and detector with a given config, to choose thresholds
+/// before a live session. Prints every encounter and the totals; `--sweep` reruns it over a range of one value.
+/// </summary>
+public static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A pyPhotometry .ppd recording" };
+        var config = new Option<FileInfo?>("--config") { Description = "An nf.config to replay with (default: every key at its default)" };
+        var sets = new Option<string[]>("--set") { Description = "A value to change, as section.key=value (repeatable)" };
+        var input = new Option<int>("--encounter-input") { Description = "The digital input whose rising edges mark encounters (1 or 2)", DefaultValueFactory = _ => 1 };
+        input.AcceptOnlyFromAmong("1", "2");
+        var sweep = new Option<string?>("--sweep") { Description = "Rerun over a range, as section.key=from:to:step, and print how many encounters would trigger" };
+        var command = new Command("replay", "Replay a recording through the engine and show each encounter's Δz and decision") { file, config, sets, input, sweep };
+        command.SetAction((parse, _) => Guard.RunAsync(parse, () => Task.FromResult(Run(
+            parse, parse.GetValue(file)!, parse.GetValue(config), parse.GetValue(sets) ?? [], parse.GetValue(input) - 1, parse.GetValue(sweep)))));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, FileInfo file, FileInfo? configFile, string[] sets, int encounterInput, string? sweep)
+    {
+        var console = Terminal.For(parse);
+        var error = parse.InvocationConfiguration.Error;
+        PpdRecording recording;
+        try
+        {
+            recording = PpdReader.Read(file.FullName);
+        }
+        catch (RecordingFormatException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+
+        var input = ConfigInput.Load(configFile, sets, document => SetRate(document, recording));
+        if (!input.Result.IsValid)
+        {
+            input.WriteErrors(error, "config");
+            return 1;
+        }
+
+        if (sweep is not null)
+        {
+            return Sweep(console, error, recording, configFile, sets, encounterInput, sweep);
+        }
+
+        RecordingReplay replay = null!;
+        console.Progress().Start(context =>
+        {
+            var task = context.AddTask($"replaying {file.Name}", maxValue: 1);
+            replay = RecordingReplay.Run(recording, input.Result.Config, encounterInput, new Progress(value => task.Value = value));
+        });
+
+        var decisions = replay.Events.Where(e => e.Kind == EventKind.Decision).ToList();
+        var table = new Table().Title($"[bold]{Markup.Escape(file.Name)}[/]: {recording.SampleCount / recording.SamplingRate / 60:F1} min, config {input.Result.Config.Hash}")
+            .AddColumns("#", "onset (s)", "Δz", "decision", "latency (ms)");
+        int n = 0;
+        foreach (var onset in replay.Events.Where(e => e.Kind == EventKind.EncounterOn))
+        {
+            n++;
+            foreach (var d in decisions.Where(d => d.Ref1 == onset.Ref1))
+            {
+                table.AddRow(
+                    n.ToString(CultureInfo.InvariantCulture),
+                    (onset.Ref1 / 1e6).ToString("F2", CultureInfo.InvariantCulture),
+                    double.IsNaN(d.Value1) ? "-" : d.Value1.ToString("F2", CultureInfo.InvariantCulture),
+                    ClosedLoop.Engine.Wire.EventJson.Outcomes[d.Code],
+                    (d.Ref2 / 1000.0).ToString("F0", CultureInfo.InvariantCulture));
+            }
+        }
+
+        console.Write(table);
+        int Count(DecisionOutcome outcome) => decisions.Count(d => (DecisionOutcome)d.Code == outcome);
+        console.MarkupLineInterpolated($"{n} encounters: {Count(DecisionOutcome.Response)} responses, {Count(DecisionOutcome.Deficit)} deficits, {Count(DecisionOutcome.Drop)} drops, {Count(DecisionOutcome.Insufficient)} insufficient, {Count(DecisionOutcome.Overlap)} overlapping; {Triggering(replay, input.Result.Config)} would have triggered.");
+        return 0;
+    }
+
+    private static int Sweep(IAnsiConsole console, TextWriter error, PpdRecording recording, FileInfo? configFile, string[] sets, int encounterInput, string sweep)
+    {
+        int equals = sweep.IndexOf('=');
+        string[] range = equals < 0 ? [] : sweep[(equals + 1)..].Split(':');
+        if (equals <= 0 || range.Length != 3
+            || !double.TryParse(range[0], CultureInfo.InvariantCulture, out double from)
+            || !double.TryParse(range[1], CultureInfo.InvariantCulture, out double to)
+            || !double.TryParse(range[2], CultureInfo.InvariantCulture, out double step) || step <= 0 || to < from)
+        {
+            throw new CommandLineException($"--sweep '{sweep}': expected section.key=from:to:step with from <= to and step > 0, e.g. detector.deficit_threshold=0:2:0.25");
+        }
+
+        string key = sweep[..equals];
+        var table = new Table().Title($"[bold]sweep of {Markup.Escape(key)}[/]").AddColumns(Markup.Escape(key), "encounters", "deficits", "drops", "would trigger");
+        for (int i = 0; from + i * step <= to + step * 1e-9; i++)
+        {
+            string value = (from + i * step).ToString("G10", CultureInfo.InvariantCulture);
+            var input = ConfigInput.Load(configFile, [.. sets, $"{key}={value}"], document => SetRate(document, recording));
+            if (!input.Result.IsValid)
+            {
+                input.WriteErrors(error, $"{key}={value}");
+                return 1;
+            }
+
+            var replay = RecordingReplay.Run(recording, input.Result.Config, encounterInput);
+            var decisions = replay.Events.Where(e => e.Kind == EventKind.Decision).ToList();
+            table.AddRow(
+                value,
+                replay.Events.Count(e => e.Kind == EventKind.EncounterOn).ToString(CultureInfo.InvariantCulture),
+                decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Deficit).ToString(CultureInfo.InvariantCulture),
+                decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Drop).ToString(CultureInfo.InvariantCulture),
+                Triggering(replay, input.Result.Config).ToString(CultureInfo.InvariantCulture));
+        }
+
+        console.Write(table);
+        return 0;
+    }
+
+    /// <summary>Encounters with at least one decision that the config's trigger rule acts on.</summary>
+    private static int Triggering(RecordingReplay replay, RigConfig config)
+    {
+        var rule = config.Detector.Trigger;
+        bool Acts(DecisionOutcome outcome) => outcome switch
+        {
+            DecisionOutcome.Deficit => rule is TriggerRule.Deficit or TriggerRule.Either,
+            DecisionOutcome.Drop => rule is TriggerRule.Drop or TriggerRule.Either,
+            _ => false,
+        };
+        return replay.Events.Where(e => e.Kind == EventKind.Decision && Acts((DecisionOutcome)e.Code)).Select(e => e.Ref1).Distinct().Count();
+    }
+
+    /// <summary>The engine's cycle period must be the recording's sample interval.</summary>
+    private static void SetRate(ConfigDocument document, PpdRecording recording) =>
+        document.Set("acquisition", "rate_hz", recording.SamplingRate.ToString(CultureInfo.InvariantCulture));
+
+    private sealed class Progress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+}

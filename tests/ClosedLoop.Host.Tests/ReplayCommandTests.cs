@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+
+namespace ClosedLoop.Host.Tests;
+
+public sealed partial class ReplayCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-replay-test").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task The_real_recording_replays_with_a_row_per_encounter_and_totals()
+    {
+        var (code, output, error) = await CommandLine.Invoke("replay", CommandLine.RealRecording, "--set", "encounter.min_duration_ms=100");
+
+        Assert.True(code == 0, error);
+        Assert.Matches(@"127 encounters: \d+ responses, \d+ deficits, 0 drops, 0 insufficient, 0 overlapping; \d+ would have triggered\.", output);
+        Assert.Contains("│ 127 │", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_threshold_sweep_triggers_more_encounters_as_the_threshold_rises()
+    {
+        var (code, output, error) = await CommandLine.Invoke("replay", CommandLine.RealRecording, "--set", "encounter.min_duration_ms=100", "--sweep", "detector.deficit_threshold=0:2:0.5");
+
+        Assert.True(code == 0, error);
+        var rows = SweepRow().Matches(output).Select(m => (Value: m.Groups[1].Value, Triggers: int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(["0", "0.5", "1", "1.5", "2"], rows.Select(r => r.Value));
+        Assert.Equal(rows.Select(r => r.Triggers).Order(), rows.Select(r => r.Triggers));
+        Assert.True(rows[^1].Triggers > rows[0].Triggers);
+    }
+
+    [Fact]
+    public async Task A_cut_short_recording_is_refused_naming_the_file()
+    {
+        string cut = Path.Combine(_folder, "cut.ppd");
+        File.WriteAllBytes(cut, File.ReadAllBytes(CommandLine.RealRecording)[..^3]);
+
+        var (code, _, error) = await CommandLine.Invoke("replay", cut);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"error: {cut} has ", error, StringComparison.Ordinal);
+        Assert.Contains("not a whole number of 2-channel samples", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("detector.deficit_threshold=2:0:0.5")]
+    [InlineData("detector.deficit_threshold=0:2")]
+    [InlineData("deficit_threshold")]
+    public async Task A_malformed_sweep_is_refused(string sweep)
+    {
+        var (code, _, error) = await CommandLine.Invoke("replay", CommandLine.RealRecording, "--sweep", sweep);
+
+        Assert.Equal(2, code);
+        Assert.Contains("expected section.key=from:to:step", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sweep_of_a_value_out_of_range_names_the_field()
+    {
+        var (code, _, error) = await CommandLine.Invoke("replay", CommandLine.RealRecording, "--sweep", "detector.post_ms=50:150:50");
+
+        Assert.Equal(1, code);
+        Assert.Contains("detector.post_ms = '50': expected an integer from 100 to 60000", error, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"│ ([0-9.]+)\s+│ \d+\s+│ \d+\s+│ \d+\s+│ (\d+)\s+│")]
+    private static partial Regex SweepRow();
+}
