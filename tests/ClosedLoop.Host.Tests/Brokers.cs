@@ -43,7 +43,7 @@ public sealed class EmbeddedTestBroker : ITestBroker
 /// a restart keeps sessions and queued messages. `./test.sh` installs the Debian package where it is missing; a
 /// test that needs it fails, with this explanation, when it cannot be started.
 /// </summary>
-public sealed class MosquittoTestBroker : ITestBroker
+public sealed class MosquittoTestBroker(bool tls = false) : ITestBroker
 {
     private const string User = "closedloop";
     private const string Password = "rig-secret";
@@ -51,7 +51,10 @@ public sealed class MosquittoTestBroker : ITestBroker
     private readonly int _port = EmbeddedBroker.FreePort();
     private Process? _process;
 
-    public BrokerEndpoint Endpoint => new("127.0.0.1", _port, User, Password);
+    public BrokerEndpoint Endpoint => new("127.0.0.1", _port, User, Password, tls, CaFile: tls ? CaPath : null);
+
+    /// <summary>The test CA that signed the broker's certificate (TLS only).</summary>
+    public string CaPath => Path.Combine(_folder, "ca.crt");
 
     public string LogPath => Path.Combine(_folder, "mosquitto.log");
 
@@ -63,10 +66,21 @@ public sealed class MosquittoTestBroker : ITestBroker
         if (!File.Exists(passwordFile))
         {
             Run(passwd, $"-b -c {passwordFile} {User} {Password}");
+            string tlsLines = string.Empty;
+            if (tls)
+            {
+                // A CA of the test's own and a server certificate for 127.0.0.1 signed by it.
+                Run("openssl", $"req -x509 -newkey rsa:2048 -nodes -keyout {_folder}/ca.key -out {CaPath} -days 2 -subj /CN=ClosedLoop-test-CA");
+                Run("openssl", $"req -newkey rsa:2048 -nodes -keyout {_folder}/server.key -out {_folder}/server.csr -subj /CN=127.0.0.1");
+                File.WriteAllText(Path.Combine(_folder, "san.cnf"), "subjectAltName=IP:127.0.0.1\n");
+                Run("openssl", $"x509 -req -in {_folder}/server.csr -CA {CaPath} -CAkey {_folder}/ca.key -CAcreateserial -out {_folder}/server.crt -days 2 -extfile {_folder}/san.cnf");
+                tlsLines = $"cafile {CaPath}\ncertfile {_folder}/server.crt\nkeyfile {_folder}/server.key\n";
+            }
+
             File.WriteAllText(Path.Combine(_folder, "acl"), $"user {User}\ntopic readwrite closedloop/#\n");
             File.WriteAllText(Path.Combine(_folder, "mosquitto.conf"), $"""
                 listener {_port} 127.0.0.1
-                allow_anonymous false
+                {tlsLines}allow_anonymous false
                 password_file {passwordFile}
                 acl_file {Path.Combine(_folder, "acl")}
                 persistence true

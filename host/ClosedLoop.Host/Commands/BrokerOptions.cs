@@ -21,6 +21,8 @@ public sealed class BrokerOptions
 
     public Option<bool> Tls { get; } = new("--tls") { Description = "Connect with TLS (port 8883 unless given)" };
 
+    public Option<FileInfo?> Ca { get; } = new("--ca") { Description = "With --tls: trust broker certificates signed by this CA (PEM) instead of the system's roots" };
+
     public Option<string> Prefix { get; } = new("--prefix")
     {
         Description = "Topic prefix",
@@ -33,6 +35,7 @@ public sealed class BrokerOptions
         command.Options.Add(User);
         command.Options.Add(Password);
         command.Options.Add(Tls);
+        command.Options.Add(Ca);
         command.Options.Add(Prefix);
     }
 
@@ -54,7 +57,13 @@ public sealed class BrokerOptions
         }
 
         string? password = parse.GetValue(Password) ?? Environment.GetEnvironmentVariable("CLOSEDLOOP_MQTT_PASSWORD");
-        return new BrokerEndpoint(host, port, parse.GetValue(User), password, tls, parse.GetValue(Prefix)!);
+        var ca = parse.GetValue(Ca);
+        if (ca is not null && !ca.Exists)
+        {
+            throw new CommandLineException($"--ca {ca.FullName}: no such file");
+        }
+
+        return new BrokerEndpoint(host, port, parse.GetValue(User), password, tls, parse.GetValue(Prefix)!, ca?.FullName);
     }
 }
 

@@ -1,0 +1,49 @@
+namespace ClosedLoop.Host.Tests;
+
+/// <summary>The rig link, the logger and the commands over TLS to a Mosquitto broker with a lab's own CA.</summary>
+public sealed class TlsTests : IAsyncLifetime, IDisposable
+{
+    private readonly MosquittoTestBroker _broker = new(tls: true);
+    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-tls-test").FullName;
+
+    public Task InitializeAsync() => _broker.StartAsync();
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Events_reach_the_logger_over_tls_with_a_password()
+    {
+        using var store = new Logging.EventStore(Path.Combine(_folder, "log.sqlite"));
+        await using var logger = new Logging.EventLogger(_broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint);
+
+        rig.Run(60);
+        await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (logger.Gaps.High("rig-t", 1) < rig.LastSequence && DateTime.UtcNow < deadline)
+        {
+            rig.Link.Pump();
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(rig.LastSequence, logger.Gaps.High("rig-t", 1));
+    }
+
+    [Fact]
+    public async Task A_command_with_the_ca_connects_and_one_without_it_is_refused()
+    {
+        string broker = $"127.0.0.1:{_broker.Endpoint.Port}";
+        string[] login = ["--user", _broker.Endpoint.Username!, "--password", _broker.Endpoint.Password!, "--tls", "--broker", broker];
+
+        var trusted = await CommandLine.Invoke(["arm", "rig-t", .. login, "--ca", _broker.CaPath]);
+        var untrusted = await CommandLine.Invoke(["arm", "rig-t", .. login]);
+
+        Assert.True(trusted.Code == 0, trusted.Error);
+        Assert.Equal(3, untrusted.Code);
+        Assert.Contains("error: cannot reach the broker", untrusted.Error, StringComparison.Ordinal);
+    }
+}
