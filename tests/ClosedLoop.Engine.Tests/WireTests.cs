@@ -152,8 +152,9 @@ public sealed class WireTests
         {
             sample.CycleIndex = 1000 + i;
             sample.TimeUs = 50_000 + i * 7692L;
-            sample.Signal = 2000.5 + i;
-            sample.Control = 1000.25;
+            sample.RawSignal = 2000.5 + i;
+            sample.RawControl = 1000.25;
+            sample.Signal = -1;
             sample.Dff = 0.01 * i;
             sample.Z = i - 6;
             sample.IsValid = i != 3;
@@ -171,6 +172,7 @@ public sealed class WireTests
         Assert.Equal(50_000 + 12 * 7692L, read[12].TimeUs);
         Assert.Equal(1012, read[12].CycleIndex);
         Assert.Equal(6, read[12].Z);
+        Assert.Equal((2012.5, 1000.25), (read[12].RawSignal, read[12].RawControl));
         Assert.Equal((float)0.05, (float)read[5].Dff);
         Assert.False(read[3].IsValid);
         Assert.Equal(36 + 13 * 19, writer.Length);

@@ -8,7 +8,8 @@ namespace ClosedLoop.Engine.Wire
     /// <code>
     /// 0  "CLS" magic, 3  version (1), 4  boot id (int64), 12 first cycle (int64), 20 first cycle time µs (int64),
     /// 28 cycle period µs (int32), 32 sample count (uint16), 34 reserved (0),
-    /// 36 + 19·i: cycle - first cycle (uint16), flags (bit0 valid, bit1 z ready), signal, control, dF/F, z (float32 each)
+    /// 36 + 19·i: cycle - first cycle (uint16), flags (bit0 valid, bit1 z ready), raw signal, raw control (each the
+    /// phase mean minus the dark mean, before filtering), dF/F, z (float32 each)
     /// </code>
     /// Sample time = first cycle time + (cycle - first cycle) × period. Writing allocates nothing.
     /// </summary>
@@ -83,8 +84,8 @@ namespace ClosedLoop.Engine.Wire
             int p = HeaderBytes + SampleBytes * _count;
             p = LittleEndian.WriteInt16(_buffer, p, (int)(sample.CycleIndex - _firstCycle));
             _buffer[p++] = (byte)((sample.IsValid ? 1 : 0) | (sample.IsReady ? 2 : 0));
-            p = LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.Signal));
-            p = LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.Control));
+            p = LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.RawSignal));
+            p = LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.RawControl));
             p = LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.Dff));
             LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.Z));
             _count++;
@@ -149,8 +150,10 @@ namespace ClosedLoop.Engine.Wire
                 s.TimeUs = firstTime + (long)delta * period;
                 s.IsValid = (flags & 1) != 0;
                 s.IsReady = (flags & 2) != 0;
-                s.Signal = SingleBits.ToDouble(LittleEndian.ReadInt32(bytes, p + 3));
-                s.Control = SingleBits.ToDouble(LittleEndian.ReadInt32(bytes, p + 7));
+                s.RawSignal = SingleBits.ToDouble(LittleEndian.ReadInt32(bytes, p + 3));
+                s.RawControl = SingleBits.ToDouble(LittleEndian.ReadInt32(bytes, p + 7));
+                s.Signal = double.NaN;
+                s.Control = double.NaN;
                 s.Dff = SingleBits.ToDouble(LittleEndian.ReadInt32(bytes, p + 11));
                 s.Z = SingleBits.ToDouble(LittleEndian.ReadInt32(bytes, p + 15));
                 s.Fitted = double.NaN;

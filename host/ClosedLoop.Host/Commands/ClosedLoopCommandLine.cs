@@ -16,6 +16,7 @@ public static class ClosedLoopCommandLine
             LogCommand.Create(),
             MonitorCommand.Create(),
             ReplayCommand.Create(),
+            ExportCommand.Create(),
             ConfigCommand.Create(),
         };
         foreach (var command in ControlCommands.Create())

@@ -161,6 +161,56 @@ public sealed class EventStore : IDisposable
 
     public long CountEvents() => Scalar("SELECT COUNT(*) FROM events");
 
+    /// <summary>The boots of a rig that logged anything, ascending.</summary>
+    public IReadOnlyList<long> Boots(string rig)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT boot FROM events WHERE rig = $rig UNION SELECT boot FROM sample_frames WHERE rig = $rig ORDER BY 1";
+        command.Parameters.AddWithValue("$rig", rig);
+        var list = new List<long>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add(reader.GetInt64(0));
+        }
+
+        return list;
+    }
+
+    /// <summary>Every event of one boot of a rig: (sequence, device µs, kind, JSON as received), in sequence order.</summary>
+    public IReadOnlyList<(long Sequence, long TimeUs, string Kind, string Json)> Events(string rig, long boot)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT seq, t_us, kind, json FROM events WHERE rig = $rig AND boot = $boot ORDER BY seq";
+        command.Parameters.AddWithValue("$rig", rig);
+        command.Parameters.AddWithValue("$boot", boot);
+        var list = new List<(long, long, string, string)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return list;
+    }
+
+    /// <summary>Every sample frame of one boot of a rig, in cycle order.</summary>
+    public IReadOnlyList<byte[]> Frames(string rig, long boot)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT frame FROM sample_frames WHERE rig = $rig AND boot = $boot ORDER BY first_cycle";
+        command.Parameters.AddWithValue("$rig", rig);
+        command.Parameters.AddWithValue("$boot", boot);
+        var list = new List<byte[]>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add((byte[])reader.GetValue(0));
+        }
+
+        return list;
+    }
+
     /// <summary>The stored JSON of every event of a rig, in (boot, sequence) order.</summary>
     public IReadOnlyList<string> EventJson(string rig)
     {

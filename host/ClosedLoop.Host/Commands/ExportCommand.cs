@@ -1,0 +1,46 @@
+using System.CommandLine;
+using ClosedLoop.Host.Export;
+using ClosedLoop.Host.Logging;
+
+namespace ClosedLoop.Host.Commands;
+
+/// <summary>`export RIG`: one boot of a rig from the SQLite log as GuPPy CSVs, an events CSV, Parquet and a JSON sidecar.</summary>
+public static class ExportCommand
+{
+    public static Command Create()
+    {
+        var rig = ControlCommands.RigArgument();
+        var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var boot = new Option<long?>("--boot") { Description = "Which boot of the rig (default: the latest)" };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write into", DefaultValueFactory = _ => new DirectoryInfo("export") };
+        var command = new Command("export", "Write a rig's logged session as GuPPy CSVs, an events CSV, Parquet and a JSON sidecar") { rig, database, boot, output };
+        command.SetAction((parse, _) => Guard.RunAsync(parse, async () =>
+        {
+            var file = parse.GetValue(database)!;
+            if (!file.Exists)
+            {
+                throw new CommandLineException($"--db {file.FullName}: no such file");
+            }
+
+            string rigId = parse.GetValue(rig)!;
+            using var store = new EventStore(file.FullName);
+            var boots = store.Boots(rigId);
+            long chosen = parse.GetValue(boot) ?? (boots.Count > 0 ? boots[^1] : -1);
+            if (!boots.Contains(chosen))
+            {
+                throw new CommandLineException(boots.Count == 0
+                    ? $"{file.FullName} holds nothing from rig '{rigId}'"
+                    : $"--boot {chosen}: rig '{rigId}' logged boots {string.Join(", ", boots)}");
+            }
+
+            var written = await SessionExport.WriteAsync(store, rigId, chosen, parse.GetValue(output)!.FullName).ConfigureAwait(false);
+            foreach (string path in written)
+            {
+                parse.InvocationConfiguration.Output.WriteLine(path);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ClosedLoop.Engine.Processing;
+using ClosedLoop.Engine.Wire;
+using ClosedLoop.Host.Logging;
+using Parquet.Serialization;
+
+namespace ClosedLoop.Host.Export;
+
+/// <summary>One processed cycle as exported to Parquet.</summary>
+public sealed class SampleRow
+{
+    public long Cycle { get; set; }
+
+    public long TimeUs { get; set; }
+
+    public double RawSignal { get; set; }
+
+    public double RawControl { get; set; }
+
+    public double Dff { get; set; }
+
+    public double Z { get; set; }
+
+    public bool Valid { get; set; }
+}
+
+/// <summary>One event as exported to Parquet: its identity, time, kind and the JSON as the rig sent it.</summary>
+public sealed class EventRow
+{
+    public long Sequence { get; set; }
+
+    public long TimeUs { get; set; }
+
+    public string Kind { get; set; } = string.Empty;
+
+    public string Json { get; set; } = string.Empty;
+}
+
+/// <summary>
+/// Writes one boot of one rig from the SQLite log in the forms analysis tools read: GuPPy CSVs (one file per
+/// channel with <c>timestamps,data,sampling_rate</c>, times in seconds of device time; one file per event kind with
+/// <c>timestamps</c>), a plain CSV of every event, Parquet of samples and events, and a JSON sidecar with the rig,
+/// boot, configs seen and counts.
+/// </summary>
+public static class SessionExport
+{
+    public static async Task<IReadOnlyList<string>> WriteAsync(EventStore store, string rig, long boot, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var written = new List<string>();
+        var samples = ReadSamples(store, rig, boot, out double rate);
+        var events = store.Events(rig, boot);
+
+        written.Add(WriteChannel(folder, $"{rig}_signal.csv", samples, s => s.RawSignal, rate));
+        written.Add(WriteChannel(folder, $"{rig}_control.csv", samples, s => s.RawControl, rate));
+        foreach (var kind in events.GroupBy(e => e.Kind))
+        {
+            string path = Path.Combine(folder, $"{rig}_event_{kind.Key}.csv");
+            var text = new StringBuilder("timestamps\n");
+            foreach (var e in kind)
+            {
+                text.Append(Seconds(e.TimeUs)).Append('\n');
+            }
+
+            File.WriteAllText(path, text.ToString());
+            written.Add(path);
+        }
+
+        string all = Path.Combine(folder, $"{rig}_events.csv");
+        var csv = new StringBuilder("sequence,timestamps,kind,json\n");
+        foreach (var e in events)
+        {
+            csv.Append(e.Sequence).Append(',').Append(Seconds(e.TimeUs)).Append(',').Append(e.Kind).Append(",\"").Append(e.Json.Replace("\"", "\"\"", StringComparison.Ordinal)).Append("\"\n");
+        }
+
+        File.WriteAllText(all, csv.ToString());
+        written.Add(all);
+
+        string samplesParquet = Path.Combine(folder, $"{rig}_samples.parquet");
+        await ParquetSerializer.SerializeAsync(samples, samplesParquet).ConfigureAwait(false);
+        written.Add(samplesParquet);
+        string eventsParquet = Path.Combine(folder, $"{rig}_events.parquet");
+        await ParquetSerializer.SerializeAsync(events.Select(e => new EventRow { Sequence = e.Sequence, TimeUs = e.TimeUs, Kind = e.Kind, Json = e.Json }).ToList(), eventsParquet).ConfigureAwait(false);
+        written.Add(eventsParquet);
+
+        string sidecar = Path.Combine(folder, $"{rig}.json");
+        var configs = events.Where(e => e.Kind is "boot" or "config_applied")
+            .Select(e => JsonDocument.Parse(e.Json).RootElement.GetProperty("config").GetString()).Distinct().ToList();
+        File.WriteAllText(sidecar, JsonSerializer.Serialize(new
+        {
+            rig,
+            boot,
+            sampling_rate_hz = rate,
+            samples = samples.Count,
+            events = events.Count,
+            configs,
+            event_kinds = events.GroupBy(e => e.Kind).ToDictionary(g => g.Key, g => g.Count()),
+            time_unit = "seconds of device time since boot",
+            channels = new { signal = "signal LED on minus dark, ADC counts", control = "control LED on minus dark, ADC counts" },
+        }, new JsonSerializerOptions { WriteIndented = true }));
+        written.Add(sidecar);
+        return written;
+    }
+
+    private static List<SampleRow> ReadSamples(EventStore store, string rig, long boot, out double rate)
+    {
+        var rows = new List<SampleRow>();
+        var buffer = Enumerable.Range(0, 256).Select(_ => new ProcessedSample()).ToArray();
+        rate = 0;
+        foreach (byte[] frame in store.Frames(rig, boot))
+        {
+            if (SampleFrameReader.TryRead(frame, frame.Length, out _, buffer, out int count) is not null)
+            {
+                continue;
+            }
+
+            if (rate == 0)
+            {
+                rate = 1e6 / LittleEndian.ReadInt32(frame, 28);
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                var s = buffer[i];
+                rows.Add(new SampleRow { Cycle = s.CycleIndex, TimeUs = s.TimeUs, RawSignal = s.RawSignal, RawControl = s.RawControl, Dff = s.Dff, Z = s.Z, Valid = s.IsValid });
+            }
+        }
+
+        return rows;
+    }
+
+    private static string WriteChannel(string folder, string name, List<SampleRow> samples, Func<SampleRow, double> value, double rate)
+    {
+        string path = Path.Combine(folder, name);
+        var text = new StringBuilder("timestamps,data,sampling_rate\n");
+        string rateText = rate.ToString("R", CultureInfo.InvariantCulture);
+        foreach (var s in samples)
+        {
+            text.Append(Seconds(s.TimeUs)).Append(',').Append(value(s).ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(rateText).Append('\n');
+        }
+
+        File.WriteAllText(path, text.ToString());
+        return path;
+    }
+
+    private static string Seconds(long timeUs) => (timeUs / 1e6).ToString("F6", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.Json;
+using ClosedLoop.Host.Demo;
+using ClosedLoop.Host.Export;
+using Parquet.Serialization;
+
+namespace ClosedLoop.Host.Tests;
+
+/// <summary>Export of a logged session (a short demo run) for GuPPy and other tools.</summary>
+public sealed class ExportTests : IAsyncLifetime, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-export-test").FullName;
+
+    private string Database => Path.Combine(_folder, "closedloop.sqlite");
+
+    private string Out => Path.Combine(_folder, "export");
+
+    public async Task InitializeAsync() =>
+        await new DemoRunner([DemoRigSpec.Standard(5)[0]], TimeSpan.FromMinutes(3), _folder).RunAsync(null, CancellationToken.None);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Channels_have_exactly_guppys_columns_and_every_logged_cycle()
+    {
+        var (code, _, error) = await CommandLine.Invoke("export", "rig-iso", "--db", Database, "--out", Out);
+
+        Assert.True(code == 0, error);
+        foreach (string channel in new[] { "signal", "control" })
+        {
+            string[] lines = File.ReadAllLines(Path.Combine(Out, $"rig-iso_{channel}.csv"));
+            Assert.Equal("timestamps,data,sampling_rate", lines[0]);
+            Assert.InRange(lines.Length - 1, 130 * 170, 130 * 181);
+            var first = lines[1].Split(',');
+            Assert.Equal(3, first.Length);
+            Assert.Equal(1e6 / 7692, double.Parse(first[2], CultureInfo.InvariantCulture), 9);
+            var times = lines.Skip(1).Select(l => double.Parse(l.Split(',')[0], CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(times.Order(), times);
+        }
+    }
+
+    [Fact]
+    public async Task Each_event_kind_gets_a_timestamps_file_and_the_sidecar_counts_them()
+    {
+        await CommandLine.Invoke("export", "rig-iso", "--db", Database, "--out", Out);
+
+        string[] decisions = File.ReadAllLines(Path.Combine(Out, "rig-iso_event_decision.csv"));
+        Assert.Equal("timestamps", decisions[0]);
+        using var sidecar = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "rig-iso.json")));
+        var root = sidecar.RootElement;
+        Assert.Equal("rig-iso", root.GetProperty("rig").GetString());
+        Assert.Equal(decisions.Length - 1, root.GetProperty("event_kinds").GetProperty("decision").GetInt32());
+        Assert.Matches("^[0-9a-f]{16}$", root.GetProperty("configs")[0].GetString()!);
+    }
+
+    [Fact]
+    public async Task Parquet_reads_back_equal_to_the_csv_and_the_log()
+    {
+        await CommandLine.Invoke("export", "rig-iso", "--db", Database, "--out", Out);
+
+        var samples = (await ParquetSerializer.DeserializeAsync<SampleRow>(Path.Combine(Out, "rig-iso_samples.parquet"))).Data;
+        var events = (await ParquetSerializer.DeserializeAsync<EventRow>(Path.Combine(Out, "rig-iso_events.parquet"))).Data;
+        string[] signal = File.ReadAllLines(Path.Combine(Out, "rig-iso_signal.csv"));
+        Assert.Equal(signal.Length - 1, samples.Count);
+        for (int i = 0; i < samples.Count; i += 997)
+        {
+            var cells = signal[i + 1].Split(',');
+            Assert.Equal(double.Parse(cells[1], CultureInfo.InvariantCulture), samples[i].RawSignal);
+            Assert.Equal(double.Parse(cells[0], CultureInfo.InvariantCulture), samples[i].TimeUs / 1e6, 6);
+        }
+
+        using var store = new Logging.EventStore(Database);
+        Assert.Equal(store.Events("rig-iso", 1).Select(e => (e.Sequence, e.TimeUs, e.Kind, e.Json)), events.Select(e => (e.Sequence, e.TimeUs, e.Kind, e.Json)));
+    }
+
+    [Theory]
+    [InlineData("rig-nobody", "holds nothing from rig 'rig-nobody'")]
+    public async Task Unknown_rigs_and_missing_logs_are_refused_in_one_line(string rig, string expected)
+    {
+        var (code, _, error) = await CommandLine.Invoke("export", rig, "--db", Database, "--out", Out);
+        var (missingCode, _, missingError) = await CommandLine.Invoke("export", "rig-iso", "--db", Path.Combine(_folder, "none.sqlite"));
+
+        Assert.Equal((2, 2), (code, missingCode));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Contains("no such file", missingError, StringComparison.Ordinal);
+    }
+}
