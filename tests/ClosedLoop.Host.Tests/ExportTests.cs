@@ -75,6 +75,44 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
         Assert.Equal(store.Events("rig-iso", 1).Select(e => (e.Sequence, e.TimeUs, e.Kind, e.Json)), events.Select(e => (e.Sequence, e.TimeUs, e.Kind, e.Json)));
     }
 
+    [Fact]
+    public async Task Exported_guppy_csvs_replay_with_every_encounter_at_its_logged_onset()
+    {
+        await CommandLine.Invoke("export", "rig-iso", "--db", Database, "--out", Out);
+        using var store = new Logging.EventStore(Database);
+        var onsets = store.Events("rig-iso", 1).Where(e => e.Kind == "encounter_on")
+            .Select(e => (JsonDocument.Parse(e.Json).RootElement.GetProperty("onset_us").GetInt64() / 1e6).ToString("F2", CultureInfo.InvariantCulture)).ToList();
+
+        var (code, output, error) = await CommandLine.Invoke(
+            "replay", Path.Combine(Out, "rig-iso_signal.csv"), "--control", Path.Combine(Out, "rig-iso_control.csv"),
+            "--events", Path.Combine(Out, "rig-iso_event_encounter_on.csv"), "--event-ms", "2000", "--set", "processing.warmup_s=30");
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"{onsets.Count} encounters:", output, StringComparison.Ordinal);
+        foreach (string onset in onsets)
+        {
+            Assert.Contains($"│ {onset}", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("time,data,sampling_rate\n0,1,130\n", "line 1 is 'time,data,sampling_rate'; expected the header 'timestamps,data,sampling_rate'")]
+    [InlineData("timestamps,data,sampling_rate\n0,1,130\n0.1,2\n", "line 3 has 2 columns; expected 3 (timestamps,data,sampling_rate)")]
+    [InlineData("timestamps,data,sampling_rate\n0,1,130\n0.1,abc,\n", "line 3: data 'abc' is not a number")]
+    [InlineData("timestamps,data,sampling_rate\n0.2,1,130\n0.1,2,\n", "line 3: timestamps go backwards (0.1 after 0.2)")]
+    public async Task Bad_guppy_input_is_refused_naming_the_file_line_and_problem(string content, string expected)
+    {
+        string signal = Path.Combine(_folder, "bad_signal.csv");
+        File.WriteAllText(signal, content);
+        string control = Path.Combine(_folder, "control.csv");
+        File.WriteAllText(control, "timestamps,data,sampling_rate\n0,1,130\n0.1,1,\n");
+
+        var (code, _, error) = await CommandLine.Invoke("replay", signal, "--control", control);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{signal} {expected}", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("rig-nobody", "holds nothing from rig 'rig-nobody'")]
     public async Task Unknown_rigs_and_missing_logs_are_refused_in_one_line(string rig, string expected)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ClosedLoop.Data;
+using ClosedLoop.Data.Guppy;
 using ClosedLoop.Data.Ppd;
 using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Detection;
@@ -18,26 +19,49 @@ public static class ReplayCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A pyPhotometry .ppd recording" };
+        var file = new Argument<FileInfo>("file") { Description = "A pyPhotometry .ppd recording, or a GuPPy signal channel .csv (with --control)" };
+        var control = new Option<FileInfo?>("--control") { Description = "GuPPy input: the control channel .csv (timestamps,data,sampling_rate)" };
+        var events = new Option<FileInfo?>("--events") { Description = "GuPPy input: an event .csv (timestamps) whose times are encounter onsets" };
+        var eventMs = new Option<int>("--event-ms") { Description = "GuPPy input: how long each encounter from --events lasts", DefaultValueFactory = _ => 1000 };
         var config = new Option<FileInfo?>("--config") { Description = "An nf.config to replay with (default: every key at its default)" };
         var sets = new Option<string[]>("--set") { Description = "A value to change, as section.key=value (repeatable)" };
         var input = new Option<int>("--encounter-input") { Description = "The digital input whose rising edges mark encounters (1 or 2)", DefaultValueFactory = _ => 1 };
         input.AcceptOnlyFromAmong("1", "2");
         var sweep = new Option<string?>("--sweep") { Description = "Rerun over a range, as section.key=from:to:step, and print how many encounters would trigger" };
-        var command = new Command("replay", "Replay a recording through the engine and show each encounter's Δz and decision") { file, config, sets, input, sweep };
+        var command = new Command("replay", "Replay a recording through the engine and show each encounter's Δz and decision") { file, control, events, eventMs, config, sets, input, sweep };
         command.SetAction((parse, _) => Guard.RunAsync(parse, () => Task.FromResult(Run(
-            parse, parse.GetValue(file)!, parse.GetValue(config), parse.GetValue(sets) ?? [], parse.GetValue(input) - 1, parse.GetValue(sweep)))));
+            parse,
+            () => Load(parse.GetValue(file)!, parse.GetValue(control), parse.GetValue(events), parse.GetValue(eventMs), parse.GetValue(input) - 1),
+            parse.GetValue(config),
+            parse.GetValue(sets) ?? [],
+            parse.GetValue(sweep)))));
         return command;
     }
 
-    private static int Run(ParseResult parse, FileInfo file, FileInfo? configFile, string[] sets, int encounterInput, string? sweep)
+    /// <summary>Reads a .ppd, or GuPPy channel and event CSVs, into one recording.</summary>
+    private static Recording Load(FileInfo file, FileInfo? control, FileInfo? events, int eventMs, int encounterInput)
+    {
+        if (file.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            if (control is null)
+            {
+                throw new CommandLineException($"{file.Name} is a GuPPy channel file: give the control channel with --control");
+            }
+
+            return GuppyCsv.Read(file.FullName, control.FullName, events?.FullName, eventMs * 1000L);
+        }
+
+        return Recording.FromPpd(PpdReader.Read(file.FullName), encounterInput);
+    }
+
+    private static int Run(ParseResult parse, Func<Recording> load, FileInfo? configFile, string[] sets, string? sweep)
     {
         var console = Terminal.For(parse);
         var error = parse.InvocationConfiguration.Error;
-        PpdRecording recording;
+        Recording recording;
         try
         {
-            recording = PpdReader.Read(file.FullName);
+            recording = load();
         }
         catch (RecordingFormatException e)
         {
@@ -54,18 +78,18 @@ public static class ReplayCommand
 
         if (sweep is not null)
         {
-            return Sweep(console, error, recording, configFile, sets, encounterInput, sweep);
+            return Sweep(console, error, recording, configFile, sets, sweep);
         }
 
         RecordingReplay replay = null!;
         console.Progress().Start(context =>
         {
-            var task = context.AddTask($"replaying {file.Name}", maxValue: 1);
-            replay = RecordingReplay.Run(recording, input.Result.Config, encounterInput, new Progress(value => task.Value = value));
+            var task = context.AddTask($"replaying {recording.Name}", maxValue: 1);
+            replay = RecordingReplay.Run(recording, input.Result.Config, new Progress(value => task.Value = value));
         });
 
         var decisions = replay.Events.Where(e => e.Kind == EventKind.Decision).ToList();
-        var table = new Table().Title($"[bold]{Markup.Escape(file.Name)}[/]: {recording.SampleCount / recording.SamplingRate / 60:F1} min, config {input.Result.Config.Hash}")
+        var table = new Table().Title($"[bold]{Markup.Escape(recording.Name)}[/]: {recording.SampleCount / recording.SamplingRate / 60:F1} min, config {input.Result.Config.Hash}")
             .AddColumns("#", "onset (s)", "Δz", "decision", "latency (ms)");
         int n = 0;
         foreach (var onset in replay.Events.Where(e => e.Kind == EventKind.EncounterOn))
@@ -88,7 +112,7 @@ public static class ReplayCommand
         return 0;
     }
 
-    private static int Sweep(IAnsiConsole console, TextWriter error, PpdRecording recording, FileInfo? configFile, string[] sets, int encounterInput, string sweep)
+    private static int Sweep(IAnsiConsole console, TextWriter error, Recording recording, FileInfo? configFile, string[] sets, string sweep)
     {
         int equals = sweep.IndexOf('=');
         string[] range = equals < 0 ? [] : sweep[(equals + 1)..].Split(':');
@@ -112,7 +136,7 @@ public static class ReplayCommand
                 return 1;
             }
 
-            var replay = RecordingReplay.Run(recording, input.Result.Config, encounterInput);
+            var replay = RecordingReplay.Run(recording, input.Result.Config);
             var decisions = replay.Events.Where(e => e.Kind == EventKind.Decision).ToList();
             table.AddRow(
                 value,
@@ -140,7 +164,7 @@ public static class ReplayCommand
     }
 
     /// <summary>The engine's cycle period must be the recording's sample interval.</summary>
-    private static void SetRate(ConfigDocument document, PpdRecording recording) =>
+    private static void SetRate(ConfigDocument document, Recording recording) =>
         document.Set("acquisition", "rate_hz", recording.SamplingRate.ToString(CultureInfo.InvariantCulture));
 
     private sealed class Progress(Action<double> report) : IProgress<double>

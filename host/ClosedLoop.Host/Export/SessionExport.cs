@@ -61,7 +61,7 @@ public static class SessionExport
             var text = new StringBuilder("timestamps\n");
             foreach (var e in kind)
             {
-                text.Append(Seconds(e.TimeUs)).Append('\n');
+                text.Append(Seconds(WhenItHappened(e.Kind, e.Json, e.TimeUs))).Append('\n');
             }
 
             File.WriteAllText(path, text.ToString());
@@ -143,6 +143,16 @@ public static class SessionExport
 
         File.WriteAllText(path, text.ToString());
         return path;
+    }
+
+    /// <summary>
+    /// An encounter is confirmed after it began and known over after it ended: GuPPy aligns on when contact began
+    /// and ended, so those files carry onset_us and offset_us; every other event its own time.
+    /// </summary>
+    private static long WhenItHappened(string kind, string json, long timeUs)
+    {
+        string? field = kind switch { "encounter_on" => "onset_us", "encounter_off" => "offset_us", _ => null };
+        return field is null ? timeUs : JsonDocument.Parse(json).RootElement.GetProperty(field).GetInt64();
     }
 
     private static string Seconds(long timeUs) => (timeUs / 1e6).ToString("F6", CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using ClosedLoop.Data;
 using ClosedLoop.Data.Ppd;
 using ClosedLoop.Engine;
 using ClosedLoop.Engine.Config;
@@ -27,8 +28,12 @@ public sealed class RecordingReplay
     /// <summary>Every event, in order (collected as journaled, so none is lost to the journal's ring).</summary>
     public IReadOnlyList<JournalEvent> Events { get; }
 
-    /// <summary>Replays the whole recording; <paramref name="encounterInput"/> is 0 for digital input 1, 1 for digital input 2.</summary>
-    public static RecordingReplay Run(PpdRecording recording, RigConfig config, int encounterInput = 0, IProgress<double>? progress = null)
+    /// <summary>Replays a pyPhotometry file; <paramref name="encounterInput"/> is 0 for digital input 1, 1 for digital input 2.</summary>
+    public static RecordingReplay Run(PpdRecording recording, RigConfig config, int encounterInput = 0, IProgress<double>? progress = null) =>
+        Run(Recording.FromPpd(recording, encounterInput), config, progress);
+
+    /// <summary>Replays the whole recording in virtual time, encounter TTL edges included.</summary>
+    public static RecordingReplay Run(Recording recording, RigConfig config, IProgress<double>? progress = null)
     {
         var clock = new ManualClock(0);
         var output = new DisconnectedOutput();
@@ -38,19 +43,20 @@ public sealed class RecordingReplay
         engine.SetSampleSink(samples);
         engine.SetEventSink(events);
 
-        bool[] digital = recording.Digital[encounterInput];
-        bool level = false;
+        int edge = 0;
+        var edges = recording.EncounterEdges;
         for (int i = 0; i < recording.SampleCount; i++)
         {
-            long t = recording.SampleTimeUs(i);
-            clock.AdvanceTo(t);
-            if (digital[i] != level)
+            long t = recording.TimeUs[i];
+            while (edge < edges.Count && edges[edge].TimeUs <= t)
             {
-                level = digital[i];
-                engine.OnEncounterInput(level, t);
+                clock.AdvanceTo(edges[edge].TimeUs);
+                engine.OnEncounterInput(edges[edge].Level, edges[edge].TimeUs);
+                edge++;
             }
 
-            engine.OnRecordedCycle(t, recording.Analog[0][i], recording.Analog[1][i]);
+            clock.AdvanceTo(t);
+            engine.OnRecordedCycle(t, recording.Signal[i], recording.Control[i]);
             engine.Poll();
             if (progress is not null && i % 65536 == 0)
             {
@@ -59,7 +65,6 @@ public sealed class RecordingReplay
         }
 
         progress?.Report(1);
-
         return new RecordingReplay(engine, samples, events.Events);
     }
 
