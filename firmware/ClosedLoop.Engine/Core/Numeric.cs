@@ -19,36 +19,6 @@ namespace ClosedLoop.Engine.Core
             return x < 0 ? -x : x;
         }
 
-        public static double Min(double a, double b)
-        {
-            return a < b ? a : b;
-        }
-
-        public static double Max(double a, double b)
-        {
-            return a > b ? a : b;
-        }
-
-        public static long Min(long a, long b)
-        {
-            return a < b ? a : b;
-        }
-
-        public static long Max(long a, long b)
-        {
-            return a > b ? a : b;
-        }
-
-        public static bool IsNaN(double x)
-        {
-            return double.IsNaN(x);
-        }
-
-        public static bool IsFinite(double x)
-        {
-            return !double.IsNaN(x) && !double.IsInfinity(x);
-        }
-
         public static double Clamp(double x, double low, double high)
         {
             return x < low ? low : (x > high ? high : x);
@@ -93,7 +63,7 @@ namespace ClosedLoop.Engine.Core
         /// <summary>e^x: range reduction by powers of two, then a Taylor series on |r| ≤ ln2/2.</summary>
         public static double Exp(double x)
         {
-            if (IsNaN(x))
+            if (double.IsNaN(x))
             {
                 return x;
             }
