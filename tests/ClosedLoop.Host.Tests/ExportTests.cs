@@ -95,6 +95,18 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_logged_session_replays_directly_with_every_encounter()
+    {
+        using var store = new Logging.EventStore(Database);
+        int encounters = store.Events("rig-iso", 1).Count(e => e.Kind == "encounter_on");
+
+        var (code, output, error) = await CommandLine.Invoke("replay", Database, "--rig", "rig-iso", "--set", "processing.warmup_s=30");
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"{encounters} encounters:", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("time,data,sampling_rate\n0,1,130\n", "line 1 is 'time,data,sampling_rate'; expected the header 'timestamps,data,sampling_rate'")]
     [InlineData("timestamps,data,sampling_rate\n0,1,130\n0.1,2\n", "line 3 has 2 columns; expected 3 (timestamps,data,sampling_rate)")]

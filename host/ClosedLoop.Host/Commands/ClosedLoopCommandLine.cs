@@ -17,6 +17,7 @@ public static class ClosedLoopCommandLine
             MonitorCommand.Create(),
             ReplayCommand.Create(),
             ExportCommand.Create(),
+            ReportCommand.Create(),
             ConfigCommand.Create(),
         };
         foreach (var command in ControlCommands.Create())

@@ -19,7 +19,9 @@ public static class ReplayCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A pyPhotometry .ppd recording, or a GuPPy signal channel .csv (with --control)" };
+        var file = new Argument<FileInfo>("file") { Description = "A pyPhotometry .ppd recording, a GuPPy signal channel .csv (with --control), or a closedloop SQLite log (with --rig)" };
+        var rig = new Option<string?>("--rig") { Description = "Log input: the rig whose session to replay" };
+        var boot = new Option<long?>("--boot") { Description = "Log input: which boot of the rig (default: the latest)" };
         var control = new Option<FileInfo?>("--control") { Description = "GuPPy input: the control channel .csv (timestamps,data,sampling_rate)" };
         var events = new Option<FileInfo?>("--events") { Description = "GuPPy input: an event .csv (timestamps) whose times are encounter onsets" };
         var eventMs = new Option<int>("--event-ms") { Description = "GuPPy input: how long each encounter from --events lasts", DefaultValueFactory = _ => 1000 };
@@ -28,19 +30,42 @@ public static class ReplayCommand
         var input = new Option<int>("--encounter-input") { Description = "The digital input whose rising edges mark encounters (1 or 2)", DefaultValueFactory = _ => 1 };
         input.AcceptOnlyFromAmong("1", "2");
         var sweep = new Option<string?>("--sweep") { Description = "Rerun over a range, as section.key=from:to:step, and print how many encounters would trigger" };
-        var command = new Command("replay", "Replay a recording through the engine and show each encounter's Δz and decision") { file, control, events, eventMs, config, sets, input, sweep };
+        var command = new Command("replay", "Replay a recording through the engine and show each encounter's Δz and decision") { file, control, events, eventMs, rig, boot, config, sets, input, sweep };
         command.SetAction((parse, _) => Guard.RunAsync(parse, () => Task.FromResult(Run(
             parse,
-            () => Load(parse.GetValue(file)!, parse.GetValue(control), parse.GetValue(events), parse.GetValue(eventMs), parse.GetValue(input) - 1),
+            () => Load(parse.GetValue(file)!, parse.GetValue(control), parse.GetValue(events), parse.GetValue(eventMs), parse.GetValue(input) - 1, parse.GetValue(rig), parse.GetValue(boot)),
             parse.GetValue(config),
             parse.GetValue(sets) ?? [],
             parse.GetValue(sweep)))));
         return command;
     }
 
-    /// <summary>Reads a .ppd, or GuPPy channel and event CSVs, into one recording.</summary>
-    private static Recording Load(FileInfo file, FileInfo? control, FileInfo? events, int eventMs, int encounterInput)
+    /// <summary>Reads a .ppd, GuPPy channel and event CSVs, or a session from a closedloop log, into one recording.</summary>
+    private static Recording Load(FileInfo file, FileInfo? control, FileInfo? events, int eventMs, int encounterInput, string? rig, long? boot)
     {
+        if (file.Extension.Equals(".sqlite", StringComparison.OrdinalIgnoreCase) || rig is not null)
+        {
+            if (rig is null)
+            {
+                throw new CommandLineException($"{file.Name} is a closedloop log: say which rig with --rig");
+            }
+
+            if (!file.Exists)
+            {
+                throw new CommandLineException($"{file.FullName}: no such file");
+            }
+
+            using var store = new Logging.EventStore(file.FullName);
+            var boots = store.Boots(rig);
+            long chosen = boot ?? (boots.Count > 0 ? boots[^1] : -1);
+            if (!boots.Contains(chosen))
+            {
+                throw new CommandLineException(boots.Count == 0 ? $"{file.FullName} holds nothing from rig '{rig}'" : $"--boot {chosen}: rig '{rig}' logged boots {string.Join(", ", boots)}");
+            }
+
+            return Logging.LoggedRecording.Read(store, rig, chosen);
+        }
+
         if (file.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
         {
             if (control is null)

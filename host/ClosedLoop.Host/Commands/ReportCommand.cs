@@ -1,0 +1,45 @@
+using System.CommandLine;
+using ClosedLoop.Host.Logging;
+using ClosedLoop.Host.Report;
+
+namespace ClosedLoop.Host.Commands;
+
+/// <summary>`report RIG`: a self-contained HTML report with figures of one boot of a rig from the SQLite log.</summary>
+public static class ReportCommand
+{
+    public static Command Create()
+    {
+        var rig = ControlCommands.RigArgument();
+        var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var boot = new Option<long?>("--boot") { Description = "Which boot of the rig (default: the latest)" };
+        var threshold = new Option<double>("--threshold") { Description = "Deficit threshold to mark on the Δz plot", DefaultValueFactory = _ => 1 };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write into", DefaultValueFactory = _ => new DirectoryInfo("report") };
+        var command = new Command("report", "Write an HTML report with figures (z trace, peri-event plots, Δz distribution, refusals and faults)") { rig, database, boot, threshold, output };
+        command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
+        {
+            var file = parse.GetValue(database)!;
+            if (!file.Exists)
+            {
+                throw new CommandLineException($"--db {file.FullName}: no such file");
+            }
+
+            string rigId = parse.GetValue(rig)!;
+            using var store = new EventStore(file.FullName);
+            var boots = store.Boots(rigId);
+            long chosen = parse.GetValue(boot) ?? (boots.Count > 0 ? boots[^1] : -1);
+            if (!boots.Contains(chosen))
+            {
+                throw new CommandLineException(boots.Count == 0 ? $"{file.FullName} holds nothing from rig '{rigId}'" : $"--boot {chosen}: rig '{rigId}' logged boots {string.Join(", ", boots)}");
+            }
+
+            var data = SessionData.Load(store, rigId, chosen, parse.GetValue(threshold));
+            foreach (string path in SessionReport.Write(data, parse.GetValue(output)!.FullName))
+            {
+                parse.InvocationConfiguration.Output.WriteLine(path);
+            }
+
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using ClosedLoop.Engine.Processing;
+using ClosedLoop.Engine.Wire;
+using JsonValueKind = System.Text.Json.JsonValueKind;
+using ClosedLoop.Host.Logging;
+
+namespace ClosedLoop.Host.Report;
+
+/// <summary>One encounter as the report shows it.</summary>
+public sealed record ReportEncounter(double OnsetS, double? OffsetS, string Outcome, double DeltaZ, bool Stimulated);
+
+/// <summary>What the report needs of one boot of one rig, read from the SQLite log.</summary>
+public sealed class SessionData
+{
+    public required string Rig { get; init; }
+
+    public required long Boot { get; init; }
+
+    public required double[] TimeS { get; init; }
+
+    public required double[] Z { get; init; }
+
+    public required IReadOnlyList<ReportEncounter> Encounters { get; init; }
+
+    /// <summary>Train starts: (time s, channel, sham).</summary>
+    public required IReadOnlyList<(double TimeS, string Channel, bool Sham)> Trains { get; init; }
+
+    public required IReadOnlyList<(double TimeS, string Channel, string Reason, double Value, double Limit)> Refusals { get; init; }
+
+    public required IReadOnlyList<(double TimeS, string Fault, long Detail)> Faults { get; init; }
+
+    public required double Threshold { get; init; }
+
+    public static SessionData Load(EventStore store, string rig, long boot, double threshold)
+    {
+        var times = new List<double>();
+        var z = new List<double>();
+        var buffer = Enumerable.Range(0, 256).Select(_ => new ProcessedSample()).ToArray();
+        foreach (byte[] frame in store.Frames(rig, boot))
+        {
+            if (SampleFrameReader.TryRead(frame, frame.Length, out _, buffer, out int count) is null)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    times.Add(buffer[i].TimeUs / 1e6);
+                    z.Add(buffer[i].IsValid && buffer[i].IsReady ? buffer[i].Z : double.NaN);
+                }
+            }
+        }
+
+        var events = store.Events(rig, boot).Select(e => (e.Kind, e.TimeUs, Json: JsonDocument.Parse(e.Json).RootElement)).ToList();
+        var trains = events.Where(e => e.Kind == "output_started")
+            .Select(e => (e.TimeUs / 1e6, e.Json.GetProperty("channel").GetString()!, e.Json.GetProperty("sham").GetBoolean())).ToList();
+        var trainTimes = events.Where(e => e.Kind == "output_started").Select(e => e.TimeUs).ToHashSet();
+        var offsets = events.Where(e => e.Kind == "encounter_off").ToDictionary(e => e.Json.GetProperty("onset_us").GetInt64(), e => e.Json.GetProperty("offset_us").GetInt64() / 1e6);
+        var encounters = events.Where(e => e.Kind == "decision" && e.Json.GetProperty("outcome").GetString() is "response" or "deficit")
+            .Select(e =>
+            {
+                long onset = e.Json.GetProperty("onset_us").GetInt64();
+                var dz = e.Json.GetProperty("dz");
+                return new ReportEncounter(
+                    onset / 1e6,
+                    offsets.TryGetValue(onset, out double off) ? off : null,
+                    e.Json.GetProperty("outcome").GetString()!,
+                    dz.ValueKind == JsonValueKind.Number ? dz.GetDouble() : double.NaN,
+                    trainTimes.Contains(e.TimeUs));
+            }).ToList();
+        var refusals = events.Where(e => e.Kind == "output_refused")
+            .Select(e => (e.TimeUs / 1e6, e.Json.GetProperty("channel").GetString()!, e.Json.GetProperty("reason").GetString()!, Number(e.Json, "value"), Number(e.Json, "limit"))).ToList();
+        var faults = events.Where(e => e.Kind == "fault")
+            .Select(e => (e.TimeUs / 1e6, e.Json.GetProperty("fault").GetString()!, e.Json.GetProperty("detail").GetInt64())).ToList();
+        return new SessionData
+        {
+            Rig = rig,
+            Boot = boot,
+            TimeS = [.. times],
+            Z = [.. z],
+            Encounters = encounters,
+            Trains = trains,
+            Refusals = refusals,
+            Faults = faults,
+            Threshold = threshold,
+        };
+    }
+
+    private static double Number(JsonElement json, string name) =>
+        json.GetProperty(name).ValueKind == JsonValueKind.Number ? json.GetProperty(name).GetDouble() : double.NaN;
+}

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using ScottPlot;
+
+namespace ClosedLoop.Host.Report;
+
+/// <summary>
+/// A self-contained HTML report of a session with PNG figures drawn by ScottPlot, in the style of photometry
+/// papers: the z trace with encounters shaded and trains marked, peri-event mean ± SEM around encounter onset
+/// (split by decision, and by stimulated or not), the distribution of per-encounter Δz, and the tables of limit
+/// refusals and faults. The PNGs are written beside the HTML and embedded in it.
+/// </summary>
+public static class SessionReport
+{
+    public const int Width = 1000;
+    public const int Height = 420;
+    private const double Before = 3;
+    private const double After = 6;
+
+    public static IReadOnlyList<string> Write(SessionData data, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var figures = new List<(string Title, string Path)>
+        {
+            ("z over the session", Save(Trace(data), folder, $"{data.Rig}_trace.png")),
+            ("Around encounter onset, by decision", Save(PeriEvent(data, e => e.Outcome == "deficit" ? "deficit" : "response", "decision"), folder, $"{data.Rig}_peri_decision.png")),
+            ("Around encounter onset, stimulated or not", Save(PeriEvent(data, e => e.Stimulated ? "stimulated" : "not stimulated", "stimulation"), folder, $"{data.Rig}_peri_stimulation.png")),
+            ("Per-encounter Δz", Save(DeltaZ(data), folder, $"{data.Rig}_delta_z.png")),
+        };
+        string html = Path.Combine(folder, $"{data.Rig}_report.html");
+        File.WriteAllText(html, Html(data, figures));
+        return [.. figures.Select(f => f.Path), html];
+    }
+
+    private static string Save(Plot plot, string folder, string name)
+    {
+        string path = Path.Combine(folder, name);
+        plot.SavePng(path, Width, Height);
+        return path;
+    }
+
+    private static Plot Trace(SessionData data)
+    {
+        var plot = new Plot();
+        foreach (var e in data.Encounters)
+        {
+            var span = plot.Add.HorizontalSpan(e.OnsetS / 60, (e.OffsetS ?? e.OnsetS + 1) / 60);
+            span.FillColor = (e.Outcome == "deficit" ? Colors.OrangeRed : Colors.SeaGreen).WithAlpha(0.2);
+            span.LineColor = Colors.Transparent;
+        }
+
+        // At most ~4,000 points: means of equal bins, so an hour draws quickly and reads the same.
+        var (x, y) = Binned(data.TimeS, data.Z, 4000);
+        var line = plot.Add.ScatterLine(x.Select(t => t / 60).ToArray(), y);
+        line.Color = Colors.Black;
+        line.LineWidth = 1;
+        line.LegendText = "z";
+        foreach (var (time, _, sham) in data.Trains)
+        {
+            var mark = plot.Add.VerticalLine(time / 60);
+            mark.Color = sham ? Colors.Gray : Colors.DodgerBlue;
+            mark.LineWidth = 1.5f;
+        }
+
+        plot.Add.HorizontalLine(0, color: Colors.Gray.WithAlpha(0.5));
+        plot.Title($"{data.Rig}: z, encounters (green: response, red: deficit), trains (blue; grey: sham)");
+        plot.XLabel("Time (min)");
+        plot.YLabel("z (robust)");
+        return plot;
+    }
+
+    private static Plot PeriEvent(SessionData data, Func<ReportEncounter, string> group, string what)
+    {
+        var plot = new Plot();
+        double step = data.TimeS.Length > 1 ? data.TimeS[1] - data.TimeS[0] : 1 / 130.0;
+        int before = (int)Math.Round(Before / step);
+        int after = (int)Math.Round(After / step);
+        double[] lag = [.. Enumerable.Range(-before, before + after + 1).Select(i => i * step)];
+        var palette = new[] { Colors.OrangeRed, Colors.SeaGreen, Colors.DodgerBlue, Colors.Gray };
+        int colour = 0;
+        foreach (var g in data.Encounters.GroupBy(group).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var traces = g.Select(e => Window(data, e.OnsetS, before, after)).Where(t => t is not null).Select(t => t!).ToList();
+            if (traces.Count == 0)
+            {
+                continue;
+            }
+
+            double[] mean = new double[lag.Length];
+            double[] sem = new double[lag.Length];
+            for (int i = 0; i < lag.Length; i++)
+            {
+                var values = traces.Select(t => t[i]).Where(double.IsFinite).ToArray();
+                mean[i] = values.Length > 0 ? values.Average() : double.NaN;
+                sem[i] = values.Length > 1 ? Math.Sqrt(values.Select(v => (v - mean[i]) * (v - mean[i])).Sum() / (values.Length - 1) / values.Length) : 0;
+            }
+
+            var color = palette[colour++ % palette.Length];
+            var band = plot.Add.FillY(lag, mean.Zip(sem, (m, s) => m + s).ToArray(), mean.Zip(sem, (m, s) => m - s).ToArray());
+            band.FillColor = color.WithAlpha(0.25);
+            band.LineColor = Colors.Transparent;
+            var line = plot.Add.ScatterLine(lag, mean);
+            line.Color = color;
+            line.LineWidth = 2;
+            line.LegendText = $"{g.Key} (n = {traces.Count})";
+        }
+
+        plot.Add.VerticalLine(0, color: Colors.Black.WithAlpha(0.6));
+        plot.Add.HorizontalLine(0, color: Colors.Gray.WithAlpha(0.5));
+        plot.Title($"{data.Rig}: mean ± SEM around encounter onset, by {what}");
+        plot.XLabel("Time from onset (s)");
+        plot.YLabel("z (robust)");
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+
+    private static Plot DeltaZ(SessionData data)
+    {
+        var plot = new Plot();
+        var values = data.Encounters.Select(e => e.DeltaZ).Where(double.IsFinite).ToArray();
+        if (values.Length > 0)
+        {
+            double low = Math.Floor(Math.Min(values.Min(), data.Threshold));
+            double high = Math.Ceiling(Math.Max(values.Max(), data.Threshold)) + 0.5;
+            var histogram = ScottPlot.Statistics.Histogram.WithBinSize(0.5, low, high);
+            histogram.AddRange(values);
+            var bars = plot.Add.Bars(histogram.Bins, histogram.Counts);
+            foreach (var bar in bars.Bars)
+            {
+                bar.Size = 0.45;
+                bar.FillColor = Colors.SteelBlue;
+            }
+        }
+
+        var threshold = plot.Add.VerticalLine(data.Threshold, color: Colors.OrangeRed);
+        threshold.LegendText = $"deficit threshold ({data.Threshold.ToString(CultureInfo.InvariantCulture)})";
+        plot.Title($"{data.Rig}: per-encounter Δz (n = {values.Length})");
+        plot.XLabel("Δz (post − pre, z units)");
+        plot.YLabel("Encounters");
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+
+    private static double[]? Window(SessionData data, double onsetS, int before, int after)
+    {
+        int index = Array.BinarySearch(data.TimeS, onsetS);
+        index = index >= 0 ? index : ~index;
+        if (index - before < 0 || index + after >= data.TimeS.Length)
+        {
+            return null;
+        }
+
+        return data.Z[(index - before)..(index + after + 1)];
+    }
+
+    private static (double[] X, double[] Y) Binned(double[] x, double[] y, int bins)
+    {
+        if (x.Length <= bins)
+        {
+            return (x, y);
+        }
+
+        int size = (int)Math.Ceiling((double)x.Length / bins);
+        var xs = new List<double>();
+        var ys = new List<double>();
+        for (int start = 0; start < x.Length; start += size)
+        {
+            int end = Math.Min(start + size, x.Length);
+            var finite = y[start..end].Where(double.IsFinite).ToArray();
+            xs.Add(x[start..end].Average());
+            ys.Add(finite.Length > 0 ? finite.Average() : double.NaN);
+        }
+
+        return ([.. xs], [.. ys]);
+    }
+
+    private static string Html(SessionData data, List<(string Title, string Path)> figures)
+    {
+        var html = new StringBuilder();
+        string E(string s) => WebUtility.HtmlEncode(s);
+        string F(double v) => double.IsFinite(v) ? v.ToString("G6", CultureInfo.InvariantCulture) : "-";
+        int deficits = data.Encounters.Count(e => e.Outcome == "deficit");
+        html.Append($"<!doctype html><html><head><meta charset=\"utf-8\"><title>{E(data.Rig)} session report</title>")
+            .Append("<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}img{max-width:100%}</style></head><body>")
+            .Append($"<h1>{E(data.Rig)}, boot {data.Boot}</h1>")
+            .Append($"<p>{data.Encounters.Count} measured encounters: {deficits} deficits, {data.Encounters.Count - deficits} responses; ")
+            .Append($"{data.Trains.Count(t => !t.Sham)} trains driven, {data.Trains.Count(t => t.Sham)} sham; {data.Refusals.Count} refusals; {data.Faults.Count} faults.</p>");
+        foreach (var (title, path) in figures)
+        {
+            html.Append($"<h2>{E(title)}</h2><img alt=\"{E(title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\">");
+        }
+
+        html.Append("<h2>Limit refusals</h2><table><tr><th>time (s)</th><th>channel</th><th>reason</th><th>value</th><th>limit</th></tr>");
+        foreach (var r in data.Refusals)
+        {
+            html.Append($"<tr><td>{F(r.TimeS)}</td><td>{E(r.Channel)}</td><td>{E(r.Reason)}</td><td>{F(r.Value)}</td><td>{F(r.Limit)}</td></tr>");
+        }
+
+        html.Append("</table><h2>Faults</h2><table><tr><th>time (s)</th><th>fault</th><th>detail</th></tr>");
+        foreach (var f in data.Faults)
+        {
+            html.Append($"<tr><td>{F(f.TimeS)}</td><td>{E(f.Fault)}</td><td>{f.Detail}</td></tr>");
+        }
+
+        html.Append("</table></body></html>");
+        return html.ToString();
+    }
+}
