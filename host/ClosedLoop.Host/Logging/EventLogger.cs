@@ -133,11 +133,23 @@ public sealed class EventLogger : IAsyncDisposable
         }
     }
 
-    /// <summary>Dies as a killed process would: no commit of what is pending, no acknowledgement, no goodbye.</summary>
+    /// <summary>
+    /// Dies as a killed process would: the connection drops without a goodbye, nothing more is acknowledged, and
+    /// what was not committed is lost here (the broker redelivers it). Returns once the writer has stopped touching
+    /// the store, so that the caller may close it as the dying process would.
+    /// </summary>
     public void Kill()
     {
         _stop.Cancel();
         _client.Dispose();
+        try
+        {
+            _writer?.Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+            // Whatever the writer was doing when the connection vanished no longer matters.
+        }
     }
 
     public async ValueTask DisposeAsync()
