@@ -24,9 +24,12 @@ namespace ClosedLoop.Bench;
 public static class IngestBenchmark
 {
     private const int Rigs = 32;
+    private static string? s_external;
 
-    public static async Task RunAsync(TimeSpan duration)
+    /// <summary>Runs both loads; with <paramref name="externalBroker"/> (host:port, anonymous) against that broker instead of the embedded one.</summary>
+    public static async Task RunAsync(TimeSpan duration, string? externalBroker = null)
     {
+        s_external = externalBroker;
         Console.WriteLine($"| load | events published | events stored | lost | events/s committed | p50 | p99 | max |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         await MeasureAsync("sustained: 32 rigs, unthrottled", duration, eventsPerSecondPerRig: 0);
@@ -37,14 +40,16 @@ public static class IngestBenchmark
     {
         string folder = Directory.CreateTempSubdirectory("closedloop-ingest").FullName;
         int port = EmbeddedBroker.FreePort();
-        await using var broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port);
-        var endpoint = BrokerEndpoint.Loopback(port);
+        await using var broker = s_external is null ? await EmbeddedBroker.StartAsync(IPAddress.Loopback, port) : null;
+        var endpoint = s_external is null
+            ? BrokerEndpoint.Loopback(port)
+            : new BrokerEndpoint(s_external.Split(':')[0], int.Parse(s_external.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture), TopicPrefix: $"bench{Environment.TickCount64}");
         using var store = new EventStore(Path.Combine(folder, "ingest.sqlite"));
         var published = new ConcurrentDictionary<(string, long), long>();
         var delays = new ConcurrentBag<double>();
         var clock = Stopwatch.StartNew();
         long lastCommitTicks = 0;
-        await using var logger = new EventLogger(endpoint, store, "bench-logger")
+        await using var logger = new EventLogger(endpoint, store, $"bench-logger-{Environment.TickCount64}")
         {
             Committed = batch =>
             {
