@@ -38,7 +38,7 @@ public sealed class EventLogger : IAsyncDisposable
     private Task? _writer;
     private bool _stopping;
     private Task? _keeper;
-    private long _received_;
+    private long _receivedCount;
     private long _stored;
     private long _faults;
 
@@ -58,7 +58,7 @@ public sealed class EventLogger : IAsyncDisposable
         };
     }
 
-    public long Received => Interlocked.Read(ref _received_);
+    public long Received => Interlocked.Read(ref _receivedCount);
 
     /// <summary>Events that were new to the store.</summary>
     public long Stored => Interlocked.Read(ref _stored);
@@ -329,7 +329,7 @@ public sealed class EventLogger : IAsyncDisposable
             _gaps.Saw(e.Rig, e.Boot, e.Sequence);
         }
 
-        Interlocked.Add(ref _received_, batch.Count);
+        Interlocked.Add(ref _receivedCount, batch.Count);
         Interlocked.Add(ref _stored, added);
         Interlocked.Add(ref _faults, faults.Count);
         // Acknowledge the whole committed batch at once: the PUBACKs go out back to back.
