@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ClosedLoop.Host.Export;
-using ClosedLoop.Host.Logging;
 
 namespace ClosedLoop.Host.Commands;
 
@@ -16,23 +15,9 @@ public static class ExportCommand
         var command = new Command("export", "Write a rig's logged session as GuPPy CSVs, an events CSV, Parquet and a JSON sidecar") { rig, database, boot, output };
         command.SetAction((parse, _) => Guard.RunAsync(parse, async () =>
         {
-            var file = parse.GetValue(database)!;
-            if (!file.Exists)
-            {
-                throw new CommandLineException($"--db {file.FullName}: no such file");
-            }
-
             string rigId = parse.GetValue(rig)!;
-            using var store = new EventStore(file.FullName);
-            var boots = store.Boots(rigId);
-            long chosen = parse.GetValue(boot) ?? (boots.Count > 0 ? boots[^1] : -1);
-            if (!boots.Contains(chosen))
-            {
-                throw new CommandLineException(boots.Count == 0
-                    ? $"{file.FullName} holds nothing from rig '{rigId}'"
-                    : $"--boot {chosen}: rig '{rigId}' logged boots {string.Join(", ", boots)}");
-            }
-
+            var (store, chosen) = LoggedSessionChoice.Open(parse.GetValue(database)!, rigId, parse.GetValue(boot));
+            using var opened = store;
             var written = await SessionExport.WriteAsync(store, rigId, chosen, parse.GetValue(output)!.FullName).ConfigureAwait(false);
             foreach (string path in written)
             {

@@ -50,19 +50,8 @@ public static class ReplayCommand
                 throw new CommandLineException($"{file.Name} is a closedloop log: say which rig with --rig");
             }
 
-            if (!file.Exists)
-            {
-                throw new CommandLineException($"{file.FullName}: no such file");
-            }
-
-            using var store = new Logging.EventStore(file.FullName);
-            var boots = store.Boots(rig);
-            long chosen = boot ?? (boots.Count > 0 ? boots[^1] : -1);
-            if (!boots.Contains(chosen))
-            {
-                throw new CommandLineException(boots.Count == 0 ? $"{file.FullName} holds nothing from rig '{rig}'" : $"--boot {chosen}: rig '{rig}' logged boots {string.Join(", ", boots)}");
-            }
-
+            var (store, chosen) = LoggedSessionChoice.Open(file, rig, boot);
+            using var opened = store;
             return Logging.LoggedRecording.Read(store, rig, chosen);
         }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ClosedLoop.Host.Logging;
 using ClosedLoop.Host.Report;
 
 namespace ClosedLoop.Host.Commands;
@@ -17,21 +16,9 @@ public static class ReportCommand
         var command = new Command("report", "Write an HTML report with figures (z trace, peri-event plots, Δz distribution, refusals and faults)") { rig, database, boot, threshold, output };
         command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
         {
-            var file = parse.GetValue(database)!;
-            if (!file.Exists)
-            {
-                throw new CommandLineException($"--db {file.FullName}: no such file");
-            }
-
             string rigId = parse.GetValue(rig)!;
-            using var store = new EventStore(file.FullName);
-            var boots = store.Boots(rigId);
-            long chosen = parse.GetValue(boot) ?? (boots.Count > 0 ? boots[^1] : -1);
-            if (!boots.Contains(chosen))
-            {
-                throw new CommandLineException(boots.Count == 0 ? $"{file.FullName} holds nothing from rig '{rigId}'" : $"--boot {chosen}: rig '{rigId}' logged boots {string.Join(", ", boots)}");
-            }
-
+            var (store, chosen) = LoggedSessionChoice.Open(parse.GetValue(database)!, rigId, parse.GetValue(boot));
+            using var opened = store;
             var data = SessionData.Load(store, rigId, chosen, parse.GetValue(threshold));
             foreach (string path in SessionReport.Write(data, parse.GetValue(output)!.FullName))
             {

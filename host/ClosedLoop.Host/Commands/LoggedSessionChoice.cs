@@ -1,0 +1,29 @@
+using ClosedLoop.Host.Logging;
+
+namespace ClosedLoop.Host.Commands;
+
+/// <summary>Opens a logger's SQLite file and chooses one boot of a rig (the latest unless asked), for export, report and replay.</summary>
+public static class LoggedSessionChoice
+{
+    /// <summary>The open store and the chosen boot; a missing file, an unknown rig or boot is a one-line usage error.</summary>
+    public static (EventStore Store, long Boot) Open(FileInfo file, string rig, long? boot)
+    {
+        if (!file.Exists)
+        {
+            throw new CommandLineException($"{file.FullName}: no such file");
+        }
+
+        var store = new EventStore(file.FullName);
+        var boots = store.Boots(rig);
+        long chosen = boot ?? (boots.Count > 0 ? boots[^1] : -1);
+        if (!boots.Contains(chosen))
+        {
+            store.Dispose();
+            throw new CommandLineException(boots.Count == 0
+                ? $"{file.FullName} holds nothing from rig '{rig}'"
+                : $"--boot {chosen}: rig '{rig}' logged boots {string.Join(", ", boots)}");
+        }
+
+        return (store, chosen);
+    }
+}
