@@ -206,6 +206,54 @@ namespace ClosedLoop.Engine
             return _pipeline.Gate.AddYokedTrigger(sessionOffsetUs);
         }
 
+        /// <summary>
+        /// The sync output's hardware loop started; its first rising edge was at <paramref name="firstEdgeUs"/> and the
+        /// rest follow one <see cref="SyncPulse.PeriodUs"/> apart, which is what aligns video with the recording.
+        /// </summary>
+        public void OnSyncStarted(long firstEdgeUs, long pulseUs)
+        {
+            _journal.Append(EventKind.SyncStarted, firstEdgeUs, 0, 0, SyncPulse.PeriodUs, pulseUs, 0, 0);
+        }
+
+        /// <summary>
+        /// Starts the timing self-test's train on the opto output, when it is safe: disarmed, no session, no e-stop.
+        /// Arming is refused until <see cref="FinishSelfTest"/>. A refusal is journaled and returns false.
+        /// </summary>
+        public bool BeginSelfTest(TimingSelfTest test)
+        {
+            OutputGate gate = _pipeline.Gate;
+            bool unsafeNow = gate.IsArmed || gate.InSession || gate.IsEStopLatched || gate.IsEStopInputActive || gate.SelfTestRunning;
+            if (unsafeNow || !test.Prepare(_pipeline.Config.Output.Opto))
+            {
+                _journal.Append(EventKind.SelfTest, _clock.NowMicros, (int)SelfTestResult.Refused, 0, 0, 0, 0, 0);
+                return false;
+            }
+
+            gate.SelfTestRunning = true;
+            _opto.Start(test.Plan);
+            return true;
+        }
+
+        /// <summary>Ends the self-test (after <see cref="TimingSelfTest.Evaluate"/>): output low, arming allowed, result journaled.</summary>
+        public void FinishSelfTest(TimingSelfTest test)
+        {
+            _opto.ForceLow();
+            _pipeline.Gate.SelfTestRunning = false;
+            _journal.Append(EventKind.SelfTest, _clock.NowMicros, (int)test.Result, 0, TimingSelfTest.Pulses, test.PulsesMeasured, test.MaxWidthErrorUs, test.MaxPeriodErrorUs);
+        }
+
+        /// <summary>A rig without output hardware (the virtual rig) answers a self-test request with this.</summary>
+        public void ReportSelfTestUnavailable()
+        {
+            _journal.Append(EventKind.SelfTest, _clock.NowMicros, (int)SelfTestResult.NoHardware, 0, 0, 0, 0, 0);
+        }
+
+        /// <summary>The link found events overwritten before they were published (see <see cref="EventOutbox"/>).</summary>
+        public void ReportEventsLost(long firstSequence, long count)
+        {
+            _journal.Append(EventKind.EventsLost, _clock.NowMicros, 0, 0, firstSequence, count, 0, 0);
+        }
+
         /// <summary>Advances every time-based rule to the clock's now.</summary>
         public void Poll()
         {

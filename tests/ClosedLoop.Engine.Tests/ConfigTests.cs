@@ -84,7 +84,7 @@ public sealed class ConfigTests
     {
         var error = Assert.Single(Load("[detektor]\npre_ms = 3000\n").Errors);
 
-        Assert.Equal("expected a known section: rig, pins, acquisition, processing, encounter, detector, output, opto, dose, rmt, journal, link", error.Expected);
+        Assert.Equal("expected a known section: rig, pins, acquisition, processing, encounter, detector, output, opto, dose, rmt, sync, journal, link", error.Expected);
     }
 
     [Theory]
@@ -261,5 +261,39 @@ public sealed class ConfigTests
         var result = ConfigLoader.Load(File.ReadAllText(path));
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors.Select(e => e.ToString())));
+    }
+
+    [Fact]
+    public void Secrets_do_not_change_the_hash_so_the_flashed_file_and_the_published_one_agree()
+    {
+        var placeholder = Load("[link]\nwifi_password = ${RIG_WIFI_PASSWORD}\npassword = ${RIG_MQTT_PASSWORD}\n");
+        var expanded = Load("[link]\nwifi_password = hunter2\npassword = s3cret\n");
+        var otherHost = Load("[link]\nwifi_password = hunter2\nbroker_host = 192.0.2.11\n");
+
+        Assert.Equal(placeholder.Config.Hash, expanded.Config.Hash);
+        Assert.NotEqual(placeholder.Config.Hash, otherHost.Config.Hash);
+    }
+
+    [Fact]
+    public void A_bad_secret_is_reported_without_its_value()
+    {
+        string password = new('p', 70);
+
+        var error = Assert.Single(Load("[link]\npassword = " + password + "\n").Errors);
+
+        Assert.Equal("link.password", error.Field);
+        Assert.DoesNotContain("ppp", error.ToString());
+        Assert.Contains("70 characters", error.Value);
+    }
+
+    [Fact]
+    public void With_the_ads1115_each_led_window_must_hold_whole_conversions()
+    {
+        var refused = Load("[acquisition]\nadc = ads1115\n").Errors;
+        var fits = Load("[acquisition]\nadc = ads1115\nrate_hz = 100\nsignal_on_us = 3000\ncontrol_on_us = 3000\n");
+
+        Assert.Equal(["acquisition.signal_on_us", "acquisition.control_on_us"], refused.Select(e => e.Field));
+        Assert.Contains("at least 2626 us", refused[0].Expected);
+        Assert.True(fits.IsValid, string.Join("; ", fits.Errors.Select(e => e.ToString())));
     }
 }

@@ -36,6 +36,12 @@ namespace ClosedLoop.Engine.Config
 
         public string Help { get; private set; }
 
+        /// <summary>
+        /// A password: written in nf.config only as ${NAME}, never echoed in an error, and left out of the config
+        /// hash, so the board's expanded file and the host's unexpanded one have the same identity.
+        /// </summary>
+        public bool IsSecret { get; private set; }
+
         public string Field
         {
             get { return Section + "." + Name; }
@@ -64,6 +70,13 @@ namespace ClosedLoop.Engine.Config
         public static ConfigKey Text(string section, string name, int maxLength, bool identifier, string defaultValue, string help)
         {
             return new ConfigKey(section, name, ConfigKind.Text, identifier ? 1 : 0, maxLength, null, identifier, defaultValue, help);
+        }
+
+        public static ConfigKey Secret(string section, string name, int maxLength, string defaultValue, string help)
+        {
+            ConfigKey key = Text(section, name, maxLength, false, defaultValue, help);
+            key.IsSecret = true;
+            return key;
         }
 
         /// <summary>The index of <paramref name="word"/> among the choices, or -1.</summary>

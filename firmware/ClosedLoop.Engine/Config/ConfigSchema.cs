@@ -13,6 +13,12 @@ namespace ClosedLoop.Engine.Config
 
         public static readonly string[] AdcBackends = new string[] { "esp32", "ads1115" };
 
+        /// <summary>ADS1115 full-scale ranges in mV, in the order of its PGA setting (000 = ±6.144 V).</summary>
+        public static readonly string[] Ads1115RangesMv = new string[] { "6144", "4096", "2048", "1024", "512", "256" };
+
+        /// <summary>ADS1115 single-ended inputs, in the order of its multiplexer settings 100..111.</summary>
+        public static readonly string[] Ads1115Inputs = new string[] { "ain0", "ain1", "ain2", "ain3" };
+
         public static readonly string[] AcquisitionModes = new string[] { "time_division", "continuous" };
 
         public static readonly string[] EncounterSources = new string[] { "digital", "message", "both" };
@@ -68,6 +74,7 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Integer("pins", "encounter_input", 0, 39, 35, "GPIO of the encounter TTL from the behaviour system"),
                 ConfigKey.Integer("pins", "i2c_sda", 0, 39, 21, "I2C data line to an ADS1115"),
                 ConfigKey.Integer("pins", "i2c_scl", 0, 39, 22, "I2C clock line to an ADS1115"),
+                ConfigKey.Integer("pins", "selftest_input", 0, 39, 4, "GPIO the opto output is wired back to for the timing self-test (RMT receiver)"),
 
                 ConfigKey.Choice("acquisition", "adc", AdcBackends, "esp32", "photodiode ADC: the ESP32's own or an external ADS1115"),
                 ConfigKey.Choice("acquisition", "mode", AcquisitionModes, "time_division", "two-colour time division with a dark phase, or one colour continuously"),
@@ -76,6 +83,9 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Integer("acquisition", "control_on_us", 50, 500000, 2500, "how long the control LED is on in each cycle"),
                 ConfigKey.Integer("acquisition", "settle_us", 0, 100000, 300, "readings this soon after an LED edge are discarded"),
                 ConfigKey.Integer("acquisition", "min_readings", 1, 1000, 2, "fewest valid readings per phase for a cycle to count"),
+                ConfigKey.Integer("acquisition", "ads1115_address", 72, 75, 72, "I2C address of the ADS1115 (72 = 0x48, ADDR to ground)"),
+                ConfigKey.Choice("acquisition", "ads1115_input", Ads1115Inputs, "ain0", "ADS1115 input the photodiode amplifier drives (single-ended)"),
+                ConfigKey.Choice("acquisition", "ads1115_range_mv", Ads1115RangesMv, "4096", "ADS1115 full-scale range; pick the smallest that holds the brightest signal"),
                 ConfigKey.Number("acquisition", "lowpass_hz", 0.1, 200, "10", "causal low-pass cut-off applied to each channel"),
 
                 ConfigKey.Number("processing", "fit_tau_s", 1, 86400, "120", "memory of the online control-to-signal fit (RLS forgetting time constant)"),
@@ -129,15 +139,20 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Integer("rmt", "memory_blocks", 1, 8, 2, "RMT memory blocks per output channel (64 items each) = one refill chunk"),
                 ConfigKey.Integer("rmt", "max_items", 1, 8192, 1024, "largest plan accepted; bigger trains are refused"),
 
+                ConfigKey.Boolean("sync", "enabled", true, "drive a 1 Hz pulse on pins.sync_out for aligning video and other recordings"),
+                ConfigKey.Integer("sync", "pulse_ms", 1, 500, 10, "width of each sync pulse"),
+
                 ConfigKey.Integer("journal", "capacity", 16, 100000, 2048, "events held in RAM for replay"),
+                ConfigKey.Integer("journal", "spill_kb", 0, 1024, 256, "board flash kept for events the broker has not yet taken (0: none)"),
 
                 ConfigKey.Text("link", "wifi_ssid", 32, false, "lab-rigs", "Wi-Fi network"),
-                ConfigKey.Text("link", "wifi_password", 64, false, "${RIG_WIFI_PASSWORD}", "never written here: ${NAME} is filled from the environment at deploy time"),
+                ConfigKey.Secret("link", "wifi_password", 64, "${RIG_WIFI_PASSWORD}", "never written here: ${NAME} is filled from the environment at deploy time"),
                 ConfigKey.Text("link", "broker_host", 253, false, "192.0.2.10", "the lab MQTT broker"),
                 ConfigKey.Integer("link", "broker_port", 1, 65535, 1883, "1883 plain, 8883 TLS"),
                 ConfigKey.Boolean("link", "tls", false, "connect to the broker with TLS"),
+                ConfigKey.Text("link", "ca_file", 64, false, "", "with tls: the broker's CA certificate (PEM), deployed next to nf.config"),
                 ConfigKey.Text("link", "username", 64, false, "", "broker user name (empty: none)"),
-                ConfigKey.Text("link", "password", 64, false, "", "broker password, as ${NAME}"),
+                ConfigKey.Secret("link", "password", 64, "", "broker password, as ${NAME}"),
                 ConfigKey.Text("link", "topic_prefix", 64, false, "closedloop", "topics are PREFIX/RIG/..."),
                 ConfigKey.Integer("link", "sample_batch", 1, 255, 13, "processed samples per published frame"),
             };

@@ -1,3 +1,5 @@
+using ClosedLoop.Engine.Acquisition;
+
 namespace ClosedLoop.Engine.Config
 {
     /// <summary>
@@ -90,7 +92,7 @@ namespace ClosedLoop.Engine.Config
                 default:
                     if (text.Length > key.Max || (key.IsIdentifier && !IsIdentifier(text)))
                     {
-                        errors.Add(key.Field, text, "expected " + key.Describe());
+                        errors.Add(key.Field, key.IsSecret ? "(secret of " + text.Length.ToString() + " characters)" : text, "expected " + key.Describe());
                         return;
                     }
 
@@ -122,6 +124,8 @@ namespace ClosedLoop.Engine.Config
                 }
             }
 
+            CheckAds1115Windows(v, errors);
+
             long pre = v.GetInteger("detector", "pre_ms");
             long baselineTau = (long)(v.GetNumber("processing", "baseline_tau_s") * 1000);
             if (baselineTau < pre)
@@ -131,6 +135,31 @@ namespace ClosedLoop.Engine.Config
 
             CheckTrain("opto", v, errors);
             CheckTrain("dose", v, errors);
+        }
+
+        /// <summary>
+        /// The ADS1115 converts at most 860 times a second, and a conversion that straddles an LED edge mixes two
+        /// phases. So with it, every LED window must hold min_readings whole conversions after its settle time.
+        /// </summary>
+        private static void CheckAds1115Windows(ConfigValues v, ConfigErrorList errors)
+        {
+            if (v.GetChoice("acquisition", "adc") != 1 || v.GetChoice("acquisition", "mode") != 0)
+            {
+                return;
+            }
+
+            long settle = v.GetInteger("acquisition", "settle_us");
+            long needed = settle + v.GetInteger("acquisition", "min_readings") * Ads1115Timing.ConversionUs;
+            CheckWindow("acquisition.signal_on_us", v.GetInteger("acquisition", "signal_on_us"), needed, errors);
+            CheckWindow("acquisition.control_on_us", v.GetInteger("acquisition", "control_on_us"), needed, errors);
+        }
+
+        private static void CheckWindow(string field, long windowUs, long neededUs, ConfigErrorList errors)
+        {
+            if (windowUs < neededUs)
+            {
+                errors.Add(field, windowUs.ToString(), "expected at least " + neededUs.ToString() + " us with adc = ads1115: settle_us plus min_readings conversions of " + Ads1115Timing.ConversionUs.ToString() + " us each (860 samples/s)");
+            }
         }
 
         private static void CheckTrain(string section, ConfigValues v, ConfigErrorList errors)

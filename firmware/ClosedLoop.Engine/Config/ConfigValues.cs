@@ -44,7 +44,7 @@ namespace ClosedLoop.Engine.Config
         /// <summary>
         /// The configuration's identity: FNV-1a (64-bit) over <c>section.key=value</c> lines of every effective
         /// value in schema order, as 16 hex digits. Comments, order and defaults written out or left implicit do
-        /// not change it; any effective value does.
+        /// not change it; any effective value does, except a secret's (see <see cref="ConfigKey.IsSecret"/>).
         /// </summary>
         public string ComputeHash()
         {
@@ -54,7 +54,7 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey key = ConfigSchema.KeyAt(i);
                 hash = Mix(hash, key.Field);
                 hash = Mix(hash, "=");
-                hash = Mix(hash, _text[i]);
+                hash = Mix(hash, key.IsSecret ? "(secret)" : _text[i]);
                 hash = Mix(hash, "\n");
             }
 

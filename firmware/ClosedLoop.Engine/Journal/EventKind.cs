@@ -56,5 +56,14 @@ namespace ClosedLoop.Engine.Journal
 
         /// <summary>An Arm was refused. Code = <see cref="ControlSource"/>; Flags = <see cref="Output.RefusalReason"/>.</summary>
         ArmRefused = 17,
+
+        /// <summary>The 1 Hz sync output started; its rising edges fall at this event's time + k x period. Ref1 = period (µs); Ref2 = pulse width (µs).</summary>
+        SyncStarted = 18,
+
+        /// <summary>A timing self-test ended. Code = <see cref="Output.SelfTestResult"/>; Ref1 = pulses sent; Ref2 = pulses measured; Value1 = worst width error (µs); Value2 = worst period error (µs).</summary>
+        SelfTest = 19,
+
+        /// <summary>Events the link never published were overwritten (RAM journal and flash both full). Ref1 = first lost sequence; Ref2 = how many.</summary>
+        EventsLost = 20,
     }
 }

@@ -46,6 +46,9 @@ namespace ClosedLoop.Engine.Output
         /// <summary>The e-stop input's level as last reported (true = stop requested).</summary>
         public bool IsEStopInputActive { get; private set; }
 
+        /// <summary>The timing self-test owns the opto output; nothing may arm until it ends.</summary>
+        public bool SelfTestRunning { get; set; }
+
         public bool InSession { get; private set; }
 
         public long SessionStartUs { get; private set; }
@@ -76,6 +79,7 @@ namespace ClosedLoop.Engine.Output
         {
             IsEStopLatched = previous.IsEStopLatched;
             IsEStopInputActive = previous.IsEStopInputActive;
+            SelfTestRunning = previous.SelfTestRunning;
         }
 
         /// <summary>Allows outputs; clears an e-stop latch unless the e-stop input is still held.</summary>
@@ -84,6 +88,12 @@ namespace ClosedLoop.Engine.Output
             if (IsEStopInputActive)
             {
                 _journal.Append(EventKind.ArmRefused, nowUs, (int)source, (int)RefusalReason.EStopInputActive, 0, 0, 0, 0);
+                return false;
+            }
+
+            if (SelfTestRunning)
+            {
+                _journal.Append(EventKind.ArmRefused, nowUs, (int)source, (int)RefusalReason.SelfTestRunning, 0, 0, 0, 0);
                 return false;
             }
 

@@ -18,5 +18,8 @@ namespace ClosedLoop.Engine.Output
         PlanTooLarge = 12,
         InvalidTrain = 13,
         EStopInputActive = 14,
+
+        /// <summary>Arming waits while the timing self-test drives the opto output.</summary>
+        SelfTestRunning = 15,
     }
 }

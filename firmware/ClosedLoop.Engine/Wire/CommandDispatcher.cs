@@ -5,6 +5,9 @@ namespace ClosedLoop.Engine.Wire
     {
         /// <summary>Publish every journaled event from <paramref name="fromSequence"/> on, and say which are gone.</summary>
         void Replay(long fromSequence);
+
+        /// <summary>Run the output timing self-test (the board measures; a virtual rig says it has no hardware).</summary>
+        void SelfTest();
     }
 
     /// <summary>
@@ -67,6 +70,9 @@ namespace ClosedLoop.Engine.Wire
                     break;
                 case CommandKind.Yoke:
                     _engine.AddYokedTrigger(_json.Argument);
+                    break;
+                case CommandKind.SelfTest:
+                    _effects.SelfTest();
                     break;
             }
 

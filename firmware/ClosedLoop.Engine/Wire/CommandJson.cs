@@ -12,7 +12,7 @@ namespace ClosedLoop.Engine.Wire
 
         public static readonly string[] Names = new string[]
         {
-            "none", "arm", "disarm", "estop", "session_start", "session_stop", "encounter_start", "encounter_stop", "replay", "yoke",
+            "none", "arm", "disarm", "estop", "session_start", "session_stop", "encounter_start", "encounter_stop", "replay", "yoke", "selftest",
         };
 
         private readonly FlatJson _reader = new FlatJson();

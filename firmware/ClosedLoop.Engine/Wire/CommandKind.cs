@@ -17,5 +17,8 @@ namespace ClosedLoop.Engine.Wire
 
         /// <summary>Queue a partner rig's trigger, <c>offset_us</c> after its session start (yoked mode).</summary>
         Yoke = 9,
+
+        /// <summary>Measure the opto output's real pulse timing through the loopback input (disarmed rigs only).</summary>
+        SelfTest = 10,
     }
 }

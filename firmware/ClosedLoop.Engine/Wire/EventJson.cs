@@ -25,8 +25,10 @@ namespace ClosedLoop.Engine.Wire
         {
             "none", "estop_latched", "not_armed", "no_session", "busy", "refractory", "min_interval", "max_duty",
             "max_train_length", "max_trains_per_hour", "max_trains_per_session", "max_cumulative_dose",
-            "plan_too_large", "invalid_train", "estop_input_active",
+            "plan_too_large", "invalid_train", "estop_input_active", "self_test_running",
         };
+
+        public static readonly string[] SelfTestResults = new string[] { "none", "passed", "failed", "refused", "no_signal", "no_hardware" };
 
         public static readonly string[] Faults = new string[] { "none", "time_went_backwards", "acquisition_stalled", "output_driver", "board" };
 
@@ -347,7 +349,7 @@ namespace ClosedLoop.Engine.Wire
 
         private static EventLayout[] BuildLayouts()
         {
-            EventLayout[] l = new EventLayout[18];
+            EventLayout[] l = new EventLayout[21];
             l[(int)EventKind.Boot] = Hashed("boot");
             l[(int)EventKind.ConfigApplied] = Hashed("config_applied");
             EventLayout rejected = Hashed("config_rejected");
@@ -418,6 +420,25 @@ namespace ClosedLoop.Engine.Wire
             armRefused.FlagsName = "reason";
             armRefused.FlagsWords = Reasons;
             l[(int)EventKind.ArmRefused] = armRefused;
+
+            EventLayout sync = new EventLayout("sync_started");
+            sync.Ref1Name = "period_us";
+            sync.Ref2Name = "width_us";
+            l[(int)EventKind.SyncStarted] = sync;
+
+            EventLayout selfTest = new EventLayout("self_test");
+            selfTest.CodeName = "result";
+            selfTest.CodeWords = SelfTestResults;
+            selfTest.Ref1Name = "pulses_sent";
+            selfTest.Ref2Name = "pulses_measured";
+            selfTest.Value1Name = "max_width_error_us";
+            selfTest.Value2Name = "max_period_error_us";
+            l[(int)EventKind.SelfTest] = selfTest;
+
+            EventLayout lost = new EventLayout("events_lost");
+            lost.Ref1Name = "first_seq";
+            lost.Ref2Name = "count";
+            l[(int)EventKind.EventsLost] = lost;
             return l;
         }
 

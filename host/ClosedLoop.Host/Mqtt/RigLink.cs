@@ -126,6 +126,9 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
         _engine.Journal.Deliver(fromSequence, this);
     }
 
+    /// <summary>A virtual rig has no output pin to measure: it answers with a no_hardware self_test event.</summary>
+    public void SelfTest() => _engine.ReportSelfTestUnavailable();
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

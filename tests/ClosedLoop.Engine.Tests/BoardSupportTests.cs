@@ -1,0 +1,178 @@
+using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Output;
+using ClosedLoop.Engine.Tests.Support;
+using ClosedLoop.Engine.Wire;
+
+namespace ClosedLoop.Engine.Tests;
+
+/// <summary>The engine pieces the board application only wires up: RMT bytes, the sync loop and the self-test.</summary>
+public class BoardSupportTests
+{
+    [Fact]
+    public void Rmt_items_encode_as_native_rmt_item32_words()
+    {
+        var plan = new RmtPlan(4);
+        Assert.Equal(PlanStatus.Ok, RmtPlanner.Plan(100, 10_000, 50_000, 1, plan));
+        var bytes = new byte[plan.ItemCount * RmtItemEncoder.BytesPerItem];
+
+        int written = RmtItemEncoder.Encode(plan, 0, plan.ItemCount, bytes, 0);
+
+        Assert.Equal(bytes.Length, written);
+        // Item 0: 100 µs low, then 10,000 µs high (bit 31 = level1).
+        uint first = BitConverter.ToUInt32(bytes, 0);
+        Assert.Equal(100u, first & 0x7FFF);
+        Assert.Equal(0u, (first >> 15) & 1);
+        Assert.Equal(10_000u, (first >> 16) & 0x7FFF);
+        Assert.Equal(1u, first >> 31);
+        // Item 1: 32,767 µs low, then the rest of the 40,000 µs low.
+        uint second = BitConverter.ToUInt32(bytes, 4);
+        Assert.Equal(32_767u, second & 0x7FFF);
+        Assert.Equal(40_000u - 32_767u, (second >> 16) & 0x7FFF);
+        Assert.Equal(0u, second >> 31);
+    }
+
+    [Fact]
+    public void Encoding_a_chunk_writes_only_that_chunk()
+    {
+        var plan = new RmtPlan(256);
+        RmtPlanner.Plan(0, 10, 20, 100, plan);
+        var bytes = new byte[8 * 4 + 4];
+        bytes[^1] = 0xAB;
+
+        int written = RmtItemEncoder.Encode(plan, 64, 8, bytes, 0);
+
+        Assert.Equal(32, written);
+        Assert.Equal(0xAB, bytes[^1]);
+        Assert.Equal((uint)(10 | 0x8000 | (10 << 16)), BitConverter.ToUInt32(bytes, 0));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    [InlineData(100)]
+    [InlineData(500)]
+    public void The_sync_pattern_is_exactly_one_second_in_one_block_and_ends_with_a_marker(int pulseMs)
+    {
+        var plan = new RmtPlan(SyncPulse.MaxItems);
+
+        Assert.Equal(PlanStatus.Ok, SyncPulse.Plan(pulseMs, plan));
+
+        Assert.Equal(SyncPulse.TicksPerPeriod, plan.TotalUs);
+        Assert.Equal(1_000_000_000L, plan.TotalUs * SyncPulse.TickNs);
+        Assert.True(plan.ItemCount <= RmtPlan.ItemsPerBlock);
+        Assert.True(plan.Level0[0]);
+        long high = 0;
+        for (int i = 0; i < plan.ItemCount; i++)
+        {
+            high += (plan.Level0[i] ? plan.Duration0[i] : 0) + (plan.Level1[i] ? plan.Duration1[i] : 0);
+        }
+
+        Assert.Equal(pulseMs * 1_000_000L / SyncPulse.TickNs, high);
+        Assert.Equal(0, plan.Duration1[plan.ItemCount - 1]);
+        Assert.Equal(80_000_000L / SyncPulse.ClockDivider * SyncPulse.TickNs, 1_000_000_000L);
+    }
+
+    [Fact]
+    public void A_self_test_refuses_to_drive_an_armed_rig_and_says_so()
+    {
+        var rig = new RigHarness(RigConfig.Default());
+        rig.Engine.Arm();
+        var test = new TimingSelfTest();
+
+        Assert.False(rig.Engine.BeginSelfTest(test));
+
+        Assert.Empty(rig.Opto.Starts);
+        var e = rig.Events(EventKind.SelfTest).Single();
+        Assert.Equal((int)SelfTestResult.Refused, e.Code);
+    }
+
+    [Fact]
+    public void A_self_test_drives_the_configured_pulses_blocks_arming_and_reports_the_measured_error()
+    {
+        var rig = new RigHarness(TestConfig.With("opto.pulse_width_us=10000", "opto.period_us=50000"));
+        var test = new TimingSelfTest();
+
+        Assert.True(rig.Engine.BeginSelfTest(test));
+        Assert.Equal(TimingSelfTest.Pulses * 50_000L, rig.Opto.Starts.Single().TotalUs);
+        Assert.False(rig.Engine.Arm());
+        Assert.Equal((int)RefusalReason.SelfTestRunning, rig.Events(EventKind.ArmRefused).Single().Flags);
+
+        // What a receiver would capture: each pulse 1 µs long, the 7th period 3 µs late.
+        var capture = Capture(TimingSelfTest.Pulses, k => 10_001, k => k == 6 ? 40_002 : 39_999);
+        test.Evaluate(capture.D0, capture.L0, capture.D1, capture.L1, capture.Count);
+        rig.Engine.FinishSelfTest(test);
+
+        var e = rig.Events(EventKind.SelfTest).Single();
+        Assert.Equal((int)SelfTestResult.Failed, e.Code);
+        Assert.Equal(TimingSelfTest.Pulses, e.Ref1);
+        Assert.Equal(TimingSelfTest.Pulses, e.Ref2);
+        Assert.Equal(1, e.Value1);
+        Assert.Equal(3, e.Value2);
+        Assert.True(rig.Engine.Arm());
+    }
+
+    [Fact]
+    public void A_faithful_capture_passes_and_an_empty_one_is_no_signal()
+    {
+        var test = new TimingSelfTest();
+        test.Prepare(TestConfig.With().Output.Opto);
+        var exact = Capture(TimingSelfTest.Pulses, _ => (ushort)test.WidthUs, _ => (ushort)(test.PeriodUs - test.WidthUs));
+
+        Assert.Equal(SelfTestResult.Passed, test.Evaluate(exact.D0, exact.L0, exact.D1, exact.L1, exact.Count));
+        Assert.Equal((0L, 0L), (test.MaxWidthErrorUs, test.MaxPeriodErrorUs));
+
+        var missing = Capture(TimingSelfTest.Pulses - 1, _ => (ushort)test.WidthUs, _ => (ushort)(test.PeriodUs - test.WidthUs));
+        Assert.Equal(SelfTestResult.Failed, test.Evaluate(missing.D0, missing.L0, missing.D1, missing.L1, missing.Count));
+        Assert.Equal(SelfTestResult.NoSignal, test.Evaluate([], [], [], [], 0));
+    }
+
+    [Fact]
+    public void Long_phases_are_clipped_so_the_receiver_sees_the_whole_train()
+    {
+        var test = new TimingSelfTest();
+
+        Assert.True(test.Prepare(TestConfig.With("dose.pulse_width_us=1", "opto.pulse_width_us=100000", "opto.period_us=1000000", "opto.max_duty=0.5", "opto.pulse_count=1").Output.Opto));
+
+        Assert.Equal(TimingSelfTest.LongestPhaseUs, test.WidthUs);
+        Assert.Equal(2 * TimingSelfTest.LongestPhaseUs, test.PeriodUs);
+        Assert.True(TimingSelfTest.LongestPhaseUs < TimingSelfTest.ReceiverIdleUs);
+    }
+
+    [Fact]
+    public void Sync_start_and_self_test_events_have_named_fields_on_the_wire()
+    {
+        var rig = new RigHarness(RigConfig.Default());
+        rig.Engine.OnSyncStarted(1_234_567, 10_000);
+        rig.Engine.ReportSelfTestUnavailable();
+        var json = new EventJson();
+        var buffer = new byte[EventJson.MaxEventBytes];
+
+        string Text(JournalEvent e) => System.Text.Encoding.UTF8.GetString(buffer, 0, json.Write("rig-01", 7, e, buffer, 0));
+
+        string sync = Text(rig.Events(EventKind.SyncStarted).Single());
+        Assert.Contains("\"kind\":\"sync_started\"", sync);
+        Assert.Contains("\"t_us\":1234567", sync);
+        Assert.Contains("\"period_us\":1000000", sync);
+        Assert.Contains("\"width_us\":10000", sync);
+        Assert.Contains("\"result\":\"no_hardware\"", Text(rig.Events(EventKind.SelfTest).Single()));
+    }
+
+    /// <summary>Receiver items: for each pulse, high for width(k) then low for gap(k); the last low ends in the idle marker.</summary>
+    private static (ushort[] D0, bool[] L0, ushort[] D1, bool[] L1, int Count) Capture(int pulses, Func<int, int> width, Func<int, int> gap)
+    {
+        var d0 = new ushort[pulses];
+        var l0 = new bool[pulses];
+        var d1 = new ushort[pulses];
+        var l1 = new bool[pulses];
+        for (int k = 0; k < pulses; k++)
+        {
+            d0[k] = (ushort)width(k);
+            l0[k] = true;
+            d1[k] = k == pulses - 1 ? (ushort)0 : (ushort)gap(k);
+            l1[k] = false;
+        }
+
+        return (d0, l0, d1, l1, pulses);
+    }
+}
