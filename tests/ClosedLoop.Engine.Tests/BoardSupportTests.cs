@@ -1,3 +1,4 @@
+using ClosedLoop.Engine.Acquisition;
 using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Journal;
 using ClosedLoop.Engine.Output;
@@ -174,5 +175,65 @@ public class BoardSupportTests
         }
 
         return (d0, l0, d1, l1, pulses);
+    }
+}
+
+public class ExcitationPatternTests
+{
+    private static List<(long Start, long End)> HighWindows(RmtPlan plan)
+    {
+        var windows = new List<(long, long)>();
+        long t = 0;
+        long? rise = null;
+        for (int i = 0; i < plan.ItemCount; i++)
+        {
+            foreach (var (d, l) in new[] { (plan.Duration0[i], plan.Level0[i]), (plan.Duration1[i], plan.Level1[i]) })
+            {
+                if (l && rise is null)
+                {
+                    rise = t;
+                }
+                else if (!l && d > 0 && rise is not null)
+                {
+                    windows.Add((rise.Value, t));
+                    rise = null;
+                }
+
+                t += d;
+            }
+        }
+
+        return windows;
+    }
+
+    [Theory]
+    [InlineData(130, 0)]
+    [InlineData(130, 120)]
+    [InlineData(1, 40)]
+    public void Each_led_loops_one_cycle_with_its_window_where_the_schedule_expects_it(double rateHz, long leadUs)
+    {
+        var settings = TestConfig.With($"acquisition.rate_hz={rateHz}").Acquisition;
+        var signal = new RmtPlan(ExcitationPattern.MaxItems);
+        var control = new RmtPlan(ExcitationPattern.MaxItems);
+
+        Assert.Equal(PlanStatus.Ok, ExcitationPattern.Plan(settings, false, 0, signal));
+        Assert.Equal(PlanStatus.Ok, ExcitationPattern.Plan(settings, true, leadUs, control));
+
+        Assert.Equal(settings.PeriodUs, signal.TotalUs);
+        Assert.Equal(settings.PeriodUs, control.TotalUs);
+        Assert.Equal([(0L, settings.SignalOnUs)], HighWindows(signal));
+        // The control channel started leadUs late, so its window, in signal-channel time, lands at signal_on_us.
+        var (start, end) = Assert.Single(HighWindows(control));
+        Assert.Equal((settings.SignalOnUs, settings.SignalOnUs + settings.ControlOnUs), (start + leadUs, end + leadUs));
+        Assert.Equal(0, signal.Duration1[signal.ItemCount - 1]);
+        Assert.Equal(0, control.Duration1[control.ItemCount - 1]);
+    }
+
+    [Fact]
+    public void A_lead_longer_than_the_signal_window_cannot_be_corrected()
+    {
+        var settings = RigConfig.Default().Acquisition;
+
+        Assert.Equal(PlanStatus.InvalidTrain, ExcitationPattern.Plan(settings, true, settings.SignalOnUs + 1, new RmtPlan(64)));
     }
 }

@@ -56,6 +56,30 @@ namespace ClosedLoop.Engine.Output
             return PlanStatus.Ok;
         }
 
+        /// <summary>
+        /// Makes <paramref name="plan"/> a pattern the RMT can loop: in loop mode the hardware starts again at an
+        /// end marker, so a plan with an even number of halves gets one (a zero item). False when it has no room.
+        /// </summary>
+        public static bool CloseLoop(RmtPlan plan)
+        {
+            if (plan.ItemCount > 0 && plan.Duration1[plan.ItemCount - 1] == 0)
+            {
+                return true;
+            }
+
+            if (plan.ItemCount == plan.Capacity)
+            {
+                return false;
+            }
+
+            plan.Duration0[plan.ItemCount] = 0;
+            plan.Level0[plan.ItemCount] = false;
+            plan.Duration1[plan.ItemCount] = 0;
+            plan.Level1[plan.ItemCount] = false;
+            plan.ItemCount++;
+            return true;
+        }
+
         private static bool IsValid(long delayUs, long widthUs, long periodUs, long count)
         {
             return delayUs >= 0 && widthUs >= 1 && periodUs > widthUs && count >= 1;

@@ -30,20 +30,10 @@ namespace ClosedLoop.Engine.Output
                 return status;
             }
 
-            if (plan.Duration1[plan.ItemCount - 1] != 0)
+            if (!RmtPlanner.CloseLoop(plan))
             {
-                // An even number of halves leaves no end marker, and looping restarts only at one.
-                if (plan.ItemCount == plan.Capacity)
-                {
-                    plan.Clear();
-                    return PlanStatus.TooManyItems;
-                }
-
-                plan.Duration0[plan.ItemCount] = 0;
-                plan.Level0[plan.ItemCount] = false;
-                plan.Duration1[plan.ItemCount] = 0;
-                plan.Level1[plan.ItemCount] = false;
-                plan.ItemCount++;
+                plan.Clear();
+                return PlanStatus.TooManyItems;
             }
 
             return plan.ItemCount > MaxItems ? PlanStatus.TooManyItems : PlanStatus.Ok;
