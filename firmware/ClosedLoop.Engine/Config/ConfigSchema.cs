@@ -68,6 +68,8 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Integer("pins", "control_led", 0, 39, 26, "GPIO driving the 405/415 nm isosbestic LED (RMT)"),
                 ConfigKey.Integer("pins", "opto_ttl", 0, 39, 27, "GPIO of the optogenetic laser/LED TTL output (RMT)"),
                 ConfigKey.Integer("pins", "dose_ttl", 0, 39, 14, "GPIO of the dosing pump/valve TTL output (RMT)"),
+                ConfigKey.Integer("pins", "opto_enable", 0, 39, 18, "GPIO enabling the opto TTL's output buffer (low = output held low)"),
+                ConfigKey.Integer("pins", "dose_enable", 0, 39, 19, "GPIO enabling the dosing TTL's output buffer (low = output held low)"),
                 ConfigKey.Integer("pins", "sync_out", 0, 39, 13, "GPIO of the 1 Hz sync pulse output (RMT)"),
                 ConfigKey.Integer("pins", "arm_input", 0, 39, 32, "GPIO of the arm key switch (low = disarmed)"),
                 ConfigKey.Integer("pins", "estop_input", 0, 39, 33, "GPIO of the e-stop button (normally closed to ground; high = stop)"),

@@ -6,11 +6,12 @@ namespace ClosedLoop.Engine.Tests.Support;
 
 /// <summary>
 /// Reads a compiled assembly's metadata and lists what would stop it running on nanoFramework 1.17:
-/// references to any assembly but mscorlib, generic type or method definitions, and generic instantiations.
+/// references to any assembly but mscorlib (and those allowed), generic type or method definitions, and generic instantiations.
 /// </summary>
 public static class NanoCompatibility
 {
-    public static IReadOnlyList<string> Problems(string assemblyPath)
+    /// <param name="allowedReferences">Assemblies besides mscorlib it may reference (the board build's engine and API declarations).</param>
+    public static IReadOnlyList<string> Problems(string assemblyPath, params string[] allowedReferences)
     {
         using var stream = File.OpenRead(assemblyPath);
         using var pe = new PEReader(stream);
@@ -20,7 +21,7 @@ public static class NanoCompatibility
         foreach (var handle in reader.AssemblyReferences)
         {
             var name = reader.GetString(reader.GetAssemblyReference(handle).Name);
-            if (name != "mscorlib")
+            if (name != "mscorlib" && !allowedReferences.Contains(name))
             {
                 problems.Add($"references assembly {name}");
             }

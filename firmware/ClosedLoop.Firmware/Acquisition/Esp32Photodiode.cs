@@ -1,0 +1,26 @@
+using System.Device.Adc;
+
+namespace ClosedLoop.Firmware.Acquisition
+{
+    /// <summary>The ESP32's 12-bit ADC1: a conversion takes a few tens of µs and happens inside the read.</summary>
+    public sealed class Esp32Photodiode : IPhotodiode
+    {
+        private readonly AdcChannel _channel;
+
+        public Esp32Photodiode(int adcChannel)
+        {
+            AdcController controller = new AdcController();
+            _channel = controller.OpenChannel(adcChannel);
+        }
+
+        public long LatencyUs
+        {
+            get { return 0; }
+        }
+
+        public int Read()
+        {
+            return _channel.ReadValue();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Threading;
+using ClosedLoop.Engine;
+using ClosedLoop.Engine.Core;
+
+namespace ClosedLoop.Firmware.Acquisition
+{
+    /// <summary>
+    /// The sampling thread: reads the photodiode as fast as the ADC allows, stamps each reading with the rig clock,
+    /// and hands batches to the engine, which tags them by LED phase. Readings are gathered outside the engine lock
+    /// so that commands and the link never stall the ADC for more than one batch. Nothing here allocates.
+    /// </summary>
+    public sealed class Sampler
+    {
+        /// <summary>Readings handed to the engine per lock.</summary>
+        public const int Batch = 8;
+
+        /// <summary>How often the engine's timed rules are advanced between cycles.</summary>
+        public const long PollIntervalUs = 2000;
+
+        private readonly ClosedLoopEngine _engine;
+        private readonly object _engineLock;
+        private readonly IPhotodiode _photodiode;
+        private readonly IClock _clock;
+        private readonly long[] _times = new long[Batch];
+        private readonly int[] _values = new int[Batch];
+        private Thread _thread;
+        private bool _running;
+
+        public Sampler(ClosedLoopEngine engine, object engineLock, IPhotodiode photodiode, IClock clock)
+        {
+            _engine = engine;
+            _engineLock = engineLock;
+            _photodiode = photodiode;
+            _clock = clock;
+        }
+
+        /// <summary>Readings taken since start.</summary>
+        public long Readings { get; private set; }
+
+        public void Start()
+        {
+            _running = true;
+            _thread = new Thread(Run);
+            _thread.Priority = ThreadPriority.Highest;
+            _thread.Start();
+        }
+
+        private void Run()
+        {
+            long latency = _photodiode.LatencyUs;
+            long lastPoll = 0;
+            while (_running)
+            {
+                for (int i = 0; i < Batch; i++)
+                {
+                    long before = _clock.NowMicros;
+                    _values[i] = _photodiode.Read();
+                    _times[i] = before - latency;
+                }
+
+                long now = _clock.NowMicros;
+                lock (_engineLock)
+                {
+                    for (int i = 0; i < Batch; i++)
+                    {
+                        _engine.OnReading(_times[i], _values[i]);
+                    }
+
+                    if (now - lastPoll >= PollIntervalUs)
+                    {
+                        _engine.Poll();
+                        lastPoll = now;
+                    }
+                }
+
+                Readings += Batch;
+            }
+        }
+    }
+}

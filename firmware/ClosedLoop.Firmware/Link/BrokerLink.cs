@@ -1,0 +1,398 @@
+using System;
+using System.Threading;
+using ClosedLoop.Engine;
+using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Processing;
+using ClosedLoop.Engine.Wire;
+using ClosedLoop.Firmware.Output;
+using nanoFramework.M2Mqtt;
+using nanoFramework.M2Mqtt.Messages;
+using System.Security.Cryptography.X509Certificates;
+
+namespace ClosedLoop.Firmware.Link
+{
+    /// <summary>
+    /// The board's connection to the lab broker, on its own thread so the experiment never waits for the network:
+    /// Wi-Fi, then MQTT with an offline last will; a retained status; every journaled event at QoS 1, in order, the
+    /// next one only after the broker acknowledged the last (the engine's <see cref="EventOutbox"/> remembers where
+    /// it got to and spills to flash what RAM cannot hold); sample frames best-effort at QoS 0; commands and configs
+    /// applied through the engine. Handlers of incoming messages only take the engine lock briefly or leave work for
+    /// this thread.
+    /// </summary>
+    public sealed class BrokerLink : ICommandEffects, IProcessedSampleSink
+    {
+        private const int AckTimeoutMs = 5000;
+        private const int RetryMs = 2000;
+        private const int IdleMs = 20;
+
+        private readonly ClosedLoopEngine _engine;
+        private readonly object _engineLock;
+        private readonly LinkSettings _settings;
+        private readonly Topics _topics;
+        private readonly string _rigId;
+        private readonly long _bootId;
+        private readonly EventOutbox _outbox;
+        private readonly SelfTestRunner _selfTest;
+        private readonly CommandDispatcher _commands;
+        private readonly EventJson _eventJson = new EventJson();
+        private readonly byte[] _eventBuffer = new byte[EventJson.MaxEventBytes];
+        private readonly JournalEvent _peeked = new JournalEvent();
+        private readonly byte[] _status = new byte[StatusJson.MaxBytes];
+        private readonly byte[] _lastStatus = new byte[StatusJson.MaxBytes];
+        private readonly SampleFrameWriter _frames;
+        private readonly byte[] _readyFrame;
+        private readonly AutoResetEvent _acknowledged = new AutoResetEvent(false);
+        private MqttClient _client;
+        private bool _wifi;
+        private bool _connected;
+        private int _lastStatusLength;
+        private int _readyFrameLength;
+        private bool _frameReady;
+        private int _ackedId = -1;
+        private bool _ackedOk;
+        private long _replayFrom = -1;
+        private bool _selfTestRequested;
+        private byte[] _pendingConfig;
+
+        public BrokerLink(ClosedLoopEngine engine, object engineLock, LinkSettings settings, IEventSpillStore spill, long spillBytes, SelfTestRunner selfTest)
+        {
+            _engine = engine;
+            _engineLock = engineLock;
+            _settings = settings;
+            _rigId = engine.Journal.RigId;
+            _bootId = engine.Journal.BootId;
+            _topics = new Topics(settings.TopicPrefix, _rigId);
+            _outbox = new EventOutbox(spill, spillBytes);
+            _selfTest = selfTest;
+            _commands = new CommandDispatcher(engine, this);
+            _frames = new SampleFrameWriter(settings.SampleBatch, _bootId, engine.Config.Acquisition.PeriodUs);
+            _readyFrame = new byte[_frames.Buffer.Length];
+        }
+
+        /// <summary>Sample frames dropped because the previous one had not left yet.</summary>
+        public long DroppedFrames { get; private set; }
+
+        public void Start()
+        {
+            Thread thread = new Thread(Run);
+            thread.Start();
+        }
+
+        /// <summary>Called by the engine (sampling thread, engine lock held) for each processed sample.</summary>
+        public void OnProcessed(ProcessedSample sample)
+        {
+            if (_frames.TryAdd(sample))
+            {
+                return;
+            }
+
+            if (_frameReady)
+            {
+                DroppedFrames++;
+            }
+            else
+            {
+                Array.Copy(_frames.Buffer, _readyFrame, _frames.Length);
+                _readyFrameLength = _frames.Length;
+                _frameReady = true;
+            }
+
+            _frames.Clear();
+            _frames.TryAdd(sample);
+        }
+
+        /// <summary>A logger asked for events again (dispatcher, engine lock held): served by the link thread.</summary>
+        public void Replay(long fromSequence)
+        {
+            _replayFrom = fromSequence;
+        }
+
+        /// <summary>The self-test takes seconds: it runs on the link thread, not in the message handler.</summary>
+        public void SelfTest()
+        {
+            _selfTestRequested = true;
+        }
+
+        private void Run()
+        {
+            while (true)
+            {
+                try
+                {
+                    ServiceSpill();
+                    if (_selfTestRequested)
+                    {
+                        _selfTestRequested = false;
+                        _selfTest.Run(_engine, _engineLock);
+                    }
+
+                    if (!_connected && !Connect())
+                    {
+                        Thread.Sleep(RetryMs);
+                        continue;
+                    }
+
+                    ApplyPendingConfig();
+                    ReportLoss();
+                    PublishStatusIfChanged();
+                    PublishFrameIfReady();
+                    if (!PublishNextEvent())
+                    {
+                        Thread.Sleep(IdleMs);
+                    }
+                }
+                catch (Exception)
+                {
+                    // Broker or network trouble: drop the connection and start again; nothing unacknowledged is lost.
+                    Disconnect();
+                    Thread.Sleep(RetryMs);
+                }
+            }
+        }
+
+        /// <summary>Moves events the RAM journal is about to overwrite to flash; the flash write runs outside the lock.</summary>
+        private void ServiceSpill()
+        {
+            while (true)
+            {
+                int prepared;
+                lock (_engineLock)
+                {
+                    prepared = _outbox.PrepareSpill(_engine.Journal);
+                }
+
+                if (prepared == 0 || !_outbox.WriteSpill())
+                {
+                    return;
+                }
+            }
+        }
+
+        private bool Connect()
+        {
+            if (!_wifi)
+            {
+                _wifi = WifiConnection.Connect(_settings.WifiSsid, _settings.WifiPassword, _settings.Tls);
+                if (!_wifi)
+                {
+                    return false;
+                }
+            }
+
+            X509Certificate ca = _settings.Tls && _settings.CaCertificate != null ? new X509Certificate(_settings.CaCertificate) : null;
+            MqttClient client = new MqttClient(_settings.BrokerHost, _settings.BrokerPort, _settings.Tls, ca, null, _settings.Tls ? MqttSslProtocols.TLSv1_2 : MqttSslProtocols.None);
+            client.MqttMsgPublishReceived += OnMessage;
+            client.MqttMsgPublished += OnPublished;
+            client.ConnectionClosed += OnConnectionClosed;
+
+            int offlineLength = StatusJson.WriteOffline(_rigId, _bootId, _status, 0);
+            int errorOffset;
+            string offline = Utf8Text.Decode(Slice(_status, offlineLength), offlineLength, out errorOffset);
+            string user = _settings.Username.Length == 0 ? null : _settings.Username;
+            string password = _settings.Password.Length == 0 ? null : _settings.Password;
+            MqttReasonCode code = client.Connect("closedloop-rig-" + _rigId, user, password, true, MqttQoSLevel.AtLeastOnce, true, _topics.Status, offline, true, 30);
+            if (code != MqttReasonCode.Success)
+            {
+                client.Dispose();
+                return false;
+            }
+
+            client.Subscribe(new string[] { _topics.Commands, _topics.Config }, new MqttQoSLevel[] { MqttQoSLevel.AtLeastOnce, MqttQoSLevel.AtLeastOnce });
+            _client = client;
+            _lastStatusLength = 0;
+            _connected = true;
+            return true;
+        }
+
+        private void Disconnect()
+        {
+            _connected = false;
+            MqttClient client = _client;
+            _client = null;
+            if (client != null)
+            {
+                try
+                {
+                    client.Dispose();
+                }
+                catch (Exception)
+                {
+                    // Already gone.
+                }
+            }
+        }
+
+        private void OnConnectionClosed(object sender, EventArgs e)
+        {
+            _connected = false;
+        }
+
+        private void OnPublished(object sender, MqttMsgPublishedEventArgs e)
+        {
+            _ackedOk = e.IsPublished;
+            _ackedId = e.MessageId;
+            _acknowledged.Set();
+        }
+
+        private void OnMessage(object sender, MqttMsgPublishEventArgs e)
+        {
+            if (e.Topic == _topics.Commands)
+            {
+                lock (_engineLock)
+                {
+                    _commands.Dispatch(e.Message, 0, e.Message.Length);
+                }
+            }
+            else if (e.Topic == _topics.Config && e.Message.Length > 0)
+            {
+                // Applied by the link thread, which also answers on config/ack.
+                _pendingConfig = e.Message;
+            }
+        }
+
+        private void ApplyPendingConfig()
+        {
+            byte[] config = _pendingConfig;
+            if (config == null)
+            {
+                return;
+            }
+
+            _pendingConfig = null;
+            byte[] ack;
+            lock (_engineLock)
+            {
+                ConfigLoadResult result = _engine.ApplyConfig(config, config.Length);
+                ack = ConfigAckJson.Write(_rigId, _engine.Config.Hash, result);
+            }
+
+            Publish(_topics.ConfigAck, ack, MqttQoSLevel.AtLeastOnce, false);
+        }
+
+        private void ReportLoss()
+        {
+            long first;
+            long count;
+            if (_outbox.TakeLoss(out first, out count))
+            {
+                lock (_engineLock)
+                {
+                    _engine.ReportEventsLost(first, count);
+                }
+            }
+        }
+
+        private void PublishStatusIfChanged()
+        {
+            int length;
+            lock (_engineLock)
+            {
+                // Compared without its time field, which changes every call.
+                length = StatusJson.WriteOnline(_engine, 0, _status, 0);
+            }
+
+            if (length == _lastStatusLength && SameBytes(_status, _lastStatus, length))
+            {
+                return;
+            }
+
+            Array.Copy(_status, _lastStatus, length);
+            _lastStatusLength = length;
+            lock (_engineLock)
+            {
+                length = StatusJson.WriteOnline(_engine, _engine.Clock.NowMicros, _status, 0);
+            }
+
+            Publish(_topics.Status, Slice(_status, length), MqttQoSLevel.AtLeastOnce, true);
+        }
+
+        private void PublishFrameIfReady()
+        {
+            byte[] frame = null;
+            lock (_engineLock)
+            {
+                if (_frameReady)
+                {
+                    frame = Slice(_readyFrame, _readyFrameLength);
+                    _frameReady = false;
+                }
+            }
+
+            if (frame != null)
+            {
+                _client.Publish(_topics.Samples, frame, null, null, MqttQoSLevel.AtMostOnce, false);
+            }
+        }
+
+        /// <summary>Publishes the next event and waits for the broker to take it; false when there is none.</summary>
+        private bool PublishNextEvent()
+        {
+            bool has;
+            lock (_engineLock)
+            {
+                if (_replayFrom >= 0)
+                {
+                    _outbox.Rewind(_replayFrom, _engine.Journal);
+                    _replayFrom = -1;
+                }
+
+                has = _outbox.TryPeek(_engine.Journal, _peeked);
+            }
+
+            if (!has)
+            {
+                return false;
+            }
+
+            int length = _eventJson.Write(_rigId, _bootId, _peeked, _eventBuffer, 0);
+            Publish(_topics.Events, Slice(_eventBuffer, length), MqttQoSLevel.AtLeastOnce, false);
+            _outbox.Acknowledge(_peeked);
+            return true;
+        }
+
+        /// <summary>Publishes and, at QoS 1, waits for the broker's acknowledgement; throws when it does not come.</summary>
+        private void Publish(string topic, byte[] payload, MqttQoSLevel qos, bool retain)
+        {
+            _acknowledged.Reset();
+            ushort id = _client.Publish(topic, payload, null, null, qos, retain);
+            if (qos == MqttQoSLevel.AtMostOnce)
+            {
+                return;
+            }
+
+            while (_ackedId != id)
+            {
+                if (!_acknowledged.WaitOne(AckTimeoutMs, false))
+                {
+                    throw new Exception("no acknowledgement from the broker");
+                }
+            }
+
+            if (!_ackedOk)
+            {
+                throw new Exception("the broker did not take the message");
+            }
+        }
+
+        private static byte[] Slice(byte[] buffer, int length)
+        {
+            byte[] copy = new byte[length];
+            Array.Copy(buffer, copy, length);
+            return copy;
+        }
+
+        private static bool SameBytes(byte[] a, byte[] b, int length)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                if (a[i] != b[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using ClosedLoop.Engine.Core;
+using ClosedLoop.Engine.Output;
+using nanoFramework.Hardware.Esp32.Rmt;
+
+namespace ClosedLoop.Firmware.Output
+{
+    /// <summary>
+    /// The 1 Hz sync output: one second's pattern (planned by the engine in 3.125 µs ticks) looped by the RMT, so
+    /// the pulses keep exact time with no managed code involved after the start.
+    /// </summary>
+    public sealed class SyncOutput
+    {
+        private readonly IClock _clock;
+        private readonly byte[] _items;
+        private readonly TransmitterChannel _channel;
+
+        public SyncOutput(IClock clock, int pin, long pulseMs)
+        {
+            _clock = clock;
+            RmtPlan plan = new RmtPlan(SyncPulse.MaxItems);
+            if (SyncPulse.Plan(pulseMs, plan) != PlanStatus.Ok)
+            {
+                throw new System.ArgumentOutOfRangeException("pulseMs");
+            }
+
+            byte[] buffer = new byte[plan.ItemCount * RmtItemEncoder.BytesPerItem];
+            RmtItemEncoder.Encode(plan, 0, plan.ItemCount, buffer, 0);
+            _items = buffer;
+
+            TransmitChannelSettings settings = new TransmitChannelSettings(-1, pin);
+            settings.ClockDivider = SyncPulse.ClockDivider;
+            settings.EnableCarrierWave = false;
+            settings.EnableLooping = true;
+            settings.EnableIdleLevelOutput = true;
+            settings.IdleLevel = false;
+            settings.NumberOfMemoryBlocks = 1;
+            _channel = new TransmitterChannel(settings);
+        }
+
+        /// <summary>Starts the loop and returns the rig time of its first rising edge.</summary>
+        public long Start()
+        {
+            long before = _clock.NowMicros;
+            _channel.SendData(_items, false);
+            return (before + _clock.NowMicros) / 2;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Device.Gpio;
+using System.Device.I2c;
+using ClosedLoop.Engine;
+using ClosedLoop.Engine.Config;
+using ClosedLoop.Firmware.Acquisition;
+using ClosedLoop.Firmware.Board;
+using ClosedLoop.Firmware.Inputs;
+using ClosedLoop.Firmware.Link;
+using ClosedLoop.Firmware.Output;
+using nanoFramework.Hardware.Esp32;
+
+namespace ClosedLoop.Firmware
+{
+    /// <summary>
+    /// Puts the rig together at boot, in the order safety asks for: outputs disabled, configuration, engine (which
+    /// drives both outputs low before anything else it does), inputs with the e-stop read first, sync, sampling,
+    /// and only then the network, which the experiment never waits for.
+    /// </summary>
+    public sealed class RigBoard
+    {
+        private readonly object _engineLock = new object();
+
+        public void Boot()
+        {
+            byte[] configBytes = BoardStorage.ReadAll(BoardStorage.ConfigPath);
+            ConfigLoadResult loaded = configBytes == null ? null : ConfigLoader.Load(configBytes, configBytes.Length);
+            RigConfig config = loaded != null && loaded.IsValid ? loaded.Config : RigConfig.Default();
+            ConfigValues v = config.Values;
+
+            GpioController gpio = new GpioController();
+            int maxItems = config.Output.RmtMaxItems;
+            int blocks = config.Output.RmtMemoryBlocks;
+            RmtOutputChannel opto = new RmtOutputChannel(gpio, Pin(v, "opto_ttl"), Pin(v, "opto_enable"), maxItems, blocks);
+            RmtOutputChannel dose = new RmtOutputChannel(gpio, Pin(v, "dose_ttl"), Pin(v, "dose_enable"), maxItems, blocks);
+
+            BoardClock clock = new BoardClock();
+            long bootId = BoardStorage.NextBootId();
+            RmtExcitation excitation = new RmtExcitation(clock, Pin(v, "signal_led"), Pin(v, "control_led"));
+            ClosedLoopEngine engine = new ClosedLoopEngine(config, clock, bootId, excitation, opto, dose);
+            if (configBytes != null && (loaded == null || !loaded.IsValid))
+            {
+                // Journals the rejection with its error count; the defaults stay in force (disarmed, no session).
+                engine.ApplyConfig(configBytes, configBytes.Length);
+            }
+
+            new RigInputs(gpio, Pin(v, "arm_input"), Pin(v, "estop_input"), Pin(v, "encounter_input"), engine, _engineLock, clock);
+
+            if (v.GetBoolean("sync", "enabled"))
+            {
+                SyncOutput sync = new SyncOutput(clock, Pin(v, "sync_out"), v.GetInteger("sync", "pulse_ms"));
+                long firstEdge = sync.Start();
+                lock (_engineLock)
+                {
+                    engine.OnSyncStarted(firstEdge, v.GetInteger("sync", "pulse_ms") * 1000);
+                }
+            }
+
+            IPhotodiode photodiode = OpenPhotodiode(v);
+            SelfTestRunner selfTest = new SelfTestRunner(Pin(v, "selftest_input"));
+            string caFile = v.GetText("link", "ca_file");
+            byte[] ca = caFile.Length == 0 ? null : BoardStorage.ReadAll(BoardStorage.Root + caFile);
+            long spillBytes = v.GetInteger("journal", "spill_kb") * 1024;
+            FlashSpillStore spill = spillBytes > 0 ? new FlashSpillStore(BoardStorage.SpillPath) : null;
+            BrokerLink link = new BrokerLink(engine, _engineLock, new LinkSettings(v, ca), spill, spillBytes, selfTest);
+            lock (_engineLock)
+            {
+                engine.SetSampleSink(link);
+            }
+
+            new Sampler(engine, _engineLock, photodiode, clock).Start();
+            link.Start();
+        }
+
+        private static IPhotodiode OpenPhotodiode(ConfigValues v)
+        {
+            if (v.GetChoice("acquisition", "adc") == 0)
+            {
+                return new Esp32Photodiode((int)v.GetInteger("pins", "photodiode_adc_channel"));
+            }
+
+            Configuration.SetPinFunction(Pin(v, "i2c_sda"), DeviceFunction.I2C1_DATA);
+            Configuration.SetPinFunction(Pin(v, "i2c_scl"), DeviceFunction.I2C1_CLOCK);
+            I2cConnectionSettings settings = new I2cConnectionSettings(1, (int)v.GetInteger("acquisition", "ads1115_address"), I2cBusSpeed.FastMode);
+            return new Ads1115Photodiode(I2cDevice.Create(settings), v.GetChoice("acquisition", "ads1115_input"), v.GetChoice("acquisition", "ads1115_range_mv"));
+        }
+
+        private static int Pin(ConfigValues v, string name)
+        {
+            return (int)v.GetInteger("pins", name);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+// Compile-only declaration: nanoFramework.System.Device.Wifi 1.5.149 (nanoframework/System.Device.Wifi: WifiNetworkHelper.cs, WifiReconnectionKind.cs; enum members by name only).
+// Signatures as in the public nanoFramework sources, no behaviour. Never deployed: the .nfproj uses the real package.
+
+using System.Device.Wifi;
+using System.Threading;
+
+namespace nanoFramework.Networking
+{
+    public static class WifiNetworkHelper
+    {
+        public static bool ConnectDhcp(string ssid, string password, WifiReconnectionKind reconnectionKind = WifiReconnectionKind.Automatic, bool requiresDateTime = false, int wifiAdapterId = 0, CancellationToken token = default) => throw null;
+    }
+}
+
+namespace System.Device.Wifi
+{
+    public enum WifiReconnectionKind
+    {
+        Automatic,
+        Manual,
+    }
+}

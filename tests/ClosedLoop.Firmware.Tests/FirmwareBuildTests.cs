@@ -1,0 +1,265 @@
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using ClosedLoop.Engine.Tests.Support;
+
+namespace ClosedLoop.Firmware.Tests;
+
+/// <summary>
+/// What CI can check of the board application without the nanoFramework packages: it compiles against
+/// nanoFramework's mscorlib, the engine and the compile-only API declarations (see the CompileCheck project);
+/// it uses no generics; every declared API is one it really uses; every declaration names the package version the
+/// .nfproj uses; and the .nfproj builds the same sources.
+/// </summary>
+public partial class FirmwareBuildTests
+{
+    private static string Metadata(string key) =>
+        Path.GetFullPath(typeof(FirmwareBuildTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!);
+
+    private static string Root => Metadata("RepositoryRoot");
+
+    private static string FirmwareFolder => Path.Combine(Root, "firmware", "ClosedLoop.Firmware");
+
+    private static string DeclarationsFolder => Path.Combine(Root, "firmware", "NanoFrameworkApi.CompileOnly");
+
+    [Fact]
+    public void The_board_build_references_only_mscorlib_the_engine_and_the_declarations_and_has_no_generics()
+    {
+        Assert.True(File.Exists(Metadata("FirmwareAssembly")), "CI's board build is missing");
+
+        var problems = NanoCompatibility.Problems(Metadata("FirmwareAssembly"), "ClosedLoop.Engine", "NanoFrameworkApi.CompileOnly");
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void The_declarations_reference_only_mscorlib_and_have_no_generics()
+    {
+        Assert.Empty(NanoCompatibility.Problems(Metadata("DeclarationsAssembly")));
+    }
+
+    [Fact]
+    public void Every_declared_api_is_used_by_the_board_code()
+    {
+        var used = UsedMembers(Metadata("FirmwareAssembly"));
+        var baseTypes = new HashSet<string>(StringComparer.Ordinal);
+        var declared = DeclaredMembers(Metadata("DeclarationsAssembly"), baseTypes);
+
+        var unused = declared.Where(d => !Used(d, used, baseTypes)).ToList();
+
+        Assert.True(unused.Count == 0, "declared but never used: " + string.Join(", ", unused));
+        Assert.Contains("nanoFramework.Hardware.Esp32.HighResTimer::GetCurrent", declared);
+        Assert.Contains("nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel::SendData", declared);
+    }
+
+    [Fact]
+    public void Each_declaration_file_names_a_package_and_version_the_nfproj_uses_and_sits_in_its_folder()
+    {
+        var packages = XDocument.Load(Path.Combine(FirmwareFolder, "packages.config")).Descendants("package")
+            .ToDictionary(p => p.Attribute("id")!.Value, p => p.Attribute("version")!.Value);
+        var files = Directory.EnumerateFiles(DeclarationsFolder, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+            .ToList();
+
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var header = HeaderPattern().Match(File.ReadLines(file).First());
+            Assert.True(header.Success, $"{file}: first line must name the package and version it mirrors");
+            string id = header.Groups["id"].Value;
+            Assert.True(packages.TryGetValue(id, out var version), $"{file}: {id} is not in packages.config");
+            Assert.Equal(version, header.Groups["version"].Value);
+            Assert.Equal(id, Path.GetFileName(Path.GetDirectoryName(file)));
+        }
+    }
+
+    [Fact]
+    public void Declarations_have_no_behaviour()
+    {
+        foreach (var file in Directory.EnumerateFiles(DeclarationsFolder, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains("/obj/")))
+        {
+            foreach (var line in File.ReadLines(file).Select(l => l.Trim()))
+            {
+                bool bodyLine = line.Contains("=>", StringComparison.Ordinal) && !line.StartsWith("//", StringComparison.Ordinal);
+                if (bodyLine)
+                {
+                    Assert.Matches(@"=> throw null;( })?$|get => throw null; set => throw null; }$|add => throw null; remove => throw null; }$", line);
+                }
+
+                Assert.DoesNotContain("return ", line, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_nfproj_builds_the_same_sources_with_the_packages_of_packages_config_and_never_the_declarations()
+    {
+        string nfproj = Path.Combine(FirmwareFolder, "ClosedLoop.Firmware.nfproj");
+        var project = XDocument.Load(nfproj);
+        var listed = project.Descendants().Where(e => e.Name.LocalName == "Compile")
+            .Select(e => e.Attribute("Include")!.Value.Replace('\\', '/')).Order(StringComparer.Ordinal);
+        var sources = Directory.EnumerateFiles(FirmwareFolder, "*.cs", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(FirmwareFolder, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith("bin/", StringComparison.Ordinal) && !f.StartsWith("obj/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(sources, listed);
+
+        var packages = XDocument.Load(Path.Combine(FirmwareFolder, "packages.config")).Descendants("package")
+            .Select(p => $"{p.Attribute("id")!.Value}.{p.Attribute("version")!.Value}").ToList();
+        var hintPackages = project.Descendants().Where(e => e.Name.LocalName == "HintPath")
+            .Select(e => e.Value.Replace('\\', '/').Split('/')[2]).ToList();
+        Assert.Equal(packages.Order(), hintPackages.Order());
+
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "firmware"), "*.nfproj", SearchOption.AllDirectories))
+        {
+            var items = XDocument.Load(file).Descendants().Where(e => e.Attribute("Include") is not null || e.Name.LocalName == "HintPath");
+            Assert.DoesNotContain(items, e => (e.Attribute("Include")?.Value ?? e.Value).Contains("NanoFrameworkApi.CompileOnly", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void The_member_check_notices_an_unused_declaration()
+    {
+        // The test assembly itself declares members nobody calls: the same comparison must find them.
+        var declared = DeclaredMembers(typeof(UnusedProbe).Assembly.Location);
+
+        Assert.Contains($"{typeof(UnusedProbe).FullName}::NobodyCallsThis", declared);
+        Assert.DoesNotContain($"{typeof(UnusedProbe).FullName}::NobodyCallsThis", UsedMembers(Metadata("FirmwareAssembly")));
+    }
+
+    /// <summary>
+    /// A declaration is used when the board refers to it; a base class when a used type derives from it; C#'s
+    /// obligatory twin operator (!= beside ==) with its twin.
+    /// </summary>
+    private static bool Used(string declaration, HashSet<string> used, HashSet<string> baseTypes) =>
+        used.Contains(declaration)
+        || (declaration.EndsWith("::op_Inequality", StringComparison.Ordinal) && used.Contains(declaration.Replace("op_Inequality", "op_Equality", StringComparison.Ordinal)))
+        || baseTypes.Contains(declaration);
+
+    /// <summary>Types and members the assembly refers to in other assemblies, as "Namespace.Type::Member".</summary>
+    private static HashSet<string> UsedMembers(string assemblyPath)
+    {
+        using var stream = File.OpenRead(assemblyPath);
+        using var pe = new PEReader(stream);
+        var reader = pe.GetMetadataReader();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var handle in reader.TypeReferences)
+        {
+            used.Add(TypeName(reader, handle));
+        }
+
+        foreach (var handle in reader.MemberReferences)
+        {
+            var member = reader.GetMemberReference(handle);
+            if (member.Parent.Kind == HandleKind.TypeReference)
+            {
+                used.Add($"{TypeName(reader, (TypeReferenceHandle)member.Parent)}::{Accessed(reader.GetString(member.Name))}");
+            }
+        }
+
+        return used;
+    }
+
+    /// <summary>
+    /// The public surface that counts as an API: types, constructors, methods and property/event accessors (as the
+    /// member they belong to). Enum values are compiled into the caller as numbers, overrides and interface-required
+    /// members come with their type's contract, and delegates' own members are the runtime's: none of those count.
+    /// </summary>
+    private static List<string> DeclaredMembers(string assemblyPath, HashSet<string>? baseTypes = null)
+    {
+        using var stream = File.OpenRead(assemblyPath);
+        using var pe = new PEReader(stream);
+        var reader = pe.GetMetadataReader();
+        var declared = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var handle in reader.TypeDefinitions)
+        {
+            var type = reader.GetTypeDefinition(handle);
+            var visibility = type.Attributes & TypeAttributes.VisibilityMask;
+            if (visibility != TypeAttributes.Public && visibility != TypeAttributes.NestedPublic)
+            {
+                continue;
+            }
+
+            string name = TypeName(reader, handle);
+            declared.Add(name);
+            string baseName = type.BaseType.IsNil ? string.Empty : BaseName(reader, type.BaseType);
+            if (type.BaseType.Kind == HandleKind.TypeDefinition)
+            {
+                baseTypes?.Add(baseName);
+            }
+
+            bool isAbstract = (type.Attributes & TypeAttributes.Abstract) != 0;
+            if (baseName is "System.Enum" or "System.MulticastDelegate")
+            {
+                continue;
+            }
+
+            foreach (var methodHandle in type.GetMethods())
+            {
+                var method = reader.GetMethodDefinition(methodHandle);
+                bool isPublic = (method.Attributes & MethodAttributes.MemberAccessMask) is MethodAttributes.Public or MethodAttributes.Family;
+                bool isOverride = (method.Attributes & MethodAttributes.Virtual) != 0 && (method.Attributes & MethodAttributes.NewSlot) == 0;
+                string methodName = reader.GetString(method.Name);
+                // An abstract type's constructors and its Dispose belong to the contract its subclasses implement.
+                bool contract = isAbstract && (methodName is ".ctor" or "Dispose");
+                if (isPublic && !isOverride && !contract && methodName != ".cctor")
+                {
+                    declared.Add($"{name}::{Accessed(methodName)}");
+                }
+            }
+        }
+
+        return [.. declared];
+    }
+
+    /// <summary>get_X, set_X, add_X, remove_X all count as using X; operators keep their names.</summary>
+    private static string Accessed(string name)
+    {
+        foreach (var prefix in new[] { "get_", "set_", "add_", "remove_" })
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return name[prefix.Length..];
+            }
+        }
+
+        return name;
+    }
+
+    private static string BaseName(MetadataReader reader, EntityHandle handle) => handle.Kind switch
+    {
+        HandleKind.TypeReference => TypeName(reader, (TypeReferenceHandle)handle),
+        HandleKind.TypeDefinition => TypeName(reader, (TypeDefinitionHandle)handle),
+        _ => string.Empty,
+    };
+
+    private static string TypeName(MetadataReader reader, TypeReferenceHandle handle)
+    {
+        var type = reader.GetTypeReference(handle);
+        string name = reader.GetString(type.Name);
+        return type.ResolutionScope.Kind == HandleKind.TypeReference
+            ? $"{TypeName(reader, (TypeReferenceHandle)type.ResolutionScope)}+{name}"
+            : $"{reader.GetString(type.Namespace)}.{name}";
+    }
+
+    private static string TypeName(MetadataReader reader, TypeDefinitionHandle handle)
+    {
+        var type = reader.GetTypeDefinition(handle);
+        string name = reader.GetString(type.Name);
+        var declaring = type.GetDeclaringType();
+        return declaring.IsNil ? $"{reader.GetString(type.Namespace)}.{name}" : $"{TypeName(reader, declaring)}+{name}";
+    }
+
+    [GeneratedRegex(@"^// Compile-only declaration: (?<id>[A-Za-z0-9.]+) (?<version>\d+\.\d+\.\d+) \(")]
+    private static partial Regex HeaderPattern();
+}
+
+/// <summary>Exists only so that the member check has an unused declaration to find.</summary>
+public static class UnusedProbe
+{
+    public static void NobodyCallsThis()
+    {
+    }
+}
