@@ -47,6 +47,35 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_self_test_request_reaches_the_rig_and_a_virtual_rig_answers_that_it_has_no_hardware()
+    {
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using (rig.PumpInBackground())
+        {
+            var (code, output, _) = await CommandLine.Invoke("selftest", "rig-t", "--broker", Broker);
+            Assert.Equal((0, "selftest sent to rig-t\n"), (code, output));
+
+            await WaitForAsync(() => SelfTestResult(rig) is not null);
+            Assert.Equal((int)ClosedLoop.Engine.Output.SelfTestResult.NoHardware, SelfTestResult(rig));
+        }
+    }
+
+    private static int? SelfTestResult(LinkedRig rig)
+    {
+        var journal = rig.Rig.Engine.Journal;
+        var e = new ClosedLoop.Engine.Journal.JournalEvent();
+        for (long s = journal.OldestSequence; s < journal.NextSequence; s++)
+        {
+            if (journal.TryGet(s, e) == ClosedLoop.Engine.Journal.ReplayStatus.Ok && e.Kind == ClosedLoop.Engine.Journal.EventKind.SelfTest)
+            {
+                return e.Code;
+            }
+        }
+
+        return null;
+    }
+
+    [Fact]
     public async Task Session_and_encounter_commands_reach_the_rig()
     {
         await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);

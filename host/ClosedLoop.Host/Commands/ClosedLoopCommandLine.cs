@@ -19,6 +19,7 @@ public static class ClosedLoopCommandLine
             ExportCommand.Create(),
             ReportCommand.Create(),
             ConfigCommand.Create(),
+            FlashCommand.Create(),
         };
         foreach (var command in ControlCommands.Create())
         {

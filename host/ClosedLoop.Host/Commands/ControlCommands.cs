@@ -12,6 +12,7 @@ public static class ControlCommands
         yield return Simple("arm", "Allow a rig to drive its outputs (clears an e-stop latch unless the button is held)", CommandKind.Arm);
         yield return Simple("disarm", "Force a rig's outputs low and stop it from driving them", CommandKind.Disarm);
         yield return Simple("estop", "Emergency stop: outputs low at once, latched until the rig is armed again", CommandKind.EStop);
+        yield return Simple("selftest", "Measure a disarmed rig's real opto pulse timing through its loopback input (docs/flashing.md)", CommandKind.SelfTest);
         yield return StartStop("session", "Start or stop a session (per-session limits count from its start)", CommandKind.SessionStart, CommandKind.SessionStop);
         yield return StartStop("encounter", "Mark an encounter's start or stop, as a video tracker (Bonsai, DeepLabCut-Live) would", CommandKind.EncounterStart, CommandKind.EncounterStop);
     }

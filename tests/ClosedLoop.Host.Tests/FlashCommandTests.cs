@@ -1,0 +1,299 @@
+using ClosedLoop.Host.Commands;
+using ClosedLoop.Host.Flashing;
+
+namespace ClosedLoop.Host.Tests;
+
+/// <summary>`closedloop flash`: the nanoff command lines it builds, the files it stages, and every error.</summary>
+public sealed class FlashCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("closedloop-flash-test-");
+    private readonly Dictionary<string, string> _environment = new() { ["RIG_WIFI_PASSWORD"] = "wifi secret 1", ["RIG_MQTT_PASSWORD"] = "mqtt-secret-2" };
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    private string ExampleConfig => File.ReadAllText(Path.Combine(CommandLine.RepositoryRoot, "nf.config"));
+
+    private FileInfo WriteConfig(string text, string rig = "rig-flash")
+    {
+        var file = new FileInfo(Path.Combine(_folder.FullName, "nf.config"));
+        File.WriteAllText(file.FullName, text.Replace("id = rig-01", $"id = {rig}", StringComparison.Ordinal));
+        return file;
+    }
+
+    private FileInfo WriteImage()
+    {
+        var image = new FileInfo(Path.Combine(_folder.FullName, "ClosedLoop.Firmware.bin"));
+        File.WriteAllBytes(image.FullName, [1, 2, 3]);
+        return image;
+    }
+
+    /// <summary>A stand-in nanoff that logs its arguments, and the staged files it was pointed at, then exits with a code.</summary>
+    private FileInfo FakeNanoff(int failOnCall = 0)
+    {
+        var script = new FileInfo(Path.Combine(_folder.FullName, "nanoff"));
+        File.WriteAllText(script.FullName, $$"""
+            #!/bin/sh
+            log="{{_folder.FullName}}/calls.log"
+            echo "call: $*" >> "$log"
+            n=$(grep -c '^call:' "$log")
+            prev=""
+            for a in "$@"; do
+              if [ "$prev" = "--filedeployment" ]; then
+                printf 'manifest: %s\n' "$(tr -d '\n ' < "$a")" >> "$log"
+                dir=$(dirname "$a")
+                echo "config-mode: $(stat -c %a "$dir/nf.config")" >> "$log"
+                grep -E '^(wifi_password|password) =' "$dir/nf.config" | sed 's/^/staged: /' >> "$log"
+              fi
+              prev="$a"
+            done
+            echo "nanoff says hello"
+            if [ "$n" = "{{failOnCall}}" ]; then exit 7; fi
+            exit 0
+            """.Replace("\r", string.Empty, StringComparison.Ordinal));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(script.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return script;
+    }
+
+    private string[] Calls() => File.ReadAllLines(Path.Combine(_folder.FullName, "calls.log"));
+
+    private async Task<(int Code, string Output, string Error)> Flash(FlashCommand.FlashRequest request)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code;
+        try
+        {
+            code = await FlashCommand.FlashAsync(output, error, request, name => _environment.GetValueOrDefault(name), CancellationToken.None);
+        }
+        catch (CommandLineException e)
+        {
+            error.WriteLine(e.Message);
+            code = Guard.Usage;
+        }
+
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private FlashCommand.FlashRequest Request(FileInfo config, FlashSteps steps = FlashSteps.All, FileInfo? image = null, FileInfo? nanoff = null, bool dryRun = false, string? port = null, string? target = null) =>
+        new(config, image, port, target, steps, nanoff, dryRun);
+
+    [Fact]
+    public async Task A_dry_run_prints_the_three_nanoff_commands_and_the_manifest_and_writes_nothing()
+    {
+        var config = WriteConfig(ExampleConfig);
+        var image = WriteImage();
+        string staging = Path.Combine(Path.GetTempPath(), "closedloop-flash-rig-flash");
+
+        var (code, output, _) = await Flash(Request(config, image: image, nanoff: FakeNanoff(), dryRun: true));
+
+        Assert.Equal(0, code);
+        string nanoff = Path.Combine(_folder.FullName, "nanoff");
+        Assert.Contains($"{nanoff} --update --target ESP32_PSRAM_REV3 --serialport /dev/ttyUSB0\n", output, StringComparison.Ordinal);
+        Assert.Contains($"{nanoff} --target ESP32_PSRAM_REV3 --serialport /dev/ttyUSB0 --deploy --image {image.FullName}\n", output, StringComparison.Ordinal);
+        Assert.Contains($"{nanoff} --serialport /dev/ttyUSB0 --filedeployment {staging}/filedeployment.json\n", output, StringComparison.Ordinal);
+        Assert.Contains("\"DestinationFilePath\": \"I:\\\\nf.config\"", output, StringComparison.Ordinal);
+        Assert.Contains($"\"SourceFilePath\": \"{staging}/nf.config\"", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("wifi secret 1", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(staging));
+        Assert.False(File.Exists(Path.Combine(_folder.FullName, "calls.log")));
+    }
+
+    [Fact]
+    public async Task Port_and_target_options_override_the_config_and_steps_can_be_skipped()
+    {
+        var config = WriteConfig(ExampleConfig);
+
+        var (_, skip, _) = await Flash(Request(config, FlashSteps.Application | FlashSteps.Configuration, WriteImage(), FakeNanoff(), dryRun: true, port: "COM7", target: "ESP32_REV3"));
+        var (_, only, _) = await Flash(Request(config, FlashSteps.Configuration, nanoff: FakeNanoff(), dryRun: true));
+
+        Assert.DoesNotContain("--update", skip, StringComparison.Ordinal);
+        Assert.Contains("--target ESP32_REV3 --serialport COM7 --deploy", skip, StringComparison.Ordinal);
+        Assert.DoesNotContain("--deploy", only, StringComparison.Ordinal);
+        Assert.Contains("--filedeployment", only, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Flashing_runs_nanoff_three_times_with_the_secrets_filled_into_a_private_staged_copy_that_is_removed()
+    {
+        var config = WriteConfig(ExampleConfig);
+        var image = WriteImage();
+
+        var (code, output, error) = await Flash(Request(config, image: image, nanoff: FakeNanoff()));
+
+        Assert.True(code == 0, error);
+        var calls = Calls();
+        var invocations = calls.Where(c => c.StartsWith("call: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, invocations.Count);
+        Assert.Equal("call: --update --target ESP32_PSRAM_REV3 --serialport /dev/ttyUSB0", invocations[0]);
+        Assert.Equal($"call: --target ESP32_PSRAM_REV3 --serialport /dev/ttyUSB0 --deploy --image {image.FullName}", invocations[1]);
+        Assert.StartsWith("call: --serialport /dev/ttyUSB0 --filedeployment ", invocations[2], StringComparison.Ordinal);
+        Assert.Contains("staged: wifi_password = wifi secret 1", calls);
+        Assert.Contains("staged: password = mqtt-secret-2", calls);
+        Assert.Contains("config-mode: 600", calls);
+        Assert.Contains(calls, c => c.StartsWith("manifest: {\"serialport\":\"/dev/ttyUSB0\",\"files\":[{\"DestinationFilePath\":\"I:\\\\nf.config\"", StringComparison.Ordinal));
+        Assert.Contains("nanoff says hello", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "closedloop-flash-rig-flash")));
+        Assert.DoesNotContain("wifi secret 1", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_flashed_config_has_the_hash_configure_publishes_for_the_unexpanded_file()
+    {
+        var config = WriteConfig(ExampleConfig);
+        var (_, check, _) = await CommandLine.Invoke("config", "check", config.FullName);
+        string hash = check.Trim().Split(' ')[^1];
+
+        var (_, output, _) = await Flash(Request(config, nanoff: FakeNanoff(), dryRun: true));
+
+        Assert.Contains($"config hash {hash}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failing_step_stops_the_flash_names_the_step_and_still_removes_the_secrets()
+    {
+        var config = WriteConfig(ExampleConfig);
+
+        var (code, _, error) = await Flash(Request(config, image: WriteImage(), nanoff: FakeNanoff(failOnCall: 2)));
+
+        Assert.Equal(FlashCommand.NanoffFailed, code);
+        Assert.Contains("nanoff could not deploy the ClosedLoop application (exit code 7)", error, StringComparison.Ordinal);
+        Assert.Equal(2, Calls().Count(c => c.StartsWith("call:", StringComparison.Ordinal)));
+        Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "closedloop-flash-rig-flash")));
+    }
+
+    [Fact]
+    public async Task A_missing_environment_variable_names_the_key_line_and_variable_and_runs_nothing()
+    {
+        _environment.Remove("RIG_MQTT_PASSWORD");
+        var config = WriteConfig(ExampleConfig);
+
+        var (code, _, error) = await Flash(Request(config, image: WriteImage(), nanoff: FakeNanoff()));
+
+        Assert.Equal(FlashCommand.InvalidConfig, code);
+        Assert.Matches(@"line \d+: link\.password uses \$\{RIG_MQTT_PASSWORD\}, but RIG_MQTT_PASSWORD is not set in the environment", error);
+        Assert.DoesNotContain("RIG_WIFI_PASSWORD", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder.FullName, "calls.log")));
+    }
+
+    [Fact]
+    public async Task An_invalid_config_is_refused_with_its_field_before_anything_runs()
+    {
+        var config = WriteConfig(ExampleConfig.Replace("pre_ms = 3000", "pre_ms = 5", StringComparison.Ordinal));
+
+        var (code, _, error) = await Flash(Request(config, image: WriteImage(), nanoff: FakeNanoff()));
+
+        Assert.Equal(FlashCommand.InvalidConfig, code);
+        Assert.Contains("detector.pre_ms = '5': expected an integer from 100 to 60000", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_secret_that_breaks_a_limit_is_reported_without_its_value()
+    {
+        _environment["RIG_WIFI_PASSWORD"] = new string('w', 80);
+        var config = WriteConfig(ExampleConfig);
+
+        var (code, _, error) = await Flash(Request(config, nanoff: FakeNanoff(), dryRun: true));
+
+        Assert.Equal(FlashCommand.InvalidConfig, code);
+        Assert.Contains("link.wifi_password", error, StringComparison.Ordinal);
+        Assert.Contains("80 characters", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("wwww", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_nanoff_a_flash_says_how_to_install_it_and_fails()
+    {
+        var config = WriteConfig(ExampleConfig);
+
+        var (code, _, error) = await Flash(Request(config, image: WriteImage(), nanoff: new FileInfo("/nonexistent/nanoff")));
+
+        Assert.Equal(FlashCommand.NanoffMissing, code);
+        Assert.Contains("nanoff is not installed at /nonexistent/nanoff", error, StringComparison.Ordinal);
+        Assert.Contains("dotnet tool install -g nanoff", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_an_application_image_a_flash_says_how_to_build_it()
+    {
+        var config = WriteConfig(ExampleConfig);
+
+        var (code, _, error) = await Flash(Request(config, image: new FileInfo(Path.Combine(_folder.FullName, "missing.bin")), nanoff: FakeNanoff()));
+
+        Assert.Equal(Guard.Usage, code);
+        Assert.Contains("no application image at", error, StringComparison.Ordinal);
+        Assert.Contains("ClosedLoop.Firmware.nfproj", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder.FullName, "calls.log")));
+    }
+
+    [Fact]
+    public async Task With_tls_the_ca_certificate_is_deployed_beside_the_config_and_a_missing_one_is_an_error()
+    {
+        string tls = ExampleConfig.Replace("tls = false", "tls = true", StringComparison.Ordinal).Replace("ca_file =", "ca_file = lab-ca.pem", StringComparison.Ordinal);
+        var config = WriteConfig(tls);
+
+        var (missingCode, _, missingError) = await Flash(Request(config, FlashSteps.Configuration, nanoff: FakeNanoff(), dryRun: true));
+        File.WriteAllText(Path.Combine(_folder.FullName, "lab-ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        var (code, output, _) = await Flash(Request(config, FlashSteps.Configuration, nanoff: FakeNanoff(), dryRun: true));
+
+        Assert.Equal(Guard.Usage, missingCode);
+        Assert.Contains("link.ca_file 'lab-ca.pem': no such file", missingError, StringComparison.Ordinal);
+        Assert.Equal(0, code);
+        Assert.Contains("\"DestinationFilePath\": \"I:\\\\lab-ca.pem\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_target_or_a_missing_port_is_a_usage_error()
+    {
+        var config = WriteConfig(ExampleConfig.Replace("serial_port = /dev/ttyUSB0", "serial_port =", StringComparison.Ordinal));
+
+        var (portCode, _, portError) = await Flash(Request(config, nanoff: FakeNanoff(), dryRun: true));
+        var (targetCode, _, targetError) = await Flash(Request(config, nanoff: FakeNanoff(), dryRun: true, port: "COM3", target: "ESP8266"));
+
+        Assert.Equal(Guard.Usage, portCode);
+        Assert.Contains("no serial port", portError, StringComparison.Ordinal);
+        Assert.Equal(Guard.Usage, targetCode);
+        Assert.Contains("--target 'ESP8266': expected one of ESP32_REV0", targetError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_command_line_wires_the_options_through()
+    {
+        var config = WriteConfig(ExampleConfig.Replace("${RIG_WIFI_PASSWORD}", "plain", StringComparison.Ordinal).Replace("${RIG_MQTT_PASSWORD}", "plain", StringComparison.Ordinal));
+
+        var (code, output, _) = await CommandLine.Invoke("flash", "--config", config.FullName, "--dry-run", "--skip-firmware", "--port", "COM9", "--nanoff", FakeNanoff().FullName);
+
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("--update", output, StringComparison.Ordinal);
+        Assert.Contains("--serialport COM9 --deploy --image", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nanoff_is_found_on_path_or_in_the_dotnet_tools_folder()
+    {
+        string onPath = Directory.CreateDirectory(Path.Combine(_folder.FullName, "bin")).FullName;
+        string home = Directory.CreateDirectory(Path.Combine(_folder.FullName, "home")).FullName;
+        Directory.CreateDirectory(Path.Combine(home, ".dotnet", "tools"));
+        File.WriteAllText(Path.Combine(home, ".dotnet", "tools", "nanoff"), string.Empty);
+
+        Assert.Equal(Path.Combine(home, ".dotnet", "tools", "nanoff"), NanoffLocator.Find($"/nonexistent{Path.PathSeparator}{onPath}", home, windows: false));
+        File.WriteAllText(Path.Combine(onPath, "nanoff"), string.Empty);
+        Assert.Equal(Path.Combine(onPath, "nanoff"), NanoffLocator.Find($"/nonexistent{Path.PathSeparator}{onPath}", home, windows: false));
+        Assert.Null(NanoffLocator.Find("/nonexistent", "/nonexistent", windows: false));
+    }
+
+    [Fact]
+    public void Expansion_fills_values_leaves_comments_alone_and_reports_every_missing_variable()
+    {
+        string text = "# write ${NAME} for secrets\n[link]\nwifi_password = ${A}\npassword = x${B}y\nusername = ${C}\n";
+
+        string expanded = SecretExpansion.Expand(text, n => n switch { "A" => "one", "B" => "two", "C" => "three", _ => null });
+        var missing = Assert.Throws<MissingVariablesException>(() => SecretExpansion.Expand(text, n => n == "B" ? "two" : null));
+
+        Assert.Equal("# write ${NAME} for secrets\n[link]\nwifi_password = one\npassword = xtwoy\nusername = three\n", expanded);
+        Assert.Equal(["line 3: link.wifi_password uses ${A}, but A is not set in the environment", "line 5: link.username uses ${C}, but C is not set in the environment"], missing.Problems);
+    }
+}
