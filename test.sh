@@ -23,9 +23,16 @@ mkdir -p "$results"
 # Build once (warnings are errors); the gate build fails here if the engine uses anything nanoFramework lacks.
 dotnet build ClosedLoop.sln -c Release -nologo -v quiet
 
+# One TRX file per test project, named after it, so that no two runs can overwrite each other's results.
 status=0
-dotnet test ClosedLoop.sln -c Release --no-build -nologo -v quiet \
-  --logger "trx;LogFilePrefix=results" --results-directory "$results" || status=$?
+projects=$(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | sort)
+expected=0
+for project in $projects; do
+  expected=$((expected + 1))
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build -nologo -v quiet \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=$?
+done
 
 # Sum the counters of every TRX file (plain grep/sed: nothing beyond the SDK and Debian is needed). CI reads only this line.
 passed=0 failed=0 skipped=0 files=0
@@ -37,9 +44,10 @@ for trx in $(find "$results" -name '*.trx'); do
   failed=$((failed + $(attr failed) + $(attr error) + $(attr timeout) + $(attr aborted)))
   skipped=$((skipped + $(attr notExecuted)))
 done
-if [ "$files" -eq 0 ]; then
-  echo "0 passed, 1 failed"
-  exit 1
+if [ "$files" -ne "$expected" ]; then
+  # A test project that produced no results (it crashed or did not build) counts as a failure.
+  failed=$((failed + expected - files))
+  status=1
 fi
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
