@@ -45,10 +45,13 @@ public sealed class ConfigInput
     }
 
     /// <summary>Writes "heading: N error(s)" and one line per error.</summary>
-    public void WriteErrors(TextWriter error, string heading)
+    public void WriteErrors(TextWriter error, string heading) => WriteErrors(error, heading, Result);
+
+    /// <summary>Writes "heading: N error(s)" and one line per error of <paramref name="result"/>.</summary>
+    public static void WriteErrors(TextWriter error, string heading, ConfigLoadResult result)
     {
-        error.WriteLine($"{heading}: {Result.Errors.Length} error(s)");
-        foreach (var e in Result.Errors)
+        error.WriteLine($"{heading}: {result.Errors.Length} error(s)");
+        foreach (var e in result.Errors)
         {
             error.WriteLine($"  {e}");
         }

@@ -57,7 +57,7 @@ public static class FlashCommand
         var unexpanded = ConfigLoader.Load(text);
         if (!unexpanded.IsValid)
         {
-            WriteErrors(error, request.Config.FullName, unexpanded);
+            ConfigInput.WriteErrors(error, request.Config.FullName, unexpanded);
             return InvalidConfig;
         }
 
@@ -80,7 +80,7 @@ public static class FlashCommand
         var expanded = ConfigLoader.Load(expandedText);
         if (!expanded.IsValid)
         {
-            WriteErrors(error, request.Config.FullName + " (with the environment's values)", expanded);
+            ConfigInput.WriteErrors(error, request.Config.FullName + " (with the environment's values)", expanded);
             return InvalidConfig;
         }
 
@@ -242,15 +242,6 @@ public static class FlashCommand
         while (await from.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             to.WriteLine($"  {line}");
-        }
-    }
-
-    private static void WriteErrors(TextWriter error, string heading, ConfigLoadResult result)
-    {
-        error.WriteLine($"{heading}: {result.Errors.Length} error(s)");
-        foreach (var e in result.Errors)
-        {
-            error.WriteLine($"  {e}");
         }
     }
 }
