@@ -223,7 +223,8 @@ namespace ClosedLoop.Engine
         {
             OutputGate gate = _pipeline.Gate;
             bool unsafeNow = gate.IsArmed || gate.InSession || gate.IsEStopLatched || gate.IsEStopInputActive || gate.SelfTestRunning;
-            if (unsafeNow || !test.Prepare(_pipeline.Config.Output.Opto))
+            // The output driver holds at most rmt.max_items items, like any train.
+            if (unsafeNow || !test.Prepare(_pipeline.Config.Output.Opto) || test.Plan.ItemCount > _pipeline.Config.Output.RmtMaxItems)
             {
                 _journal.Append(EventKind.SelfTest, _clock.NowMicros, (int)SelfTestResult.Refused, 0, 0, 0, 0, 0);
                 return false;

@@ -89,6 +89,18 @@ public class BoardSupportTests
     }
 
     [Fact]
+    public void A_self_test_train_larger_than_the_output_driver_holds_is_refused()
+    {
+        var rig = new RigHarness(TestConfig.With("rmt.max_items=16", "opto.pulse_count=10", "dose.pulse_count=1"));
+
+        Assert.False(rig.Engine.BeginSelfTest(new TimingSelfTest()));
+
+        Assert.Empty(rig.Opto.Starts);
+        Assert.Equal((int)SelfTestResult.Refused, rig.Events(EventKind.SelfTest).Single().Code);
+        Assert.True(rig.Engine.Arm());
+    }
+
+    [Fact]
     public void A_self_test_drives_the_configured_pulses_blocks_arming_and_reports_the_measured_error()
     {
         var rig = new RigHarness(TestConfig.With("opto.pulse_width_us=10000", "opto.period_us=50000"));
