@@ -249,3 +249,30 @@ public class ExcitationPatternTests
         Assert.Equal(PlanStatus.InvalidTrain, ExcitationPattern.Plan(settings, true, settings.SignalOnUs + 1, new RmtPlan(64)));
     }
 }
+
+public class StatusChangesTests
+{
+    [Fact]
+    public void Status_is_due_at_first_then_only_when_something_but_the_time_changed()
+    {
+        var rig = new RigHarness(RigConfig.Default());
+        var changes = new StatusChanges();
+
+        Assert.True(changes.Check(rig.Engine));
+        string first = System.Text.Encoding.UTF8.GetString(changes.Buffer, 0, changes.Length);
+        rig.Clock.Advance(5_000_000);
+        Assert.False(changes.Check(rig.Engine));
+
+        rig.Engine.Arm();
+        Assert.True(changes.Check(rig.Engine));
+        string armed = System.Text.Encoding.UTF8.GetString(changes.Buffer, 0, changes.Length);
+        Assert.False(changes.Check(rig.Engine));
+
+        changes.Forget();
+        Assert.True(changes.Check(rig.Engine));
+
+        Assert.Contains("\"armed\":false", first, StringComparison.Ordinal);
+        Assert.Contains("\"armed\":true", armed, StringComparison.Ordinal);
+        Assert.Contains($"\"t_us\":{rig.Clock.NowMicros}", armed, StringComparison.Ordinal);
+    }
+}

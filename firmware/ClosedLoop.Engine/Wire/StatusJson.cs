@@ -17,7 +17,12 @@ namespace ClosedLoop.Engine.Wire
 
         public static int WriteOnline(ClosedLoopEngine engine, long nowUs, byte[] buffer, int offset)
         {
-            JsonWriter w = new JsonWriter();
+            return WriteOnline(new JsonWriter(), engine, nowUs, buffer, offset);
+        }
+
+        /// <summary>As <see cref="WriteOnline(ClosedLoopEngine, long, byte[], int)"/>, with a writer the caller reuses (no allocation).</summary>
+        public static int WriteOnline(JsonWriter w, ClosedLoopEngine engine, long nowUs, byte[] buffer, int offset)
+        {
             OutputGate gate = engine.Gate;
             w.Begin(buffer, offset);
             w.Integer("v", Version);

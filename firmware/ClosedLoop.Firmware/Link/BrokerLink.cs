@@ -39,14 +39,13 @@ namespace ClosedLoop.Firmware.Link
         private readonly byte[] _eventBuffer = new byte[EventJson.MaxEventBytes];
         private readonly JournalEvent _peeked = new JournalEvent();
         private readonly byte[] _status = new byte[StatusJson.MaxBytes];
-        private readonly byte[] _lastStatus = new byte[StatusJson.MaxBytes];
+        private readonly StatusChanges _statusChanges = new StatusChanges();
         private readonly SampleFrameWriter _frames;
         private readonly byte[] _readyFrame;
         private readonly AutoResetEvent _acknowledged = new AutoResetEvent(false);
         private MqttClient _client;
         private bool _wifi;
         private bool _connected;
-        private int _lastStatusLength;
         private int _readyFrameLength;
         private bool _frameReady;
         private int _ackedId = -1;
@@ -200,7 +199,7 @@ namespace ClosedLoop.Firmware.Link
 
             client.Subscribe(new string[] { _topics.Commands, _topics.Config }, new MqttQoSLevel[] { MqttQoSLevel.AtLeastOnce, MqttQoSLevel.AtLeastOnce });
             _client = client;
-            _lastStatusLength = 0;
+            _statusChanges.Forget();
             _connected = true;
             return true;
         }
@@ -285,26 +284,19 @@ namespace ClosedLoop.Firmware.Link
 
         private void PublishStatusIfChanged()
         {
-            int length;
+            byte[] status = null;
             lock (_engineLock)
             {
-                // Compared without its time field, which changes every call.
-                length = StatusJson.WriteOnline(_engine, 0, _status, 0);
+                if (_statusChanges.Check(_engine))
+                {
+                    status = Slice(_statusChanges.Buffer, _statusChanges.Length);
+                }
             }
 
-            if (length == _lastStatusLength && SameBytes(_status, _lastStatus, length))
+            if (status != null)
             {
-                return;
+                Publish(_topics.Status, status, MqttQoSLevel.AtLeastOnce, true);
             }
-
-            Array.Copy(_status, _lastStatus, length);
-            _lastStatusLength = length;
-            lock (_engineLock)
-            {
-                length = StatusJson.WriteOnline(_engine, _engine.Clock.NowMicros, _status, 0);
-            }
-
-            Publish(_topics.Status, Slice(_status, length), MqttQoSLevel.AtLeastOnce, true);
         }
 
         private void PublishFrameIfReady()
@@ -380,19 +372,6 @@ namespace ClosedLoop.Firmware.Link
             byte[] copy = new byte[length];
             Array.Copy(buffer, copy, length);
             return copy;
-        }
-
-        private static bool SameBytes(byte[] a, byte[] b, int length)
-        {
-            for (int i = 0; i < length; i++)
-            {
-                if (a[i] != b[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
     }
 }

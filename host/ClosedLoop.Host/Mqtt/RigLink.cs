@@ -30,7 +30,7 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
     private readonly CommandDispatcher _commands;
     private readonly CancellationTokenSource _stop = new();
     private Task? _publisher;
-    private string _lastStatus = string.Empty;
+    private readonly StatusChanges _status = new();
 
     public RigLink(ClosedLoopEngine engine, BrokerEndpoint endpoint, bool publishSamples = true)
     {
@@ -165,18 +165,10 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
 
     private void PublishStatusIfChanged()
     {
-        var buffer = new byte[StatusJson.MaxBytes];
-        // The time field changes every call; compare the rest so that status is published only on a change.
-        int length = StatusJson.WriteOnline(_engine, 0, buffer, 0);
-        string status = System.Text.Encoding.UTF8.GetString(buffer, 0, length);
-        if (status == _lastStatus)
+        if (_status.Check(_engine))
         {
-            return;
+            Enqueue(_topics.Status, _status.Buffer.AsSpan(0, _status.Length).ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: true);
         }
-
-        _lastStatus = status;
-        length = StatusJson.WriteOnline(_engine, _engine.Clock.NowMicros, buffer, 0);
-        Enqueue(_topics.Status, buffer.AsSpan(0, length).ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: true);
     }
 
     private void Enqueue(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain)
@@ -210,7 +202,7 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
             .WithTopicFilter(_topics.Config, MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
-        _lastStatus = string.Empty;
+        _status.Forget();
     }
 
     /// <summary>

@@ -1,0 +1,58 @@
+namespace ClosedLoop.Engine.Wire
+{
+    /// <summary>
+    /// Decides when a rig's retained status is due again: whenever anything in it but its time has changed since
+    /// the last one published (arming, e-stop, session, mode, config, or a new event's next_seq). The board's link
+    /// and the virtual rig's both ask it, so they publish the same statuses. Nothing is allocated.
+    /// </summary>
+    public sealed class StatusChanges
+    {
+        private readonly JsonWriter _writer = new JsonWriter();
+        private readonly byte[] _probe = new byte[StatusJson.MaxBytes];
+        private readonly byte[] _last = new byte[StatusJson.MaxBytes];
+        private readonly byte[] _status = new byte[StatusJson.MaxBytes];
+        private int _lastLength = -1;
+
+        /// <summary>The status to publish, stamped with the time of the check that found it changed.</summary>
+        public byte[] Buffer
+        {
+            get { return _status; }
+        }
+
+        public int Length { get; private set; }
+
+        /// <summary>True when the status changed; <see cref="Buffer"/> then holds it. Call with the engine's lock held.</summary>
+        public bool Check(ClosedLoopEngine engine)
+        {
+            int length = StatusJson.WriteOnline(_writer, engine, 0, _probe, 0);
+            if (length == _lastLength && Same(_probe, _last, length))
+            {
+                return false;
+            }
+
+            System.Array.Copy(_probe, _last, length);
+            _lastLength = length;
+            Length = StatusJson.WriteOnline(_writer, engine, engine.Clock.NowMicros, _status, 0);
+            return true;
+        }
+
+        /// <summary>After a reconnect the broker may hold nothing (or the offline will): publish the next status whatever it is.</summary>
+        public void Forget()
+        {
+            _lastLength = -1;
+        }
+
+        private static bool Same(byte[] a, byte[] b, int length)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                if (a[i] != b[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}
