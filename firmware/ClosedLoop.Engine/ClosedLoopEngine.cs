@@ -13,7 +13,7 @@ namespace ClosedLoop.Engine
     /// The closed loop, whole: raw readings in; cycles, dF/F, z, encounters, decisions and gated outputs out;
     /// every event journaled. The board, the virtual rig and the tests drive this one class the same way:
     /// <list type="bullet">
-    /// <item><see cref="OnReading"/> for each timestamped photodiode reading;</item>
+    /// <item><see cref="OnReading(long, int)"/> for each timestamped photodiode reading (<see cref="OnReading(long, long, int)"/> when only an interval is known);</item>
     /// <item><see cref="OnEncounterInput"/>, <see cref="OnArmInput"/>, <see cref="OnEStopInput"/> for input edges;</item>
     /// <item>commands (<see cref="Arm"/>, <see cref="EStop"/>, <see cref="StartSession"/>, <see cref="OnEncounterMessage"/>, ...);</item>
     /// <item><see cref="Poll"/> often (every few ms) so that timed transitions happen without readings.</item>
@@ -107,6 +107,15 @@ namespace ClosedLoop.Engine
         public void SetEventSink(IEventSink sink)
         {
             _journal.SetSink(sink);
+        }
+
+        /// <summary>
+        /// One raw ADC reading whose light fell somewhere in [<paramref name="fromUs"/>, <paramref name="toUs"/>]: what
+        /// the board knows when it stamps both sides of a read. Readings that straddle an LED edge are dropped.
+        /// </summary>
+        public void OnReading(long fromUs, long toUs, int value)
+        {
+            _pipeline.Demultiplexer.AddReading(fromUs, toUs, value);
         }
 
         /// <summary>One raw ADC reading, stamped by the sampler at <paramref name="timeUs"/>.</summary>

@@ -19,6 +19,15 @@ namespace ClosedLoop.Firmware
     public sealed class RigBoard
     {
         private readonly object _engineLock = new object();
+        private ClosedLoopEngine _engine;
+        private Sampler _sampler;
+        private BrokerLink _link;
+
+        /// <summary>The engine, once booted (for a debugger or a test bench).</summary>
+        public ClosedLoopEngine Engine
+        {
+            get { return _engine; }
+        }
 
         public void Boot()
         {
@@ -67,8 +76,23 @@ namespace ClosedLoop.Firmware
                 engine.SetSampleSink(link);
             }
 
-            new Sampler(engine, _engineLock, photodiode, clock).Start();
+            _engine = engine;
+            _sampler = new Sampler(engine, _engineLock, photodiode, clock);
+            _link = link;
+            _sampler.Start();
             link.Start();
+        }
+
+        /// <summary>Stops the rig in order: sampling, then the engine's outputs (disarmed, low), then the link, which says offline.</summary>
+        public void Stop()
+        {
+            _sampler.Stop();
+            lock (_engineLock)
+            {
+                _engine.Disarm();
+            }
+
+            _link.Stop();
         }
 
         private static IPhotodiode OpenPhotodiode(ConfigValues v)

@@ -48,6 +48,24 @@ public sealed class AcquisitionTests
     }
 
     [Fact]
+    public void A_reading_known_only_to_an_interval_counts_at_its_middle_unless_the_interval_straddles_an_edge()
+    {
+        var sink = new Collector();
+        var demux = new CycleDemultiplexer(new ExcitationSchedule(Settings, 0), 1, sink);
+
+        demux.AddReading(400, 480, 1000);      // inside the signal window
+        demux.AddReading(2450, 2530, 9999);    // signal LED off at 2500: could be either phase
+        demux.AddReading(3000, 3100, 500);     // inside the control window
+        demux.AddReading(7650, 7700, 8888);    // the dark phase runs into the next cycle's signal at 7692
+        demux.AddReading(5400, 5500, 100);
+        demux.AddReading(7692 + 400, 7692 + 480, 1000);
+
+        var cycle = Assert.Single(sink.Cycles);
+        Assert.Equal((1000.0, 500.0, 100.0, 1), (cycle.Signal, cycle.Control, cycle.Dark, cycle.SignalCount));
+        Assert.Equal(2, demux.SettlingReadings);
+    }
+
+    [Fact]
     public void A_cycle_yields_the_mean_of_each_phase_once_the_next_cycle_starts()
     {
         var sink = new Collector();

@@ -103,16 +103,16 @@ public class BoardSupportTests
     [Fact]
     public void A_self_test_drives_the_configured_pulses_blocks_arming_and_reports_the_measured_error()
     {
-        var rig = new RigHarness(TestConfig.With("opto.pulse_width_us=10000", "opto.period_us=50000"));
+        var rig = new RigHarness(TestConfig.With("opto.pulse_width_us=10000", "opto.period_us=30000"));
         var test = new TimingSelfTest();
 
         Assert.True(rig.Engine.BeginSelfTest(test));
-        Assert.Equal(TimingSelfTest.Pulses * 50_000L, rig.Opto.Starts.Single().TotalUs);
+        Assert.Equal(TimingSelfTest.Pulses * 30_000L, rig.Opto.Starts.Single().TotalUs);
         Assert.False(rig.Engine.Arm());
         Assert.Equal((int)RefusalReason.SelfTestRunning, rig.Events(EventKind.ArmRefused).Single().Flags);
 
         // What a receiver would capture: each pulse 1 µs long, the 7th period 3 µs late.
-        var capture = Capture(TimingSelfTest.Pulses, k => 10_001, k => k == 6 ? 40_002 : 39_999);
+        var capture = Capture(TimingSelfTest.Pulses, k => 10_001, k => k == 6 ? 20_002 : 19_999);
         test.Evaluate(capture.D0, capture.L0, capture.D1, capture.L1, capture.Count);
         rig.Engine.FinishSelfTest(test);
 

@@ -290,10 +290,10 @@ public sealed class ConfigTests
     public void With_the_ads1115_each_led_window_must_hold_whole_conversions()
     {
         var refused = Load("[acquisition]\nadc = ads1115\n").Errors;
-        var fits = Load("[acquisition]\nadc = ads1115\nrate_hz = 100\nsignal_on_us = 3000\ncontrol_on_us = 3000\n");
+        var fits = Load("[acquisition]\nadc = ads1115\nrate_hz = 60\nsignal_on_us = 4000\ncontrol_on_us = 4000\n");
 
         Assert.Equal(["acquisition.signal_on_us", "acquisition.control_on_us"], refused.Select(e => e.Field));
-        Assert.Contains("at least 2626 us", refused[0].Expected);
+        Assert.Contains("at least 3789 us", refused[0].Expected);
         Assert.True(fits.IsValid, string.Join("; ", fits.Errors.Select(e => e.ToString())));
     }
 }

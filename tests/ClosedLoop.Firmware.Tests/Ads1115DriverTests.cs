@@ -40,7 +40,7 @@ public class Ads1115DriverTests
     }
 
     [Fact]
-    public void A_reading_reports_the_last_finished_conversion_so_a_step_shows_up_one_conversion_late()
+    public void A_reading_reports_the_last_finished_conversion_so_its_light_reaches_back_two_conversions()
     {
         double stepAt = double.NaN;
         var chip = new EmulatedAds1115((_, t) => t >= stepAt ? 2.0 : 0.5);
@@ -57,7 +57,7 @@ public class Ads1115DriverTests
         // Half a conversion after the step the chip can only report a conversion that began before it.
         Assert.InRange(halfway, 4000, 15999);
         Assert.Equal(16000, after);
-        Assert.Equal(Ads1115Timing.ConversionUs, photodiode.LatencyUs);
+        Assert.Equal(2 * Ads1115Timing.ConversionUs, photodiode.LookbackUs);
         Assert.InRange(period * 1e6, Ads1115Timing.ConversionUs - 1, Ads1115Timing.ConversionUs);
     }
 

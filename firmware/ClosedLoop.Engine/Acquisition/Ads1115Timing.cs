@@ -2,8 +2,8 @@ namespace ClosedLoop.Engine.Acquisition
 {
     /// <summary>
     /// The ADS1115's timing as the engine needs it: it runs at its fastest data rate (860 samples/s), so one
-    /// conversion integrates the input for about 1163 µs and the value read at time t describes the interval
-    /// that ended up to one conversion earlier.
+    /// conversion integrates the input for about 1163 µs, and the value read at time t is the last finished
+    /// conversion, whose light lies within the two conversions before t.
     /// </summary>
     public static class Ads1115Timing
     {

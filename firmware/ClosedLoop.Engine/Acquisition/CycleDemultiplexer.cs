@@ -42,6 +42,23 @@ namespace ClosedLoop.Engine.Acquisition
             get { return _schedule; }
         }
 
+        /// <summary>
+        /// Takes a reading whose light was measured somewhere between <paramref name="fromUs"/> and
+        /// <paramref name="toUs"/> (the sampler stamps both sides of the ADC call, widened by what the converter
+        /// looks back). It counts at the interval's middle when the whole interval lies in one phase of one cycle;
+        /// one that straddles an LED edge could hold either phase's light, and is dropped as settling.
+        /// </summary>
+        public void AddReading(long fromUs, long toUs, int value)
+        {
+            if (_schedule.CycleOf(fromUs) != _schedule.CycleOf(toUs) || _schedule.PhaseOf(fromUs) != _schedule.PhaseOf(toUs))
+            {
+                SettlingReadings++;
+                return;
+            }
+
+            AddReading(fromUs + ((toUs - fromUs) / 2), value);
+        }
+
         /// <summary>Takes one raw ADC reading stamped at <paramref name="timeUs"/>.</summary>
         public void AddReading(long timeUs, int value)
         {

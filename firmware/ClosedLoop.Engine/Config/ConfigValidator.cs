@@ -138,8 +138,10 @@ namespace ClosedLoop.Engine.Config
         }
 
         /// <summary>
-        /// The ADS1115 converts at most 860 times a second, and a conversion that straddles an LED edge mixes two
-        /// phases. So with it, every LED window must hold min_readings whole conversions after its settle time.
+        /// The ADS1115 converts at most 860 times a second and a read returns the last finished conversion, so the
+        /// light behind a reading may reach back two conversions; readings whose light could straddle an LED edge
+        /// are dropped. So with it, every LED window must hold its settle time, that look-back, and min_readings
+        /// more conversions.
         /// </summary>
         private static void CheckAds1115Windows(ConfigValues v, ConfigErrorList errors)
         {
@@ -149,7 +151,7 @@ namespace ClosedLoop.Engine.Config
             }
 
             long settle = v.GetInteger("acquisition", "settle_us");
-            long needed = settle + v.GetInteger("acquisition", "min_readings") * Ads1115Timing.ConversionUs;
+            long needed = settle + (v.GetInteger("acquisition", "min_readings") + 1) * Ads1115Timing.ConversionUs;
             CheckWindow("acquisition.signal_on_us", v.GetInteger("acquisition", "signal_on_us"), needed, errors);
             CheckWindow("acquisition.control_on_us", v.GetInteger("acquisition", "control_on_us"), needed, errors);
         }
@@ -158,7 +160,7 @@ namespace ClosedLoop.Engine.Config
         {
             if (windowUs < neededUs)
             {
-                errors.Add(field, windowUs.ToString(), "expected at least " + neededUs.ToString() + " us with adc = ads1115: settle_us plus min_readings conversions of " + Ads1115Timing.ConversionUs.ToString() + " us each (860 samples/s)");
+                errors.Add(field, windowUs.ToString(), "expected at least " + neededUs.ToString() + " us with adc = ads1115: settle_us plus (min_readings + 1) conversions of " + Ads1115Timing.ConversionUs.ToString() + " us each (860 samples/s)");
             }
         }
 

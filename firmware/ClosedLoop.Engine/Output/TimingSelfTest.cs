@@ -17,13 +17,13 @@ namespace ClosedLoop.Engine.Output
         public const long ToleranceUs = 2;
 
         /// <summary>
-        /// The receiver ends a capture after this long without an edge (its idle threshold is 16 bits of 1 µs
-        /// ticks), so the test train's high and low phases are kept shorter than this.
+        /// The receiver records each level's length in 15 bits of 1 µs ticks (at most 32,767 µs) and ends a capture
+        /// after its idle threshold without an edge, so the test train's phases are kept shorter than both.
         /// </summary>
-        public const long LongestPhaseUs = 60000;
+        public const long LongestPhaseUs = 30000;
 
         /// <summary>The receiver's idle threshold: longer than any phase of the test train.</summary>
-        public const int ReceiverIdleUs = 65000;
+        public const int ReceiverIdleUs = 32000;
 
         private readonly RmtPlan _plan = new RmtPlan(RmtPlanner.CountItems(0, LongestPhaseUs, 2 * LongestPhaseUs, Pulses) + 1);
 

@@ -7,8 +7,8 @@ namespace ClosedLoop.Firmware.Acquisition
     /// <summary>
     /// An ADS1115 16-bit ADC on I2C, through the Iot.Device.Ads1115 binding (the same API on nanoFramework and in
     /// dotnet/iot, so this file is also tested on .NET against an emulated chip). It converts continuously at its
-    /// fastest rate, 860 samples/s; a read returns the last finished conversion, which on average describes the
-    /// light one conversion earlier.
+    /// fastest rate, 860 samples/s; a read returns the last finished conversion, so its light lies within the two
+    /// conversions before the read.
     /// </summary>
     public sealed class Ads1115Photodiode : IPhotodiode
     {
@@ -22,9 +22,10 @@ namespace ClosedLoop.Firmware.Acquisition
             _adc = new Ads1115(device, InputFor(input), RangeFor(range), DataRate.SPS860, DeviceMode.Continuous);
         }
 
-        public long LatencyUs
+        /// <summary>The conversion returned finished at most one conversion before the read, and integrated one before that.</summary>
+        public long LookbackUs
         {
-            get { return Ads1115Timing.ConversionUs; }
+            get { return 2 * Ads1115Timing.ConversionUs; }
         }
 
         public int Read()

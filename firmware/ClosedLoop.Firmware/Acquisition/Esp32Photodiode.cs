@@ -13,7 +13,7 @@ namespace ClosedLoop.Firmware.Acquisition
             _channel = controller.OpenChannel(adcChannel);
         }
 
-        public long LatencyUs
+        public long LookbackUs
         {
             get { return 0; }
         }

@@ -7,9 +7,10 @@ namespace ClosedLoop.Firmware.Acquisition
         int Read();
 
         /// <summary>
-        /// How long before the read the light it reports was measured, on average. The sampler subtracts it from the
-        /// read's timestamp so that phase tagging sees when the light fell on the diode.
+        /// How long before the read began the light it reports may have fallen on the diode (0 when the conversion
+        /// happens inside the read). The sampler widens each reading's time interval by it, so that phase tagging
+        /// drops any reading whose light could belong to two LED phases.
         /// </summary>
-        long LatencyUs { get; }
+        long LookbackUs { get; }
     }
 }

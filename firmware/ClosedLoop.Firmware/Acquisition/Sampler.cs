@@ -5,8 +5,9 @@ using ClosedLoop.Engine.Core;
 namespace ClosedLoop.Firmware.Acquisition
 {
     /// <summary>
-    /// The sampling thread: reads the photodiode as fast as the ADC allows, stamps each reading with the rig clock,
-    /// and hands batches to the engine, which tags them by LED phase. Readings are gathered outside the engine lock
+    /// The sampling thread: reads the photodiode as fast as the ADC allows, stamps each reading with the rig clock
+    /// on both sides of the read, and hands batches to the engine, which tags them by LED phase (and drops any whose
+    /// interval straddles an LED edge). Readings are gathered outside the engine lock
     /// so that commands and the link never stall the ADC for more than one batch. Nothing here allocates.
     /// </summary>
     public sealed class Sampler
@@ -21,7 +22,8 @@ namespace ClosedLoop.Firmware.Acquisition
         private readonly object _engineLock;
         private readonly IPhotodiode _photodiode;
         private readonly IClock _clock;
-        private readonly long[] _times = new long[Batch];
+        private readonly long[] _from = new long[Batch];
+        private readonly long[] _to = new long[Batch];
         private readonly int[] _values = new int[Batch];
         private Thread _thread;
         private bool _running;
@@ -45,9 +47,20 @@ namespace ClosedLoop.Firmware.Acquisition
             _thread.Start();
         }
 
+        /// <summary>Ends the sampling thread after its current batch.</summary>
+        public void Stop()
+        {
+            _running = false;
+            if (_thread != null)
+            {
+                _thread.Join();
+                _thread = null;
+            }
+        }
+
         private void Run()
         {
-            long latency = _photodiode.LatencyUs;
+            long lookback = _photodiode.LookbackUs;
             long lastPoll = 0;
             while (_running)
             {
@@ -55,7 +68,8 @@ namespace ClosedLoop.Firmware.Acquisition
                 {
                     long before = _clock.NowMicros;
                     _values[i] = _photodiode.Read();
-                    _times[i] = before - latency;
+                    _to[i] = _clock.NowMicros;
+                    _from[i] = before - lookback;
                 }
 
                 long now = _clock.NowMicros;
@@ -63,7 +77,7 @@ namespace ClosedLoop.Firmware.Acquisition
                 {
                     for (int i = 0; i < Batch; i++)
                     {
-                        _engine.OnReading(_times[i], _values[i]);
+                        _engine.OnReading(_from[i], _to[i], _values[i]);
                     }
 
                     if (now - lastPoll >= PollIntervalUs)

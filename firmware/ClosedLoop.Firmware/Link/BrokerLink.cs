@@ -43,6 +43,8 @@ namespace ClosedLoop.Firmware.Link
         private readonly SampleFrameWriter _frames;
         private readonly byte[] _readyFrame;
         private readonly AutoResetEvent _acknowledged = new AutoResetEvent(false);
+        private Thread _thread;
+        private bool _running;
         private MqttClient _client;
         private bool _wifi;
         private bool _connected;
@@ -74,8 +76,35 @@ namespace ClosedLoop.Firmware.Link
 
         public void Start()
         {
-            Thread thread = new Thread(Run);
-            thread.Start();
+            _running = true;
+            _thread = new Thread(Run);
+            _thread.Start();
+        }
+
+        /// <summary>Ends the link thread and leaves the broker cleanly, saying offline (a will is only sent on a lost connection).</summary>
+        public void Stop()
+        {
+            _running = false;
+            if (_thread != null)
+            {
+                _thread.Join();
+                _thread = null;
+            }
+
+            if (_connected)
+            {
+                try
+                {
+                    int length = StatusJson.WriteOffline(_rigId, _bootId, _status, 0);
+                    Publish(_topics.Status, Slice(_status, length), MqttQoSLevel.AtLeastOnce, true);
+                }
+                catch (Exception)
+                {
+                    // The broker is gone already; its copy of the will says offline.
+                }
+            }
+
+            Disconnect();
         }
 
         /// <summary>Called by the engine (sampling thread, engine lock held) for each processed sample.</summary>
@@ -115,7 +144,7 @@ namespace ClosedLoop.Firmware.Link
 
         private void Run()
         {
-            while (true)
+            while (_running)
             {
                 try
                 {
@@ -128,7 +157,7 @@ namespace ClosedLoop.Firmware.Link
 
                     if (!_connected && !Connect())
                     {
-                        Thread.Sleep(RetryMs);
+                        Pause(RetryMs);
                         continue;
                     }
 
@@ -145,8 +174,18 @@ namespace ClosedLoop.Firmware.Link
                 {
                     // Broker or network trouble: drop the connection and start again; nothing unacknowledged is lost.
                     Disconnect();
-                    Thread.Sleep(RetryMs);
+                    Pause(RetryMs);
                 }
+            }
+        }
+
+        /// <summary>Waits before a retry, in short steps that keep the flash spill going and do not hold up Stop.</summary>
+        private void Pause(int milliseconds)
+        {
+            for (int waited = 0; waited < milliseconds && _running; waited += IdleMs)
+            {
+                ServiceSpill();
+                Thread.Sleep(IdleMs);
             }
         }
 

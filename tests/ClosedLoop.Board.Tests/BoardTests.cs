@@ -1,0 +1,252 @@
+using System.Net;
+using System.Text.Json;
+using ClosedLoop.Board.Tests.Emulation;
+using ClosedLoop.Firmware;
+using ClosedLoop.Host.Commands;
+using ClosedLoop.Host.Logging;
+using ClosedLoop.Host.Mqtt;
+using MQTTnet;
+
+namespace ClosedLoop.Board.Tests;
+
+/// <summary>
+/// The board application itself (firmware/ClosedLoop.Firmware, unchanged) on an emulated ESP32, with the
+/// embedded MQTTnet broker and the real logger writing SQLite: boot order, the link, outages, commands, inputs and
+/// the self-test, end to end. Real time and real threads, so each test waits with generous deadlines.
+/// </summary>
+[Collection("one emulated board at a time")]
+public sealed class BoardTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private readonly string _previousDirectory = Environment.CurrentDirectory;
+    private readonly DirectoryInfo _flash = Directory.CreateTempSubdirectory("closedloop-board-");
+    private readonly int _port = EmbeddedBroker.FreePort();
+    private EmbeddedBroker? _broker;
+    private EventStore? _store;
+    private EventLogger? _logger;
+    private RigBoard? _rig;
+
+    private const string Rig = "rig-emu";
+
+    public Task InitializeAsync()
+    {
+        // The board's drive I: is this folder: its files are named "I:\nf.config" and so on, as on the board.
+        Environment.CurrentDirectory = _flash.FullName;
+        EmulatedBoard.PowerOn();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _rig?.Stop();
+        if (_logger is not null)
+        {
+            await _logger.DisposeAsync();
+        }
+
+        _store?.Dispose();
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
+        }
+
+        Environment.CurrentDirectory = _previousDirectory;
+        _flash.Delete(recursive: true);
+    }
+
+    private EventStore Store => _store!;
+
+    private RigBoard Boot(params string[] extraLines)
+    {
+        string config = string.Join('\n',
+        [
+            "[rig]", $"id = {Rig}",
+            "[processing]", "warmup_s = 1",
+            "[link]", "wifi_password = lab-secret", $"broker_host = 127.0.0.1", $"broker_port = {_port}",
+            .. extraLines,
+        ]);
+        File.WriteAllText("I:\\nf.config", config);
+        _rig = new RigBoard();
+        _rig.Boot();
+        return _rig;
+    }
+
+    private async Task StartBrokerAndLoggerAsync()
+    {
+        _broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, _port);
+        _store ??= new EventStore(Path.Combine(_flash.FullName, "log.sqlite"));
+        _logger = new EventLogger(BrokerEndpoint.Loopback(_port), _store);
+        await _logger.StartAsync(CancellationToken.None);
+    }
+
+    private async Task<int> Command(params string[] args) =>
+        await ClosedLoopCommandLine.Build().Parse([.. args, "--broker", $"127.0.0.1:{_port}"]).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null });
+
+    /// <summary>The board's last journaled sequence (read without its lock: a 64-bit read of a counter that only grows).</summary>
+    private long JournaledThrough() => _rig!.Engine.Journal.NextSequence - 1;
+
+    private IReadOnlyList<(long Sequence, long TimeUs, string Kind, string Json)> Logged() =>
+        Store.Boots(Rig).SelectMany(boot => Store.Events(Rig, boot)).ToList();
+
+    private static async Task WaitFor(Func<bool> condition, Func<string> explain)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out: " + explain());
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task WaitForLogged(string kind) =>
+        await WaitFor(() => Logged().Any(e => e.Kind == kind), () => $"no {kind}; logged: {string.Join(", ", Logged().Select(e => e.Kind))}");
+
+    /// <summary>Waits until the logger holds every event the board journaled, and checks they are 1..N, once each.</summary>
+    private async Task AssertEverythingLogged()
+    {
+        await WaitFor(() => Logged().Count >= JournaledThrough(), () => $"logged {Logged().Count} of {JournaledThrough()}");
+        var sequences = Logged().Select(e => e.Sequence).ToList();
+        Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
+    }
+
+    [Fact]
+    public async Task The_board_boots_outputs_low_first_joins_the_broker_and_every_event_reaches_the_log_in_order()
+    {
+        await StartBrokerAndLoggerAsync();
+        var board = EmulatedBoard.Current;
+
+        Boot();
+
+        // Both output buffers were disabled before the RMT channel behind them existed, and nothing was sent.
+        var opto = Assert.Single(board.Transmitters(27));
+        Assert.Equal((false, true), (board.Pin(18).Writes[0].High, board.Pin(18).Writes[0].TimeUs <= opto.CreatedUs));
+        Assert.False(board.Pin(19).Writes[0].High);
+        Assert.Empty(opto.Sends);
+
+        // The 1 Hz sync loops in hardware: one second of 3.125 µs ticks.
+        var sync = Assert.Single(Assert.Single(board.Transmitters(13)).Sends);
+        Assert.True(sync.Looping);
+        Assert.Equal(1_000_000_000L, sync.TotalTicks * board.Transmitters(13)[0].TickNs);
+
+        await WaitForLogged("sync_started");
+        Assert.Equal(0, await Command("arm", Rig));
+        await WaitForLogged("armed");
+
+        board.SetInput(35, true);
+        await Task.Delay(1500);
+        board.SetInput(35, false);
+        await WaitForLogged("encounter_off");
+
+        board.SetInput(33, true);
+        await WaitForLogged("estop");
+        Assert.False(board.Pin(18).High);
+
+        await AssertEverythingLogged();
+        var logged = Logged();
+        Assert.Equal("boot", logged[0].Kind);
+        Assert.Contains("\"source\":\"input\"", logged.Single(e => e.Kind == "estop").Json, StringComparison.Ordinal);
+        Assert.Contains("\"source\":\"input\"", logged.Single(e => e.Kind == "encounter_on").Json, StringComparison.Ordinal);
+        Assert.Contains("\"period_us\":1000000", logged.Single(e => e.Kind == "sync_started").Json, StringComparison.Ordinal);
+        Assert.True(Store.CountFrames() > 0, "no sample frames");
+        Assert.True(board.Readings > 1000, $"only {board.Readings} readings");
+    }
+
+    [Fact]
+    public async Task The_photodiode_signal_follows_the_leds_the_firmware_drives()
+    {
+        await StartBrokerAndLoggerAsync();
+        Boot();
+
+        await WaitFor(() => Store.CountFrames() > 20, () => $"{Store.CountFrames()} frames");
+
+        // The emulated photodiode sees 2000 counts more while the signal LED is on and 1000 while the control LED is:
+        // only if the RMT patterns and the engine's phase tagging agree do the frames show those levels.
+        var frame = Store.Frames(Rig, Store.Boots(Rig)[0]).Last();
+        var samples = Enumerable.Range(0, 255).Select(_ => new ClosedLoop.Engine.Processing.ProcessedSample()).ToArray();
+        Assert.Null(ClosedLoop.Engine.Wire.SampleFrameReader.TryRead(frame, frame.Length, out _, samples, out int count));
+        Assert.True(count > 0);
+        Assert.All(samples.Take(count), s =>
+        {
+            Assert.True(s.IsValid);
+            Assert.InRange(s.RawSignal, 1999, 2001);
+            Assert.InRange(s.RawControl, 999, 1001);
+        });
+    }
+
+    [Fact]
+    public async Task A_broker_outage_longer_than_the_ram_journal_loses_no_event()
+    {
+        var board = EmulatedBoard.Current;
+        Boot("[journal]", "capacity = 16", "spill_kb = 64");
+
+        // 160 events while the broker is down: ten times what RAM holds.
+        for (int i = 0; i < 80; i++)
+        {
+            board.SetInput(32, true);
+            await Task.Delay(15);
+            board.SetInput(32, false);
+            await Task.Delay(15);
+        }
+
+        await WaitFor(() => JournaledThrough() >= 160, () => $"journaled {JournaledThrough()}");
+        Assert.True(File.Exists("I:\\journal.spill"));
+        await StartBrokerAndLoggerAsync();
+
+        await AssertEverythingLogged();
+        Assert.True(Logged().Count >= 160);
+        Assert.DoesNotContain(Logged(), e => e.Kind == "events_lost");
+        Assert.Equal(80, Logged().Count(e => e.Kind == "armed"));
+    }
+
+    [Fact]
+    public async Task The_self_test_measures_the_looped_back_output_and_reports_its_error()
+    {
+        var board = EmulatedBoard.Current;
+        board.Loopback[4] = 27;
+        await StartBrokerAndLoggerAsync();
+        Boot();
+        await WaitForLogged("sync_started");
+
+        Assert.Equal(0, await Command("selftest", Rig));
+        await WaitForLogged("self_test");
+        board.LoopbackWidthErrorUs = 3;
+        Assert.Equal(0, await Command("selftest", Rig));
+        await WaitFor(() => Logged().Count(e => e.Kind == "self_test") == 2, () => "second self_test missing");
+
+        var results = Logged().Where(e => e.Kind == "self_test").Select(e => JsonDocument.Parse(e.Json).RootElement).ToList();
+        Assert.Equal(("passed", 20, 20, 0.0, 0.0), Summary(results[0]));
+        Assert.Equal(("failed", 20, 20, 3.0, 0.0), Summary(results[1]));
+        Assert.False(board.Pin(18).High);
+    }
+
+    private static (string, int, int, double, double) Summary(JsonElement e) =>
+        (e.GetProperty("result").GetString()!, e.GetProperty("pulses_sent").GetInt32(), e.GetProperty("pulses_measured").GetInt32(),
+         e.GetProperty("max_width_error_us").GetDouble(), e.GetProperty("max_period_error_us").GetDouble());
+
+    [Fact]
+    public async Task Stopping_the_board_leaves_an_offline_status_behind()
+    {
+        await StartBrokerAndLoggerAsync();
+        Boot();
+        await WaitForLogged("sync_started");
+
+        _rig!.Stop();
+        _rig = null;
+
+        using var client = new MqttClientFactory().CreateMqttClient();
+        string? status = null;
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            status = System.Text.Encoding.UTF8.GetString(System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload));
+            return Task.CompletedTask;
+        };
+        await client.ConnectAsync(BrokerEndpoint.Loopback(_port).Options("board-test-reader").Build());
+        await client.SubscribeAsync($"closedloop/{Rig}/status");
+        await WaitFor(() => status is not null, () => "no retained status");
+        Assert.Contains("\"online\":false", status, StringComparison.Ordinal);
+    }
+}
+
+[CollectionDefinition("one emulated board at a time", DisableParallelization = true)]
+public sealed class OneBoardAtATime;

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace ClosedLoop.Board.Tests.Emulation;
+
+/// <summary>
+/// The emulated ESP32 the board application runs on in these tests: a µs clock since "power-on", GPIO pins whose
+/// levels the test can drive, RMT transmitters whose patterns are played out in time (so the photodiode sees the
+/// LEDs the firmware's RMT channels switch), an RMT receiver wired back to a transmitter pin, and the analog
+/// front end. Its flash drive I: is the test's working folder. One board at a time.
+/// </summary>
+public sealed class EmulatedBoard
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ConcurrentDictionary<int, EmulatedPin> _pins = new();
+    private readonly List<nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel> _transmitters = [];
+
+    private readonly System.Collections.Concurrent.BlockingCollection<Action> _events = [];
+
+    private EmulatedBoard()
+    {
+        // nanoFramework delivers GPIO events one after another on its event thread; so does the emulation.
+        new Thread(() =>
+        {
+            foreach (var handler in _events.GetConsumingEnumerable())
+            {
+                handler();
+            }
+        }) { IsBackground = true, Name = "emulated GPIO events" }.Start();
+    }
+
+    internal void Dispatch(Action handler) => _events.Add(handler);
+
+    public static EmulatedBoard Current { get; private set; } = new();
+
+    public static EmulatedBoard PowerOn() => Current = new EmulatedBoard();
+
+    public long NowUs => _clock.Elapsed.Ticks / 10;
+
+    public int SignalLedPin { get; set; } = 25;
+
+    public int ControlLedPin { get; set; } = 26;
+
+    /// <summary>Loopback jumpers: receiver pin to the transmitter pin it listens to.</summary>
+    public Dictionary<int, int> Loopback { get; } = [];
+
+    /// <summary>Added to every high phase the loopback carries (a slow or broken output, for the self-test).</summary>
+    public int LoopbackWidthErrorUs { get; set; }
+
+    public bool WifiAvailable { get; set; } = true;
+
+    /// <summary>ADC counts for a reading at a time with the signal and control LEDs on or off.</summary>
+    public Func<long, bool, bool, int> Photodiode { get; set; } = (_, signal, control) => 100 + (signal ? 2000 : 0) + (control ? 1000 : 0);
+
+    public long Readings;
+
+    public EmulatedPin Pin(int number) => _pins.GetOrAdd(number, n => new EmulatedPin(this, n));
+
+    /// <summary>Drives an input pin as wiring would; the firmware hears of it through its ValueChanged handler.</summary>
+    public void SetInput(int number, bool high) => Pin(number).Drive(high);
+
+    internal void Register(nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel channel)
+    {
+        lock (_transmitters)
+        {
+            _transmitters.Add(channel);
+        }
+    }
+
+    internal void Unregister(nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel channel)
+    {
+        lock (_transmitters)
+        {
+            _transmitters.Remove(channel);
+        }
+    }
+
+    public IReadOnlyList<nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel> Transmitters(int pin)
+    {
+        lock (_transmitters)
+        {
+            return _transmitters.Where(t => t.Pin == pin).ToList();
+        }
+    }
+
+    public bool Level(int pin, long timeUs)
+    {
+        var channel = Transmitters(pin).LastOrDefault();
+        return channel?.LevelAt(timeUs) ?? false;
+    }
+
+    /// <summary>One ADC conversion: it takes tens of µs on the ESP32, so it does here.</summary>
+    internal int ReadAdc()
+    {
+        long start = NowUs;
+        while (NowUs - start < 40)
+        {
+            Thread.SpinWait(20);
+        }
+
+        Interlocked.Increment(ref Readings);
+        long t = NowUs;
+        return Photodiode(t, Level(SignalLedPin, t), Level(ControlLedPin, t));
+    }
+}
+
+/// <summary>One GPIO pin: its level over time, what the firmware wrote to it, and the input edges the test drives.</summary>
+public sealed class EmulatedPin(EmulatedBoard board, int number)
+{
+    private readonly List<(long TimeUs, bool High)> _writes = [];
+
+    public int Number { get; } = number;
+
+    public bool High { get; private set; }
+
+    public System.Device.Gpio.PinMode Mode { get; set; }
+
+    public IReadOnlyList<(long TimeUs, bool High)> Writes
+    {
+        get
+        {
+            lock (_writes)
+            {
+                return [.. _writes];
+            }
+        }
+    }
+
+    internal event Action<bool>? Changed;
+
+    internal void Write(bool high)
+    {
+        lock (_writes)
+        {
+            _writes.Add((board.NowUs, high));
+        }
+
+        High = high;
+    }
+
+    internal void Drive(bool high)
+    {
+        if (High == high)
+        {
+            return;
+        }
+
+        High = high;
+        Changed?.Invoke(high);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Collections;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using MQTTnet;
+using MQTTnet.Protocol;
+using nanoFramework.M2Mqtt.Messages;
+
+namespace nanoFramework.M2Mqtt
+{
+    public interface IMqttClient
+    {
+        delegate void MqttMsgPublishEventHandler(object sender, MqttMsgPublishEventArgs e);
+
+        delegate void MqttMsgPublishedEventHandler(object sender, MqttMsgPublishedEventArgs e);
+
+        delegate void ConnectionClosedEventHandler(object sender, EventArgs e);
+    }
+
+    /// <summary>
+    /// M2Mqtt's client API over an MQTTnet client, so that the board's link talks MQTT to a real broker: Connect
+    /// blocks and returns the CONNACK's code (and throws when the broker cannot be reached, as M2Mqtt does),
+    /// Publish returns a message id at once and raises MqttMsgPublished when the broker has taken a QoS 1 message.
+    /// </summary>
+    public class MqttClient : IMqttClient, IDisposable
+    {
+        private readonly string _host;
+        private readonly int _port;
+        private readonly MQTTnet.IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+        private int _nextId;
+
+        public MqttClient(string brokerHostName, int brokerPort, bool secure, X509Certificate? caCert, X509Certificate? clientCert, MqttSslProtocols sslProtocol)
+        {
+            if (secure)
+            {
+                throw new NotSupportedException("the emulated board's MQTT client has no TLS");
+            }
+
+            _host = brokerHostName;
+            _port = brokerPort;
+            _client.ApplicationMessageReceivedAsync += e =>
+            {
+                MqttMsgPublishReceived?.Invoke(this, new MqttMsgPublishEventArgs(e.ApplicationMessage.Topic, System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload)));
+                return Task.CompletedTask;
+            };
+            _client.DisconnectedAsync += _ =>
+            {
+                ConnectionClosed?.Invoke(this, EventArgs.Empty);
+                return Task.CompletedTask;
+            };
+        }
+
+        public event IMqttClient.MqttMsgPublishEventHandler? MqttMsgPublishReceived;
+
+        public event IMqttClient.MqttMsgPublishedEventHandler? MqttMsgPublished;
+
+        public event IMqttClient.ConnectionClosedEventHandler? ConnectionClosed;
+
+        public MqttReasonCode Connect(string clientId, string? username, string? password, bool willRetain, MqttQoSLevel willQosLevel, bool willFlag, string willTopic, string willMessage, bool cleanSession, ushort keepAlivePeriod)
+        {
+            var options = new MqttClientOptionsBuilder()
+                .WithTcpServer(_host, _port)
+                .WithClientId(clientId)
+                .WithCleanSession(cleanSession)
+                .WithKeepAlivePeriod(TimeSpan.FromSeconds(keepAlivePeriod))
+                .WithTimeout(TimeSpan.FromSeconds(3))
+                .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311);
+            if (username is not null)
+            {
+                options.WithCredentials(username, password);
+            }
+
+            if (willFlag)
+            {
+                options.WithWillTopic(willTopic).WithWillPayload(Encoding.UTF8.GetBytes(willMessage)).WithWillRetain(willRetain)
+                    .WithWillQualityOfServiceLevel((MqttQualityOfServiceLevel)willQosLevel);
+            }
+
+            try
+            {
+                var result = _client.ConnectAsync(options.Build()).GetAwaiter().GetResult();
+                return result.ResultCode == MqttClientConnectResultCode.Success ? MqttReasonCode.Success : MqttReasonCode.UnspecifiedError;
+            }
+            catch (Exception e)
+            {
+                throw new IOException("cannot connect to the broker", e);
+            }
+        }
+
+        public ushort Publish(string topic, byte[] message, string? contentType, ArrayList? userProperties, MqttQoSLevel qosLevel, bool retain)
+        {
+            ushort id = (ushort)(Interlocked.Increment(ref _nextId) % 65535 + 1);
+            var application = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(message)
+                .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)qosLevel).WithRetainFlag(retain).Build();
+            _ = Task.Run(async () =>
+            {
+                bool published;
+                try
+                {
+                    var result = await _client.PublishAsync(application);
+                    published = result.IsSuccess;
+                }
+                catch (Exception)
+                {
+                    published = false;
+                }
+
+                if (qosLevel != MqttQoSLevel.AtMostOnce)
+                {
+                    MqttMsgPublished?.Invoke(this, new MqttMsgPublishedEventArgs(id, published));
+                }
+            });
+            return id;
+        }
+
+        public ushort Subscribe(string[] topics, MqttQoSLevel[] qosLevels)
+        {
+            var options = new MqttClientSubscribeOptionsBuilder();
+            for (int i = 0; i < topics.Length; i++)
+            {
+                options.WithTopicFilter(topics[i], (MqttQualityOfServiceLevel)qosLevels[i]);
+            }
+
+            _client.SubscribeAsync(options.Build()).GetAwaiter().GetResult();
+            return (ushort)(Interlocked.Increment(ref _nextId) % 65535 + 1);
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                if (_client.IsConnected)
+                {
+                    _client.DisconnectAsync().GetAwaiter().GetResult();
+                }
+            }
+            finally
+            {
+                _client.Dispose();
+            }
+        }
+    }
+
+    public enum MqttSslProtocols
+    {
+        None,
+        TLSv1_2,
+    }
+}
+
+namespace nanoFramework.M2Mqtt.Messages
+{
+    public class MqttMsgPublishEventArgs(string topic, byte[] message) : EventArgs
+    {
+        public string Topic { get; } = topic;
+
+        public byte[] Message { get; } = message;
+    }
+
+    public class MqttMsgPublishedEventArgs(ushort messageId, bool isPublished) : EventArgs
+    {
+        public ushort MessageId { get; } = messageId;
+
+        public bool IsPublished { get; } = isPublished;
+    }
+
+    public enum MqttQoSLevel : byte
+    {
+        AtMostOnce = 0,
+        AtLeastOnce = 1,
+        ExactlyOnce = 2,
+    }
+
+    public enum MqttReasonCode : byte
+    {
+        Success = 0,
+        UnspecifiedError = 0x80,
+    }
+}

@@ -1,0 +1,260 @@
+using ClosedLoop.Board.Tests.Emulation;
+
+namespace nanoFramework.Hardware.Esp32.Rmt
+{
+    public abstract class RmtChannelSettings(int channel, int pinNumber)
+    {
+        public int Channel { get; } = channel;
+
+        public int PinNumber { get; } = pinNumber;
+
+        public byte ClockDivider { get; set; } = 80;
+
+        public byte NumberOfMemoryBlocks { get; set; } = 1;
+
+        public int BufferSize { get; set; } = 100;
+    }
+
+    public sealed class TransmitChannelSettings(int channel, int pinNumber) : RmtChannelSettings(channel, pinNumber)
+    {
+        public bool EnableCarrierWave { get; set; } = true;
+
+        public bool EnableLooping { get; set; }
+
+        public bool EnableIdleLevelOutput { get; set; } = true;
+
+        public bool IdleLevel { get; set; }
+    }
+
+    public sealed class ReceiverChannelSettings(int channel, int pinNumber) : RmtChannelSettings(channel, pinNumber)
+    {
+        public ushort IdleThreshold { get; set; } = 12_000;
+
+        public bool EnableFilter { get; set; } = true;
+
+        public TimeSpan ReceiveTimeout { get; set; } = TimeSpan.FromSeconds(1);
+    }
+
+    public abstract class RmtChannel(RmtChannelSettings settings)
+    {
+        public int Pin => settings.PinNumber;
+
+        /// <summary>Nanoseconds per tick: the 80 MHz APB clock divided by the channel's divider.</summary>
+        public long TickNs => settings.ClockDivider * 25L / 2;
+    }
+
+    /// <summary>One sent item list, its halves as (ticks, level) up to the end marker, from when it was sent.</summary>
+    public sealed record RmtSend(long StartUs, IReadOnlyList<(int Ticks, bool High)> Halves, bool Looping)
+    {
+        public long TotalTicks => Halves.Sum(h => (long)h.Ticks);
+    }
+
+    /// <summary>Plays what the firmware sends out in time, so pin levels (and so the LEDs and outputs) follow it.</summary>
+    public class TransmitterChannel : RmtChannel, IDisposable
+    {
+        private readonly TransmitChannelSettings _settings;
+        private readonly List<RmtSend> _sends = [];
+
+        public TransmitterChannel(TransmitChannelSettings settings)
+            : base(settings)
+        {
+            if (settings.EnableCarrierWave)
+            {
+                throw new InvalidOperationException($"pin {settings.PinNumber}: the carrier must be off for TTL and LED patterns");
+            }
+
+            _settings = settings;
+            CreatedUs = EmulatedBoard.Current.NowUs;
+            EmulatedBoard.Current.Register(this);
+        }
+
+        public long CreatedUs { get; }
+
+        public bool Disposed { get; private set; }
+
+        public IReadOnlyList<RmtSend> Sends
+        {
+            get
+            {
+                lock (_sends)
+                {
+                    return [.. _sends];
+                }
+            }
+        }
+
+        public bool IsChannelIdle
+        {
+            get
+            {
+                var last = Sends.LastOrDefault();
+                return last is null || (!last.Looping && EmulatedBoard.Current.NowUs >= last.StartUs + (last.TotalTicks * TickNs / 1000));
+            }
+        }
+
+        public void SendData(byte[] data, bool waitTxDone)
+        {
+            var halves = new List<(int, bool)>();
+            for (int i = 0; i + 3 < data.Length; i += 4)
+            {
+                uint word = BitConverter.ToUInt32(data, i);
+                foreach (uint half in new[] { word & 0xFFFF, word >> 16 })
+                {
+                    int ticks = (int)(half & 0x7FFF);
+                    if (ticks == 0)
+                    {
+                        goto end;
+                    }
+
+                    halves.Add((ticks, (half & 0x8000) != 0));
+                }
+            }
+
+        end:
+            lock (_sends)
+            {
+                _sends.Add(new RmtSend(EmulatedBoard.Current.NowUs, halves, _settings.EnableLooping));
+            }
+        }
+
+        /// <summary>The pin's level at a time: the last send played out (looped, or idle after its end).</summary>
+        public bool LevelAt(long timeUs)
+        {
+            var send = Sends.LastOrDefault(s => s.StartUs <= timeUs);
+            if (Disposed || send is null || send.Halves.Count == 0)
+            {
+                return !Disposed && _settings.EnableIdleLevelOutput && _settings.IdleLevel;
+            }
+
+            long elapsedTicks = (timeUs - send.StartUs) * 1000 / TickNs;
+            if (send.Looping)
+            {
+                elapsedTicks %= send.TotalTicks;
+            }
+            else if (elapsedTicks >= send.TotalTicks)
+            {
+                return _settings.IdleLevel;
+            }
+
+            foreach (var (ticks, high) in send.Halves)
+            {
+                if (elapsedTicks < ticks)
+                {
+                    return high;
+                }
+
+                elapsedTicks -= ticks;
+            }
+
+            return _settings.IdleLevel;
+        }
+
+        public void Dispose()
+        {
+            Disposed = true;
+            EmulatedBoard.Current.Unregister(this);
+        }
+    }
+
+    /// <summary>
+    /// Records what the transmitter its pin is jumpered to sends after <see cref="Start"/>, as 1 µs items from the
+    /// first rising edge, the way the ESP32's receiver hands them over once the line has been idle.
+    /// </summary>
+    public class ReceiverChannel(ReceiverChannelSettings settings) : RmtChannel(settings)
+    {
+        private long _startedUs = -1;
+
+        public void Start(bool clearBuffer) => _startedUs = EmulatedBoard.Current.NowUs;
+
+        public void Stop() => _startedUs = -1;
+
+        public RmtCommand[] GetAllItems()
+        {
+            var board = EmulatedBoard.Current;
+            long deadline = board.NowUs + (long)settings.ReceiveTimeout.TotalMicroseconds;
+            while (board.NowUs < deadline)
+            {
+                if (board.Loopback.TryGetValue(Pin, out int source))
+                {
+                    var send = board.Transmitters(source).SelectMany(t => t.Sends.Select(s => (Channel: t, Send: s))).LastOrDefault(x => x.Send.StartUs >= _startedUs);
+                    if (send.Send is not null && board.NowUs >= send.Send.StartUs + (send.Send.TotalTicks * send.Channel.TickNs / 1000) + settings.IdleThreshold)
+                    {
+                        return Capture(send.Send, send.Channel.TickNs, board.LoopbackWidthErrorUs);
+                    }
+                }
+
+                Thread.Sleep(5);
+            }
+
+            return [];
+        }
+
+        private static RmtCommand[] Capture(RmtSend send, long tickNs, int widthErrorUs)
+        {
+            // Merge halves of equal level into phases (µs), drop the low before the first rise.
+            var phases = new List<(long Us, bool High)>();
+            foreach (var (ticks, high) in send.Halves)
+            {
+                long us = ticks * tickNs / 1000;
+                if (phases.Count > 0 && phases[^1].High == high)
+                {
+                    phases[^1] = (phases[^1].Us + us, high);
+                }
+                else if (phases.Count > 0 || high)
+                {
+                    phases.Add((us, high));
+                }
+            }
+
+            for (int i = 0; i < phases.Count; i++)
+            {
+                if (phases[i].High)
+                {
+                    phases[i] = (phases[i].Us + widthErrorUs, true);
+                    if (i + 1 < phases.Count)
+                    {
+                        phases[i + 1] = (phases[i + 1].Us - widthErrorUs, false);
+                    }
+                }
+            }
+
+            if (phases.Count > 0 && !phases[^1].High)
+            {
+                // The receiver ends the capture on the idle low: that level comes back as the end marker.
+                phases[^1] = (0, false);
+            }
+            else
+            {
+                phases.Add((0, false));
+            }
+
+            var items = new List<RmtCommand>();
+            for (int i = 0; i < phases.Count; i += 2)
+            {
+                var second = i + 1 < phases.Count ? phases[i + 1] : (0, false);
+                items.Add(new RmtCommand((ushort)phases[i].Us, phases[i].High, (ushort)second.Item1, second.Item2));
+            }
+
+            return [.. items];
+        }
+    }
+
+    public class RmtCommand
+    {
+        internal RmtCommand(ushort duration0, bool level0, ushort duration1, bool level1)
+        {
+            Duration0 = duration0;
+            Level0 = level0;
+            Duration1 = duration1;
+            Level1 = level1;
+        }
+
+        public ushort Duration0 { get; }
+
+        public bool Level0 { get; }
+
+        public ushort Duration1 { get; }
+
+        public bool Level1 { get; }
+    }
+}
