@@ -52,6 +52,12 @@ public sealed class AllocationTests
         engine.Arm();
         engine.StartSession();
 
+        // What the board's link thread does alongside: status checks and draining the event outbox.
+        var status = new StatusChanges();
+        var outbox = new EventOutbox(null, 0);
+        var peeked = new JournalEvent();
+        long published = 0;
+
         int reading = 0;
         int edge = 0;
         void RunUntil(long untilUs)
@@ -66,10 +72,25 @@ public sealed class AllocationTests
                 }
 
                 clock.AdvanceTo(t);
-                engine.OnReading(t, script.Values[reading]);
+                if ((reading & 1) == 0)
+                {
+                    engine.OnReading(t, script.Values[reading]);
+                }
+                else
+                {
+                    // The board's form: the reading known to the interval around its ADC call.
+                    engine.OnReading(t - 20, t + 20, script.Values[reading]);
+                }
+
                 if ((reading & 15) == 0)
                 {
                     engine.Poll();
+                    status.Check(engine);
+                    while (outbox.TryPeek(engine.Journal, peeked))
+                    {
+                        outbox.Acknowledge(peeked);
+                        published++;
+                    }
                 }
 
                 reading++;
@@ -91,6 +112,8 @@ public sealed class AllocationTests
         Assert.True(engine.Journal.NextSequence - eventsBefore > 100, "the measured stretch should hold encounters, decisions and trains");
         Assert.True(opto.Starts - trainsBefore > 30, $"only {opto.Starts - trainsBefore} trains");
         Assert.True(sinks.Frames > 7000);
+        Assert.Equal((outbox.NextSequence - 1, 0L), (published, outbox.Lost));
+        Assert.True(published > 100);
         Assert.Equal(0, allocated);
     }
 
