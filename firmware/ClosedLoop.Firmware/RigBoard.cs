@@ -2,6 +2,7 @@ using System.Device.Gpio;
 using System.Device.I2c;
 using ClosedLoop.Engine;
 using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Journal;
 using ClosedLoop.Firmware.Acquisition;
 using ClosedLoop.Firmware.Board;
 using ClosedLoop.Firmware.Inputs;
@@ -52,6 +53,8 @@ namespace ClosedLoop.Firmware
                 engine.ApplyConfig(configBytes, configBytes.Length);
             }
 
+            ReportExcitation(engine, excitation);
+
             new RigInputs(gpio, Pin(v, "arm_input"), Pin(v, "estop_input"), Pin(v, "encounter_input"), engine, _engineLock, clock);
 
             if (v.GetBoolean("sync", "enabled"))
@@ -70,7 +73,7 @@ namespace ClosedLoop.Firmware
             byte[] ca = caFile.Length == 0 ? null : BoardStorage.ReadAll(BoardStorage.Root + caFile);
             long spillBytes = v.GetInteger("journal", "spill_kb") * 1024;
             FlashSpillStore spill = spillBytes > 0 ? new FlashSpillStore(BoardStorage.SpillPath) : null;
-            BrokerLink link = new BrokerLink(engine, _engineLock, new LinkSettings(v, ca), spill, spillBytes, selfTest);
+            BrokerLink link = new BrokerLink(engine, _engineLock, new LinkSettings(v, ca), spill, spillBytes, selfTest, excitation);
             lock (_engineLock)
             {
                 engine.SetSampleSink(link);
@@ -93,6 +96,15 @@ namespace ClosedLoop.Firmware
             }
 
             _link.Stop();
+        }
+
+        /// <summary>A rig whose LED edges may fall outside the settle guards mixes phases: say so as a fault (outputs low, disarmed).</summary>
+        public static void ReportExcitation(ClosedLoopEngine engine, RmtExcitation excitation)
+        {
+            if (!excitation.Aligned)
+            {
+                engine.Fault(FaultCode.ExcitationTiming, excitation.WorstLateUs);
+            }
         }
 
         private static IPhotodiode OpenPhotodiode(ConfigValues v)

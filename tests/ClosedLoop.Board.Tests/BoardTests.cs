@@ -162,16 +162,22 @@ public sealed class BoardTests : IAsyncLifetime
 
         // The emulated photodiode sees 2000 counts more while the signal LED is on and 1000 while the control LED is:
         // only if the RMT patterns and the engine's phase tagging agree do the frames show those levels.
-        var frame = Store.Frames(Rig, Store.Boots(Rig)[0]).Last();
-        var samples = Enumerable.Range(0, 255).Select(_ => new ClosedLoop.Engine.Processing.ProcessedSample()).ToArray();
-        Assert.Null(ClosedLoop.Engine.Wire.SampleFrameReader.TryRead(frame, frame.Length, out _, samples, out int count));
-        Assert.True(count > 0);
-        Assert.All(samples.Take(count), s =>
+        // A cycle the emulated sampler starved (the test machine is busy) is flagged invalid, as on the board.
+        var valid = new List<ClosedLoop.Engine.Processing.ProcessedSample>();
+        foreach (var frame in Store.Frames(Rig, Store.Boots(Rig)[0]).TakeLast(5))
         {
-            Assert.True(s.IsValid);
-            Assert.InRange(s.RawSignal, 1999, 2001);
-            Assert.InRange(s.RawControl, 999, 1001);
-        });
+            var samples = Enumerable.Range(0, 255).Select(_ => new ClosedLoop.Engine.Processing.ProcessedSample()).ToArray();
+            Assert.Null(ClosedLoop.Engine.Wire.SampleFrameReader.TryRead(frame, frame.Length, out _, samples, out int count));
+            valid.AddRange(samples.Take(count).Where(s => s.IsValid));
+        }
+
+        Assert.True(valid.Count >= 30, $"only {valid.Count} valid cycles in 5 frames");
+        var bad = valid.Where(v => v.RawSignal is < 1999 or > 2001 || v.RawControl is < 999 or > 1001).ToList();
+        var signal = EmulatedBoard.Current.Transmitters(25).Last().Sends.Last();
+        var control = EmulatedBoard.Current.Transmitters(26).Last().Sends.Last();
+        Assert.True(bad.Count == 0,
+            $"epoch {_rig!.Engine.Demultiplexer.Schedule.EpochUs}, signal LED started {signal.StartUs}, control {control.StartUs}; cycles off: "
+            + string.Join(" ", bad.Select(v => $"[{v.CycleIndex}: {v.RawSignal:F0}/{v.RawControl:F0}]")));
     }
 
     [Fact]
@@ -223,6 +229,51 @@ public sealed class BoardTests : IAsyncLifetime
     private static (string, int, int, double, double) Summary(JsonElement e) =>
         (e.GetProperty("result").GetString()!, e.GetProperty("pulses_sent").GetInt32(), e.GetProperty("pulses_measured").GetInt32(),
          e.GetProperty("max_width_error_us").GetDouble(), e.GetProperty("max_period_error_us").GetDouble());
+
+    [Fact]
+    public async Task A_config_sent_over_mqtt_is_applied_by_the_board_and_refused_while_it_is_armed()
+    {
+        await StartBrokerAndLoggerAsync();
+        Boot();
+        await WaitForLogged("sync_started");
+
+        int applied = await Command("configure", Rig, "--set", $"rig.id={Rig}", "--set", "detector.pre_ms=2000");
+        await Command("arm", Rig);
+        await WaitForLogged("armed");
+        int refused = await Command("configure", Rig, "--set", $"rig.id={Rig}", "--set", "detector.pre_ms=2500");
+
+        Assert.Equal(0, applied);
+        Assert.Equal(1, refused);
+        Assert.Equal(2000, _rig!.Engine.Config.Values.GetInteger("detector", "pre_ms"));
+        await WaitForLogged("config_rejected");
+        await AssertEverythingLogged();
+        Assert.Single(Logged(), e => e.Kind == "config_applied");
+    }
+
+    [Fact]
+    public async Task A_logger_that_joins_late_gets_the_earlier_events_by_asking_the_board_to_replay()
+    {
+        var board = EmulatedBoard.Current;
+        _broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, _port);
+        Boot();
+        for (int i = 0; i < 10; i++)
+        {
+            board.SetInput(32, true);
+            await Task.Delay(20);
+            board.SetInput(32, false);
+            await Task.Delay(20);
+        }
+
+        // Published while no logger listened: only a replay can bring them back.
+        await Task.Delay(2000);
+        _store = new EventStore(Path.Combine(_flash.FullName, "log.sqlite"));
+        _logger = new EventLogger(BrokerEndpoint.Loopback(_port), _store);
+        await _logger.StartAsync(CancellationToken.None);
+
+        await AssertEverythingLogged();
+        Assert.Equal(10, Logged().Count(e => e.Kind == "armed"));
+        Assert.Equal("boot", Logged()[0].Kind);
+    }
 
     [Fact]
     public async Task Stopping_the_board_leaves_an_offline_status_behind()

@@ -276,3 +276,46 @@ public class StatusChangesTests
         Assert.Contains($"\"t_us\":{rig.Clock.NowMicros}", armed, StringComparison.Ordinal);
     }
 }
+
+public class ExcitationAlignmentTests
+{
+    private static readonly AcquisitionSettings Settings = RigConfig.Default().Acquisition;
+
+    [Theory]
+    [InlineData(120, 120, 240, true)]      // each LED at most 120 us late
+    [InlineData(0, 120, 240, false)]       // the control LED up to 240 us late: beyond half the 300 us guard
+    [InlineData(121, 120, 240, false)]     // the control LED could come on early
+    [InlineData(0, 160, 170, false)]       // the signal LED itself up to 160 us late
+    [InlineData(1, 1, 2, true)]
+    public void Both_leds_must_be_late_by_under_half_the_settle_guard_and_never_early(long planned, long signalCall, long bothCalls, bool aligned)
+    {
+        Assert.Equal(aligned, ExcitationPattern.ControlAligned(Settings, planned, signalCall, bothCalls));
+    }
+
+    [Fact]
+    public void A_cold_first_start_settles_within_the_allowed_restarts()
+    {
+        // The first calls are slow (a cold start), later ones quick: planning converges anyway.
+        (long Signal, long Both)[] calls = [(276, 552), (1, 2), (1, 2), (1, 2)];
+        long lead = 0;
+        int attempt = 0;
+        while (!ExcitationPattern.ControlAligned(Settings, lead, calls[attempt].Signal, calls[attempt].Both))
+        {
+            lead = ExcitationPattern.NextLead(Settings, calls[attempt].Signal);
+            attempt++;
+            Assert.True(attempt < ExcitationPattern.MaxAttempts, "did not converge");
+        }
+
+        Assert.Equal((1L, 2), (lead, attempt));
+        Assert.Equal(1, ExcitationPattern.WorstLateUs(lead, 1, 2));
+    }
+
+    [Fact]
+    public void The_next_lead_stays_within_the_signal_window_and_the_worst_lateness_counts_an_early_control_led()
+    {
+        Assert.Equal(0, ExcitationPattern.NextLead(Settings, -5));
+        Assert.Equal(Settings.SignalOnUs, ExcitationPattern.NextLead(Settings, 100_000));
+        Assert.Equal(400, ExcitationPattern.NextLead(Settings, 400));
+        Assert.Equal(276, ExcitationPattern.WorstLateUs(300, 24, 30));
+    }
+}

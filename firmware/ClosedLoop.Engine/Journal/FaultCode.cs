@@ -13,5 +13,8 @@ namespace ClosedLoop.Engine.Journal
 
         /// <summary>Reported by the board (e.g. flash or network), with a board-specific detail.</summary>
         Board = 4,
+
+        /// <summary>The LED channels could not be started with every edge inside the settle guards; detail = worst lateness (µs).</summary>
+        ExcitationTiming = 5,
     }
 }

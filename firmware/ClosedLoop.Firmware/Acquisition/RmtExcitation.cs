@@ -20,7 +20,6 @@ namespace ClosedLoop.Firmware.Acquisition
         private readonly byte[] _items = new byte[ExcitationPattern.MaxItems * RmtItemEncoder.BytesPerItem];
         private TransmitterChannel _signal;
         private TransmitterChannel _control;
-        private bool _calibrated;
 
         public RmtExcitation(IClock clock, int signalPin, int controlPin)
         {
@@ -29,47 +28,59 @@ namespace ClosedLoop.Firmware.Acquisition
             _controlPin = controlPin;
         }
 
-        /// <summary>How late the control channel started after the signal channel at the last start (µs).</summary>
+        /// <summary>The lag between the two channels' starts that the control pattern was last planned for (µs).</summary>
         public long LastLeadUs { get; private set; }
+
+        /// <summary>False when, after every allowed restart, an LED edge could still fall outside the settle guards.</summary>
+        public bool Aligned { get; private set; }
+
+        /// <summary>How late (or, for the control LED, early) an LED edge may be against the schedule, from the last start (µs).</summary>
+        public long WorstLateUs { get; private set; }
 
         public long Start(AcquisitionSettings settings)
         {
-            Stop();
-            _signal = Open(_signalPin, settings.Continuous);
-            _control = Open(_controlPin, false);
-            if (settings.Continuous)
+            long lead = LastLeadUs;
+            long epoch = 0;
+            for (int attempt = 0; attempt < ExcitationPattern.MaxAttempts; attempt++)
             {
-                // One colour, always on: the idle level holds the signal LED high without any pattern.
-                return _clock.NowMicros;
-            }
-
-            Load(settings, false, 0);
-            byte[] signalItems = Copy();
-            Load(settings, true, LastLeadUs);
-            byte[] controlItems = Copy();
-
-            // Each channel starts somewhere inside its SendData call: take the middles as the start times.
-            long beforeSignal = _clock.NowMicros;
-            _signal.SendData(signalItems, false);
-            long afterSignal = _clock.NowMicros;
-            _control.SendData(controlItems, false);
-            long afterControl = _clock.NowMicros;
-            long epoch = (beforeSignal + afterSignal) / 2;
-            long lead = (afterControl - beforeSignal) / 2;
-
-            if (!_calibrated)
-            {
-                // The first start measures the lag between the two calls; start once more with the control
-                // pattern shifted by it. Later starts reuse the measurement; what jitter remains is far inside
-                // acquisition.settle_us.
-                _calibrated = true;
-                if (lead < settings.SignalOnUs)
+                Stop();
+                _signal = Open(_signalPin, settings.Continuous);
+                _control = Open(_controlPin, false);
+                if (settings.Continuous)
                 {
-                    LastLeadUs = lead;
-                    return Start(settings);
+                    // One colour, always on: the idle level holds the signal LED high without any pattern.
+                    Aligned = true;
+                    WorstLateUs = 0;
+                    return _clock.NowMicros;
                 }
+
+                Load(settings, false, 0);
+                byte[] signalItems = Copy();
+                Load(settings, true, lead);
+                byte[] controlItems = Copy();
+
+                // Each channel starts somewhere inside its SendData call: the epoch is taken before the first call,
+                // so that every LED edge comes at or after the schedule's (ExcitationPattern explains why).
+                long beforeSignal = _clock.NowMicros;
+                _signal.SendData(signalItems, false);
+                long afterSignal = _clock.NowMicros;
+                _control.SendData(controlItems, false);
+                long afterControl = _clock.NowMicros;
+                epoch = beforeSignal;
+                long signalCall = afterSignal - beforeSignal;
+                long bothCalls = afterControl - beforeSignal;
+                WorstLateUs = ExcitationPattern.WorstLateUs(lead, signalCall, bothCalls);
+                Aligned = ExcitationPattern.ControlAligned(settings, lead, signalCall, bothCalls);
+                if (Aligned)
+                {
+                    break;
+                }
+
+                // The engine decides the next plan; the LEDs restart with it.
+                lead = ExcitationPattern.NextLead(settings, signalCall);
             }
 
+            LastLeadUs = lead;
             return epoch;
         }
 

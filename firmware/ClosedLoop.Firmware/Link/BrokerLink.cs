@@ -5,6 +5,7 @@ using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Journal;
 using ClosedLoop.Engine.Processing;
 using ClosedLoop.Engine.Wire;
+using ClosedLoop.Firmware.Acquisition;
 using ClosedLoop.Firmware.Output;
 using nanoFramework.M2Mqtt;
 using nanoFramework.M2Mqtt.Messages;
@@ -34,6 +35,7 @@ namespace ClosedLoop.Firmware.Link
         private readonly long _bootId;
         private readonly EventOutbox _outbox;
         private readonly SelfTestRunner _selfTest;
+        private readonly RmtExcitation _excitation;
         private readonly CommandDispatcher _commands;
         private readonly EventJson _eventJson = new EventJson();
         private readonly byte[] _eventBuffer = new byte[EventJson.MaxEventBytes];
@@ -56,8 +58,9 @@ namespace ClosedLoop.Firmware.Link
         private bool _selfTestRequested;
         private byte[] _pendingConfig;
 
-        public BrokerLink(ClosedLoopEngine engine, object engineLock, LinkSettings settings, IEventSpillStore spill, long spillBytes, SelfTestRunner selfTest)
+        public BrokerLink(ClosedLoopEngine engine, object engineLock, LinkSettings settings, IEventSpillStore spill, long spillBytes, SelfTestRunner selfTest, RmtExcitation excitation)
         {
+            _excitation = excitation;
             _engine = engine;
             _engineLock = engineLock;
             _settings = settings;
@@ -303,6 +306,11 @@ namespace ClosedLoop.Firmware.Link
             {
                 ConfigLoadResult result = _engine.ApplyConfig(config, config.Length);
                 ack = ConfigAckJson.Write(_rigId, _engine.Config.Hash, result);
+                if (result.IsValid)
+                {
+                    // The new config restarted the LEDs.
+                    RigBoard.ReportExcitation(_engine, _excitation);
+                }
             }
 
             Publish(_topics.ConfigAck, ack, MqttQoSLevel.AtLeastOnce, false);

@@ -94,6 +94,10 @@ namespace nanoFramework.Hardware.Esp32.Rmt
 
         public void SendData(byte[] data, bool waitTxDone)
         {
+            // nanoFramework's interpreter spends some time in the call; the RMT starts somewhere inside it.
+            Spin(EmulatedBoard.Current.SendDataCostUs / 2);
+            long startUs = EmulatedBoard.Current.NowUs;
+            Spin(EmulatedBoard.Current.SendDataCostUs / 2);
             var halves = new List<(int, bool)>();
             for (int i = 0; i + 3 < data.Length; i += 4)
             {
@@ -113,7 +117,16 @@ namespace nanoFramework.Hardware.Esp32.Rmt
         end:
             lock (_sends)
             {
-                _sends.Add(new RmtSend(EmulatedBoard.Current.NowUs, halves, _settings.EnableLooping));
+                _sends.Add(new RmtSend(startUs, halves, _settings.EnableLooping));
+            }
+        }
+
+        private static void Spin(long us)
+        {
+            long end = EmulatedBoard.Current.NowUs + us;
+            while (EmulatedBoard.Current.NowUs < end)
+            {
+                Thread.SpinWait(20);
             }
         }
 
