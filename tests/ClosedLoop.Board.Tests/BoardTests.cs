@@ -181,6 +181,21 @@ public sealed class BoardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Leds_that_cannot_be_started_in_step_are_a_fault_not_silently_mixed_phases()
+    {
+        // A start call slower than half the 300 us settle guard: no plan can keep both LEDs' edges inside it.
+        EmulatedBoard.Current.SendDataCostUs = 400;
+        await StartBrokerAndLoggerAsync();
+        Boot();
+
+        await WaitForLogged("fault");
+
+        var fault = JsonDocument.Parse(Logged().First(e => e.Kind == "fault").Json).RootElement;
+        Assert.Equal("excitation_timing", fault.GetProperty("fault").GetString());
+        Assert.True(fault.GetProperty("detail").GetInt64() >= 200, fault.ToString());
+    }
+
+    [Fact]
     public async Task A_broker_outage_longer_than_the_ram_journal_loses_no_event()
     {
         var board = EmulatedBoard.Current;
