@@ -291,6 +291,33 @@ public sealed class BoardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Over_tls_with_a_user_and_password_the_board_trusts_the_deployed_ca_and_logs_to_mosquitto()
+    {
+        await using var mosquitto = new ClosedLoop.Host.Tests.MosquittoTestBroker(tls: true);
+        await mosquitto.StartAsync();
+        var endpoint = mosquitto.Endpoint;
+        File.Copy(mosquitto.CaPath, "I:\\lab-ca.pem");
+        _store = new EventStore(Path.Combine(_flash.FullName, "log.sqlite"));
+        _logger = new EventLogger(endpoint, _store);
+        await _logger.StartAsync(CancellationToken.None);
+
+        string config = string.Join('\n',
+        [
+            "[rig]", $"id = {Rig}",
+            "[link]", "wifi_password = lab-secret", "broker_host = 127.0.0.1", $"broker_port = {endpoint.Port}",
+            "tls = true", "ca_file = lab-ca.pem", $"username = {endpoint.Username}", $"password = {endpoint.Password}",
+        ]);
+        File.WriteAllText("I:\\nf.config", config);
+        _rig = new RigBoard();
+        _rig.Boot();
+
+        await WaitForLogged("sync_started");
+        await AssertEverythingLogged();
+        await _logger.DisposeAsync();
+        _logger = null;
+    }
+
+    [Fact]
     public async Task Stopping_the_board_leaves_an_offline_status_behind()
     {
         await StartBrokerAndLoggerAsync();

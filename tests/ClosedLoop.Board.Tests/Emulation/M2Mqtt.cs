@@ -25,16 +25,15 @@ namespace nanoFramework.M2Mqtt
     {
         private readonly string _host;
         private readonly int _port;
+        private readonly bool _secure;
+        private readonly X509Certificate? _authority;
         private readonly MQTTnet.IMqttClient _client = new MqttClientFactory().CreateMqttClient();
         private int _nextId;
 
         public MqttClient(string brokerHostName, int brokerPort, bool secure, X509Certificate? caCert, X509Certificate? clientCert, MqttSslProtocols sslProtocol)
         {
-            if (secure)
-            {
-                throw new NotSupportedException("the emulated board's MQTT client has no TLS");
-            }
-
+            _secure = secure;
+            _authority = caCert;
             _host = brokerHostName;
             _port = brokerPort;
             _client.ApplicationMessageReceivedAsync += e =>
@@ -75,6 +74,19 @@ namespace nanoFramework.M2Mqtt
                     .WithWillQualityOfServiceLevel((MqttQualityOfServiceLevel)willQosLevel);
             }
 
+            if (_secure)
+            {
+                // As on the board: the broker's certificate must name the host and chain to the deployed CA.
+                options.WithTlsOptions(tls =>
+                {
+                    tls.UseTls().WithTargetHost(_host);
+                    if (_authority is not null)
+                    {
+                        tls.WithCertificateValidationHandler(e => ChainsTo(_authority, e.Certificate, e.SslPolicyErrors));
+                    }
+                });
+            }
+
             try
             {
                 var result = _client.ConnectAsync(options.Build()).GetAwaiter().GetResult();
@@ -110,6 +122,22 @@ namespace nanoFramework.M2Mqtt
                 }
             });
             return id;
+        }
+
+        private static bool ChainsTo(X509Certificate authority, X509Certificate? presented, System.Net.Security.SslPolicyErrors errors)
+        {
+            if (presented is null || (errors & (System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch | System.Net.Security.SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
+            {
+                return false;
+            }
+
+            using var root = X509CertificateLoader.LoadCertificate(authority.GetRawCertData());
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(root);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            using var certificate = X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
+            return chain.Build(certificate);
         }
 
         public ushort Subscribe(string[] topics, MqttQoSLevel[] qosLevels)
