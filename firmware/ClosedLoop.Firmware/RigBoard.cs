@@ -1,3 +1,4 @@
+using System;
 using System.Device.Gpio;
 using System.Device.I2c;
 using ClosedLoop.Engine;
@@ -67,12 +68,31 @@ namespace ClosedLoop.Firmware
                 }
             }
 
-            IPhotodiode photodiode = OpenPhotodiode(v);
+            // A missing ADC or flash must not keep the rig off the network: the lab has to see why it is not sampling.
+            IPhotodiode photodiode = null;
+            try
+            {
+                photodiode = OpenPhotodiode(v);
+            }
+            catch (Exception)
+            {
+                engine.Fault(FaultCode.Board, BoardFault.NoPhotodiode);
+            }
+
             SelfTestRunner selfTest = new SelfTestRunner(Pin(v, "selftest_input"));
             string caFile = v.GetText("link", "ca_file");
             byte[] ca = caFile.Length == 0 ? null : BoardStorage.ReadAll(BoardStorage.Root + caFile);
             long spillBytes = v.GetInteger("journal", "spill_kb") * 1024;
-            FlashSpillStore spill = spillBytes > 0 ? new FlashSpillStore(BoardStorage.SpillPath) : null;
+            FlashSpillStore spill = null;
+            try
+            {
+                spill = spillBytes > 0 ? new FlashSpillStore(BoardStorage.SpillPath) : null;
+            }
+            catch (Exception)
+            {
+                engine.Fault(FaultCode.Board, BoardFault.NoSpillFile);
+            }
+
             BrokerLink link = new BrokerLink(engine, _engineLock, new LinkSettings(v, ca), spill, spillBytes, selfTest, excitation);
             lock (_engineLock)
             {
@@ -80,16 +100,24 @@ namespace ClosedLoop.Firmware
             }
 
             _engine = engine;
-            _sampler = new Sampler(engine, _engineLock, photodiode, clock);
             _link = link;
-            _sampler.Start();
+            if (photodiode != null)
+            {
+                _sampler = new Sampler(engine, _engineLock, photodiode, clock);
+                _sampler.Start();
+            }
+
             link.Start();
         }
 
         /// <summary>Stops the rig in order: sampling, then the engine's outputs (disarmed, low), then the link, which says offline.</summary>
         public void Stop()
         {
-            _sampler.Stop();
+            if (_sampler != null)
+            {
+                _sampler.Stop();
+            }
+
             lock (_engineLock)
             {
                 _engine.Disarm();

@@ -306,8 +306,8 @@ public class ExcitationAlignmentTests
             Assert.True(attempt < ExcitationPattern.MaxAttempts, "did not converge");
         }
 
-        Assert.Equal((1L, 2), (lead, attempt));
-        Assert.Equal(1, ExcitationPattern.WorstLateUs(lead, 1, 2));
+        Assert.Equal((0L, 2), (lead, attempt));
+        Assert.Equal(2, ExcitationPattern.WorstLateUs(lead, 1, 2));
     }
 
     [Fact]
@@ -315,7 +315,7 @@ public class ExcitationAlignmentTests
     {
         Assert.Equal(0, ExcitationPattern.NextLead(Settings, -5));
         Assert.Equal(Settings.SignalOnUs, ExcitationPattern.NextLead(Settings, 100_000));
-        Assert.Equal(400, ExcitationPattern.NextLead(Settings, 400));
+        Assert.Equal(400 - (Settings.SettleUs / 16), ExcitationPattern.NextLead(Settings, 400));
         Assert.Equal(276, ExcitationPattern.WorstLateUs(300, 24, 30));
     }
 }

@@ -50,7 +50,7 @@ public sealed class EmulatedBoard
     public bool WifiAvailable { get; set; } = true;
 
     /// <summary>How long a TransmitterChannel.SendData call takes (the RMT starts in its middle).</summary>
-    public long SendDataCostUs { get; set; } = 120;
+    public long SendDataCostUs { get; set; } = 60;
 
     /// <summary>ADC counts for a reading at a time with the signal and control LEDs on or off.</summary>
     public Func<long, bool, bool, int> Photodiode { get; set; } = (_, signal, control) => 100 + (signal ? 2000 : 0) + (control ? 1000 : 0);
