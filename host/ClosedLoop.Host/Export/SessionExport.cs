@@ -68,6 +68,12 @@ public static class SessionExport
             written.Add(path);
         }
 
+        string? sync = WriteSyncPulses(folder, rig, events, samples);
+        if (sync is not null)
+        {
+            written.Add(sync);
+        }
+
         string all = Path.Combine(folder, $"{rig}_events.csv");
         var csv = new StringBuilder("sequence,timestamps,kind,json\n");
         foreach (var e in events)
@@ -139,6 +145,32 @@ public static class SessionExport
         foreach (var s in samples)
         {
             text.Append(Seconds(s.TimeUs)).Append(',').Append(value(s).ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(rateText).Append('\n');
+        }
+
+        File.WriteAllText(path, text.ToString());
+        return path;
+    }
+
+    /// <summary>
+    /// The board's 1 Hz sync output runs in hardware from its journaled start (sync_started), so every rising edge
+    /// it put on the wire is known: one `timestamps` file of them, up to the last sample or event, lets video
+    /// frames or another recording that saw the pulses be put on the photometry's time base.
+    /// </summary>
+    private static string? WriteSyncPulses(string folder, string rig, IReadOnlyList<(long Sequence, long TimeUs, string Kind, string Json)> events, List<SampleRow> samples)
+    {
+        var started = events.LastOrDefault(e => e.Kind == "sync_started");
+        if (started.Kind is null)
+        {
+            return null;
+        }
+
+        long period = JsonDocument.Parse(started.Json).RootElement.GetProperty("period_us").GetInt64();
+        long end = Math.Max(events[^1].TimeUs, samples.Count == 0 ? 0 : samples[^1].TimeUs);
+        string path = Path.Combine(folder, $"{rig}_sync_pulses.csv");
+        var text = new StringBuilder("timestamps\n");
+        for (long t = started.TimeUs; t <= end; t += period)
+        {
+            text.Append(Seconds(t)).Append('\n');
         }
 
         File.WriteAllText(path, text.ToString());
