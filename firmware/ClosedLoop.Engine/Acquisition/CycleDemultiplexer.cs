@@ -50,19 +50,28 @@ namespace ClosedLoop.Engine.Acquisition
         /// </summary>
         public void AddReading(long fromUs, long toUs, int value)
         {
-            if (_schedule.CycleOf(fromUs) != _schedule.CycleOf(toUs) || _schedule.PhaseOf(fromUs) != _schedule.PhaseOf(toUs))
+            long cycle = _schedule.CycleOf(fromUs);
+            Phase phase = _schedule.PhaseOf(fromUs, cycle);
+            long toCycle = _schedule.CycleOf(toUs);
+            if (toCycle != cycle || _schedule.PhaseOf(toUs, toCycle) != phase)
             {
                 SettlingReadings++;
                 return;
             }
 
-            AddReading(fromUs + ((toUs - fromUs) / 2), value);
+            // Both ends in one phase of one cycle: so is the middle, where the reading counts.
+            Add(cycle, phase, value);
         }
 
         /// <summary>Takes one raw ADC reading stamped at <paramref name="timeUs"/>.</summary>
         public void AddReading(long timeUs, int value)
         {
             long cycle = _schedule.CycleOf(timeUs);
+            Add(cycle, _schedule.PhaseOf(timeUs, cycle), value);
+        }
+
+        private void Add(long cycle, Phase phase, int value)
+        {
             if (cycle != _currentCycle)
             {
                 if (cycle < _currentCycle)
@@ -74,7 +83,7 @@ namespace ClosedLoop.Engine.Acquisition
                 CloseCurrent(cycle);
             }
 
-            switch (_schedule.PhaseOf(timeUs))
+            switch (phase)
             {
                 case Phase.Signal:
                     _signalSum += value;

@@ -68,12 +68,18 @@ namespace ClosedLoop.Engine.Acquisition
         /// <summary>The phase of a reading taken at <paramref name="timeUs"/>.</summary>
         public Phase PhaseOf(long timeUs)
         {
+            return PhaseOf(timeUs, CycleOf(timeUs));
+        }
+
+        /// <summary>The phase of a reading at <paramref name="timeUs"/>, when its <paramref name="cycle"/> is already known.</summary>
+        public Phase PhaseOf(long timeUs, long cycle)
+        {
             if (_continuous)
             {
                 return Phase.Signal;
             }
 
-            long t = timeUs - CycleStartUs(CycleOf(timeUs));
+            long t = timeUs - CycleStartUs(cycle);
             if (t < _controlStartUs)
             {
                 return t < _settleUs ? Phase.Settling : Phase.Signal;

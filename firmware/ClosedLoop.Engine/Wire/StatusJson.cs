@@ -15,12 +15,7 @@ namespace ClosedLoop.Engine.Wire
 
         private static readonly string[] Modes = new string[] { "closed_loop", "open_loop", "sham", "yoked" };
 
-        public static int WriteOnline(ClosedLoopEngine engine, long nowUs, byte[] buffer, int offset)
-        {
-            return WriteOnline(new JsonWriter(), engine, nowUs, buffer, offset);
-        }
-
-        /// <summary>As <see cref="WriteOnline(ClosedLoopEngine, long, byte[], int)"/>, with a writer the caller reuses (no allocation).</summary>
+        /// <summary>Writes the online status with a writer the caller keeps (<see cref="StatusChanges"/>), so nothing is allocated.</summary>
         public static int WriteOnline(JsonWriter w, ClosedLoopEngine engine, long nowUs, byte[] buffer, int offset)
         {
             OutputGate gate = engine.Gate;

@@ -36,9 +36,6 @@ namespace ClosedLoop.Firmware.Acquisition
             _clock = clock;
         }
 
-        /// <summary>Readings taken since start.</summary>
-        public long Readings { get; private set; }
-
         public void Start()
         {
             _running = true;
@@ -87,7 +84,6 @@ namespace ClosedLoop.Firmware.Acquisition
                     }
                 }
 
-                Readings += Batch;
             }
         }
     }

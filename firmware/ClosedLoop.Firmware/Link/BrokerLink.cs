@@ -74,9 +74,6 @@ namespace ClosedLoop.Firmware.Link
             _readyFrame = new byte[_frames.Buffer.Length];
         }
 
-        /// <summary>Sample frames dropped because the previous one had not left yet.</summary>
-        public long DroppedFrames { get; private set; }
-
         public void Start()
         {
             _running = true;
@@ -118,11 +115,8 @@ namespace ClosedLoop.Firmware.Link
                 return;
             }
 
-            if (_frameReady)
-            {
-                DroppedFrames++;
-            }
-            else
+            // Best effort: while the previous frame has not left, this one is dropped.
+            if (!_frameReady)
             {
                 Array.Copy(_frames.Buffer, _readyFrame, _frames.Length);
                 _readyFrameLength = _frames.Length;

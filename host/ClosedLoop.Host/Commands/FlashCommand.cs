@@ -189,7 +189,7 @@ public static class FlashCommand
             }
         }
 
-        output.WriteLine($"rig {rig} flashed (config hash {expanded.Config.Hash}); watch it come online with `closedloop monitor {rig}`");
+        output.WriteLine($"rig {rig} flashed (config hash {expanded.Config.Hash}); watch it come online with `closedloop monitor`");
         return 0;
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace ClosedLoop.Host.Flashing;
@@ -15,7 +14,6 @@ public static partial class SecretExpansion
     {
         var missing = new List<string>();
         var lines = text.Split('\n');
-        var expanded = new StringBuilder(text.Length);
         string section = string.Empty;
         for (int i = 0; i < lines.Length; i++)
         {
@@ -26,35 +24,25 @@ public static partial class SecretExpansion
                 section = trimmed[1..^1].Trim() + ".";
             }
 
+            // Comments are left as written: they may explain the ${NAME} syntax itself.
             if (trimmed.StartsWith('#') || trimmed.StartsWith(';'))
             {
-                // Comments are left as written: they may explain the ${NAME} syntax itself.
-                expanded.Append(line);
-                if (i < lines.Length - 1)
-                {
-                    expanded.Append('\n');
-                }
-
                 continue;
             }
 
-            string result = Placeholder().Replace(line, match =>
+            int number = i + 1;
+            lines[i] = Placeholder().Replace(line, match =>
             {
                 string name = match.Groups["name"].Value;
                 string? value = lookup(name);
                 if (value is null)
                 {
-                    missing.Add($"line {i + 1}: {section}{KeyOf(line)} uses ${{{name}}}, but {name} is not set in the environment");
+                    missing.Add($"line {number}: {section}{KeyOf(line)} uses ${{{name}}}, but {name} is not set in the environment");
                     return match.Value;
                 }
 
                 return value;
             });
-            expanded.Append(result);
-            if (i < lines.Length - 1)
-            {
-                expanded.Append('\n');
-            }
         }
 
         if (missing.Count > 0)
@@ -62,10 +50,10 @@ public static partial class SecretExpansion
             throw new MissingVariablesException(missing);
         }
 
-        return expanded.ToString();
+        return string.Join('\n', lines);
     }
 
-    /// <summary>The names of the variables the text needs.</summary>
+    /// <summary>The key a line assigns, for naming it in an error.</summary>
     private static string KeyOf(string line)
     {
         int equals = line.IndexOf('=', StringComparison.Ordinal);
