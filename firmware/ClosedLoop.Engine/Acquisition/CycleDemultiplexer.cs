@@ -31,6 +31,9 @@ namespace ClosedLoop.Engine.Acquisition
             _sink = sink;
         }
 
+        /// <summary>Readings stamped before the schedule's epoch, dropped.</summary>
+        public long EarlyReadings { get; private set; }
+
         /// <summary>Readings that arrived for a cycle already closed (out of order) and were dropped.</summary>
         public long LateReadings { get; private set; }
 
@@ -72,6 +75,13 @@ namespace ClosedLoop.Engine.Acquisition
 
         private void Add(long cycle, Phase phase, int value)
         {
+            if (cycle < _schedule.FirstCycle)
+            {
+                // Stamped before this schedule's LEDs started (in flight across a config change): no phase to give it.
+                EarlyReadings++;
+                return;
+            }
+
             if (cycle != _currentCycle)
             {
                 if (cycle < _currentCycle)

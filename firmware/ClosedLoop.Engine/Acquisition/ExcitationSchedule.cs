@@ -10,7 +10,9 @@ namespace ClosedLoop.Engine.Acquisition
     /// 0                  SignalOnUs            SignalOnUs+ControlOnUs     PeriodUs
     /// </code>
     /// and a reading within <c>SettleUs</c> after any of the three edges is discarded (photodiode and LED
-    /// settling). In continuous mode every reading counts as signal.
+    /// settling). In continuous mode every reading counts as signal. Cycles are numbered from
+    /// <c>firstCycle</c> at the epoch, so that a schedule that replaces another (a new config restarts the LEDs)
+    /// continues the numbering and no two cycles of one boot share a number.
     /// </summary>
     public sealed class ExcitationSchedule
     {
@@ -20,10 +22,17 @@ namespace ClosedLoop.Engine.Acquisition
         private readonly long _darkStartUs;
         private readonly long _settleUs;
         private readonly bool _continuous;
+        private readonly long _firstCycle;
 
         public ExcitationSchedule(AcquisitionSettings settings, long epochUs)
+            : this(settings, epochUs, 0)
+        {
+        }
+
+        public ExcitationSchedule(AcquisitionSettings settings, long epochUs, long firstCycle)
         {
             _epochUs = epochUs;
+            _firstCycle = firstCycle;
             _periodUs = settings.PeriodUs;
             _controlStartUs = settings.SignalOnUs;
             _darkStartUs = settings.SignalOnUs + settings.ControlOnUs;
@@ -39,6 +48,12 @@ namespace ClosedLoop.Engine.Acquisition
         public long EpochUs
         {
             get { return _epochUs; }
+        }
+
+        /// <summary>The number of the cycle that starts at the epoch.</summary>
+        public long FirstCycle
+        {
+            get { return _firstCycle; }
         }
 
         public bool IsContinuous
@@ -57,12 +72,12 @@ namespace ClosedLoop.Engine.Acquisition
                 cycle--;
             }
 
-            return cycle;
+            return cycle + _firstCycle;
         }
 
         public long CycleStartUs(long cycle)
         {
-            return _epochUs + cycle * _periodUs;
+            return _epochUs + (cycle - _firstCycle) * _periodUs;
         }
 
         /// <summary>The phase of a reading taken at <paramref name="timeUs"/>.</summary>

@@ -48,11 +48,10 @@ public sealed class RigHarness
     public void RunUntil(long untilUs)
     {
         var acquisition = Engine.Config.Acquisition;
-        long epoch = Engine.Demultiplexer.Schedule.EpochUs;
         while (Clock.NowMicros < untilUs)
         {
-            long cycle = Engine.Demultiplexer.Schedule.CycleOf(Clock.NowMicros);
-            long start = epoch + cycle * PeriodUs;
+            var schedule = Engine.Demultiplexer.Schedule;
+            long start = schedule.CycleStartUs(schedule.CycleOf(Clock.NowMicros));
             Phase(start, acquisition.SettleUs, acquisition.SignalOnUs, Signal);
             Phase(start + acquisition.SignalOnUs, acquisition.SettleUs, acquisition.ControlOnUs, Control);
             Phase(start + acquisition.SignalOnUs + acquisition.ControlOnUs, acquisition.SettleUs, PeriodUs - acquisition.SignalOnUs - acquisition.ControlOnUs, _ => Dark);
