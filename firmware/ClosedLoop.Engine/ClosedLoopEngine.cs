@@ -42,7 +42,7 @@ namespace ClosedLoop.Engine
             opto.ForceLow();
             dose.ForceLow();
             _journal = new EventJournal(config.JournalCapacity, config.RigId, bootId);
-            _pipeline = new Pipeline(this, config, excitation.Start(config.Acquisition));
+            _pipeline = new Pipeline(this, config, excitation.Start(config.Acquisition), 0);
             _journal.Append(EventKind.Boot, _clock.NowMicros, 0, 0, HashBits(config.Hash), 0, 0, 0);
         }
 
@@ -159,7 +159,7 @@ namespace ClosedLoop.Engine
             _pipeline.AfterEncounterChange(now);
         }
 
-        /// <summary>The arm key switch changed: on arms, off disarms.</summary>
+        /// <summary>The arm key switch changed: on arms (unless e-stopped), off disarms. Only edges count: a key left on does not re-arm after an e-stop reset.</summary>
         public void OnArmInput(bool on)
         {
             if (on)
@@ -178,9 +178,15 @@ namespace ClosedLoop.Engine
             _pipeline.Gate.SetEStopInput(active, _clock.NowMicros);
         }
 
-        public bool Arm()
+        public RefusalReason Arm()
         {
             return _pipeline.Gate.Arm(_clock.NowMicros, ControlSource.Command);
+        }
+
+        /// <summary>Clears a latched e-stop (refused while the e-stop input is held); arms nothing.</summary>
+        public RefusalReason ResetEStop()
+        {
+            return _pipeline.Gate.ResetEStop(_clock.NowMicros, ControlSource.Command);
         }
 
         public void Disarm()
@@ -193,9 +199,9 @@ namespace ClosedLoop.Engine
             _pipeline.Gate.EStop(_clock.NowMicros, ControlSource.Command);
         }
 
-        public void StartSession()
+        public RefusalReason StartSession()
         {
-            _pipeline.Gate.StartSession(_clock.NowMicros);
+            return _pipeline.Gate.StartSession(_clock.NowMicros);
         }
 
         public void StopSession()
@@ -210,7 +216,7 @@ namespace ClosedLoop.Engine
         }
 
         /// <summary>Queues a partner rig's trigger time for yoked mode (µs after its session start).</summary>
-        public bool AddYokedTrigger(long sessionOffsetUs)
+        public RefusalReason AddYokedTrigger(long sessionOffsetUs)
         {
             return _pipeline.Gate.AddYokedTrigger(sessionOffsetUs);
         }
@@ -231,9 +237,8 @@ namespace ClosedLoop.Engine
         public bool BeginSelfTest(TimingSelfTest test)
         {
             OutputGate gate = _pipeline.Gate;
-            bool unsafeNow = gate.IsArmed || gate.InSession || gate.IsEStopLatched || gate.IsEStopInputActive || gate.SelfTestRunning;
             // The output driver holds at most rmt.max_items items, like any train.
-            if (unsafeNow || !test.Prepare(_pipeline.Config.Output.Opto) || test.Plan.ItemCount > _pipeline.Config.Output.RmtMaxItems)
+            if (SelfTestRefusal() != RefusalReason.None || !test.Prepare(_pipeline.Config.Output.Opto) || test.Plan.ItemCount > _pipeline.Config.Output.RmtMaxItems)
             {
                 _journal.Append(EventKind.SelfTest, _clock.NowMicros, (int)SelfTestResult.Refused, 0, 0, 0, 0, 0);
                 return false;
@@ -242,6 +247,24 @@ namespace ClosedLoop.Engine
             gate.SelfTestRunning = true;
             _opto.Start(test.Plan);
             return true;
+        }
+
+        /// <summary>Why a self-test may not start now (None when it may): it needs a disarmed rig, no session, no e-stop.</summary>
+        public RefusalReason SelfTestRefusal()
+        {
+            OutputGate gate = _pipeline.Gate;
+            return gate.IsArmed ? RefusalReason.Armed
+                : gate.InSession ? RefusalReason.InSession
+                : gate.IsEStopInputActive ? RefusalReason.EStopInputActive
+                : gate.IsEStopLatched ? RefusalReason.EStopLatched
+                : gate.SelfTestRunning ? RefusalReason.SelfTestRunning
+                : RefusalReason.None;
+        }
+
+        /// <summary>Journals the rig's answer to a command message (see <see cref="Wire.CommandDispatcher"/>).</summary>
+        public void ReportCommand(Wire.CommandKind kind, RefusalReason result, long id, long sender)
+        {
+            _journal.Append(EventKind.Command, _clock.NowMicros, (int)kind, (int)result, id, sender, 0, 0);
         }
 
         /// <summary>Ends the self-test (after <see cref="TimingSelfTest.Evaluate"/>): output low, arming allowed, result journaled.</summary>
@@ -322,12 +345,12 @@ namespace ClosedLoop.Engine
             try
             {
                 _excitation.Stop();
-                next = new Pipeline(this, config, _excitation.Start(config.Acquisition));
+                next = new Pipeline(this, config, _excitation.Start(config.Acquisition), NextCycleNumber(now));
             }
             catch (System.Exception)
             {
                 _journal = previousJournal;
-                _pipeline.Restart(_excitation.Start(_pipeline.Config.Acquisition));
+                _pipeline.Restart(_excitation.Start(_pipeline.Config.Acquisition), NextCycleNumber(now));
                 _journal.Append(EventKind.ConfigRejected, now, 1, 0, HashBits(Config.Hash), 0, 0, 0);
                 return "could not be built";
             }
@@ -336,6 +359,15 @@ namespace ClosedLoop.Engine
             _pipeline = next;
             _journal.Append(EventKind.ConfigApplied, now, 0, 0, HashBits(config.Hash), 0, 0, 0);
             return null;
+        }
+
+        /// <summary>
+        /// The first cycle number of a schedule that replaces the current one: past every cycle emitted so far
+        /// (no reading is stamped later than now), so sample frames and data gaps never repeat a cycle number.
+        /// </summary>
+        private long NextCycleNumber(long nowUs)
+        {
+            return _pipeline.Demultiplexer.Schedule.CycleOf(nowUs) + 1;
         }
 
         /// <summary>The config hash's 64 bits as a long, for event slots.</summary>
@@ -373,12 +405,12 @@ namespace ClosedLoop.Engine
             private long _gapFirstCycle = -1;
             private long _gapCycles;
 
-            public Pipeline(ClosedLoopEngine engine, RigConfig config, long epochUs)
+            public Pipeline(ClosedLoopEngine engine, RigConfig config, long epochUs, long firstCycle)
             {
                 _engine = engine;
                 Config = config;
                 long period = config.Acquisition.PeriodUs;
-                Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(config.Acquisition, epochUs), config.Acquisition.MinReadings, this);
+                Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(config.Acquisition, epochUs, firstCycle), config.Acquisition.MinReadings, this);
                 Chain = new SignalChain(config.Acquisition, config.Processing);
                 Tracker = new EncounterTracker(config.Encounter, this);
                 _history = new ZHistory(ResponseDetector.HistoryCapacity(config.Detector, config.Encounter, period));
@@ -403,9 +435,9 @@ namespace ClosedLoop.Engine
             public ProcessedSample Latest { get; private set; }
 
             /// <summary>Re-anchors acquisition after the LEDs were restarted (a failed config change).</summary>
-            public void Restart(long epochUs)
+            public void Restart(long epochUs, long firstCycle)
             {
-                Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(Config.Acquisition, epochUs), Config.Acquisition.MinReadings, this);
+                Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(Config.Acquisition, epochUs, firstCycle), Config.Acquisition.MinReadings, this);
             }
 
             /// <summary>

@@ -97,7 +97,7 @@ public class BoardSupportTests
 
         Assert.Empty(rig.Opto.Starts);
         Assert.Equal((int)SelfTestResult.Refused, rig.Events(EventKind.SelfTest).Single().Code);
-        Assert.True(rig.Engine.Arm());
+        Assert.Equal(RefusalReason.None, rig.Engine.Arm());
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public class BoardSupportTests
 
         Assert.True(rig.Engine.BeginSelfTest(test));
         Assert.Equal(TimingSelfTest.Pulses * 30_000L, rig.Opto.Starts.Single().TotalUs);
-        Assert.False(rig.Engine.Arm());
+        Assert.Equal(RefusalReason.SelfTestRunning, rig.Engine.Arm());
         Assert.Equal((int)RefusalReason.SelfTestRunning, rig.Events(EventKind.ArmRefused).Single().Flags);
 
         // What a receiver would capture: each pulse 1 µs long, the 7th period 3 µs late.
@@ -122,7 +122,7 @@ public class BoardSupportTests
         Assert.Equal(TimingSelfTest.Pulses, e.Ref2);
         Assert.Equal(1, e.Value1);
         Assert.Equal(3, e.Value2);
-        Assert.True(rig.Engine.Arm());
+        Assert.Equal(RefusalReason.None, rig.Engine.Arm());
     }
 
     [Fact]
@@ -253,14 +253,18 @@ public class ExcitationPatternTests
 public class StatusChangesTests
 {
     [Fact]
-    public void Status_is_due_at_first_then_only_when_something_but_the_time_changed()
+    public void Status_is_due_at_first_then_when_something_but_the_time_changed_or_a_heartbeat_is_due()
     {
         var rig = new RigHarness(RigConfig.Default());
         var changes = new StatusChanges();
 
         Assert.True(changes.Check(rig.Engine));
         string first = System.Text.Encoding.UTF8.GetString(changes.Buffer, 0, changes.Length);
-        rig.Clock.Advance(5_000_000);
+        rig.Clock.Advance(StatusChanges.HeartbeatUs - 1);
+        Assert.False(changes.Check(rig.Engine));
+        rig.Clock.Advance(1);
+        Assert.True(changes.Check(rig.Engine));
+        Assert.Contains($"\"t_us\":{rig.Clock.NowMicros}", System.Text.Encoding.UTF8.GetString(changes.Buffer, 0, changes.Length), StringComparison.Ordinal);
         Assert.False(changes.Check(rig.Engine));
 
         rig.Engine.Arm();

@@ -185,6 +185,39 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Cycle_numbers_keep_rising_across_config_changes_so_no_two_samples_share_one()
+    {
+        var rig = new RigHarness(RigConfig.Default());
+        var samples = new SampleCollector();
+        rig.Engine.SetSampleSink(samples);
+        rig.RunFor(2 * Second);
+        long lastBefore = samples.Cycles[^1];
+
+        rig.Engine.ApplyConfig(TestConfig.With("acquisition.rate_hz=100"));
+        rig.RunFor(2 * Second);
+        rig.Engine.ApplyConfig(TestConfig.With("detector.post_ms=2000"));
+        rig.RunFor(2 * Second);
+
+        Assert.True(samples.Cycles.Count > 500);
+        Assert.True(samples.Cycles.Zip(samples.Cycles.Skip(1)).All(p => p.Second > p.First), "cycle numbers went back or repeated");
+        Assert.True(samples.Times.Zip(samples.Times.Skip(1)).All(p => p.Second > p.First), "sample times went back");
+        Assert.True(samples.Cycles.First(c => c > lastBefore) > lastBefore);
+    }
+
+    private sealed class SampleCollector : ClosedLoop.Engine.Processing.IProcessedSampleSink
+    {
+        public List<long> Cycles { get; } = [];
+
+        public List<long> Times { get; } = [];
+
+        public void OnProcessed(ClosedLoop.Engine.Processing.ProcessedSample sample)
+        {
+            Cycles.Add(sample.CycleIndex);
+            Times.Add(sample.TimeUs);
+        }
+    }
+
+    [Fact]
     public void An_estop_latch_survives_a_config_change()
     {
         var rig = new RigHarness(RigConfig.Default());
@@ -204,9 +237,13 @@ public sealed class EngineTests
         Assert.True(rig.Engine.Gate.IsArmed);
         rig.Engine.OnEStopInput(true);
         Assert.False(rig.Engine.Gate.IsArmed);
-        Assert.False(rig.Engine.Arm());
+        Assert.Equal(RefusalReason.EStopInputActive, rig.Engine.Arm());
+        Assert.Equal(RefusalReason.EStopInputActive, rig.Engine.ResetEStop());
         rig.Engine.OnEStopInput(false);
-        Assert.True(rig.Engine.Arm());
+        Assert.Equal(RefusalReason.EStopLatched, rig.Engine.Arm());
+        Assert.Equal(RefusalReason.None, rig.Engine.ResetEStop());
+        Assert.False(rig.Engine.Gate.IsArmed);
+        Assert.Equal(RefusalReason.None, rig.Engine.Arm());
         rig.Engine.OnArmInput(false);
         Assert.False(rig.Engine.Gate.IsArmed);
         Assert.Equal(ControlSource.Input, (ControlSource)rig.Events(EventKind.EStop).Single().Code);

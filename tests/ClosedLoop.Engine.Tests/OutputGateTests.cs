@@ -134,7 +134,12 @@ public sealed class OutputGateTests
         bench.Gate.RequestFromDecision(bench.Now);
         Assert.Equal(RefusalReason.EStopLatched, bench.LastRefusal);
 
-        Assert.True(bench.Gate.Arm(bench.Now, ControlSource.Command));
+        Assert.Equal(RefusalReason.EStopLatched, bench.Gate.Arm(bench.Now, ControlSource.Command));
+        Assert.Equal(RefusalReason.None, bench.Gate.ResetEStop(bench.Now, ControlSource.Command));
+        bench.Gate.RequestFromDecision(bench.Now);
+        Assert.Equal(RefusalReason.NotArmed, bench.LastRefusal);
+
+        Assert.Equal(RefusalReason.None, bench.Gate.Arm(bench.Now, ControlSource.Command));
         bench.Gate.RequestFromDecision(bench.Now);
         Assert.Equal(2, bench.Opto.Starts.Count);
     }
@@ -145,11 +150,15 @@ public sealed class OutputGateTests
         var bench = new Bench(RigConfig.Default());
         bench.Gate.SetEStopInput(true, 0);
 
-        Assert.False(bench.Gate.Arm(0, ControlSource.Command));
+        Assert.Equal(RefusalReason.EStopInputActive, bench.Gate.Arm(0, ControlSource.Command));
+        Assert.Equal(RefusalReason.EStopInputActive, bench.Gate.ResetEStop(0, ControlSource.Command));
         Assert.Single(bench.Events(EventKind.ArmRefused));
 
         bench.Gate.SetEStopInput(false, 10);
-        Assert.True(bench.Gate.Arm(10, ControlSource.Command));
+        Assert.Equal(RefusalReason.EStopLatched, bench.Gate.Arm(10, ControlSource.Command));
+        Assert.Equal(RefusalReason.None, bench.Gate.ResetEStop(10, ControlSource.Command));
+        Assert.Equal(ControlSource.Command, (ControlSource)Assert.Single(bench.Events(EventKind.EStopReset)).Code);
+        Assert.Equal(RefusalReason.None, bench.Gate.Arm(10, ControlSource.Command));
     }
 
     [Fact]
@@ -329,8 +338,8 @@ public sealed class OutputGateTests
         var bench = new Bench(TestConfig.With("output.mode=yoked"));
         bench.At(5_000_000);
         bench.Ready();
-        Assert.True(bench.Gate.AddYokedTrigger(20_000_000));
-        Assert.True(bench.Gate.AddYokedTrigger(50_000_000));
+        Assert.Equal(RefusalReason.None, bench.Gate.AddYokedTrigger(20_000_000));
+        Assert.Equal(RefusalReason.None, bench.Gate.AddYokedTrigger(50_000_000));
         bench.Gate.RequestFromDecision(bench.Now);
 
         for (long t = 5_000_000; t <= 80_000_000; t += 500_000)
@@ -344,7 +353,7 @@ public sealed class OutputGateTests
     [Fact]
     public void Yoked_triggers_are_refused_in_other_modes()
     {
-        Assert.False(new Bench(RigConfig.Default()).Gate.AddYokedTrigger(1));
+        Assert.Equal(RefusalReason.NotYoked, new Bench(RigConfig.Default()).Gate.AddYokedTrigger(1));
     }
 
     [Fact]

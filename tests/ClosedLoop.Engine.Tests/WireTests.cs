@@ -15,10 +15,10 @@ public sealed class WireTests
         from kind in Gen.Int[0, Kinds.Length - 1].Select(i => Kinds[i])
         from sequence in Gen.Long[1, long.MaxValue]
         from time in Gen.Long[0, long.MaxValue / 2]
-        from code in Gen.Int[0, 4]
-        from flags in Gen.Int[0, 14]
+        from code in Gen.Int[0, 11]
+        from flags in Gen.Int[0, 25]
         from ref1 in Gen.Long
-        from ref2 in Gen.Long
+        from ref2 in kind == EventKind.Command ? Gen.OneOf(Gen.Const(0L), Gen.String[Gen.Char["abcz09._-@"], 1, SenderName.MaxLength].Select(SenderName.Pack)) : Gen.Long
         from value1 in Gen.OneOf(Gen.Double[-1e6, 1e6], Gen.Const(double.NaN), Gen.Double[-1e12, 1e12])
         from value2 in Gen.Double[-100, 100]
         select new JournalEvent

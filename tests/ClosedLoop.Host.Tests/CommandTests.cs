@@ -37,13 +37,66 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         await using (rig.PumpInBackground())
         {
             var (code, output, _) = await CommandLine.Invoke("arm", "rig-t", "--broker", Broker);
-            Assert.Equal((0, "arm sent to rig-t\n"), (code, output));
-            await WaitForAsync(() => rig.Rig.Engine.Gate.IsArmed);
+            Assert.Equal((0, "rig-t accepted arm\n"), (code, output));
+            Assert.True(rig.Rig.Engine.Gate.IsArmed);
 
             await CommandLine.Invoke("estop", "rig-t", "--broker", Broker);
-            await WaitForAsync(() => rig.Rig.Engine.Gate.IsEStopLatched);
+            Assert.True(rig.Rig.Engine.Gate.IsEStopLatched);
             Assert.False(rig.Rig.Engine.Gate.IsArmed);
         }
+    }
+
+    [Fact]
+    public async Task After_an_estop_arm_is_refused_with_its_reason_until_a_separate_reset()
+    {
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using (rig.PumpInBackground())
+        {
+            await CommandLine.Invoke("estop", "rig-t", "--broker", Broker);
+
+            var refused = await CommandLine.Invoke("arm", "rig-t", "--broker", Broker, "--from", "alice");
+            Assert.Equal((ControlCommands.Refused, "rig-t refused arm: estop_latched\n"), (refused.Code, refused.Error));
+            var reset = await CommandLine.Invoke("estop-reset", "rig-t", "--broker", Broker);
+            Assert.Equal((0, "rig-t accepted estop_reset\n"), (reset.Code, reset.Output));
+            Assert.False(rig.Rig.Engine.Gate.IsArmed);
+            var armed = await CommandLine.Invoke("arm", "rig-t", "--broker", Broker);
+            Assert.Equal(0, armed.Code);
+            Assert.True(rig.Rig.Engine.Gate.IsArmed);
+        }
+
+        var answers = rig.Events(ClosedLoop.Engine.Journal.EventKind.Command);
+        Assert.Equal("alice", ClosedLoop.Engine.Wire.SenderName.Unpack(answers[1].Ref2));
+        Assert.Equal((int)ClosedLoop.Engine.Output.RefusalReason.EStopLatched, answers[1].Flags);
+    }
+
+    [Fact]
+    public async Task A_retained_arm_on_the_commands_topic_never_arms_a_rig_that_connects()
+    {
+        // A well-formed, in-date arm left retained on the broker by a careless client.
+        await using (var client = await ClosedLoop.Host.Mqtt.BrokerClient.ConnectAsync(_broker.Endpoint, CancellationToken.None))
+        {
+            var buffer = new byte[ClosedLoop.Engine.Wire.CommandJson.MaxBytes];
+            int length = new ClosedLoop.Engine.Wire.CommandJson().Write(ClosedLoop.Engine.Wire.CommandKind.Arm, 0, 1, "careless", 1, 5_000_000, buffer, 0);
+            await client.PublishAsync("closedloop/rig-t/commands", buffer[..length], retain: true, CancellationToken.None);
+        }
+
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using (rig.PumpInBackground())
+        {
+            await WaitForAsync(() => rig.Events(ClosedLoop.Engine.Journal.EventKind.Command).Count > 0);
+        }
+
+        Assert.False(rig.Rig.Engine.Gate.IsArmed);
+        Assert.Equal((int)ClosedLoop.Engine.Output.RefusalReason.Retained, rig.Events(ClosedLoop.Engine.Journal.EventKind.Command).Single().Flags);
+    }
+
+    [Fact]
+    public async Task A_command_to_a_rig_that_never_connected_is_not_sent()
+    {
+        var (code, _, error) = await CommandLine.Invoke("arm", "rig-nobody", "--broker", Broker);
+
+        Assert.Equal(ControlCommands.NoAnswer, code);
+        Assert.Contains("rig-nobody has no status on the broker", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,7 +106,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         await using (rig.PumpInBackground())
         {
             var (code, output, _) = await CommandLine.Invoke("selftest", "rig-t", "--broker", Broker);
-            Assert.Equal((0, "selftest sent to rig-t\n"), (code, output));
+            Assert.Equal((0, "rig-t accepted selftest\n"), (code, output));
 
             await WaitForAsync(() => SelfTestResult(rig) is not null);
             Assert.Equal((int)ClosedLoop.Engine.Output.SelfTestResult.NoHardware, SelfTestResult(rig));

@@ -12,7 +12,7 @@ public sealed class GapTrackerTests
         var gaps = new GapTracker();
         for (long s = 1; s <= 5; s++)
         {
-            gaps.Saw("r", 1, s);
+            gaps.Saw("r", 1, s, 0);
         }
 
         Assert.Equal(5, gaps.High("r", 1));
@@ -23,18 +23,18 @@ public sealed class GapTrackerTests
     public void A_jump_that_stands_still_asks_for_a_replay_from_the_first_missing_sequence_once_until_the_retry_time()
     {
         var gaps = new GapTracker();
-        gaps.Saw("r", 1, 1);
-        gaps.Saw("r", 1, 4);
+        gaps.Saw("r", 1, 1, 0);
+        gaps.Saw("r", 1, 4, 0);
 
         Assert.Empty(gaps.DueRequests(Now, TimeSpan.FromSeconds(2)));
         Assert.Empty(gaps.DueRequests(Now.AddSeconds(0.5), TimeSpan.FromSeconds(2)));
-        Assert.Equal([("r", 1L, 2L)], gaps.DueRequests(Now.AddSeconds(1), TimeSpan.FromSeconds(2)));
+        Assert.Equal([("r", 1L, 2L, 0L)], gaps.DueRequests(Now.AddSeconds(1), TimeSpan.FromSeconds(2)));
         Assert.Empty(gaps.DueRequests(Now.AddSeconds(2), TimeSpan.FromSeconds(2)));
         Assert.Single(gaps.DueRequests(Now.AddSeconds(3), TimeSpan.FromSeconds(2)));
         Assert.Equal(2, gaps.Missing("r", 1));
 
-        gaps.Saw("r", 1, 3);
-        gaps.Saw("r", 1, 2);
+        gaps.Saw("r", 1, 3, 0);
+        gaps.Saw("r", 1, 2, 0);
         Assert.Equal(4, gaps.High("r", 1));
         Assert.Empty(gaps.DueRequests(Now.AddSeconds(10), TimeSpan.FromSeconds(2)));
     }
@@ -43,23 +43,23 @@ public sealed class GapTrackerTests
     public void A_status_announcing_later_events_opens_a_gap_without_any_later_event()
     {
         var gaps = new GapTracker();
-        gaps.Saw("r", 1, 1);
+        gaps.Saw("r", 1, 1, 0);
 
-        gaps.Expect("r", 1, 9);
+        gaps.Expect("r", 1, 9, 0);
 
         Assert.Empty(gaps.DueRequests(Now, TimeSpan.FromSeconds(2)));
-        Assert.Equal([("r", 1L, 2L)], gaps.DueRequests(Now.AddSeconds(1), TimeSpan.FromSeconds(2)));
+        Assert.Equal([("r", 1L, 2L, 0L)], gaps.DueRequests(Now.AddSeconds(1), TimeSpan.FromSeconds(2)));
     }
 
     [Fact]
     public void A_hole_that_is_filling_is_not_asked_about()
     {
         var gaps = new GapTracker();
-        gaps.Expect("r", 1, 100);
+        gaps.Expect("r", 1, 100, 0);
         Assert.Empty(gaps.DueRequests(Now, TimeSpan.FromSeconds(2)));
 
-        gaps.Saw("r", 1, 1);
-        gaps.Saw("r", 1, 2);
+        gaps.Saw("r", 1, 1, 0);
+        gaps.Saw("r", 1, 2, 0);
 
         Assert.Empty(gaps.DueRequests(Now.AddSeconds(5), TimeSpan.FromSeconds(2)));
     }
@@ -68,7 +68,7 @@ public sealed class GapTrackerTests
     public void Boots_are_separate_streams()
     {
         var gaps = new GapTracker(new Dictionary<(string, long), long> { [("r", 1)] = 10 });
-        gaps.Saw("r", 2, 1);
+        gaps.Saw("r", 2, 1, 0);
 
         Assert.Equal((10L, 1L), (gaps.High("r", 1), gaps.High("r", 2)));
     }

@@ -88,6 +88,26 @@ public sealed class LinkedRig : IAsyncDisposable
         return new Stopper(stop, task);
     }
 
+    /// <summary>The rig's journaled events of one kind, oldest first.</summary>
+    public List<ClosedLoop.Engine.Journal.JournalEvent> Events(ClosedLoop.Engine.Journal.EventKind kind)
+    {
+        lock (this)
+        {
+            var journal = Rig.Engine.Journal;
+            var found = new List<ClosedLoop.Engine.Journal.JournalEvent>();
+            for (long s = journal.OldestSequence; s < journal.NextSequence; s++)
+            {
+                var e = new ClosedLoop.Engine.Journal.JournalEvent();
+                if (journal.TryGet(s, e) == ClosedLoop.Engine.Journal.ReplayStatus.Ok && e.Kind == kind)
+                {
+                    found.Add(e);
+                }
+            }
+
+            return found;
+        }
+    }
+
     public ValueTask DisposeAsync() => Link.DisposeAsync();
 
     private sealed class Stopper(CancellationTokenSource stop, Task task) : IAsyncDisposable

@@ -65,5 +65,11 @@ namespace ClosedLoop.Engine.Journal
 
         /// <summary>Events the link never published were overwritten (RAM journal and flash both full). Ref1 = first lost sequence; Ref2 = how many.</summary>
         EventsLost = 20,
+
+        /// <summary>The rig's answer to a command message. Code = <see cref="Wire.CommandKind"/>; Flags = <see cref="Output.RefusalReason"/> (None = accepted); Ref1 = the command's id; Ref2 = its sender (<see cref="Wire.SenderName"/>).</summary>
+        Command = 21,
+
+        /// <summary>A latched e-stop was reset on purpose; the rig stays disarmed. Code = <see cref="ControlSource"/>.</summary>
+        EStopReset = 22,
     }
 }

@@ -8,7 +8,8 @@ namespace ClosedLoop.Engine.Output
     /// <see cref="ChannelGate"/> per output, and journals every start, stop and refusal.
     /// <list type="bullet">
     /// <item>Outputs are forced low when the gate is made, on disarm, on e-stop and on a fault.</item>
-    /// <item>E-stop latches: nothing starts until an explicit Arm, and Arm is refused while the e-stop input is held.</item>
+    /// <item>E-stop latches: arming and starting a session are refused until the latch is reset on purpose
+    /// (<see cref="ResetEStop"/>, itself refused while the e-stop input is held), which arms nothing by itself.</item>
     /// <item>Modes: closed_loop (decisions request trains), open_loop (a fixed schedule from session start),
     /// sham (everything checked, counted and journaled exactly as closed loop, but the pin is never driven),
     /// yoked (trains at another rig's trigger times, relative to session start; own decisions are ignored).</item>
@@ -82,29 +83,46 @@ namespace ClosedLoop.Engine.Output
             SelfTestRunning = previous.SelfTestRunning;
         }
 
-        /// <summary>Allows outputs; clears an e-stop latch unless the e-stop input is still held.</summary>
-        public bool Arm(long nowUs, ControlSource source)
+        /// <summary>Allows outputs, unless the e-stop is held or latched or the self-test owns the output (refusal journaled).</summary>
+        public RefusalReason Arm(long nowUs, ControlSource source)
         {
-            if (IsEStopInputActive)
+            RefusalReason reason = IsEStopInputActive ? RefusalReason.EStopInputActive
+                : IsEStopLatched ? RefusalReason.EStopLatched
+                : SelfTestRunning ? RefusalReason.SelfTestRunning
+                : RefusalReason.None;
+            if (reason != RefusalReason.None)
             {
-                _journal.Append(EventKind.ArmRefused, nowUs, (int)source, (int)RefusalReason.EStopInputActive, 0, 0, 0, 0);
-                return false;
+                _journal.Append(EventKind.ArmRefused, nowUs, (int)source, (int)reason, 0, 0, 0, 0);
+                return reason;
             }
 
-            if (SelfTestRunning)
-            {
-                _journal.Append(EventKind.ArmRefused, nowUs, (int)source, (int)RefusalReason.SelfTestRunning, 0, 0, 0, 0);
-                return false;
-            }
-
-            IsEStopLatched = false;
             if (!IsArmed)
             {
                 IsArmed = true;
                 _journal.Append(EventKind.Armed, nowUs, (int)source, 0, 0, 0, 0, 0);
             }
 
-            return true;
+            return RefusalReason.None;
+        }
+
+        /// <summary>
+        /// Clears a latched e-stop, on purpose and on its own: refused while the e-stop input is held, and it
+        /// neither arms nor starts anything (arming is a separate act). Resetting an unlatched rig does nothing.
+        /// </summary>
+        public RefusalReason ResetEStop(long nowUs, ControlSource source)
+        {
+            if (IsEStopInputActive)
+            {
+                return RefusalReason.EStopInputActive;
+            }
+
+            if (IsEStopLatched)
+            {
+                IsEStopLatched = false;
+                _journal.Append(EventKind.EStopReset, nowUs, (int)source, 0, 0, 0, 0, 0);
+            }
+
+            return RefusalReason.None;
         }
 
         public void Disarm(long nowUs, ControlSource source)
@@ -147,8 +165,21 @@ namespace ClosedLoop.Engine.Output
             _journal.Append(EventKind.Fault, nowUs, (int)code, 0, detail, 0, 0, 0);
         }
 
-        public void StartSession(long nowUs)
+        /// <summary>
+        /// Starts a session: per-session limits and counters from zero. Refused while e-stopped, and while a session
+        /// already runs (a second start would reset the per-session limits mid-session).
+        /// </summary>
+        public RefusalReason StartSession(long nowUs)
         {
+            RefusalReason reason = IsEStopInputActive ? RefusalReason.EStopInputActive
+                : IsEStopLatched ? RefusalReason.EStopLatched
+                : InSession ? RefusalReason.InSession
+                : RefusalReason.None;
+            if (reason != RefusalReason.None)
+            {
+                return reason;
+            }
+
             InSession = true;
             SessionStartUs = nowUs;
             _refusals = 0;
@@ -157,6 +188,7 @@ namespace ClosedLoop.Engine.Output
             _channels[0].StartSession();
             _channels[1].StartSession();
             _journal.Append(EventKind.SessionStarted, nowUs, 0, 0, 0, 0, 0, 0);
+            return RefusalReason.None;
         }
 
         public void StopSession(long nowUs)
@@ -171,20 +203,22 @@ namespace ClosedLoop.Engine.Output
             _journal.Append(EventKind.SessionStopped, nowUs, 0, 0, SessionTrains, _refusals, _channels[0].SessionDose, _channels[1].SessionDose);
         }
 
-        /// <summary>
-        /// Queues one of the partner rig's trigger times (µs after its session start) for yoked mode; returns
-        /// false when the queue is full or the gate is not yoked.
-        /// </summary>
-        public bool AddYokedTrigger(long sessionOffsetUs)
+        /// <summary>Queues one of the partner rig's trigger times (µs after its session start) for yoked mode.</summary>
+        public RefusalReason AddYokedTrigger(long sessionOffsetUs)
         {
-            if (_settings.Mode != OutputMode.Yoked || _yokeCount == _yokeQueue.Length)
+            if (_settings.Mode != OutputMode.Yoked)
             {
-                return false;
+                return RefusalReason.NotYoked;
+            }
+
+            if (_yokeCount == _yokeQueue.Length)
+            {
+                return RefusalReason.QueueFull;
             }
 
             _yokeQueue[(_yokeHead + _yokeCount) % _yokeQueue.Length] = sessionOffsetUs;
             _yokeCount++;
-            return true;
+            return RefusalReason.None;
         }
 
         /// <summary>A detector decision asks for output (closed-loop and sham modes act on it).</summary>

@@ -21,5 +21,35 @@ namespace ClosedLoop.Engine.Output
 
         /// <summary>Arming waits while the timing self-test drives the opto output.</summary>
         SelfTestRunning = 15,
+
+        /// <summary>A command delivered as a retained message: it was sent at some unknown time before.</summary>
+        Retained = 16,
+
+        /// <summary>A command whose deadline (<c>until_us</c>, rig time) had passed when it arrived.</summary>
+        Stale = 17,
+
+        /// <summary>A command whose deadline lies further ahead than a command may live.</summary>
+        DeadlineTooFar = 18,
+
+        /// <summary>A command addressed to another boot of the rig (sent before it restarted).</summary>
+        OtherBoot = 19,
+
+        /// <summary>A command id already seen: a redelivery, not applied twice.</summary>
+        Duplicate = 20,
+
+        /// <summary>A command that could not be read (see the rig's journal for why).</summary>
+        Malformed = 21,
+
+        /// <summary>Refused while the rig is armed (self-test).</summary>
+        Armed = 22,
+
+        /// <summary>Refused while a session runs (self-test, a second session start).</summary>
+        InSession = 23,
+
+        /// <summary>A yoked trigger sent to a rig that is not in yoked mode.</summary>
+        NotYoked = 24,
+
+        /// <summary>A yoked trigger that found the queue full.</summary>
+        QueueFull = 25,
     }
 }

@@ -1,3 +1,5 @@
+using ClosedLoop.Engine.Output;
+
 namespace ClosedLoop.Engine.Wire
 {
     /// <summary>What a link must do after a command the engine cannot do alone.</summary>
@@ -11,14 +13,25 @@ namespace ClosedLoop.Engine.Wire
     }
 
     /// <summary>
-    /// Applies command messages to the engine, the same way on the board and in the virtual rig. A message that
-    /// is not a valid command is counted and reported, never thrown.
+    /// Applies command messages to the engine, the same way on the board and in the virtual rig, and answers every
+    /// one with a <c>command</c> event that names its id and sender and says whether it was accepted or why not.
+    /// A command acts only when it is fresh: not delivered as a retained message, meant for this boot, before its
+    /// deadline (which may lie at most <see cref="MaxLifetimeUs"/> ahead), and not seen before. Stop commands act
+    /// whatever their age. A message that is not a valid command is answered as malformed, never thrown.
     /// </summary>
     public sealed class CommandDispatcher
     {
+        /// <summary>How far ahead of the rig's clock a command's deadline may lie.</summary>
+        public const long MaxLifetimeUs = 60000000;
+
+        /// <summary>How many recent command ids are remembered to recognise redeliveries.</summary>
+        public const int RememberedIds = 64;
+
         private readonly ClosedLoopEngine _engine;
         private readonly ICommandEffects _effects;
         private readonly CommandJson _json = new CommandJson();
+        private readonly long[] _recentIds = new long[RememberedIds];
+        private int _nextId;
 
         public CommandDispatcher(ClosedLoopEngine engine, ICommandEffects effects)
         {
@@ -29,54 +42,123 @@ namespace ClosedLoop.Engine.Wire
         /// <summary>Commands that could not be read.</summary>
         public long Rejected { get; private set; }
 
-        /// <summary>Why the last command was refused (null when it was applied).</summary>
+        /// <summary>Why the last command could not be read (null when it could).</summary>
         public string LastError { get; private set; }
 
-        public bool Dispatch(byte[] bytes, int offset, int length)
+        /// <summary>
+        /// Reads, checks and applies one command message; <paramref name="retained"/> is the MQTT retain flag it
+        /// arrived with. Returns the answer it journaled (None = accepted).
+        /// </summary>
+        public RefusalReason Dispatch(byte[] bytes, int offset, int length, bool retained)
         {
+            RefusalReason result;
             if (!_json.TryRead(bytes, offset, length))
             {
                 Rejected++;
                 LastError = _json.Error;
-                return false;
+                result = RefusalReason.Malformed;
+            }
+            else
+            {
+                LastError = null;
+                result = CommandJson.IsStop(_json.Kind) ? Apply() : Freshness(retained);
+                if (result == RefusalReason.None && !CommandJson.IsStop(_json.Kind))
+                {
+                    Remember(_json.Id);
+                    result = Apply();
+                }
             }
 
-            LastError = null;
+            _engine.ReportCommand(_json.Kind, result, _json.Id, _json.Sender);
+            return result;
+        }
+
+        private RefusalReason Freshness(bool retained)
+        {
+            long now = _engine.Clock.NowMicros;
+            if (retained)
+            {
+                return RefusalReason.Retained;
+            }
+
+            if (_json.Boot != _engine.Journal.BootId)
+            {
+                return RefusalReason.OtherBoot;
+            }
+
+            if (now > _json.UntilUs)
+            {
+                return RefusalReason.Stale;
+            }
+
+            if (_json.UntilUs - now > MaxLifetimeUs)
+            {
+                return RefusalReason.DeadlineTooFar;
+            }
+
+            return Seen(_json.Id) ? RefusalReason.Duplicate : RefusalReason.None;
+        }
+
+        private RefusalReason Apply()
+        {
             switch (_json.Kind)
             {
                 case CommandKind.Arm:
-                    _engine.Arm();
-                    break;
+                    return _engine.Arm();
                 case CommandKind.Disarm:
                     _engine.Disarm();
-                    break;
+                    return RefusalReason.None;
                 case CommandKind.EStop:
                     _engine.EStop();
-                    break;
+                    return RefusalReason.None;
+                case CommandKind.EStopReset:
+                    return _engine.ResetEStop();
                 case CommandKind.SessionStart:
-                    _engine.StartSession();
-                    break;
+                    return _engine.StartSession();
                 case CommandKind.SessionStop:
                     _engine.StopSession();
-                    break;
+                    return RefusalReason.None;
                 case CommandKind.EncounterStart:
                     _engine.OnEncounterMessage(true);
-                    break;
+                    return RefusalReason.None;
                 case CommandKind.EncounterStop:
                     _engine.OnEncounterMessage(false);
-                    break;
+                    return RefusalReason.None;
                 case CommandKind.Replay:
                     _effects.Replay(_json.Argument);
-                    break;
+                    return RefusalReason.None;
                 case CommandKind.Yoke:
-                    _engine.AddYokedTrigger(_json.Argument);
-                    break;
+                    return _engine.AddYokedTrigger(_json.Argument);
                 case CommandKind.SelfTest:
-                    _effects.SelfTest();
-                    break;
+                    RefusalReason refusal = _engine.SelfTestRefusal();
+                    if (refusal == RefusalReason.None)
+                    {
+                        _effects.SelfTest();
+                    }
+
+                    return refusal;
+                default:
+                    return RefusalReason.Malformed;
+            }
+        }
+
+        private bool Seen(long id)
+        {
+            for (int i = 0; i < _recentIds.Length; i++)
+            {
+                if (_recentIds[i] == id)
+                {
+                    return true;
+                }
             }
 
-            return true;
+            return false;
+        }
+
+        private void Remember(long id)
+        {
+            _recentIds[_nextId] = id;
+            _nextId = (_nextId + 1) % _recentIds.Length;
         }
     }
 }

@@ -1,82 +1,145 @@
 namespace ClosedLoop.Engine.Wire
 {
     /// <summary>
-    /// Command messages, e.g. <c>{"v":1,"cmd":"arm"}</c>, <c>{"v":1,"cmd":"replay","from_seq":812}</c>,
-    /// <c>{"v":1,"cmd":"yoke","offset_us":93000000}</c>. The board reads them without allocating; the host writes
-    /// them with the same code.
+    /// Command messages, e.g.
+    /// <c>{"v":1,"cmd":"arm","id":81233,"from":"alice","boot":7,"until_us":93010000000}</c>, with
+    /// <c>"from_seq":812</c> for a replay and <c>"offset_us":93000000</c> for a yoke. A command names who sent it
+    /// (<c>from</c>, see <see cref="SenderName"/>) and carries an <c>id</c> the rig's answer repeats; it is meant for
+    /// one boot of the rig and only until <c>until_us</c> on that boot's clock, so that a command held up anywhere
+    /// (retained, queued, redelivered) cannot act late. Stop commands (estop, disarm, session_stop) need only
+    /// <c>v</c> and <c>cmd</c>: a panic button must always work. The board reads commands without allocating;
+    /// the host writes them with the same code.
     /// </summary>
     public sealed class CommandJson
     {
         public const int Version = 1;
-        public const int MaxBytes = 128;
+        public const int MaxBytes = 192;
 
         public static readonly string[] Names = new string[]
         {
-            "none", "arm", "disarm", "estop", "session_start", "session_stop", "encounter_start", "encounter_stop", "replay", "yoke", "selftest",
+            "none", "arm", "disarm", "estop", "session_start", "session_stop", "encounter_start", "encounter_stop", "replay", "yoke", "selftest", "estop_reset",
         };
 
         private readonly FlatJson _reader = new FlatJson();
         private readonly JsonWriter _writer = new JsonWriter();
 
-        /// <summary>The last command read.</summary>
+        /// <summary>The last command read (or as much of it as was read).</summary>
         public CommandKind Kind { get; private set; }
 
         /// <summary>from_seq of a replay, or offset_us of a yoke.</summary>
         public long Argument { get; private set; }
 
+        /// <summary>The command's id (0 when absent).</summary>
+        public long Id { get; private set; }
+
+        /// <summary>The sender, packed (<see cref="SenderName"/>; 0 when absent).</summary>
+        public long Sender { get; private set; }
+
+        /// <summary>The boot the command is meant for (-1 when absent).</summary>
+        public long Boot { get; private set; }
+
+        /// <summary>The last rig time (µs) at which the command may act (-1 when absent).</summary>
+        public long UntilUs { get; private set; }
+
         /// <summary>Why the last read failed (null after success). Constant strings: nothing is allocated.</summary>
         public string Error { get; private set; }
+
+        /// <summary>Stop commands only make a rig safer: they act whatever their age or origin.</summary>
+        public static bool IsStop(CommandKind kind)
+        {
+            return kind == CommandKind.EStop || kind == CommandKind.Disarm || kind == CommandKind.SessionStop;
+        }
 
         public bool TryRead(byte[] bytes, int offset, int length)
         {
             Kind = CommandKind.None;
             Argument = 0;
+            Id = 0;
+            Sender = 0;
+            Boot = -1;
+            UntilUs = -1;
             Error = null;
+            if (length > MaxBytes)
+            {
+                return Fail("longer than a command may be (192 bytes)");
+            }
+
             if (!_reader.Parse(bytes, offset, length))
             {
-                Error = "not a flat JSON object";
-                return false;
+                return Fail(_reader.Error == null ? "not a flat JSON object" : _reader.Error);
             }
 
             long version;
             int field = _reader.IndexOf("v");
             if (field < 0 || !_reader.TryGetLong(field, out version) || version != Version)
             {
-                Error = "missing or unknown schema version 'v' (expected 1)";
-                return false;
+                return Fail("missing or unknown schema version 'v' (expected 1)");
             }
 
             field = _reader.IndexOf("cmd");
             int kind = field < 0 ? -1 : _reader.TextIndex(field, Names);
             if (kind <= 0)
             {
-                Error = "missing or unknown 'cmd'";
-                return false;
-            }
-
-            if (kind == (int)CommandKind.Replay || kind == (int)CommandKind.Yoke)
-            {
-                long argument;
-                field = _reader.IndexOf(kind == (int)CommandKind.Replay ? "from_seq" : "offset_us");
-                if (field < 0 || !_reader.TryGetLong(field, out argument) || argument < 0)
-                {
-                    Error = kind == (int)CommandKind.Replay ? "replay needs a whole, non-negative 'from_seq'" : "yoke needs a whole, non-negative 'offset_us'";
-                    return false;
-                }
-
-                Argument = argument;
+                return Fail("missing or unknown 'cmd'");
             }
 
             Kind = (CommandKind)kind;
+            bool stop = IsStop(Kind);
+            long value;
+            if (ReadLong("id", out value))
+            {
+                Id = value;
+            }
+
+            field = _reader.IndexOf("from");
+            if (field >= 0)
+            {
+                Sender = _reader.KindOf(field) == JsonValueKind.String ? _reader.PackSender(field) : -1;
+                if (Sender < 0)
+                {
+                    Sender = 0;
+                    return Fail("'from' must be a sender name: 1 to 11 characters from a-z 0-9 . _ - @");
+                }
+            }
+
+            if (ReadLong("boot", out value))
+            {
+                Boot = value;
+            }
+
+            if (ReadLong("until_us", out value))
+            {
+                UntilUs = value;
+            }
+
+            if (!stop && (Id <= 0 || Sender == 0 || Boot < 0 || UntilUs < 0))
+            {
+                return Fail("a command needs a positive 'id', a 'from' sender, the rig's 'boot' and an 'until_us' deadline");
+            }
+
+            if (Kind == CommandKind.Replay || Kind == CommandKind.Yoke)
+            {
+                if (!ReadLong(Kind == CommandKind.Replay ? "from_seq" : "offset_us", out value) || value < 0)
+                {
+                    return Fail(Kind == CommandKind.Replay ? "replay needs a whole, non-negative 'from_seq'" : "yoke needs a whole, non-negative 'offset_us'");
+                }
+
+                Argument = value;
+            }
+
             return true;
         }
 
         /// <summary>Writes a command; returns the offset after it.</summary>
-        public int Write(CommandKind kind, long argument, byte[] buffer, int offset)
+        public int Write(CommandKind kind, long argument, long id, string sender, long boot, long untilUs, byte[] buffer, int offset)
         {
             _writer.Begin(buffer, offset);
             _writer.Integer("v", Version);
             _writer.Text("cmd", Names[(int)kind]);
+            _writer.Integer("id", id);
+            _writer.Text("from", sender);
+            _writer.Integer("boot", boot);
+            _writer.Integer("until_us", untilUs);
             if (kind == CommandKind.Replay)
             {
                 _writer.Integer("from_seq", argument);
@@ -87,6 +150,19 @@ namespace ClosedLoop.Engine.Wire
             }
 
             return _writer.End();
+        }
+
+        private bool ReadLong(string name, out long value)
+        {
+            value = 0;
+            int field = _reader.IndexOf(name);
+            return field >= 0 && _reader.TryGetLong(field, out value);
+        }
+
+        private bool Fail(string error)
+        {
+            Error = error;
+            return false;
         }
     }
 }

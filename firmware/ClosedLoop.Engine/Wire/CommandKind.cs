@@ -20,5 +20,8 @@ namespace ClosedLoop.Engine.Wire
 
         /// <summary>Measure the opto output's real pulse timing through the loopback input (disarmed rigs only).</summary>
         SelfTest = 10,
+
+        /// <summary>Clear a latched e-stop (refused while the e-stop input is held). It arms nothing.</summary>
+        EStopReset = 11,
     }
 }

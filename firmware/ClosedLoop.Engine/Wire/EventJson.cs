@@ -25,8 +25,12 @@ namespace ClosedLoop.Engine.Wire
         {
             "none", "estop_latched", "not_armed", "no_session", "busy", "refractory", "min_interval", "max_duty",
             "max_train_length", "max_trains_per_hour", "max_trains_per_session", "max_cumulative_dose",
-            "plan_too_large", "invalid_train", "estop_input_active", "self_test_running",
+            "plan_too_large", "invalid_train", "estop_input_active", "self_test_running", "retained", "stale",
+            "deadline_too_far", "other_boot", "duplicate", "malformed", "armed", "in_session", "not_yoked", "queue_full",
         };
+
+        /// <summary>A command's answer: the refusal reasons, with "accepted" where nothing refused it.</summary>
+        public static readonly string[] CommandResults = CommandResultWords();
 
         public static readonly string[] SelfTestResults = new string[] { "none", "passed", "failed", "refused", "no_signal", "no_hardware" };
 
@@ -38,6 +42,7 @@ namespace ClosedLoop.Engine.Wire
 
         private readonly JsonWriter _writer = new JsonWriter();
         private readonly FlatJson _reader = new FlatJson();
+        private readonly char[] _sender = new char[SenderName.MaxLength];
 
         /// <summary>The layout of a kind, or null for an unknown kind.</summary>
         public static EventLayout LayoutOf(EventKind kind)
@@ -111,7 +116,14 @@ namespace ClosedLoop.Engine.Wire
 
             if (layout.Ref2Name != null)
             {
-                w.Integer(layout.Ref2Name, e.Ref2);
+                if (layout.Ref2IsSender)
+                {
+                    w.Chars(layout.Ref2Name, _sender, SenderName.Unpack(e.Ref2, _sender));
+                }
+                else
+                {
+                    w.Integer(layout.Ref2Name, e.Ref2);
+                }
             }
 
             if (layout.Value1Name != null)
@@ -240,7 +252,7 @@ namespace ClosedLoop.Engine.Wire
 
             if (problem == null && layout.Ref2Name != null)
             {
-                problem = RequireLong(r, layout.Ref2Name, out into.Ref2);
+                problem = layout.Ref2IsSender ? ReadSender(r, layout.Ref2Name, out into.Ref2) : RequireLong(r, layout.Ref2Name, out into.Ref2);
             }
 
             if (problem == null && layout.Value1Name != null)
@@ -317,6 +329,26 @@ namespace ClosedLoop.Engine.Wire
             return null;
         }
 
+        private static string ReadSender(FlatJson r, string name, out long bits)
+        {
+            bits = 0;
+            int field = r.IndexOf(name);
+            if (field < 0 || r.KindOf(field) != JsonValueKind.String)
+            {
+                return "missing text field '" + name + "'";
+            }
+
+            string text = r.GetText(field);
+            if (text.Length == 0)
+            {
+                // An unnamed sender (a bare stop command) is journaled as 0.
+                return null;
+            }
+
+            bits = SenderName.Pack(text);
+            return bits < 0 ? "field '" + name + "' is not a sender name (" + SenderName.Rule + ")" : null;
+        }
+
         private static string ReadHash(FlatJson r, string name, out long bits)
         {
             bits = 0;
@@ -349,7 +381,7 @@ namespace ClosedLoop.Engine.Wire
 
         private static EventLayout[] BuildLayouts()
         {
-            EventLayout[] l = new EventLayout[21];
+            EventLayout[] l = new EventLayout[23];
             l[(int)EventKind.Boot] = Hashed("boot");
             l[(int)EventKind.ConfigApplied] = Hashed("config_applied");
             EventLayout rejected = Hashed("config_rejected");
@@ -439,7 +471,27 @@ namespace ClosedLoop.Engine.Wire
             lost.Ref1Name = "first_seq";
             lost.Ref2Name = "count";
             l[(int)EventKind.EventsLost] = lost;
+
+            EventLayout command = new EventLayout("command");
+            command.CodeName = "cmd";
+            command.CodeWords = CommandJson.Names;
+            command.FlagsName = "result";
+            command.FlagsWords = CommandResults;
+            command.Ref1Name = "id";
+            command.Ref2Name = "from";
+            command.Ref2IsSender = true;
+            l[(int)EventKind.Command] = command;
+
+            l[(int)EventKind.EStopReset] = Sourced("estop_reset");
             return l;
+        }
+
+        private static string[] CommandResultWords()
+        {
+            string[] words = new string[Reasons.Length];
+            System.Array.Copy(Reasons, words, Reasons.Length);
+            words[(int)Output.RefusalReason.None] = "accepted";
+            return words;
         }
 
         private static EventLayout Hashed(string name)

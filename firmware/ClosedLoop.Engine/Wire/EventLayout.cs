@@ -34,6 +34,9 @@ namespace ClosedLoop.Engine.Wire
         public bool Ref1IsHash;
 
         public string Ref2Name;
+
+        /// <summary>Ref2 holds a packed <see cref="SenderName"/>: written as text.</summary>
+        public bool Ref2IsSender;
         public string Value1Name;
         public string Value2Name;
     }

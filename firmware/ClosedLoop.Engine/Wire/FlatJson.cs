@@ -75,6 +75,12 @@ namespace ClosedLoop.Engine.Wire
                     return Fail("too many fields", i);
                 }
 
+                if (NameSeen(nameStart, nameEnd - nameStart))
+                {
+                    // Readers disagree on which of two equal names wins; a message that says two things says nothing.
+                    return Fail("duplicate field name", nameStart);
+                }
+
                 int valueStart;
                 int valueEnd;
                 JsonValueKind kind;
@@ -264,6 +270,12 @@ namespace ClosedLoop.Engine.Wire
             return _kinds[field] == JsonValueKind.True || _kinds[field] == JsonValueKind.False;
         }
 
+        /// <summary>The field's string as a packed <see cref="SenderName"/>, or -1 (no allocation).</summary>
+        public long PackSender(int field)
+        {
+            return _kinds[field] == JsonValueKind.String ? SenderName.Pack(_bytes, _valueStart[field], _valueLength[field]) : -1;
+        }
+
         /// <summary>The field's string value (allocates; for the host and cold paths).</summary>
         public string GetText(int field)
         {
@@ -271,6 +283,31 @@ namespace ClosedLoop.Engine.Wire
             byte[] copy = new byte[_valueLength[field]];
             System.Array.Copy(_bytes, _valueStart[field], copy, 0, copy.Length);
             return Utf8Text.Decode(copy, copy.Length, out badOffset);
+        }
+
+        private bool NameSeen(int start, int length)
+        {
+            for (int f = 0; f < _count; f++)
+            {
+                if (_nameLength[f] != length)
+                {
+                    continue;
+                }
+
+                int other = _nameStart[f];
+                int k = 0;
+                while (k < length && _bytes[other + k] == _bytes[start + k])
+                {
+                    k++;
+                }
+
+                if (k == length)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private bool Trailing(int i, int end)

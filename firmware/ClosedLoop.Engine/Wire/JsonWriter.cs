@@ -69,6 +69,20 @@ namespace ClosedLoop.Engine.Wire
         }
 
         /// <summary>Any text, escaped as JSON requires and encoded as UTF-8 (user-supplied values in config acks).</summary>
+        /// <summary>Writes characters held in a reused buffer (no string is made).</summary>
+        public void Chars(string name, char[] chars, int count)
+        {
+            Name(name);
+            _buffer[_position++] = (byte)'"';
+            for (int i = 0; i < count; i++)
+            {
+                char c = chars[i];
+                _buffer[_position++] = c >= ' ' && c < 0x7F && c != '"' && c != '\\' ? (byte)c : (byte)'?';
+            }
+
+            _buffer[_position++] = (byte)'"';
+        }
+
         public void EscapedText(string name, string value)
         {
             Name(name);

@@ -2,8 +2,10 @@ namespace ClosedLoop.Engine.Wire
 {
     /// <summary>
     /// Decides when a rig's retained status is due again: whenever anything in it but its time has changed since
-    /// the last one published (arming, e-stop, session, mode, config, or a new event's next_seq). The board's link
-    /// and the virtual rig's both ask it, so they publish the same statuses. Nothing is allocated.
+    /// the last one published (arming, e-stop, session, mode, config, or a new event's next_seq), and at least every
+    /// <see cref="HeartbeatUs"/> of rig time. The heartbeat lets a sender read the rig's clock from its retained
+    /// status, at most that old, and give a command a deadline on it. The board's link and the virtual rig's both
+    /// ask it, so they publish the same statuses. Nothing is allocated.
     /// </summary>
     public sealed class StatusChanges
     {
@@ -12,6 +14,10 @@ namespace ClosedLoop.Engine.Wire
         private readonly byte[] _last = new byte[StatusJson.MaxBytes];
         private readonly byte[] _status = new byte[StatusJson.MaxBytes];
         private int _lastLength = -1;
+        private long _lastUs;
+
+        /// <summary>The longest a rig goes (in its own time) without publishing its status.</summary>
+        public const long HeartbeatUs = 1000000;
 
         /// <summary>The status to publish, stamped with the time of the check that found it changed.</summary>
         public byte[] Buffer
@@ -24,15 +30,17 @@ namespace ClosedLoop.Engine.Wire
         /// <summary>True when the status changed; <see cref="Buffer"/> then holds it. Call with the engine's lock held.</summary>
         public bool Check(ClosedLoopEngine engine)
         {
+            long now = engine.Clock.NowMicros;
             int length = StatusJson.WriteOnline(_writer, engine, 0, _probe, 0);
-            if (length == _lastLength && Same(_probe, _last, length))
+            if (length == _lastLength && Same(_probe, _last, length) && now - _lastUs < HeartbeatUs)
             {
                 return false;
             }
 
             System.Array.Copy(_probe, _last, length);
             _lastLength = length;
-            Length = StatusJson.WriteOnline(_writer, engine, engine.Clock.NowMicros, _status, 0);
+            _lastUs = now;
+            Length = StatusJson.WriteOnline(_writer, engine, now, _status, 0);
             return true;
         }
 

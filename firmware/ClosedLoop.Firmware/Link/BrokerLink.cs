@@ -276,7 +276,7 @@ namespace ClosedLoop.Firmware.Link
             {
                 lock (_engineLock)
                 {
-                    _commands.Dispatch(e.Message, 0, e.Message.Length);
+                    _commands.Dispatch(e.Message, 0, e.Message.Length, e.Retain);
                 }
             }
             else if (e.Topic == _topics.Config && e.Message.Length > 0)

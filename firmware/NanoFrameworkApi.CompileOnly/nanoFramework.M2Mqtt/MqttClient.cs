@@ -52,6 +52,8 @@ namespace nanoFramework.M2Mqtt.Messages
         public string Topic => throw null;
 
         public byte[] Message => throw null;
+
+        public bool Retain => throw null;
     }
 
     public class MqttMsgPublishedEventArgs : EventArgs

@@ -4,14 +4,22 @@ using ClosedLoop.Host.Mqtt;
 
 namespace ClosedLoop.Host.Commands;
 
-/// <summary>`arm`, `disarm`, `estop`, `session RIG start|stop`, `encounter RIG start|stop`: one command message each.</summary>
+/// <summary>
+/// `arm`, `disarm`, `estop`, `estop-reset`, `selftest`, `session RIG start|stop`, `encounter RIG start|stop`: one
+/// command message each, sent fresh (see <see cref="RigCommander"/>), and the rig's answer printed. Exit 0 when the
+/// rig accepted it, 1 when it refused (the reason is printed), 4 when it did not answer or cannot take commands.
+/// </summary>
 public static class ControlCommands
 {
+    public const int Refused = 1;
+    public const int NoAnswer = 4;
+
     public static IEnumerable<Command> Create()
     {
-        yield return Simple("arm", "Allow a rig to drive its outputs (clears an e-stop latch unless the button is held)", CommandKind.Arm);
+        yield return Simple("arm", "Allow a rig to drive its outputs (refused while an e-stop is latched: reset it first)", CommandKind.Arm);
         yield return Simple("disarm", "Force a rig's outputs low and stop it from driving them", CommandKind.Disarm);
-        yield return Simple("estop", "Emergency stop: outputs low at once, latched until the rig is armed again", CommandKind.EStop);
+        yield return Simple("estop", "Emergency stop: outputs low at once, latched until reset with estop-reset", CommandKind.EStop);
+        yield return Simple("estop-reset", "Clear a latched e-stop (refused while the e-stop button is held); arms nothing", CommandKind.EStopReset);
         yield return Simple("selftest", "Measure a disarmed rig's real opto pulse timing through its loopback input (docs/flashing.md)", CommandKind.SelfTest);
         yield return StartStop("session", "Start or stop a session (per-session limits count from its start)", CommandKind.SessionStart, CommandKind.SessionStop);
         yield return StartStop("encounter", "Mark an encounter's start or stop, as a video tracker (Bonsai, DeepLabCut-Live) would", CommandKind.EncounterStart, CommandKind.EncounterStop);
@@ -20,10 +28,10 @@ public static class ControlCommands
     private static Command Simple(string name, string description, CommandKind kind)
     {
         var rig = RigArgument();
-        var broker = new BrokerOptions();
+        var options = new SendOptions();
         var command = new Command(name, description) { rig };
-        broker.AddTo(command);
-        command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, () => SendAsync(parse, broker, parse.GetValue(rig)!, kind, cancellationToken)));
+        options.AddTo(command);
+        command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, () => SendAsync(parse, options, parse.GetValue(rig)!, kind, cancellationToken)));
         return command;
     }
 
@@ -32,21 +40,65 @@ public static class ControlCommands
         var rig = RigArgument();
         var what = new Argument<string>("action") { Description = "start or stop" };
         what.AcceptOnlyFromAmong("start", "stop");
-        var broker = new BrokerOptions();
+        var options = new SendOptions();
         var command = new Command(name, description) { rig, what };
-        broker.AddTo(command);
+        options.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, () =>
-            SendAsync(parse, broker, parse.GetValue(rig)!, parse.GetValue(what) == "start" ? start : stop, cancellationToken)));
+            SendAsync(parse, options, parse.GetValue(rig)!, parse.GetValue(what) == "start" ? start : stop, cancellationToken)));
         return command;
     }
 
     internal static Argument<string> RigArgument() => new("rig") { Description = "The rig's id (nf.config [rig] id)" };
 
-    private static async Task<int> SendAsync(ParseResult parse, BrokerOptions broker, string rig, CommandKind kind, CancellationToken cancellationToken)
+    private static async Task<int> SendAsync(ParseResult parse, SendOptions options, string rig, CommandKind kind, CancellationToken cancellationToken)
     {
-        await using var client = await BrokerClient.ConnectAsync(broker.Endpoint(parse), cancellationToken).ConfigureAwait(false);
-        await client.SendCommandAsync(rig, kind, 0, cancellationToken).ConfigureAwait(false);
-        parse.InvocationConfiguration.Output.WriteLine($"{CommandJson.Names[(int)kind]} sent to {rig}");
+        string sender = parse.GetValue(options.From)!;
+        if (SenderName.Pack(sender) <= 0)
+        {
+            throw new CommandLineException($"--from '{sender}': expected a sender name of {SenderName.Rule}");
+        }
+
+        var timeout = TimeSpan.FromSeconds(parse.GetValue(options.Timeout));
+        string name = CommandJson.Names[(int)kind];
+        await using var client = await BrokerClient.ConnectAsync(options.Broker.Endpoint(parse), cancellationToken).ConfigureAwait(false);
+        var answer = await new RigCommander(client, sender).SendAsync(rig, kind, 0, timeout, cancellationToken).ConfigureAwait(false);
+        if (answer is null)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"{name} sent to {rig}, but no answer within {timeout.TotalSeconds:F0} s");
+            return NoAnswer;
+        }
+
+        if (!answer.Accepted)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"{rig} refused {name}: {answer.ResultWord}");
+            return Refused;
+        }
+
+        parse.InvocationConfiguration.Output.WriteLine($"{rig} accepted {name}");
         return 0;
+    }
+
+    private sealed class SendOptions
+    {
+        public BrokerOptions Broker { get; } = new();
+
+        public Option<string> From { get; } = new("--from")
+        {
+            Description = $"Who sends the command, as the rig journals it ({SenderName.Rule}; default: your login)",
+            DefaultValueFactory = _ => RigCommander.DefaultSender(),
+        };
+
+        public Option<double> Timeout { get; } = new("--timeout")
+        {
+            Description = "Seconds to wait for the rig's answer",
+            DefaultValueFactory = _ => 5,
+        };
+
+        public void AddTo(Command command)
+        {
+            Broker.AddTo(command);
+            command.Options.Add(From);
+            command.Options.Add(Timeout);
+        }
     }
 }

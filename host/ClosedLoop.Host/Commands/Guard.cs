@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ClosedLoop.Host.Mqtt;
 
 namespace ClosedLoop.Host.Commands;
 
@@ -19,6 +20,11 @@ public static class Guard
         {
             error.WriteLine($"error: {e.Message}");
             return Usage;
+        }
+        catch (RigUnavailableException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ControlCommands.NoAnswer;
         }
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException or System.Net.Sockets.SocketException)
         {

@@ -326,7 +326,7 @@ public sealed class EventLogger : IAsyncDisposable
         Committed?.Invoke(events);
         foreach (var e in events)
         {
-            _gaps.Saw(e.Rig, e.Boot, e.Sequence);
+            _gaps.Saw(e.Rig, e.Boot, e.Sequence, e.TimeUs);
         }
 
         Interlocked.Add(ref _receivedCount, batch.Count);
@@ -351,9 +351,9 @@ public sealed class EventLogger : IAsyncDisposable
         {
             using var document = System.Text.Json.JsonDocument.Parse(status);
             var root = document.RootElement;
-            if (root.TryGetProperty("boot", out var boot) && root.TryGetProperty("next_seq", out var next))
+            if (root.TryGetProperty("boot", out var boot) && root.TryGetProperty("next_seq", out var next) && root.TryGetProperty("t_us", out var time))
             {
-                _gaps.Expect(rig, boot.GetInt64(), next.GetInt64() - 1);
+                _gaps.Expect(rig, boot.GetInt64(), next.GetInt64() - 1, time.GetInt64());
             }
         }
         catch (Exception exception) when (exception is System.Text.Json.JsonException or InvalidOperationException or FormatException)
@@ -362,13 +362,18 @@ public sealed class EventLogger : IAsyncDisposable
         }
     }
 
+    /// <summary>How the logger signs its replay requests.</summary>
+    public const string Sender = "logger";
+
     private async Task RequestReplaysAsync()
     {
         var writer = new CommandJson();
         var buffer = new byte[CommandJson.MaxBytes];
-        foreach (var (rig, _, from) in _gaps.DueRequests(DateTime.UtcNow, ReplayRetry))
+        foreach (var (rig, boot, from, latestUs) in _gaps.DueRequests(DateTime.UtcNow, ReplayRetry))
         {
-            int length = writer.Write(CommandKind.Replay, from, buffer, 0);
+            // Addressed to the boot that has the gap, good for a short while on that boot's clock.
+            long untilUs = latestUs + (long)(RigCommander.Lifetime.TotalMilliseconds * 1000);
+            int length = writer.Write(CommandKind.Replay, from, Random.Shared.NextInt64(1, 1L << 53), Sender, boot, untilUs, buffer, 0);
             var message = new MqttApplicationMessageBuilder()
                 .WithTopic(new Topics(_endpoint.TopicPrefix, rig).Commands)
                 .WithPayload(buffer.AsSpan(0, length).ToArray())

@@ -17,16 +17,16 @@ public sealed class GapTracker
         }
     }
 
-    /// <summary>Records a stored sequence.</summary>
-    public void Saw(string rig, long boot, long sequence)
+    /// <summary>Records a stored sequence and the rig time it carried.</summary>
+    public void Saw(string rig, long boot, long sequence, long timeUs)
     {
         lock (_streams)
         {
-            SawLocked(rig, boot, sequence);
+            SawLocked(rig, boot, sequence, timeUs);
         }
     }
 
-    private void SawLocked(string rig, long boot, long sequence)
+    private Stream StreamOf(string rig, long boot)
     {
         if (!_streams.TryGetValue((rig, boot), out var stream))
         {
@@ -34,6 +34,13 @@ public sealed class GapTracker
             _streams[(rig, boot)] = stream;
         }
 
+        return stream;
+    }
+
+    private void SawLocked(string rig, long boot, long sequence, long timeUs)
+    {
+        var stream = StreamOf(rig, boot);
+        stream.LatestUs = Math.Max(stream.LatestUs, timeUs);
         if (sequence <= stream.High)
         {
             return;
@@ -57,17 +64,13 @@ public sealed class GapTracker
     /// A rig's status says it has journaled up to <paramref name="lastSequence"/>: anything not yet stored up to
     /// there is missing, even when no later event has arrived to show the hole (e.g. lost with a broker restart).
     /// </summary>
-    public void Expect(string rig, long boot, long lastSequence)
+    public void Expect(string rig, long boot, long lastSequence, long timeUs)
     {
         lock (_streams)
         {
-            if (!_streams.TryGetValue((rig, boot), out var stream))
-            {
-                stream = new Stream();
-                _streams[(rig, boot)] = stream;
-            }
-
+            var stream = StreamOf(rig, boot);
             stream.KnownLast = Math.Max(stream.KnownLast, lastSequence);
+            stream.LatestUs = Math.Max(stream.LatestUs, timeUs);
         }
     }
 
@@ -75,7 +78,7 @@ public sealed class GapTracker
     /// The gaps worth a replay request now: each stream with events beyond a hole (seen, or announced by the rig's
     /// status) that has stood still for <see cref="Grace"/>, not asked about in the last <paramref name="retryAfter"/>.
     /// </summary>
-    public IReadOnlyList<(string Rig, long Boot, long FromSequence)> DueRequests(DateTime now, TimeSpan retryAfter)
+    public IReadOnlyList<(string Rig, long Boot, long FromSequence, long LatestUs)> DueRequests(DateTime now, TimeSpan retryAfter)
     {
         lock (_streams)
         {
@@ -89,9 +92,9 @@ public sealed class GapTracker
     /// </summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
 
-    private List<(string Rig, long Boot, long FromSequence)> DueRequestsLocked(DateTime now, TimeSpan retryAfter)
+    private List<(string Rig, long Boot, long FromSequence, long LatestUs)> DueRequestsLocked(DateTime now, TimeSpan retryAfter)
     {
-        var due = new List<(string, long, long)>();
+        var due = new List<(string, long, long, long)>();
         foreach (var ((rig, boot), stream) in _streams)
         {
             if (stream.Ahead.Count == 0 && stream.KnownLast <= stream.High)
@@ -117,7 +120,7 @@ public sealed class GapTracker
             {
                 stream.RequestedFrom = stream.High + 1;
                 stream.RequestedAt = now;
-                due.Add((rig, boot, stream.High + 1));
+                due.Add((rig, boot, stream.High + 1, stream.LatestUs));
             }
         }
 
@@ -147,6 +150,9 @@ public sealed class GapTracker
         public long High;
         public SortedSet<long> Ahead { get; } = [];
         public long KnownLast;
+
+        /// <summary>The latest rig time heard on this boot: a replay request's deadline counts from it.</summary>
+        public long LatestUs;
         public DateTime? GapSince;
         public long GapHigh;
         public long RequestedFrom;

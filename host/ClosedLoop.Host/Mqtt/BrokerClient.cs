@@ -26,14 +26,6 @@ public sealed class BrokerClient : IAsyncDisposable
 
     public Topics TopicsOf(string rigId) => new(_endpoint.TopicPrefix, rigId);
 
-    /// <summary>Publishes a command to a rig at QoS 1 (the broker has it when this returns).</summary>
-    public async Task SendCommandAsync(string rigId, CommandKind kind, long argument, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[CommandJson.MaxBytes];
-        int length = new CommandJson().Write(kind, argument, buffer, 0);
-        await PublishAsync(TopicsOf(rigId).Commands, buffer[..length], retain: false, cancellationToken).ConfigureAwait(false);
-    }
-
     public async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
     {
         var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)

@@ -75,7 +75,8 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
             byte[] payload = message.Payload.ToArray();
             if (message.Topic == _topics.Commands)
             {
-                _commands.Dispatch(payload, 0, payload.Length);
+                // The retain flag says the broker kept this message from some unknown time: never obeyed.
+                _commands.Dispatch(payload, 0, payload.Length, message.Retain);
             }
             else if (message.Topic == _topics.Config && payload.Length > 0)
             {

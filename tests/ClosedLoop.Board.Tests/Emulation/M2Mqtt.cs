@@ -38,7 +38,7 @@ namespace nanoFramework.M2Mqtt
             _port = brokerPort;
             _client.ApplicationMessageReceivedAsync += e =>
             {
-                MqttMsgPublishReceived?.Invoke(this, new MqttMsgPublishEventArgs(e.ApplicationMessage.Topic, System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload)));
+                MqttMsgPublishReceived?.Invoke(this, new MqttMsgPublishEventArgs(e.ApplicationMessage.Topic, System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload), e.ApplicationMessage.Retain));
                 return Task.CompletedTask;
             };
             _client.DisconnectedAsync += _ =>
@@ -177,11 +177,14 @@ namespace nanoFramework.M2Mqtt
 
 namespace nanoFramework.M2Mqtt.Messages
 {
-    public class MqttMsgPublishEventArgs(string topic, byte[] message) : EventArgs
+    public class MqttMsgPublishEventArgs(string topic, byte[] message, bool retain) : EventArgs
     {
         public string Topic { get; } = topic;
 
         public byte[] Message { get; } = message;
+
+        /// <summary>Set when the broker delivered a retained message (MQTT 3.1.1 §3.3.1.3), as M2Mqtt reports it.</summary>
+        public bool Retain { get; } = retain;
     }
 
     public class MqttMsgPublishedEventArgs(ushort messageId, bool isPublished) : EventArgs

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Output;
+using ClosedLoop.Engine.Wire;
+
+namespace ClosedLoop.Host.Mqtt;
+
+/// <summary>The rig's answer to one command: accepted, or the reason it was refused.</summary>
+public sealed record CommandAnswer(long Id, RefusalReason Result)
+{
+    public bool Accepted => Result == RefusalReason.None;
+
+    public string ResultWord => EventJson.CommandResults[(int)Result];
+}
+
+/// <summary>
+/// Sends commands the way a rig accepts them: addressed to the boot its retained status names, with a deadline
+/// on that boot's clock (<see cref="Lifetime"/> after the status's time; the rig republishes it every second),
+/// an id, and the sender; then waits for the rig's <c>command</c> event with that id.
+/// </summary>
+public sealed class RigCommander(BrokerClient client, string sender)
+{
+    /// <summary>How long, in rig time from its last status, a command stays good.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
+
+    public string Sender { get; } = SenderName.Pack(sender) > 0 ? sender : throw new ArgumentException($"'{sender}' is not a sender name ({SenderName.Rule})", nameof(sender));
+
+    /// <summary>Sends one command and waits for the rig's answer; null when none came within <paramref name="timeout"/>.</summary>
+    public async Task<CommandAnswer?> SendAsync(string rigId, CommandKind kind, long argument, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = await ReadClockAsync(rigId, cancellationToken).ConfigureAwait(false);
+        long id = Random.Shared.NextInt64(1, 1L << 53);
+        var buffer = new byte[CommandJson.MaxBytes];
+        int length = new CommandJson().Write(kind, argument, id, Sender, clock.Boot, clock.TimeUs + (long)(Lifetime.TotalMilliseconds * 1000), buffer, 0);
+        var topics = client.TopicsOf(rigId);
+        var json = new EventJson();
+        var e = new JournalEvent();
+        var identity = new EventIdentity();
+        byte[]? answer = await client.WaitForAsync(
+            topics.Events,
+            payload => json.TryRead(payload, 0, payload.Length, e, identity) is null && e.Kind == EventKind.Command && e.Ref1 == id,
+            timeout,
+            () => client.PublishAsync(topics.Commands, buffer[..length], retain: false, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        if (answer is null)
+        {
+            return null;
+        }
+
+        json.TryRead(answer, 0, answer.Length, e, identity);
+        return new CommandAnswer(id, (RefusalReason)e.Flags);
+    }
+
+    /// <summary>The rig's boot and clock from its retained status; a rig without one, or offline, cannot take commands.</summary>
+    public async Task<(long Boot, long TimeUs)> ReadClockAsync(string rigId, CancellationToken cancellationToken)
+    {
+        byte[]? status = await client.WaitForAsync(client.TopicsOf(rigId).Status, _ => true, TimeSpan.FromSeconds(3), null, cancellationToken).ConfigureAwait(false)
+            ?? throw new RigUnavailableException($"{rigId} has no status on the broker: it has never connected, or the rig id or --prefix is wrong");
+        try
+        {
+            using var document = JsonDocument.Parse(status);
+            var root = document.RootElement;
+            if (!root.GetProperty("online").GetBoolean())
+            {
+                throw new RigUnavailableException($"{rigId} is offline (its last will is on the broker): nothing was sent");
+            }
+
+            return (root.GetProperty("boot").GetInt64(), root.GetProperty("t_us").GetInt64());
+        }
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new RigUnavailableException($"{rigId}'s status on the broker cannot be read ({exception.Message}): nothing was sent");
+        }
+    }
+
+    /// <summary>The default sender: the user's login, made into a sender name (or "cli").</summary>
+    public static string DefaultSender()
+    {
+        var name = new string(Environment.UserName.ToLowerInvariant().Where(c => SenderName.Pack(c.ToString()) > 0).Take(SenderName.MaxLength).ToArray());
+        return name.Length > 0 ? name : "cli";
+    }
+}
+
+/// <summary>The rig cannot take a command now (offline, never seen, unreadable status).</summary>
+public sealed class RigUnavailableException(string message) : Exception(message);
