@@ -304,7 +304,10 @@ namespace ClosedLoop.Engine
         /// </summary>
         public ConfigLoadResult ApplyConfig(byte[] bytes, int length)
         {
-            ConfigLoadResult result = ConfigLoader.Load(bytes, length);
+            ConfigErrorList linkErrors = new ConfigErrorList();
+            ConfigDocument document = ConfigParser.Parse(bytes, length, linkErrors);
+            CheckLinkIdentity(document, linkErrors);
+            ConfigLoadResult result = ConfigLoader.FromDocument(document, linkErrors);
             if (!result.IsValid)
             {
                 _journal.Append(EventKind.ConfigRejected, _clock.NowMicros, result.Errors.Length, 0, HashBits(Config.Hash), 0, 0, 0);
@@ -320,6 +323,43 @@ namespace ClosedLoop.Engine
             }
 
             return result;
+        }
+
+        /// <summary>Keys a config received over the link may state only as flashed: who the rig is and how it is reached.</summary>
+        private static readonly string[] LinkIdentity = new string[]
+        {
+            "rig", "id", "link", "wifi_ssid", "link", "broker_host", "link", "broker_port", "link", "tls", "link", "ca_file",
+            "link", "username", "link", "topic_prefix",
+        };
+
+        /// <summary>
+        /// The link identity is fixed when the board is flashed: a config that would rename the rig or move it to
+        /// another network or broker is refused (its events would go out under topics nobody logs), and secrets
+        /// never travel in a config sent over MQTT. Link keys a config leaves out are not applied.
+        /// </summary>
+        private void CheckLinkIdentity(ConfigDocument document, ConfigErrorList errors)
+        {
+            for (int i = 0; i < LinkIdentity.Length; i += 2)
+            {
+                ConfigEntry entry = document.Find(LinkIdentity[i], LinkIdentity[i + 1]);
+                string flashed = Config.Values.GetText(LinkIdentity[i], LinkIdentity[i + 1]);
+                if (entry != null && entry.Value != flashed)
+                {
+                    errors.Add(LinkIdentity[i] + "." + LinkIdentity[i + 1], entry.Value, "expected '" + flashed + "', as flashed: the link identity cannot change over MQTT");
+                }
+            }
+
+            for (int i = 0; i < document.Count; i++)
+            {
+                ConfigEntry entry = document[i];
+                int key = ConfigSchema.IndexOf(entry.Section, entry.Key);
+                string value = entry.Value;
+                bool placeholder = value.Length > 3 && value[0] == '$' && value[1] == '{' && value[value.Length - 1] == '}';
+                if (key >= 0 && ConfigSchema.KeyAt(key).IsSecret && value.Length > 0 && !placeholder)
+                {
+                    errors.Add(entry.Section + "." + entry.Key, "(secret of " + value.Length.ToString() + " characters)", "expected no value or a ${NAME} placeholder: secrets are flashed with the board, never sent over MQTT");
+                }
+            }
         }
 
         /// <summary>

@@ -249,3 +249,46 @@ public sealed class EngineTests
         Assert.Equal(ControlSource.Input, (ControlSource)rig.Events(EventKind.EStop).Single().Code);
     }
 }
+
+public sealed class LinkIdentityTests
+{
+    [Fact]
+    public void A_config_over_mqtt_that_renames_the_rig_is_refused_and_nothing_changes()
+    {
+        var rig = new RigHarness(RigConfig.Default());
+        byte[] renamed = System.Text.Encoding.UTF8.GetBytes("[rig]\nid = rig-99\n[detector]\npost_ms = 1500\n");
+
+        var result = rig.Engine.ApplyConfig(renamed, renamed.Length);
+
+        Assert.False(result.IsValid);
+        Assert.Equal(("rig.id", "rig-99"), (result.Errors[0].Field, result.Errors[0].Value));
+        Assert.Contains("as flashed", result.Errors[0].Expected, StringComparison.Ordinal);
+        Assert.Equal("rig-01", rig.Engine.Journal.RigId);
+        Assert.Equal(3_000_000, rig.Engine.Config.Detector.PostUs);
+    }
+
+    [Theory]
+    [InlineData("[link]\nbroker_host = 10.9.9.9\n", "link.broker_host")]
+    [InlineData("[link]\ntopic_prefix = elsewhere\n", "link.topic_prefix")]
+    [InlineData("[link]\npassword = hunter2\n", "link.password")]
+    public void A_config_over_mqtt_may_not_move_the_rig_or_carry_secrets(string text, string field)
+    {
+        var rig = new RigHarness(RigConfig.Default());
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
+
+        var result = rig.Engine.ApplyConfig(bytes, bytes.Length);
+
+        Assert.Equal(field, Assert.Single(result.Errors).Field);
+        Assert.DoesNotContain("hunter2", result.Errors[0].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_config_that_states_the_flashed_link_as_it_is_applies()
+    {
+        var rig = new RigHarness(RigConfig.Default());
+        byte[] same = System.Text.Encoding.UTF8.GetBytes("[rig]\nid = rig-01\n[link]\nbroker_port = 1883\npassword = ${RIG_MQTT_PASSWORD}\n[detector]\npost_ms = 1500\n");
+
+        Assert.True(rig.Engine.ApplyConfig(same, same.Length).IsValid);
+        Assert.Equal(1_500_000, rig.Engine.Config.Detector.PostUs);
+    }
+}

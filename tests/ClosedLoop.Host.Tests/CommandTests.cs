@@ -173,6 +173,20 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Configure_cannot_rename_a_rig_over_mqtt()
+    {
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using (rig.PumpInBackground())
+        {
+            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "rig.id=rig-99", "--broker", Broker);
+
+            Assert.Equal(ConfigureCommand.Rejected, code);
+            Assert.Contains("rig.id = 'rig-99': expected 'rig-t', as flashed", error, StringComparison.Ordinal);
+            Assert.Equal("rig-t", rig.Rig.Engine.Journal.RigId);
+        }
+    }
+
+    [Fact]
     public async Task Configure_refuses_a_bad_value_before_sending_anything()
     {
         var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "opto.max_duty=3", "--broker", Broker);
