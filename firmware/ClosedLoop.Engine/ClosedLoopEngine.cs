@@ -141,7 +141,7 @@ namespace ClosedLoop.Engine
             c.ControlCount = 1;
             c.DarkCount = 0;
             c.IsValid = true;
-            _pipeline.OnCycle(c);
+            _pipeline.OnCycle(c, false);
         }
 
         /// <summary>An edge on the encounter TTL input.</summary>
@@ -442,6 +442,7 @@ namespace ClosedLoop.Engine
         {
             private readonly ClosedLoopEngine _engine;
             private readonly ZHistory _history;
+            private readonly SignalGuard _guard;
             private long _gapFirstCycle = -1;
             private long _gapCycles;
 
@@ -452,6 +453,7 @@ namespace ClosedLoop.Engine
                 long period = config.Acquisition.PeriodUs;
                 Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(config.Acquisition, epochUs, firstCycle), config.Acquisition.MinReadings, this);
                 Chain = new SignalChain(config.Acquisition, config.Processing);
+                _guard = new SignalGuard(config.Acquisition, config.Processing);
                 Tracker = new EncounterTracker(config.Encounter, this);
                 _history = new ZHistory(ResponseDetector.HistoryCapacity(config.Detector, config.Encounter, period));
                 Detector = new ResponseDetector(config.Detector, _history, period, this);
@@ -492,6 +494,12 @@ namespace ClosedLoop.Engine
 
             public void OnCycle(CycleSample cycle)
             {
+                OnCycle(cycle, true);
+            }
+
+            /// <summary>One cycle; <paramref name="measured"/> is false for a recording's cycles, whose converter is not ours.</summary>
+            public void OnCycle(CycleSample cycle, bool measured)
+            {
                 long completedUs = cycle.StartUs + Demultiplexer.Schedule.PeriodUs;
                 long now = _engine._clock.NowMicros;
                 if (now < completedUs)
@@ -502,7 +510,30 @@ namespace ClosedLoop.Engine
 
                 Tracker.Poll(now);
                 AfterEncounterChange(now);
+                SignalLoss loss = _guard.CheckLevels(cycle, measured);
+                if (loss != SignalLoss.None)
+                {
+                    // Light that cannot be physiology must not reach the filters, the fit or a decision.
+                    cycle.IsValid = false;
+                }
+
                 ProcessedSample sample = Chain.Process(cycle);
+                if (loss == SignalLoss.None)
+                {
+                    loss = _guard.CheckFit(sample);
+                    if (loss != SignalLoss.None)
+                    {
+                        sample.IsValid = false;
+                        sample.Z = double.NaN;
+                    }
+                }
+
+                if (_guard.Record(loss))
+                {
+                    // Outputs low and disarmed: re-arming is the experimenter's decision once the light is back.
+                    Gate.Fault(FaultCode.SignalLost, (long)loss, now);
+                }
+
                 Latest = sample;
                 Cycles++;
                 TrackGap(cycle, now);

@@ -94,6 +94,8 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Number("processing", "baseline_tau_s", 1, 86400, "60", "memory of the robust z baseline and spread"),
                 ConfigKey.Number("processing", "z_clip", 1, 20, "2.5", "residuals beyond this many spreads are clipped before they update the baseline"),
                 ConfigKey.Number("processing", "warmup_s", 0, 3600, "30", "time after start before z counts as ready"),
+                ConfigKey.Number("processing", "min_level", 0, 100000, "20", "signal lost below this many counts (dark subtracted) on either channel: fault, cycles invalid"),
+                ConfigKey.Number("processing", "max_abs_dff", 0.01, 100, "0.5", "signal lost when the fit gives |dF/F| above this (bulk GCaMP moves a few %: a runaway fit or a fading LED)"),
 
                 ConfigKey.Choice("encounter", "source", EncounterSources, "both", "encounters from the TTL input, from messages (video tracking), or both"),
                 ConfigKey.Boolean("encounter", "active_high", true, "the encounter input is high during contact"),

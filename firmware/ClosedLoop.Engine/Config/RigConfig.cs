@@ -21,12 +21,15 @@ namespace ClosedLoop.Engine.Config
             Acquisition.SettleUs = v.GetInteger("acquisition", "settle_us");
             Acquisition.MinReadings = (int)v.GetInteger("acquisition", "min_readings");
             Acquisition.LowPassHz = v.GetNumber("acquisition", "lowpass_hz");
+            Acquisition.FullScaleCounts = v.GetChoice("acquisition", "adc") == 0 ? 4095 : 32767;
 
             Processing = new ProcessingSettings();
             Processing.FitTauUs = Seconds(v.GetNumber("processing", "fit_tau_s"));
             Processing.BaselineTauUs = Seconds(v.GetNumber("processing", "baseline_tau_s"));
             Processing.ZClip = v.GetNumber("processing", "z_clip");
             Processing.WarmupUs = Seconds(v.GetNumber("processing", "warmup_s"));
+            Processing.MinLevel = v.GetNumber("processing", "min_level");
+            Processing.MaxAbsDff = v.GetNumber("processing", "max_abs_dff");
 
             Encounter = new EncounterSettings();
             int source = v.GetChoice("encounter", "source");

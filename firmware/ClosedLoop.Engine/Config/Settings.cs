@@ -11,6 +11,9 @@ namespace ClosedLoop.Engine.Config
         public int MinReadings;
         public double LowPassHz;
 
+        /// <summary>The photodiode converter's largest reading (4095 for the ESP32's 12-bit ADC, 32767 for an ADS1115).</summary>
+        public double FullScaleCounts;
+
         /// <summary>pyPhotometry-like defaults: 130 Hz, 2.5 ms per LED, 300 µs settle, the rest dark.</summary>
         public static AcquisitionSettings Default()
         {
@@ -21,6 +24,7 @@ namespace ClosedLoop.Engine.Config
             s.SettleUs = 300;
             s.MinReadings = 2;
             s.LowPassHz = 10;
+            s.FullScaleCounts = 4095;
             return s;
         }
     }
@@ -32,6 +36,12 @@ namespace ClosedLoop.Engine.Config
         public long BaselineTauUs;
         public double ZClip;
         public long WarmupUs;
+
+        /// <summary>Lowest dark-subtracted level (counts) either channel may read before the signal counts as lost.</summary>
+        public double MinLevel;
+
+        /// <summary>Largest |dF/F| the fit may produce before it counts as diverged.</summary>
+        public double MaxAbsDff;
     }
 
     /// <summary>Where encounters come from and how they are cleaned up, in µs.</summary>

@@ -16,5 +16,8 @@ namespace ClosedLoop.Engine.Journal
 
         /// <summary>The LED channels could not be started with every edge inside the settle guards; detail = worst lateness (µs).</summary>
         ExcitationTiming = 5,
+
+        /// <summary>The light cannot be physiology (a channel at floor or rail, or the fit ran away); detail = <see cref="Processing.SignalLoss"/>. Those cycles are invalid.</summary>
+        SignalLost = 6,
     }
 }
