@@ -121,6 +121,35 @@ public sealed class RealRecordingTests(ITestOutputHelper output)
         return [(byte)text.Length, (byte)(text.Length >> 8), .. text];
     }
 
+    [Fact]
+    public void LEDs_that_go_dark_before_the_last_encounter_give_a_fault_and_no_decision_that_would_stimulate()
+    {
+        // m17 with its LEDs switched off 10 s before its last encounter, as happens when an acquisition is
+        // stopped at the rig: the light falls to the dark level on both channels.
+        var real = Recording.FromPpd(PpdReader.Read(RecordingPath), 0);
+        long lastOnset = real.EncounterEdges.Last(e => e.Level).TimeUs;
+        long dark = lastOnset - 10_000_000;
+        var recording = new Recording
+        {
+            Name = real.Name,
+            SamplingRate = real.SamplingRate,
+            TimeUs = real.TimeUs,
+            Signal = real.Signal.Select((v, i) => real.TimeUs[i] >= dark ? 3.0 : v).ToArray(),
+            Control = real.Control.Select((v, i) => real.TimeUs[i] >= dark ? 2.0 : v).ToArray(),
+            EncounterEdges = real.EncounterEdges,
+        };
+
+        var replay = RecordingReplay.Run(recording, TestConfig("acquisition.rate_hz=130", "encounter.min_duration_ms=0", "encounter.source=digital"));
+
+        var fault = Assert.Single(replay.Events, e => e.Kind == EventKind.Fault);
+        Assert.Equal((int)FaultCode.SignalLost, fault.Code);
+        Assert.InRange(fault.TimeUs, dark, dark + 100_000);
+        var last = replay.Events.Last(e => e.Kind == EventKind.Decision);
+        Assert.Equal(lastOnset, last.Ref1);
+        Assert.Equal(DecisionOutcome.Insufficient, (DecisionOutcome)last.Code);
+        Assert.DoesNotContain(replay.Events, e => e.Kind == EventKind.Decision && e.TimeUs >= dark && (DecisionOutcome)e.Code is DecisionOutcome.Drop or DecisionOutcome.Deficit);
+    }
+
     private static RigConfig TestConfig(params string[] overrides)
     {
         var errors = new ConfigErrorList();
