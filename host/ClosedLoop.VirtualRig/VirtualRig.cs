@@ -25,7 +25,7 @@ public sealed class VirtualRig
     private long _nextPollUs;
     private long _lastCycle = long.MinValue;
 
-    public VirtualRig(RigConfig config, SimulationOptions options, Scenario scenario, long bootId = 1, long startUs = 0)
+    public VirtualRig(RigConfig config, SimulationOptions options, Scenario scenario, long? bootId = null, long startUs = 0)
     {
         _options = options;
         Clock = new ManualClock(startUs);
@@ -48,7 +48,7 @@ public sealed class VirtualRig
         }
 
         Excitation = new SimulatedExcitation(Clock, _photodiode);
-        Engine = new ClosedLoopEngine(config, Clock, bootId, Excitation, Opto, Dose);
+        Engine = new ClosedLoopEngine(config, Clock, bootId ?? BootIds.Next(), Excitation, Opto, Dose);
         Engine.SetSampleSink(Recorder);
         _nextReadingUs = startUs;
         _nextPollUs = startUs;

@@ -200,4 +200,14 @@ public sealed class SimulationTests
 
         return list;
     }
+
+    [Fact]
+    public void Every_virtual_rig_start_is_a_new_boot()
+    {
+        var first = new VirtualRig(RigConfig.Default(), new SimulationOptions(), Scenario.Fixed());
+        var restarted = new VirtualRig(RigConfig.Default(), new SimulationOptions(), Scenario.Fixed());
+
+        Assert.True(restarted.Engine.Journal.BootId > first.Engine.Journal.BootId);
+        Assert.True(first.Engine.Journal.BootId > 1_700_000_000_000, "boot ids count milliseconds since 1970, so they rise across processes too");
+    }
 }

@@ -56,7 +56,8 @@ public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulat
         var config = Configure(spec);
         long durationUs = (long)(simulated.TotalSeconds * Second);
         var scenario = Scenario.Random(spec.Seed, count: (int)(durationUs / (20 * Second)) + 1, firstOnsetUs: 60 * Second, minGapUs: 15 * Second, maxGapUs: 45 * Second, minDurationUs: 2 * Second, maxDurationUs: 8 * Second);
-        var rig = new VirtualRig.VirtualRig(config, new SimulationOptions { Seed = spec.Seed, Phenotype = spec.Phenotype }, scenario);
+        // Boot 1 is new here: every demo starts a fresh database and broker, and the same seed gives the same bytes.
+        var rig = new VirtualRig.VirtualRig(config, new SimulationOptions { Seed = spec.Seed, Phenotype = spec.Phenotype }, scenario, bootId: 1);
         await using var link = new RigLink(rig.Engine, endpoint);
         await link.ConnectAsync(cancellationToken).ConfigureAwait(false);
         rig.Engine.Arm();

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace ClosedLoop.Host.Logging;
@@ -40,9 +41,17 @@ public sealed class EventStore : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Writes a batch in one transaction; returns how many events were new.</summary>
+    /// <summary>How much of a payload a fault row keeps: enough to inspect, never a whole flood.</summary>
+    public const int FaultPayloadBytes = 4096;
+
+    /// <summary>
+    /// Writes a batch in one transaction; returns how many events were new. A repeat of a stored key with the same
+    /// payload is a redelivery and is ignored; with another payload it is a conflict (a forged or a confused
+    /// rig), kept as a fault row beside the first, never silently dropped.
+    /// </summary>
     public int Store(IReadOnlyList<StoredEvent> events, IReadOnlyList<(string Topic, string Reason, byte[] Payload)> faults, IReadOnlyList<StoredFrame>? frames = null)
     {
+        var conflicts = new List<(string Topic, string Reason, byte[] Payload)>();
         using var transaction = _connection.BeginTransaction();
         int added = 0;
         if (events.Count > 0)
@@ -65,7 +74,12 @@ public sealed class EventStore : IDisposable
                 time.Value = e.TimeUs;
                 kind.Value = e.Kind;
                 json.Value = e.Json;
-                added += insert.ExecuteNonQuery();
+                int inserted = insert.ExecuteNonQuery();
+                added += inserted;
+                if (inserted == 0 && StoredText("SELECT json FROM events WHERE rig = $rig AND boot = $boot AND seq = $seq", transaction, e.Rig, e.Boot, e.Sequence) is string held && held != e.Json)
+                {
+                    conflicts.Add(($"{e.Rig}/events", $"conflict: rig {e.Rig} boot {e.Boot} seq {e.Sequence} is already stored with another payload; the first is kept", Encoding.UTF8.GetBytes(e.Json)));
+                }
             }
         }
 
@@ -79,10 +93,22 @@ public sealed class EventStore : IDisposable
             insert.Parameters.AddWithValue("$first", frame.FirstCycle);
             insert.Parameters.AddWithValue("$t", frame.TimeUs);
             insert.Parameters.AddWithValue("$frame", frame.Frame);
-            insert.ExecuteNonQuery();
+            if (insert.ExecuteNonQuery() == 0)
+            {
+                using var held = _connection.CreateCommand();
+                held.Transaction = transaction;
+                held.CommandText = "SELECT frame FROM sample_frames WHERE rig = $rig AND boot = $boot AND first_cycle = $first";
+                held.Parameters.AddWithValue("$rig", frame.Rig);
+                held.Parameters.AddWithValue("$boot", frame.Boot);
+                held.Parameters.AddWithValue("$first", frame.FirstCycle);
+                if (held.ExecuteScalar() is byte[] first && !first.AsSpan().SequenceEqual(frame.Frame))
+                {
+                    conflicts.Add(($"{frame.Rig}/samples", $"conflict: rig {frame.Rig} boot {frame.Boot} frame at cycle {frame.FirstCycle} is already stored with other samples; the first is kept", frame.Frame));
+                }
+            }
         }
 
-        foreach (var (topic, reason, payload) in faults)
+        foreach (var (topic, reason, payload) in faults.Concat(conflicts))
         {
             using var fault = _connection.CreateCommand();
             fault.Transaction = transaction;
@@ -90,12 +116,23 @@ public sealed class EventStore : IDisposable
             fault.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
             fault.Parameters.AddWithValue("$topic", topic);
             fault.Parameters.AddWithValue("$reason", reason);
-            fault.Parameters.AddWithValue("$payload", payload);
+            fault.Parameters.AddWithValue("$payload", payload.Length > FaultPayloadBytes ? payload[..FaultPayloadBytes] : payload);
             fault.ExecuteNonQuery();
         }
 
         transaction.Commit();
         return added;
+    }
+
+    private string? StoredText(string sql, SqliteTransaction transaction, string rig, long boot, long sequence)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$rig", rig);
+        command.Parameters.AddWithValue("$boot", boot);
+        command.Parameters.AddWithValue("$seq", sequence);
+        return command.ExecuteScalar() as string;
     }
 
     public void StoreStatus(string rig, string json)
