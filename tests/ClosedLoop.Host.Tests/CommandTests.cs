@@ -246,6 +246,11 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         await stop.CancelAsync();
         Assert.Equal(0, await serving);
         Assert.Contains("closedloop/rig-t/status", File.ReadAllText(Path.Combine(_folder, "retained.json")), StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows())
+        {
+            // It holds desired configs: readable by the broker's user alone.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_folder, "retained.json")));
+        }
     }
 
     [Theory]

@@ -34,6 +34,27 @@ public sealed class TlsTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_password_can_come_from_a_file_instead_of_the_process_list()
+    {
+        string broker = $"127.0.0.1:{_broker.Endpoint.Port}";
+        string file = Path.Combine(Path.GetTempPath(), $"closedloop-password-{Guid.NewGuid():N}");
+        File.WriteAllText(file, _broker.Endpoint.Password + "\n");
+        try
+        {
+            var withFile = await CommandLine.Invoke(["arm", "rig-t", "--user", _broker.Endpoint.Username!, "--password-file", file, "--tls", "--ca", _broker.CaPath, "--broker", broker]);
+            var withoutPassword = await CommandLine.Invoke(["arm", "rig-t", "--user", _broker.Endpoint.Username!, "--tls", "--ca", _broker.CaPath, "--broker", broker]);
+
+            // Logged in (there is no rig here to answer); without the password the broker refuses the login.
+            Assert.Contains("rig-t has no status on the broker", withFile.Error, StringComparison.Ordinal);
+            Assert.Contains("error: cannot reach the broker", withoutPassword.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task A_command_with_the_ca_connects_and_one_without_it_is_refused()
     {
         string broker = $"127.0.0.1:{_broker.Endpoint.Port}";

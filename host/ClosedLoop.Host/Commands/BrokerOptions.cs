@@ -16,7 +16,12 @@ public sealed class BrokerOptions
 
     public Option<string?> Password { get; } = new("--password")
     {
-        Description = "Broker password (default: the CLOSEDLOOP_MQTT_PASSWORD environment variable)",
+        Description = "Broker password (visible to other users in the process list: prefer --password-file or the CLOSEDLOOP_MQTT_PASSWORD environment variable)",
+    };
+
+    public Option<FileInfo?> PasswordFile { get; } = new("--password-file")
+    {
+        Description = "Read the broker password from the first line of this file (keep it readable by you alone)",
     };
 
     public Option<bool> Tls { get; } = new("--tls") { Description = "Connect with TLS (port 8883 unless given)" };
@@ -34,6 +39,7 @@ public sealed class BrokerOptions
         command.Options.Add(Broker);
         command.Options.Add(User);
         command.Options.Add(Password);
+        command.Options.Add(PasswordFile);
         command.Options.Add(Tls);
         command.Options.Add(Ca);
         command.Options.Add(Prefix);
@@ -56,7 +62,15 @@ public sealed class BrokerOptions
             }
         }
 
-        string? password = parse.GetValue(Password) ?? Environment.GetEnvironmentVariable("CLOSEDLOOP_MQTT_PASSWORD");
+        var passwordFile = parse.GetValue(PasswordFile);
+        if (passwordFile is not null && !passwordFile.Exists)
+        {
+            throw new CommandLineException($"--password-file {passwordFile.FullName}: no such file");
+        }
+
+        string? password = parse.GetValue(Password)
+            ?? (passwordFile is null ? null : File.ReadLines(passwordFile.FullName).FirstOrDefault() ?? string.Empty)
+            ?? Environment.GetEnvironmentVariable("CLOSEDLOOP_MQTT_PASSWORD");
         var ca = parse.GetValue(Ca);
         if (ca is not null && !ca.Exists)
         {

@@ -32,13 +32,17 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     {
         var options = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(address)
             .WithDefaultEndpointPort(port)
             .WithPersistentSessions()
             // MQTTnet's default keeps 250 messages per client and drops the oldest beyond that: a logger that is
             // away or slow would lose events. Queue generously; the gap replay covers anything beyond.
             .WithMaxPendingMessagesPerClient(MaxQueuedPerClient)
             .Build();
+
+        // Listen on the one address asked for: MQTTnet otherwise also opens every IPv6 address.
+        bool v6 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        options.DefaultEndpointOptions.BoundInterNetworkAddress = v6 ? IPAddress.None : address;
+        options.DefaultEndpointOptions.BoundInterNetworkV6Address = v6 ? address : IPAddress.None;
         var server = new MqttServerFactory().CreateMqttServer(options);
         if (username is not null)
         {

@@ -32,7 +32,19 @@ public sealed class RetainedMessageFile(string path)
         lock (_gate)
         {
             string temporary = path + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(saved));
+            // Retained messages include desired configs: readable by the broker's user alone.
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            File.Delete(temporary);
+            using (var writer = new StreamWriter(new FileStream(temporary, options)))
+            {
+                writer.Write(JsonSerializer.Serialize(saved));
+            }
+
             File.Move(temporary, path, overwrite: true);
         }
     }
