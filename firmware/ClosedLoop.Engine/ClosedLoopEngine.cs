@@ -299,7 +299,8 @@ namespace ClosedLoop.Engine
         }
 
         /// <summary>
-        /// Loads, validates and applies a configuration received as bytes; see <see cref="ApplyConfig(RigConfig)"/>. The
+        /// Loads, validates and applies a configuration received as bytes (every output setting and safety limit
+        /// stated, the link identity as flashed); see <see cref="ApplyConfig(RigConfig)"/>. The
         /// result carries every error when the config is refused.
         /// </summary>
         public ConfigLoadResult ApplyConfig(byte[] bytes, int length)
@@ -307,7 +308,7 @@ namespace ClosedLoop.Engine
             ConfigErrorList linkErrors = new ConfigErrorList();
             ConfigDocument document = ConfigParser.Parse(bytes, length, linkErrors);
             CheckLinkIdentity(document, linkErrors);
-            ConfigLoadResult result = ConfigLoader.FromDocument(document, linkErrors);
+            ConfigLoadResult result = ConfigLoader.FromDocument(document, linkErrors, true);
             if (!result.IsValid)
             {
                 _journal.Append(EventKind.ConfigRejected, _clock.NowMicros, result.Errors.Length, 0, HashBits(Config.Hash), 0, 0, 0);

@@ -34,7 +34,7 @@ namespace ClosedLoop.Firmware
         public void Boot()
         {
             byte[] configBytes = BoardStorage.ReadAll(BoardStorage.ConfigPath);
-            ConfigLoadResult loaded = configBytes == null ? null : ConfigLoader.Load(configBytes, configBytes.Length);
+            ConfigLoadResult loaded = configBytes == null ? null : ConfigLoader.LoadForRig(configBytes, configBytes.Length);
             RigConfig config = loaded != null && loaded.IsValid ? loaded.Config : RigConfig.Default();
             ConfigValues v = config.Values;
 

@@ -65,7 +65,7 @@ public sealed class BoardTests : IAsyncLifetime
             "[processing]", "warmup_s = 1",
             "[link]", "wifi_password = lab-secret", $"broker_host = 127.0.0.1", $"broker_port = {_port}",
             .. extraLines,
-        ]);
+        ]) + "\n" + ConfigCommand.Template(key => key.IsSafety);
         File.WriteAllText("I:\\nf.config", config);
         _rig = new RigBoard();
         _rig.Boot();
@@ -285,10 +285,12 @@ public sealed class BoardTests : IAsyncLifetime
         Boot();
         await WaitForLogged("sync_started");
 
-        int applied = await Command("configure", Rig, "--set", $"rig.id={Rig}", "--set", "detector.pre_ms=2000");
+        string safety = Path.Combine(_flash.FullName, "safety.nf.config");
+        File.WriteAllText(safety, ConfigCommand.Template(key => key.IsSafety));
+        int applied = await Command("configure", Rig, "--file", safety, "--set", $"rig.id={Rig}", "--set", "detector.pre_ms=2000");
         await Command("arm", Rig);
         await WaitForLogged("armed");
-        int refused = await Command("configure", Rig, "--set", $"rig.id={Rig}", "--set", "detector.pre_ms=2500");
+        int refused = await Command("configure", Rig, "--file", safety, "--set", $"rig.id={Rig}", "--set", "detector.pre_ms=2500");
 
         Assert.Equal(0, applied);
         Assert.Equal(1, refused);
@@ -339,7 +341,7 @@ public sealed class BoardTests : IAsyncLifetime
             "[rig]", $"id = {Rig}",
             "[link]", "wifi_password = lab-secret", "broker_host = 127.0.0.1", $"broker_port = {endpoint.Port}",
             "tls = true", "ca_file = lab-ca.pem", $"username = {endpoint.Username}", $"password = {endpoint.Password}",
-        ]);
+        ]) + "\n" + ConfigCommand.Template(key => key.IsSafety);
         File.WriteAllText("I:\\nf.config", config);
         _rig = new RigBoard();
         _rig.Boot();

@@ -137,7 +137,7 @@ public sealed class EngineTests
     {
         var rig = new RigHarness(RigConfig.Default());
         string before = rig.Engine.Config.Hash;
-        byte[] bad = Encoding.UTF8.GetBytes("[detector]\npost_ms = 10\n[opto]\npulse_count = 0\n");
+        byte[] bad = TestConfig.BytesForRig("[detector]\npost_ms = 10\n[opto]\npulse_count = 0\n");
 
         var result = rig.Engine.ApplyConfig(bad, bad.Length);
 
@@ -152,7 +152,7 @@ public sealed class EngineTests
     public void A_config_is_refused_while_armed_or_in_session()
     {
         var rig = new RigHarness(RigConfig.Default());
-        byte[] good = Encoding.UTF8.GetBytes("[detector]\npost_ms = 1500\n");
+        byte[] good = TestConfig.BytesForRig("[detector]\npost_ms = 1500\n");
         rig.Engine.Arm();
 
         var result = rig.Engine.ApplyConfig(good, good.Length);
@@ -168,7 +168,7 @@ public sealed class EngineTests
         var rig = new RigHarness(RigConfig.Default());
         rig.RunFor(2 * Second);
         long sequenceBefore = rig.Engine.Journal.NextSequence;
-        byte[] good = Encoding.UTF8.GetBytes("[detector]\npost_ms = 1500\n[journal]\ncapacity = 64\n[acquisition]\nrate_hz = 100\n");
+        byte[] good = TestConfig.BytesForRig("[detector]\npost_ms = 1500\n[journal]\ncapacity = 64\n[acquisition]\nrate_hz = 100\n");
 
         var result = rig.Engine.ApplyConfig(good, good.Length);
 
@@ -256,7 +256,7 @@ public sealed class LinkIdentityTests
     public void A_config_over_mqtt_that_renames_the_rig_is_refused_and_nothing_changes()
     {
         var rig = new RigHarness(RigConfig.Default());
-        byte[] renamed = System.Text.Encoding.UTF8.GetBytes("[rig]\nid = rig-99\n[detector]\npost_ms = 1500\n");
+        byte[] renamed = TestConfig.BytesForRig("[rig]\nid = rig-99\n[detector]\npost_ms = 1500\n");
 
         var result = rig.Engine.ApplyConfig(renamed, renamed.Length);
 
@@ -274,7 +274,7 @@ public sealed class LinkIdentityTests
     public void A_config_over_mqtt_may_not_move_the_rig_or_carry_secrets(string text, string field)
     {
         var rig = new RigHarness(RigConfig.Default());
-        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        byte[] bytes = TestConfig.BytesForRig(text);
 
         var result = rig.Engine.ApplyConfig(bytes, bytes.Length);
 
@@ -286,9 +286,50 @@ public sealed class LinkIdentityTests
     public void A_config_that_states_the_flashed_link_as_it_is_applies()
     {
         var rig = new RigHarness(RigConfig.Default());
-        byte[] same = System.Text.Encoding.UTF8.GetBytes("[rig]\nid = rig-01\n[link]\nbroker_port = 1883\npassword = ${RIG_MQTT_PASSWORD}\n[detector]\npost_ms = 1500\n");
+        byte[] same = TestConfig.BytesForRig("[rig]\nid = rig-01\n[link]\nbroker_port = 1883\npassword = ${RIG_MQTT_PASSWORD}\n[detector]\npost_ms = 1500\n");
 
         Assert.True(rig.Engine.ApplyConfig(same, same.Length).IsValid);
         Assert.Equal(1_500_000, rig.Engine.Config.Detector.PostUs);
+    }
+}
+
+public sealed class ExplicitSafetyTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("[rig]\nid = rig-01\n[detector]\npost_ms = 1500\n")]
+    [InlineData("[opto]\npulse_width_us = 10000\nperiod_us = 50000\n")]
+    public void A_rig_refuses_a_config_that_leaves_out_safety_limits_and_names_every_one(string text)
+    {
+        var result = ConfigLoader.LoadForRig(text);
+
+        Assert.False(result.IsValid);
+        var stated = ConfigParser.Parse(text, new ConfigErrorList());
+        var missing = Enumerable.Range(0, ConfigSchema.Count).Select(ConfigSchema.KeyAt)
+            .Where(k => k.IsSafety && stated.Find(k.Section, k.Name) is null)
+            .Select(k => k.Field);
+        Assert.NotEmpty(missing);
+        Assert.Equal(missing.Order(), result.Errors.Select(e => e.Field).Order());
+        Assert.All(result.Errors, e => Assert.Contains("never take a default on a rig", e.Expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_truncated_config_applied_over_the_link_changes_nothing()
+    {
+        var rig = new RigHarness(RigConfig.Default());
+        byte[] whole = TestConfig.BytesForRig("[opto]\nmax_trains_per_hour = 5\n");
+        byte[] truncated = whole[..(whole.Length / 2)];
+
+        Assert.False(rig.Engine.ApplyConfig(truncated, truncated.Length).IsValid);
+        Assert.Equal(30, rig.Engine.Config.Output.Opto.MaxPerHour);
+        Assert.True(rig.Engine.ApplyConfig(whole, whole.Length).IsValid);
+        Assert.Equal(5, rig.Engine.Config.Output.Opto.MaxPerHour);
+    }
+
+    [Fact]
+    public void Analysis_and_programmatic_configs_may_still_take_defaults()
+    {
+        Assert.True(ConfigLoader.Load("[detector]\npost_ms = 1500\n").IsValid);
+        Assert.True(RigConfig.Default().Output.Opto.MaxPerHour > 0);
     }
 }

@@ -13,6 +13,17 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
 
     private string Broker => $"127.0.0.1:{_broker.Endpoint.Port}";
 
+    /// <summary>A file stating every output setting and safety limit (at its default), as a rig requires.</summary>
+    private string SafetyFile
+    {
+        get
+        {
+            string path = Path.Combine(_folder, "safety.nf.config");
+            File.WriteAllText(path, ConfigCommand.Template(key => key.IsSafety));
+            return path;
+        }
+    }
+
     public Task InitializeAsync() => _broker.StartAsync();
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();
@@ -147,7 +158,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
         await using (rig.PumpInBackground())
         {
-            var (code, output, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "detector.post_ms=1500", "--set", "processing.warmup_s=5", "--broker", Broker);
+            var (code, output, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.post_ms=1500", "--set", "processing.warmup_s=5", "--broker", Broker);
 
             Assert.True(code == 0, error);
             Assert.Matches("^rig-t applied config [0-9a-f]{16}\n$", output);
@@ -163,7 +174,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         string before = rig.Rig.Engine.Config.Hash;
         await using (rig.PumpInBackground())
         {
-            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "detector.post_ms=1500", "--broker", Broker);
+            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.post_ms=1500", "--broker", Broker);
 
             Assert.Equal(ConfigureCommand.Rejected, code);
             Assert.Contains($"rig-t rejected the config and keeps {before}:", error, StringComparison.Ordinal);
@@ -178,7 +189,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
         await using (rig.PumpInBackground())
         {
-            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "rig.id=rig-99", "--broker", Broker);
+            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "rig.id=rig-99", "--broker", Broker);
 
             Assert.Equal(ConfigureCommand.Rejected, code);
             Assert.Contains("rig.id = 'rig-99': expected 'rig-t', as flashed", error, StringComparison.Ordinal);
@@ -187,9 +198,19 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Configure_refuses_a_config_that_leaves_out_safety_limits_before_sending_anything()
+    {
+        var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "detector.post_ms=1500", "--broker", Broker);
+
+        Assert.Equal(ConfigureCommand.Rejected, code);
+        Assert.Contains("opto.max_trains_per_hour = '': expected it stated in the file", error, StringComparison.Ordinal);
+        Assert.Contains("dose.max_cumulative_dose = ''", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Configure_refuses_a_bad_value_before_sending_anything()
     {
-        var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "opto.max_duty=3", "--broker", Broker);
+        var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "opto.max_duty=3", "--broker", Broker);
 
         Assert.Equal(ConfigureCommand.Rejected, code);
         Assert.Contains("not sent: 1 error(s)", error, StringComparison.Ordinal);
@@ -199,7 +220,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Configure_says_when_no_rig_answers()
     {
-        var (code, _, error) = await CommandLine.Invoke("configure", "rig-nobody", "--timeout", "1", "--broker", Broker);
+        var (code, _, error) = await CommandLine.Invoke("configure", "rig-nobody", "--file", SafetyFile, "--timeout", "1", "--broker", Broker);
 
         Assert.Equal(ConfigureCommand.NoAnswer, code);
         Assert.Contains("no answer from rig-nobody within 1 s", error, StringComparison.Ordinal);

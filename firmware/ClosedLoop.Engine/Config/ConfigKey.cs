@@ -42,6 +42,15 @@ namespace ClosedLoop.Engine.Config
         /// </summary>
         public bool IsSecret { get; private set; }
 
+        /// <summary>
+        /// An output setting or safety limit (sections output, opto and dose): a config a rig runs must state it,
+        /// never leave it to a default that may not be what the experimenter thinks.
+        /// </summary>
+        public bool IsSafety
+        {
+            get { return Section == "output" || Section == "opto" || Section == "dose"; }
+        }
+
         public string Field
         {
             get { return Section + "." + Name; }

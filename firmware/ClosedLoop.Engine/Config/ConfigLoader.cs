@@ -37,16 +37,46 @@ namespace ClosedLoop.Engine.Config
             return Finish(document, errors);
         }
 
+        /// <summary>
+        /// Loads a config a rig is to run (from its flash, over MQTT, for flashing): like <see cref="Load(byte[], int)"/>,
+        /// but every output setting and safety limit must be stated (<see cref="ConfigKey.IsSafety"/>).
+        /// </summary>
+        public static ConfigLoadResult LoadForRig(byte[] bytes, int length)
+        {
+            ConfigErrorList errors = new ConfigErrorList();
+            ConfigDocument document = ConfigParser.Parse(bytes, length, errors);
+            return Finish(document, errors, true);
+        }
+
+        /// <summary>The text form of <see cref="LoadForRig(byte[], int)"/>.</summary>
+        public static ConfigLoadResult LoadForRig(string text)
+        {
+            ConfigErrorList errors = new ConfigErrorList();
+            ConfigDocument document = ConfigParser.Parse(text, errors);
+            return Finish(document, errors, true);
+        }
+
         /// <summary>Validates a document that may carry overrides; syntax errors found earlier can be passed in.</summary>
         public static ConfigLoadResult FromDocument(ConfigDocument document, ConfigErrorList errors)
         {
-            return Finish(document, errors);
+            return Finish(document, errors, false);
+        }
+
+        /// <summary>As <see cref="FromDocument(ConfigDocument, ConfigErrorList)"/>; <paramref name="forRig"/> requires every safety key stated.</summary>
+        public static ConfigLoadResult FromDocument(ConfigDocument document, ConfigErrorList errors, bool forRig)
+        {
+            return Finish(document, errors, forRig);
         }
 
         private static ConfigLoadResult Finish(ConfigDocument document, ConfigErrorList errors)
         {
+            return Finish(document, errors, false);
+        }
+
+        private static ConfigLoadResult Finish(ConfigDocument document, ConfigErrorList errors, bool forRig)
+        {
             // Validate even after syntax errors so that one round trip reports everything wrong.
-            ConfigValues values = ConfigValidator.Validate(document, errors);
+            ConfigValues values = ConfigValidator.Validate(document, errors, forRig);
             if (values == null || errors.Count > 0)
             {
                 return new ConfigLoadResult(null, errors.ToArray());

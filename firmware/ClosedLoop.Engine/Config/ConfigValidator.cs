@@ -11,6 +11,15 @@ namespace ClosedLoop.Engine.Config
         /// <summary>Returns the effective values, or null when <paramref name="errors"/> received any error.</summary>
         public static ConfigValues Validate(ConfigDocument document, ConfigErrorList errors)
         {
+            return Validate(document, errors, false);
+        }
+
+        /// <summary>
+        /// Validates a document; with <paramref name="requireSafety"/> every output setting and safety limit must be
+        /// stated (what a rig runs), otherwise missing keys take their defaults (analysis, programmatic configs).
+        /// </summary>
+        public static ConfigValues Validate(ConfigDocument document, ConfigErrorList errors, bool requireSafety)
+        {
             int errorsBefore = errors.Count;
             ConfigValues values = new ConfigValues();
             bool[] given = new bool[ConfigSchema.Count];
@@ -33,6 +42,12 @@ namespace ClosedLoop.Engine.Config
                 if (!given[i])
                 {
                     ConfigKey key = ConfigSchema.KeyAt(i);
+                    if (requireSafety && key.IsSafety)
+                    {
+                        errors.Add(key.Field, "", "expected it stated in the file (" + key.Describe() + "; e.g. " + key.DefaultValue + "): output settings and safety limits never take a default on a rig");
+                        continue;
+                    }
+
                     CheckValue(key, i, key.DefaultValue, values, errors);
                 }
             }

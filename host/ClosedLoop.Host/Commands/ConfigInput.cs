@@ -19,8 +19,11 @@ public sealed class ConfigInput
 
     public ConfigLoadResult Result { get; }
 
-    /// <summary>Reads <paramref name="file"/> (none: every key at its default), applies the overrides, validates.</summary>
-    public static ConfigInput Load(FileInfo? file, IEnumerable<string> overrides, Action<ConfigDocument>? adjust = null)
+    /// <summary>
+    /// Reads <paramref name="file"/> (none: every key at its default), applies the overrides, validates. With
+    /// <paramref name="forRig"/> (a config a rig will run) every output setting and safety limit must be stated.
+    /// </summary>
+    public static ConfigInput Load(FileInfo? file, IEnumerable<string> overrides, Action<ConfigDocument>? adjust = null, bool forRig = false)
     {
         byte[] bytes = [];
         if (file is not null)
@@ -41,8 +44,14 @@ public sealed class ConfigInput
             document.TrySet(assignment, errors);
         }
 
-        return new ConfigInput(document, ConfigLoader.FromDocument(document, errors));
+        return new ConfigInput(document, ConfigLoader.FromDocument(document, errors, forRig));
     }
+
+    /// <summary>The keys the document leaves to their defaults, as "section.key = default".</summary>
+    public IReadOnlyList<string> Defaulted() =>
+        [.. Enumerable.Range(0, ConfigSchema.Count).Select(ConfigSchema.KeyAt)
+            .Where(key => Document.Find(key.Section, key.Name) is null)
+            .Select(key => $"{key.Field} = {key.DefaultValue}")];
 
     /// <summary>Writes "heading: N error(s)" and one line per error.</summary>
     public void WriteErrors(TextWriter error, string heading) => WriteErrors(error, heading, Result);

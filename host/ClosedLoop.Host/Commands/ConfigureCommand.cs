@@ -33,7 +33,7 @@ public static class ConfigureCommand
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
-        var input = ConfigInput.Load(file, sets, document => document.Set("rig", "id", rigId));
+        var input = ConfigInput.Load(file, sets, document => document.Set("rig", "id", rigId), forRig: true);
         var local = input.Result;
         if (!local.IsValid)
         {

@@ -54,7 +54,7 @@ public static class FlashCommand
         }
 
         string text = await File.ReadAllTextAsync(request.Config.FullName, cancellationToken).ConfigureAwait(false);
-        var unexpanded = ConfigLoader.Load(text);
+        var unexpanded = ConfigLoader.LoadForRig(text);
         if (!unexpanded.IsValid)
         {
             ConfigInput.WriteErrors(error, request.Config.FullName, unexpanded);
@@ -77,7 +77,7 @@ public static class FlashCommand
             return InvalidConfig;
         }
 
-        var expanded = ConfigLoader.Load(expandedText);
+        var expanded = ConfigLoader.LoadForRig(expandedText);
         if (!expanded.IsValid)
         {
             ConfigInput.WriteErrors(error, request.Config.FullName + " (with the environment's values)", expanded);
