@@ -171,6 +171,48 @@ public sealed class LoggerTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Brokers))]
+    public async Task A_full_disk_is_reported_at_once_and_the_logger_resumes_by_itself_losing_nothing(string kind)
+    {
+        await using var broker = Broker(kind);
+        await broker.StartAsync();
+        using var store = new EventStore(Database);
+        var problems = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var logger = new EventLogger(broker.Endpoint, store) { Problem = problems.Enqueue };
+        await logger.StartAsync(CancellationToken.None);
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
+        rig.Run(10);
+        await WaitForAsync(() => store.CountEvents() == rig.LastSequence, rig, store);
+
+        // The disk fills: nothing more fits.
+        store.LimitSize(0);
+        rig.Run(60);
+        await rig.Link.FlushAsync(Patience);
+        await WaitForAsync(() => logger.WriteError is not null, rig, store);
+        Assert.Contains("cannot write the log", Assert.Single(problems), StringComparison.Ordinal);
+        Assert.Contains("full", logger.WriteError, StringComparison.OrdinalIgnoreCase);
+        string? status = await RetainedAsync(broker.Endpoint, logger.StatusTopic);
+        Assert.Contains("\"ok\":false", status, StringComparison.Ordinal);
+        Assert.Contains("full", status, StringComparison.OrdinalIgnoreCase);
+        Assert.True(store.CountEvents() < rig.LastSequence);
+
+        // Space returns: the logger writes again by itself, and everything the rig journaled is there once.
+        store.LimitSize(1L << 40);
+        await WaitForAsync(() => logger.WriteError is null && store.CountEvents() == rig.LastSequence, rig, store);
+        AssertComplete(store, rig);
+        Assert.Contains("written again", problems.Last(), StringComparison.Ordinal);
+        Assert.Contains("\"ok\":true", await RetainedAsync(broker.Endpoint, logger.StatusTopic), StringComparison.Ordinal);
+    }
+
+    /// <summary>The retained message on <paramref name="topic"/>, as a new subscriber sees it.</summary>
+    private static async Task<string?> RetainedAsync(BrokerEndpoint endpoint, string topic)
+    {
+        await using var client = await BrokerClient.ConnectAsync(endpoint, CancellationToken.None);
+        byte[]? payload = await client.WaitForAsync(topic, _ => true, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+        return payload is null ? null : Encoding.UTF8.GetString(payload);
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
     public async Task Bad_messages_become_faults_and_never_stop_the_logger(string kind)
     {
         await using var broker = Broker(kind);

@@ -45,6 +45,17 @@ public sealed class MonitorTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_logger_that_cannot_write_is_shown_and_is_not_taken_for_a_rig()
+    {
+        var state = new MonitorState("closedloop");
+        state.Take("closedloop/_loggers/closedloop-logger/status", Encoding.UTF8.GetBytes("""{"v":1,"logger":"closedloop-logger","online":true,"ok":false,"error":"database or disk is full","db":"/data/log.sqlite"}"""));
+
+        Assert.Empty(state.Snapshot());
+        var logger = Assert.Single(state.Loggers());
+        Assert.Contains("CANNOT WRITE[/] database or disk is full", MonitorView.Describe(logger), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_sparkline_scales_z_from_minus_three_to_plus_three()
     {
         Assert.Equal("▁▅█ 9.0", MonitorView.Sparkline([-3, 0, 9]));

@@ -20,6 +20,8 @@ public static class LogCommand
             var endpoint = broker.Endpoint(parse);
             using var store = new EventStore(parse.GetValue(database)!.FullName, wal: !parse.GetValue(noWal));
             await using var logger = new EventLogger(endpoint, store, parse.GetValue(clientId)!);
+            var error = parse.InvocationConfiguration.Error;
+            logger.Problem = problem => error.WriteLine($"{DateTime.UtcNow:O} {problem}");
             await logger.StartAsync(cancellationToken).ConfigureAwait(false);
             output.WriteLine($"logging {endpoint.TopicPrefix}/# from {endpoint.Host}:{endpoint.Port} into {store.Path}");
             try

@@ -36,11 +36,11 @@ public static class MonitorCommand
             }
 
             var console = Terminal.For(parse);
-            await console.Live(MonitorView.Render(state.Snapshot(), state.Messages)).StartAsync(async context =>
+            await console.Live(MonitorView.Render(state.Snapshot(), state.Messages, state.Loggers())).StartAsync(async context =>
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    context.UpdateTarget(MonitorView.Render(state.Snapshot(), state.Messages));
+                    context.UpdateTarget(MonitorView.Render(state.Snapshot(), state.Messages, state.Loggers()));
                     try
                     {
                         await Task.Delay(250, stop.Token).ConfigureAwait(false);
@@ -50,7 +50,7 @@ public static class MonitorCommand
                     }
                 }
 
-                context.UpdateTarget(MonitorView.Render(state.Snapshot(), state.Messages));
+                context.UpdateTarget(MonitorView.Render(state.Snapshot(), state.Messages, state.Loggers()));
             }).ConfigureAwait(false);
             return 0;
         }));

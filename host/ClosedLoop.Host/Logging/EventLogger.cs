@@ -18,12 +18,21 @@ namespace ClosedLoop.Host.Logging;
 /// <item>events keyed by (rig, boot, sequence): a redelivery or a replay is ignored;</item>
 /// <item>gap detection: a sequence beyond a hole sends the rig a replay command from the first missing one;</item>
 /// <item>anything malformed (bad JSON, unknown schema version, unexpected topic) becomes a fault row with its
-/// topic and reason, and is acknowledged so it cannot block the stream; nothing stops the logger.</item>
+/// topic and reason, and is acknowledged so it cannot block the stream; nothing stops the logger;</item>
+/// <item>a store that cannot write (a full disk) is reported at once (<see cref="Problem"/>, and a retained
+/// status on <c>PREFIX/_loggers/CLIENT/status</c> that monitors show); the batch stays unacknowledged and is
+/// tried again every <see cref="WriteRetry"/> until it commits, and the logger carries on by itself.</item>
 /// </list>
 /// </summary>
 public sealed class EventLogger : IAsyncDisposable
 {
     private const int MaxBatch = 1000;
+
+    /// <summary>How often a batch that could not be written is tried again.</summary>
+    public static readonly TimeSpan WriteRetry = TimeSpan.FromSeconds(1);
+
+    /// <summary>The topic level under the prefix where loggers publish their own status (not a rig).</summary>
+    public const string LoggersLevel = "_loggers";
     private static readonly TimeSpan ReplayRetry = TimeSpan.FromSeconds(2);
 
     private readonly BrokerEndpoint _endpoint;
@@ -71,6 +80,15 @@ public sealed class EventLogger : IAsyncDisposable
     public Action<IReadOnlyList<StoredEvent>>? Committed { get; set; }
 
     public GapTracker Gaps => _gaps;
+
+    /// <summary>Why the store cannot write now (null while it can).</summary>
+    public string? WriteError { get; private set; }
+
+    /// <summary>Told at once when writing fails and when it works again (the `log` command prints it).</summary>
+    public Action<string>? Problem { get; set; }
+
+    /// <summary>Where this logger's retained status lives.</summary>
+    public string StatusTopic => $"{_endpoint.TopicPrefix}/{LoggersLevel}/{_clientId}/status";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -125,6 +143,9 @@ public sealed class EventLogger : IAsyncDisposable
         {
             if (_client.IsConnected)
             {
+                // A clean disconnect sends no will: say offline ourselves.
+                await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(StatusTopic).WithPayload(StatusJson(online: false))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag(true).Build()).ConfigureAwait(false);
                 await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build()).ConfigureAwait(false);
             }
         }
@@ -172,8 +193,13 @@ public sealed class EventLogger : IAsyncDisposable
         var options = _endpoint.Options(_clientId)
             .WithCleanStart(false)
             .WithSessionExpiryInterval(uint.MaxValue)
+            .WithWillTopic(StatusTopic)
+            .WithWillPayload(StatusJson(online: false))
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+        await PublishStatusAsync().ConfigureAwait(false);
 
         // Subscribing again to a present session changes nothing, and covers a broker that lost it.
         var subscribe = new MqttClientSubscribeOptionsBuilder();
@@ -245,9 +271,9 @@ public sealed class EventLogger : IAsyncDisposable
                     batch.Add(message);
                 }
 
-                if (batch.Count > 0)
+                if (batch.Count > 0 && !await CommitUntilWrittenAsync(batch, cancellationToken).ConfigureAwait(false))
                 {
-                    await CommitAndAcknowledgeAsync(batch).ConfigureAwait(false);
+                    return;
                 }
 
                 await RequestReplaysAsync().ConfigureAwait(false);
@@ -255,6 +281,80 @@ public sealed class EventLogger : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// Commits the batch, and while the store cannot write says so and tries again; false when the logger is
+    /// stopped first (the batch stays unacknowledged, so the broker delivers it again to this session).
+    /// </summary>
+    private async Task<bool> CommitUntilWrittenAsync(List<MqttApplicationMessageReceivedEventArgs> batch, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await CommitAndAcknowledgeAsync(batch).ConfigureAwait(false);
+                if (WriteError is not null)
+                {
+                    WriteError = null;
+                    Problem?.Invoke($"the log is written again: {_store.Path}");
+                    await PublishStatusAsync().ConfigureAwait(false);
+                }
+
+                return true;
+            }
+            catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                if (WriteError is null)
+                {
+                    WriteError = exception.Message;
+                    Problem?.Invoke($"cannot write the log {_store.Path}: {exception.Message}; nothing is acknowledged, retrying every {WriteRetry.TotalSeconds:F0} s");
+                    await PublishStatusAsync().ConfigureAwait(false);
+                }
+            }
+
+            if (_stopping || cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            try
+            {
+                await Task.Delay(WriteRetry, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+    }
+
+    private byte[] StatusJson(bool online) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        v = 1,
+        logger = _clientId,
+        online,
+        ok = online && WriteError is null,
+        error = online ? WriteError : null,
+        db = _store.Path,
+    });
+
+    /// <summary>Publishes the logger's retained status; a broker that is away hears it at the next connection.</summary>
+    private async Task PublishStatusAsync()
+    {
+        try
+        {
+            if (_client.IsConnected)
+            {
+                var message = new MqttApplicationMessageBuilder().WithTopic(StatusTopic).WithPayload(StatusJson(online: true))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag(true).Build();
+                await _client.PublishAsync(message).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Reconnecting: the status goes out again after the next connection.
         }
     }
 
@@ -272,6 +372,12 @@ public sealed class EventLogger : IAsyncDisposable
             if (!Topics.TryParse(_endpoint.TopicPrefix, topic, out string rig, out string leaf))
             {
                 faults.Add((topic, "unexpected topic", payload));
+                continue;
+            }
+
+            if (rig == LoggersLevel)
+            {
+                // Loggers' own statuses, this one's included: for monitors, not the log.
                 continue;
             }
 

@@ -41,6 +41,16 @@ public sealed class EventStore : IDisposable
 
     public string Path { get; }
 
+    /// <summary>
+    /// Caps the file at about <paramref name="maxBytes"/> (never below its present size): a write past it fails as
+    /// on a full disk. For a lab that bounds the log's disk use, and for tests of what a full disk does.
+    /// </summary>
+    public void LimitSize(long maxBytes)
+    {
+        long pageSize = Scalar("PRAGMA page_size");
+        Execute($"PRAGMA max_page_count = {Math.Max(1, maxBytes / pageSize)}");
+    }
+
     /// <summary>How much of a payload a fault row keeps: enough to inspect, never a whole flood.</summary>
     public const int FaultPayloadBytes = 4096;
 

@@ -32,6 +32,9 @@ public sealed class RigView(string rigId)
     public Queue<string> Events { get; } = new();
 }
 
+/// <summary>A logger's own retained status: whether it is up and can write its log.</summary>
+public sealed record LoggerView(string ClientId, bool Online, bool Ok, string? Error);
+
 /// <summary>
 /// Everything the monitor has heard on the broker, updated from MQTT messages (any thread) and read by the view.
 /// Payloads are decoded with the engine's readers.
@@ -40,6 +43,7 @@ public sealed class MonitorState(string prefix)
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, RigView> _rigs = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, LoggerView> _loggers = new(StringComparer.Ordinal);
     private readonly EventJson _events = new();
     private readonly ProcessedSample[] _samples = [.. Enumerable.Range(0, 256).Select(_ => new ProcessedSample())];
 
@@ -57,6 +61,16 @@ public sealed class MonitorState(string prefix)
         lock (_gate)
         {
             Messages++;
+            if (rigId == Logging.EventLogger.LoggersLevel)
+            {
+                if (!TakeLoggerStatus(payload))
+                {
+                    Unreadable++;
+                }
+
+                return;
+            }
+
             if (!_rigs.TryGetValue(rigId, out var rig))
             {
                 rig = new RigView(rigId);
@@ -74,6 +88,32 @@ public sealed class MonitorState(string prefix)
             {
                 Unreadable++;
             }
+        }
+    }
+
+    /// <summary>Every logger heard of, by client id.</summary>
+    public IReadOnlyList<LoggerView> Loggers()
+    {
+        lock (_gate)
+        {
+            return [.. _loggers.Values];
+        }
+    }
+
+    private bool TakeLoggerStatus(byte[] payload)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            var root = document.RootElement;
+            string id = root.GetProperty("logger").GetString()!;
+            string? error = root.TryGetProperty("error", out var e) && e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString() : null;
+            _loggers[id] = new LoggerView(id, root.GetProperty("online").GetBoolean(), root.GetProperty("ok").GetBoolean(), error);
+            return true;
+        }
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return false;
         }
     }
 

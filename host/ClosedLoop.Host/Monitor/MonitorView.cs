@@ -8,7 +8,7 @@ public static class MonitorView
 {
     private const string Bars = "▁▂▃▄▅▆▇█";
 
-    public static Table Render(IReadOnlyList<RigView> rigs, long messages)
+    public static Table Render(IReadOnlyList<RigView> rigs, long messages, IReadOnlyList<LoggerView>? loggers = null)
     {
         var table = new Table().Title($"[bold]ClosedLoop rigs[/] ({messages} messages)")
             .AddColumns("rig", "online", "config", "state", "z (last minute)", "recent events");
@@ -31,8 +31,19 @@ public static class MonitorView
             table.AddRow("(no rig seen yet)", string.Empty, string.Empty, string.Empty, string.Empty, string.Empty);
         }
 
+        if (loggers is { Count: > 0 })
+        {
+            table.Caption(string.Join("\n", loggers.Select(Describe)));
+        }
+
         return table;
     }
+
+    /// <summary>One line per logger: a logger that cannot write is what an experimenter must see first.</summary>
+    public static string Describe(LoggerView logger) =>
+        !logger.Online ? $"logger {Markup.Escape(logger.ClientId)}: [grey]offline[/]"
+        : logger.Ok ? $"logger {Markup.Escape(logger.ClientId)}: [green]writing[/]"
+        : $"logger {Markup.Escape(logger.ClientId)}: [red]CANNOT WRITE[/] {Markup.Escape(logger.Error ?? string.Empty)}";
 
     /// <summary>Block characters scaled to z from -3 to +3 (clipped), with the latest value.</summary>
     public static string Sparkline(IEnumerable<double> values)
