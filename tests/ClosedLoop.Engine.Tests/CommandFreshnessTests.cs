@@ -197,6 +197,17 @@ public sealed class CommandFreshnessTests
     }
 
     [Fact]
+    public void Replays_are_served_at_most_once_a_second()
+    {
+        Assert.Equal(RefusalReason.None, Send(CommandKind.Replay, argument: 1));
+        _rig.RunFor(CommandDispatcher.MinReplayIntervalUs - 10_000);
+        Assert.Equal(RefusalReason.RateLimited, Send(CommandKind.Replay, argument: 1));
+        _rig.RunFor(20_000);
+        Assert.Equal(RefusalReason.None, Send(CommandKind.Replay, argument: 1));
+        Assert.Equal([1L, 1L], _effects.Replays);
+    }
+
+    [Fact]
     public void The_answer_reads_back_from_json_with_its_sender()
     {
         Send(CommandKind.Arm, id: 77, from: "console.lb2");

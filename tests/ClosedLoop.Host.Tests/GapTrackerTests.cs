@@ -72,4 +72,39 @@ public sealed class GapTrackerTests
 
         Assert.Equal((10L, 1L), (gaps.High("r", 1), gaps.High("r", 2)));
     }
+
+    [Fact]
+    public void A_forged_sequence_far_ahead_is_asked_about_a_bounded_number_of_times_then_reported_once()
+    {
+        var gaps = new GapTracker();
+        gaps.Saw("r", 1, 1, 0);
+        gaps.Saw("r", 1, long.MaxValue, 0);
+
+        int requests = 0;
+        for (int second = 0; second < 600; second++)
+        {
+            requests += gaps.DueRequests(Now.AddSeconds(second), TimeSpan.FromSeconds(2)).Count;
+        }
+
+        Assert.Equal(GapTracker.MaxRequestsPerHole, requests);
+        Assert.Equal([("r", 1L, 2L, long.MaxValue - 1)], gaps.TakeAbandoned());
+        Assert.Empty(gaps.TakeAbandoned());
+    }
+
+    [Fact]
+    public void A_hole_that_fills_in_part_is_asked_about_afresh()
+    {
+        var gaps = new GapTracker();
+        gaps.Saw("r", 1, 1, 0);
+        gaps.Saw("r", 1, 100, 0);
+        for (int second = 0; second < 30; second++)
+        {
+            gaps.DueRequests(Now.AddSeconds(second), TimeSpan.FromSeconds(2));
+        }
+
+        gaps.Saw("r", 1, 2, 0);
+
+        Assert.Empty(gaps.DueRequests(Now.AddSeconds(31), TimeSpan.FromSeconds(2)));
+        Assert.Single(gaps.DueRequests(Now.AddSeconds(32), TimeSpan.FromSeconds(2)));
+    }
 }

@@ -51,5 +51,8 @@ namespace ClosedLoop.Engine.Output
 
         /// <summary>A yoked trigger that found the queue full.</summary>
         QueueFull = 25,
+
+        /// <summary>A replay asked for sooner than <see cref="Wire.CommandDispatcher.MinReplayIntervalUs"/> after the last one.</summary>
+        RateLimited = 26,
     }
 }

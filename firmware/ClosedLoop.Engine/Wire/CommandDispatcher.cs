@@ -24,6 +24,12 @@ namespace ClosedLoop.Engine.Wire
         /// <summary>How far ahead of the rig's clock a command's deadline may lie.</summary>
         public const long MaxLifetimeUs = 60000000;
 
+        /// <summary>
+        /// The shortest time between two replays a rig serves: each re-publishes everything from its first
+        /// sequence, so a flood of requests (forged, or from many loggers) must not keep the link busy.
+        /// </summary>
+        public const long MinReplayIntervalUs = 1000000;
+
         /// <summary>How many recent command ids are remembered to recognise redeliveries.</summary>
         public const int RememberedIds = 64;
 
@@ -32,6 +38,7 @@ namespace ClosedLoop.Engine.Wire
         private readonly CommandJson _json = new CommandJson();
         private readonly long[] _recentIds = new long[RememberedIds];
         private int _nextId;
+        private long _lastReplayUs = long.MinValue;
 
         public CommandDispatcher(ClosedLoopEngine engine, ICommandEffects effects)
         {
@@ -125,6 +132,13 @@ namespace ClosedLoop.Engine.Wire
                     _engine.OnEncounterMessage(false);
                     return RefusalReason.None;
                 case CommandKind.Replay:
+                    long now = _engine.Clock.NowMicros;
+                    if (_lastReplayUs != long.MinValue && now - _lastReplayUs < MinReplayIntervalUs)
+                    {
+                        return RefusalReason.RateLimited;
+                    }
+
+                    _lastReplayUs = now;
                     _effects.Replay(_json.Argument);
                     return RefusalReason.None;
                 case CommandKind.Yoke:

@@ -494,5 +494,22 @@ public sealed class EventLogger : IAsyncDisposable
                 // Not connected, or reconnecting: asked again at the next retry.
             }
         }
+
+        var abandoned = _gaps.TakeAbandoned();
+        if (abandoned.Count > 0)
+        {
+            var faults = abandoned.Select(a => ($"{_endpoint.TopicPrefix}/{a.Rig}/events",
+                $"gave up: events {a.From}..{a.To} of rig {a.Rig} boot {a.Boot} did not come after {GapTracker.MaxRequestsPerHole} replay requests (the rig no longer holds them, or the sequence or status that announced them was not the rig's)",
+                Array.Empty<byte>())).ToList();
+            try
+            {
+                _store.Store([], faults);
+                Interlocked.Add(ref _faults, faults.Count);
+            }
+            catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                // A store that cannot write is reported by the writer; this note is lost with it.
+            }
+        }
     }
 }

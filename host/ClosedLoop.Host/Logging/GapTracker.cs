@@ -7,7 +7,11 @@ namespace ClosedLoop.Host.Logging;
 /// </summary>
 public sealed class GapTracker
 {
+    /// <summary>Replay requests for one hole before the logger gives up on it (a forged sequence or status, or a rig gone).</summary>
+    public const int MaxRequestsPerHole = 10;
+
     private readonly Dictionary<(string Rig, long Boot), Stream> _streams = [];
+    private readonly List<(string Rig, long Boot, long From, long To)> _abandoned = [];
 
     public GapTracker(IReadOnlyDictionary<(string Rig, long Boot), long>? known = null)
     {
@@ -116,15 +120,41 @@ public sealed class GapTracker
                 continue;
             }
 
-            if (stream.RequestedFrom != stream.High + 1 || now - stream.RequestedAt >= retryAfter)
+            if (stream.RequestedFrom != stream.High + 1)
             {
                 stream.RequestedFrom = stream.High + 1;
-                stream.RequestedAt = now;
-                due.Add((rig, boot, stream.High + 1, stream.LatestUs));
+                stream.Requests = 0;
             }
+            else if (now - stream.RequestedAt < retryAfter || stream.Requests >= MaxRequestsPerHole)
+            {
+                continue;
+            }
+
+            stream.RequestedAt = now;
+            stream.Requests++;
+            if (stream.Requests == MaxRequestsPerHole)
+            {
+                // The last try: after it the hole is reported once and no longer asked about, so that a forged
+                // sequence number or status cannot keep the logger and the rig busy for ever.
+                long to = stream.Ahead.Count > 0 ? stream.Ahead.Min - 1 : stream.KnownLast;
+                _abandoned.Add((rig, boot, stream.High + 1, to));
+            }
+
+            due.Add((rig, boot, stream.High + 1, stream.LatestUs));
         }
 
         return due;
+    }
+
+    /// <summary>Holes given up on since the last call (each reported once), for the log's fault table.</summary>
+    public IReadOnlyList<(string Rig, long Boot, long From, long To)> TakeAbandoned()
+    {
+        lock (_streams)
+        {
+            var taken = _abandoned.ToList();
+            _abandoned.Clear();
+            return taken;
+        }
     }
 
     /// <summary>Sequences missing below the highest seen, per stream (for reports and tests).</summary>
@@ -156,6 +186,7 @@ public sealed class GapTracker
         public DateTime? GapSince;
         public long GapHigh;
         public long RequestedFrom;
+        public int Requests;
         public DateTime RequestedAt;
     }
 }
