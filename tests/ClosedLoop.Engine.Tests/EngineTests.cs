@@ -314,6 +314,17 @@ public sealed class ExplicitSafetyTests
     }
 
     [Fact]
+    public void A_config_longer_than_a_rig_takes_is_refused_before_it_is_read()
+    {
+        var rig = new RigHarness(RigConfig.Default());
+        byte[] huge = TestConfig.BytesForRig("# " + new string('x', ConfigLoader.MaxBytes) + "\n");
+
+        var result = rig.Engine.ApplyConfig(huge, huge.Length);
+
+        Assert.Equal(("config", $"{huge.Length} bytes"), (Assert.Single(result.Errors).Field, result.Errors[0].Value));
+    }
+
+    [Fact]
     public void A_truncated_config_applied_over_the_link_changes_nothing()
     {
         var rig = new RigHarness(RigConfig.Default());

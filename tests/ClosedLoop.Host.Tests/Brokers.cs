@@ -88,6 +88,7 @@ public sealed class MosquittoTestBroker(bool tls = false) : ITestBroker
                 autosave_interval 1
                 max_queued_messages 0
                 max_inflight_messages 100
+                max_packet_size 65536
                 user root
                 log_dest file {LogPath}
                 """);

@@ -8,6 +8,24 @@ namespace ClosedLoop.Host.Tests;
 public sealed class EmbeddedBrokerTests
 {
     [Fact]
+    public async Task A_message_larger_than_the_limit_is_neither_passed_on_nor_retained()
+    {
+        int port = EmbeddedBroker.FreePort();
+        await using var broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port);
+        var endpoint = BrokerEndpoint.Loopback(port);
+        await using var sender = await BrokerClient.ConnectAsync(endpoint, CancellationToken.None);
+        await sender.PublishAsync("closedloop/rig-a/config", new byte[EmbeddedBroker.MaxMessageBytes + 1], retain: true, CancellationToken.None);
+        await sender.PublishAsync("closedloop/rig-b/config", [1, 2, 3], retain: true, CancellationToken.None);
+
+        await using var reader = await BrokerClient.ConnectAsync(endpoint, CancellationToken.None);
+        var retained = await reader.WaitForAsync("closedloop/rig-b/config", _ => true, TimeSpan.FromSeconds(2), null, CancellationToken.None);
+        var big = await reader.WaitForAsync("closedloop/rig-a/config", _ => true, TimeSpan.FromSeconds(1), null, CancellationToken.None);
+
+        Assert.Equal([1, 2, 3], retained);
+        Assert.Null(big);
+    }
+
+    [Fact]
     public async Task Bound_to_an_ipv4_address_it_does_not_listen_on_ipv6()
     {
         int port = EmbeddedBroker.FreePort();

@@ -230,16 +230,18 @@ public sealed class LoggerTests : IDisposable
         await Publish("closedloop/rig-x/events", """{"v":9,"rig":"rig-x","boot":1,"seq":1,"t_us":0,"kind":"boot","config":"0000000000000000"}""");
         await Publish("closedloop/rig-x/events/extra", "{}");
         await Publish("closedloop/rig-y/events", """{"v":1,"rig":"rig-x","boot":1,"seq":1,"t_us":0,"kind":"boot","config":"0000000000000000"}""");
+        await Publish("closedloop/rig-x/events", "{\"pad\":\"" + new string('x', 600) + "\"}");
         await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
         rig.Run(30);
         await rig.Link.FlushAsync(Patience);
 
-        await WaitForAsync(() => store.CountEvents() == rig.LastSequence && store.CountFaults() == 4, rig, store);
+        await WaitForAsync(() => store.CountEvents() == rig.LastSequence && store.CountFaults() == 5, rig, store);
         var faults = store.Faults();
         Assert.Contains(("closedloop/rig-x/events", "not a flat JSON object: expected a field name in quotes at byte 1"), faults);
         Assert.Contains(("closedloop/rig-x/events", "unknown schema version 9; this reader knows version 1"), faults);
         Assert.Contains(("closedloop/rig-x/events/extra", "unexpected topic"), faults);
         Assert.Contains(("closedloop/rig-y/events", "event of rig 'rig-x' published under rig 'rig-y'"), faults);
+        Assert.Contains(("closedloop/rig-x/events", "610 bytes: more than the 512 a events message may hold (the first 4096 are kept)"), faults);
         AssertComplete(store, rig);
     }
 }

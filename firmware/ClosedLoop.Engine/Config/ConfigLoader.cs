@@ -23,6 +23,9 @@ namespace ClosedLoop.Engine.Config
     /// <summary>Parse, then validate, then build: the one way a <see cref="RigConfig"/> comes to exist.</summary>
     public static class ConfigLoader
     {
+        /// <summary>The longest config a rig takes (the complete template is about 8 KB; a board's heap is ~100 KB).</summary>
+        public const int MaxBytes = 16384;
+
         public static ConfigLoadResult Load(byte[] bytes, int length)
         {
             ConfigErrorList errors = new ConfigErrorList();

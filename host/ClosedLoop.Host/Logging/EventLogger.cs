@@ -358,6 +358,16 @@ public sealed class EventLogger : IAsyncDisposable
         }
     }
 
+    /// <summary>The largest payload each kind of message may have (docs/protocol.md, "Limits").</summary>
+    public static int LimitOf(string leaf) => leaf switch
+    {
+        Topics.EventsLeaf => EventJson.MaxEventBytes,
+        Topics.StatusLeaf => ClosedLoop.Engine.Wire.StatusJson.MaxBytes,
+        Topics.SamplesLeaf => SampleFrameWriter.HeaderBytes + (byte.MaxValue * SampleFrameWriter.SampleBytes),
+        Topics.CommandsLeaf => CommandJson.MaxBytes,
+        _ => ClosedLoop.Engine.Config.ConfigLoader.MaxBytes,
+    };
+
     private async Task CommitAndAcknowledgeAsync(List<MqttApplicationMessageReceivedEventArgs> batch)
     {
         var events = new List<StoredEvent>(batch.Count);
@@ -378,6 +388,13 @@ public sealed class EventLogger : IAsyncDisposable
             if (rig == LoggersLevel)
             {
                 // Loggers' own statuses, this one's included: for monitors, not the log.
+                continue;
+            }
+
+            int limit = LimitOf(leaf);
+            if (payload.Length > limit)
+            {
+                faults.Add((topic, $"{payload.Length} bytes: more than the {limit} a {leaf} message may hold (the first {EventStore.FaultPayloadBytes} are kept)", payload));
                 continue;
             }
 

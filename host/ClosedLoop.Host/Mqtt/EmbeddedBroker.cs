@@ -20,6 +20,12 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     /// <summary>Messages the broker queues for one client (a logger away or catching up) before it drops the oldest.</summary>
     public const int MaxQueuedPerClient = 2_000_000;
 
+    /// <summary>
+    /// The largest message the broker passes on or retains (the largest the protocol sends is a config of at most
+    /// 16 KB). MQTTnet has no packet size limit of its own: a larger message is read once, then dropped.
+    /// </summary>
+    public const int MaxMessageBytes = 65536;
+
     public int Port { get; }
 
     public MqttServer Server => _server;
@@ -44,6 +50,15 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         options.DefaultEndpointOptions.BoundInterNetworkAddress = v6 ? IPAddress.None : address;
         options.DefaultEndpointOptions.BoundInterNetworkV6Address = v6 ? address : IPAddress.None;
         var server = new MqttServerFactory().CreateMqttServer(options);
+        server.InterceptingPublishAsync += e =>
+        {
+            if (e.ApplicationMessage.Payload.Length > MaxMessageBytes)
+            {
+                e.ProcessPublish = false;
+            }
+
+            return Task.CompletedTask;
+        };
         if (username is not null)
         {
             server.ValidatingConnectionAsync += e =>
