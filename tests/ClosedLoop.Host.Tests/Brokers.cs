@@ -43,7 +43,8 @@ public sealed class EmbeddedTestBroker : ITestBroker
 /// a restart keeps sessions and queued messages. `./test.sh` installs the Debian package where it is missing; a
 /// test that needs it fails, with this explanation, when it cannot be started.
 /// </summary>
-public sealed class MosquittoTestBroker(bool tls = false) : ITestBroker
+/// With <c>users</c>, the password and ACL files are the ones `closedloop broker mosquitto` writes for them.
+public sealed class MosquittoTestBroker(bool tls = false, BrokerUsers? users = null) : ITestBroker
 {
     private const string User = "closedloop";
     private const string Password = "rig-secret";
@@ -65,7 +66,15 @@ public sealed class MosquittoTestBroker(bool tls = false) : ITestBroker
         string passwordFile = Path.Combine(_folder, "passwd");
         if (!File.Exists(passwordFile))
         {
-            Run(passwd, $"-b -c {passwordFile} {User} {Password}");
+            if (users is null)
+            {
+                Run(passwd, $"-b -c {passwordFile} {User} {Password}");
+            }
+            else
+            {
+                File.WriteAllText(passwordFile, users.MosquittoPasswordFile());
+            }
+
             string tlsLines = string.Empty;
             if (tls)
             {
@@ -77,7 +86,7 @@ public sealed class MosquittoTestBroker(bool tls = false) : ITestBroker
                 tlsLines = $"cafile {CaPath}\ncertfile {_folder}/server.crt\nkeyfile {_folder}/server.key\n";
             }
 
-            File.WriteAllText(Path.Combine(_folder, "acl"), $"user {User}\ntopic readwrite closedloop/#\n");
+            File.WriteAllText(Path.Combine(_folder, "acl"), users is null ? $"user {User}\ntopic readwrite closedloop/#\n" : users.MosquittoAclFile());
             File.WriteAllText(Path.Combine(_folder, "mosquitto.conf"), $"""
                 listener {_port} 127.0.0.1
                 {tlsLines}allow_anonymous false

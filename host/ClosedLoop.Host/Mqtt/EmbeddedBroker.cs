@@ -34,7 +34,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     /// Starts the broker. With <paramref name="retainedFile"/>, retained messages (rig status, desired configs)
     /// are loaded from that file at start and written back whenever they change, so a restart keeps them.
     /// </summary>
-    public static async Task<EmbeddedBroker> StartAsync(IPAddress address, int port, string? username = null, string? password = null, string? retainedFile = null)
+    public static async Task<EmbeddedBroker> StartAsync(IPAddress address, int port, string? username = null, string? password = null, string? retainedFile = null, BrokerUsers? users = null)
     {
         var options = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
@@ -56,10 +56,38 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             {
                 e.ProcessPublish = false;
             }
+            else if (users is not null && e.ClientId is not null && (users.Find(e.UserName) is not { } user || !users.MayPublish(user, e.ApplicationMessage.Topic)))
+            {
+                // A role publishes only where docs/protocol.md says: a rig never as another rig, a viewer never.
+                e.ProcessPublish = false;
+                e.Response.ReasonCode = MQTTnet.Protocol.MqttPubAckReasonCode.NotAuthorized;
+            }
 
             return Task.CompletedTask;
         };
-        if (username is not null)
+        if (users is not null)
+        {
+            server.ValidatingConnectionAsync += e =>
+            {
+                if (users.Authenticate(e.UserName, e.Password) is null)
+                {
+                    e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword;
+                }
+
+                return Task.CompletedTask;
+            };
+            server.InterceptingSubscriptionAsync += e =>
+            {
+                if (users.Find(e.UserName) is not { } user || !users.MaySubscribe(user, e.TopicFilter.Topic))
+                {
+                    e.ProcessSubscription = false;
+                    e.Response.ReasonCode = MQTTnet.Protocol.MqttSubscribeReasonCode.NotAuthorized;
+                }
+
+                return Task.CompletedTask;
+            };
+        }
+        else if (username is not null)
         {
             server.ValidatingConnectionAsync += e =>
             {

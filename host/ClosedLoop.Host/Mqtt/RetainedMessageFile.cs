@@ -33,18 +33,7 @@ public sealed class RetainedMessageFile(string path)
         {
             string temporary = path + ".tmp";
             // Retained messages include desired configs: readable by the broker's user alone.
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            File.Delete(temporary);
-            using (var writer = new StreamWriter(new FileStream(temporary, options)))
-            {
-                writer.Write(JsonSerializer.Serialize(saved));
-            }
-
+            PrivateFile.Write(temporary, JsonSerializer.Serialize(saved));
             File.Move(temporary, path, overwrite: true);
         }
     }
