@@ -46,7 +46,8 @@ public sealed class TlsTests : IAsyncLifetime, IDisposable
 
             // Logged in (there is no rig here to answer); without the password the broker refuses the login.
             Assert.Contains("rig-t has no status on the broker", withFile.Error, StringComparison.Ordinal);
-            Assert.Contains("error: cannot reach the broker", withoutPassword.Error, StringComparison.Ordinal);
+            Assert.Equal(6, withoutPassword.Code);
+            Assert.Contains("error: not authorized: the broker refused the login of user", withoutPassword.Error, StringComparison.Ordinal);
         }
         finally
         {

@@ -9,6 +9,9 @@ public static class Guard
     public const int Usage = 2;
     public const int Unreachable = 3;
 
+    /// <summary>The broker answered but refused the user or password.</summary>
+    public const int NotAuthorized = 6;
+
     public static async Task<int> RunAsync(ParseResult parse, Func<Task<int>> work)
     {
         var error = parse.InvocationConfiguration.Error;
@@ -20,6 +23,11 @@ public static class Guard
         {
             error.WriteLine($"error: {e.Message}");
             return Usage;
+        }
+        catch (BrokerLoginRefusedException e)
+        {
+            error.WriteLine($"error: not authorized: {e.Message}");
+            return NotAuthorized;
         }
         catch (RigUnavailableException e)
         {

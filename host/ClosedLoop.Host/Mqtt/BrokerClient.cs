@@ -20,11 +20,31 @@ public sealed class BrokerClient : IAsyncDisposable
     public static async Task<BrokerClient> ConnectAsync(BrokerEndpoint endpoint, CancellationToken cancellationToken)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(endpoint.Options($"closedloop-cli-{Guid.NewGuid():N}").WithCleanStart(true).Build(), cancellationToken).ConfigureAwait(false);
+        MqttClientConnectResult result;
+        try
+        {
+            result = await client.ConnectAsync(endpoint.Options($"closedloop-cli-{Guid.NewGuid():N}").WithCleanStart(true).Build(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MQTTnet.Adapter.MqttConnectingFailedException e) when (IsLoginRefusal(e.Message))
+        {
+            client.Dispose();
+            throw new BrokerLoginRefusedException(endpoint.Username, e.Message);
+        }
+
+        if (result.ResultCode is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized)
+        {
+            client.Dispose();
+            throw new BrokerLoginRefusedException(endpoint.Username, result.ResultCode.ToString());
+        }
+
         return new BrokerClient(client, endpoint);
     }
 
     public Topics TopicsOf(string rigId) => new(_endpoint.TopicPrefix, rigId);
+
+    private static bool IsLoginRefusal(string message) =>
+        message.Contains(nameof(MqttClientConnectResultCode.BadUserNameOrPassword), StringComparison.Ordinal)
+        || message.Contains(nameof(MqttClientConnectResultCode.NotAuthorized), StringComparison.Ordinal);
 
     public async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
     {
@@ -71,3 +91,7 @@ public sealed class BrokerClient : IAsyncDisposable
         _client.Dispose();
     }
 }
+
+/// <summary>The broker was reached but refused the login (wrong user or password, or not allowed).</summary>
+public sealed class BrokerLoginRefusedException(string? user, string reason)
+    : Exception($"the broker refused the login{(user is null ? " (no user given)" : $" of user '{user}'")}: {reason}");
