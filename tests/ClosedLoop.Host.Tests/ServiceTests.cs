@@ -29,6 +29,19 @@ public sealed class ServiceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Tables_piped_to_a_file_keep_whole_rows_instead_of_collapsing_to_80_columns()
+    {
+        using var process = Start("demo", "--minutes", "1", "--out", _folder);
+        string output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(0, process.ExitCode);
+        var rows = output.Split('\n').Where(line => line.StartsWith('│')).ToList();
+        Assert.Contains(rows, row => row.Contains("isolation-reared, closed loop", StringComparison.Ordinal));
+        Assert.True(rows.All(row => row.Length == rows[0].Length) && rows[0].Length > 80, string.Join("\n", rows));
+    }
+
+    [Fact]
     public async Task The_logger_process_stops_cleanly_on_sigterm_with_everything_committed()
     {
         string database = Path.Combine(_folder, "log.sqlite");
