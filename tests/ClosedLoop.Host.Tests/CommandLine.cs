@@ -10,9 +10,7 @@ internal static class CommandLine
     public static string RepositoryRoot => Path.GetFullPath(typeof(CommandLine).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!);
 
-    public static string RealRecording => Path.GetFullPath(Path.Combine(typeof(CommandLine).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SharedDataDirectory").Value!,
-        "pyphotometry", "m17-R-2018-12-12-090409.ppd"));
+    public static string RealRecording => ClosedLoop.Tests.Shared.ThirdPartyData.Locate(ClosedLoop.Tests.Shared.ThirdPartyData.PyPhotometryM17);
 
     public static async Task<(int Code, string Output, string Error)> Invoke(params string[] args)
     {

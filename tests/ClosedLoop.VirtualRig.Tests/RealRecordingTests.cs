@@ -14,9 +14,7 @@ namespace ClosedLoop.VirtualRig.Tests;
 /// <summary>The engine's processing chain on a real pyPhotometry recording (read from shared/, never copied).</summary>
 public sealed class RealRecordingTests(ITestOutputHelper output)
 {
-    private static string RecordingPath => Path.GetFullPath(Path.Combine(
-        typeof(RealRecordingTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SharedDataDirectory").Value!,
-        "pyphotometry", "m17-R-2018-12-12-090409.ppd"));
+    private static string RecordingPath => ClosedLoop.Tests.Shared.ThirdPartyData.Locate(ClosedLoop.Tests.Shared.ThirdPartyData.PyPhotometryM17);
 
     [Fact]
     public void The_recording_is_read_as_its_readme_describes()
