@@ -17,8 +17,16 @@ namespace ClosedLoop.Engine.Config
             get { return (ConfigError)_errors[index]; }
         }
 
+        /// <summary>The longest value an error quotes whole: a 68 KB line is named by its start and length.</summary>
+        public const int MaxQuotedValue = 64;
+
         public void Add(string field, string value, string expected)
         {
+            if (value != null && value.Length > MaxQuotedValue)
+            {
+                value = value.Substring(0, MaxQuotedValue) + "... (" + value.Length.ToString() + " characters)";
+            }
+
             _errors.Add(new ConfigError(field, value, expected));
         }
 

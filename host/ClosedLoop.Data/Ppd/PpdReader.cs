@@ -123,7 +123,8 @@ public static class PpdReader
             }
 
             double[] volts = root.TryGetProperty("volts_per_division", out var v) && v.ValueKind == JsonValueKind.Array
-                ? [.. v.EnumerateArray().Select(x => x.GetDouble())]
+                ? [.. v.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Number ? x.GetDouble()
+                    : throw new RecordingFormatException(path, $"has a 'volts_per_division' entry that is not a number: {x.GetRawText()}"))]
                 : [];
             string subject = root.TryGetProperty("subject_ID", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : string.Empty;
             return new Header(subject, mode, rate.GetDouble(), volts);

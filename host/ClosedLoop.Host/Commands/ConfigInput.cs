@@ -28,10 +28,7 @@ public sealed class ConfigInput
         byte[] bytes = [];
         if (file is not null)
         {
-            if (!file.Exists)
-            {
-                throw new CommandLineException($"{file.FullName}: no such file");
-            }
+            InputFile.Require(file, "an nf.config file");
 
             bytes = File.ReadAllBytes(file.FullName);
         }

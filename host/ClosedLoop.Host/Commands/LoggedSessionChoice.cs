@@ -8,12 +8,18 @@ public static class LoggedSessionChoice
     /// <summary>The open store and the chosen boot; a missing file, an unknown rig or boot is a one-line usage error.</summary>
     public static (EventStore Store, long Boot) Open(FileInfo file, string rig, long? boot)
     {
-        if (!file.Exists)
+        InputFile.Require(file, "a closedloop log (SQLite)");
+        EventStore store;
+        try
         {
-            throw new CommandLineException($"{file.FullName}: no such file");
+            // Export, report and replay only read: they never create, convert or rewrite the log.
+            store = EventStore.OpenReadOnly(file.FullName);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            throw new CommandLineException($"{file.FullName}: not a closedloop log ({e.Message})");
         }
 
-        var store = new EventStore(file.FullName);
         var boots = store.Boots(rig);
         long chosen = boot ?? (boots.Count > 0 ? boots[^1] : -1);
         if (!boots.Contains(chosen))

@@ -43,6 +43,12 @@ public static class ReplayCommand
     /// <summary>Reads a .ppd, GuPPy channel and event CSVs, or a session from a closedloop log, into one recording.</summary>
     private static Recording Load(FileInfo file, FileInfo? control, FileInfo? events, int eventMs, int encounterInput, string? rig, long? boot)
     {
+        InputFile.Require(file, "a .ppd recording, a GuPPy channel .csv or a closedloop log");
+        if (eventMs <= 0)
+        {
+            throw new CommandLineException($"--event-ms {eventMs}: expected a positive number of milliseconds");
+        }
+
         if (file.Extension.Equals(".sqlite", StringComparison.OrdinalIgnoreCase) || rig is not null)
         {
             if (rig is null)
@@ -60,6 +66,12 @@ public static class ReplayCommand
             if (control is null)
             {
                 throw new CommandLineException($"{file.Name} is a GuPPy channel file: give the control channel with --control");
+            }
+
+            InputFile.Require(control, "the control channel's GuPPy .csv");
+            if (events is not null)
+            {
+                InputFile.Require(events, "an event .csv of onset timestamps");
             }
 
             return GuppyCsv.Read(file.FullName, control.FullName, events?.FullName, eventMs * 1000L);
@@ -138,29 +150,53 @@ public static class ReplayCommand
             throw new CommandLineException($"--sweep '{sweep}': expected section.key=from:to:step with from <= to and step > 0, e.g. detector.deficit_threshold=0:2:0.25");
         }
 
+        int steps = (int)Math.Min(int.MaxValue, Math.Floor((to - from) / step + 1e-9) + 1);
+        if (steps > MaxSweepSteps)
+        {
+            throw new CommandLineException($"--sweep '{sweep}': {steps:N0} steps; expected at most {MaxSweepSteps} (each replays the whole recording): use a larger step");
+        }
+
         string key = sweep[..equals];
         var table = new Table().Title($"[bold]sweep of {Markup.Escape(key)}[/]").AddColumns(Markup.Escape(key), "encounters", "deficits", "drops", "would trigger");
-        for (int i = 0; from + i * step <= to + step * 1e-9; i++)
+        int failed = 0;
+        console.Progress().Start(context =>
         {
-            string value = (from + i * step).ToString("G10", CultureInfo.InvariantCulture);
-            var input = ConfigInput.Load(configFile, [.. sets, $"{key}={value}"], document => SetRate(document, recording));
-            if (!input.Result.IsValid)
+            var task = context.AddTask($"sweeping {key} over {steps} values", maxValue: steps);
+            for (int i = 0; i < steps && failed == 0; i++, task.Increment(1))
             {
-                input.WriteErrors(error, $"{key}={value}");
-                return 1;
+                failed = SweepStep(error, table, recording, configFile, sets, key, from + i * step);
             }
-
-            var replay = RecordingReplay.Run(recording, input.Result.Config);
-            var decisions = replay.Events.Where(e => e.Kind == EventKind.Decision).ToList();
-            table.AddRow(
-                value,
-                replay.Events.Count(e => e.Kind == EventKind.EncounterOn).ToString(CultureInfo.InvariantCulture),
-                decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Deficit).ToString(CultureInfo.InvariantCulture),
-                decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Drop).ToString(CultureInfo.InvariantCulture),
-                Triggering(replay, input.Result.Config).ToString(CultureInfo.InvariantCulture));
+        });
+        if (failed != 0)
+        {
+            return failed;
         }
 
         console.Write(table);
+        return 0;
+    }
+
+    /// <summary>The most values one sweep may try.</summary>
+    public const int MaxSweepSteps = 1000;
+
+    private static int SweepStep(TextWriter error, Table table, Recording recording, FileInfo? configFile, string[] sets, string key, double at)
+    {
+        string value = at.ToString("G10", CultureInfo.InvariantCulture);
+        var input = ConfigInput.Load(configFile, [.. sets, $"{key}={value}"], document => SetRate(document, recording));
+        if (!input.Result.IsValid)
+        {
+            input.WriteErrors(error, $"{key}={value}");
+            return 1;
+        }
+
+        var replay = RecordingReplay.Run(recording, input.Result.Config);
+        var decisions = replay.Events.Where(e => e.Kind == EventKind.Decision).ToList();
+        table.AddRow(
+            value,
+            replay.Events.Count(e => e.Kind == EventKind.EncounterOn).ToString(CultureInfo.InvariantCulture),
+            decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Deficit).ToString(CultureInfo.InvariantCulture),
+            decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Drop).ToString(CultureInfo.InvariantCulture),
+            Triggering(replay, input.Result.Config).ToString(CultureInfo.InvariantCulture));
         return 0;
     }
 

@@ -419,6 +419,12 @@ public sealed class EventLogger : IAsyncDisposable
                     break;
                 case Topics.StatusLeaf:
                     string status = Encoding.UTF8.GetString(payload);
+                    if (StatusProblem(rig, status) is string wrong)
+                    {
+                        faults.Add((topic, wrong, payload));
+                        break;
+                    }
+
                     _store.StoreStatus(rig, status);
                     NoteAnnouncedEvents(rig, status);
                     break;
@@ -464,6 +470,50 @@ public sealed class EventLogger : IAsyncDisposable
         {
             // The connection went away (or is being re-made) after the commit: the broker will redeliver, and the
             // store ignores the repeat. MQTTnet may throw more than its own exceptions mid-reconnect.
+        }
+    }
+
+    /// <summary>Why a status is not one a rig writes (docs/protocol.md), or null when it is.</summary>
+    public static string? StatusProblem(string rig, string status)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(status);
+            var root = document.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return "status: not a JSON object";
+            }
+
+            if (!root.TryGetProperty("v", out var v) || v.ValueKind != System.Text.Json.JsonValueKind.Number || v.GetInt32() != ClosedLoop.Engine.Wire.StatusJson.Version)
+            {
+                return "status: missing or unknown schema version 'v'";
+            }
+
+            if (!root.TryGetProperty("rig", out var id) || id.ValueKind != System.Text.Json.JsonValueKind.String || id.GetString() != rig)
+            {
+                return $"status: its 'rig' is not '{rig}', the rig it was published under";
+            }
+
+            if (!root.TryGetProperty("online", out var online) || online.ValueKind is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
+            {
+                return "status: missing true/false 'online'";
+            }
+
+            string[] numbers = online.GetBoolean() ? ["boot", "t_us", "next_seq"] : ["boot"];
+            foreach (string name in numbers)
+            {
+                if (!root.TryGetProperty(name, out var number) || number.ValueKind != System.Text.Json.JsonValueKind.Number || !number.TryGetInt64(out _))
+                {
+                    return $"status: missing whole-number '{name}'";
+                }
+            }
+
+            return null;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return $"status: not JSON ({e.Message})";
         }
     }
 

@@ -18,6 +18,32 @@ public sealed class EventStore : IDisposable
 {
     private readonly SqliteConnection _connection;
 
+    /// <summary>Opens a log for reading only: nothing in the file is created or changed; not a closedloop log is an error.</summary>
+    public static EventStore OpenReadOnly(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        connection.Open();
+        var store = new EventStore(path, connection);
+        try
+        {
+            store.Scalar("SELECT COUNT(*) FROM events WHERE 0");
+            store.Scalar("SELECT COUNT(*) FROM sample_frames WHERE 0");
+        }
+        catch (SqliteException)
+        {
+            store.Dispose();
+            throw;
+        }
+
+        return store;
+    }
+
+    private EventStore(string path, SqliteConnection connection)
+    {
+        Path = path;
+        _connection = connection;
+    }
+
     public EventStore(string path, bool wal = true)
     {
         Path = path;
