@@ -21,6 +21,45 @@ public sealed class Recording
 
     public int SampleCount => TimeUs.Length;
 
+    /// <summary>Rising TTL edges (contact onsets, or event markers).</summary>
+    public IEnumerable<long> RisingEdgesUs => EncounterEdges.Where(e => e.Level).Select(e => e.TimeUs);
+
+    /// <summary>How long each TTL pulse stayed high (µs), rising edge to falling edge.</summary>
+    public IReadOnlyList<long> PulseLengthsUs()
+    {
+        var lengths = new List<long>();
+        long? rise = null;
+        foreach (var (time, level) in EncounterEdges)
+        {
+            if (level)
+            {
+                rise = time;
+            }
+            else if (rise is long start)
+            {
+                lengths.Add(time - start);
+                rise = null;
+            }
+        }
+
+        return lengths;
+    }
+
+    /// <summary>TTL edges for encounters that start at <paramref name="onsetsUs"/> and each last <paramref name="durationUs"/>.</summary>
+    public static IReadOnlyList<(long TimeUs, bool Level)> OnsetEdges(IEnumerable<long> onsetsUs, long durationUs) =>
+        [.. onsetsUs.SelectMany(t => new[] { (t, true), (t + durationUs, false) }).OrderBy(e => e.Item1)];
+
+    /// <summary>The same recording with each rising TTL edge taken as an encounter onset lasting <paramref name="durationUs"/> (markers, not contact levels).</summary>
+    public Recording WithEdgesAsOnsets(long durationUs) => new()
+    {
+        Name = Name,
+        SamplingRate = SamplingRate,
+        TimeUs = TimeUs,
+        Signal = Signal,
+        Control = Control,
+        EncounterEdges = OnsetEdges(RisingEdgesUs.ToList(), durationUs),
+    };
+
     /// <summary>A pyPhotometry recording, with analog 1 as signal, analog 2 as control and a digital input as the TTL.</summary>
     public static Recording FromPpd(Ppd.PpdRecording ppd, int encounterInput)
     {

@@ -57,16 +57,17 @@ namespace ClosedLoop.Engine.Processing
 
         /// <summary>
         /// Checks the raw levels of a cycle before it is processed. <paramref name="measured"/> is false for cycles
-        /// of a recording whose counts come from another converter (replay): the rail is then unknown.
+        /// of a recording made elsewhere (replay): its units (counts of another converter, volts) are unknown, so
+        /// neither the rail nor the floor applies and only the fit check (unit-free) does.
         /// </summary>
         public SignalLoss CheckLevels(CycleSample cycle, bool measured)
         {
-            if (!cycle.IsValid)
+            if (!cycle.IsValid || !measured)
             {
                 return SignalLoss.None;
             }
 
-            if (measured && (cycle.Signal >= _railCounts || (!_continuous && cycle.Control >= _railCounts)))
+            if (cycle.Signal >= _railCounts || (!_continuous && cycle.Control >= _railCounts))
             {
                 return SignalLoss.Rail;
             }
@@ -84,7 +85,7 @@ namespace ClosedLoop.Engine.Processing
             return SignalLoss.None;
         }
 
-        /// <summary>Checks a processed sample: a fitted level at the floor or a dF/F beyond the limit means the fit ran away.</summary>
+        /// <summary>Checks a processed sample: a dF/F beyond the limit means the fit ran away (or one LED faded).</summary>
         public SignalLoss CheckFit(ProcessedSample sample)
         {
             if (!sample.IsValid)
@@ -92,7 +93,7 @@ namespace ClosedLoop.Engine.Processing
                 return SignalLoss.None;
             }
 
-            return sample.Fitted < _minLevel || sample.Dff > _maxAbsDff || sample.Dff < -_maxAbsDff ? SignalLoss.FitDiverged : SignalLoss.None;
+            return sample.Dff > _maxAbsDff || sample.Dff < -_maxAbsDff ? SignalLoss.FitDiverged : SignalLoss.None;
         }
 
         /// <summary>Records a cycle's verdict; true when it opens a new episode (report it).</summary>

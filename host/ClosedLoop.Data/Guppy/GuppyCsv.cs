@@ -95,13 +95,7 @@ public static class GuppyCsv
             }
         }
 
-        var edges = new List<(long, bool)>();
-        foreach (double onset in eventsPath is null ? [] : ReadEvents(eventsPath))
-        {
-            long t = (long)Math.Round(onset * 1e6);
-            edges.Add((t, true));
-            edges.Add((t + encounterUs, false));
-        }
+        var onsets = (eventsPath is null ? [] : ReadEvents(eventsPath)).Select(onset => (long)Math.Round(onset * 1e6));
 
         return new Recording
         {
@@ -110,7 +104,7 @@ public static class GuppyCsv
             TimeUs = [.. signal.Seconds.Select(s => (long)Math.Round(s * 1e6))],
             Signal = signal.Data,
             Control = control.Data,
-            EncounterEdges = [.. edges.OrderBy(e => e.Item1)],
+            EncounterEdges = Recording.OnsetEdges(onsets, encounterUs),
         };
     }
 

@@ -29,20 +29,44 @@ public static class ReplayCommand
         var sets = new Option<string[]>("--set") { Description = "A value to change, as section.key=value (repeatable)" };
         var input = new Option<int>("--encounter-input") { Description = "The digital input whose rising edges mark encounters (1 or 2)", DefaultValueFactory = _ => 1 };
         input.AcceptOnlyFromAmong("1", "2");
+        var eventsFrom = new Option<string>("--events-from")
+        {
+            Description = ".ppd input: 'ttl' (the input is high during contact) or 'ttl-onsets' (each rising edge is an onset lasting --event-ms: event markers)",
+            DefaultValueFactory = _ => "ttl",
+        };
+        eventsFrom.AcceptOnlyFromAmong("ttl", "ttl-onsets");
+        var timeColumn = new Option<string?>("--time-column") { Description = "Column CSV input: the time column, in seconds (e.g. 'Time (sec)'); the rate is derived from it" };
+        var signalColumn = new Option<string?>("--signal-column") { Description = "Column CSV input: the signal column (e.g. filt465)" };
+        var controlColumn = new Option<string?>("--control-column") { Description = "Column CSV input: the isosbestic control column (e.g. filt405)" };
+        var eventColumn = new Option<string?>("--event-column") { Description = "Column CSV input: a column whose rises from 0 mark encounter onsets (each lasting --event-ms)" };
         var sweep = new Option<string?>("--sweep") { Description = "Rerun over a range, as section.key=from:to:step, and print how many encounters would trigger" };
-        var command = new Command("replay", "Replay a recording through the engine and show each encounter's Δz and decision") { file, control, events, eventMs, rig, boot, config, sets, input, sweep };
+        var command = new Command("replay", "Replay a recording through the engine and show each encounter's Δz and decision")
+        {
+            file, control, events, eventMs, rig, boot, config, sets, input, eventsFrom, timeColumn, signalColumn, controlColumn, eventColumn, sweep,
+        };
         command.SetAction((parse, _) => Guard.RunAsync(parse, () => Task.FromResult(Run(
             parse,
-            () => Load(parse.GetValue(file)!, parse.GetValue(control), parse.GetValue(events), parse.GetValue(eventMs), parse.GetValue(input) - 1, parse.GetValue(rig), parse.GetValue(boot)),
+            () =>
+            {
+                var source = new Source(parse.GetValue(file)!, parse.GetValue(control), parse.GetValue(events), parse.GetValue(eventMs), parse.GetValue(input) - 1,
+                    parse.GetValue(eventsFrom) == "ttl-onsets", parse.GetValue(rig), parse.GetValue(boot),
+                    parse.GetValue(timeColumn), parse.GetValue(signalColumn), parse.GetValue(controlColumn), parse.GetValue(eventColumn));
+                return Load(source);
+            },
             parse.GetValue(config),
             parse.GetValue(sets) ?? [],
             parse.GetValue(sweep)))));
         return command;
     }
 
-    /// <summary>Reads a .ppd, GuPPy channel and event CSVs, or a session from a closedloop log, into one recording.</summary>
-    private static Recording Load(FileInfo file, FileInfo? control, FileInfo? events, int eventMs, int encounterInput, string? rig, long? boot)
+    /// <summary>What the operator pointed replay at, and how to read it.</summary>
+    private sealed record Source(FileInfo File, FileInfo? Control, FileInfo? Events, int EventMs, int EncounterInput, bool EdgesAreOnsets,
+        string? Rig, long? Boot, string? TimeColumn, string? SignalColumn, string? ControlColumn, string? EventColumn);
+
+    /// <summary>Reads a .ppd, GuPPy channel and event CSVs, a column CSV, or a session from a closedloop log, into one recording.</summary>
+    private static Recording Load(Source source)
     {
+        var (file, control, events, eventMs, encounterInput, _, rig, boot, _, _, _, _) = source;
         InputFile.Require(file, "a .ppd recording, a GuPPy channel .csv or a closedloop log");
         if (eventMs <= 0)
         {
@@ -61,6 +85,16 @@ public static class ReplayCommand
             return Logging.LoggedRecording.Read(store, rig, chosen);
         }
 
+        if (source.SignalColumn is not null || source.TimeColumn is not null || source.ControlColumn is not null)
+        {
+            if (source.SignalColumn is null || source.TimeColumn is null || source.ControlColumn is null)
+            {
+                throw new CommandLineException("a column CSV needs --time-column, --signal-column and --control-column");
+            }
+
+            return ColumnCsv.Read(file.FullName, source.TimeColumn, source.SignalColumn, source.ControlColumn, eventMs * 1000L, source.EventColumn);
+        }
+
         if (file.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
         {
             if (control is null)
@@ -77,7 +111,8 @@ public static class ReplayCommand
             return GuppyCsv.Read(file.FullName, control.FullName, events?.FullName, eventMs * 1000L);
         }
 
-        return Recording.FromPpd(PpdReader.Read(file.FullName), encounterInput);
+        var recording = Recording.FromPpd(PpdReader.Read(file.FullName), encounterInput);
+        return source.EdgesAreOnsets ? recording.WithEdgesAsOnsets(eventMs * 1000L) : recording;
     }
 
     private static int Run(ParseResult parse, Func<Recording> load, FileInfo? configFile, string[] sets, string? sweep)
@@ -135,6 +170,11 @@ public static class ReplayCommand
         console.Write(table);
         int Count(DecisionOutcome outcome) => decisions.Count(d => (DecisionOutcome)d.Code == outcome);
         console.MarkupLineInterpolated($"{n} encounters: {Count(DecisionOutcome.Response)} responses, {Count(DecisionOutcome.Deficit)} deficits, {Count(DecisionOutcome.Drop)} drops, {Count(DecisionOutcome.Insufficient)} insufficient, {Count(DecisionOutcome.Overlap)} overlapping; {Triggering(replay, input.Result.Config)} would have triggered.");
+        if (ExplainEdges(recording, n, input.Result.Config) is string explanation)
+        {
+            console.WriteLine(explanation);
+        }
+
         return 0;
     }
 
@@ -198,6 +238,29 @@ public static class ReplayCommand
             decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Drop).ToString(CultureInfo.InvariantCulture),
             Triggering(replay, input.Result.Config).ToString(CultureInfo.InvariantCulture));
         return 0;
+    }
+
+    /// <summary>
+    /// When TTL edges did not all become encounters, says how many were seen and why: a replay that silently finds
+    /// nothing on real data looks like a result.
+    /// </summary>
+    public static string? ExplainEdges(Recording recording, int encounters, RigConfig config)
+    {
+        int rising = recording.RisingEdgesUs.Count();
+        if (rising == encounters)
+        {
+            return null;
+        }
+
+        var pulses = recording.PulseLengthsUs();
+        long minUs = config.Encounter.MinDurationUs;
+        int tooShort = pulses.Count(p => p < minUs);
+        string range = pulses.Count == 0 ? string.Empty
+            : $"; the pulses last {pulses.Min() / 1000.0:F0} to {pulses.Max() / 1000.0:F0} ms";
+        string hint = tooShort > 0
+            ? $" {tooShort} lasted less than encounter.min_duration_ms ({minUs / 1000} ms){range}. If they mark onsets rather than contact, replay with --events-from ttl-onsets (each then lasts --event-ms)."
+            : " The rest fell within encounter.min_gap_ms of another, or came before warm-up or too close to the recording's end.";
+        return $"{rising} rising TTL edges, {encounters} became encounters.{hint}";
     }
 
     /// <summary>Encounters with at least one decision that the config's trigger rule acts on.</summary>

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+
+namespace ClosedLoop.Host.Tests;
+
+/// <summary>Replay on recordings whose TTLs are event markers, and on one CSV with named columns.</summary>
+public sealed class ReplayInputTests : IDisposable
+{
+    private const int Rate = 130;
+    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-replay-input").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>A pyPhotometry file: 5 minutes of noisy two-colour counts, with 60 ms TTL markers on digital 1 every 20 s from 40 s.</summary>
+    private string MarkerPpd()
+    {
+        string path = Path.Combine(_folder, "markers.ppd");
+        byte[] header = Encoding.UTF8.GetBytes("""{"subject_ID":"m1","date_time":"2026-11-29T10:00:00","mode":"2 colour time div.","sampling_rate":130,"volts_per_division":[0.0001,0.0001],"LED_current":[10,10],"version":0.3}""");
+        var random = new Random(3);
+        using var file = File.Create(path);
+        file.Write(BitConverter.GetBytes((ushort)header.Length));
+        file.Write(header);
+        for (int i = 0; i < 5 * 60 * Rate; i++)
+        {
+            double seconds = (double)i / Rate;
+            bool marker = seconds >= 40 && (seconds - 40) % 20 < 0.06;
+            int signal = 8000 + random.Next(-40, 40);
+            int control = 7000 + random.Next(-40, 40);
+            file.Write(BitConverter.GetBytes((ushort)((signal << 1) | (marker ? 1 : 0))));
+            file.Write(BitConverter.GetBytes((ushort)(control << 1)));
+        }
+
+        return path;
+    }
+
+    [Fact]
+    public async Task Markers_shorter_than_an_encounter_are_explained_not_silently_dropped()
+    {
+        var (code, output, _) = await CommandLine.Invoke("replay", MarkerPpd());
+
+        Assert.Equal(0, code);
+        Assert.Contains("0 encounters:", output, StringComparison.Ordinal);
+        Assert.Contains("13 rising TTL edges, 0 became encounters. 13 lasted less than encounter.min_duration_ms (500 ms); the pulses last 62 to 62 ms.", output.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("--events-from ttl-onsets", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_marker_can_be_taken_as_an_encounter_onset()
+    {
+        var (code, output, error) = await CommandLine.Invoke("replay", MarkerPpd(), "--events-from", "ttl-onsets", "--event-ms", "2000");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("13 encounters:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("rising TTL edges", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_csv_with_named_columns_replays_without_conversion_and_its_rate_comes_from_its_times()
+    {
+        string path = Path.Combine(_folder, "session.csv");
+        var text = new StringBuilder("Time (sec),filt465,filt405,TTL\n");
+        var random = new Random(5);
+        for (int i = 0; i < 4 * 60 * Rate; i++)
+        {
+            double seconds = (double)i / Rate;
+            int ttl = seconds >= 60 && (seconds - 60) % 30 < 1 ? 1 : 0;
+            text.Append(string.Create(CultureInfo.InvariantCulture, $"{seconds:F6},{2.0 + random.NextDouble() * 0.01:F5},{1.5 + random.NextDouble() * 0.01:F5},{ttl}\n"));
+        }
+
+        File.WriteAllText(path, text.ToString());
+
+        var (code, output, error) = await CommandLine.Invoke("replay", path, "--time-column", "Time (sec)", "--signal-column", "filt465",
+            "--control-column", "filt405", "--event-column", "TTL", "--event-ms", "3000");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("session.csv", output, StringComparison.Ordinal);
+        Assert.Contains("6 encounters:", output, StringComparison.Ordinal);
+        var wrong = await CommandLine.Invoke("replay", path, "--time-column", "Time (s)", "--signal-column", "filt465", "--control-column", "filt405");
+        Assert.Equal(1, wrong.Code);
+        Assert.Contains("has no column 'Time (s)' (--time-column); its columns are 'Time (sec)', 'filt465', 'filt405', 'TTL'", wrong.Error, StringComparison.Ordinal);
+    }
+}
