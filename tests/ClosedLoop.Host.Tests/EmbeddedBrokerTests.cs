@@ -8,6 +8,21 @@ namespace ClosedLoop.Host.Tests;
 public sealed class EmbeddedBrokerTests
 {
     [Fact]
+    public async Task A_client_without_a_client_id_is_accepted_with_a_clean_session_as_mqtt_3_1_1_requires()
+    {
+        int port = EmbeddedBroker.FreePort();
+        await using var broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port);
+        using var client = new MQTTnet.MqttClientFactory().CreateMqttClient();
+
+        var options = new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(string.Empty)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311).WithCleanSession(true).Build();
+        var result = await client.ConnectAsync(options);
+
+        Assert.Equal(MQTTnet.MqttClientConnectResultCode.Success, result.ResultCode);
+        await client.DisconnectAsync(new MQTTnet.MqttClientDisconnectOptionsBuilder().Build());
+    }
+
+    [Fact]
     public async Task A_message_larger_than_the_limit_is_neither_passed_on_nor_retained()
     {
         int port = EmbeddedBroker.FreePort();

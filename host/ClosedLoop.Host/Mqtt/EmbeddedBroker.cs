@@ -50,6 +50,11 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         options.DefaultEndpointOptions.BoundInterNetworkAddress = v6 ? IPAddress.None : address;
         options.DefaultEndpointOptions.BoundInterNetworkV6Address = v6 ? address : IPAddress.None;
         var server = new MqttServerFactory().CreateMqttServer(options);
+        server.ValidatingConnectionAsync += e =>
+        {
+            AssignClientId(e);
+            return Task.CompletedTask;
+        };
         server.InterceptingPublishAsync += e =>
         {
             if (e.ApplicationMessage.Payload.Length > MaxMessageBytes)
@@ -122,6 +127,30 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
         await server.StartAsync().ConfigureAwait(false);
         return new EmbeddedBroker(server, port);
+    }
+
+    private static readonly System.Reflection.FieldInfo? ConnectPacketField =
+        typeof(ValidatingConnectionEventArgs).GetField("_connectPacket", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+
+    /// <summary>
+    /// MQTT 3.1.1 §3.1.3.1: a server must accept an empty client id with a clean session and assign one (clients
+    /// such as mosquitto_sub may send none). MQTTnet 5.2 assigns ids to MQTT 5 clients only and refuses the rest
+    /// after this hook (MqttClientSessionsManager.ValidateConnection), so the id is written into its CONNECT packet
+    /// here. Should a later MQTTnet rename that field, nothing is assigned and EmbeddedBrokerTests fails.
+    /// </summary>
+    private static void AssignClientId(ValidatingConnectionEventArgs e)
+    {
+        if (!string.IsNullOrEmpty(e.ClientId) || e.CleanSession != true)
+        {
+            return;
+        }
+
+        string id = "auto-" + Guid.NewGuid().ToString("N");
+        e.AssignedClientIdentifier = id;
+        if (ConnectPacketField?.GetValue(e) is MQTTnet.Packets.MqttConnectPacket packet)
+        {
+            packet.ClientId = id;
+        }
     }
 
     /// <summary>A free TCP port on loopback, for tests and the demo.</summary>
