@@ -279,6 +279,27 @@ public sealed class BoardTests : IAsyncLifetime
          e.GetProperty("max_width_error_us").GetDouble(), e.GetProperty("max_period_error_us").GetDouble());
 
     [Fact]
+    public async Task A_retained_arm_left_on_the_broker_never_arms_the_board_and_a_fresh_one_does()
+    {
+        await StartBrokerAndLoggerAsync();
+        await using (var careless = await BrokerClient.ConnectAsync(BrokerEndpoint.Loopback(_port), CancellationToken.None))
+        {
+            // Well formed and addressed to the boot the board is about to take, with a generous deadline.
+            var buffer = new byte[ClosedLoop.Engine.Wire.CommandJson.MaxBytes];
+            int length = new ClosedLoop.Engine.Wire.CommandJson().Write(ClosedLoop.Engine.Wire.CommandKind.Arm, 0, 77, "careless", 1, 50_000_000, buffer, 0);
+            await careless.PublishAsync($"closedloop/{Rig}/commands", buffer[..length], retain: true, CancellationToken.None);
+        }
+
+        Boot();
+        await WaitForLogged("command");
+
+        Assert.False(_rig!.Engine.Gate.IsArmed);
+        Assert.Contains("\"result\":\"retained\",\"id\":77,\"from\":\"careless\"", Logged().First(e => e.Kind == "command").Json, StringComparison.Ordinal);
+        Assert.Equal(0, await Command("arm", Rig));
+        Assert.True(_rig.Engine.Gate.IsArmed);
+    }
+
+    [Fact]
     public async Task A_config_sent_over_mqtt_is_applied_by_the_board_and_refused_while_it_is_armed()
     {
         await StartBrokerAndLoggerAsync();
