@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Running;
 using ClosedLoop.Bench;
 
-// `validate [encounters]` prints the detector validation table, `ingest [seconds] [host:port]` measures the logger
+// `validate [encounters]` prints the detector validation table, `reliability [seconds]` runs kills, restarts, a full
+// disk and forgeries against the logger and counts what was lost or forged, `ingest [seconds] [host:port]` measures the logger
 // through the embedded broker (or an anonymous external one, e.g. Mosquitto); anything else goes to BenchmarkDotNet
 // (e.g. `--filter '*'`, `--filter '*Engine*' --job short`).
 if (args.Length > 0 && args[0] == "ingest")
@@ -9,6 +10,12 @@ if (args.Length > 0 && args[0] == "ingest")
     await IngestBenchmark.RunAsync(
         TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20),
         args.Length > 2 ? args[2] : null);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "reliability")
+{
+    await ReliabilityRun.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60));
     return;
 }
 
