@@ -184,6 +184,27 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Configure_never_sends_a_password_over_mqtt()
+    {
+        string file = Path.Combine(_folder, "with-secret.nf.config");
+        File.WriteAllText(file, "[link]\npassword = hunter2\nwifi_password = lab-wifi-pw\n" + ConfigCommand.Template(key => key.IsSafety));
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using (rig.PumpInBackground())
+        {
+            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", file, "--broker", Broker);
+
+            Assert.True(code == 0, error);
+        }
+
+        await using var reader = await Mqtt.BrokerClient.ConnectAsync(_broker.Endpoint, CancellationToken.None);
+        byte[]? sent = await reader.WaitForAsync("closedloop/rig-t/config", _ => true, TimeSpan.FromSeconds(3), null, CancellationToken.None);
+        string text = System.Text.Encoding.UTF8.GetString(sent!);
+        Assert.Contains("[opto]", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("lab-wifi-pw", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Configure_cannot_rename_a_rig_over_mqtt()
     {
         await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
