@@ -78,11 +78,7 @@ public sealed class MosquittoTestBroker(bool tls = false, BrokerUsers? users = n
             string tlsLines = string.Empty;
             if (tls)
             {
-                // A CA of the test's own and a server certificate for 127.0.0.1 signed by it.
-                Run("openssl", $"req -x509 -newkey rsa:2048 -nodes -keyout {_folder}/ca.key -out {CaPath} -days 2 -subj /CN=ClosedLoop-test-CA");
-                Run("openssl", $"req -newkey rsa:2048 -nodes -keyout {_folder}/server.key -out {_folder}/server.csr -subj /CN=127.0.0.1");
-                File.WriteAllText(Path.Combine(_folder, "san.cnf"), "subjectAltName=IP:127.0.0.1\n");
-                Run("openssl", $"x509 -req -in {_folder}/server.csr -CA {CaPath} -CAkey {_folder}/ca.key -CAcreateserial -out {_folder}/server.crt -days 2 -extfile {_folder}/san.cnf");
+                TestCertificates.Create(_folder);
                 tlsLines = $"cafile {CaPath}\ncertfile {_folder}/server.crt\nkeyfile {_folder}/server.key\n";
             }
 
@@ -169,7 +165,7 @@ public sealed class MosquittoTestBroker(bool tls = false, BrokerUsers? users = n
         throw new InvalidOperationException($"{name} is not installed: the Mosquitto tests need the Debian package 'mosquitto' (./test.sh installs it with apt-get)");
     }
 
-    private static void Run(string file, string arguments)
+    internal static void Run(string file, string arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
         process.WaitForExit();
@@ -177,5 +173,17 @@ public sealed class MosquittoTestBroker(bool tls = false, BrokerUsers? users = n
         {
             throw new InvalidOperationException($"{file} {arguments} failed: {process.StandardError.ReadToEnd()}");
         }
+    }
+}
+
+/// <summary>A CA of the test's own (ca.crt) and a server certificate for 127.0.0.1 signed by it (server.crt, server.key).</summary>
+public static class TestCertificates
+{
+    public static void Create(string folder)
+    {
+        MosquittoTestBroker.Run("openssl", $"req -x509 -newkey rsa:2048 -nodes -keyout {folder}/ca.key -out {folder}/ca.crt -days 2 -subj /CN=ClosedLoop-test-CA");
+        MosquittoTestBroker.Run("openssl", $"req -newkey rsa:2048 -nodes -keyout {folder}/server.key -out {folder}/server.csr -subj /CN=127.0.0.1");
+        File.WriteAllText(Path.Combine(folder, "san.cnf"), "subjectAltName=IP:127.0.0.1\n");
+        MosquittoTestBroker.Run("openssl", $"x509 -req -in {folder}/server.csr -CA {folder}/ca.crt -CAkey {folder}/ca.key -CAcreateserial -out {folder}/server.crt -days 2 -extfile {folder}/san.cnf");
     }
 }

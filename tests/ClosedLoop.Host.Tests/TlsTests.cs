@@ -69,4 +69,42 @@ public sealed class TlsTests : IAsyncLifetime, IDisposable
         Assert.Equal(3, untrusted.Code);
         Assert.Contains("error: cannot reach the broker", untrusted.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_embedded_broker_speaks_tls_with_a_labs_certificate()
+    {
+        string folder = Directory.CreateTempSubdirectory("closedloop-embedded-tls").FullName;
+        try
+        {
+            TestCertificates.Create(folder);
+            int port = Mqtt.EmbeddedBroker.FreePort();
+            using var stop = new CancellationTokenSource();
+            var output = new StringWriter();
+            var serving = ClosedLoop.Host.Commands.ClosedLoopCommandLine.Build()
+                .Parse(["broker", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tls-cert", Path.Combine(folder, "server.crt"), "--tls-key", Path.Combine(folder, "server.key")])
+                .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output }, stop.Token);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!output.ToString().Contains("(TLS)", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            string broker = $"127.0.0.1:{port}";
+            var trusted = await CommandLine.Invoke(["arm", "rig-t", "--tls", "--ca", Path.Combine(folder, "ca.crt"), "--broker", broker]);
+            var untrusted = await CommandLine.Invoke(["arm", "rig-t", "--tls", "--broker", broker]);
+            var plain = await CommandLine.Invoke(["arm", "rig-t", "--broker", broker]);
+            await stop.CancelAsync();
+            Assert.Equal(0, await serving);
+
+            // Through TLS to the broker (no rig here to answer); a client that does not trust the CA, or speaks
+            // plain MQTT, does not get in.
+            Assert.Contains("rig-t has no status on the broker", trusted.Error, StringComparison.Ordinal);
+            Assert.Contains("error: cannot reach the broker", untrusted.Error, StringComparison.Ordinal);
+            Assert.Equal(3, plain.Code);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -18,7 +18,9 @@ public static class BrokerCommand
         var password = new Option<string?>("--password") { Description = "The shared user's password (default: CLOSEDLOOP_MQTT_PASSWORD)" };
         var users = UsersOption();
         var retained = new Option<FileInfo?>("--retained") { Description = "Keep retained messages (status, desired configs) in this file across restarts (written 0600)" };
-        var command = new Command("broker", "Run the embedded MQTT broker") { bind, port, user, password, users, retained };
+        var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "Speak TLS only, with this server certificate (PEM; its key in --tls-key); clients connect with --tls --ca" };
+        var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "The private key (PEM) of --tls-cert" };
+        var command = new Command("broker", "Run the embedded MQTT broker") { bind, port, user, password, users, retained, tlsCert, tlsKey };
         command.Subcommands.Add(UserCommand());
         command.Subcommands.Add(MosquittoCommand());
         command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, async () =>
@@ -42,8 +44,9 @@ public static class BrokerCommand
             }
 
             var roles = usersFile is null ? null : BrokerUsers.Load(usersFile.FullName);
-            await using var broker = await EmbeddedBroker.StartAsync(address, parse.GetValue(port), name, secret, parse.GetValue(retained)?.FullName, roles).ConfigureAwait(false);
-            parse.InvocationConfiguration.Output.WriteLine($"broker listening on {address}:{broker.Port}{(roles is null ? string.Empty : $", {roles.All.Count} users with roles")}");
+            using var certificate = LoadCertificate(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
+            await using var broker = await EmbeddedBroker.StartAsync(address, parse.GetValue(port), name, secret, parse.GetValue(retained)?.FullName, roles, certificate).ConfigureAwait(false);
+            parse.InvocationConfiguration.Output.WriteLine($"broker listening on {address}:{broker.Port}{(certificate is null ? string.Empty : " (TLS)")}{(roles is null ? string.Empty : $", {roles.All.Count} users with roles")}");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -55,6 +58,33 @@ public static class BrokerCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The server certificate with its key, or null for plain MQTT; either without the other is a usage error.</summary>
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2? LoadCertificate(FileInfo? certificate, FileInfo? key)
+    {
+        if (certificate is null && key is null)
+        {
+            return null;
+        }
+
+        if (certificate is null || key is null)
+        {
+            throw new CommandLineException("TLS needs both --tls-cert and --tls-key");
+        }
+
+        InputFile.Require(certificate, "a PEM server certificate");
+        InputFile.Require(key, "the certificate's PEM private key");
+        try
+        {
+            using var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificate.FullName, key.FullName);
+            // SslStream wants the key in a form the platform's TLS can use: round-trip through PKCS#12.
+            return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new CommandLineException($"--tls-cert {certificate.FullName} with --tls-key {key.FullName}: {e.Message}");
+        }
     }
 
     private static Option<FileInfo?> UsersOption() => new("--users")

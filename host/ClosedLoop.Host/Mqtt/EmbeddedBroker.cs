@@ -34,21 +34,25 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     /// Starts the broker. With <paramref name="retainedFile"/>, retained messages (rig status, desired configs)
     /// are loaded from that file at start and written back whenever they change, so a restart keeps them.
     /// </summary>
-    public static async Task<EmbeddedBroker> StartAsync(IPAddress address, int port, string? username = null, string? password = null, string? retainedFile = null, BrokerUsers? users = null)
+    /// <param name="certificate">With a certificate (and its private key), the broker speaks TLS only, on <paramref name="port"/>.</param>
+    public static async Task<EmbeddedBroker> StartAsync(IPAddress address, int port, string? username = null, string? password = null, string? retainedFile = null, BrokerUsers? users = null,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
-        var options = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointPort(port)
+        var builder = new MqttServerOptionsBuilder()
             .WithPersistentSessions()
             // MQTTnet's default keeps 250 messages per client and drops the oldest beyond that: a logger that is
             // away or slow would lose events. Queue generously; the gap replay covers anything beyond.
-            .WithMaxPendingMessagesPerClient(MaxQueuedPerClient)
-            .Build();
+            .WithMaxPendingMessagesPerClient(MaxQueuedPerClient);
+        builder = certificate is null
+            ? builder.WithDefaultEndpoint().WithDefaultEndpointPort(port)
+            : builder.WithoutDefaultEndpoint().WithEncryptedEndpoint().WithEncryptedEndpointPort(port).WithEncryptionCertificate(certificate);
+        var options = builder.Build();
 
         // Listen on the one address asked for: MQTTnet otherwise also opens every IPv6 address.
+        MqttServerTcpEndpointBaseOptions endpoint = certificate is null ? options.DefaultEndpointOptions : options.TlsEndpointOptions;
         bool v6 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
-        options.DefaultEndpointOptions.BoundInterNetworkAddress = v6 ? IPAddress.None : address;
-        options.DefaultEndpointOptions.BoundInterNetworkV6Address = v6 ? address : IPAddress.None;
+        endpoint.BoundInterNetworkAddress = v6 ? IPAddress.None : address;
+        endpoint.BoundInterNetworkV6Address = v6 ? address : IPAddress.None;
         var server = new MqttServerFactory().CreateMqttServer(options);
         server.ValidatingConnectionAsync += e =>
         {
