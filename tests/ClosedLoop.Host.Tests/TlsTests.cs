@@ -47,6 +47,9 @@ public sealed class TlsTests : IAsyncLifetime, IDisposable
             // Logged in (there is no rig here to answer); without the password the broker refuses the login.
             Assert.Contains("rig-t has no status on the broker", withFile.Error, StringComparison.Ordinal);
             Assert.Equal(6, withoutPassword.Code);
+            var logger = await CommandLine.Invoke(["log", "--db", Path.Combine(Path.GetTempPath(), $"closedloop-denied-{Guid.NewGuid():N}.sqlite"), "--user", _broker.Endpoint.Username!, "--password", "wrong", "--tls", "--ca", _broker.CaPath, "--broker", broker]);
+            Assert.True(logger.Code == 6, logger.Error);
+            Assert.Contains("error: not authorized", logger.Error, StringComparison.Ordinal);
             Assert.Contains("error: not authorized: the broker refused the login of user", withoutPassword.Error, StringComparison.Ordinal);
         }
         finally

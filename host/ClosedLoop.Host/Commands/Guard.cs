@@ -29,6 +29,12 @@ public static class Guard
             error.WriteLine($"error: not authorized: {e.Message}");
             return NotAuthorized;
         }
+        catch (MQTTnet.Adapter.MqttConnectingFailedException e) when (BrokerClient.IsLoginRefusal(e.Message))
+        {
+            // The logger and virtual rigs connect with their own clients: the same refusal, the same answer.
+            error.WriteLine($"error: not authorized: the broker refused the login: {e.Message}");
+            return NotAuthorized;
+        }
         catch (RigUnavailableException e)
         {
             error.WriteLine($"error: {e.Message}");

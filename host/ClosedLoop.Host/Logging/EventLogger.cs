@@ -198,7 +198,7 @@ public sealed class EventLogger : IAsyncDisposable
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
-        await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+        BrokerClient.EnsureAccepted(await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false), _endpoint);
         await PublishStatusAsync().ConfigureAwait(false);
 
         // Subscribing again to a present session changes nothing, and covers a broker that lost it.
@@ -226,6 +226,11 @@ public sealed class EventLogger : IAsyncDisposable
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (BrokerLoginRefusedException refused)
+            {
+                // The broker is back but no longer takes this login (a changed password): say so, keep trying.
+                Problem?.Invoke(refused.Message);
             }
             catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException)
             {

@@ -31,10 +31,14 @@ public sealed class BrokerClient : IAsyncDisposable
             throw new BrokerLoginRefusedException(endpoint.Username, e.Message);
         }
 
-        if (result.ResultCode is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized)
+        try
+        {
+            EnsureAccepted(result, endpoint);
+        }
+        catch (BrokerLoginRefusedException)
         {
             client.Dispose();
-            throw new BrokerLoginRefusedException(endpoint.Username, result.ResultCode.ToString());
+            throw;
         }
 
         return new BrokerClient(client, endpoint);
@@ -42,7 +46,17 @@ public sealed class BrokerClient : IAsyncDisposable
 
     public Topics TopicsOf(string rigId) => new(_endpoint.TopicPrefix, rigId);
 
-    private static bool IsLoginRefusal(string message) =>
+    /// <summary>Turns a CONNACK that refused the login into <see cref="BrokerLoginRefusedException"/> (every client of the host uses it).</summary>
+    public static void EnsureAccepted(MqttClientConnectResult result, BrokerEndpoint endpoint)
+    {
+        if (result.ResultCode is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized)
+        {
+            throw new BrokerLoginRefusedException(endpoint.Username, result.ResultCode.ToString());
+        }
+    }
+
+    /// <summary>MQTTnet reports a refused login as a failed connection whose message names the CONNACK code.</summary>
+    public static bool IsLoginRefusal(string message) =>
         message.Contains(nameof(MqttClientConnectResultCode.BadUserNameOrPassword), StringComparison.Ordinal)
         || message.Contains(nameof(MqttClientConnectResultCode.NotAuthorized), StringComparison.Ordinal);
 

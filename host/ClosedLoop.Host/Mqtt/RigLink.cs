@@ -197,7 +197,7 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
-        await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+        BrokerClient.EnsureAccepted(await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false), _endpoint);
         var subscribe = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(_topics.Commands, MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(_topics.Config, MqttQualityOfServiceLevel.AtLeastOnce)
