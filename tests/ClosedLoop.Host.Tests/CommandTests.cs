@@ -184,6 +184,30 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Every_sample_frame_is_logged_across_a_config_change_and_times_never_run_backwards()
+    {
+        string database = Path.Combine(_folder, "frames.sqlite");
+        using var store = new EventStore(database);
+        await using var logger = new EventLogger(_broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false, publishSamples: true);
+        rig.Run(10);
+        await using (rig.PumpInBackground())
+        {
+            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "acquisition.rate_hz=100", "--broker", Broker);
+            Assert.True(code == 0, error);
+        }
+
+        rig.Run(10);
+        await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
+        await WaitForAsync(() => store.CountFrames() >= rig.Link.FramesSent);
+
+        Assert.Equal(rig.Link.FramesSent, store.CountFrames());
+        var times = ClosedLoop.Host.Logging.LoggedRecording.Read(store, "rig-t", 1).TimeUs;
+        Assert.True(times.Zip(times.Skip(1)).All(p => p.Second > p.First), "sample times run backwards");
+    }
+
+    [Fact]
     public async Task Configure_never_sends_a_password_over_mqtt()
     {
         string file = Path.Combine(_folder, "with-secret.nf.config");

@@ -113,9 +113,13 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
         }
 
         Enqueue(_topics.Samples, _frames.Buffer.AsSpan(0, _frames.Length).ToArray(), MqttQualityOfServiceLevel.AtMostOnce, retain: false);
+        FramesSent++;
         _frames.Clear();
         _frames.TryAdd(sample);
     }
+
+    /// <summary>Sample frames handed to the broker so far.</summary>
+    public long FramesSent { get; private set; }
 
     /// <summary>Replay requests served (each re-publishes the events from the first missing one).</summary>
     public int ReplaysServed { get; private set; }
