@@ -116,11 +116,18 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
         await using (rig.PumpInBackground())
         {
-            var (code, output, _) = await CommandLine.Invoke("selftest", "rig-t", "--broker", Broker);
-            Assert.Equal((0, "rig-t accepted selftest\n"), (code, output));
+            var (code, output, error) = await CommandLine.Invoke("selftest", "rig-t", "--broker", Broker);
 
-            await WaitForAsync(() => SelfTestResult(rig) is not null);
+            // The command waits for the rig's self_test event and prints it; only "passed" exits 0.
+            Assert.Equal((ControlCommands.Refused, "rig-t accepted selftest\n", "rig-t self-test no_hardware: a virtual rig has no output to measure\n"), (code, output, error));
             Assert.Equal((int)ClosedLoop.Engine.Output.SelfTestResult.NoHardware, SelfTestResult(rig));
+            lock (rig)
+            {
+                rig.Rig.Engine.Arm();
+            }
+
+            var armed = await CommandLine.Invoke("selftest", "rig-t", "--broker", Broker);
+            Assert.Equal((ControlCommands.Refused, "rig-t refused selftest: armed\n"), (armed.Code, armed.Error));
         }
     }
 

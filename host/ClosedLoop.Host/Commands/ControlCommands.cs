@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Output;
 using ClosedLoop.Engine.Wire;
 using ClosedLoop.Host.Mqtt;
 
@@ -61,7 +63,8 @@ public static class ControlCommands
         var timeout = TimeSpan.FromSeconds(parse.GetValue(options.Timeout));
         string name = CommandJson.Names[(int)kind];
         await using var client = await BrokerClient.ConnectAsync(options.Broker.Endpoint(parse), cancellationToken).ConfigureAwait(false);
-        var answer = await new RigCommander(client, sender).SendAsync(rig, kind, 0, timeout, cancellationToken).ConfigureAwait(false);
+        var commander = new RigCommander(client, sender);
+        var answer = await commander.SendAsync(rig, kind, 0, timeout, cancellationToken, kind == CommandKind.SelfTest ? EventKind.SelfTest : null).ConfigureAwait(false);
         if (answer is null)
         {
             parse.InvocationConfiguration.Error.WriteLine($"{name} sent to {rig}, but no answer within {timeout.TotalSeconds:F0} s");
@@ -75,7 +78,39 @@ public static class ControlCommands
         }
 
         parse.InvocationConfiguration.Output.WriteLine($"{rig} accepted {name}");
-        return 0;
+        return kind == CommandKind.SelfTest ? await AwaitSelfTestAsync(parse, commander, rig, answer, cancellationToken).ConfigureAwait(false) : 0;
+    }
+
+    /// <summary>How long a self-test may take on the board (its pulses, then the analysis).</summary>
+    private static readonly TimeSpan SelfTestPatience = TimeSpan.FromSeconds(30);
+
+    /// <summary>Waits for the self_test event that follows an accepted selftest and prints it: exit 0 only when it passed.</summary>
+    private static async Task<int> AwaitSelfTestAsync(ParseResult parse, RigCommander commander, string rig, CommandAnswer answer, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + SelfTestPatience;
+        JournalEvent? result = null;
+        while (result is null && DateTime.UtcNow < deadline)
+        {
+            result = commander.Following.FirstOrDefault(e => e.TimeUs >= answer.TimeUs);
+            if (result is null)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (result is null)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"{rig} started the self-test but reported no result within {SelfTestPatience.TotalSeconds:F0} s");
+            return NoAnswer;
+        }
+
+        var outcome = (SelfTestResult)result.Code;
+        string word = EventJson.SelfTestResults[(int)outcome];
+        string detail = outcome is SelfTestResult.Passed or SelfTestResult.Failed
+            ? $": {result.Ref2} of {result.Ref1} pulses measured, worst width error {result.Value1:F0} µs, worst period error {result.Value2:F0} µs"
+            : outcome == SelfTestResult.NoHardware ? ": a virtual rig has no output to measure" : string.Empty;
+        (outcome == SelfTestResult.Passed ? parse.InvocationConfiguration.Output : parse.InvocationConfiguration.Error).WriteLine($"{rig} self-test {word}{detail}");
+        return outcome == SelfTestResult.Passed ? 0 : Refused;
     }
 
     private sealed class SendOptions

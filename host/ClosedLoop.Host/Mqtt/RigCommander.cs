@@ -5,8 +5,8 @@ using ClosedLoop.Engine.Wire;
 
 namespace ClosedLoop.Host.Mqtt;
 
-/// <summary>The rig's answer to one command: accepted, or the reason it was refused.</summary>
-public sealed record CommandAnswer(long Id, RefusalReason Result)
+/// <summary>The rig's answer to one command (journaled at <paramref name="TimeUs"/>): accepted, or the reason it was refused.</summary>
+public sealed record CommandAnswer(long Id, RefusalReason Result, long TimeUs)
 {
     public bool Accepted => Result == RefusalReason.None;
 
@@ -25,31 +25,54 @@ public sealed class RigCommander(BrokerClient client, string sender)
 
     public string Sender { get; } = SenderName.Pack(sender) > 0 ? sender : throw new ArgumentException($"'{sender}' is not a sender name ({SenderName.Rule})", nameof(sender));
 
-    /// <summary>Sends one command and waits for the rig's answer; null when none came within <paramref name="timeout"/>.</summary>
-    public async Task<CommandAnswer?> SendAsync(string rigId, CommandKind kind, long argument, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one command and waits for the rig's answer; null when none came within <paramref name="timeout"/>. With
+    /// <paramref name="follow"/>, events of that kind from the rig's boot are gathered in <see cref="Following"/> from
+    /// before the command is sent (e.g. the self_test result that follows an accepted selftest, however fast).
+    /// </summary>
+    public async Task<CommandAnswer?> SendAsync(string rigId, CommandKind kind, long argument, TimeSpan timeout, CancellationToken cancellationToken, EventKind? follow = null)
     {
         var clock = await ReadClockAsync(rigId, cancellationToken).ConfigureAwait(false);
         long id = Random.Shared.NextInt64(1, 1L << 53);
         var buffer = new byte[CommandJson.MaxBytes];
         int length = new CommandJson().Write(kind, argument, id, Sender, clock.Boot, clock.TimeUs + (long)(Lifetime.TotalMilliseconds * 1000), buffer, 0);
         var topics = client.TopicsOf(rigId);
-        var json = new EventJson();
-        var e = new JournalEvent();
+
+        // The handler runs on the client's receive loop, and goes on running after the answer came.
+        var handlerJson = new EventJson();
         var identity = new EventIdentity();
-        byte[]? answer = await client.WaitForAsync(
-            topics.Events,
-            payload => json.TryRead(payload, 0, payload.Length, e, identity) is null && e.Kind == EventKind.Command && e.Ref1 == id,
-            timeout,
-            () => client.PublishAsync(topics.Commands, buffer[..length], retain: false, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
+        var following = new System.Collections.Concurrent.ConcurrentQueue<JournalEvent>();
+        Following = following;
+        bool IsAnswer(byte[] payload)
+        {
+            var e = new JournalEvent();
+            if (handlerJson.TryRead(payload, 0, payload.Length, e, identity) is not null || identity.BootId != clock.Boot)
+            {
+                return false;
+            }
+
+            if (follow is not null && e.Kind == follow)
+            {
+                following.Enqueue(e);
+            }
+
+            return e.Kind == EventKind.Command && e.Ref1 == id;
+        }
+
+        byte[]? answer = await client.WaitForAsync(topics.Events, IsAnswer, timeout,
+            () => client.PublishAsync(topics.Commands, buffer[..length], retain: false, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (answer is null)
         {
             return null;
         }
 
-        json.TryRead(answer, 0, answer.Length, e, identity);
-        return new CommandAnswer(id, (RefusalReason)e.Flags);
+        var read = new JournalEvent();
+        new EventJson().TryRead(answer, 0, answer.Length, read, new EventIdentity());
+        return new CommandAnswer(id, (RefusalReason)read.Flags, read.TimeUs);
     }
+
+    /// <summary>Events of the followed kind gathered so far (they go on arriving while the client stays connected).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<JournalEvent> Following { get; private set; } = new();
 
     /// <summary>The rig's boot and clock from its retained status; a rig without one, or offline, cannot take commands.</summary>
     public async Task<(long Boot, long TimeUs)> ReadClockAsync(string rigId, CancellationToken cancellationToken)
