@@ -305,14 +305,6 @@ namespace ClosedLoop.Engine
         /// </summary>
         public ConfigLoadResult ApplyConfig(byte[] bytes, int length)
         {
-            if (length > ConfigLoader.MaxBytes)
-            {
-                ConfigErrorList tooLong = new ConfigErrorList();
-                tooLong.Add("config", length.ToString() + " bytes", "expected at most " + ConfigLoader.MaxBytes.ToString() + " bytes");
-                _journal.Append(EventKind.ConfigRejected, _clock.NowMicros, 1, 0, HashBits(Config.Hash), 0, 0, 0);
-                return ConfigLoader.FromDocument(new ConfigDocument(), tooLong);
-            }
-
             ConfigErrorList linkErrors = new ConfigErrorList();
             ConfigDocument document = ConfigParser.Parse(bytes, length, linkErrors);
             CheckLinkIdentity(document, linkErrors);

@@ -296,4 +296,23 @@ public sealed class ConfigTests
         Assert.Contains("at least 3789 us", refused[0].Expected);
         Assert.True(fits.IsValid, string.Join("; ", fits.Errors.Select(e => e.ToString())));
     }
+
+    [Fact]
+    public void A_comment_after_a_value_is_a_comment_except_in_a_password()
+    {
+        var result = Load("[detector]\npost_ms = 1500   # the paper uses 3 s\ndeficit_threshold = 0.75\t# per animal\n[link]\npassword = pa ss #word\n");
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => e.ToString())));
+        Assert.Equal(1_500_000, result.Config.Detector.PostUs);
+        Assert.Equal(0.75, result.Config.Detector.DeficitThreshold);
+        Assert.Equal("pa ss #word", result.Config.Values.GetText("link", "password"));
+    }
+
+    [Fact]
+    public void A_hash_inside_a_word_is_part_of_the_value()
+    {
+        var result = Load("[link]\nwifi_ssid = lab#2\n");
+
+        Assert.Equal("lab#2", result.Config.Values.GetText("link", "wifi_ssid"));
+    }
 }

@@ -317,7 +317,7 @@ public sealed class ExplicitSafetyTests
     public void A_config_longer_than_a_rig_takes_is_refused_before_it_is_read()
     {
         var rig = new RigHarness(RigConfig.Default());
-        byte[] huge = TestConfig.BytesForRig("# " + new string('x', ConfigLoader.MaxBytes) + "\n");
+        byte[] huge = TestConfig.BytesForRig("# " + new string('x', ConfigParser.MaxBytes) + "\n");
 
         var result = rig.Engine.ApplyConfig(huge, huge.Length);
 

@@ -10,6 +10,9 @@ namespace ClosedLoop.Engine.Config
     {
         private readonly ArrayList _entries = new ArrayList();
 
+        /// <summary>Set when the bytes could not be read as text at all (too long, not UTF-8): there is nothing to validate.</summary>
+        public bool IsUnreadable { get; set; }
+
         public int Count
         {
             get { return _entries.Count; }

@@ -23,8 +23,6 @@ namespace ClosedLoop.Engine.Config
     /// <summary>Parse, then validate, then build: the one way a <see cref="RigConfig"/> comes to exist.</summary>
     public static class ConfigLoader
     {
-        /// <summary>The longest config a rig takes (the complete template is about 8 KB; a board's heap is ~100 KB).</summary>
-        public const int MaxBytes = 16384;
 
         public static ConfigLoadResult Load(byte[] bytes, int length)
         {
@@ -78,8 +76,9 @@ namespace ClosedLoop.Engine.Config
 
         private static ConfigLoadResult Finish(ConfigDocument document, ConfigErrorList errors, bool forRig)
         {
-            // Validate even after syntax errors so that one round trip reports everything wrong.
-            ConfigValues values = ConfigValidator.Validate(document, errors, forRig);
+            // Validate even after syntax errors so that one round trip reports everything wrong, unless nothing could
+            // be read at all: then every key would be reported missing, which says nothing.
+            ConfigValues values = document.IsUnreadable ? null : ConfigValidator.Validate(document, errors, forRig);
             if (values == null || errors.Count > 0)
             {
                 return new ConfigLoadResult(null, errors.ToArray());

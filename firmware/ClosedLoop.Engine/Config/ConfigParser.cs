@@ -1,8 +1,9 @@
 namespace ClosedLoop.Engine.Config
 {
     /// <summary>
-    /// Reads the nf.config format: <c>[section]</c> headers, <c>key = value</c> lines, and whole-line comments
-    /// starting with <c>#</c> or <c>;</c>. Values run to the end of the line (so a password may contain '#').
+    /// Reads the nf.config format: <c>[section]</c> headers, <c>key = value</c> lines, whole-line comments starting
+    /// with <c>#</c> or <c>;</c>, and comments after a value starting with whitespace and <c>#</c>. A secret's value
+    /// (a password) runs to the end of the line, so it may contain '#'.
     /// Names are lower-case letters, digits and '_'. The parser never throws on bad input: every problem becomes
     /// an error naming its line.
     /// </summary>
@@ -11,18 +12,34 @@ namespace ClosedLoop.Engine.Config
         /// <summary>The largest configuration accepted, so a hostile message cannot exhaust the board's heap.</summary>
         public const int MaxBytes = 32768;
 
+        /// <summary>The value before an inline comment (whitespace, then '#'), trimmed.</summary>
+        private static string WithoutComment(string value)
+        {
+            for (int i = 1; i < value.Length; i++)
+            {
+                if (value[i] == '#' && (value[i - 1] == ' ' || value[i - 1] == '\t'))
+                {
+                    return value.Substring(0, i).Trim();
+                }
+            }
+
+            return value;
+        }
+
         public static ConfigDocument Parse(byte[] bytes, int length, ConfigErrorList errors)
         {
             ConfigDocument document = new ConfigDocument();
             if (bytes == null || length < 0 || length > bytes.Length)
             {
                 errors.Add("config", string.Empty, "expected a byte buffer with a valid length");
+                document.IsUnreadable = true;
                 return document;
             }
 
             if (length > MaxBytes)
             {
                 errors.Add("config", length.ToString() + " bytes", "expected at most " + MaxBytes.ToString() + " bytes");
+                document.IsUnreadable = true;
                 return document;
             }
 
@@ -31,6 +48,7 @@ namespace ClosedLoop.Engine.Config
             if (text == null)
             {
                 errors.Add("config", "byte " + badOffset.ToString(), "expected UTF-8 text; the byte at this offset starts an invalid sequence");
+                document.IsUnreadable = true;
                 return document;
             }
 
@@ -139,6 +157,12 @@ namespace ClosedLoop.Engine.Config
                 {
                     errors.Add(where, key, "expected a [section] header before the first key");
                     continue;
+                }
+
+                int schemaKey = ConfigSchema.IndexOf(section, key);
+                if (schemaKey < 0 || !ConfigSchema.KeyAt(schemaKey).IsSecret)
+                {
+                    value = WithoutComment(value);
                 }
 
                 for (int i = 0; i < value.Length; i++)

@@ -98,7 +98,8 @@ public static class ConfigCommand
         text.AppendLine("Generated from the engine's schema by `closedloop config keys`; a test keeps this file equal to it.");
         text.AppendLine("Times are in the unit their name ends with. A key left out takes its default, except the output settings and");
         text.AppendLine("safety limits ([output], [opto], [dose]): a rig refuses a config that does not state every one of them.");
-        text.AppendLine("`closedloop config template` prints a complete nf.config to start from.");
+        text.AppendLine("`closedloop config template` prints a complete nf.config to start from. Comments: a line starting with `#` or `;`,");
+        text.AppendLine("or ` # ...` after a value, except in a password, whose value runs to the end of its line.");
         string? section = null;
         for (int i = 0; i < ConfigSchema.Count; i++)
         {

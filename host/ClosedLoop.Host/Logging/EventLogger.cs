@@ -370,7 +370,7 @@ public sealed class EventLogger : IAsyncDisposable
         Topics.StatusLeaf => ClosedLoop.Engine.Wire.StatusJson.MaxBytes,
         Topics.SamplesLeaf => SampleFrameWriter.HeaderBytes + (byte.MaxValue * SampleFrameWriter.SampleBytes),
         Topics.CommandsLeaf => CommandJson.MaxBytes,
-        _ => ClosedLoop.Engine.Config.ConfigLoader.MaxBytes,
+        _ => ClosedLoop.Engine.Config.ConfigParser.MaxBytes,
     };
 
     private async Task CommitAndAcknowledgeAsync(List<MqttApplicationMessageReceivedEventArgs> batch)

@@ -22,7 +22,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     /// <summary>
     /// The largest message the broker passes on or retains (the largest the protocol sends is a config of at most
-    /// 16 KB). MQTTnet has no packet size limit of its own: a larger message is read once, then dropped.
+    /// 32 KB). MQTTnet has no packet size limit of its own: a larger message is read once, then dropped.
     /// </summary>
     public const int MaxMessageBytes = 65536;
 
