@@ -296,4 +296,21 @@ public sealed class FlashCommandTests : IDisposable
         Assert.Equal("# write ${NAME} for secrets\n[link]\nwifi_password = one\npassword = xtwoy\nusername = three\n", expanded);
         Assert.Equal(["line 3: link.wifi_password uses ${A}, but A is not set in the environment", "line 5: link.username uses ${C}, but C is not set in the environment"], missing.Problems);
     }
+
+    [Fact]
+    public void The_default_image_is_found_in_the_checkout_that_holds_the_config_not_beside_the_config()
+    {
+        var root = Directory.CreateTempSubdirectory("closedloop-checkout");
+        try
+        {
+            File.WriteAllText(Path.Combine(root.FullName, "ClosedLoop.sln"), string.Empty);
+            var rigs = root.CreateSubdirectory("rigs");
+
+            Assert.Equal(root.FullName, FlashCommand.ProjectRoot(rigs));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
 }

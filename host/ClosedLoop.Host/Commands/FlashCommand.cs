@@ -22,7 +22,7 @@ public static class FlashCommand
     public static Command Create()
     {
         var config = new Option<FileInfo>("--config") { Description = "The rig's nf.config", DefaultValueFactory = _ => new FileInfo("nf.config") };
-        var image = new Option<FileInfo?>("--image") { Description = $"The application image built by the nanoFramework extension (default: {DefaultImage} beside nf.config)" };
+        var image = new Option<FileInfo?>("--image") { Description = $"The application image built by the nanoFramework extension (default: {DefaultImage} in the ClosedLoop checkout that holds nf.config, or the current folder's)" };
         var port = new Option<string?>("--port") { Description = "Serial port of the board (default: rig.serial_port)" };
         var target = new Option<string?>("--target") { Description = "nanoFramework firmware target (default: rig.board)" };
         var skipFirmware = new Option<bool>("--skip-firmware") { Description = "Deploy the application and configuration only (the board already runs nanoFramework)" };
@@ -98,7 +98,7 @@ public static class FlashCommand
         }
 
         string configFolder = request.Config.Directory!.FullName;
-        string imagePath = (request.Image ?? new FileInfo(Path.Combine(configFolder, DefaultImage))).FullName;
+        string imagePath = (request.Image ?? new FileInfo(Path.Combine(ProjectRoot(request.Config.Directory!), DefaultImage))).FullName;
         string rig = expanded.Config.RigId;
         string staging = Path.Combine(Path.GetTempPath(), $"closedloop-flash-{rig}");
         var files = new List<DeployedFile> { new(Path.Combine(staging, "nf.config"), FlashPlan.BoardConfigPath) };
@@ -191,6 +191,26 @@ public static class FlashCommand
 
         output.WriteLine($"rig {rig} flashed (config hash {expanded.Config.Hash}); watch it come online with `closedloop monitor`");
         return 0;
+    }
+
+    /// <summary>
+    /// The ClosedLoop checkout the image is built in: the nearest folder holding ClosedLoop.sln above the config
+    /// (e.g. rigs/rig-01.nf.config in a checkout), else above the current folder, else the config's own folder.
+    /// </summary>
+    public static string ProjectRoot(DirectoryInfo configFolder)
+    {
+        foreach (var start in new[] { configFolder, new DirectoryInfo(Environment.CurrentDirectory) })
+        {
+            for (var folder = start; folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "ClosedLoop.sln")))
+                {
+                    return folder.FullName;
+                }
+            }
+        }
+
+        return configFolder.FullName;
     }
 
     private const string BuildHint = "build firmware/ClosedLoop.Firmware/ClosedLoop.Firmware.nfproj (Release) with the nanoFramework extension for Visual Studio or VS Code, or pass --image (docs/flashing.md)";
