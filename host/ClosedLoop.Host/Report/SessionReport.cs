@@ -194,7 +194,7 @@ public static class SessionReport
         html.Append("<h2>Limit refusals</h2><table><tr><th>time (s)</th><th>channel</th><th>reason</th><th>value</th><th>limit</th></tr>");
         foreach (var r in data.Refusals)
         {
-            html.Append($"<tr><td>{F(r.TimeS)}</td><td>{E(r.Channel)}</td><td>{E(r.Reason)}</td><td>{F(r.Value)}</td><td>{F(r.Limit)}</td></tr>");
+            html.Append($"<tr><td>{F(r.TimeS)}</td><td>{E(r.Channel)}</td><td>{E(r.Reason)}</td><td>{E(RefusalQuantity.Format(r.Reason, r.Value))}</td><td>{E(RefusalQuantity.Format(r.Reason, r.Limit))}</td></tr>");
         }
 
         html.Append("</table><h2>Faults</h2><table><tr><th>time (s)</th><th>fault</th><th>detail</th></tr>");
