@@ -29,7 +29,7 @@ public sealed class MonitorTests : IAsyncLifetime
 
         var rig = Assert.Single(state.Snapshot());
         Assert.Equal((true, "00000000000000ab", true, true, "sham"), (rig.Online, rig.ConfigHash, rig.Armed, rig.InSession, rig.Mode));
-        Assert.Equal(["12.5 s decision deficit Δz -0.40"], rig.Events);
+        Assert.Equal(["boot+12.5 s decision deficit Δz -0.40"], rig.Events);
         Assert.Equal([1.5], rig.Z);
         Assert.Equal(1, state.Unreadable);
     }
@@ -77,5 +77,8 @@ public sealed class MonitorTests : IAsyncLifetime
         Assert.Contains("rig-t", output, StringComparison.Ordinal);
         Assert.Contains("online", output, StringComparison.Ordinal);
         Assert.True(output.Contains("armed, in session, closed_loop", StringComparison.Ordinal), output);
+
+        // Written to a file (here a writer), the monitor prints one table when its time is up, not one per refresh.
+        Assert.Equal(1, output.Split("ClosedLoop rigs").Length - 1);
     }
 }

@@ -36,6 +36,21 @@ public static class MonitorCommand
             }
 
             var console = Terminal.For(parse);
+            if (!console.Profile.Capabilities.Interactive)
+            {
+                // A file or a pipe: one table when the time is up (or on Ctrl+C), not a table every 250 ms.
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                console.Write(MonitorView.Render(state.Snapshot(), state.Messages, state.Loggers()));
+                return 0;
+            }
+
             await console.Live(MonitorView.Render(state.Snapshot(), state.Messages, state.Loggers())).StartAsync(async context =>
             {
                 while (!stop.IsCancellationRequested)

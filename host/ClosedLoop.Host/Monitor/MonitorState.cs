@@ -210,7 +210,8 @@ public sealed class MonitorState(string prefix)
     {
         var layout = EventJson.LayoutOf(e.Kind);
         var text = new StringBuilder();
-        text.Append((e.TimeUs / 1e6).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)).Append(" s ").Append(layout?.KindName ?? "?");
+        // Device time is µs since the rig's boot: say so, or "183.5 s" reads like an age.
+        text.Append("boot+").Append((e.TimeUs / 1e6).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)).Append(" s ").Append(layout?.KindName ?? "?");
         switch (e.Kind)
         {
             case EventKind.Decision:
