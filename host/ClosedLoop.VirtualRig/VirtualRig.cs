@@ -50,6 +50,12 @@ public sealed class VirtualRig
         Excitation = new SimulatedExcitation(Clock, _photodiode);
         Engine = new ClosedLoopEngine(config, Clock, bootId ?? BootIds.Next(), Excitation, Opto, Dose);
         Engine.SetSampleSink(Recorder);
+        if (config.Values.GetBoolean("sync", "enabled"))
+        {
+            // A board's sync output starts with its LEDs; the simulated one puts its first rising edge at the start.
+            Engine.OnSyncStarted(startUs, config.Values.GetInteger("sync", "pulse_ms") * 1000);
+        }
+
         _nextReadingUs = startUs;
         _nextPollUs = startUs;
     }

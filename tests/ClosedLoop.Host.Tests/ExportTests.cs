@@ -23,6 +23,19 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
+    public async Task A_virtual_rig_logs_its_sync_pulses_like_a_board_so_every_export_has_them()
+    {
+        var (code, output, error) = await CommandLine.Invoke("export", DemoRigSpec.Standard(5)[0].RigId, "--db", Database, "--out", Out);
+
+        Assert.True(code == 0, error);
+        string sync = output.Split('\n').Single(line => line.EndsWith("_sync_pulses.csv", StringComparison.Ordinal));
+        var lines = File.ReadAllLines(sync);
+        Assert.Equal("timestamps", lines[0]);
+        Assert.InRange(lines.Length - 1, 170, 182);
+        Assert.DoesNotContain("no sync_started", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Channels_have_exactly_guppys_columns_and_every_logged_cycle()
     {
         var (code, _, error) = await CommandLine.Invoke("export", "rig-iso", "--db", Database, "--out", Out);

@@ -39,5 +39,8 @@ public sealed class SyncExportTests : IDisposable
         var written = await SessionExport.WriteAsync(store, "rig-01", 3, Path.Combine(_folder, "out"));
 
         Assert.DoesNotContain(written, p => p.Contains("sync_pulses", StringComparison.Ordinal));
+        var (code, _, error) = await CommandLine.Invoke("export", "rig-01", "--db", store.Path, "--out", Path.Combine(_folder, "out2"));
+        Assert.Equal(0, code);
+        Assert.Contains("note: rig-01 boot 3 logged no sync_started event, so no sync pulse times were written", error, StringComparison.Ordinal);
     }
 }

@@ -24,6 +24,11 @@ public static class ExportCommand
                 parse.InvocationConfiguration.Output.WriteLine(path);
             }
 
+            if (!written.Any(path => path.EndsWith("_sync_pulses.csv", StringComparison.Ordinal)))
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"note: {rigId} boot {chosen} logged no sync_started event, so no sync pulse times were written (sync.enabled off, or the event was not logged)");
+            }
+
             return 0;
         }));
         return command;
