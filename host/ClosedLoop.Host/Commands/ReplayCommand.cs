@@ -39,7 +39,7 @@ public static class ReplayCommand
         var signalColumn = new Option<string?>("--signal-column") { Description = "Column CSV input: the signal column (e.g. filt465)" };
         var controlColumn = new Option<string?>("--control-column") { Description = "Column CSV input: the isosbestic control column (e.g. filt405)" };
         var eventColumn = new Option<string?>("--event-column") { Description = "Column CSV input: a column whose rises from 0 mark encounter onsets (each lasting --event-ms)" };
-        var sweep = new Option<string?>("--sweep") { Description = "Rerun over a range, as section.key=from:to:step, and print how many encounters would trigger" };
+        var sweep = new Option<string?>("--sweep") { Description = "Rerun over a range, as section.key=from:to:step, and print the deficits, trains and refusals at each value" };
         var command = new Command("replay", "Replay a recording through the engine and show each encounter's Δz and decision")
         {
             file, control, events, eventMs, rig, boot, config, sets, input, eventsFrom, timeColumn, signalColumn, controlColumn, eventColumn, sweep,
@@ -169,7 +169,8 @@ public static class ReplayCommand
 
         console.Write(table);
         int Count(DecisionOutcome outcome) => decisions.Count(d => (DecisionOutcome)d.Code == outcome);
-        console.MarkupLineInterpolated($"{n} encounters: {Count(DecisionOutcome.Response)} responses, {Count(DecisionOutcome.Deficit)} deficits, {Count(DecisionOutcome.Drop)} drops, {Count(DecisionOutcome.Insufficient)} insufficient, {Count(DecisionOutcome.Overlap)} overlapping; {Triggering(replay, input.Result.Config)} would have triggered.");
+        console.MarkupLineInterpolated($"{n} encounters: {Count(DecisionOutcome.Response)} responses, {Count(DecisionOutcome.Deficit)} deficits, {Count(DecisionOutcome.Drop)} drops, {Count(DecisionOutcome.Insufficient)} insufficient, {Count(DecisionOutcome.Overlap)} overlapping.");
+        console.WriteLine(Outputs(replay));
         if (ExplainEdges(recording, n, input.Result.Config) is string explanation)
         {
             console.WriteLine(explanation);
@@ -197,7 +198,7 @@ public static class ReplayCommand
         }
 
         string key = sweep[..equals];
-        var table = new Table().Title($"[bold]sweep of {Markup.Escape(key)}[/]").AddColumns(Markup.Escape(key), "encounters", "deficits", "drops", "would trigger");
+        var table = new Table().Title($"[bold]sweep of {Markup.Escape(key)}[/]").AddColumns(Markup.Escape(key), "encounters", "deficits", "drops", "trains", "refused");
         int failed = 0;
         console.Progress().Start(context =>
         {
@@ -236,7 +237,8 @@ public static class ReplayCommand
             replay.Events.Count(e => e.Kind == EventKind.EncounterOn).ToString(CultureInfo.InvariantCulture),
             decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Deficit).ToString(CultureInfo.InvariantCulture),
             decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Drop).ToString(CultureInfo.InvariantCulture),
-            Triggering(replay, input.Result.Config).ToString(CultureInfo.InvariantCulture));
+            replay.Events.Count(e => e.Kind == EventKind.OutputStarted).ToString(CultureInfo.InvariantCulture),
+            replay.Events.Count(e => e.Kind == EventKind.OutputRefused).ToString(CultureInfo.InvariantCulture));
         return 0;
     }
 
@@ -263,17 +265,21 @@ public static class ReplayCommand
         return $"{rising} rising TTL edges, {encounters} became encounters.{hint}";
     }
 
-    /// <summary>Encounters with at least one decision that the config's trigger rule acts on.</summary>
-    private static int Triggering(RecordingReplay replay, RigConfig config)
+    /// <summary>
+    /// What the output gate did, as it would live: trains started (sham ones counted as such) and refusals by
+    /// reason. The engine decides which decisions ask for output and applies every limit; replay only counts.
+    /// </summary>
+    public static string Outputs(RecordingReplay replay)
     {
-        var rule = config.Detector.Trigger;
-        bool Acts(DecisionOutcome outcome) => outcome switch
-        {
-            DecisionOutcome.Deficit => rule is TriggerRule.Deficit or TriggerRule.Either,
-            DecisionOutcome.Drop => rule is TriggerRule.Drop or TriggerRule.Either,
-            _ => false,
-        };
-        return replay.Events.Where(e => e.Kind == EventKind.Decision && Acts((DecisionOutcome)e.Code)).Select(e => e.Ref1).Distinct().Count();
+        var started = replay.Events.Where(e => e.Kind == EventKind.OutputStarted).ToList();
+        var refused = replay.Events.Where(e => e.Kind == EventKind.OutputRefused)
+            .GroupBy(e => ClosedLoop.Engine.Wire.EventJson.Reasons[e.Flags])
+            .OrderByDescending(g => g.Count())
+            .Select(g => $"{g.Count()} {g.Key}")
+            .ToList();
+        int sham = started.Count(e => (e.Flags & ClosedLoop.Engine.Journal.OutputFlags.Sham) != 0);
+        string trains = sham > 0 ? $"{started.Count} trains would have started ({sham} sham)" : $"{started.Count} trains would have started";
+        return refused.Count == 0 ? $"{trains}; no request was refused." : $"{trains}; refused by the limits: {string.Join(", ", refused)}.";
     }
 
     /// <summary>The engine's cycle period must be the recording's sample interval.</summary>

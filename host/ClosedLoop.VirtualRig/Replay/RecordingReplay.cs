@@ -32,7 +32,11 @@ public sealed class RecordingReplay
     public static RecordingReplay Run(PpdRecording recording, RigConfig config, int encounterInput = 0, IProgress<double>? progress = null) =>
         Run(Recording.FromPpd(recording, encounterInput), config, progress);
 
-    /// <summary>Replays the whole recording in virtual time, encounter TTL edges included.</summary>
+    /// <summary>
+    /// Replays the whole recording in virtual time, encounter TTL edges included, armed and in a session from the
+    /// start, so that the output gate applies every limit as it would live: the trains that would have started and
+    /// the refusals are in <see cref="Events"/> (the outputs are connected to nothing).
+    /// </summary>
     public static RecordingReplay Run(Recording recording, RigConfig config, IProgress<double>? progress = null)
     {
         var clock = new ManualClock(0);
@@ -42,6 +46,8 @@ public sealed class RecordingReplay
         var events = new EventCollector();
         engine.SetSampleSink(samples);
         engine.SetEventSink(events);
+        engine.Arm();
+        engine.StartSession();
 
         int edge = 0;
         var edges = recording.EncounterEdges;
