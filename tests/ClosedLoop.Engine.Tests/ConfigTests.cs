@@ -315,4 +315,19 @@ public sealed class ConfigTests
 
         Assert.Equal("lab#2", result.Config.Values.GetText("link", "wifi_ssid"));
     }
+
+    [Fact]
+    public void A_config_rendered_whole_parses_back_to_the_same_values_and_hash_without_its_secrets()
+    {
+        var config = Load("[rig]\nid = rig-07\n[link]\nwifi_ssid = Labör-2\npassword = hunter2\n[detector]\ndeficit_threshold = 0.75\n").Config;
+
+        byte[] text = ConfigText.Render(config.Values);
+        var back = ConfigLoader.LoadForRig(text, text.Length);
+
+        Assert.True(back.IsValid, string.Join("; ", back.Errors.Select(e => e.ToString())));
+        Assert.Equal(config.Hash, back.Config.Hash);
+        Assert.Equal(0.75, back.Config.Detector.DeficitThreshold);
+        Assert.Equal("Labör-2", back.Config.Values.GetText("link", "wifi_ssid"));
+        Assert.DoesNotContain("hunter2", System.Text.Encoding.UTF8.GetString(text), StringComparison.Ordinal);
+    }
 }

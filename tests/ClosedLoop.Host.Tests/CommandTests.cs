@@ -215,6 +215,43 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task What_ran_is_recorded_and_replay_export_and_report_use_the_sessions_own_config()
+    {
+        string database = Path.Combine(_folder, "ran.sqlite");
+        string hash;
+        using (var store = new EventStore(database))
+        {
+            await using var logger = new EventLogger(_broker.Endpoint, store);
+            await logger.StartAsync(CancellationToken.None);
+            await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false, publishSamples: true);
+            await using (rig.PumpInBackground())
+            {
+                var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.deficit_threshold=0.75", "--set", "processing.warmup_s=5", "--broker", Broker);
+                Assert.True(code == 0, error);
+            }
+
+            hash = rig.Rig.Engine.Config.Hash;
+            rig.Run(30);
+            await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
+            await WaitForAsync(() => store.ConfigText(hash) is not null && store.CountFrames() >= rig.Link.FramesSent);
+            await logger.StopAsync();
+        }
+
+        var replay = await CommandLine.Invoke("replay", database, "--rig", "rig-t");
+        var export = await CommandLine.Invoke("export", "rig-t", "--db", database, "--out", Path.Combine(_folder, "export"));
+        var report = await CommandLine.Invoke("report", "rig-t", "--db", database, "--out", Path.Combine(_folder, "report"));
+
+        Assert.True(replay.Code == 0, replay.Error);
+        Assert.Contains($"config: the one rig-t boot 1 ran with ({hash}), from the log", replay.Error, StringComparison.Ordinal);
+        Assert.Contains(hash, replay.Output, StringComparison.Ordinal);
+        string sidecar = File.ReadAllText(Path.Combine(_folder, "export", "rig-t.json"));
+        Assert.Contains("deficit_threshold = 0.75", System.Text.Json.JsonDocument.Parse(sidecar).RootElement.GetProperty("session_config").GetString(), StringComparison.Ordinal);
+        Assert.True(report.Code == 0, report.Error);
+        Assert.DoesNotContain("no config", report.Error, StringComparison.Ordinal);
+        Assert.Contains("Deficit threshold marked: 0.75.", File.ReadAllText(Directory.GetFiles(Path.Combine(_folder, "report"), "*.html").Single()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Configure_never_sends_a_password_over_mqtt()
     {
         string file = Path.Combine(_folder, "with-secret.nf.config");

@@ -17,6 +17,9 @@ namespace ClosedLoop.Engine.Wire
         public const string StatusLeaf = "status";
         public const string ConfigLeaf = "config";
         public const string ConfigAckLeaf = "config/ack";
+
+        /// <summary>The config in force, written out whole without secrets (retained), so that a log keeps what ran.</summary>
+        public const string ConfigAppliedLeaf = "config/applied";
         public const string EventsLeaf = "events";
         public const string SamplesLeaf = "samples";
         public const string CommandsLeaf = "commands";
@@ -29,6 +32,7 @@ namespace ClosedLoop.Engine.Wire
             Status = root + StatusLeaf;
             Config = root + ConfigLeaf;
             ConfigAck = root + ConfigAckLeaf;
+            ConfigApplied = root + ConfigAppliedLeaf;
             Events = root + EventsLeaf;
             Samples = root + SamplesLeaf;
             Commands = root + CommandsLeaf;
@@ -43,6 +47,8 @@ namespace ClosedLoop.Engine.Wire
         public string Config { get; private set; }
 
         public string ConfigAck { get; private set; }
+
+        public string ConfigApplied { get; private set; }
 
         public string Events { get; private set; }
 

@@ -237,6 +237,7 @@ namespace ClosedLoop.Firmware.Link
             _client = client;
             _statusChanges.Forget();
             _connected = true;
+            PublishAppliedConfig();
             return true;
         }
 
@@ -308,6 +309,19 @@ namespace ClosedLoop.Firmware.Link
             }
 
             Publish(_topics.ConfigAck, ack, MqttQoSLevel.AtLeastOnce, false);
+            PublishAppliedConfig();
+        }
+
+        /// <summary>The config in force, whole and without secrets, retained on config/applied: the logger keeps what ran.</summary>
+        private void PublishAppliedConfig()
+        {
+            byte[] text;
+            lock (_engineLock)
+            {
+                text = ConfigText.Render(_engine.Config.Values);
+            }
+
+            Publish(_topics.ConfigApplied, text, MqttQoSLevel.AtLeastOnce, true);
         }
 
         private void ReportLoss()

@@ -23,9 +23,10 @@ public sealed class ConfigInput
     /// Reads <paramref name="file"/> (none: every key at its default), applies the overrides, validates. With
     /// <paramref name="forRig"/> (a config a rig will run) every output setting and safety limit must be stated.
     /// </summary>
-    public static ConfigInput Load(FileInfo? file, IEnumerable<string> overrides, Action<ConfigDocument>? adjust = null, bool forRig = false)
+    public static ConfigInput Load(FileInfo? file, IEnumerable<string> overrides, Action<ConfigDocument>? adjust = null, bool forRig = false, string? baseText = null)
     {
-        byte[] bytes = [];
+        // Without a file, a base text (e.g. the config a logged session ran with) stands in for it.
+        byte[] bytes = baseText is null ? [] : System.Text.Encoding.UTF8.GetBytes(baseText);
         if (file is not null)
         {
             InputFile.Require(file, "an nf.config file");

@@ -44,24 +44,31 @@ public static class ReplayCommand
         {
             file, control, events, eventMs, rig, boot, config, sets, input, eventsFrom, timeColumn, signalColumn, controlColumn, eventColumn, sweep,
         };
-        command.SetAction((parse, _) => Guard.RunAsync(parse, () => Task.FromResult(Run(
+        command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
+        {
+            var source = new Source(parse.GetValue(file)!, parse.GetValue(control), parse.GetValue(events), parse.GetValue(eventMs), parse.GetValue(input) - 1,
+                parse.GetValue(eventsFrom) == "ttl-onsets", parse.GetValue(rig), parse.GetValue(boot),
+                parse.GetValue(timeColumn), parse.GetValue(signalColumn), parse.GetValue(controlColumn), parse.GetValue(eventColumn));
+            return Task.FromResult(Run(
             parse,
-            () =>
-            {
-                var source = new Source(parse.GetValue(file)!, parse.GetValue(control), parse.GetValue(events), parse.GetValue(eventMs), parse.GetValue(input) - 1,
-                    parse.GetValue(eventsFrom) == "ttl-onsets", parse.GetValue(rig), parse.GetValue(boot),
-                    parse.GetValue(timeColumn), parse.GetValue(signalColumn), parse.GetValue(controlColumn), parse.GetValue(eventColumn));
-                return Load(source);
-            },
+            source,
             parse.GetValue(config),
             parse.GetValue(sets) ?? [],
-            parse.GetValue(sweep)))));
+            parse.GetValue(sweep)));
+        }));
         return command;
     }
 
     /// <summary>What the operator pointed replay at, and how to read it.</summary>
     private sealed record Source(FileInfo File, FileInfo? Control, FileInfo? Events, int EventMs, int EncounterInput, bool EdgesAreOnsets,
-        string? Rig, long? Boot, string? TimeColumn, string? SignalColumn, string? ControlColumn, string? EventColumn);
+        string? Rig, long? Boot, string? TimeColumn, string? SignalColumn, string? ControlColumn, string? EventColumn)
+    {
+        /// <summary>A logged session's own config text (set when the log holds it), the base of the replay's config.</summary>
+        public string? SessionConfig { get; set; }
+
+        /// <summary>Which config a logged session is replayed with, said to the operator.</summary>
+        public string? SessionConfigNote { get; set; }
+    }
 
     /// <summary>Reads a .ppd, GuPPy channel and event CSVs, a column CSV, or a session from a closedloop log, into one recording.</summary>
     private static Recording Load(Source source)
@@ -82,6 +89,12 @@ public static class ReplayCommand
 
             var (store, chosen) = LoggedSessionChoice.Open(file, rig, boot);
             using var opened = store;
+            string? hash = store.SessionConfigHash(rig, chosen);
+            string? text = hash is null ? null : store.ConfigText(hash);
+            source.SessionConfig = text;
+            source.SessionConfigNote = text is not null
+                ? $"config: the one {rig} boot {chosen} ran with ({hash}), from the log"
+                : $"config: the log holds no config for {rig} boot {chosen} ({hash ?? "no hash logged"}): defaults, which may differ from what ran";
             return Logging.LoggedRecording.Read(store, rig, chosen);
         }
 
@@ -115,14 +128,14 @@ public static class ReplayCommand
         return source.EdgesAreOnsets ? recording.WithEdgesAsOnsets(eventMs * 1000L) : recording;
     }
 
-    private static int Run(ParseResult parse, Func<Recording> load, FileInfo? configFile, string[] sets, string? sweep)
+    private static int Run(ParseResult parse, Source source, FileInfo? configFile, string[] sets, string? sweep)
     {
         var console = Terminal.For(parse);
         var error = parse.InvocationConfiguration.Error;
         Recording recording;
         try
         {
-            recording = load();
+            recording = Load(source);
         }
         catch (RecordingFormatException e)
         {
@@ -130,7 +143,13 @@ public static class ReplayCommand
             return 1;
         }
 
-        var input = ConfigInput.Load(configFile, sets, document => SetRate(document, recording));
+        string? baseConfig = configFile is null ? source.SessionConfig : null;
+        if (source.SessionConfigNote is not null)
+        {
+            error.WriteLine(configFile is null ? source.SessionConfigNote : $"config: {configFile.FullName} (--config), not the one the session ran with");
+        }
+
+        var input = ConfigInput.Load(configFile, sets, document => SetRate(document, recording, baseConfig), baseText: baseConfig);
         if (!input.Result.IsValid)
         {
             input.WriteErrors(error, "config");
@@ -139,7 +158,7 @@ public static class ReplayCommand
 
         if (sweep is not null)
         {
-            return Sweep(console, error, recording, configFile, sets, sweep);
+            return Sweep(console, error, recording, configFile, baseConfig, sets, sweep);
         }
 
         RecordingReplay replay = null!;
@@ -179,7 +198,7 @@ public static class ReplayCommand
         return 0;
     }
 
-    private static int Sweep(IAnsiConsole console, TextWriter error, Recording recording, FileInfo? configFile, string[] sets, string sweep)
+    private static int Sweep(IAnsiConsole console, TextWriter error, Recording recording, FileInfo? configFile, string? baseConfig, string[] sets, string sweep)
     {
         int equals = sweep.IndexOf('=');
         string[] range = equals < 0 ? [] : sweep[(equals + 1)..].Split(':');
@@ -205,7 +224,7 @@ public static class ReplayCommand
             var task = context.AddTask($"sweeping {key} over {steps} values", maxValue: steps);
             for (int i = 0; i < steps && failed == 0; i++, task.Increment(1))
             {
-                failed = SweepStep(error, table, recording, configFile, sets, key, from + i * step);
+                failed = SweepStep(error, table, recording, configFile, baseConfig, sets, key, from + i * step);
             }
         });
         if (failed != 0)
@@ -220,10 +239,10 @@ public static class ReplayCommand
     /// <summary>The most values one sweep may try.</summary>
     public const int MaxSweepSteps = 1000;
 
-    private static int SweepStep(TextWriter error, Table table, Recording recording, FileInfo? configFile, string[] sets, string key, double at)
+    private static int SweepStep(TextWriter error, Table table, Recording recording, FileInfo? configFile, string? baseConfig, string[] sets, string key, double at)
     {
         string value = at.ToString("G10", CultureInfo.InvariantCulture);
-        var input = ConfigInput.Load(configFile, [.. sets, $"{key}={value}"], document => SetRate(document, recording));
+        var input = ConfigInput.Load(configFile, [.. sets, $"{key}={value}"], document => SetRate(document, recording, baseConfig), baseText: baseConfig);
         if (!input.Result.IsValid)
         {
             input.WriteErrors(error, $"{key}={value}");
@@ -282,9 +301,17 @@ public static class ReplayCommand
         return refused.Count == 0 ? $"{trains}; no request was refused." : $"{trains}; refused by the limits: {string.Join(", ", refused)}.";
     }
 
-    /// <summary>The engine's cycle period must be the recording's sample interval.</summary>
-    private static void SetRate(ConfigDocument document, Recording recording) =>
-        document.Set("acquisition", "rate_hz", recording.SamplingRate.ToString(CultureInfo.InvariantCulture));
+    /// <summary>
+    /// The engine's cycle period must be the recording's sample interval; a logged session's own config already
+    /// has the rate its frames were made at, and keeps it (and so its hash).
+    /// </summary>
+    private static void SetRate(ConfigDocument document, Recording recording, string? sessionConfig)
+    {
+        if (sessionConfig is null)
+        {
+            document.Set("acquisition", "rate_hz", recording.SamplingRate.ToString(CultureInfo.InvariantCulture));
+        }
+    }
 
     private sealed class Progress(Action<double> report) : IProgress<double>
     {

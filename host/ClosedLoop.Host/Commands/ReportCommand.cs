@@ -11,7 +11,7 @@ public static class ReportCommand
         var rig = ControlCommands.RigArgument();
         var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
         var boot = new Option<long?>("--boot") { Description = "Which boot of the rig (default: the latest)" };
-        var threshold = new Option<double>("--threshold") { Description = "Deficit threshold to mark on the Δz plot", DefaultValueFactory = _ => 1 };
+        var threshold = new Option<double?>("--threshold") { Description = "Deficit threshold to mark on the Δz plot (default: the one the session ran with, from the log)" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write into", DefaultValueFactory = _ => new DirectoryInfo("report") };
         var command = new Command("report", "Write an HTML report with figures (z trace, peri-event plots, Δz distribution, refusals and faults)") { rig, database, boot, threshold, output };
         command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
@@ -19,7 +19,7 @@ public static class ReportCommand
             string rigId = parse.GetValue(rig)!;
             var (store, chosen) = LoggedSessionChoice.Open(parse.GetValue(database)!, rigId, parse.GetValue(boot));
             using var opened = store;
-            var data = SessionData.Load(store, rigId, chosen, parse.GetValue(threshold));
+            var data = SessionData.Load(store, rigId, chosen, parse.GetValue(threshold) ?? SessionThreshold(parse, store, rigId, chosen));
             foreach (string path in SessionReport.Write(data, parse.GetValue(output)!.FullName))
             {
                 parse.InvocationConfiguration.Output.WriteLine(path);
@@ -28,5 +28,20 @@ public static class ReportCommand
             return Task.FromResult(0);
         }));
         return command;
+    }
+
+    /// <summary>The deficit threshold the session ran with (its logged config), or the default with a note saying so.</summary>
+    private static double SessionThreshold(ParseResult parse, Logging.EventStore store, string rig, long boot)
+    {
+        string? hash = store.SessionConfigHash(rig, boot);
+        string? text = hash is null ? null : store.ConfigText(hash);
+        var config = text is null ? null : ClosedLoop.Engine.Config.ConfigLoader.Load(text).Config;
+        if (config is null)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"note: the log holds no config for {rig} boot {boot}: the plot marks the default deficit threshold");
+            return ClosedLoop.Engine.Config.RigConfig.Default().Detector.DeficitThreshold;
+        }
+
+        return config.Detector.DeficitThreshold;
     }
 }

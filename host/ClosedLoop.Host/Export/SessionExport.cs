@@ -102,6 +102,9 @@ public static class SessionExport
             samples = samples.Count,
             events = events.Count,
             configs,
+            session_config_hash = store.SessionConfigHash(rig, boot),
+            // The settings the session ran with, whole and without secrets, when the log holds them.
+            session_config = store.SessionConfigHash(rig, boot) is string hash ? store.ConfigText(hash) : null,
             event_kinds = events.GroupBy(e => e.Kind).ToDictionary(g => g.Key, g => g.Count()),
             time_unit = "seconds of device time since boot",
             channels = new { signal = "signal LED on minus dark, ADC counts", control = "control LED on minus dark, ADC counts" },

@@ -445,6 +445,18 @@ public sealed class EventLogger : IAsyncDisposable
                     }
 
                     break;
+                case Topics.ConfigAppliedLeaf:
+                    var applied = ClosedLoop.Engine.Config.ConfigLoader.Load(payload, payload.Length);
+                    if (applied.IsValid)
+                    {
+                        _store.StoreConfig(rig, applied.Config.Hash, Encoding.UTF8.GetString(payload));
+                    }
+                    else
+                    {
+                        faults.Add((topic, $"applied config does not validate: {applied.Errors[0]}", payload));
+                    }
+
+                    break;
                 case Topics.ConfigAckLeaf:
                 case Topics.ConfigLeaf:
                 case Topics.CommandsLeaf:

@@ -62,6 +62,8 @@ public sealed class EventStore : IDisposable
                 PRIMARY KEY (rig, boot, first_cycle)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS rig_status (
                 rig TEXT PRIMARY KEY, json TEXT NOT NULL, received_utc TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS configs (
+                hash TEXT PRIMARY KEY, rig TEXT NOT NULL, text TEXT NOT NULL, received_utc TEXT NOT NULL);
             """);
     }
 
@@ -169,6 +171,58 @@ public sealed class EventStore : IDisposable
         command.Parameters.AddWithValue("$boot", boot);
         command.Parameters.AddWithValue("$seq", sequence);
         return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>Keeps a rig's applied config (whole, without secrets) once per hash.</summary>
+    public void StoreConfig(string rig, string hash, string text)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "INSERT OR IGNORE INTO configs (hash, rig, text, received_utc) VALUES ($hash, $rig, $text, $now)";
+        command.Parameters.AddWithValue("$hash", hash);
+        command.Parameters.AddWithValue("$rig", rig);
+        command.Parameters.AddWithValue("$text", text);
+        command.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The config text logged for <paramref name="hash"/>, or null (not logged, or a log from before configs were kept).</summary>
+    public string? ConfigText(string hash)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT text FROM configs WHERE hash = $hash";
+        command.Parameters.AddWithValue("$hash", hash);
+        try
+        {
+            return command.ExecuteScalar() as string;
+        }
+        catch (SqliteException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The hash of the config a boot's session ran with: the last boot or config_applied event before its first
+    /// session_started (a config cannot change during a session), or the last of the boot when it had no session.
+    /// </summary>
+    public string? SessionConfigHash(string rig, long boot)
+    {
+        string? hash = null;
+        foreach (var e in Events(rig, boot))
+        {
+            if (e.Kind == "session_started")
+            {
+                break;
+            }
+
+            if (e.Kind is "boot" or "config_applied")
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(e.Json);
+                hash = document.RootElement.GetProperty("config").GetString();
+            }
+        }
+
+        return hash;
     }
 
     public void StoreStatus(string rig, string json)

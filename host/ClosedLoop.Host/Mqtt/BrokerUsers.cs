@@ -104,7 +104,7 @@ public sealed class BrokerUsers
     /// <summary>The topic filters the user may publish to.</summary>
     public IReadOnlyList<string> Writes(BrokerUser user) => user.Role switch
     {
-        BrokerRole.Rig => [$"{Prefix}/{user.Name}/status", $"{Prefix}/{user.Name}/events", $"{Prefix}/{user.Name}/samples", $"{Prefix}/{user.Name}/config/ack"],
+        BrokerRole.Rig => [$"{Prefix}/{user.Name}/status", $"{Prefix}/{user.Name}/events", $"{Prefix}/{user.Name}/samples", $"{Prefix}/{user.Name}/config/ack", $"{Prefix}/{user.Name}/config/applied"],
         BrokerRole.Logger => [$"{Prefix}/+/commands", $"{Prefix}/{ClosedLoop.Host.Logging.EventLogger.LoggersLevel}/{user.Name}/status"],
         BrokerRole.Operator => [$"{Prefix}/+/commands", $"{Prefix}/+/config"],
         _ => [],

@@ -64,6 +64,7 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
         await ConnectClientAsync(cancellationToken).ConfigureAwait(false);
+        PublishAppliedConfig();
         _publisher = Task.Run(() => PublishLoopAsync(_stop.Token), CancellationToken.None);
     }
 
@@ -81,6 +82,11 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
             else if (message.Topic == _topics.Config && payload.Length > 0)
             {
                 var result = _engine.ApplyConfig(payload, payload.Length);
+                if (result.IsValid)
+                {
+                    PublishAppliedConfig();
+                }
+
                 Enqueue(_topics.ConfigAck, ConfigAckJson.Write(_engine.Journal.RigId, _engine.Config.Hash, result), MqttQualityOfServiceLevel.AtLeastOnce, retain: false);
             }
         }
@@ -167,6 +173,10 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
         int length = _eventJson.Write(journal.RigId, journal.BootId, journalEvent, _eventBuffer, 0);
         Enqueue(_topics.Events, _eventBuffer.AsSpan(0, length).ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: false);
     }
+
+    /// <summary>The config in force, whole and without secrets, retained: the logger keeps it by its hash.</summary>
+    private void PublishAppliedConfig() =>
+        Enqueue(_topics.ConfigApplied, ClosedLoop.Engine.Config.ConfigText.Render(_engine.Config.Values), MqttQualityOfServiceLevel.AtLeastOnce, retain: true);
 
     private void PublishStatusIfChanged()
     {
