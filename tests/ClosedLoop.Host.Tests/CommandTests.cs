@@ -152,7 +152,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
         await using (rig.PumpInBackground())
         {
-            await CommandLine.Invoke("session", "rig-t", "start", "--broker", Broker);
+            await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m17", "--broker", Broker);
             await WaitForAsync(() => rig.Rig.Engine.Gate.InSession);
             await CommandLine.Invoke("encounter", "rig-t", "start", "--broker", Broker);
             await WaitForAsync(() => rig.Rig.Engine.Encounters.IsEngaged);
@@ -249,6 +249,44 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         Assert.True(report.Code == 0, report.Error);
         Assert.DoesNotContain("no config", report.Error, StringComparison.Ordinal);
         Assert.Contains("Deficit threshold marked: 0.75.", File.ReadAllText(Directory.GetFiles(Path.Combine(_folder, "report"), "*.html").Single()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_session_names_its_mouse_and_experimenter_and_reports_and_exports_say_so()
+    {
+        string database = Path.Combine(_folder, "who.sqlite");
+        using (var store = new EventStore(database))
+        {
+            await using var logger = new EventLogger(_broker.Endpoint, store);
+            await logger.StartAsync(CancellationToken.None);
+            await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false, publishSamples: true);
+            await using (rig.PumpInBackground())
+            {
+                var nameless = await CommandLine.Invoke("session", "rig-t", "start", "--broker", Broker);
+                Assert.Equal(2, nameless.Code);
+                Assert.Contains("session start needs --subject", nameless.Error, StringComparison.Ordinal);
+
+                var (code, output, error) = await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m17", "--experimenter", "alice", "--note", "first day", "--broker", Broker);
+                Assert.True(code == 0, error);
+                Assert.Contains("session of m17 by alice logged", output, StringComparison.Ordinal);
+            }
+
+            rig.Run(20);
+            await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
+            await WaitForAsync(() => store.Sessions("rig-t", 1).Count == 1 && store.CountFrames() >= rig.Link.FramesSent);
+            var session = store.Sessions("rig-t", 1).Single();
+            Assert.Equal(("m17", "alice", "first day"), (session.Subject, session.Experimenter, session.Note));
+            Assert.Equal(rig.Events(ClosedLoop.Engine.Journal.EventKind.SessionStarted).Single().TimeUs, session.RigTimeUs);
+            Assert.True(DateTime.UtcNow - DateTime.Parse(session.Utc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind) < TimeSpan.FromMinutes(1));
+            await logger.StopAsync();
+        }
+
+        await CommandLine.Invoke("export", "rig-t", "--db", database, "--out", Path.Combine(_folder, "export"));
+        await CommandLine.Invoke("report", "rig-t", "--db", database, "--out", Path.Combine(_folder, "report"));
+
+        var sidecar = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, "export", "rig-t.json"))).RootElement;
+        Assert.Equal("m17", sidecar.GetProperty("sessions")[0].GetProperty("subject").GetString());
+        Assert.Contains("Session with <b>m17</b>, run by alice, started", File.ReadAllText(Directory.GetFiles(Path.Combine(_folder, "report"), "*.html").Single()), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,6 +24,9 @@ namespace ClosedLoop.Engine.Wire
         public const string SamplesLeaf = "samples";
         public const string CommandsLeaf = "commands";
 
+        /// <summary>Who and what each session is about (subject, experimenter, note, UTC), from the host; never read by rigs.</summary>
+        public const string SessionsLeaf = "sessions";
+
         public Topics(string prefix, string rigId)
         {
             Prefix = prefix;
@@ -36,6 +39,7 @@ namespace ClosedLoop.Engine.Wire
             Events = root + EventsLeaf;
             Samples = root + SamplesLeaf;
             Commands = root + CommandsLeaf;
+            Sessions = root + SessionsLeaf;
         }
 
         public string Prefix { get; private set; }
@@ -55,6 +59,8 @@ namespace ClosedLoop.Engine.Wire
         public string Samples { get; private set; }
 
         public string Commands { get; private set; }
+
+        public string Sessions { get; private set; }
 
         /// <summary>
         /// Splits a topic into its rig and leaf when it lies under <paramref name="prefix"/>; false otherwise.

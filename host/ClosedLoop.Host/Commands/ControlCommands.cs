@@ -23,7 +23,7 @@ public static class ControlCommands
         yield return Simple("estop", "Emergency stop: outputs low at once, latched until reset with estop-reset", CommandKind.EStop);
         yield return Simple("estop-reset", "Clear a latched e-stop (refused while the e-stop button is held); arms nothing", CommandKind.EStopReset);
         yield return Simple("selftest", "Measure a disarmed rig's real opto pulse timing through its loopback input (docs/flashing.md)", CommandKind.SelfTest);
-        yield return StartStop("session", "Start or stop a session (per-session limits count from its start)", CommandKind.SessionStart, CommandKind.SessionStop);
+        yield return Session();
         yield return StartStop("encounter", "Mark an encounter's start or stop, as a video tracker (Bonsai, DeepLabCut-Live) would", CommandKind.EncounterStart, CommandKind.EncounterStop);
     }
 
@@ -50,9 +50,59 @@ public static class ControlCommands
         return command;
     }
 
+    /// <summary>
+    /// `session RIG start --subject ID [--experimenter NAME] [--note TEXT]` and `session RIG stop`. Once the rig has
+    /// accepted a start, who and what are published beside it (PREFIX/RIG/sessions) with the host's UTC time and the
+    /// rig's µs of the start, so the log, reports and exports can say which mouse, by whom and when.
+    /// </summary>
+    private static Command Session()
+    {
+        var rig = RigArgument();
+        var what = new Argument<string>("action") { Description = "start or stop" };
+        what.AcceptOnlyFromAmong("start", "stop");
+        var subject = new Option<string?>("--subject") { Description = "start: the animal's id (required)" };
+        var experimenter = new Option<string?>("--experimenter") { Description = "start: who runs the session (default: your login)" };
+        var note = new Option<string?>("--note") { Description = "start: a free note kept with the session" };
+        var options = new SendOptions();
+        var command = new Command("session", "Start or stop a session (per-session limits count from its start); a start names the animal") { rig, what, subject, experimenter, note };
+        options.AddTo(command);
+        command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, () =>
+        {
+            bool start = parse.GetValue(what) == "start";
+            string? id = parse.GetValue(subject);
+            if (start && string.IsNullOrWhiteSpace(id))
+            {
+                throw new CommandLineException("session start needs --subject: the animal's id (a session that does not name its mouse says nothing)");
+            }
+
+            var annotation = start ? new SessionNote(id!.Trim(), parse.GetValue(experimenter) ?? Environment.UserName, parse.GetValue(note)) : null;
+            return SendAsync(parse, options, parse.GetValue(rig)!, start ? CommandKind.SessionStart : CommandKind.SessionStop, cancellationToken, annotation);
+        }));
+        return command;
+    }
+
+    /// <summary>Who and what a session is about, published once the rig has accepted its start.</summary>
+    public sealed record SessionNote(string Subject, string Experimenter, string? Note)
+    {
+        /// <summary>The longest text field kept (the logger refuses larger messages).</summary>
+        public const int MaxField = 256;
+
+        public byte[] Json(string rig, long boot, long rigTimeUs, DateTime utc) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            v = 1,
+            rig,
+            boot,
+            rig_t_us = rigTimeUs,
+            utc = utc.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            subject = Subject.Length > MaxField ? Subject[..MaxField] : Subject,
+            experimenter = Experimenter.Length > MaxField ? Experimenter[..MaxField] : Experimenter,
+            note = Note is { Length: > MaxField } ? Note[..MaxField] : Note,
+        });
+    }
+
     internal static Argument<string> RigArgument() => new("rig") { Description = "The rig's id (nf.config [rig] id)" };
 
-    private static async Task<int> SendAsync(ParseResult parse, SendOptions options, string rig, CommandKind kind, CancellationToken cancellationToken)
+    private static async Task<int> SendAsync(ParseResult parse, SendOptions options, string rig, CommandKind kind, CancellationToken cancellationToken, SessionNote? session = null)
     {
         string sender = parse.GetValue(options.From)!;
         if (SenderName.Pack(sender) <= 0)
@@ -78,6 +128,13 @@ public static class ControlCommands
         }
 
         parse.InvocationConfiguration.Output.WriteLine($"{rig} accepted {name}");
+        if (session is not null)
+        {
+            var (boot, _) = await commander.ReadClockAsync(rig, cancellationToken).ConfigureAwait(false);
+            await client.PublishAsync(client.TopicsOf(rig).Sessions, session.Json(rig, boot, answer.TimeUs, DateTime.UtcNow), retain: false, cancellationToken).ConfigureAwait(false);
+            parse.InvocationConfiguration.Output.WriteLine($"session of {session.Subject} by {session.Experimenter} logged");
+        }
+
         return kind == CommandKind.SelfTest ? await AwaitSelfTestAsync(parse, commander, rig, answer, cancellationToken).ConfigureAwait(false) : 0;
     }
 

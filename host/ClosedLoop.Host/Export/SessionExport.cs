@@ -102,6 +102,7 @@ public static class SessionExport
             samples = samples.Count,
             events = events.Count,
             configs,
+            sessions = store.Sessions(rig, boot).Select(s => new { subject = s.Subject, experimenter = s.Experimenter, note = s.Note, started_utc = s.Utc, started_rig_s = s.RigTimeUs / 1e6 }),
             session_config_hash = store.SessionConfigHash(rig, boot),
             // The settings the session ran with, whole and without secrets, when the log holds them.
             session_config = store.SessionConfigHash(rig, boot) is string hash ? store.ConfigText(hash) : null,

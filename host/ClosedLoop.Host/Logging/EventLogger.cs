@@ -445,6 +445,17 @@ public sealed class EventLogger : IAsyncDisposable
                     }
 
                     break;
+                case Topics.SessionsLeaf:
+                    if (SessionRecordOf(rig, payload, out var session) is string bad)
+                    {
+                        faults.Add((topic, bad, payload));
+                    }
+                    else
+                    {
+                        _store.StoreSession(session!);
+                    }
+
+                    break;
                 case Topics.ConfigAppliedLeaf:
                     var applied = ClosedLoop.Engine.Config.ConfigLoader.Load(payload, payload.Length);
                     if (applied.IsValid)
@@ -487,6 +498,30 @@ public sealed class EventLogger : IAsyncDisposable
         {
             // The connection went away (or is being re-made) after the commit: the broker will redeliver, and the
             // store ignores the repeat. MQTTnet may throw more than its own exceptions mid-reconnect.
+        }
+    }
+
+    /// <summary>Reads a session note (docs/protocol.md); returns why it is not one, or null.</summary>
+    public static string? SessionRecordOf(string rig, byte[] payload, out SessionRecord? session)
+    {
+        session = null;
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(payload);
+            var root = document.RootElement;
+            string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+            if (Text("rig") != rig || !root.TryGetProperty("boot", out var boot) || !boot.TryGetInt64(out long bootId)
+                || !root.TryGetProperty("rig_t_us", out var time) || !time.TryGetInt64(out long timeUs) || Text("utc") is not string utc || Text("subject") is not string subject)
+            {
+                return $"session: expected rig '{rig}', whole-number boot and rig_t_us, and utc and subject texts";
+            }
+
+            session = new SessionRecord(rig, bootId, timeUs, utc, subject, Text("experimenter"), Text("note"));
+            return null;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return $"session: not JSON ({e.Message})";
         }
     }
 

@@ -7,6 +7,9 @@ namespace ClosedLoop.Host.Logging;
 public sealed record StoredFrame(string Rig, long Boot, long FirstCycle, long TimeUs, byte[] Frame);
 
 /// <summary>One event as the logger stores it: its unique key, time, kind and the JSON exactly as received.</summary>
+/// <summary>Who and what one session was about, with the host's UTC time and the rig's µs of its start.</summary>
+public sealed record SessionRecord(string Rig, long Boot, long RigTimeUs, string Utc, string Subject, string? Experimenter, string? Note);
+
 public sealed record StoredEvent(string Rig, long Boot, long Sequence, long TimeUs, string Kind, string Json);
 
 /// <summary>
@@ -62,6 +65,9 @@ public sealed class EventStore : IDisposable
                 PRIMARY KEY (rig, boot, first_cycle)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS rig_status (
                 rig TEXT PRIMARY KEY, json TEXT NOT NULL, received_utc TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS sessions (
+                rig TEXT NOT NULL, boot INTEGER NOT NULL, rig_t_us INTEGER NOT NULL, utc TEXT NOT NULL,
+                subject TEXT NOT NULL, experimenter TEXT, note TEXT, PRIMARY KEY (rig, boot, rig_t_us)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS configs (
                 hash TEXT PRIMARY KEY, rig TEXT NOT NULL, text TEXT NOT NULL, received_utc TEXT NOT NULL);
             """);
@@ -171,6 +177,46 @@ public sealed class EventStore : IDisposable
         command.Parameters.AddWithValue("$boot", boot);
         command.Parameters.AddWithValue("$seq", sequence);
         return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>Keeps who and what a session was about (from `session start --subject`), once per start.</summary>
+    public void StoreSession(SessionRecord session)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "INSERT OR IGNORE INTO sessions (rig, boot, rig_t_us, utc, subject, experimenter, note) VALUES ($rig, $boot, $t, $utc, $subject, $experimenter, $note)";
+        command.Parameters.AddWithValue("$rig", session.Rig);
+        command.Parameters.AddWithValue("$boot", session.Boot);
+        command.Parameters.AddWithValue("$t", session.RigTimeUs);
+        command.Parameters.AddWithValue("$utc", session.Utc);
+        command.Parameters.AddWithValue("$subject", session.Subject);
+        command.Parameters.AddWithValue("$experimenter", (object?)session.Experimenter ?? DBNull.Value);
+        command.Parameters.AddWithValue("$note", (object?)session.Note ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The sessions logged for a rig's boot, in the order they started (none for a log from before sessions were kept).</summary>
+    public IReadOnlyList<SessionRecord> Sessions(string rig, long boot)
+    {
+        var sessions = new List<SessionRecord>();
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT rig_t_us, utc, subject, experimenter, note FROM sessions WHERE rig = $rig AND boot = $boot ORDER BY rig_t_us";
+        command.Parameters.AddWithValue("$rig", rig);
+        command.Parameters.AddWithValue("$boot", boot);
+        try
+        {
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                sessions.Add(new SessionRecord(rig, boot, reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+            }
+        }
+        catch (SqliteException)
+        {
+            // A log from before sessions were kept.
+        }
+
+        return sessions;
     }
 
     /// <summary>Keeps a rig's applied config (whole, without secrets) once per hash.</summary>

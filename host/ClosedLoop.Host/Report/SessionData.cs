@@ -31,6 +31,9 @@ public sealed class SessionData
 
     public required double Threshold { get; init; }
 
+    /// <summary>Who and what the boot's sessions were about (subject, experimenter, UTC start), as logged.</summary>
+    public IReadOnlyList<Logging.SessionRecord> Sessions { get; init; } = [];
+
     public static SessionData Load(EventStore store, string rig, long boot, double threshold)
     {
         var times = new List<double>();
@@ -80,6 +83,7 @@ public sealed class SessionData
             Refusals = refusals,
             Faults = faults,
             Threshold = threshold,
+            Sessions = store.Sessions(rig, boot),
         };
     }
 

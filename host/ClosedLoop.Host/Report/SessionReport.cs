@@ -184,6 +184,8 @@ public static class SessionReport
         html.Append($"<!doctype html><html><head><meta charset=\"utf-8\"><title>{E(data.Rig)} session report</title>")
             .Append("<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}img{max-width:100%}</style></head><body>")
             .Append($"<h1>{E(data.Rig)}, boot {data.Boot}</h1>")
+            .Append(string.Concat(data.Sessions.Select(s =>
+                $"<p>Session with <b>{E(s.Subject)}</b>{(s.Experimenter is null ? string.Empty : $", run by {E(s.Experimenter)}")}, started {E(s.Utc)} (rig time {F(s.RigTimeUs / 1e6)} s){(s.Note is null ? string.Empty : $": {E(s.Note)}")}</p>")))
             .Append($"<p>{data.Encounters.Count} measured encounters: {deficits} deficits, {data.Encounters.Count - deficits} responses; ")
             .Append($"{data.Trains.Count(t => !t.Sham)} trains driven, {data.Trains.Count(t => t.Sham)} sham; {data.Refusals.Count} refusals; {data.Faults.Count} faults. ")
             .Append($"Deficit threshold marked: {F(data.Threshold)}.</p>");
