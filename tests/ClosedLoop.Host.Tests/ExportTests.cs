@@ -15,6 +15,9 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
 
     private string Out => Path.Combine(_folder, "export");
 
+    /// <summary>The folder GuPPy is pointed at.</summary>
+    private string Guppy => Path.Combine(Out, SessionExport.GuppyFolder);
+
     public async Task InitializeAsync() =>
         await new DemoRunner([DemoRigSpec.Standard(5)[0]], TimeSpan.FromMinutes(3), _folder).RunAsync(null, CancellationToken.None);
 
@@ -36,6 +39,21 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task GuPPy_takes_its_folder_for_its_csv_format_and_nothing_in_it_for_another()
+    {
+        await CommandLine.Invoke("export", "rig-iso", "--db", Database, "--out", Out);
+
+        var kinds = Directory.GetFiles(Guppy, "*.csv").ToDictionary(path => Path.GetFileName(path), GuppyCsvRules.Classify);
+        Assert.Contains("rig-iso_signal.csv", kinds.Keys);
+        Assert.Contains("rig-iso_encounter_onsets.csv", kinds.Keys);
+        Assert.All(kinds, k => Assert.True(k.Value is GuppyCsvRules.Kind.Data or GuppyCsvRules.Kind.Event, $"{k.Key}: {k.Value}"));
+        Assert.Equal(2, kinds.Count(k => k.Value == GuppyCsvRules.Kind.Data));
+
+        // The events table beside the folder is what GuPPy would have taken for Neurophotometrics data.
+        Assert.Equal(GuppyCsvRules.Kind.Npm, GuppyCsvRules.Classify(Path.Combine(Out, "rig-iso_events.csv")));
+    }
+
+    [Fact]
     public async Task Channels_have_exactly_guppys_columns_and_every_logged_cycle()
     {
         var (code, _, error) = await CommandLine.Invoke("export", "rig-iso", "--db", Database, "--out", Out);
@@ -43,7 +61,7 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
         Assert.True(code == 0, error);
         foreach (string channel in new[] { "signal", "control" })
         {
-            string[] lines = File.ReadAllLines(Path.Combine(Out, $"rig-iso_{channel}.csv"));
+            string[] lines = File.ReadAllLines(Path.Combine(Guppy, $"rig-iso_{channel}.csv"));
             Assert.Equal("timestamps,data,sampling_rate", lines[0]);
             Assert.InRange(lines.Length - 1, 130 * 170, 130 * 181);
             var first = lines[1].Split(',');
@@ -55,16 +73,25 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Each_event_kind_gets_a_timestamps_file_and_the_sidecar_counts_them()
+    public async Task Each_meaning_gets_a_timestamps_file_of_encounter_onsets_and_the_sidecar_counts_them()
     {
         await CommandLine.Invoke("export", "rig-iso", "--db", Database, "--out", Out);
 
-        string[] decisions = File.ReadAllLines(Path.Combine(Out, "rig-iso_event_decision.csv"));
-        Assert.Equal("timestamps", decisions[0]);
+        using var store = new Logging.EventStore(Database);
+        var decisions = store.Events("rig-iso", 1).Where(e => e.Kind == "decision").Select(e => JsonDocument.Parse(e.Json).RootElement).ToList();
+        int files = 0;
+        foreach (var outcome in decisions.GroupBy(d => d.GetProperty("outcome").GetString()))
+        {
+            string[] lines = File.ReadAllLines(Path.Combine(Guppy, $"rig-iso_decision_{outcome.Key}.csv"));
+            Assert.Equal("timestamps", lines[0]);
+            Assert.Equal(outcome.Select(d => (d.GetProperty("onset_us").GetInt64() / 1e6).ToString("F6", CultureInfo.InvariantCulture)), lines.Skip(1));
+            files += lines.Length - 1;
+        }
+
         using var sidecar = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "rig-iso.json")));
         var root = sidecar.RootElement;
         Assert.Equal("rig-iso", root.GetProperty("rig").GetString());
-        Assert.Equal(decisions.Length - 1, root.GetProperty("event_kinds").GetProperty("decision").GetInt32());
+        Assert.Equal(files, root.GetProperty("event_kinds").GetProperty("decision").GetInt32());
         Assert.Matches("^[0-9a-f]{16}$", root.GetProperty("configs")[0].GetString()!);
     }
 
@@ -75,7 +102,7 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
 
         var samples = (await ParquetSerializer.DeserializeAsync<SampleRow>(Path.Combine(Out, "rig-iso_samples.parquet"))).Data;
         var events = (await ParquetSerializer.DeserializeAsync<EventRow>(Path.Combine(Out, "rig-iso_events.parquet"))).Data;
-        string[] signal = File.ReadAllLines(Path.Combine(Out, "rig-iso_signal.csv"));
+        string[] signal = File.ReadAllLines(Path.Combine(Guppy, "rig-iso_signal.csv"));
         Assert.Equal(signal.Length - 1, samples.Count);
         for (int i = 0; i < samples.Count; i += 997)
         {
@@ -97,8 +124,8 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
             .Select(e => (JsonDocument.Parse(e.Json).RootElement.GetProperty("onset_us").GetInt64() / 1e6).ToString("F2", CultureInfo.InvariantCulture)).ToList();
 
         var (code, output, error) = await CommandLine.Invoke(
-            "replay", Path.Combine(Out, "rig-iso_signal.csv"), "--control", Path.Combine(Out, "rig-iso_control.csv"),
-            "--events", Path.Combine(Out, "rig-iso_event_encounter_on.csv"), "--event-ms", "2000", "--set", "processing.warmup_s=30");
+            "replay", Path.Combine(Guppy, "rig-iso_signal.csv"), "--control", Path.Combine(Guppy, "rig-iso_control.csv"),
+            "--events", Path.Combine(Guppy, "rig-iso_encounter_onsets.csv"), "--event-ms", "2000", "--set", "processing.warmup_s=30");
 
         Assert.True(code == 0, error);
         Assert.Contains($"{onsets.Count} encounters:", output, StringComparison.Ordinal);

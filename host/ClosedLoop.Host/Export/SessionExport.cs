@@ -39,36 +39,40 @@ public sealed class EventRow
 }
 
 /// <summary>
-/// Writes one boot of one rig from the SQLite log in the forms analysis tools read: GuPPy CSVs (one file per
-/// channel with <c>timestamps,data,sampling_rate</c>, times in seconds of device time; one file per event kind with
-/// <c>timestamps</c>), a plain CSV of every event, Parquet of samples and events, and a JSON sidecar with the rig,
-/// boot, configs seen and counts.
+/// Writes one boot of one rig from the SQLite log in the forms analysis tools read. A <c>guppy/</c> folder that GuPPy
+/// opens as it is: only CSVs GuPPy takes for its CSV format (one per channel with <c>timestamps,data,sampling_rate</c>,
+/// times in seconds of device time, and one <c>timestamps</c> file per meaning: encounter onsets and offsets, the
+/// onsets of the encounters of each decision outcome, trains, sham trains, sync pulses). Beside it: a plain CSV of
+/// every event (four columns, which GuPPy would take for Neurophotometrics data, hence not in its folder), Parquet
+/// of samples and events, and a JSON sidecar with the rig, boot, sessions, configs and counts.
 /// </summary>
 public static class SessionExport
 {
     public static async Task<IReadOnlyList<string>> WriteAsync(EventStore store, string rig, long boot, string folder)
     {
         Directory.CreateDirectory(folder);
+        string guppy = Path.Combine(folder, GuppyFolder);
+        Directory.CreateDirectory(guppy);
         var written = new List<string>();
         var samples = ReadSamples(store, rig, boot, out double rate);
         var events = store.Events(rig, boot);
 
-        written.Add(WriteChannel(folder, $"{rig}_signal.csv", samples, s => s.RawSignal, rate));
-        written.Add(WriteChannel(folder, $"{rig}_control.csv", samples, s => s.RawControl, rate));
-        foreach (var kind in events.GroupBy(e => e.Kind))
+        written.Add(WriteChannel(guppy, $"{rig}_signal.csv", samples, s => s.RawSignal, rate));
+        written.Add(WriteChannel(guppy, $"{rig}_control.csv", samples, s => s.RawControl, rate));
+        foreach (var (meaning, times) in EventMeanings(events))
         {
-            string path = Path.Combine(folder, $"{rig}_event_{kind.Key}.csv");
+            string path = Path.Combine(guppy, $"{rig}_{meaning}.csv");
             var text = new StringBuilder("timestamps\n");
-            foreach (var e in kind)
+            foreach (long t in times)
             {
-                text.Append(Seconds(WhenItHappened(e.Kind, e.Json, e.TimeUs))).Append('\n');
+                text.Append(Seconds(t)).Append('\n');
             }
 
             File.WriteAllText(path, text.ToString());
             written.Add(path);
         }
 
-        string? sync = WriteSyncPulses(folder, rig, events, samples);
+        string? sync = WriteSyncPulses(guppy, rig, events, samples);
         if (sync is not null)
         {
             written.Add(sync);
@@ -112,6 +116,52 @@ public static class SessionExport
         }, new JsonSerializerOptions { WriteIndented = true }));
         written.Add(sidecar);
         return written;
+    }
+
+    /// <summary>The folder under the export that GuPPy opens.</summary>
+    public const string GuppyFolder = "guppy";
+
+    /// <summary>
+    /// One list of times per meaning an analysis aligns to: encounter onsets and offsets, the onsets of the encounters
+    /// decided each way (the paper's peri-event plots compare them), and the starts of trains and of sham trains.
+    /// Only meanings that occurred get a file (GuPPy reads an empty one as another format).
+    /// </summary>
+    public static IEnumerable<(string Meaning, List<long> Times)> EventMeanings(IReadOnlyList<(long Sequence, long TimeUs, string Kind, string Json)> events)
+    {
+        var meanings = new SortedDictionary<string, List<long>>(StringComparer.Ordinal);
+        void Add(string meaning, long time)
+        {
+            if (!meanings.TryGetValue(meaning, out var times))
+            {
+                times = [];
+                meanings[meaning] = times;
+            }
+
+            times.Add(time);
+        }
+
+        foreach (var e in events)
+        {
+            using var document = JsonDocument.Parse(e.Json);
+            var root = document.RootElement;
+            switch (e.Kind)
+            {
+                case "encounter_on":
+                    Add("encounter_onsets", root.GetProperty("onset_us").GetInt64());
+                    break;
+                case "encounter_off":
+                    Add("encounter_offsets", root.GetProperty("offset_us").GetInt64());
+                    break;
+                case "decision":
+                    Add($"decision_{root.GetProperty("outcome").GetString()}", root.GetProperty("onset_us").GetInt64());
+                    break;
+                case "output_started":
+                    Add(root.GetProperty("sham").GetBoolean() ? "sham_trains" : "trains", e.TimeUs);
+                    break;
+            }
+        }
+
+        return meanings.Select(m => (m.Key, m.Value));
     }
 
     private static List<SampleRow> ReadSamples(EventStore store, string rig, long boot, out double rate)
@@ -179,16 +229,6 @@ public static class SessionExport
 
         File.WriteAllText(path, text.ToString());
         return path;
-    }
-
-    /// <summary>
-    /// An encounter is confirmed after it began and known over after it ended: GuPPy aligns on when contact began
-    /// and ended, so those files carry onset_us and offset_us; every other event its own time.
-    /// </summary>
-    private static long WhenItHappened(string kind, string json, long timeUs)
-    {
-        string? field = kind switch { "encounter_on" => "onset_us", "encounter_off" => "offset_us", _ => null };
-        return field is null ? timeUs : JsonDocument.Parse(json).RootElement.GetProperty(field).GetInt64();
     }
 
     private static string Seconds(long timeUs) => (timeUs / 1e6).ToString("F6", CultureInfo.InvariantCulture);
