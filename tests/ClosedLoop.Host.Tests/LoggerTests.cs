@@ -101,6 +101,37 @@ public sealed class LoggerTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Brokers))]
+    public async Task No_sample_frame_is_lost_when_the_logger_is_killed_and_restarted(string kind)
+    {
+        await using var broker = Broker(kind);
+        await broker.StartAsync();
+        LinkedRig rig;
+        using (var store = new EventStore(Database))
+        {
+            var logger = new EventLogger(broker.Endpoint, store);
+            await logger.StartAsync(CancellationToken.None);
+            rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true);
+            rig.Run(10);
+            await rig.Link.FlushAsync(Patience);
+            await WaitForAsync(() => store.CountFrames() > 10, rig, store);
+            logger.Kill();
+        }
+
+        // A minute of samples streams while no logger runs: the broker keeps them for the logger's session.
+        rig.Run(60);
+        await rig.Link.FlushAsync(Patience);
+
+        using var reopened = new EventStore(Database);
+        await using var restarted = new EventLogger(broker.Endpoint, reopened);
+        await restarted.StartAsync(CancellationToken.None);
+        await WaitForAsync(() => reopened.CountFrames() == rig.Link.FramesSent, rig, reopened);
+        Assert.Equal(rig.Link.FramesSent, reopened.CountFrames());
+        Assert.True(rig.Link.FramesSent > 500, $"only {rig.Link.FramesSent} frames");
+        await rig.DisposeAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
     public async Task Nothing_is_lost_or_doubled_when_the_broker_restarts(string kind)
     {
         await using var broker = Broker(kind);

@@ -12,8 +12,8 @@ namespace ClosedLoop.Host.Mqtt;
 
 /// <summary>
 /// A virtual rig's connection to the broker, doing what the board's link does: a retained status with an
-/// offline last will, every journaled event at QoS 1 in order (held and re-sent until the broker acknowledges
-/// it), sample frames at QoS 0, and commands and configs taken from the broker and applied on the rig's own
+/// offline last will, every journaled event and sample frame at QoS 1 in order (held and re-sent until the broker
+/// acknowledges it), and commands and configs taken from the broker and applied on the rig's own
 /// thread through the engine's <see cref="CommandDispatcher"/> and config loader.
 /// </summary>
 public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects, IAsyncDisposable
@@ -118,7 +118,9 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
             return;
         }
 
-        Enqueue(_topics.Samples, _frames.Buffer.AsSpan(0, _frames.Length).ToArray(), MqttQualityOfServiceLevel.AtMostOnce, retain: false);
+        // QoS 1, like events: the photometry trace is the experiment's primary data, and a logger's persistent
+        // session keeps frames for it while it restarts.
+        Enqueue(_topics.Samples, _frames.Buffer.AsSpan(0, _frames.Length).ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: false);
         FramesSent++;
         _frames.Clear();
         _frames.TryAdd(sample);
