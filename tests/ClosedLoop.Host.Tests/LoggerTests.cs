@@ -63,23 +63,27 @@ public sealed class LoggerTests : IDisposable
         Assert.Equal("wal", store.JournalMode());
     }
 
+    /// <summary>A rig runs for <paramref name="seconds"/> while a logger stores; then the logger dies as a killed process does.</summary>
+    private async Task<LinkedRig> LogThenKillLoggerAsync(ITestBroker broker, bool publishSamples, int seconds)
+    {
+        using var store = new EventStore(Database);
+        var logger = new EventLogger(broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+        var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: publishSamples);
+        rig.Run(seconds);
+        await rig.Link.FlushAsync(Patience);
+        await WaitForAsync(() => logger.Received > 10, rig, store);
+        logger.Kill();
+        return rig;
+    }
+
     [Theory]
     [MemberData(nameof(Brokers))]
     public async Task Nothing_is_lost_or_doubled_when_the_logger_is_killed_and_restarted(string kind)
     {
         await using var broker = Broker(kind);
         await broker.StartAsync();
-        LinkedRig rig;
-        using (var store = new EventStore(Database))
-        {
-            var logger = new EventLogger(broker.Endpoint, store);
-            await logger.StartAsync(CancellationToken.None);
-            rig = await LinkedRig.StartAsync(broker.Endpoint);
-            rig.Run(60);
-            await rig.Link.FlushAsync(Patience);
-            await WaitForAsync(() => logger.Received > 10, rig, store);
-            logger.Kill();
-        }
+        var rig = await LogThenKillLoggerAsync(broker, publishSamples: false, seconds: 60);
 
         // The rig goes on while the logger is dead; the broker queues for the logger's persistent session, well
         // past MQTTnet's default of 250 queued messages a client.
@@ -105,17 +109,7 @@ public sealed class LoggerTests : IDisposable
     {
         await using var broker = Broker(kind);
         await broker.StartAsync();
-        LinkedRig rig;
-        using (var store = new EventStore(Database))
-        {
-            var logger = new EventLogger(broker.Endpoint, store);
-            await logger.StartAsync(CancellationToken.None);
-            rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true);
-            rig.Run(10);
-            await rig.Link.FlushAsync(Patience);
-            await WaitForAsync(() => store.CountFrames() > 10, rig, store);
-            logger.Kill();
-        }
+        var rig = await LogThenKillLoggerAsync(broker, publishSamples: true, seconds: 10);
 
         // A minute of samples streams while no logger runs: the broker keeps them for the logger's session.
         rig.Run(60);
