@@ -37,6 +37,25 @@ public sealed partial class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_writes_its_table_as_csv_and_a_sweep_as_a_figure()
+    {
+        string csv = Path.Combine(_folder, "encounters.csv");
+        string png = Path.Combine(_folder, "sweep.png");
+
+        var table = await CommandLine.Invoke("replay", CommandLine.RealRecording, "--set", "encounter.min_duration_ms=100", "--csv", csv);
+        var sweep = await CommandLine.Invoke("replay", CommandLine.RealRecording, "--set", "encounter.min_duration_ms=100", "--sweep", "detector.deficit_threshold=0:1:0.5", "--plot", png);
+
+        Assert.True(table.Code == 0 && sweep.Code == 0, table.Error + sweep.Error);
+        string[] lines = File.ReadAllLines(csv);
+        Assert.Equal("encounter,onset_s,dz,decision,latency_ms", lines[0]);
+        Assert.Equal(128, lines.Length);
+        Assert.Matches(@"^1,[0-9.]+,-?[0-9.]+,(deficit|response),\d+$", lines[1]);
+        byte[] image = File.ReadAllBytes(png);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, image[..4]);
+        Assert.True(image.Length > 5000);
+    }
+
+    [Fact]
     public async Task A_cut_short_recording_is_refused_naming_the_file()
     {
         string cut = Path.Combine(_folder, "cut.ppd");
@@ -47,6 +66,19 @@ public sealed partial class ReplayCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains($"error: {cut} has ", error, StringComparison.Ordinal);
         Assert.Contains("not a whole number of 2-channel samples", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cut_short_recording_can_be_read_to_its_last_whole_sample_with_a_warning()
+    {
+        string cut = Path.Combine(_folder, "cut.ppd");
+        File.WriteAllBytes(cut, File.ReadAllBytes(CommandLine.RealRecording)[..^3]);
+
+        var (code, output, error) = await CommandLine.Invoke("replay", cut, "--accept-cut-short", "--set", "encounter.min_duration_ms=100");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("warning: cut.ppd stops mid-sample: its last 1 bytes (an incomplete sample) were left out", error, StringComparison.Ordinal);
+        Assert.Contains("127 encounters:", output, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -12,6 +12,38 @@ namespace ClosedLoop.Data.Ppd;
 /// </summary>
 public static class PpdReader
 {
+    /// <summary>
+    /// Reads a .ppd file; with <paramref name="acceptCutShort"/> a file whose last sample is incomplete (an
+    /// acquisition that crashed) is read up to its last whole sample instead of refused, and
+    /// <paramref name="droppedBytes"/> says how many bytes were left out.
+    /// </summary>
+    public static PpdRecording Read(string path, bool acceptCutShort, out int droppedBytes)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (IOException e)
+        {
+            throw new RecordingFormatException(path, $"cannot be read: {e.Message}");
+        }
+
+        droppedBytes = 0;
+        if (acceptCutShort && bytes.Length >= 2)
+        {
+            int headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
+            if (2 + headerLength <= bytes.Length)
+            {
+                var header = ParseHeader(path, bytes.AsSpan(2, headerLength));
+                int sampleBytes = 2 * (header.Mode.StartsWith("3 colour", StringComparison.Ordinal) ? 3 : 2);
+                droppedBytes = (bytes.Length - 2 - headerLength) % sampleBytes;
+            }
+        }
+
+        return Parse(path, bytes.AsSpan(0, bytes.Length - droppedBytes));
+    }
+
     public static PpdRecording Read(string path)
     {
         byte[] bytes;

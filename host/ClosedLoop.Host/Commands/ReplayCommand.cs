@@ -39,16 +39,24 @@ public static class ReplayCommand
         var signalColumn = new Option<string?>("--signal-column") { Description = "Column CSV input: the signal column (e.g. filt465)" };
         var controlColumn = new Option<string?>("--control-column") { Description = "Column CSV input: the isosbestic control column (e.g. filt405)" };
         var eventColumn = new Option<string?>("--event-column") { Description = "Column CSV input: a column whose rises from 0 mark encounter onsets (each lasting --event-ms)" };
+        var csvOut = new Option<FileInfo?>("--csv") { Description = "Also write the per-encounter table (onset, Δz, decision, latency) to this CSV file" };
+        var plotOut = new Option<FileInfo?>("--plot") { Description = "With --sweep: also draw deficits and trains against the swept value into this PNG" };
+        var cutShort = new Option<bool>("--accept-cut-short") { Description = ".ppd input: read a file whose acquisition stopped mid-sample up to its last whole sample (with a warning)" };
         var sweep = new Option<string?>("--sweep") { Description = "Rerun over a range, as section.key=from:to:step, and print the deficits, trains and refusals at each value" };
         var command = new Command("replay", "Replay a recording through the engine and show each encounter's Δz and decision")
         {
-            file, control, events, eventMs, rig, boot, config, sets, input, eventsFrom, timeColumn, signalColumn, controlColumn, eventColumn, sweep,
+            file, control, events, eventMs, rig, boot, config, sets, input, eventsFrom, timeColumn, signalColumn, controlColumn, eventColumn, cutShort, csvOut, plotOut, sweep,
         };
         command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
         {
             var source = new Source(parse.GetValue(file)!, parse.GetValue(control), parse.GetValue(events), parse.GetValue(eventMs), parse.GetValue(input) - 1,
                 parse.GetValue(eventsFrom) == "ttl-onsets", parse.GetValue(rig), parse.GetValue(boot),
-                parse.GetValue(timeColumn), parse.GetValue(signalColumn), parse.GetValue(controlColumn), parse.GetValue(eventColumn));
+                parse.GetValue(timeColumn), parse.GetValue(signalColumn), parse.GetValue(controlColumn), parse.GetValue(eventColumn))
+            {
+                AcceptCutShort = parse.GetValue(cutShort),
+                TableCsv = parse.GetValue(csvOut),
+                SweepPlot = parse.GetValue(plotOut),
+            };
             return Task.FromResult(Run(
             parse,
             source,
@@ -68,6 +76,18 @@ public static class ReplayCommand
 
         /// <summary>Which config a logged session is replayed with, said to the operator.</summary>
         public string? SessionConfigNote { get; set; }
+
+        /// <summary>Read a cut-short .ppd up to its last whole sample.</summary>
+        public bool AcceptCutShort { get; init; }
+
+        /// <summary>Where to write the per-encounter table as CSV (none: the terminal only).</summary>
+        public FileInfo? TableCsv { get; init; }
+
+        /// <summary>Where to draw a sweep (none: the table only).</summary>
+        public FileInfo? SweepPlot { get; init; }
+
+        /// <summary>A warning for the operator about what was read (e.g. bytes left out of a cut-short file).</summary>
+        public string? Warning { get; set; }
     }
 
     /// <summary>Reads a .ppd, GuPPy channel and event CSVs, a column CSV, or a session from a closedloop log, into one recording.</summary>
@@ -124,7 +144,12 @@ public static class ReplayCommand
             return GuppyCsv.Read(file.FullName, control.FullName, events?.FullName, eventMs * 1000L);
         }
 
-        var recording = Recording.FromPpd(PpdReader.Read(file.FullName), encounterInput);
+        var recording = Recording.FromPpd(PpdReader.Read(file.FullName, source.AcceptCutShort, out int dropped), encounterInput);
+        if (dropped > 0)
+        {
+            source.Warning = $"warning: {file.Name} stops mid-sample: its last {dropped} bytes (an incomplete sample) were left out";
+        }
+
         return source.EdgesAreOnsets ? recording.WithEdgesAsOnsets(eventMs * 1000L) : recording;
     }
 
@@ -143,6 +168,11 @@ public static class ReplayCommand
             return 1;
         }
 
+        if (source.Warning is not null)
+        {
+            error.WriteLine(source.Warning);
+        }
+
         string? baseConfig = configFile is null ? source.SessionConfig : null;
         if (source.SessionConfigNote is not null)
         {
@@ -158,7 +188,7 @@ public static class ReplayCommand
 
         if (sweep is not null)
         {
-            return Sweep(console, error, recording, configFile, baseConfig, sets, sweep);
+            return Sweep(console, error, recording, configFile, baseConfig, sets, sweep, source.SweepPlot);
         }
 
         RecordingReplay replay = null!;
@@ -172,21 +202,32 @@ public static class ReplayCommand
         var table = new Table().Title($"[bold]{Markup.Escape(recording.Name)}[/]: {recording.SampleCount / recording.SamplingRate / 60:F1} min, config {input.Result.Config.Hash}")
             .AddColumns("#", "onset (s)", "Δz", "decision", "latency (ms)");
         int n = 0;
+        var csv = new System.Text.StringBuilder("encounter,onset_s,dz,decision,latency_ms\n");
         foreach (var onset in replay.Events.Where(e => e.Kind == EventKind.EncounterOn))
         {
             n++;
             foreach (var d in decisions.Where(d => d.Ref1 == onset.Ref1))
             {
-                table.AddRow(
+                string[] row =
+                [
                     n.ToString(CultureInfo.InvariantCulture),
                     (onset.Ref1 / 1e6).ToString("F2", CultureInfo.InvariantCulture),
                     double.IsNaN(d.Value1) ? "-" : d.Value1.ToString("F2", CultureInfo.InvariantCulture),
                     ClosedLoop.Engine.Wire.EventJson.Outcomes[d.Code],
-                    (d.Ref2 / 1000.0).ToString("F0", CultureInfo.InvariantCulture));
+                    (d.Ref2 / 1000.0).ToString("F0", CultureInfo.InvariantCulture),
+                ];
+                table.AddRow(row);
+                csv.Append(string.Join(',', row.Select(cell => cell == "-" ? string.Empty : cell))).Append('\n');
             }
         }
 
         console.Write(table);
+        if (source.TableCsv is not null)
+        {
+            File.WriteAllText(source.TableCsv.FullName, csv.ToString());
+            error.WriteLine($"per-encounter table written to {source.TableCsv.FullName}");
+        }
+
         int Count(DecisionOutcome outcome) => decisions.Count(d => (DecisionOutcome)d.Code == outcome);
         console.MarkupLineInterpolated($"{n} encounters: {Count(DecisionOutcome.Response)} responses, {Count(DecisionOutcome.Deficit)} deficits, {Count(DecisionOutcome.Drop)} drops, {Count(DecisionOutcome.Insufficient)} insufficient, {Count(DecisionOutcome.Overlap)} overlapping.");
         console.WriteLine(Outputs(replay));
@@ -198,7 +239,7 @@ public static class ReplayCommand
         return 0;
     }
 
-    private static int Sweep(IAnsiConsole console, TextWriter error, Recording recording, FileInfo? configFile, string? baseConfig, string[] sets, string sweep)
+    private static int Sweep(IAnsiConsole console, TextWriter error, Recording recording, FileInfo? configFile, string? baseConfig, string[] sets, string sweep, FileInfo? plotFile)
     {
         int equals = sweep.IndexOf('=');
         string[] range = equals < 0 ? [] : sweep[(equals + 1)..].Split(':');
@@ -219,12 +260,13 @@ public static class ReplayCommand
         string key = sweep[..equals];
         var table = new Table().Title($"[bold]sweep of {Markup.Escape(key)}[/]").AddColumns(Markup.Escape(key), "encounters", "deficits", "drops", "trains", "refused");
         int failed = 0;
+        var points = new List<(double Value, int Deficits, int Trains)>();
         console.Progress().Start(context =>
         {
             var task = context.AddTask($"sweeping {key} over {steps} values", maxValue: steps);
             for (int i = 0; i < steps && failed == 0; i++, task.Increment(1))
             {
-                failed = SweepStep(error, table, recording, configFile, baseConfig, sets, key, from + i * step);
+                failed = SweepStep(error, table, recording, configFile, baseConfig, sets, key, from + i * step, points);
             }
         });
         if (failed != 0)
@@ -233,13 +275,28 @@ public static class ReplayCommand
         }
 
         console.Write(table);
+        if (plotFile is not null)
+        {
+            var plot = new ScottPlot.Plot();
+            var deficits = plot.Add.Scatter(points.Select(p => p.Value).ToArray(), points.Select(p => (double)p.Deficits).ToArray());
+            deficits.LegendText = "deficits";
+            var trains = plot.Add.Scatter(points.Select(p => p.Value).ToArray(), points.Select(p => (double)p.Trains).ToArray());
+            trains.LegendText = "trains (after every limit)";
+            plot.Title($"{recording.Name}: sweep of {key}");
+            plot.XLabel(key);
+            plot.YLabel("count");
+            plot.ShowLegend();
+            plot.SavePng(plotFile.FullName, 800, 500);
+            error.WriteLine($"sweep plot written to {plotFile.FullName}");
+        }
+
         return 0;
     }
 
     /// <summary>The most values one sweep may try.</summary>
     public const int MaxSweepSteps = 1000;
 
-    private static int SweepStep(TextWriter error, Table table, Recording recording, FileInfo? configFile, string? baseConfig, string[] sets, string key, double at)
+    private static int SweepStep(TextWriter error, Table table, Recording recording, FileInfo? configFile, string? baseConfig, string[] sets, string key, double at, List<(double Value, int Deficits, int Trains)> points)
     {
         string value = at.ToString("G10", CultureInfo.InvariantCulture);
         var input = ConfigInput.Load(configFile, [.. sets, $"{key}={value}"], document => SetRate(document, recording, baseConfig), baseText: baseConfig);
@@ -251,6 +308,7 @@ public static class ReplayCommand
 
         var replay = RecordingReplay.Run(recording, input.Result.Config);
         var decisions = replay.Events.Where(e => e.Kind == EventKind.Decision).ToList();
+        points.Add((at, decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Deficit), replay.Events.Count(e => e.Kind == EventKind.OutputStarted)));
         table.AddRow(
             value,
             replay.Events.Count(e => e.Kind == EventKind.EncounterOn).ToString(CultureInfo.InvariantCulture),
