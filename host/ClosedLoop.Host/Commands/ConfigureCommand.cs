@@ -12,8 +12,8 @@ namespace ClosedLoop.Host.Commands;
 /// </summary>
 public static class ConfigureCommand
 {
-    public const int Rejected = 1;
-    public const int NoAnswer = 4;
+    public const int Rejected = ExitCodes.Refused;
+    public const int NoAnswer = ExitCodes.NoAnswer;
 
     public static Command Create()
     {

@@ -13,8 +13,8 @@ namespace ClosedLoop.Host.Commands;
 /// </summary>
 public static class ControlCommands
 {
-    public const int Refused = 1;
-    public const int NoAnswer = 4;
+    public const int Refused = ExitCodes.Refused;
+    public const int NoAnswer = ExitCodes.NoAnswer;
 
     public static IEnumerable<Command> Create()
     {

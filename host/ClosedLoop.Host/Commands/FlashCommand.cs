@@ -12,9 +12,9 @@ namespace ClosedLoop.Host.Commands;
 /// </summary>
 public static class FlashCommand
 {
-    public const int InvalidConfig = 1;
-    public const int NanoffMissing = 4;
-    public const int NanoffFailed = 5;
+    public const int InvalidConfig = ExitCodes.Refused;
+    public const int NanoffMissing = ExitCodes.ToolMissing;
+    public const int NanoffFailed = ExitCodes.ToolFailed;
 
     /// <summary>Where the nanoFramework extension writes the deployable image, relative to the repository root.</summary>
     public const string DefaultImage = "firmware/ClosedLoop.Firmware/bin/Release/ClosedLoop.Firmware.bin";

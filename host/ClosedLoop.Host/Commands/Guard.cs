@@ -6,11 +6,11 @@ namespace ClosedLoop.Host.Commands;
 /// <summary>Runs a command's work and turns the failures people meet into one line and an exit code.</summary>
 public static class Guard
 {
-    public const int Usage = 2;
-    public const int Unreachable = 3;
+    public const int Usage = ExitCodes.Usage;
+    public const int Unreachable = ExitCodes.Unreachable;
 
     /// <summary>The broker answered but refused the user or password.</summary>
-    public const int NotAuthorized = 6;
+    public const int NotAuthorized = ExitCodes.NotAuthorized;
 
     public static async Task<int> RunAsync(ParseResult parse, Func<Task<int>> work)
     {
