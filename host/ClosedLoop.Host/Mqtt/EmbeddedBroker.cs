@@ -65,7 +65,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             {
                 e.ProcessPublish = false;
             }
-            else if (users is not null && e.ClientId is not null && (users.Find(e.UserName) is not { } user || !users.MayPublish(user, e.ApplicationMessage.Topic)))
+            else if (users is not null && e.ClientId is not null && !MayPublish(users, e.UserName, e.ApplicationMessage.Topic))
             {
                 // A role publishes only where docs/protocol.md says: a rig never as another rig, a viewer never.
                 e.ProcessPublish = false;
@@ -76,25 +76,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         };
         if (users is not null)
         {
-            server.ValidatingConnectionAsync += e =>
-            {
-                if (users.Authenticate(e.UserName, e.Password) is null)
-                {
-                    e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword;
-                }
-
-                return Task.CompletedTask;
-            };
-            server.InterceptingSubscriptionAsync += e =>
-            {
-                if (users.Find(e.UserName) is not { } user || !users.MaySubscribe(user, e.TopicFilter.Topic))
-                {
-                    e.ProcessSubscription = false;
-                    e.Response.ReasonCode = MQTTnet.Protocol.MqttSubscribeReasonCode.NotAuthorized;
-                }
-
-                return Task.CompletedTask;
-            };
+            EnforceRoles(server, users);
         }
         else if (username is not null)
         {
@@ -131,6 +113,33 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
         await server.StartAsync().ConfigureAwait(false);
         return new EmbeddedBroker(server, port);
+    }
+
+    private static bool MayPublish(BrokerUsers users, string? userName, string topic) =>
+        users.Find(userName) is { } user && users.MayPublish(user, topic);
+
+    /// <summary>Each client logs in as a user of the file and subscribes only where its role may read.</summary>
+    private static void EnforceRoles(MqttServer server, BrokerUsers users)
+    {
+        server.ValidatingConnectionAsync += e =>
+        {
+            if (users.Authenticate(e.UserName, e.Password) is null)
+            {
+                e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword;
+            }
+
+            return Task.CompletedTask;
+        };
+        server.InterceptingSubscriptionAsync += e =>
+        {
+            if (users.Find(e.UserName) is not { } user || !users.MaySubscribe(user, e.TopicFilter.Topic))
+            {
+                e.ProcessSubscription = false;
+                e.Response.ReasonCode = MQTTnet.Protocol.MqttSubscribeReasonCode.NotAuthorized;
+            }
+
+            return Task.CompletedTask;
+        };
     }
 
     private static readonly System.Reflection.FieldInfo? ConnectPacketField =
