@@ -30,6 +30,7 @@ namespace ClosedLoop.Engine
         private EventJournal _journal;
         private Pipeline _pipeline;
         private IProcessedSampleSink _sampleSink;
+        private readonly Wire.IdentityWatch _identity;
 
         public ClosedLoopEngine(RigConfig config, IClock clock, long bootId, IExcitation excitation, IOutputChannel opto, IOutputChannel dose)
         {
@@ -42,6 +43,7 @@ namespace ClosedLoop.Engine
             opto.ForceLow();
             dose.ForceLow();
             _journal = new EventJournal(config.JournalCapacity, config.RigId, bootId);
+            _identity = new Wire.IdentityWatch(bootId);
             _pipeline = new Pipeline(this, config, excitation.Start(config.Acquisition), 0);
             _journal.Append(EventKind.Boot, _clock.NowMicros, 0, 0, HashBits(config.Hash), 0, 0, 0);
         }
@@ -287,6 +289,24 @@ namespace ClosedLoop.Engine
             _journal.Append(EventKind.EventsLost, _clock.NowMicros, 0, 0, firstSequence, count, 0, 0);
         }
 
+        /// <summary>True once another rig was seen publishing under this rig's id: configs are refused from then on.</summary>
+        public bool IsIdentityContested { get; private set; }
+
+        /// <summary>
+        /// A message on the rig's own status topic (the link subscribes to it). A live online status from another
+        /// boot means two rigs share this id: a <see cref="FaultCode.DuplicateRigId"/> fault (outputs low, disarmed),
+        /// and no config is taken until the rig restarts.
+        /// </summary>
+        public void OnOwnStatus(byte[] bytes, int length, bool retained)
+        {
+            long other = _identity.OnOwnStatus(bytes, length, retained);
+            if (other >= 0)
+            {
+                IsIdentityContested = true;
+                Fault(FaultCode.DuplicateRigId, other);
+            }
+        }
+
         /// <summary>Advances every time-based rule to the clock's now.</summary>
         public void Poll()
         {
@@ -306,12 +326,26 @@ namespace ClosedLoop.Engine
         public ConfigLoadResult ApplyConfig(byte[] bytes, int length)
         {
             ConfigErrorList linkErrors = new ConfigErrorList();
+            if (IsIdentityContested)
+            {
+                // Two rigs answering to one id would take turns applying and acknowledging configs.
+                linkErrors.Add("rig.id", Config.RigId, "expected one rig with this id; another one publishes under it: configs are refused until only one remains and this rig restarts");
+                _journal.Append(EventKind.ConfigRejected, _clock.NowMicros, 1, 0, HashBits(Config.Hash), 0, 0, 0);
+                return ConfigLoader.FromDocument(new ConfigDocument(), linkErrors);
+            }
+
             ConfigDocument document = ConfigParser.Parse(bytes, length, linkErrors);
             CheckLinkIdentity(document, linkErrors);
             ConfigLoadResult result = ConfigLoader.FromDocument(document, linkErrors, true);
             if (!result.IsValid)
             {
                 _journal.Append(EventKind.ConfigRejected, _clock.NowMicros, result.Errors.Length, 0, HashBits(Config.Hash), 0, 0, 0);
+                return result;
+            }
+
+            if (result.Config.Hash == Config.Hash)
+            {
+                // Already in force (a retained config met again at a reconnection): nothing to restart or journal.
                 return result;
             }
 

@@ -242,6 +242,42 @@ public sealed class CommandFreshnessTests
     [InlineData("a b")]
     public void Sender_names_outside_the_rule_do_not_pack(string name) => Assert.Equal(-1, SenderName.Pack(name));
 
+    [Fact]
+    public void Another_rig_online_under_this_id_is_a_fault_once_and_configs_are_refused_after_it()
+    {
+        _rig.Engine.Arm();
+        byte[] Status(long boot, bool online) => Encoding.UTF8.GetBytes($$"""{"v":1,"rig":"rig-01","online":{{(online ? "true" : "false")}},"boot":{{boot}},"t_us":5}""");
+
+        _rig.Engine.OnOwnStatus(Status(Boot, true), Status(Boot, true).Length, retained: false);
+        _rig.Engine.OnOwnStatus(Status(3, true), Status(3, true).Length, retained: true);
+        _rig.Engine.OnOwnStatus(Status(3, false), Status(3, false).Length, retained: false);
+        Assert.Empty(_rig.Events(EventKind.Fault));
+        Assert.True(_rig.Engine.Gate.IsArmed);
+
+        _rig.Engine.OnOwnStatus(Status(3, true), Status(3, true).Length, retained: false);
+        _rig.Engine.OnOwnStatus(Status(3, true), Status(3, true).Length, retained: false);
+
+        var fault = Assert.Single(_rig.Events(EventKind.Fault));
+        Assert.Equal(((int)FaultCode.DuplicateRigId, 3L), (fault.Code, fault.Ref1));
+        Assert.False(_rig.Engine.Gate.IsArmed);
+        byte[] config = TestConfig.BytesForRig("[detector]\npost_ms = 1500\n");
+        var result = _rig.Engine.ApplyConfig(config, config.Length);
+        Assert.Equal("rig.id", Assert.Single(result.Errors).Field);
+    }
+
+    [Fact]
+    public void A_config_already_in_force_is_acknowledged_without_restarting_anything()
+    {
+        byte[] config = TestConfig.BytesForRig("[detector]\npost_ms = 1500\n");
+        Assert.True(_rig.Engine.ApplyConfig(config, config.Length).IsValid);
+        int starts = _rig.Excitation.Starts;
+
+        Assert.True(_rig.Engine.ApplyConfig(config, config.Length).IsValid);
+
+        Assert.Equal(starts, _rig.Excitation.Starts);
+        Assert.Single(_rig.Events(EventKind.ConfigApplied));
+    }
+
     private sealed class Effects : ICommandEffects
     {
         public List<long> Replays { get; } = [];

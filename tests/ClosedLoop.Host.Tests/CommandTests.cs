@@ -290,6 +290,33 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Two_rigs_with_one_id_fault_once_each_and_never_ping_pong_configs()
+    {
+        await using var first = await LinkedRig.StartAsync(_broker.Endpoint, bootId: 1, armed: false);
+        await using var second = await LinkedRig.StartAsync(_broker.Endpoint, bootId: 2, armed: false);
+
+        // Each publishes its status every rig second; each sees the other's, live, under its own id.
+        first.Run(2);
+        second.Run(2);
+        first.Run(1);
+        await using (first.PumpInBackground())
+        await using (second.PumpInBackground())
+        {
+            await WaitForAsync(() => first.Rig.Engine.IsIdentityContested && second.Rig.Engine.IsIdentityContested);
+            var (code, _, _) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.post_ms=1500", "--broker", Broker);
+            Assert.Equal(ConfigureCommand.Rejected, code);
+            await Task.Delay(1000);
+        }
+
+        foreach (var rig in new[] { first, second })
+        {
+            Assert.Equal((int)ClosedLoop.Engine.Journal.FaultCode.DuplicateRigId, rig.Events(ClosedLoop.Engine.Journal.EventKind.Fault).Single().Code);
+            Assert.Empty(rig.Events(ClosedLoop.Engine.Journal.EventKind.ConfigApplied));
+            Assert.InRange(rig.Events(ClosedLoop.Engine.Journal.EventKind.ConfigRejected).Count, 1, 2);
+        }
+    }
+
+    [Fact]
     public async Task Configure_never_sends_a_password_over_mqtt()
     {
         string file = Path.Combine(_folder, "with-secret.nf.config");

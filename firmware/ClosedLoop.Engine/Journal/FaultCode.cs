@@ -19,5 +19,8 @@ namespace ClosedLoop.Engine.Journal
 
         /// <summary>The light cannot be physiology (a channel at floor or rail, or the fit ran away); detail = <see cref="Processing.SignalLoss"/>. Those cycles are invalid.</summary>
         SignalLost = 6,
+
+        /// <summary>Another rig publishes under this rig's id; detail = its boot id. Configs are not taken while it lasts.</summary>
+        DuplicateRigId = 7,
     }
 }

@@ -34,7 +34,7 @@ namespace ClosedLoop.Engine.Wire
 
         public static readonly string[] SelfTestResults = new string[] { "none", "passed", "failed", "refused", "no_signal", "no_hardware" };
 
-        public static readonly string[] Faults = new string[] { "none", "time_went_backwards", "acquisition_stalled", "output_driver", "board", "excitation_timing", "signal_lost" };
+        public static readonly string[] Faults = new string[] { "none", "time_went_backwards", "acquisition_stalled", "output_driver", "board", "excitation_timing", "signal_lost", "duplicate_rig_id" };
 
         public static readonly string[] OutputFlagNames = new string[] { "sham", "yoked", "scheduled", "aborted" };
 

@@ -226,14 +226,15 @@ namespace ClosedLoop.Firmware.Link
             string offline = Utf8Text.Decode(Slice(_status, offlineLength), offlineLength, out errorOffset);
             string user = _settings.Username.Length == 0 ? null : _settings.Username;
             string password = _settings.Password.Length == 0 ? null : _settings.Password;
-            MqttReasonCode code = client.Connect("closedloop-rig-" + _rigId, user, password, true, MqttQoSLevel.AtLeastOnce, true, _topics.Status, offline, true, 30);
+            // The boot in the client id: a second board with this id must not take this one's session.
+            MqttReasonCode code = client.Connect("closedloop-rig-" + _rigId + "-" + _bootId.ToString(), user, password, true, MqttQoSLevel.AtLeastOnce, true, _topics.Status, offline, true, 30);
             if (code != MqttReasonCode.Success)
             {
                 client.Dispose();
                 return false;
             }
 
-            client.Subscribe(new string[] { _topics.Commands, _topics.Config }, new MqttQoSLevel[] { MqttQoSLevel.AtLeastOnce, MqttQoSLevel.AtLeastOnce });
+            client.Subscribe(new string[] { _topics.Commands, _topics.Config, _topics.Status }, new MqttQoSLevel[] { MqttQoSLevel.AtLeastOnce, MqttQoSLevel.AtLeastOnce, MqttQoSLevel.AtMostOnce });
             _client = client;
             _statusChanges.Forget();
             _connected = true;
@@ -278,6 +279,13 @@ namespace ClosedLoop.Firmware.Link
                 lock (_engineLock)
                 {
                     _commands.Dispatch(e.Message, 0, e.Message.Length, e.Retain);
+                }
+            }
+            else if (e.Topic == _topics.Status)
+            {
+                lock (_engineLock)
+                {
+                    _engine.OnOwnStatus(e.Message, e.Message.Length, e.Retain);
                 }
             }
             else if (e.Topic == _topics.Config && e.Message.Length > 0)

@@ -113,7 +113,8 @@ public sealed class BrokerUsers
     /// <summary>The topic filters the user may read.</summary>
     public IReadOnlyList<string> Reads(BrokerUser user) => user.Role switch
     {
-        BrokerRole.Rig => [$"{Prefix}/{user.Name}/commands", $"{Prefix}/{user.Name}/config"],
+        // A rig reads its own status too: another rig publishing under its id shows there.
+        BrokerRole.Rig => [$"{Prefix}/{user.Name}/commands", $"{Prefix}/{user.Name}/config", $"{Prefix}/{user.Name}/status"],
         _ => [$"{Prefix}/#"],
     };
 

@@ -79,6 +79,10 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
                 // The retain flag says the broker kept this message from some unknown time: never obeyed.
                 _commands.Dispatch(payload, 0, payload.Length, message.Retain);
             }
+            else if (message.Topic == _topics.Status)
+            {
+                _engine.OnOwnStatus(payload, payload.Length, message.Retain);
+            }
             else if (message.Topic == _topics.Config && payload.Length > 0)
             {
                 var result = _engine.ApplyConfig(payload, payload.Length);
@@ -206,7 +210,9 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
 
     private async Task ConnectClientAsync(CancellationToken cancellationToken)
     {
-        var options = _endpoint.Options($"closedloop-rig-{_topics.RigId}")
+        // The boot in the client id: a second rig with this id must not take this one's session (they would
+        // push each other off the broker in turn); both stay connected and each sees the other's status.
+        var options = _endpoint.Options($"closedloop-rig-{_topics.RigId}-{_engine.Journal.BootId}")
             .WithCleanStart(true)
             .WithWillTopic(_topics.Status)
             .WithWillPayload(OfflineStatus())
@@ -217,6 +223,7 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
         var subscribe = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(_topics.Commands, MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(_topics.Config, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(_topics.Status, MqttQualityOfServiceLevel.AtMostOnce)
             .Build();
         await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
         _status.Forget();
