@@ -264,11 +264,13 @@ public class StatusChangesTests
         Assert.False(changes.Check(rig.Engine));
         rig.Clock.Advance(1);
         Assert.True(changes.Check(rig.Engine));
+        Assert.True(changes.IsHeartbeat);
         Assert.Contains($"\"t_us\":{rig.Clock.NowMicros}", System.Text.Encoding.UTF8.GetString(changes.Buffer, 0, changes.Length), StringComparison.Ordinal);
         Assert.False(changes.Check(rig.Engine));
 
         rig.Engine.Arm();
         Assert.True(changes.Check(rig.Engine));
+        Assert.False(changes.IsHeartbeat);
         string armed = System.Text.Encoding.UTF8.GetString(changes.Buffer, 0, changes.Length);
         Assert.False(changes.Check(rig.Engine));
 

@@ -27,16 +27,24 @@ namespace ClosedLoop.Engine.Wire
 
         public int Length { get; private set; }
 
+        /// <summary>
+        /// True when the status last found due changed only in its time (a heartbeat): losing one costs nothing, as
+        /// the next follows within a second, so links send it without waiting for an acknowledgement.
+        /// </summary>
+        public bool IsHeartbeat { get; private set; }
+
         /// <summary>True when the status changed; <see cref="Buffer"/> then holds it. Call with the engine's lock held.</summary>
         public bool Check(ClosedLoopEngine engine)
         {
             long now = engine.Clock.NowMicros;
             int length = StatusJson.WriteOnline(_writer, engine, 0, _probe, 0);
-            if (length == _lastLength && Same(_probe, _last, length) && now - _lastUs < HeartbeatUs)
+            bool same = length == _lastLength && Same(_probe, _last, length);
+            if (same && now - _lastUs < HeartbeatUs)
             {
                 return false;
             }
 
+            IsHeartbeat = same;
             System.Array.Copy(_probe, _last, length);
             _lastLength = length;
             _lastUs = now;

@@ -348,17 +348,20 @@ namespace ClosedLoop.Firmware.Link
         private void PublishStatusIfChanged()
         {
             byte[] status = null;
+            bool heartbeat = false;
             lock (_engineLock)
             {
                 if (_statusChanges.Check(_engine))
                 {
                     status = Slice(_statusChanges.Buffer, _statusChanges.Length);
+                    heartbeat = _statusChanges.IsHeartbeat;
                 }
             }
 
             if (status != null)
             {
-                Publish(_topics.Status, status, MqttQoSLevel.AtLeastOnce, true);
+                // A heartbeat (only its time changed) need not wait for the broker: the next one follows within a second.
+                Publish(_topics.Status, status, heartbeat ? MqttQoSLevel.AtMostOnce : MqttQoSLevel.AtLeastOnce, true);
             }
         }
 

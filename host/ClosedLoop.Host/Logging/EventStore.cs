@@ -21,6 +21,10 @@ public sealed class EventStore : IDisposable
 {
     private readonly SqliteConnection _connection;
 
+    // One connection, used by the logger's writer and by whoever reads or caps the log meanwhile (a test, a
+    // monitor): SqliteConnection is not thread-safe, so every use takes this lock.
+    private readonly Lock _gate = new();
+
     /// <summary>Opens a log for reading only: nothing in the file is created or changed; not a closedloop log is an error.</summary>
     public static EventStore OpenReadOnly(string path)
     {
@@ -81,8 +85,11 @@ public sealed class EventStore : IDisposable
     /// </summary>
     public void LimitSize(long maxBytes)
     {
-        long pageSize = Scalar("PRAGMA page_size");
-        Execute($"PRAGMA max_page_count = {Math.Max(1, maxBytes / pageSize)}");
+        lock (_gate)
+        {
+            long pageSize = Scalar("PRAGMA page_size");
+            Execute($"PRAGMA max_page_count = {Math.Max(1, maxBytes / pageSize)}");
+        }
     }
 
     /// <summary>How much of a payload a fault row keeps: enough to inspect, never a whole flood.</summary>
@@ -95,77 +102,80 @@ public sealed class EventStore : IDisposable
     /// </summary>
     public int Store(IReadOnlyList<StoredEvent> events, IReadOnlyList<(string Topic, string Reason, byte[] Payload)> faults, IReadOnlyList<StoredFrame>? frames = null)
     {
-        var conflicts = new List<(string Topic, string Reason, byte[] Payload)>();
-        using var transaction = _connection.BeginTransaction();
-        int added = 0;
-        if (events.Count > 0)
+        lock (_gate)
         {
-            using var insert = _connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT OR IGNORE INTO events (rig, boot, seq, t_us, kind, json, received_utc) VALUES ($rig, $boot, $seq, $t, $kind, $json, $now)";
-            var rig = insert.Parameters.Add("$rig", SqliteType.Text);
-            var boot = insert.Parameters.Add("$boot", SqliteType.Integer);
-            var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
-            var time = insert.Parameters.Add("$t", SqliteType.Integer);
-            var kind = insert.Parameters.Add("$kind", SqliteType.Text);
-            var json = insert.Parameters.Add("$json", SqliteType.Text);
-            insert.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
-            foreach (var e in events)
+            var conflicts = new List<(string Topic, string Reason, byte[] Payload)>();
+            using var transaction = _connection.BeginTransaction();
+            int added = 0;
+            if (events.Count > 0)
             {
-                rig.Value = e.Rig;
-                boot.Value = e.Boot;
-                seq.Value = e.Sequence;
-                time.Value = e.TimeUs;
-                kind.Value = e.Kind;
-                json.Value = e.Json;
-                int inserted = insert.ExecuteNonQuery();
-                added += inserted;
-                if (inserted == 0 && StoredText("SELECT json FROM events WHERE rig = $rig AND boot = $boot AND seq = $seq", transaction, e.Rig, e.Boot, e.Sequence) is string held && held != e.Json)
+                using var insert = _connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT OR IGNORE INTO events (rig, boot, seq, t_us, kind, json, received_utc) VALUES ($rig, $boot, $seq, $t, $kind, $json, $now)";
+                var rig = insert.Parameters.Add("$rig", SqliteType.Text);
+                var boot = insert.Parameters.Add("$boot", SqliteType.Integer);
+                var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
+                var time = insert.Parameters.Add("$t", SqliteType.Integer);
+                var kind = insert.Parameters.Add("$kind", SqliteType.Text);
+                var json = insert.Parameters.Add("$json", SqliteType.Text);
+                insert.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
+                foreach (var e in events)
                 {
-                    conflicts.Add(($"{e.Rig}/events", $"conflict: rig {e.Rig} boot {e.Boot} seq {e.Sequence} is already stored with another payload; the first is kept", Encoding.UTF8.GetBytes(e.Json)));
+                    rig.Value = e.Rig;
+                    boot.Value = e.Boot;
+                    seq.Value = e.Sequence;
+                    time.Value = e.TimeUs;
+                    kind.Value = e.Kind;
+                    json.Value = e.Json;
+                    int inserted = insert.ExecuteNonQuery();
+                    added += inserted;
+                    if (inserted == 0 && StoredText("SELECT json FROM events WHERE rig = $rig AND boot = $boot AND seq = $seq", transaction, e.Rig, e.Boot, e.Sequence) is string held && held != e.Json)
+                    {
+                        conflicts.Add(($"{e.Rig}/events", $"conflict: rig {e.Rig} boot {e.Boot} seq {e.Sequence} is already stored with another payload; the first is kept", Encoding.UTF8.GetBytes(e.Json)));
+                    }
                 }
             }
-        }
 
-        foreach (var frame in frames ?? [])
-        {
-            using var insert = _connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT OR IGNORE INTO sample_frames (rig, boot, first_cycle, t_us, frame) VALUES ($rig, $boot, $first, $t, $frame)";
-            insert.Parameters.AddWithValue("$rig", frame.Rig);
-            insert.Parameters.AddWithValue("$boot", frame.Boot);
-            insert.Parameters.AddWithValue("$first", frame.FirstCycle);
-            insert.Parameters.AddWithValue("$t", frame.TimeUs);
-            insert.Parameters.AddWithValue("$frame", frame.Frame);
-            if (insert.ExecuteNonQuery() == 0)
+            foreach (var frame in frames ?? [])
             {
-                using var held = _connection.CreateCommand();
-                held.Transaction = transaction;
-                held.CommandText = "SELECT frame FROM sample_frames WHERE rig = $rig AND boot = $boot AND first_cycle = $first";
-                held.Parameters.AddWithValue("$rig", frame.Rig);
-                held.Parameters.AddWithValue("$boot", frame.Boot);
-                held.Parameters.AddWithValue("$first", frame.FirstCycle);
-                if (held.ExecuteScalar() is byte[] first && !first.AsSpan().SequenceEqual(frame.Frame))
+                using var insert = _connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT OR IGNORE INTO sample_frames (rig, boot, first_cycle, t_us, frame) VALUES ($rig, $boot, $first, $t, $frame)";
+                insert.Parameters.AddWithValue("$rig", frame.Rig);
+                insert.Parameters.AddWithValue("$boot", frame.Boot);
+                insert.Parameters.AddWithValue("$first", frame.FirstCycle);
+                insert.Parameters.AddWithValue("$t", frame.TimeUs);
+                insert.Parameters.AddWithValue("$frame", frame.Frame);
+                if (insert.ExecuteNonQuery() == 0)
                 {
-                    conflicts.Add(($"{frame.Rig}/samples", $"conflict: rig {frame.Rig} boot {frame.Boot} frame at cycle {frame.FirstCycle} is already stored with other samples; the first is kept", frame.Frame));
+                    using var held = _connection.CreateCommand();
+                    held.Transaction = transaction;
+                    held.CommandText = "SELECT frame FROM sample_frames WHERE rig = $rig AND boot = $boot AND first_cycle = $first";
+                    held.Parameters.AddWithValue("$rig", frame.Rig);
+                    held.Parameters.AddWithValue("$boot", frame.Boot);
+                    held.Parameters.AddWithValue("$first", frame.FirstCycle);
+                    if (held.ExecuteScalar() is byte[] first && !first.AsSpan().SequenceEqual(frame.Frame))
+                    {
+                        conflicts.Add(($"{frame.Rig}/samples", $"conflict: rig {frame.Rig} boot {frame.Boot} frame at cycle {frame.FirstCycle} is already stored with other samples; the first is kept", frame.Frame));
+                    }
                 }
             }
-        }
 
-        foreach (var (topic, reason, payload) in faults.Concat(conflicts))
-        {
-            using var fault = _connection.CreateCommand();
-            fault.Transaction = transaction;
-            fault.CommandText = "INSERT INTO faults (received_utc, topic, reason, payload) VALUES ($now, $topic, $reason, $payload)";
-            fault.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
-            fault.Parameters.AddWithValue("$topic", topic);
-            fault.Parameters.AddWithValue("$reason", reason);
-            fault.Parameters.AddWithValue("$payload", payload.Length > FaultPayloadBytes ? payload[..FaultPayloadBytes] : payload);
-            fault.ExecuteNonQuery();
-        }
+            foreach (var (topic, reason, payload) in faults.Concat(conflicts))
+            {
+                using var fault = _connection.CreateCommand();
+                fault.Transaction = transaction;
+                fault.CommandText = "INSERT INTO faults (received_utc, topic, reason, payload) VALUES ($now, $topic, $reason, $payload)";
+                fault.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
+                fault.Parameters.AddWithValue("$topic", topic);
+                fault.Parameters.AddWithValue("$reason", reason);
+                fault.Parameters.AddWithValue("$payload", payload.Length > FaultPayloadBytes ? payload[..FaultPayloadBytes] : payload);
+                fault.ExecuteNonQuery();
+            }
 
-        transaction.Commit();
-        return added;
+            transaction.Commit();
+            return added;
+        }
     }
 
     private string? StoredText(string sql, SqliteTransaction transaction, string rig, long boot, long sequence)
@@ -182,68 +192,80 @@ public sealed class EventStore : IDisposable
     /// <summary>Keeps who and what a session was about (from `session start --subject`), once per start.</summary>
     public void StoreSession(SessionRecord session)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "INSERT OR IGNORE INTO sessions (rig, boot, rig_t_us, utc, subject, experimenter, note) VALUES ($rig, $boot, $t, $utc, $subject, $experimenter, $note)";
-        command.Parameters.AddWithValue("$rig", session.Rig);
-        command.Parameters.AddWithValue("$boot", session.Boot);
-        command.Parameters.AddWithValue("$t", session.RigTimeUs);
-        command.Parameters.AddWithValue("$utc", session.Utc);
-        command.Parameters.AddWithValue("$subject", session.Subject);
-        command.Parameters.AddWithValue("$experimenter", (object?)session.Experimenter ?? DBNull.Value);
-        command.Parameters.AddWithValue("$note", (object?)session.Note ?? DBNull.Value);
-        command.ExecuteNonQuery();
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "INSERT OR IGNORE INTO sessions (rig, boot, rig_t_us, utc, subject, experimenter, note) VALUES ($rig, $boot, $t, $utc, $subject, $experimenter, $note)";
+            command.Parameters.AddWithValue("$rig", session.Rig);
+            command.Parameters.AddWithValue("$boot", session.Boot);
+            command.Parameters.AddWithValue("$t", session.RigTimeUs);
+            command.Parameters.AddWithValue("$utc", session.Utc);
+            command.Parameters.AddWithValue("$subject", session.Subject);
+            command.Parameters.AddWithValue("$experimenter", (object?)session.Experimenter ?? DBNull.Value);
+            command.Parameters.AddWithValue("$note", (object?)session.Note ?? DBNull.Value);
+            command.ExecuteNonQuery();
+        }
     }
 
     /// <summary>The sessions logged for a rig's boot, in the order they started (none for a log from before sessions were kept).</summary>
     public IReadOnlyList<SessionRecord> Sessions(string rig, long boot)
     {
-        var sessions = new List<SessionRecord>();
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT rig_t_us, utc, subject, experimenter, note FROM sessions WHERE rig = $rig AND boot = $boot ORDER BY rig_t_us";
-        command.Parameters.AddWithValue("$rig", rig);
-        command.Parameters.AddWithValue("$boot", boot);
-        try
+        lock (_gate)
         {
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            var sessions = new List<SessionRecord>();
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT rig_t_us, utc, subject, experimenter, note FROM sessions WHERE rig = $rig AND boot = $boot ORDER BY rig_t_us";
+            command.Parameters.AddWithValue("$rig", rig);
+            command.Parameters.AddWithValue("$boot", boot);
+            try
             {
-                sessions.Add(new SessionRecord(rig, boot, reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    sessions.Add(new SessionRecord(rig, boot, reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
+                        reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+                }
             }
-        }
-        catch (SqliteException)
-        {
-            // A log from before sessions were kept.
-        }
+            catch (SqliteException)
+            {
+                // A log from before sessions were kept.
+            }
 
-        return sessions;
+            return sessions;
+        }
     }
 
     /// <summary>Keeps a rig's applied config (whole, without secrets) once per hash.</summary>
     public void StoreConfig(string rig, string hash, string text)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "INSERT OR IGNORE INTO configs (hash, rig, text, received_utc) VALUES ($hash, $rig, $text, $now)";
-        command.Parameters.AddWithValue("$hash", hash);
-        command.Parameters.AddWithValue("$rig", rig);
-        command.Parameters.AddWithValue("$text", text);
-        command.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
-        command.ExecuteNonQuery();
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "INSERT OR IGNORE INTO configs (hash, rig, text, received_utc) VALUES ($hash, $rig, $text, $now)";
+            command.Parameters.AddWithValue("$hash", hash);
+            command.Parameters.AddWithValue("$rig", rig);
+            command.Parameters.AddWithValue("$text", text);
+            command.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
+            command.ExecuteNonQuery();
+        }
     }
 
     /// <summary>The config text logged for <paramref name="hash"/>, or null (not logged, or a log from before configs were kept).</summary>
     public string? ConfigText(string hash)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT text FROM configs WHERE hash = $hash";
-        command.Parameters.AddWithValue("$hash", hash);
-        try
+        lock (_gate)
         {
-            return command.ExecuteScalar() as string;
-        }
-        catch (SqliteException)
-        {
-            return null;
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT text FROM configs WHERE hash = $hash";
+            command.Parameters.AddWithValue("$hash", hash);
+            try
+            {
+                return command.ExecuteScalar() as string;
+            }
+            catch (SqliteException)
+            {
+                return null;
+            }
         }
     }
 
@@ -273,63 +295,72 @@ public sealed class EventStore : IDisposable
 
     public void StoreStatus(string rig, string json)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "INSERT INTO rig_status (rig, json, received_utc) VALUES ($rig, $json, $now) ON CONFLICT(rig) DO UPDATE SET json = excluded.json, received_utc = excluded.received_utc";
-        command.Parameters.AddWithValue("$rig", rig);
-        command.Parameters.AddWithValue("$json", json);
-        command.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
-        command.ExecuteNonQuery();
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "INSERT INTO rig_status (rig, json, received_utc) VALUES ($rig, $json, $now) ON CONFLICT(rig) DO UPDATE SET json = excluded.json, received_utc = excluded.received_utc";
+            command.Parameters.AddWithValue("$rig", rig);
+            command.Parameters.AddWithValue("$json", json);
+            command.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
+            command.ExecuteNonQuery();
+        }
     }
 
     /// <summary>Every stored sequence of one rig and boot, ascending.</summary>
     public IReadOnlyList<long> Sequences(string rig, long boot)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT seq FROM events WHERE rig = $rig AND boot = $boot ORDER BY seq";
-        command.Parameters.AddWithValue("$rig", rig);
-        command.Parameters.AddWithValue("$boot", boot);
-        var list = new List<long>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        lock (_gate)
         {
-            list.Add(reader.GetInt64(0));
-        }
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT seq FROM events WHERE rig = $rig AND boot = $boot ORDER BY seq";
+            command.Parameters.AddWithValue("$rig", rig);
+            command.Parameters.AddWithValue("$boot", boot);
+            var list = new List<long>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                list.Add(reader.GetInt64(0));
+            }
 
-        return list;
+            return list;
+        }
     }
 
     /// <summary>For each (rig, boot): the highest sequence below which nothing is missing.</summary>
     public IReadOnlyDictionary<(string Rig, long Boot), long> ContiguousHighs()
     {
-        var result = new Dictionary<(string, long), long>();
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT rig, boot FROM events";
-        var keys = new List<(string, long)>();
-        using (var reader = command.ExecuteReader())
+        lock (_gate)
         {
-            while (reader.Read())
+            var result = new Dictionary<(string, long), long>();
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT DISTINCT rig, boot FROM events";
+            var keys = new List<(string, long)>();
+            using (var reader = command.ExecuteReader())
             {
-                keys.Add((reader.GetString(0), reader.GetInt64(1)));
-            }
-        }
-
-        foreach (var (rig, boot) in keys)
-        {
-            long high = 0;
-            foreach (long s in Sequences(rig, boot))
-            {
-                if (s != high + 1)
+                while (reader.Read())
                 {
-                    break;
+                    keys.Add((reader.GetString(0), reader.GetInt64(1)));
+                }
+            }
+
+            foreach (var (rig, boot) in keys)
+            {
+                long high = 0;
+                foreach (long s in Sequences(rig, boot))
+                {
+                    if (s != high + 1)
+                    {
+                        break;
+                    }
+
+                    high = s;
                 }
 
-                high = s;
+                result[(rig, boot)] = high;
             }
 
-            result[(rig, boot)] = high;
+            return result;
         }
-
-        return result;
     }
 
     public long CountEvents() => Scalar("SELECT COUNT(*) FROM events");
@@ -337,67 +368,79 @@ public sealed class EventStore : IDisposable
     /// <summary>The boots of a rig that logged anything, ascending.</summary>
     public IReadOnlyList<long> Boots(string rig)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT boot FROM events WHERE rig = $rig UNION SELECT boot FROM sample_frames WHERE rig = $rig ORDER BY 1";
-        command.Parameters.AddWithValue("$rig", rig);
-        var list = new List<long>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        lock (_gate)
         {
-            list.Add(reader.GetInt64(0));
-        }
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT boot FROM events WHERE rig = $rig UNION SELECT boot FROM sample_frames WHERE rig = $rig ORDER BY 1";
+            command.Parameters.AddWithValue("$rig", rig);
+            var list = new List<long>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                list.Add(reader.GetInt64(0));
+            }
 
-        return list;
+            return list;
+        }
     }
 
     /// <summary>Every event of one boot of a rig: (sequence, device µs, kind, JSON as received), in sequence order.</summary>
     public IReadOnlyList<(long Sequence, long TimeUs, string Kind, string Json)> Events(string rig, long boot)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT seq, t_us, kind, json FROM events WHERE rig = $rig AND boot = $boot ORDER BY seq";
-        command.Parameters.AddWithValue("$rig", rig);
-        command.Parameters.AddWithValue("$boot", boot);
-        var list = new List<(long, long, string, string)>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        lock (_gate)
         {
-            list.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
-        }
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT seq, t_us, kind, json FROM events WHERE rig = $rig AND boot = $boot ORDER BY seq";
+            command.Parameters.AddWithValue("$rig", rig);
+            command.Parameters.AddWithValue("$boot", boot);
+            var list = new List<(long, long, string, string)>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                list.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
+            }
 
-        return list;
+            return list;
+        }
     }
 
     /// <summary>Every sample frame of one boot of a rig, in cycle order.</summary>
     public IReadOnlyList<byte[]> Frames(string rig, long boot)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT frame FROM sample_frames WHERE rig = $rig AND boot = $boot ORDER BY first_cycle";
-        command.Parameters.AddWithValue("$rig", rig);
-        command.Parameters.AddWithValue("$boot", boot);
-        var list = new List<byte[]>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        lock (_gate)
         {
-            list.Add((byte[])reader.GetValue(0));
-        }
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT frame FROM sample_frames WHERE rig = $rig AND boot = $boot ORDER BY first_cycle";
+            command.Parameters.AddWithValue("$rig", rig);
+            command.Parameters.AddWithValue("$boot", boot);
+            var list = new List<byte[]>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                list.Add((byte[])reader.GetValue(0));
+            }
 
-        return list;
+            return list;
+        }
     }
 
     /// <summary>The stored JSON of every event of a rig, in (boot, sequence) order.</summary>
     public IReadOnlyList<string> EventJson(string rig)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT json FROM events WHERE rig = $rig ORDER BY boot, seq";
-        command.Parameters.AddWithValue("$rig", rig);
-        var list = new List<string>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        lock (_gate)
         {
-            list.Add(reader.GetString(0));
-        }
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT json FROM events WHERE rig = $rig ORDER BY boot, seq";
+            command.Parameters.AddWithValue("$rig", rig);
+            var list = new List<string>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                list.Add(reader.GetString(0));
+            }
 
-        return list;
+            return list;
+        }
     }
 
     public long CountFaults() => Scalar("SELECT COUNT(*) FROM faults");
@@ -406,33 +449,54 @@ public sealed class EventStore : IDisposable
 
     public IReadOnlyList<(string Topic, string Reason)> Faults()
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT topic, reason FROM faults ORDER BY id";
-        var list = new List<(string, string)>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        lock (_gate)
         {
-            list.Add((reader.GetString(0), reader.GetString(1)));
-        }
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT topic, reason FROM faults ORDER BY id";
+            var list = new List<(string, string)>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                list.Add((reader.GetString(0), reader.GetString(1)));
+            }
 
-        return list;
+            return list;
+        }
     }
 
-    public string JournalMode() => (string)new SqliteCommand("PRAGMA journal_mode", _connection).ExecuteScalar()!;
+    public string JournalMode()
+    {
+        lock (_gate)
+        {
+            return (string)new SqliteCommand("PRAGMA journal_mode", _connection).ExecuteScalar()!;
+        }
+    }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _connection.Dispose();
+        }
+    }
 
     private long Scalar(string sql)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            return (long)command.ExecuteScalar()!;
+        }
     }
 
     private void Execute(string sql)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
     }
 }

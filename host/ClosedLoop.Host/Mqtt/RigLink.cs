@@ -188,7 +188,8 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
     {
         if (_status.Check(_engine))
         {
-            Enqueue(_topics.Status, _status.Buffer.AsSpan(0, _status.Length).ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: true);
+            var qos = _status.IsHeartbeat ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
+            Enqueue(_topics.Status, _status.Buffer.AsSpan(0, _status.Length).ToArray(), qos, retain: true);
         }
     }
 
