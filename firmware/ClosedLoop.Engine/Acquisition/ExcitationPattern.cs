@@ -17,8 +17,8 @@ namespace ClosedLoop.Engine.Acquisition
     /// </summary>
     public static class ExcitationPattern
     {
-        /// <summary>A cycle's pattern fits this many items (one RMT block, which looping needs).</summary>
-        public const int MaxItems = RmtPlan.ItemsPerBlock;
+        /// <summary>A cycle's pattern fits this many items (one RMT block with the driver's stop item, which looping needs).</summary>
+        public const int MaxItems = RmtPlan.LoopItemsPerBlock;
 
         /// <summary>How often the board may restart the LEDs to bring the control pattern into line.</summary>
         public const int MaxAttempts = 4;

@@ -142,6 +142,12 @@ namespace ClosedLoop.Engine.Config
 
                 ConfigKey.Integer("rmt", "memory_blocks", 1, 8, 2, "RMT memory blocks per output channel (64 items each) = one refill chunk"),
                 ConfigKey.Integer("rmt", "max_items", 1, 8192, 1024, "largest plan accepted; bigger trains are refused"),
+                ConfigKey.Integer("rmt", "opto_channel", 0, 7, 0, "RMT channel of the opto output; it owns memory_blocks blocks from its own number up"),
+                ConfigKey.Integer("rmt", "dose_channel", 0, 7, 2, "RMT channel of the dose output (memory_blocks blocks)"),
+                ConfigKey.Integer("rmt", "signal_channel", 0, 7, 4, "RMT channel of the signal LED (one block)"),
+                ConfigKey.Integer("rmt", "control_channel", 0, 7, 5, "RMT channel of the control LED (one block)"),
+                ConfigKey.Integer("rmt", "sync_channel", 0, 7, 6, "RMT channel of the sync output (one block)"),
+                ConfigKey.Integer("rmt", "selftest_channel", 0, 7, 7, "RMT channel receiving the self-test loopback (one block)"),
 
                 ConfigKey.Boolean("sync", "enabled", true, "drive a 1 Hz pulse on pins.sync_out for aligning video and other recordings"),
                 ConfigKey.Integer("sync", "pulse_ms", 1, 500, 10, "width of each sync pulse"),

@@ -150,6 +150,7 @@ namespace ClosedLoop.Engine.Config
 
             CheckTrain("opto", v, errors);
             CheckTrain("dose", v, errors);
+            Output.RmtChannelMap.Check(v, errors);
         }
 
         /// <summary>

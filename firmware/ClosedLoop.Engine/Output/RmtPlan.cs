@@ -13,6 +13,13 @@ namespace ClosedLoop.Engine.Output
         /// <summary>Items in one RMT memory block.</summary>
         public const int ItemsPerBlock = 64;
 
+        /// <summary>
+        /// The most items a looping pattern may have per memory block: the ESP32 driver (rmt_write_items) appends
+        /// its own stop item after the pattern and turns looping off, playing the pattern once, when the pattern
+        /// fills the block.
+        /// </summary>
+        public const int LoopItemsPerBlock = ItemsPerBlock - 1;
+
         public RmtPlan(int capacity)
         {
             Duration0 = new ushort[capacity];

@@ -17,8 +17,8 @@ namespace ClosedLoop.Engine.Output
 
         public const long TicksPerPeriod = PeriodUs * 1000 / TickNs;
 
-        /// <summary>A looping pattern must fit one RMT memory block.</summary>
-        public const int MaxItems = RmtPlan.ItemsPerBlock;
+        /// <summary>A looping pattern must fit one RMT memory block with the driver's stop item.</summary>
+        public const int MaxItems = RmtPlan.LoopItemsPerBlock;
 
         /// <summary>Plans one period with a <paramref name="pulseMs"/> high pulse; the plan's durations are in ticks.</summary>
         public static PlanStatus Plan(long pulseMs, RmtPlan plan)
