@@ -4,6 +4,7 @@ using System.Device.I2c;
 using ClosedLoop.Engine;
 using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Output;
 using ClosedLoop.Firmware.Acquisition;
 using ClosedLoop.Firmware.Board;
 using ClosedLoop.Firmware.Inputs;
@@ -39,14 +40,14 @@ namespace ClosedLoop.Firmware
             ConfigValues v = config.Values;
 
             GpioController gpio = new GpioController();
+            BoardClock clock = new BoardClock();
             int maxItems = config.Output.RmtMaxItems;
             int blocks = config.Output.RmtMemoryBlocks;
-            RmtOutputChannel opto = new RmtOutputChannel(gpio, Pin(v, "opto_ttl"), Pin(v, "opto_enable"), maxItems, blocks);
-            RmtOutputChannel dose = new RmtOutputChannel(gpio, Pin(v, "dose_ttl"), Pin(v, "dose_enable"), maxItems, blocks);
+            RmtOutputChannel opto = new RmtOutputChannel(gpio, clock, Channel(v, RmtChannelMap.Opto), Pin(v, "opto_ttl"), Pin(v, "opto_enable"), maxItems, blocks);
+            RmtOutputChannel dose = new RmtOutputChannel(gpio, clock, Channel(v, RmtChannelMap.Dose), Pin(v, "dose_ttl"), Pin(v, "dose_enable"), maxItems, blocks);
 
-            BoardClock clock = new BoardClock();
             long bootId = BoardStorage.NextBootId();
-            RmtExcitation excitation = new RmtExcitation(clock, Pin(v, "signal_led"), Pin(v, "control_led"));
+            RmtExcitation excitation = new RmtExcitation(clock, Channel(v, RmtChannelMap.Signal), Pin(v, "signal_led"), Channel(v, RmtChannelMap.Control), Pin(v, "control_led"));
             ClosedLoopEngine engine = new ClosedLoopEngine(config, clock, bootId, excitation, opto, dose);
             if (configBytes != null && (loaded == null || !loaded.IsValid))
             {
@@ -60,7 +61,7 @@ namespace ClosedLoop.Firmware
 
             if (v.GetBoolean("sync", "enabled"))
             {
-                SyncOutput sync = new SyncOutput(clock, Pin(v, "sync_out"), v.GetInteger("sync", "pulse_ms"));
+                SyncOutput sync = new SyncOutput(clock, Channel(v, RmtChannelMap.Sync), Pin(v, "sync_out"), v.GetInteger("sync", "pulse_ms"));
                 long firstEdge = sync.Start();
                 lock (_engineLock)
                 {
@@ -79,7 +80,7 @@ namespace ClosedLoop.Firmware
                 engine.Fault(FaultCode.Board, BoardFault.NoPhotodiode);
             }
 
-            SelfTestRunner selfTest = new SelfTestRunner(Pin(v, "selftest_input"));
+            SelfTestRunner selfTest = new SelfTestRunner(Channel(v, RmtChannelMap.SelfTest), Pin(v, "selftest_input"));
             string caFile = v.GetText("link", "ca_file");
             byte[] ca = caFile.Length == 0 ? null : BoardStorage.ReadAll(BoardStorage.Root + caFile);
             long spillBytes = v.GetInteger("journal", "spill_kb") * 1024;
@@ -146,6 +147,12 @@ namespace ClosedLoop.Firmware
             Configuration.SetPinFunction(Pin(v, "i2c_scl"), DeviceFunction.I2C1_CLOCK);
             I2cConnectionSettings settings = new I2cConnectionSettings(1, (int)v.GetInteger("acquisition", "ads1115_address"), I2cBusSpeed.FastMode);
             return new Ads1115Photodiode(I2cDevice.Create(settings), v.GetChoice("acquisition", "ads1115_input"), v.GetChoice("acquisition", "ads1115_range_mv"));
+        }
+
+        /// <summary>The RMT channel nf.config gives a source (validated against shared memory blocks).</summary>
+        private static int Channel(ConfigValues v, int source)
+        {
+            return RmtChannelMap.ChannelOf(v, source);
         }
 
         private static int Pin(ConfigValues v, string name)

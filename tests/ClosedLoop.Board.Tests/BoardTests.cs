@@ -72,6 +72,47 @@ public sealed class BoardTests : IAsyncLifetime
         return _rig;
     }
 
+    /// <summary>Boots with the template's safety keys, some of them changed.</summary>
+    private RigBoard BootWith(params (string Section, string Key, string Value)[] changes)
+    {
+        var lines = ConfigCommand.Template(key => key.IsSafety).Split('\n').ToList();
+        string? section = null;
+        for (int i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].StartsWith('['))
+            {
+                section = lines[i].Trim('[', ']');
+                continue;
+            }
+
+            foreach (var (sectionName, key, value) in changes)
+            {
+                if (sectionName == section && lines[i].StartsWith(key + " = ", StringComparison.Ordinal))
+                {
+                    lines[i] = $"{key} = {value}";
+                }
+            }
+        }
+
+        string config = string.Join('\n',
+        [
+            "[rig]", $"id = {Rig}",
+            "[processing]", "warmup_s = 1",
+            "[link]", "wifi_password = lab-secret", "broker_host = 127.0.0.1", $"broker_port = {_port}",
+        ]) + "\n" + string.Join('\n', lines);
+        File.WriteAllText("I:\\nf.config", config);
+        _rig = new RigBoard();
+        _rig.Boot();
+        return _rig;
+    }
+
+    private string SafetyFile()
+    {
+        string path = Path.Combine(_flash.FullName, "safety.nf.config");
+        File.WriteAllText(path, ConfigCommand.Template(key => key.IsSafety));
+        return path;
+    }
+
     private async Task StartBrokerAndLoggerAsync()
     {
         _broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, _port);
@@ -142,6 +183,15 @@ public sealed class BoardTests : IAsyncLifetime
         Assert.True(sync.Looping);
         Assert.Equal(1_000_000_000L, sync.TotalTicks * board.Transmitters(13)[0].TickNs);
 
+        // Every RMT channel on the number nf.config gives it, no two sharing a memory block.
+        Assert.Equal((0, 2, true), board.Rmt.RoutedTo(27));
+        Assert.Equal((2, 2, true), board.Rmt.RoutedTo(14));
+        Assert.Equal((4, 1, true), board.Rmt.RoutedTo(25));
+        Assert.Equal((5, 1, true), board.Rmt.RoutedTo(26));
+        Assert.Equal((6, 1, true), board.Rmt.RoutedTo(13));
+        Assert.Equal((7, 1, true), board.Rmt.RoutedTo(4));
+        Assert.Empty(board.Rmt.Conflicts);
+
         await WaitForLogged("sync_started");
         Assert.Equal(0, await Command("arm", Rig));
         await WaitForLogged("armed");
@@ -191,6 +241,66 @@ public sealed class BoardTests : IAsyncLifetime
         Assert.True(bad.Count == 0,
             $"epoch {_rig!.Engine.Demultiplexer.Schedule.EpochUs}, signal LED started {signal.StartUs}, control {control.StartUs}; cycles off: "
             + string.Join(" ", bad.Select(v => $"[{v.CycleIndex}: {v.RawSignal:F0}/{v.RawControl:F0}]")));
+    }
+
+    [Fact]
+    public async Task A_train_cut_short_leaves_a_channel_the_next_train_starts_on_at_once_and_cleanly()
+    {
+        var board = EmulatedBoard.Current;
+        await StartBrokerAndLoggerAsync();
+        // Open loop, a 5 s train every second once allowed, no refractory time: the second train comes while
+        // the first, cut short by the disarm, would still be clocking inside the RMT.
+        BootWith(
+            ("output", "mode", "open_loop"), ("output", "open_loop_interval_s", "1"), ("output", "refractory_ms", "0"),
+            ("opto", "pulse_count", "100"), ("opto", "min_interval_ms", "0"), ("opto", "max_trains_per_hour", "3600"));
+        await WaitForLogged("sync_started");
+        Assert.Equal(0, await Command("arm", Rig));
+        Assert.Equal(0, await Command("session", Rig, "start", "--subject", "m1"));
+        await WaitForLogged("output_started");
+        await Task.Delay(500);
+
+        Assert.Equal(0, await Command("disarm", Rig));
+        Assert.False(board.Pin(18).High);
+        Assert.Equal(0, await Command("arm", Rig));
+        await WaitFor(() => Logged().Count(e => e.Kind == "output_started") >= 2, () => "no second train");
+
+        // The second SendData found a free driver: it did not wait out the first train holding the engine lock.
+        Assert.True(board.Rmt.LongestSendUs < 20_000, $"a SendData call took {board.Rmt.LongestSendUs} us");
+        Assert.Empty(board.Rmt.Conflicts);
+        Assert.True(board.Pin(18).High);
+
+        // And it plays its own plan from the start: 10 ms high, 40 ms low, from its first pulse.
+        var second = board.EveryTransmitter(27).SelectMany(t => t.Sends).Last();
+        Assert.Equal((10_000, true), second.Halves[0]);
+        long start = second.StartUs;
+        await WaitFor(() => board.NowUs > start + 200_000, () => "train not yet played");
+        for (int pulse = 0; pulse < 4; pulse++)
+        {
+            long at = start + (pulse * 50_000);
+            Assert.True(board.Rmt.Level(27, at + 5_000), $"pulse {pulse} missing");
+            Assert.False(board.Rmt.Level(27, at + 30_000), $"gap after pulse {pulse} high");
+        }
+    }
+
+    [Fact]
+    public async Task Switching_to_one_colour_holds_the_signal_led_on_and_the_control_led_dark()
+    {
+        var board = EmulatedBoard.Current;
+        await StartBrokerAndLoggerAsync();
+        Boot();
+        await WaitForLogged("sync_started");
+
+        Assert.Equal(0, await Command("configure", Rig, "--file", SafetyFile(), "--set", $"rig.id={Rig}", "--set", "acquisition.mode=continuous"));
+        await Task.Delay(100);
+
+        // A looping channel only changes when it is given a new pattern: released, it would go on looping the old one.
+        long from = board.NowUs;
+        Assert.All(Enumerable.Range(0, 200).Select(i => from + (i * 97)), t =>
+        {
+            Assert.True(board.Level(25, t), $"signal LED dark at {t}");
+            Assert.False(board.Level(26, t), $"control LED lit at {t}");
+        });
+        Assert.Empty(board.Rmt.Conflicts);
     }
 
     [Fact]

@@ -60,6 +60,23 @@ namespace ClosedLoop.Engine.Acquisition
             return early > worst ? early : worst;
         }
 
+        /// <summary>
+        /// Plans an LED held on or off for as long as the pattern loops (one colour continuously, or dark). A looping
+        /// RMT channel cannot be told to stop or to hold a level; it can only be given another pattern, so "on" and
+        /// "off" are patterns too.
+        /// </summary>
+        public static void PlanSteady(bool lit, RmtPlan plan)
+        {
+            plan.Clear();
+            plan.Duration0[0] = RmtPlan.MaxTicksPerHalf;
+            plan.Level0[0] = lit;
+            plan.Duration1[0] = RmtPlan.MaxTicksPerHalf;
+            plan.Level1[0] = lit;
+            plan.ItemCount = 1;
+            plan.TotalUs = 2L * RmtPlan.MaxTicksPerHalf;
+            RmtPlanner.CloseLoop(plan);
+        }
+
         /// <summary>Plans one LED's cycle; <paramref name="leadUs"/> is how late its channel starts after the signal channel.</summary>
         public static PlanStatus Plan(AcquisitionSettings settings, bool control, long leadUs, RmtPlan plan)
         {

@@ -10,21 +10,30 @@ namespace ClosedLoop.Firmware.Acquisition
     /// The excitation LEDs as two looping RMT channels (carrier off, idle low): the hardware repeats one cycle's
     /// pattern forever, so every LED window is timed by the RMT, never by managed code. The engine plans the
     /// patterns; this class only loads and starts them and reports when the signal channel started.
+    /// <para>
+    /// A looping channel never finishes, so its driver stays busy: a second SendData on it would wait forever,
+    /// and disposing it leaves the hardware looping. Every new pattern (a restart, one colour steadily, dark)
+    /// therefore goes to a fresh driver on the same channel number, which takes the hardware over.
+    /// </para>
     /// </summary>
     public sealed class RmtExcitation : IExcitation
     {
         private readonly IClock _clock;
+        private readonly int _signalChannelNumber;
         private readonly int _signalPin;
+        private readonly int _controlChannelNumber;
         private readonly int _controlPin;
         private readonly RmtPlan _plan = new RmtPlan(ExcitationPattern.MaxItems);
         private readonly byte[] _items = new byte[ExcitationPattern.MaxItems * RmtItemEncoder.BytesPerItem];
         private TransmitterChannel _signal;
         private TransmitterChannel _control;
 
-        public RmtExcitation(IClock clock, int signalPin, int controlPin)
+        public RmtExcitation(IClock clock, int signalChannel, int signalPin, int controlChannel, int controlPin)
         {
             _clock = clock;
+            _signalChannelNumber = signalChannel;
             _signalPin = signalPin;
+            _controlChannelNumber = controlChannel;
             _controlPin = controlPin;
         }
 
@@ -41,23 +50,28 @@ namespace ClosedLoop.Firmware.Acquisition
         {
             long lead = LastLeadUs;
             long epoch = 0;
+            if (settings.Continuous)
+            {
+                // One colour, always on: a steady pattern each (there is no other way to hold a looping channel's level).
+                ExcitationPattern.PlanSteady(true, _plan);
+                byte[] lit = Copy();
+                ExcitationPattern.PlanSteady(false, _plan);
+                byte[] dark = Copy();
+                Replace(true, lit);
+                Replace(false, dark);
+                Aligned = true;
+                WorstLateUs = 0;
+                return _clock.NowMicros;
+            }
+
             for (int attempt = 0; attempt < ExcitationPattern.MaxAttempts; attempt++)
             {
-                Stop();
-                _signal = Open(_signalPin, settings.Continuous);
-                _control = Open(_controlPin, false);
-                if (settings.Continuous)
-                {
-                    // One colour, always on: the idle level holds the signal LED high without any pattern.
-                    Aligned = true;
-                    WorstLateUs = 0;
-                    return _clock.NowMicros;
-                }
-
                 Load(settings, false, 0);
                 byte[] signalItems = Copy();
                 Load(settings, true, lead);
                 byte[] controlItems = Copy();
+                Open(true);
+                Open(false);
 
                 // Each channel starts somewhere inside its SendData call: the epoch is taken before the first call,
                 // so that every LED edge comes at or after the schedule's (ExcitationPattern explains why).
@@ -84,31 +98,47 @@ namespace ClosedLoop.Firmware.Acquisition
             return epoch;
         }
 
+        /// <summary>Both LEDs dark: a steady-off pattern on each channel (disposing a channel would leave it looping).</summary>
         public void Stop()
         {
-            if (_signal != null)
-            {
-                _signal.Dispose();
-                _signal = null;
-            }
-
-            if (_control != null)
-            {
-                _control.Dispose();
-                _control = null;
-            }
+            ExcitationPattern.PlanSteady(false, _plan);
+            byte[] dark = Copy();
+            Replace(true, dark);
+            Replace(false, dark);
         }
 
-        private static TransmitterChannel Open(int pin, bool idleHigh)
+        /// <summary>A fresh driver on the LED's channel, then its new pattern.</summary>
+        private void Replace(bool signal, byte[] items)
         {
-            TransmitChannelSettings settings = new TransmitChannelSettings(-1, pin);
+            Open(signal);
+            (signal ? _signal : _control).SendData(items, false);
+        }
+
+        /// <summary>Releases the LED's driver (the hardware keeps looping) and installs a new one on the same channel.</summary>
+        private void Open(bool signal)
+        {
+            TransmitterChannel old = signal ? _signal : _control;
+            if (old != null)
+            {
+                old.Dispose();
+            }
+
+            TransmitChannelSettings settings = new TransmitChannelSettings(signal ? _signalChannelNumber : _controlChannelNumber, signal ? _signalPin : _controlPin);
             settings.ClockDivider = 80;
             settings.EnableCarrierWave = false;
             settings.EnableLooping = true;
             settings.EnableIdleLevelOutput = true;
-            settings.IdleLevel = idleHigh;
+            settings.IdleLevel = false;
             settings.NumberOfMemoryBlocks = 1;
-            return new TransmitterChannel(settings);
+            TransmitterChannel channel = new TransmitterChannel(settings);
+            if (signal)
+            {
+                _signal = channel;
+            }
+            else
+            {
+                _control = channel;
+            }
         }
 
         private void Load(AcquisitionSettings settings, bool control, long leadUs)

@@ -22,9 +22,9 @@ namespace ClosedLoop.Firmware.Output
         /// <summary>More items than the test train can produce (two per pulse at most, plus the end).</summary>
         private const int ReceiverItems = 4 * TimingSelfTest.Pulses + 8;
 
-        public SelfTestRunner(int inputPin)
+        public SelfTestRunner(int channel, int inputPin)
         {
-            ReceiverChannelSettings settings = new ReceiverChannelSettings(-1, inputPin);
+            ReceiverChannelSettings settings = new ReceiverChannelSettings(channel, inputPin);
             settings.ClockDivider = 80;
             settings.IdleThreshold = (ushort)TimingSelfTest.ReceiverIdleUs;
             settings.EnableFilter = false;

@@ -6,7 +6,8 @@ namespace ClosedLoop.Firmware.Output
 {
     /// <summary>
     /// The 1 Hz sync output: one second's pattern (planned by the engine in 3.125 µs ticks) looped by the RMT, so
-    /// the pulses keep exact time with no managed code involved after the start.
+    /// the pulses keep exact time with no managed code involved after the start. It is started once per boot: a
+    /// looping channel holds its driver busy for good.
     /// </summary>
     public sealed class SyncOutput
     {
@@ -14,7 +15,7 @@ namespace ClosedLoop.Firmware.Output
         private readonly byte[] _items;
         private readonly TransmitterChannel _channel;
 
-        public SyncOutput(IClock clock, int pin, long pulseMs)
+        public SyncOutput(IClock clock, int channel, int pin, long pulseMs)
         {
             _clock = clock;
             RmtPlan plan = new RmtPlan(SyncPulse.MaxItems);
@@ -27,7 +28,7 @@ namespace ClosedLoop.Firmware.Output
             RmtItemEncoder.Encode(plan, 0, plan.ItemCount, buffer, 0);
             _items = buffer;
 
-            TransmitChannelSettings settings = new TransmitChannelSettings(-1, pin);
+            TransmitChannelSettings settings = new TransmitChannelSettings(channel, pin);
             settings.ClockDivider = SyncPulse.ClockDivider;
             settings.EnableCarrierWave = false;
             settings.EnableLooping = true;

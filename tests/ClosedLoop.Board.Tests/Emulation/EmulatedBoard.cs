@@ -14,11 +14,14 @@ public sealed class EmulatedBoard
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ConcurrentDictionary<int, EmulatedPin> _pins = new();
     private readonly List<nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel> _transmitters = [];
+    private readonly List<nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel> _everyTransmitter = [];
 
     private readonly System.Collections.Concurrent.BlockingCollection<Action> _events = [];
 
     private EmulatedBoard()
     {
+        Rmt = new EmulatedRmt(this);
+
         // nanoFramework delivers GPIO events one after another on its event thread; so does the emulation.
         new Thread(() =>
         {
@@ -36,6 +39,9 @@ public sealed class EmulatedBoard
     public static EmulatedBoard PowerOn() => Current = new EmulatedBoard();
 
     public long NowUs => _clock.Elapsed.Ticks / 10;
+
+    /// <summary>The RMT peripheral: channels, memory blocks and what each pin is driven with.</summary>
+    public EmulatedRmt Rmt { get; }
 
     public int SignalLedPin { get; set; } = 25;
 
@@ -67,6 +73,7 @@ public sealed class EmulatedBoard
         lock (_transmitters)
         {
             _transmitters.Add(channel);
+            _everyTransmitter.Add(channel);
         }
     }
 
@@ -86,10 +93,33 @@ public sealed class EmulatedBoard
         }
     }
 
-    public bool Level(int pin, long timeUs)
+    /// <summary>Every transmit driver ever made for a pin, released ones included.</summary>
+    public IReadOnlyList<nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel> EveryTransmitter(int pin)
     {
-        var channel = Transmitters(pin).LastOrDefault();
-        return channel?.LevelAt(timeUs) ?? false;
+        lock (_transmitters)
+        {
+            return _everyTransmitter.Where(t => t.Pin == pin).ToList();
+        }
+    }
+
+    public bool Level(int pin, long timeUs) => Rmt.Level(pin, timeUs);
+
+    /// <summary>Busy-waits (the firmware's thread is held, as on the chip).</summary>
+    internal void Spin(long us) => SpinUntil(NowUs + us);
+
+    internal void SpinUntil(long timeUs)
+    {
+        while (NowUs < timeUs)
+        {
+            if (timeUs - NowUs > 2000)
+            {
+                Thread.Sleep(1);
+            }
+            else
+            {
+                Thread.SpinWait(20);
+            }
+        }
     }
 
     /// <summary>One ADC conversion: it takes tens of µs on the ESP32, so it does here.</summary>

@@ -49,11 +49,12 @@ namespace nanoFramework.Hardware.Esp32.Rmt
         public long TotalTicks => Halves.Sum(h => (long)h.Ticks);
     }
 
-    /// <summary>Plays what the firmware sends out in time, so pin levels (and so the LEDs and outputs) follow it.</summary>
+    /// <summary>A transmit driver on one channel of the emulated peripheral (<see cref="EmulatedRmt"/> says how it behaves).</summary>
     public class TransmitterChannel : RmtChannel, IDisposable
     {
         private readonly TransmitChannelSettings _settings;
         private readonly List<RmtSend> _sends = [];
+        private readonly int _number;
 
         public TransmitterChannel(TransmitChannelSettings settings)
             : base(settings)
@@ -65,10 +66,14 @@ namespace nanoFramework.Hardware.Esp32.Rmt
 
             _settings = settings;
             CreatedUs = EmulatedBoard.Current.NowUs;
+            _number = EmulatedBoard.Current.Rmt.Install(settings.Channel, settings.PinNumber, settings.NumberOfMemoryBlocks, TickNs, settings.EnableLooping, settings.EnableIdleLevelOutput, settings.IdleLevel, transmit: true);
             EmulatedBoard.Current.Register(this);
         }
 
         public long CreatedUs { get; }
+
+        /// <summary>The channel the driver was installed on.</summary>
+        public int Channel => _number;
 
         public bool Disposed { get; private set; }
 
@@ -83,87 +88,22 @@ namespace nanoFramework.Hardware.Esp32.Rmt
             }
         }
 
-        public bool IsChannelIdle
-        {
-            get
-            {
-                var last = Sends.LastOrDefault();
-                return last is null || (!last.Looping && EmulatedBoard.Current.NowUs >= last.StartUs + (last.TotalTicks * TickNs / 1000));
-            }
-        }
+        /// <summary>As nanoFramework's: rmt_get_idle_level's first answer, whether idle output is enabled.</summary>
+        public bool IsChannelIdle => EmulatedBoard.Current.Rmt.IdleOutputEnabled(_number);
 
         public void SendData(byte[] data, bool waitTxDone)
         {
-            // nanoFramework's interpreter spends some time in the call; the RMT starts somewhere inside it.
-            Spin(EmulatedBoard.Current.SendDataCostUs / 2);
-            long startUs = EmulatedBoard.Current.NowUs;
-            Spin(EmulatedBoard.Current.SendDataCostUs / 2);
-            var halves = new List<(int, bool)>();
-            for (int i = 0; i + 3 < data.Length; i += 4)
-            {
-                uint word = BitConverter.ToUInt32(data, i);
-                foreach (uint half in new[] { word & 0xFFFF, word >> 16 })
-                {
-                    int ticks = (int)(half & 0x7FFF);
-                    if (ticks == 0)
-                    {
-                        goto end;
-                    }
-
-                    halves.Add((ticks, (half & 0x8000) != 0));
-                }
-            }
-
-        end:
+            long startUs = EmulatedBoard.Current.Rmt.Write(_number, data);
+            var halves = EmulatedRmt.Decode(data, data.Length / 4);
             lock (_sends)
             {
-                _sends.Add(new RmtSend(startUs, halves, _settings.EnableLooping));
+                _sends.Add(new RmtSend(startUs, halves, _settings.EnableLooping && data.Length / 4 < _settings.NumberOfMemoryBlocks * EmulatedRmt.ItemsPerBlock));
             }
-        }
-
-        private static void Spin(long us)
-        {
-            long end = EmulatedBoard.Current.NowUs + us;
-            while (EmulatedBoard.Current.NowUs < end)
-            {
-                Thread.SpinWait(20);
-            }
-        }
-
-        /// <summary>The pin's level at a time: the last send played out (looped, or idle after its end).</summary>
-        public bool LevelAt(long timeUs)
-        {
-            var send = Sends.LastOrDefault(s => s.StartUs <= timeUs);
-            if (Disposed || send is null || send.Halves.Count == 0)
-            {
-                return !Disposed && _settings.EnableIdleLevelOutput && _settings.IdleLevel;
-            }
-
-            long elapsedTicks = (timeUs - send.StartUs) * 1000 / TickNs;
-            if (send.Looping)
-            {
-                elapsedTicks %= send.TotalTicks;
-            }
-            else if (elapsedTicks >= send.TotalTicks)
-            {
-                return _settings.IdleLevel;
-            }
-
-            foreach (var (ticks, high) in send.Halves)
-            {
-                if (elapsedTicks < ticks)
-                {
-                    return high;
-                }
-
-                elapsedTicks -= ticks;
-            }
-
-            return _settings.IdleLevel;
         }
 
         public void Dispose()
         {
+            EmulatedBoard.Current.Rmt.Uninstall(_number);
             Disposed = true;
             EmulatedBoard.Current.Unregister(this);
         }
@@ -173,9 +113,20 @@ namespace nanoFramework.Hardware.Esp32.Rmt
     /// Records what the transmitter its pin is jumpered to sends after <see cref="Start"/>, as 1 µs items from the
     /// first rising edge, the way the ESP32's receiver hands them over once the line has been idle.
     /// </summary>
-    public class ReceiverChannel(ReceiverChannelSettings settings) : RmtChannel(settings)
+    public class ReceiverChannel : RmtChannel, IDisposable
     {
+        private readonly ReceiverChannelSettings _settings;
+        private readonly int _number;
         private long _startedUs = -1;
+
+        public ReceiverChannel(ReceiverChannelSettings settings)
+            : base(settings)
+        {
+            _settings = settings;
+            _number = EmulatedBoard.Current.Rmt.Install(settings.Channel, settings.PinNumber, settings.NumberOfMemoryBlocks, TickNs, looping: false, idleOutput: false, idleLevel: false, transmit: false);
+        }
+
+        public void Dispose() => EmulatedBoard.Current.Rmt.Uninstall(_number);
 
         public void Start(bool clearBuffer) => _startedUs = EmulatedBoard.Current.NowUs;
 
@@ -184,13 +135,13 @@ namespace nanoFramework.Hardware.Esp32.Rmt
         public RmtCommand[] GetAllItems()
         {
             var board = EmulatedBoard.Current;
-            long deadline = board.NowUs + (long)settings.ReceiveTimeout.TotalMicroseconds;
+            long deadline = board.NowUs + (long)_settings.ReceiveTimeout.TotalMicroseconds;
             while (board.NowUs < deadline)
             {
                 if (board.Loopback.TryGetValue(Pin, out int source))
                 {
-                    var send = board.Transmitters(source).SelectMany(t => t.Sends.Select(s => (Channel: t, Send: s))).LastOrDefault(x => x.Send.StartUs >= _startedUs);
-                    if (send.Send is not null && board.NowUs >= send.Send.StartUs + (send.Send.TotalTicks * send.Channel.TickNs / 1000) + settings.IdleThreshold)
+                    var send = board.EveryTransmitter(source).SelectMany(t => t.Sends.Select(s => (Channel: t, Send: s))).LastOrDefault(x => x.Send.StartUs >= _startedUs);
+                    if (send.Send is not null && board.NowUs >= send.Send.StartUs + (send.Send.TotalTicks * send.Channel.TickNs / 1000) + _settings.IdleThreshold)
                     {
                         return Capture(send.Send, send.Channel.TickNs, board.LoopbackWidthErrorUs);
                     }
@@ -254,7 +205,7 @@ namespace nanoFramework.Hardware.Esp32.Rmt
 
     public class RmtCommand
     {
-        internal RmtCommand(ushort duration0, bool level0, ushort duration1, bool level1)
+        public RmtCommand(ushort duration0, bool level0, ushort duration1, bool level1)
         {
             Duration0 = duration0;
             Level0 = level0;
