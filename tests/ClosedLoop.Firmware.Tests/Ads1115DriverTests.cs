@@ -6,7 +6,10 @@ using Iot.Device.Ads1115;
 
 namespace ClosedLoop.Firmware.Tests;
 
-/// <summary>The board's ADS1115 driver, on .NET with the real dotnet/iot binding, against an emulated chip.</summary>
+/// <summary>
+/// The board's own ADS1115 driver, on .NET over dotnet/iot's I2cDevice, against an emulated chip; dotnet/iot's
+/// Ads1115 binding reads the same chip as a reference.
+/// </summary>
 public class Ads1115DriverTests
 {
     [Theory]
@@ -102,11 +105,79 @@ public class Ads1115DriverTests
     }
 
     [Theory]
-    [InlineData(-1)]
-    [InlineData(4)]
-    public void An_input_outside_ain0_to_ain3_is_refused(int input)
+    [InlineData(-1, 0)]
+    [InlineData(4, 0)]
+    [InlineData(0, 6)]
+    public void An_input_outside_ain0_to_ain3_or_a_range_outside_the_six_is_refused(int input, int range)
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => Ads1115Photodiode.InputFor(input));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Ads1115Photodiode.ConfigFor(input, range));
+    }
+
+    [Fact]
+    public void A_chip_that_does_not_answer_is_refused_at_start_not_read_as_zeros()
+    {
+        Assert.Throws<InvalidOperationException>(() => new Ads1115Photodiode(new SilentBus(), 0, 1));
+    }
+
+    [Fact]
+    public void Reading_allocates_nothing_and_takes_one_bus_transaction()
+    {
+        var chip = new EmulatedAds1115((_, t) => t);
+        var photodiode = new Ads1115Photodiode(chip, 0, 1);
+        photodiode.Read();
+        int transactions = chip.Transactions;
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            photodiode.Read();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(10_000, chip.Transactions - transactions);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(2, 3)]
+    [InlineData(3, 5)]
+    public void It_reads_what_dotnet_iots_binding_reads_from_the_same_chip(int input, int range)
+    {
+        // A level per input, steady, so that both read the same code whichever conversion each catches.
+        var chip = new EmulatedAds1115((channel, _) => (channel + 1) * 0.047);
+        var photodiode = new Ads1115Photodiode(chip, input, range);
+        using var reference = new Ads1115(chip, (InputMultiplexer)(4 + input), (MeasuringRange)range, DataRate.SPS860, DeviceMode.Continuous);
+
+        for (int i = 0; i < 20; i++)
+        {
+            chip.Advance(0.003);
+            short expected = reference.ReadRaw();
+            Assert.Equal(expected, photodiode.Read());
+        }
+    }
+
+    /// <summary>An I2C bus with nothing at the address: writes vanish and reads leave the buffer as it was.</summary>
+    private sealed class SilentBus : System.Device.I2c.I2cDevice
+    {
+        public override System.Device.I2c.I2cConnectionSettings ConnectionSettings { get; } = new(1, 0x48);
+
+        public override byte ReadByte() => 0xFF;
+
+        public override void Read(Span<byte> buffer)
+        {
+        }
+
+        public override void WriteByte(byte value)
+        {
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+        }
+
+        public override void WriteRead(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer)
+        {
+        }
     }
 
     private static RigConfig Config(params string[] assignments)

@@ -9,9 +9,10 @@ namespace ClosedLoop.Firmware.Tests;
 
 /// <summary>
 /// What CI can check of the board application without the nanoFramework packages: it compiles against
-/// nanoFramework's mscorlib, the engine and the compile-only API declarations (see the CompileCheck project);
-/// it uses no generics; every declared API is one it really uses; every declaration names the package version the
-/// .nfproj uses; and the .nfproj builds the same sources.
+/// nanoFramework's mscorlib, the engine and the compile-only declarations, one project per real assembly (see the
+/// CompileCheck project); those assemblies are exactly the ones the .nfproj references; it uses no generics; every
+/// declared API is one it really uses; every declaration names the package version the .nfproj uses; and the
+/// .nfproj builds the same sources.
 /// </summary>
 public partial class FirmwareBuildTests
 {
@@ -24,20 +25,60 @@ public partial class FirmwareBuildTests
 
     private static string DeclarationsFolder => Path.Combine(Root, "firmware", "NanoFrameworkApi.CompileOnly");
 
+    /// <summary>The compile-only assemblies: one folder (and project) each, named as the real assembly.</summary>
+    private static List<string> DeclaredAssemblies() =>
+        [.. Directory.EnumerateDirectories(DeclarationsFolder).Select(Path.GetFileName).Where(n => n is not ("bin" or "obj")).Select(n => n!).Order(StringComparer.Ordinal)];
+
+    private static string DeclarationPath(string assembly) =>
+        Path.Combine(Path.GetDirectoryName(Metadata("FirmwareAssembly"))!, assembly + ".dll");
+
+    /// <summary>The .nfproj's references: assembly name to the package folder its HintPath names (e.g. nanoFramework.M2Mqtt.5.1.220).</summary>
+    private static Dictionary<string, string> NfprojReferences() =>
+        XDocument.Load(Path.Combine(FirmwareFolder, "ClosedLoop.Firmware.nfproj")).Descendants()
+            .Where(e => e.Name.LocalName == "Reference")
+            .ToDictionary(
+                e => e.Attribute("Include")!.Value,
+                e => e.Descendants().Single(h => h.Name.LocalName == "HintPath").Value.Replace('\\', '/').Split('/')[2]);
+
     [Fact]
-    public void The_board_build_references_only_mscorlib_the_engine_and_the_declarations_and_has_no_generics()
+    public void The_board_build_references_only_mscorlib_the_engine_and_the_declared_assemblies_and_has_no_generics()
     {
         Assert.True(File.Exists(Metadata("FirmwareAssembly")), "CI's board build is missing");
 
-        var problems = NanoCompatibility.Problems(Metadata("FirmwareAssembly"), "ClosedLoop.Engine", "NanoFrameworkApi.CompileOnly");
+        var problems = NanoCompatibility.Problems(Metadata("FirmwareAssembly"), [.. DeclaredAssemblies(), "ClosedLoop.Engine"]);
 
         Assert.Empty(problems);
     }
 
     [Fact]
-    public void The_declarations_reference_only_mscorlib_and_have_no_generics()
+    public void The_declarations_reference_only_mscorlib_and_each_other_and_have_no_generics()
     {
-        Assert.Empty(NanoCompatibility.Problems(Metadata("DeclarationsAssembly")));
+        var assemblies = DeclaredAssemblies();
+
+        Assert.All(assemblies, a => Assert.Empty(NanoCompatibility.Problems(DeclarationPath(a), [.. assemblies])));
+    }
+
+    [Fact]
+    public void The_compile_only_assemblies_are_exactly_the_assemblies_the_nfproj_references()
+    {
+        // The set Visual Studio compiles and deploys against, less mscorlib (the real one is used in CI too).
+        var referenced = NfprojReferences().Keys.Where(a => a != "mscorlib").Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(referenced, DeclaredAssemblies());
+    }
+
+    [Fact]
+    public void Every_assembly_the_board_build_calls_into_is_referenced_by_the_nfproj()
+    {
+        // How M2Mqtt's interfaces living in nanoFramework.M2Mqtt.Core, unreferenced by the .nfproj, went unnoticed.
+        using var stream = File.OpenRead(Metadata("FirmwareAssembly"));
+        using var pe = new PEReader(stream);
+        var reader = pe.GetMetadataReader();
+        var called = reader.AssemblyReferences.Select(h => reader.GetString(reader.GetAssemblyReference(h).Name)).ToList();
+        var nfproj = NfprojReferences().Keys.Append("ClosedLoop.Engine").ToHashSet();
+
+        Assert.Contains("nanoFramework.M2Mqtt.Core", called);
+        Assert.All(called, a => Assert.Contains(a, nfproj));
     }
 
     [Fact]
@@ -45,7 +86,7 @@ public partial class FirmwareBuildTests
     {
         var used = UsedMembers(Metadata("FirmwareAssembly"));
         var baseTypes = new HashSet<string>(StringComparer.Ordinal);
-        var declared = DeclaredMembers(Metadata("DeclarationsAssembly"), baseTypes);
+        var declared = DeclaredAssemblies().SelectMany(a => DeclaredMembers(DeclarationPath(a), baseTypes)).ToList();
 
         var unused = declared.Where(d => !Used(d, used, baseTypes)).ToList();
 
@@ -55,10 +96,9 @@ public partial class FirmwareBuildTests
     }
 
     [Fact]
-    public void Each_declaration_file_names_a_package_and_version_the_nfproj_uses_and_sits_in_its_folder()
+    public void Each_declaration_file_names_the_package_and_version_the_nfproj_takes_its_assembly_from()
     {
-        var packages = XDocument.Load(Path.Combine(FirmwareFolder, "packages.config")).Descendants("package")
-            .ToDictionary(p => p.Attribute("id")!.Value, p => p.Attribute("version")!.Value);
+        var references = NfprojReferences();
         var files = Directory.EnumerateFiles(DeclarationsFolder, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
             .ToList();
@@ -68,10 +108,9 @@ public partial class FirmwareBuildTests
         {
             var header = HeaderPattern().Match(File.ReadLines(file).First());
             Assert.True(header.Success, $"{file}: first line must name the package and version it mirrors");
-            string id = header.Groups["id"].Value;
-            Assert.True(packages.TryGetValue(id, out var version), $"{file}: {id} is not in packages.config");
-            Assert.Equal(version, header.Groups["version"].Value);
-            Assert.Equal(id, Path.GetFileName(Path.GetDirectoryName(file)));
+            string assembly = Path.GetFileName(Path.GetDirectoryName(file))!;
+            Assert.True(references.TryGetValue(assembly, out var package), $"{file}: the .nfproj does not reference {assembly}");
+            Assert.Equal(package, $"{header.Groups["id"].Value}.{header.Groups["version"].Value}");
         }
     }
 
@@ -108,14 +147,32 @@ public partial class FirmwareBuildTests
 
         var packages = XDocument.Load(Path.Combine(FirmwareFolder, "packages.config")).Descendants("package")
             .Select(p => $"{p.Attribute("id")!.Value}.{p.Attribute("version")!.Value}").ToList();
-        var hintPackages = project.Descendants().Where(e => e.Name.LocalName == "HintPath")
-            .Select(e => e.Value.Replace('\\', '/').Split('/')[2]).ToList();
+        var hintPackages = NfprojReferences().Values.Distinct().ToList();
         Assert.Equal(packages.Order(), hintPackages.Order());
 
         foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "firmware"), "*.nfproj", SearchOption.AllDirectories))
         {
             var items = XDocument.Load(file).Descendants().Where(e => e.Attribute("Include") is not null || e.Name.LocalName == "HintPath");
             Assert.DoesNotContain(items, e => (e.Attribute("Include")?.Value ?? e.Value).Contains("NanoFrameworkApi.CompileOnly", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void The_board_solution_holds_every_nfproj_and_restores_packages_where_their_hint_paths_look()
+    {
+        // NuGet restores packages.config projects into the solution folder's packages/: firmware/packages.
+        string firmware = Path.Combine(Root, "firmware");
+        var listed = BoardSolutionProjectPattern().Matches(File.ReadAllText(Path.Combine(firmware, "ClosedLoop.Board.sln")))
+            .Select(m => m.Groups["path"].Value.Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
+        var nfprojs = Directory.EnumerateFiles(firmware, "*.nfproj", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(firmware, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(nfprojs, listed);
+        foreach (var nfproj in nfprojs)
+        {
+            var hints = XDocument.Load(Path.Combine(firmware, nfproj)).Descendants().Where(e => e.Name.LocalName == "HintPath").Select(e => e.Value).ToList();
+            Assert.NotEmpty(hints);
+            Assert.All(hints, h => Assert.StartsWith(@"..\packages\", h, StringComparison.Ordinal));
         }
     }
 
@@ -131,12 +188,14 @@ public partial class FirmwareBuildTests
 
     /// <summary>
     /// A declaration is used when the board refers to it; a base class when a used type derives from it; C#'s
-    /// obligatory twin operator (!= beside ==) with its twin.
+    /// obligatory twin operator (!= beside ==) with its twin. Constructors are declared as the real type has them
+    /// (C# would invent a public one otherwise), used or not.
     /// </summary>
     private static bool Used(string declaration, HashSet<string> used, HashSet<string> baseTypes) =>
         used.Contains(declaration)
         || (declaration.EndsWith("::op_Inequality", StringComparison.Ordinal) && used.Contains(declaration.Replace("op_Inequality", "op_Equality", StringComparison.Ordinal)))
-        || baseTypes.Contains(declaration);
+        || baseTypes.Contains(declaration)
+        || declaration.EndsWith("::.ctor", StringComparison.Ordinal);
 
     /// <summary>Types and members the assembly refers to in other assemblies, as "Namespace.Type::Member".</summary>
     private static HashSet<string> UsedMembers(string assemblyPath)
@@ -185,8 +244,9 @@ public partial class FirmwareBuildTests
             string name = TypeName(reader, handle);
             declared.Add(name);
             string baseName = type.BaseType.IsNil ? string.Empty : BaseName(reader, type.BaseType);
-            if (type.BaseType.Kind == HandleKind.TypeDefinition)
+            if (!type.BaseType.IsNil)
             {
+                // Within one declaration assembly or across two (Gpio's event args derive from Runtime.Events' BaseEvent).
                 baseTypes?.Add(baseName);
             }
 
@@ -202,8 +262,9 @@ public partial class FirmwareBuildTests
                 bool isPublic = (method.Attributes & MethodAttributes.MemberAccessMask) is MethodAttributes.Public or MethodAttributes.Family;
                 bool isOverride = (method.Attributes & MethodAttributes.Virtual) != 0 && (method.Attributes & MethodAttributes.NewSlot) == 0;
                 string methodName = reader.GetString(method.Name);
-                // An abstract type's constructors and its Dispose belong to the contract its subclasses implement.
-                bool contract = isAbstract && (methodName is ".ctor" or "Dispose");
+                // An abstract type's constructors and abstract members belong to the contract its subclasses
+                // implement, and IDisposable's Dispose to that interface's.
+                bool contract = (isAbstract && (methodName is ".ctor" || (method.Attributes & MethodAttributes.Abstract) != 0)) || methodName == "Dispose";
                 if (isPublic && !isOverride && !contract && methodName != ".cctor")
                 {
                     declared.Add($"{name}::{Accessed(methodName)}");
@@ -251,6 +312,9 @@ public partial class FirmwareBuildTests
         var declaring = type.GetDeclaringType();
         return declaring.IsNil ? $"{reader.GetString(type.Namespace)}.{name}" : $"{TypeName(reader, declaring)}+{name}";
     }
+
+    [GeneratedRegex(@"Project\(""\{11A8DD76-328B-46DF-9F39-F559912D0360\}""\) = ""[^""]+"", ""(?<path>[^""]+\.nfproj)""")]
+    private static partial Regex BoardSolutionProjectPattern();
 
     [GeneratedRegex(@"^// Compile-only declaration: (?<id>[A-Za-z0-9.]+) (?<version>\d+\.\d+\.\d+) \(")]
     private static partial Regex HeaderPattern();

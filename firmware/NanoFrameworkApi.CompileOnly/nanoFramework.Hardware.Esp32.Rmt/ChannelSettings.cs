@@ -1,5 +1,5 @@
-// Compile-only declaration: nanoFramework.Hardware.Esp32.Rmt 2.0.51 (nanoframework/nanoFramework.Hardware.Esp32.Rmt: RmtChannelSettings.cs, TransmitChannelSettings.cs, ReceiverChannelSettings.cs).
-// Signatures as in the public nanoFramework sources, no behaviour. Never deployed: the .nfproj uses the real package.
+// Compile-only declaration: nanoFramework.Hardware.Esp32.Rmt 2.0.51 (nanoframework/nanoFramework.Hardware.Esp32.Rmt at v2.0.51: nanoFramework.Hardware.Esp32.Rmt/RmtChannelSettings.cs, TransmitChannelSettings.cs, ReceiverChannelSettings.cs).
+// Signatures, type kinds, base types and enum values as in those sources; no behaviour. Never deployed: the .nfproj uses the real package.
 
 using System;
 
@@ -7,6 +7,7 @@ namespace nanoFramework.Hardware.Esp32.Rmt
 {
     public abstract class RmtChannelSettings
     {
+        /// <param name="channel">0-7, or -1 for the lowest channel without a driver (memory blocks not considered).</param>
         protected RmtChannelSettings(int channel, int pinNumber) => throw null;
 
         public byte ClockDivider { get => throw null; set => throw null; }

@@ -66,6 +66,12 @@ namespace System.Device.I2c
         }
 
         public static I2cDevice Create(I2cConnectionSettings settings) => throw new NotSupportedException("no I2C devices on the emulated board");
+
+        public void Read(Span<byte> buffer) => throw new NotSupportedException();
+
+        public void Write(ReadOnlySpan<byte> buffer) => throw new NotSupportedException();
+
+        public void WriteRead(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer) => throw new NotSupportedException();
     }
 
     public class I2cConnectionSettings(int busId, int deviceAddress, I2cBusSpeed busSpeed)
@@ -82,20 +88,4 @@ namespace System.Device.I2c
         StandardMode,
         FastMode,
     }
-}
-
-namespace Iot.Device.Ads1115
-{
-    public class Ads1115(System.Device.I2c.I2cDevice device, InputMultiplexer inputMultiplexer, MeasuringRange measuringRange, DataRate dataRate, DeviceMode deviceMode)
-    {
-        public short ReadRaw() => throw new NotSupportedException($"no ADS1115 on the emulated board ({device}, {inputMultiplexer}, {measuringRange}, {dataRate}, {deviceMode})");
-    }
-
-    public enum InputMultiplexer { AIN0 = 4, AIN1 = 5, AIN2 = 6, AIN3 = 7 }
-
-    public enum MeasuringRange { FS6144, FS4096, FS2048, FS1024, FS0512, FS0256 }
-
-    public enum DataRate { SPS860 = 7 }
-
-    public enum DeviceMode { Continuous, PowerDown }
 }

@@ -1,5 +1,5 @@
-// Compile-only declaration: nanoFramework.System.Device.Wifi 1.5.149 (nanoframework/System.Device.Wifi: WifiNetworkHelper.cs, WifiReconnectionKind.cs; enum members by name only).
-// Signatures as in the public nanoFramework sources, no behaviour. Never deployed: the .nfproj uses the real package.
+// Compile-only declaration: nanoFramework.System.Device.Wifi 1.5.149 (nanoframework/System.Device.Wifi, newest stored v1.5.147: System.Device.Wifi/NetworkHelper/WifiNetworkHelper.cs, WifiReconnectionKind.cs).
+// Signatures, type kinds, base types and enum values as in those sources; no behaviour. Never deployed: the .nfproj uses the real package.
 
 using System.Device.Wifi;
 using System.Threading;
@@ -16,7 +16,7 @@ namespace System.Device.Wifi
 {
     public enum WifiReconnectionKind
     {
-        Automatic,
-        Manual,
+        Automatic = 0,
+        Manual = 1,
     }
 }
