@@ -24,8 +24,8 @@ namespace ClosedLoop.Engine
     {
         private readonly IClock _clock;
         private readonly IExcitation _excitation;
-        private readonly IOutputChannel _opto;
-        private readonly IOutputChannel _dose;
+        private readonly TimedOutputChannel _opto;
+        private readonly TimedOutputChannel _dose;
         private readonly CycleSample _recorded = new CycleSample();
         private EventJournal _journal;
         private Pipeline _pipeline;
@@ -36,8 +36,8 @@ namespace ClosedLoop.Engine
         {
             _clock = clock;
             _excitation = excitation;
-            _opto = opto;
-            _dose = dose;
+            _opto = new TimedOutputChannel(opto, clock);
+            _dose = new TimedOutputChannel(dose, clock);
 
             // Outputs low before anything else can happen.
             opto.ForceLow();
@@ -89,6 +89,24 @@ namespace ClosedLoop.Engine
             get { return _pipeline.Demultiplexer; }
         }
 
+        /// <summary>The rig's measurements of its own acquisition since the last config was applied.</summary>
+        public AcquisitionMeter Meter
+        {
+            get { return _pipeline.Meter; }
+        }
+
+        /// <summary>The longest any output start kept the engine waiting since boot (µs).</summary>
+        public long LongestOutputStartUs
+        {
+            get { return _opto.LongestStartUs > _dose.LongestStartUs ? _opto.LongestStartUs : _dose.LongestStartUs; }
+        }
+
+        /// <summary>Journals the current measurements (an <c>acquisition_measured</c> event), e.g. after a self-test.</summary>
+        public void JournalMeasurements()
+        {
+            _pipeline.JournalMeasurements(_clock.NowMicros);
+        }
+
         /// <summary>Cycles processed since the last config was applied.</summary>
         public long Cycles
         {
@@ -117,12 +135,14 @@ namespace ClosedLoop.Engine
         /// </summary>
         public void OnReading(long fromUs, long toUs, int value)
         {
+            _pipeline.Meter.OnReading(toUs);
             _pipeline.Demultiplexer.AddReading(fromUs, toUs, value);
         }
 
         /// <summary>One raw ADC reading, stamped by the sampler at <paramref name="timeUs"/>.</summary>
         public void OnReading(long timeUs, int value)
         {
+            _pipeline.Meter.OnReading(timeUs);
             _pipeline.Demultiplexer.AddReading(timeUs, value);
         }
 
@@ -269,17 +289,22 @@ namespace ClosedLoop.Engine
             _journal.Append(EventKind.Command, _clock.NowMicros, (int)kind, (int)result, id, sender, 0, 0);
         }
 
-        /// <summary>Ends the self-test (after <see cref="TimingSelfTest.Evaluate"/>): output low, arming allowed, result journaled.</summary>
+        /// <summary>
+        /// Ends the self-test (after <see cref="TimingSelfTest.Evaluate"/>): output low, arming allowed, the rig's
+        /// acquisition measurements and then the result journaled, so that whoever waits for the result has both.
+        /// </summary>
         public void FinishSelfTest(TimingSelfTest test)
         {
             _opto.ForceLow();
             _pipeline.Gate.SelfTestRunning = false;
+            JournalMeasurements();
             _journal.Append(EventKind.SelfTest, _clock.NowMicros, (int)test.Result, 0, TimingSelfTest.Pulses, test.PulsesMeasured, test.MaxWidthErrorUs, test.MaxPeriodErrorUs);
         }
 
         /// <summary>A rig without output hardware (the virtual rig) answers a self-test request with this.</summary>
         public void ReportSelfTestUnavailable()
         {
+            JournalMeasurements();
             _journal.Append(EventKind.SelfTest, _clock.NowMicros, (int)SelfTestResult.NoHardware, 0, 0, 0, 0, 0);
         }
 
@@ -487,6 +512,7 @@ namespace ClosedLoop.Engine
                 Config = config;
                 long period = config.Acquisition.PeriodUs;
                 Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(config.Acquisition, epochUs, firstCycle), config.Acquisition.MinReadings, this);
+                Meter = new AcquisitionMeter(config.Acquisition);
                 Chain = new SignalChain(config.Acquisition, config.Processing);
                 _guard = new SignalGuard(config.Acquisition, config.Processing);
                 Tracker = new EncounterTracker(config.Encounter, this);
@@ -498,6 +524,8 @@ namespace ClosedLoop.Engine
             public RigConfig Config { get; private set; }
 
             public CycleDemultiplexer Demultiplexer { get; private set; }
+
+            public AcquisitionMeter Meter { get; private set; }
 
             public SignalChain Chain { get; private set; }
 
@@ -515,6 +543,34 @@ namespace ClosedLoop.Engine
             public void Restart(long epochUs, long firstCycle)
             {
                 Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(Config.Acquisition, epochUs, firstCycle), Config.Acquisition.MinReadings, this);
+                Meter = new AcquisitionMeter(Config.Acquisition);
+                Gate.AcquisitionFailing = false;
+            }
+
+            /// <summary>
+            /// After each measured second: the first one is journaled, and so is every change between meeting the plan
+            /// and not. Not meeting it refuses arming until a second meets it, and is a fault while disarmed: a plan
+            /// cannot change while armed (configs are refused), so a miss then is load, already visible as short
+            /// cycles and data gaps, and a session is not cut for it.
+            /// </summary>
+            private void AfterMeasuredSecond(bool wasMeasured, bool wasFailing, long nowUs)
+            {
+                if (!wasMeasured || wasFailing != Meter.IsFailing)
+                {
+                    JournalMeasurements(nowUs);
+                }
+
+                if (Meter.IsFailing && !wasFailing && !Gate.IsArmed)
+                {
+                    Gate.Fault(FaultCode.AcquisitionRate, (long)(Meter.PerLitPhase * 10 + 0.5), nowUs);
+                }
+
+                Gate.AcquisitionFailing = Meter.IsFailing;
+            }
+
+            public void JournalMeasurements(long nowUs)
+            {
+                _engine._journal.Append(EventKind.AcquisitionMeasured, nowUs, !Meter.IsMeasured ? 2 : Meter.LastSecondMet ? 0 : 1, Meter.MinReadings, (long)(Meter.ReadingUs + 0.5), _engine.LongestOutputStartUs, Meter.PerLitPhase, Meter.ShortFraction);
             }
 
             /// <summary>
@@ -545,6 +601,16 @@ namespace ClosedLoop.Engine
 
                 Tracker.Poll(now);
                 AfterEncounterChange(now);
+                if (measured)
+                {
+                    bool wasMeasured = Meter.IsMeasured;
+                    bool wasFailing = Meter.IsFailing;
+                    if (Meter.OnCycle(cycle))
+                    {
+                        AfterMeasuredSecond(wasMeasured, wasFailing, now);
+                    }
+                }
+
                 SignalLoss loss = _guard.CheckLevels(cycle, measured);
                 if (loss != SignalLoss.None)
                 {

@@ -304,6 +304,45 @@ public sealed class BoardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_board_measures_its_own_acquisition_and_the_selftest_reports_it()
+    {
+        var board = EmulatedBoard.Current;
+        board.Loopback[4] = 27;
+        await StartBrokerAndLoggerAsync();
+        Boot();
+        await WaitForLogged("acquisition_measured");
+
+        var first = JsonDocument.Parse(Logged().First(e => e.Kind == "acquisition_measured").Json).RootElement;
+        Assert.Equal("met", first.GetProperty("plan").GetString());
+        // 40 µs conversions in a busy loop: far more than min_readings (2) per phase of 2.5 ms.
+        Assert.True(first.GetProperty("readings_per_phase").GetDouble() > 5, first.ToString());
+        Assert.InRange(first.GetProperty("reading_us").GetInt64(), 40, 1000);
+
+        var output = new StringWriter();
+        int code = await ClosedLoopCommandLine.Build().Parse(["selftest", Rig, "--broker", $"127.0.0.1:{_port}"]).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
+        Assert.Equal(0, code);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(output.ToString(), @"acquisition: \d+\.\d readings per lit phase per cycle \(min_readings 2\), \d+ µs per reading, .* longest output start \d+ µs: plan met"), output.ToString());
+    }
+
+    [Fact]
+    public async Task An_adc_too_slow_for_the_plan_faults_and_the_board_refuses_to_arm()
+    {
+        // 1.5 ms a reading: at most one reading in each 2.5 ms LED window once the 300 µs settle is dropped.
+        var board = EmulatedBoard.Current;
+        board.AdcReadUs = 1_500;
+        await StartBrokerAndLoggerAsync();
+        Boot();
+
+        await WaitFor(() => Logged().Any(e => e.Kind == "fault" && e.Json.Contains("\"fault\":\"acquisition_rate\"", StringComparison.Ordinal)), () => "no acquisition_rate fault");
+
+        Assert.Equal(1, await Command("arm", Rig));
+        Assert.False(_rig!.Engine.Gate.IsArmed);
+        await WaitFor(() => Logged().Any(e => e.Kind == "arm_refused" && e.Json.Contains("acquisition_too_slow", StringComparison.Ordinal)), () => "no arm_refused");
+        var measured = JsonDocument.Parse(Logged().First(e => e.Kind == "acquisition_measured").Json).RootElement;
+        Assert.Equal("not_met", measured.GetProperty("plan").GetString());
+    }
+
+    [Fact]
     public async Task Leds_that_cannot_be_started_in_step_are_a_fault_not_silently_mixed_phases()
     {
         // A start call slower than half the 300 us settle guard: no plan can keep both LEDs' edges inside it.

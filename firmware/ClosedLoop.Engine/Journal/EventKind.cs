@@ -71,5 +71,13 @@ namespace ClosedLoop.Engine.Journal
 
         /// <summary>A latched e-stop was reset on purpose; the rig stays disarmed. Code = <see cref="ControlSource"/>.</summary>
         EStopReset = 22,
+
+        /// <summary>
+        /// The rig's own measurement of a second of acquisition (the first after each start, each start or end of a miss of two seconds or more,
+        /// and before a self-test result). Code = that second's verdict: 0 plan met, 1 not met, 2 nothing measured yet; Flags = min_readings; Ref1 = time per reading (µs);
+        /// Ref2 = longest output start since boot (µs); Value1 = readings per lit phase per cycle; Value2 = share of
+        /// cycles short of readings or missing.
+        /// </summary>
+        AcquisitionMeasured = 23,
     }
 }

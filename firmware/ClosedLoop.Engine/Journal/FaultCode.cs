@@ -22,5 +22,12 @@ namespace ClosedLoop.Engine.Journal
 
         /// <summary>Another rig publishes under this rig's id; detail = its boot id. Configs are not taken while it lasts.</summary>
         DuplicateRigId = 7,
+
+        /// <summary>
+        /// The disarmed rig's acquisition did not meet its plan for two measured seconds in a row: more than a tenth
+        /// of the cycles lacked min_readings in a phase; detail = readings per lit phase per cycle x 10. Arming is
+        /// refused until a second meets it.
+        /// </summary>
+        AcquisitionRate = 8,
     }
 }

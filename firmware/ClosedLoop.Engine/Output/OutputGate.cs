@@ -50,6 +50,9 @@ namespace ClosedLoop.Engine.Output
         /// <summary>The timing self-test owns the opto output; nothing may arm until it ends.</summary>
         public bool SelfTestRunning { get; set; }
 
+        /// <summary>The rig's last measured second did not meet its acquisition plan; nothing may arm until one does.</summary>
+        public bool AcquisitionFailing { get; set; }
+
         public bool InSession { get; private set; }
 
         public long SessionStartUs { get; private set; }
@@ -89,6 +92,7 @@ namespace ClosedLoop.Engine.Output
             RefusalReason reason = IsEStopInputActive ? RefusalReason.EStopInputActive
                 : IsEStopLatched ? RefusalReason.EStopLatched
                 : SelfTestRunning ? RefusalReason.SelfTestRunning
+                : AcquisitionFailing ? RefusalReason.AcquisitionTooSlow
                 : RefusalReason.None;
             if (reason != RefusalReason.None)
             {

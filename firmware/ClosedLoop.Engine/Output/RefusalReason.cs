@@ -54,5 +54,8 @@ namespace ClosedLoop.Engine.Output
 
         /// <summary>A replay asked for sooner than <see cref="Wire.CommandDispatcher.MinReplayIntervalUs"/> after the last one.</summary>
         RateLimited = 26,
+
+        /// <summary>Arming refused: the rig's last measured second of acquisition did not meet the plan (see its acquisition_rate fault).</summary>
+        AcquisitionTooSlow = 27,
     }
 }

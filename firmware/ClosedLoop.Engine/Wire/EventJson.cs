@@ -27,6 +27,7 @@ namespace ClosedLoop.Engine.Wire
             "max_train_length", "max_trains_per_hour", "max_trains_per_session", "max_cumulative_dose",
             "plan_too_large", "invalid_train", "estop_input_active", "self_test_running", "retained", "stale",
             "deadline_too_far", "other_boot", "duplicate", "malformed", "armed", "in_session", "not_yoked", "queue_full", "rate_limited",
+            "acquisition_too_slow",
         };
 
         /// <summary>A command's answer: the refusal reasons, with "accepted" where nothing refused it.</summary>
@@ -34,7 +35,10 @@ namespace ClosedLoop.Engine.Wire
 
         public static readonly string[] SelfTestResults = new string[] { "none", "passed", "failed", "refused", "no_signal", "no_hardware" };
 
-        public static readonly string[] Faults = new string[] { "none", "time_went_backwards", "acquisition_stalled", "output_driver", "board", "excitation_timing", "signal_lost", "duplicate_rig_id" };
+        public static readonly string[] Faults = new string[] { "none", "time_went_backwards", "acquisition_stalled", "output_driver", "board", "excitation_timing", "signal_lost", "duplicate_rig_id", "acquisition_rate" };
+
+        /// <summary>An acquisition_measured event's verdict on the acquisition plan.</summary>
+        public static readonly string[] PlanVerdicts = new string[] { "met", "not_met", "unmeasured" };
 
         public static readonly string[] OutputFlagNames = new string[] { "sham", "yoked", "scheduled", "aborted" };
 
@@ -381,7 +385,7 @@ namespace ClosedLoop.Engine.Wire
 
         private static EventLayout[] BuildLayouts()
         {
-            EventLayout[] l = new EventLayout[23];
+            EventLayout[] l = new EventLayout[24];
             l[(int)EventKind.Boot] = Hashed("boot");
             l[(int)EventKind.ConfigApplied] = Hashed("config_applied");
             EventLayout rejected = Hashed("config_rejected");
@@ -483,6 +487,16 @@ namespace ClosedLoop.Engine.Wire
             l[(int)EventKind.Command] = command;
 
             l[(int)EventKind.EStopReset] = Sourced("estop_reset");
+
+            EventLayout measured = new EventLayout("acquisition_measured");
+            measured.CodeName = "plan";
+            measured.CodeWords = PlanVerdicts;
+            measured.FlagsName = "min_readings";
+            measured.Ref1Name = "reading_us";
+            measured.Ref2Name = "longest_start_us";
+            measured.Value1Name = "readings_per_phase";
+            measured.Value2Name = "short_share";
+            l[(int)EventKind.AcquisitionMeasured] = measured;
             return l;
         }
 

@@ -37,7 +37,8 @@ namespace ClosedLoop.Engine.Wire
         public bool Check(ClosedLoopEngine engine)
         {
             long now = engine.Clock.NowMicros;
-            int length = StatusJson.WriteOnline(_writer, engine, 0, _probe, 0);
+            // The measurements move a little every second: they ride along with changes and heartbeats, never cause one.
+            int length = StatusJson.WriteOnline(_writer, engine, 0, _probe, 0, false);
             bool same = length == _lastLength && Same(_probe, _last, length);
             if (same && now - _lastUs < HeartbeatUs)
             {
@@ -48,7 +49,7 @@ namespace ClosedLoop.Engine.Wire
             System.Array.Copy(_probe, _last, length);
             _lastLength = length;
             _lastUs = now;
-            Length = StatusJson.WriteOnline(_writer, engine, now, _status, 0);
+            Length = StatusJson.WriteOnline(_writer, engine, now, _status, 0, true);
             return true;
         }
 

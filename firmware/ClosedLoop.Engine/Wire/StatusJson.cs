@@ -4,19 +4,23 @@ namespace ClosedLoop.Engine.Wire
 {
     /// <summary>
     /// The retained status of a rig, e.g.
-    /// <code>{"v":1,"rig":"rig-01","online":true,"boot":7,"t_us":93000000,"config":"bf0e25556afdff88","armed":true,"estop":false,"session":true,"mode":"closed_loop","next_seq":412}</code>
+    /// <code>{"v":1,"rig":"rig-01","online":true,"boot":7,"t_us":93000000,"config":"bf0e25556afdff88","armed":true,"estop":false,"session":true,"mode":"closed_loop","next_seq":412,"per_phase":4.2,"reading_us":640,"start_us":85}</code>
     /// and its last-will twin <c>{"v":1,"rig":"rig-01","online":false,"boot":7}</c>, which the broker publishes
     /// when the rig drops off.
     /// </summary>
     public static class StatusJson
     {
         public const int Version = 1;
-        public const int MaxBytes = 256;
+        public const int MaxBytes = 384;
 
         private static readonly string[] Modes = new string[] { "closed_loop", "open_loop", "sham", "yoked" };
 
-        /// <summary>Writes the online status with a writer the caller keeps (<see cref="StatusChanges"/>), so nothing is allocated.</summary>
-        public static int WriteOnline(JsonWriter w, ClosedLoopEngine engine, long nowUs, byte[] buffer, int offset)
+        /// <summary>
+        /// Writes the online status with a writer the caller keeps (<see cref="StatusChanges"/>), so nothing is
+        /// allocated. With <paramref name="measurements"/>, once the rig has measured a second of acquisition, it ends
+        /// with its own figures: readings per lit phase per cycle, time per reading and longest output start (µs).
+        /// </summary>
+        public static int WriteOnline(JsonWriter w, ClosedLoopEngine engine, long nowUs, byte[] buffer, int offset, bool measurements)
         {
             OutputGate gate = engine.Gate;
             w.Begin(buffer, offset);
@@ -31,7 +35,20 @@ namespace ClosedLoop.Engine.Wire
             w.Boolean("session", gate.InSession);
             w.Text("mode", Modes[(int)gate.Mode]);
             w.Integer("next_seq", engine.Journal.NextSequence);
+            Acquisition.AcquisitionMeter meter = engine.Meter;
+            if (measurements && meter.IsMeasured)
+            {
+                w.Number("per_phase", Tenths(meter.PerLitPhase));
+                w.Integer("reading_us", (long)(meter.ReadingUs + 0.5));
+                w.Integer("start_us", engine.LongestOutputStartUs);
+            }
+
             return w.End();
+        }
+
+        private static double Tenths(double value)
+        {
+            return (long)(value * 10 + 0.5) / 10.0;
         }
 
         public static int WriteOffline(string rigId, long bootId, byte[] buffer, int offset)

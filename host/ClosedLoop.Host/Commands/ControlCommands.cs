@@ -114,7 +114,8 @@ public static class ControlCommands
         string name = CommandJson.Names[(int)kind];
         await using var client = await BrokerClient.ConnectAsync(options.Broker.Endpoint(parse), cancellationToken).ConfigureAwait(false);
         var commander = new RigCommander(client, sender);
-        var answer = await commander.SendAsync(rig, kind, 0, timeout, cancellationToken, kind == CommandKind.SelfTest ? EventKind.SelfTest : null).ConfigureAwait(false);
+        EventKind[] follow = kind == CommandKind.SelfTest ? [EventKind.AcquisitionMeasured, EventKind.SelfTest] : [];
+        var answer = await commander.SendAsync(rig, kind, 0, timeout, cancellationToken, follow).ConfigureAwait(false);
         if (answer is null)
         {
             parse.InvocationConfiguration.Error.WriteLine($"{name} sent to {rig}, but no answer within {timeout.TotalSeconds:F0} s");
@@ -148,7 +149,7 @@ public static class ControlCommands
         JournalEvent? result = null;
         while (result is null && DateTime.UtcNow < deadline)
         {
-            result = commander.Following.FirstOrDefault(e => e.TimeUs >= answer.TimeUs);
+            result = commander.Following.FirstOrDefault(e => e.Kind == EventKind.SelfTest && e.TimeUs >= answer.TimeUs);
             if (result is null)
             {
                 await Task.Delay(50, cancellationToken).ConfigureAwait(false);
@@ -167,8 +168,31 @@ public static class ControlCommands
             ? $": {result.Ref2} of {result.Ref1} pulses measured, worst width error {result.Value1:F0} µs, worst period error {result.Value2:F0} µs"
             : outcome == SelfTestResult.NoHardware ? ": a virtual rig has no output to measure" : string.Empty;
         (outcome == SelfTestResult.Passed ? parse.InvocationConfiguration.Output : parse.InvocationConfiguration.Error).WriteLine($"{rig} self-test {word}{detail}");
+
+        // The rig journals its own acquisition measurements just before the result; allow for a replayed gap.
+        JournalEvent? measured = null;
+        var measuredDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while ((measured = commander.Following.LastOrDefault(e => e.Kind == EventKind.AcquisitionMeasured && e.TimeUs >= answer.TimeUs && e.TimeUs <= result.TimeUs)) is null
+            && DateTime.UtcNow < measuredDeadline)
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (measured is not null)
+        {
+            parse.InvocationConfiguration.Output.WriteLine(Measurements(measured));
+        }
+
         return outcome == SelfTestResult.Passed ? 0 : Refused;
     }
+
+    /// <summary>An acquisition_measured event in words (docs/flashing.md, "Bring-up", says what to expect).</summary>
+    public static string Measurements(JournalEvent measured) =>
+        measured.Code == 2
+            ? "acquisition: not measured yet (no second of the rig's own readings since its last start)"
+            : $"acquisition: {measured.Value1:F1} readings per lit phase per cycle (min_readings {measured.Flags}), "
+              + $"{measured.Ref1} µs per reading, {measured.Value2:P0} of cycles short, longest output start {measured.Ref2} µs: "
+              + (measured.Code == 0 ? "plan met" : "plan NOT met (the rig refuses to arm)");
 
     private sealed class SendOptions
     {

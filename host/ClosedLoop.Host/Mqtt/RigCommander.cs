@@ -27,10 +27,10 @@ public sealed class RigCommander(BrokerClient client, string sender)
 
     /// <summary>
     /// Sends one command and waits for the rig's answer; null when none came within <paramref name="timeout"/>. With
-    /// <paramref name="follow"/>, events of that kind from the rig's boot are gathered in <see cref="Following"/> from
+    /// <paramref name="follow"/>, events of those kinds from the rig's boot are gathered in <see cref="Following"/> from
     /// before the command is sent (e.g. the self_test result that follows an accepted selftest, however fast).
     /// </summary>
-    public async Task<CommandAnswer?> SendAsync(string rigId, CommandKind kind, long argument, TimeSpan timeout, CancellationToken cancellationToken, EventKind? follow = null)
+    public async Task<CommandAnswer?> SendAsync(string rigId, CommandKind kind, long argument, TimeSpan timeout, CancellationToken cancellationToken, params EventKind[] follow)
     {
         var clock = await ReadClockAsync(rigId, cancellationToken).ConfigureAwait(false);
         long id = Random.Shared.NextInt64(1, 1L << 53);
@@ -51,7 +51,7 @@ public sealed class RigCommander(BrokerClient client, string sender)
                 return false;
             }
 
-            if (follow is not null && e.Kind == follow)
+            if (Array.IndexOf(follow, e.Kind) >= 0)
             {
                 following.Enqueue(e);
             }
@@ -71,7 +71,7 @@ public sealed class RigCommander(BrokerClient client, string sender)
         return new CommandAnswer(id, (RefusalReason)read.Flags, read.TimeUs);
     }
 
-    /// <summary>Events of the followed kind gathered so far (they go on arriving while the client stays connected).</summary>
+    /// <summary>Events of the followed kinds gathered so far (they go on arriving while the client stays connected).</summary>
     public System.Collections.Concurrent.ConcurrentQueue<JournalEvent> Following { get; private set; } = new();
 
     /// <summary>The rig's boot and clock from its retained status; a rig without one, or offline, cannot take commands.</summary>

@@ -122,14 +122,13 @@ public sealed class EmulatedBoard
         }
     }
 
-    /// <summary>One ADC conversion: it takes tens of µs on the ESP32, so it does here.</summary>
+    /// <summary>How long one ADC read takes (tens of µs on the ESP32's own converter).</summary>
+    public long AdcReadUs { get; set; } = 40;
+
+    /// <summary>One ADC conversion, taking <see cref="AdcReadUs"/>.</summary>
     internal int ReadAdc()
     {
-        long start = NowUs;
-        while (NowUs - start < 40)
-        {
-            Thread.SpinWait(20);
-        }
+        SpinUntil(NowUs + AdcReadUs);
 
         Interlocked.Increment(ref Readings);
         long t = NowUs;

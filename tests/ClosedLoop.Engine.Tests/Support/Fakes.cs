@@ -10,6 +10,9 @@ public sealed class RecordingOutput(IClock clock) : IOutputChannel
 {
     public List<(long TimeUs, long TotalUs, int Items)> Starts { get; } = [];
 
+    /// <summary>How long a start keeps the caller waiting (a manual clock is moved on by it), as the board's SendData does.</summary>
+    public long StartCostUs { get; set; }
+
     public int ForceLowCalls { get; private set; }
 
     private long _activeUntilUs = long.MinValue;
@@ -21,6 +24,10 @@ public sealed class RecordingOutput(IClock clock) : IOutputChannel
     {
         Starts.Add((clock.NowMicros, plan.TotalUs, plan.ItemCount));
         _activeUntilUs = clock.NowMicros + plan.TotalUs;
+        if (StartCostUs > 0 && clock is ManualClock manual)
+        {
+            manual.Advance(StartCostUs);
+        }
     }
 
     public void ForceLow()

@@ -1,0 +1,131 @@
+using ClosedLoop.Engine.Config;
+
+namespace ClosedLoop.Engine.Acquisition
+{
+    /// <summary>
+    /// The rig measuring its own acquisition, a second of cycles at a time: readings per LED phase per cycle and the
+    /// time per reading (from the sampler's stamps). Two seconds in a row in which more than a tenth of the cycles
+    /// lacked <c>min_readings</c> in a phase mean the converter and sampler cannot meet the acquisition plan: the
+    /// engine refuses to arm (and faults, if disarmed) until a second meets it. Cycles that never arrived are a
+    /// stalled sampler, not the plan: they are journaled as data gaps and not counted here. Only the rig's own
+    /// readings count; replayed cycles are not measured.
+    /// </summary>
+    public sealed class AcquisitionMeter
+    {
+        /// <summary>The share of short cycles a second may have and still meet the plan.</summary>
+        public const double MaxShortFraction = 0.1;
+
+        /// <summary>Seconds in a row that must miss the plan before it counts as not met (one can be a passing hiccup).</summary>
+        public const int FailingSeconds = 2;
+
+        private readonly int _windowCycles;
+        private readonly int _minReadings;
+        private readonly bool _continuous;
+        private int _cycles;
+        private int _short;
+        private long _signal;
+        private long _control;
+        private long _dark;
+        private long _intervals;
+        private long _windowStartUs = long.MinValue;
+        private long _lastReadingUs = long.MinValue;
+        private int _badSeconds;
+
+        public AcquisitionMeter(AcquisitionSettings settings)
+        {
+            long cyclesPerSecond = 1000000 / settings.PeriodUs;
+            _windowCycles = cyclesPerSecond < 1 ? 1 : (int)cyclesPerSecond;
+            _minReadings = settings.MinReadings;
+            _continuous = settings.Continuous;
+        }
+
+        /// <summary>True once a whole second of cycles has been measured.</summary>
+        public bool IsMeasured { get; private set; }
+
+        /// <summary>True when the last measured second met the plan.</summary>
+        public bool LastSecondMet { get; private set; }
+
+        /// <summary>True while the last <see cref="FailingSeconds"/> measured seconds all missed the plan.</summary>
+        public bool IsFailing { get; private set; }
+
+        public int MinReadings
+        {
+            get { return _minReadings; }
+        }
+
+        /// <summary>Mean readings per cycle in the signal, control and dark phases over the last second.</summary>
+        public double SignalPerCycle { get; private set; }
+
+        public double ControlPerCycle { get; private set; }
+
+        public double DarkPerCycle { get; private set; }
+
+        /// <summary>The fewer of the lit phases' readings per cycle (the signal's alone with one colour).</summary>
+        public double PerLitPhase
+        {
+            get { return _continuous || ControlPerCycle > SignalPerCycle ? SignalPerCycle : ControlPerCycle; }
+        }
+
+        /// <summary>Share of the last second's cycles that lacked readings.</summary>
+        public double ShortFraction { get; private set; }
+
+        /// <summary>Mean time from one reading to the next over the last second (µs): the converter plus the sampler's loop.</summary>
+        public double ReadingUs { get; private set; }
+
+        public void OnReading(long timeUs)
+        {
+            if (_windowStartUs == long.MinValue)
+            {
+                _windowStartUs = timeUs;
+            }
+            else
+            {
+                _intervals++;
+            }
+
+            _lastReadingUs = timeUs;
+        }
+
+        /// <summary>Counts one cycle's readings; true when it completed a second (the figures are then new).</summary>
+        public bool OnCycle(CycleSample cycle)
+        {
+            _cycles++;
+            _signal += cycle.SignalCount;
+            _control += cycle.ControlCount;
+            _dark += cycle.DarkCount;
+            bool shortCycle = cycle.SignalCount < _minReadings || (!_continuous && (cycle.ControlCount < _minReadings || cycle.DarkCount < 1));
+            if (shortCycle)
+            {
+                _short++;
+            }
+
+            return CloseWindowIfFull();
+        }
+
+        private bool CloseWindowIfFull()
+        {
+            if (_cycles < _windowCycles)
+            {
+                return false;
+            }
+
+            SignalPerCycle = (double)_signal / _cycles;
+            ControlPerCycle = (double)_control / _cycles;
+            DarkPerCycle = (double)_dark / _cycles;
+            ShortFraction = (double)_short / _cycles;
+            ReadingUs = _intervals > 0 ? (double)(_lastReadingUs - _windowStartUs) / _intervals : 0;
+            LastSecondMet = ShortFraction <= MaxShortFraction;
+            _badSeconds = LastSecondMet ? 0 : _badSeconds + 1;
+            IsFailing = _badSeconds >= FailingSeconds;
+            IsMeasured = true;
+            _cycles = 0;
+            _short = 0;
+            _signal = 0;
+            _control = 0;
+            _dark = 0;
+            _intervals = 0;
+            _windowStartUs = _lastReadingUs;
+            return true;
+        }
+    }
+}
