@@ -32,13 +32,33 @@ public partial class FirmwareBuildTests
     private static string DeclarationPath(string assembly) =>
         Path.Combine(Path.GetDirectoryName(Metadata("FirmwareAssembly"))!, assembly + ".dll");
 
+    private static IEnumerable<string> Nfprojs() => Directory.EnumerateFiles(Path.Combine(Root, "firmware"), "*.nfproj", SearchOption.AllDirectories);
+
     /// <summary>The .nfproj's references: assembly name to the package folder its HintPath names (e.g. nanoFramework.M2Mqtt.5.1.220).</summary>
-    private static Dictionary<string, string> NfprojReferences() =>
-        XDocument.Load(Path.Combine(FirmwareFolder, "ClosedLoop.Firmware.nfproj")).Descendants()
+    private static Dictionary<string, string> NfprojReferences(string nfproj) =>
+        XDocument.Load(nfproj).Descendants()
             .Where(e => e.Name.LocalName == "Reference")
             .ToDictionary(
-                e => e.Attribute("Include")!.Value,
+                e => e.Attribute("Include")!.Value.Split(',')[0],
                 e => e.Descendants().Single(h => h.Name.LocalName == "HintPath").Value.Replace('\\', '/').Split('/')[2]);
+
+    private static Dictionary<string, string> NfprojReferences() => NfprojReferences(Path.Combine(FirmwareFolder, "ClosedLoop.Firmware.nfproj"));
+
+    /// <summary>Every .nfproj's references together (the board, the engine, the engine's on-device tests).</summary>
+    private static Dictionary<string, string> AllNfprojReferences()
+    {
+        var all = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var nfproj in Nfprojs())
+        {
+            foreach (var (assembly, package) in NfprojReferences(nfproj))
+            {
+                Assert.True(!all.TryGetValue(assembly, out var other) || other == package, $"{assembly} comes from {package} in {nfproj} but from {other} elsewhere");
+                all[assembly] = package;
+            }
+        }
+
+        return all;
+    }
 
     [Fact]
     public void The_board_build_references_only_mscorlib_the_engine_and_the_declared_assemblies_and_has_no_generics()
@@ -59,10 +79,10 @@ public partial class FirmwareBuildTests
     }
 
     [Fact]
-    public void The_compile_only_assemblies_are_exactly_the_assemblies_the_nfproj_references()
+    public void The_compile_only_assemblies_are_exactly_the_assemblies_the_nfproj_files_reference()
     {
         // The set Visual Studio compiles and deploys against, less mscorlib (the real one is used in CI too).
-        var referenced = NfprojReferences().Keys.Where(a => a != "mscorlib").Order(StringComparer.Ordinal).ToList();
+        var referenced = AllNfprojReferences().Keys.Where(a => a != "mscorlib").Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal(referenced, DeclaredAssemblies());
     }
@@ -82,9 +102,10 @@ public partial class FirmwareBuildTests
     }
 
     [Fact]
-    public void Every_declared_api_is_used_by_the_board_code()
+    public void Every_declared_api_is_used_by_the_board_or_the_engines_on_device_tests()
     {
         var used = UsedMembers(Metadata("FirmwareAssembly"));
+        used.UnionWith(UsedMembers(Metadata("NanoTestsAssembly")));
         var baseTypes = new HashSet<string>(StringComparer.Ordinal);
         var declared = DeclaredAssemblies().SelectMany(a => DeclaredMembers(DeclarationPath(a), baseTypes)).ToList();
 
@@ -96,9 +117,9 @@ public partial class FirmwareBuildTests
     }
 
     [Fact]
-    public void Each_declaration_file_names_the_package_and_version_the_nfproj_takes_its_assembly_from()
+    public void Each_declaration_file_names_the_package_and_version_the_nfproj_files_take_its_assembly_from()
     {
-        var references = NfprojReferences();
+        var references = AllNfprojReferences();
         var files = Directory.EnumerateFiles(DeclarationsFolder, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
             .ToList();
@@ -133,26 +154,26 @@ public partial class FirmwareBuildTests
     }
 
     [Fact]
-    public void The_nfproj_builds_the_same_sources_with_the_packages_of_packages_config_and_never_the_declarations()
+    public void Each_nfproj_builds_the_sources_of_its_folder_with_the_packages_of_its_packages_config_and_never_the_declarations()
     {
-        string nfproj = Path.Combine(FirmwareFolder, "ClosedLoop.Firmware.nfproj");
-        var project = XDocument.Load(nfproj);
-        var listed = project.Descendants().Where(e => e.Name.LocalName == "Compile")
-            .Select(e => e.Attribute("Include")!.Value.Replace('\\', '/')).Order(StringComparer.Ordinal);
-        var sources = Directory.EnumerateFiles(FirmwareFolder, "*.cs", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(FirmwareFolder, f).Replace('\\', '/'))
-            .Where(f => !f.StartsWith("bin/", StringComparison.Ordinal) && !f.StartsWith("obj/", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal);
-        Assert.Equal(sources, listed);
-
-        var packages = XDocument.Load(Path.Combine(FirmwareFolder, "packages.config")).Descendants("package")
-            .Select(p => $"{p.Attribute("id")!.Value}.{p.Attribute("version")!.Value}").ToList();
-        var hintPackages = NfprojReferences().Values.Distinct().ToList();
-        Assert.Equal(packages.Order(), hintPackages.Order());
-
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "firmware"), "*.nfproj", SearchOption.AllDirectories))
+        foreach (var nfproj in Nfprojs())
         {
-            var items = XDocument.Load(file).Descendants().Where(e => e.Attribute("Include") is not null || e.Name.LocalName == "HintPath");
+            string folder = Path.GetDirectoryName(nfproj)!;
+            var project = XDocument.Load(nfproj);
+            var listed = project.Descendants().Where(e => e.Name.LocalName == "Compile")
+                .Select(e => e.Attribute("Include")!.Value.Replace('\\', '/')).Order(StringComparer.Ordinal);
+            var sources = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))
+                .Where(f => !f.StartsWith("bin/", StringComparison.Ordinal) && !f.StartsWith("obj/", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal);
+            Assert.Equal(sources, listed);
+
+            var packages = XDocument.Load(Path.Combine(folder, "packages.config")).Descendants("package")
+                .Select(p => $"{p.Attribute("id")!.Value}.{p.Attribute("version")!.Value}").ToList();
+            var hintPackages = NfprojReferences(nfproj).Values.Distinct().ToList();
+            Assert.Equal(packages.Order(), hintPackages.Order());
+
+            var items = project.Descendants().Where(e => e.Attribute("Include") is not null || e.Name.LocalName == "HintPath");
             Assert.DoesNotContain(items, e => (e.Attribute("Include")?.Value ?? e.Value).Contains("NanoFrameworkApi.CompileOnly", StringComparison.Ordinal));
         }
     }
