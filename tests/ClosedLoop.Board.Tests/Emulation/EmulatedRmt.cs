@@ -264,33 +264,21 @@ public sealed class EmulatedRmt(EmulatedBoard board)
     /// <summary>The channel's items as the hardware reads them from RAM: up to a zero duration, or around its blocks.</summary>
     private List<(int Ticks, bool High)> RamHalves(Channel channel)
     {
-        var halves = new List<(int, bool)>();
         int ramBase = channel.Number * ItemsPerBlock;
-        for (int i = 0; i < channel.Blocks * ItemsPerBlock; i++)
-        {
-            uint word = _ram[ramBase + i];
-            foreach (uint half in new[] { word & 0xFFFF, word >> 16 })
-            {
-                int ticks = (int)(half & 0x7FFF);
-                if (ticks == 0)
-                {
-                    return halves;
-                }
-
-                halves.Add((ticks, (half & 0x8000) != 0));
-            }
-        }
-
-        return halves;
+        return Halves(i => _ram[ramBase + i], channel.Blocks * ItemsPerBlock);
     }
 
-    internal static List<(int Ticks, bool High)> Decode(byte[] data, int items)
+    /// <summary>SendData's bytes as (ticks, level) halves, up to the first zero duration.</summary>
+    internal static List<(int Ticks, bool High)> Decode(byte[] data, int items) => Halves(i => BitConverter.ToUInt32(data, i * 4), items);
+
+    /// <summary>rmt_item32_t words as halves: duration in bits 0-14, level in bit 15, twice; a zero duration ends them.</summary>
+    private static List<(int Ticks, bool High)> Halves(Func<int, uint> word, int items)
     {
         var halves = new List<(int, bool)>();
         for (int i = 0; i < items; i++)
         {
-            uint word = BitConverter.ToUInt32(data, i * 4);
-            foreach (uint half in new[] { word & 0xFFFF, word >> 16 })
+            uint w = word(i);
+            foreach (uint half in new[] { w & 0xFFFF, w >> 16 })
             {
                 int ticks = (int)(half & 0x7FFF);
                 if (ticks == 0)
