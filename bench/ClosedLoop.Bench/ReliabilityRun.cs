@@ -21,6 +21,7 @@ public static class ReliabilityRun
     private const long Second = 1_000_000;
     private const string Secret = "bench-secret";
     private const int RigCount = 4;
+    private const int OutageSeconds = 60;
 
     public static async Task RunAsync(TimeSpan duration)
     {
@@ -74,7 +75,7 @@ public static class ReliabilityRun
             }
 
             await Task.Delay(100);
-            if (step % 30 == 0)
+            if (step % 30 == 0 && broker is not null)
             {
                 logger.Kill();
                 logger = new EventLogger(As("logger"), store, "logger");
@@ -84,8 +85,14 @@ public static class ReliabilityRun
 
             if (step == 75 && broker is not null)
             {
+                // The broker goes away for a minute of rig time (a link outage for every rig and the logger); the
+                // messages it held for the logger go with it.
                 await broker.DisposeAsync();
-                await Task.Delay(1000);
+                broker = null;
+            }
+
+            if (step == 75 + OutageSeconds)
+            {
                 broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port, retainedFile: retained, users: users);
                 brokerRestarts++;
             }
@@ -98,7 +105,7 @@ public static class ReliabilityRun
                 fullDiskSeconds += 3;
             }
 
-            if (step % 20 == 0)
+            if (step % 20 == 0 && broker is not null)
             {
                 forgeries += await ForgeAsync(As("rig-99"), rigs[0].Rig.Engine.Journal.NextSequence);
                 viewerCommands += await CommandAsViewerAsync(As("bob"));
@@ -113,7 +120,10 @@ public static class ReliabilityRun
 
         // Serve replay requests until the logger holds everything (or a minute passes).
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (rigs.Any(r => store.Sequences(r.Rig.Engine.Journal.RigId, r.Rig.Engine.Journal.BootId).Count < r.Rig.Engine.Journal.NextSequence - 1) && DateTime.UtcNow < deadline)
+        bool Behind((VirtualRig.VirtualRig Rig, RigLink Link) r) =>
+            store.Sequences(r.Rig.Engine.Journal.RigId, r.Rig.Engine.Journal.BootId).Count < r.Rig.Engine.Journal.NextSequence - 1
+            || logger.FrameGaps.High(r.Rig.Engine.Journal.RigId, r.Rig.Engine.Journal.BootId) < r.Link.NewestFrame;
+        while (rigs.Any(Behind) && DateTime.UtcNow < deadline)
         {
             foreach (var (rig, link) in rigs)
             {
@@ -131,14 +141,21 @@ public static class ReliabilityRun
         long forgedStored = store.EventJson("rig-01").Count(json => json.Contains("forged", StringComparison.Ordinal));
         int armedByViewer = rigs.Count(r => r.Rig.Engine.Journal.NextSequence > 0 && CountCommands(store, r.Rig.Engine.Journal.RigId) > 0);
         var faults = store.Faults();
+        long framesMade = rigs.Sum(r => r.Link.NewestFrame);
+        long framesStored = store.CountFrames();
+        long framesMissing = rigs.Sum(r => store.MissingFrames(r.Rig.Engine.Journal.RigId, r.Rig.Engine.Journal.BootId).Sum(g => g.Last - g.First + 1));
+        long framesReportedLost = rigs.Sum(r => store.EventJson(r.Rig.Engine.Journal.RigId).Count(json => json.Contains("\"kind\":\"frames_lost\"", StringComparison.Ordinal)));
+        double rigSeconds = rigTime / (double)Second;
 
         Console.WriteLine("| what | figure |");
         Console.WriteLine("|---|---|");
         Console.WriteLine($"| run | {duration.TotalSeconds:F0} s, {RigCount} virtual rigs at 10x real time, embedded broker with roles |");
-        Console.WriteLine($"| logger kills (SIGKILL-like) / broker restarts / seconds of full disk | {kills} / {brokerRestarts} / {fullDiskSeconds:F0} |");
+        Console.WriteLine($"| logger kills (SIGKILL-like) / broker outages ({OutageSeconds} rig-seconds each) / seconds of full disk | {kills} / {brokerRestarts} / {fullDiskSeconds:F0} |");
         Console.WriteLine($"| events journaled by the rigs | {journaled:N0} |");
         Console.WriteLine($"| events stored (each once) | {stored:N0} |");
         Console.WriteLine($"| events lost | {journaled - stored:N0} |");
+        Console.WriteLine($"| sample frames made / stored (each once) / missing / frames_lost reports | {framesMade:N0} / {framesStored:N0} / {framesMissing:N0} / {framesReportedLost} |");
+        Console.WriteLine($"| sample frames per rig-second per rig, and their bytes | {framesMade / rigSeconds / RigCount:F1} frames, {framesMade * 291.0 / rigSeconds / RigCount / 1024:F1} KiB (each a QoS 1 PUBLISH and PUBACK) |");
         Console.WriteLine($"| events forged by another rig's user / stored | {forgeries} / {forgedStored} |");
         Console.WriteLine($"| commands sent by a viewer / answered by a rig | {viewerCommands} / {armedByViewer} |");
         Console.WriteLine($"| fault rows in the log | {faults.Count} |");

@@ -283,6 +283,12 @@ namespace ClosedLoop.Engine
                 : RefusalReason.None;
         }
 
+        /// <summary>Journals sample frames asked for again that the link no longer holds (<c>frames_lost</c>).</summary>
+        public void ReportFramesLost(long firstFrame, long count)
+        {
+            _journal.Append(EventKind.FramesLost, _clock.NowMicros, 0, 0, firstFrame, count, 0, 0);
+        }
+
         /// <summary>Journals the rig's answer to a command message (see <see cref="Wire.CommandDispatcher"/>).</summary>
         public void ReportCommand(Wire.CommandKind kind, RefusalReason result, long id, long sender)
         {

@@ -208,6 +208,17 @@ public sealed class CommandFreshnessTests
     }
 
     [Fact]
+    public void Frame_replays_go_to_the_link_rate_limited_apart_from_event_replays()
+    {
+        Assert.Equal(RefusalReason.None, Send(CommandKind.Replay, argument: 1));
+        Assert.Equal(RefusalReason.None, Send(CommandKind.ReplayFrames, argument: 40));
+        Assert.Equal(RefusalReason.RateLimited, Send(CommandKind.ReplayFrames, argument: 41));
+        _rig.RunFor(CommandDispatcher.MinReplayIntervalUs + 10_000);
+        Assert.Equal(RefusalReason.None, Send(CommandKind.ReplayFrames, argument: 41));
+        Assert.Equal([40L, 41L], _effects.FrameReplays);
+    }
+
+    [Fact]
     public void The_answer_reads_back_from_json_with_its_sender()
     {
         Send(CommandKind.Arm, id: 77, from: "console.lb2");
@@ -284,7 +295,11 @@ public sealed class CommandFreshnessTests
 
         public int SelfTests { get; private set; }
 
+        public List<long> FrameReplays { get; } = [];
+
         public void Replay(long fromSequence) => Replays.Add(fromSequence);
+
+        public void ReplayFrames(long fromFrame) => FrameReplays.Add(fromFrame);
 
         public void SelfTest() => SelfTests++;
     }

@@ -175,7 +175,35 @@ public sealed class WireTests
         Assert.Equal((2012.5, 1000.25), (read[12].RawSignal, read[12].RawControl));
         Assert.Equal((float)0.05, (float)read[5].Dff);
         Assert.False(read[3].IsValid);
-        Assert.Equal(36 + 13 * 19, writer.Length);
+        Assert.Equal(44 + 13 * 19, writer.Length);
+        Assert.Equal(1, SampleFrameReader.SequenceOf(writer.Buffer, writer.Length));
+    }
+
+    [Fact]
+    public void Frames_are_numbered_one_after_another_and_version_1_frames_are_still_read()
+    {
+        var writer = new SampleFrameWriter(2, 5, 7692);
+        var numbers = new List<long>();
+        for (int cycle = 0; cycle < 6; cycle++)
+        {
+            if (!writer.TryAdd(new ProcessedSample { CycleIndex = cycle }))
+            {
+                numbers.Add(SampleFrameReader.SequenceOf(writer.Buffer, writer.Length));
+                writer.Clear();
+                writer.TryAdd(new ProcessedSample { CycleIndex = cycle });
+            }
+        }
+
+        Assert.Equal([1L, 2L], numbers);
+        Assert.Equal(3, writer.Sequence);
+
+        // The same frame as version 1 wrote it: 36 header bytes, no number.
+        byte[] v1 = [.. writer.Buffer[..36], .. writer.Buffer[44..writer.Length]];
+        v1[3] = 1;
+        var read = new[] { new ProcessedSample(), new ProcessedSample() };
+        Assert.Null(SampleFrameReader.TryRead(v1, v1.Length, out long boot, read, out int count));
+        Assert.Equal((5L, 2, 5L), (boot, count, read[1].CycleIndex));
+        Assert.Equal(0, SampleFrameReader.SequenceOf(v1, v1.Length));
     }
 
     [Fact]
@@ -186,7 +214,7 @@ public sealed class WireTests
         var read = new[] { new ProcessedSample() };
         byte[] bytes = writer.Buffer[..writer.Length];
 
-        Assert.Equal("frame says 1 samples but has 54 bytes", SampleFrameReader.TryRead(bytes, bytes.Length - 1, out _, read, out _));
+        Assert.Equal("frame says 1 samples but has 62 bytes", SampleFrameReader.TryRead(bytes, bytes.Length - 1, out _, read, out _));
         bytes[0] = (byte)'X';
         Assert.Equal("not a sample frame (magic is not CLS)", SampleFrameReader.TryRead(bytes, bytes.Length, out _, read, out _));
     }

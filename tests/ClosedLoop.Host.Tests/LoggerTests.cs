@@ -172,6 +172,60 @@ public sealed class LoggerTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Brokers))]
+    public async Task Sample_frames_published_before_any_logger_existed_are_fetched_from_the_rig(string kind)
+    {
+        await using var broker = Broker(kind);
+        await broker.StartAsync();
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true);
+        rig.Run(60);
+        await rig.Link.FlushAsync(Patience);
+
+        // Nobody kept these frames; the retained status says how many there are, the rig still holds them all.
+        using var store = new EventStore(Database);
+        await using var logger = new EventLogger(broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+
+        await WaitForAsync(() => logger.FrameGaps.High(rig.RigId, rig.BootId) >= rig.Link.NewestFrame, rig, store);
+        Assert.Empty(store.MissingFrames(rig.RigId, rig.BootId));
+        Assert.True(rig.Link.NewestFrame > 500, $"only {rig.Link.NewestFrame} frames");
+        Assert.Equal(rig.Link.NewestFrame, store.CountFrames());
+    }
+
+    [Fact]
+    public async Task Frames_the_rig_no_longer_holds_are_reported_lost_once_and_no_longer_asked_for()
+    {
+        await using var broker = Broker("embedded");
+        await broker.StartAsync();
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true, frameCapacity: 50);
+        rig.Run(60);
+        await rig.Link.FlushAsync(Patience);
+        long newest = rig.Link.NewestFrame;
+
+        using var store = new EventStore(Database);
+        await using var logger = new EventLogger(broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+        await WaitForAsync(() => logger.FrameGaps.High(rig.RigId, rig.BootId) >= newest, rig, store);
+
+        // The rig keeps the last 50: it says the rest are gone, sends what it has, and the log marks the hole.
+        var lost = Assert.Single(rig.Events(ClosedLoop.Engine.Journal.EventKind.FramesLost));
+        Assert.Equal((1L, newest - 50), (lost.Ref1, lost.Ref2));
+        Assert.Equal([(1L, newest - 50)], store.MissingFrames(rig.RigId, rig.BootId));
+        Assert.Empty(store.Faults());
+
+        // Export and report say so, and the report's trace is not drawn across the hole.
+        string export = Path.Combine(_folder, "export");
+        await ClosedLoop.Host.Export.SessionExport.WriteAsync(store, rig.RigId, rig.BootId, export);
+        using var sidecar = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(export, $"{rig.RigId}.json")));
+        var gap = Assert.Single(sidecar.RootElement.GetProperty("missing_samples").EnumerateArray());
+        Assert.Equal((1L, newest - 50), (gap.GetProperty("first_frame").GetInt64(), gap.GetProperty("last_frame").GetInt64()));
+        var data = ClosedLoop.Host.Report.SessionData.Load(store, rig.RigId, rig.BootId, 1);
+        Assert.Equal(newest - 50, Assert.Single(data.Gaps).Frames);
+        string report = File.ReadAllText(ClosedLoop.Host.Report.SessionReport.Write(data, Path.Combine(_folder, "report")).First(f => f.EndsWith(".html", StringComparison.Ordinal)));
+        Assert.Contains($"{newest - 50} sample frames were lost", report, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
     public async Task A_rig_reboot_starts_a_new_stream_and_loses_nothing_it_published(string kind)
     {
         await using var broker = Broker(kind);

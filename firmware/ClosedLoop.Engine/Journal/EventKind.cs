@@ -79,5 +79,8 @@ namespace ClosedLoop.Engine.Journal
         /// cycles short of readings or missing.
         /// </summary>
         AcquisitionMeasured = 23,
+
+        /// <summary>Sample frames a logger asked for again that the rig no longer holds: they are gone. Ref1 = first frame number; Ref2 = how many.</summary>
+        FramesLost = 24,
     }
 }

@@ -8,6 +8,9 @@ namespace ClosedLoop.Engine.Wire
         /// <summary>Publish every journaled event from <paramref name="fromSequence"/> on, and say which are gone.</summary>
         void Replay(long fromSequence);
 
+        /// <summary>Publish every sample frame still held from <paramref name="fromFrame"/> on, and report those gone (<see cref="ClosedLoopEngine.ReportFramesLost"/>).</summary>
+        void ReplayFrames(long fromFrame);
+
         /// <summary>Run the output timing self-test (the board measures; a virtual rig says it has no hardware).</summary>
         void SelfTest();
     }
@@ -39,6 +42,7 @@ namespace ClosedLoop.Engine.Wire
         private readonly long[] _recentIds = new long[RememberedIds];
         private int _nextId;
         private long _lastReplayUs = long.MinValue;
+        private long _lastFrameReplayUs = long.MinValue;
 
         public CommandDispatcher(ClosedLoopEngine engine, ICommandEffects effects)
         {
@@ -140,6 +144,16 @@ namespace ClosedLoop.Engine.Wire
 
                     _lastReplayUs = now;
                     _effects.Replay(_json.Argument);
+                    return RefusalReason.None;
+                case CommandKind.ReplayFrames:
+                    long at = _engine.Clock.NowMicros;
+                    if (_lastFrameReplayUs != long.MinValue && at - _lastFrameReplayUs < MinReplayIntervalUs)
+                    {
+                        return RefusalReason.RateLimited;
+                    }
+
+                    _lastFrameReplayUs = at;
+                    _effects.ReplayFrames(_json.Argument);
                     return RefusalReason.None;
                 case CommandKind.Yoke:
                     return _engine.AddYokedTrigger(_json.Argument);

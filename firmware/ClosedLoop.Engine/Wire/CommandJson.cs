@@ -17,7 +17,7 @@ namespace ClosedLoop.Engine.Wire
 
         public static readonly string[] Names = new string[]
         {
-            "none", "arm", "disarm", "estop", "session_start", "session_stop", "encounter_start", "encounter_stop", "replay", "yoke", "selftest", "estop_reset",
+            "none", "arm", "disarm", "estop", "session_start", "session_stop", "encounter_start", "encounter_stop", "replay", "yoke", "selftest", "estop_reset", "replay_frames",
         };
 
         private readonly FlatJson _reader = new FlatJson();
@@ -117,11 +117,14 @@ namespace ClosedLoop.Engine.Wire
                 return Fail("a command needs a positive 'id', a 'from' sender, the rig's 'boot' and an 'until_us' deadline");
             }
 
-            if (Kind == CommandKind.Replay || Kind == CommandKind.Yoke)
+            if (Kind == CommandKind.Replay || Kind == CommandKind.Yoke || Kind == CommandKind.ReplayFrames)
             {
-                if (!ReadLong(Kind == CommandKind.Replay ? "from_seq" : "offset_us", out value) || value < 0)
+                string name = ArgumentName(Kind);
+                if (!ReadLong(name, out value) || value < 0)
                 {
-                    return Fail(Kind == CommandKind.Replay ? "replay needs a whole, non-negative 'from_seq'" : "yoke needs a whole, non-negative 'offset_us'");
+                    return Fail(Kind == CommandKind.Replay ? "replay needs a whole, non-negative 'from_seq'"
+                        : Kind == CommandKind.Yoke ? "yoke needs a whole, non-negative 'offset_us'"
+                        : "replay_frames needs a whole, non-negative 'from_frame'");
                 }
 
                 Argument = value;
@@ -140,16 +143,29 @@ namespace ClosedLoop.Engine.Wire
             _writer.Text("from", sender);
             _writer.Integer("boot", boot);
             _writer.Integer("until_us", untilUs);
-            if (kind == CommandKind.Replay)
+            string name = ArgumentName(kind);
+            if (name != null)
             {
-                _writer.Integer("from_seq", argument);
-            }
-            else if (kind == CommandKind.Yoke)
-            {
-                _writer.Integer("offset_us", argument);
+                _writer.Integer(name, argument);
             }
 
             return _writer.End();
+        }
+
+        /// <summary>The field that carries a command's argument, or null for a command without one.</summary>
+        private static string ArgumentName(CommandKind kind)
+        {
+            switch (kind)
+            {
+                case CommandKind.Replay:
+                    return "from_seq";
+                case CommandKind.Yoke:
+                    return "offset_us";
+                case CommandKind.ReplayFrames:
+                    return "from_frame";
+                default:
+                    return null;
+            }
         }
 
         private bool ReadLong(string name, out long value)

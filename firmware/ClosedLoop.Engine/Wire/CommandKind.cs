@@ -23,5 +23,8 @@ namespace ClosedLoop.Engine.Wire
 
         /// <summary>Clear a latched e-stop (refused while the e-stop input is held). It arms nothing.</summary>
         EStopReset = 11,
+
+        /// <summary>Send the sample frames from a number on again (a logger found them missing).</summary>
+        ReplayFrames = 12,
     }
 }

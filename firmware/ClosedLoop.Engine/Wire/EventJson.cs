@@ -385,7 +385,7 @@ namespace ClosedLoop.Engine.Wire
 
         private static EventLayout[] BuildLayouts()
         {
-            EventLayout[] l = new EventLayout[24];
+            EventLayout[] l = new EventLayout[25];
             l[(int)EventKind.Boot] = Hashed("boot");
             l[(int)EventKind.ConfigApplied] = Hashed("config_applied");
             EventLayout rejected = Hashed("config_rejected");
@@ -497,6 +497,11 @@ namespace ClosedLoop.Engine.Wire
             measured.Value1Name = "readings_per_phase";
             measured.Value2Name = "short_share";
             l[(int)EventKind.AcquisitionMeasured] = measured;
+
+            EventLayout framesLost = new EventLayout("frames_lost");
+            framesLost.Ref1Name = "first_frame";
+            framesLost.Ref2Name = "count";
+            l[(int)EventKind.FramesLost] = framesLost;
             return l;
         }
 

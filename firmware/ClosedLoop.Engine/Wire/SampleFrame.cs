@@ -3,21 +3,25 @@ using ClosedLoop.Engine.Processing;
 namespace ClosedLoop.Engine.Wire
 {
     /// <summary>
-    /// Processed samples batched into compact binary frames for live views (best effort, QoS 0). Layout,
-    /// little-endian (docs/protocol.md):
+    /// Processed samples batched into compact binary frames, numbered per boot so that a logger can tell a frame
+    /// it never got and ask the rig for it again. Layout, little-endian (docs/protocol.md):
     /// <code>
-    /// 0  "CLS" magic, 3  version (1), 4  boot id (int64), 12 first cycle (int64), 20 first cycle time µs (int64),
-    /// 28 cycle period µs (int32), 32 sample count (uint16), 34 reserved (0),
-    /// 36 + 19·i: cycle - first cycle (uint16), flags (bit0 valid, bit1 z ready), raw signal, raw control (each the
+    /// 0  "CLS" magic, 3  version (2), 4  boot id (int64), 12 first cycle (int64), 20 first cycle time µs (int64),
+    /// 28 cycle period µs (int32), 32 sample count (uint16), 34 reserved (0), 36 frame number (int64, from 1),
+    /// 44 + 19·i: cycle - first cycle (uint16), flags (bit0 valid, bit1 z ready), raw signal, raw control (each the
     /// phase mean minus the dark mean, before filtering), dF/F, z (float32 each)
     /// </code>
-    /// Sample time = first cycle time + (cycle - first cycle) × period. Writing allocates nothing.
+    /// Version 1 had no frame number and 36 header bytes; readers still take it. Sample time = first cycle time +
+    /// (cycle - first cycle) × period. Writing allocates nothing.
     /// </summary>
     public sealed class SampleFrameWriter
     {
-        public const int Version = 1;
-        public const int HeaderBytes = 36;
+        public const int Version = 2;
+        public const int HeaderBytes = 44;
         public const int SampleBytes = 19;
+
+        /// <summary>Header bytes of version 1 frames (no frame number).</summary>
+        public const int HeaderBytesV1 = 36;
 
         private readonly byte[] _buffer;
         private readonly int _capacity;
@@ -25,6 +29,7 @@ namespace ClosedLoop.Engine.Wire
         private readonly long _periodUs;
         private int _count;
         private long _firstCycle;
+        private long _sequence;
 
         public SampleFrameWriter(int samplesPerFrame, long bootId, long periodUs)
         {
@@ -55,6 +60,12 @@ namespace ClosedLoop.Engine.Wire
             get { return _count == _capacity; }
         }
 
+        /// <summary>The number of the frame being filled (0 before the first sample): 1, 2, 3 ... per boot.</summary>
+        public long Sequence
+        {
+            get { return _sequence; }
+        }
+
         /// <summary>
         /// Adds a sample, or returns false when it does not fit: the frame is full, or the sample's cycle cannot
         /// be expressed relative to the frame's first one. The caller then sends the frame, clears it and adds again.
@@ -68,6 +79,7 @@ namespace ClosedLoop.Engine.Wire
 
             if (_count == 0)
             {
+                _sequence++;
                 _firstCycle = sample.CycleIndex;
                 int o = 0;
                 _buffer[o++] = (byte)'C';
@@ -79,6 +91,7 @@ namespace ClosedLoop.Engine.Wire
                 o = LittleEndian.WriteInt64(_buffer, o, sample.TimeUs);
                 o = LittleEndian.WriteInt32(_buffer, o, (int)_periodUs);
                 LittleEndian.WriteInt16(_buffer, o + 2, 0);
+                LittleEndian.WriteInt64(_buffer, o + 4, _sequence);
             }
 
             int p = HeaderBytes + SampleBytes * _count;
@@ -110,9 +123,9 @@ namespace ClosedLoop.Engine.Wire
         {
             bootId = 0;
             count = 0;
-            if (length < SampleFrameWriter.HeaderBytes)
+            if (length < SampleFrameWriter.HeaderBytesV1)
             {
-                return "frame of " + length.ToString() + " bytes is shorter than its " + SampleFrameWriter.HeaderBytes.ToString() + "-byte header";
+                return "frame of " + length.ToString() + " bytes is shorter than its " + SampleFrameWriter.HeaderBytesV1.ToString() + "-byte header";
             }
 
             if (bytes[0] != 'C' || bytes[1] != 'L' || bytes[2] != 'S')
@@ -120,9 +133,15 @@ namespace ClosedLoop.Engine.Wire
                 return "not a sample frame (magic is not CLS)";
             }
 
-            if (bytes[3] != SampleFrameWriter.Version)
+            if (bytes[3] != SampleFrameWriter.Version && bytes[3] != 1)
             {
                 return "unknown sample frame version " + bytes[3].ToString();
+            }
+
+            int header = HeaderOf(bytes);
+            if (length < header)
+            {
+                return "frame of " + length.ToString() + " bytes is shorter than its " + header.ToString() + "-byte header";
             }
 
             bootId = LittleEndian.ReadInt64(bytes, 4);
@@ -130,7 +149,7 @@ namespace ClosedLoop.Engine.Wire
             long firstTime = LittleEndian.ReadInt64(bytes, 20);
             int period = LittleEndian.ReadInt32(bytes, 28);
             int n = LittleEndian.ReadUInt16(bytes, 32);
-            if (length != SampleFrameWriter.HeaderBytes + n * SampleFrameWriter.SampleBytes)
+            if (length != header + n * SampleFrameWriter.SampleBytes)
             {
                 return "frame says " + n.ToString() + " samples but has " + length.ToString() + " bytes";
             }
@@ -142,7 +161,7 @@ namespace ClosedLoop.Engine.Wire
 
             for (int i = 0; i < n; i++)
             {
-                int p = SampleFrameWriter.HeaderBytes + i * SampleFrameWriter.SampleBytes;
+                int p = header + i * SampleFrameWriter.SampleBytes;
                 ProcessedSample s = samples[i];
                 int delta = LittleEndian.ReadUInt16(bytes, p);
                 int flags = bytes[p + 2];
@@ -161,6 +180,22 @@ namespace ClosedLoop.Engine.Wire
 
             count = n;
             return null;
+        }
+
+        /// <summary>The frame's number (1, 2, 3 ... per boot), or 0 for a version 1 frame or bytes too short to say.</summary>
+        public static long SequenceOf(byte[] bytes, int length)
+        {
+            if (length < SampleFrameWriter.HeaderBytes || bytes[3] != SampleFrameWriter.Version)
+            {
+                return 0;
+            }
+
+            return LittleEndian.ReadInt64(bytes, SampleFrameWriter.HeaderBytesV1);
+        }
+
+        private static int HeaderOf(byte[] bytes)
+        {
+            return bytes[3] == 1 ? SampleFrameWriter.HeaderBytesV1 : SampleFrameWriter.HeaderBytes;
         }
     }
 }

@@ -36,6 +36,12 @@ namespace ClosedLoop.Engine.Wire
         /// <summary>True when the status changed; <see cref="Buffer"/> then holds it. Call with the engine's lock held.</summary>
         public bool Check(ClosedLoopEngine engine)
         {
+            return Check(engine, -1);
+        }
+
+        /// <summary>As above, with the number of the link's newest sample frame riding along (see <see cref="FrameOutbox"/>).</summary>
+        public bool Check(ClosedLoopEngine engine, long frames)
+        {
             long now = engine.Clock.NowMicros;
             // The measurements move a little every second: they ride along with changes and heartbeats, never cause one.
             int length = StatusJson.WriteOnline(_writer, engine, 0, _probe, 0, false);
@@ -49,7 +55,7 @@ namespace ClosedLoop.Engine.Wire
             System.Array.Copy(_probe, _last, length);
             _lastLength = length;
             _lastUs = now;
-            Length = StatusJson.WriteOnline(_writer, engine, now, _status, 0, true);
+            Length = StatusJson.WriteOnline(_writer, engine, now, _status, 0, true, frames);
             return true;
         }
 

@@ -22,6 +22,12 @@ namespace ClosedLoop.Engine.Wire
         /// </summary>
         public static int WriteOnline(JsonWriter w, ClosedLoopEngine engine, long nowUs, byte[] buffer, int offset, bool measurements)
         {
+            return WriteOnline(w, engine, nowUs, buffer, offset, measurements, -1);
+        }
+
+        /// <summary>As above; with <paramref name="frames"/> at 0 or more (and measurements) it also says the number of the newest complete sample frame.</summary>
+        public static int WriteOnline(JsonWriter w, ClosedLoopEngine engine, long nowUs, byte[] buffer, int offset, bool measurements, long frames)
+        {
             OutputGate gate = engine.Gate;
             w.Begin(buffer, offset);
             w.Integer("v", Version);
@@ -35,6 +41,11 @@ namespace ClosedLoop.Engine.Wire
             w.Boolean("session", gate.InSession);
             w.Text("mode", Modes[(int)gate.Mode]);
             w.Integer("next_seq", engine.Journal.NextSequence);
+            if (measurements && frames >= 0)
+            {
+                w.Integer("frames", frames);
+            }
+
             Acquisition.AcquisitionMeter meter = engine.Meter;
             if (measurements && meter.IsMeasured)
             {

@@ -17,7 +17,7 @@ namespace ClosedLoop.Firmware.Link
     /// The board's connection to the lab broker, on its own thread so the experiment never waits for the network:
     /// Wi-Fi, then MQTT with an offline last will; a retained status; every journaled event at QoS 1, in order, the
     /// next one only after the broker acknowledged the last (the engine's <see cref="EventOutbox"/> remembers where
-    /// it got to and spills to flash what RAM cannot hold); sample frames best-effort at QoS 0; commands and configs
+    /// it got to and spills to flash what RAM cannot hold); sample frames numbered, at QoS 1, kept in RAM (journal.frame_capacity) through outages and for replays; commands and configs
     /// applied through the engine. Handlers of incoming messages only take the engine lock briefly or leave work for
     /// this thread.
     /// </summary>
@@ -26,6 +26,9 @@ namespace ClosedLoop.Firmware.Link
         private const int AckTimeoutMs = 5000;
         private const int RetryMs = 2000;
         private const int IdleMs = 20;
+
+        /// <summary>Frames published before the next event gets its turn (about a second's worth at 130 Hz).</summary>
+        private const int FramesPerTurn = 10;
 
         private readonly ClosedLoopEngine _engine;
         private readonly object _engineLock;
@@ -42,16 +45,16 @@ namespace ClosedLoop.Firmware.Link
         private readonly JournalEvent _peeked = new JournalEvent();
         private readonly byte[] _status = new byte[StatusJson.MaxBytes];
         private readonly StatusChanges _statusChanges = new StatusChanges();
-        private readonly SampleFrameWriter _frames;
-        private readonly byte[] _readyFrame;
+        private readonly FrameOutbox _frames;
+        private readonly byte[] _frameBuffer;
         private readonly AutoResetEvent _acknowledged = new AutoResetEvent(false);
         private Thread _thread;
         private bool _running;
         private MqttClient _client;
         private bool _wifi;
         private bool _connected;
-        private int _readyFrameLength;
-        private bool _frameReady;
+        private long _framesSentThrough;
+        private long _frameReplayFrom = -1;
         private int _ackedId = -1;
         private bool _ackedOk;
         private long _replayFrom = -1;
@@ -70,8 +73,8 @@ namespace ClosedLoop.Firmware.Link
             _outbox = new EventOutbox(spill, spillBytes);
             _selfTest = selfTest;
             _commands = new CommandDispatcher(engine, this);
-            _frames = new SampleFrameWriter(settings.SampleBatch, _bootId, engine.Config.Acquisition.PeriodUs);
-            _readyFrame = new byte[_frames.Buffer.Length];
+            _frames = new FrameOutbox(settings.SampleBatch, _bootId, engine.Config.Acquisition.PeriodUs, (int)engine.Config.Values.GetInteger("journal", "frame_capacity"));
+            _frameBuffer = new byte[_frames.MaxFrameBytes];
         }
 
         public void Start()
@@ -107,24 +110,19 @@ namespace ClosedLoop.Firmware.Link
             Disconnect();
         }
 
-        /// <summary>Called by the engine (sampling thread, engine lock held) for each processed sample.</summary>
+        /// <summary>
+        /// Called by the engine (sampling thread, engine lock held) for each processed sample. Frames are kept in RAM
+        /// (journal.frame_capacity) until the link thread has published them and for replays after that.
+        /// </summary>
         public void OnProcessed(ProcessedSample sample)
         {
-            if (_frames.TryAdd(sample))
-            {
-                return;
-            }
+            _frames.OnProcessed(sample);
+        }
 
-            // Best effort: while the previous frame has not left, this one is dropped.
-            if (!_frameReady)
-            {
-                Array.Copy(_frames.Buffer, _readyFrame, _frames.Length);
-                _readyFrameLength = _frames.Length;
-                _frameReady = true;
-            }
-
-            _frames.Clear();
-            _frames.TryAdd(sample);
+        /// <summary>A logger asked for sample frames again (dispatcher, engine lock held): served by the link thread.</summary>
+        public void ReplayFrames(long fromFrame)
+        {
+            _frameReplayFrom = fromFrame < 1 ? 1 : fromFrame;
         }
 
         /// <summary>A logger asked for events again (dispatcher, engine lock held): served by the link thread.</summary>
@@ -161,7 +159,7 @@ namespace ClosedLoop.Firmware.Link
                     ApplyPendingConfig();
                     ReportLoss();
                     PublishStatusIfChanged();
-                    PublishFrameIfReady();
+                    PublishFrames();
                     if (!PublishNextEvent())
                     {
                         Thread.Sleep(IdleMs);
@@ -351,7 +349,7 @@ namespace ClosedLoop.Firmware.Link
             bool heartbeat = false;
             lock (_engineLock)
             {
-                if (_statusChanges.Check(_engine))
+                if (_statusChanges.Check(_engine, _frames.Newest))
                 {
                     status = Slice(_statusChanges.Buffer, _statusChanges.Length);
                     heartbeat = _statusChanges.IsHeartbeat;
@@ -365,21 +363,44 @@ namespace ClosedLoop.Firmware.Link
             }
         }
 
-        private void PublishFrameIfReady()
+        /// <summary>
+        /// Publishes the frames not yet taken by the broker, in number order and at QoS 1 (a few per turn, so that
+        /// events keep flowing). Frames an outage outlasted, or a replay asks for, that RAM no longer holds are
+        /// reported as lost.
+        /// </summary>
+        private void PublishFrames()
         {
-            byte[] frame = null;
-            lock (_engineLock)
+            for (int turn = 0; turn < FramesPerTurn; turn++)
             {
-                if (_frameReady)
+                byte[] frame = null;
+                lock (_engineLock)
                 {
-                    frame = Slice(_readyFrame, _readyFrameLength);
-                    _frameReady = false;
-                }
-            }
+                    if (_frameReplayFrom >= 0)
+                    {
+                        _framesSentThrough = _frameReplayFrom - 1;
+                        _frameReplayFrom = -1;
+                    }
 
-            if (frame != null)
-            {
-                _client.Publish(_topics.Samples, frame, null, null, MqttQoSLevel.AtMostOnce, false);
+                    long oldest = _frames.Oldest;
+                    if (oldest > 0 && _framesSentThrough + 1 < oldest)
+                    {
+                        _engine.ReportFramesLost(_framesSentThrough + 1, oldest - _framesSentThrough - 1);
+                        _framesSentThrough = oldest - 1;
+                    }
+
+                    if (_framesSentThrough < _frames.Newest)
+                    {
+                        frame = Slice(_frameBuffer, _frames.CopyTo(_framesSentThrough + 1, _frameBuffer));
+                    }
+                }
+
+                if (frame == null)
+                {
+                    return;
+                }
+
+                Publish(_topics.Samples, frame, MqttQoSLevel.AtLeastOnce, false);
+                _framesSentThrough++;
             }
         }
 

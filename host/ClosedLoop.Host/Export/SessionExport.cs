@@ -111,6 +111,8 @@ public static class SessionExport
             // The settings the session ran with, whole and without secrets, when the log holds them.
             session_config = store.SessionConfigHash(rig, boot) is string hash ? store.ConfigText(hash) : null,
             event_kinds = events.GroupBy(e => e.Kind).ToDictionary(g => g.Key, g => g.Count()),
+            // Spans of the trace the log does not hold (frames the rig no longer had): the samples there are missing, not filled in.
+            missing_samples = SampleGaps.Of(store, rig, boot).Select(g => new { first_frame = g.FirstFrame, last_frame = g.LastFrame, from_s = g.FromUs / 1e6, to_s = g.ToUs / 1e6 }),
             time_unit = "seconds of device time since boot",
             channels = new { signal = "signal LED on minus dark, ADC counts", control = "control LED on minus dark, ADC counts" },
         }, new JsonSerializerOptions { WriteIndented = true }));

@@ -42,6 +42,7 @@ public sealed class EventLogger : IAsyncDisposable
     private readonly Channel<MqttApplicationMessageReceivedEventArgs> _received = Channel.CreateUnbounded<MqttApplicationMessageReceivedEventArgs>(new UnboundedChannelOptions { SingleReader = true });
     private readonly EventJson _json = new();
     private readonly GapTracker _gaps;
+    private readonly GapTracker _frameGaps;
     private readonly ClosedLoop.Engine.Processing.ProcessedSample[] _frameSamples = [.. Enumerable.Range(0, 256).Select(_ => new ClosedLoop.Engine.Processing.ProcessedSample())];
     private readonly CancellationTokenSource _stop = new();
     private Task? _writer;
@@ -57,6 +58,7 @@ public sealed class EventLogger : IAsyncDisposable
         _store = store;
         _clientId = clientId;
         _gaps = new GapTracker(store.ContiguousHighs());
+        _frameGaps = new GapTracker(store.ContiguousFrameHighs());
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += e =>
         {
@@ -80,6 +82,9 @@ public sealed class EventLogger : IAsyncDisposable
     public Action<IReadOnlyList<StoredEvent>>? Committed { get; set; }
 
     public GapTracker Gaps => _gaps;
+
+    /// <summary>The same for sample frames, by frame number.</summary>
+    public GapTracker FrameGaps => _frameGaps;
 
     /// <summary>Why the store cannot write now (null while it can).</summary>
     public string? WriteError { get; private set; }
@@ -441,7 +446,7 @@ public sealed class EventLogger : IAsyncDisposable
                     }
                     else if (count > 0)
                     {
-                        frames.Add(new StoredFrame(rig, frameBoot, _frameSamples[0].CycleIndex, _frameSamples[0].TimeUs, payload));
+                        frames.Add(new StoredFrame(rig, frameBoot, _frameSamples[0].CycleIndex, _frameSamples[0].TimeUs, payload, SampleFrameReader.SequenceOf(payload, payload.Length)));
                     }
 
                     break;
@@ -484,6 +489,15 @@ public sealed class EventLogger : IAsyncDisposable
         foreach (var e in events)
         {
             _gaps.Saw(e.Rig, e.Boot, e.Sequence, e.TimeUs);
+            if (e.Kind == "frames_lost")
+            {
+                NoteLostFrames(e);
+            }
+        }
+
+        foreach (var frame in frames.Where(f => f.Number > 0))
+        {
+            _frameGaps.Saw(frame.Rig, frame.Boot, frame.Number, frame.TimeUs);
         }
 
         Interlocked.Add(ref _receivedCount, batch.Count);
@@ -579,11 +593,34 @@ public sealed class EventLogger : IAsyncDisposable
             if (root.TryGetProperty("boot", out var boot) && root.TryGetProperty("next_seq", out var next) && root.TryGetProperty("t_us", out var time))
             {
                 _gaps.Expect(rig, boot.GetInt64(), next.GetInt64() - 1, time.GetInt64());
+                if (root.TryGetProperty("frames", out var frames))
+                {
+                    _frameGaps.Expect(rig, boot.GetInt64(), frames.GetInt64(), time.GetInt64());
+                }
             }
         }
         catch (Exception exception) when (exception is System.Text.Json.JsonException or InvalidOperationException or FormatException)
         {
             // A status that does not parse tells nothing about gaps; it is stored as received all the same.
+        }
+    }
+
+    /// <summary>A rig said frames are gone for good: the gap tracker stops asking for them (export and report mark them).</summary>
+    private void NoteLostFrames(StoredEvent e)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(e.Json);
+            long first = document.RootElement.GetProperty("first_frame").GetInt64();
+            long count = document.RootElement.GetProperty("count").GetInt64();
+            for (long number = first; number < first + count; number++)
+            {
+                _frameGaps.Saw(e.Rig, e.Boot, number, e.TimeUs);
+            }
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // A frames_lost event without its range changes nothing: the gap is asked about until given up.
         }
     }
 
@@ -594,11 +631,13 @@ public sealed class EventLogger : IAsyncDisposable
     {
         var writer = new CommandJson();
         var buffer = new byte[CommandJson.MaxBytes];
-        foreach (var (rig, boot, from, latestUs) in _gaps.DueRequests(DateTime.UtcNow, ReplayRetry))
+        var requests = _gaps.DueRequests(DateTime.UtcNow, ReplayRetry).Select(r => (Kind: CommandKind.Replay, r.Rig, r.Boot, r.FromSequence, r.LatestUs))
+            .Concat(_frameGaps.DueRequests(DateTime.UtcNow, ReplayRetry).Select(r => (Kind: CommandKind.ReplayFrames, r.Rig, r.Boot, r.FromSequence, r.LatestUs)));
+        foreach (var (kind, rig, boot, from, latestUs) in requests)
         {
             // Addressed to the boot that has the gap, good for a short while on that boot's clock.
             long untilUs = latestUs + (long)(RigCommander.Lifetime.TotalMilliseconds * 1000);
-            int length = writer.Write(CommandKind.Replay, from, Random.Shared.NextInt64(1, 1L << 53), Sender, boot, untilUs, buffer, 0);
+            int length = writer.Write(kind, from, Random.Shared.NextInt64(1, 1L << 53), Sender, boot, untilUs, buffer, 0);
             var message = new MqttApplicationMessageBuilder()
                 .WithTopic(new Topics(_endpoint.TopicPrefix, rig).Commands)
                 .WithPayload(buffer.AsSpan(0, length).ToArray())
@@ -615,11 +654,15 @@ public sealed class EventLogger : IAsyncDisposable
         }
 
         var abandoned = _gaps.TakeAbandoned();
-        if (abandoned.Count > 0)
+        var abandonedFrames = _frameGaps.TakeAbandoned();
+        if (abandoned.Count + abandonedFrames.Count > 0)
         {
             var faults = abandoned.Select(a => ($"{_endpoint.TopicPrefix}/{a.Rig}/events",
                 $"gave up: events {a.From}..{a.To} of rig {a.Rig} boot {a.Boot} did not come after {GapTracker.MaxRequestsPerHole} replay requests (the rig no longer holds them, or the sequence or status that announced them was not the rig's)",
-                Array.Empty<byte>())).ToList();
+                Array.Empty<byte>()))
+                .Concat(abandonedFrames.Select(a => ($"{_endpoint.TopicPrefix}/{a.Rig}/samples",
+                $"gave up: sample frames {a.From}..{a.To} of rig {a.Rig} boot {a.Boot} did not come after {GapTracker.MaxRequestsPerHole} replay requests",
+                Array.Empty<byte>()))).ToList();
             try
             {
                 _store.Store([], faults);

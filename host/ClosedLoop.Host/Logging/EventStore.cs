@@ -4,7 +4,8 @@ using Microsoft.Data.Sqlite;
 namespace ClosedLoop.Host.Logging;
 
 /// <summary>One sample frame as received (docs/protocol.md), keyed by rig, boot and its first cycle.</summary>
-public sealed record StoredFrame(string Rig, long Boot, long FirstCycle, long TimeUs, byte[] Frame);
+/// <summary>A sample frame as stored: <paramref name="Number"/> is the frame's number in its boot (0 for version 1 frames, which had none).</summary>
+public sealed record StoredFrame(string Rig, long Boot, long FirstCycle, long TimeUs, byte[] Frame, long Number = 0);
 
 /// <summary>One event as the logger stores it: its unique key, time, kind and the JSON exactly as received.</summary>
 /// <summary>Who and what one session was about, with the host's UTC time and the rig's µs of its start.</summary>
@@ -75,6 +76,11 @@ public sealed class EventStore : IDisposable
             CREATE TABLE IF NOT EXISTS configs (
                 hash TEXT PRIMARY KEY, rig TEXT NOT NULL, text TEXT NOT NULL, received_utc TEXT NOT NULL);
             """);
+        if (Scalar("SELECT COUNT(*) FROM pragma_table_info('sample_frames') WHERE name = 'number'") == 0)
+        {
+            // Logs written before frames were numbered gain the column; their frames keep number 0.
+            Execute("ALTER TABLE sample_frames ADD COLUMN number INTEGER NOT NULL DEFAULT 0");
+        }
     }
 
     public string Path { get; }
@@ -140,7 +146,8 @@ public sealed class EventStore : IDisposable
             {
                 using var insert = _connection.CreateCommand();
                 insert.Transaction = transaction;
-                insert.CommandText = "INSERT OR IGNORE INTO sample_frames (rig, boot, first_cycle, t_us, frame) VALUES ($rig, $boot, $first, $t, $frame)";
+                insert.CommandText = "INSERT OR IGNORE INTO sample_frames (rig, boot, first_cycle, t_us, frame, number) VALUES ($rig, $boot, $first, $t, $frame, $number)";
+                insert.Parameters.AddWithValue("$number", frame.Number);
                 insert.Parameters.AddWithValue("$rig", frame.Rig);
                 insert.Parameters.AddWithValue("$boot", frame.Boot);
                 insert.Parameters.AddWithValue("$first", frame.FirstCycle);
@@ -327,6 +334,60 @@ public sealed class EventStore : IDisposable
     }
 
     /// <summary>For each (rig, boot): the highest sequence below which nothing is missing.</summary>
+    /// <summary>Per rig and boot, the highest frame number below which every numbered frame is stored.</summary>
+    public IReadOnlyDictionary<(string Rig, long Boot), long> ContiguousFrameHighs()
+    {
+        lock (_gate)
+        {
+            var result = new Dictionary<(string, long), long>();
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT rig, boot, number FROM sample_frames WHERE number > 0 ORDER BY rig, boot, number";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var key = (reader.GetString(0), reader.GetInt64(1));
+                long high = result.GetValueOrDefault(key);
+                if (reader.GetInt64(2) == high + 1)
+                {
+                    result[key] = high + 1;
+                }
+                else if (!result.ContainsKey(key))
+                {
+                    result[key] = 0;
+                }
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Per rig and boot: the frame numbers missing below the highest stored one, as (first, last) runs.</summary>
+    public IReadOnlyList<(long First, long Last)> MissingFrames(string rig, long boot)
+    {
+        lock (_gate)
+        {
+            var missing = new List<(long, long)>();
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT number FROM sample_frames WHERE rig = $rig AND boot = $boot AND number > 0 ORDER BY number";
+            command.Parameters.AddWithValue("$rig", rig);
+            command.Parameters.AddWithValue("$boot", boot);
+            using var reader = command.ExecuteReader();
+            long expected = 1;
+            while (reader.Read())
+            {
+                long number = reader.GetInt64(0);
+                if (number > expected)
+                {
+                    missing.Add((expected, number - 1));
+                }
+
+                expected = Math.Max(expected, number + 1);
+            }
+
+            return missing;
+        }
+    }
+
     public IReadOnlyDictionary<(string Rig, long Boot), long> ContiguousHighs()
     {
         lock (_gate)

@@ -24,7 +24,9 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
     private readonly IMqttClient _client;
     private readonly EventJson _eventJson = new();
     private readonly byte[] _eventBuffer = new byte[EventJson.MaxEventBytes];
-    private readonly SampleFrameWriter _frames;
+    private readonly FrameOutbox _frames;
+    private readonly byte[] _frameBuffer;
+    private long _framesQueuedThrough;
     private readonly Channel<MqttApplicationMessage> _outbound = Channel.CreateUnbounded<MqttApplicationMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentQueue<MqttApplicationMessage> _inbound = new();
     private readonly CommandDispatcher _commands;
@@ -38,7 +40,10 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
         _endpoint = endpoint;
         _topics = new Topics(endpoint.TopicPrefix, engine.Journal.RigId);
         _client = new MqttClientFactory().CreateMqttClient();
-        _frames = new SampleFrameWriter((int)engine.Config.Values.GetInteger("link", "sample_batch"), engine.Journal.BootId, engine.Config.Acquisition.PeriodUs);
+        _frames = new FrameOutbox(
+            (int)engine.Config.Values.GetInteger("link", "sample_batch"), engine.Journal.BootId, engine.Config.Acquisition.PeriodUs,
+            (int)engine.Config.Values.GetInteger("journal", "frame_capacity"));
+        _frameBuffer = new byte[_frames.MaxFrameBytes];
         _commands = new CommandDispatcher(engine, this);
         engine.SetEventSink(this);
         if (publishSamples)
@@ -117,21 +122,46 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
 
     public void OnProcessed(ProcessedSample sample)
     {
-        if (_frames.TryAdd(sample))
-        {
-            return;
-        }
+        _frames.OnProcessed(sample);
 
         // QoS 1, like events: the photometry trace is the experiment's primary data, and a logger's persistent
-        // session keeps frames for it while it restarts.
-        Enqueue(_topics.Samples, _frames.Buffer.AsSpan(0, _frames.Length).ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: false);
-        FramesSent++;
-        _frames.Clear();
-        _frames.TryAdd(sample);
+        // session keeps frames for it while it restarts. A frame the logger still misses it asks for again.
+        while (_framesQueuedThrough < _frames.Newest)
+        {
+            _framesQueuedThrough++;
+            EnqueueFrame(_framesQueuedThrough);
+            FramesSent++;
+        }
     }
 
-    /// <summary>Sample frames handed to the broker so far.</summary>
+    private void EnqueueFrame(long number)
+    {
+        int length = _frames.CopyTo(number, _frameBuffer);
+        Enqueue(_topics.Samples, _frameBuffer.AsSpan(0, length).ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: false);
+    }
+
+    /// <summary>Sample frames handed to the broker so far (replays not counted).</summary>
     public long FramesSent { get; private set; }
+
+    /// <summary>The newest complete sample frame's number.</summary>
+    public long NewestFrame => _frames.Newest;
+
+    /// <summary>Re-publishes every sample frame still held from <paramref name="fromFrame"/>, and reports those gone.</summary>
+    public void ReplayFrames(long fromFrame)
+    {
+        long first = Math.Max(fromFrame, 1);
+        long oldest = _frames.Oldest;
+        if (first < oldest)
+        {
+            _engine.ReportFramesLost(first, oldest - first);
+            first = oldest;
+        }
+
+        for (long number = first; number <= _framesQueuedThrough; number++)
+        {
+            EnqueueFrame(number);
+        }
+    }
 
     /// <summary>Replay requests served (each re-publishes the events from the first missing one).</summary>
     public int ReplaysServed { get; private set; }
@@ -186,7 +216,7 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
 
     private void PublishStatusIfChanged()
     {
-        if (_status.Check(_engine))
+        if (_status.Check(_engine, _frames.Newest))
         {
             var qos = _status.IsHeartbeat ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
             Enqueue(_topics.Status, _status.Buffer.AsSpan(0, _status.Length).ToArray(), qos, retain: true);

@@ -29,6 +29,9 @@ public sealed class SessionData
 
     public required IReadOnlyList<(double TimeS, string Fault, long Detail)> Faults { get; init; }
 
+    /// <summary>Spans of the trace the log does not hold; the z trace is broken there, never bridged.</summary>
+    public IReadOnlyList<SampleGap> Gaps { get; init; } = [];
+
     public required double Threshold { get; init; }
 
     /// <summary>Who and what the boot's sessions were about (subject, experimenter, UTC start), as logged.</summary>
@@ -39,10 +42,19 @@ public sealed class SessionData
         var times = new List<double>();
         var z = new List<double>();
         var buffer = Enumerable.Range(0, 256).Select(_ => new ProcessedSample()).ToArray();
+        var gaps = SampleGaps.Of(store, rig, boot);
+        var gapStarts = gaps.Select(g => g.ToUs).ToHashSet();
         foreach (byte[] frame in store.Frames(rig, boot))
         {
             if (SampleFrameReader.TryRead(frame, frame.Length, out _, buffer, out int count) is null)
             {
+                if (count > 0 && gapStarts.Contains(buffer[0].TimeUs) && times.Count > 0)
+                {
+                    // A point of no value between the samples either side of the hole: the line stops there.
+                    times.Add((times[^1] + (buffer[0].TimeUs / 1e6)) / 2);
+                    z.Add(double.NaN);
+                }
+
                 for (int i = 0; i < count; i++)
                 {
                     times.Add(buffer[i].TimeUs / 1e6);
@@ -82,6 +94,7 @@ public sealed class SessionData
             Trains = trains,
             Refusals = refusals,
             Faults = faults,
+            Gaps = gaps,
             Threshold = threshold,
             Sessions = store.Sessions(rig, boot),
         };

@@ -200,6 +200,16 @@ public static class SessionReport
             html.Append($"<tr><td>{F(r.TimeS)}</td><td>{E(r.Channel)}</td><td>{E(r.Reason)}</td><td>{E(RefusalQuantity.Format(r.Reason, r.Value))}</td><td>{E(RefusalQuantity.Format(r.Reason, r.Limit))}</td></tr>");
         }
 
+        if (data.Gaps.Count > 0)
+        {
+            html.Append($"</table><h2>Missing samples</h2><p>{data.Gaps.Sum(g => g.Frames)} sample frames were lost (the rig no longer held them when the logger asked); the trace is broken there, not bridged.</p>")
+                .Append("<table><tr><th>from (s)</th><th>to (s)</th><th>frames</th></tr>");
+            foreach (var g in data.Gaps)
+            {
+                html.Append($"<tr><td>{F(g.FromUs / 1e6)}</td><td>{F(g.ToUs / 1e6)}</td><td>{g.Frames}</td></tr>");
+            }
+        }
+
         html.Append("</table><h2>Faults</h2><table><tr><th>time (s)</th><th>fault</th><th>detail</th></tr>");
         foreach (var f in data.Faults)
         {
