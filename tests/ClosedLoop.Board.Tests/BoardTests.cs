@@ -506,6 +506,37 @@ public sealed class BoardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_configs_sent_back_to_back_are_both_applied_and_answered_in_order()
+    {
+        await StartBrokerAndLoggerAsync();
+        Boot();
+        await WaitForLogged("sync_started");
+
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var acks = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            acks.Enqueue(System.Text.Encoding.UTF8.GetString(System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload)));
+            return Task.CompletedTask;
+        };
+        await client.ConnectAsync(BrokerEndpoint.Loopback(_port).Options("board-test-configurer").Build());
+        await client.SubscribeAsync($"closedloop/{Rig}/config/ack");
+
+        // Two operators (or one hasty one), one right after the other: the board must answer both.
+        string Config(int preMs) => $"[rig]\nid = {Rig}\n[detector]\npre_ms = {preMs}\n" + ConfigCommand.Template(key => key.IsSafety);
+        foreach (int preMs in new[] { 2000, 2500 })
+        {
+            await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"closedloop/{Rig}/config").WithPayload(Config(preMs))
+                .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        }
+
+        await WaitFor(() => acks.Count >= 2, () => $"{acks.Count} config acks: {string.Join(" | ", acks)}");
+        Assert.All(acks, ack => Assert.Contains("\"applied\":true", ack, StringComparison.Ordinal));
+        Assert.Equal(2500, _rig!.Engine.Config.Values.GetInteger("detector", "pre_ms"));
+        await WaitFor(() => Logged().Count(e => e.Kind == "config_applied") == 2, () => "config_applied events");
+    }
+
+    [Fact]
     public async Task A_logger_that_joins_late_gets_the_earlier_events_by_asking_the_board_to_replay()
     {
         var board = EmulatedBoard.Current;

@@ -27,6 +27,9 @@ namespace ClosedLoop.Firmware.Link
         private const int RetryMs = 2000;
         private const int IdleMs = 20;
 
+        /// <summary>Configs that may wait for the link thread at once; each is applied and answered in turn.</summary>
+        private const int PendingConfigs = 4;
+
         /// <summary>Frames published before the next event gets its turn (about a second's worth at 130 Hz).</summary>
         private const int FramesPerTurn = 10;
 
@@ -59,7 +62,8 @@ namespace ClosedLoop.Firmware.Link
         private bool _ackedOk;
         private long _replayFrom = -1;
         private bool _selfTestRequested;
-        private byte[] _pendingConfig;
+        private readonly byte[][] _pendingConfigs = new byte[PendingConfigs][];
+        private int _pendingConfigCount;
 
         public BrokerLink(ClosedLoopEngine engine, object engineLock, LinkSettings settings, IEventSpillStore spill, long spillBytes, SelfTestRunner selfTest, RmtExcitation excitation)
         {
@@ -156,7 +160,7 @@ namespace ClosedLoop.Firmware.Link
                         continue;
                     }
 
-                    ApplyPendingConfig();
+                    ApplyPendingConfigs();
                     ReportLoss();
                     PublishStatusIfChanged();
                     PublishFrames();
@@ -288,20 +292,44 @@ namespace ClosedLoop.Firmware.Link
             }
             else if (e.Topic == _topics.Config && e.Message.Length > 0)
             {
-                // Applied by the link thread, which also answers on config/ack.
-                _pendingConfig = e.Message;
+                // Applied by the link thread, which also answers on config/ack: every one, in the order they came.
+                lock (_pendingConfigs)
+                {
+                    if (_pendingConfigCount == PendingConfigs)
+                    {
+                        // A flood: the oldest waiting config is superseded by a newer one anyway.
+                        Array.Copy(_pendingConfigs, 1, _pendingConfigs, 0, PendingConfigs - 1);
+                        _pendingConfigCount--;
+                    }
+
+                    _pendingConfigs[_pendingConfigCount++] = e.Message;
+                }
             }
         }
 
-        private void ApplyPendingConfig()
+        private void ApplyPendingConfigs()
         {
-            byte[] config = _pendingConfig;
-            if (config == null)
+            while (true)
             {
-                return;
-            }
+                byte[] config;
+                lock (_pendingConfigs)
+                {
+                    if (_pendingConfigCount == 0)
+                    {
+                        return;
+                    }
 
-            _pendingConfig = null;
+                    config = _pendingConfigs[0];
+                    Array.Copy(_pendingConfigs, 1, _pendingConfigs, 0, PendingConfigs - 1);
+                    _pendingConfigs[--_pendingConfigCount] = null;
+                }
+
+                ApplyConfig(config);
+            }
+        }
+
+        private void ApplyConfig(byte[] config)
+        {
             byte[] ack;
             lock (_engineLock)
             {
