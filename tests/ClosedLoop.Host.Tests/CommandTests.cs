@@ -294,6 +294,9 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Two_rigs_with_one_id_fault_once_each_and_never_ping_pong_configs()
     {
+        using var store = new ClosedLoop.Host.Logging.EventStore(Path.Combine(_folder, "log.sqlite"));
+        await using var logger = new ClosedLoop.Host.Logging.EventLogger(_broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
         await using var first = await LinkedRig.StartAsync(_broker.Endpoint, bootId: 1, armed: false);
         await using var second = await LinkedRig.StartAsync(_broker.Endpoint, bootId: 2, armed: false);
 
@@ -310,6 +313,9 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
             await Task.Delay(1000);
         }
 
+        // The log warns once, whatever reaches it of the rigs' own faults.
+        await WaitForAsync(() => store.Faults().Any(f => f.Reason.Contains("two boards claim rig id rig-t", StringComparison.Ordinal)));
+        Assert.Single(store.Faults(), f => f.Reason.Contains("two boards claim", StringComparison.Ordinal));
         foreach (var rig in new[] { first, second })
         {
             Assert.Equal((int)ClosedLoop.Engine.Journal.FaultCode.DuplicateRigId, rig.Events(ClosedLoop.Engine.Journal.EventKind.Fault).Single().Code);

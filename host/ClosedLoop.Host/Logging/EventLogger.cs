@@ -43,6 +43,7 @@ public sealed class EventLogger : IAsyncDisposable
     private readonly EventJson _json = new();
     private readonly GapTracker _gaps;
     private readonly GapTracker _frameGaps;
+    private readonly OnlineBoots _onlineBoots = new();
     private readonly ClosedLoop.Engine.Processing.ProcessedSample[] _frameSamples = [.. Enumerable.Range(0, 256).Select(_ => new ClosedLoop.Engine.Processing.ProcessedSample())];
     private readonly CancellationTokenSource _stop = new();
     private Task? _writer;
@@ -437,6 +438,11 @@ public sealed class EventLogger : IAsyncDisposable
 
                     _store.StoreStatus(rig, status);
                     NoteAnnouncedEvents(rig, status);
+                    if (_onlineBoots.Warning(rig, status, DateTime.UtcNow) is string twoBoards)
+                    {
+                        faults.Add((topic, twoBoards, payload));
+                    }
+
                     break;
                 case Topics.SamplesLeaf:
                     string? frameProblem = SampleFrameReader.TryRead(payload, payload.Length, out long frameBoot, _frameSamples, out int count);
