@@ -94,7 +94,18 @@ namespace ClosedLoop.Firmware
                 engine.Fault(FaultCode.Board, BoardFault.NoSpillFile);
             }
 
-            BrokerLink link = new BrokerLink(engine, _engineLock, new LinkSettings(v, ca), spill, spillBytes, selfTest, excitation);
+            long frameSpillBytes = v.GetInteger("journal", "frame_spill_kb") * 1024;
+            FlashSpillStore frameSpill = null;
+            try
+            {
+                frameSpill = frameSpillBytes > 0 ? new FlashSpillStore(BoardStorage.FrameSpillPath) : null;
+            }
+            catch (Exception)
+            {
+                engine.Fault(FaultCode.Board, BoardFault.NoFrameSpillFile);
+            }
+
+            BrokerLink link = new BrokerLink(engine, _engineLock, new LinkSettings(v, ca), spill, spillBytes, frameSpill, frameSpillBytes, selfTest, excitation);
             lock (_engineLock)
             {
                 engine.SetSampleSink(link);

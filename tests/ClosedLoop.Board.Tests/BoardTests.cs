@@ -433,6 +433,29 @@ public sealed class BoardTests : IAsyncLifetime
         Assert.DoesNotContain(Logged(), e => e.Kind == "frames_lost");
     }
 
+    [Fact]
+    public async Task Frames_that_outlast_the_boards_ram_wait_in_its_flash_and_still_all_reach_the_log()
+    {
+        // RAM for 32 frames (about 3 s), flash for about 20 s; the broker comes after 8 s.
+        Boot("[journal]", "frame_capacity = 32", "frame_spill_kb = 64");
+        await Task.Delay(8000);
+
+        await StartBrokerAndLoggerAsync();
+        long newest = 0;
+        await WaitFor(
+            () =>
+            {
+                newest = SampleFrameNumbers().DefaultIfEmpty().Max();
+                return newest > 100 && _logger!.FrameGaps.High(Rig, Store.Boots(Rig)[0]) >= newest - 5;
+            },
+            () => $"frames stored up to {newest}, contiguous to {_logger!.FrameGaps.High(Rig, Store.Boots(Rig).FirstOrDefault())}; {string.Join(" ", Logged().Where(e => e.Kind == "frames_lost").Select(e => e.Json))}");
+
+        Assert.Equal(1, SampleFrameNumbers().Min());
+        Assert.Empty(Store.MissingFrames(Rig, Store.Boots(Rig)[0]));
+        Assert.DoesNotContain(Logged(), e => e.Kind == "frames_lost");
+        Assert.True(File.Exists("I:\\frames.spill"));
+    }
+
     private List<long> SampleFrameNumbers() =>
         [.. Store.Boots(Rig).SelectMany(boot => Store.Frames(Rig, boot)).Select(f => ClosedLoop.Engine.Wire.SampleFrameReader.SequenceOf(f, f.Length))];
 

@@ -1,3 +1,4 @@
+using ClosedLoop.Engine.Tests.Support;
 using ClosedLoop.Engine.Journal;
 
 namespace ClosedLoop.Engine.Tests;
@@ -5,43 +6,6 @@ namespace ClosedLoop.Engine.Tests;
 /// <summary>The board link's bookkeeping: everything published once, in order, across an outage that overflows RAM.</summary>
 public class EventOutboxTests
 {
-    private sealed class MemorySpill : IEventSpillStore
-    {
-        private readonly List<byte> _bytes = [];
-
-        public bool Fail { get; set; }
-
-        public int Clears { get; private set; }
-
-        public long Length => _bytes.Count;
-
-        public bool Append(byte[] buffer, int offset, int count)
-        {
-            if (Fail)
-            {
-                return false;
-            }
-
-            _bytes.AddRange(buffer.Skip(offset).Take(count));
-            return true;
-        }
-
-        public int Read(long position, byte[] buffer, int offset, int count)
-        {
-            int n = (int)Math.Min(count, _bytes.Count - position);
-            _bytes.CopyTo((int)position, buffer, offset, n);
-            return n;
-        }
-
-        public void Clear()
-        {
-            Clears++;
-            _bytes.Clear();
-        }
-
-        public void Corrupt(long position) => _bytes[(int)position] ^= 0xFF;
-    }
-
     /// <summary>A broker connection that takes events while up.</summary>
     private sealed class Link(EventJournal journal, EventOutbox outbox)
     {

@@ -154,6 +154,7 @@ namespace ClosedLoop.Engine.Config
 
                 ConfigKey.Integer("journal", "capacity", 16, 100000, 2048, "events held in RAM for replay"),
                 ConfigKey.Integer("journal", "spill_kb", 0, 1024, 256, "board flash kept for events the broker has not yet taken (0: none)"),
+                ConfigKey.Integer("journal", "frame_spill_kb", 0, 4096, 512, "board flash for sample frames RAM cannot hold while the broker is away (512: about 3 min at 130 Hz; 0: none)"),
                 ConfigKey.Integer("journal", "frame_capacity", 1, 65536, 1024, "sample frames kept in RAM to send again to a logger that missed them (1024: 100 s at 130 Hz with 13 samples a frame)"),
 
                 ConfigKey.Text("link", "wifi_ssid", 32, false, "lab-rigs", "Wi-Fi network"),

@@ -34,6 +34,12 @@ namespace ClosedLoop.Engine.Wire
             }
         }
 
+        /// <summary>Complete frames held at most.</summary>
+        public int Capacity
+        {
+            get { return _slots.Length; }
+        }
+
         /// <summary>The longest a frame can be (bytes).</summary>
         public int MaxFrameBytes
         {

@@ -8,5 +8,8 @@ namespace ClosedLoop.Firmware.Board
 
         /// <summary>The event spill file could not be created on I:: outages longer than the RAM journal lose events.</summary>
         public const long NoSpillFile = 2;
+
+        /// <summary>The frame spill file could not be opened: sample frames survive outages only as long as RAM holds them.</summary>
+        public const long NoFrameSpillFile = 3;
     }
 }

@@ -12,6 +12,7 @@ namespace ClosedLoop.Firmware.Board
         public const string ConfigPath = Root + "nf.config";
         public const string BootCounterPath = Root + "boot.count";
         public const string SpillPath = Root + "journal.spill";
+        public const string FrameSpillPath = Root + "frames.spill";
 
         /// <summary>The whole file, or null when it does not exist or cannot be read.</summary>
         public static byte[] ReadAll(string path)

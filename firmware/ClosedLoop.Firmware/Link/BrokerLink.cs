@@ -49,7 +49,9 @@ namespace ClosedLoop.Firmware.Link
         private readonly byte[] _status = new byte[StatusJson.MaxBytes];
         private readonly StatusChanges _statusChanges = new StatusChanges();
         private readonly FrameOutbox _frames;
+        private readonly FrameSpill _frameSpill;
         private readonly byte[] _frameBuffer;
+        private readonly byte[] _spillBuffer;
         private readonly AutoResetEvent _acknowledged = new AutoResetEvent(false);
         private Thread _thread;
         private bool _running;
@@ -65,7 +67,7 @@ namespace ClosedLoop.Firmware.Link
         private readonly byte[][] _pendingConfigs = new byte[PendingConfigs][];
         private int _pendingConfigCount;
 
-        public BrokerLink(ClosedLoopEngine engine, object engineLock, LinkSettings settings, IEventSpillStore spill, long spillBytes, SelfTestRunner selfTest, RmtExcitation excitation)
+        public BrokerLink(ClosedLoopEngine engine, object engineLock, LinkSettings settings, IEventSpillStore spill, long spillBytes, IEventSpillStore frameSpill, long frameSpillBytes, SelfTestRunner selfTest, RmtExcitation excitation)
         {
             _excitation = excitation;
             _engine = engine;
@@ -79,6 +81,8 @@ namespace ClosedLoop.Firmware.Link
             _commands = new CommandDispatcher(engine, this);
             _frames = new FrameOutbox(settings.SampleBatch, _bootId, engine.Config.Acquisition.PeriodUs, (int)engine.Config.Values.GetInteger("journal", "frame_capacity"));
             _frameBuffer = new byte[_frames.MaxFrameBytes];
+            _spillBuffer = new byte[_frames.MaxFrameBytes];
+            _frameSpill = frameSpill == null ? null : new FrameSpill(frameSpill, frameSpillBytes, _frames.MaxFrameBytes);
         }
 
         public void Start()
@@ -148,6 +152,7 @@ namespace ClosedLoop.Firmware.Link
                 try
                 {
                     ServiceSpill();
+                    ServiceFrameSpill();
                     if (_selfTestRequested)
                     {
                         _selfTestRequested = false;
@@ -184,6 +189,7 @@ namespace ClosedLoop.Firmware.Link
             for (int waited = 0; waited < milliseconds && _running; waited += IdleMs)
             {
                 ServiceSpill();
+                ServiceFrameSpill();
                 Thread.Sleep(IdleMs);
             }
         }
@@ -392,6 +398,44 @@ namespace ClosedLoop.Firmware.Link
         }
 
         /// <summary>
+        /// Copies to flash the unpublished frames RAM is about to lose (once fewer than a quarter of its slots are
+        /// left ahead of them), the flash write outside the engine lock.
+        /// </summary>
+        private bool InFlash(long number)
+        {
+            return _frameSpill != null && _frameSpill.First > 0 && number >= _frameSpill.First && number <= _frameSpill.Last;
+        }
+
+        private void ServiceFrameSpill()
+        {
+            if (_frameSpill == null)
+            {
+                return;
+            }
+
+            for (int turn = 0; turn < FramesPerTurn; turn++)
+            {
+                long next;
+                int length = 0;
+                lock (_engineLock)
+                {
+                    next = (_frameSpill.Last > _framesSentThrough ? _frameSpill.Last : _framesSentThrough) + 1;
+                    long capacity = _frames.Capacity;
+                    bool atRisk = next <= _frames.Newest && next >= _frames.Oldest && _frames.Newest - next >= capacity - (capacity / 4) - 1;
+                    if (atRisk)
+                    {
+                        length = _frames.CopyTo(next, _spillBuffer);
+                    }
+                }
+
+                if (length == 0 || !_frameSpill.Add(next, _spillBuffer, length))
+                {
+                    return;
+                }
+            }
+        }
+
+        /// <summary>
         /// Publishes the frames not yet taken by the broker, in number order and at QoS 1 (a few per turn, so that
         /// events keep flowing). Frames an outage outlasted, or a replay asks for, that RAM no longer holds are
         /// reported as lost.
@@ -409,17 +453,28 @@ namespace ClosedLoop.Firmware.Link
                         _frameReplayFrom = -1;
                     }
 
+                    long next = _framesSentThrough + 1;
                     long oldest = _frames.Oldest;
-                    if (oldest > 0 && _framesSentThrough + 1 < oldest)
+                    if (oldest > 0 && next < oldest && !InFlash(next))
                     {
-                        _engine.ReportFramesLost(_framesSentThrough + 1, oldest - _framesSentThrough - 1);
-                        _framesSentThrough = oldest - 1;
+                        // Neither RAM nor flash holds these: they are gone. Flash may hold later ones.
+                        long resume = _frameSpill != null && _frameSpill.First > next && _frameSpill.First < oldest ? _frameSpill.First : oldest;
+                        _engine.ReportFramesLost(next, resume - next);
+                        _framesSentThrough = resume - 1;
+                        next = resume;
                     }
 
-                    if (_framesSentThrough < _frames.Newest)
+                    if (next >= oldest && next <= _frames.Newest)
                     {
-                        frame = Slice(_frameBuffer, _frames.CopyTo(_framesSentThrough + 1, _frameBuffer));
+                        frame = Slice(_frameBuffer, _frames.CopyTo(next, _frameBuffer));
                     }
+                }
+
+                if (frame == null && InFlash(_framesSentThrough + 1))
+                {
+                    // From flash, outside the engine lock: the link thread owns the spill.
+                    int length = _frameSpill.CopyTo(_framesSentThrough + 1, _spillBuffer);
+                    frame = length > 0 ? Slice(_spillBuffer, length) : null;
                 }
 
                 if (frame == null)
@@ -429,6 +484,11 @@ namespace ClosedLoop.Firmware.Link
 
                 Publish(_topics.Samples, frame, MqttQoSLevel.AtLeastOnce, false);
                 _framesSentThrough++;
+                if (_frameSpill != null && _frameSpill.Last > 0 && _framesSentThrough >= _frameSpill.Last)
+                {
+                    // Everything in flash has reached the broker.
+                    _frameSpill.Clear();
+                }
             }
         }
 
