@@ -46,6 +46,7 @@ public sealed class FrameOutboxTests
         for (int c = 0; c < 200; c++)
         {
             sample.CycleIndex = c;
+            sample.TimeUs = c * 7692L;
             outbox.OnProcessed(sample);
         }
 
@@ -53,6 +54,7 @@ public sealed class FrameOutboxTests
         for (int c = 200; c < 20_000; c++)
         {
             sample.CycleIndex = c;
+            sample.TimeUs = c * 7692L;
             outbox.OnProcessed(sample);
         }
 

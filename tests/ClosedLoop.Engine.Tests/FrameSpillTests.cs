@@ -11,7 +11,7 @@ public sealed class FrameSpillTests
         var outbox = new FrameOutbox(4, 1, 7692, 64);
         for (int c = 0; c < (count * 4) + 1; c++)
         {
-            outbox.OnProcessed(new ProcessedSample { CycleIndex = c, IsValid = true });
+            outbox.OnProcessed(new ProcessedSample { CycleIndex = c, TimeUs = c * 7692L, IsValid = true });
         }
 
         return (outbox, new byte[outbox.MaxFrameBytes]);

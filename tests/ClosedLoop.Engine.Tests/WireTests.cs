@@ -186,11 +186,11 @@ public sealed class WireTests
         var numbers = new List<long>();
         for (int cycle = 0; cycle < 6; cycle++)
         {
-            if (!writer.TryAdd(new ProcessedSample { CycleIndex = cycle }))
+            if (!writer.TryAdd(new ProcessedSample { CycleIndex = cycle, TimeUs = cycle * 7692L }))
             {
                 numbers.Add(SampleFrameReader.SequenceOf(writer.Buffer, writer.Length));
                 writer.Clear();
-                writer.TryAdd(new ProcessedSample { CycleIndex = cycle });
+                writer.TryAdd(new ProcessedSample { CycleIndex = cycle, TimeUs = cycle * 7692L });
             }
         }
 
@@ -204,6 +204,40 @@ public sealed class WireTests
         Assert.Null(SampleFrameReader.TryRead(v1, v1.Length, out long boot, read, out int count));
         Assert.Equal((5L, 2, 5L), (boot, count, read[1].CycleIndex));
         Assert.Equal(0, SampleFrameReader.SequenceOf(v1, v1.Length));
+    }
+
+    [Fact]
+    public void A_new_cycle_period_starts_a_new_frame_that_carries_it_so_every_sample_keeps_its_time()
+    {
+        // 130 Hz, then a config at cycle 5 switches to 100 Hz: cycle numbers go on, times follow the new period.
+        var writer = new SampleFrameWriter(13, 5, 7692);
+        var frames = new List<byte[]>();
+        var times = new List<long>();
+        long t = 1_000_000;
+        for (int cycle = 0; cycle < 12; cycle++)
+        {
+            var sample = new ProcessedSample { CycleIndex = cycle, TimeUs = t };
+            times.Add(t);
+            t += cycle < 5 ? 7692 : 10_000;
+            if (!writer.TryAdd(sample))
+            {
+                frames.Add(writer.Buffer[..writer.Length]);
+                writer.Clear();
+                writer.TryAdd(sample);
+            }
+        }
+
+        frames.Add(writer.Buffer[..writer.Length]);
+        var read = new List<long>();
+        var samples = Enumerable.Range(0, 13).Select(_ => new ProcessedSample()).ToArray();
+        foreach (var frame in frames)
+        {
+            Assert.Null(SampleFrameReader.TryRead(frame, frame.Length, out _, samples, out int count));
+            read.AddRange(samples.Take(count).Select(s => s.TimeUs));
+        }
+
+        Assert.Equal(times, read);
+        Assert.Equal(2, frames.Count);
     }
 
     [Fact]

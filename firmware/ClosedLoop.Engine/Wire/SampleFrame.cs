@@ -29,6 +29,8 @@ namespace ClosedLoop.Engine.Wire
         private readonly long _periodUs;
         private int _count;
         private long _firstCycle;
+        private long _firstTimeUs;
+        private long _framePeriodUs;
         private long _sequence;
 
         public SampleFrameWriter(int samplesPerFrame, long bootId, long periodUs)
@@ -67,12 +69,31 @@ namespace ClosedLoop.Engine.Wire
         }
 
         /// <summary>
-        /// Adds a sample, or returns false when it does not fit: the frame is full, or the sample's cycle cannot
-        /// be expressed relative to the frame's first one. The caller then sends the frame, clears it and adds again.
+        /// Adds a sample, or returns false when it does not fit: the frame is full, the sample's cycle cannot be
+        /// expressed relative to the frame's first one, or its time is not the frame's first time plus whole periods
+        /// (the cycle period changed with a config). The caller then sends the frame, clears it and adds again.
+        /// A frame's period is the one its first two samples show, so a frame after a change carries the new one.
         /// </summary>
         public bool TryAdd(ProcessedSample sample)
         {
-            if (_count == _capacity || (_count > 0 && (sample.CycleIndex - _firstCycle > 65535 || sample.CycleIndex < _firstCycle)))
+            if (_count == _capacity || (_count > 0 && (sample.CycleIndex - _firstCycle > 65535 || sample.CycleIndex <= _firstCycle)))
+            {
+                return false;
+            }
+
+            if (_count == 1)
+            {
+                long cycles = sample.CycleIndex - _firstCycle;
+                long elapsed = sample.TimeUs - _firstTimeUs;
+                if (elapsed <= 0 || elapsed % cycles != 0)
+                {
+                    return false;
+                }
+
+                _framePeriodUs = elapsed / cycles;
+                LittleEndian.WriteInt32(_buffer, 28, (int)_framePeriodUs);
+            }
+            else if (_count > 1 && sample.TimeUs != _firstTimeUs + ((sample.CycleIndex - _firstCycle) * _framePeriodUs))
             {
                 return false;
             }
@@ -81,6 +102,8 @@ namespace ClosedLoop.Engine.Wire
             {
                 _sequence++;
                 _firstCycle = sample.CycleIndex;
+                _firstTimeUs = sample.TimeUs;
+                _framePeriodUs = _periodUs;
                 int o = 0;
                 _buffer[o++] = (byte)'C';
                 _buffer[o++] = (byte)'L';
