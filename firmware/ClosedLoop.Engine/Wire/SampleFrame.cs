@@ -205,6 +205,12 @@ namespace ClosedLoop.Engine.Wire
             return null;
         }
 
+        /// <summary>The frame's cycle period (µs), or 0 for bytes too short to say.</summary>
+        public static long PeriodOf(byte[] bytes, int length)
+        {
+            return length < SampleFrameWriter.HeaderBytesV1 ? 0 : LittleEndian.ReadInt32(bytes, 28);
+        }
+
         /// <summary>The frame's number (1, 2, 3 ... per boot), or 0 for a version 1 frame or bytes too short to say.</summary>
         public static long SequenceOf(byte[] bytes, int length)
         {

@@ -54,7 +54,8 @@ public static class SessionExport
         string guppy = Path.Combine(folder, GuppyFolder);
         Directory.CreateDirectory(guppy);
         var written = new List<string>();
-        var samples = ReadSamples(store, rig, boot, out double rate);
+        var logged = LoggedSamples.Read(store, rig, boot);
+        var samples = ReadSamples(logged, out double rate);
         var events = store.Events(rig, boot);
 
         written.Add(WriteChannel(guppy, $"{rig}_signal.csv", samples, s => s.RawSignal, rate));
@@ -112,7 +113,7 @@ public static class SessionExport
             session_config = store.SessionConfigHash(rig, boot) is string hash ? store.ConfigText(hash) : null,
             event_kinds = events.GroupBy(e => e.Kind).ToDictionary(g => g.Key, g => g.Count()),
             // Spans of the trace the log does not hold (frames the rig no longer had): the samples there are missing, not filled in.
-            missing_samples = SampleGaps.Of(store, rig, boot).Select(g => new { first_frame = g.FirstFrame, last_frame = g.LastFrame, from_s = g.FromUs / 1e6, to_s = g.ToUs / 1e6 }),
+            missing_samples = logged.Gaps.Select(g => new { first_frame = g.FirstFrame, last_frame = g.LastFrame, from_s = g.FromUs / 1e6, to_s = g.ToUs / 1e6 }),
             time_unit = "seconds of device time since boot",
             channels = new { signal = "signal LED on minus dark, ADC counts", control = "control LED on minus dark, ADC counts" },
         }, new JsonSerializerOptions { WriteIndented = true }));
@@ -166,31 +167,10 @@ public static class SessionExport
         return meanings.Select(m => (m.Key, m.Value));
     }
 
-    private static List<SampleRow> ReadSamples(EventStore store, string rig, long boot, out double rate)
+    private static List<SampleRow> ReadSamples(LoggedSamples logged, out double rate)
     {
-        var rows = new List<SampleRow>();
-        var buffer = Enumerable.Range(0, 256).Select(_ => new ProcessedSample()).ToArray();
-        rate = 0;
-        foreach (byte[] frame in store.Frames(rig, boot))
-        {
-            if (SampleFrameReader.TryRead(frame, frame.Length, out _, buffer, out int count) is not null)
-            {
-                continue;
-            }
-
-            if (rate == 0)
-            {
-                rate = 1e6 / LittleEndian.ReadInt32(frame, 28);
-            }
-
-            for (int i = 0; i < count; i++)
-            {
-                var s = buffer[i];
-                rows.Add(new SampleRow { Cycle = s.CycleIndex, TimeUs = s.TimeUs, RawSignal = s.RawSignal, RawControl = s.RawControl, Dff = s.Dff, Z = s.Z, Valid = s.IsValid });
-            }
-        }
-
-        return rows;
+        rate = logged.PeriodUs > 0 ? 1e6 / logged.PeriodUs : 0;
+        return [.. logged.Samples.Select(s => new SampleRow { Cycle = s.Cycle, TimeUs = s.TimeUs, RawSignal = s.RawSignal, RawControl = s.RawControl, Dff = s.Dff, Z = s.Z, Valid = s.Valid })];
     }
 
     private static string WriteChannel(string folder, string name, List<SampleRow> samples, Func<SampleRow, double> value, double rate)

@@ -10,28 +10,10 @@ public static class LoggedRecording
 {
     public static Recording Read(EventStore store, string rig, long boot)
     {
-        var times = new List<long>();
-        var signal = new List<double>();
-        var control = new List<double>();
-        var buffer = Enumerable.Range(0, 256).Select(_ => new ProcessedSample()).ToArray();
-        long period = 0;
-        foreach (byte[] frame in store.Frames(rig, boot))
-        {
-            if (SampleFrameReader.TryRead(frame, frame.Length, out _, buffer, out int count) is not null)
-            {
-                continue;
-            }
-
-            period = LittleEndian.ReadInt32(frame, 28);
-            for (int i = 0; i < count; i++)
-            {
-                times.Add(buffer[i].TimeUs);
-                signal.Add(buffer[i].RawSignal);
-                control.Add(buffer[i].RawControl);
-            }
-        }
-
-        if (times.Count == 0)
+        var logged = LoggedSamples.Read(store, rig, boot);
+        long[] times = [.. logged.Samples.Select(s => s.TimeUs)];
+        long period = logged.PeriodUs;
+        if (times.Length == 0)
         {
             throw new RecordingFormatException(store.Path, $"holds no sample frames of rig '{rig}' boot {boot}");
         }
@@ -50,9 +32,9 @@ public static class LoggedRecording
         {
             Name = $"{rig} boot {boot}",
             SamplingRate = 1e6 / period,
-            TimeUs = [.. times],
-            Signal = [.. signal],
-            Control = [.. control],
+            TimeUs = times,
+            Signal = [.. logged.Samples.Select(s => s.RawSignal)],
+            Control = [.. logged.Samples.Select(s => s.RawControl)],
             EncounterEdges = [.. edges.OrderBy(e => e.Item1)],
         };
     }

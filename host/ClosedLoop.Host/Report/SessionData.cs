@@ -41,26 +41,19 @@ public sealed class SessionData
     {
         var times = new List<double>();
         var z = new List<double>();
-        var buffer = Enumerable.Range(0, 256).Select(_ => new ProcessedSample()).ToArray();
-        var gaps = SampleGaps.Of(store, rig, boot);
-        var gapStarts = gaps.Select(g => g.ToUs).ToHashSet();
-        foreach (byte[] frame in store.Frames(rig, boot))
+        var logged = LoggedSamples.Read(store, rig, boot);
+        var gapEnds = logged.Gaps.Select(g => g.ToUs).ToHashSet();
+        foreach (var s in logged.Samples)
         {
-            if (SampleFrameReader.TryRead(frame, frame.Length, out _, buffer, out int count) is null)
+            if (gapEnds.Contains(s.TimeUs) && times.Count > 0)
             {
-                if (count > 0 && gapStarts.Contains(buffer[0].TimeUs) && times.Count > 0)
-                {
-                    // A point of no value between the samples either side of the hole: the line stops there.
-                    times.Add((times[^1] + (buffer[0].TimeUs / 1e6)) / 2);
-                    z.Add(double.NaN);
-                }
-
-                for (int i = 0; i < count; i++)
-                {
-                    times.Add(buffer[i].TimeUs / 1e6);
-                    z.Add(buffer[i].IsValid && buffer[i].IsReady ? buffer[i].Z : double.NaN);
-                }
+                // A point of no value between the samples either side of the hole: the line stops there.
+                times.Add((times[^1] + (s.TimeUs / 1e6)) / 2);
+                z.Add(double.NaN);
             }
+
+            times.Add(s.TimeUs / 1e6);
+            z.Add(s.Valid && s.Ready ? s.Z : double.NaN);
         }
 
         var events = store.Events(rig, boot).Select(e => (e.Kind, e.TimeUs, Json: JsonDocument.Parse(e.Json).RootElement)).ToList();
@@ -94,7 +87,7 @@ public sealed class SessionData
             Trains = trains,
             Refusals = refusals,
             Faults = faults,
-            Gaps = gaps,
+            Gaps = logged.Gaps,
             Threshold = threshold,
             Sessions = store.Sessions(rig, boot),
         };
