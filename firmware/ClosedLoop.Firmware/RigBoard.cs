@@ -4,7 +4,6 @@ using System.Device.I2c;
 using ClosedLoop.Engine;
 using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Output;
 using ClosedLoop.Firmware.Acquisition;
 using ClosedLoop.Firmware.Board;
 using ClosedLoop.Firmware.Inputs;
@@ -37,17 +36,17 @@ namespace ClosedLoop.Firmware
             byte[] configBytes = BoardStorage.ReadAll(BoardStorage.ConfigPath);
             ConfigLoadResult loaded = configBytes == null ? null : ConfigLoader.LoadForRig(configBytes, configBytes.Length);
             RigConfig config = loaded != null && loaded.IsValid ? loaded.Config : RigConfig.Default();
-            ConfigValues v = config.Values;
+            BoardSettings b = config.Board;
 
             GpioController gpio = new GpioController();
             BoardClock clock = new BoardClock();
             int maxItems = config.Output.RmtMaxItems;
             int blocks = config.Output.RmtMemoryBlocks;
-            RmtOutputChannel opto = new RmtOutputChannel(gpio, clock, Channel(v, RmtChannelMap.Opto), Pin(v, "opto_ttl"), Pin(v, "opto_enable"), maxItems, blocks);
-            RmtOutputChannel dose = new RmtOutputChannel(gpio, clock, Channel(v, RmtChannelMap.Dose), Pin(v, "dose_ttl"), Pin(v, "dose_enable"), maxItems, blocks);
+            RmtOutputChannel opto = new RmtOutputChannel(gpio, clock, b.OptoChannel, b.OptoTtlPin, b.OptoEnablePin, maxItems, blocks);
+            RmtOutputChannel dose = new RmtOutputChannel(gpio, clock, b.DoseChannel, b.DoseTtlPin, b.DoseEnablePin, maxItems, blocks);
 
             long bootId = BoardStorage.NextBootId();
-            RmtExcitation excitation = new RmtExcitation(clock, Channel(v, RmtChannelMap.Signal), Pin(v, "signal_led"), Channel(v, RmtChannelMap.Control), Pin(v, "control_led"));
+            RmtExcitation excitation = new RmtExcitation(clock, b.SignalChannel, b.SignalLedPin, b.ControlChannel, b.ControlLedPin);
             ClosedLoopEngine engine = new ClosedLoopEngine(config, clock, bootId, excitation, opto, dose);
             if (configBytes != null && (loaded == null || !loaded.IsValid))
             {
@@ -57,15 +56,15 @@ namespace ClosedLoop.Firmware
 
             ReportExcitation(engine, excitation);
 
-            new RigInputs(gpio, Pin(v, "arm_input"), Pin(v, "estop_input"), Pin(v, "encounter_input"), engine, _engineLock, clock);
+            new RigInputs(gpio, b.ArmInputPin, b.EStopInputPin, b.EncounterInputPin, engine, _engineLock, clock);
 
-            if (v.GetBoolean("sync", "enabled"))
+            if (b.SyncEnabled)
             {
-                SyncOutput sync = new SyncOutput(clock, Channel(v, RmtChannelMap.Sync), Pin(v, "sync_out"), v.GetInteger("sync", "pulse_ms"));
+                SyncOutput sync = new SyncOutput(clock, b.SyncChannel, b.SyncPin, b.SyncPulseMs);
                 long firstEdge = sync.Start();
                 lock (_engineLock)
                 {
-                    engine.OnSyncStarted(firstEdge, v.GetInteger("sync", "pulse_ms") * 1000);
+                    engine.OnSyncStarted(firstEdge, b.SyncPulseMs * 1000);
                 }
             }
 
@@ -73,17 +72,16 @@ namespace ClosedLoop.Firmware
             IPhotodiode photodiode = null;
             try
             {
-                photodiode = OpenPhotodiode(v);
+                photodiode = OpenPhotodiode(b);
             }
             catch (Exception)
             {
                 engine.Fault(FaultCode.Board, BoardFault.NoPhotodiode);
             }
 
-            SelfTestRunner selfTest = new SelfTestRunner(Channel(v, RmtChannelMap.SelfTest), Pin(v, "selftest_input"));
-            string caFile = v.GetText("link", "ca_file");
-            byte[] ca = caFile.Length == 0 ? null : BoardStorage.ReadAll(BoardStorage.Root + caFile);
-            long spillBytes = v.GetInteger("journal", "spill_kb") * 1024;
+            SelfTestRunner selfTest = new SelfTestRunner(b.SelfTestChannel, b.SelfTestInputPin);
+            byte[] ca = b.CaFile.Length == 0 ? null : BoardStorage.ReadAll(BoardStorage.Root + b.CaFile);
+            long spillBytes = b.EventSpillBytes;
             FlashSpillStore spill = null;
             try
             {
@@ -94,7 +92,7 @@ namespace ClosedLoop.Firmware
                 engine.Fault(FaultCode.Board, BoardFault.NoSpillFile);
             }
 
-            long frameSpillBytes = v.GetInteger("journal", "frame_spill_kb") * 1024;
+            long frameSpillBytes = b.FrameSpillBytes;
             FlashSpillStore frameSpill = null;
             try
             {
@@ -105,7 +103,7 @@ namespace ClosedLoop.Firmware
                 engine.Fault(FaultCode.Board, BoardFault.NoFrameSpillFile);
             }
 
-            BrokerLink link = new BrokerLink(engine, _engineLock, new LinkSettings(v, ca), spill, spillBytes, frameSpill, frameSpillBytes, selfTest, excitation);
+            BrokerLink link = new BrokerLink(engine, _engineLock, new LinkSettings(config.Values, ca), spill, spillBytes, frameSpill, frameSpillBytes, selfTest, excitation);
             lock (_engineLock)
             {
                 engine.SetSampleSink(link);
@@ -147,28 +145,17 @@ namespace ClosedLoop.Firmware
             }
         }
 
-        private static IPhotodiode OpenPhotodiode(ConfigValues v)
+        private static IPhotodiode OpenPhotodiode(BoardSettings b)
         {
-            if (v.GetChoice("acquisition", "adc") == 0)
+            if (b.Adc == AdcBackend.Esp32)
             {
-                return new Esp32Photodiode((int)v.GetInteger("pins", "photodiode_adc_channel"));
+                return new Esp32Photodiode(b.PhotodiodeAdcChannel);
             }
 
-            Configuration.SetPinFunction(Pin(v, "i2c_sda"), DeviceFunction.I2C1_DATA);
-            Configuration.SetPinFunction(Pin(v, "i2c_scl"), DeviceFunction.I2C1_CLOCK);
-            I2cConnectionSettings settings = new I2cConnectionSettings(1, (int)v.GetInteger("acquisition", "ads1115_address"), I2cBusSpeed.FastMode);
-            return new Ads1115Photodiode(I2cDevice.Create(settings), v.GetChoice("acquisition", "ads1115_input"), v.GetChoice("acquisition", "ads1115_range_mv"));
-        }
-
-        /// <summary>The RMT channel nf.config gives a source (validated against shared memory blocks).</summary>
-        private static int Channel(ConfigValues v, int source)
-        {
-            return RmtChannelMap.ChannelOf(v, source);
-        }
-
-        private static int Pin(ConfigValues v, string name)
-        {
-            return (int)v.GetInteger("pins", name);
+            Configuration.SetPinFunction(b.I2cDataPin, DeviceFunction.I2C1_DATA);
+            Configuration.SetPinFunction(b.I2cClockPin, DeviceFunction.I2C1_CLOCK);
+            I2cConnectionSettings settings = new I2cConnectionSettings(1, b.Ads1115Address, I2cBusSpeed.FastMode);
+            return new Ads1115Photodiode(I2cDevice.Create(settings), b.Ads1115Input, b.Ads1115Range);
         }
     }
 }

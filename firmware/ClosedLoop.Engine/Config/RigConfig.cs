@@ -21,7 +21,7 @@ namespace ClosedLoop.Engine.Config
             Acquisition.SettleUs = v.GetInteger("acquisition", "settle_us");
             Acquisition.MinReadings = (int)v.GetInteger("acquisition", "min_readings");
             Acquisition.LowPassHz = v.GetNumber("acquisition", "lowpass_hz");
-            Acquisition.FullScaleCounts = v.GetChoice("acquisition", "adc") == 0 ? 4095 : 32767;
+            Acquisition.FullScaleCounts = (AdcBackend)v.GetChoice("acquisition", "adc") == AdcBackend.Esp32 ? 4095 : 32767;
 
             Processing = new ProcessingSettings();
             Processing.FitTauUs = Seconds(v.GetNumber("processing", "fit_tau_s"));
@@ -58,6 +58,7 @@ namespace ClosedLoop.Engine.Config
             Output.Dose = ReadTrain(v, "dose");
             Output.RmtMemoryBlocks = (int)v.GetInteger("rmt", "memory_blocks");
             Output.RmtMaxItems = (int)v.GetInteger("rmt", "max_items");
+            Board = new BoardSettings(v);
         }
 
         /// <summary>Every effective value, including board and link keys the engine itself does not use.</summary>
@@ -79,6 +80,9 @@ namespace ClosedLoop.Engine.Config
         public DetectorSettings Detector { get; private set; }
 
         public OutputSettings Output { get; private set; }
+
+        /// <summary>Pins, converter, RMT channels and storage of the rig board.</summary>
+        public BoardSettings Board { get; private set; }
 
         /// <summary>The configuration with every key at its default.</summary>
         public static RigConfig Default()

@@ -79,7 +79,7 @@ namespace ClosedLoop.Firmware.Link
             _outbox = new EventOutbox(spill, spillBytes);
             _selfTest = selfTest;
             _commands = new CommandDispatcher(engine, this);
-            _frames = new FrameOutbox(settings.SampleBatch, _bootId, engine.Config.Acquisition.PeriodUs, (int)engine.Config.Values.GetInteger("journal", "frame_capacity"));
+            _frames = new FrameOutbox(settings.SampleBatch, _bootId, engine.Config.Acquisition.PeriodUs, engine.Config.Board.FrameCapacity);
             _frameBuffer = new byte[_frames.MaxFrameBytes];
             _spillBuffer = new byte[_frames.MaxFrameBytes];
             _frameSpill = frameSpill == null ? null : new FrameSpill(frameSpill, frameSpillBytes, _frames.MaxFrameBytes);
