@@ -136,23 +136,19 @@ namespace ClosedLoop.Engine.Wire
                     _engine.OnEncounterMessage(false);
                     return RefusalReason.None;
                 case CommandKind.Replay:
-                    long now = _engine.Clock.NowMicros;
-                    if (_lastReplayUs != long.MinValue && now - _lastReplayUs < MinReplayIntervalUs)
+                    if (TooSoon(ref _lastReplayUs))
                     {
                         return RefusalReason.RateLimited;
                     }
 
-                    _lastReplayUs = now;
                     _effects.Replay(_json.Argument);
                     return RefusalReason.None;
                 case CommandKind.ReplayFrames:
-                    long at = _engine.Clock.NowMicros;
-                    if (_lastFrameReplayUs != long.MinValue && at - _lastFrameReplayUs < MinReplayIntervalUs)
+                    if (TooSoon(ref _lastFrameReplayUs))
                     {
                         return RefusalReason.RateLimited;
                     }
 
-                    _lastFrameReplayUs = at;
                     _effects.ReplayFrames(_json.Argument);
                     return RefusalReason.None;
                 case CommandKind.Yoke:
@@ -168,6 +164,19 @@ namespace ClosedLoop.Engine.Wire
                 default:
                     return RefusalReason.Malformed;
             }
+        }
+
+        /// <summary>True when the last replay of this kind was less than <see cref="MinReplayIntervalUs"/> ago; otherwise records now.</summary>
+        private bool TooSoon(ref long lastUs)
+        {
+            long now = _engine.Clock.NowMicros;
+            if (lastUs != long.MinValue && now - lastUs < MinReplayIntervalUs)
+            {
+                return true;
+            }
+
+            lastUs = now;
+            return false;
         }
 
         private bool Seen(long id)
