@@ -421,7 +421,7 @@ public sealed class BoardTests : IAsyncLifetime
             () =>
             {
                 newest = SampleFrameNumbers().DefaultIfEmpty().Max();
-                return newest > 40 && _logger!.FrameGaps.High(Rig, Store.Boots(Rig)[0]) >= newest - 5;
+                return newest > 40 && _logger!.FrameGaps.High(Rig, Store.Boots(Rig)[0]) >= newest;
             },
             () => $"frames stored up to {newest}, contiguous to {_logger!.FrameGaps.High(Rig, Store.Boots(Rig).FirstOrDefault())}");
 
@@ -446,7 +446,7 @@ public sealed class BoardTests : IAsyncLifetime
             () =>
             {
                 newest = SampleFrameNumbers().DefaultIfEmpty().Max();
-                return newest > 100 && _logger!.FrameGaps.High(Rig, Store.Boots(Rig)[0]) >= newest - 5;
+                return newest > 100 && _logger!.FrameGaps.High(Rig, Store.Boots(Rig)[0]) >= newest;
             },
             () => $"frames stored up to {newest}, contiguous to {_logger!.FrameGaps.High(Rig, Store.Boots(Rig).FirstOrDefault())}; {string.Join(" ", Logged().Where(e => e.Kind == "frames_lost").Select(e => e.Json))}");
 

@@ -103,6 +103,22 @@ public sealed class FlashCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pinned_firmware_version_goes_to_nanoff_and_the_dry_run_says_which_or_that_none_is_pinned()
+    {
+        var pinned = WriteConfig(ExampleConfig.Replace("firmware_version =\n", "firmware_version = 1.17.0.60\n", StringComparison.Ordinal));
+        var (code, output, _) = await Flash(Request(pinned, image: WriteImage(), nanoff: FakeNanoff(), dryRun: true));
+
+        Assert.Equal(0, code);
+        Assert.Contains("# update the nanoFramework firmware to 1.17.0.60\n", output, StringComparison.Ordinal);
+        Assert.Contains("--update --target ESP32_PSRAM_REV3 --serialport /dev/ttyUSB0 --fwversion 1.17.0.60\n", output, StringComparison.Ordinal);
+
+        var unpinned = WriteConfig(ExampleConfig);
+        var plain = await Flash(Request(unpinned, image: WriteImage(), nanoff: FakeNanoff(), dryRun: true));
+        Assert.Contains("(newest: not pinned, set rig.firmware_version)", plain.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("--fwversion", plain.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Port_and_target_options_override_the_config_and_steps_can_be_skipped()
     {
         var config = WriteConfig(ExampleConfig);

@@ -62,6 +62,7 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Text("rig", "id", 32, true, "rig-01", "the rig's name: MQTT topics, logs and file names use it"),
                 ConfigKey.Choice("rig", "board", Boards, "ESP32_PSRAM_REV3", "nanoFramework firmware target the board is flashed with"),
                 ConfigKey.Text("rig", "serial_port", 64, false, "/dev/ttyUSB0", "where the board is attached for flashing (COM3 on Windows)"),
+                ConfigKey.Text("rig", "firmware_version", 32, false, "", "nanoFramework firmware version closedloop flash installs (nanoff --fwversion); empty: the newest, which may not match the pinned packages"),
 
                 ConfigKey.Integer("pins", "photodiode_adc_channel", 0, 7, 6, "ESP32 ADC1 channel of the photodiode amplifier (6 = GPIO34)"),
                 ConfigKey.Integer("pins", "signal_led", 0, 39, 25, "GPIO driving the 470 nm excitation LED (RMT)"),

@@ -398,8 +398,9 @@ namespace ClosedLoop.Firmware.Link
         }
 
         /// <summary>
-        /// Copies to flash the unpublished frames RAM is about to lose (once fewer than a quarter of its slots are
-        /// left ahead of them), the flash write outside the engine lock.
+        /// Copies to flash the unpublished frames RAM is about to lose (once fewer than half of its slots are left
+        /// ahead of them), the flash write outside the engine lock. It runs before every frame published, so that a
+        /// slow catch-up from flash never lets RAM overwrite a frame that is in neither.
         /// </summary>
         private bool InFlash(long number)
         {
@@ -413,7 +414,7 @@ namespace ClosedLoop.Firmware.Link
                 return;
             }
 
-            for (int turn = 0; turn < FramesPerTurn; turn++)
+            while (true)
             {
                 long next;
                 int length = 0;
@@ -421,7 +422,7 @@ namespace ClosedLoop.Firmware.Link
                 {
                     next = (_frameSpill.Last > _framesSentThrough ? _frameSpill.Last : _framesSentThrough) + 1;
                     long capacity = _frames.Capacity;
-                    bool atRisk = next <= _frames.Newest && next >= _frames.Oldest && _frames.Newest - next >= capacity - (capacity / 4) - 1;
+                    bool atRisk = next <= _frames.Newest && next >= _frames.Oldest && _frames.Newest - next >= (capacity / 2) - 1;
                     if (atRisk)
                     {
                         length = _frames.CopyTo(next, _spillBuffer);
@@ -444,6 +445,7 @@ namespace ClosedLoop.Firmware.Link
         {
             for (int turn = 0; turn < FramesPerTurn; turn++)
             {
+                ServiceFrameSpill();
                 byte[] frame = null;
                 lock (_engineLock)
                 {

@@ -122,7 +122,7 @@ public static class FlashCommand
             }
         }
 
-        var plan = new FlashPlan(target, port, imagePath, staging, files, request.Steps);
+        var plan = new FlashPlan(target, port, imagePath, staging, files, request.Steps, values.GetText("rig", "firmware_version"));
         bool imageMissing = request.Steps.HasFlag(FlashSteps.Application) && !File.Exists(imagePath);
         string? nanoff = request.Nanoff?.FullName ?? NanoffLocator.FindInEnvironment();
         bool nanoffMissing = nanoff is null || !File.Exists(nanoff);

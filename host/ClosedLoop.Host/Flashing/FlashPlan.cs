@@ -47,9 +47,10 @@ public sealed class FlashPlan
 
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    public FlashPlan(string target, string serialPort, string imagePath, string stagingFolder, IReadOnlyList<DeployedFile> files, FlashSteps steps)
+    public FlashPlan(string target, string serialPort, string imagePath, string stagingFolder, IReadOnlyList<DeployedFile> files, FlashSteps steps, string firmwareVersion = "")
     {
         Target = target;
+        FirmwareVersion = firmwareVersion;
         SerialPort = serialPort;
         ImagePath = imagePath;
         ManifestPath = Path.Combine(stagingFolder, "filedeployment.json");
@@ -58,7 +59,10 @@ public sealed class FlashPlan
         var commands = new List<NanoffStep>();
         if (steps.HasFlag(FlashSteps.Firmware))
         {
-            commands.Add(new NanoffStep("update the nanoFramework firmware", ["--update", "--target", target, "--serialport", serialPort]));
+            string[] update = ["--update", "--target", target, "--serialport", serialPort];
+            commands.Add(new NanoffStep(
+                firmwareVersion.Length == 0 ? "update the nanoFramework firmware (newest: not pinned, set rig.firmware_version)" : $"update the nanoFramework firmware to {firmwareVersion}",
+                firmwareVersion.Length == 0 ? update : [.. update, "--fwversion", firmwareVersion]));
         }
 
         if (steps.HasFlag(FlashSteps.Application))
@@ -75,6 +79,9 @@ public sealed class FlashPlan
     }
 
     public string Target { get; }
+
+    /// <summary>The nanoFramework firmware version to install (rig.firmware_version); empty for the newest.</summary>
+    public string FirmwareVersion { get; }
 
     public string SerialPort { get; }
 
