@@ -110,6 +110,18 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public void The_frames_a_board_holds_in_ram_must_fit_its_ram()
+    {
+        Assert.True(Load("[rig]\nboard = ESP32_PSRAM_REV3\n").IsValid);
+
+        // The default 1024 frames of 291 bytes need PSRAM: a plain ESP32 would stop at boot allocating them.
+        var error = Assert.Single(Load("[rig]\nboard = ESP32_REV3\n").Errors);
+        Assert.Equal("journal.frame_capacity", error.Field);
+        Assert.Contains("expected at most 168 frames on a ESP32_REV3", error.Expected, StringComparison.Ordinal);
+        Assert.True(Load("[rig]\nboard = ESP32_REV3\n[journal]\nframe_capacity = 168\n").IsValid);
+    }
+
+    [Fact]
     public void Pulse_width_must_be_below_the_period()
     {
         var error = Assert.Single(Load("[opto]\npulse_width_us = 50000\nperiod_us = 50000\n").Errors);

@@ -43,20 +43,21 @@ public sealed class FrameOutboxTests
     {
         var outbox = new FrameOutbox(13, 1, 7692, 64);
         var sample = new ProcessedSample { IsValid = true };
-        for (int c = 0; c < 200; c++)
+        int cycle = 0;
+        void Feed(int count)
         {
-            sample.CycleIndex = c;
-            sample.TimeUs = c * 7692L;
-            outbox.OnProcessed(sample);
+            for (int i = 0; i < count; i++, cycle++)
+            {
+                sample.CycleIndex = cycle;
+                sample.TimeUs = cycle * 7692L;
+                outbox.OnProcessed(sample);
+            }
         }
 
+        // Long enough for the JIT to settle on its final code (tiering allocates while it works).
+        Feed(200_000);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int c = 200; c < 20_000; c++)
-        {
-            sample.CycleIndex = c;
-            sample.TimeUs = c * 7692L;
-            outbox.OnProcessed(sample);
-        }
+        Feed(20_000);
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }

@@ -151,6 +151,32 @@ namespace ClosedLoop.Engine.Config
             CheckTrain("opto", v, errors);
             CheckTrain("dose", v, errors);
             Output.RmtChannelMap.Check(v, errors);
+            CheckFrameMemory(v, errors);
+        }
+
+        /// <summary>RAM the board may give to held sample frames: most of a PSRAM board's, a small part of a plain ESP32's heap.</summary>
+        public const long FrameBudgetPsramBytes = 1024 * 1024;
+
+        /// <summary>Without PSRAM nanoFramework's managed heap is on the order of 100 KB, shared with everything else.</summary>
+        public const long FrameBudgetBytes = 48 * 1024;
+
+        /// <summary>
+        /// The board allocates journal.frame_capacity frames of link.sample_batch samples at boot; more than its RAM
+        /// allows would stop it there, so such a config is refused with the keys to change.
+        /// </summary>
+        private static void CheckFrameMemory(ConfigValues v, ConfigErrorList errors)
+        {
+            string board = ConfigSchema.Boards[v.GetChoice("rig", "board")];
+            bool psram = board.IndexOf("PSRAM") >= 0;
+            long frameBytes = Wire.SampleFrameWriter.HeaderBytes + (v.GetInteger("link", "sample_batch") * Wire.SampleFrameWriter.SampleBytes);
+            long capacity = v.GetInteger("journal", "frame_capacity");
+            long budget = psram ? FrameBudgetPsramBytes : FrameBudgetBytes;
+            if (capacity * frameBytes > budget)
+            {
+                errors.Add("journal.frame_capacity", capacity.ToString(),
+                    "expected at most " + (budget / frameBytes).ToString() + " frames on a " + board + " (each " + frameBytes.ToString() + " bytes at link.sample_batch = "
+                    + v.GetInteger("link", "sample_batch").ToString() + "; " + (budget / 1024).ToString() + " KiB of RAM " + (psram ? "with PSRAM" : "without PSRAM") + ")");
+            }
         }
 
         /// <summary>
