@@ -44,7 +44,7 @@ namespace ClosedLoop.Engine.Wire
         {
             long now = engine.Clock.NowMicros;
             // The measurements move a little every second: they ride along with changes and heartbeats, never cause one.
-            int length = StatusJson.WriteOnline(_writer, engine, 0, _probe, 0, false);
+            int length = StatusJson.WriteOnline(_writer, engine, 0, _probe, 0, false, -1);
             bool same = length == _lastLength && Same(_probe, _last, length);
             if (same && now - _lastUs < HeartbeatUs)
             {

@@ -17,15 +17,10 @@ namespace ClosedLoop.Engine.Wire
 
         /// <summary>
         /// Writes the online status with a writer the caller keeps (<see cref="StatusChanges"/>), so nothing is
-        /// allocated. With <paramref name="measurements"/>, once the rig has measured a second of acquisition, it ends
-        /// with its own figures: readings per lit phase per cycle, time per reading and longest output start (µs).
+        /// allocated. With <paramref name="measurements"/> it ends with the rig's own figures once it has measured a
+        /// second of acquisition (readings per lit phase per cycle, time per reading, longest output start, µs), and,
+        /// with <paramref name="frames"/> at 0 or more, the number of the link's newest complete sample frame.
         /// </summary>
-        public static int WriteOnline(JsonWriter w, ClosedLoopEngine engine, long nowUs, byte[] buffer, int offset, bool measurements)
-        {
-            return WriteOnline(w, engine, nowUs, buffer, offset, measurements, -1);
-        }
-
-        /// <summary>As above; with <paramref name="frames"/> at 0 or more (and measurements) it also says the number of the newest complete sample frame.</summary>
         public static int WriteOnline(JsonWriter w, ClosedLoopEngine engine, long nowUs, byte[] buffer, int offset, bool measurements, long frames)
         {
             OutputGate gate = engine.Gate;

@@ -8,7 +8,8 @@ namespace ClosedLoop.Firmware.Acquisition
     /// An ADS1115 16-bit ADC on I2C, driven through its four registers (datasheet SBAS444, section 8.6) rather than
     /// a binding: the nanoFramework binding allocates two buffers on every read and brings five more assemblies to
     /// deploy. The chip converts continuously at its fastest rate, 860 samples/s; its pointer is left on the
-    /// conversion register, so each read is one two-byte transaction into a buffer allocated once. A read returns
+    /// conversion register, so each read is one two-byte transaction into a buffer allocated once (nanoFramework's
+    /// native I2C call still creates one small I2cTransferResult object per transaction). A read returns
     /// the last finished conversion, so its light lies within the two conversions before the read.
     /// <para>
     /// The same source compiles against nanoFramework's I2cDevice (SpanByte) and dotnet/iot's (Span of byte): a
