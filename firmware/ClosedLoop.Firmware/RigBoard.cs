@@ -50,11 +50,14 @@ namespace ClosedLoop.Firmware
             ClosedLoopEngine engine = new ClosedLoopEngine(config, clock, bootId, excitation, opto, dose);
             if (configBytes != null && (loaded == null || !loaded.IsValid))
             {
-                // Journals the rejection with its error count; the defaults stay in force (disarmed, no session).
-                engine.ApplyConfig(configBytes, configBytes.Length);
+                lock (_engineLock)
+                {
+                    // Journals the rejection with its error count; the defaults stay in force (disarmed, no session).
+                    engine.ApplyConfig(configBytes, configBytes.Length);
+                }
             }
 
-            ReportExcitation(engine, excitation);
+            ReportExcitation(engine, _engineLock, excitation);
 
             new RigInputs(gpio, b.ArmInputPin, b.EStopInputPin, b.EncounterInputPin, engine, _engineLock, clock);
 
@@ -76,7 +79,11 @@ namespace ClosedLoop.Firmware
             }
             catch (Exception)
             {
-                engine.Fault(FaultCode.Board, BoardFault.NoPhotodiode);
+                // The input interrupts are live by now: they may be in the engine.
+                lock (_engineLock)
+                {
+                    engine.Fault(FaultCode.Board, BoardFault.NoPhotodiode);
+                }
             }
 
             SelfTestRunner selfTest = new SelfTestRunner(b.SelfTestChannel, b.SelfTestInputPin);
@@ -89,7 +96,11 @@ namespace ClosedLoop.Firmware
             }
             catch (Exception)
             {
-                engine.Fault(FaultCode.Board, BoardFault.NoSpillFile);
+                // The input interrupts are live by now: they may be in the engine.
+                lock (_engineLock)
+                {
+                    engine.Fault(FaultCode.Board, BoardFault.NoSpillFile);
+                }
             }
 
             long frameSpillBytes = b.FrameSpillBytes;
@@ -100,7 +111,11 @@ namespace ClosedLoop.Firmware
             }
             catch (Exception)
             {
-                engine.Fault(FaultCode.Board, BoardFault.NoFrameSpillFile);
+                // The input interrupts are live by now: they may be in the engine.
+                lock (_engineLock)
+                {
+                    engine.Fault(FaultCode.Board, BoardFault.NoFrameSpillFile);
+                }
             }
 
             BrokerLink link = new BrokerLink(engine, _engineLock, new LinkSettings(config.Values, ca), spill, spillBytes, frameSpill, frameSpillBytes, selfTest, excitation);
@@ -137,11 +152,14 @@ namespace ClosedLoop.Firmware
         }
 
         /// <summary>A rig whose LED edges may fall outside the settle guards mixes phases: say so as a fault (outputs low, disarmed).</summary>
-        public static void ReportExcitation(ClosedLoopEngine engine, RmtExcitation excitation)
+        public static void ReportExcitation(ClosedLoopEngine engine, object engineLock, RmtExcitation excitation)
         {
             if (!excitation.Aligned)
             {
-                engine.Fault(FaultCode.ExcitationTiming, excitation.WorstLateUs);
+                lock (engineLock)
+                {
+                    engine.Fault(FaultCode.ExcitationTiming, excitation.WorstLateUs);
+                }
             }
         }
 

@@ -19,7 +19,9 @@ public partial class FirmwareBuildTests
     private static string Metadata(string key) =>
         Path.GetFullPath(typeof(FirmwareBuildTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!);
 
-    private static string Root => Metadata("RepositoryRoot");
+    internal static string RepositoryRoot => Metadata("RepositoryRoot");
+
+    private static string Root => RepositoryRoot;
 
     private static string FirmwareFolder => Path.Combine(Root, "firmware", "ClosedLoop.Firmware");
 

@@ -73,13 +73,21 @@ namespace ClosedLoop.Firmware.Link
             _engine = engine;
             _engineLock = engineLock;
             _settings = settings;
-            _rigId = engine.Journal.RigId;
-            _bootId = engine.Journal.BootId;
+            long firstPeriodUs;
+            int frameCapacity;
+            lock (engineLock)
+            {
+                _rigId = engine.Journal.RigId;
+                _bootId = engine.Journal.BootId;
+                firstPeriodUs = engine.Config.Acquisition.PeriodUs;
+                frameCapacity = engine.Config.Board.FrameCapacity;
+            }
+
             _topics = new Topics(settings.TopicPrefix, _rigId);
             _outbox = new EventOutbox(spill, spillBytes);
             _selfTest = selfTest;
             _commands = new CommandDispatcher(engine, this);
-            _frames = new FrameOutbox(settings.SampleBatch, _bootId, engine.Config.Acquisition.PeriodUs, engine.Config.Board.FrameCapacity);
+            _frames = new FrameOutbox(settings.SampleBatch, _bootId, firstPeriodUs, frameCapacity);
             _frameBuffer = new byte[_frames.MaxFrameBytes];
             _spillBuffer = new byte[_frames.MaxFrameBytes];
             _frameSpill = frameSpill == null ? null : new FrameSpill(frameSpill, frameSpillBytes, _frames.MaxFrameBytes);
@@ -344,7 +352,7 @@ namespace ClosedLoop.Firmware.Link
                 if (result.IsValid)
                 {
                     // The new config restarted the LEDs.
-                    RigBoard.ReportExcitation(_engine, _excitation);
+                    RigBoard.ReportExcitation(_engine, _engineLock, _excitation);
                 }
             }
 
