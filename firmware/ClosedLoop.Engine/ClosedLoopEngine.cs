@@ -64,22 +64,22 @@ namespace ClosedLoop.Engine
             get { return _journal; }
         }
 
-        public OutputGate Gate
+        internal OutputGate Gate
         {
             get { return _pipeline.Gate; }
         }
 
-        public SignalChain Chain
+        internal SignalChain Chain
         {
             get { return _pipeline.Chain; }
         }
 
-        public EncounterTracker Encounters
+        internal EncounterTracker Encounters
         {
             get { return _pipeline.Tracker; }
         }
 
-        public ResponseDetector Detector
+        internal ResponseDetector Detector
         {
             get { return _pipeline.Detector; }
         }
@@ -90,9 +90,33 @@ namespace ClosedLoop.Engine
         }
 
         /// <summary>The rig's measurements of its own acquisition since the last config was applied.</summary>
-        public AcquisitionMeter Meter
+        internal AcquisitionMeter Meter
         {
             get { return _pipeline.Meter; }
+        }
+
+        /// <summary>Whether outputs may be driven: armed by input or command and not e-stopped.</summary>
+        public bool IsArmed
+        {
+            get { return _pipeline.Gate.IsArmed; }
+        }
+
+        /// <summary>Whether an e-stop is latched until <see cref="ResetEStop"/>.</summary>
+        public bool IsEStopLatched
+        {
+            get { return _pipeline.Gate.IsEStopLatched; }
+        }
+
+        /// <summary>Whether a session is running.</summary>
+        public bool InSession
+        {
+            get { return _pipeline.Gate.InSession; }
+        }
+
+        /// <summary>Whether an encounter is in progress (after debouncing).</summary>
+        public bool InEncounter
+        {
+            get { return _pipeline.Tracker.IsEngaged; }
         }
 
         /// <summary>The longest any output start kept the engine waiting since boot (µs).</summary>

@@ -336,7 +336,7 @@ public sealed class BoardTests : IAsyncLifetime
         await WaitFor(() => Logged().Any(e => e.Kind == "fault" && e.Json.Contains("\"fault\":\"acquisition_rate\"", StringComparison.Ordinal)), () => "no acquisition_rate fault");
 
         Assert.Equal(1, await Command("arm", Rig));
-        Assert.False(_rig!.Engine.Gate.IsArmed);
+        Assert.False(_rig!.Engine.IsArmed);
         await WaitFor(() => Logged().Any(e => e.Kind == "arm_refused" && e.Json.Contains("acquisition_too_slow", StringComparison.Ordinal)), () => "no arm_refused");
         var measured = JsonDocument.Parse(Logged().First(e => e.Kind == "acquisition_measured").Json).RootElement;
         Assert.Equal("not_met", measured.GetProperty("plan").GetString());
@@ -500,10 +500,10 @@ public sealed class BoardTests : IAsyncLifetime
         Boot();
         await WaitForLogged("command");
 
-        Assert.False(_rig!.Engine.Gate.IsArmed);
+        Assert.False(_rig!.Engine.IsArmed);
         Assert.Contains("\"result\":\"retained\",\"id\":77,\"from\":\"careless\"", Logged().First(e => e.Kind == "command").Json, StringComparison.Ordinal);
         Assert.Equal(0, await Command("arm", Rig));
-        Assert.True(_rig.Engine.Gate.IsArmed);
+        Assert.True(_rig.Engine.IsArmed);
     }
 
     [Fact]

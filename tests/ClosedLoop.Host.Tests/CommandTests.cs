@@ -49,11 +49,11 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         {
             var (code, output, _) = await CommandLine.Invoke("arm", "rig-t", "--broker", Broker);
             Assert.Equal((0, "rig-t accepted arm\n"), (code, output));
-            Assert.True(rig.Rig.Engine.Gate.IsArmed);
+            Assert.True(rig.Rig.Engine.IsArmed);
 
             await CommandLine.Invoke("estop", "rig-t", "--broker", Broker);
-            Assert.True(rig.Rig.Engine.Gate.IsEStopLatched);
-            Assert.False(rig.Rig.Engine.Gate.IsArmed);
+            Assert.True(rig.Rig.Engine.IsEStopLatched);
+            Assert.False(rig.Rig.Engine.IsArmed);
         }
     }
 
@@ -69,10 +69,10 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
             Assert.Equal((ControlCommands.Refused, "rig-t refused arm: estop_latched\n"), (refused.Code, refused.Error));
             var reset = await CommandLine.Invoke("estop-reset", "rig-t", "--broker", Broker);
             Assert.Equal((0, "rig-t accepted estop_reset\n"), (reset.Code, reset.Output));
-            Assert.False(rig.Rig.Engine.Gate.IsArmed);
+            Assert.False(rig.Rig.Engine.IsArmed);
             var armed = await CommandLine.Invoke("arm", "rig-t", "--broker", Broker);
             Assert.Equal(0, armed.Code);
-            Assert.True(rig.Rig.Engine.Gate.IsArmed);
+            Assert.True(rig.Rig.Engine.IsArmed);
         }
 
         var answers = rig.Events(ClosedLoop.Engine.Journal.EventKind.Command);
@@ -97,7 +97,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
             await WaitForAsync(() => rig.Events(ClosedLoop.Engine.Journal.EventKind.Command).Count > 0);
         }
 
-        Assert.False(rig.Rig.Engine.Gate.IsArmed);
+        Assert.False(rig.Rig.Engine.IsArmed);
         Assert.Equal((int)ClosedLoop.Engine.Output.RefusalReason.Retained, rig.Events(ClosedLoop.Engine.Journal.EventKind.Command).Single().Flags);
     }
 
@@ -155,9 +155,9 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         await using (rig.PumpInBackground())
         {
             await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m17", "--broker", Broker);
-            await WaitForAsync(() => rig.Rig.Engine.Gate.InSession);
+            await WaitForAsync(() => rig.Rig.Engine.InSession);
             await CommandLine.Invoke("encounter", "rig-t", "start", "--broker", Broker);
-            await WaitForAsync(() => rig.Rig.Engine.Encounters.IsEngaged);
+            await WaitForAsync(() => rig.Rig.Engine.InEncounter);
         }
     }
 

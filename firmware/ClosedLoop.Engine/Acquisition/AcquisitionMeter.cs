@@ -10,7 +10,7 @@ namespace ClosedLoop.Engine.Acquisition
     /// stalled sampler, not the plan: they are journaled as data gaps and not counted here. Only the rig's own
     /// readings count; replayed cycles are not measured.
     /// </summary>
-    public sealed class AcquisitionMeter
+    internal sealed class AcquisitionMeter
     {
         /// <summary>The share of short cycles a second may have and still meet the plan.</summary>
         public const double MaxShortFraction = 0.1;

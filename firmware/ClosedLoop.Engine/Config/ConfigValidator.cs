@@ -6,7 +6,7 @@ namespace ClosedLoop.Engine.Config
     /// Checks a whole document against the schema and the rules that tie fields together, and reports every
     /// problem with the field, the value and what is allowed. It never throws on content.
     /// </summary>
-    public static class ConfigValidator
+    internal static class ConfigValidator
     {
         /// <summary>Returns the effective values, or null when <paramref name="errors"/> received any error.</summary>
         public static ConfigValues Validate(ConfigDocument document, ConfigErrorList errors)

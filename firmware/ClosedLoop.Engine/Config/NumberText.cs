@@ -4,7 +4,7 @@ namespace ClosedLoop.Engine.Config
     /// Parses decimal numbers the same way on every target (nanoFramework's double.Parse differs from .NET's in
     /// corner cases), accepting only plain forms: optional sign, digits, optional fraction, optional exponent.
     /// </summary>
-    public static class NumberText
+    internal static class NumberText
     {
         public static bool TryParseLong(string text, out long value)
         {

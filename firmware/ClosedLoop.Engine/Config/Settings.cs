@@ -1,18 +1,21 @@
 namespace ClosedLoop.Engine.Config
 {
+    // Settings are read-only outside the engine: a RigConfig promises that every value passed validation, and parts
+    // sized from a value at build time (the per-hour start buffer of ChannelGate) must never see it change under them.
+
     /// <summary>How photodiode readings are grouped into cycles. Times in µs; see <see cref="Acquisition.ExcitationSchedule"/>.</summary>
     public sealed class AcquisitionSettings
     {
-        public bool Continuous;
-        public long PeriodUs;
-        public long SignalOnUs;
-        public long ControlOnUs;
-        public long SettleUs;
-        public int MinReadings;
-        public double LowPassHz;
+        public bool Continuous { get; internal set; }
+        public long PeriodUs { get; internal set; }
+        public long SignalOnUs { get; internal set; }
+        public long ControlOnUs { get; internal set; }
+        public long SettleUs { get; internal set; }
+        public int MinReadings { get; internal set; }
+        public double LowPassHz { get; internal set; }
 
         /// <summary>The photodiode converter's largest reading (4095 for the ESP32's 12-bit ADC, 32767 for an ADS1115).</summary>
-        public double FullScaleCounts;
+        public double FullScaleCounts { get; internal set; }
 
         /// <summary>pyPhotometry-like defaults: 130 Hz, 2.5 ms per LED, 300 µs settle, the rest dark.</summary>
         public static AcquisitionSettings Default()
@@ -32,27 +35,27 @@ namespace ClosedLoop.Engine.Config
     /// <summary>Memories of the online fit and of the z baseline, in µs.</summary>
     public sealed class ProcessingSettings
     {
-        public long FitTauUs;
-        public long BaselineTauUs;
-        public double ZClip;
-        public long WarmupUs;
+        public long FitTauUs { get; internal set; }
+        public long BaselineTauUs { get; internal set; }
+        public double ZClip { get; internal set; }
+        public long WarmupUs { get; internal set; }
 
         /// <summary>Lowest dark-subtracted level (counts) either channel may read before the signal counts as lost.</summary>
-        public double MinLevel;
+        public double MinLevel { get; internal set; }
 
         /// <summary>Largest |dF/F| the fit may produce before it counts as diverged.</summary>
-        public double MaxAbsDff;
+        public double MaxAbsDff { get; internal set; }
     }
 
     /// <summary>Where encounters come from and how they are cleaned up, in µs.</summary>
     public sealed class EncounterSettings
     {
-        public bool UseDigitalInput;
-        public bool UseMessages;
-        public bool ActiveHigh;
-        public long DebounceUs;
-        public long MinDurationUs;
-        public long MinGapUs;
+        public bool UseDigitalInput { get; internal set; }
+        public bool UseMessages { get; internal set; }
+        public bool ActiveHigh { get; internal set; }
+        public long DebounceUs { get; internal set; }
+        public long MinDurationUs { get; internal set; }
+        public long MinGapUs { get; internal set; }
     }
 
     /// <summary>Which decisions request output.</summary>
@@ -67,29 +70,29 @@ namespace ClosedLoop.Engine.Config
     /// <summary>The paper's Δz windows and the two decision rules, in µs and z units.</summary>
     public sealed class DetectorSettings
     {
-        public long PreUs;
-        public long PostUs;
-        public double DeficitThreshold;
-        public bool DropEnabled;
-        public double DropK;
-        public long DropMinUs;
-        public TriggerRule Trigger;
+        public long PreUs { get; internal set; }
+        public long PostUs { get; internal set; }
+        public double DeficitThreshold { get; internal set; }
+        public bool DropEnabled { get; internal set; }
+        public double DropK { get; internal set; }
+        public long DropMinUs { get; internal set; }
+        public TriggerRule Trigger { get; internal set; }
     }
 
     /// <summary>One output's pulse train and the limits that hold for it at the moment of output.</summary>
     public sealed class TrainSettings
     {
-        public long DelayUs;
-        public long WidthUs;
-        public long PeriodUs;
-        public int Count;
-        public double MaxDuty;
-        public long MaxTrainUs;
-        public int MaxPerHour;
-        public int MaxPerSession;
-        public long MinIntervalUs;
-        public double DosePerPulse;
-        public double MaxCumulativeDose;
+        public long DelayUs { get; internal set; }
+        public long WidthUs { get; internal set; }
+        public long PeriodUs { get; internal set; }
+        public int Count { get; internal set; }
+        public double MaxDuty { get; internal set; }
+        public long MaxTrainUs { get; internal set; }
+        public int MaxPerHour { get; internal set; }
+        public int MaxPerSession { get; internal set; }
+        public long MinIntervalUs { get; internal set; }
+        public double DosePerPulse { get; internal set; }
+        public double MaxCumulativeDose { get; internal set; }
 
         /// <summary>delay + count × period: the train's whole duration, as the RMT plan will have it.</summary>
         public long TrainUs
@@ -116,13 +119,13 @@ namespace ClosedLoop.Engine.Config
     /// <summary>Everything the output gate needs.</summary>
     public sealed class OutputSettings
     {
-        public OutputMode Mode;
-        public OutputTarget Target;
-        public long OpenLoopIntervalUs;
-        public long RefractoryUs;
-        public TrainSettings Opto;
-        public TrainSettings Dose;
-        public int RmtMemoryBlocks;
-        public int RmtMaxItems;
+        public OutputMode Mode { get; internal set; }
+        public OutputTarget Target { get; internal set; }
+        public long OpenLoopIntervalUs { get; internal set; }
+        public long RefractoryUs { get; internal set; }
+        public TrainSettings Opto { get; internal set; }
+        public TrainSettings Dose { get; internal set; }
+        public int RmtMemoryBlocks { get; internal set; }
+        public int RmtMaxItems { get; internal set; }
     }
 }

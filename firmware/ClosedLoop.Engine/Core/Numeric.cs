@@ -4,7 +4,7 @@ namespace ClosedLoop.Engine.Core
     /// The few math functions the engine needs. nanoFramework's System.Math is a separate, often single-precision
     /// package, so the engine carries its own double-precision versions and behaves the same on every target.
     /// </summary>
-    public static class Numeric
+    internal static class Numeric
     {
         public const double Ln2 = 0.69314718055994530942;
         public const double TwoPi = 6.28318530717958647692;

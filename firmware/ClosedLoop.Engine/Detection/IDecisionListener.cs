@@ -1,6 +1,6 @@
 namespace ClosedLoop.Engine.Detection
 {
-    public interface IDecisionListener
+    internal interface IDecisionListener
     {
         /// <summary>
         /// A decision at <paramref name="nowUs"/> about the encounter with onset <paramref name="onsetUs"/>.

@@ -15,7 +15,7 @@ namespace ClosedLoop.Engine.Detection
     /// </list>
     /// z is in units of the robust spread, so "k spreads" is simply k. Allocation-free.
     /// </summary>
-    public sealed class ResponseDetector
+    internal sealed class ResponseDetector
     {
         private readonly DetectorSettings _settings;
         private readonly ZHistory _history;

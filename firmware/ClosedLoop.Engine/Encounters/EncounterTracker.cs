@@ -15,7 +15,7 @@ namespace ClosedLoop.Engine.Encounters
     /// </code>
     /// Onsets are dated at the contact edge so the detector measures from the real start of the encounter.
     /// </summary>
-    public sealed class EncounterTracker
+    internal sealed class EncounterTracker
     {
         private const int Idle = 0;
         private const int Pending = 1;

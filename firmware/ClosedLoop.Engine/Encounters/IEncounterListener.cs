@@ -3,7 +3,7 @@ using ClosedLoop.Engine.Journal;
 namespace ClosedLoop.Engine.Encounters
 {
     /// <summary>Told when an encounter is confirmed and when it is over.</summary>
-    public interface IEncounterListener
+    internal interface IEncounterListener
     {
         /// <summary>Confirmed at <paramref name="nowUs"/>; contact began at <paramref name="onsetUs"/>.</summary>
         void OnEncounterOn(long onsetUs, long nowUs, ControlSource source);

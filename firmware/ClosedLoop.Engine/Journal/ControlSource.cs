@@ -1,7 +1,7 @@
 namespace ClosedLoop.Engine.Journal
 {
     /// <summary>Who asked for a state change.</summary>
-    public enum ControlSource
+    internal enum ControlSource
     {
         /// <summary>A command message (host, operator).</summary>
         Command = 0,

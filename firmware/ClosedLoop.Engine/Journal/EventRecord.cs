@@ -6,7 +6,7 @@ namespace ClosedLoop.Engine.Journal
     /// One journal event as 64 bytes for flash: the slots little-endian, then an FNV-1a checksum of the first 60
     /// bytes so that a record torn by a power cut reads as damaged rather than as a wrong event.
     /// </summary>
-    public static class EventRecord
+    internal static class EventRecord
     {
         public const int Bytes = 64;
 

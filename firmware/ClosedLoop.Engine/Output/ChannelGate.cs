@@ -7,7 +7,7 @@ namespace ClosedLoop.Engine.Output
     /// decides whether a train may start now; <see cref="Start"/> records it. The decision and the start happen
     /// in the same call of <see cref="OutputGate"/>, so a limit always holds at the moment of output.
     /// </summary>
-    public sealed class ChannelGate
+    internal sealed class ChannelGate
     {
         public const long HourUs = 3600L * 1000000L;
 

@@ -1,7 +1,7 @@
 namespace ClosedLoop.Engine.Output
 {
     /// <summary>The two gated outputs, as numbered in events.</summary>
-    public static class OutputChannelId
+    internal static class OutputChannelId
     {
         public const int Opto = 0;
         public const int Dose = 1;

@@ -15,7 +15,7 @@ namespace ClosedLoop.Engine.Output
     /// yoked (trains at another rig's trigger times, relative to session start; own decisions are ignored).</item>
     /// </list>
     /// </summary>
-    public sealed class OutputGate
+    internal sealed class OutputGate
     {
         /// <summary>Yoked trigger times that can wait at once.</summary>
         public const int YokeQueueCapacity = 256;

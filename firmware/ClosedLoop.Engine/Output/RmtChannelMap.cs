@@ -8,7 +8,7 @@ namespace ClosedLoop.Engine.Output
     /// whether another channel owns them too: two channels sharing a block overwrite each other's items. So every
     /// channel is named in nf.config ([rmt]) and checked here, never left to the driver's "first free channel".
     /// </summary>
-    public static class RmtChannelMap
+    internal static class RmtChannelMap
     {
         public const int Channels = 8;
 

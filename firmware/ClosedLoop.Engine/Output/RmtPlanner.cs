@@ -6,7 +6,7 @@ namespace ClosedLoop.Engine.Output
     /// the items' durations summing to delay + count·period. Segments longer than one half-item are split into
     /// equal-level pieces (which make no edge). Nothing is allocated.
     /// </summary>
-    public static class RmtPlanner
+    internal static class RmtPlanner
     {
         /// <summary>How many items the train needs, without planning it; -1 for an invalid train.</summary>
         public static int CountItems(long delayUs, long widthUs, long periodUs, long count)

@@ -6,7 +6,7 @@ namespace ClosedLoop.Engine.Output
     /// Times each start of a board output: the engine waits inside it with its lock held (on the ESP32, the RMT
     /// SendData), so its length is part of the rig's own measurements.
     /// </summary>
-    public sealed class TimedOutputChannel : IOutputChannel
+    internal sealed class TimedOutputChannel : IOutputChannel
     {
         private readonly IOutputChannel _driver;
         private readonly IClock _clock;

@@ -12,7 +12,7 @@ namespace ClosedLoop.Engine.Processing
     /// While <see cref="Frozen"/> is set (an encounter in progress) θ and P stand still, so the response is not
     /// fitted away. The trace of P is bounded so that long stretches without excitation cannot wind it up.
     /// </summary>
-    public sealed class ControlFit
+    internal sealed class ControlFit
     {
         private const double InitialCovariance = 1000;
         private const double MaxCovarianceTrace = 1e6;

@@ -6,7 +6,7 @@ namespace ClosedLoop.Engine.Processing
     /// Causal first-order low-pass: y[n] = y[n-1] + a (x[n] - y[n-1]), a = 1 - e^(-2π fc T).
     /// The first input initialises the output, so there is no start-up ramp from zero.
     /// </summary>
-    public sealed class OnePoleLowPass
+    internal sealed class OnePoleLowPass
     {
         private readonly double _alpha;
         private double _y;

@@ -12,7 +12,7 @@ namespace ClosedLoop.Engine.Processing
     /// α = max(1/n, 1 - e^(-T/τ)): a plain running mean at first, an EWMA of time constant τ after. Clipping
     /// starts once 20 values have set a spread. While frozen, z is computed but nothing is learnt.
     /// </summary>
-    public sealed class RobustZScore
+    internal sealed class RobustZScore
     {
         private const double GaussianSpreadPerMeanAbsoluteDeviation = 1.2533141373155003;
         private const long SamplesBeforeClipping = 20;

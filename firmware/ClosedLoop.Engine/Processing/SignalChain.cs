@@ -17,7 +17,7 @@ namespace ClosedLoop.Engine.Processing
     /// While <see cref="Frozen"/> (an encounter and its response window), the fit, the one-colour baseline and
     /// the z baseline stop learning. Allocation-free.
     /// </summary>
-    public sealed class SignalChain
+    internal sealed class SignalChain
     {
         private readonly bool _continuous;
         private readonly OnePoleLowPass _signalFilter;

@@ -27,7 +27,7 @@ namespace ClosedLoop.Engine.Processing
     /// the first of each episode is reported once; an episode ends after <see cref="RecoveryCycles"/> good cycles in
     /// a row. A lost signal must never look like a missing response.
     /// </summary>
-    public sealed class SignalGuard
+    internal sealed class SignalGuard
     {
         /// <summary>Good cycles in a row that end an episode of loss (about a second at 130 Hz).</summary>
         public const int RecoveryCycles = 130;

@@ -7,7 +7,7 @@ namespace ClosedLoop.Engine.Wire
     /// where each field lies instead of copying it, so that the board can read commands without allocating.
     /// Anything else is refused with a reason and an offset.
     /// </summary>
-    public sealed class FlatJson
+    internal sealed class FlatJson
     {
         public const int MaxFields = 48;
 

@@ -5,7 +5,7 @@ namespace ClosedLoop.Engine.Wire
     /// topic from a boot that is not its own. Two boards flashed with one id would otherwise take each other's
     /// broker session in turn and re-apply the retained config at every turn. Reads without allocating.
     /// </summary>
-    public sealed class IdentityWatch
+    internal sealed class IdentityWatch
     {
         private readonly FlatJson _reader = new FlatJson();
         private readonly long _ownBoot;

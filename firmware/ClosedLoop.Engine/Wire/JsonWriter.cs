@@ -7,7 +7,7 @@ namespace ClosedLoop.Engine.Wire
     /// way. Numbers are written by hand (format strings differ between nanoFramework and .NET): integers exactly,
     /// doubles with up to 9 decimals, NaN and infinities as null.
     /// </summary>
-    public sealed class JsonWriter
+    internal sealed class JsonWriter
     {
         private const int FractionDigits = 9;
         private const double FractionScale = 1e9;

@@ -1,7 +1,7 @@
 namespace ClosedLoop.Engine.Wire
 {
     /// <summary>Little-endian integers into and out of byte arrays, without allocating.</summary>
-    public static class LittleEndian
+    internal static class LittleEndian
     {
         public static int WriteInt16(byte[] b, int o, int v)
         {

@@ -5,7 +5,7 @@ namespace ClosedLoop.Engine.Wire
     /// allocation-free float conversion, and sample frames carry float32 to halve their size.
     /// Rounds to nearest, ties to even; overflows to infinity; keeps NaN; flushes below-normal values to zero.
     /// </summary>
-    public static class SingleBits
+    internal static class SingleBits
     {
         public static int FromDouble(double value)
         {

@@ -21,7 +21,7 @@ namespace ClosedLoop.Engine.Wire
         /// second of acquisition (readings per lit phase per cycle, time per reading, longest output start, µs), and,
         /// with <paramref name="frames"/> at 0 or more, the number of the link's newest complete sample frame.
         /// </summary>
-        public static int WriteOnline(JsonWriter w, ClosedLoopEngine engine, long nowUs, byte[] buffer, int offset, bool measurements, long frames)
+        internal static int WriteOnline(JsonWriter w, ClosedLoopEngine engine, long nowUs, byte[] buffer, int offset, bool measurements, long frames)
         {
             OutputGate gate = engine.Gate;
             w.Begin(buffer, offset);
