@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using ClosedLoop.Bench;
 
-// `validate [encounters]` prints the detector validation table, `reliability [seconds]` runs kills, restarts, a full
+// `validate [encounters] [--ppd FILE] [--set section.key=value]...` prints the detector validation tables, `reliability [seconds]` runs kills, restarts, a full
 // disk and forgeries against the logger and counts what was lost or forged, `ingest [seconds] [host:port]` measures the logger
 // through the embedded broker (or an anonymous external one, e.g. Mosquitto); anything else goes to BenchmarkDotNet
 // (e.g. `--filter '*'`, `--filter '*Engine*' --job short`).
@@ -21,7 +21,7 @@ if (args.Length > 0 && args[0] == "reliability")
 
 if (args.Length > 0 && args[0] == "validate")
 {
-    ValidationReport.Print(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 400);
+    ValidationReport.Print(args[1..]);
     return;
 }
 

@@ -18,12 +18,19 @@ namespace ClosedLoop.Engine.NanoTests
             public double LastDeltaZ;
             public long LastAtUs;
 
-            public void OnDecision(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, double preMeanZ)
+            public int Scored;
+
+            public void OnDecision(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, double preMeanZ, bool early)
             {
                 Count++;
                 Last = outcome;
                 LastDeltaZ = deltaZ;
                 LastAtUs = nowUs;
+            }
+
+            public void OnScored(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, DecisionOutcome earlyOutcome, long earlyLatencyUs, double earlyBoundary)
+            {
+                Scored++;
             }
         }
 
@@ -94,6 +101,36 @@ namespace ClosedLoop.Engine.NanoTests
             Feed(OnsetUs, OnsetUs + 3500000, double.NaN);
 
             Assert.AreEqual((int)DecisionOutcome.Insufficient, (int)_decisions.Last);
+        }
+
+        [TestMethod]
+        public void The_early_rule_decides_a_flat_encounter_at_its_first_look_and_scores_it_when_the_window_closes()
+        {
+            RigConfig config = ConfigLoader.Load("[detector]\nrule = early\n").Config;
+            _history = new ZHistory(ResponseDetector.HistoryCapacity(config.Detector, config.Encounter, PeriodUs));
+            _detector = new ResponseDetector(config.Detector, _history, PeriodUs, _decisions);
+            long onsetUs = 60000000;
+            for (long t = 0; t < onsetUs; t += PeriodUs)
+            {
+                // Quiet time: small alternating z, from which the rule learns its no-response spread.
+                double z = (t / PeriodUs) % 2 == 0 ? 0.3 : -0.3;
+                _history.Add(t, z);
+                _detector.OnSample(t, z, t + PeriodUs);
+            }
+
+            Assert.IsTrue(_detector.Early.IsReady);
+            _detector.OnEncounterOn(onsetUs, onsetUs);
+            Feed(onsetUs, onsetUs + 1000000, 0);
+
+            Assert.AreEqual(1, _decisions.Count);
+            Assert.AreEqual((int)DecisionOutcome.Deficit, (int)_decisions.Last);
+            Assert.AreEqual(onsetUs + 500000, _decisions.LastAtUs);
+            Assert.AreEqual(0, _decisions.Scored);
+
+            Feed(onsetUs + 1000000, onsetUs + 3500000, 0);
+
+            Assert.AreEqual(1, _decisions.Count);
+            Assert.AreEqual(1, _decisions.Scored);
         }
 
         [TestMethod]

@@ -698,16 +698,22 @@ namespace ClosedLoop.Engine
             public void OnEncounterOff(long onsetUs, long offsetUs, long nowUs)
             {
                 _engine._journal.Append(EventKind.EncounterOff, nowUs, 0, 0, offsetUs, onsetUs, 0, 0);
-                Detector.OnEncounterOff();
+                Detector.OnEncounterOff(nowUs);
             }
 
-            public void OnDecision(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, double preMeanZ)
+            public void OnDecision(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, double preMeanZ, bool early)
             {
-                _engine._journal.Append(EventKind.Decision, nowUs, (int)outcome, 0, onsetUs, nowUs - onsetUs, deltaZ, preMeanZ);
+                int flags = early ? (int)DecisionFlags.Early : 0;
+                _engine._journal.Append(EventKind.Decision, nowUs, (int)outcome, flags, onsetUs, nowUs - onsetUs, deltaZ, preMeanZ);
                 if (Triggers(outcome))
                 {
                     Gate.RequestFromDecision(nowUs);
                 }
+            }
+
+            public void OnScored(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, DecisionOutcome earlyOutcome, long earlyLatencyUs, double earlyBoundary)
+            {
+                _engine._journal.Append(EventKind.DecisionScored, nowUs, (int)outcome, (int)earlyOutcome, onsetUs, earlyLatencyUs, deltaZ, earlyBoundary);
             }
 
             private bool Triggers(DecisionOutcome outcome)

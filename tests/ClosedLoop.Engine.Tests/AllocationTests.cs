@@ -35,16 +35,19 @@ public sealed class AllocationTests
         }
     }
 
-    [Fact]
-    public void The_steady_state_allocates_nothing_for_100000_cycles()
+    [Theory]
+    [InlineData("window")]
+    [InlineData("early")]
+    public void The_steady_state_allocates_nothing_for_100000_cycles(string rule)
     {
-        var config = TestConfig.With("processing.warmup_s=5", "opto.min_interval_ms=0", "output.refractory_ms=0", "opto.max_trains_per_hour=3600", "opto.max_trains_per_session=100000", "opto.max_cumulative_dose=1000000000");
+        var config = TestConfig.With("detector.rule=" + rule, "processing.warmup_s=5", "opto.min_interval_ms=0", "output.refractory_ms=0", "opto.max_trains_per_hour=3600", "opto.max_trains_per_session=100000", "opto.max_cumulative_dose=1000000000");
         var clock = new ManualClock(0);
         var opto = new CountingOutput();
         var dose = new CountingOutput();
         var engine = new ClosedLoopEngine(config, clock, 1, new FakeExcitation(clock), opto, dose);
         var sinks = new BoardLikeSinks(1, config.Acquisition.PeriodUs);
         engine.SetEventSink(sinks);
+        int earlyDecisions = 0;
         engine.SetSampleSink(sinks);
         long warmupUs = 60_000_000;
         long measuredUs = 100_500 * config.Acquisition.PeriodUs;
@@ -88,6 +91,7 @@ public sealed class AllocationTests
                     status.Check(engine);
                     while (outbox.TryPeek(engine.Journal, peeked))
                     {
+                        earlyDecisions += peeked.Kind == EventKind.Decision && (peeked.Flags & (int)Detection.DecisionFlags.Early) != 0 ? 1 : 0;
                         outbox.Acknowledge(peeked);
                         published++;
                     }
@@ -115,6 +119,7 @@ public sealed class AllocationTests
         Assert.Equal((outbox.NextSequence - 1, 0L), (published, outbox.Lost));
         Assert.True(published > 100);
         Assert.Equal(0, allocated);
+        Assert.True(rule == "window" ? earlyDecisions == 0 : earlyDecisions > 10, $"{earlyDecisions} early decisions with the {rule} rule");
     }
 
     /// <summary>An output that only counts, so that nothing in the measured loop allocates but the engine.</summary>

@@ -122,6 +122,22 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public void The_early_rule_must_look_before_the_window_closes_and_not_too_often()
+    {
+        var early = RigConfig.Default();
+        Assert.True(Load("[detector]\nrule = early\n").IsValid);
+        Assert.Equal(DecisionRule.Window, early.Detector.Rule);
+
+        var late = Assert.Single(Load("[detector]\nrule = early\npost_ms = 1000\nearly_min_ms = 1000\n").Errors);
+        Assert.Equal(("detector.early_min_ms", "1000"), (late.Field, late.Value));
+        Assert.Contains("less than detector.post_ms (1000 ms)", late.Expected, StringComparison.Ordinal);
+
+        var often = Assert.Single(Load("[detector]\nearly_min_ms = 100\nearly_step_ms = 10\n").Errors);
+        Assert.Equal(("detector.early_step_ms", "10"), (often.Field, often.Value));
+        Assert.Contains("at most 48 looks", often.Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Pulse_width_must_be_below_the_period()
     {
         var error = Assert.Single(Load("[opto]\npulse_width_us = 50000\nperiod_us = 50000\n").Errors);

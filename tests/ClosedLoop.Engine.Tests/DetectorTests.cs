@@ -11,8 +11,11 @@ public sealed class DetectorTests
     {
         public List<(DecisionOutcome Outcome, long Onset, long Now, double DeltaZ, double Pre)> Decisions { get; } = [];
 
-        public void OnDecision(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, double preMeanZ) =>
+        public void OnDecision(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, double preMeanZ, bool early) =>
             Decisions.Add((outcome, onsetUs, nowUs, deltaZ, preMeanZ));
+
+        public void OnScored(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, DecisionOutcome earlyOutcome, long earlyLatencyUs, double earlyBoundary) =>
+            throw new InvalidOperationException("the window rule never scores an early decision");
     }
 
     private static DetectorSettings Settings(double threshold = 0.5, bool drop = true) => new()
@@ -41,7 +44,7 @@ public sealed class DetectorTests
 
             if (t == offsetUs)
             {
-                detector.OnEncounterOff();
+                detector.OnEncounterOff(t);
             }
 
             history.Add(t, z(t));

@@ -1,3 +1,4 @@
+using ClosedLoop.Engine.Detection;
 using System.Text;
 using System.Text.Json;
 using ClosedLoop.Engine.Journal;
@@ -74,9 +75,34 @@ public sealed class WireTests
         int end = codec.Write("rig-01", 7, e, buffer, 0);
         string json = Encoding.UTF8.GetString(buffer, 0, end);
 
-        Assert.Equal("""{"v":1,"rig":"rig-01","boot":7,"seq":42,"t_us":183500000,"kind":"decision","outcome":"deficit","onset_us":180400000,"latency_us":3100000,"dz":-0.21,"pre_z":0.05}""", json);
+        Assert.Equal("""{"v":1,"rig":"rig-01","boot":7,"seq":42,"t_us":183500000,"kind":"decision","outcome":"deficit","early":false,"onset_us":180400000,"latency_us":3100000,"dz":-0.21,"pre_z":0.05}""", json);
         using var document = JsonDocument.Parse(json);
         Assert.Equal(-0.21, document.RootElement.GetProperty("dz").GetDouble());
+    }
+
+    [Fact]
+    public void An_early_decision_and_its_score_spell_out_both_verdicts()
+    {
+        var codec = new EventJson();
+        var buffer = new byte[EventJson.MaxEventBytes];
+        var early = new JournalEvent { Kind = EventKind.Decision, Sequence = 5, TimeUs = 10_500_000, Code = 1, Flags = (int)DecisionFlags.Early, Ref1 = 10_000_000, Ref2 = 500_000, Value1 = 0.25, Value2 = -0.1 };
+        var scored = new JournalEvent { Kind = EventKind.DecisionScored, Sequence = 6, TimeUs = 13_000_000, Code = 0, Flags = 1, Ref1 = 10_000_000, Ref2 = 500_000, Value1 = 1.5, Value2 = 1 };
+
+        string a = Encoding.UTF8.GetString(buffer, 0, codec.Write("r", 1, early, buffer, 0));
+        string b = Encoding.UTF8.GetString(buffer, 0, codec.Write("r", 1, scored, buffer, 0));
+
+        Assert.Contains("\"kind\":\"decision\",\"outcome\":\"deficit\",\"early\":true,\"onset_us\":10000000,\"latency_us\":500000", a, StringComparison.Ordinal);
+        Assert.Contains("\"kind\":\"decision_scored\",\"outcome\":\"response\",\"early_outcome\":\"deficit\",\"onset_us\":10000000,\"early_latency_us\":500000,\"dz\":1.5,\"early_boundary\":1", b, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_decision_logged_before_the_early_rule_reads_as_a_window_decision()
+    {
+        byte[] old = Encoding.UTF8.GetBytes("""{"v":1,"rig":"rig-01","boot":7,"seq":42,"t_us":183500000,"kind":"decision","outcome":"deficit","onset_us":180400000,"latency_us":3100000,"dz":-0.21,"pre_z":0.05}""");
+        var back = new JournalEvent();
+
+        Assert.Null(new EventJson().TryRead(old, 0, old.Length, back, new EventIdentity()));
+        Assert.Equal((EventKind.Decision, 1, 0, -0.21), (back.Kind, back.Code, back.Flags, back.Value1));
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed partial class WordListTests
         { "output modes", ConfigSchema.OutputModes, typeof(OutputMode) },
         { "output targets", ConfigSchema.OutputTargets, typeof(OutputTarget) },
         { "trigger rules", ConfigSchema.Triggers, typeof(TriggerRule) },
+        { "decision rules", ConfigSchema.DecisionRules, typeof(DecisionRule) },
         { "adc backends", ConfigSchema.AdcBackends, typeof(AdcBackend) },
     };
 

@@ -1,3 +1,4 @@
+using ClosedLoop.Engine.Config;
 using ClosedLoop.VirtualRig.Validation;
 using Xunit.Abstractions;
 
@@ -31,5 +32,23 @@ public sealed class DetectorValidationTests(ITestOutputHelper output)
         output.WriteLine(run.ToString());
         Assert.True(run.Sensitivity >= minSensitivity, $"sensitivity {run.Sensitivity:P1}");
         Assert.True(run.Specificity >= minSpecificity, $"specificity {run.Specificity:P1}");
+    }
+
+    [Fact]
+    public void The_early_rule_decides_deficits_within_a_second_of_contact_at_the_default_noise()
+    {
+        var early = ConfigLoader.Load("[detector]\nrule = early\n").Config;
+
+        var run = DetectorValidation.Run(new SimulationOptions { Seed = 21 }, encounters: 200, early);
+        var window = DetectorValidation.Run(new SimulationOptions { Seed = 21 }, encounters: 200);
+
+        output.WriteLine($"early:  {run}");
+        output.WriteLine($"window: {window}");
+        Assert.True(run.Timing.DeficitLatencyMedianUs <= 1_000_000, $"median onset to deficit decision {run.Timing.DeficitLatencyMedianUs / 1000:F0} ms");
+        Assert.True(window.Timing.DeficitLatencyMedianUs >= 3_000_000, "the window rule decides when the 3 s window closes");
+        Assert.True(run.Sensitivity >= 0.90, $"sensitivity {run.Sensitivity:P1}");
+        Assert.True(run.Specificity >= 0.95, $"specificity {run.Specificity:P1}");
+        Assert.True(run.Timing.FullWindowAgreement >= 0.90, $"agreement with the full window {run.Timing.FullWindowAgreement:P1}");
+        Assert.Equal(1.0, window.Timing.FullWindowAgreement);
     }
 }

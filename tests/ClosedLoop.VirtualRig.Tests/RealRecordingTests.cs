@@ -7,6 +7,7 @@ using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Detection;
 using ClosedLoop.Engine.Journal;
 using ClosedLoop.VirtualRig.Replay;
+using ClosedLoop.VirtualRig.Validation;
 using Xunit.Abstractions;
 
 namespace ClosedLoop.VirtualRig.Tests;
@@ -61,6 +62,20 @@ public sealed class RealRecordingTests(ITestOutputHelper output)
         double rGlobal = OfflineReference.PearsonR(online, global.Dff);
         output.WriteLine($"dF/F r = {r:F3} (4-minute windowed fit), {rGlobal:F3} (one fit for the hour) over {online.Length} samples; {encounters} encounters, {decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Deficit)} deficits");
         Assert.True(r >= 0.9, $"r = {r:F3}");
+    }
+
+    [Fact]
+    public void On_m17_the_early_rule_agrees_with_the_full_window_and_decides_part_of_the_encounters_early()
+    {
+        var recording = PpdReader.Read(RecordingPath);
+        var config = TestConfig("acquisition.rate_hz=130", "encounter.min_duration_ms=100", "encounter.source=digital", "detector.rule=early");
+
+        var summary = DecisionScores.Summarize(DecisionScores.From(RecordingReplay.Run(recording, config, encounterInput: 0).Events).Values);
+
+        output.WriteLine(summary.ToString());
+        Assert.InRange(summary.Measured, 120, 127);
+        Assert.True(summary.FullWindowAgreement >= 0.90, $"agreement with the full window {summary.FullWindowAgreement:P1}");
+        Assert.True(summary.Early >= summary.Measured / 2, $"{summary.Early} of {summary.Measured} decided early");
     }
 
     [Fact]

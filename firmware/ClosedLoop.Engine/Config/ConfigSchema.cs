@@ -25,6 +25,9 @@ namespace ClosedLoop.Engine.Config
 
         public static readonly string[] Triggers = new string[] { "deficit", "drop", "either", "none" };
 
+        /// <summary>[detector] rule, in the order of <see cref="DecisionRule"/>.</summary>
+        public static readonly string[] DecisionRules = new string[] { "window", "early" };
+
         public static readonly string[] OutputModes = new string[] { "closed_loop", "open_loop", "sham", "yoked" };
 
         public static readonly string[] OutputTargets = new string[] { "opto", "dose", "both" };
@@ -111,6 +114,12 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Number("detector", "drop_k", 0.1, 50, "2", "a drop is z this many spreads below the pre-onset mean"),
                 ConfigKey.Integer("detector", "drop_min_ms", 10, 60000, 500, "for at least this long"),
                 ConfigKey.Choice("detector", "trigger", Triggers, "either", "which decisions request output in closed-loop mode"),
+                ConfigKey.Choice("detector", "rule", DecisionRules, "window", "window: decide when the post window closes (the paper's delta z); early: decide as soon as the evidence suffices, within the error rates below"),
+                ConfigKey.Integer("detector", "early_min_ms", 50, 60000, 500, "early rule: no decision before this long after onset (the response's latency and rise)"),
+                ConfigKey.Integer("detector", "early_step_ms", 10, 10000, 250, "early rule: time between two looks at the evidence"),
+                ConfigKey.Number("detector", "early_false_deficit", 0.0001, 0.5, "0.05", "early rule: target chance that an encounter with a typical response is called a deficit early (split over the looks)"),
+                ConfigKey.Number("detector", "early_false_response", 0.0001, 0.5, "0.05", "early rule: target chance that an encounter without a response is called a response early (split over the looks)"),
+                ConfigKey.Number("detector", "response_dz", 0.1, 100, "3", "early rule: delta z of a typical response, its prior until the animal's own responses are learned (from a baseline session)"),
 
                 ConfigKey.Choice("output", "mode", OutputModes, "closed_loop", "closed_loop, open_loop (scheduled), sham (logged, never driven), yoked (another rig's times)"),
                 ConfigKey.Choice("output", "target", OutputTargets, "opto", "which output a decision or schedule drives"),

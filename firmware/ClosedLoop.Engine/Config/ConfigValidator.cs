@@ -148,10 +148,33 @@ namespace ClosedLoop.Engine.Config
                 errors.Add("processing.baseline_tau_s", v.GetText("processing", "baseline_tau_s"), "expected at least detector.pre_ms (" + pre.ToString() + " ms): a baseline shorter than the pre-onset window follows the response");
             }
 
+            CheckEarlyLooks(v, errors);
             CheckTrain("opto", v, errors);
             CheckTrain("dose", v, errors);
             Output.RmtChannelMap.Check(v, errors);
             CheckFrameMemory(v, errors);
+        }
+
+        /// <summary>
+        /// The early rule looks at early_min_ms, then every early_step_ms, while the post window is open: at least one
+        /// look, and at most <see cref="Detection.EarlyEvidence.MaxLooks"/> (its tables are allocated once).
+        /// </summary>
+        private static void CheckEarlyLooks(ConfigValues v, ConfigErrorList errors)
+        {
+            long post = v.GetInteger("detector", "post_ms");
+            long first = v.GetInteger("detector", "early_min_ms");
+            long step = v.GetInteger("detector", "early_step_ms");
+            if (first >= post)
+            {
+                errors.Add("detector.early_min_ms", first.ToString(), "expected less than detector.post_ms (" + post.ToString() + " ms): the early rule must look before the window closes");
+                return;
+            }
+
+            long looks = (post - first - 1) / step + 1;
+            if (looks > Detection.EarlyEvidence.MaxLooks)
+            {
+                errors.Add("detector.early_step_ms", step.ToString(), "expected at most " + Detection.EarlyEvidence.MaxLooks.ToString() + " looks between early_min_ms and post_ms; this gives " + looks.ToString() + ": use a longer step");
+            }
         }
 
         /// <summary>RAM the board may give to held sample frames: most of a PSRAM board's, a small part of a plain ESP32's heap.</summary>

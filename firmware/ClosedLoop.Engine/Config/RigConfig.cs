@@ -48,6 +48,12 @@ namespace ClosedLoop.Engine.Config
             Detector.DropK = v.GetNumber("detector", "drop_k");
             Detector.DropMinUs = v.GetInteger("detector", "drop_min_ms") * 1000;
             Detector.Trigger = (TriggerRule)v.GetChoice("detector", "trigger");
+            Detector.Rule = (DecisionRule)v.GetChoice("detector", "rule");
+            Detector.EarlyMinUs = v.GetInteger("detector", "early_min_ms") * 1000;
+            Detector.EarlyStepUs = v.GetInteger("detector", "early_step_ms") * 1000;
+            Detector.EarlyFalseDeficit = v.GetNumber("detector", "early_false_deficit");
+            Detector.EarlyFalseResponse = v.GetNumber("detector", "early_false_response");
+            Detector.ResponseDz = v.GetNumber("detector", "response_dz");
 
             Output = new OutputSettings();
             Output.Mode = (OutputMode)v.GetChoice("output", "mode");

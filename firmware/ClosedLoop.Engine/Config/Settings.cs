@@ -67,6 +67,16 @@ namespace ClosedLoop.Engine.Config
         None,
     }
 
+    /// <summary>When a deficit or response is decided ([detector] rule).</summary>
+    public enum DecisionRule
+    {
+        /// <summary>When the post window closes, from the whole window's Δz (the paper's measure).</summary>
+        Window,
+
+        /// <summary>As soon as the growing window's Δz is clear enough, else when the window closes (see <see cref="Detection.EarlyEvidence"/>).</summary>
+        Early,
+    }
+
     /// <summary>The paper's Δz windows and the two decision rules, in µs and z units.</summary>
     public sealed class DetectorSettings
     {
@@ -77,6 +87,23 @@ namespace ClosedLoop.Engine.Config
         public double DropK { get; internal set; }
         public long DropMinUs { get; internal set; }
         public TriggerRule Trigger { get; internal set; }
+
+        public DecisionRule Rule { get; internal set; }
+
+        /// <summary>Early rule: the first look, this long after onset.</summary>
+        public long EarlyMinUs { get; internal set; }
+
+        /// <summary>Early rule: the time between looks.</summary>
+        public long EarlyStepUs { get; internal set; }
+
+        /// <summary>Early rule: the chance, over all looks, that a typical response is called a deficit early.</summary>
+        public double EarlyFalseDeficit { get; internal set; }
+
+        /// <summary>Early rule: the chance, over all looks, that an encounter without a response is called a response early.</summary>
+        public double EarlyFalseResponse { get; internal set; }
+
+        /// <summary>Early rule: the Δz of a typical response until the animal's own responses are learned.</summary>
+        public double ResponseDz { get; internal set; }
     }
 
     /// <summary>One output's pulse train and the limits that hold for it at the moment of output.</summary>

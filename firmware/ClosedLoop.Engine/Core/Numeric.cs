@@ -142,6 +142,38 @@ namespace ClosedLoop.Engine.Core
         }
 
         /// <summary>
+        /// The standard normal quantile: the z below which a fraction <paramref name="p"/> of N(0, 1) lies, for
+        /// 0 &lt; p &lt; 1. P. J. Acklam's rational approximation (relative error below 1.2e-9), one step of
+        /// Halley's refinement omitted: the early rule needs a few digits, not ten.
+        /// </summary>
+        public static double NormalQuantile(double p)
+        {
+            if (!(p > 0 && p < 1))
+            {
+                return p == 0 ? double.NegativeInfinity : p == 1 ? double.PositiveInfinity : double.NaN;
+            }
+
+            const double Low = 0.02425;
+            if (p < Low)
+            {
+                double q = Sqrt(-2 * Log(p));
+                return TailQuantile(q);
+            }
+
+            if (p > 1 - Low)
+            {
+                double q = Sqrt(-2 * Log(1 - p));
+                return -TailQuantile(q);
+            }
+
+            double r = p - 0.5;
+            double r2 = r * r;
+            double num = (((((-3.969683028665376e+01 * r2 + 2.209460984245205e+02) * r2 - 2.759285104469687e+02) * r2 + 1.383577518672690e+02) * r2 - 3.066479806614716e+01) * r2 + 2.506628277459239e+00) * r;
+            double den = ((((-5.447609879822406e+01 * r2 + 1.615858368580409e+02) * r2 - 1.556989798598866e+02) * r2 + 6.680131188771972e+01) * r2 - 1.328068155288572e+01) * r2 + 1;
+            return num / den;
+        }
+
+        /// <summary>
         /// The per-step weight of an exponential moving average with time constant <paramref name="tauMicros"/>
         /// sampled every <paramref name="stepMicros"/>: alpha = 1 - e^(-step/tau).
         /// </summary>
@@ -153,6 +185,13 @@ namespace ClosedLoop.Engine.Core
             }
 
             return 1 - Exp(-(double)stepMicros / tauMicros);
+        }
+
+        private static double TailQuantile(double q)
+        {
+            double num = ((((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q - 2.400758277161838e+00) * q - 2.549732539343734e+00) * q + 4.374664141464968e+00) * q + 2.938163982698783e+00;
+            double den = (((7.784695709041462e-03 * q + 3.224671290700398e-01) * q + 2.445134137142996e+00) * q + 3.754408661907416e+00) * q + 1;
+            return num / den;
         }
 
         private static double ScaleByPowerOfTwo(double value, long k)

@@ -18,4 +18,13 @@ namespace ClosedLoop.Engine.Detection
         /// <summary>The encounter began while the previous one's response window was still open: not measured.</summary>
         Overlap = 4,
     }
+
+    /// <summary>Flag bits of a decision event.</summary>
+    public enum DecisionFlags
+    {
+        None = 0,
+
+        /// <summary>Decided by the early rule before the post window closed.</summary>
+        Early = 1,
+    }
 }

@@ -7,6 +7,12 @@ namespace ClosedLoop.Engine.Detection
         /// <paramref name="deltaZ"/> is the Δz so far (NaN when it cannot be computed); <paramref name="preMeanZ"/>
         /// the pre-onset mean.
         /// </summary>
-        void OnDecision(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, double preMeanZ);
+        void OnDecision(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, double preMeanZ, bool early);
+
+        /// <summary>
+        /// The post window of an encounter decided early has closed: <paramref name="outcome"/> and
+        /// <paramref name="deltaZ"/> are what the full window says, to score the early decision against.
+        /// </summary>
+        void OnScored(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, DecisionOutcome earlyOutcome, long earlyLatencyUs, double earlyBoundary);
     }
 }

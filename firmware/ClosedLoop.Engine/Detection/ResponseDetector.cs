@@ -13,6 +13,8 @@ namespace ClosedLoop.Engine.Detection
     /// <item><b>drop</b>: from the encounter's confirmation until it ends, z below (pre mean - k) continuously
     /// for drop_min: at most one Drop per encounter, possibly before the deficit decision.</item>
     /// </list>
+    /// With [detector] rule = early, <see cref="EarlyEvidence"/> may decide Response or Deficit before the window
+    /// closes; the close then scores that decision against the full window instead of deciding again.
     /// z is in units of the robust spread, so "k spreads" is simply k. Allocation-free.
     /// </summary>
     internal sealed class ResponseDetector
@@ -21,6 +23,7 @@ namespace ClosedLoop.Engine.Detection
         private readonly ZHistory _history;
         private readonly IDecisionListener _listener;
         private readonly long _periodUs;
+        private readonly EarlyEvidence _early;
 
         private bool _measuring;
         private bool _encounterOpen;
@@ -29,6 +32,13 @@ namespace ClosedLoop.Engine.Detection
         private double _preMean;
         private bool _preValid;
         private long _dropRunStartUs = -1;
+        private bool _engaged;
+        private long _quietSinceUs;
+        private int _nextLook;
+        private bool _decidedEarly;
+        private DecisionOutcome _earlyOutcome;
+        private long _earlyLatencyUs;
+        private double _earlyBoundary;
 
         public ResponseDetector(DetectorSettings settings, ZHistory history, long periodUs, IDecisionListener listener)
         {
@@ -36,6 +46,13 @@ namespace ClosedLoop.Engine.Detection
             _history = history;
             _periodUs = periodUs;
             _listener = listener;
+            _early = settings.Rule == DecisionRule.Early ? new EarlyEvidence(settings, history, periodUs) : null;
+        }
+
+        /// <summary>The early rule's statistics (null with the window rule).</summary>
+        public EarlyEvidence Early
+        {
+            get { return _early; }
         }
 
         /// <summary>True while a response window is open (the engine keeps the baselines frozen meanwhile).</summary>
@@ -54,10 +71,18 @@ namespace ClosedLoop.Engine.Detection
         /// <summary>An encounter was confirmed at <paramref name="nowUs"/> with contact from <paramref name="onsetUs"/>.</summary>
         public void OnEncounterOn(long onsetUs, long nowUs)
         {
+            _engaged = true;
             if (_measuring)
             {
-                _listener.OnDecision(DecisionOutcome.Overlap, onsetUs, nowUs, double.NaN, double.NaN);
+                _listener.OnDecision(DecisionOutcome.Overlap, onsetUs, nowUs, double.NaN, double.NaN, false);
                 return;
+            }
+
+            _nextLook = 0;
+            _decidedEarly = false;
+            if (_early != null)
+            {
+                _early.BeginEncounter();
             }
 
             _measuring = true;
@@ -72,9 +97,11 @@ namespace ClosedLoop.Engine.Detection
         }
 
         /// <summary>The encounter is over; a drop can no longer be detected, but the post window still closes.</summary>
-        public void OnEncounterOff()
+        public void OnEncounterOff(long nowUs)
         {
             _encounterOpen = false;
+            _engaged = false;
+            _quietSinceUs = nowUs;
         }
 
         /// <summary>A new cycle's z (NaN if invalid), already added to the history, completed at <paramref name="nowUs"/>.</summary>
@@ -82,7 +109,17 @@ namespace ClosedLoop.Engine.Detection
         {
             if (!_measuring)
             {
+                if (_early != null && !_engaged)
+                {
+                    _early.OnQuietCycle(nowUs, _quietSinceUs);
+                }
+
                 return;
+            }
+
+            if (_early != null && _preValid)
+            {
+                LookEarly(sampleTimeUs, nowUs);
             }
 
             if (_encounterOpen && !_dropDone && _settings.DropEnabled && _preValid && sampleTimeUs >= _onsetUs)
@@ -120,7 +157,7 @@ namespace ClosedLoop.Engine.Detection
                     int valid;
                     int seen;
                     double postSoFar = _history.Mean(_onsetUs, sampleTimeUs + _periodUs, out valid, out seen);
-                    _listener.OnDecision(DecisionOutcome.Drop, _onsetUs, nowUs, postSoFar - _preMean, _preMean);
+                    _listener.OnDecision(DecisionOutcome.Drop, _onsetUs, nowUs, postSoFar - _preMean, _preMean, false);
                 }
             }
             else
@@ -129,22 +166,63 @@ namespace ClosedLoop.Engine.Detection
             }
         }
 
+        /// <summary>Every look whose time the cycle reached: the growing window's Δz, and perhaps an early decision.</summary>
+        private void LookEarly(long sampleTimeUs, long nowUs)
+        {
+            while (_nextLook < _early.Looks && sampleTimeUs + _periodUs >= _onsetUs + _early.OffsetUs(_nextLook))
+            {
+                int valid;
+                int seen;
+                long lookEndUs = _onsetUs + _early.OffsetUs(_nextLook);
+                double mean = _history.Mean(_onsetUs, lookEndUs, out valid, out seen);
+                double dz = EnoughOf(valid, lookEndUs - _onsetUs) ? mean - _preMean : double.NaN;
+                int outcome = _early.Judge(_nextLook, dz);
+                _nextLook++;
+                if (outcome >= 0 && !_decidedEarly)
+                {
+                    _decidedEarly = true;
+                    _earlyOutcome = (DecisionOutcome)outcome;
+                    _earlyLatencyUs = nowUs - _onsetUs;
+                    _earlyBoundary = _early.LastBoundary;
+                    _listener.OnDecision(_earlyOutcome, _onsetUs, nowUs, dz, _preMean, true);
+                }
+            }
+        }
+
         private void Decide(long nowUs)
         {
             _measuring = false;
+            _quietSinceUs = nowUs;
             int valid;
             int seen;
             double postMean = _history.Mean(_onsetUs, _onsetUs + _settings.PostUs, out valid, out seen);
             bool postValid = EnoughOf(valid, _settings.PostUs);
+            DecisionOutcome outcome;
+            double deltaZ;
             if (!_preValid || !postValid)
             {
-                _listener.OnDecision(DecisionOutcome.Insufficient, _onsetUs, nowUs, _preValid && valid > 0 ? postMean - _preMean : double.NaN, _preMean);
-                return;
+                outcome = DecisionOutcome.Insufficient;
+                deltaZ = _preValid && valid > 0 ? postMean - _preMean : double.NaN;
+            }
+            else
+            {
+                deltaZ = postMean - _preMean;
+                outcome = deltaZ < _settings.DeficitThreshold ? DecisionOutcome.Deficit : DecisionOutcome.Response;
             }
 
-            double deltaZ = postMean - _preMean;
-            DecisionOutcome outcome = deltaZ < _settings.DeficitThreshold ? DecisionOutcome.Deficit : DecisionOutcome.Response;
-            _listener.OnDecision(outcome, _onsetUs, nowUs, deltaZ, _preMean);
+            if (_decidedEarly)
+            {
+                _listener.OnScored(outcome, _onsetUs, nowUs, deltaZ, _earlyOutcome, _earlyLatencyUs, _earlyBoundary);
+            }
+            else
+            {
+                _listener.OnDecision(outcome, _onsetUs, nowUs, deltaZ, _preMean, false);
+            }
+
+            if (_early != null)
+            {
+                _early.EndEncounter(outcome);
+            }
         }
 
         private bool EnoughOf(int valid, long windowUs)

@@ -75,6 +75,49 @@ namespace ClosedLoop.Engine.Detection
             return valid > 0 ? sum / valid : double.NaN;
         }
 
+        /// <summary>
+        /// Sums of valid z over the growing windows [<paramref name="fromUs"/>, <paramref name="firstEndUs"/> + k ×
+        /// <paramref name="stepUs"/>) for k = 0 .. count - 1, in one pass back through the ring (the early rule asks
+        /// for all its looks at once). <paramref name="sums"/> and <paramref name="valid"/> hold at least count.
+        /// </summary>
+        public void GrowingSums(long fromUs, long firstEndUs, long stepUs, int count, double[] sums, int[] valid)
+        {
+            for (int k = 0; k < count; k++)
+            {
+                sums[k] = 0;
+                valid[k] = 0;
+            }
+
+            long endUs = firstEndUs + (count - 1) * stepUs;
+            int index = _next;
+            for (int i = 0; i < _count; i++)
+            {
+                index = index == 0 ? _z.Length - 1 : index - 1;
+                long t = _timeUs[index];
+                if (t < fromUs)
+                {
+                    break;
+                }
+
+                double z = _z[index];
+                if (t >= endUs || double.IsNaN(z))
+                {
+                    continue;
+                }
+
+                // The first window this cycle belongs to; every later (longer) one holds it too.
+                int first = t < firstEndUs ? 0 : (int)((t - firstEndUs) / stepUs) + 1;
+                sums[first] += z;
+                valid[first]++;
+            }
+
+            for (int k = 1; k < count; k++)
+            {
+                sums[k] += sums[k - 1];
+                valid[k] += valid[k - 1];
+            }
+        }
+
         /// <summary>Whether the oldest held cycle is at or before <paramref name="timeUs"/> (the window is fully covered).</summary>
         public bool Covers(long timeUs)
         {

@@ -36,7 +36,7 @@ namespace ClosedLoop.Engine.Journal
         /// <summary>An encounter ended. Ref1 = offset time (µs); Ref2 = its onset time.</summary>
         EncounterOff = 10,
 
-        /// <summary>The detector decided. Code = <see cref="Detection.DecisionOutcome"/>; Ref1 = onset time; Ref2 = latency (µs); Value1 = Δz; Value2 = pre-onset mean z.</summary>
+        /// <summary>The detector decided. Code = <see cref="Detection.DecisionOutcome"/>; Flags = <see cref="Detection.DecisionFlags"/> (Early: before the window closed); Ref1 = onset time; Ref2 = latency (µs); Value1 = Δz (of the window so far when early); Value2 = pre-onset mean z.</summary>
         Decision = 11,
 
         /// <summary>A train started. Code = channel; Flags = <see cref="OutputFlags"/>; Ref1 = planned end (µs); Ref2 = pulses; Value1 = dose; Value2 = cumulative dose.</summary>
@@ -82,5 +82,13 @@ namespace ClosedLoop.Engine.Journal
 
         /// <summary>Sample frames a logger asked for again that the rig no longer holds: they are gone. Ref1 = first frame number; Ref2 = how many.</summary>
         FramesLost = 24,
+
+        /// <summary>
+        /// The post window of an encounter decided early closed (rule = early): the full window's verdict, to score the
+        /// early decision against. Code = the full window's <see cref="Detection.DecisionOutcome"/>; Flags = the early
+        /// outcome; Ref1 = onset time; Ref2 = the early decision's latency (µs); Value1 = the full window's Δz;
+        /// Value2 = the boundary (z) the early decision crossed.
+        /// </summary>
+        DecisionScored = 25,
     }
 }

@@ -42,6 +42,9 @@ namespace ClosedLoop.Engine.Wire
 
         public static readonly string[] OutputFlagNames = new string[] { "sham", "yoked", "scheduled", "aborted" };
 
+        /// <summary>Decision flag bits, in the order of <see cref="Detection.DecisionFlags"/>'s bits.</summary>
+        public static readonly string[] DecisionFlagNames = new string[] { "early" };
+
         private static readonly EventLayout[] s_layouts = BuildLayouts();
 
         private readonly JsonWriter _writer = new JsonWriter();
@@ -236,6 +239,11 @@ namespace ClosedLoop.Engine.Wire
                 {
                     bool set;
                     field = r.IndexOf(layout.FlagBitNames[bit]);
+                    if (field < 0 && layout.FlagBitsOptional)
+                    {
+                        continue;
+                    }
+
                     if (field < 0 || !r.TryGetBoolean(field, out set))
                     {
                         problem = "missing true/false field '" + layout.FlagBitNames[bit] + "'";
@@ -385,7 +393,7 @@ namespace ClosedLoop.Engine.Wire
 
         private static EventLayout[] BuildLayouts()
         {
-            EventLayout[] l = new EventLayout[25];
+            EventLayout[] l = new EventLayout[26];
             l[(int)EventKind.Boot] = Hashed("boot");
             l[(int)EventKind.ConfigApplied] = Hashed("config_applied");
             EventLayout rejected = Hashed("config_rejected");
@@ -419,7 +427,20 @@ namespace ClosedLoop.Engine.Wire
             decision.Ref2Name = "latency_us";
             decision.Value1Name = "dz";
             decision.Value2Name = "pre_z";
+            decision.FlagBitNames = DecisionFlagNames;
+            decision.FlagBitsOptional = true;
             l[(int)EventKind.Decision] = decision;
+
+            EventLayout scored = new EventLayout("decision_scored");
+            scored.CodeName = "outcome";
+            scored.CodeWords = Outcomes;
+            scored.FlagsName = "early_outcome";
+            scored.FlagsWords = Outcomes;
+            scored.Ref1Name = "onset_us";
+            scored.Ref2Name = "early_latency_us";
+            scored.Value1Name = "dz";
+            scored.Value2Name = "early_boundary";
+            l[(int)EventKind.DecisionScored] = scored;
 
             EventLayout started = Channeled("output_started");
             started.FlagBitNames = OutputFlagNames;

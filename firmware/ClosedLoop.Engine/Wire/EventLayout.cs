@@ -28,6 +28,9 @@ namespace ClosedLoop.Engine.Wire
         /// <summary>When set, Flags is a bit set and bit i is written as a boolean with this name.</summary>
         public string[] FlagBitNames;
 
+        /// <summary>A flag bit missing from the JSON reads as false (bits added after logs were written: decision's early).</summary>
+        public bool FlagBitsOptional;
+
         public string Ref1Name;
 
         /// <summary>Ref1 holds a config hash: written as 16 hex digits.</summary>

@@ -73,16 +73,4 @@ public sealed class RecordingReplay
         progress?.Report(1);
         return new RecordingReplay(engine, samples, events.Events);
     }
-
-    private sealed class EventCollector : IEventSink
-    {
-        public List<JournalEvent> Events { get; } = [];
-
-        public void OnEvent(EventJournal journal, JournalEvent journalEvent)
-        {
-            var copy = new JournalEvent();
-            copy.CopyFrom(journalEvent);
-            Events.Add(copy);
-        }
-    }
 }

@@ -5,7 +5,7 @@ using ClosedLoop.Engine.Journal;
 
 namespace ClosedLoop.VirtualRig.Validation;
 
-/// <summary>The outcome of one validation run: online vs offline vs ground truth.</summary>
+/// <summary>The outcome of one validation run: online vs offline vs ground truth, and how soon the rig decided.</summary>
 public sealed record ValidationResult(
     double ShotNoise,
     int Measured,
@@ -13,11 +13,12 @@ public sealed record ValidationResult(
     double Correlation,
     double Sensitivity,
     double Specificity,
-    double SimulatedSeconds)
+    double SimulatedSeconds,
+    DecisionSummary Timing)
 {
     public override string ToString() =>
         $"shot noise {ShotNoise:P0}: {Measured} encounters, online/offline agreement {Agreement:P1}, r = {Correlation:F3}, " +
-        $"sensitivity {Sensitivity:P1}, specificity {Specificity:P1} ({SimulatedSeconds / 60:F0} simulated minutes)";
+        $"sensitivity {Sensitivity:P1}, specificity {Specificity:P1}; {Timing} ({SimulatedSeconds / 60:F0} simulated minutes)";
 }
 
 /// <summary>
@@ -30,12 +31,22 @@ public static class DetectorValidation
 {
     private const long Second = 1_000_000;
 
-    public static ValidationResult Run(SimulationOptions options, int encounters, RigConfig? config = null)
+    /// <summary>
+    /// Half the encounters evoke a response of 0.04 dF/F unless <paramref name="ownResponses"/> keeps the options'
+    /// phenotype (and its share of responders, e.g. 15 % for isolation-reared).
+    /// </summary>
+    public static ValidationResult Run(SimulationOptions options, int encounters, RigConfig? config = null, bool ownResponses = false)
     {
         config ??= RigConfig.Default();
-        options = options with { Responses = new ResponseModel(0.5, 0.04) };
+        if (!ownResponses)
+        {
+            options = options with { Responses = new ResponseModel(0.5, 0.04) };
+        }
+
         var scenario = Scenario.Random(options.Seed, encounters, 60 * Second, 20 * Second, 40 * Second, 2 * Second, 8 * Second);
         var rig = new VirtualRig(config, options, scenario);
+        var events = new EventCollector();
+        rig.Engine.SetEventSink(events);
         var last = scenario.Encounters[^1];
         rig.RunUntil(last.OnsetUs + last.DurationUs + 10 * Second);
 
@@ -43,8 +54,8 @@ public static class DetectorValidation
         int startIndex = (int)(config.Processing.WarmupUs / config.Acquisition.PeriodUs);
         var offline = OfflineReference.Compute(recorder.TimeUs, recorder.RawSignal, recorder.RawControl, filterWindow: 13, ZScoreMethod.Modified, startIndex);
 
-        var decisions = Decisions(rig);
-        int measured = 0;
+        var decisions = DecisionScores.From(events.Events);
+        var scored = new List<ScoredDecision>();
         int agree = 0;
         int truePositive = 0;
         int falseNegative = 0;
@@ -55,7 +66,7 @@ public static class DetectorValidation
         foreach (var truth in rig.Truth)
         {
             // The engine dates onsets at the debounced TTL edge: the planned onset itself.
-            if (!decisions.TryGetValue(truth.OnsetUs, out var decision) || decision.Outcome is not (DecisionOutcome.Deficit or DecisionOutcome.Response))
+            if (!decisions.TryGetValue(truth.OnsetUs, out var decision) || !decision.IsMeasured)
             {
                 continue;
             }
@@ -63,9 +74,9 @@ public static class DetectorValidation
             double offlineDeltaZ = offline.DeltaZ(truth.OnsetUs, config.Detector.PreUs, config.Detector.PostUs);
             bool onlineDeficit = decision.Outcome == DecisionOutcome.Deficit;
             bool offlineDeficit = offlineDeltaZ < config.Detector.DeficitThreshold;
-            measured++;
-            agree += onlineDeficit == offlineDeficit ? 1 : 0;
-            online.Add(decision.DeltaZ);
+            scored.Add(decision);
+            agree += (decision.Full == DecisionOutcome.Deficit) == offlineDeficit ? 1 : 0;
+            online.Add(decision.FullDeltaZ);
             reference.Add(offlineDeltaZ);
             if (truth.IsDeficit)
             {
@@ -79,6 +90,7 @@ public static class DetectorValidation
             }
         }
 
+        int measured = scored.Count;
         return new ValidationResult(
             options.ShotNoise,
             measured,
@@ -86,21 +98,7 @@ public static class DetectorValidation
             online.Count < 2 ? double.NaN : OfflineReference.PearsonR(online, reference),
             (double)truePositive / Math.Max(1, truePositive + falseNegative),
             (double)trueNegative / Math.Max(1, trueNegative + falsePositive),
-            rig.Clock.NowMicros / 1e6);
-    }
-
-    private static Dictionary<long, (DecisionOutcome Outcome, double DeltaZ)> Decisions(VirtualRig rig)
-    {
-        var result = new Dictionary<long, (DecisionOutcome, double)>();
-        var e = new JournalEvent();
-        for (long s = rig.Engine.Journal.OldestSequence; s < rig.Engine.Journal.NextSequence; s++)
-        {
-            if (rig.Engine.Journal.TryGet(s, e) == ReplayStatus.Ok && e.Kind == EventKind.Decision && (DecisionOutcome)e.Code != DecisionOutcome.Drop)
-            {
-                result[e.Ref1] = ((DecisionOutcome)e.Code, e.Value1);
-            }
-        }
-
-        return result;
+            rig.Clock.NowMicros / 1e6,
+            DecisionScores.Summarize(scored));
     }
 }
