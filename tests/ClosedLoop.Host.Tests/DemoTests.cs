@@ -77,6 +77,8 @@ public sealed class DemoTests : IDisposable
     [Theory]
     [InlineData("--minutes", "0", "--minutes must be more than 0 and at most 1440 (one day); got 0")]
     [InlineData("--minutes", "soon", "Cannot parse argument 'soon' for option '--minutes'")]
+    [InlineData("--set", "detector.rule=soon", "error: --set detector.rule = 'soon': expected one of window or early")]
+    [InlineData("--set", "detector.early_min_ms=5000", "error: --set detector.early_min_ms = '5000': expected less than detector.post_ms (3000 ms)")]
     public async Task Bad_options_exit_non_zero_with_a_reason(string option, string value, string expected)
     {
         var (code, output) = await Invoke("demo", option, value);

@@ -35,6 +35,16 @@ public sealed class MonitorTests : IAsyncLifetime
     }
 
     [Fact]
+    public void An_early_decision_says_how_long_after_onset_it_came_and_its_score_the_whole_windows_verdict()
+    {
+        var early = new JournalEvent { Kind = EventKind.Decision, TimeUs = 60_500_000, Code = 1, Flags = (int)Engine.Detection.DecisionFlags.Early, Ref1 = 60_000_000, Ref2 = 500_000, Value1 = 0.12 };
+        var scored = new JournalEvent { Kind = EventKind.DecisionScored, TimeUs = 63_000_000, Code = 1, Flags = 1, Ref1 = 60_000_000, Ref2 = 500_000, Value1 = 0.3 };
+
+        Assert.Equal("boot+60.5 s decision deficit Δz 0.12 (early, 0.50 s after onset)", MonitorState.Describe(early));
+        Assert.Equal("boot+63.0 s decision_scored whole window deficit Δz 0.30", MonitorState.Describe(scored));
+    }
+
+    [Fact]
     public void The_last_will_marks_a_rig_offline()
     {
         var state = new MonitorState("closedloop");

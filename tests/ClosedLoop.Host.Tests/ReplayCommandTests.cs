@@ -47,12 +47,43 @@ public sealed partial class ReplayCommandTests : IDisposable
 
         Assert.True(table.Code == 0 && sweep.Code == 0, table.Error + sweep.Error);
         string[] lines = File.ReadAllLines(csv);
-        Assert.Equal("encounter,onset_s,dz,decision,latency_ms", lines[0]);
+        Assert.Equal("encounter,onset_s,dz,decision,latency_ms,early,window_dz,window_decision", lines[0]);
         Assert.Equal(128, lines.Length);
-        Assert.Matches(@"^1,[0-9.]+,-?[0-9.]+,(deficit|response),\d+$", lines[1]);
+        Assert.Matches(@"^1,[0-9.]+,-?[0-9.]+,(deficit|response),\d+,window,-?[0-9.]+,(deficit|response)$", lines[1]);
         byte[] image = File.ReadAllBytes(png);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, image[..4]);
         Assert.True(image.Length > 5000);
+    }
+
+    [Fact]
+    public async Task Replay_with_the_early_rule_scores_each_early_decision_against_its_whole_window()
+    {
+        string csv = Path.Combine(_folder, "early.csv");
+
+        var (code, output, error) = await CommandLine.Invoke("replay", CommandLine.RealRecording, "--set", "encounter.min_duration_ms=100", "--set", "detector.rule=early", "--csv", csv);
+
+        Assert.True(code == 0, error);
+        var rows = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).Where(r => r[3] is "deficit" or "response").ToList();
+        var early = rows.Where(r => r[5] == "early").ToList();
+        Assert.True(early.Count > rows.Count / 2, $"{early.Count} of {rows.Count} decided early");
+        Assert.All(early, r => Assert.True(int.Parse(r[4], System.Globalization.CultureInfo.InvariantCulture) < 3000, $"an early decision after {r[4]} ms"));
+        Assert.All(rows.Where(r => r[5] == "window"), r => Assert.Equal(r[3], r[7]));
+        double agreement = (double)rows.Count(r => r[3] == r[7]) / rows.Count;
+        Assert.True(agreement >= 0.9, $"agreement {agreement:P1}");
+        Assert.Matches(@"early rule: \d+ of \d+ decided early; agreement with the full window \d+\.\d %; deficit decisions \d+, onset to decision median \d+ ms", output);
+    }
+
+    [Fact]
+    public async Task A_sweep_of_an_early_rule_setting_shows_how_soon_it_decides()
+    {
+        var (code, output, error) = await CommandLine.Invoke("replay", CommandLine.RealRecording, "--set", "encounter.min_duration_ms=100", "--set", "detector.rule=early", "--sweep", "detector.early_min_ms=500:2500:1000");
+
+        Assert.True(code == 0, error);
+        var rows = output.Split('\n').Select(l => l.Split('│', StringSplitOptions.TrimEntries)).Where(c => c.Length == 10 && c[1] is "500" or "1500" or "2500").ToList();
+        Assert.Equal(["500", "1500", "2500"], rows.Select(r => r[1]));
+        var medians = rows.Select(r => int.Parse(r[7], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.True(medians[0] <= medians[1] && medians[1] <= medians[2] && medians[2] >= 2500, string.Join(", ", medians));
+        Assert.All(rows, r => Assert.EndsWith("%", r[8], StringComparison.Ordinal));
     }
 
     [Fact]

@@ -38,13 +38,17 @@ public static class DemoCommand
             DefaultValueFactory = _ => new DirectoryInfo("closedloop-demo"),
         };
 
+        var sets = new Option<string[]>("--set") { Description = "A setting for every demo rig, as section.key=value (repeatable), e.g. detector.rule=early" };
+
         var command = new Command("demo", "Start the embedded broker, an isolation-reared closed-loop rig, its sham control and a group-reared rig on virtual mice, and the logger into SQLite; then summarise")
         {
             minutes,
             seed,
             output,
+            sets,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(Terminal.For(parse), parse.GetValue(minutes), parse.GetValue(seed), parse.GetValue(output)!, cancellationToken));
+        command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, () =>
+            RunAsync(Terminal.For(parse), parse.InvocationConfiguration.Error, parse.GetValue(minutes), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(sets) ?? [], cancellationToken)));
         return command;
     }
 
@@ -62,10 +66,21 @@ public static class DemoCommand
         }
     }
 
-    private static async Task<int> RunAsync(IAnsiConsole console, double minutes, ulong seed, DirectoryInfo output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(IAnsiConsole console, TextWriter error, double minutes, ulong seed, DirectoryInfo output, string[] sets, CancellationToken cancellationToken)
     {
         var rigs = DemoRigSpec.Standard(seed);
-        var runner = new DemoRunner(rigs, TimeSpan.FromMinutes(minutes), output.FullName);
+        var configured = DemoRunner.Configure(rigs[0], sets);
+        if (!configured.IsValid)
+        {
+            foreach (var e in configured.Errors)
+            {
+                error.WriteLine($"error: --set {e}");
+            }
+
+            return ExitCodes.Refused;
+        }
+
+        var runner = new DemoRunner(rigs, TimeSpan.FromMinutes(minutes), output.FullName, sets);
         var started = DateTime.UtcNow;
         IReadOnlyList<RigSummary> summaries = [];
         await console.Progress()

@@ -7,6 +7,7 @@ using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Detection;
 using ClosedLoop.Engine.Journal;
 using ClosedLoop.VirtualRig.Replay;
+using ClosedLoop.VirtualRig.Validation;
 using Spectre.Console;
 
 namespace ClosedLoop.Host.Commands;
@@ -199,22 +200,29 @@ public static class ReplayCommand
         });
 
         var decisions = replay.Events.Where(e => e.Kind == EventKind.Decision).ToList();
+        var scored = DecisionScores.From(replay.Events);
         var table = new Table().Title($"[bold]{Markup.Escape(recording.Name)}[/]: {recording.SampleCount / recording.SamplingRate / 60:F1} min, config {input.Result.Config.Hash}")
-            .AddColumns("#", "onset (s)", "Δz", "decision", "latency (ms)");
+            .AddColumns("#", "onset (s)", "Δz", "decision", "latency (ms)", "rule", "Δz whole window", "whole window");
         int n = 0;
-        var csv = new System.Text.StringBuilder("encounter,onset_s,dz,decision,latency_ms\n");
+        var csv = new System.Text.StringBuilder("encounter,onset_s,dz,decision,latency_ms,early,window_dz,window_decision\n");
         foreach (var onset in replay.Events.Where(e => e.Kind == EventKind.EncounterOn))
         {
             n++;
             foreach (var d in decisions.Where(d => d.Ref1 == onset.Ref1))
             {
+                // A drop stands beside the encounter's decision; the whole window scores only response or deficit.
+                bool early = (d.Flags & (int)DecisionFlags.Early) != 0;
+                var whole = (DecisionOutcome)d.Code == DecisionOutcome.Drop ? null : scored.GetValueOrDefault(d.Ref1);
                 string[] row =
                 [
                     n.ToString(CultureInfo.InvariantCulture),
                     (onset.Ref1 / 1e6).ToString("F2", CultureInfo.InvariantCulture),
-                    double.IsNaN(d.Value1) ? "-" : d.Value1.ToString("F2", CultureInfo.InvariantCulture),
+                    Number(d.Value1),
                     ClosedLoop.Engine.Wire.EventJson.Outcomes[d.Code],
                     (d.Ref2 / 1000.0).ToString("F0", CultureInfo.InvariantCulture),
+                    early ? "early" : "window",
+                    whole is null ? "-" : Number(whole.FullDeltaZ),
+                    whole is null ? "-" : ClosedLoop.Engine.Wire.EventJson.Outcomes[(int)whole.Full],
                 ];
                 table.AddRow(row);
                 csv.Append(string.Join(',', row.Select(cell => cell == "-" ? string.Empty : cell))).Append('\n');
@@ -230,6 +238,7 @@ public static class ReplayCommand
 
         int Count(DecisionOutcome outcome) => decisions.Count(d => (DecisionOutcome)d.Code == outcome);
         console.MarkupLineInterpolated($"{n} encounters: {Count(DecisionOutcome.Response)} responses, {Count(DecisionOutcome.Deficit)} deficits, {Count(DecisionOutcome.Drop)} drops, {Count(DecisionOutcome.Insufficient)} insufficient, {Count(DecisionOutcome.Overlap)} overlapping.");
+        console.WriteLine($"{input.Result.Config.Detector.Rule.ToString().ToLowerInvariant()} rule: {DecisionScores.Summarize(scored.Values)}.");
         console.WriteLine(Outputs(replay));
         if (ExplainEdges(recording, n, input.Result.Config) is string explanation)
         {
@@ -258,7 +267,7 @@ public static class ReplayCommand
         }
 
         string key = sweep[..equals];
-        var table = new Table().Title($"[bold]sweep of {Markup.Escape(key)}[/]").AddColumns(Markup.Escape(key), "encounters", "deficits", "drops", "trains", "refused");
+        var table = new Table().Title($"[bold]sweep of {Markup.Escape(key)}[/]").AddColumns(Markup.Escape(key), "encounters", "deficits", "drops", "trains", "refused", "deficit decided after (median ms)", "agreement with the whole window");
         int failed = 0;
         var points = new List<(double Value, int Deficits, int Trains)>();
         console.Progress().Start(context =>
@@ -293,6 +302,8 @@ public static class ReplayCommand
         return 0;
     }
 
+    private static string Number(double value) => double.IsNaN(value) ? "-" : value.ToString("F2", CultureInfo.InvariantCulture);
+
     /// <summary>The most values one sweep may try.</summary>
     public const int MaxSweepSteps = 1000;
 
@@ -308,6 +319,7 @@ public static class ReplayCommand
 
         var replay = RecordingReplay.Run(recording, input.Result.Config);
         var decisions = replay.Events.Where(e => e.Kind == EventKind.Decision).ToList();
+        var timing = DecisionScores.Summarize(DecisionScores.From(replay.Events).Values);
         points.Add((at, decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Deficit), replay.Events.Count(e => e.Kind == EventKind.OutputStarted)));
         table.AddRow(
             value,
@@ -315,7 +327,9 @@ public static class ReplayCommand
             decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Deficit).ToString(CultureInfo.InvariantCulture),
             decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Drop).ToString(CultureInfo.InvariantCulture),
             replay.Events.Count(e => e.Kind == EventKind.OutputStarted).ToString(CultureInfo.InvariantCulture),
-            replay.Events.Count(e => e.Kind == EventKind.OutputRefused).ToString(CultureInfo.InvariantCulture));
+            replay.Events.Count(e => e.Kind == EventKind.OutputRefused).ToString(CultureInfo.InvariantCulture),
+            double.IsNaN(timing.DeficitLatencyMedianUs) ? "-" : (timing.DeficitLatencyMedianUs / 1000).ToString("F0", CultureInfo.InvariantCulture),
+            double.IsNaN(timing.FullWindowAgreement) ? "-" : timing.FullWindowAgreement.ToString("P1", CultureInfo.InvariantCulture));
         return 0;
     }
 

@@ -7,6 +7,7 @@ using ClosedLoop.Engine.Wire;
 using ClosedLoop.Host.Logging;
 using ClosedLoop.Host.Mqtt;
 using ClosedLoop.VirtualRig;
+using ClosedLoop.VirtualRig.Validation;
 
 namespace ClosedLoop.Host.Demo;
 
@@ -15,7 +16,7 @@ namespace ClosedLoop.Host.Demo;
 /// engine in virtual time behind a <see cref="RigLink"/>, and the logger writing everything into SQLite. The
 /// summary is computed from what the logger stored.
 /// </summary>
-public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulated, string outputDirectory)
+public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulated, string outputDirectory, IReadOnlyList<string>? settings = null)
 {
     private const long Second = 1_000_000;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -53,7 +54,7 @@ public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulat
 
     private async Task RunRigAsync(DemoRigSpec spec, BrokerEndpoint endpoint, EventLogger logger, IProgress<(string, double)>? progress, CancellationToken cancellationToken)
     {
-        var config = Configure(spec);
+        var config = Configure(spec, settings ?? []);
         long durationUs = (long)(simulated.TotalSeconds * Second);
         var scenario = Scenario.Random(spec.Seed, count: (int)(durationUs / (20 * Second)) + 1, firstOnsetUs: 60 * Second, minGapUs: 15 * Second, maxGapUs: 45 * Second, minDurationUs: 2 * Second, maxDurationUs: 8 * Second);
         // Boot 1 is new here: every demo starts a fresh database and broker, and the same seed gives the same bytes.
@@ -96,14 +97,28 @@ public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulat
         progress?.Report((spec.RigId, 1));
     }
 
-    private static RigConfig Configure(DemoRigSpec spec)
+    /// <summary>
+    /// A rig's config: the defaults, the settings every demo rig shares (<c>section.key=value</c>, e.g.
+    /// detector.rule=early), then its own id and output mode. The errors, if any, say what is wrong with a setting.
+    /// </summary>
+    public static ConfigLoadResult Configure(DemoRigSpec spec, IEnumerable<string> settings)
     {
         var errors = new ConfigErrorList();
         var document = new ConfigDocument();
+        foreach (string setting in settings)
+        {
+            document.TrySet(setting, errors);
+        }
+
         document.Set("rig", "id", spec.RigId);
         document.Set("output", "mode", ConfigSchema.OutputModes[(int)spec.Mode]);
-        var result = ConfigLoader.FromDocument(document, errors);
-        return result.Config ?? throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.ToString())));
+        return ConfigLoader.FromDocument(document, errors);
+    }
+
+    private static RigConfig Configure(DemoRigSpec spec, IReadOnlyList<string> settings)
+    {
+        var result = Configure(spec, (IEnumerable<string>)settings);
+        return result.IsValid ? result.Config : throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.ToString())));
     }
 
     /// <summary>Sums up one rig from the events the logger stored, decoded with the engine's own reader.</summary>
@@ -127,9 +142,12 @@ public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulat
         var starts = events.Where(e => e.Kind == EventKind.OutputStarted).ToList();
         var startTimes = starts.Select(e => e.TimeUs).ToHashSet();
         var decisions = events.Where(e => e.Kind == EventKind.Decision).ToList();
+
+        // Δz of the whole window, also for encounters the early rule decided before it closed.
+        var scored = DecisionScores.From(events);
         var measured = decisions.Where(d => (DecisionOutcome)d.Code is DecisionOutcome.Deficit or DecisionOutcome.Response).ToList();
-        var stimulated = measured.Where(d => startTimes.Contains(d.TimeUs)).Select(d => d.Value1).ToList();
-        var others = measured.Where(d => !startTimes.Contains(d.TimeUs)).Select(d => d.Value1).ToList();
+        var stimulated = measured.Where(d => startTimes.Contains(d.TimeUs)).Select(d => scored[d.Ref1].FullDeltaZ).Where(double.IsFinite).ToList();
+        var others = measured.Where(d => !startTimes.Contains(d.TimeUs)).Select(d => scored[d.Ref1].FullDeltaZ).Where(double.IsFinite).ToList();
         return new RigSummary(
             spec.RigId,
             spec.Description,

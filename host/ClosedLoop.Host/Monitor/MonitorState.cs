@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ClosedLoop.Engine.Detection;
 using ClosedLoop.Engine.Journal;
 using ClosedLoop.Engine.Processing;
 using ClosedLoop.Engine.Wire;
@@ -216,6 +217,15 @@ public sealed class MonitorState(string prefix)
         {
             case EventKind.Decision:
                 text.Append(' ').Append(EventJson.Outcomes[e.Code]).Append(" Δz ").Append(e.Value1.ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+                if ((e.Flags & (int)DecisionFlags.Early) != 0)
+                {
+                    // When in the contact it came matters to the experimenter: say how long after onset.
+                    text.Append(" (early, ").Append((e.Ref2 / 1e6).ToString("F2", System.Globalization.CultureInfo.InvariantCulture)).Append(" s after onset)");
+                }
+
+                break;
+            case EventKind.DecisionScored:
+                text.Append(" whole window ").Append(EventJson.Outcomes[e.Code]).Append(" Δz ").Append(e.Value1.ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
                 break;
             case EventKind.OutputRefused:
                 text.Append(' ').Append(EventJson.Reasons[e.Flags]);

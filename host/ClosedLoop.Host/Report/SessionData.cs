@@ -7,7 +7,21 @@ using ClosedLoop.Host.Logging;
 namespace ClosedLoop.Host.Report;
 
 /// <summary>One encounter as the report shows it.</summary>
-public sealed record ReportEncounter(double OnsetS, double? OffsetS, string Outcome, double DeltaZ, bool Stimulated);
+/// <param name="OnsetS">Contact onset (rig s).</param>
+/// <param name="OffsetS">Contact end, when logged.</param>
+/// <param name="Outcome">The rig's decision: response or deficit.</param>
+/// <param name="DeltaZ">The whole post window's Δz (for an early decision, from its decision_scored; NaN until then).</param>
+/// <param name="Stimulated">The decision started a train (driven or sham).</param>
+/// <param name="DecisionS">When the rig decided (rig s): a train the decision started starts then.</param>
+/// <param name="Early">Decided by the early rule before the window closed.</param>
+public sealed record ReportEncounter(double OnsetS, double? OffsetS, string Outcome, double DeltaZ, bool Stimulated, double DecisionS = double.NaN, bool Early = false)
+{
+    /// <summary>From contact onset to the decision (and to the train it started), in s.</summary>
+    public double LatencyS => DecisionS - OnsetS;
+
+    /// <summary>Whether the decision (and its train) came while the mice were still in contact.</summary>
+    public bool DuringContact => OffsetS is double off && DecisionS < off;
+}
 
 /// <summary>What the report needs of one boot of one rig, read from the SQLite log.</summary>
 public sealed class SessionData
@@ -61,17 +75,20 @@ public sealed class SessionData
             .Select(e => (e.TimeUs / 1e6, e.Json.GetProperty("channel").GetString()!, e.Json.GetProperty("sham").GetBoolean())).ToList();
         var trainTimes = events.Where(e => e.Kind == "output_started").Select(e => e.TimeUs).ToHashSet();
         var offsets = events.Where(e => e.Kind == "encounter_off").ToDictionary(e => e.Json.GetProperty("onset_us").GetInt64(), e => e.Json.GetProperty("offset_us").GetInt64() / 1e6);
+        var fullWindow = events.Where(e => e.Kind == "decision_scored").ToDictionary(e => e.Json.GetProperty("onset_us").GetInt64(), e => Number(e.Json, "dz"));
         var encounters = events.Where(e => e.Kind == "decision" && e.Json.GetProperty("outcome").GetString() is "response" or "deficit")
             .Select(e =>
             {
                 long onset = e.Json.GetProperty("onset_us").GetInt64();
-                var dz = e.Json.GetProperty("dz");
+                bool early = e.Json.TryGetProperty("early", out var flag) && flag.GetBoolean();
                 return new ReportEncounter(
                     onset / 1e6,
                     offsets.TryGetValue(onset, out double off) ? off : null,
                     e.Json.GetProperty("outcome").GetString()!,
-                    dz.ValueKind == JsonValueKind.Number ? dz.GetDouble() : double.NaN,
-                    trainTimes.Contains(e.TimeUs));
+                    early ? fullWindow.GetValueOrDefault(onset, double.NaN) : Number(e.Json, "dz"),
+                    trainTimes.Contains(e.TimeUs),
+                    e.TimeUs / 1e6,
+                    early);
             }).ToList();
         var refusals = events.Where(e => e.Kind == "output_refused")
             .Select(e => (e.TimeUs / 1e6, e.Json.GetProperty("channel").GetString()!, e.Json.GetProperty("reason").GetString()!, Number(e.Json, "value"), Number(e.Json, "limit"))).ToList();

@@ -28,9 +28,61 @@ public static class SessionReport
             ("Around encounter onset, stimulated or not", Save(PeriEvent(data, e => e.Stimulated ? "stimulated" : "not stimulated", "stimulation"), folder, $"{data.Rig}_peri_stimulation.png")),
             ("Per-encounter Δz", Save(DeltaZ(data), folder, $"{data.Rig}_delta_z.png")),
         };
+        if (data.Encounters.Any(e => e.Stimulated))
+        {
+            figures.Add((TrainTimingTitle, Save(TrainTiming(data), folder, $"{data.Rig}_train_timing.png")));
+        }
+
         string html = Path.Combine(folder, $"{data.Rig}_report.html");
         File.WriteAllText(html, Html(data, figures));
         return [.. figures.Select(f => f.Path), html];
+    }
+
+    private const string TrainTimingTitle = "When in the contact each train started";
+
+    /// <summary>
+    /// One row per stimulated encounter, in order: the contact as a grey bar from its onset (0) to its end, and the
+    /// train's start as a mark (filled: during the contact; open: after it had ended).
+    /// </summary>
+    private static Plot TrainTiming(SessionData data)
+    {
+        var plot = new Plot();
+        var stimulated = data.Encounters.Where(e => e.Stimulated).ToList();
+        for (int i = 0; i < stimulated.Count; i++)
+        {
+            var e = stimulated[i];
+            if (e.OffsetS is double off)
+            {
+                var bar = plot.Add.Line(0, i + 1, off - e.OnsetS, i + 1);
+                bar.Color = Colors.Gray.WithAlpha(0.5);
+                bar.LineWidth = 4;
+            }
+        }
+
+        var during = stimulated.Select((e, i) => (e, Row: i + 1.0)).Where(p => p.e.DuringContact).ToList();
+        var after = stimulated.Select((e, i) => (e, Row: i + 1.0)).Where(p => !p.e.DuringContact).ToList();
+        if (during.Count > 0)
+        {
+            var marks = plot.Add.ScatterPoints(during.Select(p => p.e.LatencyS).ToArray(), during.Select(p => p.Row).ToArray());
+            marks.Color = Colors.SteelBlue;
+            marks.MarkerShape = MarkerShape.FilledCircle;
+            marks.MarkerSize = 7;
+            marks.LegendText = "train started during the contact";
+        }
+
+        if (after.Count > 0)
+        {
+            var marks = plot.Add.ScatterPoints(after.Select(p => p.e.LatencyS).ToArray(), after.Select(p => p.Row).ToArray());
+            marks.Color = Colors.OrangeRed;
+            marks.MarkerShape = MarkerShape.OpenCircle;
+            marks.MarkerSize = 7;
+            marks.LegendText = "train started after the contact ended";
+        }
+
+        plot.XLabel("time from contact onset (s); grey: the contact");
+        plot.YLabel("stimulated encounter");
+        plot.ShowLegend(Alignment.LowerRight);
+        return plot;
     }
 
     private static string Save(Plot plot, string folder, string name)
@@ -192,6 +244,22 @@ public static class SessionReport
         foreach (var (title, path) in figures)
         {
             html.Append($"<h2>{E(title)}</h2><img alt=\"{E(title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\">");
+        }
+
+        var stimulated = data.Encounters.Where(e => e.Stimulated).ToList();
+        if (stimulated.Count > 0)
+        {
+            var latencies = stimulated.Select(e => e.LatencyS).Order().ToList();
+            html.Append($"<p>{stimulated.Count(e => e.DuringContact)} of {stimulated.Count} trains started while the mice were still in contact; ")
+                .Append($"from contact onset to train start: median {F(latencies[(latencies.Count - 1) / 2])} s; {stimulated.Count(e => e.Early)} decided by the early rule.</p>")
+                .Append("<table><tr><th>onset (s)</th><th>contact (s)</th><th>train after onset (s)</th><th>during contact</th><th>decided</th><th>Δz (whole window)</th></tr>");
+            foreach (var e in stimulated)
+            {
+                string contact = e.OffsetS is double off ? F(off - e.OnsetS) : "-";
+                html.Append($"<tr><td>{F(e.OnsetS)}</td><td>{contact}</td><td>{F(e.LatencyS)}</td><td>{(e.DuringContact ? "yes" : "no")}</td><td>{(e.Early ? "early" : "window")}</td><td>{F(e.DeltaZ)}</td></tr>");
+            }
+
+            html.Append("</table>");
         }
 
         html.Append("<h2>Limit refusals</h2><table><tr><th>time (s)</th><th>channel</th><th>reason</th><th>value</th><th>limit</th></tr>");
