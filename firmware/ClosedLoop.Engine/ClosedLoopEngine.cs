@@ -45,7 +45,7 @@ namespace ClosedLoop.Engine
             _journal = new EventJournal(config.JournalCapacity, config.RigId, bootId);
             _identity = new Wire.IdentityWatch(bootId);
             _pipeline = new Pipeline(this, config, excitation.Start(config.Acquisition), 0);
-            _journal.Append(EventKind.Boot, _clock.NowMicros, 0, 0, HashBits(config.Hash), 0, 0, 0);
+            _journal.Boot(_clock.NowMicros, HashBits(config.Hash));
         }
 
         public RigConfig Config
@@ -273,7 +273,7 @@ namespace ClosedLoop.Engine
         /// </summary>
         public void OnSyncStarted(long firstEdgeUs, long pulseUs)
         {
-            _journal.Append(EventKind.SyncStarted, firstEdgeUs, 0, 0, SyncPulse.PeriodUs, pulseUs, 0, 0);
+            _journal.SyncStarted(firstEdgeUs, SyncPulse.PeriodUs, pulseUs);
         }
 
         /// <summary>
@@ -286,7 +286,7 @@ namespace ClosedLoop.Engine
             // The output driver holds at most rmt.max_items items, like any train.
             if (SelfTestRefusal() != RefusalReason.None || !test.Prepare(_pipeline.Config.Output.Opto) || test.Plan.ItemCount > _pipeline.Config.Output.RmtMaxItems)
             {
-                _journal.Append(EventKind.SelfTest, _clock.NowMicros, (int)SelfTestResult.Refused, 0, 0, 0, 0, 0);
+                _journal.SelfTest(_clock.NowMicros, SelfTestResult.Refused, 0, 0, 0, 0);
                 return false;
             }
 
@@ -310,13 +310,13 @@ namespace ClosedLoop.Engine
         /// <summary>Journals sample frames asked for again that the link no longer holds (<c>frames_lost</c>).</summary>
         public void ReportFramesLost(long firstFrame, long count)
         {
-            _journal.Append(EventKind.FramesLost, _clock.NowMicros, 0, 0, firstFrame, count, 0, 0);
+            _journal.FramesLost(_clock.NowMicros, firstFrame, count);
         }
 
         /// <summary>Journals the rig's answer to a command message (see <see cref="Wire.CommandDispatcher"/>).</summary>
         public void ReportCommand(Wire.CommandKind kind, RefusalReason result, long id, long sender)
         {
-            _journal.Append(EventKind.Command, _clock.NowMicros, (int)kind, (int)result, id, sender, 0, 0);
+            _journal.Command(_clock.NowMicros, kind, result, id, sender);
         }
 
         /// <summary>
@@ -328,20 +328,20 @@ namespace ClosedLoop.Engine
             _opto.ForceLow();
             _pipeline.Gate.SelfTestRunning = false;
             JournalMeasurements();
-            _journal.Append(EventKind.SelfTest, _clock.NowMicros, (int)test.Result, 0, TimingSelfTest.Pulses, test.PulsesMeasured, test.MaxWidthErrorUs, test.MaxPeriodErrorUs);
+            _journal.SelfTest(_clock.NowMicros, test.Result, TimingSelfTest.Pulses, test.PulsesMeasured, test.MaxWidthErrorUs, test.MaxPeriodErrorUs);
         }
 
         /// <summary>A rig without output hardware (the virtual rig) answers a self-test request with this.</summary>
         public void ReportSelfTestUnavailable()
         {
             JournalMeasurements();
-            _journal.Append(EventKind.SelfTest, _clock.NowMicros, (int)SelfTestResult.NoHardware, 0, 0, 0, 0, 0);
+            _journal.SelfTest(_clock.NowMicros, SelfTestResult.NoHardware, 0, 0, 0, 0);
         }
 
         /// <summary>The link found events overwritten before they were published (see <see cref="EventOutbox"/>).</summary>
         public void ReportEventsLost(long firstSequence, long count)
         {
-            _journal.Append(EventKind.EventsLost, _clock.NowMicros, 0, 0, firstSequence, count, 0, 0);
+            _journal.EventsLost(_clock.NowMicros, firstSequence, count);
         }
 
         /// <summary>True once another rig was seen publishing under this rig's id: configs are refused from then on.</summary>
@@ -385,7 +385,7 @@ namespace ClosedLoop.Engine
             {
                 // Two rigs answering to one id would take turns applying and acknowledging configs.
                 linkErrors.Add("rig.id", Config.RigId, "expected one rig with this id; another one publishes under it: configs are refused until only one remains and this rig restarts");
-                _journal.Append(EventKind.ConfigRejected, _clock.NowMicros, 1, 0, HashBits(Config.Hash), 0, 0, 0);
+                _journal.ConfigRejected(_clock.NowMicros, 1, HashBits(Config.Hash));
                 return ConfigLoader.FromDocument(new ConfigDocument(), linkErrors);
             }
 
@@ -394,7 +394,7 @@ namespace ClosedLoop.Engine
             ConfigLoadResult result = ConfigLoader.FromDocument(document, linkErrors, true);
             if (!result.IsValid)
             {
-                _journal.Append(EventKind.ConfigRejected, _clock.NowMicros, result.Errors.Length, 0, HashBits(Config.Hash), 0, 0, 0);
+                _journal.ConfigRejected(_clock.NowMicros, result.Errors.Length, HashBits(Config.Hash));
                 return result;
             }
 
@@ -461,7 +461,7 @@ namespace ClosedLoop.Engine
             long now = _clock.NowMicros;
             if (_pipeline.Gate.IsArmed || _pipeline.Gate.InSession)
             {
-                _journal.Append(EventKind.ConfigRejected, now, 1, 0, HashBits(Config.Hash), 0, 0, 0);
+                _journal.ConfigRejected(now, 1, HashBits(Config.Hash));
                 return _pipeline.Gate.IsArmed ? "armed" : "in session";
             }
 
@@ -481,13 +481,13 @@ namespace ClosedLoop.Engine
             {
                 _journal = previousJournal;
                 _pipeline.Restart(_excitation.Start(_pipeline.Config.Acquisition), NextCycleNumber(now));
-                _journal.Append(EventKind.ConfigRejected, now, 1, 0, HashBits(Config.Hash), 0, 0, 0);
+                _journal.ConfigRejected(now, 1, HashBits(Config.Hash));
                 return "could not be built";
             }
 
             next.Gate.InheritSafetyState(_pipeline.Gate);
             _pipeline = next;
-            _journal.Append(EventKind.ConfigApplied, now, 0, 0, HashBits(config.Hash), 0, 0, 0);
+            _journal.ConfigApplied(now, HashBits(config.Hash));
             return null;
         }
 
@@ -600,7 +600,7 @@ namespace ClosedLoop.Engine
 
             public void JournalMeasurements(long nowUs)
             {
-                _engine._journal.Append(EventKind.AcquisitionMeasured, nowUs, !Meter.IsMeasured ? 2 : Meter.LastSecondMet ? 0 : 1, Meter.MinReadings, (long)(Meter.ReadingUs + 0.5), _engine.LongestOutputStartUs, Meter.PerLitPhase, Meter.ShortFraction);
+                _engine._journal.AcquisitionMeasured(nowUs, !Meter.IsMeasured ? 2 : Meter.LastSecondMet ? 0 : 1, Meter.MinReadings, (long)(Meter.ReadingUs + 0.5), _engine.LongestOutputStartUs, Meter.PerLitPhase, Meter.ShortFraction);
             }
 
             /// <summary>
@@ -691,20 +691,19 @@ namespace ClosedLoop.Engine
 
             public void OnEncounterOn(long onsetUs, long nowUs, ControlSource source)
             {
-                _engine._journal.Append(EventKind.EncounterOn, nowUs, (int)source, 0, onsetUs, 0, 0, 0);
+                _engine._journal.EncounterOn(nowUs, source, onsetUs);
                 Detector.OnEncounterOn(onsetUs, nowUs);
             }
 
             public void OnEncounterOff(long onsetUs, long offsetUs, long nowUs)
             {
-                _engine._journal.Append(EventKind.EncounterOff, nowUs, 0, 0, offsetUs, onsetUs, 0, 0);
+                _engine._journal.EncounterOff(nowUs, offsetUs, onsetUs);
                 Detector.OnEncounterOff(nowUs);
             }
 
             public void OnDecision(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, double preMeanZ, bool early)
             {
-                int flags = early ? (int)DecisionFlags.Early : 0;
-                _engine._journal.Append(EventKind.Decision, nowUs, (int)outcome, flags, onsetUs, nowUs - onsetUs, deltaZ, preMeanZ);
+                _engine._journal.Decision(nowUs, outcome, early, onsetUs, nowUs - onsetUs, deltaZ, preMeanZ);
                 if (Triggers(outcome))
                 {
                     Gate.RequestFromDecision(nowUs);
@@ -713,7 +712,7 @@ namespace ClosedLoop.Engine
 
             public void OnScored(DecisionOutcome outcome, long onsetUs, long nowUs, double deltaZ, DecisionOutcome earlyOutcome, long earlyLatencyUs, double earlyBoundary)
             {
-                _engine._journal.Append(EventKind.DecisionScored, nowUs, (int)outcome, (int)earlyOutcome, onsetUs, earlyLatencyUs, deltaZ, earlyBoundary);
+                _engine._journal.DecisionScored(nowUs, outcome, earlyOutcome, onsetUs, earlyLatencyUs, deltaZ, earlyBoundary);
             }
 
             private bool Triggers(DecisionOutcome outcome)
@@ -748,7 +747,7 @@ namespace ClosedLoop.Engine
 
                 if (_gapCycles > 0)
                 {
-                    _engine._journal.Append(EventKind.DataGap, nowUs, 0, 0, _gapFirstCycle, _gapCycles, 0, 0);
+                    _engine._journal.DataGap(nowUs, _gapFirstCycle, _gapCycles);
                     _gapFirstCycle = -1;
                     _gapCycles = 0;
                 }

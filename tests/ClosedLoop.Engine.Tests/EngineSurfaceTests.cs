@@ -1,5 +1,6 @@
 using System.Reflection;
 using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Journal;
 using ClosedLoop.Engine.Tests.Support;
 
 namespace ClosedLoop.Engine.Tests;
@@ -65,5 +66,33 @@ public class EngineSurfaceTests
         Assert.Contains(typeof(TrainSettings), settingTypes);
         Assert.Contains(typeof(BoardSettings), settingTypes);
         Assert.True(writable.Count == 0, "settable from outside the engine: " + string.Join(", ", writable));
+    }
+}
+
+/// <summary>Events have names, not positions: one named append per kind, and the engine journals only through them.</summary>
+public class NamedAppendTests
+{
+    [Fact]
+    public void Every_event_kind_has_its_named_append()
+    {
+        var appends = typeof(EventJournal).GetMethods(BindingFlags.NonPublic | BindingFlags.Instance).Select(m => m.Name).ToHashSet();
+
+        var missing = Enum.GetNames<EventKind>().Where(kind => !appends.Contains(kind)).ToList();
+
+        Assert.True(missing.Count == 0, "no named append for: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void The_engine_journals_only_through_the_named_appends()
+    {
+        string engine = Path.Combine(Paths.RepositoryRoot, "firmware", "ClosedLoop.Engine");
+        var positional = Directory.EnumerateFiles(engine, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && Path.GetFileName(f) != "EventJournal.Named.cs")
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetFileName(f), Line: i + 1, Text: line)))
+            .Where(l => l.Text.Contains("Append(EventKind.", StringComparison.Ordinal))
+            .Select(l => $"{l.File}:{l.Line}")
+            .ToList();
+
+        Assert.True(positional.Count == 0, "positional appends at: " + string.Join(", ", positional));
     }
 }

@@ -5,7 +5,7 @@ namespace ClosedLoop.Engine.Journal
     /// number; a logger that missed some asks for a replay from the first missing number, and the journal either
     /// hands them over or says they are gone.
     /// </summary>
-    public sealed class EventJournal
+    public sealed partial class EventJournal
     {
         private readonly JournalEvent[] _ring;
         private readonly JournalEvent _scratch = new JournalEvent();
@@ -116,8 +116,8 @@ namespace ClosedLoop.Engine.Journal
             }
         }
 
-        /// <summary>Journals an event and returns its sequence number.</summary>
-        public long Append(EventKind kind, long timeUs, int code, int flags, long ref1, long ref2, double value1, double value2)
+        /// <summary>Journals an event and returns its sequence number; the engine calls the named appends (EventJournal.Named.cs).</summary>
+        internal long Append(EventKind kind, long timeUs, int code, int flags, long ref1, long ref2, double value1, double value2)
         {
             long sequence = _nextSequence++;
             JournalEvent e = _ring[(int)((sequence - 1) % _ring.Length)];

@@ -96,14 +96,14 @@ namespace ClosedLoop.Engine.Output
                 : RefusalReason.None;
             if (reason != RefusalReason.None)
             {
-                _journal.Append(EventKind.ArmRefused, nowUs, (int)source, (int)reason, 0, 0, 0, 0);
+                _journal.ArmRefused(nowUs, source, reason);
                 return reason;
             }
 
             if (!IsArmed)
             {
                 IsArmed = true;
-                _journal.Append(EventKind.Armed, nowUs, (int)source, 0, 0, 0, 0, 0);
+                _journal.Armed(nowUs, source);
             }
 
             return RefusalReason.None;
@@ -123,7 +123,7 @@ namespace ClosedLoop.Engine.Output
             if (IsEStopLatched)
             {
                 IsEStopLatched = false;
-                _journal.Append(EventKind.EStopReset, nowUs, (int)source, 0, 0, 0, 0, 0);
+                _journal.EStopReset(nowUs, source);
             }
 
             return RefusalReason.None;
@@ -135,7 +135,7 @@ namespace ClosedLoop.Engine.Output
             if (IsArmed)
             {
                 IsArmed = false;
-                _journal.Append(EventKind.Disarmed, nowUs, (int)source, 0, 0, 0, 0, 0);
+                _journal.Disarmed(nowUs, source);
             }
         }
 
@@ -145,7 +145,7 @@ namespace ClosedLoop.Engine.Output
             ForceAllLow(nowUs);
             IsArmed = false;
             IsEStopLatched = true;
-            _journal.Append(EventKind.EStop, nowUs, (int)source, 0, 0, 0, 0, 0);
+            _journal.EStop(nowUs, source);
         }
 
         /// <summary>The e-stop input changed; pressing it is an e-stop, releasing it only allows re-arming.</summary>
@@ -166,7 +166,7 @@ namespace ClosedLoop.Engine.Output
         {
             ForceAllLow(nowUs);
             IsArmed = false;
-            _journal.Append(EventKind.Fault, nowUs, (int)code, 0, detail, 0, 0, 0);
+            _journal.Fault(nowUs, code, detail);
         }
 
         /// <summary>
@@ -191,7 +191,7 @@ namespace ClosedLoop.Engine.Output
             _nextScheduledUs = nowUs + _settings.OpenLoopIntervalUs;
             _channels[0].StartSession();
             _channels[1].StartSession();
-            _journal.Append(EventKind.SessionStarted, nowUs, 0, 0, 0, 0, 0, 0);
+            _journal.SessionStarted(nowUs);
             return RefusalReason.None;
         }
 
@@ -204,7 +204,7 @@ namespace ClosedLoop.Engine.Output
 
             ForceAllLow(nowUs);
             InSession = false;
-            _journal.Append(EventKind.SessionStopped, nowUs, 0, 0, SessionTrains, _refusals, _channels[0].SessionDose, _channels[1].SessionDose);
+            _journal.SessionStopped(nowUs, SessionTrains, _refusals, _channels[0].SessionDose, _channels[1].SessionDose);
         }
 
         /// <summary>Queues one of the partner rig's trigger times (µs after its session start) for yoked mode.</summary>
@@ -243,7 +243,7 @@ namespace ClosedLoop.Engine.Output
                 if (channel.IsRunning && nowUs >= channel.LastEndUs)
                 {
                     channel.Stop(channel.LastEndUs);
-                    _journal.Append(EventKind.OutputStopped, channel.LastEndUs, channel.Channel, 0, channel.LastStartUs, 0, 0, 0);
+                    _journal.OutputStopped(channel.LastEndUs, channel.Channel, 0, channel.LastStartUs);
                 }
             }
 
@@ -302,7 +302,7 @@ namespace ClosedLoop.Engine.Output
             if (reason != RefusalReason.None)
             {
                 _refusals++;
-                _journal.Append(EventKind.OutputRefused, nowUs, channel.Channel, (int)reason, 0, 0, value, limit);
+                _journal.OutputRefused(nowUs, channel.Channel, reason, value, limit);
                 return;
             }
 
@@ -317,7 +317,7 @@ namespace ClosedLoop.Engine.Output
             }
 
             channel.Start(nowUs);
-            _journal.Append(EventKind.OutputStarted, nowUs, channel.Channel, flags, channel.LastEndUs, channel.Train.Count, channel.TrainDose, channel.SessionDose);
+            _journal.OutputStarted(nowUs, channel.Channel, flags, channel.LastEndUs, channel.Train.Count, channel.TrainDose, channel.SessionDose);
         }
 
         private RefusalReason GateState()
@@ -349,7 +349,7 @@ namespace ClosedLoop.Engine.Output
                 if (channel.IsRunning)
                 {
                     channel.Stop(nowUs);
-                    _journal.Append(EventKind.OutputStopped, nowUs, channel.Channel, OutputFlags.Aborted, channel.LastStartUs, 0, 0, 0);
+                    _journal.OutputStopped(nowUs, channel.Channel, OutputFlags.Aborted, channel.LastStartUs);
                 }
             }
         }

@@ -59,26 +59,21 @@ public static class SessionReport
             }
         }
 
-        var during = stimulated.Select((e, i) => (e, Row: i + 1.0)).Where(p => p.e.DuringContact).ToList();
-        var after = stimulated.Select((e, i) => (e, Row: i + 1.0)).Where(p => !p.e.DuringContact).ToList();
-        if (during.Count > 0)
+        void Marks(bool duringContact, Color color, MarkerShape shape, string legend)
         {
-            var marks = plot.Add.ScatterPoints(during.Select(p => p.e.LatencyS).ToArray(), during.Select(p => p.Row).ToArray());
-            marks.Color = Colors.SteelBlue;
-            marks.MarkerShape = MarkerShape.FilledCircle;
-            marks.MarkerSize = 7;
-            marks.LegendText = "train started during the contact";
+            var rows = stimulated.Select((e, i) => (e, Row: i + 1.0)).Where(p => p.e.DuringContact == duringContact).ToList();
+            if (rows.Count > 0)
+            {
+                var marks = plot.Add.ScatterPoints(rows.Select(p => p.e.LatencyS).ToArray(), rows.Select(p => p.Row).ToArray());
+                marks.Color = color;
+                marks.MarkerShape = shape;
+                marks.MarkerSize = 7;
+                marks.LegendText = legend;
+            }
         }
 
-        if (after.Count > 0)
-        {
-            var marks = plot.Add.ScatterPoints(after.Select(p => p.e.LatencyS).ToArray(), after.Select(p => p.Row).ToArray());
-            marks.Color = Colors.OrangeRed;
-            marks.MarkerShape = MarkerShape.OpenCircle;
-            marks.MarkerSize = 7;
-            marks.LegendText = "train started after the contact ended";
-        }
-
+        Marks(true, Colors.SteelBlue, MarkerShape.FilledCircle, "train started during the contact");
+        Marks(false, Colors.OrangeRed, MarkerShape.OpenCircle, "train started after the contact ended");
         plot.XLabel("time from contact onset (s); grey: the contact");
         plot.YLabel("stimulated encounter");
         plot.ShowLegend(Alignment.LowerRight);

@@ -1,0 +1,145 @@
+using ClosedLoop.Engine.Detection;
+using ClosedLoop.Engine.Output;
+using ClosedLoop.Engine.Wire;
+
+namespace ClosedLoop.Engine.Journal
+{
+    /// <summary>
+    /// One named append per event kind: the only way the engine journals, so that a kind's fields are named once
+    /// here (in the order <see cref="EventJson"/> writes them) and a call with a field missing or out of order does
+    /// not compile. Each returns the event's sequence number. Allocation-free like <see cref="Append"/>.
+    /// </summary>
+    public sealed partial class EventJournal
+    {
+        internal long Boot(long timeUs, long configHashBits)
+        {
+            return Append(EventKind.Boot, timeUs, 0, 0, configHashBits, 0, 0, 0);
+        }
+
+        internal long ConfigApplied(long timeUs, long configHashBits)
+        {
+            return Append(EventKind.ConfigApplied, timeUs, 0, 0, configHashBits, 0, 0, 0);
+        }
+
+        /// <summary>errors: how many errors the refused config had; configHashBits: the config still in force.</summary>
+        internal long ConfigRejected(long timeUs, int errors, long configHashBits)
+        {
+            return Append(EventKind.ConfigRejected, timeUs, errors, 0, configHashBits, 0, 0, 0);
+        }
+
+        internal long Armed(long timeUs, ControlSource source)
+        {
+            return Append(EventKind.Armed, timeUs, (int)source, 0, 0, 0, 0, 0);
+        }
+
+        internal long Disarmed(long timeUs, ControlSource source)
+        {
+            return Append(EventKind.Disarmed, timeUs, (int)source, 0, 0, 0, 0, 0);
+        }
+
+        internal long EStop(long timeUs, ControlSource source)
+        {
+            return Append(EventKind.EStop, timeUs, (int)source, 0, 0, 0, 0, 0);
+        }
+
+        internal long EStopReset(long timeUs, ControlSource source)
+        {
+            return Append(EventKind.EStopReset, timeUs, (int)source, 0, 0, 0, 0, 0);
+        }
+
+        internal long ArmRefused(long timeUs, ControlSource source, RefusalReason reason)
+        {
+            return Append(EventKind.ArmRefused, timeUs, (int)source, (int)reason, 0, 0, 0, 0);
+        }
+
+        internal long SessionStarted(long timeUs)
+        {
+            return Append(EventKind.SessionStarted, timeUs, 0, 0, 0, 0, 0, 0);
+        }
+
+        internal long SessionStopped(long timeUs, long trains, long refusals, double optoDose, double doseDose)
+        {
+            return Append(EventKind.SessionStopped, timeUs, 0, 0, trains, refusals, optoDose, doseDose);
+        }
+
+        internal long EncounterOn(long timeUs, ControlSource source, long onsetUs)
+        {
+            return Append(EventKind.EncounterOn, timeUs, (int)source, 0, onsetUs, 0, 0, 0);
+        }
+
+        internal long EncounterOff(long timeUs, long offsetUs, long onsetUs)
+        {
+            return Append(EventKind.EncounterOff, timeUs, 0, 0, offsetUs, onsetUs, 0, 0);
+        }
+
+        /// <summary>early: decided by the early rule before the post window closed (<see cref="DecisionFlags.Early"/>); deltaZ: Δz of the whole window, or of the window so far when early.</summary>
+        internal long Decision(long timeUs, DecisionOutcome outcome, bool early, long onsetUs, long latencyUs, double deltaZ, double preMeanZ)
+        {
+            return Append(EventKind.Decision, timeUs, (int)outcome, early ? (int)DecisionFlags.Early : 0, onsetUs, latencyUs, deltaZ, preMeanZ);
+        }
+
+        internal long DecisionScored(long timeUs, DecisionOutcome outcome, DecisionOutcome earlyOutcome, long onsetUs, long earlyLatencyUs, double deltaZ, double earlyBoundary)
+        {
+            return Append(EventKind.DecisionScored, timeUs, (int)outcome, (int)earlyOutcome, onsetUs, earlyLatencyUs, deltaZ, earlyBoundary);
+        }
+
+        /// <summary>flags: <see cref="OutputFlags"/>.</summary>
+        internal long OutputStarted(long timeUs, int channel, int flags, long endUs, long pulses, double dose, double cumulativeDose)
+        {
+            return Append(EventKind.OutputStarted, timeUs, channel, flags, endUs, pulses, dose, cumulativeDose);
+        }
+
+        /// <summary>flags: <see cref="OutputFlags"/> (Aborted when cut short).</summary>
+        internal long OutputStopped(long timeUs, int channel, int flags, long startUs)
+        {
+            return Append(EventKind.OutputStopped, timeUs, channel, flags, startUs, 0, 0, 0);
+        }
+
+        internal long OutputRefused(long timeUs, int channel, RefusalReason reason, double value, double limit)
+        {
+            return Append(EventKind.OutputRefused, timeUs, channel, (int)reason, 0, 0, value, limit);
+        }
+
+        internal long Fault(long timeUs, FaultCode code, long detail)
+        {
+            return Append(EventKind.Fault, timeUs, (int)code, 0, detail, 0, 0, 0);
+        }
+
+        internal long DataGap(long timeUs, long firstCycle, long cycles)
+        {
+            return Append(EventKind.DataGap, timeUs, 0, 0, firstCycle, cycles, 0, 0);
+        }
+
+        internal long SyncStarted(long firstEdgeUs, long periodUs, long widthUs)
+        {
+            return Append(EventKind.SyncStarted, firstEdgeUs, 0, 0, periodUs, widthUs, 0, 0);
+        }
+
+        internal long SelfTest(long timeUs, SelfTestResult result, long pulsesSent, long pulsesMeasured, double maxWidthErrorUs, double maxPeriodErrorUs)
+        {
+            return Append(EventKind.SelfTest, timeUs, (int)result, 0, pulsesSent, pulsesMeasured, maxWidthErrorUs, maxPeriodErrorUs);
+        }
+
+        internal long EventsLost(long timeUs, long firstSequence, long count)
+        {
+            return Append(EventKind.EventsLost, timeUs, 0, 0, firstSequence, count, 0, 0);
+        }
+
+        internal long FramesLost(long timeUs, long firstFrame, long count)
+        {
+            return Append(EventKind.FramesLost, timeUs, 0, 0, firstFrame, count, 0, 0);
+        }
+
+        /// <summary>reason: none when accepted; sender: the sender's name packed by <see cref="SenderName"/>.</summary>
+        internal long Command(long timeUs, CommandKind kind, RefusalReason reason, long id, long sender)
+        {
+            return Append(EventKind.Command, timeUs, (int)kind, (int)reason, id, sender, 0, 0);
+        }
+
+        /// <summary>verdict: 0 plan met, 1 not met, 2 nothing measured yet.</summary>
+        internal long AcquisitionMeasured(long timeUs, int verdict, int minReadings, long readingUs, long longestStartUs, double readingsPerLitPhase, double shortShare)
+        {
+            return Append(EventKind.AcquisitionMeasured, timeUs, verdict, minReadings, readingUs, longestStartUs, readingsPerLitPhase, shortShare);
+        }
+    }
+}
