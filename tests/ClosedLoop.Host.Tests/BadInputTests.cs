@@ -104,7 +104,8 @@ public sealed class BadInputTests : IDisposable
     [InlineData("""{"v":1,"rig":"rig-01","online":false,"boot":1}""", null)]
     public void A_status_a_rig_would_not_write_is_a_fault(string status, string? problem)
     {
-        string? found = EventLogger.StatusProblem("rig-01", status);
+        string? found = RigStatus.TryParse("rig-01", status, out var parsed);
+        Assert.Equal(found is null, parsed is not null);
 
         if (problem is null)
         {

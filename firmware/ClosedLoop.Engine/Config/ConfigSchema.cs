@@ -176,7 +176,7 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Text("link", "username", 64, false, "", "broker user name (empty: none)"),
                 ConfigKey.Secret("link", "password", 64, "", "broker password, as ${NAME}"),
                 ConfigKey.Text("link", "topic_prefix", 64, false, "closedloop", "topics are PREFIX/RIG/..."),
-                ConfigKey.Integer("link", "sample_batch", 1, 255, 13, "processed samples per published frame"),
+                ConfigKey.Integer("link", "sample_batch", 1, Wire.SampleFrameWriter.MaxSamples, 13, "processed samples per published frame"),
             };
         }
     }

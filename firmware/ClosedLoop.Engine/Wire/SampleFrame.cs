@@ -20,6 +20,21 @@ namespace ClosedLoop.Engine.Wire
         public const int HeaderBytes = 44;
         public const int SampleBytes = 19;
 
+        /// <summary>The most samples one frame holds: the largest link.sample_batch the schema allows.</summary>
+        public const int MaxSamples = 255;
+
+        /// <summary>Samples enough for any frame, for a reader that decodes one frame at a time (allocated once).</summary>
+        public static ProcessedSample[] NewReadBuffer()
+        {
+            ProcessedSample[] samples = new ProcessedSample[MaxSamples];
+            for (int i = 0; i < samples.Length; i++)
+            {
+                samples[i] = new ProcessedSample();
+            }
+
+            return samples;
+        }
+
         /// <summary>Header bytes of version 1 frames (no frame number).</summary>
         public const int HeaderBytesV1 = 36;
 

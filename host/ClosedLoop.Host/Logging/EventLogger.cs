@@ -44,7 +44,7 @@ public sealed class EventLogger : IAsyncDisposable
     private readonly GapTracker _gaps;
     private readonly GapTracker _frameGaps;
     private readonly OnlineBoots _onlineBoots = new();
-    private readonly ClosedLoop.Engine.Processing.ProcessedSample[] _frameSamples = [.. Enumerable.Range(0, 256).Select(_ => new ClosedLoop.Engine.Processing.ProcessedSample())];
+    private readonly ClosedLoop.Engine.Processing.ProcessedSample[] _frameSamples = SampleFrameWriter.NewReadBuffer();
     private readonly CancellationTokenSource _stop = new();
     private Task? _writer;
     private bool _stopping;
@@ -430,15 +430,15 @@ public sealed class EventLogger : IAsyncDisposable
                     break;
                 case Topics.StatusLeaf:
                     string status = Encoding.UTF8.GetString(payload);
-                    if (StatusProblem(rig, status) is string wrong)
+                    if (RigStatus.TryParse(rig, status, out var parsed) is string wrong)
                     {
                         faults.Add((topic, wrong, payload));
                         break;
                     }
 
                     _store.StoreStatus(rig, status);
-                    NoteAnnouncedEvents(rig, status);
-                    if (_onlineBoots.Warning(rig, status, DateTime.UtcNow) is string twoBoards)
+                    NoteAnnouncedEvents(parsed!);
+                    if (_onlineBoots.Warning(parsed!, DateTime.UtcNow) is string twoBoards)
                     {
                         faults.Add((topic, twoBoards, payload));
                     }
@@ -545,69 +545,16 @@ public sealed class EventLogger : IAsyncDisposable
         }
     }
 
-    /// <summary>Why a status is not one a rig writes (docs/protocol.md), or null when it is.</summary>
-    public static string? StatusProblem(string rig, string status)
+    /// <summary>A rig's status carries its next sequence (and newest frame): those before exist and must all arrive.</summary>
+    private void NoteAnnouncedEvents(RigStatus status)
     {
-        try
+        if (status.NextSequence is long next && status.TimeUs is long time)
         {
-            using var document = System.Text.Json.JsonDocument.Parse(status);
-            var root = document.RootElement;
-            if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
+            _gaps.Expect(status.Rig, status.Boot, next - 1, time);
+            if (status.NewestFrame is long frames)
             {
-                return "status: not a JSON object";
+                _frameGaps.Expect(status.Rig, status.Boot, frames, time);
             }
-
-            if (!root.TryGetProperty("v", out var v) || v.ValueKind != System.Text.Json.JsonValueKind.Number || v.GetInt32() != ClosedLoop.Engine.Wire.StatusJson.Version)
-            {
-                return "status: missing or unknown schema version 'v'";
-            }
-
-            if (!root.TryGetProperty("rig", out var id) || id.ValueKind != System.Text.Json.JsonValueKind.String || id.GetString() != rig)
-            {
-                return $"status: its 'rig' is not '{rig}', the rig it was published under";
-            }
-
-            if (!root.TryGetProperty("online", out var online) || online.ValueKind is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
-            {
-                return "status: missing true/false 'online'";
-            }
-
-            string[] numbers = online.GetBoolean() ? ["boot", "t_us", "next_seq"] : ["boot"];
-            foreach (string name in numbers)
-            {
-                if (!root.TryGetProperty(name, out var number) || number.ValueKind != System.Text.Json.JsonValueKind.Number || !number.TryGetInt64(out _))
-                {
-                    return $"status: missing whole-number '{name}'";
-                }
-            }
-
-            return null;
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            return $"status: not JSON ({e.Message})";
-        }
-    }
-
-    /// <summary>A rig's status carries its next sequence: the events before it exist and must all arrive.</summary>
-    private void NoteAnnouncedEvents(string rig, string status)
-    {
-        try
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(status);
-            var root = document.RootElement;
-            if (root.TryGetProperty("boot", out var boot) && root.TryGetProperty("next_seq", out var next) && root.TryGetProperty("t_us", out var time))
-            {
-                _gaps.Expect(rig, boot.GetInt64(), next.GetInt64() - 1, time.GetInt64());
-                if (root.TryGetProperty("frames", out var frames))
-                {
-                    _frameGaps.Expect(rig, boot.GetInt64(), frames.GetInt64(), time.GetInt64());
-                }
-            }
-        }
-        catch (Exception exception) when (exception is System.Text.Json.JsonException or InvalidOperationException or FormatException)
-        {
-            // A status that does not parse tells nothing about gaps; it is stored as received all the same.
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class LoggedSamples
     {
         var samples = new List<LoggedSample>();
         var gaps = new List<SampleGap>();
-        var buffer = Enumerable.Range(0, byte.MaxValue).Select(_ => new ProcessedSample()).ToArray();
+        var buffer = SampleFrameWriter.NewReadBuffer();
         long period = 0;
         long previous = 0;
         long lastUs = 0;

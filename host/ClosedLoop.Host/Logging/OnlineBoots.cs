@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace ClosedLoop.Host.Logging;
 
 /// <summary>
@@ -16,27 +14,11 @@ public sealed class OnlineBoots
     private readonly HashSet<(string Rig, long A, long B)> _warned = [];
 
     /// <summary>Records a status; returns the warning to log when it shows a second live boot of the rig.</summary>
-    public string? Warning(string rig, string status, DateTime now)
+    public string? Warning(RigStatus status, DateTime now)
     {
-        long boot;
-        bool online;
-        try
-        {
-            using var document = JsonDocument.Parse(status);
-            var root = document.RootElement;
-            if (!root.TryGetProperty("boot", out var bootField) || !root.TryGetProperty("online", out var onlineField))
-            {
-                return null;
-            }
-
-            boot = bootField.GetInt64();
-            online = onlineField.GetBoolean();
-        }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
-        {
-            return null;
-        }
-
+        string rig = status.Rig;
+        long boot = status.Boot;
+        bool online = status.Online;
         if (!_seen.TryGetValue(rig, out var boots))
         {
             boots = [];

@@ -46,7 +46,7 @@ public sealed class MonitorState(string prefix)
     private readonly SortedDictionary<string, RigView> _rigs = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, LoggerView> _loggers = new(StringComparer.Ordinal);
     private readonly EventJson _events = new();
-    private readonly ProcessedSample[] _samples = [.. Enumerable.Range(0, 256).Select(_ => new ProcessedSample())];
+    private readonly ProcessedSample[] _samples = SampleFrameWriter.NewReadBuffer();
 
     public long Messages { get; private set; }
 
