@@ -15,10 +15,10 @@ namespace ClosedLoop.Firmware.Link
 {
     /// <summary>
     /// The board's connection to the lab broker, on its own thread so the experiment never waits for the network:
-    /// Wi-Fi, then MQTT with an offline last will; a retained status; every journaled event at QoS 1, in order, the
-    /// next one only after the broker acknowledged the last (the engine's <see cref="EventOutbox"/> remembers where
-    /// it got to and spills to flash what RAM cannot hold); sample frames numbered, at QoS 1, kept in RAM (journal.frame_capacity) through outages and for replays; commands and configs
-    /// applied through the engine. Handlers of incoming messages only take the engine lock briefly or leave work for
+    /// Wi-Fi, then MQTT with an offline last will; a retained status; every journaled event and numbered sample frame
+    /// at QoS 1, in order, the next one only after the broker acknowledged the last, through the engine's
+    /// <see cref="PublishQueue"/> (RAM, then flash, then events_lost and frames_lost; the virtual rig publishes through
+    /// the same queue); commands and configs applied through the engine. Handlers of incoming messages only take the engine lock briefly or leave work for
     /// this thread.
     /// </summary>
     public sealed class BrokerLink : ICommandEffects, IProcessedSampleSink
@@ -39,7 +39,7 @@ namespace ClosedLoop.Firmware.Link
         private readonly Topics _topics;
         private readonly string _rigId;
         private readonly long _bootId;
-        private readonly EventOutbox _outbox;
+        private readonly PublishQueue _queue;
         private readonly SelfTestRunner _selfTest;
         private readonly RmtExcitation _excitation;
         private readonly CommandDispatcher _commands;
@@ -48,21 +48,15 @@ namespace ClosedLoop.Firmware.Link
         private readonly JournalEvent _peeked = new JournalEvent();
         private readonly byte[] _status = new byte[StatusJson.MaxBytes];
         private readonly StatusChanges _statusChanges = new StatusChanges();
-        private readonly FrameOutbox _frames;
-        private readonly FrameSpill _frameSpill;
         private readonly byte[] _frameBuffer;
-        private readonly byte[] _spillBuffer;
         private readonly AutoResetEvent _acknowledged = new AutoResetEvent(false);
         private Thread _thread;
         private bool _running;
         private MqttClient _client;
         private bool _wifi;
         private bool _connected;
-        private long _framesSentThrough;
-        private long _frameReplayFrom = -1;
         private int _ackedId = -1;
         private bool _ackedOk;
-        private long _replayFrom = -1;
         private bool _selfTestRequested;
         private readonly byte[][] _pendingConfigs = new byte[PendingConfigs][];
         private int _pendingConfigCount;
@@ -73,24 +67,17 @@ namespace ClosedLoop.Firmware.Link
             _engine = engine;
             _engineLock = engineLock;
             _settings = settings;
-            long firstPeriodUs;
-            int frameCapacity;
             lock (engineLock)
             {
                 _rigId = engine.Journal.RigId;
                 _bootId = engine.Journal.BootId;
-                firstPeriodUs = engine.Config.Acquisition.PeriodUs;
-                frameCapacity = engine.Config.Board.FrameCapacity;
             }
 
             _topics = new Topics(settings.TopicPrefix, _rigId);
-            _outbox = new EventOutbox(spill, spillBytes);
+            _queue = new PublishQueue(engine, engineLock, settings.SampleBatch, spill, spillBytes, frameSpill, frameSpillBytes);
             _selfTest = selfTest;
             _commands = new CommandDispatcher(engine, this);
-            _frames = new FrameOutbox(settings.SampleBatch, _bootId, firstPeriodUs, frameCapacity);
-            _frameBuffer = new byte[_frames.MaxFrameBytes];
-            _spillBuffer = new byte[_frames.MaxFrameBytes];
-            _frameSpill = frameSpill == null ? null : new FrameSpill(frameSpill, frameSpillBytes, _frames.MaxFrameBytes);
+            _frameBuffer = new byte[_queue.MaxFrameBytes];
         }
 
         public void Start()
@@ -132,19 +119,19 @@ namespace ClosedLoop.Firmware.Link
         /// </summary>
         public void OnProcessed(ProcessedSample sample)
         {
-            _frames.OnProcessed(sample);
+            _queue.OnProcessed(sample);
         }
 
         /// <summary>A logger asked for sample frames again (dispatcher, engine lock held): served by the link thread.</summary>
         public void ReplayFrames(long fromFrame)
         {
-            _frameReplayFrom = fromFrame < 1 ? 1 : fromFrame;
+            _queue.RequestFrameReplay(fromFrame);
         }
 
         /// <summary>A logger asked for events again (dispatcher, engine lock held): served by the link thread.</summary>
         public void Replay(long fromSequence)
         {
-            _replayFrom = fromSequence;
+            _queue.RequestEventReplay(fromSequence);
         }
 
         /// <summary>The self-test takes seconds: it runs on the link thread, not in the message handler.</summary>
@@ -159,8 +146,7 @@ namespace ClosedLoop.Firmware.Link
             {
                 try
                 {
-                    ServiceSpill();
-                    ServiceFrameSpill();
+                    _queue.ServiceSpills();
                     if (_selfTestRequested)
                     {
                         _selfTestRequested = false;
@@ -174,7 +160,7 @@ namespace ClosedLoop.Firmware.Link
                     }
 
                     ApplyPendingConfigs();
-                    ReportLoss();
+                    _queue.ReportLosses();
                     PublishStatusIfChanged();
                     PublishFrames();
                     if (!PublishNextEvent())
@@ -196,27 +182,8 @@ namespace ClosedLoop.Firmware.Link
         {
             for (int waited = 0; waited < milliseconds && _running; waited += IdleMs)
             {
-                ServiceSpill();
-                ServiceFrameSpill();
+                _queue.ServiceSpills();
                 Thread.Sleep(IdleMs);
-            }
-        }
-
-        /// <summary>Moves events the RAM journal is about to overwrite to flash; the flash write runs outside the lock.</summary>
-        private void ServiceSpill()
-        {
-            while (true)
-            {
-                int prepared;
-                lock (_engineLock)
-                {
-                    prepared = _outbox.PrepareSpill(_engine.Journal);
-                }
-
-                if (prepared == 0 || !_outbox.WriteSpill())
-                {
-                    return;
-                }
             }
         }
 
@@ -372,26 +339,13 @@ namespace ClosedLoop.Firmware.Link
             Publish(_topics.ConfigApplied, text, MqttQoSLevel.AtLeastOnce, true);
         }
 
-        private void ReportLoss()
-        {
-            long first;
-            long count;
-            if (_outbox.TakeLoss(out first, out count))
-            {
-                lock (_engineLock)
-                {
-                    _engine.ReportEventsLost(first, count);
-                }
-            }
-        }
-
         private void PublishStatusIfChanged()
         {
             byte[] status = null;
             bool heartbeat = false;
             lock (_engineLock)
             {
-                if (_statusChanges.Check(_engine, _frames.Newest))
+                if (_statusChanges.Check(_engine, _queue.NewestFrame))
                 {
                     status = Slice(_statusChanges.Buffer, _statusChanges.Length);
                     heartbeat = _statusChanges.IsHeartbeat;
@@ -405,126 +359,33 @@ namespace ClosedLoop.Firmware.Link
             }
         }
 
-        /// <summary>
-        /// Copies to flash the unpublished frames RAM is about to lose (once fewer than half of its slots are left
-        /// ahead of them), the flash write outside the engine lock. It runs before every frame published, so that a
-        /// slow catch-up from flash never lets RAM overwrite a frame that is in neither.
-        /// </summary>
-        private bool InFlash(long number)
-        {
-            return _frameSpill != null && _frameSpill.First > 0 && number >= _frameSpill.First && number <= _frameSpill.Last;
-        }
-
-        private void ServiceFrameSpill()
-        {
-            if (_frameSpill == null)
-            {
-                return;
-            }
-
-            while (true)
-            {
-                long next;
-                int length = 0;
-                lock (_engineLock)
-                {
-                    next = (_frameSpill.Last > _framesSentThrough ? _frameSpill.Last : _framesSentThrough) + 1;
-                    long capacity = _frames.Capacity;
-                    bool atRisk = next <= _frames.Newest && next >= _frames.Oldest && _frames.Newest - next >= (capacity / 2) - 1;
-                    if (atRisk)
-                    {
-                        length = _frames.CopyTo(next, _spillBuffer);
-                    }
-                }
-
-                if (length == 0 || !_frameSpill.Add(next, _spillBuffer, length))
-                {
-                    return;
-                }
-            }
-        }
-
-        /// <summary>
-        /// Publishes the frames not yet taken by the broker, in number order and at QoS 1 (a few per turn, so that
-        /// events keep flowing). Frames an outage outlasted, or a replay asks for, that RAM no longer holds are
-        /// reported as lost.
-        /// </summary>
+        /// <summary>Publishes the frames the broker has not taken, in number order (a few per turn, so that events keep flowing).</summary>
         private void PublishFrames()
         {
             for (int turn = 0; turn < FramesPerTurn; turn++)
             {
-                ServiceFrameSpill();
-                byte[] frame = null;
-                lock (_engineLock)
-                {
-                    if (_frameReplayFrom >= 0)
-                    {
-                        _framesSentThrough = _frameReplayFrom - 1;
-                        _frameReplayFrom = -1;
-                    }
-
-                    long next = _framesSentThrough + 1;
-                    long oldest = _frames.Oldest;
-                    if (oldest > 0 && next < oldest && !InFlash(next))
-                    {
-                        // Neither RAM nor flash holds these: they are gone. Flash may hold later ones.
-                        long resume = _frameSpill != null && _frameSpill.First > next && _frameSpill.First < oldest ? _frameSpill.First : oldest;
-                        _engine.ReportFramesLost(next, resume - next);
-                        _framesSentThrough = resume - 1;
-                        next = resume;
-                    }
-
-                    if (next >= oldest && next <= _frames.Newest)
-                    {
-                        frame = Slice(_frameBuffer, _frames.CopyTo(next, _frameBuffer));
-                    }
-                }
-
-                if (frame == null && InFlash(_framesSentThrough + 1))
-                {
-                    // From flash, outside the engine lock: the link thread owns the spill.
-                    int length = _frameSpill.CopyTo(_framesSentThrough + 1, _spillBuffer);
-                    frame = length > 0 ? Slice(_spillBuffer, length) : null;
-                }
-
-                if (frame == null)
+                int length = _queue.TakeNextFrame(_frameBuffer);
+                if (length == 0)
                 {
                     return;
                 }
 
-                Publish(_topics.Samples, frame, MqttQoSLevel.AtLeastOnce, false);
-                _framesSentThrough++;
-                if (_frameSpill != null && _frameSpill.Last > 0 && _framesSentThrough >= _frameSpill.Last)
-                {
-                    // Everything in flash has reached the broker.
-                    _frameSpill.Clear();
-                }
+                Publish(_topics.Samples, Slice(_frameBuffer, length), MqttQoSLevel.AtLeastOnce, false);
+                _queue.FrameSent();
             }
         }
 
         /// <summary>Publishes the next event and waits for the broker to take it; false when there is none.</summary>
         private bool PublishNextEvent()
         {
-            bool has;
-            lock (_engineLock)
-            {
-                if (_replayFrom >= 0)
-                {
-                    _outbox.Rewind(_replayFrom, _engine.Journal);
-                    _replayFrom = -1;
-                }
-
-                has = _outbox.TryPeek(_engine.Journal, _peeked);
-            }
-
-            if (!has)
+            if (!_queue.TryPeekEvent(_peeked))
             {
                 return false;
             }
 
             int length = _eventJson.Write(_rigId, _bootId, _peeked, _eventBuffer, 0);
             Publish(_topics.Events, Slice(_eventBuffer, length), MqttQoSLevel.AtLeastOnce, false);
-            _outbox.Acknowledge(_peeked);
+            _queue.EventSent(_peeked);
             return true;
         }
 
