@@ -26,11 +26,16 @@ public sealed class LinkedRig : IAsyncDisposable
     /// <summary>Sequences the rig has journaled so far: 1 .. LastSequence.</summary>
     public long LastSequence => Rig.Engine.Journal.NextSequence - 1;
 
-    public static async Task<LinkedRig> StartAsync(BrokerEndpoint endpoint, string rigId = "rig-t", long bootId = 1, ulong seed = 1, bool armed = true, bool publishSamples = false, int? frameCapacity = null)
+    public static async Task<LinkedRig> StartAsync(BrokerEndpoint endpoint, string rigId = "rig-t", long bootId = 1, ulong seed = 1, bool armed = true, bool publishSamples = false, int? frameCapacity = null, string[]? settings = null)
     {
         var document = new ConfigDocument();
         document.Set("rig", "id", rigId);
         document.Set("processing", "warmup_s", "5");
+        foreach (string setting in settings ?? [])
+        {
+            Assert.True(document.TrySet(setting, new ConfigErrorList()), setting);
+        }
+
         if (frameCapacity is int capacity)
         {
             document.Set("journal", "frame_capacity", capacity.ToString(System.Globalization.CultureInfo.InvariantCulture));

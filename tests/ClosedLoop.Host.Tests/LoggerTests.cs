@@ -149,6 +149,77 @@ public sealed class LoggerTests : IDisposable
         AssertComplete(store, rig);
     }
 
+    /// <summary>Stops the broker, runs the rig on through the outage, then brings the broker back and lets the logger in first.</summary>
+    private static async Task OutageAsync(ITestBroker broker, EventLogger logger, LinkedRig rig, int seconds)
+    {
+        await broker.StopAsync();
+        rig.Run(seconds);
+        await broker.StartAsync();
+        var deadline = DateTime.UtcNow + Patience;
+        while (!logger.IsConnected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(25);
+        }
+
+        // The logger subscribes right after it connects; the rig only publishes when pumped.
+        await Task.Delay(500);
+        rig.Run(5);
+        await rig.Link.FlushAsync(Patience);
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
+    public async Task An_outage_longer_than_the_virtual_rigs_ram_loses_nothing_through_its_spill_store(string kind)
+    {
+        await using var broker = Broker(kind);
+        await broker.StartAsync();
+        using var store = new EventStore(Database);
+        await using var logger = new EventLogger(broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true, frameCapacity: 40, settings: ["journal.capacity=32"]);
+        rig.Run(20);
+        await rig.Link.FlushAsync(Patience);
+        long eventsBefore = rig.LastSequence;
+        long framesBefore = rig.Link.NewestFrame;
+
+        // Two minutes away: far more events than the 32 the RAM journal holds and frames than its 40 slots.
+        await OutageAsync(broker, logger, rig, 120);
+
+        Assert.True(rig.LastSequence - eventsBefore > 64, $"only {rig.LastSequence - eventsBefore} events during the outage");
+        Assert.True(rig.Link.NewestFrame - framesBefore > 1000, $"only {rig.Link.NewestFrame - framesBefore} frames during the outage");
+        Assert.True(rig.Link.Spilled > 1000, $"only {rig.Link.Spilled} events and frames went to the spill store");
+        await WaitForAsync(() => store.CountEvents() == rig.LastSequence && store.CountFrames() == rig.Link.NewestFrame, rig, store);
+        AssertComplete(store, rig);
+        Assert.Empty(store.MissingFrames(rig.RigId, rig.BootId));
+        Assert.Empty(rig.Events(ClosedLoop.Engine.Journal.EventKind.EventsLost));
+        Assert.Empty(rig.Events(ClosedLoop.Engine.Journal.EventKind.FramesLost));
+    }
+
+    [Fact]
+    public async Task An_outage_past_ram_and_spill_store_is_counted_as_lost_once_and_marked_in_the_log()
+    {
+        await using var broker = Broker("embedded");
+        await broker.StartAsync();
+        using var store = new EventStore(Database);
+        await using var logger = new EventLogger(broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true, frameCapacity: 40, settings: ["journal.capacity=32", "journal.spill_kb=0", "journal.frame_spill_kb=0"]);
+        rig.Run(20);
+        await rig.Link.FlushAsync(Patience);
+
+        await OutageAsync(broker, logger, rig, 120);
+
+        // Nothing to spill to: what RAM could not hold is reported, once each, as the board reports it.
+        var eventsLost = Assert.Single(rig.Events(ClosedLoop.Engine.Journal.EventKind.EventsLost));
+        var framesLost = Assert.Single(rig.Events(ClosedLoop.Engine.Journal.EventKind.FramesLost));
+        Assert.True(eventsLost.Ref2 > 0 && framesLost.Ref2 > 1000, $"{eventsLost.Ref2} events and {framesLost.Ref2} frames lost");
+        Assert.Equal(0, rig.Link.Spilled);
+        await WaitForAsync(() => store.MissingFrames(rig.RigId, rig.BootId).Count == 1 && store.CountFrames() + framesLost.Ref2 == rig.Link.NewestFrame, rig, store);
+        Assert.Equal([(framesLost.Ref1, framesLost.Ref1 + framesLost.Ref2 - 1)], store.MissingFrames(rig.RigId, rig.BootId));
+        var stored = store.Sequences(rig.RigId, rig.BootId).ToHashSet();
+        Assert.All(Enumerable.Range((int)eventsLost.Ref1, (int)eventsLost.Ref2), s => Assert.DoesNotContain((long)s, stored));
+    }
+
     [Theory]
     [MemberData(nameof(Brokers))]
     public async Task Events_published_before_any_logger_existed_are_fetched_from_the_rig(string kind)

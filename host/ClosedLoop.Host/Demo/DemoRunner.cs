@@ -72,12 +72,6 @@ public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulat
             {
                 progress?.Report((spec.RigId, (double)t / durationUs));
             }
-
-            // Virtual time runs far ahead of the network: let the link catch up before the queue grows large.
-            while (link.Pending > 2000)
-            {
-                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
-            }
         }
 
         rig.Engine.StopSession();

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using ClosedLoop.Engine;
 using ClosedLoop.Engine.Journal;
 using ClosedLoop.Engine.Processing;
@@ -11,28 +10,42 @@ using MQTTnet.Protocol;
 namespace ClosedLoop.Host.Mqtt;
 
 /// <summary>
-/// A virtual rig's connection to the broker, doing what the board's link does: a retained status with an
-/// offline last will, every journaled event and sample frame at QoS 1 in order (held and re-sent until the broker
-/// acknowledges it), and commands and configs taken from the broker and applied on the rig's own
-/// thread through the engine's <see cref="CommandDispatcher"/> and config loader.
+/// A virtual rig's connection to the broker, publishing through the same <see cref="PublishQueue"/> as the board's
+/// link: a retained status with an offline last will; every journaled event and sample frame at QoS 1, in order, each
+/// taken off the queue only once the broker acknowledged it; while the broker is away the rig's RAM journal and frame
+/// ring hold what it has not taken, then a spill store in memory (the board's flash), then the losses are reported as
+/// events_lost and frames_lost. Commands and configs are applied through the engine's <see cref="CommandDispatcher"/>.
+/// <para>
+/// Everything that touches the engine runs in <see cref="Pump"/> on the rig's own thread, which also publishes: a
+/// virtual rig's time waits for its link, so nothing is buffered beyond what a board would buffer. A background loop
+/// only reconnects the MQTT client.
+/// </para>
 /// </summary>
-public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects, IAsyncDisposable
+public sealed class RigLink : IProcessedSampleSink, ICommandEffects, IAsyncDisposable
 {
+    /// <summary>How long one publish may wait for the broker's acknowledgement before the link counts as down.</summary>
+    private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Frames published before the next event gets its turn, as on the board.</summary>
+    private const int FramesPerTurn = 10;
+
     private readonly ClosedLoopEngine _engine;
     private readonly BrokerEndpoint _endpoint;
     private readonly Topics _topics;
     private readonly IMqttClient _client;
+    private readonly object _engineLock = new();
+    private readonly PublishQueue _queue;
     private readonly EventJson _eventJson = new();
     private readonly byte[] _eventBuffer = new byte[EventJson.MaxEventBytes];
-    private readonly FrameOutbox _frames;
     private readonly byte[] _frameBuffer;
-    private long _framesQueuedThrough;
-    private readonly Channel<MqttApplicationMessage> _outbound = Channel.CreateUnbounded<MqttApplicationMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly JournalEvent _peeked = new();
+    private readonly Queue<MqttApplicationMessage> _control = new();
     private readonly ConcurrentQueue<MqttApplicationMessage> _inbound = new();
     private readonly CommandDispatcher _commands;
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _publisher;
     private readonly StatusChanges _status = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _reconnector;
+    private int _reconnected;
 
     public RigLink(ClosedLoopEngine engine, BrokerEndpoint endpoint, bool publishSamples = true)
     {
@@ -40,12 +53,12 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
         _endpoint = endpoint;
         _topics = new Topics(endpoint.TopicPrefix, engine.Journal.RigId);
         _client = new MqttClientFactory().CreateMqttClient();
-        _frames = new FrameOutbox(
-            (int)engine.Config.Values.GetInteger("link", "sample_batch"), engine.Journal.BootId, engine.Config.Acquisition.PeriodUs,
-            (int)engine.Config.Values.GetInteger("journal", "frame_capacity"));
-        _frameBuffer = new byte[_frames.MaxFrameBytes];
+        var board = engine.Config.Board;
+        _queue = new PublishQueue(
+            engine, _engineLock, (int)engine.Config.Values.GetInteger("link", "sample_batch"),
+            new MemorySpillStore(), board.EventSpillBytes, publishSamples ? new MemorySpillStore() : null, board.FrameSpillBytes);
+        _frameBuffer = new byte[_queue.MaxFrameBytes];
         _commands = new CommandDispatcher(engine, this);
-        engine.SetEventSink(this);
         if (publishSamples)
         {
             engine.SetSampleSink(this);
@@ -60,117 +73,107 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
 
     public Topics Topics => _topics;
 
-    /// <summary>Events and frames waiting for the broker (the one in flight included).</summary>
-    public int Pending => Volatile.Read(ref _pending);
+    /// <summary>Events, frames and other messages not yet acknowledged by the broker.</summary>
+    public long Pending
+    {
+        get
+        {
+            lock (_engineLock)
+            {
+                return _engine.Journal.NextSequence - _queue.NextEventSequence + _queue.FramesPending + _control.Count;
+            }
+        }
+    }
 
     /// <summary>Commands the rig could not read.</summary>
     public long RejectedCommands => _commands.Rejected;
 
-    public async Task ConnectAsync(CancellationToken cancellationToken)
-    {
-        await ConnectClientAsync(cancellationToken).ConfigureAwait(false);
-        PublishAppliedConfig();
-        _publisher = Task.Run(() => PublishLoopAsync(_stop.Token), CancellationToken.None);
-    }
-
-    /// <summary>Applies queued commands and configs and publishes a changed status. Call from the rig's thread.</summary>
-    public void Pump()
-    {
-        while (_inbound.TryDequeue(out var message))
-        {
-            byte[] payload = message.Payload.ToArray();
-            if (message.Topic == _topics.Commands)
-            {
-                // The retain flag says the broker kept this message from some unknown time: never obeyed.
-                _commands.Dispatch(payload, 0, payload.Length, message.Retain);
-            }
-            else if (message.Topic == _topics.Status)
-            {
-                _engine.OnOwnStatus(payload, payload.Length, message.Retain);
-            }
-            else if (message.Topic == _topics.Config && payload.Length > 0)
-            {
-                var result = _engine.ApplyConfig(payload, payload.Length);
-                if (result.IsValid)
-                {
-                    PublishAppliedConfig();
-                }
-
-                Enqueue(_topics.ConfigAck, ConfigAckJson.Write(_engine.Journal.RigId, _engine.Config.Hash, result), MqttQualityOfServiceLevel.AtLeastOnce, retain: false);
-            }
-        }
-
-        PublishStatusIfChanged();
-    }
-
-    /// <summary>Waits until everything queued so far has been acknowledged by the broker.</summary>
-    public async Task FlushAsync(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (Pending > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5).ConfigureAwait(false);
-        }
-
-        if (Pending > 0)
-        {
-            throw new TimeoutException($"{_topics.RigId}: {Pending} messages still unacknowledged after {timeout}");
-        }
-    }
-
-    public void OnEvent(EventJournal journal, JournalEvent journalEvent) => EnqueueEvent(journal, journalEvent);
-
-    public void OnProcessed(ProcessedSample sample)
-    {
-        _frames.OnProcessed(sample);
-
-        // QoS 1, like events: the photometry trace is the experiment's primary data, and a logger's persistent
-        // session keeps frames for it while it restarts. A frame the logger still misses it asks for again.
-        while (_framesQueuedThrough < _frames.Newest)
-        {
-            _framesQueuedThrough++;
-            EnqueueFrame(_framesQueuedThrough);
-            FramesSent++;
-        }
-    }
-
-    private void EnqueueFrame(long number)
-    {
-        int length = _frames.CopyTo(number, _frameBuffer);
-        Enqueue(_topics.Samples, _frameBuffer.AsSpan(0, length).ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: false);
-    }
-
-    /// <summary>Sample frames handed to the broker so far (replays not counted).</summary>
+    /// <summary>Sample frames the broker has taken, counted once each (the highest number published so far).</summary>
     public long FramesSent { get; private set; }
 
     /// <summary>The newest complete sample frame's number.</summary>
-    public long NewestFrame => _frames.Newest;
-
-    /// <summary>Re-publishes every sample frame still held from <paramref name="fromFrame"/>, and reports those gone.</summary>
-    public void ReplayFrames(long fromFrame)
+    public long NewestFrame
     {
-        long first = Math.Max(fromFrame, 1);
-        long oldest = _frames.Oldest;
-        if (first < oldest)
+        get
         {
-            _engine.ReportFramesLost(first, oldest - first);
-            first = oldest;
-        }
-
-        for (long number = first; number <= _framesQueuedThrough; number++)
-        {
-            EnqueueFrame(number);
+            lock (_engineLock)
+            {
+                return _queue.NewestFrame;
+            }
         }
     }
+
+    /// <summary>Events and frames that went to the spill store because the broker was away too long for RAM.</summary>
+    public long Spilled => _queue.EventsSpilled + _queue.FramesSpilled;
 
     /// <summary>Replay requests served (each re-publishes the events from the first missing one).</summary>
     public int ReplaysServed { get; private set; }
 
-    /// <summary>Re-publishes every event still held from <paramref name="fromSequence"/> (the logger asked).</summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        await ConnectClientAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref _reconnected, 0);
+        PublishAppliedConfig();
+        _reconnector = Task.Run(() => ReconnectLoopAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// On the rig's thread: applies queued commands and configs, notes a changed status, then publishes whatever the
+    /// broker has not taken, waiting for each acknowledgement. Returns at once while the broker is away.
+    /// </summary>
+    public void Pump()
+    {
+        lock (_engineLock)
+        {
+            ApplyInbound();
+            if (Interlocked.Exchange(ref _reconnected, 0) == 1)
+            {
+                // A new connection: the broker may have lost the retained messages with its restart, as after a board's.
+                _status.Forget();
+                PublishAppliedConfig();
+            }
+
+            if (_status.Check(_engine, _queue.NewestFrame))
+            {
+                var qos = _status.IsHeartbeat ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
+                _control.Enqueue(Message(_topics.Status, _status.Buffer.AsSpan(0, _status.Length).ToArray(), qos, retain: true));
+            }
+        }
+
+        Publish();
+    }
+
+    /// <summary>Pumps until the broker has everything journaled so far.</summary>
+    public async Task FlushAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            Pump();
+            if (Pending == 0)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"{_topics.RigId}: {Pending} messages still unacknowledged after {timeout}");
+            }
+
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+    }
+
+    public void OnProcessed(ProcessedSample sample) => _queue.OnProcessed(sample);
+
+    /// <summary>A logger asked for frames again (dispatcher, in Pump): the queue publishes them from there, or reports them lost.</summary>
+    public void ReplayFrames(long fromFrame) => _queue.RequestFrameReplay(fromFrame);
+
+    /// <summary>A logger asked for events again (dispatcher, in Pump).</summary>
     public void Replay(long fromSequence)
     {
         ReplaysServed++;
-        _engine.Journal.Deliver(fromSequence, this);
+        _queue.RequestEventReplay(fromSequence);
     }
 
     /// <summary>A virtual rig has no output pin to measure: it answers with a no_hardware self_test event.</summary>
@@ -179,9 +182,9 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        if (_publisher is not null)
+        if (_reconnector is not null)
         {
-            await _publisher.ConfigureAwait(false);
+            await _reconnector.ConfigureAwait(false);
         }
 
         try
@@ -202,32 +205,109 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
         _stop.Dispose();
     }
 
-    private int _pending;
-
-    private void EnqueueEvent(EventJournal journal, JournalEvent journalEvent)
+    private void ApplyInbound()
     {
-        int length = _eventJson.Write(journal.RigId, journal.BootId, journalEvent, _eventBuffer, 0);
-        Enqueue(_topics.Events, _eventBuffer.AsSpan(0, length).ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: false);
+        while (_inbound.TryDequeue(out var message))
+        {
+            byte[] payload = message.Payload.ToArray();
+            if (message.Topic == _topics.Commands)
+            {
+                // The retain flag says the broker kept this message from some unknown time: never obeyed.
+                _commands.Dispatch(payload, 0, payload.Length, message.Retain);
+            }
+            else if (message.Topic == _topics.Status)
+            {
+                _engine.OnOwnStatus(payload, payload.Length, message.Retain);
+            }
+            else if (message.Topic == _topics.Config && payload.Length > 0)
+            {
+                var result = _engine.ApplyConfig(payload, payload.Length);
+                _control.Enqueue(Message(_topics.ConfigAck, ConfigAckJson.Write(_engine.Journal.RigId, _engine.Config.Hash, result), MqttQualityOfServiceLevel.AtLeastOnce, retain: false));
+                if (result.IsValid)
+                {
+                    PublishAppliedConfig();
+                }
+            }
+        }
+    }
+
+    /// <summary>Publishes, in order, the control messages, then frames and events in turns, until none is left or the broker fails.</summary>
+    private void Publish()
+    {
+        // While the broker is away too: what RAM is about to lose goes to the spill store, as on the board.
+        _queue.ServiceSpills();
+        _queue.ReportLosses();
+        if (!_client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            while (true)
+            {
+                _queue.ServiceSpills();
+                _queue.ReportLosses();
+                bool sent = PublishControl();
+                for (int turn = 0; turn < FramesPerTurn; turn++)
+                {
+                    long number = _queue.NextFrameNumber;
+                    int length = _queue.TakeNextFrame(_frameBuffer);
+                    if (length == 0)
+                    {
+                        break;
+                    }
+
+                    PublishNow(Message(_topics.Samples, _frameBuffer.AsSpan(0, length).ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: false));
+                    _queue.FrameSent();
+                    FramesSent = Math.Max(FramesSent, number);
+                    sent = true;
+                }
+
+                if (_queue.TryPeekEvent(_peeked))
+                {
+                    int length = _eventJson.Write(_engine.Journal.RigId, _engine.Journal.BootId, _peeked, _eventBuffer, 0);
+                    PublishNow(Message(_topics.Events, _eventBuffer.AsSpan(0, length).ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: false));
+                    _queue.EventSent(_peeked);
+                    sent = true;
+                }
+
+                if (!sent)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Broker away, connection lost or acknowledgement late: what was not acknowledged stays queued; the
+            // reconnect loop brings the connection back and the next Pump goes on from there.
+        }
+    }
+
+    private bool PublishControl()
+    {
+        bool sent = false;
+        while (_control.TryPeek(out var message))
+        {
+            PublishNow(message);
+            _control.Dequeue();
+            sent = true;
+        }
+
+        return sent;
+    }
+
+    /// <summary>Publishes and waits for the broker (PUBACK at QoS 1); throws when it does not come.</summary>
+    private void PublishNow(MqttApplicationMessage message)
+    {
+        using var timeout = new CancellationTokenSource(AckTimeout);
+        _client.PublishAsync(message, timeout.Token).GetAwaiter().GetResult();
     }
 
     /// <summary>The config in force, whole and without secrets, retained: the logger keeps it by its hash.</summary>
     private void PublishAppliedConfig() =>
-        Enqueue(_topics.ConfigApplied, ClosedLoop.Engine.Config.ConfigText.Render(_engine.Config.Values), MqttQualityOfServiceLevel.AtLeastOnce, retain: true);
-
-    private void PublishStatusIfChanged()
-    {
-        if (_status.Check(_engine, _frames.Newest))
-        {
-            var qos = _status.IsHeartbeat ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
-            Enqueue(_topics.Status, _status.Buffer.AsSpan(0, _status.Length).ToArray(), qos, retain: true);
-        }
-    }
-
-    private void Enqueue(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain)
-    {
-        Interlocked.Increment(ref _pending);
-        _outbound.Writer.TryWrite(Message(topic, payload, qos, retain));
-    }
+        _control.Enqueue(Message(_topics.ConfigApplied, ClosedLoop.Engine.Config.ConfigText.Render(_engine.Config.Values), MqttQualityOfServiceLevel.AtLeastOnce, retain: true));
 
     private static MqttApplicationMessage Message(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain) =>
         new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(qos).WithRetainFlag(retain).Build();
@@ -257,43 +337,32 @@ public sealed class RigLink : IEventSink, IProcessedSampleSink, ICommandEffects,
             .WithTopicFilter(_topics.Status, MqttQualityOfServiceLevel.AtMostOnce)
             .Build();
         await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
-        _status.Forget();
     }
 
-    /// <summary>
-    /// Publishes in order. A message leaves the queue only once the broker has it (QoS 1: PUBACK); while the
-    /// broker is away the experiment goes on, messages wait, and the link reconnects.
-    /// </summary>
-    private async Task PublishLoopAsync(CancellationToken cancellationToken)
+    /// <summary>Brings a lost connection back; touches only the MQTT client (the next Pump publishes).</summary>
+    private async Task ReconnectLoopAsync(CancellationToken cancellationToken)
     {
-        try
+        while (!cancellationToken.IsCancellationRequested)
         {
-            while (await _outbound.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                while (_outbound.Reader.TryPeek(out var message))
+                if (!_client.IsConnected)
                 {
-                    try
-                    {
-                        if (!_client.IsConnected)
-                        {
-                            await ConnectClientAsync(cancellationToken).ConfigureAwait(false);
-                        }
-
-                        await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
-                        _outbound.Reader.TryRead(out _);
-                        Interlocked.Decrement(ref _pending);
-                    }
-                    catch (Exception) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        // Broker away, connection lost or publish timed out: keep the message and try again.
-                        await Task.Delay(200, cancellationToken).ConfigureAwait(false);
-                    }
+                    await ConnectClientAsync(cancellationToken).ConfigureAwait(false);
+                    Interlocked.Exchange(ref _reconnected, 1);
                 }
+
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping: what is still queued stays in the journal, from which a logger can ask for it again.
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Broker still away: try again shortly.
+                await Task.Delay(200, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 }
