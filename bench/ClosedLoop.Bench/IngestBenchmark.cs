@@ -92,7 +92,7 @@ public static class IngestBenchmark
     private static async Task RigAsync(string rigId, BrokerEndpoint endpoint, double eventsPerSecond, ConcurrentDictionary<(string, long), long> published, Stopwatch clock, long[] counts, int index, CancellationToken stop)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(endpoint.Options($"bench-{rigId}").WithCleanStart(true).Build());
+        await client.ConnectAsync(endpoint.Options($"bench-{rigId}").WithCleanStart(true).Build(), stop);
         var topics = new Topics(endpoint.TopicPrefix, rigId);
         var json = new EventJson();
         var frames = new SampleFrameWriter(13, 1, 7692);
@@ -115,13 +115,13 @@ public static class IngestBenchmark
                     frames.TryAdd(sample);
                 }
 
-                _ = client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topics.Samples).WithPayload(frames.Buffer[..frames.Length]).Build());
+                _ = client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topics.Samples).WithPayload(frames.Buffer[..frames.Length]).Build(), CancellationToken.None);
                 nextFrame += TimeSpan.FromMilliseconds(100);
             }
 
             if (eventsPerSecond > 0 && sequence >= (clock.Elapsed - started).TotalSeconds * eventsPerSecond)
             {
-                await Task.Delay(5);
+                await Task.Delay(5, CancellationToken.None);
                 continue;
             }
 
@@ -129,9 +129,9 @@ public static class IngestBenchmark
             var buffer = new byte[EventJson.MaxEventBytes];
             int length = json.Write(rigId, 1, e, buffer, 0);
             var message = new MqttApplicationMessageBuilder().WithTopic(topics.Events).WithPayload(buffer[..length]).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
-            await inFlight.WaitAsync();
+            await inFlight.WaitAsync(CancellationToken.None);
             published[(rigId, sequence)] = clock.ElapsedTicks;
-            pending.Add(client.PublishAsync(message).ContinueWith(_ => inFlight.Release(), TaskScheduler.Default));
+            pending.Add(client.PublishAsync(message, CancellationToken.None).ContinueWith(_ => inFlight.Release(), TaskScheduler.Default));
             if (pending.Count > 1000)
             {
                 pending.RemoveAll(t => t.IsCompleted);
@@ -140,6 +140,6 @@ public static class IngestBenchmark
 
         await Task.WhenAll(pending);
         counts[index] = sequence;
-        await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+        await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
     }
 }

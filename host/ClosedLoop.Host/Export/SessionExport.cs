@@ -116,10 +116,12 @@ public static class SessionExport
             missing_samples = logged.Gaps.Select(g => new { first_frame = g.FirstFrame, last_frame = g.LastFrame, from_s = g.FromUs / 1e6, to_s = g.ToUs / 1e6 }),
             time_unit = "seconds of device time since boot",
             channels = new { signal = "signal LED on minus dark, ADC counts", control = "control LED on minus dark, ADC counts" },
-        }, new JsonSerializerOptions { WriteIndented = true }));
+        }, SidecarJson));
         written.Add(sidecar);
         return written;
     }
+
+    private static readonly JsonSerializerOptions SidecarJson = new() { WriteIndented = true };
 
     /// <summary>The folder under the export that GuPPy opens.</summary>
     public const string GuppyFolder = "guppy";
