@@ -89,34 +89,9 @@ namespace ClosedLoop.Firmware
             SelfTestRunner selfTest = new SelfTestRunner(b.SelfTestChannel, b.SelfTestInputPin);
             byte[] ca = b.CaFile.Length == 0 ? null : BoardStorage.ReadAll(BoardStorage.Root + b.CaFile);
             long spillBytes = b.EventSpillBytes;
-            FlashSpillStore spill = null;
-            try
-            {
-                spill = spillBytes > 0 ? new FlashSpillStore(BoardStorage.SpillPath) : null;
-            }
-            catch (Exception)
-            {
-                // The input interrupts are live by now: they may be in the engine.
-                lock (_engineLock)
-                {
-                    engine.Fault(FaultCode.Board, BoardFault.NoSpillFile);
-                }
-            }
-
+            FlashSpillStore spill = OpenSpill(engine, BoardStorage.SpillPath, spillBytes, BoardFault.NoSpillFile);
             long frameSpillBytes = b.FrameSpillBytes;
-            FlashSpillStore frameSpill = null;
-            try
-            {
-                frameSpill = frameSpillBytes > 0 ? new FlashSpillStore(BoardStorage.FrameSpillPath) : null;
-            }
-            catch (Exception)
-            {
-                // The input interrupts are live by now: they may be in the engine.
-                lock (_engineLock)
-                {
-                    engine.Fault(FaultCode.Board, BoardFault.NoFrameSpillFile);
-                }
-            }
+            FlashSpillStore frameSpill = OpenSpill(engine, BoardStorage.FrameSpillPath, frameSpillBytes, BoardFault.NoFrameSpillFile);
 
             BrokerLink link = new BrokerLink(engine, _engineLock, new LinkSettings(config.Values, ca), spill, spillBytes, frameSpill, frameSpillBytes, selfTest, excitation);
             lock (_engineLock)
@@ -149,6 +124,25 @@ namespace ClosedLoop.Firmware
             }
 
             _link.Stop();
+        }
+
+        /// <summary>The flash file events or frames wait in while the broker is away; null when none is configured or it cannot be opened (then a board fault).</summary>
+        private FlashSpillStore OpenSpill(ClosedLoopEngine engine, string path, long bytes, long fault)
+        {
+            try
+            {
+                return bytes > 0 ? new FlashSpillStore(path) : null;
+            }
+            catch (Exception)
+            {
+                // The input interrupts are live by now: they may be in the engine.
+                lock (_engineLock)
+                {
+                    engine.Fault(FaultCode.Board, fault);
+                }
+
+                return null;
+            }
         }
 
         /// <summary>A rig whose LED edges may fall outside the settle guards mixes phases: say so as a fault (outputs low, disarmed).</summary>

@@ -118,21 +118,7 @@ public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulat
     /// <summary>Sums up one rig from the events the logger stored, decoded with the engine's own reader.</summary>
     internal RigSummary Summarise(DemoRigSpec spec, EventStore store)
     {
-        var json = new EventJson();
-        var events = new List<JournalEvent>();
-        foreach (string line in store.EventJson(spec.RigId))
-        {
-            byte[] bytes = Encoding.UTF8.GetBytes(line);
-            var e = new JournalEvent();
-            string? problem = json.TryRead(bytes, 0, bytes.Length, e, new EventIdentity());
-            if (problem is not null)
-            {
-                throw new InvalidDataException($"{DatabasePath}: a stored event of {spec.RigId} does not decode: {problem}");
-            }
-
-            events.Add(e);
-        }
-
+        var events = LoggedEvents.From(store.EventJson(spec.RigId), DatabasePath).All;
         var starts = events.Where(e => e.Kind == EventKind.OutputStarted).ToList();
         var startTimes = starts.Select(e => e.TimeUs).ToHashSet();
         var decisions = events.Where(e => e.Kind == EventKind.Decision).ToList();

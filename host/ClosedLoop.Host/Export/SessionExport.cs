@@ -56,11 +56,12 @@ public static class SessionExport
         var written = new List<string>();
         var logged = LoggedSamples.Read(store, rig, boot);
         var samples = ReadSamples(logged, out double rate);
+        var typed = LoggedEvents.Read(store, rig, boot);
         var events = store.Events(rig, boot);
 
         written.Add(WriteChannel(guppy, $"{rig}_signal.csv", samples, s => s.RawSignal, rate));
         written.Add(WriteChannel(guppy, $"{rig}_control.csv", samples, s => s.RawControl, rate));
-        foreach (var (meaning, times) in EventMeanings(events))
+        foreach (var (meaning, times) in EventMeanings(typed))
         {
             string path = Path.Combine(guppy, $"{rig}_{meaning}.csv");
             var text = new StringBuilder("timestamps\n");
@@ -73,7 +74,7 @@ public static class SessionExport
             written.Add(path);
         }
 
-        string? sync = WriteSyncPulses(guppy, rig, events, samples);
+        string? sync = WriteSyncPulses(guppy, rig, typed, events, samples);
         if (sync is not null)
         {
             written.Add(sync);
@@ -97,8 +98,7 @@ public static class SessionExport
         written.Add(eventsParquet);
 
         string sidecar = Path.Combine(folder, $"{rig}.json");
-        var configs = events.Where(e => e.Kind is "boot" or "config_applied")
-            .Select(e => JsonDocument.Parse(e.Json).RootElement.GetProperty("config").GetString()).Distinct().ToList();
+        var configs = typed.ConfigHashes.ToList();
         File.WriteAllText(sidecar, JsonSerializer.Serialize(new
         {
             rig,
@@ -131,41 +131,27 @@ public static class SessionExport
     /// decided each way (the paper's peri-event plots compare them), and the starts of trains and of sham trains.
     /// Only meanings that occurred get a file (GuPPy reads an empty one as another format).
     /// </summary>
-    public static IEnumerable<(string Meaning, List<long> Times)> EventMeanings(IReadOnlyList<(long Sequence, long TimeUs, string Kind, string Json)> events)
+    public static IEnumerable<(string Meaning, List<long> Times)> EventMeanings(LoggedEvents events)
     {
         var meanings = new SortedDictionary<string, List<long>>(StringComparer.Ordinal);
-        void Add(string meaning, long time)
+        void Add(string meaning, IEnumerable<long> times)
         {
-            if (!meanings.TryGetValue(meaning, out var times))
+            var list = times.ToList();
+            if (list.Count > 0)
             {
-                times = [];
-                meanings[meaning] = times;
-            }
-
-            times.Add(time);
-        }
-
-        foreach (var e in events)
-        {
-            using var document = JsonDocument.Parse(e.Json);
-            var root = document.RootElement;
-            switch (e.Kind)
-            {
-                case "encounter_on":
-                    Add("encounter_onsets", root.GetProperty("onset_us").GetInt64());
-                    break;
-                case "encounter_off":
-                    Add("encounter_offsets", root.GetProperty("offset_us").GetInt64());
-                    break;
-                case "decision":
-                    Add($"decision_{root.GetProperty("outcome").GetString()}", root.GetProperty("onset_us").GetInt64());
-                    break;
-                case "output_started":
-                    Add(root.GetProperty("sham").GetBoolean() ? "sham_trains" : "trains", e.TimeUs);
-                    break;
+                meanings[meaning] = list;
             }
         }
 
+        Add("encounter_onsets", events.EncounterOnsets);
+        Add("encounter_offsets", events.EncounterEnds.Select(e => e.OffsetUs));
+        foreach (var outcome in Enum.GetValues<ClosedLoop.Engine.Detection.DecisionOutcome>())
+        {
+            Add($"decision_{ClosedLoop.Engine.Wire.EventJson.Outcomes[(int)outcome]}", events.Decisions.Where(d => d.Outcome == outcome).Select(d => d.OnsetUs));
+        }
+
+        Add("trains", events.Trains.Where(t => !t.Sham).Select(t => t.TimeUs));
+        Add("sham_trains", events.Trains.Where(t => t.Sham).Select(t => t.TimeUs));
         return meanings.Select(m => (m.Key, m.Value));
     }
 
@@ -194,19 +180,17 @@ public static class SessionExport
     /// it put on the wire is known: one `timestamps` file of them, up to the last sample or event, lets video
     /// frames or another recording that saw the pulses be put on the photometry's time base.
     /// </summary>
-    private static string? WriteSyncPulses(string folder, string rig, IReadOnlyList<(long Sequence, long TimeUs, string Kind, string Json)> events, List<SampleRow> samples)
+    private static string? WriteSyncPulses(string folder, string rig, LoggedEvents typed, IReadOnlyList<(long Sequence, long TimeUs, string Kind, string Json)> events, List<SampleRow> samples)
     {
-        var started = events.LastOrDefault(e => e.Kind == "sync_started");
-        if (started.Kind is null)
+        if (typed.Sync is not (long firstEdge, long period))
         {
             return null;
         }
 
-        long period = JsonDocument.Parse(started.Json).RootElement.GetProperty("period_us").GetInt64();
         long end = Math.Max(events[^1].TimeUs, samples.Count == 0 ? 0 : samples[^1].TimeUs);
         string path = Path.Combine(folder, $"{rig}_sync_pulses.csv");
         var text = new StringBuilder("timestamps\n");
-        for (long t = started.TimeUs; t <= end; t += period)
+        for (long t = firstEdge; t <= end; t += period)
         {
             text.Append(Seconds(t)).Append('\n');
         }

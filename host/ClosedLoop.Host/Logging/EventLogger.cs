@@ -384,6 +384,7 @@ public sealed class EventLogger : IAsyncDisposable
         var events = new List<StoredEvent>(batch.Count);
         var faults = new List<(string, string, byte[])>();
         var frames = new List<StoredFrame>();
+        var lostFrames = new List<(string Rig, long Boot, long First, long Count, long TimeUs)>();
         var into = new JournalEvent();
         var identity = new EventIdentity();
         foreach (var message in batch)
@@ -425,6 +426,10 @@ public sealed class EventLogger : IAsyncDisposable
                     {
                         string kind = EventJson.LayoutOf(into.Kind)!.KindName;
                         events.Add(new StoredEvent(rig, identity.BootId, into.Sequence, into.TimeUs, kind, Encoding.UTF8.GetString(payload)));
+                        if (into.Kind == EventKind.FramesLost)
+                        {
+                            lostFrames.Add((rig, identity.BootId, into.Ref1, into.Ref2, into.TimeUs));
+                        }
                     }
 
                     break;
@@ -495,9 +500,14 @@ public sealed class EventLogger : IAsyncDisposable
         foreach (var e in events)
         {
             _gaps.Saw(e.Rig, e.Boot, e.Sequence, e.TimeUs);
-            if (e.Kind == "frames_lost")
+        }
+
+        // A rig said frames are gone for good: the gap tracker stops asking for them (export and report mark them).
+        foreach (var lost in lostFrames)
+        {
+            for (long number = lost.First; number < lost.First + lost.Count; number++)
             {
-                NoteLostFrames(e);
+                _frameGaps.Saw(lost.Rig, lost.Boot, number, lost.TimeUs);
             }
         }
 
@@ -555,25 +565,6 @@ public sealed class EventLogger : IAsyncDisposable
             {
                 _frameGaps.Expect(status.Rig, status.Boot, frames, time);
             }
-        }
-    }
-
-    /// <summary>A rig said frames are gone for good: the gap tracker stops asking for them (export and report mark them).</summary>
-    private void NoteLostFrames(StoredEvent e)
-    {
-        try
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(e.Json);
-            long first = document.RootElement.GetProperty("first_frame").GetInt64();
-            long count = document.RootElement.GetProperty("count").GetInt64();
-            for (long number = first; number < first + count; number++)
-            {
-                _frameGaps.Saw(e.Rig, e.Boot, number, e.TimeUs);
-            }
-        }
-        catch (Exception exception) when (exception is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            // A frames_lost event without its range changes nothing: the gap is asked about until given up.
         }
     }
 

@@ -18,15 +18,8 @@ public static class LoggedRecording
             throw new RecordingFormatException(store.Path, $"holds no sample frames of rig '{rig}' boot {boot}");
         }
 
-        var edges = new List<(long, bool)>();
-        foreach (var e in store.Events(rig, boot))
-        {
-            if (e.Kind is "encounter_on" or "encounter_off")
-            {
-                var json = JsonDocument.Parse(e.Json).RootElement;
-                edges.Add(e.Kind == "encounter_on" ? (json.GetProperty("onset_us").GetInt64(), true) : (json.GetProperty("offset_us").GetInt64(), false));
-            }
-        }
+        // In journal order: each contact's start, then its end.
+        var edges = LoggedEvents.Read(store, rig, boot).EncounterEdges.ToList();
 
         return new Recording
         {

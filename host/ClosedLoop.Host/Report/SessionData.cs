@@ -1,7 +1,6 @@
-using System.Text.Json;
+using ClosedLoop.Engine.Detection;
 using ClosedLoop.Engine.Processing;
 using ClosedLoop.Engine.Wire;
-using JsonValueKind = System.Text.Json.JsonValueKind;
 using ClosedLoop.Host.Logging;
 
 namespace ClosedLoop.Host.Report;
@@ -70,30 +69,23 @@ public sealed class SessionData
             z.Add(s.Valid && s.Ready ? s.Z : double.NaN);
         }
 
-        var events = store.Events(rig, boot).Select(e => (e.Kind, e.TimeUs, Json: JsonDocument.Parse(e.Json).RootElement)).ToList();
-        var trains = events.Where(e => e.Kind == "output_started")
-            .Select(e => (e.TimeUs / 1e6, e.Json.GetProperty("channel").GetString()!, e.Json.GetProperty("sham").GetBoolean())).ToList();
-        var trainTimes = events.Where(e => e.Kind == "output_started").Select(e => e.TimeUs).ToHashSet();
-        var offsets = events.Where(e => e.Kind == "encounter_off").ToDictionary(e => e.Json.GetProperty("onset_us").GetInt64(), e => e.Json.GetProperty("offset_us").GetInt64() / 1e6);
-        var fullWindow = events.Where(e => e.Kind == "decision_scored").ToDictionary(e => e.Json.GetProperty("onset_us").GetInt64(), e => Number(e.Json, "dz"));
-        var encounters = events.Where(e => e.Kind == "decision" && e.Json.GetProperty("outcome").GetString() is "response" or "deficit")
-            .Select(e =>
-            {
-                long onset = e.Json.GetProperty("onset_us").GetInt64();
-                bool early = e.Json.TryGetProperty("early", out var flag) && flag.GetBoolean();
-                return new ReportEncounter(
-                    onset / 1e6,
-                    offsets.TryGetValue(onset, out double off) ? off : null,
-                    e.Json.GetProperty("outcome").GetString()!,
-                    early ? fullWindow.GetValueOrDefault(onset, double.NaN) : Number(e.Json, "dz"),
-                    trainTimes.Contains(e.TimeUs),
-                    e.TimeUs / 1e6,
-                    early);
-            }).ToList();
-        var refusals = events.Where(e => e.Kind == "output_refused")
-            .Select(e => (e.TimeUs / 1e6, e.Json.GetProperty("channel").GetString()!, e.Json.GetProperty("reason").GetString()!, Number(e.Json, "value"), Number(e.Json, "limit"))).ToList();
-        var faults = events.Where(e => e.Kind == "fault")
-            .Select(e => (e.TimeUs / 1e6, e.Json.GetProperty("fault").GetString()!, e.Json.GetProperty("detail").GetInt64())).ToList();
+        var events = LoggedEvents.Read(store, rig, boot);
+        var trains = events.Trains.Select(t => (t.TimeUs / 1e6, t.Channel, t.Sham)).ToList();
+        var trainTimes = events.Trains.Select(t => t.TimeUs).ToHashSet();
+        var offsets = events.EncounterEnds.ToDictionary(e => e.OnsetUs, e => e.OffsetUs / 1e6);
+        var wholeWindow = events.Scores.ToDictionary(e => e.OnsetUs, e => e.DeltaZ);
+        var encounters = events.Decisions.Where(d => d.Outcome is DecisionOutcome.Response or DecisionOutcome.Deficit)
+            .Select(d => new ReportEncounter(
+                d.OnsetUs / 1e6,
+                offsets.TryGetValue(d.OnsetUs, out double off) ? off : null,
+                EventJson.Outcomes[(int)d.Outcome],
+                d.Early ? wholeWindow.GetValueOrDefault(d.OnsetUs, double.NaN) : d.DeltaZ,
+                trainTimes.Contains(d.TimeUs),
+                d.TimeUs / 1e6,
+                d.Early))
+            .ToList();
+        var refusals = events.Refusals.Select(r => (r.TimeUs / 1e6, r.Channel, r.Reason, r.Value, r.Limit)).ToList();
+        var faults = events.Faults.Select(f => (f.TimeUs / 1e6, f.Fault, f.Detail)).ToList();
         return new SessionData
         {
             Rig = rig,
@@ -109,7 +101,4 @@ public sealed class SessionData
             Sessions = store.Sessions(rig, boot),
         };
     }
-
-    private static double Number(JsonElement json, string name) =>
-        json.GetProperty(name).ValueKind == JsonValueKind.Number ? json.GetProperty(name).GetDouble() : double.NaN;
 }
