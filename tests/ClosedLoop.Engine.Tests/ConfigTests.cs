@@ -138,6 +138,19 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public void The_spill_files_must_fit_the_boards_flash_drive()
+    {
+        Assert.True(Load("[rig]\nflash_mb = 8\n").IsValid);
+
+        // 256 + 512 KiB of spill files do not fit a 4 MB module's 256 KiB I: drive.
+        var error = Assert.Single(Load("[rig]\nflash_mb = 4\n").Errors);
+        Assert.Equal(("journal.frame_spill_kb", "512"), (error.Field, error.Value));
+        Assert.Contains("(768 KiB) at most 192 KiB: a 4 MB board's I: drive is 256 KiB", error.Expected, StringComparison.Ordinal);
+        Assert.True(Load("[rig]\nflash_mb = 4\n[journal]\nspill_kb = 64\nframe_spill_kb = 128\n").IsValid);
+        Assert.Equal(8, int.Parse(ConfigSchema.FlashSizes[RigConfig.Default().Values.GetChoice("rig", "flash_mb")], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void Pulse_width_must_be_below_the_period()
     {
         var error = Assert.Single(Load("[opto]\npulse_width_us = 50000\nperiod_us = 50000\n").Errors);

@@ -13,6 +13,15 @@ namespace ClosedLoop.Engine.Config
 
         public static readonly string[] AdcBackends = new string[] { "esp32", "ads1115" };
 
+        /// <summary>[rig] flash_mb: the ESP32 module's flash (MB), which sets the size of nanoFramework's I: drive.</summary>
+        public static readonly string[] FlashSizes = new string[] { "4", "8", "16" };
+
+        /// <summary>
+        /// KiB of the littlefs "config" partition (the I: drive) in nf-interpreter's ESP32 partition tables
+        /// (targets/ESP32/_IDF/esp32/partitions_nanoclr_4mb/8mb/16mb.csv), in the order of <see cref="FlashSizes"/>.
+        /// </summary>
+        public static readonly int[] DriveKib = new int[] { 256, 2048, 3072 };
+
         /// <summary>ADS1115 full-scale ranges in mV, in the order of its PGA setting (000 = ±6.144 V).</summary>
         public static readonly string[] Ads1115RangesMv = new string[] { "6144", "4096", "2048", "1024", "512", "256" };
 
@@ -65,6 +74,7 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Text("rig", "id", 32, true, "rig-01", "the rig's name: MQTT topics, logs and file names use it"),
                 ConfigKey.Choice("rig", "board", Boards, "ESP32_PSRAM_REV3", "nanoFramework firmware target the board is flashed with"),
                 ConfigKey.Text("rig", "serial_port", 64, false, "/dev/ttyUSB0", "where the board is attached for flashing (COM3 on Windows)"),
+                ConfigKey.Choice("rig", "flash_mb", FlashSizes, "8", "flash of the board's ESP32 module in MB (WROOM and WROVER-E modules come with 4, 8 or 16): the I: drive for nf.config and the spill files is 256 KiB, 2 MiB or 3 MiB"),
                 ConfigKey.Text("rig", "firmware_version", 32, false, "", "nanoFramework firmware version closedloop flash installs (nanoff --fwversion); empty: the newest, which may not match the pinned packages"),
 
                 ConfigKey.Integer("pins", "photodiode_adc_channel", 0, 7, 6, "ESP32 ADC1 channel of the photodiode amplifier (6 = GPIO34)"),

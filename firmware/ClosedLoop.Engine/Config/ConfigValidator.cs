@@ -153,6 +153,29 @@ namespace ClosedLoop.Engine.Config
             CheckTrain("dose", v, errors);
             Output.RmtChannelMap.Check(v, errors);
             CheckFrameMemory(v, errors);
+            CheckDrive(v, errors);
+        }
+
+        /// <summary>KiB of the I: drive kept for nf.config (at most 32 KiB), the CA file, the boot counter and littlefs itself.</summary>
+        public const int DriveReserveKib = 64;
+
+        /// <summary>
+        /// The spill files live on nanoFramework's I: drive, whose size the module's flash sets; spill files larger than
+        /// it would fail to grow mid-outage and lose what the docs promise to keep, so such a config is refused.
+        /// </summary>
+        private static void CheckDrive(ConfigValues v, ConfigErrorList errors)
+        {
+            int flash = v.GetChoice("rig", "flash_mb");
+            long drive = ConfigSchema.DriveKib[flash];
+            long events = v.GetInteger("journal", "spill_kb");
+            long frames = v.GetInteger("journal", "frame_spill_kb");
+            if (events + frames + DriveReserveKib > drive)
+            {
+                errors.Add("journal.frame_spill_kb", frames.ToString(),
+                    "expected journal.spill_kb + journal.frame_spill_kb (" + (events + frames).ToString() + " KiB) at most "
+                    + (drive - DriveReserveKib).ToString() + " KiB: a " + ConfigSchema.FlashSizes[flash] + " MB board's I: drive is "
+                    + drive.ToString() + " KiB and " + DriveReserveKib.ToString() + " KiB stay for nf.config, the CA file and the file system (rig.flash_mb)");
+            }
         }
 
         /// <summary>
