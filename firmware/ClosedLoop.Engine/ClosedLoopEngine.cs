@@ -48,82 +48,40 @@ namespace ClosedLoop.Engine
             _journal.Boot(_clock.NowMicros, HashBits(config.Hash));
         }
 
-        public RigConfig Config
-        {
-            get { return _pipeline.Config; }
-        }
+        public RigConfig Config => _pipeline.Config;
 
         /// <summary>The rig clock the engine reads.</summary>
-        public IClock Clock
-        {
-            get { return _clock; }
-        }
+        public IClock Clock => _clock;
 
-        public EventJournal Journal
-        {
-            get { return _journal; }
-        }
+        public EventJournal Journal => _journal;
 
-        internal OutputGate Gate
-        {
-            get { return _pipeline.Gate; }
-        }
+        internal OutputGate Gate => _pipeline.Gate;
 
-        internal SignalChain Chain
-        {
-            get { return _pipeline.Chain; }
-        }
+        internal SignalChain Chain => _pipeline.Chain;
 
-        internal EncounterTracker Encounters
-        {
-            get { return _pipeline.Tracker; }
-        }
+        internal EncounterTracker Encounters => _pipeline.Tracker;
 
-        internal ResponseDetector Detector
-        {
-            get { return _pipeline.Detector; }
-        }
+        internal ResponseDetector Detector => _pipeline.Detector;
 
-        public CycleDemultiplexer Demultiplexer
-        {
-            get { return _pipeline.Demultiplexer; }
-        }
+        public CycleDemultiplexer Demultiplexer => _pipeline.Demultiplexer;
 
         /// <summary>The rig's measurements of its own acquisition since the last config was applied.</summary>
-        internal AcquisitionMeter Meter
-        {
-            get { return _pipeline.Meter; }
-        }
+        internal AcquisitionMeter Meter => _pipeline.Meter;
 
         /// <summary>Whether outputs may be driven: armed by input or command and not e-stopped.</summary>
-        public bool IsArmed
-        {
-            get { return _pipeline.Gate.IsArmed; }
-        }
+        public bool IsArmed => _pipeline.Gate.IsArmed;
 
         /// <summary>Whether an e-stop is latched until <see cref="ResetEStop"/>.</summary>
-        public bool IsEStopLatched
-        {
-            get { return _pipeline.Gate.IsEStopLatched; }
-        }
+        public bool IsEStopLatched => _pipeline.Gate.IsEStopLatched;
 
         /// <summary>Whether a session is running.</summary>
-        public bool InSession
-        {
-            get { return _pipeline.Gate.InSession; }
-        }
+        public bool InSession => _pipeline.Gate.InSession;
 
         /// <summary>Whether an encounter is in progress (after debouncing).</summary>
-        public bool InEncounter
-        {
-            get { return _pipeline.Tracker.IsEngaged; }
-        }
+        public bool InEncounter => _pipeline.Tracker.IsEngaged;
 
         /// <summary>The longest any output start kept the engine waiting since boot (µs).</summary>
-        public long LongestOutputStartUs
-        {
-            get { return _opto.LongestStartUs > _dose.LongestStartUs ? _opto.LongestStartUs : _dose.LongestStartUs; }
-        }
+        public long LongestOutputStartUs => _opto.LongestStartUs > _dose.LongestStartUs ? _opto.LongestStartUs : _dose.LongestStartUs;
 
         /// <summary>Journals the current measurements (an <c>acquisition_measured</c> event), e.g. after a self-test.</summary>
         public void JournalMeasurements()
@@ -132,16 +90,10 @@ namespace ClosedLoop.Engine
         }
 
         /// <summary>Cycles processed since the last config was applied.</summary>
-        public long Cycles
-        {
-            get { return _pipeline.Cycles; }
-        }
+        public long Cycles => _pipeline.Cycles;
 
         /// <summary>The most recent processed sample (reused instance).</summary>
-        public ProcessedSample Latest
-        {
-            get { return _pipeline.Latest; }
-        }
+        public ProcessedSample Latest => _pipeline.Latest;
 
         public void SetSampleSink(IProcessedSampleSink sink)
         {

@@ -48,10 +48,7 @@ namespace ClosedLoop.Engine.Acquisition
         /// <summary>True while the last <see cref="FailingSeconds"/> measured seconds all missed the plan.</summary>
         public bool IsFailing { get; private set; }
 
-        public int MinReadings
-        {
-            get { return _minReadings; }
-        }
+        public int MinReadings => _minReadings;
 
         /// <summary>Mean readings per cycle in the signal, control and dark phases over the last second.</summary>
         public double SignalPerCycle { get; private set; }
@@ -61,10 +58,7 @@ namespace ClosedLoop.Engine.Acquisition
         public double DarkPerCycle { get; private set; }
 
         /// <summary>The fewer of the lit phases' readings per cycle (the signal's alone with one colour).</summary>
-        public double PerLitPhase
-        {
-            get { return _continuous || ControlPerCycle > SignalPerCycle ? SignalPerCycle : ControlPerCycle; }
-        }
+        public double PerLitPhase => _continuous || ControlPerCycle > SignalPerCycle ? SignalPerCycle : ControlPerCycle;
 
         /// <summary>Share of the last second's cycles that lacked readings.</summary>
         public double ShortFraction { get; private set; }

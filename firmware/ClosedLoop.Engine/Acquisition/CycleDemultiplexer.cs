@@ -40,10 +40,7 @@ namespace ClosedLoop.Engine.Acquisition
         /// <summary>Readings dropped because they fell in a settle guard.</summary>
         public long SettlingReadings { get; private set; }
 
-        public ExcitationSchedule Schedule
-        {
-            get { return _schedule; }
-        }
+        public ExcitationSchedule Schedule => _schedule;
 
         /// <summary>
         /// Takes a reading whose light was measured somewhere between <paramref name="fromUs"/> and

@@ -40,26 +40,14 @@ namespace ClosedLoop.Engine.Acquisition
             _continuous = settings.Continuous;
         }
 
-        public long PeriodUs
-        {
-            get { return _periodUs; }
-        }
+        public long PeriodUs => _periodUs;
 
-        public long EpochUs
-        {
-            get { return _epochUs; }
-        }
+        public long EpochUs => _epochUs;
 
         /// <summary>The number of the cycle that starts at the epoch.</summary>
-        public long FirstCycle
-        {
-            get { return _firstCycle; }
-        }
+        public long FirstCycle => _firstCycle;
 
-        public bool IsContinuous
-        {
-            get { return _continuous; }
-        }
+        public bool IsContinuous => _continuous;
 
         /// <summary>The cycle a time falls in (negative before the epoch).</summary>
         public long CycleOf(long timeUs)

@@ -13,10 +13,7 @@ namespace ClosedLoop.Engine.Config
         /// <summary>Set when the bytes could not be read as text at all (too long, not UTF-8): there is nothing to validate.</summary>
         public bool IsUnreadable { get; set; }
 
-        public int Count
-        {
-            get { return _entries.Count; }
-        }
+        public int Count => _entries.Count;
 
         public ConfigEntry this[int index]
         {

@@ -19,9 +19,6 @@ namespace ClosedLoop.Engine.Config
 
         public int Line { get; private set; }
 
-        public string Field
-        {
-            get { return Section + "." + Key; }
-        }
+        public string Field => Section + "." + Key;
     }
 }

@@ -7,10 +7,7 @@ namespace ClosedLoop.Engine.Config
     {
         private readonly ArrayList _errors = new ArrayList();
 
-        public int Count
-        {
-            get { return _errors.Count; }
-        }
+        public int Count => _errors.Count;
 
         public ConfigError this[int index]
         {

@@ -46,15 +46,9 @@ namespace ClosedLoop.Engine.Config
         /// An output setting or safety limit (sections output, opto and dose): a config a rig runs must state it,
         /// never leave it to a default that may not be what the experimenter thinks.
         /// </summary>
-        public bool IsSafety
-        {
-            get { return Section == "output" || Section == "opto" || Section == "dose"; }
-        }
+        public bool IsSafety => Section == "output" || Section == "opto" || Section == "dose";
 
-        public string Field
-        {
-            get { return Section + "." + Name; }
-        }
+        public string Field => Section + "." + Name;
 
         public static ConfigKey Integer(string section, string name, long min, long max, long defaultValue, string help)
         {

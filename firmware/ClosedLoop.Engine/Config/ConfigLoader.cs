@@ -14,10 +14,7 @@ namespace ClosedLoop.Engine.Config
 
         public ConfigError[] Errors { get; private set; }
 
-        public bool IsValid
-        {
-            get { return Config != null; }
-        }
+        public bool IsValid => Config != null;
     }
 
     /// <summary>Parse, then validate, then build: the one way a <see cref="RigConfig"/> comes to exist.</summary>

@@ -43,10 +43,7 @@ namespace ClosedLoop.Engine.Config
 
         private static readonly ConfigKey[] s_keys = BuildKeys();
 
-        public static int Count
-        {
-            get { return s_keys.Length; }
-        }
+        public static int Count => s_keys.Length;
 
         public static ConfigKey KeyAt(int index)
         {

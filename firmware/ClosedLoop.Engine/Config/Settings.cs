@@ -122,10 +122,7 @@ namespace ClosedLoop.Engine.Config
         public double MaxCumulativeDose { get; internal set; }
 
         /// <summary>delay + count × period: the train's whole duration, as the RMT plan will have it.</summary>
-        public long TrainUs
-        {
-            get { return DelayUs + Count * PeriodUs; }
-        }
+        public long TrainUs => DelayUs + Count * PeriodUs;
     }
 
     public enum OutputMode

@@ -10,10 +10,7 @@ namespace ClosedLoop.Engine.Core
             _nowMicros = startMicros;
         }
 
-        public long NowMicros
-        {
-            get { return _nowMicros; }
-        }
+        public long NowMicros => _nowMicros;
 
         /// <summary>Moves to <paramref name="micros"/>; time never runs backwards.</summary>
         public void AdvanceTo(long micros)

@@ -79,28 +79,16 @@ namespace ClosedLoop.Engine.Detection
         }
 
         /// <summary>Looks per window.</summary>
-        public int Looks
-        {
-            get { return _looks; }
-        }
+        public int Looks => _looks;
 
         /// <summary>Whether enough quiet stretches were measured for early decisions.</summary>
-        public bool IsReady
-        {
-            get { return _quietCount >= MinQuietLooks; }
-        }
+        public bool IsReady => _quietCount >= MinQuietLooks;
 
         /// <summary>Pseudo-onsets measured so far.</summary>
-        public int QuietLooks
-        {
-            get { return _quietCount; }
-        }
+        public int QuietLooks => _quietCount;
 
         /// <summary>Full-window responses learned so far.</summary>
-        public int ResponsesLearned
-        {
-            get { return _responseCount; }
-        }
+        public int ResponsesLearned => _responseCount;
 
         /// <summary>The boundary the last look that decided crossed (z).</summary>
         public double LastBoundary { get; private set; }

@@ -50,16 +50,10 @@ namespace ClosedLoop.Engine.Detection
         }
 
         /// <summary>The early rule's statistics (null with the window rule).</summary>
-        public EarlyEvidence Early
-        {
-            get { return _early; }
-        }
+        public EarlyEvidence Early => _early;
 
         /// <summary>True while a response window is open (the engine keeps the baselines frozen meanwhile).</summary>
-        public bool IsMeasuring
-        {
-            get { return _measuring; }
-        }
+        public bool IsMeasuring => _measuring;
 
         /// <summary>The cycles the history must hold: pre + post + the confirmation delay, plus a margin.</summary>
         public static int HistoryCapacity(DetectorSettings detector, EncounterSettings encounter, long periodUs)

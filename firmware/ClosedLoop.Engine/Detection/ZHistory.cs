@@ -17,15 +17,9 @@ namespace ClosedLoop.Engine.Detection
             _z = new double[capacity];
         }
 
-        public int Capacity
-        {
-            get { return _z.Length; }
-        }
+        public int Capacity => _z.Length;
 
-        public int Count
-        {
-            get { return _count; }
-        }
+        public int Count => _count;
 
         public void Add(long timeUs, double z)
         {

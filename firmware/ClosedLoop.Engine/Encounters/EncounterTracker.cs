@@ -43,21 +43,12 @@ namespace ClosedLoop.Engine.Encounters
         }
 
         /// <summary>True from a confirmed onset until the offset is confirmed.</summary>
-        public bool IsActive
-        {
-            get { return _state == Active || _state == Ending; }
-        }
+        public bool IsActive => _state == Active || _state == Ending;
 
         /// <summary>True from the first contact edge (before confirmation) until the offset is confirmed.</summary>
-        public bool IsEngaged
-        {
-            get { return _state != Idle; }
-        }
+        public bool IsEngaged => _state != Idle;
 
-        public long OnsetUs
-        {
-            get { return _onsetUs; }
-        }
+        public long OnsetUs => _onsetUs;
 
         /// <summary>An edge on the encounter input, as the pin reads it (before active-high mapping).</summary>
         public void OnInput(bool pinLevel, long timeUs)

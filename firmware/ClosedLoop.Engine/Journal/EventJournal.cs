@@ -17,7 +17,7 @@ namespace ClosedLoop.Engine.Journal
         {
             if (capacity < 1)
             {
-                throw new System.ArgumentOutOfRangeException("capacity");
+                throw new System.ArgumentOutOfRangeException(nameof(capacity));
             }
 
             _ring = new JournalEvent[capacity];
@@ -35,16 +35,10 @@ namespace ClosedLoop.Engine.Journal
         /// <summary>Chosen by the board at each boot (e.g. from its boot counter), so sequences restart without colliding.</summary>
         public long BootId { get; private set; }
 
-        public int Capacity
-        {
-            get { return _ring.Length; }
-        }
+        public int Capacity => _ring.Length;
 
         /// <summary>The sequence the next event will get.</summary>
-        public long NextSequence
-        {
-            get { return _nextSequence; }
-        }
+        public long NextSequence => _nextSequence;
 
         /// <summary>The oldest sequence still held, or <see cref="NextSequence"/> when empty.</summary>
         public long OldestSequence

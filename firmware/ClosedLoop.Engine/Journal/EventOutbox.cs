@@ -40,10 +40,7 @@ namespace ClosedLoop.Engine.Journal
         }
 
         /// <summary>The sequence the broker should get next.</summary>
-        public long NextSequence
-        {
-            get { return _next; }
-        }
+        public long NextSequence => _next;
 
         /// <summary>Events written to flash since start.</summary>
         public long Spilled { get; private set; }
@@ -52,10 +49,7 @@ namespace ClosedLoop.Engine.Journal
         public long Lost { get; private set; }
 
         /// <summary>Events waiting in flash.</summary>
-        public long InStore
-        {
-            get { return _store == null ? 0 : (_store.Length - _readPosition) / EventRecord.Bytes; }
-        }
+        public long InStore => _store == null ? 0 : (_store.Length - _readPosition) / EventRecord.Bytes;
 
         /// <summary>
         /// When the unpublished tail of the journal has filled three quarters of it, copies its oldest events (up to

@@ -34,15 +34,9 @@ namespace ClosedLoop.Engine.Output
 
         public IOutputChannel Driver { get; private set; }
 
-        public TrainSettings Train
-        {
-            get { return _train; }
-        }
+        public TrainSettings Train => _train;
 
-        public RmtPlan Plan
-        {
-            get { return _plan; }
-        }
+        public RmtPlan Plan => _plan;
 
         public bool IsRunning { get; private set; }
 
@@ -128,10 +122,7 @@ namespace ClosedLoop.Engine.Output
         }
 
         /// <summary>The dose one train delivers: pulses × dose per pulse.</summary>
-        public double TrainDose
-        {
-            get { return _train.Count * _train.DosePerPulse; }
-        }
+        public double TrainDose => _train.Count * _train.DosePerPulse;
 
         /// <summary>Records a started train (the caller has checked it and, unless sham, driven the output).</summary>
         public void Start(long nowUs)

@@ -57,10 +57,7 @@ namespace ClosedLoop.Engine.Output
 
         public long SessionStartUs { get; private set; }
 
-        public OutputMode Mode
-        {
-            get { return _settings.Mode; }
-        }
+        public OutputMode Mode => _settings.Mode;
 
         public ChannelGate Channel(int channel)
         {
@@ -68,15 +65,9 @@ namespace ClosedLoop.Engine.Output
         }
 
         /// <summary>Trains started this session on both channels.</summary>
-        public int SessionTrains
-        {
-            get { return _channels[0].SessionTrains + _channels[1].SessionTrains; }
-        }
+        public int SessionTrains => _channels[0].SessionTrains + _channels[1].SessionTrains;
 
-        public int SessionRefusals
-        {
-            get { return _refusals; }
-        }
+        public int SessionRefusals => _refusals;
 
         /// <summary>Takes over the e-stop latch and input state of the gate this one replaces (config change).</summary>
         public void InheritSafetyState(OutputGate previous)

@@ -25,10 +25,7 @@ namespace ClosedLoop.Engine.Output
             "opto_channel", "dose_channel", "signal_channel", "control_channel", "sync_channel", "selftest_channel",
         };
 
-        public static int Count
-        {
-            get { return s_keys.Length; }
-        }
+        public static int Count => s_keys.Length;
 
         /// <summary>The channel number nf.config gives a source.</summary>
         public static int ChannelOf(ConfigValues v, int source)

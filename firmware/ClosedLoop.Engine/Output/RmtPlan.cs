@@ -36,10 +36,7 @@ namespace ClosedLoop.Engine.Output
 
         public bool[] Level1 { get; private set; }
 
-        public int Capacity
-        {
-            get { return Duration0.Length; }
-        }
+        public int Capacity => Duration0.Length;
 
         public int ItemCount { get; internal set; }
 

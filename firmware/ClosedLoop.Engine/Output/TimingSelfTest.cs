@@ -28,10 +28,7 @@ namespace ClosedLoop.Engine.Output
         private readonly RmtPlan _plan = new RmtPlan(RmtPlanner.CountItems(0, LongestPhaseUs, 2 * LongestPhaseUs, Pulses) + 1);
 
         /// <summary>The train sent (items in 1 µs ticks).</summary>
-        public RmtPlan Plan
-        {
-            get { return _plan; }
-        }
+        public RmtPlan Plan => _plan;
 
         public long WidthUs { get; private set; }
 

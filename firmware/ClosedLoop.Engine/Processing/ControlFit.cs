@@ -34,16 +34,10 @@ namespace ClosedLoop.Engine.Processing
         public bool Frozen { get; set; }
 
         /// <summary>Fitted gain a (dimensionless).</summary>
-        public double Gain
-        {
-            get { return _a; }
-        }
+        public double Gain => _a;
 
         /// <summary>Fitted offset b, in input units.</summary>
-        public double Offset
-        {
-            get { return _b * _scale; }
-        }
+        public double Offset => _b * _scale;
 
         public long Updates { get; private set; }
 

@@ -17,15 +17,9 @@ namespace ClosedLoop.Engine.Processing
             _alpha = 1 - Numeric.Exp(-Numeric.TwoPi * cutoffHz * sampleIntervalUs / 1000000.0);
         }
 
-        public double Alpha
-        {
-            get { return _alpha; }
-        }
+        public double Alpha => _alpha;
 
-        public double Value
-        {
-            get { return _y; }
-        }
+        public double Value => _y;
 
         public double Update(double x)
         {

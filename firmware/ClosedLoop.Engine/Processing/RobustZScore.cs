@@ -33,21 +33,12 @@ namespace ClosedLoop.Engine.Processing
 
         public bool Frozen { get; set; }
 
-        public double Location
-        {
-            get { return _location; }
-        }
+        public double Location => _location;
 
-        public double Spread
-        {
-            get { return _meanAbsoluteDeviation * GaussianSpreadPerMeanAbsoluteDeviation; }
-        }
+        public double Spread => _meanAbsoluteDeviation * GaussianSpreadPerMeanAbsoluteDeviation;
 
         /// <summary>True once the warm-up has passed and a spread exists.</summary>
-        public bool IsReady
-        {
-            get { return _count >= _warmupSamples && _count >= 2 && _meanAbsoluteDeviation > 0; }
-        }
+        public bool IsReady => _count >= _warmupSamples && _count >= 2 && _meanAbsoluteDeviation > 0;
 
         /// <summary>Returns the z of <paramref name="x"/> against the baseline before this update.</summary>
         public double Update(double x)

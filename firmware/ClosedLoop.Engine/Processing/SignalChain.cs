@@ -55,15 +55,9 @@ namespace ClosedLoop.Engine.Processing
             }
         }
 
-        public ControlFit Fit
-        {
-            get { return _fit; }
-        }
+        public ControlFit Fit => _fit;
 
-        public RobustZScore ZScore
-        {
-            get { return _z; }
-        }
+        public RobustZScore ZScore => _z;
 
         public ProcessedSample Process(CycleSample cycle)
         {

@@ -47,10 +47,7 @@ namespace ClosedLoop.Engine.Processing
         }
 
         /// <summary>True while an episode of loss is open.</summary>
-        public bool IsLost
-        {
-            get { return _goodRun < RecoveryCycles; }
-        }
+        public bool IsLost => _goodRun < RecoveryCycles;
 
         /// <summary>Cycles found untrustworthy since the guard was made.</summary>
         public long LostCycles { get; private set; }

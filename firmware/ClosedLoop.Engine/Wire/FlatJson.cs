@@ -19,10 +19,7 @@ namespace ClosedLoop.Engine.Wire
         private byte[] _bytes;
         private int _count;
 
-        public int Count
-        {
-            get { return _count; }
-        }
+        public int Count => _count;
 
         /// <summary>Why the last <see cref="Parse"/> failed (null after success).</summary>
         public string Error { get; private set; }

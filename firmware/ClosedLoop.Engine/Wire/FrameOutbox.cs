@@ -35,28 +35,16 @@ namespace ClosedLoop.Engine.Wire
         }
 
         /// <summary>Complete frames held at most.</summary>
-        public int Capacity
-        {
-            get { return _slots.Length; }
-        }
+        public int Capacity => _slots.Length;
 
         /// <summary>The longest a frame can be (bytes).</summary>
-        public int MaxFrameBytes
-        {
-            get { return _writer.Buffer.Length; }
-        }
+        public int MaxFrameBytes => _writer.Buffer.Length;
 
         /// <summary>The number of the newest complete frame (0 before the first).</summary>
-        public long Newest
-        {
-            get { return _newest; }
-        }
+        public long Newest => _newest;
 
         /// <summary>The number of the oldest frame still held (0 before the first).</summary>
-        public long Oldest
-        {
-            get { return _newest == 0 ? 0 : (_newest > _slots.Length ? _newest - _slots.Length + 1 : 1); }
-        }
+        public long Oldest => _newest == 0 ? 0 : (_newest > _slots.Length ? _newest - _slots.Length + 1 : 1);
 
         public void OnProcessed(ProcessedSample sample)
         {

@@ -29,16 +29,10 @@ namespace ClosedLoop.Engine.Wire
         }
 
         /// <summary>The first frame number held (0 when empty).</summary>
-        public long First
-        {
-            get { return _first; }
-        }
+        public long First => _first;
 
         /// <summary>The last frame number held (0 when empty).</summary>
-        public long Last
-        {
-            get { return _last; }
-        }
+        public long Last => _last;
 
         /// <summary>Frames in flash since start.</summary>
         public long Spilled { get; private set; }

@@ -16,10 +16,7 @@ namespace ClosedLoop.Engine.Wire
         private int _position;
         private bool _needsComma;
 
-        public int Position
-        {
-            get { return _position; }
-        }
+        public int Position => _position;
 
         public void Begin(byte[] buffer, int offset)
         {

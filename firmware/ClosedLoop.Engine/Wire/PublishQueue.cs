@@ -55,46 +55,25 @@ namespace ClosedLoop.Engine.Wire
         }
 
         /// <summary>The largest frame <see cref="TakeNextFrame"/> may copy out.</summary>
-        public int MaxFrameBytes
-        {
-            get { return _frames.MaxFrameBytes; }
-        }
+        public int MaxFrameBytes => _frames.MaxFrameBytes;
 
         /// <summary>The newest complete frame's number (engine lock held): the status announces it.</summary>
-        public long NewestFrame
-        {
-            get { return _frames.Newest; }
-        }
+        public long NewestFrame => _frames.Newest;
 
         /// <summary>Frames made but not yet taken by the broker (engine lock held).</summary>
-        public long FramesPending
-        {
-            get { return _frames.Newest - _framesSentThrough; }
-        }
+        public long FramesPending => _frames.Newest - _framesSentThrough;
 
         /// <summary>The number of the frame <see cref="TakeNextFrame"/> hands out next (absent a replay request or a loss).</summary>
-        public long NextFrameNumber
-        {
-            get { return _framesSentThrough + 1; }
-        }
+        public long NextFrameNumber => _framesSentThrough + 1;
 
         /// <summary>The sequence the broker should get next.</summary>
-        public long NextEventSequence
-        {
-            get { return _events.NextSequence; }
-        }
+        public long NextEventSequence => _events.NextSequence;
 
         /// <summary>Events that went to the spill store since start.</summary>
-        public long EventsSpilled
-        {
-            get { return _events.Spilled; }
-        }
+        public long EventsSpilled => _events.Spilled;
 
         /// <summary>Frames that went to the spill store since start.</summary>
-        public long FramesSpilled
-        {
-            get { return _frameSpill == null ? 0 : _frameSpill.Spilled; }
-        }
+        public long FramesSpilled => _frameSpill == null ? 0 : _frameSpill.Spilled;
 
         /// <summary>Called by the engine for every processed sample (engine lock held).</summary>
         public void OnProcessed(ProcessedSample sample)

@@ -56,32 +56,17 @@ namespace ClosedLoop.Engine.Wire
             _buffer = new byte[HeaderBytes + SampleBytes * samplesPerFrame];
         }
 
-        public byte[] Buffer
-        {
-            get { return _buffer; }
-        }
+        public byte[] Buffer => _buffer;
 
         /// <summary>Bytes of the frame so far (header included).</summary>
-        public int Length
-        {
-            get { return HeaderBytes + SampleBytes * _count; }
-        }
+        public int Length => HeaderBytes + SampleBytes * _count;
 
-        public int Count
-        {
-            get { return _count; }
-        }
+        public int Count => _count;
 
-        public bool IsFull
-        {
-            get { return _count == _capacity; }
-        }
+        public bool IsFull => _count == _capacity;
 
         /// <summary>The number of the frame being filled (0 before the first sample): 1, 2, 3 ... per boot.</summary>
-        public long Sequence
-        {
-            get { return _sequence; }
-        }
+        public long Sequence => _sequence;
 
         /// <summary>
         /// Adds a sample, or returns false when it does not fit: the frame is full, the sample's cycle cannot be

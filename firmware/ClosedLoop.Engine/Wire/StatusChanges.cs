@@ -20,10 +20,7 @@ namespace ClosedLoop.Engine.Wire
         public const long HeartbeatUs = 1000000;
 
         /// <summary>The status to publish, stamped with the time of the check that found it changed.</summary>
-        public byte[] Buffer
-        {
-            get { return _status; }
-        }
+        public byte[] Buffer => _status;
 
         public int Length { get; private set; }
 

@@ -78,12 +78,12 @@ namespace ClosedLoop.Firmware.Acquisition
         {
             if (input < 0 || input > 3)
             {
-                throw new ArgumentOutOfRangeException("input");
+                throw new ArgumentOutOfRangeException(nameof(input));
             }
 
             if (range < 0 || range > 5)
             {
-                throw new ArgumentOutOfRangeException("range");
+                throw new ArgumentOutOfRangeException(nameof(range));
             }
 
             return ((4 + input) << 12) | (range << 9) | (ContinuousMode << 8) | (Rate860 << 5) | ComparatorOff;

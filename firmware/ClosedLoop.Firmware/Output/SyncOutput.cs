@@ -21,7 +21,7 @@ namespace ClosedLoop.Firmware.Output
             RmtPlan plan = new RmtPlan(SyncPulse.MaxItems);
             if (SyncPulse.Plan(pulseMs, plan) != PlanStatus.Ok)
             {
-                throw new System.ArgumentOutOfRangeException("pulseMs");
+                throw new System.ArgumentOutOfRangeException(nameof(pulseMs));
             }
 
             byte[] buffer = new byte[plan.ItemCount * RmtItemEncoder.BytesPerItem];

@@ -354,14 +354,16 @@ public sealed class RigLink : IProcessedSampleSink, ICommandEffects, IAsyncDispo
 
                 await Task.Delay(200, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    // Stopping: whatever the connect attempt threw on the way out does not matter.
+                    return;
+                }
+
                 // Broker still away: try again shortly.
                 await Task.Delay(200, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
             }
         }
     }
