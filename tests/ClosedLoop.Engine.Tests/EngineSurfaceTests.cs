@@ -1,6 +1,7 @@
 using System.Reflection;
 using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Wire;
 using ClosedLoop.Engine.Tests.Support;
 
 namespace ClosedLoop.Engine.Tests;
@@ -80,6 +81,42 @@ public class NamedAppendTests
         var missing = Enum.GetNames<EventKind>().Where(kind => !appends.Contains(kind)).ToList();
 
         Assert.True(missing.Count == 0, "no named append for: " + string.Join(", ", missing));
+    }
+
+    /// <summary>The JSON field names of a kind, in the order EventJson writes them (a lone flag bit by its own name).</summary>
+    private static IEnumerable<string> JsonFields(EventLayout layout)
+    {
+        string?[] fields =
+        [
+            layout.CodeName,
+            layout.FlagsName ?? (layout.FlagBitNames is { Length: 1 } bit ? bit[0] : layout.FlagBitNames is null ? null : "flags"),
+            layout.Ref1Name,
+            layout.Ref2Name,
+            layout.Value1Name,
+            layout.Value2Name,
+        ];
+        return fields.OfType<string>();
+    }
+
+    private static string CamelCase(string snake) =>
+        string.Concat(snake.Split('_').Select((word, i) => i == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..]));
+
+    [Fact]
+    public void Each_named_appends_parameters_are_its_json_fields_in_order()
+    {
+        var mismatches = new List<string>();
+        foreach (var kind in Enum.GetValues<EventKind>())
+        {
+            var append = typeof(EventJournal).GetMethod(kind.ToString(), BindingFlags.NonPublic | BindingFlags.Instance)!;
+            var parameters = append.GetParameters().Skip(1).Select(p => p.Name!).ToList();
+            var expected = JsonFields(ClosedLoop.Engine.Wire.EventJson.LayoutOf(kind)!).Select(CamelCase).ToList();
+            if (!parameters.SequenceEqual(expected))
+            {
+                mismatches.Add($"{kind}({string.Join(", ", parameters)}) but JSON ({string.Join(", ", expected)})");
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
     }
 
     [Fact]

@@ -5,26 +5,27 @@ using ClosedLoop.Engine.Wire;
 namespace ClosedLoop.Engine.Journal
 {
     /// <summary>
-    /// One named append per event kind: the only way the engine journals, so that a kind's fields are named once
-    /// here (in the order <see cref="EventJson"/> writes them) and a call with a field missing or out of order does
-    /// not compile. Each returns the event's sequence number. Allocation-free like <see cref="Append"/>.
+    /// One named append per event kind: the only way the engine journals, so that a call with a field missing or of
+    /// the wrong type does not compile. Each parameter after the time is named as <see cref="EventJson"/> writes the
+    /// field (camelCase of its JSON name, in the same order; a test holds the two together). Each returns the event's
+    /// sequence number. Allocation-free like <see cref="Append"/>.
     /// </summary>
     public sealed partial class EventJournal
     {
-        internal long Boot(long timeUs, long configHashBits)
+        internal long Boot(long timeUs, long config)
         {
-            return Append(EventKind.Boot, timeUs, 0, 0, configHashBits, 0, 0, 0);
+            return Append(EventKind.Boot, timeUs, 0, 0, config, 0, 0, 0);
         }
 
-        internal long ConfigApplied(long timeUs, long configHashBits)
+        internal long ConfigApplied(long timeUs, long config)
         {
-            return Append(EventKind.ConfigApplied, timeUs, 0, 0, configHashBits, 0, 0, 0);
+            return Append(EventKind.ConfigApplied, timeUs, 0, 0, config, 0, 0, 0);
         }
 
-        /// <summary>errors: how many errors the refused config had; configHashBits: the config still in force.</summary>
-        internal long ConfigRejected(long timeUs, int errors, long configHashBits)
+        /// <summary>errors: how many errors the refused config had; config: the hash bits of the config still in force.</summary>
+        internal long ConfigRejected(long timeUs, int errors, long config)
         {
-            return Append(EventKind.ConfigRejected, timeUs, errors, 0, configHashBits, 0, 0, 0);
+            return Append(EventKind.ConfigRejected, timeUs, errors, 0, config, 0, 0, 0);
         }
 
         internal long Armed(long timeUs, ControlSource source)
@@ -72,15 +73,15 @@ namespace ClosedLoop.Engine.Journal
             return Append(EventKind.EncounterOff, timeUs, 0, 0, offsetUs, onsetUs, 0, 0);
         }
 
-        /// <summary>early: decided by the early rule before the post window closed (<see cref="DecisionFlags.Early"/>); deltaZ: Δz of the whole window, or of the window so far when early.</summary>
-        internal long Decision(long timeUs, DecisionOutcome outcome, bool early, long onsetUs, long latencyUs, double deltaZ, double preMeanZ)
+        /// <summary>early: decided by the early rule before the post window closed (<see cref="DecisionFlags.Early"/>); dz: Δz of the whole window, or of the window so far when early; preZ: the pre-onset mean z.</summary>
+        internal long Decision(long timeUs, DecisionOutcome outcome, bool early, long onsetUs, long latencyUs, double dz, double preZ)
         {
-            return Append(EventKind.Decision, timeUs, (int)outcome, early ? (int)DecisionFlags.Early : 0, onsetUs, latencyUs, deltaZ, preMeanZ);
+            return Append(EventKind.Decision, timeUs, (int)outcome, early ? (int)DecisionFlags.Early : 0, onsetUs, latencyUs, dz, preZ);
         }
 
-        internal long DecisionScored(long timeUs, DecisionOutcome outcome, DecisionOutcome earlyOutcome, long onsetUs, long earlyLatencyUs, double deltaZ, double earlyBoundary)
+        internal long DecisionScored(long timeUs, DecisionOutcome outcome, DecisionOutcome earlyOutcome, long onsetUs, long earlyLatencyUs, double dz, double earlyBoundary)
         {
-            return Append(EventKind.DecisionScored, timeUs, (int)outcome, (int)earlyOutcome, onsetUs, earlyLatencyUs, deltaZ, earlyBoundary);
+            return Append(EventKind.DecisionScored, timeUs, (int)outcome, (int)earlyOutcome, onsetUs, earlyLatencyUs, dz, earlyBoundary);
         }
 
         /// <summary>flags: <see cref="OutputFlags"/>.</summary>
@@ -100,9 +101,9 @@ namespace ClosedLoop.Engine.Journal
             return Append(EventKind.OutputRefused, timeUs, channel, (int)reason, 0, 0, value, limit);
         }
 
-        internal long Fault(long timeUs, FaultCode code, long detail)
+        internal long Fault(long timeUs, FaultCode fault, long detail)
         {
-            return Append(EventKind.Fault, timeUs, (int)code, 0, detail, 0, 0, 0);
+            return Append(EventKind.Fault, timeUs, (int)fault, 0, detail, 0, 0, 0);
         }
 
         internal long DataGap(long timeUs, long firstCycle, long cycles)
@@ -120,9 +121,9 @@ namespace ClosedLoop.Engine.Journal
             return Append(EventKind.SelfTest, timeUs, (int)result, 0, pulsesSent, pulsesMeasured, maxWidthErrorUs, maxPeriodErrorUs);
         }
 
-        internal long EventsLost(long timeUs, long firstSequence, long count)
+        internal long EventsLost(long timeUs, long firstSeq, long count)
         {
-            return Append(EventKind.EventsLost, timeUs, 0, 0, firstSequence, count, 0, 0);
+            return Append(EventKind.EventsLost, timeUs, 0, 0, firstSeq, count, 0, 0);
         }
 
         internal long FramesLost(long timeUs, long firstFrame, long count)
@@ -130,16 +131,16 @@ namespace ClosedLoop.Engine.Journal
             return Append(EventKind.FramesLost, timeUs, 0, 0, firstFrame, count, 0, 0);
         }
 
-        /// <summary>reason: none when accepted; sender: the sender's name packed by <see cref="SenderName"/>.</summary>
-        internal long Command(long timeUs, CommandKind kind, RefusalReason reason, long id, long sender)
+        /// <summary>result: the refusal reason, None when accepted; from: the sender's name packed by <see cref="SenderName"/>.</summary>
+        internal long Command(long timeUs, CommandKind cmd, RefusalReason result, long id, long @from)
         {
-            return Append(EventKind.Command, timeUs, (int)kind, (int)reason, id, sender, 0, 0);
+            return Append(EventKind.Command, timeUs, (int)cmd, (int)result, id, @from, 0, 0);
         }
 
-        /// <summary>verdict: 0 plan met, 1 not met, 2 nothing measured yet.</summary>
-        internal long AcquisitionMeasured(long timeUs, int verdict, int minReadings, long readingUs, long longestStartUs, double readingsPerLitPhase, double shortShare)
+        /// <summary>plan: 0 met, 1 not met, 2 nothing measured yet; readingsPerPhase: readings per lit phase per cycle.</summary>
+        internal long AcquisitionMeasured(long timeUs, int plan, int minReadings, long readingUs, long longestStartUs, double readingsPerPhase, double shortShare)
         {
-            return Append(EventKind.AcquisitionMeasured, timeUs, verdict, minReadings, readingUs, longestStartUs, readingsPerLitPhase, shortShare);
+            return Append(EventKind.AcquisitionMeasured, timeUs, plan, minReadings, readingUs, longestStartUs, readingsPerPhase, shortShare);
         }
     }
 }
