@@ -150,6 +150,63 @@ public sealed class ConfigTests
         Assert.Equal(8, int.Parse(ConfigSchema.FlashSizes[RigConfig.Default().Values.GetChoice("rig", "flash_mb")], System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Theory]
+    [InlineData("opto_ttl = 39", "pins.opto_ttl", "39", "34-39 are input only")]
+    [InlineData("i2c_sda = 36", null, null, null)]
+    [InlineData("dose_ttl = 12", "pins.dose_ttl", "12", "not a strapping pin (0, 2, 5, 12, 15)")]
+    [InlineData("selftest_input = 0", "pins.selftest_input", "0", "not a strapping pin")]
+    [InlineData("signal_led = 7", "pins.signal_led", "7", "6-11 carry the module's flash")]
+    [InlineData("sync_out = 20", "pins.sync_out", "20", "a GPIO the ESP32 has")]
+    [InlineData("arm_input = 36", "pins.arm_input", "36", "internal pull resistors (34-39 have none)")]
+    [InlineData("opto_enable = 16", "pins.opto_enable", "16", "PSRAM of a WROVER module")]
+    [InlineData("encounter_input = 27", "pins.encounter_input", "27", "GPIO 27 is already pins.opto_ttl")]
+    [InlineData("photodiode_adc_channel = 4", "pins.photodiode_adc_channel", "4", "GPIO 32 is already pins.arm_input")]
+    public void A_pin_the_esp32_cannot_use_that_way_is_refused_with_the_reason(string setting, string? field, string? value, string? expected)
+    {
+        var result = Load("[pins]\n" + setting + "\n");
+
+        if (field is null)
+        {
+            // The I2C pins only count with the ADS1115.
+            Assert.True(result.IsValid);
+            Assert.Contains(Load("[pins]\n" + setting + "\n[acquisition]\nadc = ads1115\n").Errors, e => e.Field == "pins.i2c_sda" && e.Expected.Contains("input only", StringComparison.Ordinal));
+            return;
+        }
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((field, value), (error.Field, error.Value));
+        Assert.Contains(expected!, error.Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Gpio_16_is_free_on_a_module_without_psram()
+    {
+        Assert.True(Load("[rig]\nboard = ESP32_REV3\n[journal]\nframe_capacity = 168\n[pins]\nopto_enable = 16\n").IsValid);
+    }
+
+    [Fact]
+    public void The_hardware_docs_pin_map_is_nf_configs_defaults()
+    {
+        string doc = File.ReadAllText(Path.Combine(Paths.RepositoryRoot, "docs", "hardware.md"));
+        var defaults = RigConfig.Default().Values;
+        var rows = System.Text.RegularExpressions.Regex.Matches(doc, @"^\| (`[a-z0-9_]+`(?: / `[a-z0-9_]+`)*) \| ([0-9]+(?: \([^)]*\))?(?: / [0-9]+)*) \|", System.Text.RegularExpressions.RegexOptions.Multiline);
+        var documented = new Dictionary<string, int>();
+        foreach (System.Text.RegularExpressions.Match row in rows)
+        {
+            var keys = row.Groups[1].Value.Split(" / ").Select(k => k.Trim('`')).ToList();
+            var gpios = row.Groups[2].Value.Split(" / ").Select(g => int.Parse(g.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(keys.Count, gpios.Count);
+            for (int i = 0; i < keys.Count; i++)
+            {
+                documented[keys[i]] = gpios[i];
+            }
+        }
+
+        var configured = Enumerable.Range(0, ConfigSchema.Count).Select(ConfigSchema.KeyAt).Where(k => k.Section == "pins")
+            .ToDictionary(k => k.Name, k => k.Name == "photodiode_adc_channel" ? PinRules.Adc1Gpio[(int)defaults.GetInteger("pins", k.Name)] : (int)defaults.GetInteger("pins", k.Name));
+        Assert.Equal(configured.OrderBy(p => p.Key), documented.OrderBy(p => p.Key));
+    }
+
     [Fact]
     public void Pulse_width_must_be_below_the_period()
     {

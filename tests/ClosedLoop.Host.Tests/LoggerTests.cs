@@ -153,9 +153,17 @@ public sealed class LoggerTests : IDisposable
     private static async Task OutageAsync(ITestBroker broker, EventLogger logger, LinkedRig rig, int seconds)
     {
         await broker.StopAsync();
+
+        // The logger must have seen the broker go, or its connected flag below would still be the old connection's.
+        var deadline = DateTime.UtcNow + Patience;
+        while (logger.IsConnected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(25);
+        }
+
         rig.Run(seconds);
         await broker.StartAsync();
-        var deadline = DateTime.UtcNow + Patience;
+        deadline = DateTime.UtcNow + Patience;
         while (!logger.IsConnected && DateTime.UtcNow < deadline)
         {
             await Task.Delay(25);

@@ -152,6 +152,7 @@ namespace ClosedLoop.Engine.Config
             CheckTrain("opto", v, errors);
             CheckTrain("dose", v, errors);
             Output.RmtChannelMap.Check(v, errors);
+            PinRules.Check(v, errors);
             CheckFrameMemory(v, errors);
             CheckDrive(v, errors);
         }

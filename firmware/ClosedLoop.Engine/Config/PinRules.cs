@@ -1,0 +1,111 @@
+namespace ClosedLoop.Engine.Config
+{
+    /// <summary>
+    /// The ESP32's pin rules, checked on nf.config's [pins] (Espressif's ESP32 datasheet, "Pin Definitions" and
+    /// "Strapping Pins"): only the GPIOs the chip has; never the module's flash pins (6-11), nor 16-17 on a WROVER,
+    /// whose PSRAM uses them; nothing on the strapping pins (0, 2, 5, 12, 15), whose level at reset selects how the
+    /// chip boots (GPIO12 high, for one, selects 1.8 V flash and the module does not start); no output, I2C or pulled
+    /// input on 34-39, which are input only and have no internal pull resistors; one function per pin.
+    /// </summary>
+    internal static class PinRules
+    {
+        /// <summary>GPIO of ADC1 channel 0..7 (ADC2 cannot be read while Wi-Fi runs, so only ADC1 is offered).</summary>
+        public static readonly int[] Adc1Gpio = new int[] { 36, 37, 38, 39, 32, 33, 34, 35 };
+
+        private static readonly string[] Outputs = new string[] { "signal_led", "control_led", "opto_ttl", "dose_ttl", "opto_enable", "dose_enable", "sync_out" };
+        private static readonly string[] PulledInputs = new string[] { "arm_input", "estop_input" };
+        private static readonly string[] Inputs = new string[] { "encounter_input", "selftest_input" };
+        private static readonly string[] I2c = new string[] { "i2c_sda", "i2c_scl" };
+
+        public static void Check(ConfigValues v, ConfigErrorList errors)
+        {
+            bool psram = ConfigSchema.Boards[v.GetChoice("rig", "board")].IndexOf("PSRAM") >= 0;
+            bool ads1115 = (AdcBackend)v.GetChoice("acquisition", "adc") == AdcBackend.Ads1115;
+
+            // Every pin in use, in a fixed order, so that a clash is reported at the later key.
+            string[] names = new string[Outputs.Length + PulledInputs.Length + Inputs.Length + I2c.Length + 1];
+            int[] pins = new int[names.Length];
+            int used = 0;
+            for (int i = 0; i < Outputs.Length; i++)
+            {
+                used = Use(v, Outputs[i], names, pins, used);
+                CheckPin(Outputs[i], pins[used - 1], psram, true, false, errors);
+            }
+
+            for (int i = 0; i < PulledInputs.Length; i++)
+            {
+                used = Use(v, PulledInputs[i], names, pins, used);
+                CheckPin(PulledInputs[i], pins[used - 1], psram, false, true, errors);
+            }
+
+            for (int i = 0; i < Inputs.Length; i++)
+            {
+                used = Use(v, Inputs[i], names, pins, used);
+                CheckPin(Inputs[i], pins[used - 1], psram, false, false, errors);
+            }
+
+            if (ads1115)
+            {
+                for (int i = 0; i < I2c.Length; i++)
+                {
+                    used = Use(v, I2c[i], names, pins, used);
+                    CheckPin(I2c[i], pins[used - 1], psram, true, false, errors);
+                }
+            }
+            else
+            {
+                names[used] = "photodiode_adc_channel";
+                pins[used] = Adc1Gpio[(int)v.GetInteger("pins", "photodiode_adc_channel")];
+                used++;
+            }
+
+            for (int i = 1; i < used; i++)
+            {
+                for (int j = 0; j < i; j++)
+                {
+                    if (pins[i] == pins[j])
+                    {
+                        string value = names[i] == "photodiode_adc_channel" ? v.GetInteger("pins", names[i]).ToString() : pins[i].ToString();
+                        errors.Add("pins." + names[i], value, "expected a GPIO of its own: GPIO " + pins[i].ToString() + " is already pins." + names[j]);
+                        break;
+                    }
+                }
+            }
+        }
+
+        private static int Use(ConfigValues v, string name, string[] names, int[] pins, int used)
+        {
+            names[used] = name;
+            pins[used] = (int)v.GetInteger("pins", name);
+            return used + 1;
+        }
+
+        private static void CheckPin(string name, int gpio, bool psram, bool drives, bool pulled, ConfigErrorList errors)
+        {
+            string field = "pins." + name;
+            string value = gpio.ToString();
+            if (gpio == 20 || gpio == 24 || (gpio >= 28 && gpio <= 31))
+            {
+                errors.Add(field, value, "expected a GPIO the ESP32 has: 0-19, 21-23, 25-27 or 32-39");
+            }
+            else if (gpio >= 6 && gpio <= 11)
+            {
+                errors.Add(field, value, "expected a free GPIO: 6-11 carry the module's flash");
+            }
+            else if (psram && (gpio == 16 || gpio == 17))
+            {
+                errors.Add(field, value, "expected a free GPIO: 16 and 17 carry the PSRAM of a WROVER module (rig.board)");
+            }
+            else if (gpio == 0 || gpio == 2 || gpio == 5 || gpio == 12 || gpio == 15)
+            {
+                errors.Add(field, value, "expected a GPIO that is not a strapping pin (0, 2, 5, 12, 15): a level on it at reset changes how the ESP32 boots");
+            }
+            else if (gpio >= 34 && (drives || pulled))
+            {
+                errors.Add(field, value, drives
+                    ? "expected a GPIO that can drive: 34-39 are input only"
+                    : "expected a GPIO with internal pull resistors (34-39 have none): " + name + " is read with one");
+            }
+        }
+    }
+}
