@@ -71,6 +71,13 @@ public sealed partial class ReplayCommandTests : IDisposable
         double agreement = (double)rows.Count(r => r[3] == r[7]) / rows.Count;
         Assert.True(agreement >= 0.9, $"agreement {agreement:P1}");
         Assert.Matches(@"early rule: \d+ of \d+ decided early; agreement with the full window \d+\.\d %; deficit decisions \d+, onset to decision median \d+ ms", output);
+
+        // The typical response a lab would give the early rule as response_dz: the median of the whole-window responses.
+        var responses = rows.Where(r => r[7] == "response").Select(r => double.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        var typical = System.Text.RegularExpressions.Regex.Match(output, @"typical response: median whole-window Δz (-?[0-9.]+) over (\d+) responses \(detector\.response_dz for the early rule\)");
+        Assert.True(typical.Success, output);
+        Assert.Equal(responses.Count, int.Parse(typical.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(responses[(responses.Count - 1) / 2], double.Parse(typical.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 2);
     }
 
     [Fact]

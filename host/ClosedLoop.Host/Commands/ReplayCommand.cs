@@ -239,6 +239,11 @@ public static class ReplayCommand
         int Count(DecisionOutcome outcome) => decisions.Count(d => (DecisionOutcome)d.Code == outcome);
         console.MarkupLineInterpolated($"{n} encounters: {Count(DecisionOutcome.Response)} responses, {Count(DecisionOutcome.Deficit)} deficits, {Count(DecisionOutcome.Drop)} drops, {Count(DecisionOutcome.Insufficient)} insufficient, {Count(DecisionOutcome.Overlap)} overlapping.");
         console.WriteLine($"{input.Result.Config.Detector.Rule.ToString().ToLowerInvariant()} rule: {DecisionScores.Summarize(scored.Values)}.");
+        if (TypicalResponse(scored.Values) is (double dz, int count))
+        {
+            // What the early rule's prior should be for this animal: replay its baseline session to read it.
+            console.WriteLine($"typical response: median whole-window Δz {dz.ToString("F2", CultureInfo.InvariantCulture)} over {count} responses (detector.response_dz for the early rule).");
+        }
         console.WriteLine(Outputs(replay));
         if (ExplainEdges(recording, n, input.Result.Config) is string explanation)
         {
@@ -300,6 +305,13 @@ public static class ReplayCommand
         }
 
         return 0;
+    }
+
+    /// <summary>The median whole-window Δz of the encounters the whole window called responses; null without any.</summary>
+    public static (double DeltaZ, int Count)? TypicalResponse(IEnumerable<ScoredDecision> decisions)
+    {
+        var responses = decisions.Where(d => d.Full == DecisionOutcome.Response && double.IsFinite(d.FullDeltaZ)).Select(d => d.FullDeltaZ).ToList();
+        return responses.Count == 0 ? null : (DecisionScores.Percentile(responses, 0.5), responses.Count);
     }
 
     private static string Number(double value) => double.IsNaN(value) ? "-" : value.ToString("F2", CultureInfo.InvariantCulture);
