@@ -1,5 +1,3 @@
-using ClosedLoop.Engine.Journal;
-
 namespace ClosedLoop.VirtualRig;
 
 /// <summary>Keeps a copy of every event an engine journals, however many its RAM journal holds.</summary>

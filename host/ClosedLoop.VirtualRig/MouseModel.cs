@@ -1,5 +1,3 @@
-using ClosedLoop.Engine.Core;
-
 namespace ClosedLoop.VirtualRig;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Core;
-
 namespace ClosedLoop.VirtualRig;
 
 /// <summary>

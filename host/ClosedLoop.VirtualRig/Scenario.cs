@@ -1,5 +1,3 @@
-using ClosedLoop.Engine.Core;
-
 namespace ClosedLoop.VirtualRig;
 
 /// <summary>One planned encounter: when contact starts and how long it lasts (µs of rig time).</summary>

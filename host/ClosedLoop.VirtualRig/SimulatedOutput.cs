@@ -1,4 +1,3 @@
-using ClosedLoop.Engine.Core;
 using ClosedLoop.Engine.Output;
 
 namespace ClosedLoop.VirtualRig;

@@ -1,7 +1,5 @@
 using ClosedLoop.Engine;
 using ClosedLoop.Engine.Acquisition;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Core;
 
 namespace ClosedLoop.VirtualRig;
 

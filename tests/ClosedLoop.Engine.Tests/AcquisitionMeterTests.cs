@@ -1,8 +1,4 @@
 using System.Text;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Output;
-using ClosedLoop.Engine.Tests.Support;
-using ClosedLoop.Engine.Wire;
 
 namespace ClosedLoop.Engine.Tests;
 

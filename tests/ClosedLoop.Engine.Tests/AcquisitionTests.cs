@@ -1,6 +1,3 @@
-using ClosedLoop.Engine.Acquisition;
-using ClosedLoop.Engine.Config;
-
 namespace ClosedLoop.Engine.Tests;
 
 public sealed class AcquisitionTests

@@ -1,10 +1,3 @@
-using ClosedLoop.Engine.Core;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Output;
-using ClosedLoop.Engine.Processing;
-using ClosedLoop.Engine.Tests.Support;
-using ClosedLoop.Engine.Wire;
-
 namespace ClosedLoop.Engine.Tests;
 
 /// <summary>The board's heap is ~100 KB and a collection stops everything: the steady state must not allocate.</summary>

@@ -1,10 +1,3 @@
-using ClosedLoop.Engine.Acquisition;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Output;
-using ClosedLoop.Engine.Tests.Support;
-using ClosedLoop.Engine.Wire;
-
 namespace ClosedLoop.Engine.Tests;
 
 /// <summary>The engine pieces the board application only wires up: RMT bytes, the sync loop and the self-test.</summary>

@@ -1,7 +1,4 @@
 using System.Text;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Tests.Support;
-using CsCheck;
 
 namespace ClosedLoop.Engine.Tests;
 

@@ -1,6 +1,3 @@
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Detection;
-
 namespace ClosedLoop.Engine.Tests;
 
 public sealed class DetectorTests

@@ -1,9 +1,3 @@
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Core;
-using ClosedLoop.Engine.Detection;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Tests.Support;
-
 namespace ClosedLoop.Engine.Tests;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Encounters;
-using ClosedLoop.Engine.Journal;
 
 namespace ClosedLoop.Engine.Tests;
 

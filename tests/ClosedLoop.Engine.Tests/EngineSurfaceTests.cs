@@ -1,8 +1,4 @@
 using System.Reflection;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Wire;
-using ClosedLoop.Engine.Tests.Support;
 
 namespace ClosedLoop.Engine.Tests;
 

@@ -1,9 +1,4 @@
 using System.Text;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Detection;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Output;
-using ClosedLoop.Engine.Tests.Support;
 
 namespace ClosedLoop.Engine.Tests;
 

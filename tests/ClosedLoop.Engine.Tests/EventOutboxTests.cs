@@ -1,6 +1,3 @@
-using ClosedLoop.Engine.Tests.Support;
-using ClosedLoop.Engine.Journal;
-
 namespace ClosedLoop.Engine.Tests;
 
 /// <summary>The board link's bookkeeping: everything published once, in order, across an outage that overflows RAM.</summary>

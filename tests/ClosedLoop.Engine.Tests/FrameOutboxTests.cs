@@ -1,6 +1,3 @@
-using ClosedLoop.Engine.Processing;
-using ClosedLoop.Engine.Wire;
-
 namespace ClosedLoop.Engine.Tests;
 
 public sealed class FrameOutboxTests

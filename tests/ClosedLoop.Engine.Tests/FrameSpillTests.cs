@@ -1,7 +1,3 @@
-using ClosedLoop.Engine.Processing;
-using ClosedLoop.Engine.Tests.Support;
-using ClosedLoop.Engine.Wire;
-
 namespace ClosedLoop.Engine.Tests;
 
 public sealed class FrameSpillTests

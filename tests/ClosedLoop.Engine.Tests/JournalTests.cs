@@ -1,5 +1,3 @@
-using ClosedLoop.Engine.Journal;
-
 namespace ClosedLoop.Engine.Tests;
 
 public sealed class JournalTests

@@ -1,5 +1,4 @@
 using System.Xml.Linq;
-using ClosedLoop.Engine.Tests.Support;
 
 namespace ClosedLoop.Engine.Tests;
 

@@ -1,6 +1,3 @@
-using ClosedLoop.Engine.Core;
-using CsCheck;
-
 namespace ClosedLoop.Engine.Tests;
 
 public sealed class NumericTests

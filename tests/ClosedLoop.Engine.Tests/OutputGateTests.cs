@@ -1,9 +1,3 @@
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Core;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Output;
-using ClosedLoop.Engine.Tests.Support;
-
 namespace ClosedLoop.Engine.Tests;
 
 public sealed class OutputGateTests

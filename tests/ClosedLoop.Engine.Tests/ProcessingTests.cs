@@ -1,8 +1,3 @@
-using ClosedLoop.Engine.Acquisition;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Core;
-using ClosedLoop.Engine.Processing;
-
 namespace ClosedLoop.Engine.Tests;
 
 public sealed class ProcessingTests

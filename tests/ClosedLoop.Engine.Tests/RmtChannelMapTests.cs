@@ -1,7 +1,3 @@
-using ClosedLoop.Engine.Acquisition;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Output;
-
 namespace ClosedLoop.Engine.Tests;
 
 /// <summary>RMT channels and memory blocks as the ESP32 driver shares them (docs/configuration.md, [rmt]).</summary>

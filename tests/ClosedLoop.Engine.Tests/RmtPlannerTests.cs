@@ -1,6 +1,3 @@
-using ClosedLoop.Engine.Output;
-using CsCheck;
-
 namespace ClosedLoop.Engine.Tests;
 
 public sealed class RmtPlannerTests

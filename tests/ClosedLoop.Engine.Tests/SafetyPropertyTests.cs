@@ -1,10 +1,3 @@
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Core;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Output;
-using ClosedLoop.Engine.Tests.Support;
-using CsCheck;
-
 namespace ClosedLoop.Engine.Tests;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Detection;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Processing;
-using ClosedLoop.Engine.Tests.Support;
-
 namespace ClosedLoop.Engine.Tests;
 
 /// <summary>A lost signal is a fault with invalid cycles, never a missing response that triggers stimulation.</summary>

@@ -1,10 +1,5 @@
-using ClosedLoop.Engine.Detection;
 using System.Text;
 using System.Text.Json;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Processing;
-using ClosedLoop.Engine.Wire;
-using CsCheck;
 
 namespace ClosedLoop.Engine.Tests;
 

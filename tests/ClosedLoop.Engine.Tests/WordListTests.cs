@@ -1,10 +1,4 @@
 using System.Text.RegularExpressions;
-using ClosedLoop.Engine.Acquisition;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Detection;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Output;
-using ClosedLoop.Engine.Wire;
 
 namespace ClosedLoop.Engine.Tests;
 

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using ClosedLoop.Host.Logging;
 
 namespace ClosedLoop.Host.Tests;
 

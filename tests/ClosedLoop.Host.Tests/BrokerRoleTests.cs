@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
-using ClosedLoop.Host.Mqtt;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Reflection;
-using ClosedLoop.Host.Commands;
 
 namespace ClosedLoop.Host.Tests;
 

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using ClosedLoop.Host.Commands;
-using ClosedLoop.Host.Logging;
 using Microsoft.Data.Sqlite;
 
 namespace ClosedLoop.Host.Tests;

@@ -1,5 +1,3 @@
-using ClosedLoop.Host.Commands;
-
 namespace ClosedLoop.Host.Tests;
 
 public sealed class ConfigCommandTests

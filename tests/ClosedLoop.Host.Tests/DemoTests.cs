@@ -1,7 +1,5 @@
 using ClosedLoop.Engine.Config;
-using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Demo;
-using ClosedLoop.Host.Logging;
 using ClosedLoop.VirtualRig;
 
 namespace ClosedLoop.Host.Tests;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using ClosedLoop.Host.Mqtt;
 
 namespace ClosedLoop.Host.Tests;
 

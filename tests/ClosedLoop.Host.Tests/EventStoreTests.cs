@@ -1,5 +1,3 @@
-using ClosedLoop.Host.Logging;
-
 namespace ClosedLoop.Host.Tests;
 
 /// <summary>The store keeps the first payload of a key; a redelivery is ignored, a different payload is a fault.</summary>

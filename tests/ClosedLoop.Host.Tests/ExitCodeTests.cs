@@ -1,5 +1,4 @@
 using System.Reflection;
-using ClosedLoop.Host.Commands;
 
 namespace ClosedLoop.Host.Tests;
 

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using ClosedLoop.Host.Commands;
-using ClosedLoop.Host.Logging;
 
 namespace ClosedLoop.Host.Tests;
 

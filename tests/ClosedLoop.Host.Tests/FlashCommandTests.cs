@@ -1,4 +1,3 @@
-using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Flashing;
 
 namespace ClosedLoop.Host.Tests;

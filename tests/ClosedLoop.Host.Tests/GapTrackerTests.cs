@@ -1,5 +1,3 @@
-using ClosedLoop.Host.Logging;
-
 namespace ClosedLoop.Host.Tests;
 
 public sealed class GapTrackerTests

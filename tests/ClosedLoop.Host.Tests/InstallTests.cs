@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ClosedLoop.Host.Commands;
 
 namespace ClosedLoop.Host.Tests;
 

@@ -1,5 +1,4 @@
 using ClosedLoop.Engine.Config;
-using ClosedLoop.Host.Mqtt;
 using ClosedLoop.VirtualRig;
 
 namespace ClosedLoop.Host.Tests;

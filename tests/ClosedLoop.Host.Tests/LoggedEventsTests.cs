@@ -1,8 +1,6 @@
-using System.Text;
 using ClosedLoop.Engine.Detection;
 using ClosedLoop.Engine.Journal;
 using ClosedLoop.Engine.Wire;
-using ClosedLoop.Host.Logging;
 
 namespace ClosedLoop.Host.Tests;
 

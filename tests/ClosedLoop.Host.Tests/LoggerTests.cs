@@ -1,6 +1,3 @@
-using System.Text;
-using ClosedLoop.Host.Logging;
-using ClosedLoop.Host.Mqtt;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -29,6 +26,14 @@ public sealed class LoggerTests : IDisposable
         Assert.Equal(Enumerable.Range(1, (int)rig.LastSequence).Select(i => (long)i), stored);
     }
 
+    /// <summary>A logger of <paramref name="store"/>, subscribed and storing.</summary>
+    private static async Task<EventLogger> StartLoggerAsync(ITestBroker broker, EventStore store)
+    {
+        var logger = new EventLogger(broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+        return logger;
+    }
+
     /// <summary>Waits for <paramref name="condition"/>, serving the rig's replay requests meanwhile.</summary>
     private static async Task WaitForAsync(Func<bool> condition, LinkedRig rig, EventStore store)
     {
@@ -49,8 +54,7 @@ public sealed class LoggerTests : IDisposable
         await using var broker = Broker(kind);
         await broker.StartAsync();
         using var store = new EventStore(Database);
-        await using var logger = new EventLogger(broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
+        await using var logger = await StartLoggerAsync(broker, store);
         await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
 
         rig.Run(120);
@@ -67,8 +71,7 @@ public sealed class LoggerTests : IDisposable
     private async Task<LinkedRig> LogThenKillLoggerAsync(ITestBroker broker, bool publishSamples, int seconds)
     {
         using var store = new EventStore(Database);
-        var logger = new EventLogger(broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
+        var logger = await StartLoggerAsync(broker, store);
         var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: publishSamples);
         rig.Run(seconds);
         await rig.Link.FlushAsync(Patience);
@@ -93,8 +96,7 @@ public sealed class LoggerTests : IDisposable
         Assert.True(rig.LastSequence - before > 300, $"only {rig.LastSequence - before} events during the outage");
 
         using var reopened = new EventStore(Database);
-        await using var restarted = new EventLogger(broker.Endpoint, reopened);
-        await restarted.StartAsync(CancellationToken.None);
+        await using var restarted = await StartLoggerAsync(broker, reopened);
         await WaitForAsync(() => reopened.CountEvents() == rig.LastSequence, rig, reopened);
         AssertComplete(reopened, rig);
 
@@ -116,8 +118,7 @@ public sealed class LoggerTests : IDisposable
         await rig.Link.FlushAsync(Patience);
 
         using var reopened = new EventStore(Database);
-        await using var restarted = new EventLogger(broker.Endpoint, reopened);
-        await restarted.StartAsync(CancellationToken.None);
+        await using var restarted = await StartLoggerAsync(broker, reopened);
         await WaitForAsync(() => reopened.CountFrames() == rig.Link.FramesSent, rig, reopened);
         Assert.Equal(rig.Link.FramesSent, reopened.CountFrames());
         Assert.True(rig.Link.FramesSent > 500, $"only {rig.Link.FramesSent} frames");
@@ -131,8 +132,7 @@ public sealed class LoggerTests : IDisposable
         await using var broker = Broker(kind);
         await broker.StartAsync();
         using var store = new EventStore(Database);
-        await using var logger = new EventLogger(broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
+        await using var logger = await StartLoggerAsync(broker, store);
         await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
         rig.Run(60);
         await rig.Link.FlushAsync(Patience);
@@ -182,8 +182,7 @@ public sealed class LoggerTests : IDisposable
         await using var broker = Broker(kind);
         await broker.StartAsync();
         using var store = new EventStore(Database);
-        await using var logger = new EventLogger(broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
+        await using var logger = await StartLoggerAsync(broker, store);
         await using var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true, frameCapacity: 40, settings: ["journal.capacity=32"]);
         rig.Run(20);
         await rig.Link.FlushAsync(Patience);
@@ -209,8 +208,7 @@ public sealed class LoggerTests : IDisposable
         await using var broker = Broker("embedded");
         await broker.StartAsync();
         using var store = new EventStore(Database);
-        await using var logger = new EventLogger(broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
+        await using var logger = await StartLoggerAsync(broker, store);
         await using var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true, frameCapacity: 40, settings: ["journal.capacity=32", "journal.spill_kb=0", "journal.frame_spill_kb=0"]);
         rig.Run(20);
         await rig.Link.FlushAsync(Patience);
@@ -241,8 +239,7 @@ public sealed class LoggerTests : IDisposable
         // No session existed, so the broker kept nothing for this logger but the rig's retained status, whose
         // next_seq tells the logger how much it missed.
         using var store = new EventStore(Database);
-        await using var logger = new EventLogger(broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
+        await using var logger = await StartLoggerAsync(broker, store);
 
         await WaitForAsync(() => store.CountEvents() == rig.LastSequence, rig, store);
         AssertComplete(store, rig);
@@ -261,8 +258,7 @@ public sealed class LoggerTests : IDisposable
 
         // Nobody kept these frames; the retained status says how many there are, the rig still holds them all.
         using var store = new EventStore(Database);
-        await using var logger = new EventLogger(broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
+        await using var logger = await StartLoggerAsync(broker, store);
 
         await WaitForAsync(() => logger.FrameGaps.High(rig.RigId, rig.BootId) >= rig.Link.NewestFrame, rig, store);
         Assert.Empty(store.MissingFrames(rig.RigId, rig.BootId));
@@ -281,8 +277,7 @@ public sealed class LoggerTests : IDisposable
         long newest = rig.Link.NewestFrame;
 
         using var store = new EventStore(Database);
-        await using var logger = new EventLogger(broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
+        await using var logger = await StartLoggerAsync(broker, store);
         await WaitForAsync(() => logger.FrameGaps.High(rig.RigId, rig.BootId) >= newest, rig, store);
 
         // The rig keeps the last 50: it says the rest are gone, sends what it has, and the log marks the hole.
@@ -310,8 +305,7 @@ public sealed class LoggerTests : IDisposable
         await using var broker = Broker(kind);
         await broker.StartAsync();
         using var store = new EventStore(Database);
-        await using var logger = new EventLogger(broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
+        await using var logger = await StartLoggerAsync(broker, store);
 
         var before = await LinkedRig.StartAsync(broker.Endpoint, bootId: 41);
         before.Run(60);
@@ -376,8 +370,7 @@ public sealed class LoggerTests : IDisposable
         await using var broker = Broker(kind);
         await broker.StartAsync();
         using var store = new EventStore(Database);
-        await using var logger = new EventLogger(broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
+        await using var logger = await StartLoggerAsync(broker, store);
         using var client = new MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(broker.Endpoint.Options("troublemaker").Build());
 

@@ -1,4 +1,3 @@
-using System.Text;
 using ClosedLoop.Engine.Journal;
 using ClosedLoop.Engine.Processing;
 using ClosedLoop.Engine.Wire;

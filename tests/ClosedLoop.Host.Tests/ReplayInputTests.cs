@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace ClosedLoop.Host.Tests;
 
 /// <summary>Replay on recordings whose TTLs are event markers, and on one CSV with named columns.</summary>

@@ -1,5 +1,3 @@
-using ClosedLoop.Host.Logging;
-
 namespace ClosedLoop.Host.Tests;
 
 /// <summary>The logger reads a rig's status once into what the log, the gap trackers and the duplicate-id watch need.</summary>

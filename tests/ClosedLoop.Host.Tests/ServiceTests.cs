@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using ClosedLoop.Host.Commands;
-using ClosedLoop.Host.Logging;
 
 namespace ClosedLoop.Host.Tests;
 

@@ -1,5 +1,4 @@
 using ClosedLoop.Host.Export;
-using ClosedLoop.Host.Logging;
 
 namespace ClosedLoop.Host.Tests;
 

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Net;
-using ClosedLoop.Host.Mqtt;
 
 namespace ClosedLoop.Host.Commands;
 

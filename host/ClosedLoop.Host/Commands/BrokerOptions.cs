@@ -1,6 +1,3 @@
-using System.CommandLine;
-using ClosedLoop.Host.Mqtt;
-
 namespace ClosedLoop.Host.Commands;
 
 /// <summary>The options every command that talks to a broker shares.</summary>

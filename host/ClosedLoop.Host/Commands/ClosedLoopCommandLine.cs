@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace ClosedLoop.Host.Commands;
 
 /// <summary>The `closedloop` command tree.</summary>

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.Text;
-using ClosedLoop.Engine.Config;
-
 namespace ClosedLoop.Host.Commands;
 
 /// <summary>`closedloop config`: check an nf.config, or print the reference of every key.</summary>

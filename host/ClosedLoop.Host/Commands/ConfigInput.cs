@@ -1,5 +1,3 @@
-using ClosedLoop.Engine.Config;
-
 namespace ClosedLoop.Host.Commands;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System.CommandLine;
-using System.Text;
 using System.Text.Json;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Host.Mqtt;
 
 namespace ClosedLoop.Host.Commands;
 

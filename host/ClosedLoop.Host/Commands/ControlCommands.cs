@@ -1,8 +1,4 @@
-using System.CommandLine;
-using ClosedLoop.Engine.Journal;
 using ClosedLoop.Engine.Output;
-using ClosedLoop.Engine.Wire;
-using ClosedLoop.Host.Mqtt;
 
 namespace ClosedLoop.Host.Commands;
 

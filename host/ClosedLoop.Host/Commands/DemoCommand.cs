@@ -1,4 +1,3 @@
-using System.CommandLine;
 using ClosedLoop.Host.Demo;
 using Spectre.Console;
 

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Diagnostics;
-using ClosedLoop.Engine.Config;
 using ClosedLoop.Host.Flashing;
 
 namespace ClosedLoop.Host.Commands;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using ClosedLoop.Host.Mqtt;
-
 namespace ClosedLoop.Host.Commands;
 
 /// <summary>Runs a command's work and turns the failures people meet into one line and an exit code.</summary>

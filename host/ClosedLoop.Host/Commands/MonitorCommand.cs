@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.CommandLine;
 using ClosedLoop.Host.Monitor;
 using MQTTnet;
 using MQTTnet.Protocol;

@@ -1,11 +1,7 @@
-using System.CommandLine;
-using System.Globalization;
 using ClosedLoop.Data;
 using ClosedLoop.Data.Guppy;
 using ClosedLoop.Data.Ppd;
-using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Detection;
-using ClosedLoop.Engine.Journal;
 using ClosedLoop.VirtualRig.Replay;
 using ClosedLoop.VirtualRig.Validation;
 using Spectre.Console;

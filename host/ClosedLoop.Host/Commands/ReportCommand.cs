@@ -1,4 +1,3 @@
-using System.CommandLine;
 using ClosedLoop.Host.Report;
 
 namespace ClosedLoop.Host.Commands;

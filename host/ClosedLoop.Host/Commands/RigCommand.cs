@@ -1,6 +1,3 @@
-using System.CommandLine;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Host.Mqtt;
 using ClosedLoop.VirtualRig;
 
 namespace ClosedLoop.Host.Commands;

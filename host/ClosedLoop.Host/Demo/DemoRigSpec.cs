@@ -1,4 +1,3 @@
-using ClosedLoop.Engine.Config;
 using ClosedLoop.VirtualRig;
 
 namespace ClosedLoop.Host.Demo;

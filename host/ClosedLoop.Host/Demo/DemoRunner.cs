@@ -1,11 +1,6 @@
 using System.Net;
-using System.Text;
-using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Detection;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Wire;
 using ClosedLoop.Host.Logging;
-using ClosedLoop.Host.Mqtt;
 using ClosedLoop.VirtualRig;
 using ClosedLoop.VirtualRig.Validation;
 

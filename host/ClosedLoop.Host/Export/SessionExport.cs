@@ -1,8 +1,5 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using ClosedLoop.Engine.Processing;
-using ClosedLoop.Engine.Wire;
 using ClosedLoop.Host.Logging;
 using Parquet.Serialization;
 

@@ -1,9 +1,5 @@
 using System.Buffers;
-using System.Text;
 using System.Threading.Channels;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Wire;
-using ClosedLoop.Host.Mqtt;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -1,7 +1,4 @@
-using System.Text;
 using ClosedLoop.Engine.Detection;
-using ClosedLoop.Engine.Journal;
-using ClosedLoop.Engine.Wire;
 
 namespace ClosedLoop.Host.Logging;
 

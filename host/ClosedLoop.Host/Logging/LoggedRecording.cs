@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ClosedLoop.Data;
 using ClosedLoop.Engine.Processing;
-using ClosedLoop.Engine.Wire;
 
 namespace ClosedLoop.Host.Logging;
 

@@ -1,5 +1,4 @@
 using ClosedLoop.Engine.Processing;
-using ClosedLoop.Engine.Wire;
 
 namespace ClosedLoop.Host.Logging;
 

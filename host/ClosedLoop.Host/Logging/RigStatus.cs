@@ -1,4 +1,5 @@
 using System.Text.Json;
+using JsonValueKind = System.Text.Json.JsonValueKind;
 
 namespace ClosedLoop.Host.Logging;
 

@@ -1,9 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using ClosedLoop.Engine.Detection;
-using ClosedLoop.Engine.Journal;
 using ClosedLoop.Engine.Processing;
-using ClosedLoop.Engine.Wire;
 
 namespace ClosedLoop.Host.Monitor;
 

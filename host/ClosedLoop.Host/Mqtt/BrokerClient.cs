@@ -1,5 +1,4 @@
 using System.Buffers;
-using ClosedLoop.Engine.Wire;
 using MQTTnet;
 using MQTTnet.Protocol;
 

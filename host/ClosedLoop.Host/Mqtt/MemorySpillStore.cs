@@ -1,5 +1,3 @@
-using ClosedLoop.Engine.Journal;
-
 namespace ClosedLoop.Host.Mqtt;
 
 /// <summary>

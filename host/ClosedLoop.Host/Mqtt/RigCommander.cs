@@ -1,7 +1,5 @@
 using System.Text.Json;
-using ClosedLoop.Engine.Journal;
 using ClosedLoop.Engine.Output;
-using ClosedLoop.Engine.Wire;
 
 namespace ClosedLoop.Host.Mqtt;
 

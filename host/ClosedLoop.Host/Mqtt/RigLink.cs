@@ -1,9 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using ClosedLoop.Engine;
-using ClosedLoop.Engine.Journal;
 using ClosedLoop.Engine.Processing;
-using ClosedLoop.Engine.Wire;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -1,6 +1,5 @@
 using ClosedLoop.Engine.Detection;
 using ClosedLoop.Engine.Processing;
-using ClosedLoop.Engine.Wire;
 using ClosedLoop.Host.Logging;
 
 namespace ClosedLoop.Host.Report;

@@ -1,5 +1,4 @@
 using ClosedLoop.Engine.Acquisition;
-using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Output;
 
 namespace ClosedLoop.VirtualRig.Replay;

@@ -1,9 +1,6 @@
 using ClosedLoop.Data;
 using ClosedLoop.Data.Ppd;
 using ClosedLoop.Engine;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Core;
-using ClosedLoop.Engine.Journal;
 
 namespace ClosedLoop.VirtualRig.Replay;
 

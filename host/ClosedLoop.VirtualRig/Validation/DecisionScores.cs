@@ -1,5 +1,4 @@
 using ClosedLoop.Engine.Detection;
-using ClosedLoop.Engine.Journal;
 
 namespace ClosedLoop.VirtualRig.Validation;
 

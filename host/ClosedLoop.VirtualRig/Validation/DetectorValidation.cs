@@ -1,7 +1,5 @@
 using ClosedLoop.Data.Analysis;
-using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Detection;
-using ClosedLoop.Engine.Journal;
 
 namespace ClosedLoop.VirtualRig.Validation;
 

@@ -1,8 +1,3 @@
-using ClosedLoop.Engine.Acquisition;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Core;
-using ClosedLoop.Engine.Output;
-
 namespace ClosedLoop.Engine.Tests.Support;
 
 /// <summary>An output that records what the engine asked of it, and whether the pin would be high now.</summary>

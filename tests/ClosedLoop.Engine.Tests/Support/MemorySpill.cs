@@ -1,5 +1,3 @@
-using ClosedLoop.Engine.Journal;
-
 namespace ClosedLoop.Engine.Tests.Support;
 
 /// <summary>A spill store in memory, which can be told to fail or be corrupted.</summary>

@@ -1,5 +1,3 @@
-using ClosedLoop.Engine.Config;
-
 namespace ClosedLoop.Engine.Tests.Support;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Engine.Core;
-using ClosedLoop.Engine.Journal;
-
 namespace ClosedLoop.Engine.Tests.Support;
 
 /// <summary>
