@@ -1,6 +1,7 @@
 using System;
 using System.Device.Gpio;
 using System.Device.I2c;
+using System.Device.Spi;
 using ClosedLoop.Engine;
 using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Journal;
@@ -162,6 +163,19 @@ namespace ClosedLoop.Firmware
             if (b.Adc == AdcBackend.Esp32)
             {
                 return new Esp32Photodiode(b.PhotodiodeAdcChannel);
+            }
+
+            if (b.Adc == AdcBackend.Ads131m02)
+            {
+                // SPI mode 1 (data clocked out on the rising edge, sampled on the falling), 8 MHz: a frame in 12 µs.
+                Configuration.SetPinFunction(b.SpiClockPin, DeviceFunction.SPI1_CLOCK);
+                Configuration.SetPinFunction(b.SpiMosiPin, DeviceFunction.SPI1_MOSI);
+                Configuration.SetPinFunction(b.SpiMisoPin, DeviceFunction.SPI1_MISO);
+                SpiConnectionSettings spi = new SpiConnectionSettings(1, b.AdcChipSelectPin);
+                spi.Mode = SpiMode.Mode1;
+                spi.DataBitLength = 8;
+                spi.ClockFrequency = 8000000;
+                return new Ads131m02Photodiode(SpiDevice.Create(spi), b.Ads131m02Input, b.Ads131m02Gain, b.Ads131m02Rate);
             }
 
             Configuration.SetPinFunction(b.I2cDataPin, DeviceFunction.I2C1_DATA);

@@ -392,6 +392,65 @@ public sealed class ConfigTests
         Assert.True(fits.IsValid, string.Join("; ", fits.Errors.Select(e => e.ToString())));
     }
 
+    [Theory]
+    [InlineData("4000", 2500, 1550)]
+    [InlineData("2000", 2500, 2800)]
+    [InlineData("1000", 2500, 5300)]
+    public void With_the_ads131m02_each_led_window_must_hold_the_settle_time_its_lookback_and_the_readings(string rate, long window, long needed)
+    {
+        var result = Load($"[acquisition]\nadc = ads131m02\nads131m02_rate_sps = {rate}\n");
+
+        if (window >= needed)
+        {
+            Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => e.ToString())));
+            Assert.Single(Load($"[acquisition]\nadc = ads131m02\nads131m02_rate_sps = {rate}\nsettle_us = {300 + window - needed + 1}\n").Errors, e => e.Field == "acquisition.signal_on_us");
+            return;
+        }
+
+        Assert.Equal(["acquisition.signal_on_us", "acquisition.control_on_us"], result.Errors.Select(e => e.Field));
+        Assert.Contains($"at least {needed} us with adc = ads131m02", result.Errors[0].Expected, StringComparison.Ordinal);
+        Assert.Contains($"({rate} samples/s)", result.Errors[0].Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_ads131m02_rates_are_its_modulator_clock_over_the_oversampling_ratios_the_driver_writes()
+    {
+        for (int i = 0; i < ConfigSchema.Ads131m02Rates.Length; i++)
+        {
+            long rate = long.Parse(ConfigSchema.Ads131m02Rates[i], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(Ads131m02Timing.ModulatorHz, rate * Ads131m02Timing.Oversampling[i]);
+
+            // OSR[2:0]: 000 = 128, doubling with each code.
+            Assert.Equal(Ads131m02Timing.Oversampling[i], 128 << Ads131m02Timing.OversamplingCode[i]);
+            Assert.Equal(1_000_000 / rate, Ads131m02Timing.PeriodUs(i));
+        }
+    }
+
+    [Theory]
+    [InlineData("spi_sclk = 36", "pins.spi_sclk", "34-39 are input only")]
+    [InlineData("adc_cs = 5", "pins.adc_cs", "not a strapping pin")]
+    [InlineData("spi_miso = 27", "pins.spi_miso", "GPIO 27 is already pins.opto_ttl")]
+    [InlineData("spi_mosi = 17", "pins.spi_mosi", "PSRAM of a WROVER module")]
+    public void The_ads131m02s_spi_pins_follow_the_pin_rules_when_it_is_the_converter(string setting, string field, string expected)
+    {
+        Assert.True(Load("[pins]\n" + setting + "\n").IsValid, "the SPI pins are free while another converter is in use");
+
+        var error = Assert.Single(Load("[pins]\n" + setting + "\n[acquisition]\nadc = ads131m02\n").Errors);
+        Assert.Equal(field, error.Field);
+        Assert.Contains(expected, error.Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_the_ads131m02_the_esp32_adc_channel_and_the_i2c_pins_are_free()
+    {
+        var result = Load("[pins]\nphotodiode_adc_channel = 4\n[acquisition]\nadc = ads131m02\n");
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => e.ToString())));
+        Assert.Equal(8388607, result.Config.Acquisition.FullScaleCounts);
+        Assert.Equal((22, 21, 39, 23), (result.Config.Board.SpiClockPin, result.Config.Board.SpiMosiPin, result.Config.Board.SpiMisoPin, result.Config.Board.AdcChipSelectPin));
+        Assert.Equal(AdcBackend.Ads131m02, result.Config.Board.Adc);
+    }
+
     [Fact]
     public void A_comment_after_a_value_is_a_comment_except_in_a_password()
     {

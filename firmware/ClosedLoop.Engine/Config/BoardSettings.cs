@@ -7,6 +7,7 @@ namespace ClosedLoop.Engine.Config
     {
         Esp32 = 0,
         Ads1115 = 1,
+        Ads131m02 = 2,
     }
 
     /// <summary>
@@ -30,12 +31,19 @@ namespace ClosedLoop.Engine.Config
             I2cDataPin = Pin(v, "i2c_sda");
             I2cClockPin = Pin(v, "i2c_scl");
             SelfTestInputPin = Pin(v, "selftest_input");
+            SpiClockPin = Pin(v, "spi_sclk");
+            SpiMosiPin = Pin(v, "spi_mosi");
+            SpiMisoPin = Pin(v, "spi_miso");
+            AdcChipSelectPin = Pin(v, "adc_cs");
             PhotodiodeAdcChannel = Pin(v, "photodiode_adc_channel");
 
             Adc = (AdcBackend)v.GetChoice("acquisition", "adc");
             Ads1115Address = (int)v.GetInteger("acquisition", "ads1115_address");
             Ads1115Input = v.GetChoice("acquisition", "ads1115_input");
             Ads1115Range = v.GetChoice("acquisition", "ads1115_range_mv");
+            Ads131m02Input = v.GetChoice("acquisition", "ads131m02_input");
+            Ads131m02Gain = v.GetChoice("acquisition", "ads131m02_gain");
+            Ads131m02Rate = v.GetChoice("acquisition", "ads131m02_rate_sps");
 
             OptoChannel = RmtChannelMap.ChannelOf(v, RmtChannelMap.Opto);
             DoseChannel = RmtChannelMap.ChannelOf(v, RmtChannelMap.Dose);
@@ -78,6 +86,14 @@ namespace ClosedLoop.Engine.Config
 
         public int SelfTestInputPin { get; private set; }
 
+        public int SpiClockPin { get; private set; }
+
+        public int SpiMosiPin { get; private set; }
+
+        public int SpiMisoPin { get; private set; }
+
+        public int AdcChipSelectPin { get; private set; }
+
         public int PhotodiodeAdcChannel { get; private set; }
 
         public AdcBackend Adc { get; private set; }
@@ -89,6 +105,15 @@ namespace ClosedLoop.Engine.Config
 
         /// <summary>Index into the full-scale ranges, 6144 mV down to 256 mV.</summary>
         public int Ads1115Range { get; private set; }
+
+        /// <summary>Index into ain0, ain1: the ADS131M02 channel read.</summary>
+        public int Ads131m02Input { get; private set; }
+
+        /// <summary>Index into the gains 1 ... 128, which is the PGAGAIN code.</summary>
+        public int Ads131m02Gain { get; private set; }
+
+        /// <summary>Index into the rates of <see cref="ConfigSchema.Ads131m02Rates"/> and <see cref="Acquisition.Ads131m02Timing.Oversampling"/>.</summary>
+        public int Ads131m02Rate { get; private set; }
 
         public int OptoChannel { get; private set; }
 

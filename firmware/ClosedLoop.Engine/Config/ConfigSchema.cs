@@ -11,7 +11,7 @@ namespace ClosedLoop.Engine.Config
             "ESP32_REV0", "ESP32_REV3", "ESP32_PSRAM_REV0", "ESP32_PSRAM_REV3", "ESP32_BLE_REV0", "ESP32_BLE_REV3", "ESP32_PICO",
         };
 
-        public static readonly string[] AdcBackends = new string[] { "esp32", "ads1115" };
+        public static readonly string[] AdcBackends = new string[] { "esp32", "ads1115", "ads131m02" };
 
         /// <summary>[rig] flash_mb: the ESP32 module's flash (MB), which sets the size of nanoFramework's I: drive.</summary>
         public static readonly string[] FlashSizes = new string[] { "4", "8", "16" };
@@ -27,6 +27,15 @@ namespace ClosedLoop.Engine.Config
 
         /// <summary>ADS1115 single-ended inputs, in the order of its multiplexer settings 100..111.</summary>
         public static readonly string[] Ads1115Inputs = new string[] { "ain0", "ain1", "ain2", "ain3" };
+
+        /// <summary>ADS131M02 inputs (the rig board's BNC IN1 and IN2), in the order of its channels.</summary>
+        public static readonly string[] Ads131m02Inputs = new string[] { "ain0", "ain1" };
+
+        /// <summary>ADS131M02 PGA gains, in the order of its PGAGAIN codes (000 = 1 ... 111 = 128).</summary>
+        public static readonly string[] Ads131m02Gains = new string[] { "1", "2", "4", "8", "16", "32", "64", "128" };
+
+        /// <summary>ADS131M02 data rates (samples/s, high-resolution mode, 8.192 MHz clock), in the order of <see cref="Acquisition.Ads131m02Timing.Oversampling"/>.</summary>
+        public static readonly string[] Ads131m02Rates = new string[] { "1000", "2000", "4000", "8000" };
 
         public static readonly string[] AcquisitionModes = new string[] { "time_division", "continuous" };
 
@@ -87,9 +96,13 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Integer("pins", "encounter_input", 0, 39, 35, "GPIO of the encounter TTL from the behaviour system"),
                 ConfigKey.Integer("pins", "i2c_sda", 0, 39, 21, "I2C data line to an ADS1115"),
                 ConfigKey.Integer("pins", "i2c_scl", 0, 39, 22, "I2C clock line to an ADS1115"),
+                ConfigKey.Integer("pins", "spi_sclk", 0, 39, 22, "SPI clock to an ADS131M02 (the rig board's converter)"),
+                ConfigKey.Integer("pins", "spi_mosi", 0, 39, 21, "SPI data to an ADS131M02 (its DIN)"),
+                ConfigKey.Integer("pins", "spi_miso", 0, 39, 39, "SPI data from an ADS131M02 (its DOUT)"),
+                ConfigKey.Integer("pins", "adc_cs", 0, 39, 23, "SPI chip select of an ADS131M02 (active low)"),
                 ConfigKey.Integer("pins", "selftest_input", 0, 39, 4, "GPIO the opto output is wired back to for the timing self-test (RMT receiver)"),
 
-                ConfigKey.Choice("acquisition", "adc", AdcBackends, "esp32", "photodiode ADC: the ESP32's own or an external ADS1115"),
+                ConfigKey.Choice("acquisition", "adc", AdcBackends, "esp32", "photodiode ADC: the ESP32's own, an external ADS1115, or the rig board's ADS131M02"),
                 ConfigKey.Choice("acquisition", "mode", AcquisitionModes, "time_division", "two-colour time division with a dark phase, or one colour continuously"),
                 ConfigKey.Number("acquisition", "rate_hz", 1, 1000, "130", "excitation cycles per second (samples per channel per second)"),
                 ConfigKey.Integer("acquisition", "signal_on_us", 50, 500000, 2500, "how long the signal LED is on in each cycle"),
@@ -99,6 +112,9 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Integer("acquisition", "ads1115_address", 72, 75, 72, "I2C address of the ADS1115 (72 = 0x48, ADDR to ground)"),
                 ConfigKey.Choice("acquisition", "ads1115_input", Ads1115Inputs, "ain0", "ADS1115 input the photodiode amplifier drives (single-ended)"),
                 ConfigKey.Choice("acquisition", "ads1115_range_mv", Ads1115RangesMv, "4096", "ADS1115 full-scale range; pick the smallest that holds the brightest signal"),
+                ConfigKey.Choice("acquisition", "ads131m02_input", Ads131m02Inputs, "ain0", "ADS131M02 input the photoreceiver drives (ain0 = BNC IN1, ain1 = IN2)"),
+                ConfigKey.Choice("acquisition", "ads131m02_gain", Ads131m02Gains, "1", "ADS131M02 gain: full scale is 1.2 V / gain at the converter (the board divides its BNC inputs by 8.5)"),
+                ConfigKey.Choice("acquisition", "ads131m02_rate_sps", Ads131m02Rates, "4000", "ADS131M02 conversions per second; lower is quieter but needs longer LED windows"),
                 ConfigKey.Number("acquisition", "lowpass_hz", 0.1, 200, "10", "causal low-pass cut-off applied to each channel"),
 
                 ConfigKey.Number("processing", "fit_tau_s", 1, 86400, "120", "memory of the online control-to-signal fit (RLS forgetting time constant)"),

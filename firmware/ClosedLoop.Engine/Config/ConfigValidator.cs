@@ -139,7 +139,7 @@ namespace ClosedLoop.Engine.Config
                 }
             }
 
-            CheckAds1115Windows(v, errors);
+            CheckConverterWindows(v, errors);
 
             long pre = v.GetInteger("detector", "pre_ms");
             long baselineTau = (long)(v.GetNumber("processing", "baseline_tau_s") * 1000);
@@ -227,29 +227,51 @@ namespace ClosedLoop.Engine.Config
         }
 
         /// <summary>
-        /// The ADS1115 converts at most 860 times a second and a read returns the last finished conversion, so the
-        /// light behind a reading may reach back two conversions; readings whose light could straddle an LED edge
-        /// are dropped. So with it, every LED window must hold its settle time, that look-back, and min_readings
-        /// more conversions.
+        /// An external converter's reading carries light from before the moment it is read: the ADS1115 returns the
+        /// last finished conversion (two conversions of 1163 µs back), the ADS131M02 a conversion whose sinc3 filter
+        /// reaches back three periods, read up to a period late. Readings whose light could straddle an LED edge are
+        /// dropped, so every LED window must hold its settle time, that look-back, and min_readings conversions.
         /// </summary>
-        private static void CheckAds1115Windows(ConfigValues v, ConfigErrorList errors)
+        private static void CheckConverterWindows(ConfigValues v, ConfigErrorList errors)
         {
-            if (v.GetChoice("acquisition", "adc") != 1 || v.GetChoice("acquisition", "mode") != 0)
+            if (v.GetChoice("acquisition", "mode") != 0)
             {
                 return;
             }
 
-            long settle = v.GetInteger("acquisition", "settle_us");
-            long needed = settle + (v.GetInteger("acquisition", "min_readings") + 1) * Ads1115Timing.ConversionUs;
-            CheckWindow("acquisition.signal_on_us", v.GetInteger("acquisition", "signal_on_us"), needed, errors);
-            CheckWindow("acquisition.control_on_us", v.GetInteger("acquisition", "control_on_us"), needed, errors);
+            long period;
+            long lookback;
+            string converter;
+            AdcBackend adc = (AdcBackend)v.GetChoice("acquisition", "adc");
+            if (adc == AdcBackend.Ads1115)
+            {
+                period = Ads1115Timing.ConversionUs;
+                lookback = 2 * Ads1115Timing.ConversionUs;
+                converter = "adc = ads1115: settle_us, the look-back of 2 conversions and min_readings - 1 more, of " + period.ToString() + " us each (860 samples/s)";
+            }
+            else if (adc == AdcBackend.Ads131m02)
+            {
+                int rate = v.GetChoice("acquisition", "ads131m02_rate_sps");
+                period = Ads131m02Timing.PeriodUs(rate);
+                lookback = Ads131m02Timing.LookbackUs(rate);
+                converter = "adc = ads131m02: settle_us, the look-back of " + Ads131m02Timing.LookbackPeriods.ToString() + " conversions and min_readings - 1 more, of " + period.ToString()
+                    + " us each (" + ConfigSchema.Ads131m02Rates[rate] + " samples/s)";
+            }
+            else
+            {
+                return;
+            }
+
+            long needed = v.GetInteger("acquisition", "settle_us") + lookback + ((v.GetInteger("acquisition", "min_readings") - 1) * period);
+            CheckWindow("acquisition.signal_on_us", v.GetInteger("acquisition", "signal_on_us"), needed, converter, errors);
+            CheckWindow("acquisition.control_on_us", v.GetInteger("acquisition", "control_on_us"), needed, converter, errors);
         }
 
-        private static void CheckWindow(string field, long windowUs, long neededUs, ConfigErrorList errors)
+        private static void CheckWindow(string field, long windowUs, long neededUs, string converter, ConfigErrorList errors)
         {
             if (windowUs < neededUs)
             {
-                errors.Add(field, windowUs.ToString(), "expected at least " + neededUs.ToString() + " us with adc = ads1115: settle_us plus (min_readings + 1) conversions of " + Ads1115Timing.ConversionUs.ToString() + " us each (860 samples/s)");
+                errors.Add(field, windowUs.ToString(), "expected at least " + neededUs.ToString() + " us with " + converter);
             }
         }
 

@@ -5,7 +5,8 @@ namespace ClosedLoop.Engine.Config
     /// "Strapping Pins"): only the GPIOs the chip has; never the module's flash pins (6-11), nor 16-17 on a WROVER,
     /// whose PSRAM uses them; nothing on the strapping pins (0, 2, 5, 12, 15), whose level at reset selects how the
     /// chip boots (GPIO12 high, for one, selects 1.8 V flash and the module does not start); no output, I2C or pulled
-    /// input on 34-39, which are input only and have no internal pull resistors; one function per pin.
+    /// input on 34-39, which are input only and have no internal pull resistors; one function per pin. Only the
+    /// converter in use claims its pins: the ESP32 ADC channel, the ADS1115's I2C or the ADS131M02's SPI lines.
     /// </summary>
     internal static class PinRules
     {
@@ -16,14 +17,16 @@ namespace ClosedLoop.Engine.Config
         private static readonly string[] PulledInputs = new string[] { "arm_input", "estop_input" };
         private static readonly string[] Inputs = new string[] { "encounter_input", "selftest_input" };
         private static readonly string[] I2c = new string[] { "i2c_sda", "i2c_scl" };
+        private static readonly string[] SpiOutputs = new string[] { "spi_sclk", "spi_mosi", "adc_cs" };
+        private static readonly string[] SpiInputs = new string[] { "spi_miso" };
 
         public static void Check(ConfigValues v, ConfigErrorList errors)
         {
             bool psram = ConfigSchema.Boards[v.GetChoice("rig", "board")].IndexOf("PSRAM") >= 0;
-            bool ads1115 = (AdcBackend)v.GetChoice("acquisition", "adc") == AdcBackend.Ads1115;
+            AdcBackend adc = (AdcBackend)v.GetChoice("acquisition", "adc");
 
             // Every pin in use, in a fixed order, so that a clash is reported at the later key.
-            string[] names = new string[Outputs.Length + PulledInputs.Length + Inputs.Length + I2c.Length + 1];
+            string[] names = new string[Outputs.Length + PulledInputs.Length + Inputs.Length + I2c.Length + SpiOutputs.Length + SpiInputs.Length + 1];
             int[] pins = new int[names.Length];
             int used = 0;
             for (int i = 0; i < Outputs.Length; i++)
@@ -44,12 +47,26 @@ namespace ClosedLoop.Engine.Config
                 CheckPin(Inputs[i], pins[used - 1], psram, false, false, errors);
             }
 
-            if (ads1115)
+            if (adc == AdcBackend.Ads1115)
             {
                 for (int i = 0; i < I2c.Length; i++)
                 {
                     used = Use(v, I2c[i], names, pins, used);
                     CheckPin(I2c[i], pins[used - 1], psram, true, false, errors);
+                }
+            }
+            else if (adc == AdcBackend.Ads131m02)
+            {
+                for (int i = 0; i < SpiOutputs.Length; i++)
+                {
+                    used = Use(v, SpiOutputs[i], names, pins, used);
+                    CheckPin(SpiOutputs[i], pins[used - 1], psram, true, false, errors);
+                }
+
+                for (int i = 0; i < SpiInputs.Length; i++)
+                {
+                    used = Use(v, SpiInputs[i], names, pins, used);
+                    CheckPin(SpiInputs[i], pins[used - 1], psram, false, false, errors);
                 }
             }
             else

@@ -21,7 +21,7 @@ namespace ClosedLoop.Engine.Config
             Acquisition.SettleUs = v.GetInteger("acquisition", "settle_us");
             Acquisition.MinReadings = (int)v.GetInteger("acquisition", "min_readings");
             Acquisition.LowPassHz = v.GetNumber("acquisition", "lowpass_hz");
-            Acquisition.FullScaleCounts = (AdcBackend)v.GetChoice("acquisition", "adc") == AdcBackend.Esp32 ? 4095 : 32767;
+            Acquisition.FullScaleCounts = FullScale((AdcBackend)v.GetChoice("acquisition", "adc"));
 
             Processing = new ProcessingSettings();
             Processing.FitTauUs = Seconds(v.GetNumber("processing", "fit_tau_s"));
@@ -111,6 +111,17 @@ namespace ClosedLoop.Engine.Config
             t.DosePerPulse = v.GetNumber(section, "dose_per_pulse");
             t.MaxCumulativeDose = v.GetNumber(section, "max_cumulative_dose");
             return t;
+        }
+
+        /// <summary>The converter's largest code: 12-bit ESP32 ADC, 16-bit ADS1115, 24-bit ADS131M02 (two's complement).</summary>
+        private static double FullScale(AdcBackend adc)
+        {
+            if (adc == AdcBackend.Esp32)
+            {
+                return 4095;
+            }
+
+            return adc == AdcBackend.Ads1115 ? 32767 : 8388607;
         }
 
         private static long Seconds(double seconds)

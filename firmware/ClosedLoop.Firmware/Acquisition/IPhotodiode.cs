@@ -1,6 +1,6 @@
 namespace ClosedLoop.Firmware.Acquisition
 {
-    /// <summary>One photodiode ADC back-end: the ESP32's own ADC or an ADS1115.</summary>
+    /// <summary>One photodiode ADC back-end: the ESP32's own ADC, an ADS1115 or the rig board's ADS131M02.</summary>
     public interface IPhotodiode
     {
         /// <summary>Reads one raw value (blocking for as long as the converter needs).</summary>

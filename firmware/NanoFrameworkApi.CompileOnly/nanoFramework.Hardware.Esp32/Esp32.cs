@@ -20,6 +20,9 @@ namespace nanoFramework.Hardware.Esp32
     /// <summary>Device type (bits 16 up) + device index (bits 8 up) + pin role, as DeviceTypePins.cs composes them.</summary>
     public enum DeviceFunction
     {
+        SPI1_MOSI = 0x10100,
+        SPI1_MISO = 0x10101,
+        SPI1_CLOCK = 0x10102,
         I2C1_DATA = 0x20100,
         I2C1_CLOCK = 0x20101,
     }

@@ -16,6 +16,9 @@ namespace nanoFramework.Hardware.Esp32
 
     public enum DeviceFunction
     {
+        SPI1_MOSI,
+        SPI1_MISO,
+        SPI1_CLOCK,
         I2C1_DATA,
         I2C1_CLOCK,
     }
@@ -87,5 +90,41 @@ namespace System.Device.I2c
     {
         StandardMode,
         FastMode,
+    }
+}
+
+namespace System.Device.Spi
+{
+    /// <summary>The emulated board has no ADS131M02 (its driver is tested against an emulated chip elsewhere).</summary>
+    public class SpiDevice
+    {
+        internal SpiDevice()
+        {
+        }
+
+        public static SpiDevice Create(SpiConnectionSettings settings) => throw new NotSupportedException("no SPI devices on the emulated board");
+
+        public void TransferFullDuplex(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer) => throw new NotSupportedException();
+    }
+
+    public class SpiConnectionSettings(int busId, int chipSelectLine)
+    {
+        public int BusId { get; } = busId;
+
+        public int ChipSelectLine { get; } = chipSelectLine;
+
+        public SpiMode Mode { get; set; }
+
+        public int DataBitLength { get; set; }
+
+        public int ClockFrequency { get; set; }
+    }
+
+    public enum SpiMode
+    {
+        Mode0,
+        Mode1,
+        Mode2,
+        Mode3,
     }
 }
