@@ -19,7 +19,7 @@ public class Ads1115DriverTests
     public void The_driver_sets_the_chip_to_continuous_860_per_second_on_the_configured_input_and_range(string input, string range, int mux, int pga)
     {
         var chip = new EmulatedAds1115((_, _) => 0);
-        var config = Config($"acquisition.ads1115_input={input}", $"acquisition.ads1115_range_mv={range}");
+        var config = TestConfig.With($"acquisition.ads1115_input={input}", $"acquisition.ads1115_range_mv={range}");
 
         _ = new Ads1115Photodiode(chip, config.Values.GetChoice("acquisition", "ads1115_input"), config.Values.GetChoice("acquisition", "ads1115_range_mv"));
 
@@ -178,19 +178,5 @@ public class Ads1115DriverTests
         public override void WriteRead(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer)
         {
         }
-    }
-
-    private static RigConfig Config(params string[] assignments)
-    {
-        var errors = new ConfigErrorList();
-        var document = ConfigParser.Parse(string.Empty, errors);
-        foreach (var assignment in assignments)
-        {
-            document.TrySet(assignment, errors);
-        }
-
-        var result = ConfigLoader.FromDocument(document, errors);
-        Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => e.ToString())));
-        return result.Config;
     }
 }

@@ -19,7 +19,7 @@ public class Ads131m02DriverTests
     {
         var chip = new EmulatedAds131m02((_, _) => 0);
         // Windows long enough for the slowest rate's look-back.
-        var board = Config("acquisition.adc=ads131m02", "acquisition.rate_hz=60", "acquisition.signal_on_us=6000", "acquisition.control_on_us=6000", $"acquisition.ads131m02_input={input}", $"acquisition.ads131m02_gain={gain}", $"acquisition.ads131m02_rate_sps={rate}").Board;
+        var board = TestConfig.With("acquisition.adc=ads131m02", "acquisition.rate_hz=60", "acquisition.signal_on_us=6000", "acquisition.control_on_us=6000", $"acquisition.ads131m02_input={input}", $"acquisition.ads131m02_gain={gain}", $"acquisition.ads131m02_rate_sps={rate}").Board;
 
         var photodiode = new Ads131m02Photodiode(chip, board.Ads131m02Input, board.Ads131m02Gain, board.Ads131m02Rate);
 
@@ -169,19 +169,5 @@ public class Ads131m02DriverTests
         }
 
         public override void TransferFullDuplex(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer) => readBuffer.Fill(0xFF);
-    }
-
-    private static RigConfig Config(params string[] assignments)
-    {
-        var errors = new ConfigErrorList();
-        var document = ConfigParser.Parse(string.Empty, errors);
-        foreach (var assignment in assignments)
-        {
-            document.TrySet(assignment, errors);
-        }
-
-        var result = ConfigLoader.FromDocument(document, errors);
-        Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => e.ToString())));
-        return result.Config;
     }
 }

@@ -28,46 +28,17 @@ namespace ClosedLoop.Engine.Config
             // Every pin in use, in a fixed order, so that a clash is reported at the later key.
             string[] names = new string[Outputs.Length + PulledInputs.Length + Inputs.Length + I2c.Length + SpiOutputs.Length + SpiInputs.Length + 1];
             int[] pins = new int[names.Length];
-            int used = 0;
-            for (int i = 0; i < Outputs.Length; i++)
-            {
-                used = Use(v, Outputs[i], names, pins, used);
-                CheckPin(Outputs[i], pins[used - 1], psram, true, false, errors);
-            }
-
-            for (int i = 0; i < PulledInputs.Length; i++)
-            {
-                used = Use(v, PulledInputs[i], names, pins, used);
-                CheckPin(PulledInputs[i], pins[used - 1], psram, false, true, errors);
-            }
-
-            for (int i = 0; i < Inputs.Length; i++)
-            {
-                used = Use(v, Inputs[i], names, pins, used);
-                CheckPin(Inputs[i], pins[used - 1], psram, false, false, errors);
-            }
-
+            int used = UseAll(v, Outputs, true, false, psram, names, pins, 0, errors);
+            used = UseAll(v, PulledInputs, false, true, psram, names, pins, used, errors);
+            used = UseAll(v, Inputs, false, false, psram, names, pins, used, errors);
             if (adc == AdcBackend.Ads1115)
             {
-                for (int i = 0; i < I2c.Length; i++)
-                {
-                    used = Use(v, I2c[i], names, pins, used);
-                    CheckPin(I2c[i], pins[used - 1], psram, true, false, errors);
-                }
+                used = UseAll(v, I2c, true, false, psram, names, pins, used, errors);
             }
             else if (adc == AdcBackend.Ads131m02)
             {
-                for (int i = 0; i < SpiOutputs.Length; i++)
-                {
-                    used = Use(v, SpiOutputs[i], names, pins, used);
-                    CheckPin(SpiOutputs[i], pins[used - 1], psram, true, false, errors);
-                }
-
-                for (int i = 0; i < SpiInputs.Length; i++)
-                {
-                    used = Use(v, SpiInputs[i], names, pins, used);
-                    CheckPin(SpiInputs[i], pins[used - 1], psram, false, false, errors);
-                }
+                used = UseAll(v, SpiOutputs, true, false, psram, names, pins, used, errors);
+                used = UseAll(v, SpiInputs, false, false, psram, names, pins, used, errors);
             }
             else
             {
@@ -90,11 +61,18 @@ namespace ClosedLoop.Engine.Config
             }
         }
 
-        private static int Use(ConfigValues v, string name, string[] names, int[] pins, int used)
+        /// <summary>Claims the pins of <paramref name="keys"/>, each checked for its use (drives, pulled), after <paramref name="used"/> others.</summary>
+        private static int UseAll(ConfigValues v, string[] keys, bool drives, bool pulled, bool psram, string[] names, int[] pins, int used, ConfigErrorList errors)
         {
-            names[used] = name;
-            pins[used] = (int)v.GetInteger("pins", name);
-            return used + 1;
+            for (int i = 0; i < keys.Length; i++)
+            {
+                names[used] = keys[i];
+                pins[used] = (int)v.GetInteger("pins", keys[i]);
+                CheckPin(keys[i], pins[used], psram, drives, pulled, errors);
+                used++;
+            }
+
+            return used;
         }
 
         private static void CheckPin(string name, int gpio, bool psram, bool drives, bool pulled, ConfigErrorList errors)
