@@ -16,6 +16,15 @@ if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
 fi
 # The package may start a system broker on port 1883; the tests start their own on free ports and need none.
 
+# The rig board's checks (pcb/) read KiCad 6's symbol and footprint libraries with the system Python.
+if [ ! -f /usr/share/kicad/symbols/Device.kicad_sym ] || [ ! -d /usr/share/kicad/footprints/RF_Module.pretty ] || ! command -v python3 >/dev/null 2>&1; then
+  echo "Installing KiCad's libraries for the rig board's checks..."
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3 kicad-symbols kicad-footprints >/dev/null
+fi
+
 results="TestResults"
 rm -rf "$results"
 mkdir -p "$results"

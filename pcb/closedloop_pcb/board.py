@@ -1,0 +1,310 @@
+"""
+The ClosedLoop rig board, schematic as code. Net names that are nf.config [pins] keys are the ESP32 GPIOs the
+firmware drives or reads with that key (tests hold the two and docs/hardware.md equal); other nets are named for
+what they carry. Every part has a KiCad 6 symbol and footprint and a manufacturer part number.
+
+Blocks: USB-C power and the USB-UART with auto-reset (so `closedloop flash` needs no buttons); 3.3 V regulation;
+the ESP32-WROOM-32E; two photoreceiver inputs (divider, anti-alias, clamps) into an ADS131M02 with its own
+8.192 MHz clock; two constant-current LED drivers switched by the RMT excitation outputs; opto, dose and sync TTL
+outputs through 5 V buffers, the opto and dose ones enabled only by the firmware's enable line AND the hardware
+arm chain (e-stop contacts in series with the arm key), which no firmware state can close; protected TTL inputs;
+the self-test jumper; status LEDs; mounting holes.
+"""
+from .netlist import Board
+
+R0603 = "Resistor_SMD:R_0603_1608Metric"
+C0603 = "Capacitor_SMD:C_0603_1608Metric"
+C0805 = "Capacitor_SMD:C_0805_2012Metric"
+LED0603 = "LED_SMD:LED_0603_1608Metric"
+SOT23 = "Package_TO_SOT_SMD:SOT-23"
+SOT23_5 = "Package_TO_SOT_SMD:SOT-23-5"
+BNC = "Connector_Coaxial:BNC_Amphenol_B6252HB-NPP3G-50_Horizontal"
+TERMINAL_4 = "TerminalBlock_Phoenix:TerminalBlock_Phoenix_MPT-0,5-4-2.54_1x04_P2.54mm_Horizontal"
+TERMINAL_2 = "TerminalBlock_Phoenix:TerminalBlock_Phoenix_MPT-0,5-2-2.54_1x02_P2.54mm_Horizontal"
+
+# Yageo RC0603 (1 %) and RT0603 (0.1 %, 25 ppm/K) part numbers by value; Murata GRM capacitors.
+RESISTOR_MPN = {
+    "33": "RC0603FR-0733RL", "100": "RC0603FR-07100RL", "1k": "RC0603FR-071KL", "5.1k": "RC0603FR-075K1L",
+    "10k": "RC0603FR-0710KL", "100k": "RC0603FR-07100KL",
+}
+CAPACITOR_MPN = {
+    "1nF": ("GRM1885C1H102JA01D", C0603), "10nF C0G": ("GRM1885C1H103JA01D", C0603), "100nF": ("GRM188R71C104KA01D", C0603),
+    "220nF": ("GRM188R71C224KA01D", C0603), "1uF": ("GRM188R61C105KA93D", C0603), "10uF": ("GRM21BR61C106KE15L", C0805),
+    "22uF": ("GRM21BR61A226ME44L", C0805),
+}
+
+
+def build():
+    b = Board()
+
+    def resistor(value, net_a, net_b, mpn=None, footprint=R0603, note=""):
+        r = b.part("R", "Device:R", footprint, value, mpn or RESISTOR_MPN[value], "Yageo", note)
+        b.connect(net_a, r[1])
+        b.connect(net_b, r[2])
+        return r
+
+    def capacitor(value, net_a, net_b="GND"):
+        mpn, footprint = CAPACITOR_MPN[value]
+        c = b.part("C", "Device:C", footprint, value, mpn, "Murata")
+        b.connect(net_a, c[1])
+        b.connect(net_b, c[2])
+        return c
+
+    def led(colour, mpn, anode_net, resistor_from):
+        """An indicator: resistor_from -> 1 kOhm -> LED -> GND."""
+        d = b.part("D", "Device:LED", LED0603, colour, mpn, "Kingbright")
+        resistor("1k", resistor_from, anode_net)
+        b.connect(anode_net, d["A"])
+        b.connect("GND", d["K"])
+        return d
+
+    def tvs(mpn, net, footprint="Diode_SMD:D_SOD-323", maker="Nexperia"):
+        d = b.part("D", "Device:D_TVS", footprint, mpn, mpn, maker)
+        b.connect(net, d["A1"])
+        b.connect("GND", d["A2"])
+        return d
+
+    def bnc(name, signal_net):
+        j = b.part("J", "Connector:Conn_Coaxial", BNC, f"BNC {name}", "B6252HB-NPP3G-50", "Amphenol RF")
+        b.connect(signal_net, j["In"])
+        b.connect("GND", j["Ext"])
+        return j
+
+    def power_flag(net):
+        f = b.part("#FLG", "power:PWR_FLAG", "", "PWR_FLAG", "", "")
+        b.connect(net, f[1])
+
+    # --- USB-C power and USB-UART -------------------------------------------------------------------------------
+    usb = b.part("J", "Connector:USB_C_Receptacle_USB2.0", "Connector_USB:USB_C_Receptacle_HRO_TYPE-C-31-M-12", "USB-C", "TYPE-C-31-M-12", "Korean Hroparts")
+    b.connect("VBUS", usb["A4"], usb["A9"], usb["B4"], usb["B9"])
+    b.connect("GND", usb["A1"], usb["B1"], usb["A12"], usb["B12"], usb["S1"])
+    b.connect("USB_DP", usb["A6"], usb["B6"])
+    b.connect("USB_DN", usb["A7"], usb["B7"])
+    b.leave_unconnected(usb["A8"], usb["B8"])
+    resistor("5.1k", "USB_CC1", "GND", note="sink: asks the source for 5 V")
+    b.connect("USB_CC1", usb["A5"])
+    resistor("5.1k", "USB_CC2", "GND", note="sink: asks the source for 5 V")
+    b.connect("USB_CC2", usb["B5"])
+    esd = b.part("U", "Power_Protection:USBLC6-2SC6", "Package_TO_SOT_SMD:SOT-23-6", "USBLC6-2SC6", "USBLC6-2SC6", "STMicroelectronics")
+    b.connect("USB_DP", esd[1], esd[6])
+    b.connect("USB_DN", esd[3], esd[4])
+    b.connect("VBUS", esd[5])
+    b.connect("GND", esd[2])
+    fuse = b.part("F", "Device:Polyfuse", "Fuse:Fuse_1206_3216Metric", "1.1 A", "MF-MSMF110-2", "Bourns")
+    b.connect("VBUS", fuse[1])
+    b.connect("+5V", fuse[2])
+    power_flag("VBUS")
+    power_flag("+5V")
+    power_flag("GND")
+
+    ldo = b.part("U", "Regulator_Linear:AMS1117-3.3", "Package_TO_SOT_SMD:SOT-223-3_TabPin2", "AMS1117-3.3", "AMS1117-3.3", "Advanced Monolithic Systems",
+                 "1 A: the ESP32's Wi-Fi peaks of about 500 mA with headroom")
+    b.connect("+5V", ldo["VI"])
+    b.connect("+3V3", ldo["VO"])
+    b.connect("GND", ldo["GND"])
+    capacitor("10uF", "+5V")
+    capacitor("22uF", "+3V3")
+
+    uart = b.part("U", "Interface_USB:CH340C", "Package_SO:SOIC-16_3.9x9.9mm_P1.27mm", "CH340C", "CH340C", "WCH", "USB-UART with its own clock, at 3.3 V")
+    b.connect("+3V3", uart["VCC"], uart["V3"])
+    b.connect("GND", uart["GND"], uart["R232"])
+    b.connect("USB_DP", uart["UD+"])
+    b.connect("USB_DN", uart["UD-"])
+    b.connect("ESP_RXD", uart["TXD"])
+    b.connect("ESP_TXD", uart["RXD"])
+    b.connect("UART_DTR", uart["~{DTR}"])
+    b.connect("UART_RTS", uart["~{RTS}"])
+    b.leave_unconnected(uart["~{CTS}"], uart["~{DSR}"], uart["~{RI}"], uart["~{DCD}"])
+    capacitor("100nF", "+3V3")
+
+    # The usual two-transistor auto-reset: DTR/RTS pull EN and IO0 so that esptool (nanoff) enters the bootloader.
+    q_en = b.part("Q", "Transistor_BJT:MMBT3904", SOT23, "MMBT3904", "MMBT3904LT1G", "onsemi")
+    resistor("10k", "UART_DTR", "Q_EN_BASE")
+    b.connect("Q_EN_BASE", q_en["B"])
+    b.connect("UART_RTS", q_en["E"])
+    b.connect("ESP_EN", q_en["C"])
+    q_boot = b.part("Q", "Transistor_BJT:MMBT3904", SOT23, "MMBT3904", "MMBT3904LT1G", "onsemi")
+    resistor("10k", "UART_RTS", "Q_BOOT_BASE")
+    b.connect("Q_BOOT_BASE", q_boot["B"])
+    b.connect("UART_DTR", q_boot["E"])
+    b.connect("ESP_BOOT", q_boot["C"])
+
+    # --- ESP32 --------------------------------------------------------------------------------------------------
+    esp = b.part("U", "RF_Module:ESP32-WROOM-32", "RF_Module:ESP32-WROOM-32", "ESP32-WROOM-32E-N8", "ESP32-WROOM-32E-N8", "Espressif",
+                 "8 MB flash: nanoFramework's I: drive is 2 MiB (rig.flash_mb = 8)")
+    b.connect("GND", esp[1], esp[15], esp[38], esp[39])
+    b.connect("+3V3", esp["VDD"])
+    capacitor("10uF", "+3V3")
+    capacitor("100nF", "+3V3")
+    b.connect("ESP_EN", esp["EN"])
+    resistor("10k", "+3V3", "ESP_EN")
+    capacitor("1uF", "ESP_EN")
+    b.connect("ESP_BOOT", esp["IO0"])
+    resistor("10k", "+3V3", "ESP_BOOT", note="GPIO0 high at reset: run from flash")
+    b.connect("ESP_TXD", esp["TXD0/IO1"])
+    b.connect("ESP_RXD", esp["RXD0/IO3"])
+    gpio = {
+        "signal_led": "IO25", "control_led": "IO26", "opto_ttl": "IO27", "dose_ttl": "IO14", "opto_enable": "IO18",
+        "dose_enable": "IO19", "sync_out": "IO13", "arm_input": "IO32", "estop_input": "IO33", "encounter_input": "IO35",
+        "selftest_input": "IO4", "spi_sclk": "IO22", "spi_mosi": "IO21", "spi_miso": "SENSOR_VN", "adc_cs": "IO23",
+        "spare_input": "SENSOR_VP",
+    }
+    for net, pin in gpio.items():
+        b.connect(net, esp[pin])
+    # Flash (6-11), the strapping pins other than IO0 (2, 5, 12, 15), GPIO34 and 16-17 stay free.
+    b.leave_unconnected(*(esp[p] for p in ("SHD/SD2", "SWP/SD3", "SCS/CMD", "SCK/CLK", "SDO/SD0", "SDI/SD1", "IO2", "IO5", "IO12", "IO15", "IO34", "IO16", "IO17")))
+
+    # --- Photoreceiver inputs and the ADS131M02 ----------------------------------------------------------------
+    ferrite = b.part("FB", "Device:FerriteBead", "Inductor_SMD:L_0603_1608Metric", "220R@100MHz", "BLM18PG221SN1D", "Murata")
+    b.connect("+3V3", ferrite[1])
+    b.connect("+3V3A", ferrite[2])
+    power_flag("+3V3A")
+    adc = b.part("U", "ClosedLoop:ADS131M02", "Package_SO:TSSOP-20_4.4x6.5mm_P0.65mm", "ADS131M02", "ADS131M02IPWR", "Texas Instruments")
+    b.connect("+3V3A", adc["AVDD"])
+    capacitor("1uF", "+3V3A")
+    capacitor("100nF", "+3V3A")
+    b.connect("+3V3", adc["DVDD"])
+    capacitor("1uF", "+3V3")
+    capacitor("100nF", "+3V3")
+    b.connect("GND", adc["AGND"], adc["DGND"], adc["AIN0N"], adc["AIN1N"])
+    capacitor("220nF", "ADC_CAP")
+    b.connect("ADC_CAP", adc["CAP"])
+    resistor("10k", "+3V3", "ADC_SYNC_RESET", note="the driver resets the converter over SPI")
+    b.connect("ADC_SYNC_RESET", adc["~{SYNC}/~{RESET}"])
+    b.connect("adc_cs", adc["~{CS}"])
+    resistor("33", "spi_sclk", "ADC_SCLK", note="series damping at the source")
+    b.connect("ADC_SCLK", adc["SCLK"])
+    resistor("33", "spi_mosi", "ADC_DIN", note="series damping at the source")
+    b.connect("ADC_DIN", adc["DIN"])
+    b.connect("spi_miso", adc["DOUT"])
+    b.leave_unconnected(adc["~{DRDY}"])
+    clock = b.part("X", "Oscillator:ASE-xxxMHz", "Oscillator:Oscillator_SMD_Abracon_ASE-4Pin_3.2x2.5mm", "8.192 MHz", "ASE-8.192MHZ-LC-T", "Abracon")
+    b.connect("+3V3", clock["Vdd"], clock["EN"])
+    b.connect("GND", clock["GND"])
+    capacitor("100nF", "+3V3")
+    resistor("33", "ADC_CLK_OSC", "ADC_CLKIN")
+    b.connect("ADC_CLK_OSC", clock["OUT"])
+    b.connect("ADC_CLKIN", adc["XTAL1/CLKIN"])
+
+    for channel, (name, pin) in enumerate((("IN1", "AIN0P"), ("IN2", "AIN1P"))):
+        bnc_net, node = f"{name}_BNC", f"ADC_AIN{channel}"
+        bnc(name, bnc_net)
+        tvs("SMAJ12CA", bnc_net, "Diode_SMD:D_SMA", "Littelfuse")
+        resistor("7.5k", bnc_net, node, "RT0603BRD077K5L", note="0.1 %: divides 0-10.2 V to the converter's 1.2 V")
+        resistor("1k", node, "GND", "RT0603BRD071KL", note="0.1 %")
+        capacitor("10nF C0G", node)
+        clamp = b.part("D", "Diode:BAT54S", SOT23, "BAT54S", "BAT54S", "Nexperia")
+        b.connect(node, clamp[3])
+        b.connect("+3V3A", clamp[2])
+        b.connect("GND", clamp[1])
+        b.connect(node, adc[pin])
+
+    # --- LED drivers: op-amp current sinks; the RMT pattern on the GPIO sets the current, a trimmer its size ----
+    opamp = b.part("U", "Amplifier_Operational:MCP6002-xSN", "Package_SO:SOIC-8_3.9x4.9mm_P1.27mm", "MCP6002", "MCP6002T-I/SN", "Microchip")
+    b.connect("+5V", opamp["V+"])
+    b.connect("GND", opamp["V-"])
+    capacitor("100nF", "+5V")
+    for n, (net, out, minus, plus) in enumerate((("signal_led", "1", "2", "3"), ("control_led", "7", "6", "5")), start=1):
+        setpoint, gate, sense = f"LED{n}_SET", f"LED{n}_GATE", f"LED{n}_SENSE"
+        resistor("10k", net, setpoint)
+        trim = b.part("RV", "Device:R_Potentiometer_Trim", "Potentiometer_SMD:Potentiometer_Bourns_TC33X_Vertical", "1k", "TC33X-2-102E", "Bourns",
+                      "0-300 mA: 3.3 V x Rtrim / (10k + Rtrim) over the 1 Ohm sense resistor")
+        b.connect(setpoint, trim[1])
+        b.connect("GND", trim[2], trim[3])
+        b.connect(setpoint, opamp[plus])
+        b.connect(f"LED{n}_AMP", opamp[out])
+        resistor("100", f"LED{n}_AMP", gate)
+        resistor("100k", gate, "GND", note="gate held off while the op-amp is unpowered")
+        capacitor("1nF", f"LED{n}_AMP", f"LED{n}_FB")
+        resistor("1k", sense, f"LED{n}_FB")
+        b.connect(f"LED{n}_FB", opamp[minus])
+        fet = b.part("Q", "Transistor_FET:AO3400A", SOT23, "AO3400A", "AO3400A", "Alpha & Omega")
+        b.connect(gate, fet["G"])
+        b.connect(sense, fet["S"])
+        b.connect(f"LED{n}_K", fet["D"])
+        resistor("1", sense, "GND", "RC1206FR-071RL", "Resistor_SMD:R_1206_3216Metric", "1 %, 1/4 W")
+        j = b.part("J", "Connector_Generic:Conn_01x02", TERMINAL_2, f"LED{n}", "1725656", "Phoenix Contact")
+        b.connect("+5V", j[1])
+        b.connect(f"LED{n}_K", j[2])
+
+    # --- The hardware arm chain: 3.3 V -> e-stop (normally closed) -> arm key (normally open) -> ARM_OK --------
+    resistor("100", "+3V3", "SWITCH_3V3", note="limits a shorted switch cable")
+    estop = b.part("J", "Connector_Generic:Conn_01x04", TERMINAL_4, "E-STOP", "1725672", "Phoenix Contact",
+                   "1-2: pole A to estop_input (closed = run); 3-4: pole B in the arm chain")
+    b.connect("ESTOP_SENSE", estop[1])
+    b.connect("GND", estop[2])
+    b.connect("SWITCH_3V3", estop[3])
+    b.connect("CHAIN_MID", estop[4])
+    resistor("10k", "SWITCH_3V3", "ESTOP_SENSE", note="open contact or cut wire reads high: stop")
+    resistor("1k", "ESTOP_SENSE", "estop_input")
+    arm = b.part("J", "Connector_Generic:Conn_01x04", TERMINAL_4, "ARM", "1725672", "Phoenix Contact",
+                 "1-2: pole A to arm_input (closed = armed); 3-4: pole B closes the arm chain")
+    b.connect("ARM_SENSE", arm[1])
+    b.connect("SWITCH_3V3", arm[2])
+    b.connect("CHAIN_MID", arm[3])
+    b.connect("ARM_OK", arm[4])
+    resistor("10k", "ARM_SENSE", "GND")
+    resistor("1k", "ARM_SENSE", "arm_input")
+    resistor("10k", "CHAIN_MID", "GND")
+    resistor("10k", "ARM_OK", "GND")
+    led("green", "APT1608SGC", "LED_ARMED", "ARM_OK")
+
+    # --- TTL outputs: 5 V buffers; opto and dose enabled by NAND(enable line, ARM_OK) ---------------------------
+    def ttl_output(name, gpio_net, enable_net):
+        oe = f"{name}_OE_N"
+        if enable_net is None:
+            oe = "GND"
+        else:
+            gate = b.part("U", "74xGxx:74LVC1G00", SOT23_5, "74LVC1G00", "SN74LVC1G00DBVR", "Texas Instruments")
+            b.connect(enable_net, gate[1])
+            b.connect("ARM_OK", gate[2])
+            b.connect(oe, gate[4])
+            b.connect("+3V3", gate["VCC"])
+            b.connect("GND", gate["GND"])
+            capacitor("100nF", "+3V3")
+            resistor("10k", enable_net, "GND", note="enable low from power-on")
+            resistor("100k", oe, "+5V", note="buffer disabled while the gate is unpowered")
+        buffer = b.part("U", "74xGxx:74AHCT1G125", SOT23_5, "74AHCT1G125", "SN74AHCT1G125DBVR", "Texas Instruments", "TTL-level inputs, 5 V outputs")
+        b.connect(oe, buffer[1])
+        b.connect(gpio_net, buffer[2])
+        b.connect(f"{name}_Y", buffer[4])
+        b.connect("+5V", buffer["VCC"])
+        b.connect("GND", buffer["GND"])
+        capacitor("100nF", "+5V")
+        resistor("10k", gpio_net, "GND", note="input low before the ESP32 drives it")
+        resistor("10k", f"{name}_Y", "GND", note="output low when the buffer is disabled")
+        resistor("33", f"{name}_Y", f"{name}_BNC")
+        tvs("PESD5V0S1BA", f"{name}_BNC")
+        bnc(name, f"{name}_BNC")
+        return buffer
+
+    ttl_output("OPTO", "opto_ttl", "opto_enable")
+    led("yellow", "APT1608SYCK", "LED_OPTO", "OPTO_Y")
+    ttl_output("DOSE", "dose_ttl", "dose_enable")
+    led("yellow", "APT1608SYCK", "LED_DOSE", "DOSE_Y")
+    ttl_output("SYNC", "sync_out", None)
+
+    # --- TTL inputs: 5 V tolerant Schmitt buffers at 3.3 V --------------------------------------------------------
+    for name, gpio_net in (("ENCOUNTER", "encounter_input"), ("SPARE", "spare_input")):
+        bnc_net, a = f"{name}_BNC", f"{name}_A"
+        bnc(name, bnc_net)
+        tvs("PESD5V0S1BA", bnc_net)
+        resistor("1k", bnc_net, a)
+        resistor("100k", a, "GND", note="unplugged reads low")
+        buffer = b.part("U", "74xGxx:74LVC1G17", SOT23_5, "74LVC1G17", "SN74LVC1G17DBVR", "Texas Instruments", "5 V tolerant input")
+        b.connect(a, buffer[2])
+        b.connect(gpio_net, buffer[4])
+        b.connect("+3V3", buffer["VCC"])
+        b.connect("GND", buffer["GND"])
+        capacitor("100nF", "+3V3")
+
+    # --- Self-test loopback jumper, power indicator, mounting holes -----------------------------------------------
+    jumper = b.part("JP", "Jumper:Jumper_2_Open", "Connector_PinHeader_2.54mm:PinHeader_1x02_P2.54mm_Vertical", "SELFTEST", "61300211121", "Wurth Elektronik",
+                    "fit for `closedloop selftest`: the opto TTL before its buffer, looped to the RMT receiver")
+    b.connect("opto_ttl", jumper["A"])
+    b.connect("selftest_input", jumper["B"])
+    resistor("100k", "selftest_input", "GND")
+    led("red", "APT1608EC", "LED_POWER", "+3V3")
+    for _ in range(4):
+        b.part("H", "Mechanical:MountingHole", "MountingHole:MountingHole_3.2mm_M3", "M3", "", "")
+    return b

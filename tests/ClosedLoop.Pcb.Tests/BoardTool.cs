@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+
+namespace ClosedLoop.Pcb.Tests;
+
+/// <summary>Runs pcb/build.py (of the repository, or of a copy a test has broken) and reads its answers.</summary>
+internal static class BoardTool
+{
+    public static string RepositoryRoot => Path.GetFullPath(typeof(BoardTool).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!);
+
+    public static string PcbFolder => Path.Combine(RepositoryRoot, "pcb");
+
+    /// <summary>The electrical rule errors and the ESP32's GPIO map (GPIO number to net) of the board in <paramref name="pcbFolder"/>.</summary>
+    public static (IReadOnlyList<string> Errors, IReadOnlyDictionary<int, string> Gpio, int Parts) Check(string? pcbFolder = null)
+    {
+        var (_, output) = Run(pcbFolder ?? PcbFolder, "check", "--json");
+        using var json = JsonDocument.Parse(output);
+        var errors = json.RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToList();
+        var gpio = json.RootElement.GetProperty("gpio").EnumerateObject().ToDictionary(p => int.Parse(p.Name, System.Globalization.CultureInfo.InvariantCulture), p => p.Value.GetString()!);
+        return (errors, gpio, json.RootElement.GetProperty("parts").GetInt32());
+    }
+
+    public static (int ExitCode, string Output) Run(string pcbFolder, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(pcbFolder, "build.py"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(error.Length == 0 || process.ExitCode <= 1, $"pcb/build.py {string.Join(' ', arguments)} failed ({process.ExitCode}): {error}");
+        return (process.ExitCode, output.Result);
+    }
+
+    /// <summary>A copy of pcb/ with one edit made to the circuit's source; the test that made it deletes it.</summary>
+    public static string BrokenCopy(string find, string replace)
+    {
+        string copy = Directory.CreateTempSubdirectory("closedloop-pcb").FullName;
+        foreach (var file in Directory.EnumerateFiles(PcbFolder, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(PcbFolder, file);
+            if (relative.StartsWith("build" + Path.DirectorySeparatorChar, StringComparison.Ordinal) || relative.Contains("__pycache__", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(copy, relative))!);
+            File.Copy(file, Path.Combine(copy, relative));
+        }
+
+        string circuit = Path.Combine(copy, "closedloop_pcb", "board.py");
+        string text = File.ReadAllText(circuit);
+        Assert.Contains(find, text, StringComparison.Ordinal);
+        File.WriteAllText(circuit, text.Replace(find, replace, StringComparison.Ordinal));
+        return copy;
+    }
+}
