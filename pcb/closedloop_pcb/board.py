@@ -70,6 +70,14 @@ def build():
         b.connect("GND", j["Ext"])
         return j
 
+    def terminal(name, nets, note=""):
+        """A Phoenix MPT 2.54 mm terminal block whose pin i + 1 is on nets[i]."""
+        footprint, mpn = (TERMINAL_2, "1725656") if len(nets) == 2 else (TERMINAL_4, "1725672")
+        j = b.part("J", f"Connector_Generic:Conn_01x{len(nets):02d}", footprint, name, mpn, "Phoenix Contact", note)
+        for i, net in enumerate(nets):
+            b.connect(net, j[i + 1])
+        return j
+
     def power_flag(net):
         f = b.part("#FLG", "power:PWR_FLAG", "", "PWR_FLAG", "", "")
         b.connect(net, f[1])
@@ -223,26 +231,14 @@ def build():
         b.connect(sense, fet["S"])
         b.connect(f"LED{n}_K", fet["D"])
         resistor("1", sense, "GND", "RC1206FR-071RL", "Resistor_SMD:R_1206_3216Metric", "1 %, 1/4 W")
-        j = b.part("J", "Connector_Generic:Conn_01x02", TERMINAL_2, f"LED{n}", "1725656", "Phoenix Contact")
-        b.connect("+5V", j[1])
-        b.connect(f"LED{n}_K", j[2])
+        terminal(f"LED{n}", ["+5V", f"LED{n}_K"], "LED anode, LED cathode")
 
     # --- The hardware arm chain: 3.3 V -> e-stop (normally closed) -> arm key (normally open) -> ARM_OK --------
     resistor("100", "+3V3", "SWITCH_3V3", note="limits a shorted switch cable")
-    estop = b.part("J", "Connector_Generic:Conn_01x04", TERMINAL_4, "E-STOP", "1725672", "Phoenix Contact",
-                   "1-2: pole A to estop_input (closed = run); 3-4: pole B in the arm chain")
-    b.connect("ESTOP_SENSE", estop[1])
-    b.connect("GND", estop[2])
-    b.connect("SWITCH_3V3", estop[3])
-    b.connect("CHAIN_MID", estop[4])
+    terminal("E-STOP", ["ESTOP_SENSE", "GND", "SWITCH_3V3", "CHAIN_MID"], "1-2: pole A to estop_input (closed = run); 3-4: pole B in the arm chain")
     resistor("10k", "SWITCH_3V3", "ESTOP_SENSE", note="open contact or cut wire reads high: stop")
     resistor("1k", "ESTOP_SENSE", "estop_input")
-    arm = b.part("J", "Connector_Generic:Conn_01x04", TERMINAL_4, "ARM", "1725672", "Phoenix Contact",
-                 "1-2: pole A to arm_input (closed = armed); 3-4: pole B closes the arm chain")
-    b.connect("ARM_SENSE", arm[1])
-    b.connect("SWITCH_3V3", arm[2])
-    b.connect("CHAIN_MID", arm[3])
-    b.connect("ARM_OK", arm[4])
+    terminal("ARM", ["ARM_SENSE", "SWITCH_3V3", "CHAIN_MID", "ARM_OK"], "1-2: pole A to arm_input (closed = armed); 3-4: pole B closes the arm chain")
     resistor("10k", "ARM_SENSE", "GND")
     resistor("1k", "ARM_SENSE", "arm_input")
     resistor("10k", "CHAIN_MID", "GND")

@@ -1,7 +1,3 @@
-using ClosedLoop.Engine.Acquisition;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Firmware.Acquisition;
-using ClosedLoop.Firmware.Tests.Support;
 using Iot.Device.Ads1115;
 
 namespace ClosedLoop.Firmware.Tests;

@@ -1,8 +1,3 @@
-using ClosedLoop.Engine.Acquisition;
-using ClosedLoop.Engine.Config;
-using ClosedLoop.Firmware.Acquisition;
-using ClosedLoop.Firmware.Tests.Support;
-
 namespace ClosedLoop.Firmware.Tests;
 
 /// <summary>

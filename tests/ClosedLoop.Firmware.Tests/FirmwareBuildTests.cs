@@ -3,7 +3,6 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using ClosedLoop.Engine.Tests.Support;
 
 namespace ClosedLoop.Firmware.Tests;
 
