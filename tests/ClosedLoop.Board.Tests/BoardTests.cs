@@ -244,6 +244,36 @@ public sealed class BoardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_the_rig_boards_converter_the_signal_follows_the_leds_and_no_reading_mixes_phases()
+    {
+        await StartBrokerAndLoggerAsync();
+        Boot("[acquisition]", "adc = ads131m02");
+
+        await WaitFor(() => Store.CountFrames() > 20, () => $"{Store.CountFrames()} frames");
+
+        // The converter reads 0.01 V dark, 0.21 V with the signal LED and 0.11 V with the control LED (the emulated
+        // photodiode's counts x 1e-4 V), each conversion the mean over its three periods. Dark-subtracted, in codes of
+        // 1.2 V / 2^23: a conversion whose window crossed an LED edge would pull a cycle off these values.
+        int signal = ToCode(0.21) - ToCode(0.01), control = ToCode(0.11) - ToCode(0.01);
+        var valid = new List<ClosedLoop.Engine.Processing.ProcessedSample>();
+        foreach (var frame in Store.Frames(Rig, Store.Boots(Rig)[0]).TakeLast(5))
+        {
+            var samples = Enumerable.Range(0, 255).Select(_ => new ClosedLoop.Engine.Processing.ProcessedSample()).ToArray();
+            Assert.Null(ClosedLoop.Engine.Wire.SampleFrameReader.TryRead(frame, frame.Length, out _, samples, out int count));
+            valid.AddRange(samples.Take(count).Where(s => s.IsValid));
+        }
+
+        var (settings, chip) = Assert.Single(EmulatedBoard.Current.SpiDevices);
+        Assert.Equal((1, 23, System.Device.Spi.SpiMode.Mode1, 8_000_000), (settings.BusId, settings.ChipSelectLine, settings.Mode, settings.ClockFrequency));
+        Assert.Equal(1024, chip.Oversampling);
+        Assert.True(valid.Count >= 30, $"only {valid.Count} valid cycles in 5 frames");
+        var bad = valid.Where(v => Math.Abs(v.RawSignal - signal) > 1 || Math.Abs(v.RawControl - control) > 1).ToList();
+        Assert.True(bad.Count == 0, $"expected {signal}/{control}; cycles off: " + string.Join(" ", bad.Select(v => $"[{v.CycleIndex}: {v.RawSignal:F0}/{v.RawControl:F0}]")));
+
+        static int ToCode(double volts) => (int)Math.Round(volts / 1.2 * (1 << 23));
+    }
+
+    [Fact]
     public async Task A_train_cut_short_leaves_a_channel_the_next_train_starts_on_at_once_and_cleanly()
     {
         var board = EmulatedBoard.Current;

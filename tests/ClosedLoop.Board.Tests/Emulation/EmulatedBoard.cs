@@ -122,6 +122,27 @@ public sealed class EmulatedBoard
         }
     }
 
+    /// <summary>Volts at the rig board's ADS131M02 per count of <see cref="Photodiode"/> (its BNC IN1, channel 0).</summary>
+    public const double ConverterVoltsPerCount = 1e-4;
+
+    /// <summary>The SPI devices the firmware opened: the rig board's converter.</summary>
+    public List<(System.Device.Spi.SpiConnectionSettings Settings, ClosedLoop.Firmware.Tests.Support.EmulatedAds131m02 Chip)> SpiDevices { get; } = [];
+
+    /// <summary>The rig board's ADS131M02 on its SPI bus: channel 0 sees the photodiode, channel 1 nothing.</summary>
+    internal System.Device.Spi.SpiDevice OpenSpi(System.Device.Spi.SpiConnectionSettings settings)
+    {
+        var chip = new ClosedLoop.Firmware.Tests.Support.EmulatedAds131m02(
+            (channel, t) =>
+            {
+                long us = (long)(t * 1e6);
+                return channel == 0 ? Photodiode(us, Level(SignalLedPin, us), Level(ControlLedPin, us)) * ConverterVoltsPerCount : 0;
+            },
+            () => NowUs / 1e6,
+            seconds => SpinUntil(NowUs + (long)Math.Ceiling(seconds * 1e6))) { RecordConversions = false };
+        SpiDevices.Add((settings, chip));
+        return chip;
+    }
+
     /// <summary>How long one ADC read takes (tens of µs on the ESP32's own converter).</summary>
     public long AdcReadUs { get; set; } = 40;
 

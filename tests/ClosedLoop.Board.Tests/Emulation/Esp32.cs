@@ -95,16 +95,30 @@ namespace System.Device.I2c
 
 namespace System.Device.Spi
 {
-    /// <summary>The emulated board has no ADS131M02 (its driver is tested against an emulated chip elsewhere).</summary>
-    public class SpiDevice
+    /// <summary>
+    /// The SPI device as dotnet/iot declares it (so the ADS131M02 model of the driver tests runs here too); Create
+    /// gives the emulated board's converter, wired to its photodiode.
+    /// </summary>
+    public abstract class SpiDevice : IDisposable
     {
-        internal SpiDevice()
+        public abstract SpiConnectionSettings ConnectionSettings { get; }
+
+        public static SpiDevice Create(SpiConnectionSettings settings) => EmulatedBoard.Current.OpenSpi(settings);
+
+        public abstract byte ReadByte();
+
+        public abstract void Read(Span<byte> buffer);
+
+        public abstract void WriteByte(byte value);
+
+        public abstract void Write(ReadOnlySpan<byte> buffer);
+
+        public abstract void TransferFullDuplex(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer);
+
+        public void Dispose()
         {
+            GC.SuppressFinalize(this);
         }
-
-        public static SpiDevice Create(SpiConnectionSettings settings) => throw new NotSupportedException("no SPI devices on the emulated board");
-
-        public void TransferFullDuplex(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer) => throw new NotSupportedException();
     }
 
     public class SpiConnectionSettings(int busId, int chipSelectLine)

@@ -10,9 +10,11 @@ namespace ClosedLoop.Firmware.Tests.Support;
 /// every OSR / 4.096 MHz (CLKIN 8.192 MHz) while a channel is enabled; each reports the input's mean over the
 /// three periods before it (the support of the sinc3 filter, whose shape is not modelled), and STATUS's DRDYn bit
 /// says that channel has a conversion not yet read. Reading a frame clears the flags. Each transfer takes the time
-/// its bytes need at 8 MHz plus a fixed overhead, so polling loops advance the chip's time as on hardware.
+/// its bytes need at 8 MHz plus a fixed overhead, so polling loops advance the chip's time as on hardware: its own
+/// virtual time, or, on the emulated board, the board's clock, which a transfer then busy-waits.
+/// Only the latest conversion is computed (it is the only one a frame can report).
 /// </summary>
-public sealed class EmulatedAds131m02(Func<int, double, double> volts) : SpiDevice
+public sealed class EmulatedAds131m02 : SpiDevice
 {
     public const double ReferenceVolts = 1.2;
     public const double ModulatorHz = 4_096_000;
@@ -20,8 +22,12 @@ public sealed class EmulatedAds131m02(Func<int, double, double> volts) : SpiDevi
 
     private const double ByteSeconds = 8.0 / 8_000_000;
     private const double TransferOverheadSeconds = 20e-6;
-    private const double IntegrationStepSeconds = 5e-6;
+    /// <summary>How finely a conversion's window is sampled: 5 µs, or 25 µs on a board, where it runs in real time.</summary>
+    private double IntegrationStepSeconds => _boardClock is null ? 5e-6 : 25e-6;
 
+    private readonly Func<int, double, double> _volts;
+    private readonly Func<double>? _boardClock;
+    private readonly Action<double>? _busyWait;
     private readonly int[] _latest = new int[2];
     private readonly bool[] _ready = new bool[2];
     private int _response = -1;
@@ -30,8 +36,26 @@ public sealed class EmulatedAds131m02(Func<int, double, double> volts) : SpiDevi
     private ushort _gain;
     private double _nextConversion = double.NaN;
 
+    /// <summary>A chip on its own virtual clock, which transfers and <see cref="Advance"/> move on.</summary>
+    public EmulatedAds131m02(Func<int, double, double> volts)
+    {
+        _volts = volts;
+    }
+
+    /// <summary>A chip on a board's clock (seconds); a transfer busy-waits the board for its duration.</summary>
+    public EmulatedAds131m02(Func<int, double, double> volts, Func<double> boardClock, Action<double> busyWait)
+    {
+        _volts = volts;
+        _boardClock = boardClock;
+        _busyWait = busyWait;
+        Now = boardClock();
+    }
+
     /// <summary>The chip's time in seconds.</summary>
     public double Now { get; private set; }
+
+    /// <summary>Whether <see cref="ConversionTimes"/> records every conversion (a test's record; off on a long-running board).</summary>
+    public bool RecordConversions { get; set; } = true;
 
     /// <summary>False for a chip whose CLKIN oscillator is dead: it answers commands but never converts.</summary>
     public bool Clocked { get; set; } = true;
@@ -77,7 +101,17 @@ public sealed class EmulatedAds131m02(Func<int, double, double> volts) : SpiDevi
     public override void TransferFullDuplex(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer)
     {
         Transfers++;
-        Now += (writeBuffer.Length * ByteSeconds) + TransferOverheadSeconds;
+        double duration = (writeBuffer.Length * ByteSeconds) + TransferOverheadSeconds;
+        if (_boardClock is null)
+        {
+            Now += duration;
+        }
+        else
+        {
+            _busyWait!(duration);
+            Now = _boardClock();
+        }
+
         Convert();
 
         Span<int> answer = stackalloc int[4];
@@ -174,21 +208,31 @@ public sealed class EmulatedAds131m02(Func<int, double, double> volts) : SpiDevi
             return;
         }
 
+        double last = double.NaN;
         while (_nextConversion <= Now)
         {
-            double at = _nextConversion;
-            for (int channel = 0; channel < 2; channel++)
+            last = _nextConversion;
+            Conversions++;
+            if (RecordConversions)
             {
-                if (Enabled(channel))
-                {
-                    _latest[channel] = CodeOf(channel, MeanInput(channel, at - (3 * PeriodSeconds), at));
-                    _ready[channel] = true;
-                }
+                ConversionTimes.Add(last);
             }
 
-            Conversions++;
-            ConversionTimes.Add(at);
             _nextConversion += PeriodSeconds;
+        }
+
+        if (double.IsNaN(last))
+        {
+            return;
+        }
+
+        for (int channel = 0; channel < 2; channel++)
+        {
+            if (Enabled(channel))
+            {
+                _latest[channel] = CodeOf(channel, MeanInput(channel, last - (3 * PeriodSeconds), last));
+                _ready[channel] = true;
+            }
         }
     }
 
@@ -198,7 +242,7 @@ public sealed class EmulatedAds131m02(Func<int, double, double> volts) : SpiDevi
         double sum = 0;
         for (int i = 0; i < steps; i++)
         {
-            sum += volts(channel, from + ((i + 0.5) * (to - from) / steps));
+            sum += _volts(channel, from + ((i + 0.5) * (to - from) / steps));
         }
 
         return sum / steps;
