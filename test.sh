@@ -16,13 +16,16 @@ if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
 fi
 # The package may start a system broker on port 1883; the tests start their own on free ports and need none.
 
-# The rig board's checks (pcb/) read KiCad 6's symbol and footprint libraries with the system Python.
-if [ ! -f /usr/share/kicad/symbols/Device.kicad_sym ] || [ ! -d /usr/share/kicad/footprints/RF_Module.pretty ] || ! command -v python3 >/dev/null 2>&1; then
-  echo "Installing KiCad's libraries for the rig board's checks..."
+# The rig board (pcb/): its checks read KiCad 6's symbol and footprint libraries, and its fabrication test runs
+# KiCad's pcbnew (board, routing, DRC, Gerbers) with the system Python; install them where missing.
+if [ ! -f /usr/share/kicad/symbols/Device.kicad_sym ] || [ ! -d /usr/share/kicad/footprints/RF_Module.pretty ] \
+   || [ ! -f /usr/lib/python3/dist-packages/pcbnew.py ] || ! /usr/bin/python3 -c "import numpy, PIL" >/dev/null 2>&1; then
+  echo "Installing KiCad 6 and its libraries for the rig board's tests..."
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3 kicad-symbols kicad-footprints >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    python3 python3-numpy python3-pil kicad kicad-symbols kicad-footprints >/dev/null
 fi
 
 results="TestResults"

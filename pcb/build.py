@@ -1,21 +1,36 @@
 #!/usr/bin/env python3
 """
-The rig board's one command. `check` runs the electrical rules on the netlist and prints the ESP32's GPIO map;
-`bom` writes the bill of materials. With --json, `check` prints one JSON object for tests to read.
-Needs Debian's kicad-symbols and kicad-footprints (KiCad 6) and nothing beyond the Python standard library.
+The rig board's one command.
+  check  the electrical rules on the netlist and the ESP32's GPIO map (--json: one JSON object for tests)
+  netlist  every part's pins and their nets, as JSON
+  bom    the bill of materials
+  fab    the placed and routed KiCad board, its DRC, Gerbers, drill, pick-and-place, BOM and pictures (--json)
+  drc    KiCad's design rule check of a board file into a report (what fab runs in a child process)
+check and bom need Debian's kicad-symbols and kicad-footprints; fab and drc need KiCad's pcbnew (Debian's kicad)
+and run with the system Python that has it (/usr/bin/python3).
 """
-import argparse, csv, json, os, sys
+import argparse
+import json
+import os
+import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from closedloop_pcb import board as circuit, erc  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from closedloop_pcb import board as circuit, bom, erc  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    parser.add_argument("command", choices=["check", "bom"])
-    parser.add_argument("--json", action="store_true", help="check: print one JSON object")
-    parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "build"), help="folder for generated files")
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("command", choices=["check", "netlist", "bom", "fab", "drc"])
+    parser.add_argument("files", nargs="*", help="drc: the board file and the report to write")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--out", default=os.path.join(HERE, "build"), help="folder for generated files (git ignores pcb/build)")
     args = parser.parse_args()
+
+    if args.command == "drc":
+        from closedloop_pcb import fab
+        fab.drc_report(*args.files)
+        return 0
 
     board = circuit.build()
     if args.command == "check":
@@ -32,21 +47,34 @@ def main():
             print(f"{len(board.parts)} parts, {len(board.nets)} nets, {len(errors)} electrical rule errors")
         return 1 if errors else 0
 
-    os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "closedloop-rig-board-bom.csv")
-    rows = {}
-    for part in board.parts.values():
-        if not part.mpn:
-            continue
-        key = (part.mpn, part.value, part.footprint)
-        rows.setdefault(key, (part.maker, []))[1].append(part.ref)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        out = csv.writer(f)
-        out.writerow(["References", "Quantity", "Value", "Manufacturer", "MPN", "Footprint"])
-        for (mpn, value, footprint), (maker, refs) in sorted(rows.items(), key=lambda r: r[1][1][0]):
-            out.writerow([" ".join(refs), len(refs), value, maker, mpn, footprint])
-    print(path)
-    return 0
+    if args.command == "netlist":
+        parts = {ref: {"footprint": p.footprint, "pins": {pin.number: board.net_of(p, pin) for pin in p.pins.values()}}
+                 for ref, p in board.parts.items() if p.footprint}
+        print(json.dumps(parts, indent=1, sort_keys=True))
+        return 0
+
+    if args.command == "bom":
+        os.makedirs(args.out, exist_ok=True)
+        path = os.path.join(args.out, "closedloop-rig-board-bom.csv")
+        bom.write(board, path)
+        print(path)
+        return 0
+
+    errors = erc.check(board)
+    if errors:
+        print("\n".join("ERC: " + e for e in errors), file=sys.stderr)
+        return 1
+    from closedloop_pcb import fab
+    summary = fab.make(board, args.out)
+    if args.json:
+        print(json.dumps(summary, indent=1))
+    else:
+        drc = summary["drc"]
+        print(f"{summary['footprints']} footprints, {summary['tracks']} tracks ({summary['track_mm']} mm), {summary['vias']} vias")
+        print(f"unrouted: {len(summary['unrouted'])}; DRC: {drc.get('errors')} errors, {drc.get('warnings')} warnings, {drc.get('unconnected')} unconnected")
+        print(f"files in {args.out}")
+    clean = not summary["unrouted"] and summary["drc"].get("ran") and summary["drc"]["errors"] == 0 and summary["drc"]["unconnected"] == 0
+    return 0 if clean else 1
 
 
 if __name__ == "__main__":

@@ -83,6 +83,7 @@ def build():
         b.connect(net, f[1])
 
     # --- USB-C power and USB-UART -------------------------------------------------------------------------------
+    b.block = "power"
     usb = b.part("J", "Connector:USB_C_Receptacle_USB2.0", "Connector_USB:USB_C_Receptacle_HRO_TYPE-C-31-M-12", "USB-C", "TYPE-C-31-M-12", "Korean Hroparts")
     b.connect("VBUS", usb["A4"], usb["A9"], usb["B4"], usb["B9"])
     b.connect("GND", usb["A1"], usb["B1"], usb["A12"], usb["B12"], usb["S1"])
@@ -113,6 +114,7 @@ def build():
     capacitor("10uF", "+5V")
     capacitor("22uF", "+3V3")
 
+    b.block = "uart"
     uart = b.part("U", "Interface_USB:CH340C", "Package_SO:SOIC-16_3.9x9.9mm_P1.27mm", "CH340C", "CH340C", "WCH", "USB-UART with its own clock, at 3.3 V")
     b.connect("+3V3", uart["VCC"], uart["V3"])
     b.connect("GND", uart["GND"], uart["R232"])
@@ -138,6 +140,7 @@ def build():
     b.connect("ESP_BOOT", q_boot["C"])
 
     # --- ESP32 --------------------------------------------------------------------------------------------------
+    b.block = "esp32"
     esp = b.part("U", "RF_Module:ESP32-WROOM-32", "RF_Module:ESP32-WROOM-32", "ESP32-WROOM-32E-N8", "ESP32-WROOM-32E-N8", "Espressif",
                  "8 MB flash: nanoFramework's I: drive is 2 MiB (rig.flash_mb = 8)")
     b.connect("GND", esp[1], esp[15], esp[38], esp[39])
@@ -163,6 +166,7 @@ def build():
     b.leave_unconnected(*(esp[p] for p in ("SHD/SD2", "SWP/SD3", "SCS/CMD", "SCK/CLK", "SDO/SD0", "SDI/SD1", "IO2", "IO5", "IO12", "IO15", "IO34", "IO16", "IO17")))
 
     # --- Photoreceiver inputs and the ADS131M02 ----------------------------------------------------------------
+    b.block = "adc"
     ferrite = b.part("FB", "Device:FerriteBead", "Inductor_SMD:L_0603_1608Metric", "220R@100MHz", "BLM18PG221SN1D", "Murata")
     b.connect("+3V3", ferrite[1])
     b.connect("+3V3A", ferrite[2])
@@ -196,6 +200,7 @@ def build():
 
     for channel, (name, pin) in enumerate((("IN1", "AIN0P"), ("IN2", "AIN1P"))):
         bnc_net, node = f"{name}_BNC", f"ADC_AIN{channel}"
+        b.block = name.lower()
         bnc(name, bnc_net)
         tvs("SMAJ12CA", bnc_net, "Diode_SMD:D_SMA", "Littelfuse")
         resistor("7.5k", bnc_net, node, "RT0603BRD077K5L", note="0.1 %: divides 0-10.2 V to the converter's 1.2 V")
@@ -208,12 +213,14 @@ def build():
         b.connect(node, adc[pin])
 
     # --- LED drivers: op-amp current sinks; the RMT pattern on the GPIO sets the current, a trimmer its size ----
+    b.block = "leds"
     opamp = b.part("U", "Amplifier_Operational:MCP6002-xSN", "Package_SO:SOIC-8_3.9x4.9mm_P1.27mm", "MCP6002", "MCP6002T-I/SN", "Microchip")
     b.connect("+5V", opamp["V+"])
     b.connect("GND", opamp["V-"])
     capacitor("100nF", "+5V")
     for n, (net, out, minus, plus) in enumerate((("signal_led", "1", "2", "3"), ("control_led", "7", "6", "5")), start=1):
         setpoint, gate, sense = f"LED{n}_SET", f"LED{n}_GATE", f"LED{n}_SENSE"
+        b.block = f"led{n}"
         resistor("10k", net, setpoint)
         trim = b.part("RV", "Device:R_Potentiometer_Trim", "Potentiometer_SMD:Potentiometer_Bourns_TC33X_Vertical", "1k", "TC33X-2-102E", "Bourns",
                       "0-300 mA: 3.3 V x Rtrim / (10k + Rtrim) over the 1 Ohm sense resistor")
@@ -234,6 +241,7 @@ def build():
         terminal(f"LED{n}", ["+5V", f"LED{n}_K"], "LED anode, LED cathode")
 
     # --- The hardware arm chain: 3.3 V -> e-stop (normally closed) -> arm key (normally open) -> ARM_OK --------
+    b.block = "arm"
     resistor("100", "+3V3", "SWITCH_3V3", note="limits a shorted switch cable")
     terminal("E-STOP", ["ESTOP_SENSE", "GND", "SWITCH_3V3", "CHAIN_MID"], "1-2: pole A to estop_input (closed = run); 3-4: pole B in the arm chain")
     resistor("10k", "SWITCH_3V3", "ESTOP_SENSE", note="open contact or cut wire reads high: stop")
@@ -248,6 +256,7 @@ def build():
     # --- TTL outputs: 5 V buffers; opto and dose enabled by NAND(enable line, ARM_OK) ---------------------------
     def ttl_output(name, gpio_net, enable_net):
         oe = f"{name}_OE_N"
+        b.block = name.lower()
         if enable_net is None:
             oe = "GND"
         else:
@@ -283,6 +292,7 @@ def build():
     # --- TTL inputs: 5 V tolerant Schmitt buffers at 3.3 V --------------------------------------------------------
     for name, gpio_net in (("ENCOUNTER", "encounter_input"), ("SPARE", "spare_input")):
         bnc_net, a = f"{name}_BNC", f"{name}_A"
+        b.block = name.lower()
         bnc(name, bnc_net)
         tvs("PESD5V0S1BA", bnc_net)
         resistor("1k", bnc_net, a)
@@ -295,6 +305,7 @@ def build():
         capacitor("100nF", "+3V3")
 
     # --- Self-test loopback jumper, power indicator, mounting holes -----------------------------------------------
+    b.block = "misc"
     jumper = b.part("JP", "Jumper:Jumper_2_Open", "Connector_PinHeader_2.54mm:PinHeader_1x02_P2.54mm_Vertical", "SELFTEST", "61300211121", "Wurth Elektronik",
                     "fit for `closedloop selftest`: the opto TTL before its buffer, looped to the RMT receiver")
     b.connect("opto_ttl", jumper["A"])

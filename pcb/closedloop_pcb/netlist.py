@@ -9,6 +9,7 @@ class Part:
     def __init__(self, board, ref, symbol, footprint, value, mpn, maker, note=""):
         self.board, self.ref, self.symbol, self.footprint = board, ref, symbol, footprint
         self.value, self.mpn, self.maker, self.note = value, mpn, maker, note
+        self.block = board.block
         self.pins = library.pins(symbol)
 
     def __getitem__(self, key):
@@ -33,6 +34,7 @@ class Board:
         self.nets = {}
         self.unconnected = set()
         self._counters = {}
+        self.block = ""  # the functional block parts created now belong to (the layout places each block together)
 
     def part(self, prefix, symbol, footprint, value, mpn, maker, note=""):
         n = self._counters.get(prefix, 0) + 1

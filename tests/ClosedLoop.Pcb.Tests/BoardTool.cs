@@ -21,9 +21,15 @@ internal static class BoardTool
         return (errors, gpio, json.RootElement.GetProperty("parts").GetInt32());
     }
 
-    public static (int ExitCode, string Output) Run(string pcbFolder, params string[] arguments)
+    public static (int ExitCode, string Output) Run(string pcbFolder, params string[] arguments) => Run("python3", pcbFolder, arguments);
+
+    /// <summary>Runs with Debian's system Python, the one KiCad's pcbnew module is installed for (a PATH python3 may be another).</summary>
+    public static (int ExitCode, string Output) RunPcbnew(string pcbFolder, params string[] arguments) =>
+        Run(File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3", pcbFolder, arguments);
+
+    private static (int ExitCode, string Output) Run(string python, string pcbFolder, string[] arguments)
     {
-        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(pcbFolder, "build.py"));
         foreach (var argument in arguments)
         {

@@ -1,0 +1,118 @@
+"""
+Everything a board house needs, from the netlist in one run: the placed and routed KiCad board and its project
+file, the design rule check (run in a child process: KiCad 6.0 can crash there), Gerbers with a job file, Excellon
+drill files, the pick-and-place file, the bill of materials and pictures of both sides.
+"""
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pcbnew
+
+from . import bom, pcbfile, preview, router
+
+NAME = "closedloop-rig-board"
+GERBER_LAYERS = [
+    (pcbnew.F_Cu, "F_Cu"), (pcbnew.In1_Cu, "In1_Cu"), (pcbnew.In2_Cu, "In2_Cu"), (pcbnew.B_Cu, "B_Cu"),
+    (pcbnew.F_Mask, "F_Mask"), (pcbnew.B_Mask, "B_Mask"), (pcbnew.F_Paste, "F_Paste"),
+    (pcbnew.F_SilkS, "F_Silkscreen"), (pcbnew.B_SilkS, "B_Silkscreen"), (pcbnew.Edge_Cuts, "Edge_Cuts"),
+]
+
+
+def make(board, out):
+    """Builds every output into out; returns a summary (routing failures, DRC counts, files)."""
+    os.makedirs(out, exist_ok=True)
+    pcb, nets, _ = pcbfile.build(board)
+    failed = router.Router(pcb, nets).route_all(list(pcbfile.PLANES))
+    board_path = os.path.join(out, NAME + ".kicad_pcb")
+    # KiCad 6.0 fills zones only on a board it loaded (a board built in memory crashes the filler): save, reload, fill.
+    pcbnew.SaveBoard(board_path, pcb)
+    pcb = pcbnew.LoadBoard(board_path)
+    pcbfile.fill_zones(pcb)
+    pcbnew.SaveBoard(board_path, pcb)
+    drc = run_drc(board_path, os.path.join(out, NAME + "-drc.rpt"))
+    gerbers(pcb, os.path.join(out, "gerbers"))
+    drill(pcb, os.path.join(out, "gerbers"))
+    placement(pcb, os.path.join(out, NAME + "-placement.csv"))
+    bom.write(board, os.path.join(out, NAME + "-bom.csv"))
+    preview.render(pcb, os.path.join(out, NAME + "-front.png"), pcbnew.F_Cu)
+    preview.render(pcb, os.path.join(out, NAME + "-back.png"), pcbnew.B_Cu)
+    tracks = [t for t in pcb.GetTracks() if t.GetClass() == "PCB_TRACK"]
+    vias = [t for t in pcb.GetTracks() if t.GetClass() == "PCB_VIA"]
+    return {
+        "board": board_path, "unrouted": failed, "drc": drc,
+        "tracks": len(tracks), "vias": len(vias), "footprints": len(pcb.GetFootprints()),
+        "track_mm": round(sum(pcbnew.ToMM(t.GetLength()) for t in tracks), 1),
+        "files": sorted(os.path.relpath(os.path.join(d, f), out) for d, _, fs in os.walk(out) for f in fs),
+    }
+
+
+def run_drc(board_path, report_path):
+    """KiCad's DRC on the saved board in a child process; the report's error, warning and unconnected counts."""
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "build.py")
+    result = subprocess.run([sys.executable, script, "drc", board_path, report_path], capture_output=True, text=True, timeout=900)
+    if result.returncode != 0 or not os.path.exists(report_path):
+        return {"ran": False, "error": (result.stderr or result.stdout)[-2000:]}
+    return parse_drc(report_path)
+
+
+def drc_report(board_path, report_path):
+    """Runs in the child: fills the zones and writes KiCad's DRC report."""
+    pcb = pcbnew.LoadBoard(board_path)
+    pcbfile.fill_zones(pcb)
+    if not pcbnew.WriteDRCReport(pcb, report_path, pcbnew.EDA_UNITS_MILLIMETRES, True):
+        raise RuntimeError("KiCad wrote no DRC report")
+
+
+def parse_drc(report_path):
+    with open(report_path, encoding="utf-8") as f:
+        text = f.read()
+    severities = re.findall(r"Severity: (\w+)", text)
+    unconnected = re.search(r"\*\* Found (\d+) unconnected pads \*\*", text)
+    kinds = sorted(set(re.findall(r"^\[(\w+)\]", text, re.M)))
+    return {"ran": True, "errors": severities.count("error"), "warnings": severities.count("warning"),
+            "unconnected": int(unconnected.group(1)) if unconnected else -1, "kinds": kinds}
+
+
+def gerbers(pcb, out):
+    os.makedirs(out, exist_ok=True)
+    controller = pcbnew.PLOT_CONTROLLER(pcb)
+    options = controller.GetPlotOptions()
+    options.SetOutputDirectory(out)
+    options.SetPlotFrameRef(False)
+    options.SetUseGerberProtelExtensions(False)
+    options.SetCreateGerberJobFile(True)
+    options.SetUseGerberX2format(True)
+    options.SetIncludeGerberNetlistInfo(True)
+    options.SetSubtractMaskFromSilk(True)
+    options.SetUseAuxOrigin(False)
+    for layer, name in GERBER_LAYERS:
+        controller.SetLayer(layer)
+        controller.OpenPlotfile(name, pcbnew.PLOT_FORMAT_GERBER, name)
+        controller.PlotLayer()
+    controller.ClosePlot()
+
+
+def drill(pcb, out):
+    writer = pcbnew.EXCELLON_WRITER(pcb)
+    writer.SetOptions(False, False, pcbnew.wxPoint(0, 0), False)
+    writer.SetFormat(True)
+    writer.CreateDrillandMapFilesSet(out, True, False)
+
+
+def placement(pcb, path):
+    """Pick-and-place in the columns assembly houses take (JLCPCB's): centre, rotation, side; y up, as KiCad's .pos."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["Designator", "Val", "Package", "Mid X", "Mid Y", "Rotation", "Layer"])
+        for fp in sorted(pcb.GetFootprints(), key=lambda fp: bom.natural(fp.GetReference())):
+            if all(pad.GetAttribute() != pcbnew.PAD_ATTRIB_SMD for pad in fp.Pads()):
+                continue
+            pos = fp.GetPosition()
+            out.writerow([fp.GetReference(), fp.GetValue(), str(fp.GetFPID().GetLibItemName()),
+                          f"{pcbnew.ToMM(pos.x):.3f}", f"{-pcbnew.ToMM(pos.y):.3f}", f"{fp.GetOrientationDegrees():.1f}",
+                          "top" if fp.GetLayer() == pcbnew.F_Cu else "bottom"])
+

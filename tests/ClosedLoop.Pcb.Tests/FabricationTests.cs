@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace ClosedLoop.Pcb.Tests;
+
+/// <summary>Runs `pcb/build.py fab` once: the placed and routed board and every fabrication output.</summary>
+public sealed class FabricatedBoard : IDisposable
+{
+    public FabricatedBoard()
+    {
+        Folder = Directory.CreateTempSubdirectory("closedloop-fab").FullName;
+        var (exitCode, output) = BoardTool.RunPcbnew(BoardTool.PcbFolder, "fab", "--json", "--out", Folder);
+        ExitCode = exitCode;
+        Summary = JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    public string Folder { get; }
+
+    public int ExitCode { get; }
+
+    public JsonElement Summary { get; }
+
+    public string BoardFile => Path.Combine(Folder, "closedloop-rig-board.kicad_pcb");
+
+    public string File(string name) => Path.Combine(Folder, name);
+
+    public void Dispose() => Directory.Delete(Folder, true);
+}
+
+/// <summary>
+/// The board from the netlist: every net routed and KiCad's own design rule check clean; the board file carries
+/// the netlist's nets on its pads; the Gerbers, drill, placement and BOM files are what a board house reads; and
+/// the checks see a board broken on purpose.
+/// </summary>
+public class FabricationTests(FabricatedBoard fab) : IClassFixture<FabricatedBoard>
+{
+    [Fact]
+    public void Every_net_is_routed_and_kicads_drc_finds_no_error_no_warning_and_nothing_unconnected()
+    {
+        var drc = fab.Summary.GetProperty("drc");
+
+        Assert.Equal(0, fab.Summary.GetProperty("unrouted").GetArrayLength());
+        Assert.True(drc.GetProperty("ran").GetBoolean(), drc.ToString());
+        Assert.Equal((0, 0, 0), (drc.GetProperty("errors").GetInt32(), drc.GetProperty("warnings").GetInt32(), drc.GetProperty("unconnected").GetInt32()));
+        Assert.Equal(0, fab.ExitCode);
+        Assert.True(fab.Summary.GetProperty("vias").GetInt32() > 50, "the plane pads reach their planes through vias");
+    }
+
+    [Fact]
+    public void The_board_file_places_every_part_of_the_netlist_with_the_netlists_net_on_every_pad()
+    {
+        var (_, json) = BoardTool.Run(BoardTool.PcbFolder, "netlist");
+        using var netlist = JsonDocument.Parse(json);
+        var pads = BoardPads(File.ReadAllText(fab.BoardFile));
+
+        foreach (var part in netlist.RootElement.EnumerateObject())
+        {
+            Assert.True(pads.ContainsKey(part.Name), $"{part.Name} is not on the board");
+            foreach (var pin in part.Value.GetProperty("pins").EnumerateObject())
+            {
+                string expected = pin.Value.GetString() ?? "";
+                Assert.True(pads[part.Name].TryGetValue(pin.Name, out var nets), $"{part.Name} has no pad {pin.Name}");
+                Assert.All(nets, net => Assert.Equal(expected, net));
+            }
+        }
+
+        Assert.Equal(netlist.RootElement.EnumerateObject().Count(), pads.Count);
+    }
+
+    [Fact]
+    public void The_gerbers_are_x2_files_of_every_layer_with_the_boards_outline_and_the_drill_files_list_their_tools()
+    {
+        string[] layers = ["F_Cu", "In1_Cu", "In2_Cu", "B_Cu", "F_Mask", "B_Mask", "F_Paste", "F_Silkscreen", "B_Silkscreen", "Edge_Cuts"];
+        foreach (var layer in layers)
+        {
+            string gerber = File.ReadAllText(fab.File($"gerbers/closedloop-rig-board-{layer}.gbr"));
+            Assert.StartsWith("%TF.GenerationSoftware,KiCad,Pcbnew,", gerber, StringComparison.Ordinal);
+            Assert.Matches(@"%FSLAX\d\dY\d\d\*%", gerber);
+            Assert.EndsWith("M02*", gerber.TrimEnd(), StringComparison.Ordinal);
+        }
+
+        // The outline's coordinates (nanometres in KiCad's 4.6 format) span the 150 x 110 mm board.
+        var points = Regex.Matches(File.ReadAllText(fab.File("gerbers/closedloop-rig-board-Edge_Cuts.gbr")), @"X(-?\d+)Y(-?\d+)D0[12]\*")
+            .Select(m => (X: long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) / 1e6, Y: long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) / 1e6)).ToList();
+        Assert.Equal((150.0, 110.0), (Math.Round(points.Max(p => p.X) - points.Min(p => p.X), 2), Math.Round(points.Max(p => p.Y) - points.Min(p => p.Y), 2)));
+
+        string drill = File.ReadAllText(fab.File("gerbers/closedloop-rig-board-PTH.drl"));
+        Assert.StartsWith("M48", drill, StringComparison.Ordinal);
+        Assert.Contains("METRIC", drill, StringComparison.Ordinal);
+        Assert.Matches(@"T\d+C0\.300", drill);
+        Assert.True(Regex.Matches(drill, @"^X-?[\d.]+Y-?[\d.]+$", RegexOptions.Multiline).Count > 50, "holes");
+    }
+
+    [Fact]
+    public void The_placement_file_lists_every_surface_mount_part_inside_the_board_and_the_bom_every_part()
+    {
+        var placed = File.ReadAllLines(fab.File("closedloop-rig-board-placement.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var bomRefs = File.ReadAllLines(fab.File("closedloop-rig-board-bom.csv")).Skip(1)
+            .SelectMany(l => Regex.Match(l, "^\"?([^,\"]+)").Groups[1].Value.Split(' ')).ToHashSet();
+
+        Assert.All(placed, row =>
+        {
+            double x = double.Parse(row[3], CultureInfo.InvariantCulture), y = -double.Parse(row[4], CultureInfo.InvariantCulture);
+            Assert.InRange(x, 0, 150);
+            Assert.InRange(y, 0, 110);
+            Assert.Equal("top", row[6]);
+            Assert.Contains(row[0], bomRefs);
+        });
+        Assert.Contains(placed, row => row[0] == "U5" && row[2] == "TSSOP-20_4.4x6.5mm_P0.65mm");
+        Assert.True(placed.Count > 100, $"{placed.Count} placed parts");
+        Assert.True(new FileInfo(fab.File("closedloop-rig-board-front.png")).Length > 10_000);
+        Assert.True(new FileInfo(fab.File("closedloop-rig-board-back.png")).Length > 10_000);
+    }
+
+    [Fact]
+    public void A_board_with_a_track_removed_or_a_part_moved_onto_another_fails_kicads_drc()
+    {
+        string text = File.ReadAllText(fab.BoardFile);
+        string folder = Directory.CreateTempSubdirectory("closedloop-drc").FullName;
+        try
+        {
+            // One track segment fewer: a connection opens.
+            var segment = Regex.Match(text, @"\n  \(segment [^\n]*\n");
+            Assert.True(segment.Success);
+            var cut = RunDrc(folder, "cut", text.Remove(segment.Index, segment.Length));
+            Assert.True(cut.Unconnected > 0, "no unconnected items after removing a track");
+
+            // The ADS131M02 moved onto the CH340C: pads of different nets short and the courtyards overlap.
+            var moved = RunDrc(folder, "moved", MoveFootprint(text, "U5", MoveFootprintTo(text, "U3")));
+            Assert.True(moved.Errors > 0, "no DRC errors with two parts on top of each other");
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    private (int Errors, int Unconnected) RunDrc(string folder, string name, string board)
+    {
+        // The design rules live in the project file beside the board, as KiCad keeps them.
+        string path = Path.Combine(folder, name + ".kicad_pcb");
+        File.WriteAllText(path, board);
+        File.Copy(Path.ChangeExtension(fab.BoardFile, ".kicad_pro"), Path.ChangeExtension(path, ".kicad_pro"), true);
+        string report = Path.Combine(folder, name + ".rpt");
+        BoardTool.RunPcbnew(BoardTool.PcbFolder, "drc", path, report);
+        string text = File.ReadAllText(report);
+        int unconnected = int.Parse(Regex.Match(text, @"\*\* Found (\d+) unconnected pads \*\*").Groups[1].Value, CultureInfo.InvariantCulture);
+        return (Regex.Matches(text, "Severity: error").Count, unconnected);
+    }
+
+    /// <summary>The board file's footprint blocks: where each starts, its reference, and where its "(at x y)" value lies.</summary>
+    private static List<(string Reference, int AtIndex, int AtLength)> Footprints(string board)
+    {
+        var result = new List<(string, int, int)>();
+        foreach (Match block in Regex.Matches(board, @"\n  \(footprint (?:(?!\n  \().)*", RegexOptions.Singleline))
+        {
+            var at = Regex.Match(block.Value, @"\n    \(at ([^)]*)\)");
+            var reference = Regex.Match(block.Value, @"\(fp_text reference ""([^""]+)""");
+            result.Add((reference.Groups[1].Value, block.Index + at.Groups[1].Index, at.Groups[1].Length));
+        }
+
+        return result;
+    }
+
+    private static string MoveFootprintTo(string board, string reference)
+    {
+        var target = Footprints(board).Single(f => f.Reference == reference);
+        return board.Substring(target.AtIndex, target.AtLength);
+    }
+
+    private static string MoveFootprint(string board, string reference, string at)
+    {
+        var moved = Footprints(board).Single(f => f.Reference == reference);
+        return board[..moved.AtIndex] + at + board[(moved.AtIndex + moved.AtLength)..];
+    }
+
+    /// <summary>Reference -> pad number -> the nets of the pads with that number ("" for none), read from the .kicad_pcb text.</summary>
+    private static Dictionary<string, Dictionary<string, List<string>>> BoardPads(string board)
+    {
+        var result = new Dictionary<string, Dictionary<string, List<string>>>();
+        foreach (Match block in Regex.Matches(board, @"\n  \(footprint (?:(?!\n  \().)*", RegexOptions.Singleline))
+        {
+            string footprint = block.Value;
+            string reference = Regex.Match(footprint, @"\(fp_text reference ""([^""]+)""").Groups[1].Value;
+            var pads = new Dictionary<string, List<string>>();
+            foreach (Match pad in Regex.Matches(footprint, @"\(pad ""([^""]*)""[^\n]*(?:\n(?!    \(pad )[^\n]*)*"))
+            {
+                if (pad.Groups[1].Value.Length == 0)
+                {
+                    continue;
+                }
+
+                var net = Regex.Match(pad.Value, @"\(net \d+ ""([^""]*)""\)");
+                if (!pads.TryGetValue(pad.Groups[1].Value, out var nets))
+                {
+                    pads[pad.Groups[1].Value] = nets = [];
+                }
+
+                nets.Add(net.Success ? net.Groups[1].Value : "");
+            }
+
+            result[reference] = pads;
+        }
+
+        return result;
+    }
+}
