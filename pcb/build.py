@@ -3,8 +3,9 @@
 The rig board's one command.
   check  the electrical rules on the netlist and the ESP32's GPIO map (--json: one JSON object for tests)
   netlist  every part's pins and their nets, as JSON
+  schematic  the KiCad schematic and its SVG drawing (--check FILE: read a schematic back and print its pins' nets as JSON)
   bom    the bill of materials
-  fab    the placed and routed KiCad board, its DRC, Gerbers, drill, pick-and-place, BOM and pictures (--json)
+  fab    the schematic, the placed and routed KiCad board, its DRC, Gerbers, drill, pick-and-place, BOM and pictures (--json)
   drc    KiCad's design rule check of a board file into a report (what fab runs in a child process)
 check and bom need Debian's kicad-symbols and kicad-footprints; fab and drc need KiCad's pcbnew (Debian's kicad)
 and run with the system Python that has it (/usr/bin/python3).
@@ -21,7 +22,8 @@ from closedloop_pcb import board as circuit, bom, erc  # noqa: E402
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("command", choices=["check", "netlist", "bom", "fab", "drc"])
+    parser.add_argument("command", choices=["check", "netlist", "schematic", "bom", "fab", "drc"])
+    parser.add_argument("--check", metavar="FILE", help="schematic: read FILE back instead of writing one")
     parser.add_argument("files", nargs="*", help="drc: the board file and the report to write")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--out", default=os.path.join(HERE, "build"), help="folder for generated files (git ignores pcb/build)")
@@ -51,6 +53,17 @@ def main():
         parts = {ref: {"footprint": p.footprint, "pins": {pin.number: board.net_of(p, pin) for pin in p.pins.values()}}
                  for ref, p in board.parts.items() if p.footprint}
         print(json.dumps(parts, indent=1, sort_keys=True))
+        return 0
+
+    if args.command == "schematic":
+        from closedloop_pcb import sch, schcheck
+        if args.check:
+            pins, open_pins = schcheck.read(args.check)
+            print(json.dumps({"pins": {f"{r}.{n}": net for (r, n), net in sorted(pins.items())}, "open": open_pins}, indent=1))
+            return 0
+        os.makedirs(args.out, exist_ok=True)
+        sch.write(board, os.path.join(args.out, "closedloop-rig-board.kicad_sch"), os.path.join(args.out, "closedloop-rig-board-schematic.svg"))
+        print(os.path.join(args.out, "closedloop-rig-board.kicad_sch"))
         return 0
 
     if args.command == "bom":

@@ -1,6 +1,6 @@
 """
-Everything a board house needs, from the netlist in one run: the placed and routed KiCad board and its project
-file, the design rule check (run in a child process: KiCad 6.0 can crash there), Gerbers with a job file, Excellon
+Everything a board house needs, from the netlist in one run: the schematic (KiCad file and SVG drawing), the placed
+and routed KiCad board and its project file, the design rule check (run in a child process: KiCad 6.0 can crash there), Gerbers with a job file, Excellon
 drill files, the pick-and-place file, the bill of materials and pictures of both sides.
 """
 import csv
@@ -12,7 +12,7 @@ import sys
 
 import pcbnew
 
-from . import bom, pcbfile, preview, router
+from . import bom, pcbfile, preview, router, sch
 
 NAME = "closedloop-rig-board"
 GERBER_LAYERS = [
@@ -25,6 +25,7 @@ GERBER_LAYERS = [
 def make(board, out):
     """Builds every output into out; returns a summary (routing failures, DRC counts, files)."""
     os.makedirs(out, exist_ok=True)
+    sch.write(board, os.path.join(out, NAME + ".kicad_sch"), os.path.join(out, NAME + "-schematic.svg"))
     pcb, nets, _ = pcbfile.build(board)
     failed = router.Router(pcb, nets).route_all(list(pcbfile.PLANES))
     board_path = os.path.join(out, NAME + ".kicad_pcb")

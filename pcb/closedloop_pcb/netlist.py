@@ -64,6 +64,11 @@ class Board:
                 return name
         return None
 
+    @property
+    def nets_by_pin(self):
+        """(reference, pin number) -> net name, for every connected pin."""
+        return {(part.ref, pin.number): name for name, members in self.nets.items() for part, pin in members}
+
     def footprint_pads(self, part):
         lib, name = part.footprint.split(":", 1)
         path = os.path.join(SYSTEM_FOOTPRINTS, lib + ".pretty", name + ".kicad_mod")

@@ -69,6 +69,49 @@ public class FabricationTests(FabricatedBoard fab) : IClassFixture<FabricatedBoa
     }
 
     [Fact]
+    public void The_schematic_read_back_from_its_file_connects_every_pin_as_the_netlist_does()
+    {
+        var (_, netlistJson) = BoardTool.Run(BoardTool.PcbFolder, "netlist");
+        var (_, schematicJson) = BoardTool.Run(BoardTool.PcbFolder, "schematic", "--check", fab.File("closedloop-rig-board.kicad_sch"));
+        using var netlist = JsonDocument.Parse(netlistJson);
+        using var schematic = JsonDocument.Parse(schematicJson);
+        var pins = schematic.RootElement.GetProperty("pins").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.GetString());
+
+        Assert.Empty(schematic.RootElement.GetProperty("open").EnumerateArray());
+        int compared = 0;
+        foreach (var part in netlist.RootElement.EnumerateObject())
+        {
+            foreach (var pin in part.Value.GetProperty("pins").EnumerateObject())
+            {
+                Assert.True(pins.TryGetValue($"{part.Name}.{pin.Name}", out var net), $"{part.Name}.{pin.Name} is not in the schematic");
+                Assert.Equal(pin.Value.ValueKind == JsonValueKind.Null ? null : pin.Value.GetString(), net);
+                compared++;
+            }
+        }
+
+        Assert.True(compared > 350, $"{compared} pins");
+        Assert.StartsWith("(kicad_sch (version 20211123)", File.ReadAllText(fab.File("closedloop-rig-board.kicad_sch")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_schematic_drawing_is_an_svg_naming_every_part_and_every_net()
+    {
+        var svg = System.Xml.Linq.XDocument.Load(fab.File("closedloop-rig-board-schematic.svg"));
+        var texts = svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToHashSet();
+        var (_, netlistJson) = BoardTool.Run(BoardTool.PcbFolder, "netlist");
+        using var netlist = JsonDocument.Parse(netlistJson);
+
+        foreach (var part in netlist.RootElement.EnumerateObject())
+        {
+            Assert.True(texts.Contains(part.Name) || texts.Contains(part.Name + "A"), $"{part.Name} is not drawn");
+            foreach (var pin in part.Value.GetProperty("pins").EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String))
+            {
+                Assert.Contains(pin.Value.GetString()!, texts);
+            }
+        }
+    }
+
+    [Fact]
     public void The_gerbers_are_x2_files_of_every_layer_with_the_boards_outline_and_the_drill_files_list_their_tools()
     {
         string[] layers = ["F_Cu", "In1_Cu", "In2_Cu", "B_Cu", "F_Mask", "B_Mask", "F_Paste", "F_Silkscreen", "B_Silkscreen", "Edge_Cuts"];

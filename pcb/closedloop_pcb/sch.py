@@ -1,0 +1,311 @@
+"""
+The schematic from the netlist: a KiCad 6 `.kicad_sch` whose symbols come from the same libraries as the netlist's
+and whose every connected pin carries a global label naming its net (no wires: the net names are the drawing),
+every deliberately unconnected pin a no-connect flag; and an SVG drawing of the same sheet for reading and review.
+Blocks stand in columns, in the order the circuit builds them.
+"""
+import html
+import math
+import re
+import uuid
+
+from . import library, sexpr
+
+GRID = 2.54
+TEXT = 1.27
+LABEL_ROOM = 22.86  # room for a net label beside a pin (9 grid steps)
+COLUMN_GAP = 12.7
+ROW_GAP = 5.08
+MARGIN = 25.4
+MAX_WIDTH = 700.0  # columns wrap into a second band below this
+NAMESPACE = uuid.UUID("6b1e0a52-4c0b-4a4e-9f1e-2c3f0c10c1a5")
+
+
+def stable_uuid(*parts):
+    """UUIDs derived from names, so that the same circuit gives the same file."""
+    return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+def snap(value):
+    return round(value / GRID) * GRID
+
+
+# --- symbols as the schematic embeds them ---------------------------------------------------------------------------
+
+def raw_symbol(lib_id):
+    """The library text of a symbol, flattened if it extends another: the parent's drawing under the child's name and properties."""
+    lib, name = lib_id.split(":", 1)
+    path, text = library._library_text(lib)
+    start = text.find(f'\n  (symbol "{name}" ') + 3
+    own = text[start:library._balanced(text, start)]
+    parent = re.search(r'\(extends "([^"]+)"\)', own)
+    if not parent:
+        body = own
+    else:
+        pstart = text.find(f'\n  (symbol "{parent.group(1)}" ') + 3
+        body = text[pstart:library._balanced(text, pstart)]
+        body = body.replace(f'(symbol "{parent.group(1)}_', f'(symbol "{name}_')
+        body = body.replace(f'(symbol "{parent.group(1)}"', f'(symbol "{name}"', 1)
+        child_props = properties(own)
+        parent_props = properties(body)
+        first, last = parent_props[0][0], parent_props[-1][1]
+        body = body[:first] + "\n    ".join(p for _, _, p in child_props) + body[last:]
+    return body.replace(f'(symbol "{name}"', f'(symbol "{lib_id}"', 1)
+
+
+def properties(text):
+    """The top-level (property ...) expressions of a symbol's text: (start, end, text)."""
+    found = []
+    index = 0
+    while True:
+        at = text.find("\n    (property ", index)
+        if at < 0:
+            return found
+        start = at + 5
+        end = library._balanced(text, start)
+        found.append((start, end, text[start:end]))
+        index = end
+
+
+def units(lib_id):
+    """unit number -> graphics and pins of the symbol, body style 1 (unit 0 holds what all units share)."""
+    node = library.symbol(lib_id)
+    result = {}
+    for sub in sexpr.children(node, "symbol"):
+        match = re.match(r".*_(\d+)_(\d+)$", sub[1])
+        unit, style = int(match.group(1)), int(match.group(2))
+        if style in (0, 1):
+            result.setdefault(unit, []).append(sub)
+    return result
+
+
+def unit_pins(lib_id):
+    pins = {}
+    for unit, subs in units(lib_id).items():
+        for sub in subs:
+            for p in sexpr.children(sub, "pin"):
+                at = sexpr.child(p, "at")
+                pins.setdefault(unit, []).append({
+                    "number": sexpr.child(p, "number")[1], "name": sexpr.child(p, "name")[1], "kind": p[1],
+                    "x": float(at[1]), "y": float(at[2]), "angle": float(at[3]) if len(at) > 3 else 0.0,
+                    "length": float(sexpr.child(p, "length")[1]), "hidden": "hide" in p,
+                })
+    return pins
+
+
+def extent(lib_id, unit):
+    """The box of a unit's drawing and pins, in symbol coordinates (y up)."""
+    xs, ys = [0.0], [0.0]
+    for u, subs in units(lib_id).items():
+        if u not in (0, unit):
+            continue
+        for sub in subs:
+            for item in sub[2:]:
+                if not isinstance(item, list):
+                    continue
+                for point in points(item):
+                    xs.append(point[0])
+                    ys.append(point[1])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def points(item):
+    kind = item[0]
+    if kind == "rectangle":
+        s, e = sexpr.child(item, "start"), sexpr.child(item, "end")
+        return [(float(s[1]), float(s[2])), (float(e[1]), float(e[2]))]
+    if kind == "polyline":
+        return [(float(p[1]), float(p[2])) for p in sexpr.children(sexpr.child(item, "pts"), "xy")]
+    if kind == "circle":
+        c, r = sexpr.child(item, "center"), float(sexpr.child(item, "radius")[1])
+        return [(float(c[1]) - r, float(c[2]) - r), (float(c[1]) + r, float(c[2]) + r)]
+    if kind == "arc":
+        return [(float(sexpr.child(item, k)[1]), float(sexpr.child(item, k)[2])) for k in ("start", "mid", "end")]
+    if kind == "pin":
+        at = sexpr.child(item, "at")
+        return [(float(at[1]), float(at[2]))]
+    return []
+
+
+# --- the sheet ------------------------------------------------------------------------------------------------------
+
+class Placed:
+    def __init__(self, part, unit, x, y):
+        self.part, self.unit, self.x, self.y = part, unit, x, y
+
+
+def arrange(board):
+    """Every symbol unit at a place on the sheet: blocks as columns, each column as wide as its widest symbol."""
+    columns = []
+    for part in board.parts.values():
+        if not columns or columns[-1][0] != part.block:
+            columns.append((part.block, []))
+        for unit in sorted(u for u in units(part.symbol) if u > 0) or [1]:
+            columns[-1][1].append((part, unit))
+    placed = []
+    x, top = MARGIN, MARGIN + 10
+    band_height, width_used = 0.0, 0.0
+    for block, members in columns:
+        width = max(extent(p.symbol, u)[2] - extent(p.symbol, u)[0] for p, u in members) + 2 * LABEL_ROOM
+        if x + width > MAX_WIDTH:
+            # The next band of columns, below the deepest column of this one.
+            x, top = MARGIN, snap(band_height + ROW_GAP * 2)
+        y = top
+        for part, unit in members:
+            x0, y0, x1, y1 = extent(part.symbol, unit)
+            sx = snap(x + LABEL_ROOM - x0)
+            sy = snap(y + y1)  # symbol y up: its top (y1) sits at the row's top
+            placed.append(Placed(part, unit, sx, sy))
+            y = sy - y0 + ROW_GAP + (TEXT * 3)
+        band_height = max(band_height, y)
+        x += width + COLUMN_GAP
+        width_used = max(width_used, x)
+    return placed, snap(width_used + MARGIN), snap(band_height + MARGIN)
+
+
+def pin_point(placed, pin):
+    return placed.x + pin["x"], placed.y - pin["y"]
+
+
+def write(board, path_sch, path_svg):
+    placed, width, height = arrange(board)
+    lib_ids = sorted({p.part.symbol for p in placed})
+    out = ['(kicad_sch (version 20211123) (generator closedloop_pcb)', "",
+           f"  (uuid {stable_uuid('sheet')})", "", f'  (paper "User" {width:g} {height:g})', "",
+           "  (title_block", '    (title "ClosedLoop rig board")', '    (rev "1")', '    (company "ClosedLoop")',
+           '    (comment 1 "Generated by pcb/build.py from pcb/closedloop_pcb/board.py: edit that, not this file")', "  )", "",
+           "  (lib_symbols"]
+    for lib_id in lib_ids:
+        out.append("    " + raw_symbol(lib_id).replace("\n", "\n  "))
+    out.append("  )")
+    out.append("")
+    labels, flags, instances = [], [], []
+    for p in placed:
+        part = p.part
+        pins = [q for u, qs in unit_pins(part.symbol).items() if u in (0, p.unit) for q in qs]
+        for pin in pins:
+            x, y = pin_point(p, pin)
+            net = board.nets_by_pin.get((part.ref, pin["number"]))
+            if net is not None:
+                angle = (pin["angle"] + 180) % 360
+                justify = "right" if angle == 180 else "left"
+                labels.append((net, x, y, angle, justify, stable_uuid("label", part.ref, p.unit, pin["number"])))
+            elif (part.ref, pin["number"]) in board.unconnected:
+                flags.append((x, y, stable_uuid("nc", part.ref, pin["number"])))
+        symbol_uuid = stable_uuid("symbol", part.ref, p.unit)
+        instances.append((symbol_uuid, part, p.unit))
+        out.append(f'  (symbol (lib_id "{part.symbol}") (at {p.x:g} {p.y:g} 0) (unit {p.unit})')
+        out.append("    (in_bom yes) (on_board yes)")
+        out.append(f"    (uuid {symbol_uuid})")
+        x0, y0, x1, y1 = extent(part.symbol, p.unit)
+        props = [("Reference", part.ref, p.x + x1 + 1.27, p.y - y1, False), ("Value", part.value, p.x + x1 + 1.27, p.y - y1 + 2.54, False),
+                 ("Footprint", part.footprint, p.x, p.y, True), ("Datasheet", "", p.x, p.y, True)]
+        for i, (name, value, px, py, hidden) in enumerate(props):
+            effects = "(effects (font (size 1.27 1.27)) (justify left)" + (" hide)" if hidden else ")")
+            out.append(f'    (property "{name}" "{esc(value)}" (id {i}) (at {px:g} {py:g} 0)')
+            out.append(f"      {effects}")
+            out.append("    )")
+        if part.mpn:
+            out.append(f'    (property "MPN" "{esc(part.mpn)}" (id 4) (at {p.x:g} {p.y:g} 0)')
+            out.append("      (effects (font (size 1.27 1.27)) hide)")
+            out.append("    )")
+        for pin in pins:
+            out.append(f'    (pin "{pin["number"]}" (uuid {stable_uuid("pin", part.ref, p.unit, pin["number"])}))')
+        out.append("  )")
+        out.append("")
+    for x, y, u in flags:
+        out.append(f"  (no_connect (at {x:g} {y:g}) (uuid {u}))")
+    for net, x, y, angle, justify, u in labels:
+        out.append(f'  (global_label "{esc(net)}" (shape passive) (at {x:g} {y:g} {angle:g})')
+        out.append(f"    (effects (font (size 1.27 1.27)) (justify {justify}))")
+        out.append(f"    (uuid {u})")
+        out.append(f'    (property "Intersheet References" "${{INTERSHEET_REFS}}" (id 0) (at {x:g} {y:g} 0)')
+        out.append("      (effects (font (size 1.27 1.27)) hide)")
+        out.append("    )")
+        out.append("  )")
+    out.append("")
+    out.append('  (sheet_instances\n    (path "/" (page "1"))\n  )')
+    out.append("")
+    out.append("  (symbol_instances")
+    for symbol_uuid, part, unit in sorted(instances, key=lambda i: (i[1].ref, i[2])):
+        out.append(f'    (path "/{symbol_uuid}"')
+        out.append(f'      (reference "{esc(part.ref)}") (unit {unit}) (value "{esc(part.value)}") (footprint "{esc(part.footprint)}")')
+        out.append("    )")
+    out.append("  )")
+    out.append(")")
+    with open(path_sch, "w", encoding="utf-8") as f:
+        f.write("\n".join(out) + "\n")
+    svg(placed, labels, flags, width, height, path_svg)
+
+
+def esc(text):
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+# --- the drawing ----------------------------------------------------------------------------------------------------
+
+def svg(placed, labels, flags, width, height, path):
+    s = 4.0  # SVG units per mm
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width * s:.0f}" height="{height * s:.0f}" viewBox="0 0 {width:g} {height:g}">',
+             f'<rect x="0" y="0" width="{width:g}" height="{height:g}" fill="#fffdf5"/>',
+             '<g fill="none" stroke="#840000" stroke-width="0.254" stroke-linecap="round">']
+    texts = []
+    for p in placed:
+        for u, subs in units(p.part.symbol).items():
+            if u not in (0, p.unit):
+                continue
+            for sub in subs:
+                for item in sub[2:]:
+                    if isinstance(item, list):
+                        parts.append(draw(item, p, texts))
+        x0, y0, x1, y1 = extent(p.part.symbol, p.unit)
+        unit = "" if len(units(p.part.symbol)) <= 2 and p.unit == 1 else chr(ord("A") + p.unit - 1)
+        texts.append((p.x + x1 + 1.27, p.y - y1, p.part.ref + unit, "#006464", "start"))
+        texts.append((p.x + x1 + 1.27, p.y - y1 + 2.54, p.part.value, "#006464", "start"))
+    parts.append("</g>")
+    for x, y in ((f[0], f[1]) for f in flags):
+        parts.append(f'<path d="M{x - 0.6:g},{y - 0.6:g}L{x + 0.6:g},{y + 0.6:g}M{x - 0.6:g},{y + 0.6:g}L{x + 0.6:g},{y - 0.6:g}" stroke="#0000c8" stroke-width="0.2"/>')
+    for net, x, y, angle, justify, _ in labels:
+        anchor = "end" if justify == "right" else "start"
+        dx = -0.8 if justify == "right" else 0.8
+        texts.append((x + dx, y + 0.45, net, "#7a4b00", anchor))
+    for x, y, text, colour, anchor in texts:
+        parts.append(f'<text x="{x:.2f}" y="{y:.2f}" font-family="sans-serif" font-size="1.27" fill="{colour}" text-anchor="{anchor}">{html.escape(text)}</text>')
+    parts.append("</svg>")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(parts) + "\n")
+
+
+def draw(item, p, texts):
+    def xy(x, y):
+        return f"{p.x + x:.3f},{p.y - y:.3f}"
+
+    kind = item[0]
+    if kind == "rectangle":
+        s, e = sexpr.child(item, "start"), sexpr.child(item, "end")
+        x0, y0, x1, y1 = float(s[1]), float(s[2]), float(e[1]), float(e[2])
+        return f'<path d="M{xy(x0, y0)}L{xy(x1, y0)}L{xy(x1, y1)}L{xy(x0, y1)}Z"/>'
+    if kind == "polyline":
+        pts = [xy(float(q[1]), float(q[2])) for q in sexpr.children(sexpr.child(item, "pts"), "xy")]
+        return f'<path d="M{"L".join(pts)}"/>'
+    if kind == "circle":
+        c, r = sexpr.child(item, "center"), float(sexpr.child(item, "radius")[1])
+        return f'<circle cx="{p.x + float(c[1]):.3f}" cy="{p.y - float(c[2]):.3f}" r="{r:g}"/>'
+    if kind == "arc":
+        (ax, ay), (mx, my), (bx, by) = points(item)
+        return f'<path d="M{xy(ax, ay)}Q{xy(2 * mx - (ax + bx) / 2, 2 * my - (ay + by) / 2)} {xy(bx, by)}"/>'
+    if kind == "pin":
+        at = sexpr.child(item, "at")
+        x, y, angle = float(at[1]), float(at[2]), float(at[3]) if len(at) > 3 else 0.0
+        length = float(sexpr.child(item, "length")[1])
+        ex, ey = x + length * math.cos(math.radians(angle)), y + length * math.sin(math.radians(angle))
+        name = sexpr.child(item, "name")[1]
+        number = sexpr.child(item, "number")[1]
+        if name not in ("~", "") and "hide" not in item:
+            label = re.sub(r"~\{([^}]*)\}", r"\1", name)
+            nx, ny = x + (length + 0.6) * math.cos(math.radians(angle)), y + (length + 0.6) * math.sin(math.radians(angle))
+            anchor = "start" if math.cos(math.radians(angle)) > 0.5 else "end" if math.cos(math.radians(angle)) < -0.5 else "middle"
+            texts.append((p.x + nx, p.y - ny + 0.45, label, "#006464", anchor))
+        texts.append((p.x + (x + ex) / 2, p.y - (y + ey) / 2 - 0.3, number, "#840000", "middle"))
+        return f'<path d="M{xy(x, y)}L{xy(ex, ey)}"/>'
+    return ""
