@@ -78,6 +78,19 @@ def build():
             b.connect(net, j[i + 1])
         return j
 
+    def schmitt_input(source_net, gpio_net, name):
+        """A 5 V tolerant input: ESD diode at the connector, 1 kOhm, a 74LVC1G17 at 3.3 V driving the GPIO."""
+        a = f"{name}_A"
+        tvs("PESD5V0S1BA", source_net)
+        resistor("1k", source_net, a)
+        buffer = b.part("U", "74xGxx:74LVC1G17", SOT23_5, "74LVC1G17", "SN74LVC1G17DBVR", "Texas Instruments", "5 V tolerant input")
+        b.connect(a, buffer[2])
+        b.connect(gpio_net, buffer[4])
+        b.connect("+3V3", buffer["VCC"])
+        b.connect("GND", buffer["GND"])
+        capacitor("100nF", "+3V3")
+        return a
+
     def power_flag(net):
         f = b.part("#FLG", "power:PWR_FLAG", "", "PWR_FLAG", "", "")
         b.connect(net, f[1])
@@ -245,10 +258,10 @@ def build():
     resistor("100", "+3V3", "SWITCH_3V3", note="limits a shorted switch cable")
     terminal("E-STOP", ["ESTOP_SENSE", "GND", "SWITCH_3V3", "CHAIN_MID"], "1-2: pole A to estop_input (closed = run); 3-4: pole B in the arm chain")
     resistor("10k", "SWITCH_3V3", "ESTOP_SENSE", note="open contact or cut wire reads high: stop")
-    resistor("1k", "ESTOP_SENSE", "estop_input")
+    schmitt_input("ESTOP_SENSE", "estop_input", "ESTOP")
     terminal("ARM", ["ARM_SENSE", "SWITCH_3V3", "CHAIN_MID", "ARM_OK"], "1-2: pole A to arm_input (closed = armed); 3-4: pole B closes the arm chain")
     resistor("10k", "ARM_SENSE", "GND")
-    resistor("1k", "ARM_SENSE", "arm_input")
+    schmitt_input("ARM_SENSE", "arm_input", "ARM")
     resistor("10k", "CHAIN_MID", "GND")
     resistor("10k", "ARM_OK", "GND")
     led("green", "APT1608SGC", "LED_ARMED", "ARM_OK")
@@ -291,18 +304,11 @@ def build():
 
     # --- TTL inputs: 5 V tolerant Schmitt buffers at 3.3 V --------------------------------------------------------
     for name, gpio_net in (("ENCOUNTER", "encounter_input"), ("SPARE", "spare_input")):
-        bnc_net, a = f"{name}_BNC", f"{name}_A"
+        bnc_net = f"{name}_BNC"
         b.block = name.lower()
         bnc(name, bnc_net)
-        tvs("PESD5V0S1BA", bnc_net)
-        resistor("1k", bnc_net, a)
+        a = schmitt_input(bnc_net, gpio_net, name)
         resistor("100k", a, "GND", note="unplugged reads low")
-        buffer = b.part("U", "74xGxx:74LVC1G17", SOT23_5, "74LVC1G17", "SN74LVC1G17DBVR", "Texas Instruments", "5 V tolerant input")
-        b.connect(a, buffer[2])
-        b.connect(gpio_net, buffer[4])
-        b.connect("+3V3", buffer["VCC"])
-        b.connect("GND", buffer["GND"])
-        capacitor("100nF", "+3V3")
 
     # --- Self-test loopback jumper, power indicator, mounting holes -----------------------------------------------
     b.block = "misc"
