@@ -4,7 +4,6 @@ and routed KiCad board and its project file, the design rule check (run in a chi
 drill files, the pick-and-place file, the bill of materials and pictures of both sides.
 """
 import csv
-import json
 import os
 import re
 import subprocess

@@ -18,7 +18,7 @@ class Pin:
         return f"{self.number}:{self.name}({self.kind})"
 
 
-def _library_text(name):
+def library_text(name):
     if name not in _texts:
         path = os.path.join(PROJECT_SYMBOLS, name + ".kicad_sym")
         if not os.path.exists(path):
@@ -30,7 +30,7 @@ def _library_text(name):
     return _texts[name]
 
 
-def _balanced(text, start):
+def balanced(text, start):
     """The end of the parenthesised expression opening at start (strings may hold parentheses)."""
     depth, i, quoted = 0, start, False
     while True:
@@ -56,11 +56,11 @@ def symbol(lib_id):
     text is parsed: the libraries are megabytes."""
     if lib_id not in _symbols:
         lib, name = lib_id.split(":", 1)
-        path, text = _library_text(lib)
+        path, text = library_text(lib)
         at = text.find(f'\n  (symbol "{name}" ')
         if at < 0:
             raise KeyError(f"{lib_id}: no such symbol in {path}")
-        node = sexpr.parse(text[at + 3:_balanced(text, at + 3)])
+        node = sexpr.parse(text[at + 3:balanced(text, at + 3)])
         parent = sexpr.child(node, "extends")
         _symbols[lib_id] = symbol(f"{lib}:{parent[1]}") if parent else node
     return _symbols[lib_id]

@@ -35,15 +35,15 @@ def snap(value):
 def raw_symbol(lib_id):
     """The library text of a symbol, flattened if it extends another: the parent's drawing under the child's name and properties."""
     lib, name = lib_id.split(":", 1)
-    path, text = library._library_text(lib)
+    path, text = library.library_text(lib)
     start = text.find(f'\n  (symbol "{name}" ') + 3
-    own = text[start:library._balanced(text, start)]
+    own = text[start:library.balanced(text, start)]
     parent = re.search(r'\(extends "([^"]+)"\)', own)
     if not parent:
         body = own
     else:
         pstart = text.find(f'\n  (symbol "{parent.group(1)}" ') + 3
-        body = text[pstart:library._balanced(text, pstart)]
+        body = text[pstart:library.balanced(text, pstart)]
         body = body.replace(f'(symbol "{parent.group(1)}_', f'(symbol "{name}_')
         body = body.replace(f'(symbol "{parent.group(1)}"', f'(symbol "{name}"', 1)
         child_props = properties(own)
@@ -62,7 +62,7 @@ def properties(text):
         if at < 0:
             return found
         start = at + 5
-        end = library._balanced(text, start)
+        end = library.balanced(text, start)
         found.append((start, end, text[start:end]))
         index = end
 
