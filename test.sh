@@ -28,6 +28,30 @@ if [ ! -f /usr/share/kicad/symbols/Device.kicad_sym ] || [ ! -d /usr/share/kicad
     python3 python3-numpy python3-pil kicad kicad-symbols kicad-footprints >/dev/null
 fi
 
+# KiCad 6 has no command-line ERC or schematic netlist; KiCad 9's kicad-cli (Debian bookworm-backports) checks the
+# generated schematic and the board's parity with it. It is unpacked into a cache beside KiCad 6, not installed
+# over it; its libraries come from Debian as usual.
+KICAD_CLI_DIR="${CLOSEDLOOP_TOOLS:-$HOME/.cache/closedloop-tools}/kicad-backports"
+if [ ! -x "$KICAD_CLI_DIR/usr/bin/kicad-cli" ]; then
+  echo "Unpacking KiCad's command line from bookworm-backports for the rig board's schematic checks..."
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  if ! apt-cache policy 2>/dev/null | grep -q bookworm-backports; then
+    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+      | $SUDO tee /etc/apt/sources.list.d/closedloop-backports.sources >/dev/null
+    $SUDO apt-get update -qq
+  fi
+  deps=$(apt-cache depends -t bookworm-backports kicad | sed -n 's/^ *|\{0,1\}Depends: //p' | grep -v '[<>:]' | sort -u)
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $deps >/dev/null
+  download=$(mktemp -d)
+  (cd "$download" && apt-get download -qq -t bookworm-backports kicad 2>/dev/null)
+  mkdir -p "$KICAD_CLI_DIR"
+  dpkg -x "$download"/kicad_*.deb "$KICAD_CLI_DIR"
+  rm -rf "$download"
+fi
+export CLOSEDLOOP_KICAD_CLI="$KICAD_CLI_DIR/usr/bin/kicad-cli"
+
 results="TestResults"
 rm -rf "$results"
 mkdir -p "$results"

@@ -48,8 +48,12 @@ def footprint(part):
     fp = pcbnew.FootprintLoad(os.path.join(SYSTEM_FOOTPRINTS, lib + ".pretty"), name)
     if fp is None:
         raise FileNotFoundError(part.footprint)
+    fp.SetFPID(pcbnew.LIB_ID(lib, name))
     fp.SetReference(part.ref)
     fp.SetValue(part.value)
+    if any(pad.GetAttribute() == pcbnew.PAD_ATTRIB_PTH and pad.GetProperty() != pcbnew.PAD_PROP_HEATSINK for pad in fp.Pads()):
+        # A part with plated holes is through-hole for assembly (the USB-C's shield pins), as KiCad 7+ checks.
+        fp.SetAttributes((fp.GetAttributes() & ~pcbnew.FP_SMD) | pcbnew.FP_THROUGH_HOLE)
     # References go on the assembly drawing (F.Fab): on a board this dense silkscreen text would overlap pads.
     fp.Reference().SetLayer(pcbnew.F_Fab)
     return fp

@@ -100,17 +100,27 @@ def build(board):
         pcb.Add(info)
         nets[name] = info
     placed = layout.place(board, pcb)
-    for name, members in board.nets.items():
-        for part, pin in members:
-            fp = placed.get(part.ref)
-            if fp is None:
-                continue
+    by_pin = board.nets_by_pin
+    for part in board.parts.values():
+        fp = placed.get(part.ref)
+        if fp is None:
+            continue
+        for pin in part.pins.values():
+            name = by_pin.get((part.ref, pin.number)) or unconnected_net(part.ref, pin)
+            if name not in nets:
+                nets[name] = pcbnew.NETINFO_ITEM(pcb, name)
+                pcb.Add(nets[name])
             for pad in fp.Pads():
                 if pad.GetNumber() == pin.number:
                     pad.SetNet(nets[name])
     planes(pcb, nets)
     antenna_keepout(pcb)
     return pcb, nets, placed
+
+
+def unconnected_net(reference, pin):
+    """The net KiCad gives a pin left unconnected in the schematic, so that board and schematic agree pad for pad."""
+    return f"unconnected-({reference}-{pin.name.replace('/', '{slash}')}-Pad{pin.number})"
 
 
 def fill_zones(pcb):

@@ -50,6 +50,9 @@ def raw_symbol(lib_id):
         parent_props = properties(body)
         first, last = parent_props[0][0], parent_props[-1][1]
         body = body[:first] + "\n    ".join(p for _, _, p in child_props) + body[last:]
+    # KiCad joins hidden power pins to a global net named after the pin ("VCC"): on a board whose logic runs from
+    # two supplies that would short them. Every power pin is shown and labelled with its own net instead.
+    body = re.sub(r"(\(pin power_in [^\n]*?) hide", r"\1", body)
     return body.replace(f'(symbol "{name}"', f'(symbol "{lib_id}"', 1)
 
 
@@ -195,7 +198,11 @@ def write(board, path_sch, path_svg):
         symbol_uuid = stable_uuid("symbol", part.ref, p.unit)
         instances.append((symbol_uuid, part, p.unit))
         out.append(f'  (symbol (lib_id "{part.symbol}") (at {p.x:g} {p.y:g} 0) (unit {p.unit})')
-        out.append("    (in_bom yes) (on_board yes)")
+        node = library.symbol(part.symbol)
+        # Parts without a manufacturer part (mounting holes, power flags) are not bought: out of the BOM, as their footprints say.
+        in_bom = (sexpr.child(node, "in_bom") or ["in_bom", "yes"])[1] if part.mpn else "no"
+        on_board = (sexpr.child(node, "on_board") or ["on_board", "yes"])[1]
+        out.append(f"    (in_bom {in_bom}) (on_board {on_board})")
         out.append(f"    (uuid {symbol_uuid})")
         x0, y0, x1, y1 = extent(part.symbol, p.unit)
         props = [("Reference", part.ref, p.x + x1 + 1.27, p.y - y1, False), ("Value", part.value, p.x + x1 + 1.27, p.y - y1 + 2.54, False),

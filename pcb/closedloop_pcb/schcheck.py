@@ -17,7 +17,7 @@ def read(path):
         at = sexpr.child(label, "at")
         labels[(round(float(at[1]), 3), round(float(at[2]), 3))] = label[1]
     flags = {(round(float(sexpr.child(n, "at")[1]), 3), round(float(sexpr.child(n, "at")[2]), 3)) for n in sexpr.children(tree, "no_connect")}
-    pins, open_pins = {}, []
+    pins, open_pins, hidden = {}, [], []
     for placed in sexpr.children(tree, "symbol"):
         lib_id = sexpr.child(placed, "lib_id")[1]
         at = sexpr.child(placed, "at")
@@ -32,10 +32,16 @@ def read(path):
                 pat = sexpr.child(pin, "at")
                 end = (round(x + float(pat[1]), 3), round(y - float(pat[2]), 3))
                 number = sexpr.child(pin, "number")[1]
+                if pin[1] == "power_in" and "hide" in pin:
+                    # KiCad connects a hidden power pin to the global net of its name, whatever is drawn at it.
+                    hidden.append((reference, number, sexpr.child(pin, "name")[1], labels.get(end)))
                 if end in labels:
                     pins[(reference, number)] = labels[end]
                 elif end in flags or pin[1] == "no_connect":
                     pins[(reference, number)] = None
                 else:
                     open_pins.append(f"{reference}.{number}")
+    # Nets joined through hidden power pins: a pin named VCC on +5V and another on +3V3 short the two.
+    for reference, number, name, label in hidden:
+        pins[(reference, number)] = name if label is None else f"{label}+{name}"
     return pins, open_pins

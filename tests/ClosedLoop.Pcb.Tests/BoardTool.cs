@@ -44,6 +44,30 @@ internal static class BoardTool
         return (process.ExitCode, output.Result);
     }
 
+    /// <summary>
+    /// KiCad 9's command line, which test.sh unpacks from Debian's bookworm-backports beside KiCad 6 (the generated
+    /// files are KiCad 6's; a later KiCad reads them): its ERC, netlist export and DRC with schematic parity.
+    /// </summary>
+    public static (int ExitCode, string Output) KiCadCli(params string[] arguments)
+    {
+        string cli = Environment.GetEnvironmentVariable("CLOSEDLOOP_KICAD_CLI") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "closedloop-tools", "kicad-backports", "usr", "bin", "kicad-cli");
+        Assert.True(File.Exists(cli), $"kicad-cli not found at {cli}: ./test.sh unpacks it from Debian's bookworm-backports");
+        var start = new ProcessStartInfo(cli) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["LD_LIBRARY_PATH"] = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(cli)!, "..", "lib", "x86_64-linux-gnu"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("kicad-cli did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result + error);
+    }
+
     /// <summary>A copy of pcb/ with one edit made to the circuit's source; the test that made it deletes it.</summary>
     public static string BrokenCopy(string find, string replace)
     {

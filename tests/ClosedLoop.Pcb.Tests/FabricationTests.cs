@@ -59,9 +59,16 @@ public class FabricationTests(FabricatedBoard fab) : IClassFixture<FabricatedBoa
             Assert.True(pads.ContainsKey(part.Name), $"{part.Name} is not on the board");
             foreach (var pin in part.Value.GetProperty("pins").EnumerateObject())
             {
-                string expected = pin.Value.GetString() ?? "";
                 Assert.True(pads[part.Name].TryGetValue(pin.Name, out var nets), $"{part.Name} has no pad {pin.Name}");
-                Assert.All(nets, net => Assert.Equal(expected, net));
+                if (pin.Value.GetString() is { } expected)
+                {
+                    Assert.All(nets, net => Assert.Equal(expected, net));
+                }
+                else
+                {
+                    // A pin left open gets the net KiCad's schematic gives it, one pad's own.
+                    Assert.All(nets, net => Assert.StartsWith($"unconnected-({part.Name}-", net, StringComparison.Ordinal));
+                }
             }
         }
 
@@ -109,6 +116,68 @@ public class FabricationTests(FabricatedBoard fab) : IClassFixture<FabricatedBoa
                 Assert.Contains(pin.Value.GetString()!, texts);
             }
         }
+    }
+
+    [Fact]
+    public void A_later_kicads_erc_finds_no_error_in_the_schematic()
+    {
+        string report = fab.File("kicad9-erc.rpt");
+        var (exitCode, output) = BoardTool.KiCadCli("sch", "erc", "--severity-error", "--exit-code-violations", "-o", report, fab.File("closedloop-rig-board.kicad_sch"));
+
+        Assert.True(exitCode == 0, output + File.ReadAllText(report));
+        Assert.Contains("Found 0 violations", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_later_kicads_netlist_of_the_schematic_is_the_netlist_pin_for_pin()
+    {
+        string exported = fab.File("kicad9.net");
+        var (exitCode, output) = BoardTool.KiCadCli("sch", "export", "netlist", "--format", "kicadsexpr", "-o", exported, fab.File("closedloop-rig-board.kicad_sch"));
+        Assert.True(exitCode == 0, output);
+        var kicad = new Dictionary<string, string>();
+        foreach (string net in File.ReadAllText(exported).Split("\n    (net (code ").Skip(1))
+        {
+            string name = Regex.Match(net, @"^""?\d+""?\) \(name ""([^""]*)""").Groups[1].Value;
+            foreach (Match node in Regex.Matches(net, @"\(node \(ref ""([^""]+)""\) \(pin ""([^""]+)""\)"))
+            {
+                kicad[$"{node.Groups[1].Value}.{node.Groups[2].Value}"] = name;
+            }
+        }
+
+        var (_, netlistJson) = BoardTool.Run(BoardTool.PcbFolder, "netlist");
+        using var netlist = JsonDocument.Parse(netlistJson);
+        int compared = 0;
+        foreach (var part in netlist.RootElement.EnumerateObject())
+        {
+            foreach (var pin in part.Value.GetProperty("pins").EnumerateObject())
+            {
+                Assert.True(kicad.TryGetValue($"{part.Name}.{pin.Name}", out var net), $"KiCad's netlist lacks {part.Name}.{pin.Name}");
+                if (pin.Value.GetString() is { } expected)
+                {
+                    Assert.Equal(expected, net);
+                }
+                else
+                {
+                    Assert.StartsWith("unconnected-(", net, StringComparison.Ordinal);
+                }
+
+                compared++;
+            }
+        }
+
+        Assert.True(compared > 350, $"{compared} pins");
+    }
+
+    [Fact]
+    public void A_later_kicads_drc_finds_the_board_equal_to_the_schematic_and_without_error()
+    {
+        string report = fab.File("kicad9-drc.rpt");
+        var (exitCode, output) = BoardTool.KiCadCli("pcb", "drc", "--schematic-parity", "--severity-error", "-o", report, fab.BoardFile);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("Found 0 violations", output, StringComparison.Ordinal);
+        Assert.Contains("Found 0 unconnected items", output, StringComparison.Ordinal);
+        Assert.Contains("Found 0 schematic parity issues", output, StringComparison.Ordinal);
     }
 
     [Fact]
