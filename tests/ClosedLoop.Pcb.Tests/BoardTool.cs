@@ -29,19 +29,30 @@ internal static class BoardTool
 
     private static (int ExitCode, string Output) Run(string python, string pcbFolder, string[] arguments)
     {
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(pcbFolder, "build.py"));
+        var (exitCode, output, error) = Execute(python, null, [Path.Combine(pcbFolder, "build.py"), .. arguments]);
+        Assert.True(error.Length == 0 || exitCode <= 1, $"pcb/build.py {string.Join(' ', arguments)} failed ({exitCode}): {error}");
+        return (exitCode, output);
+    }
+
+    /// <summary>Runs a program to its end: exit code, standard output and standard error.</summary>
+    private static (int ExitCode, string Output, string Error) Execute(string program, string? libraryPath, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (libraryPath is not null)
+        {
+            start.Environment["LD_LIBRARY_PATH"] = libraryPath;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         string error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        Assert.True(error.Length == 0 || process.ExitCode <= 1, $"pcb/build.py {string.Join(' ', arguments)} failed ({process.ExitCode}): {error}");
-        return (process.ExitCode, output.Result);
+        return (process.ExitCode, output.Result, error);
     }
 
     /// <summary>
@@ -54,18 +65,8 @@ internal static class BoardTool
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "closedloop-tools", "kicad-backports", "usr", "bin", "kicad-cli");
         Assert.True(File.Exists(cli), $"kicad-cli not found at {cli}: ./test.sh unpacks it from Debian's bookworm-backports");
-        var start = new ProcessStartInfo(cli) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["LD_LIBRARY_PATH"] = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(cli)!, "..", "lib", "x86_64-linux-gnu"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("kicad-cli did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error);
+        var (exitCode, output, error) = Execute(cli, Path.GetFullPath(Path.Combine(Path.GetDirectoryName(cli)!, "..", "lib", "x86_64-linux-gnu")), arguments);
+        return (exitCode, output + error);
     }
 
     /// <summary>A copy of pcb/ with one edit made to the circuit's source; the test that made it deletes it.</summary>
