@@ -11,5 +11,8 @@ namespace ClosedLoop.Engine.Acquisition
 
         /// <summary>One conversion, rounded up to a whole µs.</summary>
         public const long ConversionUs = (1000000 + SamplesPerSecond - 1) / SamplesPerSecond;
+
+        /// <summary>How far back the light behind a reading may lie: the conversion read and the one it finished after.</summary>
+        public const long LookbackUs = 2 * ConversionUs;
     }
 }

@@ -246,7 +246,7 @@ namespace ClosedLoop.Engine.Config
             if (adc == AdcBackend.Ads1115)
             {
                 period = Ads1115Timing.ConversionUs;
-                lookback = 2 * Ads1115Timing.ConversionUs;
+                lookback = Ads1115Timing.LookbackUs;
                 converter = "adc = ads1115: settle_us, the look-back of 2 conversions and min_readings - 1 more, of " + period.ToString() + " us each (860 samples/s)";
             }
             else if (adc == AdcBackend.Ads131m02)

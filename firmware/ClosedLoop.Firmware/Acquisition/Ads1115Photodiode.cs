@@ -61,7 +61,7 @@ namespace ClosedLoop.Firmware.Acquisition
         /// <summary>The conversion returned finished at most one conversion before the read, and integrated one before that.</summary>
         public long LookbackUs
         {
-            get { return 2 * Ads1115Timing.ConversionUs; }
+            get { return Ads1115Timing.LookbackUs; }
         }
 
         public int Read()

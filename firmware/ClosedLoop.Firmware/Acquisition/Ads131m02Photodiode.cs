@@ -35,7 +35,7 @@ namespace ClosedLoop.Firmware.Acquisition
         /// <summary>ID[15:8]: 0x22 on the two-channel part (ID[11:8] = channel count).</summary>
         public const int IdHighByte = 0x22;
 
-        /// <summary>CLOCK: both channels on (CH1_EN, CH0_EN), OSR in bits 4:2, PWR = 10 (high resolution).</summary>
+        /// <summary>CLOCK: both channels on (CH1_EN, CH0_EN), OSR in bits 4:2, PWR = 10 (high resolution); GAIN holds one gain per channel.</summary>
         private const int BothChannels = 0x0300;
         private const int HighResolution = 0x0002;
 
@@ -47,6 +47,7 @@ namespace ClosedLoop.Firmware.Acquisition
 
         private readonly SpiDevice _device;
         private readonly int _channel;
+        private readonly int _rate;
         private readonly byte[] _nullFrame = new byte[FrameBytes];
         private readonly byte[] _answer = new byte[FrameBytes];
         private readonly byte[] _command = new byte[FrameBytes];
@@ -75,9 +76,9 @@ namespace ClosedLoop.Firmware.Acquisition
 
             _device = device;
             _channel = input;
-            Rate = rate;
-            Clock = BothChannels | (Ads131m02Timing.OversamplingCode[rate] << 2) | HighResolution;
-            Gain = (gain << 4) | gain;
+            _rate = rate;
+            int clock = BothChannels | (Ads131m02Timing.OversamplingCode[rate] << 2) | HighResolution;
+            int gains = (gain << 4) | gain;
 
             // A missing chip answers all ones or all zeros: each step must come back as the datasheet says.
             Send(ResetCommand);
@@ -92,9 +93,9 @@ namespace ClosedLoop.Firmware.Acquisition
             }
 
             WriteRegister(ModeRegister, Mode);
-            WriteRegister(GainRegister, Gain);
-            WriteRegister(ClockRegister, Clock);
-            if (ReadRegister(ClockRegister) != Clock || ReadRegister(GainRegister) != Gain)
+            WriteRegister(GainRegister, gains);
+            WriteRegister(ClockRegister, clock);
+            if (ReadRegister(ClockRegister) != clock || ReadRegister(GainRegister) != gains)
             {
                 throw new InvalidOperationException("the ADS131M02 did not keep its settings");
             }
@@ -106,21 +107,13 @@ namespace ClosedLoop.Firmware.Acquisition
             }
         }
 
-        /// <summary>The CLOCK register as written: both channels, the rate's OSR, high-resolution mode.</summary>
-        public int Clock { get; private set; }
-
-        /// <summary>The GAIN register as written: the same gain on both channels.</summary>
-        public int Gain { get; private set; }
-
-        public int Rate { get; private set; }
-
         /// <summary>Reads that found no new conversion within <see cref="MaxPolls"/> frames and returned the last one.</summary>
         public int Stalls { get; private set; }
 
         /// <summary>The sinc3 filter's three periods and the period a finished conversion may wait to be read.</summary>
         public long LookbackUs
         {
-            get { return Ads131m02Timing.LookbackUs(Rate); }
+            get { return Ads131m02Timing.LookbackUs(_rate); }
         }
 
         /// <summary>The next conversion of the configured channel, as a signed 24-bit code (full scale ±1.2 V / gain).</summary>
@@ -153,8 +146,15 @@ namespace ClosedLoop.Firmware.Acquisition
         /// <summary>Sends one command frame and returns the first word of the answer (the previous command's response).</summary>
         private int Send(int command)
         {
+            return Send(command, 0);
+        }
+
+        /// <summary>Sends a command frame whose second word is <paramref name="data"/> (a register value for WREG).</summary>
+        private int Send(int command, int data)
+        {
             Array.Clear(_command, 0, FrameBytes);
             PutWord(_command, 0, command);
+            PutWord(_command, 1, data);
             _device.TransferFullDuplex(_command, _answer);
             return Word(_answer, 0) >> 8;
         }
@@ -169,10 +169,7 @@ namespace ClosedLoop.Firmware.Acquisition
         /// <summary>WREG of one register (011a aaaa annn nnnn) with its value in the next word.</summary>
         private void WriteRegister(int address, int value)
         {
-            Array.Clear(_command, 0, FrameBytes);
-            PutWord(_command, 0, 0x6000 | (address << 7));
-            PutWord(_command, 1, value);
-            _device.TransferFullDuplex(_command, _answer);
+            Send(0x6000 | (address << 7), value);
         }
 
         /// <summary>Puts a 16-bit command or register value in the top of a 24-bit word (MSB first, low byte zero).</summary>

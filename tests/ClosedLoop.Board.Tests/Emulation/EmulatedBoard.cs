@@ -138,7 +138,7 @@ public sealed class EmulatedBoard
                 return channel == 0 ? Photodiode(us, Level(SignalLedPin, us), Level(ControlLedPin, us)) * ConverterVoltsPerCount : 0;
             },
             () => NowUs / 1e6,
-            seconds => SpinUntil(NowUs + (long)Math.Ceiling(seconds * 1e6))) { RecordConversions = false };
+            seconds => SpinUntil(NowUs + (long)Math.Ceiling(seconds * 1e6)));
         SpiDevices.Add((settings, chip));
         return chip;
     }

@@ -54,19 +54,9 @@ public sealed class EmulatedAds131m02 : SpiDevice
     /// <summary>The chip's time in seconds.</summary>
     public double Now { get; private set; }
 
-    /// <summary>Whether <see cref="ConversionTimes"/> records every conversion (a test's record; off on a long-running board).</summary>
-    public bool RecordConversions { get; set; } = true;
 
     /// <summary>False for a chip whose CLKIN oscillator is dead: it answers commands but never converts.</summary>
     public bool Clocked { get; set; } = true;
-
-    public int Transfers { get; private set; }
-
-    /// <summary>Conversions completed since start (both channels convert together).</summary>
-    public int Conversions { get; private set; }
-
-    /// <summary>When each conversion completed, in seconds.</summary>
-    public List<double> ConversionTimes { get; } = [];
 
     public ushort Mode => _mode;
 
@@ -100,7 +90,6 @@ public sealed class EmulatedAds131m02 : SpiDevice
 
     public override void TransferFullDuplex(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer)
     {
-        Transfers++;
         double duration = (writeBuffer.Length * ByteSeconds) + TransferOverheadSeconds;
         if (_boardClock is null)
         {
@@ -212,12 +201,6 @@ public sealed class EmulatedAds131m02 : SpiDevice
         while (_nextConversion <= Now)
         {
             last = _nextConversion;
-            Conversions++;
-            if (RecordConversions)
-            {
-                ConversionTimes.Add(last);
-            }
-
             _nextConversion += PeriodSeconds;
         }
 
