@@ -1,0 +1,93 @@
+namespace ClosedLoop.Host.Studies;
+
+/// <summary>What a condition does on the rig. Sham and none both leave the outputs undriven on the rig (the engine's sham mode); they differ in the lab's protocol (a sham animal is tethered to the light source, a no-stimulation animal is not).</summary>
+public enum ConditionKind
+{
+    ClosedLoop,
+    Yoked,
+    Sham,
+    None,
+}
+
+/// <summary>Where a yoked rig's train times come from: its partner's live triggers, relayed by the host, or a recorded partner session's schedule.</summary>
+public enum YokeSource
+{
+    Live,
+    Recorded,
+}
+
+/// <summary>A baseline session drives no output (it calibrates); a stimulation session runs each animal's condition.</summary>
+public enum SessionKind
+{
+    Baseline,
+    Stimulation,
+}
+
+/// <summary>An animal of the study. Sex is female, male, other or unknown (NWB's F, M, O, U).</summary>
+public sealed record StudyAnimal(string Id, string Group, string Treatment, string Sex, string Notes);
+
+/// <summary>One nf.config setting a condition changes, with the study file line it was written on.</summary>
+public sealed record ConditionSetting(string Field, string Value, int Line)
+{
+    public string Assignment => $"{Field}={Value}";
+}
+
+/// <summary>A condition: its kind, the settings it changes from the study's rig config, and for a yoked condition the closed-loop condition it follows and how.</summary>
+public sealed record StudyCondition(string Name, ConditionKind Kind, IReadOnlyList<ConditionSetting> Settings, string? Follows, YokeSource Yoke);
+
+/// <summary>A session of the plan; <see cref="Repeat"/> stimulation sessions of the same kind are numbered name-1, name-2, ...</summary>
+public sealed record StudySession(string Name, SessionKind Kind, int Minutes, int Repeat)
+{
+    /// <summary>Every session this entry stands for, in order.</summary>
+    public IEnumerable<string> Occurrences => Repeat == 1 ? [Name] : Enumerable.Range(1, Repeat).Select(i => $"{Name}-{i}");
+}
+
+/// <summary>
+/// A study as its file states it: the animals, the rigs, the conditions and the session plan. <see cref="Seed"/> is
+/// present only in an unblinded study's file; a blinded study's seed is drawn by `study plan` and sealed with the key.
+/// </summary>
+public sealed record Study(
+    string Name,
+    bool Blinded,
+    ulong? Seed,
+    string ConfigPath,
+    IReadOnlyList<string> Balance,
+    IReadOnlyList<StudyAnimal> Animals,
+    IReadOnlyList<string> Rigs,
+    IReadOnlyList<StudyCondition> Conditions,
+    IReadOnlyList<StudySession> Sessions,
+    string SourcePath)
+{
+    /// <summary>The fields an assignment may balance over, in the order strata are formed.</summary>
+    public static readonly IReadOnlyList<string> BalanceFields = ["group", "treatment", "sex"];
+
+    public string Folder => Path.GetDirectoryName(Path.GetFullPath(SourcePath))!;
+
+    public StudyCondition Condition(string name) => Conditions.First(c => c.Name == name);
+
+    /// <summary>
+    /// Everything the assignment depends on, as one line of text: the same study gives the same assignment from
+    /// the same seed exactly when this is unchanged (notes, sessions and rigs may change freely).
+    /// </summary>
+    public string AssignmentInputs => string.Join(";",
+        ["balance=" + string.Join(",", Balance),
+         .. Animals.Select(a => $"animal={a.Id}|{a.Group}|{a.Treatment}|{a.Sex}"),
+         .. Conditions.Select(c => $"condition={c.Name}|{c.Kind}|{c.Follows}")]);
+}
+
+/// <summary>One thing wrong in a study file: the line, the field (e.g. <c>animals[3].sex</c>), what it held and what was expected.</summary>
+public sealed record StudyError(int Line, string Field, string Value, string Expected)
+{
+    public override string ToString() => Field.Length == 0
+        ? $"line {Line}: {Expected}"
+        : $"line {Line}: {Field} = '{Value}': {Expected}";
+}
+
+/// <summary>A study file that cannot be used, with every error found in it.</summary>
+public sealed class StudyFileException(string path, IReadOnlyList<StudyError> errors)
+    : Exception($"{path}: {errors.Count} error(s)\n  " + string.Join("\n  ", errors))
+{
+    public string Path { get; } = path;
+
+    public IReadOnlyList<StudyError> Errors { get; } = errors;
+}
