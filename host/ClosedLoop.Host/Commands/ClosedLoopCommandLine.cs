@@ -18,6 +18,7 @@ public static class ClosedLoopCommandLine
             ReportCommand.Create(),
             ConfigCommand.Create(),
             FlashCommand.Create(),
+            StudyCommand.Create(),
         };
         foreach (var command in ControlCommands.Create())
         {

@@ -25,12 +25,12 @@ internal sealed class StudyFixture : IDisposable
     public Study Read(string text) => StudyFileReader.Read(Write(text));
 
     /// <summary>A study file: the [study] table, the four usual conditions, two rigs, a baseline and two stimulation sessions, and the animals given.</summary>
-    public static string Text(IEnumerable<(string Id, string Group, string Treatment)> animals, bool blinded = true, string yoke = "live", string extra = "") =>
+    public static string Text(IEnumerable<(string Id, string Group, string Treatment)> animals, bool blinded = true, string yoke = "live", string extra = "", long? seed = null) =>
         $"""
         [study]
         name = "test-study"
         config = "nf.config"
-        blinded = {(blinded ? "true" : "false")}
+        blinded = {(blinded ? "true" : "false")}{(seed is null ? string.Empty : $"\nseed = {seed}")}
 
         [conditions.closed-loop]
         kind = "closed_loop"

@@ -1,0 +1,226 @@
+using ClosedLoop.Host.Studies;
+
+namespace ClosedLoop.Host.Commands;
+
+/// <summary>`closedloop study`: check a study file, plan it (assignment, blinding, run order), show its state, unblind it.</summary>
+public static class StudyCommand
+{
+    public static Command Create()
+    {
+        var check = new Command("check", "Validate a study file: every error with its line and field; each condition's config is checked by the engine");
+        var checkFile = StudyFileArgument();
+        check.Arguments.Add(checkFile);
+        check.SetAction((parse, _) => Guard.RunAsync(parse, () => Task.FromResult(Check(parse, parse.GetValue(checkFile)!))));
+
+        var plan = new Command("plan", "Assign animals to conditions (counterbalanced within strata, seeded), seal the blinding key and order the runs");
+        var planFile = StudyFileArgument();
+        var by = new Option<string>("--by") { Description = "Who plans the study (recorded; default: this account)" };
+        plan.Arguments.Add(planFile);
+        plan.Options.Add(by);
+        plan.SetAction((parse, _) => Guard.RunAsync(parse, () => Task.FromResult(Plan(parse, parse.GetValue(planFile)!, parse.GetValue(by) ?? Environment.UserName))));
+
+        var status = new Command("status", "Show a study's plan as the experimenter may see it, whether its key is intact and who unblinded it");
+        var statusFile = StudyFileArgument();
+        status.Arguments.Add(statusFile);
+        status.SetAction((parse, _) => Guard.RunAsync(parse, () => Task.FromResult(Status(parse, parse.GetValue(statusFile)!))));
+
+        var unblind = new Command("unblind", "Reveal a blinded study's assignment: checks the sealed key against the plan and the seed, and records who asked, when and why");
+        var unblindFile = StudyFileArgument();
+        var unblindBy = new Option<string>("--by") { Description = "Your name (recorded in unblinding.log)", Required = true };
+        var reason = new Option<string>("--reason") { Description = "Why the study is unblinded now (recorded)", Required = true };
+        unblind.Arguments.Add(unblindFile);
+        unblind.Options.Add(unblindBy);
+        unblind.Options.Add(reason);
+        unblind.SetAction((parse, _) => Guard.RunAsync(parse, () => Task.FromResult(
+            Unblind(parse, parse.GetValue(unblindFile)!, parse.GetValue(unblindBy)!, parse.GetValue(reason)!, DateTimeOffset.UtcNow))));
+
+        return new Command("study", "Studies: animals, conditions (closed-loop, yoked, sham, none), counterbalanced blinded assignment, run order")
+        {
+            check, plan, status, unblind,
+        };
+    }
+
+    private static Argument<FileInfo> StudyFileArgument() => new("file") { Description = "The study file (TOML; docs/studies.md)" };
+
+    private static Study? Load(ParseResult parse, FileInfo file)
+    {
+        InputFile.Require(file, "a study file (TOML)");
+        try
+        {
+            return StudyFileReader.Read(file.FullName);
+        }
+        catch (StudyFileException e)
+        {
+            parse.InvocationConfiguration.Error.WriteLine(e.Message);
+            return null;
+        }
+    }
+
+    private static int Check(ParseResult parse, FileInfo file)
+    {
+        if (Load(parse, file) is not { } study)
+        {
+            return ExitCodes.Refused;
+        }
+
+        int strata = study.Animals.Select(a => ConditionAssignment.StratumOf(study, a)).Distinct().Count();
+        int runs = study.Sessions.Sum(s => s.Repeat) * study.Animals.Count;
+        var output = parse.InvocationConfiguration.Output;
+        output.WriteLine($"{file.FullName}: valid: study {study.Name}, {study.Animals.Count} animals in {strata} strata ({string.Join(" x ", study.Balance)}), " +
+            $"{study.Conditions.Count} conditions, {study.Rigs.Count} rigs, {study.Sessions.Sum(s => s.Repeat)} sessions ({runs} runs), {(study.Blinded ? "blinded" : "not blinded")}");
+        foreach (var condition in study.Conditions)
+        {
+            string settings = condition.Settings.Count == 0 ? "the study's config" : string.Join(", ", condition.Settings.Select(s => $"{s.Field} = {s.Value}"));
+            string follows = condition.Kind == ConditionKind.Yoked ? $", follows {condition.Follows} ({condition.Yoke.ToString().ToLowerInvariant()})" : string.Empty;
+            output.WriteLine($"  condition {condition.Name}: output.mode = {StudyFileReader.OutputMode(condition.Kind)}{follows}; {settings}");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static int Plan(ParseResult parse, FileInfo file, string plannedBy)
+    {
+        if (Load(parse, file) is not { } study)
+        {
+            return ExitCodes.Refused;
+        }
+
+        var folder = new StudyFolder(file.FullName);
+        if (folder.IsPlanned)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"error: {folder.PlanPath} exists: a study is planned once (a new plan is a new randomisation); move {folder.Path} away to plan again");
+            return ExitCodes.Refused;
+        }
+
+        StudyPlan plan;
+        try
+        {
+            plan = StudyPlan.Create(study, study.Seed ?? StudyPlan.NewSeed());
+        }
+        catch (StudyFileException e)
+        {
+            parse.InvocationConfiguration.Error.WriteLine(e.Message);
+            return ExitCodes.Refused;
+        }
+
+        var written = folder.Write(plan, plannedBy, DateTimeOffset.UtcNow);
+        var output = parse.InvocationConfiguration.Output;
+        output.WriteLine($"planned study {study.Name} into {folder.Path}");
+        output.WriteLine(study.Blinded
+            ? $"  blinded: conditions are shown as codes; the seed and key are sealed in {folder.KeyPath} (SHA-256 {written.KeySha256} in plan.json)"
+            : $"  not blinded; seed {plan.Seed}");
+        WritePlan(output, written);
+        return ExitCodes.Ok;
+    }
+
+    private static int Status(ParseResult parse, FileInfo file)
+    {
+        if (Load(parse, file) is not { } study)
+        {
+            return ExitCodes.Refused;
+        }
+
+        var folder = new StudyFolder(file.FullName);
+        var output = parse.InvocationConfiguration.Output;
+        if (!folder.IsPlanned)
+        {
+            output.WriteLine($"study {study.Name}: not planned yet (closedloop study plan {file.Name})");
+            return ExitCodes.Ok;
+        }
+
+        var plan = folder.ReadPlan();
+        output.WriteLine($"study {plan.Study}: planned {plan.PlannedUtc:yyyy-MM-dd HH:mm} UTC by {plan.PlannedBy}, {(plan.Blinded ? "blinded" : "not blinded")}");
+        if (plan.InputsSha256 != StudyPlan.InputsHash(study))
+        {
+            output.WriteLine("  warning: the study file's animals, conditions or balance changed since the plan; the plan still stands as sealed");
+        }
+
+        try
+        {
+            folder.ReadKey(plan);
+            output.WriteLine("  key: sealed and intact");
+        }
+        catch (InvalidDataException e)
+        {
+            output.WriteLine($"  key: {e.Message}");
+        }
+
+        var unblindings = folder.Unblindings();
+        output.WriteLine(unblindings.Count == 0 ? "  never unblinded" : $"  unblinded {unblindings.Count} time(s):");
+        foreach (var record in unblindings)
+        {
+            output.WriteLine($"    {record.Utc:yyyy-MM-dd HH:mm:ss} UTC by {record.By} ({record.Account}@{record.Machine}): {record.Reason}");
+        }
+
+        WritePlan(output, plan);
+        return ExitCodes.Ok;
+    }
+
+    private static int Unblind(ParseResult parse, FileInfo file, string by, string reason, DateTimeOffset now)
+    {
+        if (Load(parse, file) is not { } study)
+        {
+            return ExitCodes.Refused;
+        }
+
+        var error = parse.InvocationConfiguration.Error;
+        var folder = new StudyFolder(file.FullName);
+        KeyFile key;
+        try
+        {
+            key = folder.ReadKey(folder.ReadPlan());
+        }
+        catch (InvalidDataException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Refused;
+        }
+
+        if (key.InputsSha256 != StudyPlan.InputsHash(study))
+        {
+            error.WriteLine("error: the study file's animals, conditions or balance are not those the key was made for; restore the study file as it was planned");
+            return ExitCodes.Refused;
+        }
+
+        var again = StudyPlan.Create(study, key.Seed);
+        bool reproduced = key.Assignments.All(k => again.AssignmentOf(k.Animal) is var a && a.Condition == k.Condition && a.Partner == k.Partner && again.Codes[k.Condition] == k.Code)
+            && key.Assignments.Count == again.Assignments.Count;
+        if (!reproduced)
+        {
+            error.WriteLine($"error: the sealed key is not the assignment seed {key.Seed} gives for this study; it was not made by this program from this study file");
+            return ExitCodes.Refused;
+        }
+
+        folder.RecordUnblinding(new UnblindingRecord(now, by, Environment.UserName, Environment.MachineName, reason));
+        var output = parse.InvocationConfiguration.Output;
+        output.WriteLine($"study {study.Name} unblinded by {by} ({now:yyyy-MM-dd HH:mm:ss} UTC, recorded in {folder.UnblindingLogPath})");
+        output.WriteLine($"  the key is the one sealed with the plan and is reproduced from its seed {key.Seed}");
+        foreach (var (code, condition) in key.Codes.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"  {code} = {condition}");
+        }
+
+        foreach (var assignment in key.Assignments)
+        {
+            output.WriteLine($"  {assignment.Animal}: {assignment.Code} {assignment.Condition}{(assignment.Partner is null ? string.Empty : $" (follows {assignment.Partner})")}");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static void WritePlan(TextWriter output, PlanFile plan)
+    {
+        output.WriteLine("  animals:");
+        foreach (var animal in plan.Animals)
+        {
+            string partner = animal.Partner is null ? string.Empty : $" (follows {animal.Partner})";
+            output.WriteLine($"    {animal.Id,-10} {animal.Group} / {animal.Treatment} / {animal.Sex}: {animal.Condition}{partner}");
+        }
+
+        output.WriteLine("  runs (session, slot, rig, animal, condition):");
+        foreach (var run in plan.Runs)
+        {
+            output.WriteLine($"    {run.Session,-14} {run.Slot,3}  {run.Rig,-10} {run.Animal,-10} {run.Condition}");
+        }
+    }
+}
