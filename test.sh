@@ -28,6 +28,16 @@ if [ ! -f /usr/share/kicad/symbols/Device.kicad_sym ] || [ ! -d /usr/share/kicad
     python3 python3-numpy python3-pil kicad kicad-symbols kicad-footprints >/dev/null
 fi
 
+# NWB exports are validated against the NWB 2.6.0 core schema by HDMF's validator (Debian's python3-hdmf, which
+# brings h5py and the hdmf-common schema); pynwb is not packaged by Debian.
+if ! /usr/bin/python3 -c "import hdmf, h5py" >/dev/null 2>&1; then
+  echo "Installing HDMF and h5py for the NWB validation tests..."
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-hdmf python3-h5py >/dev/null
+fi
+
 # KiCad 6 has no command-line ERC or schematic netlist; KiCad 9's kicad-cli (Debian bookworm-backports) checks the
 # generated schematic and the board's parity with it. It is unpacked into a cache beside KiCad 6, not installed
 # over it; its libraries come from Debian as usual.

@@ -21,6 +21,39 @@ public static class ThirdPartyData
         "aea5ae303f4f1253040e7195f1aaaf372a93cdc2ab7b3ea647a34a21a05cec7d",
         new Uri("https://raw.githubusercontent.com/ThomasAkam/photometry_preprocessing/e044227be6b0723c231fb5b8c02ce42f47005b04/data/m17-R-2018-12-12-090409.ppd"));
 
+    /// <summary>The NWB 2.6.0 core schema (BSD-3, NeurodataWithoutBorders/nwb-schema at tag 2.6.0), file by file.</summary>
+    public static readonly IReadOnlyList<ThirdPartyFile> NwbCoreSchema =
+    [
+        .. new (string File, string Sha256)[]
+        {
+            ("nwb.base.yaml", "1ee089d483ee801e2c5a660bffc6c27e8054387302dc2328d12db2717007a1f4"),
+            ("nwb.behavior.yaml", "611281e49ac5203926ed79a28bfe8e3ea5e4f867dd0b4288b3795725e256d2ef"),
+            ("nwb.device.yaml", "978acefed4dd4d6ca8bb7531dc545a8944b6c7aa680ce661242ed41e486cbb88"),
+            ("nwb.ecephys.yaml", "accbcbd134d13bae4b0a8bef4b5a90164b91bd9e43919f7364a7d4973fbf2b33"),
+            ("nwb.epoch.yaml", "e81c737c95f69257884b5f91b23f98a45986a52c3f72f832dcc2e43f9412d5c3"),
+            ("nwb.file.yaml", "ca584f6390a1eb57e2eb765716b0453e526d49b1ac27c15b6f0a16aeba5523ed"),
+            ("nwb.icephys.yaml", "fff8d2f868ed87eac41f88483056b461292add74b6d83d937ac28957ff7b8187"),
+            ("nwb.image.yaml", "37691ec504bec34fef69453731ec3d4a48e3b19b7c9632f097bdca212e973665"),
+            ("nwb.misc.yaml", "3309ecd2b388b590f9c750b31c27495de2bc3f53e66bd03fec16b4eea4839197"),
+            ("nwb.namespace.yaml", "3b184714ec8d848a64869f2fcf43cd439274b9065364a966b017668036690a20"),
+            ("nwb.ogen.yaml", "db068435ae9c1f27c60dc12262cb5711e7a773f4ab265245f3adf9a8db0113ca"),
+            ("nwb.ophys.yaml", "d33ed0b3aa32ca90864b23afe74439285597e4bae67b048ae936f580ee45e2bc"),
+            ("nwb.retinotopy.yaml", "1376bb5b417fa3107df9d094e64da37ed1f7161175437b8c91b0d90b0c7ef764"),
+        }.Select(f => new ThirdPartyFile($"nwb/core/{f.File}", f.Sha256,
+            new Uri($"https://raw.githubusercontent.com/NeurodataWithoutBorders/nwb-schema/2.6.0/core/{f.File}"))),
+    ];
+
+    /// <summary>The path of the NWB core schema's namespace file in the cache, every schema file of it in place beside it.</summary>
+    public static string LocateNwbCoreNamespace()
+    {
+        foreach (var file in NwbCoreSchema)
+        {
+            Locate(file);
+        }
+
+        return System.IO.Path.Combine(CacheFolder, "nwb", "core", "nwb.namespace.yaml");
+    }
+
     /// <summary>CLOSEDLOOP_DATA_CACHE, else the user's cache folder (XDG_CACHE_HOME or ~/.cache; local app data on Windows).</summary>
     public static string CacheFolder =>
         Environment.GetEnvironmentVariable("CLOSEDLOOP_DATA_CACHE") is { Length: > 0 } folder ? folder

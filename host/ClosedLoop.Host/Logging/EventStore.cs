@@ -464,6 +464,22 @@ public sealed class EventStore : IDisposable
         }
     }
 
+    /// <summary>When the logger received the boot's first event, and that event's device µs (null when the boot logged no event).</summary>
+    public (DateTimeOffset ReceivedUtc, long TimeUs)? FirstEventReceived(string rig, long boot)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT received_utc, t_us FROM events WHERE rig = $rig AND boot = $boot ORDER BY seq LIMIT 1";
+            command.Parameters.AddWithValue("$rig", rig);
+            command.Parameters.AddWithValue("$boot", boot);
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? (DateTimeOffset.Parse(reader.GetString(0), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal), reader.GetInt64(1))
+                : null;
+        }
+    }
+
     /// <summary>Every sample frame of one boot of a rig, in cycle order.</summary>
     public IReadOnlyList<byte[]> Frames(string rig, long boot)
     {

@@ -56,7 +56,8 @@ public sealed record Study(
     IReadOnlyList<string> Rigs,
     IReadOnlyList<StudyCondition> Conditions,
     IReadOnlyList<StudySession> Sessions,
-    string SourcePath)
+    string SourcePath,
+    string Species = "Mus musculus")
 {
     /// <summary>The fields an assignment may balance over, in the order strata are formed.</summary>
     public static readonly IReadOnlyList<string> BalanceFields = ["group", "treatment", "sex"];

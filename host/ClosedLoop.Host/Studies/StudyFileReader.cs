@@ -9,7 +9,7 @@ namespace ClosedLoop.Host.Studies;
 /// </summary>
 public static partial class StudyFileReader
 {
-    private static readonly string[] StudyKeys = ["name", "config", "blinded", "seed", "balance"];
+    private static readonly string[] StudyKeys = ["name", "config", "blinded", "seed", "balance", "species"];
     private static readonly string[] AnimalKeys = ["id", "group", "treatment", "sex", "notes"];
     private static readonly string[] RigKeys = ["id"];
     private static readonly string[] ConditionKeys = ["kind", "settings", "follows", "yoke"];
@@ -82,6 +82,7 @@ public static partial class StudyFileReader
         }
 
         var balance = study.Words("balance", Study.BalanceFields) ?? ["group", "treatment"];
+        string species = study.Text("species") ?? "Mus musculus";
         if (studyTable is not null)
         {
             study.RejectUnknown(StudyKeys);
@@ -111,7 +112,7 @@ public static partial class StudyFileReader
         }
 
         return new Study(name, blinded, seed is null ? null : (ulong)seed.Value, configFullPath, balance,
-            animals, [.. rigs.Select(r => r.Id)], [.. conditions.Select(c => c.Condition)], sessions, Path.GetFullPath(path));
+            animals, [.. rigs.Select(r => r.Id)], [.. conditions.Select(c => c.Condition)], sessions, Path.GetFullPath(path), species);
     }
 
     private static List<StudyAnimal> ReadAnimals(TableReader top, List<StudyError> errors)

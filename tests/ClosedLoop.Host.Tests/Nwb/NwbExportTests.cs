@@ -1,0 +1,178 @@
+using System.Text.Json;
+using ClosedLoop.Host.Demo;
+using ClosedLoop.Host.Studies;
+using ClosedLoop.Host.Tests.Studies;
+
+namespace ClosedLoop.Host.Tests.Nwb;
+
+/// <summary>
+/// NWB export of logged sessions (a short demo run: a closed-loop rig, its sham control and a group-reared rig),
+/// validated against the NWB 2.6.0 core schema by HDMF and read back by h5py.
+/// </summary>
+public sealed class NwbExportTests(NwbExportTests.DemoLog log) : IClassFixture<NwbExportTests.DemoLog>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-nwb-test").FullName;
+
+    /// <summary>A three-minute demo's log, made once for the class; each test works on its own copy.</summary>
+    public sealed class DemoLog : IAsyncLifetime
+    {
+        public string Folder { get; } = Directory.CreateTempSubdirectory("closedloop-nwb-demo").FullName;
+
+        public async Task InitializeAsync() =>
+            await new DemoRunner(DemoRigSpec.Standard(5), TimeSpan.FromMinutes(3), Folder).RunAsync(null, CancellationToken.None);
+
+        public Task DisposeAsync()
+        {
+            Directory.Delete(Folder, recursive: true);
+            return Task.CompletedTask;
+        }
+    }
+
+    private string Database
+    {
+        get
+        {
+            string copy = Path.Combine(_folder, "closedloop.sqlite");
+            if (!File.Exists(copy))
+            {
+                File.Copy(Path.Combine(log.Folder, "closedloop.sqlite"), copy);
+            }
+
+            return copy;
+        }
+    }
+
+    private string Out => Path.Combine(_folder, "export");
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private async Task<string> Export(string rig, params string[] more)
+    {
+        var (code, output, error) = await CommandLine.Invoke(["export", rig, "--db", Database, "--out", Out, "--nwb", .. more]);
+        Assert.True(code == 0, error);
+        string file = Path.Combine(Out, $"{rig}.nwb");
+        Assert.Contains(file, output, StringComparison.Ordinal);
+        return file;
+    }
+
+    [Fact]
+    public async Task Every_rigs_session_passes_the_nwb_core_schema_with_no_error()
+    {
+        string[] files = [await Export("rig-iso"), await Export("rig-sham"), await Export("rig-group")];
+
+        var (code, output) = NwbTool.Validate(files);
+
+        Assert.True(code == 0, output);
+        Assert.All(files, file => Assert.Contains($"{file}: 0 error(s)", output, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("identifier", "argument missing")]
+    [InlineData("acquisition/signal/data", "TimeSeries/data")]
+    [InlineData("general/optogenetics/site/location", "OptogeneticStimulusSite/location")]
+    [InlineData("intervals/decisions/start_time", "start_time")]
+    public async Task A_file_with_a_required_field_removed_fails_the_validation(string removed, string named)
+    {
+        string file = await Export("rig-iso");
+        string broken = Path.Combine(_folder, "broken.nwb");
+        File.Copy(file, broken, overwrite: true);
+        using (var process = System.Diagnostics.Process.Start("/usr/bin/python3", ["-c", $"import h5py\nf = h5py.File('{broken}', 'a')\ndel f['{removed}']\nf.close()"]))
+        {
+            process.WaitForExit();
+            Assert.Equal(0, process.ExitCode);
+        }
+
+        var (code, output) = NwbTool.Validate(broken);
+
+        Assert.Equal(1, code);
+        Assert.Contains(named, output, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{broken}: 0 error(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_file_holds_the_logged_samples_decisions_and_pulses_as_read_back_by_h5py()
+    {
+        var nwb = NwbTool.Summary(await Export("rig-iso"));
+
+        using var store = EventStore.OpenReadOnly(Database);
+        long boot = store.Boots("rig-iso")[^1];
+        var samples = LoggedSamples.Read(store, "rig-iso", boot).Samples;
+        var events = LoggedEvents.Read(store, "rig-iso", boot);
+        double[] Values(string path) => [.. nwb.GetProperty(path).GetProperty("value").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? double.NaN : v.GetDouble())];
+        string Text(string path) => nwb.GetProperty(path).GetProperty("value").GetString()!;
+
+        Assert.Equal("2.6.0", nwb.GetProperty("/").GetProperty("attrs").GetProperty("nwb_version").GetString());
+        Assert.Equal(samples.Select(s => s.RawSignal), Values("acquisition/signal/data"));
+        Assert.Equal(samples.Select(s => s.RawControl), Values("acquisition/control/data"));
+        Assert.Equal(samples.Select(s => s.TimeUs / 1e6), Values("acquisition/signal/timestamps"));
+        Assert.Equal("seconds", nwb.GetProperty("acquisition/signal/timestamps").GetProperty("attrs").GetProperty("unit").GetString());
+
+        var decisions = events.Decisions.ToList();
+        Assert.NotEmpty(decisions);
+        Assert.Equal(decisions.Select(d => d.OnsetUs / 1e6), Values("intervals/decisions/start_time"));
+        Assert.Equal(decisions.Select(d => d.DeltaZ), Values("intervals/decisions/delta_z"));
+        Assert.Equal(decisions.Select(d => ClosedLoop.Engine.Wire.EventJson.Outcomes[(int)d.Outcome]),
+            nwb.GetProperty("intervals/decisions/outcome").GetProperty("value").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(events.EncounterOnsets.Count(), Values("intervals/encounters/start_time").Length);
+
+        // Each driven train as its pulses, rise and fall, from the config the session ran with (100 pulses of 10 ms every 50 ms).
+        var trains = events.Trains.Where(t => t.Channel == "opto" && !t.Sham).ToList();
+        Assert.NotEmpty(trains);
+        double[] pulses = Values("stimulus/presentation/opto_trains/timestamps");
+        Assert.Equal(trains.Count * 100 * 2, pulses.Length);
+        Assert.Equal(trains[0].TimeUs / 1e6, pulses[0], 9);
+        Assert.Equal((trains[0].TimeUs + 10_000) / 1e6, pulses[1], 9);
+        Assert.Equal((trains[0].TimeUs + 50_000) / 1e6, pulses[2], 9);
+        Assert.Equal("/general/optogenetics/site", nwb.GetProperty("stimulus/presentation/opto_trains").GetProperty("links").GetProperty("site").GetString());
+        Assert.Equal("OptogeneticSeries", nwb.GetProperty("stimulus/presentation/opto_trains").GetProperty("attrs").GetProperty("neurodata_type").GetString());
+        Assert.Equal($"rig-iso-boot{boot}", Text("general/session_id"));
+    }
+
+    [Fact]
+    public async Task Sham_trains_are_an_optogenetic_series_whose_light_stayed_off()
+    {
+        var nwb = NwbTool.Summary(await Export("rig-sham"));
+
+        Assert.False(nwb.TryGetProperty("stimulus/presentation/opto_trains", out _));
+        var data = nwb.GetProperty("stimulus/presentation/sham_trains/data").GetProperty("value").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        Assert.NotEmpty(data);
+        Assert.All(data, v => Assert.Equal(0, v));
+    }
+
+    [Fact]
+    public async Task The_subject_comes_from_the_study_and_a_blinded_condition_only_as_its_code()
+    {
+        using (var store = new EventStore(Database))
+        {
+            long boot = store.Boots("rig-iso")[^1];
+            store.StoreSession(new SessionRecord("rig-iso", boot, 1_000_000, "2026-11-29T09:30:00.0000000Z", "m03", "A. Experimenter", "first stimulation session"));
+        }
+
+        using var study = new StudyFixture();
+        string studyFile = study.Write(StudyFixture.Text(StudyFixture.Animals(1)).Replace("treatment = \"saline\"\n", "treatment = \"saline\"\nsex = \"female\"\n", StringComparison.Ordinal));
+        Assert.Equal(0, (await CommandLine.Invoke("study", "plan", studyFile)).Code);
+        var key = new StudyFolder(studyFile).ReadKey(new StudyFolder(studyFile).ReadPlan());
+        var assignment = key.Assignments.Single(a => a.Animal == "m03");
+
+        string file = await Export("rig-iso", "--study", studyFile, "--excitation-nm", "473", "--opto-power-mw", "8");
+
+        Assert.Equal(0, NwbTool.Validate(file).Code);
+        var nwb = NwbTool.Summary(file);
+        string Text(string path) => nwb.GetProperty(path).GetProperty("value").GetString()!;
+        Assert.Equal("m03", Text("general/subject/subject_id"));
+        Assert.Equal("F", Text("general/subject/sex"));
+        Assert.Equal("Mus musculus", Text("general/subject/species"));
+        Assert.Equal("group: isolation-reared; treatment: saline", Text("general/subject/description"));
+        Assert.Equal(["A. Experimenter"], nwb.GetProperty("general/experimenter").GetProperty("value").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal("2026-11-29T09:30:00.000000+00:00", Text("session_start_time"));
+        Assert.Equal("2026-11-29T09:29:59.000000+00:00", Text("timestamps_reference_time"));
+        Assert.Equal(473, nwb.GetProperty("general/optogenetics/site/excitation_lambda").GetProperty("value").GetDouble());
+        Assert.Equal(0.008, nwb.GetProperty("stimulus/presentation/opto_trains/data").GetProperty("attrs").GetProperty("conversion").GetDouble(), 6);
+        Assert.Contains($"condition {assignment.Code}", Text("session_description"), StringComparison.Ordinal);
+
+        // Nothing in a closed-loop animal's file names a condition: every string h5py reads from it is free of the study's
+        // condition names (a sham rig's own file says sham: the rig's mode is the one thing the board must know).
+        string everything = nwb.GetRawText();
+        Assert.All(new[] { "closed-loop", "yoked", "sham", "no-stimulation" }, name => Assert.DoesNotContain(name, everything, StringComparison.Ordinal));
+    }
+}
