@@ -34,10 +34,104 @@ public static class StudyCommand
         unblind.SetAction((parse, _) => Guard.RunAsync(parse, () => Task.FromResult(
             Unblind(parse, parse.GetValue(unblindFile)!, parse.GetValue(unblindBy)!, parse.GetValue(reason)!, DateTimeOffset.UtcNow))));
 
-        return new Command("study", "Studies: animals, conditions (closed-loop, yoked, sham, none), counterbalanced blinded assignment, run order")
+        return new Command("study", "Studies: animals, conditions (closed-loop, yoked, sham, none), counterbalanced blinded assignment, run order, calibration")
         {
-            check, plan, status, unblind,
+            check, plan, status, unblind, CalibrateCommand(),
         };
+    }
+
+    private static Command CalibrateCommand()
+    {
+        var file = StudyFileArgument();
+        var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var session = new Option<string?>("--session") { Description = "The plan session whose logged sessions (their --note) are the baseline (default: the study's first baseline session)" };
+        var percentile = new Option<double>("--percentile") { Description = "Percentile of baseline Δz the threshold sits at", DefaultValueFactory = _ => 10 };
+        var reference = new Option<string?>("--reference-group") { Description = "Take one threshold from this group's pooled baseline (e.g. group-reared) instead of each animal's own" };
+        var accept = new Option<bool>("--accept") { Description = "Accept the proposals: record them for the animals' later sessions" };
+        var by = new Option<string>("--by") { Description = "Who accepts (recorded; default: this account)" };
+        var command = new Command("calibrate", "Propose each animal's detector.deficit_threshold from its baseline session's encounter Δz; --accept records them")
+        {
+            file, database, session, percentile, reference, accept, by,
+        };
+        command.SetAction((parse, _) => Guard.RunAsync(parse, () => Task.FromResult(Calibrate(parse, parse.GetValue(file)!, parse.GetValue(database)!, parse.GetValue(session),
+            parse.GetValue(percentile), parse.GetValue(reference), parse.GetValue(accept), parse.GetValue(by) ?? Environment.UserName))));
+        return command;
+    }
+
+    private static int Calibrate(ParseResult parse, FileInfo file, FileInfo database, string? sessionName, double percentile, string? referenceGroup, bool accept, string by)
+    {
+        if (Load(parse, file) is not { } study)
+        {
+            return ExitCodes.Refused;
+        }
+
+        var error = parse.InvocationConfiguration.Error;
+        string? session = sessionName ?? study.Sessions.Where(s => s.Kind == SessionKind.Baseline).SelectMany(s => s.Occurrences).FirstOrDefault();
+        if (session is null)
+        {
+            throw new CommandLineException("--session: the study has no baseline session; name the plan session whose logged sessions to use");
+        }
+
+        if (percentile is <= 0 or >= 100)
+        {
+            throw new CommandLineException($"--percentile {percentile.ToString(CultureInfo.InvariantCulture)}: expected a number between 0 and 100");
+        }
+
+        InputFile.Require(database, "a closedloop log (SQLite)");
+        using var store = Logging.EventStore.OpenReadOnly(database.FullName);
+        var baseline = BaselineResponses.Read(store, study, session);
+        IReadOnlyList<ThresholdProposal> proposals;
+        try
+        {
+            proposals = Calibration.Propose(study, baseline, percentile, referenceGroup);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandLineException(e.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        var output = parse.InvocationConfiguration.Output;
+        output.WriteLine($"baseline session '{session}': {proposals.Count(p => p.Encounters > 0)} of {proposals.Count} animals logged; threshold = {(proposals.Count > 0 ? proposals[0].Basis : "-")}");
+        output.WriteLine("  animal     group / treatment                 encounters  median Δz  threshold  baseline encounters below");
+        var config = new FileInfo(study.ConfigPath);
+        var refused = new List<string>();
+        foreach (var (proposal, animal) in proposals.Zip(study.Animals))
+        {
+            string threshold = proposal.Threshold is double t ? t.ToString("0.00", CultureInfo.InvariantCulture) : "-";
+            string below = double.IsNaN(proposal.DeficitFraction) ? "-" : proposal.DeficitFraction.ToString("P0", CultureInfo.InvariantCulture);
+            output.WriteLine($"  {animal.Id,-10} {animal.Group + " / " + animal.Treatment,-33} {proposal.Encounters,10}  {proposal.MedianDeltaZ,9:0.00}  {threshold,9}  {below}");
+            if (proposal.Threshold is double value)
+            {
+                // The engine decides whether a rig would take the value.
+                var check = ConfigInput.Load(config, [$"detector.deficit_threshold={value.ToString("R", CultureInfo.InvariantCulture)}"], forRig: true);
+                refused.AddRange(check.Result.Errors.Where(e => e.Field == "detector.deficit_threshold").Select(e => $"{animal.Id}: {e}"));
+            }
+        }
+
+        var missing = proposals.Where(p => p.Threshold is null).Select(p => p.AnimalId).ToList();
+        if (missing.Count > 0)
+        {
+            output.WriteLine($"  no proposal for {string.Join(", ", missing)}: fewer than {Calibration.MinimumEncounters} baseline encounters logged (session --note '{session}')");
+        }
+
+        if (!accept)
+        {
+            output.WriteLine("  nothing recorded: add --accept to use these thresholds in the animals' later sessions");
+            return ExitCodes.Ok;
+        }
+
+        if (refused.Count > 0 || missing.Count > 0)
+        {
+            error.WriteLine($"error: not accepted: every animal needs a threshold a rig takes{(refused.Count > 0 ? ": " + string.Join("; ", refused) : string.Empty)}");
+            return ExitCodes.Refused;
+        }
+
+        var folder = new StudyFolder(file.FullName);
+        folder.WriteCalibration(new CalibrationFile(session, proposals[0].Basis, DateTimeOffset.UtcNow, by,
+            [.. proposals.Select(p => new CalibratedAnimal(p.AnimalId, p.Encounters, p.MedianDeltaZ, p.Threshold!.Value))],
+            [.. baseline.SelectMany(b => b.Sessions)]));
+        output.WriteLine($"  accepted by {by}: recorded in {folder.CalibrationPath}");
+        return ExitCodes.Ok;
     }
 
     private static Argument<FileInfo> StudyFileArgument() => new("file") { Description = "The study file (TOML; docs/studies.md)" };
@@ -125,6 +219,7 @@ public static class StudyCommand
         if (!folder.IsPlanned)
         {
             output.WriteLine($"study {study.Name}: not planned yet (closedloop study plan {file.Name})");
+            WriteCalibration(output, folder);
             return ExitCodes.Ok;
         }
 
@@ -145,6 +240,7 @@ public static class StudyCommand
             output.WriteLine($"  key: {e.Message}");
         }
 
+        WriteCalibration(output, folder);
         var unblindings = folder.Unblindings();
         output.WriteLine(unblindings.Count == 0 ? "  never unblinded" : $"  unblinded {unblindings.Count} time(s):");
         foreach (var record in unblindings)
@@ -207,6 +303,12 @@ public static class StudyCommand
 
         return ExitCodes.Ok;
     }
+
+    private static void WriteCalibration(TextWriter output, StudyFolder folder) =>
+        output.WriteLine(folder.ReadCalibration() is { } calibration
+            ? $"  calibrated from '{calibration.Session}' ({calibration.Basis}), accepted {calibration.AcceptedUtc:yyyy-MM-dd HH:mm} UTC by {calibration.AcceptedBy}: " +
+              string.Join(", ", calibration.Animals.Select(a => $"{a.Id} {a.Threshold.ToString("0.00", CultureInfo.InvariantCulture)}"))
+            : "  not calibrated (closedloop study calibrate)");
 
     private static void WritePlan(TextWriter output, PlanFile plan)
     {

@@ -425,6 +425,24 @@ public sealed class EventStore : IDisposable
 
     public long CountEvents() => Scalar("SELECT COUNT(*) FROM events");
 
+    /// <summary>Every rig that logged an event, by name.</summary>
+    public IReadOnlyList<string> Rigs()
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT DISTINCT rig FROM events ORDER BY rig";
+            var list = new List<string>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                list.Add(reader.GetString(0));
+            }
+
+            return list;
+        }
+    }
+
     /// <summary>The boots of a rig that logged anything, ascending.</summary>
     public IReadOnlyList<long> Boots(string rig)
     {

@@ -23,9 +23,16 @@ public sealed record KeyFile(string Study, ulong Seed, string InputsSha256, IRea
 /// <summary>A line of unblinding.log: who revealed the key, when, from which account and machine, and why.</summary>
 public sealed record UnblindingRecord(DateTimeOffset Utc, string By, string Account, string Machine, string Reason);
 
+/// <summary>One animal's accepted threshold.</summary>
+public sealed record CalibratedAnimal(string Id, int Encounters, double MedianDeltaZ, double Threshold);
+
+/// <summary>calibration.json: the thresholds accepted for the animals' later sessions, what they rest on, who accepted them and when.</summary>
+public sealed record CalibrationFile(string Session, string Basis, DateTimeOffset AcceptedUtc, string AcceptedBy,
+    IReadOnlyList<CalibratedAnimal> Animals, IReadOnlyList<LoggedStudySession> Sessions);
+
 /// <summary>
-/// A study's files beside its study file, in STEM-plan/: plan.json (readable by all), key.json (sealed) and
-/// unblinding.log (one JSON line per unblinding).
+/// A study's files beside its study file, in STEM-plan/: plan.json (readable by all), key.json (sealed),
+/// unblinding.log (one JSON line per unblinding) and calibration.json (the accepted thresholds).
 /// </summary>
 public sealed class StudyFolder(string studyFile)
 {
@@ -47,7 +54,18 @@ public sealed class StudyFolder(string studyFile)
 
     public string UnblindingLogPath => System.IO.Path.Combine(Path, "unblinding.log");
 
+    public string CalibrationPath => System.IO.Path.Combine(Path, "calibration.json");
+
     public bool IsPlanned => File.Exists(PlanPath);
+
+    /// <summary>Records accepted thresholds; a later acceptance replaces an earlier one.</summary>
+    public void WriteCalibration(CalibrationFile calibration)
+    {
+        Directory.CreateDirectory(Path);
+        File.WriteAllText(CalibrationPath, JsonSerializer.Serialize(calibration, Json));
+    }
+
+    public CalibrationFile? ReadCalibration() => File.Exists(CalibrationPath) ? Read<CalibrationFile>(CalibrationPath, "the calibration") : null;
 
     /// <summary>Writes the key (owner-only) and then the plan that commits to it. A study is planned once.</summary>
     public PlanFile Write(StudyPlan plan, string plannedBy, DateTimeOffset now)
