@@ -27,6 +27,9 @@ namespace ClosedLoop.Engine.Wire
         /// <summary>Who and what each session is about (subject, experimenter, note, UTC), from the host; never read by rigs.</summary>
         public const string SessionsLeaf = "sessions";
 
+        /// <summary>Where each trigger relayed to a yoked rig came from (partner rig, boot and train), from the host; never read by rigs.</summary>
+        public const string YokesLeaf = "yokes";
+
         public Topics(string prefix, string rigId)
         {
             Prefix = prefix;
@@ -40,6 +43,7 @@ namespace ClosedLoop.Engine.Wire
             Samples = root + SamplesLeaf;
             Commands = root + CommandsLeaf;
             Sessions = root + SessionsLeaf;
+            Yokes = root + YokesLeaf;
         }
 
         public string Prefix { get; private set; }
@@ -61,6 +65,8 @@ namespace ClosedLoop.Engine.Wire
         public string Commands { get; private set; }
 
         public string Sessions { get; private set; }
+
+        public string Yokes { get; private set; }
 
         /// <summary>
         /// Splits a topic into its rig and leaf when it lies under <paramref name="prefix"/>; false otherwise.

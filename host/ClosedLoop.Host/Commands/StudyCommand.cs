@@ -36,8 +36,51 @@ public static class StudyCommand
 
         return new Command("study", "Studies: animals, conditions (closed-loop, yoked, sham, none), counterbalanced blinded assignment, run order, calibration")
         {
-            check, plan, status, unblind, CalibrateCommand(),
+            check, plan, status, unblind, CalibrateCommand(), SimulateCommand(),
         };
+    }
+
+    private static Command SimulateCommand()
+    {
+        var file = StudyFileArgument();
+        var session = new Option<string>("--session") { Description = "The plan session to run (e.g. baseline, stimulation-1)", Required = true };
+        var speed = new Option<double>("--speed") { Description = "Rig seconds per wall second", DefaultValueFactory = _ => 20 };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder of the log (closedloop.sqlite, added to run by run)", DefaultValueFactory = _ => new DirectoryInfo("closedloop-study") };
+        var command = new Command("simulate", "Run a planned session on virtual rigs through the embedded broker and the logger: configs, arming, sessions and live yoking as with real rigs")
+        {
+            file, session, speed, output,
+        };
+        command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, async () =>
+        {
+            if (Load(parse, parse.GetValue(file)!) is not { } study)
+            {
+                return ExitCodes.Refused;
+            }
+
+            double pace = parse.GetValue(speed);
+            if (pace is <= 0 or > 1000)
+            {
+                throw new CommandLineException($"--speed {pace.ToString(CultureInfo.InvariantCulture)}: expected rig seconds per wall second above 0, at most 1000");
+            }
+
+            var folder = new StudyFolder(parse.GetValue(file)!.FullName);
+            KeyFile key;
+            try
+            {
+                key = folder.ReadKey(folder.ReadPlan());
+            }
+            catch (InvalidDataException e)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Refused;
+            }
+
+            var run = new VirtualStudyRun(study, key, folder.ReadCalibration(), parse.GetValue(output)!.FullName, pace, parse.InvocationConfiguration.Output);
+            await run.RunAsync(parse.GetValue(session)!, cancellationToken).ConfigureAwait(false);
+            parse.InvocationConfiguration.Output.WriteLine($"log: {run.DatabasePath}");
+            return ExitCodes.Ok;
+        }));
+        return command;
     }
 
     private static Command CalibrateCommand()

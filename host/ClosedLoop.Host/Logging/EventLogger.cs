@@ -468,6 +468,17 @@ public sealed class EventLogger : IAsyncDisposable
                     }
 
                     break;
+                case Topics.YokesLeaf:
+                    if (YokeOriginOf(rig, payload, out var source) is string unusable)
+                    {
+                        faults.Add((topic, unusable, payload));
+                    }
+                    else
+                    {
+                        _store.StoreYokeOrigin(source!);
+                    }
+
+                    break;
                 case Topics.ConfigAppliedLeaf:
                     var applied = ClosedLoop.Engine.Config.ConfigLoader.Load(payload, payload.Length);
                     if (applied.IsValid)
@@ -528,6 +539,31 @@ public sealed class EventLogger : IAsyncDisposable
     }
 
     /// <summary>Reads a session note (docs/protocol.md); returns why it is not one, or null.</summary>
+    /// <summary>Reads a yoke source the host published for <paramref name="rig"/>; the reason it is unusable otherwise.</summary>
+    public static string? YokeOriginOf(string rig, byte[] payload, out YokeOrigin? source)
+    {
+        source = null;
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(payload);
+            var root = document.RootElement;
+            long? Whole(string name) => root.TryGetProperty(name, out var value) && value.TryGetInt64(out long n) ? n : null;
+            string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+            if (Text("rig") != rig || Whole("boot") is not long boot || Whole("command_id") is not long id || Whole("offset_us") is not long offset
+                || Text("partner_rig") is not string partner || Whole("partner_boot") is not long partnerBoot || Whole("partner_t_us") is not long partnerTime || Text("utc") is not string utc)
+            {
+                return $"yoke: expected rig '{rig}', whole-number boot, command_id, offset_us, partner_boot and partner_t_us, and partner_rig and utc texts";
+            }
+
+            source = new YokeOrigin(rig, boot, id, offset, partner, partnerBoot, partnerTime, utc);
+            return null;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return $"yoke: not JSON ({e.Message})";
+        }
+    }
+
     public static string? SessionRecordOf(string rig, byte[] payload, out SessionRecord? session)
     {
         session = null;

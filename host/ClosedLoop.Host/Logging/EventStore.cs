@@ -10,6 +10,12 @@ public sealed record StoredFrame(string Rig, long Boot, long FirstCycle, long Ti
 /// <summary>Who and what one session was about, with the host's UTC time and the rig's µs of its start.</summary>
 public sealed record SessionRecord(string Rig, long Boot, long RigTimeUs, string Utc, string Subject, string? Experimenter, string? Note);
 
+/// <summary>
+/// Where a trigger relayed to a yoked rig came from: the yoke command the rig took (its id and offset after the
+/// session start) and the partner rig's train (rig, boot, device µs) whose time it carries.
+/// </summary>
+public sealed record YokeOrigin(string Rig, long Boot, long CommandId, long OffsetUs, string PartnerRig, long PartnerBoot, long PartnerTimeUs, string Utc);
+
 public sealed record StoredEvent(string Rig, long Boot, long Sequence, long TimeUs, string Kind, string Json);
 
 /// <summary>
@@ -72,6 +78,10 @@ public sealed class EventStore : IDisposable
             CREATE TABLE IF NOT EXISTS sessions (
                 rig TEXT NOT NULL, boot INTEGER NOT NULL, rig_t_us INTEGER NOT NULL, utc TEXT NOT NULL,
                 subject TEXT NOT NULL, experimenter TEXT, note TEXT, PRIMARY KEY (rig, boot, rig_t_us)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS yoke_origins (
+                rig TEXT NOT NULL, boot INTEGER NOT NULL, command_id INTEGER NOT NULL, offset_us INTEGER NOT NULL,
+                partner_rig TEXT NOT NULL, partner_boot INTEGER NOT NULL, partner_t_us INTEGER NOT NULL, utc TEXT NOT NULL,
+                PRIMARY KEY (rig, boot, command_id)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS configs (
                 hash TEXT PRIMARY KEY, rig TEXT NOT NULL, text TEXT NOT NULL, received_utc TEXT NOT NULL);
             """);
@@ -238,6 +248,51 @@ public sealed class EventStore : IDisposable
             }
 
             return sessions;
+        }
+    }
+
+    public void StoreYokeOrigin(YokeOrigin source)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "INSERT OR IGNORE INTO yoke_origins (rig, boot, command_id, offset_us, partner_rig, partner_boot, partner_t_us, utc) VALUES ($rig, $boot, $id, $offset, $prig, $pboot, $pt, $utc)";
+            command.Parameters.AddWithValue("$rig", source.Rig);
+            command.Parameters.AddWithValue("$boot", source.Boot);
+            command.Parameters.AddWithValue("$id", source.CommandId);
+            command.Parameters.AddWithValue("$offset", source.OffsetUs);
+            command.Parameters.AddWithValue("$prig", source.PartnerRig);
+            command.Parameters.AddWithValue("$pboot", source.PartnerBoot);
+            command.Parameters.AddWithValue("$pt", source.PartnerTimeUs);
+            command.Parameters.AddWithValue("$utc", source.Utc);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The relayed triggers a yoked rig's boot took, by offset.</summary>
+    public IReadOnlyList<YokeOrigin> YokeOrigins(string rig, long boot)
+    {
+        lock (_gate)
+        {
+            var list = new List<YokeOrigin>();
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT command_id, offset_us, partner_rig, partner_boot, partner_t_us, utc FROM yoke_origins WHERE rig = $rig AND boot = $boot ORDER BY offset_us";
+            command.Parameters.AddWithValue("$rig", rig);
+            command.Parameters.AddWithValue("$boot", boot);
+            try
+            {
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    list.Add(new YokeOrigin(rig, boot, reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetString(5)));
+                }
+            }
+            catch (SqliteException)
+            {
+                // A log from before yoke sources were kept.
+            }
+
+            return list;
         }
     }
 

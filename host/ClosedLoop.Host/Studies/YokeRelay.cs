@@ -1,0 +1,159 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Threading.Channels;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Output;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace ClosedLoop.Host.Studies;
+
+/// <summary>One relayed trigger: the partner's train, the offset sent, whether the yoked rig took it, and how long the relay took.</summary>
+/// <param name="AnsweredTicks">When the yoked rig's answer arrived (<see cref="Stopwatch"/> ticks).</param>
+public sealed record RelayedTrigger(string PartnerRig, long PartnerBoot, long PartnerTimeUs, long OffsetUs, string YokedRig, bool Accepted, string Answer, TimeSpan Latency, long AnsweredTicks);
+
+/// <summary>
+/// Relays a closed-loop rig's trains to the rigs yoked to it, live: when the partner journals a train it drove
+/// (not sham, not itself yoked), its time after the partner's session start is sent to each yoked rig as a `yoke`
+/// command, which the yoked rig's engine starts at the same offset after its own session start (at once when that
+/// moment has passed). Each trigger a yoked rig took is published on its `yokes` topic, so the log keeps which
+/// partner train every yoked train came from. Latency is measured from the partner's event arriving here to the
+/// yoked rig's answer.
+/// </summary>
+public sealed class YokeRelay : IAsyncDisposable
+{
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _followers;
+    private readonly BrokerEndpoint _endpoint;
+    private readonly IMqttClient _listener;
+    private readonly Channel<(string Rig, long Boot, long TimeUs, long OffsetUs, long ReceivedTicks)> _triggers = Channel.CreateUnbounded<(string, long, long, long, long)>();
+    private readonly Dictionary<(string Rig, long Boot), long> _sessionStarts = [];
+    private readonly HashSet<(string Rig, long Boot, long Sequence)> _seen = [];
+    private readonly List<RelayedTrigger> _relayed = [];
+    private readonly object _gate = new();
+    private BrokerClient? _sender;
+    private Task? _sending;
+
+    /// <param name="followers">Each partner rig and the rigs yoked to it live.</param>
+    public YokeRelay(BrokerEndpoint endpoint, IReadOnlyDictionary<string, IReadOnlyList<string>> followers)
+    {
+        _endpoint = endpoint;
+        _followers = followers;
+        _listener = new MqttClientFactory().CreateMqttClient();
+        _listener.ApplicationMessageReceivedAsync += e =>
+        {
+            OnEvent(e.ApplicationMessage.Payload.ToArray(), Stopwatch.GetTimestamp());
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>Every trigger relayed so far.</summary>
+    public IReadOnlyList<RelayedTrigger> Relayed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _relayed];
+            }
+        }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var result = await _listener.ConnectAsync(_endpoint.Options($"closedloop-yoke-{Guid.NewGuid():N}").WithCleanStart(true).Build(), cancellationToken).ConfigureAwait(false);
+        BrokerClient.EnsureAccepted(result, _endpoint);
+        _sender = await BrokerClient.ConnectAsync(_endpoint, cancellationToken).ConfigureAwait(false);
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (string partner in _followers.Keys)
+        {
+            subscribe.WithTopicFilter(new Topics(_endpoint.TopicPrefix, partner).Events, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        await _listener.SubscribeAsync(subscribe.Build(), cancellationToken).ConfigureAwait(false);
+        _sending = Task.Run(() => SendAsync(cancellationToken), cancellationToken);
+    }
+
+    private void OnEvent(byte[] payload, long receivedTicks)
+    {
+        var e = new JournalEvent();
+        var identity = new EventIdentity();
+        if (new EventJson().TryRead(payload, 0, payload.Length, e, identity) is not null || !_seen.Add((identity.RigId, identity.BootId, e.Sequence)))
+        {
+            return;
+        }
+
+        var key = (identity.RigId, identity.BootId);
+        if (e.Kind == EventKind.SessionStarted)
+        {
+            _sessionStarts[key] = e.TimeUs;
+        }
+        else if (e.Kind == EventKind.OutputStarted && (e.Flags & (OutputFlags.Sham | OutputFlags.Yoked)) == 0 && _sessionStarts.TryGetValue(key, out long start) && e.TimeUs >= start)
+        {
+            _triggers.Writer.TryWrite((identity.RigId, identity.BootId, e.TimeUs, e.TimeUs - start, receivedTicks));
+        }
+    }
+
+    private async Task SendAsync(CancellationToken cancellationToken)
+    {
+        var commander = new RigCommander(_sender!, "yoke-relay");
+        await foreach (var trigger in _triggers.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (string yoked in _followers[trigger.Rig])
+            {
+                var answer = await commander.SendAsync(yoked, CommandKind.Yoke, trigger.OffsetUs, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                long answered = Stopwatch.GetTimestamp();
+                var latency = Stopwatch.GetElapsedTime(trigger.ReceivedTicks, answered);
+                if (answer is { Accepted: true })
+                {
+                    var (boot, _) = await commander.ReadClockAsync(yoked, cancellationToken).ConfigureAwait(false);
+                    byte[] source = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+                    {
+                        v = 1,
+                        rig = yoked,
+                        boot,
+                        command_id = answer.Id,
+                        offset_us = trigger.OffsetUs,
+                        partner_rig = trigger.Rig,
+                        partner_boot = trigger.Boot,
+                        partner_t_us = trigger.TimeUs,
+                        utc = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+                    });
+                    await _sender!.PublishAsync(_sender.TopicsOf(yoked).Yokes, source, retain: false, cancellationToken).ConfigureAwait(false);
+                }
+
+                lock (_gate)
+                {
+                    _relayed.Add(new RelayedTrigger(trigger.Rig, trigger.Boot, trigger.TimeUs, trigger.OffsetUs, yoked, answer is { Accepted: true },
+                        answer?.ResultWord ?? "no answer", latency, answered));
+                }
+            }
+        }
+    }
+
+    /// <summary>Relays what has arrived, then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _triggers.Writer.TryComplete();
+        if (_sending is not null)
+        {
+            try
+            {
+                await _sending.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        if (_listener.IsConnected)
+        {
+            await _listener.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build()).ConfigureAwait(false);
+        }
+
+        _listener.Dispose();
+        if (_sender is not null)
+        {
+            await _sender.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Buffers;
+using System.Net;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Host.Studies;
+using Microsoft.Data.Sqlite;
+using MQTTnet;
+
+namespace ClosedLoop.Host.Tests.Studies;
+
+/// <summary>
+/// A two-group, four-condition blinded study on virtual rigs, end to end: planned through the CLI, its baseline and
+/// stimulation sessions run slot by slot through an embedded broker and the logger, every MQTT message tapped.
+/// </summary>
+public sealed class StudyRunTests(StudyRunTests.Run run) : IClassFixture<StudyRunTests.Run>
+{
+    /// <summary>Condition names no word of the protocol contains, so that finding one anywhere is a leak.</summary>
+    private static readonly string[] ConditionNames = ["cl-stim", "yoke-ctrl", "sham-ctrl", "nostim"];
+
+    private const double Speed = 30;
+
+    public sealed class Run : IAsyncLifetime
+    {
+        private readonly StudyFixture _study = new();
+        private readonly List<(string Topic, string Text)> _messages = [];
+
+        public string StudyFile { get; private set; } = string.Empty;
+
+        public string LogFolder => Path.Combine(_study.Folder, "log");
+
+        public string Database => Path.Combine(LogFolder, "closedloop.sqlite");
+
+        public StringBuilder Printed { get; } = new();
+
+        public IReadOnlyList<SlotResult> Slots { get; private set; } = [];
+
+        public IReadOnlyList<(string Topic, string Text)> Messages
+        {
+            get
+            {
+                lock (_messages)
+                {
+                    return [.. _messages];
+                }
+            }
+        }
+
+        public async Task InitializeAsync()
+        {
+            string text = StudyFixture.Text(StudyFixture.Animals(2).Select(a => (a.Id, a.Group, "saline")), extra: "\n[[rigs]]\nid = \"rig-04\"\n");
+            foreach (var (from, to) in new[] { ("closed-loop", "cl-stim"), ("conditions.yoked", "conditions.yoke-ctrl"), ("conditions.sham", "conditions.sham-ctrl"), ("no-stimulation", "nostim") })
+            {
+                text = text.Replace(from, to, StringComparison.Ordinal);
+            }
+
+            StudyFile = _study.Write(text.Replace("minutes = 10", "minutes = 3", StringComparison.Ordinal).Replace("minutes = 20", "minutes = 4", StringComparison.Ordinal).Replace("repeat = 2", "repeat = 1", StringComparison.Ordinal));
+            var (code, output, error) = await CommandLine.Invoke("study", "plan", StudyFile);
+            Assert.True(code == 0, error);
+            Printed.Append(output);
+
+            int port = EmbeddedBroker.FreePort();
+            await using var broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port);
+            var endpoint = BrokerEndpoint.Loopback(port);
+            using var tap = new MqttClientFactory().CreateMqttClient();
+            tap.ApplicationMessageReceivedAsync += e =>
+            {
+                lock (_messages)
+                {
+                    _messages.Add((e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray())));
+                }
+
+                return Task.CompletedTask;
+            };
+            await tap.ConnectAsync(endpoint.Options("test-tap").Build());
+            await tap.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("#").Build());
+
+            var folder = new StudyFolder(StudyFile);
+            var study = StudyFileReader.Read(StudyFile);
+            var key = folder.ReadKey(folder.ReadPlan());
+            using var printed = new StringWriter(Printed);
+            var slots = new List<SlotResult>();
+            foreach (string session in new[] { "baseline", "stim" })
+            {
+                slots.AddRange(await new VirtualStudyRun(study, key, null, LogFolder, Speed, printed).RunAsync(session, CancellationToken.None, endpoint));
+            }
+
+            Slots = slots;
+            Printed.Append((await CommandLine.Invoke("study", "status", StudyFile)).Output);
+            await tap.DisconnectAsync();
+        }
+
+        public Task DisposeAsync()
+        {
+            SqliteConnection.ClearAllPools();
+            _study.Dispose();
+            return Task.CompletedTask;
+        }
+    }
+
+    private static KeyFile Key(string studyFile) => new StudyFolder(studyFile).ReadKey(new StudyFolder(studyFile).ReadPlan());
+
+    [Fact]
+    public void Every_planned_run_is_logged_as_a_session_of_its_animal_on_its_rig()
+    {
+        using var store = EventStore.OpenReadOnly(run.Database);
+        var plan = StudyPlan.Create(StudyFileReader.Read(run.StudyFile), Key(run.StudyFile).Seed);
+
+        Assert.Equal(plan.Runs.Count, run.Slots.Sum(s => s.Runs.Count));
+        foreach (var slot in run.Slots)
+        {
+            foreach (var planned in slot.Runs)
+            {
+                var session = Assert.Single(store.Sessions(planned.Rig, slot.Boots[planned.Rig]));
+                Assert.Equal((planned.AnimalId, planned.Session), (session.Subject, session.Note));
+                Assert.NotEmpty(LoggedSamples.Read(store, planned.Rig, slot.Boots[planned.Rig]).Samples);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_live_yoked_rigs_trains_follow_its_partners_within_the_measured_relay_latency()
+    {
+        using var store = EventStore.OpenReadOnly(run.Database);
+        var relayed = run.Slots.SelectMany(s => s.Relayed).ToList();
+        Assert.True(relayed.Count >= 2, $"{relayed.Count} trains relayed: the isolation-reared closed-loop animal should have had deficits");
+        Assert.All(relayed, r => Assert.True(r.Accepted, r.Answer));
+
+        // Each yoked train started after its partner's offset, by no more than the time from the partner's train to the
+        // yoked rig's answer (in rig time; a rig acts on a command at its next 20 ms step).
+        var trains = run.Slots.SelectMany(s => s.YokedTrains).ToList();
+        Assert.Equal(relayed.Count, trains.Count);
+        Assert.All(trains, t => Assert.InRange(t.DelayUs, 0, t.BoundUs + 2 * 20_000));
+        foreach (var slot in run.Slots.Where(s => s.Relayed.Count > 0))
+        {
+            foreach (var yokedRig in slot.Relayed.Select(r => r.YokedRig).Distinct())
+            {
+                long boot = slot.Boots[yokedRig];
+                var partnerOffsets = slot.Relayed.Where(r => r.YokedRig == yokedRig).Select(r => r.OffsetUs).ToList();
+                var yokedStarts = LoggedEvents.Read(store, yokedRig, boot).All.Count(e => e.Kind == EventKind.OutputStarted && (e.Flags & OutputFlags.Yoked) != 0);
+                Assert.Equal(partnerOffsets.Count, yokedStarts);
+
+                // The log says which partner train each yoked train came from.
+                var sources = store.YokeOrigins(yokedRig, boot);
+                Assert.Equal(partnerOffsets.Order(), sources.Select(s => s.OffsetUs));
+                string partnerRig = slot.Relayed.First(r => r.YokedRig == yokedRig).PartnerRig;
+                Assert.All(sources, s => Assert.Equal((partnerRig, slot.Boots[partnerRig]), (s.PartnerRig, s.PartnerBoot)));
+            }
+        }
+    }
+
+    [Fact]
+    public void Nothing_the_blinded_run_printed_sent_or_wrote_names_a_condition()
+    {
+        Assert.NotEmpty(run.Messages);
+        string printed = run.Printed.ToString();
+        Assert.Contains("stim slot 1", printed, StringComparison.Ordinal);
+
+        var texts = new List<(string Where, string Text)> { ("printed", printed) };
+        texts.AddRange(run.Messages.Select(m => ($"MQTT {m.Topic}", m.Text)));
+        using (var connection = new SqliteConnection($"Data Source={run.Database};Mode=ReadOnly"))
+        {
+            connection.Open();
+            foreach (string table in new[] { "events", "sessions", "configs", "rig_status", "yoke_origins", "faults" })
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT * FROM {table}";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    texts.Add(($"log {table}", string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? string.Empty : reader.GetValue(i) is byte[] b ? Encoding.UTF8.GetString(b) : reader.GetValue(i).ToString()))));
+                }
+            }
+        }
+
+        var folder = new StudyFolder(run.StudyFile);
+        texts.AddRange(Directory.GetFiles(folder.Path).Where(f => f != folder.KeyPath).Select(f => (f, File.ReadAllText(f))));
+        Assert.True(texts.Count > 100, $"{texts.Count} texts looked at");
+        foreach (var (where, text) in texts)
+        {
+            Assert.All(ConditionNames, name => Assert.False(text.Contains(name, StringComparison.Ordinal), $"{where} names condition {name}: {text[..Math.Min(text.Length, 300)]}"));
+        }
+
+        // The key, which the run had to read, does name them.
+        Assert.All(ConditionNames, name => Assert.Contains(name, File.ReadAllText(folder.KeyPath), StringComparison.Ordinal));
+    }
+}
