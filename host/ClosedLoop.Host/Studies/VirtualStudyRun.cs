@@ -115,6 +115,7 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
                 await client.PublishAsync(client.TopicsOf(run.Rig).Sessions, note.Json(run.Rig, boot, answer.TimeUs, DateTime.UtcNow), retain: false, cancellationToken).ConfigureAwait(false);
             }
 
+            var recorded = await SendRecordedPartnersAsync(plan, runs, store, client, commander, cancellationToken).ConfigureAwait(false);
             var started = rigs.Min(r => r.NowUs);
             while (rigs.Min(r => r.NowUs) < started + durationUs)
             {
@@ -127,7 +128,7 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
                 await ExpectAcceptedAsync(commander, run.Rig, CommandKind.Disarm, cancellationToken).ConfigureAwait(false);
             }
 
-            var relayed = relay.Relayed;
+            IReadOnlyList<RelayedTrigger> relayed = [.. relay.Relayed, .. recorded];
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(pacing).ConfigureAwait(false);
             foreach (var rig in rigs)
@@ -136,11 +137,16 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
             }
 
             var yokedTrains = YokedTrains(store, rigs, relayed);
-            if (relayed.Count > 0)
+            if (recorded.Count > 0)
             {
-                var latencies = relayed.Select(r => r.Latency.TotalMilliseconds).Order().ToList();
+                output.WriteLine($"  sent {recorded.Count(r => r.Accepted)} of {recorded.Count} recorded partner trains to rigs yoked to a recording");
+            }
+
+            if (relayed.Any(r => !r.Recorded))
+            {
+                var latencies = relayed.Where(r => !r.Recorded).Select(r => r.Latency.TotalMilliseconds).Order().ToList();
                 var delays = yokedTrains.Select(t => t.DelayUs / 1000.0).Order().ToList();
-                output.WriteLine($"  relayed {relayed.Count(r => r.Accepted)} of {relayed.Count} trains to live-yoked rigs (relay to answer: median {latencies[latencies.Count / 2]:F0} ms, max {latencies[^1]:F0} ms wall); " +
+                output.WriteLine($"  relayed {relayed.Count(r => r.Accepted && !r.Recorded)} of {relayed.Count(r => !r.Recorded)} trains to live-yoked rigs (relay to answer: median {latencies[latencies.Count / 2]:F0} ms, max {latencies[^1]:F0} ms wall); " +
                     (delays.Count == 0 ? "no yoked train started" : $"yoked trains started a median {delays[delays.Count / 2]:F0} ms, at most {delays[^1]:F0} ms of session time after their partner's (rig time at {speed:0.#}x)"));
             }
 
@@ -156,6 +162,45 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
         }
     }
 
+    /// <summary>
+    /// The classic yoked design: a rig yoked to a recording gets, at its session start, every train its partner's
+    /// session of the same name drove (found in the log by the partner's subject and note), each at its offset.
+    /// </summary>
+    private static async Task<List<RelayedTrigger>> SendRecordedPartnersAsync(StudyPlan plan, List<ScheduledRun> runs, EventStore store, BrokerClient client, RigCommander commander, CancellationToken cancellationToken)
+    {
+        var sent = new List<RelayedTrigger>();
+        if (runs[0].Kind != SessionKind.Stimulation)
+        {
+            return sent;
+        }
+
+        foreach (var run in runs)
+        {
+            var assignment = plan.AssignmentOf(run.AnimalId);
+            if (assignment.Partner is null || plan.Study.Condition(assignment.Condition).Yoke != YokeSource.Recorded)
+            {
+                continue;
+            }
+
+            var partnerSession = store.Rigs().SelectMany(rig => store.Boots(rig).SelectMany(boot => store.Sessions(rig, boot)))
+                .LastOrDefault(s => s.Subject == assignment.Partner && s.Note == run.Session)
+                ?? throw new RigUnavailableException($"{run.AnimalId} replays its partner's '{run.Session}' session, which is not in the log yet");
+            var events = LoggedEvents.Read(store, partnerSession.Rig, partnerSession.Boot).All;
+            long start = events.First(e => e.Kind == ClosedLoop.Engine.Journal.EventKind.SessionStarted && e.TimeUs >= partnerSession.RigTimeUs).TimeUs;
+            var trains = events.Where(e => e.Kind == ClosedLoop.Engine.Journal.EventKind.OutputStarted && e.TimeUs >= start
+                && (e.Flags & (ClosedLoop.Engine.Journal.OutputFlags.Sham | ClosedLoop.Engine.Journal.OutputFlags.Yoked)) == 0)
+                .DistinctBy(e => e.TimeUs); // a decision that drives both outputs is one trigger
+            foreach (var train in trains)
+            {
+                var answer = await YokeSender.SendAsync(client, commander, run.Rig, partnerSession.Rig, partnerSession.Boot, train.TimeUs, train.TimeUs - start, cancellationToken).ConfigureAwait(false);
+                sent.Add(new RelayedTrigger(partnerSession.Rig, partnerSession.Boot, train.TimeUs, train.TimeUs - start, run.Rig, answer is { Accepted: true },
+                    answer?.ResultWord ?? "no answer", TimeSpan.Zero, System.Diagnostics.Stopwatch.GetTimestamp(), Recorded: true));
+            }
+        }
+
+        return sent;
+    }
+
     /// <summary>Pairs each yoked rig's yoked trains, from the log, with the triggers relayed to it, in order.</summary>
     private List<YokedTrain> YokedTrains(EventStore store, List<PacedRig> rigs, IReadOnlyList<RelayedTrigger> relayed)
     {
@@ -167,10 +212,11 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
             long start = events.First(e => e.Kind == ClosedLoop.Engine.Journal.EventKind.SessionStarted).TimeUs;
             var offsets = events.Where(e => e.Kind == ClosedLoop.Engine.Journal.EventKind.OutputStarted && (e.Flags & ClosedLoop.Engine.Journal.OutputFlags.Yoked) != 0)
                 .Select(e => e.TimeUs - start).Order().ToList();
-            var partner = rigs.First(r => r.Run.Rig == group.First().PartnerRig);
+            var partner = rigs.FirstOrDefault(r => r.Run.Rig == group.First().PartnerRig && !group.First().Recorded);
             foreach (var (trigger, offset) in group.OrderBy(r => r.OffsetUs).Zip(offsets))
             {
-                double wallSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(partner.WallTicksAt(trigger.PartnerTimeUs), trigger.AnsweredTicks).TotalSeconds;
+                // A recorded trigger was queued before its time: the rig starts it on time, at its next step.
+                double wallSeconds = partner is null ? 0 : System.Diagnostics.Stopwatch.GetElapsedTime(partner.WallTicksAt(trigger.PartnerTimeUs), trigger.AnsweredTicks).TotalSeconds;
                 trains.Add(new YokedTrain(group.Key, trigger.OffsetUs, offset, (long)(wallSeconds * speed * Second)));
             }
         }

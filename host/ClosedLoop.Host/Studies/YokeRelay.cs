@@ -10,7 +10,8 @@ namespace ClosedLoop.Host.Studies;
 
 /// <summary>One relayed trigger: the partner's train, the offset sent, whether the yoked rig took it, and how long the relay took.</summary>
 /// <param name="AnsweredTicks">When the yoked rig's answer arrived (<see cref="Stopwatch"/> ticks).</param>
-public sealed record RelayedTrigger(string PartnerRig, long PartnerBoot, long PartnerTimeUs, long OffsetUs, string YokedRig, bool Accepted, string Answer, TimeSpan Latency, long AnsweredTicks);
+/// <param name="Recorded">Sent ahead from a recorded partner session rather than relayed live.</param>
+public sealed record RelayedTrigger(string PartnerRig, long PartnerBoot, long PartnerTimeUs, long OffsetUs, string YokedRig, bool Accepted, string Answer, TimeSpan Latency, long AnsweredTicks, bool Recorded = false);
 
 /// <summary>
 /// Relays a closed-loop rig's trains to the rigs yoked to it, live: when the partner journals a train it drove
@@ -28,6 +29,7 @@ public sealed class YokeRelay : IAsyncDisposable
     private readonly Channel<(string Rig, long Boot, long TimeUs, long OffsetUs, long ReceivedTicks)> _triggers = Channel.CreateUnbounded<(string, long, long, long, long)>();
     private readonly Dictionary<(string Rig, long Boot), long> _sessionStarts = [];
     private readonly HashSet<(string Rig, long Boot, long Sequence)> _seen = [];
+    private readonly HashSet<(string Rig, long Boot, long TimeUs)> _triggered = [];
     private readonly List<RelayedTrigger> _relayed = [];
     private readonly object _gate = new();
     private BrokerClient? _sender;
@@ -87,7 +89,8 @@ public sealed class YokeRelay : IAsyncDisposable
         {
             _sessionStarts[key] = e.TimeUs;
         }
-        else if (e.Kind == EventKind.OutputStarted && (e.Flags & (OutputFlags.Sham | OutputFlags.Yoked)) == 0 && _sessionStarts.TryGetValue(key, out long start) && e.TimeUs >= start)
+        else if (e.Kind == EventKind.OutputStarted && (e.Flags & (OutputFlags.Sham | OutputFlags.Yoked)) == 0 && _sessionStarts.TryGetValue(key, out long start) && e.TimeUs >= start
+            && _triggered.Add((identity.RigId, identity.BootId, e.TimeUs)))
         {
             _triggers.Writer.TryWrite((identity.RigId, identity.BootId, e.TimeUs, e.TimeUs - start, receivedTicks));
         }
@@ -100,27 +103,9 @@ public sealed class YokeRelay : IAsyncDisposable
         {
             foreach (string yoked in _followers[trigger.Rig])
             {
-                var answer = await commander.SendAsync(yoked, CommandKind.Yoke, trigger.OffsetUs, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                var answer = await YokeSender.SendAsync(_sender!, commander, yoked, trigger.Rig, trigger.Boot, trigger.TimeUs, trigger.OffsetUs, cancellationToken).ConfigureAwait(false);
                 long answered = Stopwatch.GetTimestamp();
                 var latency = Stopwatch.GetElapsedTime(trigger.ReceivedTicks, answered);
-                if (answer is { Accepted: true })
-                {
-                    var (boot, _) = await commander.ReadClockAsync(yoked, cancellationToken).ConfigureAwait(false);
-                    byte[] source = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
-                    {
-                        v = 1,
-                        rig = yoked,
-                        boot,
-                        command_id = answer.Id,
-                        offset_us = trigger.OffsetUs,
-                        partner_rig = trigger.Rig,
-                        partner_boot = trigger.Boot,
-                        partner_t_us = trigger.TimeUs,
-                        utc = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-                    });
-                    await _sender!.PublishAsync(_sender.TopicsOf(yoked).Yokes, source, retain: false, cancellationToken).ConfigureAwait(false);
-                }
-
                 lock (_gate)
                 {
                     _relayed.Add(new RelayedTrigger(trigger.Rig, trigger.Boot, trigger.TimeUs, trigger.OffsetUs, yoked, answer is { Accepted: true },
@@ -130,7 +115,7 @@ public sealed class YokeRelay : IAsyncDisposable
         }
     }
 
-    /// <summary>Relays what has arrived, then stops.</summary>
+    /// <summary>Relays what has arrived, then stops. (A decision that drives both outputs is one trigger.)</summary>
     public async ValueTask DisposeAsync()
     {
         _triggers.Writer.TryComplete();
@@ -155,5 +140,38 @@ public sealed class YokeRelay : IAsyncDisposable
         {
             await _sender.DisposeAsync().ConfigureAwait(false);
         }
+    }
+}
+
+/// <summary>
+/// Sends one partner train to a yoked rig as a `yoke` command (its offset after the partner's session start) and,
+/// when the rig takes it, publishes where it came from on the rig's `yokes` topic for the log.
+/// </summary>
+public static class YokeSender
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+
+    public static async Task<CommandAnswer?> SendAsync(BrokerClient client, RigCommander commander, string yokedRig, string partnerRig, long partnerBoot, long partnerTimeUs, long offsetUs, CancellationToken cancellationToken)
+    {
+        var answer = await commander.SendAsync(yokedRig, CommandKind.Yoke, offsetUs, Patience, cancellationToken).ConfigureAwait(false);
+        if (answer is { Accepted: true })
+        {
+            var (boot, _) = await commander.ReadClockAsync(yokedRig, cancellationToken).ConfigureAwait(false);
+            byte[] origin = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                v = 1,
+                rig = yokedRig,
+                boot,
+                command_id = answer.Id,
+                offset_us = offsetUs,
+                partner_rig = partnerRig,
+                partner_boot = partnerBoot,
+                partner_t_us = partnerTimeUs,
+                utc = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            });
+            await client.PublishAsync(client.TopicsOf(yokedRig).Yokes, origin, retain: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        return answer;
     }
 }
