@@ -36,8 +36,48 @@ public static class StudyCommand
 
         return new Command("study", "Studies: animals, conditions (closed-loop, yoked, sham, none), counterbalanced blinded assignment, run order, calibration")
         {
-            check, plan, status, unblind, CalibrateCommand(), SimulateCommand(),
+            check, plan, status, unblind, CalibrateCommand(), SimulateCommand(), ReportCommand(),
         };
+    }
+
+    private static Command ReportCommand()
+    {
+        var file = StudyFileArgument();
+        var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write the report into", DefaultValueFactory = _ => new DirectoryInfo("report") };
+        var command = new Command("report", "One HTML report of the study: encounter Δz per session, group and condition (codes when blinded), counts, group comparisons with effect sizes")
+        {
+            file, database, output,
+        };
+        command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
+        {
+            if (Load(parse, parse.GetValue(file)!) is not { } study)
+            {
+                return Task.FromResult(ExitCodes.Refused);
+            }
+
+            var folder = new StudyFolder(parse.GetValue(file)!.FullName);
+            if (!folder.IsPlanned)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: {folder.PlanPath} is missing: the report shows conditions as the plan does (closedloop study plan first)");
+                return Task.FromResult(ExitCodes.Refused);
+            }
+
+            var labels = folder.ReadPlan().Animals.ToDictionary(a => a.Id, a => a.Condition);
+            InputFile.Require(parse.GetValue(database)!, "a closedloop log (SQLite)");
+            using var store = Logging.EventStore.OpenReadOnly(parse.GetValue(database)!.FullName);
+            var results = StudyResults.Read(store, study, animal => labels[animal.Id]);
+            if (results.Count == 0)
+            {
+                parse.InvocationConfiguration.Error.WriteLine("error: the log holds no session of the study's animals (sessions are found by --subject and a --note naming the plan's session)");
+                return Task.FromResult(ExitCodes.Refused);
+            }
+
+            string path = Report.StudyReport.Write(study, study.Blinded, results, parse.GetValue(output)!.FullName);
+            parse.InvocationConfiguration.Output.WriteLine($"{results.Count} logged sessions of {results.Select(r => r.AnimalId).Distinct().Count()} animals: {path}");
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+        return command;
     }
 
     private static Command SimulateCommand()

@@ -7,7 +7,8 @@ namespace ClosedLoop.Host.Studies;
 
 /// <summary>
 /// One yoked train as the log shows it: its partner's train and its own, each µs after its rig's session start, and
-/// the most its delay could be: the wall time from the partner's train to the yoked rig's answer, in rig time.
+/// the latest it may start after its partner's: when the yoked rig had taken the trigger (its clock when its answer
+/// reached the host) plus two rig steps.
 /// </summary>
 public sealed record YokedTrain(string YokedRig, long PartnerOffsetUs, long YokedOffsetUs, long BoundUs)
 {
@@ -202,7 +203,7 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
     }
 
     /// <summary>Pairs each yoked rig's yoked trains, from the log, with the triggers relayed to it, in order.</summary>
-    private List<YokedTrain> YokedTrains(EventStore store, List<PacedRig> rigs, IReadOnlyList<RelayedTrigger> relayed)
+    private static List<YokedTrain> YokedTrains(EventStore store, List<PacedRig> rigs, IReadOnlyList<RelayedTrigger> relayed)
     {
         var trains = new List<YokedTrain>();
         foreach (var group in relayed.Where(r => r.Accepted).GroupBy(r => r.YokedRig))
@@ -212,12 +213,12 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
             long start = events.First(e => e.Kind == ClosedLoop.Engine.Journal.EventKind.SessionStarted).TimeUs;
             var offsets = events.Where(e => e.Kind == ClosedLoop.Engine.Journal.EventKind.OutputStarted && (e.Flags & ClosedLoop.Engine.Journal.OutputFlags.Yoked) != 0)
                 .Select(e => e.TimeUs - start).Order().ToList();
-            var partner = rigs.FirstOrDefault(r => r.Run.Rig == group.First().PartnerRig && !group.First().Recorded);
             foreach (var (trigger, offset) in group.OrderBy(r => r.OffsetUs).Zip(offsets))
             {
-                // A recorded trigger was queued before its time: the rig starts it on time, at its next step.
-                double wallSeconds = partner is null ? 0 : System.Diagnostics.Stopwatch.GetElapsedTime(partner.WallTicksAt(trigger.PartnerTimeUs), trigger.AnsweredTicks).TotalSeconds;
-                trains.Add(new YokedTrain(group.Key, trigger.OffsetUs, offset, (long)(wallSeconds * speed * Second)));
+                // The yoked rig had taken the trigger by the time its answer arrived (it answers in the pump after a
+                // step) and starts a due train at a poll within its next step; a recorded trigger was queued ahead.
+                long bound = (trigger.Recorded ? 0 : yoked.RigUsAt(trigger.AnsweredTicks) - start - trigger.OffsetUs) + 2 * PacedRig.Step;
+                trains.Add(new YokedTrain(group.Key, trigger.OffsetUs, offset, Math.Max(bound, 0)));
             }
         }
 
@@ -339,8 +340,8 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
         private readonly VirtualRig.VirtualRig _rig;
         private readonly RigLink _link;
         private readonly double _speed;
+        private readonly List<(long Ticks, long RigUs)> _steps = [];
         private long _nowUs;
-        private long _startedTicks;
 
         public PacedRig(ScheduledRun run, RigConfig config, (ulong Seed, Phenotype Phenotype) mouse, BrokerEndpoint endpoint, double speed)
         {
@@ -360,21 +361,33 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
 
         public Task Connected => _connected.Task;
 
-        /// <summary>When the rig's clock read <paramref name="rigUs"/>, on the wall (<see cref="System.Diagnostics.Stopwatch"/> ticks), had it kept pace.</summary>
-        public long WallTicksAt(long rigUs) => _startedTicks + (long)(rigUs / 1e6 / _speed * System.Diagnostics.Stopwatch.Frequency);
+        public const long Step = 20_000;
+
+        /// <summary>The rig's clock after its last step that ended before <paramref name="ticks"/> (<see cref="System.Diagnostics.Stopwatch"/>).</summary>
+        public long RigUsAt(long ticks)
+        {
+            lock (_steps)
+            {
+                int i = _steps.FindLastIndex(s => s.Ticks <= ticks);
+                return i < 0 ? 0 : _steps[i].RigUs;
+            }
+        }
 
         public async Task RunAsync(CancellationToken stop)
         {
             await _link.ConnectAsync(stop).ConfigureAwait(false);
             _connected.TrySetResult();
             var started = DateTime.UtcNow;
-            _startedTicks = System.Diagnostics.Stopwatch.GetTimestamp();
-            const long step = 20_000;
-            for (long t = step; !stop.IsCancellationRequested; t += step)
+            for (long t = Step; !stop.IsCancellationRequested; t += Step)
             {
                 _rig.RunUntil(t);
                 _link.Pump();
                 Interlocked.Exchange(ref _nowUs, t);
+                lock (_steps)
+                {
+                    _steps.Add((System.Diagnostics.Stopwatch.GetTimestamp(), t));
+                }
+
                 var wait = started + TimeSpan.FromSeconds(t / 1e6 / _speed) - DateTime.UtcNow;
                 if (wait > TimeSpan.Zero)
                 {

@@ -22,6 +22,15 @@ public sealed class StudyFileTests : IDisposable
     }
 
     [Fact]
+    public void The_documented_dry_run_study_is_valid_and_plans_on_its_four_rigs()
+    {
+        var study = StudyFileReader.Read(Path.Combine(CommandLine.RepositoryRoot, "docs", "examples", "study-dry-run.toml"));
+
+        Assert.Equal((8, 4), (study.Animals.Count, study.Rigs.Count));
+        Assert.Equal(16, StudyPlan.Create(study, 1).Runs.Count);
+    }
+
+    [Fact]
     public void A_valid_file_reads_into_animals_conditions_settings_rigs_and_sessions()
     {
         var study = _fixture.Read(StudyFixture.Text(StudyFixture.Animals(2)));

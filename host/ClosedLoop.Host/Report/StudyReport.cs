@@ -1,0 +1,174 @@
+using System.Net;
+using ClosedLoop.Host.Studies;
+using ScottPlot;
+
+namespace ClosedLoop.Host.Report;
+
+/// <summary>
+/// One self-contained HTML file for a whole study, per session, group and condition: encounter Δz as mean ± SEM
+/// over animals with each animal's own mean shown, the counts of encounters, deficits, trains (driven and sham) and
+/// refusals (one count of trains when blinded: which codes drive their outputs would tell them apart) and the time in social contact, and each group compared with the first group of the study file (the
+/// difference of means and Hedges' g, each with its 95 % interval). Conditions appear as the plan shows them:
+/// codes in a blinded study.
+/// </summary>
+public static class StudyReport
+{
+    private static readonly Color[] Palette = [Colors.SeaGreen, Colors.OrangeRed, Colors.SteelBlue, Colors.DarkOrchid, Colors.DarkGoldenRod, Colors.Gray];
+
+    public static string Write(Study study, bool blinded, IReadOnlyList<AnimalSession> results, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var groups = study.Animals.Select(a => a.Group).Distinct().ToList();
+        var sessions = study.Sessions.SelectMany(s => s.Occurrences).Where(name => results.Any(r => r.Session == name)).ToList();
+        var figures = new List<(string Title, byte[] Png)>();
+        foreach (string session in sessions)
+        {
+            figures.Add(($"Encounter Δz in {session}: mean ± SEM over animals, each animal's mean as a dot", ByCondition(results.Where(r => r.Session == session).ToList(), groups)));
+        }
+
+        if (sessions.Count > 1)
+        {
+            figures.Add(("Encounter Δz across sessions (mean ± SEM over animals)", AcrossSessions(results, groups, sessions)));
+        }
+
+        string path = Path.Combine(folder, $"{study.Name}_study_report.html");
+        File.WriteAllText(path, Html(study, blinded, results, groups, sessions, figures));
+        return path;
+    }
+
+    /// <summary>The comparisons the report makes: in each session and condition, every other group against the study's first.</summary>
+    public static IEnumerable<(string Session, string Condition, GroupComparison Comparison)> Comparisons(IReadOnlyList<AnimalSession> results, IReadOnlyList<string> groups)
+    {
+        foreach (var cell in results.GroupBy(r => (r.Session, r.Condition)))
+        {
+            foreach (string other in groups.Skip(1))
+            {
+                yield return (cell.Key.Session, cell.Key.Condition, GroupComparison.Of(
+                    groups[0], [.. cell.Where(r => r.Group == groups[0]).Select(r => r.MeanDeltaZ)],
+                    other, [.. cell.Where(r => r.Group == other).Select(r => r.MeanDeltaZ)]));
+            }
+        }
+    }
+
+    private static byte[] ByCondition(List<AnimalSession> results, List<string> groups)
+    {
+        var plot = new Plot();
+        var conditions = results.Select(r => r.Condition).Distinct().Order(StringComparer.Ordinal).ToList();
+        double width = 0.8 / groups.Count;
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var color = Palette[g % Palette.Length];
+            for (int c = 0; c < conditions.Count; c++)
+            {
+                var values = results.Where(r => r.Group == groups[g] && r.Condition == conditions[c]).Select(r => r.MeanDeltaZ).Where(double.IsFinite).ToList();
+                if (values.Count == 0)
+                {
+                    continue;
+                }
+
+                double x = c - 0.4 + width * (g + 0.5);
+                var summary = Summary.Of(values);
+                var bar = plot.Add.Bar(new Bar { Position = x, Value = summary.Mean, Error = double.IsFinite(summary.Sem) ? summary.Sem : 0, FillColor = color.WithAlpha(0.35), Size = width * 0.9 });
+                var dots = plot.Add.ScatterPoints(values.Select((_, i) => x + (i - (values.Count - 1) / 2.0) * width * 0.12).ToArray(), [.. values]);
+                dots.Color = color;
+                dots.MarkerSize = 6;
+                if (c == 0 || !plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Any(s => s.LegendText == groups[g]))
+                {
+                    dots.LegendText = groups[g];
+                }
+            }
+        }
+
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, conditions.Count).Select(i => (double)i)], [.. conditions]);
+        plot.Add.HorizontalLine(0, color: Colors.Gray.WithAlpha(0.5));
+        plot.XLabel("condition");
+        plot.YLabel("encounter Δz (animal mean)");
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot.GetImageBytes(SessionReport.Width, SessionReport.Height, ImageFormat.Png);
+    }
+
+    private static byte[] AcrossSessions(IReadOnlyList<AnimalSession> results, List<string> groups, List<string> sessions)
+    {
+        var plot = new Plot();
+        var conditions = results.Select(r => r.Condition).Where(c => c != "baseline").Distinct().Order(StringComparer.Ordinal).ToList();
+        LinePattern[] patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
+        MarkerShape[] markers = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenCircle, MarkerShape.OpenSquare];
+        foreach (var cell in results.Where(r => r.Condition != "baseline").GroupBy(r => (r.Group, r.Condition)).OrderBy(c => c.Key.Group).ThenBy(c => c.Key.Condition, StringComparer.Ordinal))
+        {
+            var points = sessions.Select((s, i) => (X: (double)i, Summary: Summary.Of([.. results.Where(r => r.Session == s && r.Group == cell.Key.Group && (r.Condition == cell.Key.Condition || r.Condition == "baseline") && cell.Any(c => c.AnimalId == r.AnimalId)).Select(r => r.MeanDeltaZ)])))
+                .Where(p => p.Summary.N > 0).ToList();
+            var color = Palette[groups.IndexOf(cell.Key.Group) % Palette.Length];
+            var scatter = plot.Add.ScatterLine(points.Select(p => p.X).ToArray(), points.Select(p => p.Summary.Mean).ToArray());
+            scatter.Color = color;
+            int condition = conditions.IndexOf(cell.Key.Condition);
+            scatter.LinePattern = patterns[condition % patterns.Length];
+            scatter.MarkerShape = markers[condition % markers.Length];
+            scatter.MarkerSize = 8;
+            scatter.LegendText = $"{cell.Key.Group}, {cell.Key.Condition}";
+            var errors = plot.Add.ErrorBar(points.Select(p => p.X).ToArray(), points.Select(p => p.Summary.Mean).ToArray(), points.Select(p => double.IsFinite(p.Summary.Sem) ? p.Summary.Sem : 0).ToArray());
+            errors.Color = color;
+        }
+
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, sessions.Count).Select(i => (double)i)], [.. sessions]);
+        plot.XLabel("session (baseline: the same animals before their condition)");
+        plot.YLabel("encounter Δz (mean over animals)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot.GetImageBytes(SessionReport.Width, SessionReport.Height, ImageFormat.Png);
+    }
+
+    private static string Html(Study study, bool blinded, IReadOnlyList<AnimalSession> results, List<string> groups, List<string> sessions, List<(string Title, byte[] Png)> figures)
+    {
+        string E(string s) => WebUtility.HtmlEncode(s);
+        string F(double v, string format = "0.00") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+        var html = new StringBuilder();
+        html.Append($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{E(study.Name)} study report</title>")
+            .Append("<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}img{max-width:100%}</style></head><body>")
+            .Append($"<h1>Study {E(study.Name)}</h1>")
+            .Append($"<p>{study.Animals.Count} animals in {groups.Count} groups ({E(string.Join(", ", groups.Select(g => $"{g}: {study.Animals.Count(a => a.Group == g)}")))}); ")
+            .Append($"{results.Count} logged sessions of {results.Select(r => r.AnimalId).Distinct().Count()} animals. ")
+            .Append(blinded ? "Blinded: conditions are shown by their codes.</p>" : "Not blinded.</p>");
+
+        // Blinded, driven and sham trains are one count: which codes drive their outputs would tell the conditions apart.
+        string trainHeads = blinded ? "<th>trains (driven or sham)</th>" : "<th>trains driven</th><th>sham trains</th>";
+        string Trains(double driven, double sham, string format) => blinded ? $"<td>{F(driven + sham, format)}</td>" : $"<td>{F(driven, format)}</td><td>{F(sham, format)}</td>";
+        html.Append($"<h2>By session, group and condition</h2><table><tr><th>session</th><th>group</th><th>condition</th><th>animals</th><th>Δz mean ± SEM</th><th>encounters</th><th>deficits</th>{trainHeads}<th>refusals</th><th>contact (s)</th></tr>");
+        foreach (string session in sessions)
+        {
+            foreach (var cell in results.Where(r => r.Session == session).GroupBy(r => (r.Group, r.Condition)).OrderBy(c => groups.IndexOf(c.Key.Group)).ThenBy(c => c.Key.Condition, StringComparer.Ordinal))
+            {
+                var dz = Summary.Of([.. cell.Select(r => r.MeanDeltaZ)]);
+                string Mean(Func<AnimalSession, double> value) => F(cell.Average(value), "0.0");
+                html.Append($"<tr><td>{E(session)}</td><td>{E(cell.Key.Group)}</td><td>{E(cell.Key.Condition)}</td><td>{cell.Count()}</td><td>{F(dz.Mean)} ± {F(dz.Sem)}</td>")
+                    .Append($"<td>{Mean(r => r.Encounters)}</td><td>{Mean(r => r.Deficits)}</td>{Trains(cell.Average(r => r.TrainsDriven), cell.Average(r => r.TrainsSham), "0.0")}<td>{Mean(r => r.Refusals)}</td><td>{Mean(r => r.ContactS)}</td></tr>");
+            }
+        }
+
+        html.Append("</table><p>Counts are means per animal. Δz: each animal's mean over its encounters' whole-window Δz, then mean ± SEM over animals.</p>");
+        if (groups.Count > 1)
+        {
+            html.Append($"<h2>Groups compared with {E(groups[0])}</h2><table><tr><th>session</th><th>condition</th><th>group</th><th>n</th><th>Δz difference (95 % CI)</th><th>Hedges' g (95 % CI)</th></tr>");
+            foreach (var (session, condition, c) in Comparisons(results, groups).OrderBy(c => sessions.IndexOf(c.Session)).ThenBy(c => c.Condition, StringComparer.Ordinal))
+            {
+                html.Append($"<tr><td>{E(session)}</td><td>{E(condition)}</td><td>{E(c.B)} vs {E(c.A)}</td><td>{c.OfB.N} vs {c.OfA.N}</td>")
+                    .Append($"<td>{F(c.Difference)} ({F(c.DifferenceLow)} to {F(c.DifferenceHigh)})</td><td>{F(c.HedgesG)} ({F(c.GLow)} to {F(c.GHigh)})</td></tr>");
+            }
+
+            html.Append("</table><p>Difference: Welch's 95 % interval; Hedges' g with its large-sample 95 % interval; '-' where a group has fewer than two animals.</p>");
+        }
+
+        foreach (var (title, png) in figures)
+        {
+            html.Append($"<h2>{E(title)}</h2><img alt=\"{E(title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">");
+        }
+
+        html.Append($"<h2>Each animal</h2><table><tr><th>animal</th><th>group</th><th>treatment</th><th>condition</th><th>session</th><th>rig</th><th>encounters</th><th>mean Δz</th><th>deficits</th>{trainHeads}<th>refusals</th><th>contact (s)</th></tr>");
+        foreach (var r in results)
+        {
+            html.Append($"<tr><td>{E(r.AnimalId)}</td><td>{E(r.Group)}</td><td>{E(r.Treatment)}</td><td>{E(r.Condition)}</td><td>{E(r.Session)}</td><td>{E(r.Rig)}</td>")
+                .Append($"<td>{r.Encounters}</td><td>{F(r.MeanDeltaZ)}</td><td>{r.Deficits}</td>{Trains(r.TrainsDriven, r.TrainsSham, "0")}<td>{r.Refusals}</td><td>{F(r.ContactS, "0.0")}</td></tr>");
+        }
+
+        html.Append("</table></body></html>");
+        return html.ToString();
+    }
+}

@@ -1,0 +1,84 @@
+using ClosedLoop.Engine.Detection;
+using ClosedLoop.Host.Logging;
+
+namespace ClosedLoop.Host.Studies;
+
+/// <summary>What one animal did in one logged session of the plan, with its condition as the experimenter may see it.</summary>
+public sealed record AnimalSession(
+    string AnimalId,
+    string Group,
+    string Treatment,
+    string Condition,
+    string Session,
+    string Rig,
+    long Boot,
+    IReadOnlyList<double> DeltaZ,
+    int Deficits,
+    int TrainsDriven,
+    int TrainsSham,
+    int Refusals,
+    double ContactS)
+{
+    public int Encounters => DeltaZ.Count;
+
+    /// <summary>The animal's mean encounter Δz in the session (NaN without encounters): the unit the group statistics average.</summary>
+    public double MeanDeltaZ => DeltaZ.Count > 0 ? DeltaZ.Average() : double.NaN;
+}
+
+/// <summary>
+/// Reads every logged session of a study's animals from the log (by subject and note, as `session start` and the
+/// study runner record them), each measured from its session start to the next session on that boot or the boot's
+/// end: the whole-window Δz of each encounter decided, the deficits, trains driven and sham, refusals and the
+/// time in social contact.
+/// </summary>
+public static class StudyResults
+{
+    public static IReadOnlyList<AnimalSession> Read(EventStore store, Study study, Func<StudyAnimal, string> conditionLabel)
+    {
+        var animals = study.Animals.ToDictionary(a => a.Id);
+        var sessionNames = study.Sessions.SelectMany(s => s.Occurrences).ToHashSet();
+        var baselines = study.Sessions.Where(s => s.Kind == SessionKind.Baseline).SelectMany(s => s.Occurrences).ToHashSet();
+        var results = new List<AnimalSession>();
+        foreach (string rig in store.Rigs())
+        {
+            foreach (long boot in store.Boots(rig))
+            {
+                var sessions = store.Sessions(rig, boot);
+                var ours = sessions.Where(s => animals.ContainsKey(s.Subject) && s.Note is not null && sessionNames.Contains(s.Note)).ToList();
+                if (ours.Count == 0)
+                {
+                    continue;
+                }
+
+                var events = LoggedEvents.Read(store, rig, boot);
+                var wholeWindow = events.Scores.ToDictionary(s => s.OnsetUs, s => s.DeltaZ);
+                foreach (var session in ours)
+                {
+                    long from = session.RigTimeUs;
+                    long to = sessions.Where(s => s.RigTimeUs > from).Select(s => s.RigTimeUs).DefaultIfEmpty(long.MaxValue).Min();
+                    bool Within(long t) => t >= from && t < to;
+                    var decided = events.Decisions.Where(d => Within(d.OnsetUs) && d.Outcome is DecisionOutcome.Response or DecisionOutcome.Deficit).ToList();
+                    var trains = events.Trains.Where(t => Within(t.TimeUs)).DistinctBy(t => t.TimeUs).ToList();
+                    var animal = animals[session.Subject];
+                    results.Add(new AnimalSession(
+                        animal.Id,
+                        animal.Group,
+                        animal.Treatment,
+                        baselines.Contains(session.Note!) ? "baseline" : conditionLabel(animal),
+                        session.Note!,
+                        rig,
+                        boot,
+                        [.. decided.Select(d => d.Early ? wholeWindow.GetValueOrDefault(d.OnsetUs, double.NaN) : d.DeltaZ).Where(double.IsFinite)],
+                        decided.Count(d => d.Outcome == DecisionOutcome.Deficit),
+                        trains.Count(t => !t.Sham),
+                        trains.Count(t => t.Sham),
+                        events.Refusals.Count(r => Within(r.TimeUs)),
+                        events.EncounterEnds.Where(e => Within(e.OnsetUs)).Sum(e => (e.OffsetUs - e.OnsetUs) / 1e6)));
+                }
+            }
+        }
+
+        var order = study.Sessions.SelectMany(s => s.Occurrences).Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i);
+        return [.. results.OrderBy(r => order[r.Session]).ThenBy(r => r.AnimalId, StringComparer.Ordinal)];
+    }
+}
