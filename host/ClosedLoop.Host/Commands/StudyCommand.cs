@@ -36,7 +36,7 @@ public static class StudyCommand
 
         return new Command("study", "Studies: animals, conditions (closed-loop, yoked, sham, none), counterbalanced blinded assignment, run order, calibration")
         {
-            check, plan, status, unblind, CalibrateCommand(), SimulateCommand(), ReportCommand(),
+            check, plan, status, unblind, CalibrateCommand(), SimulateCommand(), ReportCommand(), ExportCommand(),
         };
     }
 
@@ -76,6 +76,47 @@ public static class StudyCommand
             string path = Report.StudyReport.Write(study, study.Blinded, results, parse.GetValue(output)!.FullName);
             parse.InvocationConfiguration.Output.WriteLine($"{results.Count} logged sessions of {results.Select(r => r.AnimalId).Distinct().Count()} animals: {path}");
             return Task.FromResult(ExitCodes.Ok);
+        }));
+        return command;
+    }
+
+    private static Command ExportCommand()
+    {
+        var file = StudyFileArgument();
+        var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write SESSION/ANIMAL.nwb into", DefaultValueFactory = _ => new DirectoryInfo("nwb") };
+        var site = new Option<string>("--site-location") { Description = "Where the stimulation fibre is", DefaultValueFactory = _ => new Export.NwbOptions().SiteLocation };
+        var excitation = new Option<double?>("--excitation-nm") { Description = "Wavelength of the stimulation light, nm" };
+        var power = new Option<double?>("--opto-power-mw") { Description = "Light power at the fibre tip during a pulse, mW" };
+        var command = new Command("export", "Every logged session of the study as an NWB 2.6 file, its subject from the study file and its condition as the plan shows it")
+        {
+            file, database, output, site, excitation, power,
+        };
+        command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
+        {
+            if (Load(parse, parse.GetValue(file)!) is not { } study)
+            {
+                return Task.FromResult(ExitCodes.Refused);
+            }
+
+            var folder = new StudyFolder(parse.GetValue(file)!.FullName);
+            var labels = folder.IsPlanned ? folder.ReadPlan().Animals.ToDictionary(a => a.Id, a => a.Condition) : [];
+            InputFile.Require(parse.GetValue(database)!, "a closedloop log (SQLite)");
+            using var store = Logging.EventStore.OpenReadOnly(parse.GetValue(database)!.FullName);
+            var sessions = StudyResults.Read(store, study, animal => labels.GetValueOrDefault(animal.Id, "unplanned"));
+            var options = new Export.NwbOptions { SiteLocation = parse.GetValue(site)!, ExcitationNm = parse.GetValue(excitation) ?? double.NaN, OptoPowerMw = parse.GetValue(power) };
+            var printed = parse.InvocationConfiguration.Output;
+            foreach (var boot in sessions.GroupBy(s => (s.Rig, s.Boot)))
+            {
+                // An NWB file holds a boot (its signals are one recording); a boot with several sessions is named by its first.
+                var first = boot.First();
+                string path = Path.Combine(parse.GetValue(output)!.FullName, first.Session, $"{first.AnimalId}.nwb");
+                Export.NwbExport.Write(store, first.Rig, first.Boot, path, StudySubject.Describe(options, study, study.Animals.First(a => a.Id == first.AnimalId), first.Condition));
+                printed.WriteLine(boot.Count() == 1 ? path : $"{path} (holds the whole boot: also {string.Join(", ", boot.Skip(1).Select(s => $"{s.AnimalId} {s.Session}"))})");
+            }
+
+            printed.WriteLine($"{sessions.Count} logged sessions of the study written as NWB");
+            return Task.FromResult(sessions.Count > 0 ? ExitCodes.Ok : ExitCodes.Refused);
         }));
         return command;
     }

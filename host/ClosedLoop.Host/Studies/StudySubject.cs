@@ -24,10 +24,13 @@ public static class StudySubject
                 : $"--study: the session's subject '{subject}' is not an animal of {studyFile.FullName}");
         var folder = new StudyFolder(studyFile.FullName);
         string? condition = folder.IsPlanned ? folder.ReadPlan().Animals.FirstOrDefault(a => a.Id == animal.Id)?.Condition : null;
-        return options with
-        {
-            Subject = new NwbSubject(animal.Id, NwbSex[animal.Sex], study.Species, $"group: {animal.Group}; treatment: {animal.Treatment}" + (animal.Notes.Length > 0 ? $"; {animal.Notes}" : string.Empty)),
-            Condition = condition,
-        };
+        return Describe(options, study, animal, condition);
     }
+
+    /// <summary><paramref name="options"/> with the animal as the subject and the condition as the experimenter may see it.</summary>
+    public static NwbOptions Describe(NwbOptions options, Study study, StudyAnimal animal, string? condition) => options with
+    {
+        Subject = new NwbSubject(animal.Id, NwbSex[animal.Sex], study.Species, $"group: {animal.Group}; treatment: {animal.Treatment}" + (animal.Notes.Length > 0 ? $"; {animal.Notes}" : string.Empty)),
+        Condition = condition,
+    };
 }

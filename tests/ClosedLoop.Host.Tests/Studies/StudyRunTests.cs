@@ -31,6 +31,8 @@ public sealed class StudyRunTests(StudyRunTests.Run run) : IClassFixture<StudyRu
 
         public string ReportFolder => Path.Combine(_study.Folder, "report");
 
+        public string NwbFolder => Path.Combine(_study.Folder, "nwb");
+
         public StringBuilder Printed { get; } = new();
 
         public IReadOnlyList<SlotResult> Slots { get; private set; } = [];
@@ -90,6 +92,9 @@ public sealed class StudyRunTests(StudyRunTests.Run run) : IClassFixture<StudyRu
             var report = await CommandLine.Invoke("study", "report", StudyFile, "--db", Database, "--out", ReportFolder);
             Assert.True(report.Code == 0, report.Error);
             Printed.Append(report.Output);
+            var export = await CommandLine.Invoke("study", "export", StudyFile, "--db", Database, "--out", NwbFolder);
+            Assert.True(export.Code == 0, export.Error);
+            Printed.Append(export.Output);
             await tap.DisconnectAsync();
         }
 
@@ -178,6 +183,9 @@ public sealed class StudyRunTests(StudyRunTests.Run run) : IClassFixture<StudyRu
 
         var folder = new StudyFolder(run.StudyFile);
         texts.AddRange(Directory.GetFiles(run.ReportFolder).Select(f => (f, File.ReadAllText(f))));
+
+        // HDF5 keeps strings as their UTF-8 bytes: a condition name in an NWB file would be found in its bytes.
+        texts.AddRange(Directory.GetFiles(run.NwbFolder, "*.nwb", SearchOption.AllDirectories).Select(f => (f, Encoding.UTF8.GetString(File.ReadAllBytes(f)))));
         texts.AddRange(Directory.GetFiles(folder.Path).Where(f => f != folder.KeyPath).Select(f => (f, File.ReadAllText(f))));
         Assert.True(texts.Count > 100, $"{texts.Count} texts looked at");
         foreach (var (where, text) in texts)
@@ -216,5 +224,20 @@ public sealed class StudyRunTests(StudyRunTests.Run run) : IClassFixture<StudyRu
         Assert.Contains("Groups compared with group-reared", html, StringComparison.Ordinal);
         Assert.Equal(5, System.Text.RegularExpressions.Regex.Matches(html, "isolation-reared vs group-reared").Count);
         Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(html, "<img ").Count);
+    }
+
+    [Fact]
+    public void Every_logged_session_of_the_study_is_an_nwb_file_that_passes_the_schema()
+    {
+        string[] files = Directory.GetFiles(run.NwbFolder, "*.nwb", SearchOption.AllDirectories);
+        Assert.Equal(run.Slots.Sum(s => s.Runs.Count), files.Length);
+
+        var (code, output) = Nwb.NwbTool.Validate(files);
+
+        Assert.True(code == 0, output);
+        var plan = new StudyFolder(run.StudyFile).ReadPlan();
+        var m01 = Nwb.NwbTool.Summary(Path.Combine(run.NwbFolder, "stim", "m01.nwb"));
+        Assert.Equal("m01", m01.GetProperty("general/subject/subject_id").GetProperty("value").GetString());
+        Assert.EndsWith($"condition {plan.Animals.Single(a => a.Id == "m01").Condition}", m01.GetProperty("session_description").GetProperty("value").GetString(), StringComparison.Ordinal);
     }
 }
