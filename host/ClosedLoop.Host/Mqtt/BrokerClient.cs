@@ -94,6 +94,21 @@ public sealed class BrokerClient : IAsyncDisposable
         return finished == received.Task ? await received.Task.ConfigureAwait(false) : null;
     }
 
+    /// <summary>Subscribes to <paramref name="topic"/> and hands every message on it to <paramref name="onMessage"/> (on the client's receive loop) until disposed.</summary>
+    public async Task WatchAsync(string topic, Action<byte[]> onMessage, CancellationToken cancellationToken)
+    {
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            if (e.ApplicationMessage.Topic == topic)
+            {
+                onMessage(e.ApplicationMessage.Payload.ToArray());
+            }
+
+            return Task.CompletedTask;
+        };
+        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, MqttQualityOfServiceLevel.AtMostOnce).Build(), cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_client.IsConnected)

@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using ClosedLoop.Host.Commands;
+using ClosedLoop.Host.Logging;
+
+namespace ClosedLoop.Host.Studies;
+
+/// <summary>What a slot did on its rigs: each rig's boot and session start (rig µs), and every trigger sent to a yoked rig.</summary>
+public sealed record SlotRun(IReadOnlyDictionary<string, long> Boots, IReadOnlyDictionary<string, long> SessionStarts, IReadOnlyList<RelayedTrigger> Relayed);
+
+/// <summary>
+/// Runs one slot of a planned session on its rigs, over MQTT only, the same for real and virtual rigs: each rig is
+/// sent its animal's config (the study's nf.config under the rig's id, the condition's output mode and settings, the
+/// accepted threshold; outputs undriven in a baseline) and must acknowledge it, is armed, and has its session started
+/// under the animal's id with the session's name as note (partners first); live-yoked rigs get their partner's
+/// trains through <see cref="YokeRelay"/>, rigs yoked to a recording their partner's logged trains at once. The
+/// session lasts its minutes on each rig's own clock (read from its status heartbeat); then sessions are stopped
+/// and the rigs disarmed. What it prints names conditions only as the plan shows them.
+/// </summary>
+public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration, BrokerEndpoint endpoint, EventStore? log, TextWriter output)
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>What the experimenter may see of a run's condition.</summary>
+    public string Label(ScheduledRun run) =>
+        run.Kind == SessionKind.Baseline ? "baseline" : plan.Label(plan.AssignmentOf(run.AnimalId).Condition);
+
+    /// <param name="boots">For rigs just booted (virtual rigs): the boot to wait for, since the broker may still hold the last boot's will.</param>
+    public async Task<SlotRun> RunAsync(IReadOnlyList<ScheduledRun> runs, IReadOnlyDictionary<string, long>? boots, CancellationToken cancellationToken)
+    {
+        await using var client = await BrokerClient.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        var commander = new RigCommander(client, "study");
+        var clocks = new ConcurrentDictionary<string, (long Boot, long TimeUs)>();
+        foreach (var run in runs)
+        {
+            await client.WatchAsync(client.TopicsOf(run.Rig).Status, status => OnStatus(run.Rig, status, clocks), cancellationToken).ConfigureAwait(false);
+        }
+
+        var online = new Dictionary<string, long>();
+        foreach (var run in runs)
+        {
+            online[run.Rig] = await AwaitOnlineAsync(commander, run.Rig, boots?[run.Rig], cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var run in runs)
+        {
+            await ConfigureAsync(client, run, ConfigFor(run), cancellationToken).ConfigureAwait(false);
+            await ExpectAcceptedAsync(commander, run.Rig, CommandKind.Arm, cancellationToken).ConfigureAwait(false);
+        }
+
+        var followers = LiveFollowers(runs);
+        await using var relay = new YokeRelay(endpoint, followers);
+        if (followers.Count > 0)
+        {
+            await relay.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Partners first, so that a yoked rig's session is running when its first trigger comes.
+        var starts = new Dictionary<string, long>();
+        foreach (var run in runs.OrderBy(r => followers.ContainsKey(r.Rig) ? 0 : 1))
+        {
+            var answer = await ExpectAcceptedAsync(commander, run.Rig, CommandKind.SessionStart, cancellationToken).ConfigureAwait(false);
+            starts[run.Rig] = answer.TimeUs;
+            var note = new ControlCommands.SessionNote(run.AnimalId, "study", run.Session);
+            await client.PublishAsync(client.TopicsOf(run.Rig).Sessions, note.Json(run.Rig, online[run.Rig], answer.TimeUs, DateTime.UtcNow), retain: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        var recorded = await SendRecordedPartnersAsync(runs, client, commander, cancellationToken).ConfigureAwait(false);
+        long durationUs = runs[0].Minutes * 60_000_000L;
+        while (runs.Any(r => !clocks.TryGetValue(r.Rig, out var clock) || clock.Boot != online[r.Rig] || clock.TimeUs < starts[r.Rig] + durationUs))
+        {
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var run in runs)
+        {
+            await ExpectAcceptedAsync(commander, run.Rig, CommandKind.SessionStop, cancellationToken).ConfigureAwait(false);
+            await ExpectAcceptedAsync(commander, run.Rig, CommandKind.Disarm, cancellationToken).ConfigureAwait(false);
+        }
+
+        IReadOnlyList<RelayedTrigger> relayed = [.. relay.Relayed, .. recorded];
+        if (recorded.Count > 0)
+        {
+            output.WriteLine($"  sent {recorded.Count(r => r.Accepted)} of {recorded.Count} recorded partner trains to rigs yoked to a recording");
+        }
+
+        if (relayed.Any(r => !r.Recorded))
+        {
+            var latencies = relayed.Where(r => !r.Recorded).Select(r => r.Latency.TotalMilliseconds).Order().ToList();
+            output.WriteLine($"  relayed {relayed.Count(r => r.Accepted && !r.Recorded)} of {latencies.Count} trains to live-yoked rigs (from the partner's event to the yoked rig's answer: median {latencies[latencies.Count / 2]:F0} ms, max {latencies[^1]:F0} ms)");
+        }
+
+        return new SlotRun(online, starts, relayed);
+    }
+
+    private static void OnStatus(string rig, byte[] status, ConcurrentDictionary<string, (long Boot, long TimeUs)> clocks)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(status);
+            var root = document.RootElement;
+            if (root.TryGetProperty("online", out var up) && up.GetBoolean() && root.TryGetProperty("boot", out var boot) && root.TryGetProperty("t_us", out var time))
+            {
+                clocks[rig] = (boot.GetInt64(), time.GetInt64());
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a status this program can read: the clock stays as it was.
+        }
+    }
+
+    /// <summary>Each partner rig of the slot and the rigs yoked to it live.</summary>
+    private Dictionary<string, IReadOnlyList<string>> LiveFollowers(IReadOnlyList<ScheduledRun> runs)
+    {
+        if (runs[0].Kind != SessionKind.Stimulation)
+        {
+            return [];
+        }
+
+        var rigOf = runs.ToDictionary(r => r.AnimalId, r => r.Rig);
+        return runs.Select(r => plan.AssignmentOf(r.AnimalId))
+            .Where(a => a.Partner is not null && plan.Study.Condition(a.Condition).Yoke == YokeSource.Live && rigOf.ContainsKey(a.Partner))
+            .GroupBy(a => rigOf[a.Partner!])
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(a => rigOf[a.AnimalId])]);
+    }
+
+    /// <summary>
+    /// The classic yoked design: a rig yoked to a recording gets, at its session start, every train its partner's
+    /// session of the same name drove (found in the log by the partner's subject and note), each at its offset.
+    /// </summary>
+    private async Task<List<RelayedTrigger>> SendRecordedPartnersAsync(IReadOnlyList<ScheduledRun> runs, BrokerClient client, RigCommander commander, CancellationToken cancellationToken)
+    {
+        var sent = new List<RelayedTrigger>();
+        if (runs[0].Kind != SessionKind.Stimulation)
+        {
+            return sent;
+        }
+
+        foreach (var run in runs)
+        {
+            var assignment = plan.AssignmentOf(run.AnimalId);
+            if (assignment.Partner is null || plan.Study.Condition(assignment.Condition).Yoke != YokeSource.Recorded)
+            {
+                continue;
+            }
+
+            if (log is null)
+            {
+                throw new CommandLineException($"{run.AnimalId} replays its partner's recorded session: give the logger's file with --db");
+            }
+
+            var partnerSession = log.Rigs().SelectMany(rig => log.Boots(rig).SelectMany(boot => log.Sessions(rig, boot)))
+                .LastOrDefault(s => s.Subject == assignment.Partner && s.Note == run.Session)
+                ?? throw new RigUnavailableException($"{run.AnimalId} replays its partner's '{run.Session}' session, which is not in the log yet");
+            var events = LoggedEvents.Read(log, partnerSession.Rig, partnerSession.Boot).All;
+            long start = events.First(e => e.Kind == EventKind.SessionStarted && e.TimeUs >= partnerSession.RigTimeUs).TimeUs;
+            var trains = events.Where(e => e.Kind == EventKind.OutputStarted && e.TimeUs >= start && (e.Flags & (OutputFlags.Sham | OutputFlags.Yoked)) == 0)
+                .DistinctBy(e => e.TimeUs); // a decision that drives both outputs is one trigger
+            foreach (var train in trains)
+            {
+                var answer = await YokeSender.SendAsync(client, commander, run.Rig, partnerSession.Rig, partnerSession.Boot, train.TimeUs, train.TimeUs - start, cancellationToken).ConfigureAwait(false);
+                sent.Add(new RelayedTrigger(partnerSession.Rig, partnerSession.Boot, train.TimeUs, train.TimeUs - start, run.Rig, answer is { Accepted: true },
+                    answer?.ResultWord ?? "no answer", TimeSpan.Zero, System.Diagnostics.Stopwatch.GetTimestamp(), Recorded: true));
+            }
+        }
+
+        return sent;
+    }
+
+    /// <summary>The rig's config for this run: the study's nf.config with the rig's id, then the condition (or no output in a baseline), then the animal's calibrated threshold.</summary>
+    private ConfigInput ConfigFor(ScheduledRun run)
+    {
+        var sets = new List<string> { $"rig.id={run.Rig}" };
+        if (run.Kind == SessionKind.Baseline)
+        {
+            sets.Add("output.mode=sham");
+        }
+        else
+        {
+            sets.AddRange(StudyFileReader.ConditionAssignments(plan.Study.Condition(plan.AssignmentOf(run.AnimalId).Condition)));
+        }
+
+        if (calibration?.Animals.FirstOrDefault(a => a.Id == run.AnimalId) is { } calibrated)
+        {
+            sets.Add($"detector.deficit_threshold={calibrated.Threshold.ToString("R", CultureInfo.InvariantCulture)}");
+        }
+
+        var input = ConfigInput.Load(new FileInfo(plan.Study.ConfigPath), sets, forRig: true);
+        return input.Result.IsValid ? input : throw new InvalidOperationException($"{run.Rig} {run.AnimalId}: the config does not validate: {input.Result.Errors[0]}");
+    }
+
+    private static async Task ConfigureAsync(BrokerClient client, ScheduledRun run, ConfigInput input, CancellationToken cancellationToken)
+    {
+        string hash = input.Result.Config.Hash;
+        var topics = client.TopicsOf(run.Rig);
+        byte[] payload = Encoding.UTF8.GetBytes(ConfigureCommand.Render(input.Document));
+
+        // A rig may first answer for the config it held (retained from the run before): wait for this one's answer.
+        bool IsOurs(byte[] ack)
+        {
+            using var document = JsonDocument.Parse(ack);
+            return document.RootElement.GetProperty("config").GetString() == hash || !document.RootElement.GetProperty("applied").GetBoolean();
+        }
+
+        byte[]? answer = await client.WaitForAsync(topics.ConfigAck, IsOurs, Patience,
+            () => client.PublishAsync(topics.Config, payload, retain: true, cancellationToken), cancellationToken).ConfigureAwait(false);
+        using var ack = answer is null ? null : JsonDocument.Parse(answer);
+        if (ack is null || !ack.RootElement.GetProperty("applied").GetBoolean())
+        {
+            throw new RigUnavailableException($"{run.Rig} did not apply its config for {run.AnimalId}{(ack is null ? " (no answer)" : ": " + ack.RootElement.GetProperty("errors"))}");
+        }
+    }
+
+    /// <summary>Waits for the rig's online status (of <paramref name="boot"/> when given) and returns its boot.</summary>
+    private static async Task<long> AwaitOnlineAsync(RigCommander commander, string rig, long? boot, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                var clock = await commander.ReadClockAsync(rig, cancellationToken).ConfigureAwait(false);
+                if (boot is null || clock.Boot == boot)
+                {
+                    return clock.Boot;
+                }
+            }
+            catch (RigUnavailableException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new RigUnavailableException($"{rig} did not come online{(boot is null ? string.Empty : $" with boot {boot}")} within {Patience.TotalSeconds:F0} s");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<CommandAnswer> ExpectAcceptedAsync(RigCommander commander, string rig, CommandKind kind, CancellationToken cancellationToken)
+    {
+        var answer = await commander.SendAsync(rig, kind, 0, Patience, cancellationToken).ConfigureAwait(false);
+        return answer is { Accepted: true } ? answer
+            : throw new RigUnavailableException($"{rig} {(answer is null ? "did not answer" : "refused")} {CommandJson.Names[(int)kind]}{(answer is null ? string.Empty : ": " + answer.ResultWord)}");
+    }
+}
