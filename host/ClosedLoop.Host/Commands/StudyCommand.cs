@@ -36,7 +36,7 @@ public static class StudyCommand
 
         return new Command("study", "Studies: animals, conditions (closed-loop, yoked, sham, none), counterbalanced blinded assignment, run order, calibration")
         {
-            check, plan, status, unblind, CalibrateCommand(), SimulateCommand(), ReportCommand(), ExportCommand(),
+            check, plan, status, unblind, CalibrateCommand(), RunCommand(), SimulateCommand(), ReportCommand(), ExportCommand(),
         };
     }
 
@@ -117,6 +117,66 @@ public static class StudyCommand
 
             printed.WriteLine($"{sessions.Count} logged sessions of the study written as NWB");
             return Task.FromResult(sessions.Count > 0 ? ExitCodes.Ok : ExitCodes.Refused);
+        }));
+        return command;
+    }
+
+    private static Command RunCommand()
+    {
+        var file = StudyFileArgument();
+        var session = new Option<string>("--session") { Description = "The plan session to run (e.g. baseline, stimulation-1)", Required = true };
+        var database = new Option<FileInfo?>("--db") { Description = "The logger's SQLite file (needed when an animal is yoked to a recorded partner session)" };
+        var noPrompt = new Option<bool>("--no-prompt") { Description = "Start each slot at once instead of waiting for Enter once its animals are in place" };
+        var broker = new BrokerOptions();
+        var command = new Command("run", "Run a planned session on the study's rigs, slot by slot: each rig configured for its animal, armed, its session started, yoked rigs fed their partner's trains")
+        {
+            file, session, database, noPrompt,
+        };
+        broker.AddTo(command);
+        command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, async () =>
+        {
+            if (Load(parse, parse.GetValue(file)!) is not { } study)
+            {
+                return ExitCodes.Refused;
+            }
+
+            var folder = new StudyFolder(parse.GetValue(file)!.FullName);
+            KeyFile key;
+            try
+            {
+                key = folder.ReadKey(folder.ReadPlan());
+            }
+            catch (InvalidDataException e)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Refused;
+            }
+
+            var plan = StudyPlan.Create(study, key.Seed);
+            string name = parse.GetValue(session)!;
+            var slots = plan.Runs.Where(r => r.Session == name).GroupBy(r => r.Slot).OrderBy(g => g.Key).ToList();
+            if (slots.Count == 0)
+            {
+                throw new CommandLineException($"--session '{name}': the plan's sessions are {string.Join(", ", plan.Runs.Select(r => r.Session).Distinct())}");
+            }
+
+            using var log = parse.GetValue(database) is { } db ? Logging.EventStore.OpenReadOnly(InputFile.Require(db, "a closedloop log (SQLite)").FullName) : null;
+            var output = parse.InvocationConfiguration.Output;
+            var runner = new StudySlotRunner(plan, folder.ReadCalibration(), broker.Endpoint(parse), log, output);
+            foreach (var slot in slots)
+            {
+                output.WriteLine($"{name} slot {slot.Key} of {slots.Count}: " + string.Join(", ", slot.Select(r => $"{r.AnimalId} on {r.Rig} ({runner.Label(r)})")));
+                if (!parse.GetValue(noPrompt))
+                {
+                    output.WriteLine("  press Enter when the animals are in place");
+                    await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await runner.RunAsync([.. slot], null, cancellationToken).ConfigureAwait(false);
+                output.WriteLine($"  slot {slot.Key} done: sessions stopped, rigs disarmed");
+            }
+
+            return ExitCodes.Ok;
         }));
         return command;
     }

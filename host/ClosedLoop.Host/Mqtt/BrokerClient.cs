@@ -70,28 +70,48 @@ public sealed class BrokerClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Subscribes to <paramref name="topic"/> and returns the first message for which <paramref name="accept"/> holds, or null on timeout.</summary>
-    public async Task<byte[]?> WaitForAsync(string topic, Func<byte[], bool> accept, TimeSpan timeout, Func<Task>? afterSubscribe, CancellationToken cancellationToken)
+    /// <summary>
+    /// Subscribes to <paramref name="topic"/> and returns the first message for which <paramref name="accept"/> holds,
+    /// or null on timeout. <paramref name="accept"/> stops being called when this returns, unless
+    /// <paramref name="keepListening"/> (a caller gathering what follows the answer).
+    /// </summary>
+    public async Task<byte[]?> WaitForAsync(string topic, Func<byte[], bool> accept, TimeSpan timeout, Func<Task>? afterSubscribe, CancellationToken cancellationToken, bool keepListening = false)
     {
         var received = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _client.ApplicationMessageReceivedAsync += e =>
+        Task Handler(MqttApplicationMessageReceivedEventArgs e)
         {
-            byte[] payload = e.ApplicationMessage.Payload.ToArray();
-            if (e.ApplicationMessage.Topic == topic && accept(payload))
+            if (e.ApplicationMessage.Topic == topic)
             {
-                received.TrySetResult(payload);
+                byte[] payload = e.ApplicationMessage.Payload.ToArray();
+                if (accept(payload))
+                {
+                    received.TrySetResult(payload);
+                }
             }
 
             return Task.CompletedTask;
-        };
-        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
-        if (afterSubscribe is not null)
-        {
-            await afterSubscribe().ConfigureAwait(false);
         }
 
-        var finished = await Task.WhenAny(received.Task, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
-        return finished == received.Task ? await received.Task.ConfigureAwait(false) : null;
+        _client.ApplicationMessageReceivedAsync += Handler;
+        try
+        {
+            await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
+            if (afterSubscribe is not null)
+            {
+                await afterSubscribe().ConfigureAwait(false);
+            }
+
+            var finished = await Task.WhenAny(received.Task, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
+            return finished == received.Task ? await received.Task.ConfigureAwait(false) : null;
+        }
+        finally
+        {
+            if (!keepListening)
+            {
+                // A long-lived client (the study runner, the yoke relay) sends many commands: each wait cleans up after itself.
+                _client.ApplicationMessageReceivedAsync -= Handler;
+            }
+        }
     }
 
     /// <summary>Subscribes to <paramref name="topic"/> and hands every message on it to <paramref name="onMessage"/> (on the client's receive loop) until disposed.</summary>

@@ -58,7 +58,7 @@ public sealed class RigCommander(BrokerClient client, string sender)
         }
 
         byte[]? answer = await client.WaitForAsync(topics.Events, IsAnswer, timeout,
-            () => client.PublishAsync(topics.Commands, buffer[..length], retain: false, cancellationToken), cancellationToken).ConfigureAwait(false);
+            () => client.PublishAsync(topics.Commands, buffer[..length], retain: false, cancellationToken), cancellationToken, keepListening: follow.Length > 0).ConfigureAwait(false);
         if (answer is null)
         {
             return null;

@@ -72,11 +72,9 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var run in runs)
-        {
-            await ExpectAcceptedAsync(commander, run.Rig, CommandKind.SessionStop, cancellationToken).ConfigureAwait(false);
-            await ExpectAcceptedAsync(commander, run.Rig, CommandKind.Disarm, cancellationToken).ConfigureAwait(false);
-        }
+        // Every rig's session ends together, then every rig is disarmed.
+        await Task.WhenAll(runs.Select(run => ExpectAcceptedAsync(commander, run.Rig, CommandKind.SessionStop, cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(runs.Select(run => ExpectAcceptedAsync(commander, run.Rig, CommandKind.Disarm, cancellationToken))).ConfigureAwait(false);
 
         IReadOnlyList<RelayedTrigger> relayed = [.. relay.Relayed, .. recorded];
         if (recorded.Count > 0)
