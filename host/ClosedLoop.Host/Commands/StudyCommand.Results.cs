@@ -1,0 +1,182 @@
+using ClosedLoop.Host.Studies;
+
+namespace ClosedLoop.Host.Commands;
+
+/// <summary>`study calibrate`, `study report` and `study export`: what the logged sessions of a study show.</summary>
+public static partial class StudyCommand
+{
+    private static Command CalibrateCommand()
+    {
+        var file = StudyFileArgument();
+        var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var session = new Option<string?>("--session") { Description = "The plan session whose logged sessions (their --note) are the baseline (default: the study's first baseline session)" };
+        var percentile = new Option<double>("--percentile") { Description = "Percentile of baseline Δz the threshold sits at", DefaultValueFactory = _ => 10 };
+        var reference = new Option<string?>("--reference-group") { Description = "Take one threshold from this group's pooled baseline (e.g. group-reared) instead of each animal's own" };
+        var accept = new Option<bool>("--accept") { Description = "Accept the proposals: record them for the animals' later sessions" };
+        var by = new Option<string>("--by") { Description = "Who accepts (recorded; default: this account)" };
+        var command = new Command("calibrate", "Propose each animal's detector.deficit_threshold from its baseline session's encounter Δz; --accept records them")
+        {
+            file, database, session, percentile, reference, accept, by,
+        };
+        command.SetAction((parse, _) => Guard.RunAsync(parse, () => Task.FromResult(Calibrate(parse, parse.GetValue(file)!, parse.GetValue(database)!, parse.GetValue(session),
+            parse.GetValue(percentile), parse.GetValue(reference), parse.GetValue(accept), parse.GetValue(by) ?? Environment.UserName))));
+        return command;
+    }
+
+    private static int Calibrate(ParseResult parse, FileInfo file, FileInfo database, string? sessionName, double percentile, string? referenceGroup, bool accept, string by)
+    {
+        if (Load(parse, file) is not { } study)
+        {
+            return ExitCodes.Refused;
+        }
+
+        var error = parse.InvocationConfiguration.Error;
+        string? session = sessionName ?? study.Sessions.Where(s => s.Kind == SessionKind.Baseline).SelectMany(s => s.Occurrences).FirstOrDefault();
+        if (session is null)
+        {
+            throw new CommandLineException("--session: the study has no baseline session; name the plan session whose logged sessions to use");
+        }
+
+        if (percentile is <= 0 or >= 100)
+        {
+            throw new CommandLineException($"--percentile {percentile.ToString(CultureInfo.InvariantCulture)}: expected a number between 0 and 100");
+        }
+
+        InputFile.Require(database, "a closedloop log (SQLite)");
+        using var store = Logging.EventStore.OpenReadOnly(database.FullName);
+        var baseline = BaselineResponses.Read(store, study, session);
+        IReadOnlyList<ThresholdProposal> proposals;
+        try
+        {
+            proposals = Calibration.Propose(study, baseline, percentile, referenceGroup);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandLineException(e.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        var output = parse.InvocationConfiguration.Output;
+        output.WriteLine($"baseline session '{session}': {proposals.Count(p => p.Encounters > 0)} of {proposals.Count} animals logged; threshold = {(proposals.Count > 0 ? proposals[0].Basis : "-")}");
+        output.WriteLine("  animal     group / treatment                 encounters  median Δz  threshold  baseline encounters below");
+        var config = new FileInfo(study.ConfigPath);
+        var refused = new List<string>();
+        foreach (var (proposal, animal) in proposals.Zip(study.Animals))
+        {
+            string threshold = proposal.Threshold is double t ? t.ToString("0.00", CultureInfo.InvariantCulture) : "-";
+            string below = double.IsNaN(proposal.DeficitFraction) ? "-" : proposal.DeficitFraction.ToString("P0", CultureInfo.InvariantCulture);
+            output.WriteLine($"  {animal.Id,-10} {animal.Group + " / " + animal.Treatment,-33} {proposal.Encounters,10}  {proposal.MedianDeltaZ,9:0.00}  {threshold,9}  {below}");
+            if (proposal.Threshold is double value)
+            {
+                // The engine decides whether a rig would take the value.
+                var check = ConfigInput.Load(config, [$"detector.deficit_threshold={value.ToString("R", CultureInfo.InvariantCulture)}"], forRig: true);
+                refused.AddRange(check.Result.Errors.Where(e => e.Field == "detector.deficit_threshold").Select(e => $"{animal.Id}: {e}"));
+            }
+        }
+
+        var missing = proposals.Where(p => p.Threshold is null).Select(p => p.AnimalId).ToList();
+        if (missing.Count > 0)
+        {
+            output.WriteLine($"  no proposal for {string.Join(", ", missing)}: fewer than {Calibration.MinimumEncounters} baseline encounters logged (session --note '{session}')");
+        }
+
+        if (!accept)
+        {
+            output.WriteLine("  nothing recorded: add --accept to use these thresholds in the animals' later sessions");
+            return ExitCodes.Ok;
+        }
+
+        if (refused.Count > 0 || missing.Count > 0)
+        {
+            error.WriteLine($"error: not accepted: every animal needs a threshold a rig takes{(refused.Count > 0 ? ": " + string.Join("; ", refused) : string.Empty)}");
+            return ExitCodes.Refused;
+        }
+
+        var folder = new StudyFolder(file.FullName);
+        folder.WriteCalibration(new CalibrationFile(session, proposals[0].Basis, DateTimeOffset.UtcNow, by,
+            [.. proposals.Select(p => new CalibratedAnimal(p.AnimalId, p.Encounters, p.MedianDeltaZ, p.Threshold!.Value))],
+            [.. baseline.SelectMany(b => b.Sessions)]));
+        output.WriteLine($"  accepted by {by}: recorded in {folder.CalibrationPath}");
+        return ExitCodes.Ok;
+    }
+
+    private static Command ReportCommand()
+    {
+        var file = StudyFileArgument();
+        var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write the report into", DefaultValueFactory = _ => new DirectoryInfo("report") };
+        var command = new Command("report", "One HTML report of the study: encounter Δz per session, group and condition (codes when blinded), counts, group comparisons with effect sizes")
+        {
+            file, database, output,
+        };
+        command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
+        {
+            if (Load(parse, parse.GetValue(file)!) is not { } study)
+            {
+                return Task.FromResult(ExitCodes.Refused);
+            }
+
+            var folder = new StudyFolder(parse.GetValue(file)!.FullName);
+            if (!folder.IsPlanned)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: {folder.PlanPath} is missing: the report shows conditions as the plan does (closedloop study plan first)");
+                return Task.FromResult(ExitCodes.Refused);
+            }
+
+            var labels = folder.ReadPlan().Animals.ToDictionary(a => a.Id, a => a.Condition);
+            InputFile.Require(parse.GetValue(database)!, "a closedloop log (SQLite)");
+            using var store = Logging.EventStore.OpenReadOnly(parse.GetValue(database)!.FullName);
+            var results = StudyResults.Read(store, study, animal => labels[animal.Id]);
+            if (results.Count == 0)
+            {
+                parse.InvocationConfiguration.Error.WriteLine("error: the log holds no session of the study's animals (sessions are found by --subject and a --note naming the plan's session)");
+                return Task.FromResult(ExitCodes.Refused);
+            }
+
+            string path = Report.StudyReport.Write(study, study.Blinded, results, parse.GetValue(output)!.FullName);
+            parse.InvocationConfiguration.Output.WriteLine($"{results.Count} logged sessions of {results.Select(r => r.AnimalId).Distinct().Count()} animals: {path}");
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+        return command;
+    }
+
+    private static Command ExportCommand()
+    {
+        var file = StudyFileArgument();
+        var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write SESSION/ANIMAL.nwb into", DefaultValueFactory = _ => new DirectoryInfo("nwb") };
+        var site = new Option<string>("--site-location") { Description = "Where the stimulation fibre is", DefaultValueFactory = _ => new Export.NwbOptions().SiteLocation };
+        var excitation = new Option<double?>("--excitation-nm") { Description = "Wavelength of the stimulation light, nm" };
+        var power = new Option<double?>("--opto-power-mw") { Description = "Light power at the fibre tip during a pulse, mW" };
+        var command = new Command("export", "Every logged session of the study as an NWB 2.6 file, its subject from the study file and its condition as the plan shows it")
+        {
+            file, database, output, site, excitation, power,
+        };
+        command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
+        {
+            if (Load(parse, parse.GetValue(file)!) is not { } study)
+            {
+                return Task.FromResult(ExitCodes.Refused);
+            }
+
+            var folder = new StudyFolder(parse.GetValue(file)!.FullName);
+            var labels = folder.IsPlanned ? folder.ReadPlan().Animals.ToDictionary(a => a.Id, a => a.Condition) : [];
+            InputFile.Require(parse.GetValue(database)!, "a closedloop log (SQLite)");
+            using var store = Logging.EventStore.OpenReadOnly(parse.GetValue(database)!.FullName);
+            var sessions = StudyResults.Read(store, study, animal => labels.GetValueOrDefault(animal.Id, "unplanned"));
+            var options = new Export.NwbOptions { SiteLocation = parse.GetValue(site)!, ExcitationNm = parse.GetValue(excitation) ?? double.NaN, OptoPowerMw = parse.GetValue(power) };
+            var printed = parse.InvocationConfiguration.Output;
+            foreach (var boot in sessions.GroupBy(s => (s.Rig, s.Boot)))
+            {
+                // An NWB file holds a boot (its signals are one recording); a boot with several sessions is named by its first.
+                var first = boot.First();
+                string path = Path.Combine(parse.GetValue(output)!.FullName, first.Session, $"{first.AnimalId}.nwb");
+                Export.NwbExport.Write(store, first.Rig, first.Boot, path, StudySubject.Describe(options, study, study.Animals.First(a => a.Id == first.AnimalId), first.Condition));
+                printed.WriteLine(boot.Count() == 1 ? path : $"{path} (holds the whole boot: also {string.Join(", ", boot.Skip(1).Select(s => $"{s.AnimalId} {s.Session}"))})");
+            }
+
+            printed.WriteLine($"{sessions.Count} logged sessions of the study written as NWB");
+            return Task.FromResult(sessions.Count > 0 ? ExitCodes.Ok : ExitCodes.Refused);
+        }));
+        return command;
+    }
+}
