@@ -20,6 +20,11 @@ public sealed class StudyRunCommandTests : IDisposable
             .Replace("minutes = 20", "minutes = 1", StringComparison.Ordinal).Replace("repeat = 2", "repeat = 1", StringComparison.Ordinal));
         Assert.Equal(0, (await CommandLine.Invoke("study", "plan", file)).Code);
 
+        // Accepted thresholds (as `study calibrate --accept` records them) go to each animal's later sessions.
+        var animals = StudyFileReader.Read(file).Animals;
+        new StudyFolder(file).WriteCalibration(new CalibrationFile("baseline", "test", DateTimeOffset.UtcNow, "tester",
+            [.. animals.Select((a, i) => new CalibratedAnimal(a.Id, 10, 1, 1.25 + i))], []));
+
         int port = EmbeddedBroker.FreePort();
         await using var broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port);
         string database = Path.Combine(_study.Folder, "closedloop.sqlite");
@@ -58,6 +63,7 @@ public sealed class StudyRunCommandTests : IDisposable
             Assert.NotNull(text);
             Assert.Contains($"mode = {mode}", text, StringComparison.Ordinal);
             Assert.Contains($"id = {run.Rig}", text, StringComparison.Ordinal);
+            Assert.Contains($"deficit_threshold = {(1.25 + animals.ToList().FindIndex(a => a.Id == run.AnimalId)).ToString(CultureInfo.InvariantCulture)}", text, StringComparison.Ordinal);
         }
 
         // Every session lasted its minute on its rig's own clock; the slot stopped once the last one started had
