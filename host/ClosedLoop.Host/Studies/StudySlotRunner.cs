@@ -61,6 +61,7 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
         {
             var answer = await ExpectAcceptedAsync(commander, run.Rig, CommandKind.SessionStart, cancellationToken).ConfigureAwait(false);
             starts[run.Rig] = answer.TimeUs;
+            relay.ExpectSession(run.Rig, online[run.Rig], answer.TimeUs);
             var note = new ControlCommands.SessionNote(run.AnimalId, "study", run.Session);
             await client.PublishAsync(client.TopicsOf(run.Rig).Sessions, note.Json(run.Rig, online[run.Rig], answer.TimeUs, DateTime.UtcNow), retain: false, cancellationToken).ConfigureAwait(false);
         }

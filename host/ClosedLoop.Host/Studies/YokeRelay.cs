@@ -15,7 +15,8 @@ public sealed record RelayedTrigger(string PartnerRig, long PartnerBoot, long Pa
 
 /// <summary>
 /// Relays a closed-loop rig's trains to the rigs yoked to it, live: when the partner journals a train it drove
-/// (not sham, not itself yoked), its time after the partner's session start is sent to each yoked rig as a `yoke`
+/// (not sham, not itself yoked) in the session the runner started (<see cref="ExpectSession"/>), its time after
+/// that session's start is sent to each yoked rig as a `yoke`
 /// command, which the yoked rig's engine starts at the same offset after its own session start (at once when that
 /// moment has passed). Each trigger a yoked rig took is published on its `yokes` topic, so the log keeps which
 /// partner train every yoked train came from. Latency is measured from the partner's event arriving here to the
@@ -27,7 +28,8 @@ public sealed class YokeRelay : IAsyncDisposable
     private readonly BrokerEndpoint _endpoint;
     private readonly IMqttClient _listener;
     private readonly Channel<(string Rig, long Boot, long TimeUs, long OffsetUs, long ReceivedTicks)> _triggers = Channel.CreateUnbounded<(string, long, long, long, long)>();
-    private readonly Dictionary<(string Rig, long Boot), long> _sessionStarts = [];
+    private readonly Dictionary<(string Rig, long Boot), List<long>> _sessionStarts = [];
+    private readonly Dictionary<string, (long Boot, long NotBeforeUs)> _expected = [];
     private readonly HashSet<(string Rig, long Boot, long Sequence)> _seen = [];
     private readonly HashSet<(string Rig, long Boot, long TimeUs)> _triggered = [];
     private readonly List<RelayedTrigger> _relayed = [];
@@ -85,16 +87,43 @@ public sealed class YokeRelay : IAsyncDisposable
         }
 
         var key = (identity.RigId, identity.BootId);
-        if (e.Kind == EventKind.SessionStarted)
+        lock (_gate)
         {
-            _sessionStarts[key] = e.TimeUs;
-        }
-        else if (e.Kind == EventKind.OutputStarted && (e.Flags & (OutputFlags.Sham | OutputFlags.Yoked)) == 0 && _sessionStarts.TryGetValue(key, out long start) && e.TimeUs >= start
-            && _triggered.Add((identity.RigId, identity.BootId, e.TimeUs)))
-        {
-            _triggers.Writer.TryWrite((identity.RigId, identity.BootId, e.TimeUs, e.TimeUs - start, receivedTicks));
+            if (e.Kind == EventKind.SessionStarted)
+            {
+                if (!_sessionStarts.TryGetValue(key, out var starts))
+                {
+                    _sessionStarts[key] = starts = [];
+                }
+
+                starts.Add(e.TimeUs);
+            }
+            else if (e.Kind == EventKind.OutputStarted && (e.Flags & (OutputFlags.Sham | OutputFlags.Yoked)) == 0
+                && SessionStartOf(identity.RigId, identity.BootId) is long start && e.TimeUs >= start
+                && _triggered.Add((identity.RigId, identity.BootId, e.TimeUs)))
+            {
+                _triggers.Writer.TryWrite((identity.RigId, identity.BootId, e.TimeUs, e.TimeUs - start, receivedTicks));
+            }
         }
     }
+
+    /// <summary>
+    /// Names the partner session to relay: the one the runner just started on <paramref name="rig"/>, whose start the
+    /// rig answered at <paramref name="answeredUs"/>. Trains of earlier sessions (an event replay, say) are never relayed.
+    /// </summary>
+    public void ExpectSession(string rig, long boot, long answeredUs)
+    {
+        lock (_gate)
+        {
+            // The rig journals the session's start in the same command as its answer: at most moments before it.
+            _expected[rig] = (boot, answeredUs - 1_000_000);
+        }
+    }
+
+    private long? SessionStartOf(string rig, long boot) =>
+        _expected.TryGetValue(rig, out var expected) && expected.Boot == boot && _sessionStarts.TryGetValue((rig, boot), out var starts)
+            && starts.Where(t => t >= expected.NotBeforeUs).DefaultIfEmpty(long.MinValue).Max() is long start && start != long.MinValue
+            ? start : null;
 
     private async Task SendAsync(CancellationToken cancellationToken)
     {
@@ -103,13 +132,25 @@ public sealed class YokeRelay : IAsyncDisposable
         {
             foreach (string yoked in _followers[trigger.Rig])
             {
-                var answer = await YokeSender.SendAsync(_sender!, commander, yoked, trigger.Rig, trigger.Boot, trigger.TimeUs, trigger.OffsetUs, cancellationToken).ConfigureAwait(false);
+                CommandAnswer? answer;
+                string? unavailable = null;
+                try
+                {
+                    answer = await YokeSender.SendAsync(_sender!, commander, yoked, trigger.Rig, trigger.Boot, trigger.TimeUs, trigger.OffsetUs, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RigUnavailableException e)
+                {
+                    // One rig gone must not stop the relay for the others: the trigger is recorded as not taken.
+                    answer = null;
+                    unavailable = e.Message;
+                }
+
                 long answered = Stopwatch.GetTimestamp();
                 var latency = Stopwatch.GetElapsedTime(trigger.ReceivedTicks, answered);
                 lock (_gate)
                 {
                     _relayed.Add(new RelayedTrigger(trigger.Rig, trigger.Boot, trigger.TimeUs, trigger.OffsetUs, yoked, answer is { Accepted: true },
-                        answer?.ResultWord ?? "no answer", latency, answered));
+                        answer?.ResultWord ?? unavailable ?? "no answer", latency, answered));
                 }
             }
         }
