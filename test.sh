@@ -38,6 +38,16 @@ if ! /usr/bin/python3 -c "import hdmf, h5py" >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-hdmf python3-h5py >/dev/null
 fi
 
+# The web console is tested in a real browser: Debian's Chromium, driven by Playwright for .NET (its own driver
+# comes with its NuGet package; no browser download).
+if [ -z "${CLOSEDLOOP_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing Chromium for the console's browser tests..."
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 # KiCad 6 has no command-line ERC or schematic netlist; KiCad 9's kicad-cli (Debian bookworm-backports) checks the
 # generated schematic and the board's parity with it. It is unpacked into a cache beside KiCad 6, not installed
 # over it; its libraries come from Debian as usual.

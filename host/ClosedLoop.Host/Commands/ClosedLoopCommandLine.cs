@@ -19,6 +19,7 @@ public static class ClosedLoopCommandLine
             ConfigCommand.Create(),
             FlashCommand.Create(),
             StudyCommand.Create(),
+            ConsoleCommand.Create(),
         };
         foreach (var command in ControlCommands.Create())
         {

@@ -1,0 +1,148 @@
+using System.Net;
+using ClosedLoop.Host.WebConsole;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace ClosedLoop.Host.Tests.Console;
+
+/// <summary>
+/// The console in a real browser: Debian's Chromium driven by Playwright, the console served on loopback, an
+/// embedded broker and a virtual rig that reports only what its engine does.
+/// </summary>
+public sealed class ConsolePageTests : IAsyncLifetime
+{
+    private readonly List<string> _consoleErrors = [];
+    private EmbeddedBroker? _broker;
+    private ConsoleServer? _console;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    private BrokerEndpoint Endpoint { get; set; } = BrokerEndpoint.Loopback(1);
+
+    /// <summary>The Chromium the tests drive: CLOSEDLOOP_CHROMIUM, else Debian's (test.sh installs it).</summary>
+    private static string Chromium => Environment.GetEnvironmentVariable("CLOSEDLOOP_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public async Task InitializeAsync()
+    {
+        int port = EmbeddedBroker.FreePort();
+        _broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port);
+        Endpoint = BrokerEndpoint.Loopback(port);
+        _console = await ConsoleServer.StartAsync(Endpoint, IPAddress.Loopback, 0, CancellationToken.None);
+        Assert.True(File.Exists(Chromium), $"no Chromium at {Chromium}: install Debian's chromium (test.sh does) or set CLOSEDLOOP_CHROMIUM");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_console is not null)
+        {
+            await _console.DisposeAsync();
+        }
+
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
+        }
+    }
+
+    private async Task<IPage> OpenAsync()
+    {
+        var page = await _browser!.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                _consoleErrors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => _consoleErrors.Add(error);
+        await page.GotoAsync(_console!.Address.ToString());
+        return page;
+    }
+
+    [Fact]
+    public async Task A_rig_card_shows_what_the_rig_reports_live_and_goes_offline_with_the_rig()
+    {
+        var page = await OpenAsync();
+        await Assertions.Expect(page.Locator("#empty")).ToBeVisibleAsync();
+
+        var rig = await LinkedRig.StartAsync(Endpoint, "rig-web", armed: false, publishSamples: true);
+        await using (rig.PumpInBackground())
+        {
+            var card = page.Locator("li.rig[data-rig='rig-web']");
+            var states = card.Locator("ul.states");
+            await Assertions.Expect(states).ToContainTextAsync("online", new() { Timeout = 10_000 });
+            await Assertions.Expect(states).ToContainTextAsync("disarmed");
+            await Assertions.Expect(card.Locator("[data-field=mode]")).ToHaveTextAsync("closed_loop");
+            await Assertions.Expect(card.Locator("[data-field=config]")).ToHaveTextAsync(rig.Rig.Engine.Config.Hash);
+
+            // Armed and in session on the rig: the card follows, and the z trace and events move.
+            lock (rig)
+            {
+                rig.Rig.Engine.Arm();
+                rig.Rig.Engine.StartSession();
+                rig.Run(40);
+            }
+
+            await Assertions.Expect(states).ToContainTextAsync("armed", new() { Timeout = 10_000 });
+            await Assertions.Expect(states).ToContainTextAsync("in session");
+            await Assertions.Expect(card.Locator("svg.z polyline")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("ol.events li").First).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("Broker connected.");
+        }
+
+        // The rig goes away: its will (or its own goodbye) says offline, and the card says so.
+        await rig.DisposeAsync();
+        await Assertions.Expect(page.Locator("li.rig[data-rig='rig-web'] ul.states")).ToHaveTextAsync("offline", new() { Timeout = 10_000 });
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task The_page_has_no_serious_or_critical_accessibility_violations()
+    {
+        var page = await OpenAsync();
+        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-a11y", armed: true);
+        await using (rig.PumpInBackground())
+        {
+            await Assertions.Expect(page.Locator("li.rig[data-rig='rig-a11y'] ul.states")).ToContainTextAsync("armed", new() { Timeout = 10_000 });
+
+            var result = await page.RunAxe();
+
+            var severe = result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
+            Assert.True(severe.Count == 0, string.Join("; ", severe));
+        }
+
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task The_console_shows_the_brokers_outage_and_recovers_when_it_returns()
+    {
+        var page = await OpenAsync();
+        await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("Broker connected.", new() { Timeout = 10_000 });
+
+        await _broker!.DisposeAsync();
+        _broker = null;
+        await Assertions.Expect(page.Locator("#broker")).ToContainTextAsync("Broker unreachable", new() { Timeout = 10_000 });
+
+        _broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, Endpoint.Port);
+        await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("Broker connected.", new() { Timeout = 15_000 });
+    }
+
+    [Fact]
+    public async Task A_console_bound_beyond_loopback_is_refused_while_it_has_no_logins()
+    {
+        var (code, _, error) = await CommandLine.Invoke("console", "--bind", "0.0.0.0", "--port", "0");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("loopback only until it has logins", error, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => ConsoleServer.StartAsync(Endpoint, IPAddress.Any, 0, CancellationToken.None));
+    }
+}
