@@ -12,6 +12,9 @@ namespace ClosedLoop.Host.WebConsole;
 /// <summary>One rig as the page shows it: only what the rig itself reported.</summary>
 public sealed record RigCard(string Rig, bool Online, string Mode, bool Armed, bool EStop, bool InSession, string Config, IReadOnlyList<string> Events, IReadOnlyList<double> Z);
 
+/// <summary>A rig's answer to a command sent from the page: accepted, or the engine's refusal reason (or why nothing was sent).</summary>
+public sealed record CommandOutcome(string Rig, string Command, bool Accepted, string Result);
+
 /// <summary>Everything the page shows at one moment.</summary>
 public sealed record ConsoleSnapshot(bool BrokerConnected, string? BrokerProblem, IReadOnlyList<RigCard> Rigs);
 
@@ -19,18 +22,37 @@ public sealed record ConsoleSnapshot(bool BrokerConnected, string? BrokerProblem
 /// The experimenters' console, served by ASP.NET Core: the page (HTML, CSS and script of our own, no libraries),
 /// the rigs as JSON, and a Server-Sent Events stream that sends the rigs again whenever what the broker said changed.
 /// It binds to loopback only: a console open to the lab network needs logins, which this version does not have.
+/// Commands (arm, disarm, e-stop, e-stop reset, session stop) go to the rig as `closedloop` commands from the sender
+/// "console", so the rig journals them; each needs the token the page was served with (a page of another site cannot
+/// read it), so no other page open in the same browser can send one.
 /// </summary>
 public sealed class ConsoleServer : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    /// <summary>What the page may ask of a rig, by the word in its address.</summary>
+    private static readonly Dictionary<string, CommandKind> Commands = new()
+    {
+        ["arm"] = CommandKind.Arm,
+        ["disarm"] = CommandKind.Disarm,
+        ["estop"] = CommandKind.EStop,
+        ["estop-reset"] = CommandKind.EStopReset,
+        ["session-stop"] = CommandKind.SessionStop,
+    };
+
     private readonly WebApplication _app;
     private readonly BrokerWatch _watch;
+    private readonly BrokerEndpoint _broker;
+    private readonly string _token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    private ConsoleServer(WebApplication app, BrokerWatch watch)
+    private ConsoleServer(WebApplication app, BrokerWatch watch, BrokerEndpoint broker)
     {
         _app = app;
         _watch = watch;
+        _broker = broker;
     }
+
+    /// <summary>The header a command must carry, with the token of the page it came from.</summary>
+    public const string TokenHeader = "X-ClosedLoop-Token";
 
     /// <summary>Where the console listens (http://127.0.0.1:PORT/).</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
@@ -47,12 +69,13 @@ public sealed class ConsoleServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(bind, port));
         var app = builder.Build();
         var watch = new BrokerWatch(broker);
-        var server = new ConsoleServer(app, watch);
-        app.MapGet("/", () => Page("index.html", "text/html; charset=utf-8"));
+        var server = new ConsoleServer(app, watch, broker);
+        app.MapGet("/", () => Results.Text(Resource("index.html").Replace("{{token}}", server._token, StringComparison.Ordinal), "text/html; charset=utf-8"));
         app.MapGet("/console.js", () => Page("console.js", "text/javascript; charset=utf-8"));
         app.MapGet("/console.css", () => Page("console.css", "text/css; charset=utf-8"));
         app.MapGet("/api/rigs", () => Results.Json(server.Snapshot(), Json));
         app.MapGet("/api/stream", server.StreamAsync);
+        app.MapPost("/api/rigs/{rig}/{command}", server.CommandAsync);
         watch.Start();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
@@ -95,12 +118,41 @@ public sealed class ConsoleServer : IAsyncDisposable
         }
     }
 
-    private static IResult Page(string name, string contentType)
+    /// <summary>Sends one command to a rig and returns its answer; refused without the page's token.</summary>
+    private async Task<IResult> CommandAsync(HttpContext context, string rig, string command)
+    {
+        if (!context.Request.Headers.TryGetValue(TokenHeader, out var token) || token.ToString() != _token)
+        {
+            return Results.Json(new { error = "this request did not come from the console's own page" }, Json, statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        if (!Commands.TryGetValue(command, out var kind) || !_watch.State.Snapshot().Any(r => r.RigId == rig))
+        {
+            return Results.Json(new { error = $"'{command}' for '{rig}': expected one of {string.Join(", ", Commands.Keys)} for a rig on the broker" }, Json, statusCode: StatusCodes.Status404NotFound);
+        }
+
+        try
+        {
+            await using var client = await BrokerClient.ConnectAsync(_broker, context.RequestAborted).ConfigureAwait(false);
+            var answer = await new RigCommander(client, "console").SendAsync(rig, kind, 0, TimeSpan.FromSeconds(5), context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(answer is null
+                ? new CommandOutcome(rig, command, false, "no answer")
+                : new CommandOutcome(rig, command, answer.Accepted, answer.ResultWord), Json);
+        }
+        catch (Exception e) when (e is RigUnavailableException or MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException or BrokerLoginRefusedException)
+        {
+            return Results.Json(new CommandOutcome(rig, command, false, e.Message), Json);
+        }
+    }
+
+    private static IResult Page(string name, string contentType) => Results.Text(Resource(name), contentType);
+
+    private static string Resource(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"ClosedLoop.Host.WebConsole.wwwroot.{name}")
             ?? throw new InvalidOperationException($"the console's {name} is not in the program");
         using var reader = new StreamReader(stream);
-        return Results.Text(reader.ReadToEnd(), contentType);
+        return reader.ReadToEnd();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,6 @@
 using System.Net;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Wire;
 using ClosedLoop.Host.WebConsole;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -134,6 +136,99 @@ public sealed class ConsolePageTests : IAsyncLifetime
 
         _broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, Endpoint.Port);
         await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("Broker connected.", new() { Timeout = 15_000 });
+    }
+
+    [Fact]
+    public async Task Arming_through_the_page_asks_once_and_arms_the_rig_as_its_status_on_the_broker_shows()
+    {
+        var page = await OpenAsync();
+        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-arm", armed: false);
+        await using (rig.PumpInBackground())
+        {
+            var card = page.Locator("li.rig[data-rig='rig-arm']");
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("disarmed", new() { Timeout = 10_000 });
+            string? asked = null;
+            page.Dialog += async (_, dialog) =>
+            {
+                asked = dialog.Message;
+                await dialog.AcceptAsync();
+            };
+
+            await card.GetByRole(AriaRole.Button, new() { Name = "Arm…" }).ClickAsync();
+
+            await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("arm: accepted", new() { Timeout = 10_000 });
+            Assert.Equal("Arm rig-arm? Its outputs may then be driven.", asked);
+            Assert.True(rig.Rig.Engine.IsArmed);
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("armed");
+            await using var client = await BrokerClient.ConnectAsync(Endpoint, CancellationToken.None);
+            byte[]? status = await client.WaitForAsync(client.TopicsOf("rig-arm").Status, _ => true, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            Assert.Contains("\"armed\":true", Encoding.UTF8.GetString(status!), StringComparison.Ordinal);
+
+            // The rig's journal says who sent it.
+            var command = rig.Events(EventKind.Command).Last();
+            Assert.Equal(SenderName.Pack("console"), command.Ref2);
+        }
+
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task The_e_stop_button_cuts_a_running_train_with_one_click()
+    {
+        var page = await OpenAsync();
+        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-stop", armed: true, settings: ["output.mode=open_loop", "output.open_loop_interval_s=1"]);
+        lock (rig)
+        {
+            for (int s = 0; s < 30 && rig.Events(EventKind.OutputStarted).Count == 0; s++)
+            {
+                rig.Run(1);
+            }
+        }
+
+        Assert.NotEmpty(rig.Events(EventKind.OutputStarted));
+        Assert.True(rig.Events(EventKind.OutputStopped).Count < rig.Events(EventKind.OutputStarted).Count, "a train should be running");
+        await using (rig.PumpInBackground())
+        {
+            var card = page.Locator("li.rig[data-rig='rig-stop']");
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("armed", new() { Timeout = 10_000 });
+
+            await card.GetByRole(AriaRole.Button, new() { Name = "E-STOP", Exact = true }).ClickAsync();
+
+            await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("estop: accepted", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("e-stop latched", new() { Timeout = 10_000 });
+            Assert.False(rig.Rig.Engine.IsArmed);
+            var stopped = rig.Events(EventKind.OutputStopped).Last();
+            Assert.NotEqual(0, stopped.Flags & OutputFlags.Aborted);
+            Assert.Single(rig.Events(EventKind.EStop));
+        }
+
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task A_command_without_the_pages_token_is_refused_and_reaches_no_rig()
+    {
+        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-csrf", armed: false);
+        await using (rig.PumpInBackground())
+        {
+            using var http = new HttpClient();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (!(await http.GetStringAsync(new Uri(_console!.Address, "api/rigs"))).Contains("rig-csrf", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            using var forged = await http.PostAsync(new Uri(_console.Address, "api/rigs/rig-csrf/arm"), null);
+            using var wrong = new HttpRequestMessage(HttpMethod.Post, new Uri(_console.Address, "api/rigs/rig-csrf/arm"));
+            wrong.Headers.Add(ConsoleServer.TokenHeader, "guessed");
+            using var guessed = await http.SendAsync(wrong);
+
+            Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, guessed.StatusCode);
+            await Task.Delay(500);
+            Assert.False(rig.Rig.Engine.IsArmed);
+            Assert.Empty(rig.Events(EventKind.Command));
+        }
     }
 
     [Fact]

@@ -40,39 +40,85 @@ function sparkline(values) {
   return svg;
 }
 
-function card(rig) {
-  const item = element('li', { class: 'rig' + (rig.online ? '' : ' offline'), 'data-rig': rig.rig, 'aria-label': 'Rig ' + rig.rig });
-  item.appendChild(element('h3', {}, rig.rig));
-  const states = element('ul', { class: 'states', 'aria-label': 'State of ' + rig.rig });
-  states.appendChild(rig.online ? state('online', 'good') : state('offline', 'off'));
-  if (rig.online) {
-    states.appendChild(rig.armed ? state('armed', 'warn') : state('disarmed', 'off'));
-    if (rig.eStop) {
-      states.appendChild(state('e-stop latched', 'bad'));
-    }
-    states.appendChild(rig.inSession ? state('in session', 'good') : state('no session', 'off'));
+const token = document.querySelector('meta[name="closedloop-token"]').content;
+const cards = new Map();
+
+// Sends a command and shows the rig's own answer (accepted, or the engine's refusal reason) on its card.
+async function send(rig, command, outcome) {
+  outcome.textContent = command + ': sent, waiting for ' + rig + '…';
+  try {
+    const response = await fetch('/api/rigs/' + encodeURIComponent(rig) + '/' + command, { method: 'POST', headers: { 'X-ClosedLoop-Token': token } });
+    const answer = await response.json();
+    outcome.textContent = answer.error ? command + ': ' + answer.error : command + ': ' + (answer.accepted ? 'accepted' : 'refused: ' + answer.result);
+  } catch (error) {
+    outcome.textContent = command + ': the console did not answer (' + error + ')';
   }
-  item.appendChild(states);
+}
+
+function button(text, kind, action) {
+  const node = element('button', { type: 'button', class: kind }, text);
+  node.addEventListener('click', action);
+  return node;
+}
+
+// A card is made once per rig and then updated in place, so its buttons keep their focus and its last answer stays.
+function newCard(rig) {
+  const item = element('li', { class: 'rig', 'data-rig': rig, 'aria-label': 'Rig ' + rig });
+  item.appendChild(element('h3', {}, rig));
+  const states = element('ul', { class: 'states', 'aria-label': 'State of ' + rig });
   const facts = element('dl');
-  facts.appendChild(element('dt', {}, 'mode'));
-  facts.appendChild(element('dd', { 'data-field': 'mode' }, rig.mode));
-  facts.appendChild(element('dt', {}, 'config'));
-  facts.appendChild(element('dd', { 'data-field': 'config' }, rig.config));
-  item.appendChild(facts);
-  item.appendChild(sparkline(rig.z));
-  const events = element('ol', { class: 'events', 'aria-label': 'Latest events of ' + rig.rig });
-  for (const text of rig.events) {
-    events.appendChild(element('li', {}, text));
+  const trace = element('div', { class: 'trace' });
+  const events = element('ol', { class: 'events', 'aria-label': 'Latest events of ' + rig });
+  const outcome = element('p', { class: 'outcome', role: 'status', 'aria-live': 'polite' });
+  const controls = element('div', { class: 'controls', role: 'group', 'aria-label': 'Commands for ' + rig });
+  // E-stop: always there, one click, no question asked.
+  controls.appendChild(button('E-STOP', 'estop', () => send(rig, 'estop', outcome)));
+  controls.appendChild(button('Arm…', 'arm', () => {
+    if (window.confirm('Arm ' + rig + '? Its outputs may then be driven.')) {
+      send(rig, 'arm', outcome);
+    }
+  }));
+  controls.appendChild(button('Disarm', 'disarm', () => send(rig, 'disarm', outcome)));
+  controls.appendChild(button('Stop session', 'session-stop', () => send(rig, 'session-stop', outcome)));
+  controls.appendChild(button('Reset e-stop…', 'estop-reset', () => {
+    if (window.confirm('Reset the e-stop of ' + rig + '? This arms nothing.')) {
+      send(rig, 'estop-reset', outcome);
+    }
+  }));
+  item.append(states, facts, trace, events, controls, outcome);
+  return { item, states, facts, trace, events };
+}
+
+function update(card, rig) {
+  card.item.className = 'rig' + (rig.online ? '' : ' offline');
+  const states = [rig.online ? state('online', 'good') : state('offline', 'off')];
+  if (rig.online) {
+    states.push(rig.armed ? state('armed', 'warn') : state('disarmed', 'off'));
+    if (rig.eStop) {
+      states.push(state('e-stop latched', 'bad'));
+    }
+    states.push(rig.inSession ? state('in session', 'good') : state('no session', 'off'));
   }
-  item.appendChild(events);
-  return item;
+  card.states.replaceChildren(...states);
+  card.facts.replaceChildren(
+    element('dt', {}, 'mode'), element('dd', { 'data-field': 'mode' }, rig.mode),
+    element('dt', {}, 'config'), element('dd', { 'data-field': 'config' }, rig.config));
+  card.trace.replaceChildren(sparkline(rig.z));
+  card.events.replaceChildren(...rig.events.map(text => element('li', {}, text)));
 }
 
 function draw(snapshot) {
   broker.textContent = snapshot.brokerConnected ? 'Broker connected.' : 'Broker unreachable: ' + (snapshot.brokerProblem || 'reconnecting') + '. The rigs show what was last heard.';
   broker.className = snapshot.brokerConnected ? '' : 'down';
   empty.hidden = snapshot.rigs.length > 0;
-  rigList.replaceChildren(...snapshot.rigs.map(card));
+  for (const rig of snapshot.rigs) {
+    if (!cards.has(rig.rig)) {
+      const card = newCard(rig.rig);
+      cards.set(rig.rig, card);
+      rigList.appendChild(card.item);
+    }
+    update(cards.get(rig.rig), rig);
+  }
 }
 
 const stream = new EventSource('/api/stream');
