@@ -94,6 +94,10 @@ public static class ControlCommands
             experimenter = Experimenter.Length > MaxField ? Experimenter[..MaxField] : Experimenter,
             note = Note is { Length: > MaxField } ? Note[..MaxField] : Note,
         });
+
+        /// <summary>Tells the logger who and what the session the rig just started (at <paramref name="rigTimeUs"/>) is about.</summary>
+        public Task PublishAsync(BrokerClient client, string rig, long boot, long rigTimeUs, CancellationToken cancellationToken) =>
+            client.PublishAsync(client.TopicsOf(rig).Sessions, Json(rig, boot, rigTimeUs, DateTime.UtcNow), retain: false, cancellationToken);
     }
 
     internal static Argument<string> RigArgument() => new("rig") { Description = "The rig's id (nf.config [rig] id)" };
@@ -128,7 +132,7 @@ public static class ControlCommands
         if (session is not null)
         {
             var (boot, _) = await commander.ReadClockAsync(rig, cancellationToken).ConfigureAwait(false);
-            await client.PublishAsync(client.TopicsOf(rig).Sessions, session.Json(rig, boot, answer.TimeUs, DateTime.UtcNow), retain: false, cancellationToken).ConfigureAwait(false);
+            await session.PublishAsync(client, rig, boot, answer.TimeUs, cancellationToken).ConfigureAwait(false);
             parse.InvocationConfiguration.Output.WriteLine($"session of {session.Subject} by {session.Experimenter} logged");
         }
 

@@ -63,7 +63,7 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
             starts[run.Rig] = answer.TimeUs;
             relay.ExpectSession(run.Rig, online[run.Rig], answer.TimeUs);
             var note = new ControlCommands.SessionNote(run.AnimalId, "study", run.Session);
-            await client.PublishAsync(client.TopicsOf(run.Rig).Sessions, note.Json(run.Rig, online[run.Rig], answer.TimeUs, DateTime.UtcNow), retain: false, cancellationToken).ConfigureAwait(false);
+            await note.PublishAsync(client, run.Rig, online[run.Rig], answer.TimeUs, cancellationToken).ConfigureAwait(false);
         }
 
         var recorded = await SendRecordedPartnersAsync(runs, client, commander, cancellationToken).ConfigureAwait(false);

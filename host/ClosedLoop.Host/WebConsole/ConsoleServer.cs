@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reflection;
 using System.Text.Json;
+using ClosedLoop.Host.Commands;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +23,7 @@ public sealed record ConsoleSnapshot(bool BrokerConnected, string? BrokerProblem
 /// The experimenters' console, served by ASP.NET Core: the page (HTML, CSS and script of our own, no libraries),
 /// the rigs as JSON, and a Server-Sent Events stream that sends the rigs again whenever what the broker said changed.
 /// It binds to loopback only: a console open to the lab network needs logins, which this version does not have.
-/// Commands (arm, disarm, e-stop, e-stop reset, session stop) go to the rig as `closedloop` commands from the sender
+/// Commands (arm, disarm, e-stop, e-stop reset, session start and stop, encounter marks) go to the rig as `closedloop` commands from the sender
 /// "console", so the rig journals them; each needs the token the page was served with (a page of another site cannot
 /// read it), so no other page open in the same browser can send one.
 /// </summary>
@@ -36,7 +37,10 @@ public sealed class ConsoleServer : IAsyncDisposable
         ["disarm"] = CommandKind.Disarm,
         ["estop"] = CommandKind.EStop,
         ["estop-reset"] = CommandKind.EStopReset,
+        ["session-start"] = CommandKind.SessionStart,
         ["session-stop"] = CommandKind.SessionStop,
+        ["encounter-start"] = CommandKind.EncounterStart,
+        ["encounter-stop"] = CommandKind.EncounterStop,
     };
 
     private readonly WebApplication _app;
@@ -131,10 +135,33 @@ public sealed class ConsoleServer : IAsyncDisposable
             return Results.Json(new { error = $"'{command}' for '{rig}': expected one of {string.Join(", ", Commands.Keys)} for a rig on the broker" }, Json, statusCode: StatusCodes.Status404NotFound);
         }
 
+        // A session names its animal: the page sends the subject (and who runs it) as a form.
+        ControlCommands.SessionNote? session = null;
+        if (kind == CommandKind.SessionStart)
+        {
+            var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false) : null;
+            string subject = form?["subject"].ToString().Trim() ?? string.Empty;
+            if (subject.Length is 0 or > ControlCommands.SessionNote.MaxField)
+            {
+                // Refused here like a rig refuses: an answer on the page, not an error of the page.
+                return Results.Json(new CommandOutcome(rig, command, false, $"nothing sent: a session start needs the animal's id as its subject (1 to {ControlCommands.SessionNote.MaxField} characters)"), Json);
+            }
+
+            string experimenter = form!["experimenter"].ToString().Trim();
+            session = new ControlCommands.SessionNote(subject, experimenter.Length > 0 ? experimenter : Environment.UserName, null);
+        }
+
         try
         {
             await using var client = await BrokerClient.ConnectAsync(_broker, context.RequestAborted).ConfigureAwait(false);
-            var answer = await new RigCommander(client, "console").SendAsync(rig, kind, 0, TimeSpan.FromSeconds(5), context.RequestAborted).ConfigureAwait(false);
+            var commander = new RigCommander(client, "console");
+            var answer = await commander.SendAsync(rig, kind, 0, TimeSpan.FromSeconds(5), context.RequestAborted).ConfigureAwait(false);
+            if (session is not null && answer is { Accepted: true })
+            {
+                var (boot, _) = await commander.ReadClockAsync(rig, context.RequestAborted).ConfigureAwait(false);
+                await session.PublishAsync(client, rig, boot, answer.TimeUs, context.RequestAborted).ConfigureAwait(false);
+            }
+
             return Results.Json(answer is null
                 ? new CommandOutcome(rig, command, false, "no answer")
                 : new CommandOutcome(rig, command, answer.Accepted, answer.ResultWord), Json);

@@ -206,6 +206,38 @@ public sealed class ConsolePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_session_started_from_the_page_names_its_animal_and_one_without_a_subject_is_not_started()
+    {
+        var page = await OpenAsync();
+        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-session", armed: false);
+        await using (rig.PumpInBackground())
+        {
+            var card = page.Locator("li.rig[data-rig='rig-session']");
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("no session", new() { Timeout = 10_000 });
+
+            await card.GetByRole(AriaRole.Button, new() { Name = "Start session" }).ClickAsync();
+            await Assertions.Expect(card.Locator("p.outcome")).ToContainTextAsync("needs the animal's id", new() { Timeout = 10_000 });
+            Assert.False(rig.Rig.Engine.InSession);
+
+            await using var client = await BrokerClient.ConnectAsync(Endpoint, CancellationToken.None);
+            var note = client.WaitForAsync(client.TopicsOf("rig-session").Sessions, _ => true, TimeSpan.FromSeconds(10), null, CancellationToken.None);
+            await card.GetByLabel("Subject").FillAsync("m42");
+            await card.GetByRole(AriaRole.Button, new() { Name = "Start session" }).ClickAsync();
+
+            await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("session-start: accepted", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("in session", new() { Timeout = 10_000 });
+            Assert.True(rig.Rig.Engine.InSession);
+            string announced = Encoding.UTF8.GetString((await note)!);
+            Assert.Contains("\"subject\":\"m42\"", announced, StringComparison.Ordinal);
+
+            await card.GetByRole(AriaRole.Button, new() { Name = "Encounter start" }).ClickAsync();
+            await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("encounter-start: accepted", new() { Timeout = 10_000 });
+        }
+
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
     public async Task A_command_without_the_pages_token_is_refused_and_reaches_no_rig()
     {
         await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-csrf", armed: false);

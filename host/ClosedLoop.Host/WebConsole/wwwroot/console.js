@@ -44,10 +44,10 @@ const token = document.querySelector('meta[name="closedloop-token"]').content;
 const cards = new Map();
 
 // Sends a command and shows the rig's own answer (accepted, or the engine's refusal reason) on its card.
-async function send(rig, command, outcome) {
+async function send(rig, command, outcome, form) {
   outcome.textContent = command + ': sent, waiting for ' + rig + '…';
   try {
-    const response = await fetch('/api/rigs/' + encodeURIComponent(rig) + '/' + command, { method: 'POST', headers: { 'X-ClosedLoop-Token': token } });
+    const response = await fetch('/api/rigs/' + encodeURIComponent(rig) + '/' + command, { method: 'POST', headers: { 'X-ClosedLoop-Token': token }, body: form });
     const answer = await response.json();
     outcome.textContent = answer.error ? command + ': ' + answer.error : command + ': ' + (answer.accepted ? 'accepted' : 'refused: ' + answer.result);
   } catch (error) {
@@ -80,12 +80,23 @@ function newCard(rig) {
   }));
   controls.appendChild(button('Disarm', 'disarm', () => send(rig, 'disarm', outcome)));
   controls.appendChild(button('Stop session', 'session-stop', () => send(rig, 'session-stop', outcome)));
+  controls.appendChild(button('Encounter start', 'encounter-start', () => send(rig, 'encounter-start', outcome)));
+  controls.appendChild(button('Encounter stop', 'encounter-stop', () => send(rig, 'encounter-stop', outcome)));
   controls.appendChild(button('Reset e-stop…', 'estop-reset', () => {
     if (window.confirm('Reset the e-stop of ' + rig + '? This arms nothing.')) {
       send(rig, 'estop-reset', outcome);
     }
   }));
-  item.append(states, facts, trace, events, controls, outcome);
+  // A session names its animal.
+  const session = element('form', { class: 'session', 'aria-label': 'Start a session on ' + rig });
+  const id = 'subject-' + rig;
+  session.append(element('label', { for: id }, 'Subject'), element('input', { id: id, name: 'subject', autocomplete: 'off' }),
+    element('button', { type: 'submit' }, 'Start session'));
+  session.addEventListener('submit', event => {
+    event.preventDefault();
+    send(rig, 'session-start', outcome, new FormData(session));
+  });
+  item.append(states, facts, trace, events, controls, session, outcome);
   return { item, states, facts, trace, events };
 }
 
