@@ -191,23 +191,10 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
 
     private static async Task ConfigureAsync(BrokerClient client, ScheduledRun run, ConfigInput input, CancellationToken cancellationToken)
     {
-        string hash = input.Result.Config.Hash;
-        var topics = client.TopicsOf(run.Rig);
-        byte[] payload = Encoding.UTF8.GetBytes(ConfigureCommand.Render(input.Document));
-
-        // A rig may first answer for the config it held (retained from the run before): wait for this one's answer.
-        bool IsOurs(byte[] ack)
+        var answer = await ConfigSender.SendAsync(client, run.Rig, input, Patience, cancellationToken).ConfigureAwait(false);
+        if (answer is not { Applied: true })
         {
-            using var document = JsonDocument.Parse(ack);
-            return document.RootElement.GetProperty("config").GetString() == hash || !document.RootElement.GetProperty("applied").GetBoolean();
-        }
-
-        byte[]? answer = await client.WaitForAsync(topics.ConfigAck, IsOurs, Patience,
-            () => client.PublishAsync(topics.Config, payload, retain: true, cancellationToken), cancellationToken).ConfigureAwait(false);
-        using var ack = answer is null ? null : JsonDocument.Parse(answer);
-        if (ack is null || !ack.RootElement.GetProperty("applied").GetBoolean())
-        {
-            throw new RigUnavailableException($"{run.Rig} did not apply its config for {run.AnimalId}{(ack is null ? " (no answer)" : ": " + ack.RootElement.GetProperty("errors"))}");
+            throw new RigUnavailableException($"{run.Rig} did not apply its config for {run.AnimalId}{(answer is null ? " (no answer)" : ": " + string.Join("; ", answer.Errors))}");
         }
     }
 

@@ -14,6 +14,7 @@ public sealed class BrokerWatch(BrokerEndpoint endpoint) : IAsyncDisposable
 {
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly CancellationTokenSource _stop = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _applied = new();
     private Task? _keeper;
 
     public MonitorState State { get; } = new(endpoint.TopicPrefix);
@@ -24,11 +25,20 @@ public sealed class BrokerWatch(BrokerEndpoint endpoint) : IAsyncDisposable
     /// <summary>Why the last connection attempt failed, while the broker is away.</summary>
     public string? Problem { get; private set; }
 
+    /// <summary>The config a rig last said it runs (its retained config/applied, whole and without secrets), or null.</summary>
+    public string? AppliedConfig(string rig) => _applied.GetValueOrDefault(rig);
+
     public void Start()
     {
         _client.ApplicationMessageReceivedAsync += e =>
         {
-            State.Take(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
+            byte[] payload = e.ApplicationMessage.Payload.ToArray();
+            State.Take(e.ApplicationMessage.Topic, payload);
+            if (Topics.TryParse(endpoint.TopicPrefix, e.ApplicationMessage.Topic, out string rig, out string leaf) && leaf == Topics.ConfigAppliedLeaf)
+            {
+                _applied[rig] = Encoding.UTF8.GetString(payload);
+            }
+
             return Task.CompletedTask;
         };
         _keeper = Task.Run(() => KeepConnectedAsync(_stop.Token));

@@ -79,6 +79,12 @@ public sealed class ConsoleServer : IAsyncDisposable
         app.MapGet("/console.css", () => Page("console.css", "text/css; charset=utf-8"));
         app.MapGet("/api/rigs", () => Results.Json(server.Snapshot(), Json));
         app.MapGet("/api/stream", server.StreamAsync);
+        app.MapGet("/api/schema", () => Results.Json(Schema(), Json));
+        app.MapGet("/api/rigs/{rig}/config", (string rig) => server._watch.AppliedConfig(rig) is string text
+            ? Results.Json(Fields(text), Json)
+            : Results.Json(new { error = $"{rig} has not said which config it runs" }, Json, statusCode: StatusCodes.Status404NotFound));
+        app.MapPost("/api/rigs/{rig}/config/check", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: false));
+        app.MapPost("/api/rigs/{rig}/config/apply", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: true));
         app.MapPost("/api/rigs/{rig}/{command}", server.CommandAsync);
         watch.Start();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -170,6 +176,76 @@ public sealed class ConsoleServer : IAsyncDisposable
         {
             return Results.Json(new CommandOutcome(rig, command, false, e.Message), Json);
         }
+    }
+
+    /// <summary>Every key of the engine's schema, as the form shows it: its section, name, kind, allowed values and default.</summary>
+    private static IEnumerable<object> Schema() => Enumerable.Range(0, ConfigSchema.Count).Select(ConfigSchema.KeyAt).Where(k => !k.IsSecret).Select(k => new
+    {
+        k.Section,
+        k.Name,
+        k.Field,
+        Kind = k.Kind.ToString().ToLowerInvariant(),
+        k.Choices,
+        k.DefaultValue,
+        k.Help,
+        Allowed = k.Describe(),
+    });
+
+    /// <summary>A config's values by field (section.key).</summary>
+    private static Dictionary<string, string> Fields(string text)
+    {
+        var document = ConfigParser.Parse(text, new ConfigErrorList());
+        var fields = new Dictionary<string, string>();
+        for (int i = 0; i < document.Count; i++)
+        {
+            fields[document[i].Field] = document[i].Value;
+        }
+
+        return fields;
+    }
+
+    /// <summary>
+    /// The page's form (field=value pairs) over the config the rig runs, checked by the engine as the rig will check
+    /// it: every error at its field, and what would change. With <paramref name="apply"/> a valid config is sent and
+    /// the rig's own answer returned; an invalid one is never sent.
+    /// </summary>
+    private async Task<IResult> ConfigAsync(HttpContext context, string rig, bool apply)
+    {
+        if (!context.Request.Headers.TryGetValue(TokenHeader, out var token) || token.ToString() != _token)
+        {
+            return Results.Json(new { error = "this request did not come from the console's own page" }, Json, statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        if (_watch.AppliedConfig(rig) is not string applied)
+        {
+            return Results.Json(new { error = $"{rig} has not said which config it runs" }, Json, statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false) : null;
+        var overrides = form is null ? [] : form.Keys.Select(field => $"{field}={form[field]}").ToList();
+        var input = ConfigInput.Load(null, overrides, document => document.Set("rig", "id", rig), forRig: true, baseText: applied);
+        var before = Fields(applied);
+        var changed = Enumerable.Range(0, input.Document.Count).Select(i => input.Document[i])
+            .Where(e => before.GetValueOrDefault(e.Field) != e.Value)
+            .Select(e => new { e.Field, From = before.GetValueOrDefault(e.Field), To = e.Value }).ToList();
+        var errors = input.Result.Errors.Select(e => new { e.Field, e.Value, e.Expected }).ToList();
+        if (!apply || errors.Count > 0)
+        {
+            return Results.Json(new { valid = errors.Count == 0, applied = false, sent = false, errors, changed }, Json);
+        }
+
+        await using var client = await BrokerClient.ConnectAsync(_broker, context.RequestAborted).ConfigureAwait(false);
+        var answer = await ConfigSender.SendAsync(client, rig, input, TimeSpan.FromSeconds(10), context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(new
+        {
+            valid = true,
+            applied = answer?.Applied == true,
+            sent = true,
+            hash = answer?.Hash,
+            rigErrors = answer?.Errors ?? ["no answer from the rig"],
+            errors,
+            changed,
+        }, Json);
     }
 
     private static IResult Page(string name, string contentType) => Results.Text(Resource(name), contentType);

@@ -116,9 +116,15 @@ public sealed class ConsolePageTests : IAsyncLifetime
             await Assertions.Expect(page.Locator("li.rig[data-rig='rig-a11y'] ul.states")).ToContainTextAsync("armed", new() { Timeout = 10_000 });
 
             var result = await page.RunAxe();
-
             var severe = result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
             Assert.True(severe.Count == 0, string.Join("; ", severe));
+
+            // And with the config form open: every field labelled and described.
+            await page.Locator("li.rig[data-rig='rig-a11y']").GetByRole(AriaRole.Button, new() { Name = "Configure…" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#config fieldset").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+            var withForm = await page.RunAxe();
+            var severeWithForm = withForm.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
+            Assert.True(severeWithForm.Count == 0, string.Join("; ", severeWithForm));
         }
 
         Assert.Empty(_consoleErrors);
@@ -232,6 +238,42 @@ public sealed class ConsolePageTests : IAsyncLifetime
 
             await card.GetByRole(AriaRole.Button, new() { Name = "Encounter start" }).ClickAsync();
             await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("encounter-start: accepted", new() { Timeout = 10_000 });
+        }
+
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task A_bad_value_shows_the_engines_error_at_its_field_and_is_never_sent_and_a_good_config_is_acknowledged()
+    {
+        var page = await OpenAsync();
+        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-cfg", armed: false);
+        await using (rig.PumpInBackground())
+        {
+            var card = page.Locator("li.rig[data-rig='rig-cfg']");
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("online", new() { Timeout = 10_000 });
+            string before = rig.Rig.Engine.Config.Hash;
+            await card.GetByRole(AriaRole.Button, new() { Name = "Configure…" }).ClickAsync();
+            var config = page.Locator("#config");
+            var threshold = config.Locator("[data-field='detector.deficit_threshold']");
+            await Assertions.Expect(threshold.Locator("input")).ToHaveValueAsync("1");
+
+            await threshold.GetByLabel("deficit_threshold").FillAsync("99");
+            await Assertions.Expect(threshold.Locator(".error")).ToHaveTextAsync("99: expected a number from -50 to 50", new() { Timeout = 10_000 });
+            await Assertions.Expect(threshold.Locator("input")).ToHaveAttributeAsync("aria-invalid", "true");
+            await config.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+            await Assertions.Expect(config.Locator("#config-outcome")).ToHaveTextAsync("not sent: 1 value(s) the engine refuses", new() { Timeout = 10_000 });
+            Assert.Equal(before, rig.Rig.Engine.Config.Hash);
+
+            await threshold.GetByLabel("deficit_threshold").FillAsync("1.5");
+            await Assertions.Expect(threshold.Locator(".error")).ToBeEmptyAsync(new() { Timeout = 10_000 });
+            await Assertions.Expect(config.Locator("#config-changes")).ToContainTextAsync("detector.deficit_threshold: 1 → 1.5");
+            await config.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+
+            await Assertions.Expect(config.Locator("#config-outcome")).ToContainTextAsync("rig-cfg applied config", new() { Timeout = 15_000 });
+            Assert.Equal(1.5, rig.Rig.Engine.Config.Values.GetNumber("detector", "deficit_threshold"));
+            Assert.NotEqual(before, rig.Rig.Engine.Config.Hash);
+            await Assertions.Expect(config.Locator("#config-outcome")).ToHaveTextAsync($"rig-cfg applied config {rig.Rig.Engine.Config.Hash}");
         }
 
         Assert.Empty(_consoleErrors);

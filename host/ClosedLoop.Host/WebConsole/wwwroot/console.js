@@ -82,6 +82,7 @@ function newCard(rig) {
   controls.appendChild(button('Stop session', 'session-stop', () => send(rig, 'session-stop', outcome)));
   controls.appendChild(button('Encounter start', 'encounter-start', () => send(rig, 'encounter-start', outcome)));
   controls.appendChild(button('Encounter stop', 'encounter-stop', () => send(rig, 'encounter-stop', outcome)));
+  controls.appendChild(button('Configure…', 'configure', () => openConfig(rig)));
   controls.appendChild(button('Reset e-stop…', 'estop-reset', () => {
     if (window.confirm('Reset the e-stop of ' + rig + '? This arms nothing.')) {
       send(rig, 'estop-reset', outcome);
@@ -131,6 +132,103 @@ function draw(snapshot) {
     update(cards.get(rig.rig), rig);
   }
 }
+
+// The config form: every key of the engine's schema, grouped by section, filled with what the rig runs.
+const configSection = document.getElementById('config');
+const configForm = document.getElementById('config-form');
+const configChanges = document.getElementById('config-changes');
+const configOutcome = document.getElementById('config-outcome');
+let configRig = null;
+let checkTimer = null;
+const schema = fetch('/api/schema').then(response => response.json());
+
+function post(path) {
+  return fetch(path, { method: 'POST', headers: { 'X-ClosedLoop-Token': token }, body: new FormData(configForm) }).then(response => response.json());
+}
+
+function field(key, value) {
+  const id = 'cfg-' + key.field.replace('.', '-');
+  const row = element('div', { class: 'field', 'data-field': key.field });
+  row.appendChild(element('label', { for: id }, key.name));
+  let input;
+  if (key.kind === 'choice' || key.kind === 'boolean') {
+    input = element('select', { id: id, name: key.field, 'aria-describedby': id + '-help ' + id + '-error' });
+    for (const choice of key.kind === 'boolean' ? ['true', 'false'] : key.choices) {
+      const option = element('option', { value: choice }, choice);
+      if (choice === value) {
+        option.selected = true;
+      }
+      input.appendChild(option);
+    }
+  } else {
+    input = element('input', { id: id, name: key.field, value: value, autocomplete: 'off', 'aria-describedby': id + '-help ' + id + '-error' });
+  }
+  row.appendChild(input);
+  row.appendChild(element('small', { id: id + '-help' }, key.help + ' (' + key.allowed + '; default ' + key.defaultValue + ')'));
+  row.appendChild(element('span', { id: id + '-error', class: 'error' }));
+  return row;
+}
+
+function showCheck(result) {
+  for (const error of configForm.querySelectorAll('.error')) {
+    error.textContent = '';
+  }
+  for (const input of configForm.querySelectorAll('[aria-invalid]')) {
+    input.removeAttribute('aria-invalid');
+  }
+  for (const error of result.errors || []) {
+    const row = configForm.querySelector('[data-field="' + error.field + '"]');
+    if (row) {
+      row.querySelector('.error').textContent = error.value + ': ' + error.expected;
+      row.querySelector('input, select').setAttribute('aria-invalid', 'true');
+    } else {
+      configOutcome.textContent = error.field + ' = ' + error.value + ': ' + error.expected;
+    }
+  }
+  const changes = (result.changed || []).map(c => element('li', {}, c.field + ': ' + (c.from ?? '(default)') + ' → ' + c.to));
+  configChanges.replaceChildren(...(changes.length ? changes : [element('li', {}, 'none')]));
+}
+
+async function openConfig(rig) {
+  const [keys, values] = await Promise.all([schema, fetch('/api/rigs/' + encodeURIComponent(rig) + '/config').then(r => r.json())]);
+  configRig = rig;
+  document.getElementById('config-title').textContent = 'Config of ' + rig;
+  configForm.replaceChildren();
+  let section = null;
+  let fieldset = null;
+  for (const key of keys) {
+    if (key.section !== section) {
+      section = key.section;
+      fieldset = element('fieldset');
+      fieldset.appendChild(element('legend', {}, section));
+      configForm.appendChild(fieldset);
+    }
+    fieldset.appendChild(field(key, values[key.field] ?? key.defaultValue));
+  }
+  configOutcome.textContent = '';
+  showCheck({ errors: [], changed: [] });
+  configSection.hidden = false;
+  configForm.querySelector('input, select').focus();
+}
+
+configForm.addEventListener('input', () => {
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(async () => showCheck(await post('/api/rigs/' + encodeURIComponent(configRig) + '/config/check')), 250);
+});
+
+document.getElementById('config-apply').addEventListener('click', async () => {
+  configOutcome.textContent = 'checking and sending to ' + configRig + '…';
+  const result = await post('/api/rigs/' + encodeURIComponent(configRig) + '/config/apply');
+  showCheck(result);
+  configOutcome.textContent = !result.sent
+    ? 'not sent: ' + result.errors.length + ' value(s) the engine refuses'
+    : result.applied ? configRig + ' applied config ' + result.hash : configRig + ' rejected the config: ' + result.rigErrors.join('; ');
+});
+
+document.getElementById('config-close').addEventListener('click', () => {
+  configSection.hidden = true;
+  configRig = null;
+});
 
 const stream = new EventSource('/api/stream');
 stream.onmessage = message => draw(JSON.parse(message.data));
