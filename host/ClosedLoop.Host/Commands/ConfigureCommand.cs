@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace ClosedLoop.Host.Commands;
 
 /// <summary>
@@ -37,34 +35,24 @@ public static class ConfigureCommand
             return Rejected;
         }
 
-        byte[] payload = Encoding.UTF8.GetBytes(Render(input.Document));
         await using var client = await BrokerClient.ConnectAsync(broker.Endpoint(parse), cancellationToken).ConfigureAwait(false);
-        var topics = client.TopicsOf(rigId);
-        byte[]? answer = await client.WaitForAsync(
-            topics.ConfigAck,
-            ack => true,
-            timeout,
-            () => client.PublishAsync(topics.Config, payload, retain: true, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
+        var answer = await ConfigSender.SendAsync(client, rigId, input, timeout, cancellationToken).ConfigureAwait(false);
         if (answer is null)
         {
             error.WriteLine($"no answer from {rigId} within {timeout.TotalSeconds:F0} s; the config stays on the broker (retained) for when it connects");
             return NoAnswer;
         }
 
-        using var ack = JsonDocument.Parse(answer);
-        var root = ack.RootElement;
-        string hash = root.GetProperty("config").GetString()!;
-        if (root.GetProperty("applied").GetBoolean())
+        if (answer.Applied)
         {
-            output.WriteLine($"{rigId} applied config {hash}");
-            return hash == local.Config.Hash ? 0 : Rejected;
+            output.WriteLine($"{rigId} applied config {answer.Hash}");
+            return answer.Hash == local.Config.Hash ? 0 : Rejected;
         }
 
-        error.WriteLine($"{rigId} rejected the config and keeps {hash}:");
-        foreach (var e in root.GetProperty("errors").EnumerateArray())
+        error.WriteLine($"{rigId} rejected the config and keeps {answer.Hash}:");
+        foreach (string e in answer.Errors)
         {
-            error.WriteLine($"  {e.GetProperty("field").GetString()} = '{e.GetProperty("value").GetString()}': {e.GetProperty("expected").GetString()}");
+            error.WriteLine($"  {e}");
         }
 
         return Rejected;

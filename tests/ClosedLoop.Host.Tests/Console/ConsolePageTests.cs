@@ -54,6 +54,9 @@ public sealed class ConsolePageTests : IAsyncLifetime
         }
     }
 
+    /// <summary>The card of one rig on the page.</summary>
+    private static ILocator Card(IPage page, string rig) => page.Locator($"li.rig[data-rig='{rig}']");
+
     private async Task<IPage> OpenAsync()
     {
         var page = await _browser!.NewPageAsync();
@@ -78,7 +81,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
         var rig = await LinkedRig.StartAsync(Endpoint, "rig-web", armed: false, publishSamples: true);
         await using (rig.PumpInBackground())
         {
-            var card = page.Locator("li.rig[data-rig='rig-web']");
+            var card = Card(page, "rig-web");
             var states = card.Locator("ul.states");
             await Assertions.Expect(states).ToContainTextAsync("online", new() { Timeout = 10_000 });
             await Assertions.Expect(states).ToContainTextAsync("disarmed");
@@ -102,7 +105,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
 
         // The rig goes away: its will (or its own goodbye) says offline, and the card says so.
         await rig.DisposeAsync();
-        await Assertions.Expect(page.Locator("li.rig[data-rig='rig-web'] ul.states")).ToHaveTextAsync("offline", new() { Timeout = 10_000 });
+        await Assertions.Expect(Card(page, "rig-web").Locator("ul.states")).ToHaveTextAsync("offline", new() { Timeout = 10_000 });
         Assert.Empty(_consoleErrors);
     }
 
@@ -113,14 +116,14 @@ public sealed class ConsolePageTests : IAsyncLifetime
         await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-a11y", armed: true);
         await using (rig.PumpInBackground())
         {
-            await Assertions.Expect(page.Locator("li.rig[data-rig='rig-a11y'] ul.states")).ToContainTextAsync("armed", new() { Timeout = 10_000 });
+            await Assertions.Expect(Card(page, "rig-a11y").Locator("ul.states")).ToContainTextAsync("armed", new() { Timeout = 10_000 });
 
             var result = await page.RunAxe();
             var severe = result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
             Assert.True(severe.Count == 0, string.Join("; ", severe));
 
             // And with the config form open: every field labelled and described.
-            await page.Locator("li.rig[data-rig='rig-a11y']").GetByRole(AriaRole.Button, new() { Name = "Configure…" }).ClickAsync();
+            await Card(page, "rig-a11y").GetByRole(AriaRole.Button, new() { Name = "Configure…" }).ClickAsync();
             await Assertions.Expect(page.Locator("#config fieldset").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
             var withForm = await page.RunAxe();
             var severeWithForm = withForm.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
@@ -151,7 +154,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
         await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-arm", armed: false);
         await using (rig.PumpInBackground())
         {
-            var card = page.Locator("li.rig[data-rig='rig-arm']");
+            var card = Card(page, "rig-arm");
             await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("disarmed", new() { Timeout = 10_000 });
             string? asked = null;
             page.Dialog += async (_, dialog) =>
@@ -195,7 +198,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
         Assert.True(rig.Events(EventKind.OutputStopped).Count < rig.Events(EventKind.OutputStarted).Count, "a train should be running");
         await using (rig.PumpInBackground())
         {
-            var card = page.Locator("li.rig[data-rig='rig-stop']");
+            var card = Card(page, "rig-stop");
             await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("armed", new() { Timeout = 10_000 });
 
             await card.GetByRole(AriaRole.Button, new() { Name = "E-STOP", Exact = true }).ClickAsync();
@@ -218,7 +221,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
         await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-session", armed: false);
         await using (rig.PumpInBackground())
         {
-            var card = page.Locator("li.rig[data-rig='rig-session']");
+            var card = Card(page, "rig-session");
             await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("no session", new() { Timeout = 10_000 });
 
             await card.GetByRole(AriaRole.Button, new() { Name = "Start session" }).ClickAsync();
@@ -250,7 +253,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
         await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-cfg", armed: false);
         await using (rig.PumpInBackground())
         {
-            var card = page.Locator("li.rig[data-rig='rig-cfg']");
+            var card = Card(page, "rig-cfg");
             await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("online", new() { Timeout = 10_000 });
             string before = rig.Rig.Engine.Config.Hash;
             await card.GetByRole(AriaRole.Button, new() { Name = "Configure…" }).ClickAsync();
