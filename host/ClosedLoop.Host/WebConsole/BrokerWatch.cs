@@ -19,6 +19,9 @@ public sealed class BrokerWatch(BrokerEndpoint endpoint) : IAsyncDisposable
 
     public MonitorState State { get; } = new(endpoint.TopicPrefix);
 
+    /// <summary>Every rig's live dF/F and z with its marks, for the traces.</summary>
+    public TraceRecorder Traces { get; } = new();
+
     /// <summary>Whether the broker is connected now; false while it is away.</summary>
     public bool Connected => _client.IsConnected;
 
@@ -34,9 +37,21 @@ public sealed class BrokerWatch(BrokerEndpoint endpoint) : IAsyncDisposable
         {
             byte[] payload = e.ApplicationMessage.Payload.ToArray();
             State.Take(e.ApplicationMessage.Topic, payload);
-            if (Topics.TryParse(endpoint.TopicPrefix, e.ApplicationMessage.Topic, out string rig, out string leaf) && leaf == Topics.ConfigAppliedLeaf)
+            if (Topics.TryParse(endpoint.TopicPrefix, e.ApplicationMessage.Topic, out string rig, out string leaf))
             {
-                _applied[rig] = Encoding.UTF8.GetString(payload);
+                switch (leaf)
+                {
+                    case Topics.ConfigAppliedLeaf:
+                        _applied[rig] = Encoding.UTF8.GetString(payload);
+                        Traces.TakeAppliedConfig(rig, payload);
+                        break;
+                    case Topics.SamplesLeaf:
+                        Traces.TakeFrame(rig, payload);
+                        break;
+                    case Topics.EventsLeaf:
+                        Traces.TakeEvent(rig, payload);
+                        break;
+                }
             }
 
             return Task.CompletedTask;

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace ClosedLoop.Host.WebConsole;
 
 /// <summary>One rig as the page shows it: only what the rig itself reported.</summary>
-public sealed record RigCard(string Rig, bool Online, string Mode, bool Armed, bool EStop, bool InSession, string Config, IReadOnlyList<string> Events, IReadOnlyList<double> Z);
+public sealed record RigCard(string Rig, bool Online, string Mode, bool Armed, bool EStop, bool InSession, string Config, IReadOnlyList<string> Events);
 
 /// <summary>A rig's answer to a command sent from the page: accepted, or the engine's refusal reason (or why nothing was sent).</summary>
 public sealed record CommandOutcome(string Rig, string Command, bool Accepted, string Result);
@@ -79,6 +79,7 @@ public sealed class ConsoleServer : IAsyncDisposable
         app.MapGet("/console.css", () => Page("console.css", "text/css; charset=utf-8"));
         app.MapGet("/api/rigs", () => Results.Json(server.Snapshot(), Json));
         app.MapGet("/api/stream", server.StreamAsync);
+        app.MapGet("/api/traces", server.TracesAsync);
         app.MapGet("/api/schema", () => Results.Json(Schema(), Json));
         app.MapGet("/api/rigs/{rig}/config", (string rig) => server._watch.AppliedConfig(rig) is string text
             ? Results.Json(Fields(text), Json)
@@ -97,7 +98,7 @@ public sealed class ConsoleServer : IAsyncDisposable
     public ConsoleSnapshot Snapshot() => new(
         _watch.Connected,
         _watch.Connected ? null : _watch.Problem,
-        [.. _watch.State.Snapshot().Select(r => new RigCard(r.RigId, r.Online, r.Mode, r.Armed, r.EStop, r.InSession, r.ConfigHash, [.. r.Events.Reverse()], [.. r.Z]))]);
+        [.. _watch.State.Snapshot().Select(r => new RigCard(r.RigId, r.Online, r.Mode, r.Armed, r.EStop, r.InSession, r.ConfigHash, [.. r.Events.Reverse()]))]);
 
     /// <summary>Server-Sent Events: the snapshot whenever it changed (checked four times a second), until the page or the server goes.</summary>
     private async Task StreamAsync(HttpContext context)
@@ -120,6 +121,48 @@ public sealed class ConsoleServer : IAsyncDisposable
                 }
 
                 await Task.Delay(250, stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page closed, or the console is stopping.
+        }
+    }
+
+    /// <summary>
+    /// Server-Sent Events of the live traces: first every rig's kept trace, then ten times a second the bins the page
+    /// has not had (and the marks when they changed). Points are [rig µs, dF/F, z].
+    /// </summary>
+    private async Task TracesAsync(HttpContext context)
+    {
+        context.Response.Headers.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        var cursors = new Dictionary<string, TraceCursor>(StringComparer.Ordinal);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _app.Lifetime.ApplicationStopping);
+        var stop = linked.Token;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var updates = _watch.Traces.Since(cursors);
+                if (updates.Count > 0)
+                {
+                    string json = JsonSerializer.Serialize(updates.Select(u => new
+                    {
+                        u.Rig,
+                        u.Boot,
+                        u.Restarted,
+                        Points = u.Points.Select(p => new[] { p.TimeUs, Math.Round(p.Dff, 5), Math.Round(p.Z, 3) }),
+                        u.Encounters,
+                        u.Trains,
+                        u.Threshold,
+                        u.PostUs,
+                    }), Json);
+                    await context.Response.WriteAsync($"data: {json}\n\n", stop).ConfigureAwait(false);
+                    await context.Response.Body.FlushAsync(stop).ConfigureAwait(false);
+                }
+
+                await Task.Delay(100, stop).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

@@ -98,7 +98,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
 
             await Assertions.Expect(states).ToContainTextAsync("armed", new() { Timeout = 10_000 });
             await Assertions.Expect(states).ToContainTextAsync("in session");
-            await Assertions.Expect(card.Locator("svg.z polyline")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("[data-field=trace-summary]")).ToContainTextAsync("Now z", new() { Timeout = 10_000 });
             await Assertions.Expect(card.Locator("ol.events li").First).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("Broker connected.");
         }
@@ -106,6 +106,63 @@ public sealed class ConsolePageTests : IAsyncLifetime
         // The rig goes away: its will (or its own goodbye) says offline, and the card says so.
         await rig.DisposeAsync();
         await Assertions.Expect(Card(page, "rig-web").Locator("ul.states")).ToHaveTextAsync("offline", new() { Timeout = 10_000 });
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task The_trace_moves_with_the_rig_and_shades_its_encounters_by_the_rigs_decision()
+    {
+        var page = await OpenAsync();
+        var rig = await LinkedRig.StartAsync(Endpoint, "rig-trace", armed: true, publishSamples: true);
+        await using (rig)
+        await using (rig.PumpInBackground())
+        {
+            lock (rig)
+            {
+                rig.Run(45);
+            }
+
+            var card = Card(page, "rig-trace");
+            var summary = card.Locator("[data-field=trace-summary]");
+            await Assertions.Expect(summary).ToContainTextAsync("Now z", new() { Timeout = 10_000 });
+            await Assertions.Expect(summary).ToContainTextAsync(new System.Text.RegularExpressions.Regex("[1-9][0-9]* (deficit|response)"));
+            await Assertions.Expect(summary).ToContainTextAsync("deficit below Δz 1");
+            var decided = rig.Events(EventKind.Decision);
+            Assert.NotEmpty(decided);
+
+            // The picture holds the shading of the rig's decisions (the page's colours for response and deficit).
+            int shaded = await page.EvaluateAsync<int>("""
+                rig => {
+                  const canvas = document.querySelector(`li.rig[data-rig='${rig}'] canvas.trace`);
+                  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                  const wanted = [[0xcf, 0xe9, 0xd6], [0xf6, 0xc7, 0xbd]];
+                  let count = 0;
+                  for (let i = 0; i < data.length; i += 4) {
+                    if (wanted.some(c => c[0] === data[i] && c[1] === data[i + 1] && c[2] === data[i + 2])) count++;
+                  }
+                  return count;
+                }
+                """, "rig-trace");
+            Assert.True(shaded > 100, $"{shaded} shaded pixels");
+
+            // It moves: more rig time draws a different picture, frame after frame.
+            string before = await page.EvaluateAsync<string>("document.querySelector(\"li.rig[data-rig='rig-trace'] canvas.trace\").toDataURL()");
+            int framesBefore = await page.EvaluateAsync<int>("window.closedloopTraceFrames");
+            lock (rig)
+            {
+                rig.Run(5);
+            }
+
+            await page.WaitForTimeoutAsync(1_000);
+            string after = await page.EvaluateAsync<string>("document.querySelector(\"li.rig[data-rig='rig-trace'] canvas.trace\").toDataURL()");
+            Assert.NotEqual(before, after);
+            Assert.True(await page.EvaluateAsync<int>("window.closedloopTraceFrames") > framesBefore + 10);
+
+            // The window is the experimenter's choice.
+            await page.GetByLabel("Trace window").SelectOptionAsync("30");
+            await Assertions.Expect(summary).ToContainTextAsync("Last 30 s");
+        }
+
         Assert.Empty(_consoleErrors);
     }
 

@@ -21,25 +21,6 @@ function state(word, kind) {
   return element('li', { class: 'state ' + kind }, word);
 }
 
-function sparkline(values) {
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('class', 'z');
-  svg.setAttribute('viewBox', '0 0 100 30');
-  svg.setAttribute('preserveAspectRatio', 'none');
-  svg.setAttribute('role', 'img');
-  const last = values.length ? values[values.length - 1].toFixed(2) : 'none yet';
-  svg.setAttribute('aria-label', 'z over the last frames; latest ' + last);
-  if (values.length > 1) {
-    const low = Math.min(...values, -1);
-    const high = Math.max(...values, 1);
-    const points = values.map((z, i) => (i * 100 / (values.length - 1)).toFixed(1) + ',' + (30 - (z - low) * 30 / (high - low)).toFixed(1));
-    const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
-    line.setAttribute('points', points.join(' '));
-    svg.appendChild(line);
-  }
-  return svg;
-}
-
 const token = document.querySelector('meta[name="closedloop-token"]').content;
 const cards = new Map();
 
@@ -67,7 +48,8 @@ function newCard(rig) {
   item.appendChild(element('h3', {}, rig));
   const states = element('ul', { class: 'states', 'aria-label': 'State of ' + rig });
   const facts = element('dl');
-  const trace = element('div', { class: 'trace' });
+  const trace = element('canvas', { class: 'trace', role: 'img', 'aria-label': 'dF/F and z of ' + rig + ': no samples yet' });
+  const summary = element('p', { class: 'trace-summary', 'data-field': 'trace-summary' }, 'No samples yet.');
   const events = element('ol', { class: 'events', 'aria-label': 'Latest events of ' + rig });
   const outcome = element('p', { class: 'outcome', role: 'status', 'aria-live': 'polite' });
   const controls = element('div', { class: 'controls', role: 'group', 'aria-label': 'Commands for ' + rig });
@@ -97,8 +79,8 @@ function newCard(rig) {
     event.preventDefault();
     send(rig, 'session-start', outcome, new FormData(session));
   });
-  item.append(states, facts, trace, events, controls, session, outcome);
-  return { item, states, facts, trace, events };
+  item.append(states, facts, trace, summary, events, controls, session, outcome);
+  return { item, states, facts, trace, summary, events };
 }
 
 function update(card, rig) {
@@ -115,11 +97,10 @@ function update(card, rig) {
   card.facts.replaceChildren(
     element('dt', {}, 'mode'), element('dd', { 'data-field': 'mode' }, rig.mode),
     element('dt', {}, 'config'), element('dd', { 'data-field': 'config' }, rig.config));
-  card.trace.replaceChildren(sparkline(rig.z));
   card.events.replaceChildren(...rig.events.map(text => element('li', {}, text)));
 }
 
-function draw(snapshot) {
+function drawCards(snapshot) {
   broker.textContent = snapshot.brokerConnected ? 'Broker connected.' : 'Broker unreachable: ' + (snapshot.brokerProblem || 'reconnecting') + '. The rigs show what was last heard.';
   broker.className = snapshot.brokerConnected ? '' : 'down';
   empty.hidden = snapshot.rigs.length > 0;
@@ -231,8 +212,219 @@ document.getElementById('config-close').addEventListener('click', () => {
 });
 
 const stream = new EventSource('/api/stream');
-stream.onmessage = message => draw(JSON.parse(message.data));
+stream.onmessage = message => drawCards(JSON.parse(message.data));
 stream.onerror = () => {
   broker.textContent = 'The console is not answering; retrying.';
   broker.className = 'down';
 };
+
+// Live traces: the console sends each rig's 50 ms bins once; the page keeps the longest window and redraws every
+// animation frame, the right edge moving with the rig's clock between two updates so the trace scrolls smoothly.
+const windowChoice = document.getElementById('trace-window');
+const traces = new Map();
+const outcomeColours = { response: '#cfe9d6', deficit: '#f6c7bd', drop: '#f8dcae', insufficient: '#e3e3e3', overlap: '#e3e3e3' };
+const undecidedColour = '#d5e1f4';
+const keptUs = 300e6;
+// Counts drawn frames, for the bench that measures how smooth the page stays with many rigs.
+window.closedloopTraceFrames = 0;
+
+function traceOf(rig) {
+  if (!traces.has(rig)) {
+    traces.set(rig, { points: [], encounters: [], trains: [], threshold: null, postUs: null, latestUs: 0, receivedAt: 0 });
+  }
+  return traces.get(rig);
+}
+
+function takeTraces(updates) {
+  for (const update of updates) {
+    const trace = traceOf(update.rig);
+    if (update.restarted) {
+      trace.points = [];
+    }
+    for (const point of update.points) {
+      trace.points.push(point);
+    }
+    if (update.points.length) {
+      trace.latestUs = trace.points[trace.points.length - 1][0];
+      trace.receivedAt = performance.now();
+      const oldest = trace.latestUs - keptUs;
+      let drop = 0;
+      while (drop < trace.points.length && trace.points[drop][0] < oldest) {
+        drop++;
+      }
+      if (drop) {
+        trace.points.splice(0, drop);
+      }
+    }
+    trace.encounters = update.encounters;
+    trace.trains = update.trains;
+    trace.threshold = update.threshold;
+    trace.postUs = update.postUs;
+    summarise(update.rig, trace);
+  }
+}
+
+function windowUs() {
+  return Number(windowChoice.value) * 1e6;
+}
+
+// The words beside the picture: what is in view, so colour is never the only signal.
+function summarise(rig, trace) {
+  const card = cards.get(rig);
+  if (!card || !trace.points.length) {
+    return;
+  }
+  const from = trace.latestUs - windowUs();
+  const shown = trace.encounters.filter(e => (e.offsetUs ?? trace.latestUs) >= from);
+  const counts = {};
+  for (const e of shown) {
+    const word = e.outcome || 'undecided';
+    counts[word] = (counts[word] || 0) + 1;
+  }
+  const trains = trace.trains.filter(t => t.endUs >= from);
+  const sham = trains.filter(t => t.sham).length;
+  const last = trace.points[trace.points.length - 1];
+  const words = Object.entries(counts).map(([word, n]) => n + ' ' + word).join(', ');
+  card.summary.textContent = 'Last ' + windowChoice.value + ' s: ' + shown.length + ' encounter(s)' + (words ? ' (' + words + ')' : '') +
+    ', ' + (trains.length - sham) + ' train(s), ' + sham + ' sham' +
+    (trace.threshold !== null ? '; deficit below Δz ' + trace.threshold : '') + '. Now z ' + last[2].toFixed(2) + ', dF/F ' + (last[1] * 100).toFixed(2) + ' %.';
+  card.trace.setAttribute('aria-label', 'dF/F and z of ' + rig + ' over the last ' + windowChoice.value + ' s; ' + card.summary.textContent);
+}
+
+function range(values, minimumLow, minimumHigh) {
+  let low = minimumLow;
+  let high = minimumHigh;
+  for (const value of values) {
+    if (value < low) {
+      low = value;
+    }
+    if (value > high) {
+      high = value;
+    }
+  }
+  return [low, high];
+}
+
+function drawTrace(canvas, trace, now) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+  }
+  const g = canvas.getContext('2d');
+  g.setTransform(ratio, 0, 0, ratio, 0, 0);
+  g.clearRect(0, 0, width, height);
+  // The right edge follows the rig's clock between updates, never more than half a second past its last sample.
+  const rightUs = trace.latestUs + Math.min(now - trace.receivedAt, 500) * 1000;
+  const leftUs = rightUs - windowUs();
+  const x = t => (t - leftUs) * width / (rightUs - leftUs);
+  const strip = 8;
+  const split = Math.round((height - strip) * 0.45) + strip;
+  // Encounters shaded by the rig's decision, then the threshold the decision was held to (pre-onset z + threshold).
+  for (const e of trace.encounters) {
+    const end = e.offsetUs ?? rightUs;
+    if (end < leftUs) {
+      continue;
+    }
+    g.fillStyle = e.outcome ? outcomeColours[e.outcome] : undecidedColour;
+    g.fillRect(x(e.onsetUs), strip, Math.max(2, x(end) - x(e.onsetUs)), height - strip);
+  }
+  // Trains along the top: driven solid, sham outlined.
+  for (const t of trace.trains) {
+    if (t.endUs < leftUs) {
+      continue;
+    }
+    const left = x(t.startUs);
+    const span = Math.max(3, x(t.endUs) - left);
+    if (t.sham) {
+      g.strokeStyle = '#555';
+      g.lineWidth = 1.5;
+      g.strokeRect(left, 1, span, strip - 2);
+    } else {
+      g.fillStyle = '#b00020';
+      g.fillRect(left, 0, span, strip);
+    }
+  }
+  const step = Math.max(1, Math.floor(trace.points.length * (windowUs() / keptUs) / width));
+  const visible = [];
+  for (let i = trace.points.length - 1; i >= 0; i -= step) {
+    const point = trace.points[i];
+    if (point[0] < leftUs) {
+      break;
+    }
+    visible.push(point);
+  }
+  const [dffLow, dffHigh] = range(visible.map(p => p[1] * 100), -0.5, 0.5);
+  const [zLow, zHigh] = range(visible.map(p => p[2]), -2, 3);
+  const line = (top, bottom, low, high, value, colour) => {
+    g.beginPath();
+    g.strokeStyle = colour;
+    g.lineWidth = 1.25;
+    visible.forEach((p, i) => {
+      const y = bottom - (value(p) - low) * (bottom - top) / (high - low);
+      if (i === 0) {
+        g.moveTo(x(p[0]), y);
+      } else {
+        g.lineTo(x(p[0]), y);
+      }
+    });
+    g.stroke();
+  };
+  line(strip + 2, split - 2, dffLow, dffHigh, p => p[1] * 100, '#2a7b3f');
+  line(split + 2, height - 2, zLow, zHigh, p => p[2], '#1f4e9c');
+  if (trace.threshold !== null && trace.postUs !== null) {
+    g.save();
+    g.setLineDash([4, 3]);
+    g.strokeStyle = '#7a1500';
+    g.lineWidth = 1.5;
+    for (const e of trace.encounters) {
+      if (e.preZ === null || e.onsetUs + trace.postUs < leftUs) {
+        continue;
+      }
+      const y = height - 2 - (e.preZ + trace.threshold - zLow) * (height - split - 4) / (zHigh - zLow);
+      g.beginPath();
+      g.moveTo(x(e.onsetUs), y);
+      g.lineTo(x(e.onsetUs + trace.postUs), y);
+      g.stroke();
+    }
+    g.restore();
+  }
+  g.fillStyle = '#333';
+  g.font = '11px system-ui, sans-serif';
+  g.fillText('dF/F (%) ' + dffLow.toFixed(1) + '…' + dffHigh.toFixed(1), 4, strip + 12);
+  g.fillText('z ' + zLow.toFixed(1) + '…' + zHigh.toFixed(1), 4, split + 12);
+  g.fillText('−' + windowChoice.value + ' s', 4, height - 4);
+  g.fillText('now', width - 24, height - 4);
+  g.strokeStyle = '#999';
+  g.lineWidth = 1;
+  g.beginPath();
+  g.moveTo(0, split);
+  g.lineTo(width, split);
+  g.stroke();
+}
+
+function animate(now) {
+  let drew = false;
+  for (const [rig, trace] of traces) {
+    const card = cards.get(rig);
+    if (card && trace.points.length) {
+      drawTrace(card.trace, trace, now);
+      drew = true;
+    }
+  }
+  if (drew) {
+    window.closedloopTraceFrames++;
+  }
+  requestAnimationFrame(animate);
+}
+
+windowChoice.addEventListener('change', () => {
+  for (const [rig, trace] of traces) {
+    summarise(rig, trace);
+  }
+});
+const traceStream = new EventSource('/api/traces');
+traceStream.onmessage = message => takeTraces(JSON.parse(message.data));
+requestAnimationFrame(animate);
