@@ -3,7 +3,8 @@ using ClosedLoop.Bench;
 
 // `validate [encounters] [--ppd FILE] [--set section.key=value]...` prints the detector validation tables, `reliability [seconds]` runs kills, restarts, a full
 // disk and forgeries against the logger and counts what was lost or forged, `ingest [seconds] [host:port]` measures the logger
-// through the embedded broker (or an anonymous external one, e.g. Mosquitto); anything else goes to BenchmarkDotNet
+// through the embedded broker (or an anonymous external one, e.g. Mosquitto), `console [rigs] [seconds]` counts the frames
+// the console's live traces draw in Chromium with that many real-time virtual rigs; anything else goes to BenchmarkDotNet
 // (e.g. `--filter '*'`, `--filter '*Engine*' --job short`).
 if (args.Length > 0 && args[0] == "ingest")
 {
@@ -16,6 +17,14 @@ if (args.Length > 0 && args[0] == "ingest")
 if (args.Length > 0 && args[0] == "reliability")
 {
     await ReliabilityRun.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60));
+    return;
+}
+
+if (args.Length > 0 && args[0] == "console")
+{
+    await ConsoleFrameRate.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 8,
+        TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20));
     return;
 }
 

@@ -30,6 +30,9 @@ namespace ClosedLoop.Engine.Wire
         /// <summary>Where each trigger relayed to a yoked rig came from (partner rig, boot and train), from the host; never read by rigs.</summary>
         public const string YokesLeaf = "yokes";
 
+        /// <summary>Who sent each command from the console, from where, and the rig's answer, from the host; never read by rigs.</summary>
+        public const string AuditLeaf = "audit";
+
         public Topics(string prefix, string rigId)
         {
             Prefix = prefix;
@@ -44,6 +47,7 @@ namespace ClosedLoop.Engine.Wire
             Commands = root + CommandsLeaf;
             Sessions = root + SessionsLeaf;
             Yokes = root + YokesLeaf;
+            Audit = root + AuditLeaf;
         }
 
         public string Prefix { get; private set; }
@@ -67,6 +71,8 @@ namespace ClosedLoop.Engine.Wire
         public string Sessions { get; private set; }
 
         public string Yokes { get; private set; }
+
+        public string Audit { get; private set; }
 
         /// <summary>
         /// Splits a topic into its rig and leaf when it lies under <paramref name="prefix"/>; false otherwise.

@@ -1,4 +1,5 @@
 using System.Net;
+using ClosedLoop.Host.Mqtt;
 using ClosedLoop.Host.WebConsole;
 
 namespace ClosedLoop.Host.Commands;
@@ -8,10 +9,11 @@ public static class ConsoleCommand
 {
     public static Command Create()
     {
-        var bind = new Option<string>("--bind") { Description = "Address to serve on (loopback only in this version)", DefaultValueFactory = _ => "127.0.0.1" };
+        var bind = new Option<string>("--bind") { Description = "Address to serve on; beyond loopback only with --users", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Port to serve on", DefaultValueFactory = _ => 8080 };
+        var users = new Option<FileInfo?>("--users") { Description = "The lab's broker users file: operators may command, viewers only watch, and every request needs a login" };
         var broker = new BrokerOptions();
-        var command = new Command("console", "Serve the experimenters' console: a web page with a live card for every rig on the broker") { bind, port };
+        var command = new Command("console", "Serve the experimenters' console: a web page with a live card for every rig on the broker") { bind, port, users };
         broker.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, async () =>
         {
@@ -20,19 +22,43 @@ public static class ConsoleCommand
                 throw new CommandLineException($"--bind '{parse.GetValue(bind)}': expected an IP address such as 127.0.0.1");
             }
 
-            if (!IPAddress.IsLoopback(address))
+            BrokerUsers? logins = null;
+            if (parse.GetValue(users) is FileInfo file)
             {
-                throw new CommandLineException($"--bind {address}: the console serves loopback only until it has logins; open it on the lab network through an SSH tunnel meanwhile");
+                logins = file.Exists ? BrokerUsers.Load(file.FullName) : throw new CommandLineException($"--users {file.FullName}: no such file");
             }
 
-            await using var server = await ConsoleServer.StartAsync(broker.Endpoint(parse), address, parse.GetValue(port), cancellationToken).ConfigureAwait(false);
-            parse.InvocationConfiguration.Output.WriteLine($"console at {server.Address} (Ctrl+C to stop)");
+            if (!IPAddress.IsLoopback(address) && logins is null)
+            {
+                throw new CommandLineException($"--bind {address}: a console on the network needs logins: give it the lab's users file with --users (operators command, viewers watch)");
+            }
+
+            ConsoleServer server;
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                server = await ConsoleServer.StartAsync(broker.Endpoint(parse), address, parse.GetValue(port), cancellationToken, logins).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (ArgumentException e)
             {
+                throw new CommandLineException(e.Message);
+            }
+
+            await using (server.ConfigureAwait(false))
+            {
+                parse.InvocationConfiguration.Output.WriteLine($"console at {server.Address}{(logins is null ? " (no logins: loopback only)" : " (logins from " + parse.GetValue(users)!.FullName + ")")} (Ctrl+C to stop)");
+                if (!IPAddress.IsLoopback(address))
+                {
+                    // Kestrel serves plain HTTP here: passwords cross the network readable unless a TLS proxy fronts it.
+                    parse.InvocationConfiguration.Output.WriteLine("note: plain HTTP: put the console behind the lab's TLS reverse proxy (or an SSH tunnel) so passwords do not cross the network readable");
+                }
+
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
 
             return ExitCodes.Ok;

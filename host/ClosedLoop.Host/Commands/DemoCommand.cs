@@ -38,6 +38,9 @@ public static class DemoCommand
         };
 
         var sets = new Option<string[]>("--set") { Description = "A setting for every demo rig, as section.key=value (repeatable), e.g. detector.rule=early" };
+        var withConsole = new Option<bool>("--console") { Description = "Run the rigs in real time and serve the console on them until Ctrl+C (--minutes is then real time)" };
+        var port = new Option<int>("--port") { Description = "With --console: the console's port on loopback", DefaultValueFactory = _ => 8080 };
+        var count = new Option<int>("--rigs") { Description = "With --console: how many virtual rigs (1 to 16)", DefaultValueFactory = _ => 3 };
 
         var command = new Command("demo", "Start the embedded broker, an isolation-reared closed-loop rig, its sham control and a group-reared rig on virtual mice, and the logger into SQLite; then summarise")
         {
@@ -45,9 +48,13 @@ public static class DemoCommand
             seed,
             output,
             sets,
+            withConsole,
+            port,
+            count,
         };
-        command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, () =>
-            RunAsync(Terminal.For(parse), parse.InvocationConfiguration.Error, parse.GetValue(minutes), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(sets) ?? [], cancellationToken)));
+        command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, () => parse.GetValue(withConsole)
+            ? RunWithConsoleAsync(parse.InvocationConfiguration.Output, parse, parse.GetValue(count), parse.GetValue(port), parse.GetValue(minutes), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(sets) ?? [], cancellationToken)
+            : RunAsync(Terminal.For(parse), parse.InvocationConfiguration.Error, parse.GetValue(minutes), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(sets) ?? [], cancellationToken)));
         return command;
     }
 
@@ -96,6 +103,40 @@ public static class DemoCommand
         console.MarkupLineInterpolated($"Log: {runner.DatabasePath}");
 
         return 0;
+    }
+
+    /// <summary>`demo --console`: the rigs in real time, the console on them, until Ctrl+C or the minutes are up.</summary>
+    private static async Task<int> RunWithConsoleAsync(TextWriter output, ParseResult parse, int count, int port, double minutes, ulong seed, DirectoryInfo folder, string[] sets, CancellationToken cancellationToken)
+    {
+        if (count is < 1 or > 16)
+        {
+            throw new CommandLineException($"--rigs {count}: expected 1 to 16");
+        }
+
+        var rigs = LiveDemo.Rigs(count, seed);
+        var configured = DemoRunner.Configure(rigs[0], sets);
+        if (!configured.IsValid)
+        {
+            foreach (var e in configured.Errors)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: --set {e}");
+            }
+
+            return ExitCodes.Refused;
+        }
+
+        await using var demo = await LiveDemo.StartAsync(rigs, folder.FullName, System.Net.IPAddress.Loopback, port, sets, cancellationToken).ConfigureAwait(false);
+        output.WriteLine($"console at {demo.Console.Address} ({count} virtual rig(s) in real time; Ctrl+C to stop)");
+        output.WriteLine($"broker {demo.Endpoint.Host}:{demo.Endpoint.Port}, log {demo.DatabasePath}");
+        try
+        {
+            await Task.Delay(TimeSpan.FromMinutes(minutes), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return ExitCodes.Ok;
     }
 
     private static Table SummaryTable(IReadOnlyList<RigSummary> summaries, double minutes)

@@ -479,6 +479,17 @@ public sealed class EventLogger : IAsyncDisposable
                     }
 
                     break;
+                case Topics.AuditLeaf:
+                    if (CommandAudit.TryRead(rig, payload, out var audit) is string unreadable)
+                    {
+                        faults.Add((topic, unreadable, payload));
+                    }
+                    else
+                    {
+                        _store.StoreAudit(audit!);
+                    }
+
+                    break;
                 case Topics.ConfigAppliedLeaf:
                     var applied = ClosedLoop.Engine.Config.ConfigLoader.Load(payload, payload.Length);
                     if (applied.IsValid)
@@ -538,7 +549,6 @@ public sealed class EventLogger : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads a session note (docs/protocol.md); returns why it is not one, or null.</summary>
     /// <summary>Reads a yoke source the host published for <paramref name="rig"/>; the reason it is unusable otherwise.</summary>
     public static string? YokeOriginOf(string rig, byte[] payload, out YokeOrigin? source)
     {
@@ -564,6 +574,7 @@ public sealed class EventLogger : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads a session note (docs/protocol.md); returns why it is not one, or null.</summary>
     public static string? SessionRecordOf(string rig, byte[] payload, out SessionRecord? session)
     {
         session = null;

@@ -2,11 +2,9 @@ using Microsoft.Data.Sqlite;
 
 namespace ClosedLoop.Host.Logging;
 
-/// <summary>One sample frame as received (docs/protocol.md), keyed by rig, boot and its first cycle.</summary>
 /// <summary>A sample frame as stored: <paramref name="Number"/> is the frame's number in its boot (0 for version 1 frames, which had none).</summary>
 public sealed record StoredFrame(string Rig, long Boot, long FirstCycle, long TimeUs, byte[] Frame, long Number = 0);
 
-/// <summary>One event as the logger stores it: its unique key, time, kind and the JSON exactly as received.</summary>
 /// <summary>Who and what one session was about, with the host's UTC time and the rig's µs of its start.</summary>
 public sealed record SessionRecord(string Rig, long Boot, long RigTimeUs, string Utc, string Subject, string? Experimenter, string? Note);
 
@@ -16,6 +14,7 @@ public sealed record SessionRecord(string Rig, long Boot, long RigTimeUs, string
 /// </summary>
 public sealed record YokeOrigin(string Rig, long Boot, long CommandId, long OffsetUs, string PartnerRig, long PartnerBoot, long PartnerTimeUs, string Utc);
 
+/// <summary>One event as the logger stores it: its unique key, time, kind and the JSON exactly as received.</summary>
 public sealed record StoredEvent(string Rig, long Boot, long Sequence, long TimeUs, string Kind, string Json);
 
 /// <summary>
@@ -82,6 +81,10 @@ public sealed class EventStore : IDisposable
                 rig TEXT NOT NULL, boot INTEGER NOT NULL, command_id INTEGER NOT NULL, offset_us INTEGER NOT NULL,
                 partner_rig TEXT NOT NULL, partner_boot INTEGER NOT NULL, partner_t_us INTEGER NOT NULL, utc TEXT NOT NULL,
                 PRIMARY KEY (rig, boot, command_id)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS console_audit (
+                rig TEXT NOT NULL, boot INTEGER NOT NULL, utc TEXT NOT NULL, command TEXT NOT NULL, command_id INTEGER NOT NULL,
+                user TEXT NOT NULL, address TEXT NOT NULL, result TEXT NOT NULL,
+                PRIMARY KEY (rig, boot, utc, command)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS configs (
                 hash TEXT PRIMARY KEY, rig TEXT NOT NULL, text TEXT NOT NULL, received_utc TEXT NOT NULL);
             """);
@@ -290,6 +293,45 @@ public sealed class EventStore : IDisposable
             catch (SqliteException)
             {
                 // A log from before yoke sources were kept.
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary>Keeps one console command's record (a repeat of the same message is ignored).</summary>
+    public void StoreAudit(CommandAudit audit)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "INSERT OR IGNORE INTO console_audit (rig, boot, utc, command, command_id, user, address, result) VALUES ($rig, $boot, $utc, $command, $id, $user, $address, $result)";
+            command.Parameters.AddWithValue("$rig", audit.Rig);
+            command.Parameters.AddWithValue("$boot", audit.Boot);
+            command.Parameters.AddWithValue("$utc", audit.Utc);
+            command.Parameters.AddWithValue("$command", audit.Command);
+            command.Parameters.AddWithValue("$id", audit.CommandId);
+            command.Parameters.AddWithValue("$user", audit.User);
+            command.Parameters.AddWithValue("$address", audit.Address);
+            command.Parameters.AddWithValue("$result", audit.Result);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The commands sent from the console to a rig's boot, oldest first.</summary>
+    public IReadOnlyList<CommandAudit> Audits(string rig, long boot)
+    {
+        lock (_gate)
+        {
+            var list = new List<CommandAudit>();
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT command_id, command, user, address, result, utc FROM console_audit WHERE rig = $rig AND boot = $boot ORDER BY utc";
+            command.Parameters.AddWithValue("$rig", rig);
+            command.Parameters.AddWithValue("$boot", boot);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                list.Add(new CommandAudit(rig, boot, reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
             }
 
             return list;

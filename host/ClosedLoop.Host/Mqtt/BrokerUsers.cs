@@ -105,7 +105,7 @@ public sealed class BrokerUsers
     {
         BrokerRole.Rig => [$"{Prefix}/{user.Name}/status", $"{Prefix}/{user.Name}/events", $"{Prefix}/{user.Name}/samples", $"{Prefix}/{user.Name}/config/ack", $"{Prefix}/{user.Name}/config/applied"],
         BrokerRole.Logger => [$"{Prefix}/+/commands", $"{Prefix}/{ClosedLoop.Host.Logging.EventLogger.LoggersLevel}/{user.Name}/status"],
-        BrokerRole.Operator => [$"{Prefix}/+/commands", $"{Prefix}/+/config", $"{Prefix}/+/sessions", $"{Prefix}/+/yokes"],
+        BrokerRole.Operator => [$"{Prefix}/+/commands", $"{Prefix}/+/config", $"{Prefix}/+/sessions", $"{Prefix}/+/yokes", $"{Prefix}/+/audit"],
         _ => [],
     };
 

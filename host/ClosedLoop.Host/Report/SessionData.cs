@@ -49,6 +49,9 @@ public sealed class SessionData
     /// <summary>Who and what the boot's sessions were about (subject, experimenter, UTC start), as logged.</summary>
     public IReadOnlyList<Logging.SessionRecord> Sessions { get; init; } = [];
 
+    /// <summary>Commands sent to this boot from the console: who, from where, and the rig's answer.</summary>
+    public IReadOnlyList<Logging.CommandAudit> ConsoleCommands { get; init; } = [];
+
     public static SessionData Load(EventStore store, string rig, long boot, double threshold)
     {
         var times = new List<double>();
@@ -98,6 +101,7 @@ public sealed class SessionData
             Gaps = logged.Gaps,
             Threshold = threshold,
             Sessions = store.Sessions(rig, boot),
+            ConsoleCommands = store.Audits(rig, boot),
         };
     }
 }

@@ -277,7 +277,19 @@ public static class SessionReport
             html.Append($"<tr><td>{F(f.TimeS)}</td><td>{E(f.Fault)}</td><td>{f.Detail}</td></tr>");
         }
 
-        html.Append("</table></body></html>");
+        html.Append("</table>");
+        if (data.ConsoleCommands.Count > 0)
+        {
+            html.Append("<h2>Commands from the console</h2><table><tr><th>UTC</th><th>command</th><th>user</th><th>from</th><th>rig's answer</th></tr>");
+            foreach (var c in data.ConsoleCommands)
+            {
+                html.Append($"<tr><td>{E(c.Utc)}</td><td>{E(c.Command)}</td><td>{E(c.User)}</td><td>{E(c.Address)}</td><td>{E(c.Result)}</td></tr>");
+            }
+
+            html.Append("</table>");
+        }
+
+        html.Append("</body></html>");
         return html.ToString();
     }
 }

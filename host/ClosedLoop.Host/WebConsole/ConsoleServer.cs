@@ -1,10 +1,16 @@
 using System.Net;
 using System.Reflection;
+using System.Security.Claims;
 using System.Text.Json;
 using ClosedLoop.Host.Commands;
+using ClosedLoop.Host.Logging;
+using ClosedLoop.Host.Mqtt;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -21,11 +27,19 @@ public sealed record ConsoleSnapshot(bool BrokerConnected, string? BrokerProblem
 
 /// <summary>
 /// The experimenters' console, served by ASP.NET Core: the page (HTML, CSS and script of our own, no libraries),
-/// the rigs as JSON, and a Server-Sent Events stream that sends the rigs again whenever what the broker said changed.
-/// It binds to loopback only: a console open to the lab network needs logins, which this version does not have.
-/// Commands (arm, disarm, e-stop, e-stop reset, session start and stop, encounter marks) go to the rig as `closedloop` commands from the sender
-/// "console", so the rig journals them; each needs the token the page was served with (a page of another site cannot
-/// read it), so no other page open in the same browser can send one.
+/// the rigs as JSON, and Server-Sent Events streams of the rigs' states and live traces.
+/// <para>
+/// Who may use it: without a users file it serves loopback only, to whoever is on this machine, as an operator.
+/// With one (the lab's broker users file) every request needs a login: operator users may command and configure,
+/// viewer users may only watch, rig and logger accounts may not log in; and only then may it bind beyond loopback.
+/// </para>
+/// <para>
+/// Commands (arm, disarm, e-stop, e-stop reset, session start and stop, encounter marks, configs) go to the rig
+/// from the sender named by the login (or "console"), so the rig journals who; each needs the token of the page
+/// it came from (a page of another site cannot read it; a login's token is its own); and each is published on the
+/// rig's audit topic with who sent it, from which address and what the rig answered, which the logger keeps and
+/// export and report show.
+/// </para>
 /// </summary>
 public sealed class ConsoleServer : IAsyncDisposable
 {
@@ -43,17 +57,25 @@ public sealed class ConsoleServer : IAsyncDisposable
         ["encounter-stop"] = CommandKind.EncounterStop,
     };
 
+    /// <summary>The claim holding a login's own command token.</summary>
+    private const string TokenClaim = "closedloop-token";
+
     private readonly WebApplication _app;
     private readonly BrokerWatch _watch;
     private readonly BrokerEndpoint _broker;
-    private readonly string _token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private readonly BrokerUsers? _users;
+    private readonly string _token = NewToken();
 
-    private ConsoleServer(WebApplication app, BrokerWatch watch, BrokerEndpoint broker)
+    private ConsoleServer(WebApplication app, BrokerWatch watch, BrokerEndpoint broker, BrokerUsers? users)
     {
         _app = app;
         _watch = watch;
         _broker = broker;
+        _users = users;
     }
+
+    /// <summary>Whether every request needs a login.</summary>
+    public bool RequiresLogin => _users is not null;
 
     /// <summary>The header a command must carry, with the token of the page it came from.</summary>
     public const string TokenHeader = "X-ClosedLoop-Token";
@@ -61,38 +83,180 @@ public sealed class ConsoleServer : IAsyncDisposable
     /// <summary>Where the console listens (http://127.0.0.1:PORT/).</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
 
-    public static async Task<ConsoleServer> StartAsync(BrokerEndpoint broker, IPAddress bind, int port, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the console. With <paramref name="users"/> (the lab's broker users) every request needs a login; without,
+    /// it may bind to loopback only.
+    /// </summary>
+    public static async Task<ConsoleServer> StartAsync(BrokerEndpoint broker, IPAddress bind, int port, CancellationToken cancellationToken, BrokerUsers? users = null)
     {
-        if (!IPAddress.IsLoopback(bind))
+        if (users is not null && !users.All.Any(u => u.Role is BrokerRole.Operator or BrokerRole.Viewer))
         {
-            throw new ArgumentException($"--bind {bind}: the console serves loopback only until it has logins (anyone on the network could watch the rigs)", nameof(bind));
+            throw new ArgumentException("the users file has no operator or viewer user, so nobody could log in: add one with `closedloop broker user NAME --role operator --users FILE`", nameof(users));
+        }
+
+        if (!IPAddress.IsLoopback(bind) && users is null)
+        {
+            throw new ArgumentException($"--bind {bind}: a console on the network needs logins: give it the lab's users file (--users), with operator and viewer users", nameof(bind));
         }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(bind, port));
+        if (users is not null)
+        {
+            builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+            {
+                cookie.Cookie.Name = "closedloop-console";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+                cookie.SlidingExpiration = true;
+                cookie.LoginPath = "/login";
+                // The API answers 401 rather than sending a script to the login page.
+                cookie.Events.OnRedirectToLogin = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+                    {
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                        return Task.CompletedTask;
+                    }
+
+                    context.Response.Redirect(context.RedirectUri);
+                    return Task.CompletedTask;
+                };
+            });
+            builder.Services.AddAuthorization();
+        }
+
         var app = builder.Build();
         var watch = new BrokerWatch(broker);
-        var server = new ConsoleServer(app, watch, broker);
-        app.MapGet("/", () => Results.Text(Resource("index.html").Replace("{{token}}", server._token, StringComparison.Ordinal), "text/html; charset=utf-8"));
-        app.MapGet("/console.js", () => Page("console.js", "text/javascript; charset=utf-8"));
+        var server = new ConsoleServer(app, watch, broker, users);
+        if (users is not null)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+
+        // Open to anyone: the login page and the style it uses.
         app.MapGet("/console.css", () => Page("console.css", "text/css; charset=utf-8"));
-        app.MapGet("/api/rigs", () => Results.Json(server.Snapshot(), Json));
-        app.MapGet("/api/stream", server.StreamAsync);
-        app.MapGet("/api/traces", server.TracesAsync);
-        app.MapGet("/api/schema", () => Results.Json(Schema(), Json));
-        app.MapGet("/api/rigs/{rig}/config", (string rig) => server._watch.AppliedConfig(rig) is string text
+        app.MapGet("/login", (HttpContext context) => LoginPage(context.Request.Query.ContainsKey("failed") ? "That name and password do not match an operator or viewer of this lab." : null));
+        app.MapPost("/login", (Func<HttpContext, Task<IResult>>)server.LoginAsync);
+        var watched = users is null ? (IEndpointRouteBuilder)app : app.MapGroup(string.Empty).RequireAuthorization();
+        watched.MapGet("/", (HttpContext context) => server.ConsolePage(context));
+        watched.MapPost("/logout", (Func<HttpContext, Task<IResult>>)server.LogoutAsync);
+        watched.MapGet("/console.js", () => Page("console.js", "text/javascript; charset=utf-8"));
+        watched.MapGet("/api/rigs", () => Results.Json(server.Snapshot(), Json));
+        watched.MapGet("/api/stream", server.StreamAsync);
+        watched.MapGet("/api/traces", server.TracesAsync);
+        watched.MapGet("/api/schema", () => Results.Json(Schema(), Json));
+        watched.MapGet("/api/rigs/{rig}/config", (string rig) => server._watch.AppliedConfig(rig) is string text
             ? Results.Json(Fields(text), Json)
             : Results.Json(new { error = $"{rig} has not said which config it runs" }, Json, statusCode: StatusCodes.Status404NotFound));
-        app.MapPost("/api/rigs/{rig}/config/check", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: false));
-        app.MapPost("/api/rigs/{rig}/config/apply", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: true));
-        app.MapPost("/api/rigs/{rig}/{command}", server.CommandAsync);
+        watched.MapPost("/api/rigs/{rig}/config/check", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: false));
+        watched.MapPost("/api/rigs/{rig}/config/apply", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: true));
+        watched.MapPost("/api/rigs/{rig}/{command}", server.CommandAsync);
         watch.Start();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
         server.Address = new Uri(addresses.First().TrimEnd('/') + "/");
         return server;
+    }
+
+    private static string NewToken() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>Who is asking: the login, or (a console without logins, on loopback) the account running the console.</summary>
+    /// <param name="Sender">The sender the rig journals: a login's name when it is a valid sender name, else "console".</param>
+    private sealed record Caller(string User, string Sender, bool MayCommand, string Token, string Address);
+
+    private Caller CallerOf(HttpContext context)
+    {
+        string address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (_users is null)
+        {
+            // Anyone on this machine can open a console without logins: the account running it is all that is known.
+            return new Caller($"{Environment.UserName} (console without logins)", "console", MayCommand: true, _token, address);
+        }
+
+        var user = context.User;
+        string name = user.Identity?.Name ?? "unknown";
+        return new Caller(
+            name,
+            ClosedLoop.Engine.Wire.SenderName.Pack(name) >= 0 ? name : "console",
+            user.IsInRole(nameof(BrokerRole.Operator)),
+            user.FindFirst(TokenClaim)?.Value ?? NewToken(),
+            address);
+    }
+
+    private IResult ConsolePage(HttpContext context)
+    {
+        var caller = CallerOf(context);
+        string who = _users is null ? string.Empty : $"{caller.User} ({(caller.MayCommand ? "operator" : "viewer: you can watch, not command")})";
+        return Results.Text(
+            Resource("index.html")
+                .Replace("{{token}}", caller.Token, StringComparison.Ordinal)
+                .Replace("{{role}}", caller.MayCommand ? "operator" : "viewer", StringComparison.Ordinal)
+                .Replace("{{who}}", WebUtility.HtmlEncode(who), StringComparison.Ordinal),
+            "text/html; charset=utf-8");
+    }
+
+    private static IResult LoginPage(string? problem) => Results.Text(
+        Resource("login.html").Replace("{{problem}}", problem is null ? string.Empty : WebUtility.HtmlEncode(problem), StringComparison.Ordinal),
+        "text/html; charset=utf-8");
+
+    /// <summary>
+    /// Checks a name and password against the lab's users file: operators and viewers get a login cookie holding
+    /// their name, role and a command token of their own; anyone else gets the form again.
+    /// </summary>
+    private async Task<IResult> LoginAsync(HttpContext context)
+    {
+        if (_users is null)
+        {
+            return Results.Redirect("/");
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var user = _users.Authenticate(form["name"].ToString(), form["password"].ToString());
+        if (user is not { Role: BrokerRole.Operator or BrokerRole.Viewer })
+        {
+            return Results.Redirect("/login?failed");
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role.ToString()), new Claim(TokenClaim, NewToken())],
+            CookieAuthenticationDefaults.AuthenticationScheme);
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity)).ConfigureAwait(false);
+        return Results.Redirect("/");
+    }
+
+    private async Task<IResult> LogoutAsync(HttpContext context)
+    {
+        if (_users is not null)
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
+        }
+
+        return Results.Redirect(_users is null ? "/" : "/login");
+    }
+
+    /// <summary>Why this caller may not send a command, as the answer to give, or null when it may.</summary>
+    private static IResult? Refusal(HttpContext context, Caller caller)
+    {
+        if (!context.Request.Headers.TryGetValue(TokenHeader, out var token) || token.ToString() != caller.Token)
+        {
+            return Results.Json(new { error = "this request did not come from the console's own page" }, Json, statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        return caller.MayCommand
+            ? null
+            : Results.Json(new { error = $"{caller.User} is a viewer: viewers watch the rigs but send them nothing" }, Json, statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    /// <summary>Publishes who sent a command from where and what the rig answered, for the log.</summary>
+    private static async Task AuditAsync(BrokerClient client, string rig, long boot, long commandId, string command, Caller caller, string result, CancellationToken cancellationToken)
+    {
+        var audit = new CommandAudit(rig, boot, commandId, command, caller.User, caller.Address, result, DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        await client.PublishAsync(client.TopicsOf(rig).Audit, audit.ToJson(), retain: false, cancellationToken).ConfigureAwait(false);
     }
 
     public ConsoleSnapshot Snapshot() => new(
@@ -131,7 +295,7 @@ public sealed class ConsoleServer : IAsyncDisposable
 
     /// <summary>
     /// Server-Sent Events of the live traces: first every rig's kept trace, then ten times a second the bins the page
-    /// has not had (and the marks when they changed). Points are [rig µs, dF/F, z].
+    /// has not had (and the marks when they changed). Points are [rig µs, dF/F, z or null while z warms up].
     /// </summary>
     private async Task TracesAsync(HttpContext context)
     {
@@ -152,7 +316,7 @@ public sealed class ConsoleServer : IAsyncDisposable
                         u.Rig,
                         u.Boot,
                         u.Restarted,
-                        Points = u.Points.Select(p => new[] { p.TimeUs, Math.Round(p.Dff, 5), Math.Round(p.Z, 3) }),
+                        Points = u.Points.Select(p => new double?[] { p.TimeUs, Math.Round(p.Dff, 5), p.Z is double z ? Math.Round(z, 3) : null }),
                         u.Encounters,
                         u.Trains,
                         u.Threshold,
@@ -171,12 +335,13 @@ public sealed class ConsoleServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one command to a rig and returns its answer; refused without the page's token.</summary>
+    /// <summary>Sends one command to a rig and returns its answer; refused without the page's token or to a viewer.</summary>
     private async Task<IResult> CommandAsync(HttpContext context, string rig, string command)
     {
-        if (!context.Request.Headers.TryGetValue(TokenHeader, out var token) || token.ToString() != _token)
+        var caller = CallerOf(context);
+        if (Refusal(context, caller) is IResult refused)
         {
-            return Results.Json(new { error = "this request did not come from the console's own page" }, Json, statusCode: StatusCodes.Status403Forbidden);
+            return refused;
         }
 
         if (!Commands.TryGetValue(command, out var kind) || !_watch.State.Snapshot().Any(r => r.RigId == rig))
@@ -197,17 +362,18 @@ public sealed class ConsoleServer : IAsyncDisposable
             }
 
             string experimenter = form!["experimenter"].ToString().Trim();
-            session = new ControlCommands.SessionNote(subject, experimenter.Length > 0 ? experimenter : Environment.UserName, null);
+            session = new ControlCommands.SessionNote(subject, experimenter.Length > 0 ? experimenter : RequiresLogin ? caller.User : Environment.UserName, null);
         }
 
         try
         {
             await using var client = await BrokerClient.ConnectAsync(_broker, context.RequestAborted).ConfigureAwait(false);
-            var commander = new RigCommander(client, "console");
+            var commander = new RigCommander(client, caller.Sender);
             var answer = await commander.SendAsync(rig, kind, 0, TimeSpan.FromSeconds(5), context.RequestAborted).ConfigureAwait(false);
+            var (boot, _) = await commander.ReadClockAsync(rig, context.RequestAborted).ConfigureAwait(false);
+            await AuditAsync(client, rig, boot, answer?.Id ?? 0, command, caller, answer is null ? "no answer" : answer.ResultWord, context.RequestAborted).ConfigureAwait(false);
             if (session is not null && answer is { Accepted: true })
             {
-                var (boot, _) = await commander.ReadClockAsync(rig, context.RequestAborted).ConfigureAwait(false);
                 await session.PublishAsync(client, rig, boot, answer.TimeUs, context.RequestAborted).ConfigureAwait(false);
             }
 
@@ -254,9 +420,10 @@ public sealed class ConsoleServer : IAsyncDisposable
     /// </summary>
     private async Task<IResult> ConfigAsync(HttpContext context, string rig, bool apply)
     {
-        if (!context.Request.Headers.TryGetValue(TokenHeader, out var token) || token.ToString() != _token)
+        var caller = CallerOf(context);
+        if (Refusal(context, caller) is IResult refused)
         {
-            return Results.Json(new { error = "this request did not come from the console's own page" }, Json, statusCode: StatusCodes.Status403Forbidden);
+            return refused;
         }
 
         if (_watch.AppliedConfig(rig) is not string applied)
@@ -279,6 +446,9 @@ public sealed class ConsoleServer : IAsyncDisposable
 
         await using var client = await BrokerClient.ConnectAsync(_broker, context.RequestAborted).ConfigureAwait(false);
         var answer = await ConfigSender.SendAsync(client, rig, input, TimeSpan.FromSeconds(10), context.RequestAborted).ConfigureAwait(false);
+        var (boot, _) = await new RigCommander(client, caller.Sender).ReadClockAsync(rig, context.RequestAborted).ConfigureAwait(false);
+        string result = answer is null ? "no answer" : answer.Applied ? $"applied {answer.Hash}" : $"rejected: {string.Join("; ", answer.Errors)}";
+        await AuditAsync(client, rig, boot, 0, "config", caller, result, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(new
         {
             valid = true,

@@ -3,8 +3,11 @@ using ClosedLoop.Engine.Processing;
 
 namespace ClosedLoop.Host.WebConsole;
 
-/// <summary>One point of a rig's live trace: the mean of the valid samples of one bin, on the rig's own clock.</summary>
-public readonly record struct TracePoint(long Number, long TimeUs, double Dff, double Z);
+/// <summary>
+/// One point of a rig's live trace on the rig's own clock: the mean dF/F of the valid samples of one bin, and the
+/// mean z of those whose z is ready (null while the rig warms up).
+/// </summary>
+public readonly record struct TracePoint(long Number, long TimeUs, double Dff, double? Z);
 
 /// <summary>An encounter as the rig reported it: onset, offset once it ended, and the detector's decision once made.</summary>
 public sealed record TraceEncounter(long OnsetUs, long? OffsetUs, string? Outcome, double? PreZ, double? DeltaZ);
@@ -28,7 +31,7 @@ public sealed record TraceUpdate(
 
 /// <summary>
 /// Every rig's dF/F and z for the last <see cref="KeptUs"/> of its own time, decimated into bins of
-/// <see cref="BinUs"/> (the mean of the bin's valid, ready samples; a 130 Hz rig gives about 6.5 a bin), with its
+/// <see cref="BinUs"/> (means of the bin's valid samples; a 130 Hz rig gives about 6.5 a bin), with its
 /// encounters, decisions and trains, for the console's live traces. The page gets only the bins it has not drawn
 /// yet, so 8 rigs cost the browser 160 points a second, not 1,040 samples. Fed from the broker's sample frames
 /// and events (any thread); nothing here decides anything: outcomes are the rig's own.
@@ -61,9 +64,9 @@ public sealed class TraceRecorder
             var trace = TraceOf(rig, boot);
             for (int i = 0; i < count; i++)
             {
-                if (_samples[i].IsValid && _samples[i].IsReady)
+                if (_samples[i].IsValid)
                 {
-                    trace.Add(_samples[i].TimeUs, _samples[i].Dff, _samples[i].Z);
+                    trace.Add(_samples[i].TimeUs, _samples[i].Dff, _samples[i].IsReady ? _samples[i].Z : double.NaN);
                 }
             }
         }
@@ -191,6 +194,7 @@ public sealed class TraceRecorder
     {
         private long _binStart = long.MinValue;
         private int _binCount;
+        private int _binReady;
         private double _binDff;
         private double _binZ;
         private long _nextNumber;
@@ -229,7 +233,11 @@ public sealed class TraceRecorder
             _latestUs = Math.Max(_latestUs, timeUs);
             _binCount++;
             _binDff += dff;
-            _binZ += z;
+            if (!double.IsNaN(z))
+            {
+                _binReady++;
+                _binZ += z;
+            }
         }
 
         public OpenEncounter Encounter(long onsetUs)
@@ -275,8 +283,9 @@ public sealed class TraceRecorder
         {
             if (_binCount > 0)
             {
-                Points.Enqueue(new TracePoint(_nextNumber++, _binStart + (BinUs / 2), _binDff / _binCount, _binZ / _binCount));
+                Points.Enqueue(new TracePoint(_nextNumber++, _binStart + (BinUs / 2), _binDff / _binCount, _binReady > 0 ? _binZ / _binReady : null));
                 _binCount = 0;
+                _binReady = 0;
                 _binDff = 0;
                 _binZ = 0;
                 Prune();

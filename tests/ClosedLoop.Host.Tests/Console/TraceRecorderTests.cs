@@ -10,13 +10,13 @@ public sealed class TraceRecorderTests
     private const long PeriodUs = 10_000;
 
     /// <summary>One frame of samples every 10 ms from <paramref name="firstCycle"/>, with z = the sample's index in the run and dF/F = z / 100.</summary>
-    private static byte[] Frame(long boot, long firstCycle, int count, Func<long, double>? z = null, bool valid = true)
+    private static byte[] Frame(long boot, long firstCycle, int count, Func<long, double>? z = null, bool valid = true, bool ready = true)
     {
         var writer = new SampleFrameWriter(count, boot, PeriodUs);
         for (long c = firstCycle; c < firstCycle + count; c++)
         {
             double value = z?.Invoke(c) ?? c;
-            Assert.True(writer.TryAdd(new ProcessedSample { CycleIndex = c, TimeUs = c * PeriodUs, Z = value, Dff = value / 100, IsValid = valid, IsReady = true }));
+            Assert.True(writer.TryAdd(new ProcessedSample { CycleIndex = c, TimeUs = c * PeriodUs, Z = value, Dff = value / 100, IsValid = valid, IsReady = ready }));
         }
 
         return writer.Buffer[..writer.Length];
@@ -54,14 +54,19 @@ public sealed class TraceRecorderTests
     }
 
     [Fact]
-    public void Samples_not_valid_or_not_ready_are_left_out_of_the_mean()
+    public void Samples_not_valid_are_left_out_and_z_is_the_mean_of_the_ready_ones_only()
     {
         var traces = new TraceRecorder();
         traces.TakeFrame("rig-a", Frame(1, 0, 3, valid: false));
-        traces.TakeFrame("rig-a", Frame(1, 3, 12));
+        traces.TakeFrame("rig-a", Frame(1, 3, 1, ready: false));
+        traces.TakeFrame("rig-a", Frame(1, 4, 1));
+        traces.TakeFrame("rig-a", Frame(1, 5, 5, ready: false));
+        traces.TakeFrame("rig-a", Frame(1, 10, 1));
 
         var points = Assert.Single(traces.Since([])).Points;
-        Assert.Equal(3.5, points[0].Z); // cycles 3 and 4 only
+        Assert.Equal((0.035, (double?)4.0), (Math.Round(points[0].Dff, 6), points[0].Z)); // dF/F of cycles 3 and 4, z of 4 only
+        Assert.Null(points[1].Z); // warming up: dF/F only
+        Assert.Equal(0.07, Math.Round(points[1].Dff, 6));
     }
 
     [Fact]

@@ -22,6 +22,8 @@ function state(word, kind) {
 }
 
 const token = document.querySelector('meta[name="closedloop-token"]').content;
+// A viewer's page has no controls (the console refuses a viewer's commands anyway).
+const mayCommand = document.querySelector('meta[name="closedloop-role"]').content === 'operator';
 const cards = new Map();
 
 // Sends a command and shows the rig's own answer (accepted, or the engine's refusal reason) on its card.
@@ -52,6 +54,11 @@ function newCard(rig) {
   const summary = element('p', { class: 'trace-summary', 'data-field': 'trace-summary' }, 'No samples yet.');
   const events = element('ol', { class: 'events', 'aria-label': 'Latest events of ' + rig });
   const outcome = element('p', { class: 'outcome', role: 'status', 'aria-live': 'polite' });
+  const summaryAndEvents = [states, facts, trace, summary, events];
+  if (!mayCommand) {
+    item.append(...summaryAndEvents, element('p', { class: 'viewer-note' }, 'You are a viewer: you can watch this rig, not command it.'));
+    return { item, states, facts, trace, summary, events };
+  }
   const controls = element('div', { class: 'controls', role: 'group', 'aria-label': 'Commands for ' + rig });
   // E-stop: always there, one click, no question asked.
   controls.appendChild(button('E-STOP', 'estop', () => send(rig, 'estop', outcome)));
@@ -79,7 +86,7 @@ function newCard(rig) {
     event.preventDefault();
     send(rig, 'session-start', outcome, new FormData(session));
   });
-  item.append(states, facts, trace, summary, events, controls, session, outcome);
+  item.append(...summaryAndEvents, controls, session, outcome);
   return { item, states, facts, trace, summary, events };
 }
 
@@ -287,7 +294,8 @@ function summarise(rig, trace) {
   const words = Object.entries(counts).map(([word, n]) => n + ' ' + word).join(', ');
   card.summary.textContent = 'Last ' + windowChoice.value + ' s: ' + shown.length + ' encounter(s)' + (words ? ' (' + words + ')' : '') +
     ', ' + (trains.length - sham) + ' train(s), ' + sham + ' sham' +
-    (trace.threshold !== null ? '; deficit below Δz ' + trace.threshold : '') + '. Now z ' + last[2].toFixed(2) + ', dF/F ' + (last[1] * 100).toFixed(2) + ' %.';
+    (trace.threshold !== null ? '; deficit below Δz ' + trace.threshold : '') + '. Now ' +
+    (last[2] === null ? 'z warming up' : 'z ' + last[2].toFixed(2)) + ', dF/F ' + (last[1] * 100).toFixed(2) + ' %.';
   card.trace.setAttribute('aria-label', 'dF/F and z of ' + rig + ' over the last ' + windowChoice.value + ' s; ' + card.summary.textContent);
 }
 
@@ -357,19 +365,26 @@ function drawTrace(canvas, trace, now) {
     visible.push(point);
   }
   const [dffLow, dffHigh] = range(visible.map(p => p[1] * 100), -0.5, 0.5);
-  const [zLow, zHigh] = range(visible.map(p => p[2]), -2, 3);
+  const [zLow, zHigh] = range(visible.filter(p => p[2] !== null).map(p => p[2]), -2, 3);
   const line = (top, bottom, low, high, value, colour) => {
     g.beginPath();
     g.strokeStyle = colour;
     g.lineWidth = 1.25;
-    visible.forEach((p, i) => {
-      const y = bottom - (value(p) - low) * (bottom - top) / (high - low);
-      if (i === 0) {
-        g.moveTo(x(p[0]), y);
-      } else {
-        g.lineTo(x(p[0]), y);
+    let drawing = false;
+    for (const p of visible) {
+      const v = value(p);
+      if (v === null) {
+        drawing = false;
+        continue;
       }
-    });
+      const y = bottom - (v - low) * (bottom - top) / (high - low);
+      if (drawing) {
+        g.lineTo(x(p[0]), y);
+      } else {
+        g.moveTo(x(p[0]), y);
+        drawing = true;
+      }
+    }
     g.stroke();
   };
   line(strip + 2, split - 2, dffLow, dffHigh, p => p[1] * 100, '#2a7b3f');
