@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+
+namespace ClosedLoop.Host.Tests.Console;
+
+/// <summary>`closedloop console` as a process, the way a lab runs it as a service.</summary>
+public sealed class ConsoleProcessTests : IAsyncLifetime
+{
+    private readonly EmbeddedTestBroker _broker = new();
+
+    public Task InitializeAsync() => _broker.StartAsync();
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    [Fact]
+    public async Task The_console_stops_cleanly_on_sigterm_with_browsers_attached()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { typeof(ClosedLoopCommandLine).Assembly.Location, "console", "--port", "0", "--broker", $"127.0.0.1:{_broker.Endpoint.Port}" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        try
+        {
+            string? first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            var address = new Uri(System.Text.RegularExpressions.Regex.Match(first ?? string.Empty, @"http://\S+/").Value);
+
+            await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, "rig-term", armed: true, publishSamples: true);
+            await using var chromium = await Chromium.LaunchAsync();
+            var pages = new List<IPage>();
+            await using (rig.PumpInBackground())
+            {
+                lock (rig)
+                {
+                    rig.Run(10);
+                }
+
+                // Two browsers' pages, each holding both live streams open.
+                for (int i = 0; i < 2; i++)
+                {
+                    var page = await chromium.OpenAsync(address, await chromium.Browser.NewContextAsync());
+                    await Assertions.Expect(page.Locator("li.rig[data-rig='rig-term'] [data-field=trace-summary]")).ToContainTextAsync("dF/F", new() { Timeout = 15_000 });
+                    pages.Add(page);
+                }
+
+                var clock = Stopwatch.StartNew();
+                Process.Start("kill", $"-TERM {process.Id}")!.WaitForExit();
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+
+                Assert.Equal(0, process.ExitCode);
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+                // The pages notice and say so rather than showing stale rigs as live.
+                foreach (var page in pages)
+                {
+                    await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("The console is not answering; retrying.", new() { Timeout = 10_000 });
+                }
+            }
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+}
