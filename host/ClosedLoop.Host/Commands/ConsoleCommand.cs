@@ -12,8 +12,9 @@ public static class ConsoleCommand
         var bind = new Option<string>("--bind") { Description = "Address to serve on; beyond loopback only with --users", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Port to serve on", DefaultValueFactory = _ => 8080 };
         var users = new Option<FileInfo?>("--users") { Description = "The lab's broker users file: operators may command, viewers only watch, and every request needs a login" };
+        var database = new Option<FileInfo?>("--db") { Description = "The logger's SQLite log: the page then lists its sessions, with their reports and exports" };
         var broker = new BrokerOptions();
-        var command = new Command("console", "Serve the experimenters' console: a web page with a live card for every rig on the broker") { bind, port, users };
+        var command = new Command("console", "Serve the experimenters' console: a web page with a live card for every rig on the broker") { bind, port, users, database };
         broker.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, async () =>
         {
@@ -33,10 +34,16 @@ public static class ConsoleCommand
                 throw new CommandLineException($"--bind {address}: a console on the network needs logins: give it the lab's users file with --users (operators command, viewers watch)");
             }
 
+            if (parse.GetValue(database) is FileInfo log && !log.Exists)
+            {
+                throw new CommandLineException($"--db {log.FullName}: no such file (start `closedloop log --db` first, or leave --db out)");
+            }
+
             ConsoleServer server;
             try
             {
-                server = await ConsoleServer.StartAsync(broker.Endpoint(parse), address, parse.GetValue(port), cancellationToken, logins).ConfigureAwait(false);
+                var options = new ConsoleOptions { Bind = address, Port = parse.GetValue(port), Users = logins, LogPath = parse.GetValue(database)?.FullName };
+                server = await ConsoleServer.StartAsync(broker.Endpoint(parse), options, cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException e)
             {

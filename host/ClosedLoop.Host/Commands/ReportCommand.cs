@@ -18,7 +18,7 @@ public static class ReportCommand
             string rigId = parse.GetValue(rig)!;
             var (store, chosen) = LoggedSessionChoice.Open(parse.GetValue(database)!, rigId, parse.GetValue(boot));
             using var opened = store;
-            var data = SessionData.Load(store, rigId, chosen, parse.GetValue(threshold) ?? SessionThreshold(parse, store, rigId, chosen));
+            var data = SessionData.Load(store, rigId, chosen, parse.GetValue(threshold) ?? LoggedThreshold(parse, store, rigId, chosen));
             foreach (string path in SessionReport.Write(data, parse.GetValue(output)!.FullName))
             {
                 parse.InvocationConfiguration.Output.WriteLine(path);
@@ -29,18 +29,14 @@ public static class ReportCommand
         return command;
     }
 
-    /// <summary>The deficit threshold the session ran with (its logged config), or the default with a note saying so.</summary>
-    private static double SessionThreshold(ParseResult parse, Logging.EventStore store, string rig, long boot)
+    private static double LoggedThreshold(ParseResult parse, Logging.EventStore store, string rig, long boot)
     {
-        string? hash = store.SessionConfigHash(rig, boot);
-        string? text = hash is null ? null : store.ConfigText(hash);
-        var config = text is null ? null : ClosedLoop.Engine.Config.ConfigLoader.Load(text).Config;
-        if (config is null)
+        if (SessionData.LoggedThreshold(store, rig, boot) is double logged)
         {
-            parse.InvocationConfiguration.Error.WriteLine($"note: the log holds no config for {rig} boot {boot}: the plot marks the default deficit threshold");
-            return ClosedLoop.Engine.Config.RigConfig.Default().Detector.DeficitThreshold;
+            return logged;
         }
 
-        return config.Detector.DeficitThreshold;
+        parse.InvocationConfiguration.Error.WriteLine($"note: the log holds no config for {rig} boot {boot}: the plot marks the default deficit threshold");
+        return ClosedLoop.Engine.Config.RigConfig.Default().Detector.DeficitThreshold;
     }
 }

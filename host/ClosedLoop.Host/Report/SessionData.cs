@@ -52,6 +52,14 @@ public sealed class SessionData
     /// <summary>Commands sent to this boot from the console: who, from where, and the rig's answer.</summary>
     public IReadOnlyList<Logging.CommandAudit> ConsoleCommands { get; init; } = [];
 
+    /// <summary>The deficit threshold the boot's session ran with (its logged config), or null when the log holds no config.</summary>
+    public static double? LoggedThreshold(EventStore store, string rig, long boot)
+    {
+        string? hash = store.SessionConfigHash(rig, boot);
+        string? text = hash is null ? null : store.ConfigText(hash);
+        return text is null ? null : ClosedLoop.Engine.Config.ConfigLoader.Load(text).Config?.Detector.DeficitThreshold;
+    }
+
     public static SessionData Load(EventStore store, string rig, long boot, double threshold)
     {
         var times = new List<double>();

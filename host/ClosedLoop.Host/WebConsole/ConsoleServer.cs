@@ -22,6 +22,21 @@ public sealed record RigCard(string Rig, bool Online, string Mode, bool Armed, b
 /// <summary>A rig's answer to a command sent from the page: accepted, or the engine's refusal reason (or why nothing was sent).</summary>
 public sealed record CommandOutcome(string Rig, string Command, bool Accepted, string Result);
 
+/// <summary>How a console is served: where, to whom, and from which log it offers sessions and data.</summary>
+public sealed record ConsoleOptions
+{
+    public IPAddress Bind { get; init; } = IPAddress.Loopback;
+
+    /// <summary>0 picks a free port (see <see cref="ConsoleServer.Address"/>).</summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>The lab's broker users: with them every request needs a login; without, loopback only.</summary>
+    public BrokerUsers? Users { get; init; }
+
+    /// <summary>The logger's SQLite log, for the sessions list, reports and exports; none without it.</summary>
+    public string? LogPath { get; init; }
+}
+
 /// <summary>Everything the page shows at one moment.</summary>
 public sealed record ConsoleSnapshot(bool BrokerConnected, string? BrokerProblem, IReadOnlyList<RigCard> Rigs);
 
@@ -64,14 +79,16 @@ public sealed class ConsoleServer : IAsyncDisposable
     private readonly BrokerWatch _watch;
     private readonly BrokerEndpoint _broker;
     private readonly BrokerUsers? _users;
+    private readonly LoggedSessions? _log;
     private readonly string _token = NewToken();
 
-    private ConsoleServer(WebApplication app, BrokerWatch watch, BrokerEndpoint broker, BrokerUsers? users)
+    private ConsoleServer(WebApplication app, BrokerWatch watch, BrokerEndpoint broker, ConsoleOptions options)
     {
         _app = app;
         _watch = watch;
         _broker = broker;
-        _users = users;
+        _users = options.Users;
+        _log = options.LogPath is null ? null : new LoggedSessions(options.LogPath);
     }
 
     /// <summary>Whether every request needs a login.</summary>
@@ -84,19 +101,20 @@ public sealed class ConsoleServer : IAsyncDisposable
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
 
     /// <summary>
-    /// Starts the console. With <paramref name="users"/> (the lab's broker users) every request needs a login; without,
-    /// it may bind to loopback only.
+    /// Starts the console. With <see cref="ConsoleOptions.Users"/> (the lab's broker users) every request needs a
+    /// login; without, it may bind to loopback only.
     /// </summary>
-    public static async Task<ConsoleServer> StartAsync(BrokerEndpoint broker, IPAddress bind, int port, CancellationToken cancellationToken, BrokerUsers? users = null)
+    public static async Task<ConsoleServer> StartAsync(BrokerEndpoint broker, ConsoleOptions options, CancellationToken cancellationToken)
     {
+        var (bind, port, users) = (options.Bind, options.Port, options.Users);
         if (users is not null && !users.All.Any(u => u.Role is BrokerRole.Operator or BrokerRole.Viewer))
         {
-            throw new ArgumentException("the users file has no operator or viewer user, so nobody could log in: add one with `closedloop broker user NAME --role operator --users FILE`", nameof(users));
+            throw new ArgumentException("the users file has no operator or viewer user, so nobody could log in: add one with `closedloop broker user NAME --role operator --users FILE`", nameof(options));
         }
 
         if (!IPAddress.IsLoopback(bind) && users is null)
         {
-            throw new ArgumentException($"--bind {bind}: a console on the network needs logins: give it the lab's users file (--users), with operator and viewer users", nameof(bind));
+            throw new ArgumentException($"--bind {bind}: a console on the network needs logins: give it the lab's users file (--users), with operator and viewer users", nameof(options));
         }
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -130,7 +148,7 @@ public sealed class ConsoleServer : IAsyncDisposable
 
         var app = builder.Build();
         var watch = new BrokerWatch(broker);
-        var server = new ConsoleServer(app, watch, broker, users);
+        var server = new ConsoleServer(app, watch, broker, options);
         if (users is not null)
         {
             app.UseAuthentication();
@@ -155,6 +173,9 @@ public sealed class ConsoleServer : IAsyncDisposable
         watched.MapPost("/api/rigs/{rig}/config/check", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: false));
         watched.MapPost("/api/rigs/{rig}/config/apply", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: true));
         watched.MapPost("/api/rigs/{rig}/{command}", server.CommandAsync);
+        watched.MapGet("/api/sessions", server.Sessions);
+        watched.MapGet("/api/sessions/{rig}/{boot:long}/report", server.SessionReport);
+        watched.MapGet("/api/sessions/{rig}/{boot:long}/export", server.SessionExportAsync);
         watch.Start();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
@@ -238,6 +259,32 @@ public sealed class ConsoleServer : IAsyncDisposable
 
         return Results.Redirect(_users is null ? "/" : "/login");
     }
+
+    /// <summary>Every logged boot of every rig with its counts, newest first per rig; why there is none otherwise.</summary>
+    private IResult Sessions()
+    {
+        if (_log is null)
+        {
+            return Results.Json(new { error = "this console was started without the logger's log (--db), so it lists no sessions" }, Json);
+        }
+
+        try
+        {
+            return Results.Json(new { log = _log.Path, boots = _log.List() }, Json);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            return Results.Json(new { error = $"{_log.Path}: not a closedloop log ({e.Message})" }, Json);
+        }
+    }
+
+    private IResult SessionReport(string rig, long boot) => _log is not null && _log.Holds(rig, boot)
+        ? Results.Text(_log.Report(rig, boot), "text/html; charset=utf-8")
+        : Results.Text($"The log holds no boot {boot} of {WebUtility.HtmlEncode(rig)}.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+
+    private async Task<IResult> SessionExportAsync(string rig, long boot) => _log is not null && _log.Holds(rig, boot)
+        ? Results.File(await _log.ExportZipAsync(rig, boot).ConfigureAwait(false), "application/zip", $"{rig}-boot{boot}.zip")
+        : Results.Text($"The log holds no boot {boot} of {rig}.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>Why this caller may not send a command, as the answer to give, or null when it may.</summary>
     private static IResult? Refusal(HttpContext context, Caller caller)

@@ -37,7 +37,7 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
         _broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port);
         Endpoint = BrokerEndpoint.Loopback(port);
         // Every address of the machine: beyond loopback, which only a console with logins may do.
-        _console = await ConsoleServer.StartAsync(Endpoint, IPAddress.Any, 0, CancellationToken.None, LabUsers());
+        _console = await ConsoleServer.StartAsync(Endpoint, new ConsoleOptions { Bind = IPAddress.Any, Port = 0, Users = LabUsers() }, CancellationToken.None);
         _chromium = await Chromium.LaunchAsync();
     }
 
@@ -196,7 +196,7 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
         var (code, _, error) = await CommandLine.Invoke("console", "--bind", "0.0.0.0", "--port", "0");
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("a console on the network needs logins", error, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<ArgumentException>(() => ConsoleServer.StartAsync(Endpoint, IPAddress.Any, 0, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => ConsoleServer.StartAsync(Endpoint, new ConsoleOptions { Bind = IPAddress.Any, Port = 0 }, CancellationToken.None));
 
         var rigsOnly = new BrokerUsers();
         rigsOnly.Set("rig-01", BrokerRole.Rig, "a rig's password");

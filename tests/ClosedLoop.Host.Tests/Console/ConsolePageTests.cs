@@ -26,7 +26,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
         int port = EmbeddedBroker.FreePort();
         _broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port);
         Endpoint = BrokerEndpoint.Loopback(port);
-        _console = await ConsoleServer.StartAsync(Endpoint, IPAddress.Loopback, 0, CancellationToken.None);
+        _console = await ConsoleServer.StartAsync(Endpoint, new ConsoleOptions { Port = 0 }, CancellationToken.None);
         _chromium = await Chromium.LaunchAsync();
     }
 

@@ -443,3 +443,34 @@ windowChoice.addEventListener('change', () => {
 const traceStream = new EventSource('/api/traces');
 traceStream.onmessage = message => takeTraces(JSON.parse(message.data));
 requestAnimationFrame(animate);
+
+// Sessions and data: the log's boots with their counts, each with its report and export bundle one click away.
+const sessionsNote = document.getElementById('sessions-note');
+const sessionsTable = document.getElementById('sessions-table');
+
+async function loadSessions() {
+  const listing = await fetch('/api/sessions').then(response => response.json());
+  if (listing.error) {
+    sessionsNote.textContent = listing.error;
+    sessionsTable.hidden = true;
+    return;
+  }
+  sessionsNote.textContent = listing.boots.length + ' logged boot(s) in ' + listing.log + '.';
+  const rows = listing.boots.map(b => {
+    const row = element('tr', { 'data-rig': b.rig, 'data-boot': String(b.boot) });
+    for (const value of [b.rig, b.boot, b.subjects.join(', ') || '-', b.startedUtc || '-', b.encounters, b.deficits, b.trains, b.shamTrains, b.refusals, b.faults]) {
+      row.appendChild(element('td', {}, String(value)));
+    }
+    const links = element('td');
+    const base = '/api/sessions/' + encodeURIComponent(b.rig) + '/' + b.boot;
+    links.append(element('a', { href: base + '/report', target: '_blank', rel: 'noopener' }, 'Report'), ' ',
+      element('a', { href: base + '/export', download: b.rig + '-boot' + b.boot + '.zip' }, 'Export (zip)'));
+    row.appendChild(links);
+    return row;
+  });
+  sessionsTable.querySelector('tbody').replaceChildren(...rows);
+  sessionsTable.hidden = rows.length === 0;
+}
+
+document.getElementById('sessions-refresh').addEventListener('click', loadSessions);
+loadSessions();

@@ -1,0 +1,94 @@
+using System.IO.Compression;
+using System.Net;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Host.Logging;
+using ClosedLoop.Host.WebConsole;
+using Microsoft.Playwright;
+
+namespace ClosedLoop.Host.Tests.Console;
+
+/// <summary>Sessions and data on the page: the log's sessions with their counts, the report and the export a click away.</summary>
+public sealed class ConsoleDataTests : IAsyncLifetime
+{
+    private readonly EmbeddedTestBroker _broker = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-console-data").FullName;
+
+    public Task InitializeAsync() => _broker.StartAsync();
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    [Fact]
+    public async Task The_logged_session_is_listed_with_its_counts_and_its_report_and_export_open_with_one_click()
+    {
+        string database = Path.Combine(_folder, "log.sqlite");
+        int encounters;
+        int trains;
+        using (var store = new EventStore(database))
+        {
+            await using var logger = new EventLogger(_broker.Endpoint, store);
+            await logger.StartAsync(CancellationToken.None);
+            await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, "rig-t", armed: false, publishSamples: true);
+            await using (rig.PumpInBackground())
+            {
+                var (code, _, error) = await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m42", "--broker", $"127.0.0.1:{_broker.Endpoint.Port}");
+                Assert.True(code == 0, error);
+            }
+
+            lock (rig)
+            {
+                rig.Rig.Engine.Arm();
+                rig.Run(60);
+            }
+
+            await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while ((logger.Gaps.High("rig-t", rig.BootId) < rig.LastSequence || store.CountFrames() < rig.Link.FramesSent) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            encounters = rig.Events(EventKind.EncounterOn).Count;
+            trains = rig.Events(EventKind.OutputStarted).Count;
+            await logger.StopAsync();
+        }
+
+        Assert.True(encounters > 0 && trains > 0, $"{encounters} encounters, {trains} trains");
+        await using var console = await ConsoleServer.StartAsync(_broker.Endpoint, new ConsoleOptions { Port = 0, LogPath = database }, CancellationToken.None);
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.OpenAsync(console.Address, await chromium.Browser.NewContextAsync(new() { AcceptDownloads = true }));
+
+        var row = page.Locator("#sessions-table tr[data-rig='rig-t'][data-boot='1']");
+        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        var cells = await row.Locator("td").AllTextContentsAsync();
+        Assert.Equal(("rig-t", "1", "m42", encounters.ToString(System.Globalization.CultureInfo.InvariantCulture), trains.ToString(System.Globalization.CultureInfo.InvariantCulture), "0"),
+            (cells[0], cells[1], cells[2], cells[4], cells[6], cells[7]));
+
+        var report = await page.Context.RunAndWaitForPageAsync(() => row.GetByRole(AriaRole.Link, new() { Name = "Report" }).ClickAsync());
+        await Assertions.Expect(report.Locator("h1")).ToHaveTextAsync("rig-t, boot 1");
+        await Assertions.Expect(report.Locator("body")).ToContainTextAsync("Session with m42");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => row.GetByRole(AriaRole.Link, new() { Name = "Export (zip)" }).ClickAsync());
+        Assert.Equal("rig-t-boot1.zip", download.SuggestedFilename);
+        string zipPath = Path.Combine(_folder, "export.zip");
+        await download.SaveAsAsync(zipPath);
+        using var zip = ZipFile.OpenRead(zipPath);
+        var names = zip.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("rig-t-boot1/rig-t.json", names);
+        Assert.Contains("rig-t-boot1/rig-t_samples.parquet", names);
+        Assert.Contains(names, n => n.StartsWith("rig-t-boot1/guppy/", StringComparison.Ordinal) && n.EndsWith(".csv", StringComparison.Ordinal));
+        Assert.Empty(chromium.PageErrors);
+    }
+
+    [Fact]
+    public async Task Without_a_log_the_page_says_why_it_lists_no_sessions()
+    {
+        await using var console = await ConsoleServer.StartAsync(_broker.Endpoint, new ConsoleOptions { Port = 0 }, CancellationToken.None);
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.OpenAsync(console.Address);
+
+        await Assertions.Expect(page.Locator("#sessions-note")).ToContainTextAsync("started without the logger's log (--db)");
+        await Assertions.Expect(page.Locator("#sessions-table")).ToBeHiddenAsync();
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(console.Address, "api/sessions/rig-t/1/export"))).StatusCode);
+    }
+}
