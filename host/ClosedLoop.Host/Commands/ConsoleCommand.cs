@@ -13,8 +13,9 @@ public static class ConsoleCommand
         var port = new Option<int>("--port") { Description = "Port to serve on", DefaultValueFactory = _ => 8080 };
         var users = new Option<FileInfo?>("--users") { Description = "The lab's broker users file: operators may command, viewers only watch, and every request needs a login" };
         var database = new Option<FileInfo?>("--db") { Description = "The logger's SQLite log: the page then lists its sessions, with their reports and exports" };
+        var presets = new Option<DirectoryInfo>("--presets") { Description = "Folder of named config presets", DefaultValueFactory = _ => new DirectoryInfo("console-presets") };
         var broker = new BrokerOptions();
-        var command = new Command("console", "Serve the experimenters' console: a web page with a live card for every rig on the broker") { bind, port, users, database };
+        var command = new Command("console", "Serve the experimenters' console: a web page with a live card for every rig on the broker") { bind, port, users, database, presets };
         broker.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, async () =>
         {
@@ -42,7 +43,7 @@ public static class ConsoleCommand
             ConsoleServer server;
             try
             {
-                var options = new ConsoleOptions { Bind = address, Port = parse.GetValue(port), Users = logins, LogPath = parse.GetValue(database)?.FullName };
+                var options = new ConsoleOptions { Bind = address, Port = parse.GetValue(port), Users = logins, LogPath = parse.GetValue(database)?.FullName, PresetsFolder = parse.GetValue(presets)!.FullName };
                 server = await ConsoleServer.StartAsync(broker.Endpoint(parse), options, cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException e)

@@ -1,11 +1,8 @@
 using System.Net;
 using System.Reflection;
-using System.Security.Claims;
 using System.Text.Json;
 using ClosedLoop.Host.Commands;
-using ClosedLoop.Host.Logging;
 using ClosedLoop.Host.Mqtt;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -35,6 +32,9 @@ public sealed record ConsoleOptions
 
     /// <summary>The logger's SQLite log, for the sessions list, reports and exports; none without it.</summary>
     public string? LogPath { get; init; }
+
+    /// <summary>Where named config presets are kept (created when the first is saved).</summary>
+    public string PresetsFolder { get; init; } = "console-presets";
 }
 
 /// <summary>Everything the page shows at one moment.</summary>
@@ -56,7 +56,7 @@ public sealed record ConsoleSnapshot(bool BrokerConnected, string? BrokerProblem
 /// export and report show.
 /// </para>
 /// </summary>
-public sealed class ConsoleServer : IAsyncDisposable
+public sealed partial class ConsoleServer : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
     /// <summary>What the page may ask of a rig, by the word in its address.</summary>
@@ -80,6 +80,7 @@ public sealed class ConsoleServer : IAsyncDisposable
     private readonly BrokerEndpoint _broker;
     private readonly BrokerUsers? _users;
     private readonly LoggedSessions? _log;
+    private readonly ConfigPresets _presets;
     private readonly string _token = NewToken();
 
     private ConsoleServer(WebApplication app, BrokerWatch watch, BrokerEndpoint broker, ConsoleOptions options)
@@ -89,6 +90,7 @@ public sealed class ConsoleServer : IAsyncDisposable
         _broker = broker;
         _users = options.Users;
         _log = options.LogPath is null ? null : new LoggedSessions(options.LogPath);
+        _presets = new ConfigPresets(options.PresetsFolder);
     }
 
     /// <summary>Whether every request needs a login.</summary>
@@ -173,6 +175,10 @@ public sealed class ConsoleServer : IAsyncDisposable
         watched.MapPost("/api/rigs/{rig}/config/check", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: false));
         watched.MapPost("/api/rigs/{rig}/config/apply", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: true));
         watched.MapPost("/api/rigs/{rig}/{command}", server.CommandAsync);
+        watched.MapGet("/api/presets", server.PresetNames);
+        watched.MapGet("/api/presets/{name}", server.Preset);
+        watched.MapPost("/api/presets/{name}", server.SavePresetAsync);
+        watched.MapPost("/api/presets/{name}/apply", server.ApplyPresetAsync);
         watched.MapGet("/api/sessions", server.Sessions);
         watched.MapGet("/api/sessions/{rig}/{boot:long}/report", server.SessionReport);
         watched.MapGet("/api/sessions/{rig}/{boot:long}/export", server.SessionExportAsync);
@@ -182,128 +188,6 @@ public sealed class ConsoleServer : IAsyncDisposable
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
         server.Address = new Uri(addresses.First().TrimEnd('/') + "/");
         return server;
-    }
-
-    private static string NewToken() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-
-    /// <summary>Who is asking: the login, or (a console without logins, on loopback) the account running the console.</summary>
-    /// <param name="Sender">The sender the rig journals: a login's name when it is a valid sender name, else "console".</param>
-    private sealed record Caller(string User, string Sender, bool MayCommand, string Token, string Address);
-
-    private Caller CallerOf(HttpContext context)
-    {
-        string address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (_users is null)
-        {
-            // Anyone on this machine can open a console without logins: the account running it is all that is known.
-            return new Caller($"{Environment.UserName} (console without logins)", "console", MayCommand: true, _token, address);
-        }
-
-        var user = context.User;
-        string name = user.Identity?.Name ?? "unknown";
-        return new Caller(
-            name,
-            ClosedLoop.Engine.Wire.SenderName.Pack(name) >= 0 ? name : "console",
-            user.IsInRole(nameof(BrokerRole.Operator)),
-            user.FindFirst(TokenClaim)?.Value ?? NewToken(),
-            address);
-    }
-
-    private IResult ConsolePage(HttpContext context)
-    {
-        var caller = CallerOf(context);
-        string who = _users is null ? string.Empty : $"{caller.User} ({(caller.MayCommand ? "operator" : "viewer: you can watch, not command")})";
-        return Results.Text(
-            Resource("index.html")
-                .Replace("{{token}}", caller.Token, StringComparison.Ordinal)
-                .Replace("{{role}}", caller.MayCommand ? "operator" : "viewer", StringComparison.Ordinal)
-                .Replace("{{who}}", WebUtility.HtmlEncode(who), StringComparison.Ordinal),
-            "text/html; charset=utf-8");
-    }
-
-    private static IResult LoginPage(string? problem) => Results.Text(
-        Resource("login.html").Replace("{{problem}}", problem is null ? string.Empty : WebUtility.HtmlEncode(problem), StringComparison.Ordinal),
-        "text/html; charset=utf-8");
-
-    /// <summary>
-    /// Checks a name and password against the lab's users file: operators and viewers get a login cookie holding
-    /// their name, role and a command token of their own; anyone else gets the form again.
-    /// </summary>
-    private async Task<IResult> LoginAsync(HttpContext context)
-    {
-        if (_users is null)
-        {
-            return Results.Redirect("/");
-        }
-
-        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-        var user = _users.Authenticate(form["name"].ToString(), form["password"].ToString());
-        if (user is not { Role: BrokerRole.Operator or BrokerRole.Viewer })
-        {
-            return Results.Redirect("/login?failed");
-        }
-
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role.ToString()), new Claim(TokenClaim, NewToken())],
-            CookieAuthenticationDefaults.AuthenticationScheme);
-        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity)).ConfigureAwait(false);
-        return Results.Redirect("/");
-    }
-
-    private async Task<IResult> LogoutAsync(HttpContext context)
-    {
-        if (_users is not null)
-        {
-            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
-        }
-
-        return Results.Redirect(_users is null ? "/" : "/login");
-    }
-
-    /// <summary>Every logged boot of every rig with its counts, newest first per rig; why there is none otherwise.</summary>
-    private IResult Sessions()
-    {
-        if (_log is null)
-        {
-            return Results.Json(new { error = "this console was started without the logger's log (--db), so it lists no sessions" }, Json);
-        }
-
-        try
-        {
-            return Results.Json(new { log = _log.Path, boots = _log.List() }, Json);
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
-        {
-            return Results.Json(new { error = $"{_log.Path}: not a closedloop log ({e.Message})" }, Json);
-        }
-    }
-
-    private IResult SessionReport(string rig, long boot) => _log is not null && _log.Holds(rig, boot)
-        ? Results.Text(_log.Report(rig, boot), "text/html; charset=utf-8")
-        : Results.Text($"The log holds no boot {boot} of {WebUtility.HtmlEncode(rig)}.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
-
-    private async Task<IResult> SessionExportAsync(string rig, long boot) => _log is not null && _log.Holds(rig, boot)
-        ? Results.File(await _log.ExportZipAsync(rig, boot).ConfigureAwait(false), "application/zip", $"{rig}-boot{boot}.zip")
-        : Results.Text($"The log holds no boot {boot} of {rig}.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
-
-    /// <summary>Why this caller may not send a command, as the answer to give, or null when it may.</summary>
-    private static IResult? Refusal(HttpContext context, Caller caller)
-    {
-        if (!context.Request.Headers.TryGetValue(TokenHeader, out var token) || token.ToString() != caller.Token)
-        {
-            return Results.Json(new { error = "this request did not come from the console's own page" }, Json, statusCode: StatusCodes.Status403Forbidden);
-        }
-
-        return caller.MayCommand
-            ? null
-            : Results.Json(new { error = $"{caller.User} is a viewer: viewers watch the rigs but send them nothing" }, Json, statusCode: StatusCodes.Status403Forbidden);
-    }
-
-    /// <summary>Publishes who sent a command from where and what the rig answered, for the log.</summary>
-    private static async Task AuditAsync(BrokerClient client, string rig, long boot, long commandId, string command, Caller caller, string result, CancellationToken cancellationToken)
-    {
-        var audit = new CommandAudit(rig, boot, commandId, command, caller.User, caller.Address, result, DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        await client.PublishAsync(client.TopicsOf(rig).Audit, audit.ToJson(), retain: false, cancellationToken).ConfigureAwait(false);
     }
 
     public ConsoleSnapshot Snapshot() => new(
@@ -432,80 +316,6 @@ public sealed class ConsoleServer : IAsyncDisposable
         {
             return Results.Json(new CommandOutcome(rig, command, false, e.Message), Json);
         }
-    }
-
-    /// <summary>Every key of the engine's schema, as the form shows it: its section, name, kind, allowed values and default.</summary>
-    private static IEnumerable<object> Schema() => Enumerable.Range(0, ConfigSchema.Count).Select(ConfigSchema.KeyAt).Where(k => !k.IsSecret).Select(k => new
-    {
-        k.Section,
-        k.Name,
-        k.Field,
-        Kind = k.Kind.ToString().ToLowerInvariant(),
-        k.Choices,
-        k.DefaultValue,
-        k.Help,
-        Allowed = k.Describe(),
-    });
-
-    /// <summary>A config's values by field (section.key).</summary>
-    private static Dictionary<string, string> Fields(string text)
-    {
-        var document = ConfigParser.Parse(text, new ConfigErrorList());
-        var fields = new Dictionary<string, string>();
-        for (int i = 0; i < document.Count; i++)
-        {
-            fields[document[i].Field] = document[i].Value;
-        }
-
-        return fields;
-    }
-
-    /// <summary>
-    /// The page's form (field=value pairs) over the config the rig runs, checked by the engine as the rig will check
-    /// it: every error at its field, and what would change. With <paramref name="apply"/> a valid config is sent and
-    /// the rig's own answer returned; an invalid one is never sent.
-    /// </summary>
-    private async Task<IResult> ConfigAsync(HttpContext context, string rig, bool apply)
-    {
-        var caller = CallerOf(context);
-        if (Refusal(context, caller) is IResult refused)
-        {
-            return refused;
-        }
-
-        if (_watch.AppliedConfig(rig) is not string applied)
-        {
-            return Results.Json(new { error = $"{rig} has not said which config it runs" }, Json, statusCode: StatusCodes.Status404NotFound);
-        }
-
-        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false) : null;
-        var overrides = form is null ? [] : form.Keys.Select(field => $"{field}={form[field]}").ToList();
-        var input = ConfigInput.Load(null, overrides, document => document.Set("rig", "id", rig), forRig: true, baseText: applied);
-        var before = Fields(applied);
-        var changed = Enumerable.Range(0, input.Document.Count).Select(i => input.Document[i])
-            .Where(e => before.GetValueOrDefault(e.Field) != e.Value)
-            .Select(e => new { e.Field, From = before.GetValueOrDefault(e.Field), To = e.Value }).ToList();
-        var errors = input.Result.Errors.Select(e => new { e.Field, e.Value, e.Expected }).ToList();
-        if (!apply || errors.Count > 0)
-        {
-            return Results.Json(new { valid = errors.Count == 0, applied = false, sent = false, errors, changed }, Json);
-        }
-
-        await using var client = await BrokerClient.ConnectAsync(_broker, context.RequestAborted).ConfigureAwait(false);
-        var answer = await ConfigSender.SendAsync(client, rig, input, TimeSpan.FromSeconds(10), context.RequestAborted).ConfigureAwait(false);
-        var (boot, _) = await new RigCommander(client, caller.Sender).ReadClockAsync(rig, context.RequestAborted).ConfigureAwait(false);
-        string result = answer is null ? "no answer" : answer.Applied ? $"applied {answer.Hash}" : $"rejected: {string.Join("; ", answer.Errors)}";
-        await AuditAsync(client, rig, boot, 0, "config", caller, result, context.RequestAborted).ConfigureAwait(false);
-        return Results.Json(new
-        {
-            valid = true,
-            applied = answer?.Applied == true,
-            sent = true,
-            hash = answer?.Hash,
-            rigErrors = answer?.Errors ?? ["no answer from the rig"],
-            errors,
-            changed,
-        }, Json);
     }
 
     private static IResult Page(string name, string contentType) => Results.Text(Resource(name), contentType);

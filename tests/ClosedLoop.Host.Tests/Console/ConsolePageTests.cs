@@ -13,6 +13,7 @@ namespace ClosedLoop.Host.Tests.Console;
 /// </summary>
 public sealed class ConsolePageTests : IAsyncLifetime
 {
+    private readonly string _presets = Directory.CreateTempSubdirectory("closedloop-presets").FullName;
     private EmbeddedBroker? _broker;
     private ConsoleServer? _console;
     private Chromium? _chromium;
@@ -26,7 +27,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
         int port = EmbeddedBroker.FreePort();
         _broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port);
         Endpoint = BrokerEndpoint.Loopback(port);
-        _console = await ConsoleServer.StartAsync(Endpoint, new ConsoleOptions { Port = 0 }, CancellationToken.None);
+        _console = await ConsoleServer.StartAsync(Endpoint, new ConsoleOptions { Port = 0, PresetsFolder = _presets }, CancellationToken.None);
         _chromium = await Chromium.LaunchAsync();
     }
 
@@ -279,6 +280,60 @@ public sealed class ConsolePageTests : IAsyncLifetime
 
             await card.GetByRole(AriaRole.Button, new() { Name = "Encounter start" }).ClickAsync();
             await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("encounter-start: accepted", new() { Timeout = 10_000 });
+        }
+
+        Assert.Empty(ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task A_preset_saved_from_one_rigs_form_loads_onto_two_rigs_changing_only_the_experiments_settings()
+    {
+        var page = await OpenAsync();
+        await using var first = await LinkedRig.StartAsync(Endpoint, "rig-p1", armed: false);
+        await using var second = await LinkedRig.StartAsync(Endpoint, "rig-p2", armed: false, settings: ["link.sample_batch=20"]);
+        await using (first.PumpInBackground())
+        await using (second.PumpInBackground())
+        {
+            await Assertions.Expect(Card(page, "rig-p2").Locator("ul.states")).ToContainTextAsync("online", new() { Timeout = 10_000 });
+            await Card(page, "rig-p1").GetByRole(AriaRole.Button, new() { Name = "Configure…" }).ClickAsync();
+            var threshold = page.Locator("#config [data-field='detector.deficit_threshold'] input");
+            await Assertions.Expect(threshold).ToHaveValueAsync("1", new() { Timeout = 10_000 });
+
+            // A value the engine refuses is not saved.
+            await threshold.FillAsync("99");
+            await page.GetByLabel("Save the experiment's settings of this form as preset").FillAsync("bad-one");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save preset" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#preset-save-outcome")).ToContainTextAsync("not saved: detector.deficit_threshold = 99: expected a number from -50 to 50");
+            Assert.False(File.Exists(Path.Combine(_presets, "bad-one.nf.config")));
+
+            await threshold.FillAsync("1.5");
+            await page.GetByLabel("Save the experiment's settings of this form as preset").FillAsync("deficit-1p5");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save preset" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#preset-save-outcome")).ToContainTextAsync("saved preset deficit-1p5");
+            string saved = File.ReadAllText(Path.Combine(_presets, "deficit-1p5.nf.config"));
+            Assert.Contains("deficit_threshold = 1.5", saved, StringComparison.Ordinal);
+            Assert.DoesNotContain("[pins]", saved, StringComparison.Ordinal);
+            Assert.DoesNotContain("[rig]", saved, StringComparison.Ordinal);
+
+            await page.GetByLabel("Preset", new() { Exact = true }).SelectOptionAsync("deficit-1p5");
+            await page.Locator("#preset-rigs").GetByLabel("rig-p1").CheckAsync();
+            await page.Locator("#preset-rigs").GetByLabel("rig-p2").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Load onto the chosen rigs" }).ClickAsync();
+
+            await Assertions.Expect(page.Locator("#preset-outcomes li[data-rig='rig-p1']")).ToContainTextAsync("rig-p1: applied", new() { Timeout = 15_000 });
+            await Assertions.Expect(page.Locator("#preset-outcomes li[data-rig='rig-p2']")).ToContainTextAsync("rig-p2: applied", new() { Timeout = 15_000 });
+            foreach (var rig in new[] { first, second })
+            {
+                Assert.Equal(1.5, rig.Rig.Engine.Config.Detector.DeficitThreshold);
+                Assert.Equal(rig.RigId, rig.Rig.Engine.Config.RigId);
+            }
+
+            // Each rig kept its own link settings: a preset carries none.
+            await using var client = await BrokerClient.ConnectAsync(Endpoint, CancellationToken.None);
+            byte[]? applied = await client.WaitForAsync(client.TopicsOf("rig-p2").ConfigApplied, _ => true, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            string text = Encoding.UTF8.GetString(applied!);
+            Assert.Contains("sample_batch = 20", text, StringComparison.Ordinal);
+            Assert.Contains("deficit_threshold = 1.5", text, StringComparison.Ordinal);
         }
 
         Assert.Empty(ConsoleErrors);

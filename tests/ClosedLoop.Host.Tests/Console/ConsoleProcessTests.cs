@@ -24,7 +24,9 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         using var process = Process.Start(info)!;
         try
         {
-            string? first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            // A process start on a busy two-core machine (other tests drive browsers meanwhile) can take a while.
+            string? first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90));
+            Assert.True(first?.StartsWith("console at ", StringComparison.Ordinal) == true, $"{first} {(process.HasExited ? await process.StandardError.ReadToEndAsync() : string.Empty)}");
             var address = new Uri(System.Text.RegularExpressions.Regex.Match(first ?? string.Empty, @"http://\S+/").Value);
 
             await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, "rig-term", armed: true, publishSamples: true);

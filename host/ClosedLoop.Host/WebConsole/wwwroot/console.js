@@ -474,3 +474,56 @@ async function loadSessions() {
 
 document.getElementById('sessions-refresh').addEventListener('click', loadSessions);
 loadSessions();
+
+// Presets: save the form's experiment settings under a name; load a preset onto several rigs at once.
+const presetChoice = document.getElementById('preset-choice');
+const presetRigs = document.getElementById('preset-rigs');
+const presetOutcomes = document.getElementById('preset-outcomes');
+
+async function loadPresets() {
+  const listing = await fetch('/api/presets').then(response => response.json());
+  presetChoice.replaceChildren(...listing.names.map(name => element('option', { value: name }, name)));
+}
+
+function presetRigChoices() {
+  const known = new Set([...presetRigs.querySelectorAll('input')].map(input => input.value));
+  for (const rig of cards.keys()) {
+    if (!known.has(rig)) {
+      const id = 'preset-rig-' + rig;
+      const label = element('label', { for: id });
+      label.append(element('input', { type: 'checkbox', id: id, name: 'rigs', value: rig }), ' ' + rig);
+      presetRigs.appendChild(label);
+    }
+  }
+}
+
+document.getElementById('preset-save').addEventListener('click', async () => {
+  const name = document.getElementById('preset-name').value.trim();
+  const outcome = document.getElementById('preset-save-outcome');
+  const result = await fetch('/api/presets/' + encodeURIComponent(name), { method: 'POST', headers: { 'X-ClosedLoop-Token': token }, body: new FormData(configForm) }).then(r => r.json());
+  outcome.textContent = result.saved
+    ? 'saved preset ' + result.name + ' (' + result.settings + ' settings)'
+    : 'not saved: ' + (result.problem || result.errors.map(e => e.field + ' = ' + e.value + ': ' + e.expected).join('; '));
+  await loadPresets();
+});
+
+document.getElementById('preset-load').addEventListener('submit', async event => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const name = form.get('preset');
+  if (!name || !form.getAll('rigs').length) {
+    presetOutcomes.replaceChildren(element('li', {}, 'choose a preset and at least one rig'));
+    return;
+  }
+  presetOutcomes.replaceChildren(element('li', {}, 'sending ' + name + '…'));
+  const result = await fetch('/api/presets/' + encodeURIComponent(name) + '/apply', { method: 'POST', headers: { 'X-ClosedLoop-Token': token }, body: form }).then(r => r.json());
+  presetOutcomes.replaceChildren(...(result.outcomes || []).map(o => element('li', { 'data-rig': o.rig },
+    o.rig + ': ' + (o.applied ? 'applied ' + o.hash : !o.valid ? 'not sent: ' + o.errors.map(e => e.field + ' = ' + e.value + ': ' + e.expected).join('; ') : 'rejected: ' + o.rigErrors.join('; ')))));
+});
+
+if (mayCommand) {
+  loadPresets();
+  setInterval(presetRigChoices, 1000);
+} else {
+  document.getElementById('presets').hidden = true;
+}
