@@ -44,6 +44,65 @@ public sealed class MonitorTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Link_quality_counts_events_not_yet_heard_holes_filled_late_and_missed_frames_per_boot()
+    {
+        var state = new MonitorState("closedloop");
+        var json = new EventJson();
+        var buffer = new byte[EventJson.MaxEventBytes];
+        void Event(long boot, long sequence, EventKind kind = EventKind.Armed)
+        {
+            int length = json.Write("rig-a", boot, new JournalEvent { Kind = kind, Sequence = sequence, TimeUs = sequence * 1000 }, buffer, 0);
+            state.Take("closedloop/rig-a/events", buffer[..length]);
+        }
+
+        void Status(long boot, long next) => state.Take("closedloop/rig-a/status", Encoding.UTF8.GetBytes(
+            $$"""{"v":1,"rig":"rig-a","online":true,"boot":{{boot}},"t_us":0,"config":"00000000000000ab","armed":false,"estop":false,"session":false,"mode":"closed_loop","next_seq":{{next}}}"""));
+
+        void Frame(long boot, long cycle)
+        {
+            var frames = new SampleFrameWriter(1, boot, 7692);
+            frames.TryAdd(new ProcessedSample { CycleIndex = cycle, Z = 0, IsValid = true, IsReady = true });
+            state.Take("closedloop/rig-a/samples", frames.Buffer[..frames.Length]);
+        }
+
+        Status(7, 10);
+        foreach (long sequence in new long[] { 3, 4, 6 })
+        {
+            Event(7, sequence);
+        }
+
+        Event(7, 8, EventKind.Fault);
+        var rig = Assert.Single(state.Snapshot());
+        Assert.Equal((7L, new LinkQuality(Pending: 1, EventGaps: 2, FramesMissed: 0), 1), (rig.Boot, rig.Link, rig.Faults));
+
+        Event(7, 5);
+        Event(7, 7);
+        Event(7, 9);
+        Assert.Equal(new LinkQuality(0, 0, 0), Assert.Single(state.Snapshot()).Link);
+
+        // Frame numbers: a writer numbers its frames 1, 2, 3...; the reader hears 1 and 4.
+        var writer = new SampleFrameWriter(1, 7, 7692);
+        for (int n = 1; n <= 4; n++)
+        {
+            writer.Clear();
+            writer.TryAdd(new ProcessedSample { CycleIndex = n, Z = 0, IsValid = true, IsReady = true });
+            if (n is 1 or 4)
+            {
+                state.Take("closedloop/rig-a/samples", writer.Buffer[..writer.Length]);
+            }
+        }
+
+        Assert.Equal(2, Assert.Single(state.Snapshot()).Link.FramesMissed);
+
+        // A new boot starts afresh.
+        Status(8, 2);
+        Event(8, 1);
+        Frame(8, 0);
+        rig = Assert.Single(state.Snapshot());
+        Assert.Equal((8L, new LinkQuality(0, 0, 0), 0), (rig.Boot, rig.Link, rig.Faults));
+    }
+
+    [Fact]
     public void The_last_will_marks_a_rig_offline()
     {
         var state = new MonitorState("closedloop");

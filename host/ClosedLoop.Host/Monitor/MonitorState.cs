@@ -28,6 +28,69 @@ public sealed class RigView(string rigId)
     public Queue<double> Z { get; } = new();
 
     public Queue<string> Events { get; } = new();
+
+    /// <summary>The boot the rig last reported, or -1 before its first status.</summary>
+    public long Boot { get; set; } = -1;
+
+    /// <summary>The link as heard here: events the rig journaled that have not arrived, holes in the events and frames that did.</summary>
+    public LinkQuality Link { get; set; } = new(0, 0, 0);
+
+    /// <summary>Faults the rig reported this boot, and the latest of them.</summary>
+    public int Faults { get; set; }
+
+    public string? LastFault { get; set; }
+}
+
+/// <summary>
+/// How well a rig's messages reach this reader: <paramref name="Pending"/> events the rig's status says it
+/// journaled beyond the last one heard (still in its outbox or in flight); <paramref name="EventGaps"/> events
+/// missing between those heard since this reader started; <paramref name="FramesMissed"/> sample frames likewise.
+/// </summary>
+public sealed record LinkQuality(long Pending, long EventGaps, long FramesMissed);
+
+/// <summary>Counts what a reader that joined mid-boot has not heard of a numbered stream (event sequences, frame numbers).</summary>
+internal sealed class HeardNumbers
+{
+    /// <summary>A jump wider than this counts as missing without remembering each number.</summary>
+    private const long Remembered = 10_000;
+
+    private readonly HashSet<long> _missing = [];
+    private long _far;
+
+    public long High { get; private set; } = -1;
+
+    public long Missing => _missing.Count + _far;
+
+    public void Saw(long number)
+    {
+        if (High < 0)
+        {
+            High = number;
+            return;
+        }
+
+        if (number > High)
+        {
+            if (number - High - 1 > Remembered)
+            {
+                _far += number - High - 1;
+            }
+            else
+            {
+                for (long n = High + 1; n < number; n++)
+                {
+                    _missing.Add(n);
+                }
+            }
+
+            High = number;
+        }
+        else
+        {
+            // A late arrival (a replay, or a reordering) fills its hole.
+            _missing.Remove(number);
+        }
+    }
 }
 
 /// <summary>A logger's own retained status: whether it is up and can write its log.</summary>
@@ -43,7 +106,9 @@ public sealed class MonitorState(string prefix)
     private readonly SortedDictionary<string, RigView> _rigs = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, LoggerView> _loggers = new(StringComparer.Ordinal);
     private readonly EventJson _events = new();
+    private readonly EventIdentity _identity = new();
     private readonly ProcessedSample[] _samples = SampleFrameWriter.NewReadBuffer();
+    private readonly Dictionary<string, (long Boot, HeardNumbers Events, HeardNumbers Frames, long NextSequence)> _heard = new(StringComparer.Ordinal);
 
     public long Messages { get; private set; }
 
@@ -122,7 +187,11 @@ public sealed class MonitorState(string prefix)
         {
             return [.. _rigs.Values.Select(r =>
             {
-                var copy = new RigView(r.RigId) { Online = r.Online, ConfigHash = r.ConfigHash, Armed = r.Armed, EStop = r.EStop, InSession = r.InSession, Mode = r.Mode };
+                var copy = new RigView(r.RigId)
+                {
+                    Online = r.Online, ConfigHash = r.ConfigHash, Armed = r.Armed, EStop = r.EStop, InSession = r.InSession, Mode = r.Mode,
+                    Boot = r.Boot, Link = LinkOf(r.RigId), Faults = r.Faults, LastFault = r.LastFault,
+                };
                 foreach (double z in r.Z)
                 {
                     copy.Z.Enqueue(z);
@@ -138,13 +207,48 @@ public sealed class MonitorState(string prefix)
         }
     }
 
-    private static bool TakeStatus(RigView rig, byte[] payload)
+    private LinkQuality LinkOf(string rig)
+    {
+        if (!_heard.TryGetValue(rig, out var heard))
+        {
+            return new LinkQuality(0, 0, 0);
+        }
+
+        long pending = heard.Events.High < 0 ? 0 : Math.Max(0, heard.NextSequence - 1 - heard.Events.High);
+        return new LinkQuality(pending, heard.Events.Missing, heard.Frames.Missing);
+    }
+
+    /// <summary>What has been heard of a rig's boot; a new boot starts afresh (and clears the boot's faults).</summary>
+    private (long Boot, HeardNumbers Events, HeardNumbers Frames, long NextSequence) HeardOf(RigView rig, long boot)
+    {
+        if (!_heard.TryGetValue(rig.RigId, out var heard) || heard.Boot != boot)
+        {
+            heard = (boot, new HeardNumbers(), new HeardNumbers(), 0);
+            _heard[rig.RigId] = heard;
+            rig.Faults = 0;
+            rig.LastFault = null;
+        }
+
+        return heard;
+    }
+
+    private bool TakeStatus(RigView rig, byte[] payload)
     {
         try
         {
             using var document = JsonDocument.Parse(payload);
             var root = document.RootElement;
             rig.Online = root.GetProperty("online").GetBoolean();
+            if (root.TryGetProperty("boot", out var boot) && boot.TryGetInt64(out long bootId))
+            {
+                rig.Boot = bootId;
+                var heard = HeardOf(rig, bootId);
+                if (root.TryGetProperty("next_seq", out var next) && next.TryGetInt64(out long nextSequence))
+                {
+                    _heard[rig.RigId] = heard with { NextSequence = nextSequence };
+                }
+            }
+
             if (rig.Online)
             {
                 rig.ConfigHash = root.GetProperty("config").GetString() ?? "-";
@@ -165,9 +269,17 @@ public sealed class MonitorState(string prefix)
     private bool TakeEvent(RigView rig, byte[] payload)
     {
         var e = new JournalEvent();
-        if (_events.TryRead(payload, 0, payload.Length, e, new EventIdentity()) is not null)
+        if (_events.TryRead(payload, 0, payload.Length, e, _identity) is not null)
         {
             return false;
+        }
+
+        var identity = _identity;
+        HeardOf(rig, identity.BootId).Events.Saw(e.Sequence);
+        if (e.Kind == EventKind.Fault)
+        {
+            rig.Faults++;
+            rig.LastFault = Describe(e);
         }
 
         rig.Events.Enqueue(Describe(e));
@@ -181,9 +293,15 @@ public sealed class MonitorState(string prefix)
 
     private bool TakeFrame(RigView rig, byte[] payload)
     {
-        if (SampleFrameReader.TryRead(payload, payload.Length, out _, _samples, out int count) is not null)
+        if (SampleFrameReader.TryRead(payload, payload.Length, out long boot, _samples, out int count) is not null)
         {
             return false;
+        }
+
+        long number = SampleFrameReader.SequenceOf(payload, payload.Length);
+        if (number > 0)
+        {
+            HeardOf(rig, boot).Frames.Saw(number);
         }
 
         for (int i = count - 1; i >= 0; i--)

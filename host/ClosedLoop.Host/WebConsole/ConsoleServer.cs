@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace ClosedLoop.Host.WebConsole;
 
 /// <summary>One rig as the page shows it: only what the rig itself reported.</summary>
-public sealed record RigCard(string Rig, bool Online, string Mode, bool Armed, bool EStop, bool InSession, string Config, IReadOnlyList<string> Events);
+public sealed record RigCard(string Rig, bool Online, long Boot, string Mode, bool Armed, bool EStop, bool InSession, string Config, IReadOnlyList<string> Events, Monitor.LinkQuality Link, int Faults, string? LastFault);
 
 /// <summary>A rig's answer to a command sent from the page: accepted, or the engine's refusal reason (or why nothing was sent).</summary>
 public sealed record CommandOutcome(string Rig, string Command, bool Accepted, string Result);
@@ -193,7 +193,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     public ConsoleSnapshot Snapshot() => new(
         _watch.Connected,
         _watch.Connected ? null : _watch.Problem,
-        [.. _watch.State.Snapshot().Select(r => new RigCard(r.RigId, r.Online, r.Mode, r.Armed, r.EStop, r.InSession, r.ConfigHash, [.. r.Events.Reverse()]))]);
+        [.. _watch.State.Snapshot().Select(r => new RigCard(r.RigId, r.Online, r.Boot, r.Mode, r.Armed, r.EStop, r.InSession, r.ConfigHash, [.. r.Events.Reverse()], r.Link, r.Faults, r.LastFault))]);
 
     /// <summary>Server-Sent Events: the snapshot whenever it changed (checked four times a second), until the page or the server goes.</summary>
     private async Task StreamAsync(HttpContext context)

@@ -69,6 +69,8 @@ public sealed class ConsolePageTests : IAsyncLifetime
             await Assertions.Expect(states).ToContainTextAsync("disarmed");
             await Assertions.Expect(card.Locator("[data-field=mode]")).ToHaveTextAsync("closed_loop");
             await Assertions.Expect(card.Locator("[data-field=config]")).ToHaveTextAsync(rig.Rig.Engine.Config.Hash);
+            await Assertions.Expect(card.Locator("[data-field=boot]")).ToHaveTextAsync(rig.BootId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Assertions.Expect(card.Locator("[data-field=faults]")).ToHaveTextAsync("none");
 
             // Armed and in session on the rig: the card follows, and the z trace and events move.
             lock (rig)
@@ -82,6 +84,9 @@ public sealed class ConsolePageTests : IAsyncLifetime
             await Assertions.Expect(states).ToContainTextAsync("in session");
             await Assertions.Expect(card.Locator("[data-field=trace-summary]")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("Now z -?[0-9]"), new() { Timeout = 10_000 });
             await Assertions.Expect(card.Locator("ol.events li").First).ToBeVisibleAsync();
+            // Everything the rig journaled has arrived, without holes.
+            await Assertions.Expect(card.Locator("[data-field=link]")).ToHaveTextAsync("0 event(s) pending, 0 event gap(s), 0 frame(s) missed", new() { Timeout = 10_000 });
+            await Assertions.Expect(states).ToContainTextAsync("link ok");
             await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("Broker connected.");
         }
 

@@ -99,11 +99,21 @@ function update(card, rig) {
       states.push(state('e-stop latched', 'bad'));
     }
     states.push(rig.inSession ? state('in session', 'good') : state('no session', 'off'));
+    const link = rig.link;
+    const linkGood = link.pending === 0 && link.eventGaps === 0 && link.framesMissed === 0;
+    states.push(linkGood ? state('link ok', 'good') : state('link: see below', 'warn'));
+    if (rig.faults > 0) {
+      states.push(state(rig.faults + ' fault(s)', 'bad'));
+    }
   }
   card.states.replaceChildren(...states);
+  const link = rig.link;
   card.facts.replaceChildren(
+    element('dt', {}, 'boot'), element('dd', { 'data-field': 'boot' }, rig.boot < 0 ? '-' : String(rig.boot)),
     element('dt', {}, 'mode'), element('dd', { 'data-field': 'mode' }, rig.mode),
-    element('dt', {}, 'config'), element('dd', { 'data-field': 'config' }, rig.config));
+    element('dt', {}, 'config'), element('dd', { 'data-field': 'config' }, rig.config),
+    element('dt', {}, 'link'), element('dd', { 'data-field': 'link' }, link.pending + ' event(s) pending, ' + link.eventGaps + ' event gap(s), ' + link.framesMissed + ' frame(s) missed'),
+    element('dt', {}, 'faults'), element('dd', { 'data-field': 'faults' }, rig.faults === 0 ? 'none' : rig.faults + '; latest ' + rig.lastFault));
   card.events.replaceChildren(...rig.events.map(text => element('li', {}, text)));
 }
 
