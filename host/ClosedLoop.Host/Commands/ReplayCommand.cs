@@ -2,6 +2,7 @@ using ClosedLoop.Data;
 using ClosedLoop.Data.Guppy;
 using ClosedLoop.Data.Ppd;
 using ClosedLoop.Engine.Detection;
+using ClosedLoop.Host.Tuning;
 using ClosedLoop.VirtualRig.Replay;
 using ClosedLoop.VirtualRig.Validation;
 using Spectre.Console;
@@ -176,7 +177,7 @@ public static class ReplayCommand
             error.WriteLine(configFile is null ? source.SessionConfigNote : $"config: {configFile.FullName} (--config), not the one the session ran with");
         }
 
-        var input = ConfigInput.Load(configFile, sets, document => SetRate(document, recording, baseConfig), baseText: baseConfig);
+        var input = ReplayAnalysis.ConfigFor(recording, configFile, baseConfig, sets);
         if (!input.Result.IsValid)
         {
             input.WriteErrors(error, "config");
@@ -199,30 +200,24 @@ public static class ReplayCommand
         var scored = DecisionScores.From(replay.Events);
         var table = new Table().Title($"[bold]{Markup.Escape(recording.Name)}[/]: {recording.SampleCount / recording.SamplingRate / 60:F1} min, config {input.Result.Config.Hash}")
             .AddColumns("#", "onset (s)", "Δz", "decision", "latency (ms)", "rule", "Δz whole window", "whole window");
-        int n = 0;
+        var rows = ReplayAnalysis.Encounters(replay);
+        int n = replay.Events.Count(e => e.Kind == EventKind.EncounterOn);
         var csv = new System.Text.StringBuilder("encounter,onset_s,dz,decision,latency_ms,early,window_dz,window_decision\n");
-        foreach (var onset in replay.Events.Where(e => e.Kind == EventKind.EncounterOn))
+        foreach (var r in rows)
         {
-            n++;
-            foreach (var d in decisions.Where(d => d.Ref1 == onset.Ref1))
-            {
-                // A drop stands beside the encounter's decision; the whole window scores only response or deficit.
-                bool early = (d.Flags & (int)DecisionFlags.Early) != 0;
-                var whole = (DecisionOutcome)d.Code == DecisionOutcome.Drop ? null : scored.GetValueOrDefault(d.Ref1);
-                string[] row =
-                [
-                    n.ToString(CultureInfo.InvariantCulture),
-                    (onset.Ref1 / 1e6).ToString("F2", CultureInfo.InvariantCulture),
-                    Number(d.Value1),
-                    ClosedLoop.Engine.Wire.EventJson.Outcomes[d.Code],
-                    (d.Ref2 / 1000.0).ToString("F0", CultureInfo.InvariantCulture),
-                    early ? "early" : "window",
-                    whole is null ? "-" : Number(whole.FullDeltaZ),
-                    whole is null ? "-" : ClosedLoop.Engine.Wire.EventJson.Outcomes[(int)whole.Full],
-                ];
-                table.AddRow(row);
-                csv.Append(string.Join(',', row.Select(cell => cell == "-" ? string.Empty : cell))).Append('\n');
-            }
+            string[] row =
+            [
+                r.Encounter.ToString(CultureInfo.InvariantCulture),
+                r.OnsetS.ToString("F2", CultureInfo.InvariantCulture),
+                Number(r.DeltaZ),
+                r.Decision,
+                r.LatencyMs.ToString("F0", CultureInfo.InvariantCulture),
+                r.Early ? "early" : "window",
+                r.WholeWindowDeltaZ is double whole ? Number(whole) : "-",
+                r.WholeWindowDecision ?? "-",
+            ];
+            table.AddRow(row);
+            csv.Append(string.Join(',', row.Select(cell => cell == "-" ? string.Empty : cell))).Append('\n');
         }
 
         console.Write(table);
@@ -261,11 +256,9 @@ public static class ReplayCommand
             throw new CommandLineException($"--sweep '{sweep}': expected section.key=from:to:step with from <= to and step > 0, e.g. detector.deficit_threshold=0:2:0.25");
         }
 
-        int steps = (int)Math.Min(int.MaxValue, Math.Floor((to - from) / step + 1e-9) + 1);
-        if (steps > MaxSweepSteps)
-        {
-            throw new CommandLineException($"--sweep '{sweep}': {steps:N0} steps; expected at most {MaxSweepSteps} (each replays the whole recording): use a larger step");
-        }
+        var values = ReplayAnalysis.Steps(from, to, step, MaxSweepSteps)
+            ?? throw new CommandLineException($"--sweep '{sweep}': {Math.Floor(((to - from) / step) + 1e-9) + 1:N0} steps; expected at most {MaxSweepSteps} (each replays the whole recording): use a larger step");
+        int steps = values.Count;
 
         string key = sweep[..equals];
         var table = new Table().Title($"[bold]sweep of {Markup.Escape(key)}[/]").AddColumns(Markup.Escape(key), "encounters", "deficits", "drops", "trains", "refused", "deficit decided after (median ms)", "agreement with the whole window");
@@ -276,7 +269,7 @@ public static class ReplayCommand
             var task = context.AddTask($"sweeping {key} over {steps} values", maxValue: steps);
             for (int i = 0; i < steps && failed == 0; i++, task.Increment(1))
             {
-                failed = SweepStep(error, table, recording, configFile, baseConfig, sets, key, from + i * step, points);
+                failed = SweepStep(error, table, recording, configFile, baseConfig, sets, key, values[i], points);
             }
         });
         if (failed != 0)
@@ -318,26 +311,24 @@ public static class ReplayCommand
     private static int SweepStep(TextWriter error, Table table, Recording recording, FileInfo? configFile, string? baseConfig, string[] sets, string key, double at, List<(double Value, int Deficits, int Trains)> points)
     {
         string value = at.ToString("G10", CultureInfo.InvariantCulture);
-        var input = ConfigInput.Load(configFile, [.. sets, $"{key}={value}"], document => SetRate(document, recording, baseConfig), baseText: baseConfig);
+        var input = ReplayAnalysis.ConfigFor(recording, configFile, baseConfig, [.. sets, $"{key}={value}"]);
         if (!input.Result.IsValid)
         {
             input.WriteErrors(error, $"{key}={value}");
             return 1;
         }
 
-        var replay = RecordingReplay.Run(recording, input.Result.Config);
-        var decisions = replay.Events.Where(e => e.Kind == EventKind.Decision).ToList();
-        var timing = DecisionScores.Summarize(DecisionScores.From(replay.Events).Values);
-        points.Add((at, decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Deficit), replay.Events.Count(e => e.Kind == EventKind.OutputStarted)));
+        var point = ReplayAnalysis.Point(at, RecordingReplay.Run(recording, input.Result.Config));
+        points.Add((at, point.Deficits, point.Trains));
         table.AddRow(
             value,
-            replay.Events.Count(e => e.Kind == EventKind.EncounterOn).ToString(CultureInfo.InvariantCulture),
-            decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Deficit).ToString(CultureInfo.InvariantCulture),
-            decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Drop).ToString(CultureInfo.InvariantCulture),
-            replay.Events.Count(e => e.Kind == EventKind.OutputStarted).ToString(CultureInfo.InvariantCulture),
-            replay.Events.Count(e => e.Kind == EventKind.OutputRefused).ToString(CultureInfo.InvariantCulture),
-            double.IsNaN(timing.DeficitLatencyMedianUs) ? "-" : (timing.DeficitLatencyMedianUs / 1000).ToString("F0", CultureInfo.InvariantCulture),
-            double.IsNaN(timing.FullWindowAgreement) ? "-" : timing.FullWindowAgreement.ToString("P1", CultureInfo.InvariantCulture));
+            point.Encounters.ToString(CultureInfo.InvariantCulture),
+            point.Deficits.ToString(CultureInfo.InvariantCulture),
+            point.Drops.ToString(CultureInfo.InvariantCulture),
+            point.Trains.ToString(CultureInfo.InvariantCulture),
+            point.Refused.ToString(CultureInfo.InvariantCulture),
+            double.IsNaN(point.DeficitLatencyMedianMs) ? "-" : point.DeficitLatencyMedianMs.ToString("F0", CultureInfo.InvariantCulture),
+            double.IsNaN(point.WholeWindowAgreement) ? "-" : point.WholeWindowAgreement.ToString("P1", CultureInfo.InvariantCulture));
         return 0;
     }
 
@@ -379,18 +370,6 @@ public static class ReplayCommand
         int sham = started.Count(e => (e.Flags & ClosedLoop.Engine.Journal.OutputFlags.Sham) != 0);
         string trains = sham > 0 ? $"{started.Count} trains would have started ({sham} sham)" : $"{started.Count} trains would have started";
         return refused.Count == 0 ? $"{trains}; no request was refused." : $"{trains}; refused by the limits: {string.Join(", ", refused)}.";
-    }
-
-    /// <summary>
-    /// The engine's cycle period must be the recording's sample interval; a logged session's own config already
-    /// has the rate its frames were made at, and keeps it (and so its hash).
-    /// </summary>
-    private static void SetRate(ConfigDocument document, Recording recording, string? sessionConfig)
-    {
-        if (sessionConfig is null)
-        {
-            document.Set("acquisition", "rate_hz", recording.SamplingRate.ToString(CultureInfo.InvariantCulture));
-        }
     }
 
     private sealed class Progress(Action<double> report) : IProgress<double>

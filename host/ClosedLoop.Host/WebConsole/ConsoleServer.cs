@@ -58,7 +58,8 @@ public sealed record ConsoleSnapshot(bool BrokerConnected, string? BrokerProblem
 /// </summary>
 public sealed partial class ConsoleServer : IAsyncDisposable
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    // Replays and sweeps can hold NaN (no deficit decided, no whole-window score): sent as "NaN", shown as "-".
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     /// <summary>What the page may ask of a rig, by the word in its address.</summary>
     private static readonly Dictionary<string, CommandKind> Commands = new()
     {
@@ -179,6 +180,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         watched.MapGet("/api/presets/{name}", server.Preset);
         watched.MapPost("/api/presets/{name}", server.SavePresetAsync);
         watched.MapPost("/api/presets/{name}/apply", server.ApplyPresetAsync);
+        watched.MapPost("/api/tuning", (Func<HttpContext, Task<IResult>>)server.TuningAsync);
         watched.MapGet("/api/sessions", server.Sessions);
         watched.MapGet("/api/sessions/{rig}/{boot:long}/report", server.SessionReport);
         watched.MapGet("/api/sessions/{rig}/{boot:long}/export", server.SessionExportAsync);

@@ -126,6 +126,10 @@ function drawCards(snapshot) {
       const card = newCard(rig.rig);
       cards.set(rig.rig, card);
       rigList.appendChild(card.item);
+      // The trace stream may have come first: describe what it already brought.
+      if (traces.has(rig.rig)) {
+        summarise(rig.rig, traces.get(rig.rig));
+      }
     }
     update(cards.get(rig.rig), rig);
   }
@@ -463,6 +467,7 @@ async function loadSessions() {
   if (listing.error) {
     sessionsNote.textContent = listing.error;
     sessionsTable.hidden = true;
+    tuningSessions([]);
     return;
   }
   sessionsNote.textContent = listing.boots.length + ' logged boot(s) in ' + listing.log + '.';
@@ -480,6 +485,7 @@ async function loadSessions() {
   });
   sessionsTable.querySelector('tbody').replaceChildren(...rows);
   sessionsTable.hidden = rows.length === 0;
+  tuningSessions(listing.boots);
 }
 
 document.getElementById('sessions-refresh').addEventListener('click', loadSessions);
@@ -537,3 +543,110 @@ if (mayCommand) {
 } else {
   document.getElementById('presets').hidden = true;
 }
+
+// Tuning: replay a logged session or an uploaded recording with candidate settings, and sweep one setting.
+const tuningForm = document.getElementById('tuning-form');
+const tuningOutcome = document.getElementById('tuning-outcome');
+const tuningResult = document.getElementById('tuning-result');
+
+function tuningSessions(boots) {
+  const choice = document.getElementById('tuning-session');
+  choice.replaceChildren(...boots.map(b => element('option', { value: b.rig + '|' + b.boot },
+    b.rig + ' boot ' + b.boot + (b.subjects.length ? ' (' + b.subjects.join(', ') + ')' : ''))));
+  if (!boots.length) {
+    document.getElementById('tuning-ppd').checked = true;
+  }
+}
+
+schema.then(keys => {
+  const sweepKey = document.getElementById('tuning-sweep-key');
+  for (const key of keys.filter(k => k.kind === 'number' || k.kind === 'integer')) {
+    sweepKey.appendChild(element('option', { value: key.field }, key.field));
+  }
+});
+
+function format(value, digits) {
+  return value === null || value === undefined || Number.isNaN(value) ? '-' : Number(value).toFixed(digits);
+}
+
+// The sweep as a figure: deficits and trains against the swept value, both also in the table below it.
+function sweepPlot(key, points) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('class', 'sweep');
+  svg.setAttribute('viewBox', '0 0 600 260');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', 'Deficits and trains for each value of ' + key + '; the same numbers are in the table below');
+  const left = 50, right = 580, top = 20, bottom = 220;
+  const xs = points.map(p => p.value);
+  const high = Math.max(1, ...points.map(p => Math.max(p.deficits, p.trains)));
+  const low = Math.min(...xs), span = Math.max(...xs) - low || 1;
+  const x = v => left + (v - low) * (right - left) / span;
+  const y = v => bottom - v * (bottom - top) / high;
+  const add = (tag, attributes, text) => {
+    const node = document.createElementNS(ns, tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      node.setAttribute(name, value);
+    }
+    if (text !== undefined) {
+      node.textContent = text;
+    }
+    svg.appendChild(node);
+    return node;
+  };
+  add('line', { x1: left, y1: bottom, x2: right, y2: bottom, stroke: '#333' });
+  add('line', { x1: left, y1: top, x2: left, y2: bottom, stroke: '#333' });
+  add('text', { x: left, y: 245 }, format(low, 2));
+  add('text', { x: right - 30, y: 245 }, format(low + span, 2));
+  add('text', { x: 250, y: 255 }, key);
+  add('text', { x: 5, y: top + 5 }, String(high));
+  add('text', { x: 5, y: bottom }, '0');
+  const series = [['deficits', '#b00020', p => p.deficits, 'none'], ['trains', '#1f4e9c', p => p.trains, '6 3']];
+  series.forEach(([name, colour, value, dash], i) => {
+    add('polyline', { points: points.map(p => x(p.value) + ',' + y(value(p))).join(' '), fill: 'none', stroke: colour, 'stroke-width': 2, 'stroke-dasharray': dash, 'data-series': name });
+    for (const p of points) {
+      add('circle', { cx: x(p.value), cy: y(value(p)), r: 3, fill: colour });
+    }
+    add('text', { x: right - 150, y: top + 12 + i * 14, fill: colour }, (i === 0 ? '— ' : '- - ') + name);
+  });
+  return svg;
+}
+
+function cells(values) {
+  const row = element('tr');
+  for (const value of values) {
+    row.appendChild(element('td', {}, String(value)));
+  }
+  return row;
+}
+
+tuningForm.addEventListener('submit', async event => {
+  event.preventDefault();
+  tuningOutcome.textContent = 'replaying…';
+  tuningResult.hidden = true;
+  let answer;
+  try {
+    answer = await fetch('/api/tuning', { method: 'POST', headers: { 'X-ClosedLoop-Token': token }, body: new FormData(tuningForm) }).then(r => r.json());
+  } catch (error) {
+    tuningOutcome.textContent = 'the console did not answer (' + error + ')';
+    return;
+  }
+  if (!answer.result) {
+    tuningOutcome.textContent = 'not replayed: ' + (answer.errors || [answer.error]).join('; ');
+    return;
+  }
+  const r = answer.result;
+  const counts = {};
+  for (const e of r.encounters) {
+    counts[e.decision] = (counts[e.decision] || 0) + 1;
+  }
+  tuningOutcome.textContent = r.recording + ', ' + r.minutes.toFixed(1) + ' min, config ' + r.configHash + ': ' +
+    Object.entries(counts).map(([word, n]) => n + ' ' + word).join(', ') + '. ' + r.outputs + (r.edgesNote ? ' ' + r.edgesNote : '');
+  document.getElementById('tuning-plot').replaceChildren(...(r.sweep.length ? [sweepPlot(r.sweepKey, r.sweep)] : []));
+  const sweepTable = document.getElementById('tuning-sweep');
+  sweepTable.hidden = r.sweep.length === 0;
+  sweepTable.querySelector('tbody').replaceChildren(...r.sweep.map(p => cells([format(p.value, 3), p.encounters, p.deficits, p.drops, p.trains, p.refused])));
+  document.getElementById('tuning-encounters').querySelector('tbody').replaceChildren(...r.encounters.map(e =>
+    cells([e.encounter, format(e.onsetS, 2), format(e.deltaZ, 2), e.decision, format(e.latencyMs, 0), e.early ? 'early' : 'window', format(e.wholeWindowDeltaZ, 2), e.wholeWindowDecision || '-'])));
+  tuningResult.hidden = false;
+});

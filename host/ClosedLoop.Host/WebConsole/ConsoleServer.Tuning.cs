@@ -1,0 +1,119 @@
+using System.Globalization;
+using ClosedLoop.Data;
+using ClosedLoop.Data.Guppy;
+using ClosedLoop.Data.Ppd;
+using ClosedLoop.Host.Logging;
+using ClosedLoop.Host.Tuning;
+using Microsoft.AspNetCore.Http;
+
+namespace ClosedLoop.Host.WebConsole;
+
+/// <summary>Tuning: a logged session or an uploaded recording replayed through the engine with candidate settings, and swept.</summary>
+public sealed partial class ConsoleServer
+{
+    /// <summary>
+    /// Replays the chosen recording (a logged session, an uploaded .ppd, or uploaded GuPPy signal and control CSVs
+    /// with an optional event CSV) with the settings typed on the page, sweeping one setting when asked; the answer
+    /// is the per-encounter table and the sweep, or what is wrong with the request, named.
+    /// </summary>
+    private async Task<IResult> TuningAsync(HttpContext context)
+    {
+        var caller = CallerOf(context);
+        if (!context.Request.Headers.TryGetValue(TokenHeader, out var token) || token.ToString() != caller.Token)
+        {
+            return Results.Json(new { error = "this request did not come from the console's own page" }, Json, statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        string folder = Directory.CreateTempSubdirectory("closedloop-console-tuning").FullName;
+        try
+        {
+            var (recording, sessionConfig, problem) = await LoadRecordingAsync(form, folder, context.RequestAborted).ConfigureAwait(false);
+            if (recording is null)
+            {
+                return Results.Json(new { errors = new[] { problem } }, Json);
+            }
+
+            var settings = form["settings"].ToString().Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0 && !line.StartsWith('#')).ToList();
+            string? key = form["sweep_key"].ToString() is { Length: > 0 } named ? named : null;
+            IReadOnlyList<double> values = [];
+            if (key is not null)
+            {
+                bool parsed = double.TryParse(form["sweep_from"], CultureInfo.InvariantCulture, out double from)
+                    & double.TryParse(form["sweep_to"], CultureInfo.InvariantCulture, out double to)
+                    & double.TryParse(form["sweep_step"], CultureInfo.InvariantCulture, out double step);
+                if (!parsed || ReplayAnalysis.Steps(from, to, step, TuningRun.MaxSweepValues) is not { } steps)
+                {
+                    return Results.Json(new { errors = new[] { $"sweep of {key}: from '{form["sweep_from"]}' to '{form["sweep_to"]}' in steps of '{form["sweep_step"]}': expected numbers with from <= to and a step above 0 giving at most {TuningRun.MaxSweepValues} values" } }, Json);
+                }
+
+                values = steps;
+            }
+
+            var (result, errors) = await Task.Run(() => TuningRun.Run(recording, sessionConfig, settings, key, values), context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(result is null ? new { errors } : new { result }, Json);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The recording a tuning form names, with the logged session's own config; or why there is none.</summary>
+    private async Task<(Recording? Recording, string? SessionConfig, string? Problem)> LoadRecordingAsync(IFormCollection form, string folder, CancellationToken cancellationToken)
+    {
+        async Task<string?> Saved(string field)
+        {
+            if (form.Files.GetFile(field) is not { Length: > 0 } file)
+            {
+                return null;
+            }
+
+            string path = Path.Combine(folder, field + "-" + Path.GetFileName(file.FileName));
+            await using var stream = File.Create(path);
+            await file.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+            return path;
+        }
+
+        try
+        {
+            switch (form["source"].ToString())
+            {
+                case "logged":
+                    string[] chosen = form["session"].ToString().Split('|');
+                    if (_log is null || chosen.Length != 2 || !long.TryParse(chosen[1], CultureInfo.InvariantCulture, out long boot) || !_log.Holds(chosen[0], boot))
+                    {
+                        return (null, null, _log is null ? "this console was started without the logger's log (--db): upload a recording instead" : $"session '{form["session"]}': expected one of the log's sessions");
+                    }
+
+                    using (var store = EventStore.OpenReadOnly(_log.Path))
+                    {
+                        string? hash = store.SessionConfigHash(chosen[0], boot);
+                        return (LoggedRecording.Read(store, chosen[0], boot), hash is null ? null : store.ConfigText(hash), null);
+                    }
+
+                case "ppd":
+                    return await Saved("ppd").ConfigureAwait(false) is string ppd
+                        ? (Recording.FromPpd(PpdReader.Read(ppd), 0), null, null)
+                        : (null, null, "choose a .ppd file to upload");
+                case "guppy":
+                    string? signal = await Saved("signal").ConfigureAwait(false);
+                    string? control = await Saved("control").ConfigureAwait(false);
+                    string? events = await Saved("events").ConfigureAwait(false);
+                    if (signal is null || control is null)
+                    {
+                        return (null, null, "GuPPy: choose the signal and the control channel's CSV files (the event CSV is optional)");
+                    }
+
+                    long eventMs = long.TryParse(form["event_ms"], CultureInfo.InvariantCulture, out long ms) && ms > 0 ? ms : 1000;
+                    return (GuppyCsv.Read(signal, control, events, eventMs * 1000), null, null);
+                default:
+                    return (null, null, $"source '{form["source"]}': expected logged, ppd or guppy");
+            }
+        }
+        catch (RecordingFormatException e)
+        {
+            return (null, null, e.Message);
+        }
+    }
+}
