@@ -4,7 +4,8 @@ using ClosedLoop.Bench;
 // `validate [encounters] [--ppd FILE] [--set section.key=value]...` prints the detector validation tables, `reliability [seconds]` runs kills, restarts, a full
 // disk and forgeries against the logger and counts what was lost or forged, `ingest [seconds] [host:port]` measures the logger
 // through the embedded broker (or an anonymous external one, e.g. Mosquitto), `console [rigs] [seconds]` counts the frames
-// the console's live traces draw in Chromium with that many real-time virtual rigs; anything else goes to BenchmarkDotNet
+// the console's live traces draw in Chromium with that many real-time virtual rigs, `screenshots [folder] [seconds]` takes
+// the docs' pictures of the console; anything else goes to BenchmarkDotNet
 // (e.g. `--filter '*'`, `--filter '*Engine*' --job short`).
 if (args.Length > 0 && args[0] == "ingest")
 {
@@ -25,6 +26,12 @@ if (args.Length > 0 && args[0] == "console")
     await ConsoleFrameRate.RunAsync(
         args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 8,
         TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20));
+    return;
+}
+
+if (args.Length > 0 && args[0] == "screenshots")
+{
+    await ConsoleScreenshots.RunAsync(args.Length > 1 ? args[1] : "docs/images", TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100));
     return;
 }
 

@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace ClosedLoop.Host.WebConsole;
 
@@ -72,6 +74,11 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         ["encounter-start"] = CommandKind.EncounterStart,
         ["encounter-stop"] = CommandKind.EncounterStop,
     };
+
+    /// <summary>How many logins one address may try in a minute.</summary>
+    public const int LoginTriesPerMinute = 10;
+
+    private const string LoginLimit = "login";
 
     /// <summary>The claim holding a login's own command token.</summary>
     private const string TokenClaim = "closedloop-token";
@@ -147,6 +154,14 @@ public sealed partial class ConsoleServer : IAsyncDisposable
                 };
             });
             builder.Services.AddAuthorization();
+            // Guessing passwords is slowed to a few tries a minute per address (the lab's hashes are Mosquitto's, cheap to compute).
+            builder.Services.AddRateLimiter(limits =>
+            {
+                limits.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+                limits.AddPolicy(LoginLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = LoginTriesPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            });
         }
 
         var app = builder.Build();
@@ -156,12 +171,17 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         {
             app.UseAuthentication();
             app.UseAuthorization();
+            app.UseRateLimiter();
         }
 
         // Open to anyone: the login page and the style it uses.
         app.MapGet("/console.css", () => Page("console.css", "text/css; charset=utf-8"));
         app.MapGet("/login", (HttpContext context) => LoginPage(context.Request.Query.ContainsKey("failed") ? "That name and password do not match an operator or viewer of this lab." : null));
-        app.MapPost("/login", (Func<HttpContext, Task<IResult>>)server.LoginAsync);
+        var login = app.MapPost("/login", (Func<HttpContext, Task<IResult>>)server.LoginAsync);
+        if (users is not null)
+        {
+            login.RequireRateLimiting(LoginLimit);
+        }
         var watched = users is null ? (IEndpointRouteBuilder)app : app.MapGroup(string.Empty).RequireAuthorization();
         watched.MapGet("/", (HttpContext context) => server.ConsolePage(context));
         watched.MapPost("/logout", (Func<HttpContext, Task<IResult>>)server.LogoutAsync);

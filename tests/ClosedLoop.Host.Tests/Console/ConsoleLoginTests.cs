@@ -112,6 +112,24 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Guessing_passwords_is_cut_off_after_a_few_tries_a_minute_even_for_the_right_one()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Address };
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < ConsoleServer.LoginTriesPerMinute; i++)
+        {
+            using var guess = await http.PostAsync("/login", new FormUrlEncodedContent([new("name", "alice"), new("password", $"guess {i}")]));
+            statuses.Add(guess.StatusCode);
+        }
+
+        using var right = await http.PostAsync("/login", new FormUrlEncodedContent([new("name", "alice"), new("password", "alice's long password")]));
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Redirect, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.False(right.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
     public async Task A_viewer_watches_but_cannot_arm()
     {
         await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-watched", armed: false);

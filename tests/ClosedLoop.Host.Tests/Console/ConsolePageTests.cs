@@ -259,6 +259,30 @@ public sealed class ConsolePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_e_stop_is_reached_within_a_few_tabs_and_pressed_with_the_keyboard_alone()
+    {
+        var page = await OpenAsync();
+        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-keys", armed: true);
+        await using (rig.PumpInBackground())
+        {
+            await Assertions.Expect(Card(page, "rig-keys").Locator("ul.states")).ToContainTextAsync("armed", new() { Timeout = 10_000 });
+            int tabs = 0;
+            while (await page.EvaluateAsync<string>("document.activeElement?.textContent ?? ''") != "E-STOP" && tabs < 10)
+            {
+                await page.Keyboard.PressAsync("Tab");
+                tabs++;
+            }
+
+            Assert.True(tabs < 10, "the E-STOP is not among the first ten stops of the keyboard");
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(Card(page, "rig-keys").Locator("ul.states")).ToContainTextAsync("e-stop latched", new() { Timeout = 10_000 });
+            Assert.Single(rig.Events(EventKind.EStop));
+        }
+
+        Assert.Empty(ConsoleErrors);
+    }
+
+    [Fact]
     public async Task A_session_started_from_the_page_names_its_animal_and_one_without_a_subject_is_not_started()
     {
         var page = await OpenAsync();
