@@ -42,7 +42,7 @@ public static class BrokerCommand
             }
 
             var roles = usersFile is null ? null : BrokerUsers.Load(usersFile.FullName);
-            using var certificate = LoadCertificate(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
+            using var certificate = ServerCertificate.Load(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
             await using var broker = await EmbeddedBroker.StartAsync(address, parse.GetValue(port), name, secret, parse.GetValue(retained)?.FullName, roles, certificate).ConfigureAwait(false);
             parse.InvocationConfiguration.Output.WriteLine($"broker listening on {address}:{broker.Port}{(certificate is null ? string.Empty : " (TLS)")}{(roles is null ? string.Empty : $", {roles.All.Count} users with roles")}");
             try
@@ -56,33 +56,6 @@ public static class BrokerCommand
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>The server certificate with its key, or null for plain MQTT; either without the other is a usage error.</summary>
-    private static System.Security.Cryptography.X509Certificates.X509Certificate2? LoadCertificate(FileInfo? certificate, FileInfo? key)
-    {
-        if (certificate is null && key is null)
-        {
-            return null;
-        }
-
-        if (certificate is null || key is null)
-        {
-            throw new CommandLineException("TLS needs both --tls-cert and --tls-key");
-        }
-
-        InputFile.Require(certificate, "a PEM server certificate");
-        InputFile.Require(key, "the certificate's PEM private key");
-        try
-        {
-            using var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificate.FullName, key.FullName);
-            // SslStream wants the key in a form the platform's TLS can use: round-trip through PKCS#12.
-            return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
-        }
-        catch (System.Security.Cryptography.CryptographicException e)
-        {
-            throw new CommandLineException($"--tls-cert {certificate.FullName} with --tls-key {key.FullName}: {e.Message}");
-        }
     }
 
     private static Option<FileInfo?> UsersOption() => new("--users")

@@ -14,8 +14,10 @@ public static class ConsoleCommand
         var users = new Option<FileInfo?>("--users") { Description = "The lab's broker users file: operators may command, viewers only watch, and every request needs a login" };
         var database = new Option<FileInfo?>("--db") { Description = "The logger's SQLite log: the page then lists its sessions, with their reports and exports" };
         var presets = new Option<DirectoryInfo>("--presets") { Description = "Folder of named config presets", DefaultValueFactory = _ => new DirectoryInfo("console-presets") };
+        var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "Serve HTTPS only, with this server certificate (PEM; its key in --tls-key)" };
+        var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "The private key (PEM) of --tls-cert" };
         var broker = new BrokerOptions();
-        var command = new Command("console", "Serve the experimenters' console: a web page with a live card for every rig on the broker") { bind, port, users, database, presets };
+        var command = new Command("console", "Serve the experimenters' console: a web page with a live card for every rig on the broker") { bind, port, users, database, presets, tlsCert, tlsKey };
         broker.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, async () =>
         {
@@ -40,10 +42,11 @@ public static class ConsoleCommand
                 throw new CommandLineException($"--db {log.FullName}: no such file (start `closedloop log --db` first, or leave --db out)");
             }
 
+            using var certificate = ServerCertificate.Load(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
             ConsoleServer server;
             try
             {
-                var options = new ConsoleOptions { Bind = address, Port = parse.GetValue(port), Users = logins, LogPath = parse.GetValue(database)?.FullName, PresetsFolder = parse.GetValue(presets)!.FullName };
+                var options = new ConsoleOptions { Bind = address, Port = parse.GetValue(port), Users = logins, LogPath = parse.GetValue(database)?.FullName, PresetsFolder = parse.GetValue(presets)!.FullName, Certificate = certificate };
                 server = await ConsoleServer.StartAsync(broker.Endpoint(parse), options, cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException e)
@@ -54,10 +57,10 @@ public static class ConsoleCommand
             await using (server.ConfigureAwait(false))
             {
                 parse.InvocationConfiguration.Output.WriteLine($"console at {server.Address}{(logins is null ? " (no logins: loopback only)" : " (logins from " + parse.GetValue(users)!.FullName + ")")} (Ctrl+C to stop)");
-                if (!IPAddress.IsLoopback(address))
+                if (!IPAddress.IsLoopback(address) && certificate is null)
                 {
                     // Kestrel serves plain HTTP here: passwords cross the network readable unless a TLS proxy fronts it.
-                    parse.InvocationConfiguration.Output.WriteLine("note: plain HTTP: put the console behind the lab's TLS reverse proxy (or an SSH tunnel) so passwords do not cross the network readable");
+                    parse.InvocationConfiguration.Output.WriteLine("note: plain HTTP: give the console the lab's certificate (--tls-cert, --tls-key), or put it behind a TLS reverse proxy, so passwords do not cross the network readable");
                 }
 
                 try

@@ -35,6 +35,9 @@ public sealed record ConsoleOptions
     /// <summary>The logger's SQLite log, for the sessions list, reports and exports; none without it.</summary>
     public string? LogPath { get; init; }
 
+    /// <summary>With a certificate the console speaks HTTPS only, and its login cookie is sent over HTTPS only.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+
     /// <summary>Where named config presets are kept (created when the first is saved).</summary>
     public string PresetsFolder { get; init; } = "console-presets";
 }
@@ -129,7 +132,13 @@ public sealed partial class ConsoleServer : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(bind, port));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(bind, port, listen =>
+        {
+            if (options.Certificate is { } certificate)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         if (users is not null)
         {
             builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
@@ -137,6 +146,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
                 cookie.Cookie.Name = "closedloop-console";
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = options.Certificate is null ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
                 cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
                 cookie.SlidingExpiration = true;
                 cookie.LoginPath = "/login";
