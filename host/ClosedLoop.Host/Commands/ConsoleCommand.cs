@@ -46,7 +46,7 @@ public static class ConsoleCommand
             ConsoleServer server;
             try
             {
-                var options = new ConsoleOptions { Bind = address, Port = parse.GetValue(port), Users = logins, LogPath = parse.GetValue(database)?.FullName, PresetsFolder = parse.GetValue(presets)!.FullName, Certificate = certificate };
+                var options = new ConsoleOptions { Bind = address, Port = parse.GetValue(port), Users = logins, UsersFile = parse.GetValue(users)?.FullName, LogPath = parse.GetValue(database)?.FullName, PresetsFolder = parse.GetValue(presets)!.FullName, Certificate = certificate };
                 server = await ConsoleServer.StartAsync(broker.Endpoint(parse), options, cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException e)

@@ -65,7 +65,7 @@ public sealed partial class ConsoleServer
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var user = _users.Authenticate(form["name"].ToString(), form["password"].ToString());
-        if (user is not { Role: BrokerRole.Operator or BrokerRole.Viewer })
+        if (user is null)
         {
             return Results.Redirect("/login?failed");
         }

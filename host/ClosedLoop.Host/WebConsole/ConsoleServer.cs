@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Mqtt;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -31,6 +32,9 @@ public sealed record ConsoleOptions
 
     /// <summary>The lab's broker users: with them every request needs a login; without, loopback only.</summary>
     public BrokerUsers? Users { get; init; }
+
+    /// <summary>The file <see cref="Users"/> came from: read again when it changes, so a removed user or a changed role counts at once.</summary>
+    public string? UsersFile { get; init; }
 
     /// <summary>The logger's SQLite log, for the sessions list, reports and exports; none without it.</summary>
     public string? LogPath { get; init; }
@@ -89,7 +93,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly BrokerWatch _watch;
     private readonly BrokerEndpoint _broker;
-    private readonly BrokerUsers? _users;
+    private readonly LabLogins? _users;
     private readonly LoggedSessions? _log;
     private readonly ConfigPresets _presets;
     private readonly string _token = NewToken();
@@ -99,7 +103,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         _app = app;
         _watch = watch;
         _broker = broker;
-        _users = options.Users;
+        _users = options.Users is null ? null : new LabLogins(options.Users, options.UsersFile);
         _log = options.LogPath is null ? null : new LoggedSessions(options.LogPath);
         _presets = new ConfigPresets(options.PresetsFolder);
     }
@@ -120,7 +124,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     public static async Task<ConsoleServer> StartAsync(BrokerEndpoint broker, ConsoleOptions options, CancellationToken cancellationToken)
     {
         var (bind, port, users) = (options.Bind, options.Port, options.Users);
-        if (users is not null && !users.All.Any(u => u.Role is BrokerRole.Operator or BrokerRole.Viewer))
+        if (users is not null && !new LabLogins(users, null).AnyoneMayLogIn)
         {
             throw new ArgumentException("the users file has no operator or viewer user, so nobody could log in: add one with `closedloop broker user NAME --role operator --users FILE`", nameof(options));
         }
@@ -130,6 +134,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
             throw new ArgumentException($"--bind {bind}: a console on the network needs logins: give it the lab's users file (--users), with operator and viewer users", nameof(options));
         }
 
+        ConsoleServer? server = null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(bind, port, listen =>
@@ -150,6 +155,17 @@ public sealed partial class ConsoleServer : IAsyncDisposable
                 cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
                 cookie.SlidingExpiration = true;
                 cookie.LoginPath = "/login";
+                // Each request's login is checked against the users file as it is now.
+                cookie.Events.OnValidatePrincipal = context =>
+                {
+                    if (!server!._users!.StillValid(context.Principal))
+                    {
+                        context.RejectPrincipal();
+                        return context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+
+                    return Task.CompletedTask;
+                };
                 // The API answers 401 rather than sending a script to the login page.
                 cookie.Events.OnRedirectToLogin = context =>
                 {
@@ -176,7 +192,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
 
         var app = builder.Build();
         var watch = new BrokerWatch(broker);
-        var server = new ConsoleServer(app, watch, broker, options);
+        server = new ConsoleServer(app, watch, broker, options);
         if (users is not null)
         {
             app.UseAuthentication();

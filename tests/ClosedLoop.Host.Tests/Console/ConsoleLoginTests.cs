@@ -130,6 +130,48 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_role_changed_in_the_users_file_ends_the_login_at_its_next_request()
+    {
+        string file = Path.Combine(_folder, "users.json");
+        var users = new BrokerUsers();
+        users.Set("olga", BrokerRole.Operator, "olga's long password");
+        users.Save(file);
+        await using var console = await ConsoleServer.StartAsync(Endpoint, new ConsoleOptions { Port = 0, Users = BrokerUsers.Load(file), UsersFile = file }, CancellationToken.None);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = console.Address };
+        async Task<HttpStatusCode> LogInAsync()
+        {
+            using var login = await http.PostAsync("/login", new FormUrlEncodedContent([new("name", "olga"), new("password", "olga's long password")]));
+            return login.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, await LogInAsync());
+        Assert.Contains("olga (operator)", await http.GetStringAsync("/"), StringComparison.Ordinal);
+
+        users.Set("olga", BrokerRole.Viewer, "olga's long password");
+        users.Save(file);
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(2));
+        using (var after = await http.GetAsync("/api/rigs"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        }
+
+        // Logged in again, she has her new role.
+        Assert.Equal(HttpStatusCode.Redirect, await LogInAsync());
+        Assert.Contains("olga (viewer", await http.GetStringAsync("/"), StringComparison.Ordinal);
+
+        // Gone from the file: no login at all.
+        new BrokerUsers().Save(file);
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(4));
+        using (var gone = await http.GetAsync("/api/rigs"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, gone.StatusCode);
+        }
+
+        using var refused = await http.PostAsync("/login", new FormUrlEncodedContent([new("name", "olga"), new("password", "olga's long password")]));
+        Assert.Equal("/login", refused.Headers.Location?.OriginalString.Split('?')[0]);
+    }
+
+    [Fact]
     public async Task A_viewer_watches_but_cannot_arm()
     {
         await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-watched", armed: false);
