@@ -4,7 +4,7 @@ namespace ClosedLoop.Host.WebConsole;
 
 /// <summary>
 /// Named configs for the console, one nf.config file each in a folder: the experiment's settings only (the
-/// sections in <see cref="Sections"/>), never a rig's identity, wiring, link, journal or acquisition calibration,
+/// sections in <see cref="Sections"/>), never a rig's identity, output mode, wiring, link, journal or acquisition calibration,
 /// so one preset can be loaded onto several rigs whatever their boards. Every preset is checked by the engine
 /// before it is saved.
 /// </summary>
@@ -12,6 +12,12 @@ public sealed partial class ConfigPresets(string folder)
 {
     /// <summary>The sections a preset carries.</summary>
     public static readonly IReadOnlyList<string> Sections = ["detector", "encounter", "output", "opto", "dose", "processing", "sync"];
+
+    /// <summary>
+    /// Keys of those sections a preset never carries: a rig's output mode is its condition (closed-loop, sham,
+    /// yoked), so a preset of thresholds must not turn a sham control into a closed-loop rig or back.
+    /// </summary>
+    public static readonly IReadOnlyList<string> NeverCarried = ["output.mode"];
 
     public string Folder { get; } = folder;
 
@@ -44,13 +50,14 @@ public sealed partial class ConfigPresets(string folder)
             fields[document[i].Field] = document[i].Value;
         }
 
-        return fields;
+        // A file written or edited by hand is held to the same rule as one saved from the page.
+        return Carried(fields);
     }
 
     /// <summary>Only the settings a preset carries, from a form's fields.</summary>
     public static IReadOnlyDictionary<string, string> Carried(IEnumerable<KeyValuePair<string, string>> fields) =>
         new SortedDictionary<string, string>(
-            fields.Where(f => Sections.Contains(f.Key.Split('.')[0])).ToDictionary(f => f.Key, f => f.Value),
+            fields.Where(f => Sections.Contains(f.Key.Split('.')[0]) && !NeverCarried.Contains(f.Key)).ToDictionary(f => f.Key, f => f.Value),
             StringComparer.Ordinal);
 
     /// <summary>

@@ -319,7 +319,8 @@ public sealed class ConsolePageTests : IAsyncLifetime
     {
         var page = await OpenAsync();
         await using var first = await LinkedRig.StartAsync(Endpoint, "rig-p1", armed: false);
-        await using var second = await LinkedRig.StartAsync(Endpoint, "rig-p2", armed: false, settings: ["link.sample_batch=20"]);
+        // The second rig is a sham control: a preset must not change its condition.
+        await using var second = await LinkedRig.StartAsync(Endpoint, "rig-p2", armed: false, settings: ["link.sample_batch=20", "output.mode=sham"]);
         await using (first.PumpInBackground())
         await using (second.PumpInBackground())
         {
@@ -343,6 +344,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
             Assert.Contains("deficit_threshold = 1.5", saved, StringComparison.Ordinal);
             Assert.DoesNotContain("[pins]", saved, StringComparison.Ordinal);
             Assert.DoesNotContain("[rig]", saved, StringComparison.Ordinal);
+            Assert.DoesNotContain("mode =", saved, StringComparison.Ordinal);
 
             await page.GetByLabel("Preset", new() { Exact = true }).SelectOptionAsync("deficit-1p5");
             await page.Locator("#preset-rigs").GetByLabel("rig-p1").CheckAsync();
@@ -362,6 +364,8 @@ public sealed class ConsolePageTests : IAsyncLifetime
             byte[]? applied = await client.WaitForAsync(client.TopicsOf("rig-p2").ConfigApplied, _ => true, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             string text = Encoding.UTF8.GetString(applied!);
             Assert.Contains("sample_batch = 20", text, StringComparison.Ordinal);
+            Assert.Equal(ClosedLoop.Engine.Config.OutputMode.Sham, second.Rig.Engine.Config.Output.Mode);
+            Assert.Equal(ClosedLoop.Engine.Config.OutputMode.ClosedLoop, first.Rig.Engine.Config.Output.Mode);
             Assert.Contains("deficit_threshold = 1.5", text, StringComparison.Ordinal);
         }
 
