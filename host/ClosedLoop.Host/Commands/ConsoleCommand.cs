@@ -16,8 +16,9 @@ public static class ConsoleCommand
         var presets = new Option<DirectoryInfo>("--presets") { Description = "Folder of named config presets", DefaultValueFactory = _ => new DirectoryInfo("console-presets") };
         var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "Serve HTTPS only, with this server certificate (PEM; its key in --tls-key)" };
         var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "The private key (PEM) of --tls-cert" };
+        var blind = new Option<bool>("--blind") { Description = "For a blinded study: show nothing that tells a rig's condition (modes, sham trains, configs, presets, logged sessions' reports, exports and replays)" };
         var broker = new BrokerOptions();
-        var command = new Command("console", "Serve the experimenters' console: a web page with a live card for every rig on the broker") { bind, port, users, database, presets, tlsCert, tlsKey };
+        var command = new Command("console", "Serve the experimenters' console: a web page with a live card for every rig on the broker") { bind, port, users, database, presets, tlsCert, tlsKey, blind };
         broker.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, async () =>
         {
@@ -46,7 +47,7 @@ public static class ConsoleCommand
             ConsoleServer server;
             try
             {
-                var options = new ConsoleOptions { Bind = address, Port = parse.GetValue(port), Users = logins, UsersFile = parse.GetValue(users)?.FullName, LogPath = parse.GetValue(database)?.FullName, PresetsFolder = parse.GetValue(presets)!.FullName, Certificate = certificate };
+                var options = new ConsoleOptions { Bind = address, Port = parse.GetValue(port), Users = logins, UsersFile = parse.GetValue(users)?.FullName, LogPath = parse.GetValue(database)?.FullName, PresetsFolder = parse.GetValue(presets)!.FullName, Certificate = certificate, Blind = parse.GetValue(blind) };
                 server = await ConsoleServer.StartAsync(broker.Endpoint(parse), options, cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException e)
@@ -56,7 +57,7 @@ public static class ConsoleCommand
 
             await using (server.ConfigureAwait(false))
             {
-                parse.InvocationConfiguration.Output.WriteLine($"console at {server.Address}{(logins is null ? " (no logins: loopback only)" : " (logins from " + parse.GetValue(users)!.FullName + ")")} (Ctrl+C to stop)");
+                parse.InvocationConfiguration.Output.WriteLine($"console at {server.Address}{(logins is null ? " (no logins: loopback only)" : " (logins from " + parse.GetValue(users)!.FullName + ")")}{(parse.GetValue(blind) ? " (blinded)" : string.Empty)} (Ctrl+C to stop)");
                 if (!IPAddress.IsLoopback(address) && certificate is null)
                 {
                     // Kestrel serves plain HTTP here: passwords cross the network readable unless a TLS proxy fronts it.

@@ -100,8 +100,13 @@ public sealed record LoggerView(string ClientId, bool Online, bool Ok, string? E
 /// Everything the monitor has heard on the broker, updated from MQTT messages (any thread) and read by the view.
 /// Payloads are decoded with the engine's readers.
 /// </summary>
-public sealed class MonitorState(string prefix)
+/// <param name="prefix">The topic prefix.</param>
+/// <param name="blind">For a blinded study: modes read "blinded" and sham trains are described as trains.</param>
+public sealed class MonitorState(string prefix, bool blind = false)
 {
+    /// <summary>What a blinded reader shows for every rig's output mode.</summary>
+    public const string BlindedMode = "blinded";
+
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, RigView> _rigs = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, LoggerView> _loggers = new(StringComparer.Ordinal);
@@ -255,7 +260,7 @@ public sealed class MonitorState(string prefix)
                 rig.Armed = root.GetProperty("armed").GetBoolean();
                 rig.EStop = root.GetProperty("estop").GetBoolean();
                 rig.InSession = root.GetProperty("session").GetBoolean();
-                rig.Mode = root.GetProperty("mode").GetString() ?? "-";
+                rig.Mode = blind ? BlindedMode : root.GetProperty("mode").GetString() ?? "-";
             }
 
             return true;
@@ -282,7 +287,7 @@ public sealed class MonitorState(string prefix)
             rig.LastFault = Describe(e);
         }
 
-        rig.Events.Enqueue(Describe(e));
+        rig.Events.Enqueue(Describe(e, blind));
         while (rig.Events.Count > RigView.RecentEvents)
         {
             rig.Events.Dequeue();
@@ -322,7 +327,7 @@ public sealed class MonitorState(string prefix)
     }
 
     /// <summary>A short line for an event: its time in seconds, kind, and the one detail that matters most.</summary>
-    public static string Describe(JournalEvent e)
+    public static string Describe(JournalEvent e, bool blind = false)
     {
         var layout = EventJson.LayoutOf(e.Kind);
         var text = new StringBuilder();
@@ -346,7 +351,7 @@ public sealed class MonitorState(string prefix)
                 text.Append(' ').Append(EventJson.Reasons[e.Flags]);
                 break;
             case EventKind.OutputStarted:
-                text.Append(' ').Append(EventJson.Channels[e.Code]).Append((e.Flags & OutputFlags.Sham) != 0 ? " (sham)" : string.Empty);
+                text.Append(' ').Append(EventJson.Channels[e.Code]).Append(!blind && (e.Flags & OutputFlags.Sham) != 0 ? " (sham)" : string.Empty);
                 break;
         }
 

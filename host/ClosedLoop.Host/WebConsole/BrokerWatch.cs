@@ -10,17 +10,17 @@ namespace ClosedLoop.Host.WebConsole;
 /// kept connected across broker restarts: while the broker is away the watch says so, and the rigs' states are
 /// those last heard (each marked by its retained status again once the broker is back).
 /// </summary>
-public sealed class BrokerWatch(BrokerEndpoint endpoint) : IAsyncDisposable
+public sealed class BrokerWatch(BrokerEndpoint endpoint, bool blind = false) : IAsyncDisposable
 {
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly CancellationTokenSource _stop = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _applied = new();
     private Task? _keeper;
 
-    public MonitorState State { get; } = new(endpoint.TopicPrefix);
+    public MonitorState State { get; } = new(endpoint.TopicPrefix, blind);
 
     /// <summary>Every rig's live dF/F and z with its marks, for the traces.</summary>
-    public TraceRecorder Traces { get; } = new();
+    public TraceRecorder Traces { get; } = new(blind);
 
     /// <summary>Whether the broker is connected now; false while it is away.</summary>
     public bool Connected => _client.IsConnected;

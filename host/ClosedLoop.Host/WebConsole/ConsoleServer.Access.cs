@@ -44,6 +44,7 @@ public sealed partial class ConsoleServer
             Resource("index.html")
                 .Replace("{{token}}", caller.Token, StringComparison.Ordinal)
                 .Replace("{{role}}", caller.MayCommand ? "operator" : "viewer", StringComparison.Ordinal)
+                .Replace("{{blind}}", _blind ? "true" : "false", StringComparison.Ordinal)
                 .Replace("{{who}}", WebUtility.HtmlEncode(who), StringComparison.Ordinal),
             "text/html; charset=utf-8");
     }

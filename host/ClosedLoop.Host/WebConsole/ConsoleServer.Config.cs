@@ -41,7 +41,7 @@ public sealed partial class ConsoleServer
     private async Task<IResult> ConfigAsync(HttpContext context, string rig, bool apply)
     {
         var caller = CallerOf(context);
-        if (Refusal(context, caller) is IResult refused)
+        if ((Refusal(context, caller) ?? BlindedRefusal("the config")) is IResult refused)
         {
             return refused;
         }
@@ -88,17 +88,17 @@ public sealed partial class ConsoleServer
         return new ConfigOutcome(rig, Valid: true, Sent: true, answer?.Applied == true, answer?.Hash, answer?.Errors ?? ["no answer from the rig"], errors, changed);
     }
 
-    private IResult PresetNames() => Results.Json(new { folder = _presets.Folder, names = _presets.Names(), sections = ConfigPresets.Sections }, Json);
+    private IResult PresetNames() => BlindedRefusal("presets") ?? Results.Json(new { folder = _presets.Folder, names = _presets.Names(), sections = ConfigPresets.Sections }, Json);
 
-    private IResult Preset(string name) => _presets.Read(name) is { } settings
+    private IResult Preset(string name) => BlindedRefusal("presets") ?? (_presets.Read(name) is { } settings
         ? Results.Json(settings, Json)
-        : Results.Json(new { error = $"no preset '{name}' in {_presets.Folder}" }, Json, statusCode: StatusCodes.Status404NotFound);
+        : Results.Json(new { error = $"no preset '{name}' in {_presets.Folder}" }, Json, statusCode: StatusCodes.Status404NotFound));
 
     /// <summary>Saves the form's experiment settings as a named preset, if the engine accepts them.</summary>
     private async Task<IResult> SavePresetAsync(HttpContext context, string name)
     {
         var caller = CallerOf(context);
-        if (Refusal(context, caller) is IResult refused)
+        if ((Refusal(context, caller) ?? BlindedRefusal("presets")) is IResult refused)
         {
             return refused;
         }
@@ -124,7 +124,7 @@ public sealed partial class ConsoleServer
     private async Task<IResult> ApplyPresetAsync(HttpContext context, string name)
     {
         var caller = CallerOf(context);
-        if (Refusal(context, caller) is IResult refused)
+        if ((Refusal(context, caller) ?? BlindedRefusal("presets")) is IResult refused)
         {
             return refused;
         }

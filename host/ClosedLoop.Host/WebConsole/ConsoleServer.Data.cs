@@ -16,7 +16,7 @@ public sealed partial class ConsoleServer
 
         try
         {
-            return Results.Json(new { log = _log.Path, boots = _log.List() }, Json);
+            return Results.Json(new { log = _log.Path, boots = _log.List(_blind), blind = _blind }, Json);
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
@@ -24,11 +24,11 @@ public sealed partial class ConsoleServer
         }
     }
 
-    private IResult SessionReport(string rig, long boot) => _log is not null && _log.Holds(rig, boot)
+    private IResult SessionReport(string rig, long boot) => BlindedRefusal("a session's report") ?? (_log is not null && _log.Holds(rig, boot)
         ? Results.Text(_log.Report(rig, boot), "text/html; charset=utf-8")
-        : Results.Text($"The log holds no boot {boot} of {WebUtility.HtmlEncode(rig)}.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+        : Results.Text($"The log holds no boot {boot} of {WebUtility.HtmlEncode(rig)}.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound));
 
-    private async Task<IResult> SessionExportAsync(string rig, long boot) => _log is not null && _log.Holds(rig, boot)
+    private async Task<IResult> SessionExportAsync(string rig, long boot) => BlindedRefusal("a session's export") ?? (_log is not null && _log.Holds(rig, boot)
         ? Results.File(await _log.ExportZipAsync(rig, boot).ConfigureAwait(false), "application/zip", $"{rig}-boot{boot}.zip")
-        : Results.Text($"The log holds no boot {boot} of {rig}.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+        : Results.Text($"The log holds no boot {boot} of {rig}.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound));
 }

@@ -79,6 +79,8 @@ public sealed partial class ConsoleServer
         {
             switch (form["source"].ToString())
             {
+                case "logged" when _blind:
+                    return (null, null, "blinded console: a logged session's replay would tell its rig's condition; upload a recording instead, or replay after unblinding");
                 case "logged":
                     string[] chosen = form["session"].ToString().Split('|');
                     if (_log is null || chosen.Length != 2 || !long.TryParse(chosen[1], CultureInfo.InvariantCulture, out long boot) || !_log.Holds(chosen[0], boot))

@@ -42,6 +42,13 @@ public sealed record ConsoleOptions
     /// <summary>With a certificate the console speaks HTTPS only, and its login cookie is sent over HTTPS only.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
 
+    /// <summary>
+    /// For a blinded study: nothing on the page tells a rig's condition. Modes read "blinded", sham trains are
+    /// drawn, counted and described as trains, and what would name the mode (the config form and presets, logged
+    /// sessions' reports, exports and replays) is refused until the study is unblinded.
+    /// </summary>
+    public bool Blind { get; init; }
+
     /// <summary>Where named config presets are kept (created when the first is saved).</summary>
     public string PresetsFolder { get; init; } = "console-presets";
 }
@@ -96,6 +103,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     private readonly LabLogins? _users;
     private readonly LoggedSessions? _log;
     private readonly ConfigPresets _presets;
+    private readonly bool _blind;
     private readonly string _token = NewToken();
 
     private ConsoleServer(WebApplication app, BrokerWatch watch, BrokerEndpoint broker, ConsoleOptions options)
@@ -106,7 +114,13 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         _users = options.Users is null ? null : new LabLogins(options.Users, options.UsersFile);
         _log = options.LogPath is null ? null : new LoggedSessions(options.LogPath);
         _presets = new ConfigPresets(options.PresetsFolder);
+        _blind = options.Blind;
     }
+
+    /// <summary>Why a request is refused in a blinded console, or null when the console is not blinded.</summary>
+    private IResult? BlindedRefusal(string what) => _blind
+        ? Results.Json(new { error = $"blinded console: {what} would tell a rig's condition; it opens after unblinding (start the console without --blind)" }, Json, statusCode: StatusCodes.Status403Forbidden)
+        : null;
 
     /// <summary>Whether every request needs a login.</summary>
     public bool RequiresLogin => _users is not null;
@@ -191,7 +205,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         }
 
         var app = builder.Build();
-        var watch = new BrokerWatch(broker);
+        var watch = new BrokerWatch(broker, options.Blind);
         server = new ConsoleServer(app, watch, broker, options);
         if (users is not null)
         {
@@ -216,9 +230,9 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         watched.MapGet("/api/stream", server.StreamAsync);
         watched.MapGet("/api/traces", server.TracesAsync);
         watched.MapGet("/api/schema", () => Results.Json(Schema(), Json));
-        watched.MapGet("/api/rigs/{rig}/config", (string rig) => server._watch.AppliedConfig(rig) is string text
+        watched.MapGet("/api/rigs/{rig}/config", (string rig) => server.BlindedRefusal("the config") ?? (server._watch.AppliedConfig(rig) is string text
             ? Results.Json(Fields(text), Json)
-            : Results.Json(new { error = $"{rig} has not said which config it runs" }, Json, statusCode: StatusCodes.Status404NotFound));
+            : Results.Json(new { error = $"{rig} has not said which config it runs" }, Json, statusCode: StatusCodes.Status404NotFound)));
         watched.MapPost("/api/rigs/{rig}/config/check", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: false));
         watched.MapPost("/api/rigs/{rig}/config/apply", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: true));
         watched.MapPost("/api/rigs/{rig}/{command}", server.CommandAsync);

@@ -7,7 +7,8 @@ using ClosedLoop.Host.Report;
 namespace ClosedLoop.Host.WebConsole;
 
 /// <summary>One logged boot of a rig as the console lists it: its sessions' subjects and what happened in it.</summary>
-public sealed record LoggedBoot(string Rig, long Boot, IReadOnlyList<string> Subjects, string? StartedUtc, int Encounters, int Deficits, int Trains, int ShamTrains, int Refusals, int Faults);
+/// <remarks>Blinded, <see cref="Trains"/> counts driven and sham trains alike and <see cref="ShamTrains"/> is null.</remarks>
+public sealed record LoggedBoot(string Rig, long Boot, IReadOnlyList<string> Subjects, string? StartedUtc, int Encounters, int Deficits, int Trains, int? ShamTrains, int Refusals, int Faults);
 
 /// <summary>
 /// The logger's SQLite log as the console offers it: every rig's boots with their counts, and for one boot the
@@ -18,7 +19,7 @@ public sealed class LoggedSessions(string path)
 {
     public string Path { get; } = path;
 
-    public IReadOnlyList<LoggedBoot> List()
+    public IReadOnlyList<LoggedBoot> List(bool blind = false)
     {
         using var store = EventStore.OpenReadOnly(Path);
         var list = new List<LoggedBoot>();
@@ -36,8 +37,8 @@ public sealed class LoggedSessions(string path)
                     sessions.Count > 0 ? sessions[0].Utc : null,
                     events.EncounterOnsets.Count(),
                     events.Decisions.Count(d => d.Outcome == DecisionOutcome.Deficit),
-                    trains.Count(t => !t.Sham),
-                    trains.Count(t => t.Sham),
+                    blind ? trains.Count : trains.Count(t => !t.Sham),
+                    blind ? null : trains.Count(t => t.Sham),
                     events.Refusals.Count(),
                     events.Faults.Count()));
             }

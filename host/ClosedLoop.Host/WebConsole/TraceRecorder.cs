@@ -36,7 +36,8 @@ public sealed record TraceUpdate(
 /// yet, so 8 rigs cost the browser 160 points a second, not 1,040 samples. Fed from the broker's sample frames
 /// and events (any thread); nothing here decides anything: outcomes are the rig's own.
 /// </summary>
-public sealed class TraceRecorder
+/// <param name="blind">For a blinded study: every train is sent as a train, sham or driven alike.</param>
+public sealed class TraceRecorder(bool blind = false)
 {
     /// <summary>One bin: 50 ms, twice finer than a pixel of a 300 s trace on a wide card.</summary>
     public const long BinUs = 50_000;
@@ -99,7 +100,7 @@ public sealed class TraceRecorder
                     encounter.DeltaZ = e.Value1;
                     break;
                 case EventKind.OutputStarted:
-                    trace.AddTrain(new TraceTrain(e.TimeUs, e.Ref1, EventJson.Channels[e.Code], (e.Flags & OutputFlags.Sham) != 0));
+                    trace.AddTrain(new TraceTrain(e.TimeUs, e.Ref1, EventJson.Channels[e.Code], !blind && (e.Flags & OutputFlags.Sham) != 0));
                     break;
             }
 

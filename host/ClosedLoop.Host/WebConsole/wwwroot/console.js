@@ -24,6 +24,9 @@ function state(word, kind) {
 const token = document.querySelector('meta[name="closedloop-token"]').content;
 // A viewer's page has no controls (the console refuses a viewer's commands anyway).
 const mayCommand = document.querySelector('meta[name="closedloop-role"]').content === 'operator';
+// A blinded console (a blinded study) shows nothing that tells a rig's condition; the console refuses it anyway.
+const blind = document.querySelector('meta[name="closedloop-blind"]').content === 'true';
+document.getElementById('blinded').hidden = !blind;
 const cards = new Map();
 
 // Sends a command and shows the rig's own answer (accepted, or the engine's refusal reason) on its card.
@@ -71,7 +74,9 @@ function newCard(rig) {
   controls.appendChild(button('Stop session', 'session-stop', () => send(rig, 'session-stop', outcome)));
   controls.appendChild(button('Encounter start', 'encounter-start', () => send(rig, 'encounter-start', outcome)));
   controls.appendChild(button('Encounter stop', 'encounter-stop', () => send(rig, 'encounter-stop', outcome)));
-  controls.appendChild(button('Configure…', 'configure', () => openConfig(rig)));
+  if (!blind) {
+    controls.appendChild(button('Configure…', 'configure', () => openConfig(rig)));
+  }
   controls.appendChild(button('Reset e-stop…', 'estop-reset', () => {
     if (window.confirm('Reset the e-stop of ' + rig + '? This arms nothing.')) {
       send(rig, 'estop-reset', outcome);
@@ -307,7 +312,7 @@ function summarise(rig, trace) {
   const last = trace.points[trace.points.length - 1];
   const words = Object.entries(counts).map(([word, n]) => n + ' ' + word).join(', ');
   card.summary.textContent = 'Last ' + windowChoice.value + ' s: ' + shown.length + ' encounter(s)' + (words ? ' (' + words + ')' : '') +
-    ', ' + (trains.length - sham) + ' train(s), ' + sham + ' sham' +
+    (blind ? ', ' + trains.length + ' train(s)' : ', ' + (trains.length - sham) + ' train(s), ' + sham + ' sham') +
     (trace.threshold !== null ? '; deficit below Δz ' + trace.threshold : '') + '. Now ' +
     (last[2] === null ? 'z warming up' : 'z ' + last[2].toFixed(2)) + ', dF/F ' + (last[1] * 100).toFixed(2) + ' %.';
   card.trace.setAttribute('aria-label', 'dF/F and z of ' + rig + ' over the last ' + windowChoice.value + ' s; ' + card.summary.textContent);
@@ -473,19 +478,23 @@ async function loadSessions() {
   sessionsNote.textContent = listing.boots.length + ' logged boot(s) in ' + listing.log + '.';
   const rows = listing.boots.map(b => {
     const row = element('tr', { 'data-rig': b.rig, 'data-boot': String(b.boot) });
-    for (const value of [b.rig, b.boot, b.subjects.join(', ') || '-', b.startedUtc || '-', b.encounters, b.deficits, b.trains, b.shamTrains, b.refusals, b.faults]) {
+    for (const value of [b.rig, b.boot, b.subjects.join(', ') || '-', b.startedUtc || '-', b.encounters, b.deficits, b.trains, b.shamTrains ?? '-', b.refusals, b.faults]) {
       row.appendChild(element('td', {}, String(value)));
     }
     const links = element('td');
     const base = '/api/sessions/' + encodeURIComponent(b.rig) + '/' + b.boot;
-    links.append(element('a', { href: base + '/report', target: '_blank', rel: 'noopener' }, 'Report'), ' ',
-      element('a', { href: base + '/export', download: b.rig + '-boot' + b.boot + '.zip' }, 'Export (zip)'));
+    if (listing.blind) {
+      links.textContent = 'after unblinding';
+    } else {
+      links.append(element('a', { href: base + '/report', target: '_blank', rel: 'noopener' }, 'Report'), ' ',
+        element('a', { href: base + '/export', download: b.rig + '-boot' + b.boot + '.zip' }, 'Export (zip)'));
+    }
     row.appendChild(links);
     return row;
   });
   sessionsTable.querySelector('tbody').replaceChildren(...rows);
   sessionsTable.hidden = rows.length === 0;
-  tuningSessions(listing.boots);
+  tuningSessions(listing.blind ? [] : listing.boots);
 }
 
 document.getElementById('sessions-refresh').addEventListener('click', loadSessions);
@@ -537,7 +546,7 @@ document.getElementById('preset-load').addEventListener('submit', async event =>
     o.rig + ': ' + (o.applied ? 'applied ' + o.hash : !o.valid ? 'not sent: ' + o.errors.map(e => e.field + ' = ' + e.value + ': ' + e.expected).join('; ') : 'rejected: ' + o.rigErrors.join('; ')))));
 });
 
-if (mayCommand) {
+if (mayCommand && !blind) {
   loadPresets();
   setInterval(presetRigChoices, 1000);
 } else {

@@ -1,0 +1,74 @@
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Host.Logging;
+using ClosedLoop.Host.WebConsole;
+using Microsoft.Playwright;
+
+namespace ClosedLoop.Host.Tests.Console;
+
+/// <summary>A blinded console (`console --blind`): nothing on the page tells a sham rig from a closed-loop one.</summary>
+public sealed class ConsoleBlindTests : IAsyncLifetime
+{
+    private readonly EmbeddedTestBroker _broker = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-console-blind").FullName;
+
+    public Task InitializeAsync() => _broker.StartAsync();
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    [Fact]
+    public async Task A_sham_rig_shows_as_a_rig_whose_trains_are_trains_and_what_would_name_its_mode_is_refused()
+    {
+        string database = Path.Combine(_folder, "log.sqlite");
+        using var store = new EventStore(database);
+        await using var logger = new EventLogger(_broker.Endpoint, store);
+        await logger.StartAsync(CancellationToken.None);
+        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, "rig-hidden", armed: true, publishSamples: true, settings: ["output.mode=sham"]);
+        await using var console = await ConsoleServer.StartAsync(_broker.Endpoint, new ConsoleOptions { Port = 0, LogPath = database, Blind = true, PresetsFolder = _folder }, CancellationToken.None);
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.OpenAsync(console.Address);
+        await using (rig.PumpInBackground())
+        {
+            lock (rig)
+            {
+                rig.Run(60);
+            }
+
+            var trains = rig.Events(EventKind.OutputStarted);
+            Assert.NotEmpty(trains);
+            Assert.All(trains, t => Assert.NotEqual(0, t.Flags & OutputFlags.Sham));
+
+            var card = page.Locator("li.rig[data-rig='rig-hidden']");
+            await Assertions.Expect(card.Locator("[data-field=mode]")).ToHaveTextAsync("blinded", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("[data-field=trace-summary]")).ToContainTextAsync("train(s)", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("ol.events")).ToContainTextAsync("output_", new() { Timeout = 10_000 });
+            Assert.DoesNotContain("sham", await card.InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
+            await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "Configure…" })).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("#presets")).ToBeHiddenAsync();
+
+            // Asked directly, the console refuses what would name the mode.
+            string token = await page.Locator("meta[name='closedloop-token']").GetAttributeAsync("content") ?? string.Empty;
+            foreach (var (method, path) in new[] { ("GET", "/api/rigs/rig-hidden/config"), ("POST", "/api/rigs/rig-hidden/config/check"), ("GET", "/api/presets"), ("GET", "/api/sessions/rig-hidden/1/report"), ("GET", "/api/sessions/rig-hidden/1/export") })
+            {
+                int status = await page.EvaluateAsync<int>("async ([method, path, token]) => (await fetch(path, { method, headers: { 'X-ClosedLoop-Token': token } })).status", new[] { method, path, token });
+                Assert.True(status == 403, $"{method} {path}: {status}");
+            }
+        }
+
+        await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (logger.Gaps.High("rig-hidden", rig.BootId) < rig.LastSequence && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        // The sessions list counts every train as a train and names no sham train; its report and export wait.
+        await page.Locator("#sessions-refresh").ClickAsync();
+        var row = page.Locator("#sessions-table tr[data-rig='rig-hidden']");
+        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        var cells = await row.Locator("td").AllTextContentsAsync();
+        Assert.Equal((rig.Events(EventKind.OutputStarted).Count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-", "after unblinding"), (cells[6], cells[7], cells[10]));
+        await Assertions.Expect(page.Locator("#tuning-session option")).ToHaveCountAsync(0);
+        // The refused requests above are the only errors the page logged.
+        Assert.DoesNotContain(chromium.PageErrors, e => !e.Contains("403", StringComparison.Ordinal));
+    }
+}
