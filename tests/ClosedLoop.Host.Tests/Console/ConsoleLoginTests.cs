@@ -147,6 +147,16 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, await LogInAsync());
         Assert.Contains("olga (operator)", await http.GetStringAsync("/"), StringComparison.Ordinal);
 
+        // And in a browser: her page is open with a rig on it when her role changes.
+        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-olga", armed: false);
+        await using var pumping = rig.PumpInBackground();
+        var page = await _chromium!.OpenAsync(console.Address, await _chromium.Browser.NewContextAsync());
+        await page.GetByLabel("Name").FillAsync("olga");
+        await page.GetByLabel("Password").FillAsync("olga's long password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        var card = page.Locator("li.rig[data-rig='rig-olga']");
+        await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("disarmed", new() { Timeout = 10_000 });
+
         users.Set("olga", BrokerRole.Viewer, "olga's long password");
         users.Save(file);
         File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(2));
@@ -154,6 +164,11 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
         }
+
+        // Her next command is not sent, and the page tells her why.
+        await card.GetByRole(AriaRole.Button, new() { Name = "Disarm" }).ClickAsync();
+        await Assertions.Expect(card.Locator(".outcome")).ToHaveTextAsync("disarm: your login has ended: reload the page to log in again", new() { Timeout = 10_000 });
+        Assert.Empty(rig.Events(EventKind.Command));
 
         // Logged in again, she has her new role.
         Assert.Equal(HttpStatusCode.Redirect, await LogInAsync());

@@ -29,12 +29,20 @@ const blind = document.querySelector('meta[name="closedloop-blind"]').content ==
 document.getElementById('blinded').hidden = !blind;
 const cards = new Map();
 
+// The console's JSON answer; a login that has ended (removed user, changed role, expiry) is said as such.
+async function answerOf(response) {
+  if (response.status === 401) {
+    return { error: 'your login has ended: reload the page to log in again' };
+  }
+  return response.json();
+}
+
 // Sends a command and shows the rig's own answer (accepted, or the engine's refusal reason) on its card.
 async function send(rig, command, outcome, form) {
   outcome.textContent = command + ': sent, waiting for ' + rig + '…';
   try {
     const response = await fetch('/api/rigs/' + encodeURIComponent(rig) + '/' + command, { method: 'POST', headers: { 'X-ClosedLoop-Token': token }, body: form });
-    const answer = await response.json();
+    const answer = await answerOf(response);
     outcome.textContent = answer.error ? command + ': ' + answer.error : command + ': ' + (answer.accepted ? 'accepted' : 'refused: ' + answer.result);
   } catch (error) {
     outcome.textContent = command + ': the console did not answer (' + error + ')';
