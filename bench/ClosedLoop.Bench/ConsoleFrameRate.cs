@@ -16,11 +16,10 @@ public static class ConsoleFrameRate
 {
     public static async Task RunAsync(int rigs, TimeSpan each)
     {
-        string chromium = Environment.GetEnvironmentVariable("CLOSEDLOOP_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
         string folder = Directory.CreateTempSubdirectory("closedloop-console-bench").FullName;
         await using var demo = await LiveDemo.StartAsync(LiveDemo.Rigs(rigs, seed: 1), folder, IPAddress.Loopback, 0, [], CancellationToken.None);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
         await page.GotoAsync(demo.Console.Address.ToString());
         await page.WaitForFunctionAsync($"document.querySelectorAll('[data-field=trace-summary]').length === {rigs} && [...document.querySelectorAll('[data-field=trace-summary]')].every(p => p.textContent.includes('dF/F'))", null, new() { Timeout = 60_000 });

@@ -12,12 +12,11 @@ public static class ConsoleScreenshots
 {
     public static async Task RunAsync(string folder, TimeSpan settle)
     {
-        string chromium = Environment.GetEnvironmentVariable("CLOSEDLOOP_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
         Directory.CreateDirectory(folder);
         string work = Directory.CreateTempSubdirectory("closedloop-console-screenshots").FullName;
         await using var demo = await LiveDemo.StartAsync(LiveDemo.Rigs(4, seed: 3), work, IPAddress.Loopback, 0, [], CancellationToken.None);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         await page.GotoAsync(demo.Console.Address.ToString());
         Console.WriteLine($"waiting {settle.TotalSeconds:F0} s for encounters...");

@@ -241,7 +241,7 @@ public static class NwbExport
 
     private static ClosedLoop.Engine.Config.RigConfig? RigConfigOf(EventStore store, string rig, long boot)
     {
-        if (store.SessionConfigHash(rig, boot) is not string hash || store.ConfigText(hash) is not string text)
+        if (store.SessionConfigText(rig, boot) is not string text)
         {
             return null;
         }

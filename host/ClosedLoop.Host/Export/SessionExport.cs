@@ -109,7 +109,7 @@ public static class SessionExport
             console_commands = store.Audits(rig, boot).Select(c => new { utc = c.Utc, command = c.Command, command_id = c.CommandId, user = c.User, address = c.Address, result = c.Result }),
             session_config_hash = store.SessionConfigHash(rig, boot),
             // The settings the session ran with, whole and without secrets, when the log holds them.
-            session_config = store.SessionConfigHash(rig, boot) is string hash ? store.ConfigText(hash) : null,
+            session_config = store.SessionConfigText(rig, boot),
             event_kinds = events.GroupBy(e => e.Kind).ToDictionary(g => g.Key, g => g.Count()),
             // Spans of the trace the log does not hold (frames the rig no longer had): the samples there are missing, not filled in.
             missing_samples = logged.Gaps.Select(g => new { first_frame = g.FirstFrame, last_frame = g.LastFrame, from_s = g.FromUs / 1e6, to_s = g.ToUs / 1e6 }),

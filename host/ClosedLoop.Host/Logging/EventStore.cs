@@ -396,6 +396,9 @@ public sealed class EventStore : IDisposable
         return hash;
     }
 
+    /// <summary>The config a boot's session ran with, whole and without secrets, when the log holds it.</summary>
+    public string? SessionConfigText(string rig, long boot) => SessionConfigHash(rig, boot) is string hash ? ConfigText(hash) : null;
+
     public void StoreStatus(string rig, string json)
     {
         lock (_gate)

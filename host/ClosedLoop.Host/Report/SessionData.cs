@@ -55,8 +55,7 @@ public sealed class SessionData
     /// <summary>The deficit threshold the boot's session ran with (its logged config), or null when the log holds no config.</summary>
     public static double? LoggedThreshold(EventStore store, string rig, long boot)
     {
-        string? hash = store.SessionConfigHash(rig, boot);
-        string? text = hash is null ? null : store.ConfigText(hash);
+        string? text = store.SessionConfigText(rig, boot);
         return text is null ? null : ClosedLoop.Engine.Config.ConfigLoader.Load(text).Config?.Detector.DeficitThreshold;
     }
 

@@ -88,18 +88,17 @@ public sealed partial class ConsoleServer
         return Results.Redirect(_users is null ? "/" : "/login");
     }
 
-    /// <summary>Why this caller may not send a command, as the answer to give, or null when it may.</summary>
-    private static IResult? Refusal(HttpContext context, Caller caller)
-    {
-        if (!context.Request.Headers.TryGetValue(TokenHeader, out var token) || token.ToString() != caller.Token)
-        {
-            return Results.Json(new { error = "this request did not come from the console's own page" }, Json, statusCode: StatusCodes.Status403Forbidden);
-        }
-
-        return caller.MayCommand
+    /// <summary>A refusal for a request that does not carry the token of the caller's own page, or null.</summary>
+    private static IResult? ForeignPageRefusal(HttpContext context, Caller caller) =>
+        context.Request.Headers.TryGetValue(TokenHeader, out var token) && token.ToString() == caller.Token
             ? null
-            : Results.Json(new { error = $"{caller.User} is a viewer: viewers watch the rigs but send them nothing" }, Json, statusCode: StatusCodes.Status403Forbidden);
-    }
+            : Results.Json(new { error = "this request did not come from the console's own page" }, Json, statusCode: StatusCodes.Status403Forbidden);
+
+    /// <summary>Why this caller may not send a command, as the answer to give, or null when it may.</summary>
+    private static IResult? Refusal(HttpContext context, Caller caller) =>
+        ForeignPageRefusal(context, caller) ?? (caller.MayCommand
+            ? null
+            : Results.Json(new { error = $"{caller.User} is a viewer: viewers watch the rigs but send them nothing" }, Json, statusCode: StatusCodes.Status403Forbidden));
 
     /// <summary>Publishes who sent a command from where and what the rig answered, for the log.</summary>
     private static async Task AuditAsync(BrokerClient client, string rig, long boot, long commandId, string command, Caller caller, string result, CancellationToken cancellationToken)

@@ -18,10 +18,10 @@ public sealed partial class ConsoleServer
     /// </summary>
     private async Task<IResult> TuningAsync(HttpContext context)
     {
-        var caller = CallerOf(context);
-        if (!context.Request.Headers.TryGetValue(TokenHeader, out var token) || token.ToString() != caller.Token)
+        // Replaying sends nothing to a rig: viewers may tune too, from the console's own page.
+        if (ForeignPageRefusal(context, CallerOf(context)) is IResult refused)
         {
-            return Results.Json(new { error = "this request did not come from the console's own page" }, Json, statusCode: StatusCodes.Status403Forbidden);
+            return refused;
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
@@ -90,8 +90,7 @@ public sealed partial class ConsoleServer
 
                     using (var store = EventStore.OpenReadOnly(_log.Path))
                     {
-                        string? hash = store.SessionConfigHash(chosen[0], boot);
-                        return (LoggedRecording.Read(store, chosen[0], boot), hash is null ? null : store.ConfigText(hash), null);
+                        return (LoggedRecording.Read(store, chosen[0], boot), store.SessionConfigText(chosen[0], boot), null);
                     }
 
                 case "ppd":
