@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace ClosedLoop.Host.Logging;
@@ -127,6 +128,7 @@ public sealed class EventStore : IDisposable
             int added = 0;
             if (events.Count > 0)
             {
+                // Events come in thousands a batch: one prepared insert with its parameters rebound per event.
                 using var insert = _connection.CreateCommand();
                 insert.Transaction = transaction;
                 insert.CommandText = "INSERT OR IGNORE INTO events (rig, boot, seq, t_us, kind, json, received_utc) VALUES ($rig, $boot, $seq, $t, $kind, $json, $now)";
@@ -136,7 +138,7 @@ public sealed class EventStore : IDisposable
                 var time = insert.Parameters.Add("$t", SqliteType.Integer);
                 var kind = insert.Parameters.Add("$kind", SqliteType.Text);
                 var json = insert.Parameters.Add("$json", SqliteType.Text);
-                insert.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
+                insert.Parameters.AddWithValue("$now", UtcNow());
                 foreach (var e in events)
                 {
                     rig.Value = e.Rig;
@@ -147,7 +149,9 @@ public sealed class EventStore : IDisposable
                     json.Value = e.Json;
                     int inserted = insert.ExecuteNonQuery();
                     added += inserted;
-                    if (inserted == 0 && StoredText("SELECT json FROM events WHERE rig = $rig AND boot = $boot AND seq = $seq", transaction, e.Rig, e.Boot, e.Sequence) is string held && held != e.Json)
+                    if (inserted == 0
+                        && _connection.ExecuteScalar<string>("SELECT json FROM events WHERE rig = @Rig AND boot = @Boot AND seq = @Sequence", e, transaction) is string held
+                        && held != e.Json)
                     {
                         conflicts.Add(($"{e.Rig}/events", $"conflict: rig {e.Rig} boot {e.Boot} seq {e.Sequence} is already stored with another payload; the first is kept", Encoding.UTF8.GetBytes(e.Json)));
                     }
@@ -156,40 +160,20 @@ public sealed class EventStore : IDisposable
 
             foreach (var frame in frames ?? [])
             {
-                using var insert = _connection.CreateCommand();
-                insert.Transaction = transaction;
-                insert.CommandText = "INSERT OR IGNORE INTO sample_frames (rig, boot, first_cycle, t_us, frame, number) VALUES ($rig, $boot, $first, $t, $frame, $number)";
-                insert.Parameters.AddWithValue("$number", frame.Number);
-                insert.Parameters.AddWithValue("$rig", frame.Rig);
-                insert.Parameters.AddWithValue("$boot", frame.Boot);
-                insert.Parameters.AddWithValue("$first", frame.FirstCycle);
-                insert.Parameters.AddWithValue("$t", frame.TimeUs);
-                insert.Parameters.AddWithValue("$frame", frame.Frame);
-                if (insert.ExecuteNonQuery() == 0)
+                if (_connection.Execute("INSERT OR IGNORE INTO sample_frames (rig, boot, first_cycle, t_us, frame, number) VALUES (@Rig, @Boot, @FirstCycle, @TimeUs, @Frame, @Number)", frame, transaction) == 0
+                    && _connection.ExecuteScalar<byte[]>("SELECT frame FROM sample_frames WHERE rig = @Rig AND boot = @Boot AND first_cycle = @FirstCycle", frame, transaction) is byte[] first
+                    && !first.AsSpan().SequenceEqual(frame.Frame))
                 {
-                    using var held = _connection.CreateCommand();
-                    held.Transaction = transaction;
-                    held.CommandText = "SELECT frame FROM sample_frames WHERE rig = $rig AND boot = $boot AND first_cycle = $first";
-                    held.Parameters.AddWithValue("$rig", frame.Rig);
-                    held.Parameters.AddWithValue("$boot", frame.Boot);
-                    held.Parameters.AddWithValue("$first", frame.FirstCycle);
-                    if (held.ExecuteScalar() is byte[] first && !first.AsSpan().SequenceEqual(frame.Frame))
-                    {
-                        conflicts.Add(($"{frame.Rig}/samples", $"conflict: rig {frame.Rig} boot {frame.Boot} frame at cycle {frame.FirstCycle} is already stored with other samples; the first is kept", frame.Frame));
-                    }
+                    conflicts.Add(($"{frame.Rig}/samples", $"conflict: rig {frame.Rig} boot {frame.Boot} frame at cycle {frame.FirstCycle} is already stored with other samples; the first is kept", frame.Frame));
                 }
             }
 
             foreach (var (topic, reason, payload) in faults.Concat(conflicts))
             {
-                using var fault = _connection.CreateCommand();
-                fault.Transaction = transaction;
-                fault.CommandText = "INSERT INTO faults (received_utc, topic, reason, payload) VALUES ($now, $topic, $reason, $payload)";
-                fault.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
-                fault.Parameters.AddWithValue("$topic", topic);
-                fault.Parameters.AddWithValue("$reason", reason);
-                fault.Parameters.AddWithValue("$payload", payload.Length > FaultPayloadBytes ? payload[..FaultPayloadBytes] : payload);
-                fault.ExecuteNonQuery();
+                _connection.Execute(
+                    "INSERT INTO faults (received_utc, topic, reason, payload) VALUES (@now, @topic, @reason, @payload)",
+                    new { now = UtcNow(), topic, reason, payload = payload.Length > FaultPayloadBytes ? payload[..FaultPayloadBytes] : payload },
+                    transaction);
             }
 
             transaction.Commit();
@@ -197,180 +181,42 @@ public sealed class EventStore : IDisposable
         }
     }
 
-    private string? StoredText(string sql, SqliteTransaction transaction, string rig, long boot, long sequence)
-    {
-        using var command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$rig", rig);
-        command.Parameters.AddWithValue("$boot", boot);
-        command.Parameters.AddWithValue("$seq", sequence);
-        return command.ExecuteScalar() as string;
-    }
-
     /// <summary>Keeps who and what a session was about (from `session start --subject`), once per start.</summary>
-    public void StoreSession(SessionRecord session)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "INSERT OR IGNORE INTO sessions (rig, boot, rig_t_us, utc, subject, experimenter, note) VALUES ($rig, $boot, $t, $utc, $subject, $experimenter, $note)";
-            command.Parameters.AddWithValue("$rig", session.Rig);
-            command.Parameters.AddWithValue("$boot", session.Boot);
-            command.Parameters.AddWithValue("$t", session.RigTimeUs);
-            command.Parameters.AddWithValue("$utc", session.Utc);
-            command.Parameters.AddWithValue("$subject", session.Subject);
-            command.Parameters.AddWithValue("$experimenter", (object?)session.Experimenter ?? DBNull.Value);
-            command.Parameters.AddWithValue("$note", (object?)session.Note ?? DBNull.Value);
-            command.ExecuteNonQuery();
-        }
-    }
+    public void StoreSession(SessionRecord session) => Execute(
+        "INSERT OR IGNORE INTO sessions (rig, boot, rig_t_us, utc, subject, experimenter, note) VALUES (@Rig, @Boot, @RigTimeUs, @Utc, @Subject, @Experimenter, @Note)",
+        session);
 
     /// <summary>The sessions logged for a rig's boot, in the order they started (none for a log from before sessions were kept).</summary>
-    public IReadOnlyList<SessionRecord> Sessions(string rig, long boot)
-    {
-        lock (_gate)
-        {
-            var sessions = new List<SessionRecord>();
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT rig_t_us, utc, subject, experimenter, note FROM sessions WHERE rig = $rig AND boot = $boot ORDER BY rig_t_us";
-            command.Parameters.AddWithValue("$rig", rig);
-            command.Parameters.AddWithValue("$boot", boot);
-            try
-            {
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    sessions.Add(new SessionRecord(rig, boot, reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
-                        reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
-                }
-            }
-            catch (SqliteException)
-            {
-                // A log from before sessions were kept.
-            }
+    public IReadOnlyList<SessionRecord> Sessions(string rig, long boot) => QueryIfKept<SessionRecord>(
+        "SELECT rig, boot, rig_t_us AS RigTimeUs, utc, subject, experimenter, note FROM sessions WHERE rig = @rig AND boot = @boot ORDER BY rig_t_us",
+        new { rig, boot });
 
-            return sessions;
-        }
-    }
+    public void StoreYokeOrigin(YokeOrigin source) => Execute(
+        "INSERT OR IGNORE INTO yoke_origins (rig, boot, command_id, offset_us, partner_rig, partner_boot, partner_t_us, utc) VALUES (@Rig, @Boot, @CommandId, @OffsetUs, @PartnerRig, @PartnerBoot, @PartnerTimeUs, @Utc)",
+        source);
 
-    public void StoreYokeOrigin(YokeOrigin source)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "INSERT OR IGNORE INTO yoke_origins (rig, boot, command_id, offset_us, partner_rig, partner_boot, partner_t_us, utc) VALUES ($rig, $boot, $id, $offset, $prig, $pboot, $pt, $utc)";
-            command.Parameters.AddWithValue("$rig", source.Rig);
-            command.Parameters.AddWithValue("$boot", source.Boot);
-            command.Parameters.AddWithValue("$id", source.CommandId);
-            command.Parameters.AddWithValue("$offset", source.OffsetUs);
-            command.Parameters.AddWithValue("$prig", source.PartnerRig);
-            command.Parameters.AddWithValue("$pboot", source.PartnerBoot);
-            command.Parameters.AddWithValue("$pt", source.PartnerTimeUs);
-            command.Parameters.AddWithValue("$utc", source.Utc);
-            command.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>The relayed triggers a yoked rig's boot took, by offset.</summary>
-    public IReadOnlyList<YokeOrigin> YokeOrigins(string rig, long boot)
-    {
-        lock (_gate)
-        {
-            var list = new List<YokeOrigin>();
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT command_id, offset_us, partner_rig, partner_boot, partner_t_us, utc FROM yoke_origins WHERE rig = $rig AND boot = $boot ORDER BY offset_us";
-            command.Parameters.AddWithValue("$rig", rig);
-            command.Parameters.AddWithValue("$boot", boot);
-            try
-            {
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    list.Add(new YokeOrigin(rig, boot, reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetString(5)));
-                }
-            }
-            catch (SqliteException)
-            {
-                // A log from before yoke sources were kept.
-            }
-
-            return list;
-        }
-    }
+    /// <summary>The relayed triggers a yoked rig's boot took, by offset (none for a log from before they were kept).</summary>
+    public IReadOnlyList<YokeOrigin> YokeOrigins(string rig, long boot) => QueryIfKept<YokeOrigin>(
+        "SELECT rig, boot, command_id AS CommandId, offset_us AS OffsetUs, partner_rig AS PartnerRig, partner_boot AS PartnerBoot, partner_t_us AS PartnerTimeUs, utc FROM yoke_origins WHERE rig = @rig AND boot = @boot ORDER BY offset_us",
+        new { rig, boot });
 
     /// <summary>Keeps one console command's record (a repeat of the same message is ignored).</summary>
-    public void StoreAudit(CommandAudit audit)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "INSERT OR IGNORE INTO console_audit (rig, boot, utc, command, command_id, user, address, result) VALUES ($rig, $boot, $utc, $command, $id, $user, $address, $result)";
-            command.Parameters.AddWithValue("$rig", audit.Rig);
-            command.Parameters.AddWithValue("$boot", audit.Boot);
-            command.Parameters.AddWithValue("$utc", audit.Utc);
-            command.Parameters.AddWithValue("$command", audit.Command);
-            command.Parameters.AddWithValue("$id", audit.CommandId);
-            command.Parameters.AddWithValue("$user", audit.User);
-            command.Parameters.AddWithValue("$address", audit.Address);
-            command.Parameters.AddWithValue("$result", audit.Result);
-            command.ExecuteNonQuery();
-        }
-    }
+    public void StoreAudit(CommandAudit audit) => Execute(
+        "INSERT OR IGNORE INTO console_audit (rig, boot, utc, command, command_id, user, address, result) VALUES (@Rig, @Boot, @Utc, @Command, @CommandId, @User, @Address, @Result)",
+        audit);
 
     /// <summary>The commands sent from the console to a rig's boot, oldest first.</summary>
-    public IReadOnlyList<CommandAudit> Audits(string rig, long boot)
-    {
-        lock (_gate)
-        {
-            var list = new List<CommandAudit>();
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT command_id, command, user, address, result, utc FROM console_audit WHERE rig = $rig AND boot = $boot ORDER BY utc";
-            command.Parameters.AddWithValue("$rig", rig);
-            command.Parameters.AddWithValue("$boot", boot);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                list.Add(new CommandAudit(rig, boot, reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
-            }
-
-            return list;
-        }
-    }
+    public IReadOnlyList<CommandAudit> Audits(string rig, long boot) => Query<CommandAudit>(
+        "SELECT rig, boot, command_id AS CommandId, command, user, address, result, utc FROM console_audit WHERE rig = @rig AND boot = @boot ORDER BY utc",
+        new { rig, boot });
 
     /// <summary>Keeps a rig's applied config (whole, without secrets) once per hash.</summary>
-    public void StoreConfig(string rig, string hash, string text)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "INSERT OR IGNORE INTO configs (hash, rig, text, received_utc) VALUES ($hash, $rig, $text, $now)";
-            command.Parameters.AddWithValue("$hash", hash);
-            command.Parameters.AddWithValue("$rig", rig);
-            command.Parameters.AddWithValue("$text", text);
-            command.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
-            command.ExecuteNonQuery();
-        }
-    }
+    public void StoreConfig(string rig, string hash, string text) => Execute(
+        "INSERT OR IGNORE INTO configs (hash, rig, text, received_utc) VALUES (@hash, @rig, @text, @now)",
+        new { hash, rig, text, now = UtcNow() });
 
     /// <summary>The config text logged for <paramref name="hash"/>, or null (not logged, or a log from before configs were kept).</summary>
-    public string? ConfigText(string hash)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT text FROM configs WHERE hash = $hash";
-            command.Parameters.AddWithValue("$hash", hash);
-            try
-            {
-                return command.ExecuteScalar() as string;
-            }
-            catch (SqliteException)
-            {
-                return null;
-            }
-        }
-    }
+    public string? ConfigText(string hash) => QueryIfKept<string>("SELECT text FROM configs WHERE hash = @hash", new { hash }).SingleOrDefault();
 
     /// <summary>
     /// The hash of the config a boot's session ran with: the last boot or config_applied event before its first
@@ -399,270 +245,115 @@ public sealed class EventStore : IDisposable
     /// <summary>The config a boot's session ran with, whole and without secrets, when the log holds it.</summary>
     public string? SessionConfigText(string rig, long boot) => SessionConfigHash(rig, boot) is string hash ? ConfigText(hash) : null;
 
-    public void StoreStatus(string rig, string json)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "INSERT INTO rig_status (rig, json, received_utc) VALUES ($rig, $json, $now) ON CONFLICT(rig) DO UPDATE SET json = excluded.json, received_utc = excluded.received_utc";
-            command.Parameters.AddWithValue("$rig", rig);
-            command.Parameters.AddWithValue("$json", json);
-            command.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O"));
-            command.ExecuteNonQuery();
-        }
-    }
+    public void StoreStatus(string rig, string json) => Execute(
+        "INSERT INTO rig_status (rig, json, received_utc) VALUES (@rig, @json, @now) ON CONFLICT(rig) DO UPDATE SET json = excluded.json, received_utc = excluded.received_utc",
+        new { rig, json, now = UtcNow() });
 
     /// <summary>Every stored sequence of one rig and boot, ascending.</summary>
-    public IReadOnlyList<long> Sequences(string rig, long boot)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT seq FROM events WHERE rig = $rig AND boot = $boot ORDER BY seq";
-            command.Parameters.AddWithValue("$rig", rig);
-            command.Parameters.AddWithValue("$boot", boot);
-            var list = new List<long>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                list.Add(reader.GetInt64(0));
-            }
+    public IReadOnlyList<long> Sequences(string rig, long boot) =>
+        Query<long>("SELECT seq FROM events WHERE rig = @rig AND boot = @boot ORDER BY seq", new { rig, boot });
 
-            return list;
-        }
-    }
-
-    /// <summary>For each (rig, boot): the highest sequence below which nothing is missing.</summary>
     /// <summary>Per rig and boot, the highest frame number below which every numbered frame is stored.</summary>
     public IReadOnlyDictionary<(string Rig, long Boot), long> ContiguousFrameHighs()
     {
-        lock (_gate)
+        var result = new Dictionary<(string, long), long>();
+        foreach (var (rig, boot, number) in Query<(string, long, long)>("SELECT rig, boot, number FROM sample_frames WHERE number > 0 ORDER BY rig, boot, number"))
         {
-            var result = new Dictionary<(string, long), long>();
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT rig, boot, number FROM sample_frames WHERE number > 0 ORDER BY rig, boot, number";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            long high = result.GetValueOrDefault((rig, boot));
+            if (number == high + 1)
             {
-                var key = (reader.GetString(0), reader.GetInt64(1));
-                long high = result.GetValueOrDefault(key);
-                if (reader.GetInt64(2) == high + 1)
-                {
-                    result[key] = high + 1;
-                }
-                else if (!result.ContainsKey(key))
-                {
-                    result[key] = 0;
-                }
+                result[(rig, boot)] = high + 1;
             }
-
-            return result;
+            else if (!result.ContainsKey((rig, boot)))
+            {
+                result[(rig, boot)] = 0;
+            }
         }
+
+        return result;
     }
 
     /// <summary>Per rig and boot: the frame numbers missing below the highest stored one, as (first, last) runs.</summary>
     public IReadOnlyList<(long First, long Last)> MissingFrames(string rig, long boot)
     {
-        lock (_gate)
+        var missing = new List<(long, long)>();
+        long expected = 1;
+        foreach (long number in Query<long>("SELECT number FROM sample_frames WHERE rig = @rig AND boot = @boot AND number > 0 ORDER BY number", new { rig, boot }))
         {
-            var missing = new List<(long, long)>();
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT number FROM sample_frames WHERE rig = $rig AND boot = $boot AND number > 0 ORDER BY number";
-            command.Parameters.AddWithValue("$rig", rig);
-            command.Parameters.AddWithValue("$boot", boot);
-            using var reader = command.ExecuteReader();
-            long expected = 1;
-            while (reader.Read())
+            if (number > expected)
             {
-                long number = reader.GetInt64(0);
-                if (number > expected)
-                {
-                    missing.Add((expected, number - 1));
-                }
-
-                expected = Math.Max(expected, number + 1);
+                missing.Add((expected, number - 1));
             }
 
-            return missing;
+            expected = Math.Max(expected, number + 1);
         }
+
+        return missing;
     }
 
+    /// <summary>For each (rig, boot): the highest sequence below which nothing is missing.</summary>
     public IReadOnlyDictionary<(string Rig, long Boot), long> ContiguousHighs()
     {
-        lock (_gate)
+        var result = new Dictionary<(string, long), long>();
+        foreach (var (rig, boot) in Query<(string, long)>("SELECT DISTINCT rig, boot FROM events"))
         {
-            var result = new Dictionary<(string, long), long>();
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT DISTINCT rig, boot FROM events";
-            var keys = new List<(string, long)>();
-            using (var reader = command.ExecuteReader())
+            long high = 0;
+            foreach (long s in Sequences(rig, boot))
             {
-                while (reader.Read())
+                if (s != high + 1)
                 {
-                    keys.Add((reader.GetString(0), reader.GetInt64(1)));
-                }
-            }
-
-            foreach (var (rig, boot) in keys)
-            {
-                long high = 0;
-                foreach (long s in Sequences(rig, boot))
-                {
-                    if (s != high + 1)
-                    {
-                        break;
-                    }
-
-                    high = s;
+                    break;
                 }
 
-                result[(rig, boot)] = high;
+                high = s;
             }
 
-            return result;
+            result[(rig, boot)] = high;
         }
+
+        return result;
     }
 
     public long CountEvents() => Scalar("SELECT COUNT(*) FROM events");
 
     /// <summary>Every rig that logged an event, by name.</summary>
-    public IReadOnlyList<string> Rigs()
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT DISTINCT rig FROM events ORDER BY rig";
-            var list = new List<string>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                list.Add(reader.GetString(0));
-            }
-
-            return list;
-        }
-    }
+    public IReadOnlyList<string> Rigs() => Query<string>("SELECT DISTINCT rig FROM events ORDER BY rig");
 
     /// <summary>The boots of a rig that logged anything, ascending.</summary>
-    public IReadOnlyList<long> Boots(string rig)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT boot FROM events WHERE rig = $rig UNION SELECT boot FROM sample_frames WHERE rig = $rig ORDER BY 1";
-            command.Parameters.AddWithValue("$rig", rig);
-            var list = new List<long>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                list.Add(reader.GetInt64(0));
-            }
-
-            return list;
-        }
-    }
+    public IReadOnlyList<long> Boots(string rig) =>
+        Query<long>("SELECT boot FROM events WHERE rig = @rig UNION SELECT boot FROM sample_frames WHERE rig = @rig ORDER BY 1", new { rig });
 
     /// <summary>Every event of one boot of a rig: (sequence, device µs, kind, JSON as received), in sequence order.</summary>
-    public IReadOnlyList<(long Sequence, long TimeUs, string Kind, string Json)> Events(string rig, long boot)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT seq, t_us, kind, json FROM events WHERE rig = $rig AND boot = $boot ORDER BY seq";
-            command.Parameters.AddWithValue("$rig", rig);
-            command.Parameters.AddWithValue("$boot", boot);
-            var list = new List<(long, long, string, string)>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                list.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
-            }
-
-            return list;
-        }
-    }
+    public IReadOnlyList<(long Sequence, long TimeUs, string Kind, string Json)> Events(string rig, long boot) =>
+        Query<(long, long, string, string)>("SELECT seq, t_us, kind, json FROM events WHERE rig = @rig AND boot = @boot ORDER BY seq", new { rig, boot });
 
     /// <summary>When the logger received the boot's first event, and that event's device µs (null when the boot logged no event).</summary>
     public (DateTimeOffset ReceivedUtc, long TimeUs)? FirstEventReceived(string rig, long boot)
     {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT received_utc, t_us FROM events WHERE rig = $rig AND boot = $boot ORDER BY seq LIMIT 1";
-            command.Parameters.AddWithValue("$rig", rig);
-            command.Parameters.AddWithValue("$boot", boot);
-            using var reader = command.ExecuteReader();
-            return reader.Read()
-                ? (DateTimeOffset.Parse(reader.GetString(0), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal), reader.GetInt64(1))
-                : null;
-        }
+        var first = Query<(string ReceivedUtc, long TimeUs)>("SELECT received_utc, t_us FROM events WHERE rig = @rig AND boot = @boot ORDER BY seq LIMIT 1", new { rig, boot });
+        return first.Count == 0
+            ? null
+            : (DateTimeOffset.Parse(first[0].ReceivedUtc, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal), first[0].TimeUs);
     }
 
     /// <summary>Every sample frame of one boot of a rig, in cycle order.</summary>
-    public IReadOnlyList<byte[]> Frames(string rig, long boot)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT frame FROM sample_frames WHERE rig = $rig AND boot = $boot ORDER BY first_cycle";
-            command.Parameters.AddWithValue("$rig", rig);
-            command.Parameters.AddWithValue("$boot", boot);
-            var list = new List<byte[]>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                list.Add((byte[])reader.GetValue(0));
-            }
-
-            return list;
-        }
-    }
+    public IReadOnlyList<byte[]> Frames(string rig, long boot) =>
+        Query<byte[]>("SELECT frame FROM sample_frames WHERE rig = @rig AND boot = @boot ORDER BY first_cycle", new { rig, boot });
 
     /// <summary>The stored JSON of every event of a rig, in (boot, sequence) order.</summary>
-    public IReadOnlyList<string> EventJson(string rig)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT json FROM events WHERE rig = $rig ORDER BY boot, seq";
-            command.Parameters.AddWithValue("$rig", rig);
-            var list = new List<string>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                list.Add(reader.GetString(0));
-            }
-
-            return list;
-        }
-    }
+    public IReadOnlyList<string> EventJson(string rig) => Query<string>("SELECT json FROM events WHERE rig = @rig ORDER BY boot, seq", new { rig });
 
     public long CountFaults() => Scalar("SELECT COUNT(*) FROM faults");
 
     public long CountFrames() => Scalar("SELECT COUNT(*) FROM sample_frames");
 
-    public IReadOnlyList<(string Topic, string Reason)> Faults()
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT topic, reason FROM faults ORDER BY id";
-            var list = new List<(string, string)>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                list.Add((reader.GetString(0), reader.GetString(1)));
-            }
-
-            return list;
-        }
-    }
+    public IReadOnlyList<(string Topic, string Reason)> Faults() => Query<(string, string)>("SELECT topic, reason FROM faults ORDER BY id");
 
     public string JournalMode()
     {
         lock (_gate)
         {
-            return (string)new SqliteCommand("PRAGMA journal_mode", _connection).ExecuteScalar()!;
+            return _connection.ExecuteScalar<string>("PRAGMA journal_mode")!;
         }
     }
 
@@ -674,23 +365,42 @@ public sealed class EventStore : IDisposable
         }
     }
 
+    private static string UtcNow() => DateTime.UtcNow.ToString("O");
+
+    private List<T> Query<T>(string sql, object? parameters = null)
+    {
+        lock (_gate)
+        {
+            return _connection.Query<T>(sql, parameters).AsList();
+        }
+    }
+
+    /// <summary>A query of a table a log from an earlier version may not have: nothing from such a log.</summary>
+    private List<T> QueryIfKept<T>(string sql, object parameters)
+    {
+        try
+        {
+            return Query<T>(sql, parameters);
+        }
+        catch (SqliteException)
+        {
+            return [];
+        }
+    }
+
     private long Scalar(string sql)
     {
         lock (_gate)
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = sql;
-            return (long)command.ExecuteScalar()!;
+            return _connection.ExecuteScalar<long>(sql);
         }
     }
 
-    private void Execute(string sql)
+    private void Execute(string sql, object? parameters = null)
     {
         lock (_gate)
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = sql;
-            command.ExecuteNonQuery();
+            _connection.Execute(sql, parameters);
         }
     }
 }
