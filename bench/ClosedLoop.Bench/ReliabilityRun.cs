@@ -41,8 +41,7 @@ public static class ReliabilityRun
         BrokerEndpoint As(string user) => new("127.0.0.1", port, user, Secret);
 
         using var store = new EventStore(Path.Combine(folder, "log.sqlite"));
-        var logger = new EventLogger(As("logger"), store, "logger");
-        await logger.StartAsync(CancellationToken.None);
+        var logger = await EventLogger.StartNewAsync(As("logger"), store, "logger", CancellationToken.None);
 
         var rigs = new List<(VirtualRig.VirtualRig Rig, RigLink Link)>();
         for (int i = 1; i <= RigCount; i++)
@@ -78,8 +77,7 @@ public static class ReliabilityRun
             if (step % 30 == 0 && broker is not null)
             {
                 logger.Kill();
-                logger = new EventLogger(As("logger"), store, "logger");
-                await logger.StartAsync(CancellationToken.None);
+                logger = await EventLogger.StartNewAsync(As("logger"), store, "logger", CancellationToken.None);
                 kills++;
             }
 

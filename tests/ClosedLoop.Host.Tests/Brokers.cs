@@ -187,3 +187,25 @@ public static class TestCertificates
         MosquittoTestBroker.Run("openssl", $"x509 -req -in {folder}/server.csr -CA {folder}/ca.crt -CAkey {folder}/ca.key -CAcreateserial -out {folder}/server.crt -days 2 -extfile {folder}/san.cnf");
     }
 }
+
+/// <summary>
+/// A test class on its own embedded broker, started before each test and stopped after it, with a scratch folder
+/// removed after each test.
+/// </summary>
+public abstract class EmbeddedBrokerTest : IAsyncLifetime
+{
+    protected EmbeddedTestBroker TestBroker { get; } = new();
+
+    protected string Folder { get; } = Directory.CreateTempSubdirectory("closedloop-test").FullName;
+
+    /// <summary>The broker as the CLI's --broker option names it.</summary>
+    protected string BrokerAddress => $"127.0.0.1:{TestBroker.Endpoint.Port}";
+
+    public virtual Task InitializeAsync() => TestBroker.StartAsync();
+
+    public virtual async Task DisposeAsync()
+    {
+        await TestBroker.DisposeAsync();
+        Directory.Delete(Folder, recursive: true);
+    }
+}

@@ -4,29 +4,18 @@ using Microsoft.Data.Sqlite;
 namespace ClosedLoop.Host.Tests;
 
 /// <summary>The operator commands against the embedded broker and a virtual rig.</summary>
-public sealed class CommandTests : IAsyncLifetime, IDisposable
+public sealed class CommandTests : EmbeddedBrokerTest
 {
-    private readonly EmbeddedTestBroker _broker = new();
-    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-command-test").FullName;
-
-    private string Broker => $"127.0.0.1:{_broker.Endpoint.Port}";
-
     /// <summary>A file stating every output setting and safety limit (at its default), as a rig requires.</summary>
     private string SafetyFile
     {
         get
         {
-            string path = Path.Combine(_folder, "safety.nf.config");
+            string path = Path.Combine(Folder, "safety.nf.config");
             File.WriteAllText(path, ConfigCommand.Template(key => key.IsSafety));
             return path;
         }
     }
-
-    public Task InitializeAsync() => _broker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static async Task WaitForAsync(Func<bool> condition)
     {
@@ -42,14 +31,14 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Arm_and_estop_reach_the_rig()
     {
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false);
         await using (rig.PumpInBackground())
         {
-            var (code, output, _) = await CommandLine.Invoke("arm", "rig-t", "--broker", Broker);
+            var (code, output, _) = await CommandLine.Invoke("arm", "rig-t", "--broker", BrokerAddress);
             Assert.Equal((0, "rig-t accepted arm\n"), (code, output));
             Assert.True(rig.Rig.Engine.IsArmed);
 
-            await CommandLine.Invoke("estop", "rig-t", "--broker", Broker);
+            await CommandLine.Invoke("estop", "rig-t", "--broker", BrokerAddress);
             Assert.True(rig.Rig.Engine.IsEStopLatched);
             Assert.False(rig.Rig.Engine.IsArmed);
         }
@@ -58,17 +47,17 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task After_an_estop_arm_is_refused_with_its_reason_until_a_separate_reset()
     {
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false);
         await using (rig.PumpInBackground())
         {
-            await CommandLine.Invoke("estop", "rig-t", "--broker", Broker);
+            await CommandLine.Invoke("estop", "rig-t", "--broker", BrokerAddress);
 
-            var refused = await CommandLine.Invoke("arm", "rig-t", "--broker", Broker, "--from", "alice");
+            var refused = await CommandLine.Invoke("arm", "rig-t", "--broker", BrokerAddress, "--from", "alice");
             Assert.Equal((ControlCommands.Refused, "rig-t refused arm: estop_latched\n"), (refused.Code, refused.Error));
-            var reset = await CommandLine.Invoke("estop-reset", "rig-t", "--broker", Broker);
+            var reset = await CommandLine.Invoke("estop-reset", "rig-t", "--broker", BrokerAddress);
             Assert.Equal((0, "rig-t accepted estop_reset\n"), (reset.Code, reset.Output));
             Assert.False(rig.Rig.Engine.IsArmed);
-            var armed = await CommandLine.Invoke("arm", "rig-t", "--broker", Broker);
+            var armed = await CommandLine.Invoke("arm", "rig-t", "--broker", BrokerAddress);
             Assert.Equal(0, armed.Code);
             Assert.True(rig.Rig.Engine.IsArmed);
         }
@@ -82,14 +71,14 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     public async Task A_retained_arm_on_the_commands_topic_never_arms_a_rig_that_connects()
     {
         // A well-formed, in-date arm left retained on the broker by a careless client.
-        await using (var client = await ClosedLoop.Host.Mqtt.BrokerClient.ConnectAsync(_broker.Endpoint, CancellationToken.None))
+        await using (var client = await ClosedLoop.Host.Mqtt.BrokerClient.ConnectAsync(TestBroker.Endpoint, CancellationToken.None))
         {
             var buffer = new byte[ClosedLoop.Engine.Wire.CommandJson.MaxBytes];
             int length = new ClosedLoop.Engine.Wire.CommandJson().Write(ClosedLoop.Engine.Wire.CommandKind.Arm, 0, 1, "careless", 1, 5_000_000, buffer, 0);
             await client.PublishAsync("closedloop/rig-t/commands", buffer[..length], retain: true, CancellationToken.None);
         }
 
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false);
         await using (rig.PumpInBackground())
         {
             await WaitForAsync(() => rig.Events(ClosedLoop.Engine.Journal.EventKind.Command).Count > 0);
@@ -102,7 +91,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_command_to_a_rig_that_never_connected_is_not_sent()
     {
-        var (code, _, error) = await CommandLine.Invoke("arm", "rig-nobody", "--broker", Broker);
+        var (code, _, error) = await CommandLine.Invoke("arm", "rig-nobody", "--broker", BrokerAddress);
 
         Assert.Equal(ControlCommands.NoAnswer, code);
         Assert.Contains("rig-nobody has no status on the broker", error, StringComparison.Ordinal);
@@ -111,10 +100,10 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_self_test_request_reaches_the_rig_and_a_virtual_rig_answers_that_it_has_no_hardware()
     {
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false);
         await using (rig.PumpInBackground())
         {
-            var (code, output, error) = await CommandLine.Invoke("selftest", "rig-t", "--broker", Broker);
+            var (code, output, error) = await CommandLine.Invoke("selftest", "rig-t", "--broker", BrokerAddress);
 
             // The command waits for the rig's self_test event and prints it, with the rig's own acquisition
             // measurements journaled just before it; only "passed" exits 0.
@@ -126,7 +115,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
                 rig.Rig.Engine.Arm();
             }
 
-            var armed = await CommandLine.Invoke("selftest", "rig-t", "--broker", Broker);
+            var armed = await CommandLine.Invoke("selftest", "rig-t", "--broker", BrokerAddress);
             Assert.Equal((ControlCommands.Refused, "rig-t refused selftest: armed\n"), (armed.Code, armed.Error));
         }
     }
@@ -149,12 +138,12 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Session_and_encounter_commands_reach_the_rig()
     {
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false);
         await using (rig.PumpInBackground())
         {
-            await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m17", "--broker", Broker);
+            await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m17", "--broker", BrokerAddress);
             await WaitForAsync(() => rig.Rig.Engine.InSession);
-            await CommandLine.Invoke("encounter", "rig-t", "start", "--broker", Broker);
+            await CommandLine.Invoke("encounter", "rig-t", "start", "--broker", BrokerAddress);
             await WaitForAsync(() => rig.Rig.Engine.InEncounter);
         }
     }
@@ -162,10 +151,10 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Configure_sends_a_valid_config_and_reports_that_the_rig_applied_it()
     {
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false);
         await using (rig.PumpInBackground())
         {
-            var (code, output, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.post_ms=1500", "--set", "processing.warmup_s=5", "--broker", Broker);
+            var (code, output, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.post_ms=1500", "--set", "processing.warmup_s=5", "--broker", BrokerAddress);
 
             Assert.True(code == 0, error);
             Assert.Matches("^rig-t applied config [0-9a-f]{16}\n$", output);
@@ -177,11 +166,11 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Configure_shows_the_rigs_reasons_when_it_refuses()
     {
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: true);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: true);
         string before = rig.Rig.Engine.Config.Hash;
         await using (rig.PumpInBackground())
         {
-            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.post_ms=1500", "--broker", Broker);
+            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.post_ms=1500", "--broker", BrokerAddress);
 
             Assert.Equal(ConfigureCommand.Rejected, code);
             Assert.Contains($"rig-t rejected the config and keeps {before}:", error, StringComparison.Ordinal);
@@ -193,15 +182,14 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Every_sample_frame_is_logged_across_a_config_change_and_times_never_run_backwards()
     {
-        string database = Path.Combine(_folder, "frames.sqlite");
+        string database = Path.Combine(Folder, "frames.sqlite");
         using var store = new EventStore(database);
-        await using var logger = new EventLogger(_broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false, publishSamples: true);
+        await using var logger = await EventLogger.StartNewAsync(TestBroker.Endpoint, store, "closedloop-logger", CancellationToken.None);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false, publishSamples: true);
         rig.Run(10);
         await using (rig.PumpInBackground())
         {
-            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "acquisition.rate_hz=100", "--broker", Broker);
+            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "acquisition.rate_hz=100", "--broker", BrokerAddress);
             Assert.True(code == 0, error);
         }
 
@@ -217,16 +205,15 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task What_ran_is_recorded_and_replay_export_and_report_use_the_sessions_own_config()
     {
-        string database = Path.Combine(_folder, "ran.sqlite");
+        string database = Path.Combine(Folder, "ran.sqlite");
         string hash;
         using (var store = new EventStore(database))
         {
-            await using var logger = new EventLogger(_broker.Endpoint, store);
-            await logger.StartAsync(CancellationToken.None);
-            await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false, publishSamples: true);
+            await using var logger = await EventLogger.StartNewAsync(TestBroker.Endpoint, store, "closedloop-logger", CancellationToken.None);
+            await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false, publishSamples: true);
             await using (rig.PumpInBackground())
             {
-                var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.deficit_threshold=0.75", "--set", "processing.warmup_s=5", "--broker", Broker);
+                var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.deficit_threshold=0.75", "--set", "processing.warmup_s=5", "--broker", BrokerAddress);
                 Assert.True(code == 0, error);
             }
 
@@ -238,35 +225,34 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         }
 
         var replay = await CommandLine.Invoke("replay", database, "--rig", "rig-t");
-        var export = await CommandLine.Invoke("export", "rig-t", "--db", database, "--out", Path.Combine(_folder, "export"));
-        var report = await CommandLine.Invoke("report", "rig-t", "--db", database, "--out", Path.Combine(_folder, "report"));
+        var export = await CommandLine.Invoke("export", "rig-t", "--db", database, "--out", Path.Combine(Folder, "export"));
+        var report = await CommandLine.Invoke("report", "rig-t", "--db", database, "--out", Path.Combine(Folder, "report"));
 
         Assert.True(replay.Code == 0, replay.Error);
         Assert.Contains($"config: the one rig-t boot 1 ran with ({hash}), from the log", replay.Error, StringComparison.Ordinal);
         Assert.Contains(hash, replay.Output, StringComparison.Ordinal);
-        string sidecar = File.ReadAllText(Path.Combine(_folder, "export", "rig-t.json"));
+        string sidecar = File.ReadAllText(Path.Combine(Folder, "export", "rig-t.json"));
         Assert.Contains("deficit_threshold = 0.75", System.Text.Json.JsonDocument.Parse(sidecar).RootElement.GetProperty("session_config").GetString(), StringComparison.Ordinal);
         Assert.True(report.Code == 0, report.Error);
         Assert.DoesNotContain("no config", report.Error, StringComparison.Ordinal);
-        Assert.Contains("Deficit threshold marked: 0.75.", File.ReadAllText(Directory.GetFiles(Path.Combine(_folder, "report"), "*.html").Single()), StringComparison.Ordinal);
+        Assert.Contains("Deficit threshold marked: 0.75.", File.ReadAllText(Directory.GetFiles(Path.Combine(Folder, "report"), "*.html").Single()), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_session_names_its_mouse_and_experimenter_and_reports_and_exports_say_so()
     {
-        string database = Path.Combine(_folder, "who.sqlite");
+        string database = Path.Combine(Folder, "who.sqlite");
         using (var store = new EventStore(database))
         {
-            await using var logger = new EventLogger(_broker.Endpoint, store);
-            await logger.StartAsync(CancellationToken.None);
-            await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false, publishSamples: true);
+            await using var logger = await EventLogger.StartNewAsync(TestBroker.Endpoint, store, "closedloop-logger", CancellationToken.None);
+            await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false, publishSamples: true);
             await using (rig.PumpInBackground())
             {
-                var nameless = await CommandLine.Invoke("session", "rig-t", "start", "--broker", Broker);
+                var nameless = await CommandLine.Invoke("session", "rig-t", "start", "--broker", BrokerAddress);
                 Assert.Equal(2, nameless.Code);
                 Assert.Contains("session start needs --subject", nameless.Error, StringComparison.Ordinal);
 
-                var (code, output, error) = await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m17", "--experimenter", "alice", "--note", "first day", "--broker", Broker);
+                var (code, output, error) = await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m17", "--experimenter", "alice", "--note", "first day", "--broker", BrokerAddress);
                 Assert.True(code == 0, error);
                 Assert.Contains("session of m17 by alice logged", output, StringComparison.Ordinal);
             }
@@ -281,22 +267,22 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
             await logger.StopAsync();
         }
 
-        await CommandLine.Invoke("export", "rig-t", "--db", database, "--out", Path.Combine(_folder, "export"));
-        await CommandLine.Invoke("report", "rig-t", "--db", database, "--out", Path.Combine(_folder, "report"));
+        await CommandLine.Invoke("export", "rig-t", "--db", database, "--out", Path.Combine(Folder, "export"));
+        await CommandLine.Invoke("report", "rig-t", "--db", database, "--out", Path.Combine(Folder, "report"));
 
-        var sidecar = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, "export", "rig-t.json"))).RootElement;
+        var sidecar = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "export", "rig-t.json"))).RootElement;
         Assert.Equal("m17", sidecar.GetProperty("sessions")[0].GetProperty("subject").GetString());
-        Assert.Contains("Session with <b>m17</b>, run by alice, started", File.ReadAllText(Directory.GetFiles(Path.Combine(_folder, "report"), "*.html").Single()), StringComparison.Ordinal);
+        Assert.Contains("Session with <b>m17</b>, run by alice, started", File.ReadAllText(Directory.GetFiles(Path.Combine(Folder, "report"), "*.html").Single()), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Two_rigs_with_one_id_fault_once_each_and_never_ping_pong_configs()
     {
-        using var store = new ClosedLoop.Host.Logging.EventStore(Path.Combine(_folder, "log.sqlite"));
-        await using var logger = new ClosedLoop.Host.Logging.EventLogger(_broker.Endpoint, store);
+        using var store = new ClosedLoop.Host.Logging.EventStore(Path.Combine(Folder, "log.sqlite"));
+        await using var logger = new ClosedLoop.Host.Logging.EventLogger(TestBroker.Endpoint, store);
         await logger.StartAsync(CancellationToken.None);
-        await using var first = await LinkedRig.StartAsync(_broker.Endpoint, bootId: 1, armed: false);
-        await using var second = await LinkedRig.StartAsync(_broker.Endpoint, bootId: 2, armed: false);
+        await using var first = await LinkedRig.StartAsync(TestBroker.Endpoint, bootId: 1, armed: false);
+        await using var second = await LinkedRig.StartAsync(TestBroker.Endpoint, bootId: 2, armed: false);
 
         // Each publishes its status every rig second; each sees the other's, live, under its own id.
         first.Run(2);
@@ -306,7 +292,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         await using (second.PumpInBackground())
         {
             await WaitForAsync(() => first.Rig.Engine.IsIdentityContested && second.Rig.Engine.IsIdentityContested);
-            var (code, _, _) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.post_ms=1500", "--broker", Broker);
+            var (code, _, _) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.post_ms=1500", "--broker", BrokerAddress);
             Assert.Equal(ConfigureCommand.Rejected, code);
             await Task.Delay(1000);
         }
@@ -325,17 +311,17 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Configure_never_sends_a_password_over_mqtt()
     {
-        string file = Path.Combine(_folder, "with-secret.nf.config");
+        string file = Path.Combine(Folder, "with-secret.nf.config");
         File.WriteAllText(file, "[link]\npassword = hunter2\nwifi_password = lab-wifi-pw\n" + ConfigCommand.Template(key => key.IsSafety));
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false);
         await using (rig.PumpInBackground())
         {
-            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", file, "--broker", Broker);
+            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", file, "--broker", BrokerAddress);
 
             Assert.True(code == 0, error);
         }
 
-        await using var reader = await Mqtt.BrokerClient.ConnectAsync(_broker.Endpoint, CancellationToken.None);
+        await using var reader = await Mqtt.BrokerClient.ConnectAsync(TestBroker.Endpoint, CancellationToken.None);
         byte[]? sent = await reader.WaitForAsync("closedloop/rig-t/config", _ => true, TimeSpan.FromSeconds(3), null, CancellationToken.None);
         string text = System.Text.Encoding.UTF8.GetString(sent!);
         Assert.Contains("[opto]", text, StringComparison.Ordinal);
@@ -346,10 +332,10 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Configure_cannot_rename_a_rig_over_mqtt()
     {
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false);
         await using (rig.PumpInBackground())
         {
-            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "rig.id=rig-99", "--broker", Broker);
+            var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "rig.id=rig-99", "--broker", BrokerAddress);
 
             Assert.Equal(ConfigureCommand.Rejected, code);
             Assert.Contains("rig.id = 'rig-99': expected 'rig-t', as flashed", error, StringComparison.Ordinal);
@@ -360,7 +346,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Configure_refuses_a_config_that_leaves_out_safety_limits_before_sending_anything()
     {
-        var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "detector.post_ms=1500", "--broker", Broker);
+        var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "detector.post_ms=1500", "--broker", BrokerAddress);
 
         Assert.Equal(ConfigureCommand.Rejected, code);
         Assert.Contains("opto.max_trains_per_hour = '': expected it stated in the file", error, StringComparison.Ordinal);
@@ -370,7 +356,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Configure_refuses_a_bad_value_before_sending_anything()
     {
-        var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "opto.max_duty=3", "--broker", Broker);
+        var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "opto.max_duty=3", "--broker", BrokerAddress);
 
         Assert.Equal(ConfigureCommand.Rejected, code);
         Assert.Contains("not sent: 1 error(s)", error, StringComparison.Ordinal);
@@ -380,7 +366,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Configure_says_when_no_rig_answers()
     {
-        var (code, _, error) = await CommandLine.Invoke("configure", "rig-nobody", "--file", SafetyFile, "--timeout", "1", "--broker", Broker);
+        var (code, _, error) = await CommandLine.Invoke("configure", "rig-nobody", "--file", SafetyFile, "--timeout", "1", "--broker", BrokerAddress);
 
         Assert.Equal(ConfigureCommand.NoAnswer, code);
         Assert.Contains("no answer from rig-nobody within 1 s", error, StringComparison.Ordinal);
@@ -389,14 +375,14 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_log_command_logs_until_it_is_stopped_and_then_shuts_down_cleanly()
     {
-        string database = Path.Combine(_folder, "log.sqlite");
+        string database = Path.Combine(Folder, "log.sqlite");
         using var stop = new CancellationTokenSource();
         var output = new StringWriter();
-        var logging = ClosedLoopCommandLine.Build().Parse(["log", "--db", database, "--broker", Broker])
+        var logging = ClosedLoopCommandLine.Build().Parse(["log", "--db", database, "--broker", BrokerAddress])
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, stop.Token);
         await WaitForAsync(() => output.ToString().Contains("logging closedloop/#", StringComparison.Ordinal));
 
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint);
         rig.Run(60);
         await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
         await WaitForAsync(() => Count(database) == rig.LastSequence);
@@ -414,7 +400,7 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
         int port = Mqtt.EmbeddedBroker.FreePort();
         using var stop = new CancellationTokenSource();
         var output = new StringWriter();
-        var serving = ClosedLoopCommandLine.Build().Parse(["broker", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--retained", Path.Combine(_folder, "retained.json")])
+        var serving = ClosedLoopCommandLine.Build().Parse(["broker", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--retained", Path.Combine(Folder, "retained.json")])
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, stop.Token);
         await WaitForAsync(() => output.ToString().Contains("broker listening", StringComparison.Ordinal));
 
@@ -426,11 +412,11 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
 
         await stop.CancelAsync();
         Assert.Equal(0, await serving);
-        Assert.Contains("closedloop/rig-t/status", File.ReadAllText(Path.Combine(_folder, "retained.json")), StringComparison.Ordinal);
+        Assert.Contains("closedloop/rig-t/status", File.ReadAllText(Path.Combine(Folder, "retained.json")), StringComparison.Ordinal);
         if (!OperatingSystem.IsWindows())
         {
             // It holds desired configs: readable by the broker's user alone.
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_folder, "retained.json")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(Folder, "retained.json")));
         }
     }
 

@@ -8,30 +8,19 @@ namespace ClosedLoop.Host.Tests;
 /// report. The data that come out must be whole: every event, every sample frame, time that never runs backwards,
 /// and the session's own settings.
 /// </summary>
-public sealed class ExperimenterGuideTests : IAsyncLifetime, IDisposable
+public sealed class ExperimenterGuideTests : EmbeddedBrokerTest
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private readonly EmbeddedTestBroker _broker = new();
-    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-guide").FullName;
-
-    private string Broker => $"127.0.0.1:{_broker.Endpoint.Port}";
-
-    public Task InitializeAsync() => _broker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public async Task The_guides_sequence_from_config_to_report_keeps_every_event_and_sample_in_order()
     {
-        string config = Path.Combine(_folder, "nf.config");
+        string config = Path.Combine(Folder, "nf.config");
         File.WriteAllText(config, "[rig]\nid = rig-t\n[processing]\nwarmup_s = 5\n" + ConfigCommand.Template(key => key.IsSafety));
-        string database = Path.Combine(_folder, "closedloop.sqlite");
+        string database = Path.Combine(Folder, "closedloop.sqlite");
         using var store = new EventStore(database);
-        await using var logger = new EventLogger(_broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, armed: false, publishSamples: true);
+        await using var logger = await EventLogger.StartNewAsync(TestBroker.Endpoint, store, "closedloop-logger", CancellationToken.None);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false, publishSamples: true);
 
         void Run(int seconds)
         {
@@ -45,20 +34,20 @@ public sealed class ExperimenterGuideTests : IAsyncLifetime, IDisposable
         {
             // 3. Configure: check, then send (the rig answers, applied).
             Assert.Equal(0, (await CommandLine.Invoke("config", "check", config, "--set", "detector.deficit_threshold=0.75")).Code);
-            var configured = await CommandLine.Invoke("configure", "rig-t", "--file", config, "--set", "detector.deficit_threshold=0.75", "--broker", Broker);
+            var configured = await CommandLine.Invoke("configure", "rig-t", "--file", config, "--set", "detector.deficit_threshold=0.75", "--broker", BrokerAddress);
             Assert.True(configured.Code == 0, configured.Output + configured.Error);
 
             // 5. Run a session.
-            Assert.Equal(0, (await CommandLine.Invoke("arm", "rig-t", "--broker", Broker)).Code);
-            Assert.Equal(0, (await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m17", "--experimenter", "alice", "--broker", Broker)).Code);
+            Assert.Equal(0, (await CommandLine.Invoke("arm", "rig-t", "--broker", BrokerAddress)).Code);
+            Assert.Equal(0, (await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m17", "--experimenter", "alice", "--broker", BrokerAddress)).Code);
             Run(120);
 
             // A change of settings mid-session is refused, with its reason, and changes nothing.
-            var midSession = await CommandLine.Invoke("configure", "rig-t", "--file", config, "--set", "detector.deficit_threshold=0.5", "--broker", Broker);
+            var midSession = await CommandLine.Invoke("configure", "rig-t", "--file", config, "--set", "detector.deficit_threshold=0.5", "--broker", BrokerAddress);
             Assert.Equal(1, midSession.Code);
             Run(60);
-            Assert.Equal(0, (await CommandLine.Invoke("session", "rig-t", "stop", "--broker", Broker)).Code);
-            Assert.Equal(0, (await CommandLine.Invoke("disarm", "rig-t", "--broker", Broker)).Code);
+            Assert.Equal(0, (await CommandLine.Invoke("session", "rig-t", "stop", "--broker", BrokerAddress)).Code);
+            Assert.Equal(0, (await CommandLine.Invoke("disarm", "rig-t", "--broker", BrokerAddress)).Code);
             Run(2);
         }
 
@@ -80,7 +69,7 @@ public sealed class ExperimenterGuideTests : IAsyncLifetime, IDisposable
 
         // 6. Export: the GuPPy folder holds only files GuPPy classifies as intended, time runs forwards, the
         // sidecar carries who, when and the settings the session ran with.
-        string export = Path.Combine(_folder, "rig-t-session");
+        string export = Path.Combine(Folder, "rig-t-session");
         Assert.Equal(0, (await CommandLine.Invoke("export", "rig-t", "--db", database, "--out", export)).Code);
         string guppy = Path.Combine(export, "guppy");
         var signal = Path.Combine(guppy, "rig-t_signal.csv");
@@ -99,7 +88,7 @@ public sealed class ExperimenterGuideTests : IAsyncLifetime, IDisposable
         Assert.Empty(root.GetProperty("missing_samples").EnumerateArray());
 
         // 7. Report: who, and the threshold the session ran with.
-        string reportFolder = Path.Combine(_folder, "rig-t-report");
+        string reportFolder = Path.Combine(Folder, "rig-t-report");
         Assert.Equal(0, (await CommandLine.Invoke("report", "rig-t", "--db", database, "--out", reportFolder)).Code);
         string html = File.ReadAllText(Directory.EnumerateFiles(reportFolder, "*.html").Single());
         Assert.Contains("<b>m17</b>", html, StringComparison.Ordinal);

@@ -26,13 +26,8 @@ public sealed class LoggerTests : IDisposable
         Assert.Equal(Enumerable.Range(1, (int)rig.LastSequence).Select(i => (long)i), stored);
     }
 
-    /// <summary>A logger of <paramref name="store"/>, subscribed and storing.</summary>
-    private static async Task<EventLogger> StartLoggerAsync(ITestBroker broker, EventStore store)
-    {
-        var logger = new EventLogger(broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
-        return logger;
-    }
+    private static Task<EventLogger> StartLoggerAsync(ITestBroker broker, EventStore store) =>
+        EventLogger.StartNewAsync(broker.Endpoint, store, "closedloop-logger", CancellationToken.None);
 
     /// <summary>Waits for <paramref name="condition"/>, serving the rig's replay requests meanwhile.</summary>
     private static async Task WaitForAsync(Func<bool> condition, LinkedRig rig, EventStore store)

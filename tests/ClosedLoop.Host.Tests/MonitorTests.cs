@@ -5,14 +5,8 @@ using ClosedLoop.Host.Monitor;
 
 namespace ClosedLoop.Host.Tests;
 
-public sealed class MonitorTests : IAsyncLifetime
+public sealed class MonitorTests : EmbeddedBrokerTest
 {
-    private readonly EmbeddedTestBroker _broker = new();
-
-    public Task InitializeAsync() => _broker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
     [Fact]
     public void Status_events_and_frames_update_a_rigs_view()
     {
@@ -133,8 +127,8 @@ public sealed class MonitorTests : IAsyncLifetime
     [Fact]
     public async Task The_monitor_command_shows_a_live_rig()
     {
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint);
-        var monitoring = CommandLine.Invoke("monitor", "--seconds", "3", "--broker", $"127.0.0.1:{_broker.Endpoint.Port}");
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint);
+        var monitoring = CommandLine.Invoke("monitor", "--seconds", "3", "--broker", BrokerAddress);
         await Task.Delay(500);
         rig.Run(40);
         await rig.Link.FlushAsync(TimeSpan.FromSeconds(10));

@@ -3,17 +3,8 @@ using System.Diagnostics;
 namespace ClosedLoop.Host.Tests;
 
 /// <summary>`closedloop` as separate processes, the way a lab runs them.</summary>
-public sealed class ServiceTests : IAsyncLifetime, IDisposable
+public sealed class ServiceTests : EmbeddedBrokerTest
 {
-    private readonly EmbeddedTestBroker _broker = new();
-    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-service-test").FullName;
-
-    public Task InitializeAsync() => _broker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
     private static Process Start(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -29,7 +20,7 @@ public sealed class ServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Tables_piped_to_a_file_keep_whole_rows_instead_of_collapsing_to_80_columns()
     {
-        using var process = Start("demo", "--minutes", "1", "--out", _folder);
+        using var process = Start("demo", "--minutes", "1", "--out", Folder);
         string output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
 
@@ -42,12 +33,12 @@ public sealed class ServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_logger_process_stops_cleanly_on_sigterm_with_everything_committed()
     {
-        string database = Path.Combine(_folder, "log.sqlite");
-        using var process = Start("log", "--db", database, "--broker", $"127.0.0.1:{_broker.Endpoint.Port}");
+        string database = Path.Combine(Folder, "log.sqlite");
+        using var process = Start("log", "--db", database, "--broker", BrokerAddress);
         string? first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.StartsWith("logging closedloop/#", first, StringComparison.Ordinal);
 
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint);
         rig.Run(60);
         await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
         await Task.Delay(1000);
@@ -64,12 +55,11 @@ public sealed class ServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Rig_simulate_publishes_every_rig_to_the_broker()
     {
-        string database = Path.Combine(_folder, "sim.sqlite");
+        string database = Path.Combine(Folder, "sim.sqlite");
         using var store = new EventStore(database);
-        await using var logger = new EventLogger(_broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
+        await using var logger = await EventLogger.StartNewAsync(TestBroker.Endpoint, store, "closedloop-logger", CancellationToken.None);
 
-        var (code, output, error) = await CommandLine.Invoke("rig", "simulate", "--rigs", "2", "--minutes", "2", "--speed", "200", "--broker", $"127.0.0.1:{_broker.Endpoint.Port}");
+        var (code, output, error) = await CommandLine.Invoke("rig", "simulate", "--rigs", "2", "--minutes", "2", "--speed", "200", "--broker", BrokerAddress);
 
         Assert.True(code == 0, error);
         Assert.Contains("2 virtual rig(s)", output, StringComparison.Ordinal);

@@ -31,8 +31,7 @@ public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulat
         await using var broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port).ConfigureAwait(false);
         var endpoint = BrokerEndpoint.Loopback(port);
         using var store = new EventStore(DatabasePath);
-        var logger = new EventLogger(endpoint, store, clientId: "closedloop-demo-logger");
-        await logger.StartAsync(cancellationToken).ConfigureAwait(false);
+        var logger = await EventLogger.StartNewAsync(endpoint, store, "closedloop-demo-logger", cancellationToken).ConfigureAwait(false);
         try
         {
             var runs = rigs.Select(spec => Task.Run(() => RunRigAsync(spec, endpoint, logger, progress, cancellationToken), cancellationToken));

@@ -56,8 +56,7 @@ public sealed class LiveDemo : IAsyncDisposable
         var broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port).ConfigureAwait(false);
         var endpoint = BrokerEndpoint.Loopback(port);
         var store = new EventStore(Path.Combine(outputDirectory, "closedloop.sqlite"));
-        var logger = new EventLogger(endpoint, store, clientId: "closedloop-demo-logger");
-        await logger.StartAsync(cancellationToken).ConfigureAwait(false);
+        var logger = await EventLogger.StartNewAsync(endpoint, store, "closedloop-demo-logger", cancellationToken).ConfigureAwait(false);
         var console = await ConsoleServer.StartAsync(endpoint, new ConsoleOptions { Bind = bind, Port = consolePort, LogPath = store.Path, PresetsFolder = Path.Combine(outputDirectory, "presets") }, cancellationToken).ConfigureAwait(false);
         var demo = new LiveDemo(broker, endpoint, store, logger, console);
         foreach (var spec in rigs)

@@ -92,6 +92,14 @@ public sealed class EventLogger : IAsyncDisposable
     /// <summary>Where this logger's retained status lives.</summary>
     public string StatusTopic => $"{_endpoint.TopicPrefix}/{LoggersLevel}/{_clientId}/status";
 
+    /// <summary>A logger of <paramref name="store"/>, already subscribed and storing.</summary>
+    public static async Task<EventLogger> StartNewAsync(BrokerEndpoint endpoint, EventStore store, string clientId, CancellationToken cancellationToken)
+    {
+        var logger = new EventLogger(endpoint, store, clientId);
+        await logger.StartAsync(cancellationToken).ConfigureAwait(false);
+        return logger;
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await ConnectAsync(cancellationToken).ConfigureAwait(false);

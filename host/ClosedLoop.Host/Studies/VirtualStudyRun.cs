@@ -53,8 +53,7 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
         await using var embedded = broker is null ? await EmbeddedBroker.StartAsync(IPAddress.Loopback, port).ConfigureAwait(false) : null;
         var endpoint = broker ?? BrokerEndpoint.Loopback(port);
         using var store = new EventStore(DatabasePath);
-        var logger = new EventLogger(endpoint, store, clientId: "closedloop-study-logger");
-        await logger.StartAsync(cancellationToken).ConfigureAwait(false);
+        var logger = await EventLogger.StartNewAsync(endpoint, store, "closedloop-study-logger", cancellationToken).ConfigureAwait(false);
         var results = new List<SlotResult>();
         try
         {

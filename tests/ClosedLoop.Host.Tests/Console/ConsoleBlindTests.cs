@@ -6,24 +6,16 @@ using Microsoft.Playwright;
 namespace ClosedLoop.Host.Tests.Console;
 
 /// <summary>A blinded console (`console --blind`): nothing on the page tells a sham rig from a closed-loop one.</summary>
-public sealed class ConsoleBlindTests : IAsyncLifetime
+public sealed class ConsoleBlindTests : EmbeddedBrokerTest
 {
-    private readonly EmbeddedTestBroker _broker = new();
-    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-console-blind").FullName;
-
-    public Task InitializeAsync() => _broker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
     [Fact]
     public async Task A_sham_rig_shows_as_a_rig_whose_trains_are_trains_and_what_would_name_its_mode_is_refused()
     {
-        string database = Path.Combine(_folder, "log.sqlite");
+        string database = Path.Combine(Folder, "log.sqlite");
         using var store = new EventStore(database);
-        await using var logger = new EventLogger(_broker.Endpoint, store);
-        await logger.StartAsync(CancellationToken.None);
-        await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, "rig-hidden", armed: true, publishSamples: true, settings: ["output.mode=sham"]);
-        await using var console = await ConsoleServer.StartAsync(_broker.Endpoint, new ConsoleOptions { Port = 0, LogPath = database, Blind = true, PresetsFolder = _folder }, CancellationToken.None);
+        await using var logger = await EventLogger.StartNewAsync(TestBroker.Endpoint, store, "closedloop-logger", CancellationToken.None);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-hidden", armed: true, publishSamples: true, settings: ["output.mode=sham"]);
+        await using var console = await ConsoleServer.StartAsync(TestBroker.Endpoint, new ConsoleOptions { Port = 0, LogPath = database, Blind = true, PresetsFolder = Folder }, CancellationToken.None);
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.OpenAsync(console.Address);
         await using (rig.PumpInBackground())

@@ -9,29 +9,21 @@ using Microsoft.Playwright;
 namespace ClosedLoop.Host.Tests.Console;
 
 /// <summary>Sessions and data on the page: the log's sessions with their counts, the report and the export a click away.</summary>
-public sealed class ConsoleDataTests : IAsyncLifetime
+public sealed class ConsoleDataTests : EmbeddedBrokerTest
 {
-    private readonly EmbeddedTestBroker _broker = new();
-    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-console-data").FullName;
-
-    public Task InitializeAsync() => _broker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
     [Fact]
     public async Task The_logged_session_is_listed_with_its_counts_and_its_report_and_export_open_with_one_click()
     {
-        string database = Path.Combine(_folder, "log.sqlite");
+        string database = Path.Combine(Folder, "log.sqlite");
         int encounters;
         int trains;
         using (var store = new EventStore(database))
         {
-            await using var logger = new EventLogger(_broker.Endpoint, store);
-            await logger.StartAsync(CancellationToken.None);
-            await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, "rig-t", armed: false, publishSamples: true);
+            await using var logger = await EventLogger.StartNewAsync(TestBroker.Endpoint, store, "closedloop-logger", CancellationToken.None);
+            await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-t", armed: false, publishSamples: true);
             await using (rig.PumpInBackground())
             {
-                var (code, _, error) = await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m42", "--broker", $"127.0.0.1:{_broker.Endpoint.Port}");
+                var (code, _, error) = await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m42", "--broker", BrokerAddress);
                 Assert.True(code == 0, error);
             }
 
@@ -54,7 +46,7 @@ public sealed class ConsoleDataTests : IAsyncLifetime
         }
 
         Assert.True(encounters > 0 && trains > 0, $"{encounters} encounters, {trains} trains");
-        await using var console = await ConsoleServer.StartAsync(_broker.Endpoint, new ConsoleOptions { Port = 0, LogPath = database }, CancellationToken.None);
+        await using var console = await ConsoleServer.StartAsync(TestBroker.Endpoint, new ConsoleOptions { Port = 0, LogPath = database }, CancellationToken.None);
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.OpenAsync(console.Address, await chromium.Browser.NewContextAsync(new() { AcceptDownloads = true }));
 
@@ -70,7 +62,7 @@ public sealed class ConsoleDataTests : IAsyncLifetime
 
         var download = await page.RunAndWaitForDownloadAsync(() => row.GetByRole(AriaRole.Link, new() { Name = "Export (zip)" }).ClickAsync());
         Assert.Equal("rig-t-boot1.zip", download.SuggestedFilename);
-        string zipPath = Path.Combine(_folder, "export.zip");
+        string zipPath = Path.Combine(Folder, "export.zip");
         await download.SaveAsAsync(zipPath);
         using var zip = ZipFile.OpenRead(zipPath);
         var names = zip.Entries.Select(e => e.FullName).ToList();
@@ -89,7 +81,7 @@ public sealed class ConsoleDataTests : IAsyncLifetime
     [Fact]
     public async Task A_real_recording_uploaded_for_tuning_is_replayed_through_the_engine_and_swept()
     {
-        await using var console = await ConsoleServer.StartAsync(_broker.Endpoint, new ConsoleOptions { Port = 0 }, CancellationToken.None);
+        await using var console = await ConsoleServer.StartAsync(TestBroker.Endpoint, new ConsoleOptions { Port = 0 }, CancellationToken.None);
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.OpenAsync(console.Address);
         await page.GetByLabel("A pyPhotometry .ppd file").CheckAsync();
@@ -139,7 +131,7 @@ public sealed class ConsoleDataTests : IAsyncLifetime
     [Fact]
     public async Task Without_a_log_the_page_says_why_it_lists_no_sessions()
     {
-        await using var console = await ConsoleServer.StartAsync(_broker.Endpoint, new ConsoleOptions { Port = 0 }, CancellationToken.None);
+        await using var console = await ConsoleServer.StartAsync(TestBroker.Endpoint, new ConsoleOptions { Port = 0 }, CancellationToken.None);
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.OpenAsync(console.Address);
 

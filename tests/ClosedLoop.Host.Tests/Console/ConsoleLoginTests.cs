@@ -13,14 +13,10 @@ namespace ClosedLoop.Host.Tests.Console;
 /// A console on the network: every request needs a login from the lab's users file, operators command, viewers
 /// only watch, and every command is recorded with who sent it from where, in the log, the export and the report.
 /// </summary>
-public sealed class ConsoleLoginTests : IAsyncLifetime
+public sealed class ConsoleLoginTests : BrowserConsoleTest
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-console-login").FullName;
-    private EmbeddedBroker? _broker;
-    private ConsoleServer? _console;
-    private Chromium? _chromium;
-
-    private BrokerEndpoint Endpoint { get; set; } = BrokerEndpoint.Loopback(1);
+    // Every address of the machine: beyond loopback, which only a console with logins may do.
+    protected override ConsoleOptions Options => new() { Bind = IPAddress.Any, Port = 0, Users = LabUsers() };
 
     private static BrokerUsers LabUsers()
     {
@@ -31,41 +27,13 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
         return users;
     }
 
-    public async Task InitializeAsync()
-    {
-        int port = EmbeddedBroker.FreePort();
-        _broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port);
-        Endpoint = BrokerEndpoint.Loopback(port);
-        // Every address of the machine: beyond loopback, which only a console with logins may do.
-        _console = await ConsoleServer.StartAsync(Endpoint, new ConsoleOptions { Bind = IPAddress.Any, Port = 0, Users = LabUsers() }, CancellationToken.None);
-        _chromium = await Chromium.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-
-        if (_console is not null)
-        {
-            await _console.DisposeAsync();
-        }
-
-        if (_broker is not null)
-        {
-            await _broker.DisposeAsync();
-        }
-    }
-
     /// <summary>The console's address through loopback (it listens on every address).</summary>
-    private Uri Address => new($"http://127.0.0.1:{_console!.Address.Port}/");
+    private Uri Address => new($"http://127.0.0.1:{Server.Address.Port}/");
 
     private async Task<IPage> LogInAsync(string name, string password)
     {
-        var context = await _chromium!.Browser.NewContextAsync();
-        var page = await _chromium.OpenAsync(Address, context);
+        var context = await Chromium.Browser.NewContextAsync();
+        var page = await Chromium.OpenAsync(Address, context);
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
         await page.GetByLabel("Name").FillAsync(name);
         await page.GetByLabel("Password").FillAsync(password);
@@ -76,7 +44,7 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
     [Fact]
     public async Task Without_a_login_nothing_is_served_and_no_command_reaches_a_rig()
     {
-        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-locked", armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-locked", armed: false);
         await using (rig.PumpInBackground())
         {
             using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Address };
@@ -108,7 +76,7 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
 
         var rigAccount = await LogInAsync("rig-login", "a rig's password");
         await Assertions.Expect(rigAccount.Locator("#problem")).ToContainTextAsync("do not match an operator or viewer");
-        Assert.Empty(_chromium!.PageErrors);
+        Assert.Empty(Chromium.PageErrors);
     }
 
     [Fact]
@@ -132,11 +100,11 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
     [Fact]
     public async Task A_role_changed_in_the_users_file_ends_the_login_at_its_next_request()
     {
-        string file = Path.Combine(_folder, "users.json");
+        string file = Path.Combine(Folder, "users.json");
         var users = new BrokerUsers();
         users.Set("olga", BrokerRole.Operator, "olga's long password");
         users.Save(file);
-        await using var console = await ConsoleServer.StartAsync(Endpoint, new ConsoleOptions { Port = 0, Users = BrokerUsers.Load(file), UsersFile = file }, CancellationToken.None);
+        await using var console = await ConsoleServer.StartAsync(TestBroker.Endpoint, new ConsoleOptions { Port = 0, Users = BrokerUsers.Load(file), UsersFile = file }, CancellationToken.None);
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = console.Address };
         async Task<HttpStatusCode> LogInAsync()
         {
@@ -148,9 +116,9 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
         Assert.Contains("olga (operator)", await http.GetStringAsync("/"), StringComparison.Ordinal);
 
         // And in a browser: her page is open with a rig on it when her role changes.
-        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-olga", armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-olga", armed: false);
         await using var pumping = rig.PumpInBackground();
-        var page = await _chromium!.OpenAsync(console.Address, await _chromium.Browser.NewContextAsync());
+        var page = await Chromium.OpenAsync(console.Address, await Chromium.Browser.NewContextAsync());
         await page.GetByLabel("Name").FillAsync("olga");
         await page.GetByLabel("Password").FillAsync("olga's long password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
@@ -189,7 +157,7 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
     [Fact]
     public async Task A_viewer_watches_but_cannot_arm()
     {
-        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-watched", armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-watched", armed: false);
         await using (rig.PumpInBackground())
         {
             var page = await LogInAsync("victor", "victor's long password");
@@ -215,12 +183,11 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
     [Fact]
     public async Task An_operators_commands_are_journaled_by_the_rig_under_her_name_and_logged_with_her_address_for_export_and_report()
     {
-        string database = Path.Combine(_folder, "audit.sqlite");
+        string database = Path.Combine(Folder, "audit.sqlite");
         using (var store = new EventStore(database))
         {
-            await using var logger = new EventLogger(Endpoint, store);
-            await logger.StartAsync(CancellationToken.None);
-            await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-t", armed: false, publishSamples: true);
+            await using var logger = await EventLogger.StartNewAsync(TestBroker.Endpoint, store, "closedloop-logger", CancellationToken.None);
+            await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-t", armed: false, publishSamples: true);
             await using (rig.PumpInBackground())
             {
                 var page = await LogInAsync("alice", "alice's long password");
@@ -252,15 +219,15 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
             await logger.StopAsync();
         }
 
-        var export = await CommandLine.Invoke("export", "rig-t", "--db", database, "--out", Path.Combine(_folder, "export"));
-        var report = await CommandLine.Invoke("report", "rig-t", "--db", database, "--out", Path.Combine(_folder, "report"));
+        var export = await CommandLine.Invoke("export", "rig-t", "--db", database, "--out", Path.Combine(Folder, "export"));
+        var report = await CommandLine.Invoke("report", "rig-t", "--db", database, "--out", Path.Combine(Folder, "report"));
 
         Assert.True(export.Code == 0, export.Error);
-        var commands = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, "export", "rig-t.json"))).RootElement.GetProperty("console_commands");
+        var commands = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "export", "rig-t.json"))).RootElement.GetProperty("console_commands");
         Assert.Equal(["arm alice 127.0.0.1 accepted", "disarm alice 127.0.0.1 accepted"],
             commands.EnumerateArray().Select(c => $"{c.GetProperty("command").GetString()} {c.GetProperty("user").GetString()} {c.GetProperty("address").GetString()} {c.GetProperty("result").GetString()}"));
         Assert.True(report.Code == 0, report.Error);
-        string html = File.ReadAllText(Directory.GetFiles(Path.Combine(_folder, "report"), "*.html").Single());
+        string html = File.ReadAllText(Directory.GetFiles(Path.Combine(Folder, "report"), "*.html").Single());
         Assert.Contains("<h2>Commands from the console</h2>", html, StringComparison.Ordinal);
         Assert.Contains("<td>arm</td><td>alice</td><td>127.0.0.1</td><td>accepted</td>", html, StringComparison.Ordinal);
     }
@@ -271,11 +238,11 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
         var (code, _, error) = await CommandLine.Invoke("console", "--bind", "0.0.0.0", "--port", "0");
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("a console on the network needs logins", error, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<ArgumentException>(() => ConsoleServer.StartAsync(Endpoint, new ConsoleOptions { Bind = IPAddress.Any, Port = 0 }, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => ConsoleServer.StartAsync(TestBroker.Endpoint, new ConsoleOptions { Bind = IPAddress.Any, Port = 0 }, CancellationToken.None));
 
         var rigsOnly = new BrokerUsers();
         rigsOnly.Set("rig-01", BrokerRole.Rig, "a rig's password");
-        string file = Path.Combine(_folder, "rigs-only.json");
+        string file = Path.Combine(Folder, "rigs-only.json");
         rigsOnly.Save(file);
         var (rigsCode, _, rigsError) = await CommandLine.Invoke("console", "--bind", "0.0.0.0", "--port", "0", "--users", file);
         Assert.Equal(ExitCodes.Usage, rigsCode);

@@ -11,48 +11,16 @@ namespace ClosedLoop.Host.Tests.Console;
 /// The console in a real browser: Debian's Chromium driven by Playwright, the console served on loopback, an
 /// embedded broker and a virtual rig that reports only what its engine does.
 /// </summary>
-public sealed class ConsolePageTests : IAsyncLifetime
+public sealed class ConsolePageTests : BrowserConsoleTest
 {
-    private readonly string _presets = Directory.CreateTempSubdirectory("closedloop-presets").FullName;
-    private EmbeddedBroker? _broker;
-    private ConsoleServer? _console;
-    private Chromium? _chromium;
+    protected override ConsoleOptions Options => new() { Port = 0, PresetsFolder = Folder };
 
-    private BrokerEndpoint Endpoint { get; set; } = BrokerEndpoint.Loopback(1);
-
-    private List<string> ConsoleErrors => _chromium!.PageErrors;
-
-    public async Task InitializeAsync()
-    {
-        int port = EmbeddedBroker.FreePort();
-        _broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port);
-        Endpoint = BrokerEndpoint.Loopback(port);
-        _console = await ConsoleServer.StartAsync(Endpoint, new ConsoleOptions { Port = 0, PresetsFolder = _presets }, CancellationToken.None);
-        _chromium = await Chromium.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-
-        if (_console is not null)
-        {
-            await _console.DisposeAsync();
-        }
-
-        if (_broker is not null)
-        {
-            await _broker.DisposeAsync();
-        }
-    }
+    private List<string> ConsoleErrors => Chromium.PageErrors;
 
     /// <summary>The card of one rig on the page.</summary>
     private static ILocator Card(IPage page, string rig) => page.Locator($"li.rig[data-rig='{rig}']");
 
-    private Task<IPage> OpenAsync() => _chromium!.OpenAsync(_console!.Address);
+    private Task<IPage> OpenAsync() => Chromium.OpenAsync(Server.Address);
 
     [Fact]
     public async Task A_rig_card_shows_what_the_rig_reports_live_and_goes_offline_with_the_rig()
@@ -60,7 +28,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
         var page = await OpenAsync();
         await Assertions.Expect(page.Locator("#empty")).ToBeVisibleAsync();
 
-        var rig = await LinkedRig.StartAsync(Endpoint, "rig-web", armed: false, publishSamples: true);
+        var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-web", armed: false, publishSamples: true);
         await using (rig.PumpInBackground())
         {
             var card = Card(page, "rig-web");
@@ -100,7 +68,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
     public async Task The_trace_moves_with_the_rig_and_shades_its_encounters_by_the_rigs_decision()
     {
         var page = await OpenAsync();
-        var rig = await LinkedRig.StartAsync(Endpoint, "rig-trace", armed: true, publishSamples: true);
+        var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-trace", armed: true, publishSamples: true);
         await using (rig)
         await using (rig.PumpInBackground())
         {
@@ -157,7 +125,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
     public async Task The_page_has_no_serious_or_critical_accessibility_violations()
     {
         var page = await OpenAsync();
-        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-a11y", armed: true);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-a11y", armed: true);
         await using (rig.PumpInBackground())
         {
             await Assertions.Expect(Card(page, "rig-a11y").Locator("ul.states")).ToContainTextAsync("armed", new() { Timeout = 10_000 });
@@ -183,11 +151,10 @@ public sealed class ConsolePageTests : IAsyncLifetime
         var page = await OpenAsync();
         await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("Broker connected.", new() { Timeout = 10_000 });
 
-        await _broker!.DisposeAsync();
-        _broker = null;
+        await TestBroker.StopAsync();
         await Assertions.Expect(page.Locator("#broker")).ToContainTextAsync("Broker unreachable", new() { Timeout = 10_000 });
 
-        _broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, Endpoint.Port);
+        await TestBroker.StartAsync();
         await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("Broker connected.", new() { Timeout = 15_000 });
     }
 
@@ -195,7 +162,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
     public async Task Arming_through_the_page_asks_once_and_arms_the_rig_as_its_status_on_the_broker_shows()
     {
         var page = await OpenAsync();
-        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-arm", armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-arm", armed: false);
         await using (rig.PumpInBackground())
         {
             var card = Card(page, "rig-arm");
@@ -213,7 +180,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
             Assert.Equal("Arm rig-arm? Its outputs may then be driven.", asked);
             Assert.True(rig.Rig.Engine.IsArmed);
             await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("armed");
-            await using var client = await BrokerClient.ConnectAsync(Endpoint, CancellationToken.None);
+            await using var client = await BrokerClient.ConnectAsync(TestBroker.Endpoint, CancellationToken.None);
             byte[]? status = await client.WaitForAsync(client.TopicsOf("rig-arm").Status, _ => true, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             Assert.Contains("\"armed\":true", Encoding.UTF8.GetString(status!), StringComparison.Ordinal);
 
@@ -229,7 +196,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
     public async Task The_e_stop_button_cuts_a_running_train_with_one_click()
     {
         var page = await OpenAsync();
-        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-stop", armed: true, settings: ["output.mode=open_loop", "output.open_loop_interval_s=1"]);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-stop", armed: true, settings: ["output.mode=open_loop", "output.open_loop_interval_s=1"]);
         lock (rig)
         {
             for (int s = 0; s < 30 && rig.Events(EventKind.OutputStarted).Count == 0; s++)
@@ -262,7 +229,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
     public async Task The_e_stop_is_reached_within_a_few_tabs_and_pressed_with_the_keyboard_alone()
     {
         var page = await OpenAsync();
-        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-keys", armed: true);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-keys", armed: true);
         await using (rig.PumpInBackground())
         {
             await Assertions.Expect(Card(page, "rig-keys").Locator("ul.states")).ToContainTextAsync("armed", new() { Timeout = 10_000 });
@@ -286,7 +253,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
     public async Task A_session_started_from_the_page_names_its_animal_and_one_without_a_subject_is_not_started()
     {
         var page = await OpenAsync();
-        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-session", armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-session", armed: false);
         await using (rig.PumpInBackground())
         {
             var card = Card(page, "rig-session");
@@ -296,7 +263,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
             await Assertions.Expect(card.Locator("p.outcome")).ToContainTextAsync("needs the animal's id", new() { Timeout = 10_000 });
             Assert.False(rig.Rig.Engine.InSession);
 
-            await using var client = await BrokerClient.ConnectAsync(Endpoint, CancellationToken.None);
+            await using var client = await BrokerClient.ConnectAsync(TestBroker.Endpoint, CancellationToken.None);
             var note = client.WaitForAsync(client.TopicsOf("rig-session").Sessions, _ => true, TimeSpan.FromSeconds(10), null, CancellationToken.None);
             await card.GetByLabel("Subject").FillAsync("m42");
             await card.GetByRole(AriaRole.Button, new() { Name = "Start session" }).ClickAsync();
@@ -318,9 +285,9 @@ public sealed class ConsolePageTests : IAsyncLifetime
     public async Task A_preset_saved_from_one_rigs_form_loads_onto_two_rigs_changing_only_the_experiments_settings()
     {
         var page = await OpenAsync();
-        await using var first = await LinkedRig.StartAsync(Endpoint, "rig-p1", armed: false);
+        await using var first = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-p1", armed: false);
         // The second rig is a sham control: a preset must not change its condition.
-        await using var second = await LinkedRig.StartAsync(Endpoint, "rig-p2", armed: false, settings: ["link.sample_batch=20", "output.mode=sham"]);
+        await using var second = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-p2", armed: false, settings: ["link.sample_batch=20", "output.mode=sham"]);
         await using (first.PumpInBackground())
         await using (second.PumpInBackground())
         {
@@ -334,13 +301,13 @@ public sealed class ConsolePageTests : IAsyncLifetime
             await page.GetByLabel("Save the experiment's settings of this form as preset").FillAsync("bad-one");
             await page.GetByRole(AriaRole.Button, new() { Name = "Save preset" }).ClickAsync();
             await Assertions.Expect(page.Locator("#preset-save-outcome")).ToContainTextAsync("not saved: detector.deficit_threshold = 99: expected a number from -50 to 50");
-            Assert.False(File.Exists(Path.Combine(_presets, "bad-one.nf.config")));
+            Assert.False(File.Exists(Path.Combine(Folder, "bad-one.nf.config")));
 
             await threshold.FillAsync("1.5");
             await page.GetByLabel("Save the experiment's settings of this form as preset").FillAsync("deficit-1p5");
             await page.GetByRole(AriaRole.Button, new() { Name = "Save preset" }).ClickAsync();
             await Assertions.Expect(page.Locator("#preset-save-outcome")).ToContainTextAsync("saved preset deficit-1p5");
-            string saved = File.ReadAllText(Path.Combine(_presets, "deficit-1p5.nf.config"));
+            string saved = File.ReadAllText(Path.Combine(Folder, "deficit-1p5.nf.config"));
             Assert.Contains("deficit_threshold = 1.5", saved, StringComparison.Ordinal);
             Assert.DoesNotContain("[pins]", saved, StringComparison.Ordinal);
             Assert.DoesNotContain("[rig]", saved, StringComparison.Ordinal);
@@ -360,7 +327,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
             }
 
             // Each rig kept its own link settings: a preset carries none.
-            await using var client = await BrokerClient.ConnectAsync(Endpoint, CancellationToken.None);
+            await using var client = await BrokerClient.ConnectAsync(TestBroker.Endpoint, CancellationToken.None);
             byte[]? applied = await client.WaitForAsync(client.TopicsOf("rig-p2").ConfigApplied, _ => true, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             string text = Encoding.UTF8.GetString(applied!);
             Assert.Contains("sample_batch = 20", text, StringComparison.Ordinal);
@@ -376,7 +343,7 @@ public sealed class ConsolePageTests : IAsyncLifetime
     public async Task A_bad_value_shows_the_engines_error_at_its_field_and_is_never_sent_and_a_good_config_is_acknowledged()
     {
         var page = await OpenAsync();
-        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-cfg", armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-cfg", armed: false);
         await using (rig.PumpInBackground())
         {
             var card = Card(page, "rig-cfg");
@@ -411,18 +378,18 @@ public sealed class ConsolePageTests : IAsyncLifetime
     [Fact]
     public async Task A_command_without_the_pages_token_is_refused_and_reaches_no_rig()
     {
-        await using var rig = await LinkedRig.StartAsync(Endpoint, "rig-csrf", armed: false);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-csrf", armed: false);
         await using (rig.PumpInBackground())
         {
             using var http = new HttpClient();
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while (!(await http.GetStringAsync(new Uri(_console!.Address, "api/rigs"))).Contains("rig-csrf", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            while (!(await http.GetStringAsync(new Uri(Server.Address, "api/rigs"))).Contains("rig-csrf", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(100);
             }
 
-            using var forged = await http.PostAsync(new Uri(_console.Address, "api/rigs/rig-csrf/arm"), null);
-            using var wrong = new HttpRequestMessage(HttpMethod.Post, new Uri(_console.Address, "api/rigs/rig-csrf/arm"));
+            using var forged = await http.PostAsync(new Uri(Server.Address, "api/rigs/rig-csrf/arm"), null);
+            using var wrong = new HttpRequestMessage(HttpMethod.Post, new Uri(Server.Address, "api/rigs/rig-csrf/arm"));
             wrong.Headers.Add(ConsoleServer.TokenHeader, "guessed");
             using var guessed = await http.SendAsync(wrong);
 

@@ -4,19 +4,13 @@ using Microsoft.Playwright;
 namespace ClosedLoop.Host.Tests.Console;
 
 /// <summary>`closedloop console` as a process, the way a lab runs it as a service.</summary>
-public sealed class ConsoleProcessTests : IAsyncLifetime
+public sealed class ConsoleProcessTests : EmbeddedBrokerTest
 {
-    private readonly EmbeddedTestBroker _broker = new();
-
-    public Task InitializeAsync() => _broker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
     [Fact]
     public async Task The_console_stops_cleanly_on_sigterm_with_browsers_attached()
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { typeof(ClosedLoopCommandLine).Assembly.Location, "console", "--port", "0", "--broker", $"127.0.0.1:{_broker.Endpoint.Port}" })
+        foreach (string arg in new[] { typeof(ClosedLoopCommandLine).Assembly.Location, "console", "--port", "0", "--broker", BrokerAddress })
         {
             info.ArgumentList.Add(arg);
         }
@@ -29,7 +23,7 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
             Assert.True(first?.StartsWith("console at ", StringComparison.Ordinal) == true, $"{first} {(process.HasExited ? await process.StandardError.ReadToEndAsync() : string.Empty)}");
             var address = new Uri(System.Text.RegularExpressions.Regex.Match(first ?? string.Empty, @"http://\S+/").Value);
 
-            await using var rig = await LinkedRig.StartAsync(_broker.Endpoint, "rig-term", armed: true, publishSamples: true);
+            await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-term", armed: true, publishSamples: true);
             await using var chromium = await Chromium.LaunchAsync();
             var pages = new List<IPage>();
             await using (rig.PumpInBackground())

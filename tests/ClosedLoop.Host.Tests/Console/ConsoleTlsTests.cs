@@ -5,28 +5,21 @@ using ClosedLoop.Host.Mqtt;
 namespace ClosedLoop.Host.Tests.Console;
 
 /// <summary>A console on the network with the lab's certificate: HTTPS only, and the login cookie never sent in the clear.</summary>
-public sealed class ConsoleTlsTests : IAsyncLifetime
+public sealed class ConsoleTlsTests : EmbeddedBrokerTest
 {
-    private readonly EmbeddedTestBroker _broker = new();
-    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-console-tls").FullName;
-
-    public Task InitializeAsync() => _broker.StartAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
     [Fact]
     public async Task With_the_labs_certificate_logins_travel_over_https_only()
     {
-        TestCertificates.Create(_folder);
+        TestCertificates.Create(Folder);
         var users = new BrokerUsers();
         users.Set("alice", BrokerRole.Operator, "alice's long password");
-        string usersFile = Path.Combine(_folder, "users.json");
+        string usersFile = Path.Combine(Folder, "users.json");
         users.Save(usersFile);
 
         using var stop = new CancellationTokenSource();
         var output = new StringWriter();
         var serving = ClosedLoop.Host.Commands.ClosedLoopCommandLine.Build()
-            .Parse(["console", "--bind", "0.0.0.0", "--port", "0", "--users", usersFile, "--tls-cert", Path.Combine(_folder, "server.crt"), "--tls-key", Path.Combine(_folder, "server.key"), "--broker", $"127.0.0.1:{_broker.Endpoint.Port}"])
+            .Parse(["console", "--bind", "0.0.0.0", "--port", "0", "--users", usersFile, "--tls-cert", Path.Combine(Folder, "server.crt"), "--tls-key", Path.Combine(Folder, "server.key"), "--broker", BrokerAddress])
             .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output }, stop.Token);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!output.ToString().Contains("console at ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
@@ -40,7 +33,7 @@ public sealed class ConsoleTlsTests : IAsyncLifetime
         int port = int.Parse(started.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
         // A client that trusts the lab's CA, as a lab's browsers would.
-        using var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_folder, "ca.crt"));
+        using var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(Folder, "ca.crt"));
         var cookies = new CookieContainer();
         using var handler = new HttpClientHandler
         {

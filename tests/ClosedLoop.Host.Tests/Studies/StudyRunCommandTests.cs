@@ -29,8 +29,7 @@ public sealed class StudyRunCommandTests : IDisposable
         await using var broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port);
         string database = Path.Combine(_study.Folder, "closedloop.sqlite");
         using var store = new EventStore(database);
-        var logger = new EventLogger(BrokerEndpoint.Loopback(port), store, clientId: "study-run-test-logger");
-        await logger.StartAsync(CancellationToken.None);
+        var logger = await EventLogger.StartNewAsync(BrokerEndpoint.Loopback(port), store, "study-run-test-logger", CancellationToken.None);
         using var stopRigs = new CancellationTokenSource();
         var rigs = ClosedLoopCommandLine.Build().Parse(["rig", "simulate", "--rigs", "4", "--speed", "30", "--minutes", "60", "--broker", $"127.0.0.1:{port}"])
             .InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null }, stopRigs.Token);
