@@ -1,6 +1,7 @@
 using System.Threading;
 using ClosedLoop.Engine;
 using ClosedLoop.Engine.Core;
+using ClosedLoop.Firmware.Board;
 
 namespace ClosedLoop.Firmware.Acquisition
 {
@@ -25,8 +26,7 @@ namespace ClosedLoop.Firmware.Acquisition
         private readonly long[] _from = new long[Batch];
         private readonly long[] _to = new long[Batch];
         private readonly int[] _values = new int[Batch];
-        private Thread _thread;
-        private bool _running;
+        private readonly LoopThread _thread;
 
         public Sampler(ClosedLoopEngine engine, object engineLock, IPhotodiode photodiode, IClock clock)
         {
@@ -34,32 +34,19 @@ namespace ClosedLoop.Firmware.Acquisition
             _engineLock = engineLock;
             _photodiode = photodiode;
             _clock = clock;
+            _thread = new LoopThread(Run, ThreadPriority.Highest);
         }
 
-        public void Start()
-        {
-            _running = true;
-            _thread = new Thread(Run);
-            _thread.Priority = ThreadPriority.Highest;
-            _thread.Start();
-        }
+        public void Start() => _thread.Start();
 
         /// <summary>Ends the sampling thread after its current batch.</summary>
-        public void Stop()
-        {
-            _running = false;
-            if (_thread != null)
-            {
-                _thread.Join();
-                _thread = null;
-            }
-        }
+        public void Stop() => _thread.Stop();
 
         private void Run()
         {
             long lookback = _photodiode.LookbackUs;
             long lastPoll = 0;
-            while (_running)
+            while (_thread.Running)
             {
                 for (int i = 0; i < Batch; i++)
                 {

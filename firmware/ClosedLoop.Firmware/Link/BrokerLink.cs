@@ -6,6 +6,7 @@ using ClosedLoop.Engine.Journal;
 using ClosedLoop.Engine.Processing;
 using ClosedLoop.Engine.Wire;
 using ClosedLoop.Firmware.Acquisition;
+using ClosedLoop.Firmware.Board;
 using ClosedLoop.Firmware.Output;
 using nanoFramework.M2Mqtt;
 using nanoFramework.M2Mqtt.Messages;
@@ -50,8 +51,7 @@ namespace ClosedLoop.Firmware.Link
         private readonly StatusChanges _statusChanges = new StatusChanges();
         private readonly byte[] _frameBuffer;
         private readonly AutoResetEvent _acknowledged = new AutoResetEvent(false);
-        private Thread _thread;
-        private bool _running;
+        private readonly LoopThread _thread;
         private MqttClient _client;
         private bool _wifi;
         private bool _connected;
@@ -78,25 +78,15 @@ namespace ClosedLoop.Firmware.Link
             _selfTest = selfTest;
             _commands = new CommandDispatcher(engine, this);
             _frameBuffer = new byte[_queue.MaxFrameBytes];
+            _thread = new LoopThread(Run, ThreadPriority.Normal);
         }
 
-        public void Start()
-        {
-            _running = true;
-            _thread = new Thread(Run);
-            _thread.Start();
-        }
+        public void Start() => _thread.Start();
 
         /// <summary>Ends the link thread and leaves the broker cleanly, saying offline (a will is only sent on a lost connection).</summary>
         public void Stop()
         {
-            _running = false;
-            if (_thread != null)
-            {
-                _thread.Join();
-                _thread = null;
-            }
-
+            _thread.Stop();
             if (_connected)
             {
                 try
@@ -142,7 +132,7 @@ namespace ClosedLoop.Firmware.Link
 
         private void Run()
         {
-            while (_running)
+            while (_thread.Running)
             {
                 try
                 {
@@ -180,7 +170,7 @@ namespace ClosedLoop.Firmware.Link
         /// <summary>Waits before a retry, in short steps that keep the flash spill going and do not hold up Stop.</summary>
         private void Pause(int milliseconds)
         {
-            for (int waited = 0; waited < milliseconds && _running; waited += IdleMs)
+            for (int waited = 0; waited < milliseconds && _thread.Running; waited += IdleMs)
             {
                 _queue.ServiceSpills();
                 Thread.Sleep(IdleMs);
