@@ -5,17 +5,7 @@ namespace nanoFramework.TestFramework
 {
     // The nanoFramework.TestFramework 3.0.77 API the on-device tests use (firmware/NanoFrameworkApi.CompileOnly/
     // nanoFramework.TestFramework declares it), with the behaviour its sources give it, for running those tests on
-    // .NET. A test in this project keeps the two surfaces equal.
-
-    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
-    public class TestClassAttribute : Attribute
-    {
-    }
-
-    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-    public class TestMethodAttribute : Attribute
-    {
-    }
+    // .NET. A test in this project keeps the two surfaces equal. The attributes are the declarations' own file.
 
     /// <summary>Public in the real framework; internal here, as no on-device test names it.</summary>
     internal sealed class AssertFailedException : Exception

@@ -1,4 +1,4 @@
-// Compile-only declaration: nanoFramework.TestFramework 3.0.77 (nanoframework/nanoFramework.TestFramework at v3.0.77: source/TestFrameworkShared/TestClassAttribute.cs, TestMethodAttribute.cs; source/TestFramework/Assert.cs, Assert.AreEqual.cs).
+// Compile-only declaration: nanoFramework.TestFramework 3.0.77 (nanoframework/nanoFramework.TestFramework at v3.0.77: source/TestFramework/Assert.cs, Assert.AreEqual.cs; the attributes are in TestAttributes.cs).
 // Signatures, type kinds, base types and enum values as in those sources; no behaviour. Never deployed: the .nfproj uses the real package.
 // Only what the engine's on-device tests call; a failed assertion throws the framework's AssertFailedException.
 // The real AreEqual(double, double) compares exactly, so the tests compare doubles with IsTrue and a tolerance.
@@ -8,16 +8,6 @@ using System.Runtime.CompilerServices;
 
 namespace nanoFramework.TestFramework
 {
-    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
-    public class TestClassAttribute : Attribute
-    {
-    }
-
-    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-    public class TestMethodAttribute : Attribute
-    {
-    }
-
     public sealed partial class Assert
     {
         public static void AreEqual(bool expected, bool actual, [CallerArgumentExpression(nameof(actual))] string message = "") => throw null;
