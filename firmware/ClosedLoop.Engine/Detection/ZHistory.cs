@@ -8,6 +8,10 @@ namespace ClosedLoop.Engine.Detection
     {
         private readonly long[] _timeUs;
         private readonly double[] _z;
+
+        // Mean's one window, allocated once.
+        private readonly double[] _meanSum = new double[1];
+        private readonly int[] _meanValid = new int[1];
         private int _next;
         private int _count;
 
@@ -38,9 +42,32 @@ namespace ClosedLoop.Engine.Detection
         /// </summary>
         public double Mean(long fromUs, long toUs, out int valid, out int seen)
         {
-            valid = 0;
-            seen = 0;
-            double sum = 0;
+            seen = Sum(fromUs, toUs, 1, 1, _meanSum, _meanValid);
+            valid = _meanValid[0];
+            return valid > 0 ? _meanSum[0] / valid : double.NaN;
+        }
+
+        /// <summary>
+        /// Sums of valid z over the growing windows [<paramref name="fromUs"/>, <paramref name="firstEndUs"/> + k ×
+        /// <paramref name="stepUs"/>) for k = 0 .. count - 1, in one pass back through the ring (the early rule asks
+        /// for all its looks at once). <paramref name="sums"/> and <paramref name="valid"/> hold at least count.
+        /// </summary>
+        public void GrowingSums(long fromUs, long firstEndUs, long stepUs, int count, double[] sums, int[] valid)
+        {
+            Sum(fromUs, firstEndUs, stepUs, count, sums, valid);
+        }
+
+        /// <summary>The growing windows' sums (see <see cref="GrowingSums"/>); returns how many cycles lay in the longest at all.</summary>
+        private int Sum(long fromUs, long firstEndUs, long stepUs, int count, double[] sums, int[] valid)
+        {
+            for (int k = 0; k < count; k++)
+            {
+                sums[k] = 0;
+                valid[k] = 0;
+            }
+
+            int seen = 0;
+            long endUs = firstEndUs + (count - 1) * stepUs;
             int index = _next;
             for (int i = 0; i < _count; i++)
             {
@@ -52,49 +79,14 @@ namespace ClosedLoop.Engine.Detection
                     break;
                 }
 
-                if (t >= toUs)
+                if (t >= endUs)
                 {
                     continue;
                 }
 
                 seen++;
                 double z = _z[index];
-                if (!double.IsNaN(z))
-                {
-                    sum += z;
-                    valid++;
-                }
-            }
-
-            return valid > 0 ? sum / valid : double.NaN;
-        }
-
-        /// <summary>
-        /// Sums of valid z over the growing windows [<paramref name="fromUs"/>, <paramref name="firstEndUs"/> + k ×
-        /// <paramref name="stepUs"/>) for k = 0 .. count - 1, in one pass back through the ring (the early rule asks
-        /// for all its looks at once). <paramref name="sums"/> and <paramref name="valid"/> hold at least count.
-        /// </summary>
-        public void GrowingSums(long fromUs, long firstEndUs, long stepUs, int count, double[] sums, int[] valid)
-        {
-            for (int k = 0; k < count; k++)
-            {
-                sums[k] = 0;
-                valid[k] = 0;
-            }
-
-            long endUs = firstEndUs + (count - 1) * stepUs;
-            int index = _next;
-            for (int i = 0; i < _count; i++)
-            {
-                index = index == 0 ? _z.Length - 1 : index - 1;
-                long t = _timeUs[index];
-                if (t < fromUs)
-                {
-                    break;
-                }
-
-                double z = _z[index];
-                if (t >= endUs || double.IsNaN(z))
+                if (double.IsNaN(z))
                 {
                     continue;
                 }
@@ -110,6 +102,8 @@ namespace ClosedLoop.Engine.Detection
                 sums[k] += sums[k - 1];
                 valid[k] += valid[k - 1];
             }
+
+            return seen;
         }
 
         /// <summary>Whether the oldest held cycle is at or before <paramref name="timeUs"/> (the window is fully covered).</summary>
