@@ -396,133 +396,35 @@ namespace ClosedLoop.Engine.Wire
             EventLayout[] l = new EventLayout[26];
             l[(int)EventKind.Boot] = Hashed("boot");
             l[(int)EventKind.ConfigApplied] = Hashed("config_applied");
-            EventLayout rejected = Hashed("config_rejected");
-            rejected.CodeName = "errors";
-            l[(int)EventKind.ConfigRejected] = rejected;
+            l[(int)EventKind.ConfigRejected] = Hashed("config_rejected").Code("errors", null);
             l[(int)EventKind.Armed] = Sourced("armed");
             l[(int)EventKind.Disarmed] = Sourced("disarmed");
             l[(int)EventKind.EStop] = Sourced("estop");
             l[(int)EventKind.SessionStarted] = new EventLayout("session_started");
-
-            EventLayout stopped = new EventLayout("session_stopped");
-            stopped.Ref1Name = "trains";
-            stopped.Ref2Name = "refusals";
-            stopped.Value1Name = "opto_dose";
-            stopped.Value2Name = "dose_dose";
-            l[(int)EventKind.SessionStopped] = stopped;
-
-            EventLayout on = Sourced("encounter_on");
-            on.Ref1Name = "onset_us";
-            l[(int)EventKind.EncounterOn] = on;
-
-            EventLayout off = new EventLayout("encounter_off");
-            off.Ref1Name = "offset_us";
-            off.Ref2Name = "onset_us";
-            l[(int)EventKind.EncounterOff] = off;
-
-            EventLayout decision = new EventLayout("decision");
-            decision.CodeName = "outcome";
-            decision.CodeWords = Outcomes;
-            decision.Ref1Name = "onset_us";
-            decision.Ref2Name = "latency_us";
-            decision.Value1Name = "dz";
-            decision.Value2Name = "pre_z";
-            decision.FlagBitNames = DecisionFlagNames;
-            decision.FlagBitsOptional = true;
-            l[(int)EventKind.Decision] = decision;
-
-            EventLayout scored = new EventLayout("decision_scored");
-            scored.CodeName = "outcome";
-            scored.CodeWords = Outcomes;
-            scored.FlagsName = "early_outcome";
-            scored.FlagsWords = Outcomes;
-            scored.Ref1Name = "onset_us";
-            scored.Ref2Name = "early_latency_us";
-            scored.Value1Name = "dz";
-            scored.Value2Name = "early_boundary";
-            l[(int)EventKind.DecisionScored] = scored;
-
-            EventLayout started = Channeled("output_started");
-            started.FlagBitNames = OutputFlagNames;
-            started.Ref1Name = "end_us";
-            started.Ref2Name = "pulses";
-            started.Value1Name = "dose";
-            started.Value2Name = "cumulative_dose";
-            l[(int)EventKind.OutputStarted] = started;
-
-            EventLayout ended = Channeled("output_stopped");
-            ended.FlagBitNames = OutputFlagNames;
-            ended.Ref1Name = "start_us";
-            l[(int)EventKind.OutputStopped] = ended;
-
-            EventLayout refused = Channeled("output_refused");
-            refused.FlagsName = "reason";
-            refused.FlagsWords = Reasons;
-            refused.Value1Name = "value";
-            refused.Value2Name = "limit";
-            l[(int)EventKind.OutputRefused] = refused;
-
-            EventLayout fault = new EventLayout("fault");
-            fault.CodeName = "fault";
-            fault.CodeWords = Faults;
-            fault.Ref1Name = "detail";
-            l[(int)EventKind.Fault] = fault;
-
-            EventLayout gap = new EventLayout("data_gap");
-            gap.Ref1Name = "first_cycle";
-            gap.Ref2Name = "cycles";
-            l[(int)EventKind.DataGap] = gap;
-
-            EventLayout armRefused = Sourced("arm_refused");
-            armRefused.FlagsName = "reason";
-            armRefused.FlagsWords = Reasons;
-            l[(int)EventKind.ArmRefused] = armRefused;
-
-            EventLayout sync = new EventLayout("sync_started");
-            sync.Ref1Name = "period_us";
-            sync.Ref2Name = "width_us";
-            l[(int)EventKind.SyncStarted] = sync;
-
-            EventLayout selfTest = new EventLayout("self_test");
-            selfTest.CodeName = "result";
-            selfTest.CodeWords = SelfTestResults;
-            selfTest.Ref1Name = "pulses_sent";
-            selfTest.Ref2Name = "pulses_measured";
-            selfTest.Value1Name = "max_width_error_us";
-            selfTest.Value2Name = "max_period_error_us";
-            l[(int)EventKind.SelfTest] = selfTest;
-
-            EventLayout lost = new EventLayout("events_lost");
-            lost.Ref1Name = "first_seq";
-            lost.Ref2Name = "count";
-            l[(int)EventKind.EventsLost] = lost;
-
-            EventLayout command = new EventLayout("command");
-            command.CodeName = "cmd";
-            command.CodeWords = CommandJson.Names;
-            command.FlagsName = "result";
-            command.FlagsWords = CommandResults;
-            command.Ref1Name = "id";
-            command.Ref2Name = "from";
-            command.Ref2IsSender = true;
-            l[(int)EventKind.Command] = command;
-
+            l[(int)EventKind.SessionStopped] = new EventLayout("session_stopped").Refs("trains", "refusals").Values("opto_dose", "dose_dose");
+            l[(int)EventKind.EncounterOn] = Sourced("encounter_on").Refs("onset_us", null);
+            l[(int)EventKind.EncounterOff] = new EventLayout("encounter_off").Refs("offset_us", "onset_us");
+            l[(int)EventKind.Decision] = new EventLayout("decision").Code("outcome", Outcomes).Refs("onset_us", "latency_us")
+                .Values("dz", "pre_z").FlagBits(DecisionFlagNames, true);
+            l[(int)EventKind.DecisionScored] = new EventLayout("decision_scored").Code("outcome", Outcomes).Flags("early_outcome", Outcomes)
+                .Refs("onset_us", "early_latency_us").Values("dz", "early_boundary");
+            l[(int)EventKind.OutputStarted] = Channeled("output_started").FlagBits(OutputFlagNames, false).Refs("end_us", "pulses")
+                .Values("dose", "cumulative_dose");
+            l[(int)EventKind.OutputStopped] = Channeled("output_stopped").FlagBits(OutputFlagNames, false).Refs("start_us", null);
+            l[(int)EventKind.OutputRefused] = Channeled("output_refused").Flags("reason", Reasons).Values("value", "limit");
+            l[(int)EventKind.Fault] = new EventLayout("fault").Code("fault", Faults).Refs("detail", null);
+            l[(int)EventKind.DataGap] = new EventLayout("data_gap").Refs("first_cycle", "cycles");
+            l[(int)EventKind.ArmRefused] = Sourced("arm_refused").Flags("reason", Reasons);
+            l[(int)EventKind.SyncStarted] = new EventLayout("sync_started").Refs("period_us", "width_us");
+            l[(int)EventKind.SelfTest] = new EventLayout("self_test").Code("result", SelfTestResults).Refs("pulses_sent", "pulses_measured")
+                .Values("max_width_error_us", "max_period_error_us");
+            l[(int)EventKind.EventsLost] = new EventLayout("events_lost").Refs("first_seq", "count");
+            l[(int)EventKind.Command] = new EventLayout("command").Code("cmd", CommandJson.Names).Flags("result", CommandResults)
+                .Refs("id", null).SenderRef2("from");
             l[(int)EventKind.EStopReset] = Sourced("estop_reset");
-
-            EventLayout measured = new EventLayout("acquisition_measured");
-            measured.CodeName = "plan";
-            measured.CodeWords = PlanVerdicts;
-            measured.FlagsName = "min_readings";
-            measured.Ref1Name = "reading_us";
-            measured.Ref2Name = "longest_start_us";
-            measured.Value1Name = "readings_per_phase";
-            measured.Value2Name = "short_share";
-            l[(int)EventKind.AcquisitionMeasured] = measured;
-
-            EventLayout framesLost = new EventLayout("frames_lost");
-            framesLost.Ref1Name = "first_frame";
-            framesLost.Ref2Name = "count";
-            l[(int)EventKind.FramesLost] = framesLost;
+            l[(int)EventKind.AcquisitionMeasured] = new EventLayout("acquisition_measured").Code("plan", PlanVerdicts).Flags("min_readings", null)
+                .Refs("reading_us", "longest_start_us").Values("readings_per_phase", "short_share");
+            l[(int)EventKind.FramesLost] = new EventLayout("frames_lost").Refs("first_frame", "count");
             return l;
         }
 
@@ -534,28 +436,10 @@ namespace ClosedLoop.Engine.Wire
             return words;
         }
 
-        private static EventLayout Hashed(string name)
-        {
-            EventLayout layout = new EventLayout(name);
-            layout.Ref1Name = "config";
-            layout.Ref1IsHash = true;
-            return layout;
-        }
+        private static EventLayout Hashed(string name) => new EventLayout(name).HashRef1("config");
 
-        private static EventLayout Sourced(string name)
-        {
-            EventLayout layout = new EventLayout(name);
-            layout.CodeName = "source";
-            layout.CodeWords = Sources;
-            return layout;
-        }
+        private static EventLayout Sourced(string name) => new EventLayout(name).Code("source", Sources);
 
-        private static EventLayout Channeled(string name)
-        {
-            EventLayout layout = new EventLayout(name);
-            layout.CodeName = "channel";
-            layout.CodeWords = Channels;
-            return layout;
-        }
+        private static EventLayout Channeled(string name) => new EventLayout(name).Code("channel", Channels);
     }
 }
