@@ -143,4 +143,26 @@ public sealed class MonitorTests : EmbeddedBrokerTest
         // Written to a file (here a writer), the monitor prints one table when its time is up, not one per refresh.
         Assert.Equal(1, output.Split("ClosedLoop rigs").Length - 1);
     }
+
+    [Fact]
+    public async Task The_blinded_monitor_names_no_rigs_mode_or_config_hash()
+    {
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, settings: ["output.mode=sham"]);
+        string hash = rig.Rig.Engine.Config.Hash;
+        var blinded = CommandLine.Invoke("monitor", "--blind", "--seconds", "3", "--broker", BrokerAddress);
+        var open = CommandLine.Invoke("monitor", "--seconds", "3", "--broker", BrokerAddress);
+        await Task.Delay(500);
+        rig.Run(40);
+        await rig.Link.FlushAsync(TimeSpan.FromSeconds(10));
+
+        var (openCode, openOutput, _) = await open;
+        var (code, output, _) = await blinded;
+
+        // What the unblinded monitor shows of this sham rig is exactly what the blinded one keeps back.
+        Assert.Equal((0, 0), (openCode, code));
+        Assert.True(openOutput.Contains("in session, sham", StringComparison.Ordinal) && openOutput.Contains(hash, StringComparison.Ordinal), openOutput);
+        Assert.True(output.Contains("in session, blinded", StringComparison.Ordinal), output);
+        Assert.DoesNotContain("sham", output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(hash, output, StringComparison.Ordinal);
+    }
 }

@@ -12,13 +12,14 @@ public static class MonitorCommand
     public static Command Create()
     {
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds (default: until Ctrl+C)" };
+        var blind = new Option<bool>("--blind") { Description = "For a blinded study: show no rig's mode, config hash or sham trains" };
         var broker = new BrokerOptions();
-        var command = new Command("monitor", "Watch every rig live: online state, config hash, armed state, a sparkline of z, recent events") { seconds };
+        var command = new Command("monitor", "Watch every rig live: online state, config hash, armed state, a sparkline of z, recent events") { seconds, blind };
         broker.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, async () =>
         {
             var endpoint = broker.Endpoint(parse);
-            var state = new MonitorState(endpoint.TopicPrefix);
+            var state = new MonitorState(endpoint.TopicPrefix, parse.GetValue(blind));
             using var client = new MqttClientFactory().CreateMqttClient();
             client.ApplicationMessageReceivedAsync += e =>
             {

@@ -101,11 +101,14 @@ public sealed record LoggerView(string ClientId, bool Online, bool Ok, string? E
 /// Payloads are decoded with the engine's readers.
 /// </summary>
 /// <param name="prefix">The topic prefix.</param>
-/// <param name="blind">For a blinded study: modes read "blinded" and sham trains are described as trains.</param>
+/// <param name="blind">
+/// For a blinded study: modes and config hashes read "blinded" (rigs of one condition share a config, so its hash
+/// would group them) and sham trains are described as trains.
+/// </param>
 public sealed class MonitorState(string prefix, bool blind = false)
 {
-    /// <summary>What a blinded reader shows for every rig's output mode.</summary>
-    public const string BlindedMode = "blinded";
+    /// <summary>What a blinded reader shows for every rig's output mode and config hash.</summary>
+    public const string Blinded = "blinded";
 
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, RigView> _rigs = new(StringComparer.Ordinal);
@@ -256,11 +259,11 @@ public sealed class MonitorState(string prefix, bool blind = false)
 
             if (rig.Online)
             {
-                rig.ConfigHash = root.GetProperty("config").GetString() ?? "-";
+                rig.ConfigHash = blind ? Blinded : root.GetProperty("config").GetString() ?? "-";
                 rig.Armed = root.GetProperty("armed").GetBoolean();
                 rig.EStop = root.GetProperty("estop").GetBoolean();
                 rig.InSession = root.GetProperty("session").GetBoolean();
-                rig.Mode = blind ? BlindedMode : root.GetProperty("mode").GetString() ?? "-";
+                rig.Mode = blind ? Blinded : root.GetProperty("mode").GetString() ?? "-";
             }
 
             return true;

@@ -33,7 +33,11 @@ public sealed class ConsoleBlindTests : EmbeddedBrokerTest
             await Assertions.Expect(card.Locator("[data-field=mode]")).ToHaveTextAsync("blinded", new() { Timeout = 10_000 });
             await Assertions.Expect(card.Locator("[data-field=trace-summary]")).ToContainTextAsync("train(s)", new() { Timeout = 10_000 });
             await Assertions.Expect(card.Locator("ol.events")).ToContainTextAsync("output_", new() { Timeout = 10_000 });
-            Assert.DoesNotContain("sham", await card.InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
+            await Assertions.Expect(card.Locator("[data-field=config]")).ToHaveTextAsync("blinded");
+            string cardText = await card.InnerTextAsync();
+            Assert.DoesNotContain("sham", cardText, StringComparison.OrdinalIgnoreCase);
+            // Rigs of one condition share a config: its hash would sort them into their groups.
+            Assert.DoesNotContain(rig.Rig.Engine.Config.Hash, cardText, StringComparison.Ordinal);
             await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "Configure…" })).ToHaveCountAsync(0);
             await Assertions.Expect(page.Locator("#presets")).ToBeHiddenAsync();
 
