@@ -15,7 +15,13 @@ public sealed class LoggerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static ITestBroker Broker(string kind) => kind == "embedded" ? new EmbeddedTestBroker() : new MosquittoTestBroker();
+    /// <summary>A broker of <paramref name="kind"/>, started.</summary>
+    private static async Task<ITestBroker> StartBrokerAsync(string kind)
+    {
+        ITestBroker broker = kind == "embedded" ? new EmbeddedTestBroker() : new MosquittoTestBroker();
+        await broker.StartAsync();
+        return broker;
+    }
 
     private string Database => Path.Combine(_folder, "log.sqlite");
 
@@ -46,8 +52,7 @@ public sealed class LoggerTests : IDisposable
     [MemberData(nameof(Brokers))]
     public async Task Every_event_is_stored_once(string kind)
     {
-        await using var broker = Broker(kind);
-        await broker.StartAsync();
+        await using var broker = await StartBrokerAsync(kind);
         using var store = new EventStore(Database);
         await using var logger = await StartLoggerAsync(broker, store);
         await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
@@ -79,8 +84,7 @@ public sealed class LoggerTests : IDisposable
     [MemberData(nameof(Brokers))]
     public async Task Nothing_is_lost_or_doubled_when_the_logger_is_killed_and_restarted(string kind)
     {
-        await using var broker = Broker(kind);
-        await broker.StartAsync();
+        await using var broker = await StartBrokerAsync(kind);
         var rig = await LogThenKillLoggerAsync(broker, publishSamples: false, seconds: 60);
 
         // The rig goes on while the logger is dead; the broker queues for the logger's persistent session, well
@@ -104,8 +108,7 @@ public sealed class LoggerTests : IDisposable
     [MemberData(nameof(Brokers))]
     public async Task No_sample_frame_is_lost_when_the_logger_is_killed_and_restarted(string kind)
     {
-        await using var broker = Broker(kind);
-        await broker.StartAsync();
+        await using var broker = await StartBrokerAsync(kind);
         var rig = await LogThenKillLoggerAsync(broker, publishSamples: true, seconds: 10);
 
         // A minute of samples streams while no logger runs: the broker keeps them for the logger's session.
@@ -124,8 +127,7 @@ public sealed class LoggerTests : IDisposable
     [MemberData(nameof(Brokers))]
     public async Task Nothing_is_lost_or_doubled_when_the_broker_restarts(string kind)
     {
-        await using var broker = Broker(kind);
-        await broker.StartAsync();
+        await using var broker = await StartBrokerAsync(kind);
         using var store = new EventStore(Database);
         await using var logger = await StartLoggerAsync(broker, store);
         await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
@@ -174,8 +176,7 @@ public sealed class LoggerTests : IDisposable
     [MemberData(nameof(Brokers))]
     public async Task An_outage_longer_than_the_virtual_rigs_ram_loses_nothing_through_its_spill_store(string kind)
     {
-        await using var broker = Broker(kind);
-        await broker.StartAsync();
+        await using var broker = await StartBrokerAsync(kind);
         using var store = new EventStore(Database);
         await using var logger = await StartLoggerAsync(broker, store);
         await using var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true, frameCapacity: 40, settings: ["journal.capacity=32"]);
@@ -200,8 +201,7 @@ public sealed class LoggerTests : IDisposable
     [Fact]
     public async Task An_outage_past_ram_and_spill_store_is_counted_as_lost_once_and_marked_in_the_log()
     {
-        await using var broker = Broker("embedded");
-        await broker.StartAsync();
+        await using var broker = await StartBrokerAsync("embedded");
         using var store = new EventStore(Database);
         await using var logger = await StartLoggerAsync(broker, store);
         await using var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true, frameCapacity: 40, settings: ["journal.capacity=32", "journal.spill_kb=0", "journal.frame_spill_kb=0"]);
@@ -225,8 +225,7 @@ public sealed class LoggerTests : IDisposable
     [MemberData(nameof(Brokers))]
     public async Task Events_published_before_any_logger_existed_are_fetched_from_the_rig(string kind)
     {
-        await using var broker = Broker(kind);
-        await broker.StartAsync();
+        await using var broker = await StartBrokerAsync(kind);
         await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
         rig.Run(60);
         await rig.Link.FlushAsync(Patience);
@@ -245,8 +244,7 @@ public sealed class LoggerTests : IDisposable
     [MemberData(nameof(Brokers))]
     public async Task Sample_frames_published_before_any_logger_existed_are_fetched_from_the_rig(string kind)
     {
-        await using var broker = Broker(kind);
-        await broker.StartAsync();
+        await using var broker = await StartBrokerAsync(kind);
         await using var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true);
         rig.Run(60);
         await rig.Link.FlushAsync(Patience);
@@ -264,8 +262,7 @@ public sealed class LoggerTests : IDisposable
     [Fact]
     public async Task Frames_the_rig_no_longer_holds_are_reported_lost_once_and_no_longer_asked_for()
     {
-        await using var broker = Broker("embedded");
-        await broker.StartAsync();
+        await using var broker = await StartBrokerAsync("embedded");
         await using var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true, frameCapacity: 50);
         rig.Run(60);
         await rig.Link.FlushAsync(Patience);
@@ -297,8 +294,7 @@ public sealed class LoggerTests : IDisposable
     [MemberData(nameof(Brokers))]
     public async Task A_rig_reboot_starts_a_new_stream_and_loses_nothing_it_published(string kind)
     {
-        await using var broker = Broker(kind);
-        await broker.StartAsync();
+        await using var broker = await StartBrokerAsync(kind);
         using var store = new EventStore(Database);
         await using var logger = await StartLoggerAsync(broker, store);
 
@@ -320,12 +316,11 @@ public sealed class LoggerTests : IDisposable
     [MemberData(nameof(Brokers))]
     public async Task A_full_disk_is_reported_at_once_and_the_logger_resumes_by_itself_losing_nothing(string kind)
     {
-        await using var broker = Broker(kind);
-        await broker.StartAsync();
+        await using var broker = await StartBrokerAsync(kind);
         using var store = new EventStore(Database);
         var problems = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        await using var logger = new EventLogger(broker.Endpoint, store) { Problem = problems.Enqueue };
-        await logger.StartAsync(CancellationToken.None);
+        await using var logger = await StartLoggerAsync(broker, store);
+        logger.Problem = problems.Enqueue;
         await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
         rig.Run(10);
         await WaitForAsync(() => store.CountEvents() == rig.LastSequence, rig, store);
@@ -362,8 +357,7 @@ public sealed class LoggerTests : IDisposable
     [MemberData(nameof(Brokers))]
     public async Task Bad_messages_become_faults_and_never_stop_the_logger(string kind)
     {
-        await using var broker = Broker(kind);
-        await broker.StartAsync();
+        await using var broker = await StartBrokerAsync(kind);
         using var store = new EventStore(Database);
         await using var logger = await StartLoggerAsync(broker, store);
         using var client = new MqttClientFactory().CreateMqttClient();

@@ -24,6 +24,8 @@ public sealed class Chromium : IAsyncDisposable
     public static async Task<Chromium> LaunchAsync()
     {
         Assert.True(File.Exists(ExecutablePath), $"no Chromium at {ExecutablePath}: install Debian's chromium (test.sh does) or set CLOSEDLOOP_CHROMIUM");
+        // The page follows a broker, a rig and a logger on a busy two-core machine: give every expectation 10 s.
+        Assertions.SetDefaultExpectTimeout(10_000);
         var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ExecutablePath, Headless = true, Args = ["--no-sandbox"] });
         return new Chromium(playwright, browser);

@@ -30,9 +30,9 @@ public sealed class ConsoleBlindTests : EmbeddedBrokerTest
             Assert.All(trains, t => Assert.NotEqual(0, t.Flags & OutputFlags.Sham));
 
             var card = page.Locator("li.rig[data-rig='rig-hidden']");
-            await Assertions.Expect(card.Locator("[data-field=mode]")).ToHaveTextAsync("blinded", new() { Timeout = 10_000 });
-            await Assertions.Expect(card.Locator("[data-field=trace-summary]")).ToContainTextAsync("train(s)", new() { Timeout = 10_000 });
-            await Assertions.Expect(card.Locator("ol.events")).ToContainTextAsync("output_", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("[data-field=mode]")).ToHaveTextAsync("blinded");
+            await Assertions.Expect(card.Locator("[data-field=trace-summary]")).ToContainTextAsync("train(s)");
+            await Assertions.Expect(card.Locator("ol.events")).ToContainTextAsync("output_");
             await Assertions.Expect(card.Locator("[data-field=config]")).ToHaveTextAsync("blinded");
             string cardText = await card.InnerTextAsync();
             Assert.DoesNotContain("sham", cardText, StringComparison.OrdinalIgnoreCase);
@@ -60,7 +60,7 @@ public sealed class ConsoleBlindTests : EmbeddedBrokerTest
         // The sessions list counts every train as a train and names no sham train; its report and export wait.
         await page.Locator("#sessions-refresh").ClickAsync();
         var row = page.Locator("#sessions-table tr[data-rig='rig-hidden']");
-        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(row).ToBeVisibleAsync();
         var cells = await row.Locator("td").AllTextContentsAsync();
         Assert.Equal((rig.Events(EventKind.OutputStarted).Count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-", "after unblinding"), (cells[6], cells[7], cells[10]));
         await Assertions.Expect(page.Locator("#tuning-session option")).ToHaveCountAsync(0);

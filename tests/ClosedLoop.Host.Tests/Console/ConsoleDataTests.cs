@@ -51,7 +51,7 @@ public sealed class ConsoleDataTests : EmbeddedBrokerTest
         var page = await chromium.OpenAsync(console.Address, await chromium.Browser.NewContextAsync(new() { AcceptDownloads = true }));
 
         var row = page.Locator("#sessions-table tr[data-rig='rig-t'][data-boot='1']");
-        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(row).ToBeVisibleAsync();
         var cells = await row.Locator("td").AllTextContentsAsync();
         Assert.Equal(("rig-t", "1", "m42", encounters.ToString(System.Globalization.CultureInfo.InvariantCulture), trains.ToString(System.Globalization.CultureInfo.InvariantCulture), "0"),
             (cells[0], cells[1], cells[2], cells[4], cells[6], cells[7]));

@@ -123,7 +123,7 @@ public sealed class ConsoleLoginTests : BrowserConsoleTest
         await page.GetByLabel("Password").FillAsync("olga's long password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         var card = page.Locator("li.rig[data-rig='rig-olga']");
-        await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("disarmed", new() { Timeout = 10_000 });
+        await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("disarmed");
 
         users.Set("olga", BrokerRole.Viewer, "olga's long password");
         users.Save(file);
@@ -135,7 +135,7 @@ public sealed class ConsoleLoginTests : BrowserConsoleTest
 
         // Her next command is not sent, and the page tells her why.
         await card.GetByRole(AriaRole.Button, new() { Name = "Disarm" }).ClickAsync();
-        await Assertions.Expect(card.Locator(".outcome")).ToHaveTextAsync("disarm: your login has ended: reload the page to log in again", new() { Timeout = 10_000 });
+        await Assertions.Expect(card.Locator(".outcome")).ToHaveTextAsync("disarm: your login has ended: reload the page to log in again");
         Assert.Empty(rig.Events(EventKind.Command));
 
         // Logged in again, she has her new role.
@@ -162,7 +162,7 @@ public sealed class ConsoleLoginTests : BrowserConsoleTest
         {
             var page = await LogInAsync("victor", "victor's long password");
             var card = page.Locator("li.rig[data-rig='rig-watched']");
-            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("disarmed", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("disarmed");
             await Assertions.Expect(page.Locator("#who")).ToContainTextAsync("victor (viewer");
             await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "Arm…" })).ToHaveCountAsync(0);
             await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "E-STOP" })).ToHaveCountAsync(0);
@@ -195,9 +195,9 @@ public sealed class ConsoleLoginTests : BrowserConsoleTest
                 var card = page.Locator("li.rig[data-rig='rig-t']");
                 page.Dialog += (_, dialog) => dialog.AcceptAsync();
                 await card.GetByRole(AriaRole.Button, new() { Name = "Arm…" }).ClickAsync(new() { Timeout = 10_000 });
-                await Assertions.Expect(card.Locator(".outcome")).ToHaveTextAsync("arm: accepted", new() { Timeout = 10_000 });
+                await Assertions.Expect(card.Locator(".outcome")).ToHaveTextAsync("arm: accepted");
                 await card.GetByRole(AriaRole.Button, new() { Name = "Disarm" }).ClickAsync();
-                await Assertions.Expect(card.Locator(".outcome")).ToHaveTextAsync("disarm: accepted", new() { Timeout = 10_000 });
+                await Assertions.Expect(card.Locator(".outcome")).ToHaveTextAsync("disarm: accepted");
 
                 // The rig journals the sender as her name.
                 var sender = new char[SenderName.MaxLength];

@@ -33,7 +33,7 @@ public sealed class ConsolePageTests : BrowserConsoleTest
         {
             var card = Card(page, "rig-web");
             var states = card.Locator("ul.states");
-            await Assertions.Expect(states).ToContainTextAsync("online", new() { Timeout = 10_000 });
+            await Assertions.Expect(states).ToContainTextAsync("online");
             await Assertions.Expect(states).ToContainTextAsync("disarmed");
             await Assertions.Expect(card.Locator("[data-field=mode]")).ToHaveTextAsync("closed_loop");
             await Assertions.Expect(card.Locator("[data-field=config]")).ToHaveTextAsync(rig.Rig.Engine.Config.Hash);
@@ -48,19 +48,19 @@ public sealed class ConsolePageTests : BrowserConsoleTest
                 rig.Run(40);
             }
 
-            await Assertions.Expect(states).ToContainTextAsync("armed", new() { Timeout = 10_000 });
+            await Assertions.Expect(states).ToContainTextAsync("armed");
             await Assertions.Expect(states).ToContainTextAsync("in session");
-            await Assertions.Expect(card.Locator("[data-field=trace-summary]")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("Now z -?[0-9]"), new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("[data-field=trace-summary]")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("Now z -?[0-9]"));
             await Assertions.Expect(card.Locator("ol.events li").First).ToBeVisibleAsync();
             // Everything the rig journaled has arrived, without holes.
-            await Assertions.Expect(card.Locator("[data-field=link]")).ToHaveTextAsync("0 event(s) pending, 0 event gap(s), 0 frame(s) missed", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("[data-field=link]")).ToHaveTextAsync("0 event(s) pending, 0 event gap(s), 0 frame(s) missed");
             await Assertions.Expect(states).ToContainTextAsync("link ok");
             await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("Broker connected.");
         }
 
         // The rig goes away: its will (or its own goodbye) says offline, and the card says so.
         await rig.DisposeAsync();
-        await Assertions.Expect(Card(page, "rig-web").Locator("ul.states")).ToHaveTextAsync("offline", new() { Timeout = 10_000 });
+        await Assertions.Expect(Card(page, "rig-web").Locator("ul.states")).ToHaveTextAsync("offline");
         Assert.Empty(ConsoleErrors);
     }
 
@@ -79,7 +79,7 @@ public sealed class ConsolePageTests : BrowserConsoleTest
 
             var card = Card(page, "rig-trace");
             var summary = card.Locator("[data-field=trace-summary]");
-            await Assertions.Expect(summary).ToContainTextAsync(new System.Text.RegularExpressions.Regex("Now z -?[0-9]"), new() { Timeout = 10_000 });
+            await Assertions.Expect(summary).ToContainTextAsync(new System.Text.RegularExpressions.Regex("Now z -?[0-9]"));
             await Assertions.Expect(summary).ToContainTextAsync(new System.Text.RegularExpressions.Regex("[1-9][0-9]* (deficit|response)"));
             await Assertions.Expect(summary).ToContainTextAsync("deficit below Δz 1");
             var decided = rig.Events(EventKind.Decision);
@@ -128,7 +128,7 @@ public sealed class ConsolePageTests : BrowserConsoleTest
         await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-a11y", armed: true);
         await using (rig.PumpInBackground())
         {
-            await Assertions.Expect(Card(page, "rig-a11y").Locator("ul.states")).ToContainTextAsync("armed", new() { Timeout = 10_000 });
+            await Assertions.Expect(Card(page, "rig-a11y").Locator("ul.states")).ToContainTextAsync("armed");
 
             var result = await page.RunAxe();
             var severe = result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
@@ -136,7 +136,7 @@ public sealed class ConsolePageTests : BrowserConsoleTest
 
             // And with the config form open: every field labelled and described.
             await Card(page, "rig-a11y").GetByRole(AriaRole.Button, new() { Name = "Configure…" }).ClickAsync();
-            await Assertions.Expect(page.Locator("#config fieldset").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+            await Assertions.Expect(page.Locator("#config fieldset").First).ToBeVisibleAsync();
             var withForm = await page.RunAxe();
             var severeWithForm = withForm.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
             Assert.True(severeWithForm.Count == 0, string.Join("; ", severeWithForm));
@@ -149,10 +149,10 @@ public sealed class ConsolePageTests : BrowserConsoleTest
     public async Task The_console_shows_the_brokers_outage_and_recovers_when_it_returns()
     {
         var page = await OpenAsync();
-        await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("Broker connected.", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("Broker connected.");
 
         await TestBroker.StopAsync();
-        await Assertions.Expect(page.Locator("#broker")).ToContainTextAsync("Broker unreachable", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#broker")).ToContainTextAsync("Broker unreachable");
 
         await TestBroker.StartAsync();
         await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("Broker connected.", new() { Timeout = 15_000 });
@@ -166,7 +166,7 @@ public sealed class ConsolePageTests : BrowserConsoleTest
         await using (rig.PumpInBackground())
         {
             var card = Card(page, "rig-arm");
-            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("disarmed", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("disarmed");
             string? asked = null;
             page.Dialog += async (_, dialog) =>
             {
@@ -176,7 +176,7 @@ public sealed class ConsolePageTests : BrowserConsoleTest
 
             await card.GetByRole(AriaRole.Button, new() { Name = "Arm…" }).ClickAsync();
 
-            await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("arm: accepted", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("arm: accepted");
             Assert.Equal("Arm rig-arm? Its outputs may then be driven.", asked);
             Assert.True(rig.Rig.Engine.IsArmed);
             await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("armed");
@@ -210,12 +210,12 @@ public sealed class ConsolePageTests : BrowserConsoleTest
         await using (rig.PumpInBackground())
         {
             var card = Card(page, "rig-stop");
-            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("armed", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("armed");
 
             await card.GetByRole(AriaRole.Button, new() { Name = "E-STOP", Exact = true }).ClickAsync();
 
-            await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("estop: accepted", new() { Timeout = 10_000 });
-            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("e-stop latched", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("estop: accepted");
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("e-stop latched");
             Assert.False(rig.Rig.Engine.IsArmed);
             var stopped = rig.Events(EventKind.OutputStopped).Last();
             Assert.NotEqual(0, stopped.Flags & OutputFlags.Aborted);
@@ -232,7 +232,7 @@ public sealed class ConsolePageTests : BrowserConsoleTest
         await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-keys", armed: true);
         await using (rig.PumpInBackground())
         {
-            await Assertions.Expect(Card(page, "rig-keys").Locator("ul.states")).ToContainTextAsync("armed", new() { Timeout = 10_000 });
+            await Assertions.Expect(Card(page, "rig-keys").Locator("ul.states")).ToContainTextAsync("armed");
             int tabs = 0;
             while (await page.EvaluateAsync<string>("document.activeElement?.textContent ?? ''") != "E-STOP" && tabs < 10)
             {
@@ -242,7 +242,7 @@ public sealed class ConsolePageTests : BrowserConsoleTest
 
             Assert.True(tabs < 10, "the E-STOP is not among the first ten stops of the keyboard");
             await page.Keyboard.PressAsync("Enter");
-            await Assertions.Expect(Card(page, "rig-keys").Locator("ul.states")).ToContainTextAsync("e-stop latched", new() { Timeout = 10_000 });
+            await Assertions.Expect(Card(page, "rig-keys").Locator("ul.states")).ToContainTextAsync("e-stop latched");
             Assert.Single(rig.Events(EventKind.EStop));
         }
 
@@ -257,10 +257,10 @@ public sealed class ConsolePageTests : BrowserConsoleTest
         await using (rig.PumpInBackground())
         {
             var card = Card(page, "rig-session");
-            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("no session", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("no session");
 
             await card.GetByRole(AriaRole.Button, new() { Name = "Start session" }).ClickAsync();
-            await Assertions.Expect(card.Locator("p.outcome")).ToContainTextAsync("needs the animal's id", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("p.outcome")).ToContainTextAsync("needs the animal's id");
             Assert.False(rig.Rig.Engine.InSession);
 
             await using var client = await BrokerClient.ConnectAsync(TestBroker.Endpoint, CancellationToken.None);
@@ -268,14 +268,14 @@ public sealed class ConsolePageTests : BrowserConsoleTest
             await card.GetByLabel("Subject").FillAsync("m42");
             await card.GetByRole(AriaRole.Button, new() { Name = "Start session" }).ClickAsync();
 
-            await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("session-start: accepted", new() { Timeout = 10_000 });
-            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("in session", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("session-start: accepted");
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("in session");
             Assert.True(rig.Rig.Engine.InSession);
             string announced = Encoding.UTF8.GetString((await note)!);
             Assert.Contains("\"subject\":\"m42\"", announced, StringComparison.Ordinal);
 
             await card.GetByRole(AriaRole.Button, new() { Name = "Encounter start" }).ClickAsync();
-            await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("encounter-start: accepted", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("p.outcome")).ToHaveTextAsync("encounter-start: accepted");
         }
 
         Assert.Empty(ConsoleErrors);
@@ -291,10 +291,10 @@ public sealed class ConsolePageTests : BrowserConsoleTest
         await using (first.PumpInBackground())
         await using (second.PumpInBackground())
         {
-            await Assertions.Expect(Card(page, "rig-p2").Locator("ul.states")).ToContainTextAsync("online", new() { Timeout = 10_000 });
+            await Assertions.Expect(Card(page, "rig-p2").Locator("ul.states")).ToContainTextAsync("online");
             await Card(page, "rig-p1").GetByRole(AriaRole.Button, new() { Name = "Configure…" }).ClickAsync();
             var threshold = page.Locator("#config [data-field='detector.deficit_threshold'] input");
-            await Assertions.Expect(threshold).ToHaveValueAsync("1", new() { Timeout = 10_000 });
+            await Assertions.Expect(threshold).ToHaveValueAsync("1");
 
             // A value the engine refuses is not saved.
             await threshold.FillAsync("99");
@@ -347,7 +347,7 @@ public sealed class ConsolePageTests : BrowserConsoleTest
         await using (rig.PumpInBackground())
         {
             var card = Card(page, "rig-cfg");
-            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("online", new() { Timeout = 10_000 });
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("online");
             string before = rig.Rig.Engine.Config.Hash;
             await card.GetByRole(AriaRole.Button, new() { Name = "Configure…" }).ClickAsync();
             var config = page.Locator("#config");
@@ -355,14 +355,14 @@ public sealed class ConsolePageTests : BrowserConsoleTest
             await Assertions.Expect(threshold.Locator("input")).ToHaveValueAsync("1");
 
             await threshold.GetByLabel("deficit_threshold").FillAsync("99");
-            await Assertions.Expect(threshold.Locator(".error")).ToHaveTextAsync("99: expected a number from -50 to 50", new() { Timeout = 10_000 });
+            await Assertions.Expect(threshold.Locator(".error")).ToHaveTextAsync("99: expected a number from -50 to 50");
             await Assertions.Expect(threshold.Locator("input")).ToHaveAttributeAsync("aria-invalid", "true");
             await config.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-            await Assertions.Expect(config.Locator("#config-outcome")).ToHaveTextAsync("not sent: 1 value(s) the engine refuses", new() { Timeout = 10_000 });
+            await Assertions.Expect(config.Locator("#config-outcome")).ToHaveTextAsync("not sent: 1 value(s) the engine refuses");
             Assert.Equal(before, rig.Rig.Engine.Config.Hash);
 
             await threshold.GetByLabel("deficit_threshold").FillAsync("1.5");
-            await Assertions.Expect(threshold.Locator(".error")).ToBeEmptyAsync(new() { Timeout = 10_000 });
+            await Assertions.Expect(threshold.Locator(".error")).ToBeEmptyAsync();
             await Assertions.Expect(config.Locator("#config-changes")).ToContainTextAsync("detector.deficit_threshold: 1 → 1.5");
             await config.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
 

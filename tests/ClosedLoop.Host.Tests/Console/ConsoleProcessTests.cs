@@ -50,7 +50,7 @@ public sealed class ConsoleProcessTests : EmbeddedBrokerTest
                 // The pages notice and say so rather than showing stale rigs as live.
                 foreach (var page in pages)
                 {
-                    await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("The console is not answering; retrying.", new() { Timeout = 10_000 });
+                    await Assertions.Expect(page.Locator("#broker")).ToHaveTextAsync("The console is not answering; retrying.");
                 }
             }
         }
