@@ -5,7 +5,8 @@ using ClosedLoop.Bench;
 // disk and forgeries against the logger and counts what was lost or forged, `ingest [seconds] [host:port]` measures the logger
 // through the embedded broker (or an anonymous external one, e.g. Mosquitto), `console [rigs] [seconds]` counts the frames
 // the console's live traces draw in Chromium with that many real-time virtual rigs, `screenshots [folder] [seconds]` takes
-// the docs' pictures of the console; anything else goes to BenchmarkDotNet
+// the docs' pictures of the console, `sessions [boots]` times the console's list of logged sessions on a log of that many
+// rig-hours; anything else goes to BenchmarkDotNet
 // (e.g. `--filter '*'`, `--filter '*Engine*' --job short`).
 if (args.Length > 0 && args[0] == "ingest")
 {
@@ -32,6 +33,12 @@ if (args.Length > 0 && args[0] == "console")
 if (args.Length > 0 && args[0] == "screenshots")
 {
     await ConsoleScreenshots.RunAsync(args.Length > 1 ? args[1] : "docs/images", TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100));
+    return;
+}
+
+if (args.Length > 0 && args[0] == "sessions")
+{
+    await SessionsListBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3000);
     return;
 }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using ClosedLoop.Engine.Detection;
 using ClosedLoop.Host.Export;
@@ -17,34 +18,64 @@ public sealed record LoggedBoot(string Rig, long Boot, IReadOnlyList<string> Sub
 /// </summary>
 public sealed class LoggedSessions(string path)
 {
+    // Reading every event of a lab's year of logs takes seconds, and the list is looked at again and again while
+    // only the boots being recorded change: a boot's counts are kept until its fingerprint (events, highest
+    // sequence, sessions) says something of it was stored since.
+    private readonly ConcurrentDictionary<(string Rig, long Boot), ((long, long, long) Fingerprint, BootCounts Counts)> _counts = new();
+
     public string Path { get; } = path;
 
     public IReadOnlyList<LoggedBoot> List(bool blind = false)
     {
         using var store = EventStore.OpenReadOnly(Path);
+        var fingerprints = store.BootFingerprints();
         var list = new List<LoggedBoot>();
         foreach (string rig in store.Rigs())
         {
             foreach (long boot in store.Boots(rig).Reverse())
             {
-                var events = LoggedEvents.Read(store, rig, boot);
-                var sessions = store.Sessions(rig, boot);
-                var trains = events.Trains.ToList();
+                var fingerprint = fingerprints.GetValueOrDefault((rig, boot));
+                if (!_counts.TryGetValue((rig, boot), out var kept) || kept.Fingerprint != fingerprint)
+                {
+                    kept = (fingerprint, BootCounts.Read(store, rig, boot));
+                    _counts[(rig, boot)] = kept;
+                }
+
+                var counts = kept.Counts;
                 list.Add(new LoggedBoot(
                     rig,
                     boot,
-                    [.. sessions.Select(s => s.Subject)],
-                    sessions.Count > 0 ? sessions[0].Utc : null,
-                    events.EncounterOnsets.Count(),
-                    events.Decisions.Count(d => d.Outcome == DecisionOutcome.Deficit),
-                    blind ? trains.Count : trains.Count(t => !t.Sham),
-                    blind ? null : trains.Count(t => t.Sham),
-                    events.Refusals.Count(),
-                    events.Faults.Count()));
+                    counts.Subjects,
+                    counts.StartedUtc,
+                    counts.Encounters,
+                    counts.Deficits,
+                    blind ? counts.DrivenTrains + counts.ShamTrains : counts.DrivenTrains,
+                    blind ? null : counts.ShamTrains,
+                    counts.Refusals,
+                    counts.Faults));
             }
         }
 
         return list;
+    }
+
+    private sealed record BootCounts(IReadOnlyList<string> Subjects, string? StartedUtc, int Encounters, int Deficits, int DrivenTrains, int ShamTrains, int Refusals, int Faults)
+    {
+        public static BootCounts Read(EventStore store, string rig, long boot)
+        {
+            var events = LoggedEvents.Read(store, rig, boot);
+            var sessions = store.Sessions(rig, boot);
+            var trains = events.Trains.ToList();
+            return new BootCounts(
+                [.. sessions.Select(s => s.Subject)],
+                sessions.Count > 0 ? sessions[0].Utc : null,
+                events.EncounterOnsets.Count(),
+                events.Decisions.Count(d => d.Outcome == DecisionOutcome.Deficit),
+                trains.Count(t => !t.Sham),
+                trains.Count(t => t.Sham),
+                events.Refusals.Count(),
+                events.Faults.Count());
+        }
     }
 
     /// <summary>Whether the log holds this boot of this rig.</summary>
