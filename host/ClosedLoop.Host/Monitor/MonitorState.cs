@@ -105,7 +105,8 @@ public sealed record LoggerView(string ClientId, bool Online, bool Ok, string? E
 /// For a blinded study: modes and config hashes read "blinded" (rigs of one condition share a config, so its hash
 /// would group them) and sham trains are described as trains.
 /// </param>
-public sealed class MonitorState(string prefix, bool blind = false)
+/// <param name="listener">Told of every sample frame and event that decodes (the console's traces), so that each is decoded once.</param>
+public sealed class MonitorState(string prefix, bool blind = false, IDecodedListener? listener = null)
 {
     /// <summary>What a blinded reader shows for every rig's output mode and config hash.</summary>
     public const string Blinded = "blinded";
@@ -284,6 +285,7 @@ public sealed class MonitorState(string prefix, bool blind = false)
 
         var identity = _identity;
         HeardOf(rig, identity.BootId).Events.Saw(e.Sequence);
+        listener?.OnEvent(rig.RigId, identity.BootId, e);
         if (e.Kind == EventKind.Fault)
         {
             rig.Faults++;
@@ -306,6 +308,7 @@ public sealed class MonitorState(string prefix, bool blind = false)
             return false;
         }
 
+        listener?.OnFrame(rig.RigId, boot, _samples, count);
         long number = SampleFrameReader.SequenceOf(payload, payload.Length);
         if (number > 0)
         {
@@ -360,4 +363,13 @@ public sealed class MonitorState(string prefix, bool blind = false)
 
         return text.ToString();
     }
+}
+
+/// <summary>What a reader of the wire hears, decoded: each sample frame's samples and each event, with its rig and boot.</summary>
+/// <remarks>Called under the <see cref="MonitorState"/>'s lock; the samples are valid only during the call.</remarks>
+public interface IDecodedListener
+{
+    void OnFrame(string rig, long boot, ProcessedSample[] samples, int count);
+
+    void OnEvent(string rig, long boot, JournalEvent e);
 }

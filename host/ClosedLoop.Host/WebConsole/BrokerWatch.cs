@@ -10,17 +10,26 @@ namespace ClosedLoop.Host.WebConsole;
 /// kept connected across broker restarts: while the broker is away the watch says so, and the rigs' states are
 /// those last heard (each marked by its retained status again once the broker is back).
 /// </summary>
-public sealed class BrokerWatch(BrokerEndpoint endpoint, bool blind = false) : IAsyncDisposable
+public sealed class BrokerWatch : IAsyncDisposable
 {
+    private readonly BrokerEndpoint _endpoint;
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly CancellationTokenSource _stop = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _applied = new();
     private Task? _keeper;
 
-    public MonitorState State { get; } = new(endpoint.TopicPrefix, blind);
+    public BrokerWatch(BrokerEndpoint endpoint, bool blind = false)
+    {
+        _endpoint = endpoint;
+        Traces = new TraceRecorder(blind);
+        State = new MonitorState(endpoint.TopicPrefix, blind, Traces);
+    }
+
+    /// <summary>The one reader of the wire: the cards' state, handing each decoded frame and event to <see cref="Traces"/>.</summary>
+    public MonitorState State { get; }
 
     /// <summary>Every rig's live dF/F and z with its marks, for the traces.</summary>
-    public TraceRecorder Traces { get; } = new(blind);
+    public TraceRecorder Traces { get; }
 
     /// <summary>Whether the broker is connected now; false while it is away.</summary>
     public bool Connected => _client.IsConnected;
@@ -37,19 +46,13 @@ public sealed class BrokerWatch(BrokerEndpoint endpoint, bool blind = false) : I
         {
             byte[] payload = e.ApplicationMessage.Payload.ToArray();
             State.Take(e.ApplicationMessage.Topic, payload);
-            if (Topics.TryParse(endpoint.TopicPrefix, e.ApplicationMessage.Topic, out string rig, out string leaf))
+            if (Topics.TryParse(_endpoint.TopicPrefix, e.ApplicationMessage.Topic, out string rig, out string leaf))
             {
                 switch (leaf)
                 {
                     case Topics.ConfigAppliedLeaf:
                         _applied[rig] = Encoding.UTF8.GetString(payload);
                         Traces.TakeAppliedConfig(rig, payload);
-                        break;
-                    case Topics.SamplesLeaf:
-                        Traces.TakeFrame(rig, payload);
-                        break;
-                    case Topics.EventsLeaf:
-                        Traces.TakeEvent(rig, payload);
                         break;
                 }
             }
@@ -67,9 +70,9 @@ public sealed class BrokerWatch(BrokerEndpoint endpoint, bool blind = false) : I
             {
                 try
                 {
-                    var result = await _client.ConnectAsync(endpoint.Options($"closedloop-console-{Guid.NewGuid():N}").WithCleanStart(true).Build(), stop).ConfigureAwait(false);
-                    BrokerClient.EnsureAccepted(result, endpoint);
-                    await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter($"{endpoint.TopicPrefix}/#", MqttQualityOfServiceLevel.AtMostOnce).Build(), stop).ConfigureAwait(false);
+                    var result = await _client.ConnectAsync(_endpoint.Options($"closedloop-console-{Guid.NewGuid():N}").WithCleanStart(true).Build(), stop).ConfigureAwait(false);
+                    BrokerClient.EnsureAccepted(result, _endpoint);
+                    await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter($"{_endpoint.TopicPrefix}/#", MqttQualityOfServiceLevel.AtMostOnce).Build(), stop).ConfigureAwait(false);
                     Problem = null;
                 }
                 catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException or BrokerLoginRefusedException or System.Net.Sockets.SocketException or OperationCanceledException)

@@ -33,11 +33,12 @@ public sealed record TraceUpdate(
 /// Every rig's dF/F and z for the last <see cref="KeptUs"/> of its own time, decimated into bins of
 /// <see cref="BinUs"/> (means of the bin's valid samples; a 130 Hz rig gives about 6.5 a bin), with its
 /// encounters, decisions and trains, for the console's live traces. The page gets only the bins it has not drawn
-/// yet, so 8 rigs cost the browser 160 points a second, not 1,040 samples. Fed from the broker's sample frames
-/// and events (any thread); nothing here decides anything: outcomes are the rig's own.
+/// yet, so 8 rigs cost the browser 160 points a second, not 1,040 samples. Fed with the sample frames and events
+/// the console's <see cref="Monitor.MonitorState"/> decoded (any thread); nothing here decides anything: outcomes
+/// are the rig's own.
 /// </summary>
 /// <param name="blind">For a blinded study: every train is sent as a train, sham or driven alike.</param>
-public sealed class TraceRecorder(bool blind = false)
+public sealed class TraceRecorder(bool blind = false) : Monitor.IDecodedListener
 {
     /// <summary>One bin: 50 ms, twice finer than a pixel of a 300 s trace on a wide card.</summary>
     public const long BinUs = 50_000;
@@ -47,44 +48,28 @@ public sealed class TraceRecorder(bool blind = false)
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RigTrace> _rigs = new(StringComparer.Ordinal);
-    private readonly ProcessedSample[] _samples = SampleFrameWriter.NewReadBuffer();
-    private readonly EventJson _events = new();
-    private readonly JournalEvent _event = new();
-    private readonly EventIdentity _identity = new();
-
-    /// <summary>Takes one sample frame of a rig; frames of a new boot start the rig's trace afresh.</summary>
-    public void TakeFrame(string rig, byte[] payload)
+    /// <summary>Takes one sample frame's samples; frames of a new boot start the rig's trace afresh.</summary>
+    public void OnFrame(string rig, long boot, ProcessedSample[] samples, int count)
     {
         lock (_gate)
         {
-            if (SampleFrameReader.TryRead(payload, payload.Length, out long boot, _samples, out int count) is not null)
-            {
-                return;
-            }
-
             var trace = TraceOf(rig, boot);
             for (int i = 0; i < count; i++)
             {
-                if (_samples[i].IsValid)
+                if (samples[i].IsValid)
                 {
-                    trace.Add(_samples[i].TimeUs, _samples[i].Dff, _samples[i].IsReady ? _samples[i].Z : double.NaN);
+                    trace.Add(samples[i].TimeUs, samples[i].Dff, samples[i].IsReady ? samples[i].Z : double.NaN);
                 }
             }
         }
     }
 
     /// <summary>Takes one event of a rig: encounters, decisions and trains become marks; the rest is not drawn.</summary>
-    public void TakeEvent(string rig, byte[] payload)
+    public void OnEvent(string rig, long boot, JournalEvent e)
     {
         lock (_gate)
         {
-            if (_events.TryRead(payload, 0, payload.Length, _event, _identity) is not null)
-            {
-                return;
-            }
-
-            var trace = TraceOf(rig, _identity.BootId);
-            var e = _event;
+            var trace = TraceOf(rig, boot);
             switch (e.Kind)
             {
                 case EventKind.EncounterOn:

@@ -1,6 +1,7 @@
 using ClosedLoop.Engine.Journal;
 using ClosedLoop.Engine.Processing;
 using ClosedLoop.Engine.Wire;
+using ClosedLoop.Host.Monitor;
 using ClosedLoop.Host.WebConsole;
 
 namespace ClosedLoop.Host.Tests.Console;
@@ -29,12 +30,23 @@ public sealed class TraceRecorderTests
         return buffer[..length];
     }
 
+    /// <summary>What the console's reader of the wire hands the traces: rig-a's frames and events, each decoded once.</summary>
+    private sealed class Wire(TraceRecorder traces)
+    {
+        private readonly MonitorState _state = new("closedloop", listener: traces);
+
+        public void Frame(byte[] payload) => _state.Take("closedloop/rig-a/samples", payload);
+
+        public void Event(byte[] payload) => _state.Take("closedloop/rig-a/events", payload);
+    }
+
     [Fact]
     public void Samples_become_50_ms_bins_holding_their_mean_and_a_page_gets_each_bin_once()
     {
         var traces = new TraceRecorder();
+        var wire = new Wire(traces);
         // Cycles 0-11 at 10 ms: bins [0, 50) ms and [50, 100) ms are complete, the third bin is still filling.
-        traces.TakeFrame("rig-a", Frame(1, 0, 12));
+        wire.Frame(Frame(1, 0, 12));
         var cursors = new Dictionary<string, TraceCursor>();
 
         var first = Assert.Single(traces.Since(cursors));
@@ -44,7 +56,7 @@ public sealed class TraceRecorderTests
 
         // Nothing new: nothing sent. The next frame completes the third bin: only it is sent.
         Assert.Empty(traces.Since(cursors));
-        traces.TakeFrame("rig-a", Frame(1, 12, 4));
+        wire.Frame(Frame(1, 12, 4));
         var second = Assert.Single(traces.Since(cursors));
         Assert.False(second.Restarted);
         Assert.Equal([(125_000L, 12.0)], second.Points.Select(p => (p.TimeUs, p.Z)));
@@ -57,11 +69,12 @@ public sealed class TraceRecorderTests
     public void Samples_not_valid_are_left_out_and_z_is_the_mean_of_the_ready_ones_only()
     {
         var traces = new TraceRecorder();
-        traces.TakeFrame("rig-a", Frame(1, 0, 3, valid: false));
-        traces.TakeFrame("rig-a", Frame(1, 3, 1, ready: false));
-        traces.TakeFrame("rig-a", Frame(1, 4, 1));
-        traces.TakeFrame("rig-a", Frame(1, 5, 5, ready: false));
-        traces.TakeFrame("rig-a", Frame(1, 10, 1));
+        var wire = new Wire(traces);
+        wire.Frame(Frame(1, 0, 3, valid: false));
+        wire.Frame(Frame(1, 3, 1, ready: false));
+        wire.Frame(Frame(1, 4, 1));
+        wire.Frame(Frame(1, 5, 5, ready: false));
+        wire.Frame(Frame(1, 10, 1));
 
         var points = Assert.Single(traces.Since([])).Points;
         Assert.Equal((0.035, (double?)4.0), (Math.Round(points[0].Dff, 6), points[0].Z)); // dF/F of cycles 3 and 4, z of 4 only
@@ -73,11 +86,12 @@ public sealed class TraceRecorderTests
     public void A_new_boot_starts_the_trace_afresh()
     {
         var traces = new TraceRecorder();
+        var wire = new Wire(traces);
         var cursors = new Dictionary<string, TraceCursor>();
-        traces.TakeFrame("rig-a", Frame(1, 0, 12));
+        wire.Frame(Frame(1, 0, 12));
         traces.Since(cursors);
 
-        traces.TakeFrame("rig-a", Frame(2, 0, 7, c => -c));
+        wire.Frame(Frame(2, 0, 7, c => -c));
         var update = Assert.Single(traces.Since(cursors));
         Assert.True(update.Restarted);
         Assert.Equal(2, update.Boot);
@@ -88,18 +102,19 @@ public sealed class TraceRecorderTests
     public void Encounters_carry_the_rigs_decision_and_trains_their_kind_and_a_change_of_marks_is_sent()
     {
         var traces = new TraceRecorder();
+        var wire = new Wire(traces);
         traces.TakeAppliedConfig("rig-a", Encoding.UTF8.GetBytes("[rig]\nid = rig-a\n[detector]\ndeficit_threshold = 1.5\npost_ms = 2000\n"));
-        traces.TakeFrame("rig-a", Frame(1, 0, 12));
+        wire.Frame(Frame(1, 0, 12));
         var cursors = new Dictionary<string, TraceCursor>();
         traces.Since(cursors);
 
-        traces.TakeEvent("rig-a", Event(1, new JournalEvent { Kind = EventKind.EncounterOn, Sequence = 1, TimeUs = 10_000_000, Ref1 = 10_000_000 }));
+        wire.Event(Event(1, new JournalEvent { Kind = EventKind.EncounterOn, Sequence = 1, TimeUs = 10_000_000, Ref1 = 10_000_000 }));
         var open = Assert.Single(Assert.Single(traces.Since(cursors)).Encounters);
         Assert.Equal((10_000_000L, (long?)null, (string?)null), (open.OnsetUs, open.OffsetUs, open.Outcome));
 
-        traces.TakeEvent("rig-a", Event(1, new JournalEvent { Kind = EventKind.Decision, Sequence = 2, TimeUs = 13_000_000, Code = 1, Ref1 = 10_000_000, Value1 = 0.2, Value2 = -0.3 }));
-        traces.TakeEvent("rig-a", Event(1, new JournalEvent { Kind = EventKind.OutputStarted, Sequence = 3, TimeUs = 13_000_000, Code = 0, Ref1 = 18_000_000, Flags = OutputFlags.Sham }));
-        traces.TakeEvent("rig-a", Event(1, new JournalEvent { Kind = EventKind.EncounterOff, Sequence = 4, TimeUs = 15_000_000, Ref1 = 15_000_000, Ref2 = 10_000_000 }));
+        wire.Event(Event(1, new JournalEvent { Kind = EventKind.Decision, Sequence = 2, TimeUs = 13_000_000, Code = 1, Ref1 = 10_000_000, Value1 = 0.2, Value2 = -0.3 }));
+        wire.Event(Event(1, new JournalEvent { Kind = EventKind.OutputStarted, Sequence = 3, TimeUs = 13_000_000, Code = 0, Ref1 = 18_000_000, Flags = OutputFlags.Sham }));
+        wire.Event(Event(1, new JournalEvent { Kind = EventKind.EncounterOff, Sequence = 4, TimeUs = 15_000_000, Ref1 = 15_000_000, Ref2 = 10_000_000 }));
         var update = Assert.Single(traces.Since(cursors));
 
         var encounter = Assert.Single(update.Encounters);
@@ -114,12 +129,13 @@ public sealed class TraceRecorderTests
     public void Only_the_longest_window_is_kept()
     {
         var traces = new TraceRecorder();
-        traces.TakeEvent("rig-a", Event(1, new JournalEvent { Kind = EventKind.EncounterOn, Sequence = 1, TimeUs = 1_000_000, Ref1 = 1_000_000 }));
-        traces.TakeEvent("rig-a", Event(1, new JournalEvent { Kind = EventKind.EncounterOff, Sequence = 2, TimeUs = 2_000_000, Ref1 = 2_000_000, Ref2 = 1_000_000 }));
+        var wire = new Wire(traces);
+        wire.Event(Event(1, new JournalEvent { Kind = EventKind.EncounterOn, Sequence = 1, TimeUs = 1_000_000, Ref1 = 1_000_000 }));
+        wire.Event(Event(1, new JournalEvent { Kind = EventKind.EncounterOff, Sequence = 2, TimeUs = 2_000_000, Ref1 = 2_000_000, Ref2 = 1_000_000 }));
         // 310 s of samples, a frame of 250 at a time.
         for (long c = 0; c < 31_000; c += 250)
         {
-            traces.TakeFrame("rig-a", Frame(1, c, 250));
+            wire.Frame(Frame(1, c, 250));
         }
 
         var update = Assert.Single(traces.Since([]));
