@@ -98,6 +98,24 @@ public sealed class ConfigTests
         Assert.Equal(expected, error.Expected);
     }
 
+    [Theory]
+    [InlineData("_loggers")]
+    [InlineData("_rig")]
+    [InlineData("rig 01")]
+    [InlineData("rig/01")]
+    public void A_rig_id_that_is_not_a_plain_name_or_that_claims_a_hosts_topic_level_is_refused(string id)
+    {
+        var error = Assert.Single(Load($"[rig]\nid = {id}\n").Errors);
+
+        Assert.Equal(("rig.id", id, "expected 1 to 32 letters, digits, '-' or '_', not starting with '_'"), (error.Field, error.Value, error.Expected));
+    }
+
+    [Theory]
+    [InlineData("rig_01")]
+    [InlineData("aIC-left")]
+    public void A_rig_id_may_hold_underscores_and_dashes_after_its_first_character(string id) =>
+        Assert.Equal(id, Load($"[rig]\nid = {id}\n").Config.RigId);
+
     [Fact]
     public void A_key_given_twice_is_an_error()
     {

@@ -122,7 +122,7 @@ namespace ClosedLoop.Engine.Config
                     return "one of " + list;
                 default:
                     return IsIdentifier
-                        ? "1 to " + ((int)Max).ToString() + " letters, digits, '-' or '_'"
+                        ? "1 to " + ((int)Max).ToString() + " letters, digits, '-' or '_', not starting with '_'"
                         : "text of at most " + ((int)Max).ToString() + " characters";
             }
         }

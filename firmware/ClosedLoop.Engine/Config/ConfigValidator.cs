@@ -341,7 +341,9 @@ namespace ClosedLoop.Engine.Config
 
         private static bool IsIdentifier(string text)
         {
-            if (text.Length == 0)
+            // A leading '_' is kept for the host's own topic levels (the loggers' _loggers), which a rig named so
+            // would be read as.
+            if (text.Length == 0 || text[0] == '_')
             {
                 return false;
             }
