@@ -486,6 +486,32 @@ public sealed class BoardTests : IAsyncLifetime
         Assert.True(File.Exists("I:\\frames.spill"));
     }
 
+    [Fact]
+    public async Task Frames_made_while_the_board_waits_for_the_lab_wifi_wait_in_its_flash_and_all_reach_the_log()
+    {
+        // The access point is down when the board boots: joining it blocks until it is back (up to a minute on the
+        // board). RAM holds 32 frames (about 3 s); the wait lasts 8 s.
+        EmulatedBoard.Current.WifiAvailable = false;
+        await StartBrokerAndLoggerAsync();
+        Boot("[journal]", "frame_capacity = 32", "frame_spill_kb = 64");
+        await Task.Delay(8000);
+        EmulatedBoard.Current.WifiAvailable = true;
+
+        long newest = 0;
+        await WaitFor(
+            () =>
+            {
+                newest = SampleFrameNumbers().DefaultIfEmpty().Max();
+                return newest > 100 && _logger!.FrameGaps.High(Rig, Store.Boots(Rig)[0]) >= newest;
+            },
+            () => $"frames stored up to {newest}, contiguous to {_logger!.FrameGaps.High(Rig, Store.Boots(Rig).FirstOrDefault())}; {string.Join(" ", Logged().Where(e => e.Kind == "frames_lost").Select(e => e.Json))}");
+
+        Assert.Equal(1, SampleFrameNumbers().Min());
+        Assert.Empty(Store.MissingFrames(Rig, Store.Boots(Rig)[0]));
+        Assert.DoesNotContain(Logged(), e => e.Kind == "frames_lost");
+        await AssertEverythingLogged();
+    }
+
     private List<long> SampleFrameNumbers() =>
         [.. Store.Boots(Rig).SelectMany(boot => Store.Frames(Rig, boot)).Select(f => ClosedLoop.Engine.Wire.SampleFrameReader.SequenceOf(f, f.Length))];
 

@@ -52,6 +52,7 @@ namespace ClosedLoop.Firmware.Link
         private readonly byte[] _frameBuffer;
         private readonly AutoResetEvent _acknowledged = new AutoResetEvent(false);
         private readonly LoopThread _thread;
+        private readonly BackgroundAttempt _connecting;
         private MqttClient _client;
         private bool _wifi;
         private bool _connected;
@@ -79,6 +80,7 @@ namespace ClosedLoop.Firmware.Link
             _commands = new CommandDispatcher(engine, this);
             _frameBuffer = new byte[_queue.MaxFrameBytes];
             _thread = new LoopThread(Run, ThreadPriority.Normal);
+            _connecting = new BackgroundAttempt(Connect);
         }
 
         public void Start() => _thread.Start();
@@ -87,6 +89,7 @@ namespace ClosedLoop.Firmware.Link
         public void Stop()
         {
             _thread.Stop();
+            _connecting.Wait();
             if (_connected)
             {
                 try
@@ -143,10 +146,22 @@ namespace ClosedLoop.Firmware.Link
                         _selfTest.Run(_engine, _engineLock);
                     }
 
-                    if (!_connected && !Connect())
+                    if (!_connected || _connecting.Pending)
                     {
-                        Pause(RetryMs);
-                        continue;
+                        // Joining Wi-Fi and the broker runs on its own thread (it can block for a minute) while
+                        // this one keeps the spill going; publishing waits until the attempt has ended.
+                        _connecting.Start();
+                        if (!_connecting.Finished)
+                        {
+                            Pause(IdleMs);
+                            continue;
+                        }
+
+                        if (!_connecting.TakeResult())
+                        {
+                            Pause(RetryMs);
+                            continue;
+                        }
                     }
 
                     ApplyPendingConfigs();

@@ -28,8 +28,17 @@ namespace nanoFramework.Networking
 {
     public static class WifiNetworkHelper
     {
-        public static bool ConnectDhcp(string ssid, string password, System.Device.Wifi.WifiReconnectionKind reconnectionKind = System.Device.Wifi.WifiReconnectionKind.Automatic, bool requiresDateTime = false, int wifiAdapterId = 0, CancellationToken token = default) =>
-            EmulatedBoard.Current.WifiAvailable;
+        /// <summary>As on the board: blocks until the network is joined, or false when <paramref name="token"/> ends the wait first.</summary>
+        public static bool ConnectDhcp(string ssid, string password, System.Device.Wifi.WifiReconnectionKind reconnectionKind = System.Device.Wifi.WifiReconnectionKind.Automatic, bool requiresDateTime = false, int wifiAdapterId = 0, CancellationToken token = default)
+        {
+            var board = EmulatedBoard.Current;
+            while (!board.WifiAvailable && !token.IsCancellationRequested)
+            {
+                Thread.Sleep(20);
+            }
+
+            return board.WifiAvailable;
+        }
     }
 }
 
