@@ -8,12 +8,12 @@ namespace ClosedLoop.Engine.Detection
     {
         private readonly long[] _timeUs;
         private readonly double[] _z;
+        private int _next;
+        private int _count;
 
         // Mean's one window, allocated once.
         private readonly double[] _meanSum = new double[1];
         private readonly int[] _meanValid = new int[1];
-        private int _next;
-        private int _count;
 
         public ZHistory(int capacity)
         {
@@ -42,7 +42,7 @@ namespace ClosedLoop.Engine.Detection
         /// </summary>
         public double Mean(long fromUs, long toUs, out int valid, out int seen)
         {
-            seen = Sum(fromUs, toUs, 1, 1, _meanSum, _meanValid);
+            seen = GrowingSums(fromUs, toUs, 1, 1, _meanSum, _meanValid);
             valid = _meanValid[0];
             return valid > 0 ? _meanSum[0] / valid : double.NaN;
         }
@@ -51,14 +51,9 @@ namespace ClosedLoop.Engine.Detection
         /// Sums of valid z over the growing windows [<paramref name="fromUs"/>, <paramref name="firstEndUs"/> + k ×
         /// <paramref name="stepUs"/>) for k = 0 .. count - 1, in one pass back through the ring (the early rule asks
         /// for all its looks at once). <paramref name="sums"/> and <paramref name="valid"/> hold at least count.
+        /// Returns how many cycles lay in the longest window at all, valid or not.
         /// </summary>
-        public void GrowingSums(long fromUs, long firstEndUs, long stepUs, int count, double[] sums, int[] valid)
-        {
-            Sum(fromUs, firstEndUs, stepUs, count, sums, valid);
-        }
-
-        /// <summary>The growing windows' sums (see <see cref="GrowingSums"/>); returns how many cycles lay in the longest at all.</summary>
-        private int Sum(long fromUs, long firstEndUs, long stepUs, int count, double[] sums, int[] valid)
+        public int GrowingSums(long fromUs, long firstEndUs, long stepUs, int count, double[] sums, int[] valid)
         {
             for (int k = 0; k < count; k++)
             {

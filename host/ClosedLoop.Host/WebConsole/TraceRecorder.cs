@@ -48,6 +48,7 @@ public sealed class TraceRecorder(bool blind = false) : Monitor.IDecodedListener
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RigTrace> _rigs = new(StringComparer.Ordinal);
+
     /// <summary>Takes one sample frame's samples; frames of a new boot start the rig's trace afresh.</summary>
     public void OnFrame(string rig, long boot, ProcessedSample[] samples, int count)
     {
