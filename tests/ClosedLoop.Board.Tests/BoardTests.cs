@@ -446,21 +446,9 @@ public sealed class BoardTests : IAsyncLifetime
 
         await StartBrokerAndLoggerAsync();
         await WaitForLogged("sync_started");
-        long newest = 0;
-        await WaitFor(
-            () =>
-            {
-                newest = SampleFrameNumbers().DefaultIfEmpty().Max();
-                return newest > 40 && _logger!.FrameGaps.High(Rig, Store.Boots(Rig)[0]) >= newest;
-            },
-            () => $"frames stored up to {newest}, contiguous to {_logger!.FrameGaps.High(Rig, Store.Boots(Rig).FirstOrDefault())}");
 
-        // Four seconds of frames waited in the board's RAM; none is missing and none is stored twice.
-        var numbers = SampleFrameNumbers();
-        Assert.Equal(numbers.Count, numbers.Distinct().Count());
-        Assert.Equal(1, numbers.Min());
-        Assert.Empty(Store.MissingFrames(Rig, Store.Boots(Rig)[0]));
-        Assert.DoesNotContain(Logged(), e => e.Kind == "frames_lost");
+        // Four seconds of frames waited in the board's RAM.
+        await AssertEveryFrameLoggedOnce(40);
     }
 
     [Fact]
@@ -471,18 +459,7 @@ public sealed class BoardTests : IAsyncLifetime
         await Task.Delay(8000);
 
         await StartBrokerAndLoggerAsync();
-        long newest = 0;
-        await WaitFor(
-            () =>
-            {
-                newest = SampleFrameNumbers().DefaultIfEmpty().Max();
-                return newest > 100 && _logger!.FrameGaps.High(Rig, Store.Boots(Rig)[0]) >= newest;
-            },
-            () => $"frames stored up to {newest}, contiguous to {_logger!.FrameGaps.High(Rig, Store.Boots(Rig).FirstOrDefault())}; {string.Join(" ", Logged().Where(e => e.Kind == "frames_lost").Select(e => e.Json))}");
-
-        Assert.Equal(1, SampleFrameNumbers().Min());
-        Assert.Empty(Store.MissingFrames(Rig, Store.Boots(Rig)[0]));
-        Assert.DoesNotContain(Logged(), e => e.Kind == "frames_lost");
+        await AssertEveryFrameLoggedOnce(100);
         Assert.True(File.Exists("I:\\frames.spill"));
     }
 
@@ -497,19 +474,30 @@ public sealed class BoardTests : IAsyncLifetime
         await Task.Delay(8000);
         EmulatedBoard.Current.WifiAvailable = true;
 
+        await AssertEveryFrameLoggedOnce(100);
+        await AssertEverythingLogged();
+    }
+
+    /// <summary>
+    /// Waits until the log holds more than <paramref name="atLeast"/> frames with none missing, then checks that
+    /// they start at frame 1, that none is stored twice and that the board reported none lost.
+    /// </summary>
+    private async Task AssertEveryFrameLoggedOnce(long atLeast)
+    {
         long newest = 0;
         await WaitFor(
             () =>
             {
                 newest = SampleFrameNumbers().DefaultIfEmpty().Max();
-                return newest > 100 && _logger!.FrameGaps.High(Rig, Store.Boots(Rig)[0]) >= newest;
+                return newest > atLeast && _logger!.FrameGaps.High(Rig, Store.Boots(Rig)[0]) >= newest;
             },
             () => $"frames stored up to {newest}, contiguous to {_logger!.FrameGaps.High(Rig, Store.Boots(Rig).FirstOrDefault())}; {string.Join(" ", Logged().Where(e => e.Kind == "frames_lost").Select(e => e.Json))}");
 
-        Assert.Equal(1, SampleFrameNumbers().Min());
+        var numbers = SampleFrameNumbers();
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+        Assert.Equal(1, numbers.Min());
         Assert.Empty(Store.MissingFrames(Rig, Store.Boots(Rig)[0]));
         Assert.DoesNotContain(Logged(), e => e.Kind == "frames_lost");
-        await AssertEverythingLogged();
     }
 
     private List<long> SampleFrameNumbers() =>
