@@ -89,6 +89,9 @@ namespace ClosedLoop.Firmware.Link
         public void Stop()
         {
             _thread.Stop();
+
+            // A join still under way would connect after the offline status below: let it end first (at most
+            // WifiConnection.TimeoutMs), so that what is left behind is the offline status.
             _connecting.Wait();
             if (_connected)
             {
