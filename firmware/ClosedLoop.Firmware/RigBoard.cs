@@ -90,9 +90,9 @@ namespace ClosedLoop.Firmware
             SelfTestRunner selfTest = new SelfTestRunner(b.SelfTestChannel, b.SelfTestInputPin);
             byte[] ca = b.CaFile.Length == 0 ? null : BoardStorage.ReadAll(BoardStorage.Root + b.CaFile);
             long spillBytes = b.EventSpillBytes;
-            FlashSpillStore spill = OpenSpill(engine, BoardStorage.SpillPath, spillBytes, BoardFault.NoSpillFile);
+            FlashSpillStore spill = OpenSpill(engine, BoardStorage.SpillPath, spillBytes, BoardFault.NoSpillFile, BoardFault.PreviousEventsDiscarded);
             long frameSpillBytes = b.FrameSpillBytes;
-            FlashSpillStore frameSpill = OpenSpill(engine, BoardStorage.FrameSpillPath, frameSpillBytes, BoardFault.NoFrameSpillFile);
+            FlashSpillStore frameSpill = OpenSpill(engine, BoardStorage.FrameSpillPath, frameSpillBytes, BoardFault.NoFrameSpillFile, BoardFault.PreviousFramesDiscarded);
 
             BrokerLink link = new BrokerLink(engine, _engineLock, new LinkSettings(config.Values, ca), spill, spillBytes, frameSpill, frameSpillBytes, selfTest, excitation);
             lock (_engineLock)
@@ -128,8 +128,18 @@ namespace ClosedLoop.Firmware
         }
 
         /// <summary>The flash file events or frames wait in while the broker is away; null when none is configured or it cannot be opened (then a board fault).</summary>
-        private FlashSpillStore OpenSpill(ClosedLoopEngine engine, string path, long bytes, long fault)
+        private FlashSpillStore OpenSpill(ClosedLoopEngine engine, string path, long bytes, long fault, long discardedFault)
         {
+            if (BoardStorage.LengthOf(path) > 0)
+            {
+                // What the previous boot spilled and never published is dropped when the store starts afresh:
+                // never silently.
+                lock (_engineLock)
+                {
+                    engine.Fault(FaultCode.Board, discardedFault);
+                }
+            }
+
             try
             {
                 return bytes > 0 ? new FlashSpillStore(path) : null;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ClosedLoop.Board.Tests.Emulation;
 using ClosedLoop.Firmware;
+using ClosedLoop.Firmware.Board;
 using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Logging;
 using ClosedLoop.Host.Mqtt;
@@ -436,6 +437,42 @@ public sealed class BoardTests : IAsyncLifetime
         // Every turn of the key left its events: each arming followed by its disarming.
         int armed = logged.Count(e => e.Kind == "armed");
         Assert.True(Math.Abs(armed - logged.Count(e => e.Kind == "disarmed")) <= 1 && armed + logged.Count(e => e.Kind == "arm_refused") > 150, string.Join(", ", logged.GroupBy(e => e.Kind).Select(g => $"{g.Key} {g.Count()}")));
+    }
+
+    [Fact]
+    public async Task A_board_restarted_during_an_outage_says_that_its_previous_boots_spilled_data_were_discarded()
+    {
+        string[] small = ["[journal]", "capacity = 64", "spill_kb = 64", "frame_capacity = 32", "frame_spill_kb = 64"];
+        var board = EmulatedBoard.Current;
+        Boot(small);
+        long firstBoot = _rig!.Engine.Journal.BootId;
+        // No broker: turns of the arm key fill the RAM journal past its spill mark, and frames outlast RAM's 3 s.
+        for (int turn = 0; turn < 400 && (JournaledThrough() < 120 || BoardStorage.LengthOf(BoardStorage.FrameSpillPath) == 0); turn++)
+        {
+            board.SetInput(32, true);
+            await Task.Delay(8);
+            board.SetInput(32, false);
+            await Task.Delay(8);
+        }
+
+        await WaitFor(
+            () => BoardStorage.LengthOf(BoardStorage.SpillPath) > 0 && BoardStorage.LengthOf(BoardStorage.FrameSpillPath) > 0,
+            () => $"spill files: {BoardStorage.LengthOf(BoardStorage.SpillPath)} and {BoardStorage.LengthOf(BoardStorage.FrameSpillPath)} bytes");
+
+        // Restarted before the broker came back.
+        _rig.Stop();
+        EmulatedBoard.PowerOn();
+        Boot(small);
+        await StartBrokerAndLoggerAsync();
+
+        long secondBoot = _rig.Engine.Journal.BootId;
+        Assert.NotEqual(firstBoot, secondBoot);
+        await WaitFor(
+            () => Store.Events(Rig, secondBoot).Count(e => e.Kind == "fault") >= 2,
+            () => $"logged of boot {secondBoot}: {string.Join(", ", Store.Events(Rig, secondBoot).Select(e => e.Kind))}");
+        var faults = Store.Events(Rig, secondBoot).Where(e => e.Kind == "fault").Select(e => e.Json).ToList();
+        Assert.Contains(faults, json => json.Contains("\"fault\":\"board\",\"detail\":4", StringComparison.Ordinal));
+        Assert.Contains(faults, json => json.Contains("\"fault\":\"board\",\"detail\":5", StringComparison.Ordinal));
     }
 
     [Fact]

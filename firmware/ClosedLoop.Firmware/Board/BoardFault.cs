@@ -1,6 +1,6 @@
 namespace ClosedLoop.Firmware.Board
 {
-    /// <summary>The detail of a <c>board</c> fault event: what the board could not bring up at boot.</summary>
+    /// <summary>The detail of a <c>board</c> fault event: what the board could not bring up, or keep, at boot.</summary>
     public static class BoardFault
     {
         /// <summary>The photodiode ADC could not be opened (an ADS1115 not answering on I2C, say): no sampling.</summary>
@@ -11,5 +11,15 @@ namespace ClosedLoop.Firmware.Board
 
         /// <summary>The frame spill file could not be opened: sample frames survive outages only as long as RAM holds them.</summary>
         public const long NoFrameSpillFile = 3;
+
+        /// <summary>
+        /// The previous boot's event spill file still held events when it ended (restarted during an outage): those
+        /// the broker had not taken cannot be sent under this boot's identity and are discarded. The fault is in the
+        /// new boot's log; the previous boot's gaps in the log show what went.
+        /// </summary>
+        public const long PreviousEventsDiscarded = 4;
+
+        /// <summary>As <see cref="PreviousEventsDiscarded"/>, for the previous boot's spilled sample frames.</summary>
+        public const long PreviousFramesDiscarded = 5;
     }
 }

@@ -53,6 +53,32 @@ namespace ClosedLoop.Firmware.Board
             }
         }
 
+        /// <summary>The file's length in bytes; 0 when it does not exist or cannot be read.</summary>
+        public static long LengthOf(string path)
+        {
+            if (!File.Exists(path))
+            {
+                return 0;
+            }
+
+            try
+            {
+                FileStream stream = new FileStream(path, FileMode.Open, FileAccess.Read);
+                try
+                {
+                    return stream.Length;
+                }
+                finally
+                {
+                    stream.Dispose();
+                }
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+
         /// <summary>
         /// Increments and returns the boot counter. A board whose flash cannot be written still boots (as boot 0),
         /// and the logger then sees its sequence numbers restart under the same identity, which it reports.
