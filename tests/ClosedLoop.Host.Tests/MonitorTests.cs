@@ -38,6 +38,14 @@ public sealed class MonitorTests : EmbeddedBrokerTest
     }
 
     [Fact]
+    public void A_fault_names_which_fault_and_its_detail()
+    {
+        var fault = new JournalEvent { Kind = EventKind.Fault, TimeUs = 2_000_000, Code = (int)FaultCode.Board, Ref1 = 4 };
+
+        Assert.Equal("boot+2.0 s fault board (detail 4)", MonitorState.Describe(fault));
+    }
+
+    [Fact]
     public void Link_quality_counts_events_not_yet_heard_holes_filled_late_and_missed_frames_per_boot()
     {
         var state = new MonitorState("closedloop");

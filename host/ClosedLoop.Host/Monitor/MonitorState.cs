@@ -359,6 +359,10 @@ public sealed class MonitorState(string prefix, bool blind = false, IDecodedList
             case EventKind.OutputStarted:
                 text.Append(' ').Append(EventJson.Channels[e.Code]).Append(!blind && (e.Flags & OutputFlags.Sham) != 0 ? " (sham)" : string.Empty);
                 break;
+            case EventKind.Fault:
+                // Which fault, and its detail (docs/protocol.md): "fault" alone tells the experimenter nothing.
+                text.Append(' ').Append(EventJson.Faults[e.Code]).Append(" (detail ").Append(e.Ref1.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(')');
+                break;
         }
 
         return text.ToString();
