@@ -8,7 +8,7 @@ namespace ClosedLoop.Engine.NanoTests
     public class ConfigParserTests
     {
         [TestMethod]
-        public void An_empty_file_takes_every_default()
+        public static void An_empty_file_takes_every_default()
         {
             ConfigLoadResult result = ConfigLoader.Load(string.Empty);
 
@@ -18,7 +18,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void Sections_keys_and_comments_are_read()
+        public static void Sections_keys_and_comments_are_read()
         {
             ConfigLoadResult result = ConfigLoader.Load("# a rig\n[rig]\nid = rig-07 # inline comment\n\n; another comment\n[detector]\npre_ms = 2000\n");
 
@@ -28,7 +28,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void A_value_out_of_range_names_the_field_the_value_and_what_is_allowed()
+        public static void A_value_out_of_range_names_the_field_the_value_and_what_is_allowed()
         {
             ConfigLoadResult result = ConfigLoader.Load("[opto]\npulse_width_us = 0\n");
 
@@ -39,7 +39,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void Every_bad_field_is_reported_at_once_and_an_unknown_key_too()
+        public static void Every_bad_field_is_reported_at_once_and_an_unknown_key_too()
         {
             ConfigLoadResult result = ConfigLoader.Load("[opto]\npulse_width_us = -1\nperiod_us = x\n[detector]\nthreshold = 1\n");
 
@@ -48,7 +48,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void A_rig_refuses_a_file_that_leaves_a_safety_limit_to_its_default()
+        public static void A_rig_refuses_a_file_that_leaves_a_safety_limit_to_its_default()
         {
             ConfigLoadResult result = ConfigLoader.LoadForRig("[rig]\nid = rig-07\n");
 
@@ -57,7 +57,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void The_hash_ignores_comments_and_order_but_not_values()
+        public static void The_hash_ignores_comments_and_order_but_not_values()
         {
             string a = ConfigLoader.Load("[detector]\npre_ms = 2000\npost_ms = 2500\n").Config.Hash;
             string b = ConfigLoader.Load("# reordered\n[detector]\npost_ms = 2500\npre_ms = 2000\n").Config.Hash;

@@ -34,116 +34,121 @@ namespace ClosedLoop.Engine.NanoTests
             }
         }
 
-        private readonly Decisions _decisions = new Decisions();
-        private ZHistory _history;
-        private ResponseDetector _detector;
-
-        private void Make()
+        /// <summary>
+        /// One test's detector and what it decided. Held in a local: nanoFramework's UnitTestLauncher never creates
+        /// the test class (it invokes each test method with a null target), so a test class must keep no instance state.
+        /// </summary>
+        private sealed class DetectorBench
         {
-            RigConfig config = RigConfig.Default();
-            _history = new ZHistory(ResponseDetector.HistoryCapacity(config.Detector, config.Encounter, PeriodUs));
-            _detector = new ResponseDetector(config.Detector, _history, PeriodUs, _decisions);
-        }
+            public readonly Decisions Decisions = new Decisions();
+            public readonly ZHistory History;
+            public readonly ResponseDetector Detector;
 
-        /// <summary>Cycles from <paramref name="fromUs"/> (inclusive) to <paramref name="toUs"/> (exclusive), all at z.</summary>
-        private void Feed(long fromUs, long toUs, double z)
-        {
-            for (long t = fromUs; t < toUs; t += PeriodUs)
+            public DetectorBench(string config)
             {
-                _history.Add(t, z);
-                _detector.OnSample(t, z, t + PeriodUs);
+                RigConfig rig = ConfigLoader.Load(config).Config;
+                History = new ZHistory(ResponseDetector.HistoryCapacity(rig.Detector, rig.Encounter, PeriodUs));
+                Detector = new ResponseDetector(rig.Detector, History, PeriodUs, Decisions);
+            }
+
+            /// <summary>Cycles from <paramref name="fromUs"/> (inclusive) to <paramref name="toUs"/> (exclusive), all at z.</summary>
+            public void Feed(long fromUs, long toUs, double z)
+            {
+                for (long t = fromUs; t < toUs; t += PeriodUs)
+                {
+                    History.Add(t, z);
+                    Detector.OnSample(t, z, t + PeriodUs);
+                }
             }
         }
 
         [TestMethod]
-        public void A_rise_of_two_spreads_after_onset_is_a_response()
+        public static void A_rise_of_two_spreads_after_onset_is_a_response()
         {
-            Make();
-            Feed(0, OnsetUs, 0);
-            _detector.OnEncounterOn(OnsetUs, OnsetUs);
-            Feed(OnsetUs, OnsetUs + 3500000, 2);
+            DetectorBench b = new DetectorBench(string.Empty);
+            b.Feed(0, OnsetUs, 0);
+            b.Detector.OnEncounterOn(OnsetUs, OnsetUs);
+            b.Feed(OnsetUs, OnsetUs + 3500000, 2);
 
-            Assert.AreEqual(1, _decisions.Count);
-            Assert.AreEqual((int)DecisionOutcome.Response, (int)_decisions.Last);
-            Assert.IsTrue(_decisions.LastDeltaZ > 1.99 && _decisions.LastDeltaZ < 2.01);
+            Assert.AreEqual(1, b.Decisions.Count);
+            Assert.AreEqual((int)DecisionOutcome.Response, (int)b.Decisions.Last);
+            Assert.IsTrue(b.Decisions.LastDeltaZ > 1.99 && b.Decisions.LastDeltaZ < 2.01);
         }
 
         [TestMethod]
-        public void A_rise_below_the_threshold_is_a_deficit_decided_when_the_post_window_closes()
+        public static void A_rise_below_the_threshold_is_a_deficit_decided_when_the_post_window_closes()
         {
-            Make();
-            Feed(0, OnsetUs, 0);
-            _detector.OnEncounterOn(OnsetUs, OnsetUs);
-            Feed(OnsetUs, OnsetUs + 3500000, 0.4);
+            DetectorBench b = new DetectorBench(string.Empty);
+            b.Feed(0, OnsetUs, 0);
+            b.Detector.OnEncounterOn(OnsetUs, OnsetUs);
+            b.Feed(OnsetUs, OnsetUs + 3500000, 0.4);
 
-            Assert.AreEqual((int)DecisionOutcome.Deficit, (int)_decisions.Last);
-            Assert.IsTrue(_decisions.LastAtUs >= OnsetUs + 3000000 && _decisions.LastAtUs <= OnsetUs + 3000000 + 2 * PeriodUs);
+            Assert.AreEqual((int)DecisionOutcome.Deficit, (int)b.Decisions.Last);
+            Assert.IsTrue(b.Decisions.LastAtUs >= OnsetUs + 3000000 && b.Decisions.LastAtUs <= OnsetUs + 3000000 + 2 * PeriodUs);
         }
 
         [TestMethod]
-        public void Z_held_two_spreads_below_the_pre_mean_for_half_a_second_is_a_drop_before_the_window_closes()
+        public static void Z_held_two_spreads_below_the_pre_mean_for_half_a_second_is_a_drop_before_the_window_closes()
         {
-            Make();
-            Feed(0, OnsetUs, 0);
-            _detector.OnEncounterOn(OnsetUs, OnsetUs);
-            Feed(OnsetUs, OnsetUs + 1000000, -3);
+            DetectorBench b = new DetectorBench(string.Empty);
+            b.Feed(0, OnsetUs, 0);
+            b.Detector.OnEncounterOn(OnsetUs, OnsetUs);
+            b.Feed(OnsetUs, OnsetUs + 1000000, -3);
 
-            Assert.AreEqual(1, _decisions.Count);
-            Assert.AreEqual((int)DecisionOutcome.Drop, (int)_decisions.Last);
+            Assert.AreEqual(1, b.Decisions.Count);
+            Assert.AreEqual((int)DecisionOutcome.Drop, (int)b.Decisions.Last);
         }
 
         [TestMethod]
-        public void A_post_window_without_valid_cycles_is_insufficient_not_a_deficit()
+        public static void A_post_window_without_valid_cycles_is_insufficient_not_a_deficit()
         {
-            Make();
-            Feed(0, OnsetUs, 0);
-            _detector.OnEncounterOn(OnsetUs, OnsetUs);
-            Feed(OnsetUs, OnsetUs + 3500000, double.NaN);
+            DetectorBench b = new DetectorBench(string.Empty);
+            b.Feed(0, OnsetUs, 0);
+            b.Detector.OnEncounterOn(OnsetUs, OnsetUs);
+            b.Feed(OnsetUs, OnsetUs + 3500000, double.NaN);
 
-            Assert.AreEqual((int)DecisionOutcome.Insufficient, (int)_decisions.Last);
+            Assert.AreEqual((int)DecisionOutcome.Insufficient, (int)b.Decisions.Last);
         }
 
         [TestMethod]
-        public void The_early_rule_decides_a_flat_encounter_at_its_first_look_and_scores_it_when_the_window_closes()
+        public static void The_early_rule_decides_a_flat_encounter_at_its_first_look_and_scores_it_when_the_window_closes()
         {
-            RigConfig config = ConfigLoader.Load("[detector]\nrule = early\n").Config;
-            _history = new ZHistory(ResponseDetector.HistoryCapacity(config.Detector, config.Encounter, PeriodUs));
-            _detector = new ResponseDetector(config.Detector, _history, PeriodUs, _decisions);
+            DetectorBench b = new DetectorBench("[detector]\nrule = early\n");
             long onsetUs = 60000000;
             for (long t = 0; t < onsetUs; t += PeriodUs)
             {
                 // Quiet time: small alternating z, from which the rule learns its no-response spread.
                 double z = (t / PeriodUs) % 2 == 0 ? 0.3 : -0.3;
-                _history.Add(t, z);
-                _detector.OnSample(t, z, t + PeriodUs);
+                b.History.Add(t, z);
+                b.Detector.OnSample(t, z, t + PeriodUs);
             }
 
-            Assert.IsTrue(_detector.Early.IsReady);
-            _detector.OnEncounterOn(onsetUs, onsetUs);
-            Feed(onsetUs, onsetUs + 1000000, 0);
+            Assert.IsTrue(b.Detector.Early.IsReady);
+            b.Detector.OnEncounterOn(onsetUs, onsetUs);
+            b.Feed(onsetUs, onsetUs + 1000000, 0);
 
-            Assert.AreEqual(1, _decisions.Count);
-            Assert.AreEqual((int)DecisionOutcome.Deficit, (int)_decisions.Last);
-            Assert.AreEqual(onsetUs + 500000, _decisions.LastAtUs);
-            Assert.AreEqual(0, _decisions.Scored);
+            Assert.AreEqual(1, b.Decisions.Count);
+            Assert.AreEqual((int)DecisionOutcome.Deficit, (int)b.Decisions.Last);
+            Assert.AreEqual(onsetUs + 500000, b.Decisions.LastAtUs);
+            Assert.AreEqual(0, b.Decisions.Scored);
 
-            Feed(onsetUs + 1000000, onsetUs + 3500000, 0);
+            b.Feed(onsetUs + 1000000, onsetUs + 3500000, 0);
 
-            Assert.AreEqual(1, _decisions.Count);
-            Assert.AreEqual(1, _decisions.Scored);
+            Assert.AreEqual(1, b.Decisions.Count);
+            Assert.AreEqual(1, b.Decisions.Scored);
         }
 
         [TestMethod]
-        public void A_second_encounter_while_a_window_is_open_is_an_overlap()
+        public static void A_second_encounter_while_a_window_is_open_is_an_overlap()
         {
-            Make();
-            Feed(0, OnsetUs, 0);
-            _detector.OnEncounterOn(OnsetUs, OnsetUs);
-            Feed(OnsetUs, OnsetUs + 1000000, 1.5);
-            _detector.OnEncounterOn(OnsetUs + 1000000, OnsetUs + 1000000);
+            DetectorBench b = new DetectorBench(string.Empty);
+            b.Feed(0, OnsetUs, 0);
+            b.Detector.OnEncounterOn(OnsetUs, OnsetUs);
+            b.Feed(OnsetUs, OnsetUs + 1000000, 1.5);
+            b.Detector.OnEncounterOn(OnsetUs + 1000000, OnsetUs + 1000000);
 
-            Assert.AreEqual((int)DecisionOutcome.Overlap, (int)_decisions.Last);
-            Assert.IsTrue(_detector.IsMeasuring);
+            Assert.AreEqual((int)DecisionOutcome.Overlap, (int)b.Decisions.Last);
+            Assert.IsTrue(b.Detector.IsMeasuring);
         }
     }
 }

@@ -10,131 +10,138 @@ namespace ClosedLoop.Engine.NanoTests
     [TestClass]
     public class OutputGateTests
     {
-        private ManualClock _clock;
-        private CountingOutput _opto;
-        private CountingOutput _dose;
-        private EventJournal _journal;
-        private OutputGate _gate;
-
-        private void Make(string config)
+        /// <summary>
+        /// One test's gate and its parts. Held in a local: nanoFramework's UnitTestLauncher never creates the test
+        /// class (it invokes each test method with a null target), so a test class must keep no instance state.
+        /// </summary>
+        private sealed class GateBench
         {
-            ConfigLoadResult loaded = ConfigLoader.Load(config);
-            Assert.IsTrue(loaded.IsValid);
-            _clock = new ManualClock(1000000);
-            _opto = new CountingOutput(_clock);
-            _dose = new CountingOutput(_clock);
-            _journal = new EventJournal(256, "rig-nano", 1);
-            _gate = new OutputGate(loaded.Config.Output, _journal, _opto, _dose);
-        }
+            public readonly ManualClock Clock;
+            public readonly CountingOutput Opto;
+            public readonly CountingOutput Dose;
+            public readonly EventJournal Journal;
+            public readonly OutputGate Gate;
 
-        private void Request()
-        {
-            _gate.RequestFromDecision(_clock.NowMicros);
-        }
+            public GateBench(string config)
+            {
+                ConfigLoadResult loaded = ConfigLoader.Load(config);
+                Assert.IsTrue(loaded.IsValid);
+                Clock = new ManualClock(1000000);
+                Opto = new CountingOutput(Clock);
+                Dose = new CountingOutput(Clock);
+                Journal = new EventJournal(256, "rig-nano", 1);
+                Gate = new OutputGate(loaded.Config.Output, Journal, Opto, Dose);
+            }
 
-        private int LastRefusal()
-        {
-            JournalEvent refused = JournalReader.Last(_journal, EventKind.OutputRefused);
-            Assert.IsNotNull(refused);
-            return refused.Flags;
-        }
+            public void Request()
+            {
+                Gate.RequestFromDecision(Clock.NowMicros);
+            }
 
-        [TestMethod]
-        public void Outputs_are_forced_low_when_the_gate_is_made()
-        {
-            Make(string.Empty);
-
-            Assert.AreEqual(1, _opto.ForceLows);
-            Assert.AreEqual(1, _dose.ForceLows);
-        }
-
-        [TestMethod]
-        public void A_decision_while_disarmed_or_outside_a_session_is_refused_and_journaled()
-        {
-            Make(string.Empty);
-            Request();
-            Assert.AreEqual((int)RefusalReason.NotArmed, LastRefusal());
-
-            _gate.Arm(_clock.NowMicros, ControlSource.Command);
-            Request();
-            Assert.AreEqual((int)RefusalReason.NoSession, LastRefusal());
-            Assert.AreEqual(0, _opto.Starts);
+            public int LastRefusal()
+            {
+                JournalEvent refused = JournalReader.Last(Journal, EventKind.OutputRefused);
+                Assert.IsNotNull(refused);
+                return refused.Flags;
+            }
         }
 
         [TestMethod]
-        public void Armed_in_a_session_a_decision_starts_the_configured_train_once_and_the_next_waits_its_interval()
+        public static void Outputs_are_forced_low_when_the_gate_is_made()
         {
-            Make(string.Empty);
-            _gate.Arm(_clock.NowMicros, ControlSource.Command);
-            Assert.AreEqual((int)RefusalReason.None, (int)_gate.StartSession(_clock.NowMicros));
+            GateBench b = new GateBench(string.Empty);
 
-            Request();
-            Assert.AreEqual(1, _opto.Starts);
-            Assert.AreEqual(5000000L, _opto.LastTrainUs);
-            Assert.AreEqual(1, JournalReader.Count(_journal, EventKind.OutputStarted));
-
-            _clock.Advance(1000000);
-            Request();
-            Assert.AreEqual((int)RefusalReason.Busy, LastRefusal());
-
-            _clock.Advance(5000000);
-            _gate.Poll(_clock.NowMicros);
-            Request();
-            Assert.AreEqual((int)RefusalReason.Refractory, LastRefusal());
-            Assert.AreEqual(1, _opto.Starts);
+            Assert.AreEqual(1, b.Opto.ForceLows);
+            Assert.AreEqual(1, b.Dose.ForceLows);
         }
 
         [TestMethod]
-        public void An_estop_drives_the_outputs_low_at_once_and_latches_until_reset_on_purpose()
+        public static void A_decision_while_disarmed_or_outside_a_session_is_refused_and_journaled()
         {
-            Make(string.Empty);
-            _gate.Arm(_clock.NowMicros, ControlSource.Command);
-            _gate.StartSession(_clock.NowMicros);
-            Request();
-            Assert.IsTrue(_opto.IsDriving);
+            GateBench b = new GateBench(string.Empty);
+            b.Request();
+            Assert.AreEqual((int)RefusalReason.NotArmed, b.LastRefusal());
 
-            _gate.EStop(_clock.NowMicros, ControlSource.Input);
-            Assert.IsFalse(_opto.IsDriving);
-            Assert.IsFalse(_gate.IsArmed);
-            Assert.AreEqual((int)RefusalReason.EStopLatched, (int)_gate.Arm(_clock.NowMicros, ControlSource.Command));
-
-            Assert.AreEqual((int)RefusalReason.None, (int)_gate.ResetEStop(_clock.NowMicros, ControlSource.Command));
-            Assert.IsFalse(_gate.IsArmed);
-            Assert.AreEqual((int)RefusalReason.None, (int)_gate.Arm(_clock.NowMicros, ControlSource.Command));
+            b.Gate.Arm(b.Clock.NowMicros, ControlSource.Command);
+            b.Request();
+            Assert.AreEqual((int)RefusalReason.NoSession, b.LastRefusal());
+            Assert.AreEqual(0, b.Opto.Starts);
         }
 
         [TestMethod]
-        public void A_sham_rig_counts_and_journals_its_trains_but_never_drives_the_pin()
+        public static void Armed_in_a_session_a_decision_starts_the_configured_train_once_and_the_next_waits_its_interval()
         {
-            Make("[output]\nmode = sham\n");
-            _gate.Arm(_clock.NowMicros, ControlSource.Command);
-            _gate.StartSession(_clock.NowMicros);
+            GateBench b = new GateBench(string.Empty);
+            b.Gate.Arm(b.Clock.NowMicros, ControlSource.Command);
+            Assert.AreEqual((int)RefusalReason.None, (int)b.Gate.StartSession(b.Clock.NowMicros));
 
-            Request();
+            b.Request();
+            Assert.AreEqual(1, b.Opto.Starts);
+            Assert.AreEqual(5000000L, b.Opto.LastTrainUs);
+            Assert.AreEqual(1, JournalReader.Count(b.Journal, EventKind.OutputStarted));
 
-            Assert.AreEqual(0, _opto.Starts);
-            Assert.AreEqual(1, _gate.SessionTrains);
-            JournalEvent started = JournalReader.Last(_journal, EventKind.OutputStarted);
+            b.Clock.Advance(1000000);
+            b.Request();
+            Assert.AreEqual((int)RefusalReason.Busy, b.LastRefusal());
+
+            b.Clock.Advance(5000000);
+            b.Gate.Poll(b.Clock.NowMicros);
+            b.Request();
+            Assert.AreEqual((int)RefusalReason.Refractory, b.LastRefusal());
+            Assert.AreEqual(1, b.Opto.Starts);
+        }
+
+        [TestMethod]
+        public static void An_estop_drives_the_outputs_low_at_once_and_latches_until_reset_on_purpose()
+        {
+            GateBench b = new GateBench(string.Empty);
+            b.Gate.Arm(b.Clock.NowMicros, ControlSource.Command);
+            b.Gate.StartSession(b.Clock.NowMicros);
+            b.Request();
+            Assert.IsTrue(b.Opto.IsDriving);
+
+            b.Gate.EStop(b.Clock.NowMicros, ControlSource.Input);
+            Assert.IsFalse(b.Opto.IsDriving);
+            Assert.IsFalse(b.Gate.IsArmed);
+            Assert.AreEqual((int)RefusalReason.EStopLatched, (int)b.Gate.Arm(b.Clock.NowMicros, ControlSource.Command));
+
+            Assert.AreEqual((int)RefusalReason.None, (int)b.Gate.ResetEStop(b.Clock.NowMicros, ControlSource.Command));
+            Assert.IsFalse(b.Gate.IsArmed);
+            Assert.AreEqual((int)RefusalReason.None, (int)b.Gate.Arm(b.Clock.NowMicros, ControlSource.Command));
+        }
+
+        [TestMethod]
+        public static void A_sham_rig_counts_and_journals_its_trains_but_never_drives_the_pin()
+        {
+            GateBench b = new GateBench("[output]\nmode = sham\n");
+            b.Gate.Arm(b.Clock.NowMicros, ControlSource.Command);
+            b.Gate.StartSession(b.Clock.NowMicros);
+
+            b.Request();
+
+            Assert.AreEqual(0, b.Opto.Starts);
+            Assert.AreEqual(1, b.Gate.SessionTrains);
+            JournalEvent started = JournalReader.Last(b.Journal, EventKind.OutputStarted);
             Assert.IsNotNull(started);
             Assert.IsTrue((started.Flags & OutputFlags.Sham) != 0);
         }
 
         [TestMethod]
-        public void The_per_session_limit_holds_at_the_moment_of_output()
+        public static void The_per_session_limit_holds_at_the_moment_of_output()
         {
-            Make("[opto]\nmax_trains_per_session = 2\nmin_interval_ms = 0\npulse_count = 1\n[output]\nrefractory_ms = 0\n");
-            _gate.Arm(_clock.NowMicros, ControlSource.Command);
-            _gate.StartSession(_clock.NowMicros);
+            GateBench b = new GateBench("[opto]\nmax_trains_per_session = 2\nmin_interval_ms = 0\npulse_count = 1\n[output]\nrefractory_ms = 0\n");
+            b.Gate.Arm(b.Clock.NowMicros, ControlSource.Command);
+            b.Gate.StartSession(b.Clock.NowMicros);
 
             for (int i = 0; i < 3; i++)
             {
-                Request();
-                _clock.Advance(100000);
-                _gate.Poll(_clock.NowMicros);
+                b.Request();
+                b.Clock.Advance(100000);
+                b.Gate.Poll(b.Clock.NowMicros);
             }
 
-            Assert.AreEqual(2, _opto.Starts);
-            Assert.AreEqual((int)RefusalReason.MaxTrainsPerSession, LastRefusal());
+            Assert.AreEqual(2, b.Opto.Starts);
+            Assert.AreEqual((int)RefusalReason.MaxTrainsPerSession, b.LastRefusal());
         }
     }
 }

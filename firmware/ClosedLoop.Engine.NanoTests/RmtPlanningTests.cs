@@ -10,7 +10,7 @@ namespace ClosedLoop.Engine.NanoTests
     public class RmtPlanningTests
     {
         [TestMethod]
-        public void Every_edge_lands_on_its_microsecond_and_the_durations_sum_to_the_train()
+        public static void Every_edge_lands_on_its_microsecond_and_the_durations_sum_to_the_train()
         {
             RmtPlan plan = new RmtPlan(64);
 
@@ -28,7 +28,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void Segments_longer_than_a_half_item_are_split_without_an_edge()
+        public static void Segments_longer_than_a_half_item_are_split_without_an_edge()
         {
             RmtPlan plan = new RmtPlan(64);
 
@@ -48,7 +48,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void A_train_larger_than_the_plan_or_impossible_is_refused_and_leaves_it_empty()
+        public static void A_train_larger_than_the_plan_or_impossible_is_refused_and_leaves_it_empty()
         {
             RmtPlan plan = new RmtPlan(4);
 
@@ -58,7 +58,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void Items_are_encoded_as_the_esp32s_little_endian_rmt_item32()
+        public static void Items_are_encoded_as_the_esp32s_little_endian_rmt_item32()
         {
             RmtPlan plan = new RmtPlan(8);
             RmtPlanner.Plan(0, 10, 50, 1, plan);
@@ -74,7 +74,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void The_led_and_sync_loops_fit_one_block_with_room_for_the_drivers_stop_item()
+        public static void The_led_and_sync_loops_fit_one_block_with_room_for_the_drivers_stop_item()
         {
             RigConfig config = RigConfig.Default();
             RmtPlan plan = new RmtPlan(ExcitationPattern.MaxItems);
@@ -88,7 +88,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void A_steady_pattern_holds_its_level_for_the_whole_loop()
+        public static void A_steady_pattern_holds_its_level_for_the_whole_loop()
         {
             RmtPlan plan = new RmtPlan(ExcitationPattern.MaxItems);
 
@@ -99,7 +99,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void The_default_rmt_channels_share_no_memory_block_and_neighbours_with_two_blocks_are_refused()
+        public static void The_default_rmt_channels_share_no_memory_block_and_neighbours_with_two_blocks_are_refused()
         {
             Assert.IsTrue(ConfigLoader.Load(string.Empty).IsValid);
 

@@ -10,7 +10,7 @@ namespace ClosedLoop.Engine.NanoTests
     public class WireCodecTests
     {
         [TestMethod]
-        public void A_decision_event_goes_out_as_json_and_comes_back_whole()
+        public static void A_decision_event_goes_out_as_json_and_comes_back_whole()
         {
             JournalEvent e = new JournalEvent();
             e.Sequence = 42;
@@ -41,7 +41,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void A_command_is_written_and_read_back_with_its_freshness_fields()
+        public static void A_command_is_written_and_read_back_with_its_freshness_fields()
         {
             byte[] buffer = new byte[CommandJson.MaxBytes];
             CommandJson command = new CommandJson();
@@ -56,7 +56,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void A_command_that_is_not_json_is_refused_with_a_reason()
+        public static void A_command_that_is_not_json_is_refused_with_a_reason()
         {
             byte[] garbage = new byte[] { (byte)'a', (byte)'r', (byte)'m' };
             CommandJson command = new CommandJson();
@@ -66,7 +66,7 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
-        public void Sample_frames_carry_each_cycle_as_single_precision_and_say_when_they_are_cut()
+        public static void Sample_frames_carry_each_cycle_as_single_precision_and_say_when_they_are_cut()
         {
             SampleFrameWriter writer = new SampleFrameWriter(4, 7, 7692);
             for (int i = 0; i < 3; i++)

@@ -12,20 +12,30 @@ using NanoTest = nanoFramework.TestFramework;
 namespace ClosedLoop.Engine.NanoTests.Tests;
 
 /// <summary>
-/// Runs every [TestMethod] of the engine's on-device suite as one xunit case, the way the nanoFramework test
-/// adapter does on a board: a fresh instance of its [TestClass], the method called, any exception a failure.
+/// Runs the engine's on-device suite as nanoFramework's launcher runs it on a board (<see cref="NanoUnitTestLauncher"/>:
+/// no instance of a test class, setup first and cleanup last, one pass in declaration order) and reports each
+/// method it ran as one xunit case.
 /// </summary>
 public sealed class OnDeviceTestRunner
 {
+    private const string OnDeviceNamespace = "ClosedLoop.Engine.NanoTests";
+
+    private static readonly Lazy<IReadOnlyList<LauncherStep>> LauncherRun =
+        new(() => NanoUnitTestLauncher.Run(NanoUnitTestLauncher.InDeclarationOrder(OnDeviceTypes())));
+
+    /// <summary>The on-device sources' types (the runner's own fixtures live in another namespace).</summary>
+    private static IEnumerable<Type> OnDeviceTypes() =>
+        typeof(NanoTest.TestClassAttribute).Assembly.GetTypes().Where(t => t.Namespace == OnDeviceNamespace);
+
     private static IEnumerable<Type> TestClasses() =>
-        typeof(NanoTest.TestClassAttribute).Assembly.GetTypes().Where(t => t.GetCustomAttribute<NanoTest.TestClassAttribute>() is not null);
+        OnDeviceTypes().Where(t => t.GetCustomAttribute<NanoTest.TestClassAttribute>() is not null);
 
     public static TheoryData<string> TestMethods()
     {
         var data = new TheoryData<string>();
         foreach (var type in TestClasses().OrderBy(t => t.Name, StringComparer.Ordinal))
         {
-            foreach (var method in type.GetMethods().Where(m => m.GetCustomAttribute<NanoTest.TestMethodAttribute>() is not null).OrderBy(m => m.Name, StringComparer.Ordinal))
+            foreach (var method in type.GetMethods().Where(IsLaunched).OrderBy(m => m.Name, StringComparer.Ordinal))
             {
                 data.Add($"{type.Name}.{method.Name}");
             }
@@ -34,21 +44,19 @@ public sealed class OnDeviceTestRunner
         return data;
     }
 
+    private static bool IsLaunched(MethodInfo method) =>
+        method.GetCustomAttribute<NanoTest.TestMethodAttribute>() is not null
+        || method.GetCustomAttribute<NanoTest.SetupAttribute>() is not null
+        || method.GetCustomAttribute<NanoTest.CleanupAttribute>() is not null;
+
     [Theory]
     [MemberData(nameof(TestMethods))]
     public void Runs(string test)
     {
-        string[] parts = test.Split('.');
-        var type = TestClasses().Single(t => t.Name == parts[0]);
-        var method = type.GetMethod(parts[1])!;
-        object instance = Activator.CreateInstance(type)!;
-        try
+        var step = Assert.Single(LauncherRun.Value, s => s.Name == test);
+        if (step.Failure is not null)
         {
-            method.Invoke(instance, null);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(step.Failure).Throw();
         }
     }
 
