@@ -10,7 +10,7 @@ using NanoTest = nanoFramework.TestFramework;
 namespace ClosedLoop.Engine.NanoTests.Tests;
 
 /// <summary>What the launcher did with one method, and how it ended (null: it passed).</summary>
-public sealed record LauncherStep(string ClassName, string MethodName, string Stage, Exception? Failure)
+internal sealed record LauncherStep(string ClassName, string MethodName, string Stage, Exception? Failure)
 {
     public string Name => $"{ClassName}.{MethodName}";
 }
@@ -32,7 +32,7 @@ public sealed record LauncherStep(string ClassName, string MethodName, string St
 /// Not emulated, because the compile-only declarations leave them out and so no on-device test can use them:
 /// <c>[DataRow]</c> (its parameters) and <c>SkipTestException</c> (a skipped setup skips the class).
 /// </summary>
-public static class NanoUnitTestLauncher
+internal static class NanoUnitTestLauncher
 {
     public static IReadOnlyList<LauncherStep> Run(IEnumerable<Type> assemblyTypes)
     {
