@@ -593,28 +593,39 @@ namespace ClosedLoop.Engine
                     }
                 }
 
-                SignalLoss loss = _guard.CheckLevels(cycle, measured);
+                // Light that cannot be physiology must not reach the filters, the fit, the baseline or a decision:
+                // the guard judges the raw light first, then what the cycle would give, before anything learns.
+                SignalLoss loss = _guard.CheckLight(cycle, measured);
+                if (loss == SignalLoss.None && cycle.IsValid)
+                {
+                    Chain.Preview(cycle);
+                    loss = _guard.CheckFit(Chain.PreviewDff, Chain.ZScore.IsReady);
+                }
+
                 if (loss != SignalLoss.None)
                 {
-                    // Light that cannot be physiology must not reach the filters, the fit or a decision.
                     cycle.IsValid = false;
                 }
 
-                ProcessedSample sample = Chain.Process(cycle);
-                if (loss == SignalLoss.None)
+                if (_guard.TakeRelevel())
                 {
-                    loss = _guard.CheckFit(sample);
-                    if (loss != SignalLoss.None)
-                    {
-                        sample.IsValid = false;
-                        sample.Z = double.NaN;
-                    }
+                    Chain.Restart();
                 }
 
+                ProcessedSample sample = Chain.Process(cycle);
                 if (_guard.Record(loss))
                 {
+                    // The light may have begun to move up to a step span before the guard could tell: what the
+                    // history holds since then is not the animal's either.
+                    _history.InvalidateFrom(cycle.StartUs - Config.Processing.LightStepUs);
+
                     // Outputs low and disarmed: re-arming is the experimenter's decision once the light is back.
                     Gate.Fault(FaultCode.SignalLost, (long)loss, now);
+                }
+
+                if (_guard.IsLost)
+                {
+                    Detector.OnLightLost(cycle.StartUs);
                 }
 
                 Latest = sample;

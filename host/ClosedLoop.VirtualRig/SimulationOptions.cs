@@ -73,4 +73,16 @@ public sealed record SimulationOptions
 
     /// <summary>Activity (dF/F) driven by an optogenetic train while it runs (opsin in the recorded population).</summary>
     public double StimulationAmplitude { get; init; } = 0.04;
+
+    /// <summary>
+    /// Faults of the light path, not of the mouse: over each span the LEDs' light reaching the photodiode is scaled
+    /// (a loose patch cord scales both, a failing LED one). None by default.
+    /// </summary>
+    public IReadOnlyList<LightFault> LightFaults { get; init; } = [];
+}
+
+/// <summary>From <paramref name="FromUs"/> for <paramref name="DurationUs"/>, each channel's light times its factor.</summary>
+public sealed record LightFault(long FromUs, long DurationUs, double SignalFactor, double ControlFactor = 1)
+{
+    public bool Covers(long timeUs) => timeUs >= FromUs && timeUs < FromUs + DurationUs;
 }

@@ -144,8 +144,9 @@ public sealed class VirtualRig
         _lastCycle = cycle;
         _mouse.StimulationOn = Opto.IsOn(timeUs);
         _mouse.StepTo(timeUs);
-        _photodiode.SignalLight = _options.SignalLevel * _mouse.SignalFactor;
-        _photodiode.ControlLight = _options.ControlLevel * _mouse.ControlFactor;
+        var fault = _options.LightFaults.FirstOrDefault(f => f.Covers(timeUs));
+        _photodiode.SignalLight = _options.SignalLevel * _mouse.SignalFactor * (fault?.SignalFactor ?? 1);
+        _photodiode.ControlLight = _options.ControlLevel * _mouse.ControlFactor * (fault?.ControlFactor ?? 1);
     }
 
     private long NextInterval()

@@ -60,6 +60,7 @@ public sealed class RealRecordingTests(ITestOutputHelper output)
         var global = OfflineReference.Compute(recorder.TimeUs, recorder.RawSignal, recorder.RawControl, filterWindow: 13, ZScoreMethod.Standard, startUp);
         double r = OfflineReference.PearsonR(online, windowed.Dff);
         double rGlobal = OfflineReference.PearsonR(online, global.Dff);
+        output.WriteLine($"online dF/F from {recorder.Dff.Skip(startUp).Min():F3} to {recorder.Dff.Skip(startUp).Max():F3}");
         output.WriteLine($"dF/F r = {r:F3} (4-minute windowed fit), {rGlobal:F3} (one fit for the hour) over {online.Length} samples; {encounters} encounters, {decisions.Count(d => (DecisionOutcome)d.Code == DecisionOutcome.Deficit)} deficits");
         Assert.True(r >= 0.9, $"r = {r:F3}");
     }

@@ -123,6 +123,10 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Number("processing", "warmup_s", 0, 3600, "30", "time after start before z counts as ready"),
                 ConfigKey.Number("processing", "min_level", 0, 100000, "20", "signal lost below this many counts (dark subtracted) on either channel: fault, cycles invalid"),
                 ConfigKey.Number("processing", "max_abs_dff", 0.01, 100, "0.5", "signal lost when the fit gives |dF/F| above this (bulk GCaMP moves a few %: a runaway fit or a fading LED)"),
+                ConfigKey.Number("processing", "max_dff_drop", 0.01, 100, "0.2", "signal lost when dF/F falls below minus this (calcium and dopamine indicators dip a few % below their baseline; a fading signal LED falls further)"),
+                ConfigKey.Number("processing", "max_light_step", 0.02, 10, "0.2", "signal lost when either channel's light changes by more than this fraction within light_step_ms (no indicator moves bulk light that fast; a patch cord or LED does)"),
+                ConfigKey.Integer("processing", "light_step_ms", 20, 2000, 100, "the span over which a change of light counts as a step"),
+                ConfigKey.Number("processing", "relevel_s", 1, 3600, "10", "light that moved and then holds steady this long at its new level is learnt afresh (fit and z warm up again)"),
 
                 ConfigKey.Choice("encounter", "source", EncounterSources, "both", "encounters from the TTL input, from messages (video tracking), or both"),
                 ConfigKey.Boolean("encounter", "active_high", true, "the encounter input is high during contact"),

@@ -30,6 +30,10 @@ namespace ClosedLoop.Engine.Config
             Processing.WarmupUs = Seconds(v.GetNumber("processing", "warmup_s"));
             Processing.MinLevel = v.GetNumber("processing", "min_level");
             Processing.MaxAbsDff = v.GetNumber("processing", "max_abs_dff");
+            Processing.MaxDffDrop = v.GetNumber("processing", "max_dff_drop");
+            Processing.MaxLightStep = v.GetNumber("processing", "max_light_step");
+            Processing.LightStepUs = v.GetInteger("processing", "light_step_ms") * 1000L;
+            Processing.RelevelUs = Seconds(v.GetNumber("processing", "relevel_s"));
 
             Encounter = new EncounterSettings();
             int source = v.GetChoice("encounter", "source");

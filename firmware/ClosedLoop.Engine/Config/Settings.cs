@@ -45,6 +45,18 @@ namespace ClosedLoop.Engine.Config
 
         /// <summary>Largest |dF/F| the fit may produce before it counts as diverged.</summary>
         public double MaxAbsDff { get; internal set; }
+
+        /// <summary>Deepest fall of dF/F below zero an indicator can make before it counts as diverged.</summary>
+        public double MaxDffDrop { get; internal set; }
+
+        /// <summary>Largest relative change of either channel's light within <see cref="LightStepUs"/> that an indicator can make.</summary>
+        public double MaxLightStep { get; internal set; }
+
+        /// <summary>The span over which a change of light counts as a step.</summary>
+        public long LightStepUs { get; internal set; }
+
+        /// <summary>How long light that has moved must hold steady at its new level before the chain learns it afresh.</summary>
+        public long RelevelUs { get; internal set; }
     }
 
     /// <summary>Where encounters come from and how they are cleaned up, in µs.</summary>

@@ -15,6 +15,8 @@ namespace ClosedLoop.Engine.Detection
     /// </list>
     /// With [detector] rule = early, <see cref="EarlyEvidence"/> may decide Response or Deficit before the window
     /// closes; the close then scores that decision against the full window instead of deciding again.
+    /// A window that any episode of lost light touches (<see cref="OnLightLost"/>) decides nothing but Insufficient:
+    /// no early decision, no drop, no deficit rests on light that was not the animal's.
     /// z is in units of the robust spread, so "k spreads" is simply k. Allocation-free.
     /// </summary>
     internal sealed class ResponseDetector
@@ -39,6 +41,8 @@ namespace ClosedLoop.Engine.Detection
         private DecisionOutcome _earlyOutcome;
         private long _earlyLatencyUs;
         private double _earlyBoundary;
+        private long _lastLostUs = long.MinValue;
+        private bool _windowVoid;
 
         public ResponseDetector(DetectorSettings settings, ZHistory history, long periodUs, IDecisionListener listener)
         {
@@ -84,6 +88,7 @@ namespace ClosedLoop.Engine.Detection
             _dropDone = false;
             _dropRunStartUs = -1;
             _onsetUs = onsetUs;
+            _windowVoid = _lastLostUs >= onsetUs - _settings.PreUs;
             int valid;
             int seen;
             _preMean = _history.Mean(onsetUs - _settings.PreUs, onsetUs, out valid, out seen);
@@ -96,6 +101,23 @@ namespace ClosedLoop.Engine.Detection
             _encounterOpen = false;
             _engaged = false;
             _quietSinceUs = nowUs;
+        }
+
+        /// <summary>
+        /// The light at <paramref name="lostUs"/> belonged to an episode of loss: a window open now, or one whose
+        /// pre-onset span reaches back to it, is void.
+        /// </summary>
+        public void OnLightLost(long lostUs)
+        {
+            if (lostUs > _lastLostUs)
+            {
+                _lastLostUs = lostUs;
+            }
+
+            if (_measuring && lostUs >= _onsetUs - _settings.PreUs)
+            {
+                _windowVoid = true;
+            }
         }
 
         /// <summary>A new cycle's z (NaN if invalid), already added to the history, completed at <paramref name="nowUs"/>.</summary>
@@ -111,12 +133,12 @@ namespace ClosedLoop.Engine.Detection
                 return;
             }
 
-            if (_early != null && _preValid)
+            if (_early != null && _preValid && !_windowVoid)
             {
                 LookEarly(sampleTimeUs, nowUs);
             }
 
-            if (_encounterOpen && !_dropDone && _settings.DropEnabled && _preValid && sampleTimeUs >= _onsetUs)
+            if (_encounterOpen && !_dropDone && _settings.DropEnabled && _preValid && !_windowVoid && sampleTimeUs >= _onsetUs)
             {
                 CheckDrop(sampleTimeUs, z, nowUs);
             }
@@ -193,10 +215,10 @@ namespace ClosedLoop.Engine.Detection
             bool postValid = EnoughOf(valid, _settings.PostUs);
             DecisionOutcome outcome;
             double deltaZ;
-            if (!_preValid || !postValid)
+            if (!_preValid || !postValid || _windowVoid)
             {
                 outcome = DecisionOutcome.Insufficient;
-                deltaZ = _preValid && valid > 0 ? postMean - _preMean : double.NaN;
+                deltaZ = _preValid && valid > 0 && !_windowVoid ? postMean - _preMean : double.NaN;
             }
             else
             {

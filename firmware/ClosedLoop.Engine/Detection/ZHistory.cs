@@ -36,6 +36,21 @@ namespace ClosedLoop.Engine.Detection
             }
         }
 
+        /// <summary>Marks every held cycle from <paramref name="fromUs"/> on as without a valid z (light found untrustworthy after it was used).</summary>
+        public void InvalidateFrom(long fromUs)
+        {
+            for (int i = 0; i < _count; i++)
+            {
+                int slot = (_next - 1 - i + _z.Length) % _z.Length;
+                if (_timeUs[slot] < fromUs)
+                {
+                    return;
+                }
+
+                _z[slot] = double.NaN;
+            }
+        }
+
         /// <summary>
         /// The mean of valid z over cycles whose time lies in [fromUs, toUs); <paramref name="valid"/> says how
         /// many counted and <paramref name="seen"/> how many cycles lay in the window at all. NaN when none counted.

@@ -52,6 +52,18 @@ namespace ClosedLoop.Engine.Processing
             return (_a * (control / _scale) + _b) * _scale;
         }
 
+        /// <summary>Forgets every pair learnt: the next one starts the fit as the first did.</summary>
+        public void Reset()
+        {
+            _scale = 0;
+            _a = 1;
+            _b = 0;
+            _p00 = InitialCovariance;
+            _p01 = 0;
+            _p11 = InitialCovariance;
+            Updates = 0;
+        }
+
         /// <summary>Learns from one (control, signal) pair unless frozen.</summary>
         public void Update(double control, double signal)
         {

@@ -21,6 +21,19 @@ namespace ClosedLoop.Engine.Processing
 
         public double Value => _y;
 
+        /// <summary>What <see cref="Update"/> would return for <paramref name="x"/>, changing nothing.</summary>
+        public double Peek(double x)
+        {
+            return _started ? _y + _alpha * (x - _y) : x;
+        }
+
+        /// <summary>Forgets the past: the next input starts the output afresh.</summary>
+        public void Reset()
+        {
+            _started = false;
+            _y = 0;
+        }
+
         public double Update(double x)
         {
             if (!_started)

@@ -40,6 +40,14 @@ namespace ClosedLoop.Engine.Processing
         /// <summary>True once the warm-up has passed and a spread exists.</summary>
         public bool IsReady => _count >= _warmupSamples && _count >= 2 && _meanAbsoluteDeviation > 0;
 
+        /// <summary>Forgets the baseline: warm-up starts again.</summary>
+        public void Reset()
+        {
+            _location = 0;
+            _meanAbsoluteDeviation = 0;
+            _count = 0;
+        }
+
         /// <summary>Returns the z of <paramref name="x"/> against the baseline before this update.</summary>
         public double Update(double x)
         {

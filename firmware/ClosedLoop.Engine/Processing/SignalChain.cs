@@ -57,6 +57,41 @@ namespace ClosedLoop.Engine.Processing
 
         public ControlFit Fit => _fit;
 
+        /// <summary>dF/F the last <see cref="Preview"/> found (before the fit learnt from that cycle).</summary>
+        public double PreviewDff { get; private set; }
+
+        /// <summary>
+        /// What a valid cycle would give, before anything learns from it: the filters' next values, and the fit's
+        /// prediction as it stands. The signal guard judges these, so that
+        /// light it refuses never reaches a filter, the fit or the baseline.
+        /// </summary>
+        public void Preview(CycleSample cycle)
+        {
+            double signal = _signalFilter.Peek(cycle.Signal - cycle.Dark);
+            double fitted;
+            if (_continuous)
+            {
+                fitted = _baselineStarted ? _baseline : signal;
+            }
+            else
+            {
+                fitted = _fit.Predict(_controlFilter.Peek(cycle.Control - cycle.Dark));
+            }
+
+            PreviewDff = Numeric.Abs(fitted) > 1e-9 ? (signal - fitted) / fitted : double.NaN;
+        }
+
+        /// <summary>Forgets everything learnt (filters, fit, one-colour baseline, z): the light changed for good.</summary>
+        public void Restart()
+        {
+            _signalFilter.Reset();
+            _controlFilter.Reset();
+            _fit.Reset();
+            _z.Reset();
+            _baselineStarted = false;
+            _baseline = 0;
+        }
+
         public RobustZScore ZScore => _z;
 
         public ProcessedSample Process(CycleSample cycle)

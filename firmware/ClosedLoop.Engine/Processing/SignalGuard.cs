@@ -17,15 +17,30 @@ namespace ClosedLoop.Engine.Processing
         /// <summary>A phase read at the converter's rail: the detector or amplifier saturated.</summary>
         Rail = 3,
 
-        /// <summary>The control-to-signal fit no longer explains the signal (|dF/F| beyond the limit, or no fitted level).</summary>
+        /// <summary>The control-to-signal fit no longer explains the signal (|dF/F| beyond the limit, dF/F deeper than an indicator dips, or no fitted level).</summary>
         FitDiverged = 4,
+
+        /// <summary>A channel's light moved faster than any indicator can move it: a loose patch cord, a failing LED.</summary>
+        LightStep = 5,
     }
 
     /// <summary>
-    /// Watches every cycle for light that cannot be physiology: a channel at the floor or at the rail, or a fit
-    /// that has run away. Such cycles are invalid (their z is not a number, so no decision can rest on them), and
-    /// the first of each episode is reported once; an episode ends after <see cref="RecoveryCycles"/> good cycles in
-    /// a row. A lost signal must never look like a missing response.
+    /// Watches every cycle for light that cannot be physiology, before anything learns from it: a channel at the
+    /// floor or at the rail, a channel whose light steps by more than processing.max_light_step within
+    /// processing.light_step_ms, or a fit that has run away (dF/F beyond processing.max_abs_dff, or below minus processing.max_dff_drop, deeper than an
+    /// indicator dips: a signal LED fading too slowly to be a step). Such cycles are invalid
+    /// (their z is not a number, so no decision can rest on them), and the first of each episode is reported once.
+    /// <para>
+    /// An episode keeps the light as it was just before it began as its reference: a cycle is good again only when
+    /// both channels are back within the step bound of that reference, and <see cref="RecoveryCycles"/> good cycles
+    /// in a row end the episode. Light that has moved and then holds steady at its new level for
+    /// processing.relevel_s (an LED current changed, a patch cord re-seated) is taken as the light now: the guard
+    /// asks for the chain to learn afresh (<see cref="TakeRelevel"/>) instead of judging it against a fit made for
+    /// other light. A lost signal must never look like a missing response.
+    /// </para>
+    /// Each channel's level for the step check is the median of its last three cycles, so a single-cycle glitch
+    /// (pyPhotometry's m17 has spikes of 50 % in one sample) is not a step, while a real step is seen on its
+    /// second cycle. Allocation-free after construction.
     /// </summary>
     internal sealed class SignalGuard
     {
@@ -35,15 +50,30 @@ namespace ClosedLoop.Engine.Processing
         private readonly double _minLevel;
         private readonly double _railCounts;
         private readonly double _maxAbsDff;
+        private readonly double _maxDffDrop;
+        private readonly double _maxStep;
+        private readonly long _relevelCycles;
         private readonly bool _continuous;
+        private readonly LightLevel _signal;
+        private readonly LightLevel _control;
         private int _goodRun = RecoveryCycles;
+        private bool _hasReference;
+        private long _steadyCycles;
+        private bool _relevel;
 
         public SignalGuard(AcquisitionSettings acquisition, ProcessingSettings processing)
         {
             _minLevel = processing.MinLevel;
             _railCounts = acquisition.FullScaleCounts * 0.99;
             _maxAbsDff = processing.MaxAbsDff;
+            _maxDffDrop = processing.MaxDffDrop;
+            _maxStep = processing.MaxLightStep;
             _continuous = acquisition.Continuous;
+            long period = acquisition.PeriodUs;
+            int stepCycles = (int)((processing.LightStepUs + period - 1) / period);
+            _signal = new LightLevel(stepCycles);
+            _control = new LightLevel(stepCycles);
+            _relevelCycles = (processing.RelevelUs + period - 1) / period;
         }
 
         /// <summary>True while an episode of loss is open.</summary>
@@ -53,44 +83,55 @@ namespace ClosedLoop.Engine.Processing
         public long LostCycles { get; private set; }
 
         /// <summary>
-        /// Checks the raw levels of a cycle before it is processed. <paramref name="measured"/> is false for cycles
+        /// Checks the raw light of a cycle before it is processed. <paramref name="measured"/> is false for cycles
         /// of a recording made elsewhere (replay): its units (counts of another converter, volts) are unknown, so
-        /// neither the rail nor the floor applies and only the fit check (unit-free) does.
+        /// neither the rail nor the floor applies; the step check is relative and applies to both.
         /// </summary>
-        public SignalLoss CheckLevels(CycleSample cycle, bool measured)
+        public SignalLoss CheckLight(CycleSample cycle, bool measured)
         {
-            if (!cycle.IsValid || !measured)
+            if (!cycle.IsValid)
             {
                 return SignalLoss.None;
             }
 
-            if (cycle.Signal >= _railCounts || (!_continuous && cycle.Control >= _railCounts))
+            double signal = cycle.Signal - cycle.Dark;
+            double control = _continuous ? 0 : cycle.Control - cycle.Dark;
+            _signal.Add(signal);
+            _control.Add(control);
+            if (measured)
             {
-                return SignalLoss.Rail;
+                if (cycle.Signal >= _railCounts || (!_continuous && cycle.Control >= _railCounts))
+                {
+                    return SignalLoss.Rail;
+                }
+
+                if (signal < _minLevel)
+                {
+                    return SignalLoss.SignalFloor;
+                }
+
+                if (!_continuous && control < _minLevel)
+                {
+                    return SignalLoss.ControlFloor;
+                }
             }
 
-            if (cycle.Signal - cycle.Dark < _minLevel)
-            {
-                return SignalLoss.SignalFloor;
-            }
-
-            if (!_continuous && cycle.Control - cycle.Dark < _minLevel)
-            {
-                return SignalLoss.ControlFloor;
-            }
-
-            return SignalLoss.None;
+            return CheckStep();
         }
 
-        /// <summary>Checks a processed sample: a dF/F beyond the limit means the fit ran away (or one LED faded).</summary>
-        public SignalLoss CheckFit(ProcessedSample sample)
+        /// <summary>
+        /// Checks what a cycle would give before the fit and the z baseline learn from it. Judged only once z is
+        /// warm (<paramref name="zReady"/>): during warm-up the fit has seen too little to be called diverged, and
+        /// no decision can be made anyway.
+        /// </summary>
+        public SignalLoss CheckFit(double dff, bool zReady)
         {
-            if (!sample.IsValid)
+            if (!zReady)
             {
                 return SignalLoss.None;
             }
 
-            return sample.Dff > _maxAbsDff || sample.Dff < -_maxAbsDff ? SignalLoss.FitDiverged : SignalLoss.None;
+            return dff > _maxAbsDff || dff < -_maxAbsDff || dff < -_maxDffDrop ? SignalLoss.FitDiverged : SignalLoss.None;
         }
 
         /// <summary>Records a cycle's verdict; true when it opens a new episode (report it).</summary>
@@ -101,6 +142,11 @@ namespace ClosedLoop.Engine.Processing
                 if (_goodRun < RecoveryCycles)
                 {
                     _goodRun++;
+                    if (_goodRun == RecoveryCycles)
+                    {
+                        _hasReference = false;
+                        _steadyCycles = 0;
+                    }
                 }
 
                 return false;
@@ -109,7 +155,123 @@ namespace ClosedLoop.Engine.Processing
             LostCycles++;
             bool opens = !IsLost;
             _goodRun = 0;
+            if (opens && !_hasReference)
+            {
+                // The light a step span ago, before whatever this is began: the episode ends only when it is back.
+                _hasReference = _signal.Earlier > 0 && (_continuous || _control.Earlier > 0);
+                _signal.Reference = _signal.Earlier;
+                _control.Reference = _control.Earlier;
+                _steadyCycles = 0;
+            }
+
             return opens;
+        }
+
+        /// <summary>True once (then false) when light that moved has held steady long enough to be learnt afresh.</summary>
+        public bool TakeRelevel()
+        {
+            bool relevel = _relevel;
+            _relevel = false;
+            return relevel;
+        }
+
+        private SignalLoss CheckStep()
+        {
+            if (!_signal.IsFull)
+            {
+                return SignalLoss.None;
+            }
+
+            bool steady = Near(_signal.Now, _signal.Earlier) && (_continuous || Near(_control.Now, _control.Earlier));
+            if (!_hasReference)
+            {
+                return steady ? SignalLoss.None : SignalLoss.LightStep;
+            }
+
+            if (Near(_signal.Now, _signal.Reference) && (_continuous || Near(_control.Now, _control.Reference)))
+            {
+                return SignalLoss.None;
+            }
+
+            _steadyCycles = steady ? _steadyCycles + 1 : 0;
+            if (_steadyCycles < _relevelCycles)
+            {
+                return SignalLoss.LightStep;
+            }
+
+            // Steady at a new level for relevel_s: this is the light now. The chain learns it afresh (fit and z
+            // warm up again, so nothing is decided on it meanwhile), and the episode ends as any other does.
+            _hasReference = false;
+            _steadyCycles = 0;
+            _relevel = true;
+            return SignalLoss.None;
+        }
+
+        /// <summary>Within the step bound of <paramref name="reference"/>; a reference at or below zero (a recording near its floor) cannot be judged.</summary>
+        private bool Near(double level, double reference)
+        {
+            if (!(reference > 0))
+            {
+                return true;
+            }
+
+            double change = level / reference - 1;
+            return change <= _maxStep && change >= -_maxStep;
+        }
+
+        /// <summary>One channel's light: the median of its last three cycles, and that median a step span ago.</summary>
+        private sealed class LightLevel
+        {
+            private readonly double[] _medians;
+            private double _last;
+            private double _beforeLast;
+            private int _seen;
+            private int _next;
+
+            public LightLevel(int stepCycles)
+            {
+                _medians = new double[stepCycles < 1 ? 1 : stepCycles];
+            }
+
+            /// <summary>The median of the last three cycles.</summary>
+            public double Now { get; private set; }
+
+            /// <summary><see cref="Now"/> as it was a step span ago (valid once <see cref="IsFull"/>).</summary>
+            public double Earlier { get; private set; }
+
+            /// <summary>The light before the open episode began.</summary>
+            public double Reference { get; set; }
+
+            public bool IsFull => _seen > _medians.Length + 2;
+
+            public void Add(double level)
+            {
+                double median = _seen < 2 ? level : Median(level, _last, _beforeLast);
+                _beforeLast = _last;
+                _last = level;
+                _seen++;
+                Earlier = _medians[_next];
+                _medians[_next] = median;
+                _next = (_next + 1) % _medians.Length;
+                Now = median;
+            }
+
+            private static double Median(double a, double b, double c)
+            {
+                if (a > b)
+                {
+                    double t = a;
+                    a = b;
+                    b = t;
+                }
+
+                if (b > c)
+                {
+                    b = c;
+                }
+
+                return a > b ? a : b;
+            }
         }
     }
 }
