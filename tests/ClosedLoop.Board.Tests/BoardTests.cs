@@ -275,6 +275,48 @@ public sealed class BoardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_the_rig_boards_converter_a_corrupt_frame_is_dropped_not_read_and_a_run_of_them_is_a_board_fault()
+    {
+        await StartBrokerAndLoggerAsync();
+        Boot("[acquisition]", "adc = ads131m02");
+        await WaitFor(() => Store.CountFrames() > 5, () => $"{Store.CountFrames()} frames");
+        var (_, chip) = Assert.Single(EmulatedBoard.Current.SpiDevices);
+
+        // Stray hits (a flipped top bit of channel 0 in a frame here and there) never reach a cycle: every valid
+        // cycle still reads the LEDs' levels exactly.
+        long framesBefore = Store.CountFrames();
+        for (int i = 0; i < 40; i++)
+        {
+            chip.CorruptFrames = 1;
+            await Task.Delay(25);
+        }
+
+        await WaitFor(() => Store.CountFrames() > framesBefore + 4, () => $"{Store.CountFrames()} frames");
+        int signal = ToCode(0.21) - ToCode(0.01);
+        var valid = new List<ClosedLoop.Engine.Processing.ProcessedSample>();
+        foreach (var frame in Store.Frames(Rig, Store.Boots(Rig)[0]).Skip((int)framesBefore))
+        {
+            var samples = Enumerable.Range(0, 255).Select(_ => new ClosedLoop.Engine.Processing.ProcessedSample()).ToArray();
+            Assert.Null(ClosedLoop.Engine.Wire.SampleFrameReader.TryRead(frame, frame.Length, out _, samples, out int count));
+            valid.AddRange(samples.Take(count).Where(s => s.IsValid));
+        }
+
+        Assert.True(chip.CorruptedFrames >= 30, $"{chip.CorruptedFrames} corrupted");
+        Assert.NotEmpty(valid);
+        Assert.All(valid, v => Assert.InRange(v.RawSignal, signal - 1, signal + 1));
+        Assert.DoesNotContain(Logged(), e => e.Kind == "fault" && e.Json.Contains("\"fault\":\"board\"", StringComparison.Ordinal));
+
+        // A line that keeps failing is a board fault, detail 6.
+        chip.CorruptFrames = int.MaxValue;
+        await WaitFor(() => Logged().Any(e => e.Kind == "fault" && e.Json.Contains("\"fault\":\"board\"", StringComparison.Ordinal)), () => "no board fault");
+        chip.CorruptFrames = 0;
+        var fault = JsonDocument.Parse(Logged().First(e => e.Kind == "fault" && e.Json.Contains("\"fault\":\"board\"", StringComparison.Ordinal)).Json).RootElement;
+        Assert.Equal(ClosedLoop.Firmware.Board.BoardFault.PhotodiodeLink, fault.GetProperty("detail").GetInt64());
+
+        static int ToCode(double volts) => (int)Math.Round(volts / 1.2 * (1 << 23));
+    }
+
+    [Fact]
     public async Task A_train_cut_short_leaves_a_channel_the_next_train_starts_on_at_once_and_cleanly()
     {
         var board = EmulatedBoard.Current;

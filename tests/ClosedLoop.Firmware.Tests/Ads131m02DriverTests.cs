@@ -38,7 +38,7 @@ public class Ads131m02DriverTests
         var chip = new EmulatedAds131m02((channel, _) => channel == 1 ? inputVolts : 0.9);
         var photodiode = new Ads131m02Photodiode(chip, 1, gain, 2);
 
-        Assert.Equal(expected, photodiode.Read());
+        Assert.Equal(expected, Read(photodiode));
     }
 
     [Theory]
@@ -54,7 +54,7 @@ public class Ads131m02DriverTests
         var values = new List<int>();
         while (chip.Now < start + 1.0)
         {
-            values.Add(photodiode.Read());
+            values.Add(Read(photodiode));
         }
 
         Assert.InRange(values.Count, perSecond - 1, perSecond + 1);
@@ -76,7 +76,7 @@ public class Ads131m02DriverTests
         while (chip.Now < 0.06)
         {
             double before = chip.Now;
-            int value = photodiode.Read();
+            int value = Read(photodiode);
             double after = chip.Now;
             chip.Advance(0.9 * chip.PeriodSeconds);
             if (value != 0)
@@ -106,16 +106,65 @@ public class Ads131m02DriverTests
     }
 
     [Fact]
-    public void A_clock_lost_while_running_is_counted_as_a_stall_and_the_read_returns()
+    public void A_clock_lost_while_running_is_counted_as_a_stall_and_the_read_gives_nothing()
     {
         var chip = new EmulatedAds131m02((_, _) => 0.5);
         var photodiode = new Ads131m02Photodiode(chip, 0, 0, 2);
-        photodiode.Read();
+        Assert.True(photodiode.TryRead(out _));
 
         chip.Clocked = false;
-        photodiode.Read();
 
+        Assert.False(photodiode.TryRead(out _));
         Assert.Equal(1, photodiode.Stalls);
+    }
+
+    [Fact]
+    public void The_crc_is_ccitt_with_seed_ffff_as_the_datasheet_defines_it()
+    {
+        // The standard check value of CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, no final XOR).
+        byte[] check = System.Text.Encoding.ASCII.GetBytes("123456789");
+
+        Assert.Equal(0x29B1, Ads131m02Photodiode.Crc(check, check.Length));
+        Assert.Equal(0x29B1, EmulatedAds131m02.Crc(check));
+    }
+
+    [Fact]
+    public void A_frame_with_a_flipped_bit_is_dropped_and_counted_and_never_becomes_a_spike()
+    {
+        var chip = new EmulatedAds131m02((_, _) => 0.3);
+        var photodiode = new Ads131m02Photodiode(chip, 0, 0, 2);
+        Assert.True(photodiode.TryRead(out int good));
+
+        var readings = new List<int>();
+        for (int i = 0; i < 50; i++)
+        {
+            chip.CorruptFrames = i % 5 == 0 ? 1 : 0;
+            if (photodiode.TryRead(out int value))
+            {
+                readings.Add(value);
+            }
+        }
+
+        Assert.Equal(10, chip.CorruptedFrames);
+        Assert.Equal(10, photodiode.CrcErrors);
+        Assert.All(readings, v => Assert.Equal(good, v));
+        Assert.False(photodiode.IsFailing);
+    }
+
+    [Fact]
+    public void A_run_of_corrupt_frames_marks_the_link_failing_until_a_good_frame_arrives()
+    {
+        var chip = new EmulatedAds131m02((_, _) => 0.3);
+        var photodiode = new Ads131m02Photodiode(chip, 0, 0, 2);
+
+        chip.CorruptFrames = Ads131m02Photodiode.MaxPolls;
+        Assert.False(photodiode.TryRead(out _));
+        Assert.True(photodiode.IsFailing);
+        Assert.Equal(Ads131m02Photodiode.MaxPolls, photodiode.CrcErrors);
+
+        chip.CorruptFrames = 0;
+        Assert.True(photodiode.TryRead(out _));
+        Assert.False(photodiode.IsFailing);
     }
 
     [Theory]
@@ -133,12 +182,12 @@ public class Ads131m02DriverTests
     {
         var chip = new EmulatedAds131m02((_, t) => t);
         var photodiode = new Ads131m02Photodiode(chip, 1, 0, 3);
-        photodiode.Read();
+        Read(photodiode);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 2_000; i++)
         {
-            photodiode.Read();
+            Read(photodiode);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
@@ -162,5 +211,11 @@ public class Ads131m02DriverTests
         }
 
         public override void TransferFullDuplex(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer) => readBuffer.Fill(0xFF);
+    }
+
+    private static int Read(Ads131m02Photodiode photodiode)
+    {
+        Assert.True(photodiode.TryRead(out int value), "no conversion");
+        return value;
     }
 }

@@ -64,10 +64,17 @@ namespace ClosedLoop.Firmware.Acquisition
             get { return Ads1115Timing.LookbackUs; }
         }
 
-        public int Read()
+        /// <summary>Never: the ADS1115 has no frame check (an I2C failure throws instead).</summary>
+        public bool IsFailing
+        {
+            get { return false; }
+        }
+
+        public bool TryRead(out int value)
         {
             _device.Read(_conversion);
-            return (short)((_conversion[0] << 8) | _conversion[1]);
+            value = (short)((_conversion[0] << 8) | _conversion[1]);
+            return true;
         }
 
         /// <summary>

@@ -8,9 +8,16 @@ namespace ClosedLoop.Firmware.Acquisition
     /// The rig board's ADS131M02, a two-channel simultaneous-sampling 24-bit delta-sigma converter on SPI (TI
     /// datasheet SBAS950), driven by its frame protocol rather than a binding. Every SPI frame is four 24-bit words:
     /// a command and, in the answer, the response to the previous frame's command (the STATUS word after a NULL),
-    /// channel 0, channel 1 and a CRC word left unused. The chip converts continuously at the configured rate; a read
+    /// channel 0, channel 1 and the output CRC. The chip converts continuously at the configured rate; a read
     /// sends NULL frames until STATUS says the channel has a conversion not yet read, so each reading is a new
     /// conversion and none is returned twice. The buffers are allocated once: a read allocates nothing.
+    /// <para>
+    /// Every answer's CRC is checked (CRC-16-CCITT, polynomial 0x1021, seed 0xFFFF, over the STATUS and channel
+    /// words; the datasheet's output CRC with MODE.CRC_TYPE at its reset value 0, as Linux's ti-ads131m02 driver
+    /// checks it too): the SPI traces run 87-123 mm on the rig board, and a flipped bit would otherwise become a
+    /// full-scale spike in the signal. A frame that fails is dropped (neither its STATUS nor its data is used) and
+    /// counted; <see cref="FailingRun"/> bad frames in a row mark the link as failing, which the board reports.
+    /// </para>
     /// <para>
     /// The same source compiles against nanoFramework's SpiDevice (SpanByte) and dotnet/iot's (spans of byte): a byte
     /// array converts to either.
@@ -42,8 +49,19 @@ namespace ClosedLoop.Firmware.Acquisition
         /// <summary>MODE with its RESET flag cleared: 24-bit words, SPI timeout on, DRDY as a level (the reset default otherwise).</summary>
         public const int Mode = 0x0110;
 
-        /// <summary>NULL frames a read may send before it takes the last conversion as it is: far more than a period needs.</summary>
+        /// <summary>NULL frames a read may send before it gives up on a new conversion: far more than a period needs.</summary>
         public const int MaxPolls = 2000;
+
+        /// <summary>
+        /// Corrupt frames in a row that mean the link itself is failing (a loose or noisy SPI line), not a stray hit:
+        /// at the board's 8 MHz a frame takes about 20 µs, so this is well under a millisecond of nothing but errors.
+        /// </summary>
+        public const int FailingRun = 16;
+
+        /// <summary>The output CRC (CCITT) covers the STATUS word and both channel words.</summary>
+        private const int CrcCoveredBytes = 3 * WordBytes;
+
+        private static readonly ushort[] CrcTable = MakeCrcTable();
 
         private readonly SpiDevice _device;
         private readonly int _channel;
@@ -107,8 +125,19 @@ namespace ClosedLoop.Firmware.Acquisition
             }
         }
 
-        /// <summary>Reads that found no new conversion within <see cref="MaxPolls"/> frames and returned the last one.</summary>
+        /// <summary>Reads that found no new conversion within <see cref="MaxPolls"/> frames and returned nothing.</summary>
         public int Stalls { get; private set; }
+
+        /// <summary>Frames dropped because their CRC did not match.</summary>
+        public int CrcErrors { get; private set; }
+
+        /// <summary>Corrupt frames since the last good one.</summary>
+        public int BadRun { get; private set; }
+
+        public bool IsFailing
+        {
+            get { return BadRun >= FailingRun; }
+        }
 
         /// <summary>The sinc3 filter's three periods and the period a finished conversion may wait to be read.</summary>
         public long LookbackUs
@@ -116,24 +145,42 @@ namespace ClosedLoop.Firmware.Acquisition
             get { return Ads131m02Timing.LookbackUs(_rate); }
         }
 
-        /// <summary>The next conversion of the configured channel, as a signed 24-bit code (full scale ±1.2 V / gain).</summary>
-        public int Read()
+        /// <summary>
+        /// The next conversion of the configured channel, as a signed 24-bit code (full scale ±1.2 V / gain); false
+        /// when no intact frame brought one within <see cref="MaxPolls"/> frames.
+        /// </summary>
+        public bool TryRead(out int value)
         {
             if (!WaitForConversion())
             {
                 Stalls++;
+                value = 0;
+                return false;
             }
 
-            return Sample(_answer, 1 + _channel);
+            value = Sample(_answer, 1 + _channel);
+            return true;
         }
 
-        /// <summary>Sends NULL frames until STATUS flags a new conversion of the channel (DRDY0 is bit 0, DRDY1 bit 1).</summary>
+        /// <summary>
+        /// Sends NULL frames until an intact one's STATUS flags a new conversion of the channel (DRDY0 is bit 0,
+        /// DRDY1 bit 1). A corrupt frame may carry the flag and lose the conversion with it: the next is then a period
+        /// away, and the reading simply comes later.
+        /// </summary>
         private bool WaitForConversion()
         {
             int ready = 1 << _channel;
             for (int i = 0; i < MaxPolls; i++)
             {
                 _device.TransferFullDuplex(_nullFrame, _answer);
+                if (!Intact(_answer))
+                {
+                    CrcErrors++;
+                    BadRun++;
+                    continue;
+                }
+
+                BadRun = 0;
                 if (((Word(_answer, 0) >> 8) & ready) != 0)
                 {
                     return true;
@@ -141,6 +188,42 @@ namespace ClosedLoop.Firmware.Acquisition
             }
 
             return false;
+        }
+
+        /// <summary>True when the frame's last word holds, in its top 16 bits, the CRC of the words before it.</summary>
+        public static bool Intact(byte[] frame)
+        {
+            int received = (frame[CrcCoveredBytes] << 8) | frame[CrcCoveredBytes + 1];
+            return received == Crc(frame, CrcCoveredBytes);
+        }
+
+        /// <summary>CRC-16-CCITT (x^16 + x^12 + x^5 + 1, seed 0xFFFF, most significant bit first, no final XOR) of the first <paramref name="count"/> bytes.</summary>
+        public static int Crc(byte[] data, int count)
+        {
+            int crc = 0xFFFF;
+            for (int i = 0; i < count; i++)
+            {
+                crc = ((crc << 8) & 0xFFFF) ^ CrcTable[((crc >> 8) ^ data[i]) & 0xFF];
+            }
+
+            return crc;
+        }
+
+        private static ushort[] MakeCrcTable()
+        {
+            ushort[] table = new ushort[256];
+            for (int b = 0; b < 256; b++)
+            {
+                int crc = b << 8;
+                for (int bit = 0; bit < 8; bit++)
+                {
+                    crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
+                }
+
+                table[b] = (ushort)(crc & 0xFFFF);
+            }
+
+            return table;
         }
 
         /// <summary>Sends one command frame and returns the first word of the answer (the previous command's response).</summary>

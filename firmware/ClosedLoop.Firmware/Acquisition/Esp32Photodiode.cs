@@ -18,9 +18,16 @@ namespace ClosedLoop.Firmware.Acquisition
             get { return 0; }
         }
 
-        public int Read()
+        /// <summary>Never: a conversion inside the read has no link that could fail between the chip and the code.</summary>
+        public bool IsFailing
         {
-            return _channel.ReadValue();
+            get { return false; }
+        }
+
+        public bool TryRead(out int value)
+        {
+            value = _channel.ReadValue();
+            return true;
         }
     }
 }

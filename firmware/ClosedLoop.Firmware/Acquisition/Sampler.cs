@@ -1,6 +1,7 @@
 using System.Threading;
 using ClosedLoop.Engine;
 using ClosedLoop.Engine.Core;
+using ClosedLoop.Engine.Journal;
 using ClosedLoop.Firmware.Board;
 
 namespace ClosedLoop.Firmware.Acquisition
@@ -27,6 +28,7 @@ namespace ClosedLoop.Firmware.Acquisition
         private readonly long[] _to = new long[Batch];
         private readonly int[] _values = new int[Batch];
         private readonly LoopThread _thread;
+        private bool _reportedFailing;
 
         public Sampler(ClosedLoopEngine engine, object engineLock, IPhotodiode photodiode, IClock clock)
         {
@@ -48,21 +50,37 @@ namespace ClosedLoop.Firmware.Acquisition
             long lastPoll = 0;
             while (_thread.Running)
             {
+                int count = 0;
                 for (int i = 0; i < Batch; i++)
                 {
                     long before = _clock.NowMicros;
-                    _values[i] = _photodiode.Read();
-                    _to[i] = _clock.NowMicros;
-                    _from[i] = before - lookback;
+                    int value;
+                    if (_photodiode.TryRead(out value))
+                    {
+                        _values[count] = value;
+                        _to[count] = _clock.NowMicros;
+                        _from[count] = before - lookback;
+                        count++;
+                    }
                 }
 
+                bool failing = _photodiode.IsFailing;
                 long now = _clock.NowMicros;
                 lock (_engineLock)
                 {
-                    for (int i = 0; i < Batch; i++)
+                    for (int i = 0; i < count; i++)
                     {
                         _engine.OnReading(_from[i], _to[i], _values[i]);
                     }
+
+                    if (failing && !_reportedFailing)
+                    {
+                        // Readings the converter could not vouch for are already left out (their phases fall short,
+                        // their cycles are invalid); a link that keeps failing is a fault: outputs low, disarmed.
+                        _engine.Fault(FaultCode.Board, BoardFault.PhotodiodeLink);
+                    }
+
+                    _reportedFailing = failing;
 
                     if (now - lastPoll >= PollIntervalUs)
                     {

@@ -21,5 +21,11 @@ namespace ClosedLoop.Firmware.Board
 
         /// <summary>As <see cref="PreviousEventsDiscarded"/>, for the previous boot's spilled sample frames.</summary>
         public const long PreviousFramesDiscarded = 5;
+
+        /// <summary>
+        /// The photodiode converter's frames keep failing their CRC (Ads131m02Photodiode.FailingRun in a row): the SPI
+        /// link is broken or noisy. Its readings are left out meanwhile; reported again if it fails again after recovering.
+        /// </summary>
+        public const long PhotodiodeLink = 6;
     }
 }

@@ -12,7 +12,10 @@ namespace ClosedLoop.Firmware.Tests.Support;
 /// says that channel has a conversion not yet read. Reading a frame clears the flags. Each transfer takes the time
 /// its bytes need at 8 MHz plus a fixed overhead, so polling loops advance the chip's time as on hardware: its own
 /// virtual time, or, on the emulated board, the board's clock, which a transfer then busy-waits.
-/// Only the latest conversion is computed (it is the only one a frame can report).
+/// Only the latest conversion is computed (it is the only one a frame can report). The last word of every answer is
+/// the output CRC as the datasheet gives it for MODE.CRC_TYPE = 0 (CRC-16-CCITT, 0x1021, seed 0xFFFF, over the
+/// response and channel words, in the word's top 16 bits); it is computed here bit by bit, independently of the
+/// driver's table. <see cref="CorruptFrames"/> flips one data bit after the CRC is made, as a hit on the SPI line would.
 /// </summary>
 public sealed class EmulatedAds131m02 : SpiDevice
 {
@@ -54,6 +57,32 @@ public sealed class EmulatedAds131m02 : SpiDevice
     /// <summary>The chip's time in seconds.</summary>
     public double Now { get; private set; }
 
+
+    /// <summary>How many of the next answers arrive with a bit flipped (the top bit of channel 0: a full-scale error).</summary>
+    public int CorruptFrames { get; set; }
+
+    /// <summary>Answers sent with a flipped bit so far.</summary>
+    public int CorruptedFrames { get; private set; }
+
+    /// <summary>CRC-16-CCITT, bit by bit: the datasheet's definition.</summary>
+    public static int Crc(ReadOnlySpan<byte> data)
+    {
+        int crc = 0xFFFF;
+        foreach (byte b in data)
+        {
+            for (int bit = 7; bit >= 0; bit--)
+            {
+                bool top = ((crc >> 15) & 1) != ((b >> bit) & 1);
+                crc = (crc << 1) & 0xFFFF;
+                if (top)
+                {
+                    crc ^= 0x1021;
+                }
+            }
+        }
+
+        return crc;
+    }
 
     /// <summary>False for a chip whose CLKIN oscillator is dead: it answers commands but never converts.</summary>
     public bool Clocked { get; set; } = true;
@@ -108,10 +137,25 @@ public sealed class EmulatedAds131m02 : SpiDevice
         answer[1] = _latest[0] & 0xFFFFFF;
         answer[2] = _latest[1] & 0xFFFFFF;
         _ready[0] = _ready[1] = false;
+        Span<byte> words = stackalloc byte[12];
+        for (int i = 0; i < 9; i++)
+        {
+            words[i] = (byte)(answer[i / 3] >> (8 * (2 - (i % 3))));
+        }
+
+        int crc = Crc(words[..9]);
+        words[9] = (byte)(crc >> 8);
+        words[10] = (byte)crc;
+        if (CorruptFrames > 0)
+        {
+            CorruptFrames--;
+            CorruptedFrames++;
+            words[3] ^= 0x80;
+        }
+
         for (int i = 0; i < readBuffer.Length; i++)
         {
-            int word = i / 3 < 4 ? answer[i / 3] : 0;
-            readBuffer[i] = (byte)(word >> (8 * (2 - (i % 3))));
+            readBuffer[i] = i < words.Length ? words[i] : (byte)0;
         }
 
         Execute(writeBuffer);
