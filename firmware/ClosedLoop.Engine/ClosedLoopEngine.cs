@@ -266,6 +266,14 @@ namespace ClosedLoop.Engine
         }
 
         /// <summary>Journals the rig's answer to a command message (see <see cref="Wire.CommandDispatcher"/>).</summary>
+        /// <summary>Commands refused but not journaled (a flood beyond one journaled refusal a second), since boot.</summary>
+        public long UnjournaledRefusals { get; private set; }
+
+        internal void CountUnjournaledRefusal()
+        {
+            UnjournaledRefusals++;
+        }
+
         public void ReportCommand(Wire.CommandKind kind, RefusalReason result, long id, long sender)
         {
             _journal.Command(_clock.NowMicros, kind, result, id, sender);

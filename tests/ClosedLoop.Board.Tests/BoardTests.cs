@@ -617,7 +617,7 @@ public sealed class BoardTests : IAsyncLifetime
             // Well formed and addressed to the boot the board is about to take, with a generous deadline.
             var buffer = new byte[ClosedLoop.Engine.Wire.CommandJson.MaxBytes];
             int length = new ClosedLoop.Engine.Wire.CommandJson().Write(ClosedLoop.Engine.Wire.CommandKind.Arm, 0, 77, "careless", 1, 50_000_000, buffer, 0);
-            await careless.PublishAsync($"closedloop/{Rig}/commands", buffer[..length], retain: true, CancellationToken.None);
+            await careless.PublishAsync($"closedloop/{Rig}/commands/careless", buffer[..length], retain: true, CancellationToken.None);
         }
 
         Boot();

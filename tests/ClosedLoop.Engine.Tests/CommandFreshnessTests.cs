@@ -15,17 +15,18 @@ public sealed class CommandFreshnessTests
 
     private long Now => _rig.Clock.NowMicros;
 
-    private RefusalReason Send(CommandKind kind, long? boot = null, long? untilUs = null, long? id = null, bool retained = false, long argument = 0, string from = "alice")
+    /// <summary>A command as <paramref name="from"/> writes it, arriving on the topic of broker user <paramref name="topicSender"/> (by default the same).</summary>
+    private RefusalReason Send(CommandKind kind, long? boot = null, long? untilUs = null, long? id = null, bool retained = false, long argument = 0, string from = "alice", string? topicSender = null, bool replayTopic = false)
     {
         var buffer = new byte[CommandJson.MaxBytes];
         int length = new CommandJson().Write(kind, argument, id ?? _nextId++, from, boot ?? Boot, untilUs ?? Now + 5_000_000, buffer, 0);
-        return _dispatcher.Dispatch(buffer, 0, length, retained);
+        return _dispatcher.Dispatch(buffer, 0, length, retained, topicSender ?? from, replayTopic);
     }
 
     private RefusalReason SendRaw(string json, bool retained = false)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(json);
-        return _dispatcher.Dispatch(bytes, 0, bytes.Length, retained);
+        return _dispatcher.Dispatch(bytes, 0, bytes.Length, retained, "alice", replayTopic: false);
     }
 
     private JournalEvent LastAnswer() => _rig.Events(EventKind.Command).Last();
@@ -41,6 +42,75 @@ public sealed class CommandFreshnessTests
         Assert.Equal((int)RefusalReason.None, answer.Flags);
         Assert.Equal(4242, answer.Ref1);
         Assert.Equal("alice", SenderName.Unpack(answer.Ref2));
+    }
+
+    [Fact]
+    public void The_sender_journaled_is_the_topics_which_the_broker_proved_not_the_one_the_payload_claims()
+    {
+        Assert.Equal(RefusalReason.None, Send(CommandKind.Arm, from: "alice", topicSender: "mallory"));
+
+        Assert.Equal("mallory", SenderName.Unpack(LastAnswer().Ref2));
+    }
+
+    [Fact]
+    public void A_topic_whose_sender_level_is_not_a_sender_name_is_refused()
+    {
+        Assert.Equal(RefusalReason.Malformed, Send(CommandKind.Arm, topicSender: "Not A Name"));
+
+        Assert.False(_rig.Engine.Gate.IsArmed);
+        Assert.Contains("sender level", _dispatcher.LastError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(CommandKind.Arm)]
+    [InlineData(CommandKind.EStopReset)]
+    [InlineData(CommandKind.SessionStart)]
+    [InlineData(CommandKind.EStop)]
+    public void The_replay_topic_takes_replay_requests_and_nothing_that_acts(CommandKind kind)
+    {
+        Assert.Equal(RefusalReason.WrongTopic, Send(kind, from: "logger", replayTopic: true));
+
+        Assert.False(_rig.Engine.Gate.IsArmed);
+        Assert.False(_rig.Engine.Gate.IsEStopLatched);
+        Assert.Equal(RefusalReason.None, Send(CommandKind.Replay, argument: 5, from: "logger", replayTopic: true));
+        Assert.Equal([5L], _effects.Replays);
+    }
+
+    [Fact]
+    public void Replay_requests_are_answered_by_the_replay_not_journaled_so_they_cannot_make_gaps_of_their_own()
+    {
+        long before = _rig.Engine.Journal.NextSequence;
+
+        Assert.Equal(RefusalReason.None, Send(CommandKind.Replay, argument: 1, replayTopic: true));
+        Assert.Equal(RefusalReason.RateLimited, Send(CommandKind.Replay, argument: 1, replayTopic: true));
+        Assert.Equal(RefusalReason.OtherBoot, Send(CommandKind.ReplayFrames, argument: 1, boot: 3, replayTopic: true));
+
+        Assert.Equal(before, _rig.Engine.Journal.NextSequence);
+    }
+
+    [Fact]
+    public void A_flood_of_refused_commands_journals_one_a_second_and_counts_the_rest_in_the_status()
+    {
+        int before = _rig.Events(EventKind.Command).Count();
+        int Answers() => _rig.Events(EventKind.Command).Count() - before;
+        for (int i = 0; i < 300; i++)
+        {
+            Assert.Equal(RefusalReason.Stale, Send(CommandKind.Arm, untilUs: Now - 1));
+        }
+
+        Assert.Equal(1, Answers());
+        Assert.Equal(299, _rig.Engine.UnjournaledRefusals);
+        var status = new StatusChanges();
+        Assert.True(status.Check(_rig.Engine));
+        Assert.Contains("\"refused\":299", Encoding.UTF8.GetString(status.Buffer, 0, status.Length), StringComparison.Ordinal);
+
+        _rig.RunFor(CommandDispatcher.RefusalJournalIntervalUs);
+        Assert.Equal(RefusalReason.Stale, Send(CommandKind.Arm, untilUs: Now - 1));
+        Assert.Equal(2, Answers());
+
+        // Accepted commands are journaled whatever came before.
+        Assert.Equal(RefusalReason.None, Send(CommandKind.Arm));
+        Assert.Equal(3, Answers());
     }
 
     [Fact]

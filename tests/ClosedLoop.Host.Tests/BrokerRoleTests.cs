@@ -1,5 +1,10 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Net;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Output;
+using ClosedLoop.Engine.Wire;
+using ClosedLoop.Host.Commands;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -134,14 +139,19 @@ public sealed class BrokerRoleTests
         }
 
         await Refused("rig-02", "closedloop/rig-01/events", "forged by rig-02");
-        await Refused("rig-01", "closedloop/rig-01/commands", "a rig arming itself");
-        await Refused("bob", "closedloop/rig-01/commands", "arm from a viewer");
+        await Refused("rig-01", "closedloop/rig-01/commands/rig-01", "a rig arming itself");
+        await Refused("bob", "closedloop/rig-01/commands/bob", "arm from a viewer");
         await Refused("bob", "closedloop/rig-01/config", "config from a viewer");
         await Refused("logger", "closedloop/rig-01/config", "config from the logger");
-        await Publish(alice, "closedloop/rig-01/commands", "arm from an operator");
+        await Refused("logger", "closedloop/rig-01/commands/logger", "arm from the logger");
+        await Refused("logger", "closedloop/rig-01/commands/alice", "arm from the logger as alice");
+        await Refused("alice", "closedloop/rig-01/commands/bob", "arm from alice as bob");
+        await Refused("alice", "closedloop/rig-01/replay/logger", "replay from alice as the logger");
+        await Refused("logger", "closedloop/rig-01/commands", "arm on the old topic");
+        await Publish(alice, "closedloop/rig-01/commands/alice", "arm from an operator");
         await Publish(alice, "closedloop/rig-01/config", "config from an operator");
         await Publish(rig1, "closedloop/rig-01/events", "the rig's own event");
-        await Publish(spy, "closedloop/rig-01/commands", "replay from the logger");
+        await Publish(spy, "closedloop/rig-01/replay/logger", "replay from the logger");
         await Settle(seen, "replay from the logger");
 
         Assert.Equal(
@@ -159,12 +169,12 @@ public sealed class BrokerRoleTests
         var seen = Record(rig1);
         await rig1.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter("closedloop/#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
-        await Subscribe(rig1, "closedloop/rig-01/commands");
+        await Subscribe(rig1, "closedloop/rig-01/commands/+");
         using var alice = await broker.ConnectAsync("alice");
 
-        await Publish(alice, "closedloop/rig-02/commands", "for rig-02");
+        await Publish(alice, "closedloop/rig-02/commands/alice", "for rig-02");
         await Publish(alice, "closedloop/rig-02/config", "config for rig-02");
-        await Publish(alice, "closedloop/rig-01/commands", "for rig-01");
+        await Publish(alice, "closedloop/rig-01/commands/alice", "for rig-01");
         await Settle(seen, "for rig-01");
 
         // Mosquitto delivers once per matching subscription; what matters is that nothing for rig-02 came.
@@ -221,5 +231,138 @@ public sealed class BrokerRoleTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>The CLI as a lab runs it, with only the options a lab types; stopped by cancelling.</summary>
+    private static (Task<int> Run, StringWriter Output, CancellationTokenSource Stop) StartCli(params string[] args)
+    {
+        var stop = new CancellationTokenSource();
+        var output = new StringWriter();
+        var run = ClosedLoopCommandLine.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = TextWriter.Synchronized(output), Error = TextWriter.Synchronized(output) }, stop.Token);
+        return (run, output, stop);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, Func<string> what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition(), what());
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
+    public async Task The_logger_as_a_lab_starts_it_logs_every_event_and_its_status_reaches_the_monitors(string kind)
+    {
+        await using var broker = new RoleBroker(kind, Users());
+        await broker.StartAsync();
+        using var viewer = await broker.ConnectAsync("bob");
+        var seen = Record(viewer);
+        await Subscribe(viewer, "closedloop/_loggers/+/status");
+        string database = Path.Combine(Path.GetTempPath(), $"closedloop-role-{Guid.NewGuid():N}.sqlite");
+
+        // No --client-id: the default a lab gets. The ACL grants the logger its status under its user name.
+        var (logging, output, stop) = StartCli("log", "--db", database, "--broker", $"127.0.0.1:{broker.Port}", "--user", "logger", "--password", Secret);
+        await WaitForAsync(() => seen.Any(m => m.Topic == "closedloop/_loggers/logger/status" && m.Payload.Contains("\"online\":true", StringComparison.Ordinal)), () => $"no online status from the logger: {output}");
+        await using (var rig = await LinkedRig.StartAsync(new BrokerEndpoint("127.0.0.1", broker.Port, "rig-01", Secret), rigId: "rig-01"))
+        {
+            rig.Run(30);
+            await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
+            await WaitForAsync(() => Stored(database) == rig.LastSequence, () => $"{Stored(database)} of {rig.LastSequence} events stored: {output}");
+        }
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await logging);
+        Assert.DoesNotContain("cannot reach", output.ToString(), StringComparison.Ordinal);
+        File.Delete(database);
+
+        static long Stored(string path)
+        {
+            using var store = new ClosedLoop.Host.Logging.EventStore(path);
+            return store.Sequences("rig-01", 1).Count;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
+    public async Task The_logger_account_cannot_act_on_a_rig_and_a_rig_journals_the_sender_the_broker_proved(string kind)
+    {
+        await using var broker = new RoleBroker(kind, Users());
+        await broker.StartAsync();
+        await using var rig = await LinkedRig.StartAsync(new BrokerEndpoint("127.0.0.1", broker.Port, "rig-01", Secret), rigId: "rig-01", armed: false);
+        await using (rig.PumpInBackground())
+        {
+            // A fresh, well-formed arm that says it is from alice, from the logger's account: on the command topic
+            // the broker refuses it; on the replay topic, which the logger may write, the rig does.
+            var buffer = new byte[CommandJson.MaxBytes];
+            int length = new CommandJson().Write(CommandKind.Arm, 0, 77, "alice", rig.BootId, rig.Rig.Clock.NowMicros + 30_000_000, buffer, 0);
+            using (var logger = await broker.ConnectAsync("logger"))
+            {
+                await TryPublish(logger, "closedloop/rig-01/commands/logger", Encoding.UTF8.GetString(buffer, 0, length));
+            }
+
+            using (var logger = await broker.ConnectAsync("logger"))
+            {
+                await Publish(logger, "closedloop/rig-01/replay/logger", Encoding.UTF8.GetString(buffer, 0, length));
+            }
+
+            await WaitForAsync(() => rig.Events(EventKind.Command).Count > 0, () => "the rig never answered the arm on the replay topic");
+            var refused = Assert.Single(rig.Events(EventKind.Command));
+            Assert.Equal((RefusalReason.WrongTopic, "logger"), ((RefusalReason)refused.Flags, SenderName.Unpack(refused.Ref2)));
+            Assert.False(rig.Rig.Engine.IsArmed);
+
+            // The operator, with the options a lab types, claiming to be someone else: journaled as alice.
+            var (code, output, error) = await CommandLine.Invoke("arm", "rig-01", "--broker", $"127.0.0.1:{broker.Port}", "--user", "alice", "--password", Secret, "--from", "bob");
+            Assert.True(code == 0, output + error);
+            Assert.True(rig.Rig.Engine.IsArmed);
+            var accepted = rig.Events(EventKind.Command).Last();
+            Assert.Equal((RefusalReason.None, "alice"), ((RefusalReason)accepted.Flags, SenderName.Unpack(accepted.Ref2)));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
+    public async Task A_second_logger_with_the_same_client_id_ends_the_first_which_says_so_instead_of_splitting_the_stream(string kind)
+    {
+        await using var broker = new RoleBroker(kind, Users());
+        await broker.StartAsync();
+        string folder = Directory.CreateTempSubdirectory("closedloop-two-loggers").FullName;
+        string[] Log(string db) => ["log", "--db", Path.Combine(folder, db), "--broker", $"127.0.0.1:{broker.Port}", "--user", "logger", "--password", Secret, "--client-id", "lab-logger"];
+
+        var (first, firstOutput, firstStop) = StartCli(Log("a.sqlite"));
+        await WaitForAsync(() => firstOutput.ToString().Contains("logging closedloop/#", StringComparison.Ordinal), () => firstOutput.ToString());
+        var (second, secondOutput, secondStop) = StartCli(Log("b.sqlite"));
+
+        Assert.Equal(ExitCodes.Refused, await first.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("took its session", firstOutput.ToString(), StringComparison.Ordinal);
+        await Task.Delay(1000);
+        Assert.False(second.IsCompleted, secondOutput.ToString());
+        await secondStop.CancelAsync();
+        Assert.Equal(0, await second);
+        firstStop.Dispose();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void Two_loggers_on_other_log_files_get_other_default_client_ids_and_one_logger_keeps_its_own()
+    {
+        string a = ClosedLoop.Host.Logging.EventLogger.DefaultClientId("/data/a.sqlite");
+
+        Assert.Equal(a, ClosedLoop.Host.Logging.EventLogger.DefaultClientId("/data/a.sqlite"));
+        Assert.NotEqual(a, ClosedLoop.Host.Logging.EventLogger.DefaultClientId("/data/b.sqlite"));
+        Assert.StartsWith("closedloop-logger-", a, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_operator_or_logger_name_must_be_a_name_rigs_can_journal()
+    {
+        var users = new BrokerUsers();
+
+        var error = Assert.Throws<ArgumentException>(() => users.Set("Experimenter.Long", BrokerRole.Operator, Secret));
+        Assert.Contains(SenderName.Rule, error.Message, StringComparison.Ordinal);
+        users.Set("rig-with-a-long-name", BrokerRole.Rig, Secret);
     }
 }

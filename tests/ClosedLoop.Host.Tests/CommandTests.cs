@@ -75,7 +75,7 @@ public sealed class CommandTests : EmbeddedBrokerTest
         {
             var buffer = new byte[ClosedLoop.Engine.Wire.CommandJson.MaxBytes];
             int length = new ClosedLoop.Engine.Wire.CommandJson().Write(ClosedLoop.Engine.Wire.CommandKind.Arm, 0, 1, "careless", 1, 5_000_000, buffer, 0);
-            await client.PublishAsync("closedloop/rig-t/commands", buffer[..length], retain: true, CancellationToken.None);
+            await client.PublishAsync("closedloop/rig-t/commands/careless", buffer[..length], retain: true, CancellationToken.None);
         }
 
         await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false);

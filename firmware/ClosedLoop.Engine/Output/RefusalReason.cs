@@ -57,5 +57,8 @@ namespace ClosedLoop.Engine.Output
 
         /// <summary>Arming refused: the rig's last measured second of acquisition did not meet the plan (see its acquisition_rate fault).</summary>
         AcquisitionTooSlow = 27,
+
+        /// <summary>A command other than a replay request on the replay topic, which the logger's account may write: it may ask for replays, not act.</summary>
+        WrongTopic = 28,
     }
 }

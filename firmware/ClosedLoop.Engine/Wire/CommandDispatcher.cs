@@ -16,11 +16,20 @@ namespace ClosedLoop.Engine.Wire
     }
 
     /// <summary>
-    /// Applies command messages to the engine, the same way on the board and in the virtual rig, and answers every
-    /// one with a <c>command</c> event that names its id and sender and says whether it was accepted or why not.
+    /// Applies command messages to the engine, the same way on the board and in the virtual rig, and answers them
+    /// with <c>command</c> events that name the id and the sender and say whether it was accepted or why not.
     /// A command acts only when it is fresh: not delivered as a retained message, meant for this boot, before its
     /// deadline (which may lie at most <see cref="MaxLifetimeUs"/> ahead), and not seen before. Stop commands act
     /// whatever their age. A message that is not a valid command is answered as malformed, never thrown.
+    /// <list type="bullet">
+    /// <item>The sender journaled is the last level of the topic the command came on (<see cref="Topics.CommandsFrom"/>),
+    /// which the broker's ACL grants to that user alone; the payload's <c>from</c> is only a claim.</item>
+    /// <item>On the replay topic only replay requests are taken (the logger's account may ask for replays, never act).</item>
+    /// <item>The journal is the rig's memory of what happened, so chatter must not crowd it out: replay requests are
+    /// answered by the replay itself, not journaled (or every answer would be a new event, and so a new gap to
+    /// ask about); a refusal is journaled at most once per <see cref="RefusalJournalIntervalUs"/>, and the others
+    /// are counted (<see cref="ClosedLoopEngine.UnjournaledRefusals"/>, in the rig's status).</item>
+    /// </list>
     /// </summary>
     public sealed class CommandDispatcher
     {
@@ -33,6 +42,9 @@ namespace ClosedLoop.Engine.Wire
         /// </summary>
         public const long MinReplayIntervalUs = 1000000;
 
+        /// <summary>The shortest time between two journaled refusals: a flood of bad commands is counted, not journaled.</summary>
+        public const long RefusalJournalIntervalUs = 1000000;
+
         /// <summary>How many recent command ids are remembered to recognise redeliveries.</summary>
         public const int RememberedIds = 64;
 
@@ -43,6 +55,7 @@ namespace ClosedLoop.Engine.Wire
         private int _nextId;
         private long _lastReplayUs = long.MinValue;
         private long _lastFrameReplayUs = long.MinValue;
+        private long _lastRefusalJournaledUs = long.MinValue;
 
         public CommandDispatcher(ClosedLoopEngine engine, ICommandEffects effects)
         {
@@ -57,17 +70,31 @@ namespace ClosedLoop.Engine.Wire
         public string LastError { get; private set; }
 
         /// <summary>
-        /// Reads, checks and applies one command message; <paramref name="retained"/> is the MQTT retain flag it
-        /// arrived with. Returns the answer it journaled (None = accepted).
+        /// Reads, checks and applies one command message that came on one of the rig's
+        /// <see cref="Topics.TryCommandTopic">command topics</see>, whose last level is <paramref name="topicSender"/>
+        /// and which is the replay topic when <paramref name="replayTopic"/>; <paramref name="retained"/> is the MQTT
+        /// retain flag it arrived with. Returns the answer (None = accepted).
         /// </summary>
-        public RefusalReason Dispatch(byte[] bytes, int offset, int length, bool retained)
+        public RefusalReason Dispatch(byte[] bytes, int offset, int length, bool retained, string topicSender, bool replayTopic)
         {
+            long sender = SenderName.Pack(topicSender);
             RefusalReason result;
             if (!_json.TryRead(bytes, offset, length))
             {
                 Rejected++;
                 LastError = _json.Error;
                 result = RefusalReason.Malformed;
+            }
+            else if (sender <= 0)
+            {
+                Rejected++;
+                LastError = "the topic's sender level is not a sender name (" + SenderName.Rule + ")";
+                result = RefusalReason.Malformed;
+            }
+            else if (replayTopic && !IsReplay(_json.Kind))
+            {
+                LastError = null;
+                result = RefusalReason.WrongTopic;
             }
             else
             {
@@ -80,8 +107,35 @@ namespace ClosedLoop.Engine.Wire
                 }
             }
 
-            _engine.ReportCommand(_json.Kind, result, _json.Id, _json.Sender);
+            Answer(result, sender > 0 ? sender : 0);
             return result;
+        }
+
+        private static bool IsReplay(CommandKind kind)
+        {
+            return kind == CommandKind.Replay || kind == CommandKind.ReplayFrames;
+        }
+
+        private void Answer(RefusalReason result, long sender)
+        {
+            if (IsReplay(_json.Kind) && result != RefusalReason.Malformed)
+            {
+                return;
+            }
+
+            if (result != RefusalReason.None)
+            {
+                long now = _engine.Clock.NowMicros;
+                if (_lastRefusalJournaledUs != long.MinValue && now - _lastRefusalJournaledUs < RefusalJournalIntervalUs)
+                {
+                    _engine.CountUnjournaledRefusal();
+                    return;
+                }
+
+                _lastRefusalJournaledUs = now;
+            }
+
+            _engine.ReportCommand(_json.Kind, result, _json.Id, sender);
         }
 
         private RefusalReason Freshness(bool retained)

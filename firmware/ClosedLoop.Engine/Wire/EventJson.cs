@@ -27,7 +27,7 @@ namespace ClosedLoop.Engine.Wire
             "max_train_length", "max_trains_per_hour", "max_trains_per_session", "max_cumulative_dose",
             "plan_too_large", "invalid_train", "estop_input_active", "self_test_running", "retained", "stale",
             "deadline_too_far", "other_boot", "duplicate", "malformed", "armed", "in_session", "not_yoked", "queue_full", "rate_limited",
-            "acquisition_too_slow",
+            "acquisition_too_slow", "wrong_topic",
         };
 
         /// <summary>A command's answer: the refusal reasons, with "accepted" where nothing refused it.</summary>

@@ -36,6 +36,13 @@ namespace ClosedLoop.Engine.Wire
             w.Boolean("session", gate.InSession);
             w.Text("mode", Modes[(int)gate.Mode]);
             w.Integer("next_seq", engine.Journal.NextSequence);
+            if (measurements && engine.UnjournaledRefusals > 0)
+            {
+                // Refused commands the journal did not take (a flood), counted here instead. It rides along with
+                // changes and heartbeats and never causes a status of its own, or a flood would become one.
+                w.Integer("refused", engine.UnjournaledRefusals);
+            }
+
             if (measurements && frames >= 0)
             {
                 w.Integer("frames", frames);

@@ -8,8 +8,11 @@ namespace ClosedLoop.Engine.Wire
     /// PREFIX/RIG/config/ack   the rig's answer: applied or rejected, quoting the hash, with every bad field
     /// PREFIX/RIG/events       QoS 1, never retained: one JSON event a message
     /// PREFIX/RIG/samples      QoS 0: binary sample frames for live views
-    /// PREFIX/RIG/commands     arm, disarm, estop, session, encounter, replay, yoke
+    /// PREFIX/RIG/commands/USER  arm, disarm, estop, session, encounter, replay, yoke, from broker user USER
+    /// PREFIX/RIG/replay/USER    replay requests alone, from broker user USER (the logger)
     /// </code>
+    /// A command's sender is the last level of its topic: the broker's ACL lets each user write only under its own
+    /// name, so the sender a rig journals is the one the broker proved, not the one a payload claims.
     /// Built once per rig, so publishing reuses the strings.
     /// </summary>
     public sealed class Topics
@@ -23,6 +26,9 @@ namespace ClosedLoop.Engine.Wire
         public const string EventsLeaf = "events";
         public const string SamplesLeaf = "samples";
         public const string CommandsLeaf = "commands";
+
+        /// <summary>Replay requests (the logger's), apart from the commands that act.</summary>
+        public const string ReplayLeaf = "replay";
 
         /// <summary>Who and what each session is about (subject, experimenter, note, UTC), from the host; never read by rigs.</summary>
         public const string SessionsLeaf = "sessions";
@@ -45,6 +51,9 @@ namespace ClosedLoop.Engine.Wire
             Events = root + EventsLeaf;
             Samples = root + SamplesLeaf;
             Commands = root + CommandsLeaf;
+            CommandsFilter = Commands + "/+";
+            Replay = root + ReplayLeaf;
+            ReplayFilter = Replay + "/+";
             Sessions = root + SessionsLeaf;
             Yokes = root + YokesLeaf;
             Audit = root + AuditLeaf;
@@ -66,7 +75,57 @@ namespace ClosedLoop.Engine.Wire
 
         public string Samples { get; private set; }
 
+        /// <summary>The level under which each user's commands arrive (<see cref="CommandsFrom"/>).</summary>
         public string Commands { get; private set; }
+
+        /// <summary>What the rig subscribes to for commands: every user's.</summary>
+        public string CommandsFilter { get; private set; }
+
+        /// <summary>The level under which each user's replay requests arrive (<see cref="ReplayFrom"/>).</summary>
+        public string Replay { get; private set; }
+
+        /// <summary>What the rig subscribes to for replay requests.</summary>
+        public string ReplayFilter { get; private set; }
+
+        /// <summary>Where <paramref name="sender"/> (its broker user) publishes commands for this rig.</summary>
+        public string CommandsFrom(string sender)
+        {
+            return Commands + "/" + sender;
+        }
+
+        /// <summary>Where <paramref name="sender"/> (its broker user) publishes replay requests for this rig.</summary>
+        public string ReplayFrom(string sender)
+        {
+            return Replay + "/" + sender;
+        }
+
+        /// <summary>
+        /// True when <paramref name="topic"/> is one of this rig's command topics: <paramref name="sender"/> is its last
+        /// level and <paramref name="replayOnly"/> says it is the replay topic.
+        /// </summary>
+        public bool TryCommandTopic(string topic, out string sender, out bool replayOnly)
+        {
+            replayOnly = false;
+            if (SenderAfter(topic, Commands, out sender))
+            {
+                return true;
+            }
+
+            replayOnly = true;
+            return SenderAfter(topic, Replay, out sender);
+        }
+
+        private static bool SenderAfter(string topic, string level, out string sender)
+        {
+            sender = null;
+            if (topic == null || topic.Length <= level.Length + 1 || !topic.StartsWith(level) || topic[level.Length] != '/' || topic.IndexOf('/', level.Length + 1) >= 0)
+            {
+                return false;
+            }
+
+            sender = topic.Substring(level.Length + 1);
+            return true;
+        }
 
         public string Sessions { get; private set; }
 

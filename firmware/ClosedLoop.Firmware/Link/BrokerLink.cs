@@ -225,7 +225,9 @@ namespace ClosedLoop.Firmware.Link
                 return false;
             }
 
-            client.Subscribe(new string[] { _topics.Commands, _topics.Config, _topics.Status }, new MqttQoSLevel[] { MqttQoSLevel.AtLeastOnce, MqttQoSLevel.AtLeastOnce, MqttQoSLevel.AtMostOnce });
+            client.Subscribe(
+                new string[] { _topics.CommandsFilter, _topics.ReplayFilter, _topics.Config, _topics.Status },
+                new MqttQoSLevel[] { MqttQoSLevel.AtLeastOnce, MqttQoSLevel.AtLeastOnce, MqttQoSLevel.AtLeastOnce, MqttQoSLevel.AtMostOnce });
             _client = client;
             _statusChanges.Forget();
             _connected = true;
@@ -265,11 +267,13 @@ namespace ClosedLoop.Firmware.Link
 
         private void OnMessage(object sender, MqttMsgPublishEventArgs e)
         {
-            if (e.Topic == _topics.Commands)
+            string commandSender;
+            bool replayOnly;
+            if (_topics.TryCommandTopic(e.Topic, out commandSender, out replayOnly))
             {
                 lock (_engineLock)
                 {
-                    _commands.Dispatch(e.Message, 0, e.Message.Length, e.Retain);
+                    _commands.Dispatch(e.Message, 0, e.Message.Length, e.Retain, commandSender, replayOnly);
                 }
             }
             else if (e.Topic == _topics.Status)

@@ -200,7 +200,7 @@ public static class ControlCommands
 
         public Option<string> From { get; } = new("--from")
         {
-            Description = $"Who sends the command, as the rig journals it ({SenderName.Rule}; default: your login)",
+            Description = $"Who sends the command ({SenderName.Rule}; default: your login). The rig journals it only on a broker without users: with --user it journals the broker user, which the broker proves",
             DefaultValueFactory = _ => RigCommander.DefaultSender(),
         };
 

@@ -8,7 +8,7 @@ public static class LogCommand
     public static Command Create()
     {
         var database = new Option<FileInfo>("--db") { Description = "SQLite file to log into", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
-        var clientId = new Option<string>("--client-id") { Description = "Stable MQTT client id: the broker keeps this logger's session while it is away", DefaultValueFactory = _ => "closedloop-logger" };
+        var clientId = new Option<string>("--client-id") { Description = "Stable MQTT client id: the broker keeps this logger's session while it is away (default: one made from this machine and the --db path, the same at every restart)" };
         var noWal = new Option<bool>("--no-wal") { Description = "Use SQLite's rollback journal instead of WAL" };
         var broker = new BrokerOptions();
         var command = new Command("log", "Log every event, status and sample frame from the broker into SQLite, losing nothing") { database, clientId, noWal };
@@ -18,23 +18,18 @@ public static class LogCommand
             var output = parse.InvocationConfiguration.Output;
             var endpoint = broker.Endpoint(parse);
             using var store = new EventStore(parse.GetValue(database)!.FullName, wal: !parse.GetValue(noWal));
-            await using var logger = new EventLogger(endpoint, store, parse.GetValue(clientId)!);
+            await using var logger = new EventLogger(endpoint, store, parse.GetValue(clientId) ?? EventLogger.DefaultClientId(store.Path));
             var error = parse.InvocationConfiguration.Error;
             logger.Problem = problem => error.WriteLine($"{DateTime.UtcNow:O} {problem}");
             await logger.StartAsync(cancellationToken).ConfigureAwait(false);
             output.WriteLine($"logging {endpoint.TopicPrefix}/# from {endpoint.Host}:{endpoint.Port} into {store.Path}");
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // SIGTERM, SIGINT: fall through to the clean stop.
-            }
+            var stopped = Task.Delay(Timeout.Infinite, cancellationToken);
+            await Task.WhenAny(stopped, logger.Ended).ConfigureAwait(false);
 
+            // SIGTERM, SIGINT, or a session taken over: the clean stop commits what arrived either way.
             await logger.StopAsync().ConfigureAwait(false);
             output.WriteLine($"stopped: {logger.Received} messages received, {logger.Stored} new events stored, {logger.Faults} faults");
-            return 0;
+            return logger.Ended.IsCompleted ? ExitCodes.Refused : ExitCodes.Ok;
         }));
         return command;
     }

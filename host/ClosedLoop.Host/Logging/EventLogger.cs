@@ -16,8 +16,12 @@ namespace ClosedLoop.Host.Logging;
 /// <item>anything malformed (bad JSON, unknown schema version, unexpected topic) becomes a fault row with its
 /// topic and reason, and is acknowledged so it cannot block the stream; nothing stops the logger;</item>
 /// <item>a store that cannot write (a full disk) is reported at once (<see cref="Problem"/>, and a retained
-/// status on <c>PREFIX/_loggers/CLIENT/status</c> that monitors show); the batch stays unacknowledged and is
-/// tried again every <see cref="WriteRetry"/> until it commits, and the logger carries on by itself.</item>
+/// status on <c>PREFIX/_loggers/NAME/status</c> that monitors show, NAME being the broker user, the name the
+/// broker's ACL proves, or the client id without one); the batch stays unacknowledged and is tried again every
+/// <see cref="WriteRetry"/> until it commits, and the logger carries on by itself;</item>
+/// <item>a session taken over by another client with the same id (a second logger started with the same
+/// <c>--client-id</c>) ends this logger, said at once (<see cref="Ended"/>), instead of the two reconnecting in turn
+/// and splitting the stream between their logs.</item>
 /// </list>
 /// </summary>
 public sealed class EventLogger : IAsyncDisposable
@@ -48,6 +52,29 @@ public sealed class EventLogger : IAsyncDisposable
     private long _receivedCount;
     private long _stored;
     private long _faults;
+    private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _connectedAtMs;
+    private int _shortLivedDrops;
+
+    /// <summary>A connection the broker ends sooner than this after it was made counts towards a taken-over session.</summary>
+    private const long ShortLivedConnectionMs = 3000;
+
+    /// <summary>Connections ended right after they were made, in a row, that mean another client holds this client id.</summary>
+    private const int ShortLivedDropsToStop = 3;
+
+    /// <summary>
+    /// A client id that stays the same for one logger (this machine, this log file) across restarts, so that its
+    /// persistent session survives them, and differs between two loggers, so that they never take each other's.
+    /// </summary>
+    public static string DefaultClientId(string storePath)
+    {
+        string where = $"{Environment.MachineName}\n{Path.GetFullPath(storePath)}";
+        byte[] hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(where));
+        return "closedloop-logger-" + Convert.ToHexStringLower(hash, 0, 4);
+    }
+
+    /// <summary>Completes, with the reason, when the logger stopped by itself (another client took its session).</summary>
+    public Task<string> Ended => _ended.Task;
 
     public EventLogger(BrokerEndpoint endpoint, EventStore store, string clientId = "closedloop-logger")
     {
@@ -57,6 +84,29 @@ public sealed class EventLogger : IAsyncDisposable
         _gaps = new GapTracker(store.ContiguousHighs());
         _frameGaps = new GapTracker(store.ContiguousFrameHighs());
         _client = new MqttClientFactory().CreateMqttClient();
+        _client.DisconnectedAsync += e =>
+        {
+            if (_stopping || !e.ClientWasConnected)
+            {
+                return Task.CompletedTask;
+            }
+
+            // MQTT 5 brokers say when a session was taken over; Mosquitto 2.0 just closes the connection (MQTTnet
+            // reports a normal disconnection), so a connection ended again and again right after it was made
+            // counts too. Reconnecting would take the session back, and two loggers would each store part of the stream.
+            bool shortLived = Environment.TickCount64 - _connectedAtMs < ShortLivedConnectionMs;
+            _shortLivedDrops = shortLived ? _shortLivedDrops + 1 : 0;
+            if (e.Reason == MqttClientDisconnectReason.SessionTakenOver || _shortLivedDrops >= ShortLivedDropsToStop)
+            {
+                string reason = $"another client connected with this logger's client id '{_clientId}' and took its session (the broker ended this logger's connection {(_shortLivedDrops >= ShortLivedDropsToStop ? $"{_shortLivedDrops} times right after it connected" : "saying so")}): two loggers need different --client-id values; this logger stopped";
+                if (_ended.TrySetResult(reason))
+                {
+                    Problem?.Invoke(reason);
+                }
+            }
+
+            return Task.CompletedTask;
+        };
         _client.ApplicationMessageReceivedAsync += e =>
         {
             // Acknowledged by the writer after the commit; the handler only hands the message over.
@@ -90,7 +140,11 @@ public sealed class EventLogger : IAsyncDisposable
     public Action<string>? Problem { get; set; }
 
     /// <summary>Where this logger's retained status lives.</summary>
-    public string StatusTopic => $"{_endpoint.TopicPrefix}/{LoggersLevel}/{_clientId}/status";
+    /// <summary>
+    /// Where this logger's retained status lives: under its broker user, the name the broker's ACL grants
+    /// (<c>_loggers/USER/status</c>), or under its client id on a broker without users.
+    /// </summary>
+    public string StatusTopic => $"{_endpoint.TopicPrefix}/{LoggersLevel}/{_endpoint.Username ?? _clientId}/status";
 
     /// <summary>A logger of <paramref name="store"/>, already subscribed and storing.</summary>
     public static async Task<EventLogger> StartNewAsync(BrokerEndpoint endpoint, EventStore store, string clientId, CancellationToken cancellationToken)
@@ -209,6 +263,7 @@ public sealed class EventLogger : IAsyncDisposable
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         BrokerClient.EnsureAccepted(await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false), _endpoint);
+        _connectedAtMs = Environment.TickCount64;
         await PublishStatusAsync().ConfigureAwait(false);
 
         // Subscribing again to a present session changes nothing, and covers a broker that lost it.
@@ -228,6 +283,11 @@ public sealed class EventLogger : IAsyncDisposable
             try
             {
                 await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+                if (_ended.Task.IsCompleted)
+                {
+                    return;
+                }
+
                 if (!_client.IsConnected)
                 {
                     await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -379,9 +439,17 @@ public sealed class EventLogger : IAsyncDisposable
         Topics.EventsLeaf => EventJson.MaxEventBytes,
         Topics.StatusLeaf => ClosedLoop.Engine.Wire.StatusJson.MaxBytes,
         Topics.SamplesLeaf => SampleFrameWriter.HeaderBytes + (byte.MaxValue * SampleFrameWriter.SampleBytes),
-        Topics.CommandsLeaf => CommandJson.MaxBytes,
+        Topics.CommandsLeaf or Topics.ReplayLeaf => CommandJson.MaxBytes,
         _ => ClosedLoop.Engine.Config.ConfigParser.MaxBytes,
     };
+
+    /// <summary>A command or replay topic's leaf without its sender level (<c>commands/alice</c> is a <c>commands</c> message); others as they are.</summary>
+    private static string KindOf(string leaf)
+    {
+        int slash = leaf.IndexOf('/', StringComparison.Ordinal);
+        string first = slash > 0 ? leaf[..slash] : leaf;
+        return first is Topics.CommandsLeaf or Topics.ReplayLeaf && slash > 0 && leaf.IndexOf('/', slash + 1) < 0 ? first : leaf;
+    }
 
     private async Task CommitAndAcknowledgeAsync(List<MqttApplicationMessageReceivedEventArgs> batch)
     {
@@ -407,6 +475,7 @@ public sealed class EventLogger : IAsyncDisposable
                 continue;
             }
 
+            leaf = KindOf(leaf);
             int limit = LimitOf(leaf);
             if (payload.Length > limit)
             {
@@ -513,6 +582,7 @@ public sealed class EventLogger : IAsyncDisposable
                 case Topics.ConfigAckLeaf:
                 case Topics.ConfigLeaf:
                 case Topics.CommandsLeaf:
+                case Topics.ReplayLeaf:
                     // Acks are for `closedloop configure`; desired configs and commands are for the rigs.
                     break;
                 default:
@@ -634,7 +704,7 @@ public sealed class EventLogger : IAsyncDisposable
             long untilUs = latestUs + (long)(RigCommander.Lifetime.TotalMilliseconds * 1000);
             int length = writer.Write(kind, from, Random.Shared.NextInt64(1, 1L << 53), Sender, boot, untilUs, buffer, 0);
             var message = new MqttApplicationMessageBuilder()
-                .WithTopic(new Topics(_endpoint.TopicPrefix, rig).Commands)
+                .WithTopic(new Topics(_endpoint.TopicPrefix, rig).ReplayFrom(RigCommander.TopicSenderOf(_endpoint, Sender)))
                 .WithPayload(buffer.AsSpan(0, length).ToArray())
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build();

@@ -16,6 +16,9 @@ public sealed class BrokerClient : IAsyncDisposable
         _endpoint = endpoint;
     }
 
+    /// <summary>The broker and login this client uses.</summary>
+    public BrokerEndpoint Endpoint => _endpoint;
+
     public static async Task<BrokerClient> ConnectAsync(BrokerEndpoint endpoint, CancellationToken cancellationToken)
     {
         var client = new MqttClientFactory().CreateMqttClient();

@@ -76,6 +76,12 @@ public sealed class BrokerUsers
             throw new ArgumentException($"'{name}' cannot be a broker user name: expected no spaces, '/', '+', '#' or ':'", nameof(name));
         }
 
+        if (role is BrokerRole.Operator or BrokerRole.Logger && SenderName.Pack(name) <= 0)
+        {
+            // Rigs journal the user a command came from (the last level of its topic) as its sender.
+            throw new ArgumentException($"'{name}' cannot be an {role.ToString().ToLowerInvariant()}'s user name: rigs journal it as a command's sender, so it must be {SenderName.Rule}", nameof(name));
+        }
+
         _users[name] = new BrokerUser(name, role, Hash(password, RandomNumberGenerator.GetBytes(SaltBytes)));
     }
 
@@ -104,8 +110,9 @@ public sealed class BrokerUsers
     public IReadOnlyList<string> Writes(BrokerUser user) => user.Role switch
     {
         BrokerRole.Rig => [$"{Prefix}/{user.Name}/status", $"{Prefix}/{user.Name}/events", $"{Prefix}/{user.Name}/samples", $"{Prefix}/{user.Name}/config/ack", $"{Prefix}/{user.Name}/config/applied"],
-        BrokerRole.Logger => [$"{Prefix}/+/commands", $"{Prefix}/{ClosedLoop.Host.Logging.EventLogger.LoggersLevel}/{user.Name}/status"],
-        BrokerRole.Operator => [$"{Prefix}/+/commands", $"{Prefix}/+/config", $"{Prefix}/+/sessions", $"{Prefix}/+/yokes", $"{Prefix}/+/audit"],
+        // Commands and replay requests only under the user's own name: the rig journals that level as the sender.
+        BrokerRole.Logger => [$"{Prefix}/+/{Topics.ReplayLeaf}/{user.Name}", $"{Prefix}/{ClosedLoop.Host.Logging.EventLogger.LoggersLevel}/{user.Name}/status"],
+        BrokerRole.Operator => [$"{Prefix}/+/{Topics.CommandsLeaf}/{user.Name}", $"{Prefix}/+/config", $"{Prefix}/+/sessions", $"{Prefix}/+/yokes", $"{Prefix}/+/audit"],
         _ => [],
     };
 
@@ -113,7 +120,7 @@ public sealed class BrokerUsers
     public IReadOnlyList<string> Reads(BrokerUser user) => user.Role switch
     {
         // A rig reads its own status too: another rig publishing under its id shows there.
-        BrokerRole.Rig => [$"{Prefix}/{user.Name}/commands", $"{Prefix}/{user.Name}/config", $"{Prefix}/{user.Name}/status"],
+        BrokerRole.Rig => [$"{Prefix}/{user.Name}/{Topics.CommandsLeaf}/+", $"{Prefix}/{user.Name}/{Topics.ReplayLeaf}/+", $"{Prefix}/{user.Name}/config", $"{Prefix}/{user.Name}/status"],
         _ => [$"{Prefix}/#"],
     };
 

@@ -24,6 +24,15 @@ public sealed class RigCommander(BrokerClient client, string sender)
     public string Sender { get; } = SenderName.Pack(sender) > 0 ? sender : throw new ArgumentException($"'{sender}' is not a sender name ({SenderName.Rule})", nameof(sender));
 
     /// <summary>
+    /// The sender the rig journals: the last level of the command topic, which is the broker user the client logged
+    /// in as (the broker's ACL proves it), or, on a broker without users, the <see cref="Sender"/> it claims.
+    /// </summary>
+    public string TopicSender => TopicSenderOf(client.Endpoint, Sender);
+
+    /// <summary>The command topic's sender level for a client of <paramref name="endpoint"/> that calls itself <paramref name="claimed"/>.</summary>
+    public static string TopicSenderOf(BrokerEndpoint endpoint, string claimed) => endpoint.Username ?? claimed;
+
+    /// <summary>
     /// Sends one command and waits for the rig's answer; null when none came within <paramref name="timeout"/>. With
     /// <paramref name="follow"/>, events of those kinds from the rig's boot are gathered in <see cref="Following"/> from
     /// before the command is sent (e.g. the self_test result that follows an accepted selftest, however fast).
@@ -58,7 +67,7 @@ public sealed class RigCommander(BrokerClient client, string sender)
         }
 
         byte[]? answer = await client.WaitForAsync(topics.Events, IsAnswer, timeout,
-            () => client.PublishAsync(topics.Commands, buffer[..length], retain: false, cancellationToken), cancellationToken, keepListening: follow.Length > 0).ConfigureAwait(false);
+            () => client.PublishAsync(topics.CommandsFrom(TopicSender), buffer[..length], retain: false, cancellationToken), cancellationToken, keepListening: follow.Length > 0).ConfigureAwait(false);
         if (answer is null)
         {
             return null;

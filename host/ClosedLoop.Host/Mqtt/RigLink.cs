@@ -208,10 +208,10 @@ public sealed class RigLink : IProcessedSampleSink, ICommandEffects, IAsyncDispo
         while (_inbound.TryDequeue(out var message))
         {
             byte[] payload = message.Payload.ToArray();
-            if (message.Topic == _topics.Commands)
+            if (_topics.TryCommandTopic(message.Topic, out string? sender, out bool replayOnly))
             {
                 // The retain flag says the broker kept this message from some unknown time: never obeyed.
-                _commands.Dispatch(payload, 0, payload.Length, message.Retain);
+                _commands.Dispatch(payload, 0, payload.Length, message.Retain, sender!, replayOnly);
             }
             else if (message.Topic == _topics.Status)
             {
@@ -330,7 +330,8 @@ public sealed class RigLink : IProcessedSampleSink, ICommandEffects, IAsyncDispo
             .Build();
         BrokerClient.EnsureAccepted(await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false), _endpoint);
         var subscribe = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(_topics.Commands, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(_topics.CommandsFilter, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(_topics.ReplayFilter, MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(_topics.Config, MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(_topics.Status, MqttQualityOfServiceLevel.AtMostOnce)
             .Build();
