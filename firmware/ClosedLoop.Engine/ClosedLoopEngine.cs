@@ -349,6 +349,13 @@ namespace ClosedLoop.Engine
                 return ConfigLoader.FromDocument(new ConfigDocument(), linkErrors);
             }
 
+            if (ConfigSeal.Check(bytes, length, linkErrors) < 0)
+            {
+                // Not provably whole: nothing of it is applied, whatever it would parse to.
+                _journal.ConfigRejected(_clock.NowMicros, 1, HashBits(Config.Hash));
+                return ConfigLoader.FromDocument(new ConfigDocument(), linkErrors);
+            }
+
             ConfigDocument document = ConfigParser.Parse(bytes, length, linkErrors);
             CheckLinkIdentity(document, linkErrors);
             ConfigLoadResult result = ConfigLoader.FromDocument(document, linkErrors, true);

@@ -35,7 +35,7 @@ namespace ClosedLoop.Firmware
         public void Boot()
         {
             byte[] configBytes = BoardStorage.ReadAll(BoardStorage.ConfigPath);
-            ConfigLoadResult loaded = configBytes == null ? null : ConfigLoader.LoadForRig(configBytes, configBytes.Length);
+            ConfigLoadResult loaded = configBytes == null ? null : ConfigLoader.LoadSealedForRig(configBytes, configBytes.Length);
             RigConfig config = loaded != null && loaded.IsValid ? loaded.Config : RigConfig.Default();
             BoardSettings b = config.Board;
 

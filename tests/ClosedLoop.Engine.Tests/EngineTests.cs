@@ -319,6 +319,37 @@ public sealed class ExplicitSafetyTests
         Assert.Equal(("config", $"{huge.Length} bytes"), (Assert.Single(result.Errors).Field, result.Errors[0].Value));
     }
 
+    [Theory]
+    [InlineData("inside its last value")]
+    [InlineData("at a line boundary")]
+    [InlineData("inside the seal")]
+    [InlineData("without a seal")]
+    public void A_config_that_cannot_prove_it_is_whole_is_refused_whole(string cut)
+    {
+        // The outsider's case: opto.max_cumulative_dose = 20000 cut to 200 was applied before configs were sealed.
+        var rig = new RigHarness(RigConfig.Default());
+        const string doseLine = "[opto]\nmax_cumulative_dose = 20000\n";
+        string whole = TestConfig.ForRig("[opto]\nmax_trains_per_hour = 5\n").Replace(doseLine, string.Empty, StringComparison.Ordinal) + doseLine;
+        string longer = whole + "[detector]\npost_ms = 1500\n";
+        byte[] sent = cut switch
+        {
+            "inside its last value" => Encoding.UTF8.GetBytes(whole[..^3]),
+            "at a line boundary" => Encoding.UTF8.GetBytes(whole),
+            "inside the seal" => TestConfig.Sealed(longer)[..^10],
+            _ => Encoding.UTF8.GetBytes(longer),
+        };
+        Assert.True(ConfigLoader.LoadForRig(Encoding.UTF8.GetString(sent)).IsValid, "the cut text would be a valid config on its own");
+
+        var result = rig.Engine.ApplyConfig(sent, sent.Length);
+
+        Assert.False(result.IsValid);
+        Assert.Equal(ConfigSeal.Field, Assert.Single(result.Errors).Field);
+        Assert.Equal(30, rig.Engine.Config.Output.Opto.MaxPerHour);
+        byte[] sealedWhole = TestConfig.Sealed(longer);
+        Assert.True(rig.Engine.ApplyConfig(sealedWhole, sealedWhole.Length).IsValid);
+        Assert.Equal((5, 20000.0, 1_500_000L), (rig.Engine.Config.Output.Opto.MaxPerHour, rig.Engine.Config.Output.Opto.MaxCumulativeDose, rig.Engine.Config.Detector.PostUs));
+    }
+
     [Fact]
     public void A_truncated_config_applied_over_the_link_changes_nothing()
     {

@@ -46,6 +46,21 @@ namespace ClosedLoop.Engine.Config
             return Finish(document, errors, true);
         }
 
+        /// <summary>
+        /// <see cref="LoadForRig(byte[], int)"/> for a config that must prove it is whole (<see cref="ConfigSeal"/>): the
+        /// board's own nf.config as flashed.
+        /// </summary>
+        public static ConfigLoadResult LoadSealedForRig(byte[] bytes, int length)
+        {
+            ConfigErrorList errors = new ConfigErrorList();
+            if (ConfigSeal.Check(bytes, length, errors) < 0)
+            {
+                return new ConfigLoadResult(null, errors.ToArray());
+            }
+
+            return LoadForRig(bytes, length);
+        }
+
         /// <summary>The text form of <see cref="LoadForRig(byte[], int)"/>.</summary>
         public static ConfigLoadResult LoadForRig(string text)
         {

@@ -230,7 +230,8 @@ public static class FlashCommand
         }
 
         string config = plan.Files[0].SourceFilePath;
-        File.WriteAllText(config, expandedText);
+        // Sealed, so that the board refuses a file cut short on its way to flash (ConfigSeal).
+        File.WriteAllBytes(config, SealedConfig.Bytes(expandedText));
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);

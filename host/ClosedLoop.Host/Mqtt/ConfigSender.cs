@@ -16,7 +16,7 @@ public static class ConfigSender
     {
         string hash = input.Result.Config.Hash;
         var topics = client.TopicsOf(rig);
-        byte[] payload = Encoding.UTF8.GetBytes(ConfigureCommand.Render(input.Document));
+        byte[] payload = SealedConfig.Bytes(ConfigureCommand.Render(input.Document));
         bool IsOurs(byte[] ack)
         {
             using var document = JsonDocument.Parse(ack);

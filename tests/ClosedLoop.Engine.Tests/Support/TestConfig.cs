@@ -21,8 +21,15 @@ public static class TestConfig
         return more.ToString();
     }
 
-    /// <summary>The UTF-8 bytes of <see cref="ForRig"/>.</summary>
-    public static byte[] BytesForRig(string text) => System.Text.Encoding.UTF8.GetBytes(ForRig(text));
+    /// <summary>The UTF-8 bytes of <see cref="ForRig"/>, sealed as the host's tools hand a rig its config (<see cref="ConfigSeal"/>).</summary>
+    public static byte[] BytesForRig(string text) => Sealed(ForRig(text));
+
+    /// <summary>The UTF-8 bytes of <paramref name="text"/> with the seal line a rig asks for.</summary>
+    public static byte[] Sealed(string text)
+    {
+        byte[] content = System.Text.Encoding.UTF8.GetBytes(text.EndsWith('\n') ? text : text + "\n");
+        return [.. content, .. System.Text.Encoding.ASCII.GetBytes(ConfigSeal.LineFor(content, content.Length))];
+    }
 
     /// <summary>The defaults with some keys changed; fails the test on an invalid override.</summary>
     public static RigConfig With(params string[] assignments)
