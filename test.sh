@@ -48,6 +48,34 @@ if [ -z "${CLOSEDLOOP_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; t
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
+# Prints "URI KEYRING" of the first apt source that serves Debian suite $1 (deb822 .sources stanzas first, then
+# one-line sources.list entries); KEYRING is empty when the source names none.
+debian_source() {
+  local suite=$1 found
+  found=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk -v suite="$suite" '
+    BEGIN { RS = ""; FS = "\n" }
+    {
+      uri = ""; key = ""; hit = 0; deb = 0
+      for (i = 1; i <= NF; i++) {
+        line = $i
+        if (line ~ /^Types:/ && line ~ /(^|[ \t])deb([ \t]|$)/) deb = 1
+        if (line ~ /^URIs:/) { sub(/^URIs:[ \t]*/, "", line); split(line, u, /[ \t]+/); uri = u[1] }
+        if (line ~ /^Suites:/) { n = split(line, s, /[ \t]+/); for (j = 2; j <= n; j++) if (s[j] == suite) hit = 1 }
+        if (line ~ /^Signed-By:/) { sub(/^Signed-By:[ \t]*/, "", line); key = line }
+      }
+      if (deb && hit && uri != "") { print uri, key; exit }
+    }')
+  if [ -z "$found" ]; then
+    found=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk -v suite="$suite" '
+      $1 == "deb" {
+        key = ""; i = 2
+        if ($2 ~ /^\[/) { for (; i <= NF; i++) { if ($i ~ /signed-by=/) { key = $i; sub(/.*signed-by=/, "", key); sub(/\]$/, "", key) } if ($i ~ /\]$/) { i++; break } } }
+        if ($(i + 1) == suite) { print $i, key; exit }
+      }')
+  fi
+  echo "$found"
+}
+
 # KiCad 6 has no command-line ERC or schematic netlist; KiCad 9's kicad-cli (Debian bookworm-backports) checks the
 # generated schematic and the board's parity with it. It is unpacked into a cache beside KiCad 6, not installed
 # over it; its libraries come from Debian as usual.
@@ -57,8 +85,16 @@ if [ ! -x "$KICAD_CLI_DIR/usr/bin/kicad-cli" ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   if ! apt-cache policy 2>/dev/null | grep -q bookworm-backports; then
-    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-      | $SUDO tee /etc/apt/sources.list.d/closedloop-backports.sources >/dev/null
+    # The mirror and keyring this machine already takes bookworm from (deb822 or one-line sources), not a fixed one.
+    read -r mirror keyring < <(debian_source bookworm)
+    if [ -z "$mirror" ]; then
+      echo "No apt source for Debian bookworm found in /etc/apt: cannot add bookworm-backports for KiCad's command line" >&2
+      exit 1
+    fi
+    {
+      printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\n' "$mirror"
+      if [ -n "$keyring" ]; then printf 'Signed-By: %s\n' "$keyring"; fi
+    } | $SUDO tee /etc/apt/sources.list.d/closedloop-backports.sources >/dev/null
     $SUDO apt-get update -qq
   fi
   deps=$(apt-cache depends -t bookworm-backports kicad | sed -n 's/^ *|\{0,1\}Depends: //p' | grep -v '[<>:]' | sort -u)

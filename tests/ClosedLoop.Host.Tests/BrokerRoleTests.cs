@@ -365,4 +365,65 @@ public sealed class BrokerRoleTests
         Assert.Contains(SenderName.Rule, error.Message, StringComparison.Ordinal);
         users.Set("rig-with-a-long-name", BrokerRole.Rig, Secret);
     }
+
+    [Fact]
+    public async Task Mosquitto_run_as_its_service_user_reads_the_files_broker_mosquitto_writes()
+    {
+        // Mosquitto drops root for its own user before it reads password_file and acl_file (Debian's service runs
+        // it as mosquitto): owner-only files stopped it with "Unable to open pwfile".
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
+        {
+            Assert.Fail("this test runs Mosquitto as its service user, which needs Linux and root (as CI has)");
+            return;
+        }
+
+        string folder = Directory.CreateTempSubdirectory("closedloop-mosquitto-service").FullName;
+        File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
+        using var mosquitto = new System.Diagnostics.Process();
+        try
+        {
+            string users = Path.Combine(folder, "users.json");
+            Environment.SetEnvironmentVariable("CLOSEDLOOP_NEW_PASSWORD", Secret);
+            var added = await CommandLine.Invoke("broker", "user", "alice", "--role", "operator", "--users", users);
+            Environment.SetEnvironmentVariable("CLOSEDLOOP_NEW_PASSWORD", null);
+            var written = await CommandLine.Invoke("broker", "mosquitto", "--users", users, "--out", folder);
+            Assert.True(added.Code == 0 && written.Code == 0, added.Error + written.Error);
+            Assert.Contains("readable by group mosquitto (mode 640)", written.Output, StringComparison.Ordinal);
+            foreach (string file in new[] { "passwd", "acl" })
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(Path.Combine(folder, file)));
+            }
+
+            int port = EmbeddedBroker.FreePort();
+            string config = Path.Combine(folder, "mosquitto.conf");
+            File.WriteAllText(config, $"listener {port} 127.0.0.1\nallow_anonymous false\npassword_file {folder}/passwd\nacl_file {folder}/acl\nuser mosquitto\n");
+            mosquitto.StartInfo = new System.Diagnostics.ProcessStartInfo(File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto", $"-c {config}") { RedirectStandardError = true, RedirectStandardOutput = true };
+            mosquitto.Start();
+            using var client = new MqttClientFactory().CreateMqttClient();
+            MqttClientConnectResult? result = null;
+            for (int attempt = 0; attempt < 100 && result is null && !mosquitto.HasExited; attempt++)
+            {
+                try
+                {
+                    result = await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithCredentials("alice", Secret).Build());
+                }
+                catch (MQTTnet.Exceptions.MqttCommunicationException)
+                {
+                    await Task.Delay(100);
+                }
+            }
+
+            Assert.False(mosquitto.HasExited, mosquitto.HasExited ? await mosquitto.StandardError.ReadToEndAsync() : string.Empty);
+            Assert.Equal(MqttClientConnectResultCode.Success, result?.ResultCode);
+        }
+        finally
+        {
+            if (!mosquitto.HasExited)
+            {
+                mosquitto.Kill();
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -103,7 +103,8 @@ public static class BrokerCommand
         var users = new Option<FileInfo>("--users") { Description = "The users file", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the passwd and acl files", Required = true };
         var prefix = new Option<string>("--prefix") { Description = "Topic prefix", DefaultValueFactory = _ => "closedloop" };
-        var command = new Command("mosquitto", "Write Mosquitto's password_file and acl_file granting each user what the embedded broker grants it") { users, output, prefix };
+        var group = new Option<string>("--group") { Description = "The group Mosquitto runs as, given read access to the files (Debian's service: mosquitto)", DefaultValueFactory = _ => "mosquitto" };
+        var command = new Command("mosquitto", "Write Mosquitto's password_file and acl_file granting each user what the embedded broker grants it") { users, output, prefix, group };
         command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
         {
             var file = parse.GetValue(users)!;
@@ -115,11 +116,24 @@ public static class BrokerCommand
             var all = BrokerUsers.Load(file.FullName, parse.GetValue(prefix)!);
             var folder = parse.GetValue(output)!;
             folder.Create();
-            PrivateFile.Write(Path.Combine(folder.FullName, "passwd"), all.MosquittoPasswordFile());
-            PrivateFile.Write(Path.Combine(folder.FullName, "acl"), all.MosquittoAclFile());
-            parse.InvocationConfiguration.Output.WriteLine(
-                $"wrote {Path.Combine(folder.FullName, "passwd")} and {Path.Combine(folder.FullName, "acl")}; in mosquitto.conf:\n" +
-                $"  allow_anonymous false\n  password_file {Path.Combine(folder.FullName, "passwd")}\n  acl_file {Path.Combine(folder.FullName, "acl")}\n  max_packet_size 65536");
+            string passwd = Path.Combine(folder.FullName, "passwd");
+            string acl = Path.Combine(folder.FullName, "acl");
+            PrivateFile.Write(passwd, all.MosquittoPasswordFile());
+            PrivateFile.Write(acl, all.MosquittoAclFile());
+            var print = parse.InvocationConfiguration.Output;
+            print.WriteLine($"wrote {passwd} and {acl}");
+
+            // Mosquitto run as a service reads these files as its own user, after dropping root: owner-only files
+            // stop it with "Unable to open pwfile". Readable by its group, never by everyone (they hold hashes).
+            string? shared = ServiceReadable.Grant(parse.GetValue(group)!, passwd, acl);
+            print.WriteLine(shared is null
+                ? $"readable by group {parse.GetValue(group)} (mode 640), which Mosquitto's service runs as"
+                : $"note: {shared}; for Mosquitto run as a service: sudo chgrp {parse.GetValue(group)} {passwd} {acl} && sudo chmod 640 {passwd} {acl}");
+            print.WriteLine(
+                "in mosquitto.conf:\n" +
+                $"  allow_anonymous false\n  password_file {passwd}\n  acl_file {acl}\n" +
+                "  max_packet_size 65536\n  max_queued_messages 100000\n  max_connections 256\n" +
+                $"(the folder {folder.FullName} must be one the service's user can enter)");
             return Task.FromResult(0);
         }));
         return command;
