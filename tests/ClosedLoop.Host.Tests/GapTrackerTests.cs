@@ -90,6 +90,33 @@ public sealed class GapTrackerTests
     }
 
     [Fact]
+    public void A_forged_sequence_far_ahead_of_a_live_rig_is_given_up_for_good_though_live_events_move_the_holes_start()
+    {
+        // The outsider's case: one forged event with sequence 2^63-1, and the rig goes on journaling in order (an
+        // event every 3 s), so that the hole's start moves on and each start would begin the count again.
+        var gaps = new GapTracker();
+        gaps.Saw("r", 1, 1, 0);
+        gaps.Saw("r", 1, long.MaxValue, 0);
+
+        int requests = 0;
+        long next = 2;
+        for (int second = 0; second < 1200; second++)
+        {
+            if (second % 3 == 0)
+            {
+                gaps.Saw("r", 1, next++, 0);
+            }
+
+            requests += gaps.DueRequests(Now.AddSeconds(second), TimeSpan.FromSeconds(2)).Count;
+        }
+
+        Assert.InRange(requests, 1, GapTracker.MaxRequestsPerHoleEnd);
+        var abandoned = gaps.TakeAbandoned();
+        Assert.Equal(long.MaxValue - 1, abandoned[^1].To);
+        Assert.Empty(gaps.DueRequests(Now.AddSeconds(1300), TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
     public void A_hole_that_fills_in_part_is_asked_about_afresh()
     {
         var gaps = new GapTracker();

@@ -13,6 +13,15 @@ public sealed class RigStatusTests
         Assert.Equal(new RigStatus("rig-01", true, 7, 93_000_000, 412, 930), status);
     }
 
+    [Theory]
+    [InlineData("""{"v":1,"rig":"rig-01","online":false,"boot":-3}""")]
+    [InlineData("""{"v":1,"rig":"rig-01","online":true,"boot":3,"t_us":5,"next_seq":0}""")]
+    public void A_status_with_a_negative_boot_or_no_first_event_is_refused(string json)
+    {
+        Assert.Contains("negative 'boot'", RigStatus.TryParse("rig-01", json, out var status), StringComparison.Ordinal);
+        Assert.Null(status);
+    }
+
     [Fact]
     public void An_offline_status_needs_only_its_boot_and_a_status_without_frames_announces_none()
     {

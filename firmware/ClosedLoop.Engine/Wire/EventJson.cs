@@ -204,6 +204,18 @@ namespace ClosedLoop.Engine.Wire
                 return missing;
             }
 
+            // A journal numbers its events from 1 and boots from 0: anything else is not a rig's event, and stored
+            // it would open holes no rig can fill.
+            if (boot < 0)
+            {
+                return "'boot' is negative: boots are numbered from 0";
+            }
+
+            if (sequence < 1)
+            {
+                return "'seq' is below 1: a rig numbers its events from 1";
+            }
+
             identity.BootId = boot;
             field = r.IndexOf("kind");
             if (field < 0 || r.KindOf(field) != JsonValueKind.String)

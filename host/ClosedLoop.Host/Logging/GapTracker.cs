@@ -10,6 +10,9 @@ public sealed class GapTracker
     /// <summary>Replay requests for one hole before the logger gives up on it (a forged sequence or status, or a rig gone).</summary>
     public const int MaxRequestsPerHole = 10;
 
+    /// <summary>Replay requests for holes that end at one sequence, whatever their start, before that end is given up for good.</summary>
+    public const int MaxRequestsPerHoleEnd = 3 * MaxRequestsPerHole;
+
     private readonly Dictionary<(string Rig, long Boot), Stream> _streams = [];
     private readonly List<(string Rig, long Boot, long From, long To)> _abandoned = [];
 
@@ -120,6 +123,33 @@ public sealed class GapTracker
                 continue;
             }
 
+            // A hole that fills in part is asked about afresh (MaxRequestsPerHole for each start). Its end, the
+            // sequence that revealed it, bounds it too: live events arriving in order move the start of a hole that
+            // a forged sequence far ahead opened, and each new start would otherwise begin the count again.
+            long end = stream.Ahead.Count > 0 ? stream.Ahead.Min - 1 : stream.KnownLast;
+            if (stream.RequestedTo != end)
+            {
+                stream.RequestedTo = end;
+                stream.RequestsToEnd = 0;
+            }
+
+            if (stream.RequestsToEnd >= MaxRequestsPerHoleEnd)
+            {
+                // Given up for good: what lies up to the end no longer counts as missing (reported once).
+                _abandoned.Add((rig, boot, stream.High + 1, end));
+                stream.High = Math.Max(stream.High, end);
+                stream.KnownLast = Math.Max(stream.KnownLast, stream.High);
+                stream.Ahead.RemoveWhere(s => s <= stream.High);
+                while (stream.Ahead.Remove(stream.High + 1))
+                {
+                    stream.High++;
+                }
+
+                stream.GapSince = null;
+                stream.RequestedFrom = 0;
+                continue;
+            }
+
             if (stream.RequestedFrom != stream.High + 1)
             {
                 stream.RequestedFrom = stream.High + 1;
@@ -132,12 +162,12 @@ public sealed class GapTracker
 
             stream.RequestedAt = now;
             stream.Requests++;
+            stream.RequestsToEnd++;
             if (stream.Requests == MaxRequestsPerHole)
             {
-                // The last try: after it the hole is reported once and no longer asked about, so that a forged
-                // sequence number or status cannot keep the logger and the rig busy for ever.
-                long to = stream.Ahead.Count > 0 ? stream.Ahead.Min - 1 : stream.KnownLast;
-                _abandoned.Add((rig, boot, stream.High + 1, to));
+                // The last try for this start: after it the hole is reported once and no longer asked about until
+                // it moves, so that a forged sequence number or status cannot keep the logger and the rig busy.
+                _abandoned.Add((rig, boot, stream.High + 1, end));
             }
 
             due.Add((rig, boot, stream.High + 1, stream.LatestUs));
@@ -186,7 +216,9 @@ public sealed class GapTracker
         public DateTime? GapSince;
         public long GapHigh;
         public long RequestedFrom;
+        public long RequestedTo;
         public int Requests;
+        public int RequestsToEnd;
         public DateTime RequestedAt;
     }
 }

@@ -53,6 +53,11 @@ public sealed record RigStatus(string Rig, bool Online, long Boot, long? TimeUs 
                 }
             }
 
+            if (WholeNumber(root, "boot") < 0 || WholeNumber(root, "next_seq") < 1)
+            {
+                return "status: a negative 'boot' or a 'next_seq' below 1 (boots are numbered from 0, events from 1)";
+            }
+
             status = new RigStatus(rig, isOnline, WholeNumber(root, "boot")!.Value, WholeNumber(root, "t_us"), WholeNumber(root, "next_seq"), WholeNumber(root, "frames"));
             return null;
         }
