@@ -265,7 +265,6 @@ namespace ClosedLoop.Engine
             _journal.FramesLost(_clock.NowMicros, firstFrame, count);
         }
 
-        /// <summary>Journals the rig's answer to a command message (see <see cref="Wire.CommandDispatcher"/>).</summary>
         /// <summary>Commands refused but not journaled (a flood beyond one journaled refusal a second), since boot.</summary>
         public long UnjournaledRefusals { get; private set; }
 
@@ -274,6 +273,7 @@ namespace ClosedLoop.Engine
             UnjournaledRefusals++;
         }
 
+        /// <summary>Journals the rig's answer to a command message (see <see cref="Wire.CommandDispatcher"/>).</summary>
         public void ReportCommand(Wire.CommandKind kind, RefusalReason result, long id, long sender)
         {
             _journal.Command(_clock.NowMicros, kind, result, id, sender);

@@ -426,4 +426,37 @@ public sealed class BrokerRoleTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_embedded_broker_reads_the_users_file_again_so_a_changed_password_counts_at_the_next_login()
+    {
+        string folder = Directory.CreateTempSubdirectory("closedloop-users-live").FullName;
+        string file = Path.Combine(folder, "users.json");
+        var users = Users();
+        users.Save(file);
+        int port = EmbeddedBroker.FreePort();
+        await using var broker = await EmbeddedBroker.StartAsync(IPAddress.Loopback, port, users: BrokerUsers.Load(file), usersFile: file);
+
+        async Task<bool> LogsIn(string password)
+        {
+            using var client = new MqttClientFactory().CreateMqttClient();
+            try
+            {
+                return (await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithCredentials("alice", password).Build())).ResultCode == MqttClientConnectResultCode.Success;
+            }
+            catch (MQTTnet.Adapter.MqttConnectingFailedException)
+            {
+                return false;
+            }
+        }
+
+        Assert.True(await LogsIn(Secret));
+        users.Set("alice", BrokerRole.Operator, "a-new-password");
+        users.Save(file);
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(1));
+
+        Assert.False(await LogsIn(Secret));
+        Assert.True(await LogsIn("a-new-password"));
+        Directory.Delete(folder, recursive: true);
+    }
 }

@@ -24,6 +24,7 @@ namespace ClosedLoop.Engine.Wire
         private readonly FrameSpill _frameSpill;
         private readonly byte[] _spillBuffer;
         private long _framesSentThrough;
+        private long _framesReportedLostThrough;
         private long _frameReplayFrom = -1;
         private long _eventReplayFrom = -1;
 
@@ -156,9 +157,17 @@ namespace ClosedLoop.Engine.Wire
                 long oldest = _frames.Oldest;
                 if (oldest > 0 && next < oldest && !InSpill(next))
                 {
-                    // Neither RAM nor the spill store holds these: they are gone. The store may hold later ones.
+                    // Neither RAM nor the spill store holds these: they are gone. The store may hold later ones. Each
+                    // frame is reported lost once: a replay asked for before the logger saw the report finds the
+                    // same gap again.
                     long resume = _frameSpill != null && _frameSpill.First > next && _frameSpill.First < oldest ? _frameSpill.First : oldest;
-                    _engine.ReportFramesLost(next, resume - next);
+                    long firstUnreported = next > _framesReportedLostThrough ? next : _framesReportedLostThrough + 1;
+                    if (firstUnreported < resume)
+                    {
+                        _engine.ReportFramesLost(firstUnreported, resume - firstUnreported);
+                        _framesReportedLostThrough = resume - 1;
+                    }
+
                     _framesSentThrough = resume - 1;
                     next = resume;
                 }

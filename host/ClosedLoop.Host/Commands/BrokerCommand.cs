@@ -43,7 +43,7 @@ public static class BrokerCommand
 
             var roles = usersFile is null ? null : BrokerUsers.Load(usersFile.FullName);
             using var certificate = ServerCertificate.Load(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
-            await using var broker = await EmbeddedBroker.StartAsync(address, parse.GetValue(port), name, secret, parse.GetValue(retained)?.FullName, roles, certificate).ConfigureAwait(false);
+            await using var broker = await EmbeddedBroker.StartAsync(address, parse.GetValue(port), name, secret, parse.GetValue(retained)?.FullName, roles, certificate, usersFile?.FullName).ConfigureAwait(false);
             parse.InvocationConfiguration.Output.WriteLine($"broker listening on {address}:{broker.Port}{(certificate is null ? string.Empty : " (TLS)")}{(roles is null ? string.Empty : $", {roles.All.Count} users with roles")}");
             try
             {

@@ -11,18 +11,25 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 {
     private readonly MqttServer _server;
 
-    private EmbeddedBroker(MqttServer server, int port)
+    private readonly GuardedTcpServerAdapter _listener;
+
+    private EmbeddedBroker(MqttServer server, GuardedTcpServerAdapter listener, int port)
     {
         _server = server;
+        _listener = listener;
         Port = port;
     }
+
+    /// <summary>Connections the listener closed: too many not yet logged in, too slow to log in, or a packet declared too large.</summary>
+    public long RefusedConnections => _listener.Refused;
 
     /// <summary>Messages the broker queues for one client (a logger away or catching up) before it drops the oldest.</summary>
     public const int MaxQueuedPerClient = 2_000_000;
 
     /// <summary>
     /// The largest message the broker passes on or retains (the largest the protocol sends is a config of at most
-    /// 32 KB). MQTTnet has no packet size limit of its own: a larger message is read once, then dropped.
+    /// 32 KB). MQTTnet has no packet size limit of its own; the listener (<see cref="GuardedTcpServerAdapter"/>)
+    /// refuses a packet that declares more than this and its headers before reading it.
     /// </summary>
     public const int MaxMessageBytes = 65536;
 
@@ -36,24 +43,20 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     /// </summary>
     /// <param name="certificate">With a certificate (and its private key), the broker speaks TLS only, on <paramref name="port"/>.</param>
     public static async Task<EmbeddedBroker> StartAsync(IPAddress address, int port, string? username = null, string? password = null, string? retainedFile = null, BrokerUsers? users = null,
-        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null, string? usersFile = null, TimeSpan? connectTimeout = null)
     {
+        // The users file is read again when it changes: a changed password or a removed user counts at the next connection.
+        var live = users is null ? null : new LiveUsers(users, usersFile);
         var builder = new MqttServerOptionsBuilder()
             .WithPersistentSessions()
             // MQTTnet's default keeps 250 messages per client and drops the oldest beyond that: a logger that is
             // away or slow would lose events. Queue generously; the gap replay covers anything beyond.
             .WithMaxPendingMessagesPerClient(MaxQueuedPerClient);
-        builder = certificate is null
-            ? builder.WithDefaultEndpoint().WithDefaultEndpointPort(port)
-            : builder.WithoutDefaultEndpoint().WithEncryptedEndpoint().WithEncryptedEndpointPort(port).WithEncryptionCertificate(certificate);
-        var options = builder.Build();
-
-        // Listen on the one address asked for: MQTTnet otherwise also opens every IPv6 address.
-        MqttServerTcpEndpointBaseOptions endpoint = certificate is null ? options.DefaultEndpointOptions : options.TlsEndpointOptions;
-        bool v6 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
-        endpoint.BoundInterNetworkAddress = v6 ? IPAddress.None : address;
-        endpoint.BoundInterNetworkV6Address = v6 ? address : IPAddress.None;
-        var server = new MqttServerFactory().CreateMqttServer(options);
+        // Our own listener, on the one address asked for (TLS only, with a certificate), which refuses floods
+        // before MQTTnet reads them; MQTTnet's endpoints stay closed.
+        var options = builder.WithoutDefaultEndpoint().Build();
+        var listener = new GuardedTcpServerAdapter(address, port, certificate, connectTimeout);
+        var server = new MqttServerFactory().CreateMqttServer(options, [listener]);
         server.ValidatingConnectionAsync += e =>
         {
             AssignClientId(e);
@@ -65,7 +68,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             {
                 e.ProcessPublish = false;
             }
-            else if (users is not null && e.ClientId is not null && !MayPublish(users, e.UserName, e.ApplicationMessage.Topic))
+            else if (live is not null && e.ClientId is not null && !MayPublish(live.Current(), e.UserName, e.ApplicationMessage.Topic))
             {
                 // A role publishes only where docs/protocol.md says: a rig never as another rig, a viewer never.
                 e.ProcessPublish = false;
@@ -74,9 +77,9 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
             return Task.CompletedTask;
         };
-        if (users is not null)
+        if (live is not null)
         {
-            EnforceRoles(server, users);
+            EnforceRoles(server, live);
         }
         else if (username is not null)
         {
@@ -112,26 +115,36 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         }
 
         await server.StartAsync().ConfigureAwait(false);
-        return new EmbeddedBroker(server, port);
+        return new EmbeddedBroker(server, listener, port);
     }
 
     private static bool MayPublish(BrokerUsers users, string? userName, string topic) =>
         users.Find(userName) is { } user && users.MayPublish(user, topic);
 
     /// <summary>Each client logs in as a user of the file and subscribes only where its role may read.</summary>
-    private static void EnforceRoles(MqttServer server, BrokerUsers users)
+    private static void EnforceRoles(MqttServer server, LiveUsers live)
     {
         server.ValidatingConnectionAsync += e =>
         {
-            if (users.Authenticate(e.UserName, e.Password) is null)
+            var users = live.Current();
+            if (users.Authenticate(e.UserName, e.Password) is not { } user)
             {
                 e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword;
+            }
+            else if (user.Role != BrokerRole.Logger && e.CleanSession != true
+                && (e.SessionExpiryInterval > 0 || e.ProtocolVersion != MQTTnet.Formatter.MqttProtocolVersion.V500))
+            {
+                // Only a logger's session is kept while it is away: anyone else's would queue everything the rigs
+                // publish (millions of messages) for a client that may never come back.
+                e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.NotAuthorized;
+                e.ReasonString = "persistent sessions are kept for loggers only: connect with a clean start";
             }
 
             return Task.CompletedTask;
         };
         server.InterceptingSubscriptionAsync += e =>
         {
+            var users = live.Current();
             if (users.Find(e.UserName) is not { } user || !users.MaySubscribe(user, e.TopicFilter.Topic))
             {
                 e.ProcessSubscription = false;

@@ -10,10 +10,7 @@ namespace ClosedLoop.Host.WebConsole;
 /// </summary>
 public sealed class LabLogins(BrokerUsers users, string? file)
 {
-    private readonly Lock _gate = new();
-    private readonly string _prefix = users.Prefix;
-    private BrokerUsers _users = users;
-    private DateTime _read = file is not null && File.Exists(file) ? File.GetLastWriteTimeUtc(file) : DateTime.MinValue;
+    private readonly LiveUsers _live = new(users, file);
 
     /// <summary>Whether anyone could log in.</summary>
     public bool AnyoneMayLogIn => Current().All.Any(MayLogIn);
@@ -30,30 +27,5 @@ public sealed class LabLogins(BrokerUsers users, string? file)
 
     private static bool MayLogIn(BrokerUser user) => user.Role is BrokerRole.Operator or BrokerRole.Viewer;
 
-    private BrokerUsers Current()
-    {
-        if (file is null)
-        {
-            return _users;
-        }
-
-        lock (_gate)
-        {
-            // A file being rewritten may be caught half written: the users read before stand until it parses.
-            DateTime written = File.Exists(file) ? File.GetLastWriteTimeUtc(file) : DateTime.MaxValue;
-            if (written != _read)
-            {
-                try
-                {
-                    _users = File.Exists(file) ? BrokerUsers.Load(file, _prefix) : new BrokerUsers(_prefix);
-                    _read = written;
-                }
-                catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
-                {
-                }
-            }
-
-            return _users;
-        }
-    }
+    private BrokerUsers Current() => _live.Current();
 }
