@@ -29,6 +29,39 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task The_logger_given_a_file_that_is_not_a_log_or_a_folder_says_so_in_one_line()
+    {
+        string notALog = Path.Combine(_folder, "notes.sqlite");
+        File.WriteAllText(notALog, "these are my notes, not a database\n");
+
+        AssertOneLine(2, await CommandLine.Invoke("log", "--db", notALog, "--broker", "127.0.0.1:1"), "not a closedloop log");
+        AssertOneLine(2, await CommandLine.Invoke("log", "--db", _folder, "--broker", "127.0.0.1:1"), "the log file cannot be used");
+        Assert.Equal("these are my notes, not a database\n", File.ReadAllText(notALog));
+    }
+
+    [Fact]
+    public async Task A_users_file_that_is_not_one_is_named_in_one_line_by_the_broker_and_the_console()
+    {
+        string users = Path.Combine(_folder, "users.json");
+        File.WriteAllText(users, "{ not json");
+
+        AssertOneLine(2, await CommandLine.Invoke("broker", "--users", users, "--port", "0"), "is not a users file");
+        AssertOneLine(2, await CommandLine.Invoke("console", "--users", users, "--port", "0", "--broker", "127.0.0.1:1"), "is not a users file");
+    }
+
+    [Fact]
+    public async Task An_endless_or_huge_input_is_refused_after_its_limit_not_read_whole()
+    {
+        string big = Path.Combine(_folder, "big.toml");
+        File.WriteAllBytes(big, new byte[ClosedLoop.Host.Studies.StudyFileReader.MaxBytes + 10]);
+
+        AssertOneLine(2, await CommandLine.Invoke("config", "check", "/dev/zero"), "larger than 32,768 bytes");
+        var study = await CommandLine.Invoke("study", "check", big);
+        Assert.NotEqual(0, study.Code);
+        Assert.Contains("larger than 4,194,304 bytes", study.Output + study.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_log_is_refused_in_one_line_and_left_as_it_was()
     {
         string notALog = Path.Combine(_folder, "notes.sqlite");

@@ -29,7 +29,7 @@ public sealed class ConfigInput
         {
             InputFile.Require(file, "an nf.config file");
 
-            bytes = File.ReadAllBytes(file.FullName);
+            bytes = InputFile.ReadBounded(file.FullName, ConfigParser.MaxBytes, "an nf.config file");
         }
 
         var errors = new ConfigErrorList();

@@ -42,5 +42,22 @@ public static class Guard
             error.WriteLine($"error: cannot reach the broker: {e.Message}");
             return Unreachable;
         }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            // A log file that is not a database, a folder, a read-only or full disk: said in one line, not a trace.
+            error.WriteLine($"error: the log file cannot be used: {e.Message}{(e.SqliteErrorCode == 26 ? " (not a closedloop log: give --db a new file or an existing log)" : string.Empty)}");
+            return Usage;
+        }
+        catch (InvalidDataException e)
+        {
+            // A file of ours named on the command line that does not read as one (a users file that is not JSON, say).
+            error.WriteLine($"error: {e.Message}");
+            return Usage;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            error.WriteLine($"error: not allowed: {e.Message}");
+            return ExitCodes.Refused;
+        }
     }
 }

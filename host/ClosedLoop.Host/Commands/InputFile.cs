@@ -18,4 +18,27 @@ public static class InputFile
 
         return file;
     }
+
+    /// <summary>
+    /// The file's bytes when it holds at most <paramref name="maxBytes"/>; a larger one (or an endless one, such as
+    /// /dev/zero) is refused after reading one byte more, never read whole.
+    /// </summary>
+    public static byte[] ReadBounded(string path, int maxBytes, string role)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096, FileOptions.SequentialScan);
+        var buffer = new byte[maxBytes + 1];
+        int total = 0;
+        int read;
+        while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+        {
+            total += read;
+        }
+
+        if (total > maxBytes)
+        {
+            throw new CommandLineException($"{path}: larger than {maxBytes:N0} bytes; expected {role}");
+        }
+
+        return buffer[..total];
+    }
 }

@@ -55,8 +55,23 @@ public sealed class BrokerUsers
             return users;
         }
 
-        foreach (var user in JsonSerializer.Deserialize<List<BrokerUser>>(File.ReadAllText(path), Json) ?? [])
+        List<BrokerUser>? read;
+        try
         {
+            read = JsonSerializer.Deserialize<List<BrokerUser>>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a users file (as `closedloop broker user` writes it): {e.Message}", e);
+        }
+
+        foreach (var user in read ?? [])
+        {
+            if (string.IsNullOrEmpty(user?.Name) || string.IsNullOrEmpty(user.PasswordHash))
+            {
+                throw new InvalidDataException($"{path} is not a users file: every entry needs a name, a role and a password hash");
+            }
+
             users._users[user.Name] = user;
         }
 

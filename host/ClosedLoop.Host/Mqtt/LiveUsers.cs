@@ -29,7 +29,7 @@ public sealed class LiveUsers(BrokerUsers users, string? file)
                     _users = File.Exists(file) ? BrokerUsers.Load(file, _prefix) : new BrokerUsers(_prefix);
                     _read = written;
                 }
-                catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+                catch (Exception e) when (e is IOException or InvalidDataException)
                 {
                 }
             }

@@ -54,8 +54,21 @@ public static partial class StudyFileReader
             throw new StudyFileException(path, [new StudyError(0, string.Empty, string.Empty, "the study file does not exist")]);
         }
 
-        return Read(File.ReadAllText(path), path);
+        byte[] bytes;
+        try
+        {
+            bytes = ClosedLoop.Host.Commands.InputFile.ReadBounded(path, MaxBytes, "a study file");
+        }
+        catch (ClosedLoop.Host.Commands.CommandLineException e)
+        {
+            throw new StudyFileException(path, [new StudyError(0, string.Empty, string.Empty, e.Message)]);
+        }
+
+        return Read(System.Text.Encoding.UTF8.GetString(bytes), path);
     }
+
+    /// <summary>The largest study file read: far more than any study's animals, rigs, conditions and sessions need.</summary>
+    public const int MaxBytes = 4 * 1024 * 1024;
 
     public static Study Read(string text, string path)
     {
