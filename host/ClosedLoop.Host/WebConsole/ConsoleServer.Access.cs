@@ -82,6 +82,13 @@ public sealed partial class ConsoleServer
     {
         if (_users is not null)
         {
+            // A cookie carries its login whole: forgetting it in this browser is not enough, as a copy of it would
+            // still work. The login's token is refused from now on, whoever presents it.
+            if (context.User.FindFirst(TokenClaim)?.Value is string token)
+            {
+                _loggedOut.TryAdd(token, 0);
+            }
+
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
         }
 
@@ -106,4 +113,31 @@ public sealed partial class ConsoleServer
         var audit = new CommandAudit(rig, boot, commandId, command, caller.User, caller.Address, result, DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         await client.PublishAsync(client.TopicsOf(rig).Audit, audit.ToJson(), retain: false, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Why a request must be refused before anything else, or null. A console without logins answers on loopback only
+    /// and must check the Host it is asked by: a page elsewhere can make a browser resolve its own name to 127.0.0.1
+    /// (DNS rebinding) and read the console as its own. And a request that changes something must come from the
+    /// console's own origin, whatever the cookie or token.
+    /// </summary>
+    private static string? ForeignRequest(HttpContext context, bool loginsRequired)
+    {
+        var request = context.Request;
+        if (!loginsRequired && !IsLoopbackName(request.Host.Host))
+        {
+            return $"this console answers only to localhost, 127.0.0.1 or [::1], not to '{request.Host.Host}'";
+        }
+
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)
+            && request.Headers.Origin.ToString() is { Length: > 0 } origin
+            && !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"a request from another site ({origin}) may not change anything here";
+        }
+
+        return null;
+    }
+
+    private static bool IsLoopbackName(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 }

@@ -97,6 +97,15 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     /// <summary>The claim holding a login's own command token.</summary>
     private const string TokenClaim = "closedloop-token";
 
+    /// <summary>Logins ended by logging out: their cookies are refused even where a copy of one survives.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _loggedOut = new(StringComparer.Ordinal);
+
+    /// <summary>What the page may load and who may frame it: its own script and style only, framed by no one.</summary>
+    private const string PagePolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+    /// <summary>A session report (inline style, pictures as data, no script at all).</summary>
+    private const string ReportPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
     private readonly WebApplication _app;
     private readonly BrokerWatch _watch;
     private readonly BrokerEndpoint _broker;
@@ -172,7 +181,8 @@ public sealed partial class ConsoleServer : IAsyncDisposable
                 // Each request's login is checked against the users file as it is now.
                 cookie.Events.OnValidatePrincipal = context =>
                 {
-                    if (!server!._users!.StillValid(context.Principal))
+                    if (!server!._users!.StillValid(context.Principal)
+                        || (context.Principal?.FindFirst(TokenClaim)?.Value is string token && server._loggedOut.ContainsKey(token)))
                     {
                         context.RejectPrincipal();
                         return context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -207,6 +217,29 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         var app = builder.Build();
         var watch = new BrokerWatch(broker, options.Blind);
         server = new ConsoleServer(app, watch, broker, options);
+        bool loginsRequired = users is not null;
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = context.Request.Path.Value?.EndsWith("/report", StringComparison.Ordinal) == true ? ReportPolicy : PagePolicy;
+            headers.XFrameOptions = "DENY";
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            if (options.Certificate is not null)
+            {
+                headers.StrictTransportSecurity = "max-age=31536000";
+            }
+
+            if (ForeignRequest(context, loginsRequired) is string refused)
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync(refused, context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
         if (users is not null)
         {
             app.UseAuthentication();
