@@ -224,7 +224,8 @@ public sealed partial class ConsoleServer : IAsyncDisposable
             headers.ContentSecurityPolicy = context.Request.Path.Value?.EndsWith("/report", StringComparison.Ordinal) == true ? ReportPolicy : PagePolicy;
             headers.XFrameOptions = "DENY";
             headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
+            // same-origin, not no-referrer: under no-referrer a browser sends its own form posts with "Origin: null".
+            headers["Referrer-Policy"] = "same-origin";
             if (options.Certificate is not null)
             {
                 headers.StrictTransportSecurity = "max-age=31536000";
