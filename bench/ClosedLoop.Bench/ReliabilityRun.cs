@@ -12,9 +12,13 @@ namespace ClosedLoop.Bench;
 /// <summary>
 /// `reliability [seconds]`: virtual rigs stream events and frames through the embedded broker (users with roles)
 /// into the logger while the run kills the logger again and again, restarts the broker, fills the log's disk for
-/// a while, and lets a rig user forge another rig's events and a viewer send commands. It then waits for the
-/// logger to catch up and counts: events journaled vs stored, forged events stored, commands obeyed from the
-/// viewer, faults. Measured, not asserted (the tests assert); the README shows its figures.
+/// a while, and lets a rig user forge another rig's events, a viewer send commands and the logger's account try to
+/// arm rigs. One rig's signal light falls to 60 % for 6 s at times (a failing LED), and it is re-armed after each
+/// episode as an experimenter would; once, the broker is flooded from raw sockets (two 200 MB CONNECTs and idle
+/// connections past the limit). It then waits for the logger to catch up and counts: events journaled vs stored,
+/// forged events stored, commands obeyed from the viewer and the logger, light faults and trains inside them,
+/// the flood's connections closed and the process's memory, faults. Measured, not asserted (the tests assert);
+/// the README shows its figures.
 /// </summary>
 public static class ReliabilityRun
 {
@@ -51,7 +55,8 @@ public static class ReliabilityRun
             document.Set("processing", "warmup_s", "5");
             var config = ConfigLoader.FromDocument(document, new ConfigErrorList()).Config;
             var scenario = Scenario.Random((ulong)i, 400, 5 * Second, 2 * Second, 6 * Second, Second, 3 * Second);
-            var rig = new VirtualRig.VirtualRig(config, new SimulationOptions { Seed = (ulong)i, Phenotype = Phenotype.IsolationReared }, scenario);
+            var options = new SimulationOptions { Seed = (ulong)i, Phenotype = Phenotype.IsolationReared, LightFaults = i == 2 ? LightFaults : [] };
+            var rig = new VirtualRig.VirtualRig(config, options, scenario);
             var link = new RigLink(rig.Engine, As($"rig-{i:D2}"));
             await link.ConnectAsync(CancellationToken.None);
             rig.Engine.Arm();
@@ -59,7 +64,8 @@ public static class ReliabilityRun
             rigs.Add((rig, link));
         }
 
-        int kills = 0, brokerRestarts = 0, forgeries = 0, viewerCommands = 0;
+        int kills = 0, brokerRestarts = 0, forgeries = 0, viewerCommands = 0, loggerCommands = 0, rearms = 0;
+        var flood = (Sockets: 0, Closed: 0, MemoryBeforeMb: 0.0, MemoryPeakMb: 0.0);
         double fullDiskSeconds = 0;
         var started = DateTime.UtcNow;
         long rigTime = 0;
@@ -107,6 +113,20 @@ public static class ReliabilityRun
             {
                 forgeries += await ForgeAsync(As("rig-99"), rigs[0].Rig.Engine.Journal.NextSequence);
                 viewerCommands += await CommandAsViewerAsync(As("bob"));
+                loggerCommands += await ArmFromLoggerAsync(As("logger"), rigs);
+            }
+
+            if (step == 60 && broker is not null)
+            {
+                flood = await FloodAsync(port);
+            }
+
+            // The light-faulted rig is disarmed by each episode; the experimenter arms it again once the light is back.
+            var faulted = rigs[1].Rig;
+            if (!faulted.Engine.IsArmed && !LightFaults.Any(f => f.Covers(faulted.Clock.NowMicros) || f.Covers(faulted.Clock.NowMicros - 2 * Second)))
+            {
+                faulted.Engine.Arm();
+                rearms++;
             }
         }
 
@@ -156,6 +176,13 @@ public static class ReliabilityRun
         Console.WriteLine($"| sample frames per rig-second per rig, and their bytes | {framesMade / rigSeconds / RigCount:F1} frames, {framesMade * 291.0 / rigSeconds / RigCount / 1024:F1} KiB (each a QoS 1 PUBLISH and PUBACK) |");
         Console.WriteLine($"| events forged by another rig's user / stored | {forgeries} / {forgedStored} |");
         Console.WriteLine($"| commands sent by a viewer / answered by a rig | {viewerCommands} / {armedByViewer} |");
+        var faultedRig = rigs[1].Rig;
+        long signalLost = faultedRig.Engine.Journal.RigId is string faultedId ? store.EventJson(faultedId).Count(json => json.Contains("\"fault\":\"signal_lost\"", StringComparison.Ordinal)) : 0;
+        int trainsInFaults = faultedRig.Opto.Trains.Count(t => LightFaults.Any(f => t.StartUs >= f.FromUs && t.StartUs < f.FromUs + f.DurationUs + 2 * Second));
+        int episodes = LightFaults.Count(f => f.FromUs < rigTime);
+        Console.WriteLine($"| arms sent from the logger's account / obeyed | {loggerCommands} / {ObeyedFromLogger(store, rigs)} |");
+        Console.WriteLine($"| light faults on rig-02 (signal at 60 % for 6 s) / signal_lost faults logged / trains inside them / re-arms | {episodes} / {signalLost} / {trainsInFaults} / {rearms} |");
+        Console.WriteLine($"| broker flood: raw sockets (two 200 MB CONNECTs, the rest idle) / closed by the broker / process memory before and at its peak | {flood.Sockets} / {flood.Closed} / {flood.MemoryBeforeMb:F0} MB and {flood.MemoryPeakMb:F0} MB |");
         Console.WriteLine($"| fault rows in the log | {faults.Count} |");
 
         await logger.StopAsync();
@@ -171,6 +198,87 @@ public static class ReliabilityRun
         }
 
         Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>rig-02's light: 60 % of its signal for 6 s, every 90 rig-seconds from 100 s (a failing LED).</summary>
+    private static readonly IReadOnlyList<LightFault> LightFaults =
+        [.. Enumerable.Range(0, 40).Select(k => new LightFault((100 + (90 * k)) * Second, 6 * Second, 0.6))];
+
+    /// <summary>The logger's account tries to arm every rig, on its command topic (the broker refuses) and its replay topic (the rig refuses); returns the tries.</summary>
+    private static async Task<int> ArmFromLoggerAsync(BrokerEndpoint endpoint, List<(VirtualRig.VirtualRig Rig, RigLink Link)> rigs)
+    {
+        int tried = 0;
+        foreach (string leaf in new[] { "commands", "replay" })
+        {
+            using var client = new MqttClientFactory().CreateMqttClient();
+            await client.ConnectAsync(endpoint.Options($"logger-arm-{Guid.NewGuid():N}").Build());
+            var buffer = new byte[CommandJson.MaxBytes];
+            foreach (var (rig, _) in rigs)
+            {
+                var journal = rig.Engine.Journal;
+                int length = new CommandJson().Write(CommandKind.Arm, 0, Random.Shared.NextInt64(1, 1L << 53), "alice", journal.BootId, rig.Clock.NowMicros + (30 * Second), buffer, 0);
+                tried++;
+                try
+                {
+                    await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"closedloop/{journal.RigId}/{leaf}/logger").WithPayload(buffer[..length]).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+                }
+                catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException)
+                {
+                }
+            }
+        }
+
+        return tried;
+    }
+
+    private static int ObeyedFromLogger(EventStore store, List<(VirtualRig.VirtualRig Rig, RigLink Link)> rigs) =>
+        rigs.Sum(r => store.EventJson(r.Rig.Engine.Journal.RigId).Count(json => json.Contains("\"cmd\":\"arm\",\"result\":\"accepted\"", StringComparison.Ordinal) && json.Contains("\"from\":\"logger\"", StringComparison.Ordinal)));
+
+    /// <summary>Two sockets declare 200 MB CONNECTs, forty more connect and say nothing; returns how many the broker closed within 15 s and the memory.</summary>
+    private static async Task<(int Sockets, int Closed, double MemoryBeforeMb, double MemoryPeakMb)> FloodAsync(int port)
+    {
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        process.Refresh();
+        double before = process.WorkingSet64 / 1e6;
+        var sockets = new List<System.Net.Sockets.Socket>();
+        for (int i = 0; i < 42; i++)
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, port);
+            if (i < 2)
+            {
+                // CONNECT, remaining length 200,000,000 as a variable byte integer.
+                await socket.SendAsync(new byte[] { 0x10, 0x80, 0x84, 0xAF, 0x5F });
+            }
+
+            sockets.Add(socket);
+        }
+
+        double peak = before;
+        int closed = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var buffer = new byte[16];
+        foreach (var socket in sockets)
+        {
+            try
+            {
+                using var wait = new CancellationTokenSource(deadline - DateTime.UtcNow > TimeSpan.Zero ? deadline - DateTime.UtcNow : TimeSpan.Zero);
+                if (await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, wait.Token) == 0)
+                {
+                    closed++;
+                }
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
+            {
+                closed += e is System.Net.Sockets.SocketException ? 1 : 0;
+            }
+
+            process.Refresh();
+            peak = Math.Max(peak, process.WorkingSet64 / 1e6);
+            socket.Dispose();
+        }
+
+        return (sockets.Count, closed, before, peak);
     }
 
     /// <summary>Rig commands answered in the log (a viewer's command would have been answered if it got through).</summary>
@@ -209,7 +317,7 @@ public static class ReliabilityRun
             int length = new CommandJson().Write(CommandKind.Arm, 0, Random.Shared.NextInt64(1, 1L << 53), "bob", 1, long.MaxValue / 2, buffer, 0);
             try
             {
-                await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"closedloop/rig-{i:D2}/commands").WithPayload(buffer[..length]).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+                await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"closedloop/rig-{i:D2}/commands/bob").WithPayload(buffer[..length]).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
             }
             catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException)
             {
