@@ -459,4 +459,24 @@ public sealed class BrokerRoleTests
         Assert.True(await LogsIn("a-new-password"));
         Directory.Delete(folder, recursive: true);
     }
+
+    [Theory]
+    [MemberData(nameof(Brokers))]
+    public async Task A_wrong_password_and_a_viewers_command_are_not_authorized_exit_6_not_an_unreachable_broker(string kind)
+    {
+        await using var broker = new RoleBroker(kind, Users());
+        await broker.StartAsync();
+        await using var rig = await LinkedRig.StartAsync(new BrokerEndpoint("127.0.0.1", broker.Port, "rig-01", Secret), rigId: "rig-01", armed: false);
+        await using (rig.PumpInBackground())
+        {
+            var monitor = await CommandLine.Invoke("monitor", "--broker", $"127.0.0.1:{broker.Port}", "--user", "bob", "--password", "wrong", "--seconds", "1");
+            var arm = await CommandLine.Invoke("arm", "rig-01", "--broker", $"127.0.0.1:{broker.Port}", "--user", "bob", "--password", Secret);
+
+            Assert.True(monitor.Code == ExitCodes.NotAuthorized, monitor.Output + monitor.Error);
+            Assert.Contains("not authorized", monitor.Error, StringComparison.Ordinal);
+            Assert.True(arm.Code == ExitCodes.NotAuthorized, arm.Output + arm.Error);
+            Assert.Contains("not authorized", arm.Error, StringComparison.Ordinal);
+            Assert.False(rig.Rig.Engine.IsArmed);
+        }
+    }
 }

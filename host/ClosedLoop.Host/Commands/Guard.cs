@@ -26,6 +26,11 @@ public static class Guard
             error.WriteLine($"error: not authorized: {e.Message}");
             return NotAuthorized;
         }
+        catch (BrokerPublishRefusedException e)
+        {
+            error.WriteLine($"error: not authorized: {e.Message}");
+            return NotAuthorized;
+        }
         catch (MQTTnet.Adapter.MqttConnectingFailedException e) when (BrokerClient.IsLoginRefusal(e.Message))
         {
             // The logger and virtual rigs connect with their own clients: the same refusal, the same answer.

@@ -26,7 +26,7 @@ public static class MonitorCommand
                 state.Take(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
                 return Task.CompletedTask;
             };
-            await client.ConnectAsync(endpoint.Options($"closedloop-monitor-{Guid.NewGuid():N}").WithCleanStart(true).Build(), cancellationToken).ConfigureAwait(false);
+            BrokerClient.EnsureAccepted(await client.ConnectAsync(endpoint.Options($"closedloop-monitor-{Guid.NewGuid():N}").WithCleanStart(true).Build(), cancellationToken).ConfigureAwait(false), endpoint);
             await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter($"{endpoint.TopicPrefix}/#", MqttQualityOfServiceLevel.AtMostOnce).Build(), cancellationToken).ConfigureAwait(false);
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -67,6 +67,12 @@ public sealed class BrokerClient : IAsyncDisposable
         var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag(retain).Build();
         var result = await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+        if (result.ReasonCode == MqttClientPublishReasonCode.NotAuthorized)
+        {
+            // The broker is there and answered: this user may not publish here (a viewer's command, say).
+            throw new BrokerPublishRefusedException(_endpoint.Username, topic);
+        }
+
         if (!result.IsSuccess)
         {
             throw new MQTTnet.Exceptions.MqttCommunicationException($"the broker refused the message on {topic}: {result.ReasonCode} {result.ReasonString}");
@@ -146,3 +152,7 @@ public sealed class BrokerClient : IAsyncDisposable
 /// <summary>The broker was reached but refused the login (wrong user or password, or not allowed).</summary>
 public sealed class BrokerLoginRefusedException(string? user, string reason)
     : Exception($"the broker refused the login{(user is null ? " (no user given)" : $" of user '{user}'")}: {reason}");
+
+/// <summary>The broker took the login but refused this user's message on a topic its role may not write.</summary>
+public sealed class BrokerPublishRefusedException(string? user, string topic)
+    : Exception($"the broker does not let {(user is null ? "this client" : $"user '{user}'")} publish on {topic} (its role may not: docs/protocol.md, \"Who may publish what\")");
