@@ -28,6 +28,21 @@ public sealed class MonitorTests : EmbeddedBrokerTest
     }
 
     [Fact]
+    public void A_topic_level_no_rig_can_be_called_gets_no_card_and_a_mode_no_rig_has_is_not_shown_as_sent()
+    {
+        var state = new MonitorState("closedloop");
+        string Status(string rig, string mode) => $$"""{"v":1,"rig":"{{rig}}","online":true,"boot":1,"t_us":0,"config":"00000000000000ab","armed":false,"estop":false,"session":false,"mode":"{{mode}}","next_seq":1}""";
+
+        state.Take("closedloop/../status", Encoding.UTF8.GetBytes(Status("..", "sham")));
+        state.Take("closedloop/<b>x<%2Fb>/status", Encoding.UTF8.GetBytes(Status("<b>x</b>", "sham")));
+        state.Take("closedloop/rig-a/status", Encoding.UTF8.GetBytes(Status("rig-a", "<img src=x onerror=alert(1)>")));
+
+        var rig = Assert.Single(state.Snapshot());
+        Assert.Equal(("rig-a", "unknown"), (rig.RigId, rig.Mode));
+        Assert.Equal(2, state.Unreadable);
+    }
+
+    [Fact]
     public void An_early_decision_says_how_long_after_onset_it_came_and_its_score_the_whole_windows_verdict()
     {
         var early = new JournalEvent { Kind = EventKind.Decision, TimeUs = 60_500_000, Code = 1, Flags = (int)Engine.Detection.DecisionFlags.Early, Ref1 = 60_000_000, Ref2 = 500_000, Value1 = 0.12 };

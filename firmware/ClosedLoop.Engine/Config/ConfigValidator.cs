@@ -339,6 +339,12 @@ namespace ClosedLoop.Engine.Config
             return "expected a key of [" + section + "]: " + known;
         }
 
+        /// <summary>True when <paramref name="text"/> could be a rig's id (letters, digits, '-' and '_', not starting with '_').</summary>
+        public static bool IsRigId(string text)
+        {
+            return text != null && text.Length <= 32 && IsIdentifier(text);
+        }
+
         private static bool IsIdentifier(string text)
         {
             // A leading '_' is kept for the host's own topic levels (the loggers' _loggers), which a rig named so

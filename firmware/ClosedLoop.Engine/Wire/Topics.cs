@@ -133,6 +133,12 @@ namespace ClosedLoop.Engine.Wire
 
         public string Audit { get; private set; }
 
+        /// <summary>True when a topic level could be a rig's id, as nf.config's rig.id allows it.</summary>
+        public static bool IsRigId(string level)
+        {
+            return ClosedLoop.Engine.Config.ConfigValidator.IsRigId(level);
+        }
+
         /// <summary>
         /// Splits a topic into its rig and leaf when it lies under <paramref name="prefix"/>; false otherwise.
         /// </summary>

@@ -143,6 +143,13 @@ public sealed class MonitorState(string prefix, bool blind = false, IDecodedList
                 return;
             }
 
+            if (!Topics.IsRigId(rigId))
+            {
+                // No rig is called '..' or '<b>': a topic level no rig id can be gets no card.
+                Unreadable++;
+                return;
+            }
+
             if (!_rigs.TryGetValue(rigId, out var rig))
             {
                 rig = new RigView(rigId);
@@ -264,7 +271,7 @@ public sealed class MonitorState(string prefix, bool blind = false, IDecodedList
                 rig.Armed = root.GetProperty("armed").GetBoolean();
                 rig.EStop = root.GetProperty("estop").GetBoolean();
                 rig.InSession = root.GetProperty("session").GetBoolean();
-                rig.Mode = blind ? Blinded : root.GetProperty("mode").GetString() ?? "-";
+                rig.Mode = blind ? Blinded : RigModes.Known(root.GetProperty("mode").GetString());
             }
 
             return true;
@@ -376,4 +383,10 @@ public interface IDecodedListener
     void OnFrame(string rig, long boot, ProcessedSample[] samples, int count);
 
     void OnEvent(string rig, long boot, JournalEvent e);
+}
+
+/// <summary>A status's mode as shown: one of the modes a rig has, never whatever text the status carried.</summary>
+internal static class RigModes
+{
+    public static string Known(string? mode) => mode is "closed_loop" or "open_loop" or "sham" or "yoked" ? mode : "unknown";
 }
