@@ -23,7 +23,7 @@ namespace ClosedLoop.Engine.NanoTests
             cycle.Control = 100 + control;
             cycle.Dark = 100;
             cycle.IsValid = true;
-            SignalLoss loss = guard.CheckLight(cycle, true);
+            SignalLoss loss = guard.CheckLight(cycle, true, true);
             guard.Record(loss);
             return loss;
         }
@@ -85,6 +85,22 @@ namespace ClosedLoop.Engine.NanoTests
             }
 
             Assert.IsFalse(guard.IsLost);
+        }
+
+        [TestMethod]
+        public static void A_recordings_leds_ramping_up_before_z_is_warm_are_not_a_step()
+        {
+            SignalGuard guard = Guard();
+            CycleSample cycle = new CycleSample();
+            for (long i = 0; i < 100; i++)
+            {
+                cycle.CycleIndex = i;
+                cycle.Signal = 100 + (20 * i);
+                cycle.Control = 100 + (10 * i);
+                cycle.Dark = 100;
+                cycle.IsValid = true;
+                Assert.AreEqual((int)SignalLoss.None, (int)guard.CheckLight(cycle, false, false));
+            }
         }
 
         [TestMethod]

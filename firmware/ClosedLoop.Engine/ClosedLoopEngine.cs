@@ -610,7 +610,7 @@ namespace ClosedLoop.Engine
 
                 // Light that cannot be physiology must not reach the filters, the fit, the baseline or a decision:
                 // the guard judges the raw light first, then what the cycle would give, before anything learns.
-                SignalLoss loss = _guard.CheckLight(cycle, measured);
+                SignalLoss loss = _guard.CheckLight(cycle, measured, Chain.ZScore.IsReady);
                 if (loss == SignalLoss.None && cycle.IsValid)
                 {
                     Chain.Preview(cycle);

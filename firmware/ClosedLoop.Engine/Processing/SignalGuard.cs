@@ -85,9 +85,10 @@ namespace ClosedLoop.Engine.Processing
         /// <summary>
         /// Checks the raw light of a cycle before it is processed. <paramref name="measured"/> is false for cycles
         /// of a recording made elsewhere (replay): its units (counts of another converter, volts) are unknown, so
-        /// neither the rail nor the floor applies; the step check is relative and applies to both.
+        /// neither the rail nor the floor applies; the step check is relative and applies to both, once z is warm
+        /// (<paramref name="warm"/>): LEDs ramping up at the start are not a fault, and nothing is decided before.
         /// </summary>
-        public SignalLoss CheckLight(CycleSample cycle, bool measured)
+        public SignalLoss CheckLight(CycleSample cycle, bool measured, bool warm)
         {
             if (!cycle.IsValid)
             {
@@ -116,7 +117,7 @@ namespace ClosedLoop.Engine.Processing
                 }
             }
 
-            return CheckStep();
+            return warm || _hasReference ? CheckStep() : SignalLoss.None;
         }
 
         /// <summary>
