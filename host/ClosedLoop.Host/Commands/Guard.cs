@@ -21,13 +21,9 @@ public static class Guard
             error.WriteLine($"error: {e.Message}");
             return Usage;
         }
-        catch (BrokerLoginRefusedException e)
+        catch (Exception e) when (e is BrokerLoginRefusedException or BrokerPublishRefusedException)
         {
-            error.WriteLine($"error: not authorized: {e.Message}");
-            return NotAuthorized;
-        }
-        catch (BrokerPublishRefusedException e)
-        {
+            // The broker is there and answered: this login, or this user's message, is refused.
             error.WriteLine($"error: not authorized: {e.Message}");
             return NotAuthorized;
         }
