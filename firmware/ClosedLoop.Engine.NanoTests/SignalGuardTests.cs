@@ -28,15 +28,24 @@ namespace ClosedLoop.Engine.NanoTests
             return loss;
         }
 
+        /// <summary>Cycles <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive) at steady light; returns the next index.</summary>
+        private static long Steady(SignalGuard guard, CycleSample cycle, long from, long to, double signal, double control)
+        {
+            for (long i = from; i < to; i++)
+            {
+                Judge(guard, cycle, i, signal, control);
+            }
+
+            return to;
+        }
+
         [TestMethod]
         public static void A_step_of_forty_percent_in_one_channel_is_a_light_step_on_its_second_cycle()
         {
             SignalGuard guard = Guard();
             CycleSample cycle = new CycleSample();
-            for (long i = 0; i < 100; i++)
-            {
-                Assert.AreEqual((int)SignalLoss.None, (int)Judge(guard, cycle, i, 2000, 1000));
-            }
+            Steady(guard, cycle, 0, 100, 2000, 1000);
+            Assert.IsFalse(guard.IsLost);
 
             Assert.AreEqual((int)SignalLoss.None, (int)Judge(guard, cycle, 100, 1200, 1000));
             Assert.AreEqual((int)SignalLoss.LightStep, (int)Judge(guard, cycle, 101, 1200, 1000));
@@ -48,10 +57,7 @@ namespace ClosedLoop.Engine.NanoTests
         {
             SignalGuard guard = Guard();
             CycleSample cycle = new CycleSample();
-            for (long i = 0; i < 100; i++)
-            {
-                Judge(guard, cycle, i, 2000, 1000);
-            }
+            Steady(guard, cycle, 0, 100, 2000, 1000);
 
             Assert.AreEqual((int)SignalLoss.None, (int)Judge(guard, cycle, 100, 1000, 1000));
             for (long i = 101; i < 120; i++)
@@ -67,22 +73,11 @@ namespace ClosedLoop.Engine.NanoTests
         {
             SignalGuard guard = Guard();
             CycleSample cycle = new CycleSample();
-            long i = 0;
-            for (; i < 100; i++)
-            {
-                Judge(guard, cycle, i, 2000, 1000);
-            }
-
-            for (; i < 400; i++)
-            {
-                Judge(guard, cycle, i, 1200, 1000);
-            }
+            long i = Steady(guard, cycle, 0, 100, 2000, 1000);
+            i = Steady(guard, cycle, i, 400, 1200, 1000);
 
             Assert.IsTrue(guard.IsLost);
-            for (; i < 400 + SignalGuard.RecoveryCycles + 2; i++)
-            {
-                Judge(guard, cycle, i, 2000, 1000);
-            }
+            Steady(guard, cycle, i, i + SignalGuard.RecoveryCycles + 2, 2000, 1000);
 
             Assert.IsFalse(guard.IsLost);
         }

@@ -610,11 +610,13 @@ namespace ClosedLoop.Engine
 
                 // Light that cannot be physiology must not reach the filters, the fit, the baseline or a decision:
                 // the guard judges the raw light first, then what the cycle would give, before anything learns.
-                SignalLoss loss = _guard.CheckLight(cycle, measured, Chain.ZScore.IsReady);
-                if (loss == SignalLoss.None && cycle.IsValid)
+                bool warm = Chain.ZScore.IsReady;
+                SignalLoss loss = _guard.CheckLight(cycle, measured, warm);
+                if (loss == SignalLoss.None && cycle.IsValid && warm)
                 {
+                    // During warm-up nothing is decided and the fit is not judged: no preview is needed.
                     Chain.Preview(cycle);
-                    loss = _guard.CheckFit(Chain.PreviewDff, Chain.ZScore.IsReady);
+                    loss = _guard.CheckFit(Chain.PreviewDff, warm);
                 }
 
                 if (loss != SignalLoss.None)

@@ -61,9 +61,9 @@ namespace ClosedLoop.Engine.Processing
         public double PreviewDff { get; private set; }
 
         /// <summary>
-        /// What a valid cycle would give, before anything learns from it: the filters' next values, and the fit's
-        /// prediction as it stands. The signal guard judges these, so that
-        /// light it refuses never reaches a filter, the fit or the baseline.
+        /// What a valid cycle would give, before anything learns from it: the filters' next values and the fit's
+        /// prediction as it stands. The signal guard judges these, so that light it refuses never reaches a filter,
+        /// the fit or the baseline.
         /// </summary>
         public void Preview(CycleSample cycle)
         {

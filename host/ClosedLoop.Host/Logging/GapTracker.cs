@@ -55,11 +55,7 @@ public sealed class GapTracker
 
         if (sequence == stream.High + 1)
         {
-            stream.High = sequence;
-            while (stream.Ahead.Remove(stream.High + 1))
-            {
-                stream.High++;
-            }
+            MoveHighTo(stream, sequence);
         }
         else
         {
@@ -137,13 +133,8 @@ public sealed class GapTracker
             {
                 // Given up for good: what lies up to the end no longer counts as missing (reported once).
                 _abandoned.Add((rig, boot, stream.High + 1, end));
-                stream.High = Math.Max(stream.High, end);
+                MoveHighTo(stream, end);
                 stream.KnownLast = Math.Max(stream.KnownLast, stream.High);
-                stream.Ahead.RemoveWhere(s => s <= stream.High);
-                while (stream.Ahead.Remove(stream.High + 1))
-                {
-                    stream.High++;
-                }
 
                 stream.GapSince = null;
                 stream.RequestedFrom = 0;
@@ -202,6 +193,17 @@ public sealed class GapTracker
         lock (_streams)
         {
             return _streams.TryGetValue((rig, boot), out var s) ? s.High : 0;
+        }
+    }
+
+    /// <summary>Everything up to <paramref name="high"/> counts as held, and so does what was seen ahead of it without a hole.</summary>
+    private static void MoveHighTo(Stream stream, long high)
+    {
+        stream.High = Math.Max(stream.High, high);
+        stream.Ahead.RemoveWhere(s => s <= stream.High);
+        while (stream.Ahead.Remove(stream.High + 1))
+        {
+            stream.High++;
         }
     }
 

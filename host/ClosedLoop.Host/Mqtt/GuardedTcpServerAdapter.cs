@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet.Adapter;
 using MQTTnet.Diagnostics.Logger;
@@ -16,8 +15,10 @@ namespace ClosedLoop.Host.Mqtt;
 /// it accepts on one address and port (TLS when given a certificate), holds at most
 /// <see cref="MaxUnauthenticated"/> connections that have not been answered CONNACK, closes one that has not been
 /// within <see cref="DefaultConnectTimeout"/>, and hands MQTTnet a stream that refuses a packet by its declared length
-/// before reading it (<see cref="MqttPacketGuard"/>). Built on MQTTnet's public MqttTcpChannel and
-/// MqttChannelAdapter, as its own MqttTcpServerAdapter is (MQTTnet 5.2, Server/Internal/Adapter).
+/// before reading it (<see cref="MqttPacketGuard"/>). Follows MQTTnet's own listener (MQTTnet 5.2,
+/// Source/MQTTnet.Server/Internal/Adapter/MqttTcpServerListener.cs, TryHandleClientConnectionAsync): the same public
+/// MqttTcpChannel and MqttChannelAdapter, the server's writer buffer sizes, the endpoint's NoDelay and packet
+/// fragmentation settings, TLS above the socket; the guard stream is the only thing added between them.
 /// </summary>
 public sealed class GuardedTcpServerAdapter(IPAddress address, int port, X509Certificate2? certificate, TimeSpan? connectTimeout = null) : IMqttServerAdapter
 {
@@ -34,6 +35,7 @@ public sealed class GuardedTcpServerAdapter(IPAddress address, int port, X509Cer
     private Task? _accepting;
     private int _unauthenticated;
     private IMqttNetLogger _logger = MqttNetNullLogger.Instance;
+    private MqttServerOptions? _options;
 
     public Func<IMqttChannelAdapter, Task>? ClientHandler { get; set; }
 
@@ -45,6 +47,7 @@ public sealed class GuardedTcpServerAdapter(IPAddress address, int port, X509Cer
     public Task StartAsync(MqttServerOptions options, IMqttNetLogger logger)
     {
         _logger = logger;
+        _options = options;
         _listener = new TcpListener(address, port);
         _listener.Start();
         _accepting = Task.Run(AcceptAsync);
@@ -95,8 +98,8 @@ public sealed class GuardedTcpServerAdapter(IPAddress address, int port, X509Cer
                 continue;
             }
 
-            // As MQTTnet's own listener does: no Nagle delay on small packets (acknowledgements, commands).
-            socket.NoDelay = true;
+            // As MQTTnet's own listener does (the endpoint's NoDelay, on by default): no Nagle delay on small packets.
+            socket.NoDelay = _options!.DefaultEndpointOptions.NoDelay;
             _ = Task.Run(() => ServeAsync(socket));
         }
     }
@@ -128,15 +131,18 @@ public sealed class GuardedTcpServerAdapter(IPAddress address, int port, X509Cer
             // Above TLS, so that the guard reads MQTT, not ciphertext.
             guard = new GuardedStream(transport, this);
             var channel = new MqttTcpChannel(guard, socket.LocalEndPoint!, socket.RemoteEndPoint!, null);
-            using var adapter = new MqttChannelAdapter(channel, new MqttPacketFormatterAdapter(new MqttBufferWriter(4096, MqttPacketGuard.MaxPacketBytes)), _logger);
+            var writer = new MqttBufferWriter(_options!.WriterBufferSize, _options.WriterBufferSizeMax);
+            using var adapter = new MqttChannelAdapter(channel, new MqttPacketFormatterAdapter(writer), _logger);
+            adapter.AllowPacketFragmentation = _options.DefaultEndpointOptions.AllowPacketFragmentation;
             if (ClientHandler is { } handler)
             {
                 await handler(adapter).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or AuthenticationException or SocketException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // A client that broke a limit, timed out or went away: its connection is closed, nothing else is.
+            // A client that broke a limit, timed out, failed its handshake or went away: its connection is closed,
+            // nothing else is (MQTTnet's listener likewise ends one connection, never the server, on any error).
         }
         finally
         {

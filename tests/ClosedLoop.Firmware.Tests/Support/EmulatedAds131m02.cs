@@ -15,7 +15,9 @@ namespace ClosedLoop.Firmware.Tests.Support;
 /// Only the latest conversion is computed (it is the only one a frame can report). The last word of every answer is
 /// the output CRC as the datasheet gives it for MODE.CRC_TYPE = 0 (CRC-16-CCITT, 0x1021, seed 0xFFFF, over the
 /// response and channel words, in the word's top 16 bits); it is computed here bit by bit, independently of the
-/// driver's table. <see cref="CorruptFrames"/> flips one data bit after the CRC is made, as a hit on the SPI line would.
+/// driver's table. The words it covers and where it sits were checked against Linux's driver for the family
+/// (drivers/iio/adc/ti-ads131m0x.c, ads131m_verify_output_crc: crc_itu_t(0xffff) over (channels + 1) x 3 bytes,
+/// the received CRC in the first two bytes of the last word). <see cref="CorruptFrames"/> flips one data bit after the CRC is made, as a hit on the SPI line would.
 /// </summary>
 public sealed class EmulatedAds131m02 : SpiDevice
 {
