@@ -345,6 +345,19 @@ public sealed class OutputGateTests
     }
 
     [Fact]
+    public void A_yoked_trigger_outside_a_session_is_refused_not_silently_dropped()
+    {
+        var bench = new Bench(TestConfig.With("output.mode=yoked"));
+        bench.Gate.Arm(0, ControlSource.Command);
+        Assert.Equal(RefusalReason.NoSession, bench.Gate.AddYokedTrigger(1_000_000));
+
+        bench.Ready();
+        Assert.Equal(RefusalReason.None, bench.Gate.AddYokedTrigger(1_000_000));
+        bench.Gate.StopSession(bench.Now);
+        Assert.Equal(RefusalReason.NoSession, bench.Gate.AddYokedTrigger(2_000_000));
+    }
+
+    [Fact]
     public void Yoked_triggers_are_refused_in_other_modes()
     {
         Assert.Equal(RefusalReason.NotYoked, new Bench(RigConfig.Default()).Gate.AddYokedTrigger(1));

@@ -198,12 +198,21 @@ namespace ClosedLoop.Engine.Output
             _journal.SessionStopped(nowUs, SessionTrains, _refusals, _channels[0].SessionDose, _channels[1].SessionDose);
         }
 
-        /// <summary>Queues one of the partner rig's trigger times (µs after its session start) for yoked mode.</summary>
+        /// <summary>
+        /// Queues one of the partner rig's trigger times (µs after its session start) for yoked mode. Refused outside
+        /// a session: the queue empties when a session starts, so a trigger taken before or after one would be
+        /// answered "accepted" and never driven.
+        /// </summary>
         public RefusalReason AddYokedTrigger(long sessionOffsetUs)
         {
             if (_settings.Mode != OutputMode.Yoked)
             {
                 return RefusalReason.NotYoked;
+            }
+
+            if (!InSession)
+            {
+                return RefusalReason.NoSession;
             }
 
             if (_yokeCount == _yokeQueue.Length)
