@@ -13,9 +13,12 @@ public sealed record SlotRun(IReadOnlyDictionary<string, long> Boots, IReadOnlyD
 /// sent its animal's config (the study's nf.config under the rig's id, the condition's output mode and settings, the
 /// accepted threshold; outputs undriven in a baseline) and must acknowledge it, is armed, and has its session started
 /// under the animal's id with the session's name as note (partners first); live-yoked rigs get their partner's
-/// trains through <see cref="YokeRelay"/>, rigs yoked to a recording their partner's logged trains at once. The
-/// session lasts its minutes on each rig's own clock (read from its status heartbeat); then sessions are stopped
-/// and the rigs disarmed. What it prints names conditions only as the plan shows them.
+/// trains through <see cref="YokeRelay"/>, rigs yoked to a recording their partner's logged trains at once. Each
+/// session lasts its minutes on its rig's own clock (read from its status heartbeat) and is stopped then; a live-yoked
+/// rig's only once its partner's session has ended, every train of it has been relayed, and its own session is as
+/// long as its partner's was (rig clocks drift apart, and a yoked session that ended first would lose its partner's
+/// last trains). Then the rigs are disarmed. What it prints
+/// names conditions only as the plan shows them.
 /// </summary>
 public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration, BrokerEndpoint endpoint, EventStore? log, TextWriter output)
 {
@@ -67,14 +70,33 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
         }
 
         var recorded = await SendRecordedPartnersAsync(runs, client, commander, cancellationToken).ConfigureAwait(false);
-        long durationUs = runs[0].Minutes * 60_000_000L;
-        while (runs.Any(r => !clocks.TryGetValue(r.Rig, out var clock) || clock.Boot != online[r.Rig] || clock.TimeUs < starts[r.Rig] + durationUs))
+        var ends = new SessionEnds(runs[0].Minutes * 60_000_000L, followers, Patience);
+        while (ends.StoppedCount < runs.Count)
         {
-            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            foreach (var run in runs.Where(r => !ends.IsStopped(r.Rig)))
+            {
+                long elapsedUs = clocks.TryGetValue(run.Rig, out var clock) && clock.Boot == online[run.Rig] ? clock.TimeUs - starts[run.Rig] : 0;
+                var end = ends.Judge(run.Rig, elapsedUs, relay.RelayedSessionLength, DateTime.UtcNow);
+                if (end == SessionEnd.Run)
+                {
+                    continue;
+                }
+
+                if (end == SessionEnd.StopUnfed)
+                {
+                    output.WriteLine($"  {run.Rig}: stopped {Patience.TotalSeconds:0} s after its minutes without the end of its partner's session from {string.Join(", ", ends.PartnersOf(run.Rig))}: its partner's last trains may be missing");
+                }
+
+                await ExpectAcceptedAsync(commander, run.Rig, CommandKind.SessionStop, cancellationToken).ConfigureAwait(false);
+                ends.MarkStopped(run.Rig);
+            }
+
+            if (ends.StoppedCount < runs.Count)
+            {
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        // Every rig's session ends together, then every rig is disarmed.
-        await Task.WhenAll(runs.Select(run => ExpectAcceptedAsync(commander, run.Rig, CommandKind.SessionStop, cancellationToken))).ConfigureAwait(false);
         await Task.WhenAll(runs.Select(run => ExpectAcceptedAsync(commander, run.Rig, CommandKind.Disarm, cancellationToken))).ConfigureAwait(false);
 
         IReadOnlyList<RelayedTrigger> relayed = [.. relay.Relayed, .. recorded];

@@ -20,19 +20,22 @@ public sealed record RelayedTrigger(string PartnerRig, long PartnerBoot, long Pa
 /// command, which the yoked rig's engine starts at the same offset after its own session start (at once when that
 /// moment has passed). Each trigger a yoked rig took is published on its `yokes` topic, so the log keeps which
 /// partner train every yoked train came from. Latency is measured from the partner's event arriving here to the
-/// yoked rig's answer.
+/// yoked rig's answer. The partner's session end passes through the same queue as its trains, so that once it is
+/// out (<see cref="RelayedSessionLength"/>) every train of that session has been sent, and its yoked rigs may stop once
+/// their own sessions are as long.
 /// </summary>
 public sealed class YokeRelay : IAsyncDisposable
 {
     private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _followers;
     private readonly BrokerEndpoint _endpoint;
     private readonly IMqttClient _listener;
-    private readonly Channel<(string Rig, long Boot, long TimeUs, long OffsetUs, long ReceivedTicks)> _triggers = Channel.CreateUnbounded<(string, long, long, long, long)>();
+    private readonly Channel<PartnerEvent> _triggers = Channel.CreateUnbounded<PartnerEvent>();
     private readonly Dictionary<(string Rig, long Boot), List<long>> _sessionStarts = [];
     private readonly Dictionary<string, (long Boot, long NotBeforeUs)> _expected = [];
     private readonly HashSet<(string Rig, long Boot, long Sequence)> _seen = [];
     private readonly HashSet<(string Rig, long Boot, long TimeUs)> _triggered = [];
     private readonly List<RelayedTrigger> _relayed = [];
+    private readonly Dictionary<string, long> _sessionsRelayed = [];
     private readonly object _gate = new();
     private BrokerClient? _sender;
     private Task? _sending;
@@ -102,8 +105,24 @@ public sealed class YokeRelay : IAsyncDisposable
                 && SessionStartOf(identity.RigId, identity.BootId) is long start && e.TimeUs >= start
                 && _triggered.Add((identity.RigId, identity.BootId, e.TimeUs)))
             {
-                _triggers.Writer.TryWrite((identity.RigId, identity.BootId, e.TimeUs, e.TimeUs - start, receivedTicks));
+                _triggers.Writer.TryWrite(new PartnerEvent(identity.RigId, identity.BootId, e.TimeUs, e.TimeUs - start, receivedTicks, SessionEnded: false));
             }
+            else if (e.Kind == EventKind.SessionStopped && SessionStartOf(identity.RigId, identity.BootId) is long begun && e.TimeUs >= begun)
+            {
+                _triggers.Writer.TryWrite(new PartnerEvent(identity.RigId, identity.BootId, e.TimeUs, e.TimeUs - begun, receivedTicks, SessionEnded: true));
+            }
+        }
+    }
+
+    /// <summary>
+    /// How long <paramref name="partnerRig"/>'s expected session lasted (µs), once its end has come with every train
+    /// before it relayed; null before.
+    /// </summary>
+    public long? RelayedSessionLength(string partnerRig)
+    {
+        lock (_gate)
+        {
+            return _sessionsRelayed.TryGetValue(partnerRig, out long length) ? length : null;
         }
     }
 
@@ -117,6 +136,7 @@ public sealed class YokeRelay : IAsyncDisposable
         {
             // The rig journals the session's start in the same command as its answer: at most moments before it.
             _expected[rig] = (boot, answeredUs - 1_000_000);
+            _sessionsRelayed.Remove(rig);
         }
     }
 
@@ -130,6 +150,16 @@ public sealed class YokeRelay : IAsyncDisposable
         var commander = new RigCommander(_sender!, "yoke-relay");
         await foreach (var trigger in _triggers.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (trigger.SessionEnded)
+            {
+                lock (_gate)
+                {
+                    _sessionsRelayed[trigger.Rig] = trigger.OffsetUs;
+                }
+
+                continue;
+            }
+
             foreach (string yoked in _followers[trigger.Rig])
             {
                 CommandAnswer? answer;
@@ -216,3 +246,6 @@ public static class YokeSender
         return answer;
     }
 }
+
+/// <summary>A partner's train to relay, or the end of its session (in the same queue, so that it comes after every train).</summary>
+internal readonly record struct PartnerEvent(string Rig, long Boot, long TimeUs, long OffsetUs, long ReceivedTicks, bool SessionEnded);
