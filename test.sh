@@ -136,6 +136,16 @@ for trx in $(find "$results" -name '*.trx'); do
   failed=$((failed + $(attr failed) + $(attr error) + $(attr timeout) + $(attr aborted)))
   skipped=$((skipped + $(attr notExecuted)))
 done
+# Each failed test's name and message, so that a CI log says why (the console loggers above print only the name).
+for trx in $(find "$results" -name '*.trx'); do
+  awk 'BEGIN { RS = "<UnitTestResult " }
+    /outcome="Failed"/ {
+      name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
+      message = $0; if (!sub(/.*<Message>/, "", message)) message = ""; sub(/<\/Message>.*/, "", message)
+      gsub(/&lt;/, "<", message); gsub(/&gt;/, ">", message); gsub(/&quot;/, "\"", message); gsub(/&apos;/, "\047", message); gsub(/&amp;/, "\\&", message)
+      print "FAILED " name ": " substr(message, 1, 4000)
+    }' "$trx"
+done
 if [ "$files" -ne "$expected" ]; then
   # A test project that produced no results (it crashed or did not build) counts as a failure.
   failed=$((failed + expected - files))
