@@ -8,18 +8,18 @@ using MQTTnet;
 namespace ClosedLoop.Host.Tests.Studies;
 
 /// <summary>
-/// A two-group, four-condition blinded study on virtual rigs, end to end: planned through the CLI, its baseline and
-/// stimulation sessions run slot by slot through an embedded broker and the logger, every MQTT message tapped.
-/// </summary>
-/// <summary>
-/// Alone: the yoke relay runs rigs paced at 30x real time, and run beside hundreds of other tests in the same process
-/// it failed once in four full runs here (2 yoked trains for 6 relayed; 8 for 9 on a busy machine), never alone or
-/// with both cores busy with other processes: most likely the shared thread pool's delays, which become seconds of
-/// rig time. The failure message now lists what each yoked rig did with each relayed trigger.
+/// Alone: the rigs are paced at 30x real time, so a busy host makes their clocks drift apart by seconds of rig time.
+/// That once made the yoke test fail (a partner's train after its yoked rig's session had ended; reproduced with six
+/// busy loops on two cores); sessions now end as <see cref="SessionEnds"/> says, and the failure message lists what
+/// each yoked rig did with each relayed trigger.
 /// </summary>
 [CollectionDefinition(nameof(StudyRunTests), DisableParallelization = true)]
 public sealed class StudyRunCollection;
 
+/// <summary>
+/// A two-group, four-condition blinded study on virtual rigs, end to end: planned through the CLI, its baseline and
+/// stimulation sessions run slot by slot through an embedded broker and the logger, every MQTT message tapped.
+/// </summary>
 [Collection(nameof(StudyRunTests))]
 public sealed class StudyRunTests(StudyRunTests.Run run) : IClassFixture<StudyRunTests.Run>
 {
