@@ -139,9 +139,10 @@ done
 # Each failed test's name and message, so that a CI log says why (the console loggers above print only the name).
 for trx in $(find "$results" -name '*.trx'); do
   awk 'BEGIN { RS = "<UnitTestResult " }
-    /outcome="Failed"/ {
+    substr($0, 1, index($0, ">")) ~ /outcome="Failed"/ {
       name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
       message = $0; if (!sub(/.*<Message>/, "", message)) message = ""; sub(/<\/Message>.*/, "", message)
+      gsub(/&quot;/, "\"", name); gsub(/&amp;/, "\\&", name)
       gsub(/&lt;/, "<", message); gsub(/&gt;/, ">", message); gsub(/&quot;/, "\"", message); gsub(/&apos;/, "\047", message); gsub(/&amp;/, "\\&", message)
       print "FAILED " name ": " substr(message, 1, 4000)
     }' "$trx"

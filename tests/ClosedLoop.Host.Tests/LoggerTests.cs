@@ -35,13 +35,17 @@ public sealed class LoggerTests : IDisposable
     private static Task<EventLogger> StartLoggerAsync(ITestBroker broker, EventStore store) =>
         EventLogger.StartNewAsync(broker.Endpoint, store, "closedloop-logger", CancellationToken.None);
 
-    /// <summary>Waits for <paramref name="condition"/>, serving the rig's replay requests meanwhile.</summary>
-    private static async Task WaitForAsync(Func<bool> condition, LinkedRig rig, EventStore store)
+    /// <summary>Waits for <paramref name="condition"/>, serving the rig's replay requests meanwhile unless told not to.</summary>
+    private static async Task WaitForAsync(Func<bool> condition, LinkedRig rig, EventStore store, bool serveReplays = true)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (!condition() && DateTime.UtcNow < deadline)
         {
-            rig.Link.Pump();
+            if (serveReplays)
+            {
+                rig.Link.Pump();
+            }
+
             await Task.Delay(25);
         }
 
@@ -94,13 +98,12 @@ public sealed class LoggerTests : IDisposable
         await rig.Link.FlushAsync(Patience);
         Assert.True(rig.LastSequence - before > 300, $"only {rig.LastSequence - before} events during the outage");
 
+        // The rig answers no replay from here on, so everything the restarted logger stores came from the broker's
+        // queue. (It may still ask: a queue that pauses for a second under load looks like a gap.)
         using var reopened = new EventStore(Database);
         await using var restarted = await StartLoggerAsync(broker, reopened);
-        await WaitForAsync(() => reopened.CountEvents() == rig.LastSequence, rig, reopened);
+        await WaitForAsync(() => reopened.CountEvents() == rig.LastSequence, rig, reopened, serveReplays: false);
         AssertComplete(reopened, rig);
-
-        // Everything came from the broker's queue: nothing had to be fetched from the rig's journal.
-        Assert.Equal(0, rig.Link.ReplaysServed);
         await rig.DisposeAsync();
     }
 
