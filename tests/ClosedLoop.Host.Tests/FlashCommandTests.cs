@@ -1,4 +1,5 @@
 using ClosedLoop.Host.Flashing;
+using ClosedLoop.Host.Tests.Flashing;
 
 namespace ClosedLoop.Host.Tests;
 
@@ -22,13 +23,18 @@ public sealed class FlashCommandTests : IDisposable
     private FileInfo WriteImage()
     {
         var image = new FileInfo(Path.Combine(_folder.FullName, "ClosedLoop.Firmware.bin"));
-        File.WriteAllBytes(image.FullName, [1, 2, 3]);
+        File.WriteAllBytes(image.FullName, TestImages.Image(TestImages.Pinned));
         return image;
     }
 
-    /// <summary>A stand-in nanoff that logs its arguments, and the staged files it was pointed at, then exits with a code.</summary>
-    private FileInfo FakeNanoff(int failOnCall = 0)
+    /// <summary>
+    /// A stand-in nanoff that logs its arguments, and the staged files it was pointed at, then exits with a code.
+    /// Asked for device details, it prints <paramref name="board"/>, a recorded report (Flashing/DeviceReports).
+    /// </summary>
+    private FileInfo FakeNanoff(int failOnCall = 0, string board = "esp32-2026-06.txt")
     {
+        string report = Path.Combine(_folder.FullName, "board.txt");
+        File.WriteAllText(report, TestImages.Report(board));
         var script = new FileInfo(Path.Combine(_folder.FullName, "nanoff"));
         File.WriteAllText(script.FullName, $$"""
             #!/bin/sh
@@ -43,6 +49,7 @@ public sealed class FlashCommandTests : IDisposable
                 echo "config-mode: $(stat -c %a "$dir/nf.config")" >> "$log"
                 grep -E '^(wifi_password|password) =' "$dir/nf.config" | sed 's/^/staged: /' >> "$log"
               fi
+              if [ "$a" = "--devicedetails" ]; then cat "{{report}}"; fi
               prev="$a"
             done
             echo "nanoff says hello"
@@ -81,7 +88,7 @@ public sealed class FlashCommandTests : IDisposable
         new(config, image, port, target, steps, nanoff, dryRun);
 
     [Fact]
-    public async Task A_dry_run_prints_the_three_nanoff_commands_and_the_manifest_and_writes_nothing()
+    public async Task A_dry_run_prints_the_four_nanoff_commands_and_the_manifest_and_writes_nothing()
     {
         var config = WriteConfig(ExampleConfig);
         var image = WriteImage();
@@ -92,6 +99,7 @@ public sealed class FlashCommandTests : IDisposable
         Assert.Equal(0, code);
         string nanoff = Path.Combine(_folder.FullName, "nanoff");
         Assert.Contains($"{nanoff} --update --target ESP32_PSRAM_REV3 --serialport /dev/ttyUSB0\n", output, StringComparison.Ordinal);
+        Assert.Contains($"# read the board's native assemblies\n{nanoff} --nanodevice --serialport /dev/ttyUSB0 --devicedetails\n", output, StringComparison.Ordinal);
         Assert.Contains($"{nanoff} --target ESP32_PSRAM_REV3 --serialport /dev/ttyUSB0 --deploy --image {image.FullName}\n", output, StringComparison.Ordinal);
         Assert.Contains($"{nanoff} --serialport /dev/ttyUSB0 --filedeployment {staging}/filedeployment.json\n", output, StringComparison.Ordinal);
         Assert.Contains("\"DestinationFilePath\": \"I:\\\\nf.config\"", output, StringComparison.Ordinal);
@@ -132,7 +140,7 @@ public sealed class FlashCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Flashing_runs_nanoff_three_times_with_the_secrets_filled_into_a_private_staged_copy_that_is_removed()
+    public async Task Flashing_runs_nanoff_four_times_with_the_secrets_filled_into_a_private_staged_copy_that_is_removed()
     {
         var config = WriteConfig(ExampleConfig);
         var image = WriteImage();
@@ -142,10 +150,12 @@ public sealed class FlashCommandTests : IDisposable
         Assert.True(code == 0, error);
         var calls = Calls();
         var invocations = calls.Where(c => c.StartsWith("call: ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(3, invocations.Count);
+        Assert.Equal(4, invocations.Count);
         Assert.Equal("call: --update --target ESP32_PSRAM_REV3 --serialport /dev/ttyUSB0", invocations[0]);
-        Assert.Equal($"call: --target ESP32_PSRAM_REV3 --serialport /dev/ttyUSB0 --deploy --image {image.FullName}", invocations[1]);
-        Assert.StartsWith("call: --serialport /dev/ttyUSB0 --filedeployment ", invocations[2], StringComparison.Ordinal);
+        Assert.Equal("call: --nanodevice --serialport /dev/ttyUSB0 --devicedetails", invocations[1]);
+        Assert.Equal($"call: --target ESP32_PSRAM_REV3 --serialport /dev/ttyUSB0 --deploy --image {image.FullName}", invocations[2]);
+        Assert.StartsWith("call: --serialport /dev/ttyUSB0 --filedeployment ", invocations[3], StringComparison.Ordinal);
+        Assert.Contains("the board's firmware (ESP32_PSRAM_REV3, CLR 1.12.0.450) has the native code of all 4 assemblies of the image that need it", output, StringComparison.Ordinal);
         Assert.Contains("staged: wifi_password = wifi secret 1", calls);
         Assert.Contains("staged: password = mqtt-secret-2", calls);
         Assert.Contains("config-mode: 600", calls);
@@ -172,12 +182,61 @@ public sealed class FlashCommandTests : IDisposable
     {
         var config = WriteConfig(ExampleConfig);
 
-        var (code, _, error) = await Flash(Request(config, image: WriteImage(), nanoff: FakeNanoff(failOnCall: 2)));
+        var (code, _, error) = await Flash(Request(config, image: WriteImage(), nanoff: FakeNanoff(failOnCall: 3)));
 
         Assert.Equal(FlashCommand.NanoffFailed, code);
         Assert.Contains("nanoff could not deploy the ClosedLoop application (exit code 7)", error, StringComparison.Ordinal);
-        Assert.Equal(2, Calls().Count(c => c.StartsWith("call:", StringComparison.Ordinal)));
+        Assert.Equal(3, Calls().Count(c => c.StartsWith("call:", StringComparison.Ordinal)));
         Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "closedloop-flash-rig-flash")));
+    }
+
+    [Fact]
+    public async Task A_board_whose_firmware_cannot_load_the_image_is_refused_before_anything_is_deployed()
+    {
+        var config = WriteConfig(ExampleConfig);
+
+        var (code, _, error) = await Flash(Request(config, image: WriteImage(), nanoff: FakeNanoff(board: "esp32-2026-08.txt")));
+
+        Assert.Equal(FlashCommand.BoardCannotLoadImage, code);
+        Assert.Contains("error: the board's firmware (ESP32_PSRAM_REV3, CLR 1.12.0.540) cannot load 2 of the image's 5 assemblies", error, StringComparison.Ordinal);
+        Assert.Contains("nanoFramework.Hardware.Esp32.Rmt 2.0.51.0: needs native checksum 0x8ADAC728; the board's firmware has 0xC094C732 (native v100.0.6.0)", error, StringComparison.Ordinal);
+        Assert.Contains("System.Net 1.11.60.0: needs native checksum 0x6DFA71D6; the board's firmware has 0x8EFB9944", error, StringComparison.Ordinal);
+        Assert.Contains("nothing was deployed", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Calls(), c => c.Contains("--deploy", StringComparison.Ordinal) || c.Contains("--filedeployment", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "closedloop-flash-rig-flash")));
+    }
+
+    [Fact]
+    public async Task A_dry_run_with_a_saved_device_report_checks_the_image_without_a_board()
+    {
+        var config = WriteConfig(ExampleConfig);
+        var fits = new FileInfo(Path.Combine(_folder.FullName, "june.txt"));
+        File.WriteAllText(fits.FullName, TestImages.Report("esp32-2026-06.txt"));
+        var moved = new FileInfo(Path.Combine(_folder.FullName, "july.txt"));
+        File.WriteAllText(moved.FullName, TestImages.Report("esp32-2026-07.txt"));
+
+        var good = await Flash(Request(config, image: WriteImage(), nanoff: FakeNanoff(), dryRun: true) with { DeviceReport = fits });
+        var bad = await Flash(Request(config, image: WriteImage(), nanoff: FakeNanoff(), dryRun: true) with { DeviceReport = moved });
+
+        Assert.True(good.Code == 0, good.Error);
+        Assert.Contains("has the native code of all 4 assemblies", good.Output, StringComparison.Ordinal);
+        Assert.Equal(FlashCommand.BoardCannotLoadImage, bad.Code);
+        Assert.Contains("System.Net 1.11.60.0: needs native checksum 0x6DFA71D6", bad.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder.FullName, "calls.log")));
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_deployment_image_is_refused_before_anything_runs()
+    {
+        var config = WriteConfig(ExampleConfig);
+        var image = WriteImage();
+        File.WriteAllBytes(image.FullName, [1, 2, 3]);
+
+        var (code, _, error) = await Flash(Request(config, image: image, nanoff: FakeNanoff()));
+
+        Assert.Equal(Guard.Usage, code);
+        Assert.Contains($"{image.FullName}: no nanoFramework assembly header (marker NFMRK1) at byte 0", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder.FullName, "calls.log")));
     }
 
     [Fact]

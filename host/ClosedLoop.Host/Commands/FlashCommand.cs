@@ -5,14 +5,16 @@ namespace ClosedLoop.Host.Commands;
 
 /// <summary>
 /// `closedloop flash`: validate nf.config with the engine, fill its ${NAME} secrets from the environment, and run
-/// nanoff to update the board's nanoFramework firmware, deploy the application and put the configuration on its
-/// storage. `--dry-run` prints the exact commands and the file deployment manifest and touches nothing.
+/// nanoff to update the board's nanoFramework firmware, read its native assemblies and refuse an image they cannot
+/// load, deploy the application and put the configuration on its storage. `--dry-run` prints the exact commands and
+/// the file deployment manifest and touches nothing (with `--device-report`, it checks the image against a saved report).
 /// </summary>
 public static class FlashCommand
 {
     public const int InvalidConfig = ExitCodes.Refused;
     public const int NanoffMissing = ExitCodes.ToolMissing;
     public const int NanoffFailed = ExitCodes.ToolFailed;
+    public const int BoardCannotLoadImage = ExitCodes.Refused;
 
     /// <summary>Where the nanoFramework extension writes the deployable image, relative to the repository root.</summary>
     public const string DefaultImage = "firmware/ClosedLoop.Firmware/bin/Release/ClosedLoop.Firmware.bin";
@@ -27,22 +29,23 @@ public static class FlashCommand
         var configOnly = new Option<bool>("--config-only") { Description = "Only put the configuration on the board (e.g. a new Wi-Fi password)" };
         var nanoff = new Option<FileInfo?>("--nanoff") { Description = "The nanoff executable (default: found on PATH or in ~/.dotnet/tools)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the nanoff commands and the file deployment manifest; run nothing, write nothing" };
+        var deviceReport = new Option<FileInfo?>("--device-report") { Description = "A saved `nanoff --nanodevice --serialport PORT --devicedetails` output to check the image against instead of asking the board (with --dry-run: check without a board)" };
         var command = new Command("flash", "Flash a rig board: nanoFramework firmware, the ClosedLoop application and its nf.config")
         {
-            config, image, port, target, skipFirmware, configOnly, nanoff, dryRun,
+            config, image, port, target, skipFirmware, configOnly, nanoff, dryRun, deviceReport,
         };
         command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, () =>
         {
             var steps = parse.GetValue(configOnly) ? FlashSteps.Configuration
                 : parse.GetValue(skipFirmware) ? FlashSteps.Application | FlashSteps.Configuration
                 : FlashSteps.All;
-            var request = new FlashRequest(parse.GetValue(config)!, parse.GetValue(image), parse.GetValue(port), parse.GetValue(target), steps, parse.GetValue(nanoff), parse.GetValue(dryRun));
+            var request = new FlashRequest(parse.GetValue(config)!, parse.GetValue(image), parse.GetValue(port), parse.GetValue(target), steps, parse.GetValue(nanoff), parse.GetValue(dryRun), parse.GetValue(deviceReport));
             return FlashAsync(parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, request, Environment.GetEnvironmentVariable, cancellationToken);
         }));
         return command;
     }
 
-    public sealed record FlashRequest(FileInfo Config, FileInfo? Image, string? Port, string? Target, FlashSteps Steps, FileInfo? Nanoff, bool DryRun);
+    public sealed record FlashRequest(FileInfo Config, FileInfo? Image, string? Port, string? Target, FlashSteps Steps, FileInfo? Nanoff, bool DryRun, FileInfo? DeviceReport = null);
 
     public static async Task<int> FlashAsync(TextWriter output, TextWriter error, FlashRequest request, Func<string, string?> environment, CancellationToken cancellationToken)
     {
@@ -124,6 +127,11 @@ public static class FlashCommand
         bool imageMissing = request.Steps.HasFlag(FlashSteps.Application) && !File.Exists(imagePath);
         string? nanoff = request.Nanoff?.FullName ?? NanoffLocator.FindInEnvironment();
         bool nanoffMissing = nanoff is null || !File.Exists(nanoff);
+        var assemblies = imageMissing || !request.Steps.HasFlag(FlashSteps.Application) ? null : ReadImage(imagePath);
+        if (request.DeviceReport is { Exists: false })
+        {
+            throw new CommandLineException($"--device-report {request.DeviceReport.FullName}: no such file");
+        }
 
         if (request.DryRun)
         {
@@ -150,6 +158,12 @@ public static class FlashCommand
                 error.WriteLine($"note: nanoff was not found: {NanoffLocator.InstallHint}");
             }
 
+            if (request.DeviceReport is not null && assemblies is not null)
+            {
+                string report = await File.ReadAllTextAsync(request.DeviceReport.FullName, cancellationToken).ConfigureAwait(false);
+                return CheckBoard(report, request.DeviceReport.FullName, assemblies, output, error) ? 0 : BoardCannotLoadImage;
+            }
+
             return 0;
         }
 
@@ -169,12 +183,30 @@ public static class FlashCommand
             Stage(staging, expandedText, plan);
             foreach (var step in plan.Commands)
             {
-                output.WriteLine($"{step.Purpose}: {step.CommandLine(nanoff!)}");
-                int code = await RunAsync(nanoff!, step.Arguments, output, error, cancellationToken).ConfigureAwait(false);
-                if (code != 0)
+                string report;
+                if (step.ReadsDevice && request.DeviceReport is not null)
                 {
-                    error.WriteLine($"error: nanoff could not {step.Purpose} (exit code {code}); nothing after this step was done");
-                    return NanoffFailed;
+                    output.WriteLine($"{step.Purpose}: from {request.DeviceReport.FullName}");
+                    report = await File.ReadAllTextAsync(request.DeviceReport.FullName, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    output.WriteLine($"{step.Purpose}: {step.CommandLine(nanoff!)}");
+                    var printed = new StringWriter();
+                    int code = await RunAsync(nanoff!, step.Arguments, step.ReadsDevice ? printed : output, error, cancellationToken).ConfigureAwait(false);
+                    report = printed.ToString();
+                    if (code != 0)
+                    {
+                        output.Write(report);
+                        error.WriteLine($"error: nanoff could not {step.Purpose} (exit code {code}); nothing after this step was done");
+                        return NanoffFailed;
+                    }
+                }
+
+                if (step.ReadsDevice && !CheckBoard(report, $"the board on {port}", assemblies!, output, error))
+                {
+                    error.WriteLine("nothing was deployed");
+                    return BoardCannotLoadImage;
                 }
             }
         }
@@ -209,6 +241,49 @@ public static class FlashCommand
         }
 
         return configFolder.FullName;
+    }
+
+    private static IReadOnlyList<ImageAssembly> ReadImage(string imagePath)
+    {
+        try
+        {
+            return DeploymentImage.Read(imagePath);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CommandLineException($"{e.Message}. {BuildHint}");
+        }
+    }
+
+    /// <summary>Checks the image's native needs against a device report; says what matches or each mismatch.</summary>
+    private static bool CheckBoard(string report, string source, IReadOnlyList<ImageAssembly> assemblies, TextWriter output, TextWriter error)
+    {
+        DeviceReport device;
+        try
+        {
+            device = DeviceReport.Parse(report, source);
+        }
+        catch (InvalidDataException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return false;
+        }
+
+        var mismatches = NativeCompatibility.Check(assemblies, device);
+        int native = assemblies.Count(a => a.NativeChecksum != 0);
+        if (mismatches.Count == 0)
+        {
+            output.WriteLine($"  the board's firmware ({device.Target}, CLR {device.ClrVersion}) has the native code of all {native} assemblies of the image that need it");
+            return true;
+        }
+
+        error.WriteLine($"error: the board's firmware ({device.Target}, CLR {device.ClrVersion}) cannot load {mismatches.Count} of the image's {assemblies.Count} assemblies (the interpreter compares native checksums and refuses any that differ):");
+        foreach (var mismatch in mismatches)
+        {
+            error.WriteLine($"  {mismatch}");
+        }
+
+        return false;
     }
 
     private const string BuildHint = "build firmware/ClosedLoop.Firmware/ClosedLoop.Firmware.nfproj (Release) with the nanoFramework extension for Visual Studio or VS Code, or pass --image (docs/flashing.md)";

@@ -22,7 +22,8 @@ public enum FlashSteps
 }
 
 /// <summary>One nanoff invocation: what it does, and its arguments exactly as passed.</summary>
-public sealed record NanoffStep(string Purpose, IReadOnlyList<string> Arguments)
+/// <param name="ReadsDevice">It prints the board's details (native assemblies), which are checked against the image before deploying.</param>
+public sealed record NanoffStep(string Purpose, IReadOnlyList<string> Arguments, bool ReadsDevice = false)
 {
     /// <summary>The command line as a shell would need it typed (arguments with spaces or quotes are quoted).</summary>
     public string CommandLine(string nanoff) => string.Join(' ', new[] { nanoff }.Concat(Arguments).Select(Quote));
@@ -38,8 +39,9 @@ public sealed record DeployedFile(string SourceFilePath, string DestinationFileP
 
 /// <summary>
 /// The nanoff commands that take a new board to a running rig: (1) update the nanoFramework firmware for the
-/// target, (2) deploy the application image, (3) write the rig's files to its internal storage (nanoff's file
-/// deployment: a JSON list of source and destination paths).
+/// target, (2) read the board's native assemblies (over the wire protocol, nanoff's --nanodevice), so that an image
+/// they cannot load is refused before it is deployed, (3) deploy the application image, (4) write the rig's files to
+/// its internal storage (nanoff's file deployment: a JSON list of source and destination paths).
 /// </summary>
 public sealed class FlashPlan
 {
@@ -67,6 +69,7 @@ public sealed class FlashPlan
 
         if (steps.HasFlag(FlashSteps.Application))
         {
+            commands.Add(new NanoffStep("read the board's native assemblies", ["--nanodevice", "--serialport", serialPort, "--devicedetails"], ReadsDevice: true));
             commands.Add(new NanoffStep("deploy the ClosedLoop application", ["--target", target, "--serialport", serialPort, "--deploy", "--image", imagePath]));
         }
 
