@@ -180,6 +180,19 @@ public partial class FirmwareBuildTests
     }
 
     [Fact]
+    public void The_package_table_in_flashing_md_lists_exactly_the_board_applications_pins()
+    {
+        var pinned = XDocument.Load(Path.Combine(Root, "firmware", "ClosedLoop.Firmware", "packages.config")).Descendants("package")
+            .Select(p => $"{p.Attribute("id")!.Value} {p.Attribute("version")!.Value}").Order(StringComparer.Ordinal);
+        var rows = File.ReadAllLines(Path.Combine(Root, "docs", "flashing.md"))
+            .Where(l => l.StartsWith("| nanoFramework.", StringComparison.Ordinal))
+            .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
+            .Select(cells => $"{cells[1]} {cells[2]}").Order(StringComparer.Ordinal);
+
+        Assert.Equal(pinned, rows);
+    }
+
+    [Fact]
     public void The_board_solution_holds_every_nfproj_and_restores_packages_where_their_hint_paths_look()
     {
         // NuGet restores packages.config projects into the solution folder's packages/: firmware/packages.

@@ -1,4 +1,4 @@
-// Compile-only declaration: nanoFramework.System.Device.Wifi 1.5.149 (nanoframework/System.Device.Wifi, newest stored v1.5.147: System.Device.Wifi/NetworkHelper/WifiNetworkHelper.cs, WifiReconnectionKind.cs).
+// Compile-only declaration: nanoFramework.System.Device.Wifi 1.5.147 (nanoframework/System.Device.Wifi, tag v1.5.147, commit 282a90676d: System.Device.Wifi/NetworkHelper/WifiNetworkHelper.cs, WifiReconnectionKind.cs).
 // Signatures, type kinds, base types and enum values as in those sources; no behaviour. Never deployed: the .nfproj uses the real package.
 
 using System.Device.Wifi;
