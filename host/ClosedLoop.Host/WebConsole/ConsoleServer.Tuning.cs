@@ -62,6 +62,8 @@ public sealed partial class ConsoleServer
     /// <summary>The recording a tuning form names, with the logged session's own config; or why there is none.</summary>
     private async Task<(Recording? Recording, string? SessionConfig, string? Problem)> LoadRecordingAsync(IFormCollection form, string folder, CancellationToken cancellationToken)
     {
+        // Where each upload was saved, and the name it came with: errors name the latter, not the server's folders.
+        var uploads = new Dictionary<string, string>();
         async Task<string?> Saved(string field)
         {
             if (form.Files.GetFile(field) is not { Length: > 0 } file)
@@ -70,6 +72,7 @@ public sealed partial class ConsoleServer
             }
 
             string path = Path.Combine(folder, field + "-" + Path.GetFileName(file.FileName));
+            uploads[path] = Path.GetFileName(file.FileName);
             await using var stream = File.Create(path);
             await file.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
             return path;
@@ -114,7 +117,7 @@ public sealed partial class ConsoleServer
         }
         catch (RecordingFormatException e)
         {
-            return (null, null, e.Message);
+            return (null, null, uploads.Aggregate(e.Message, (message, upload) => message.Replace(upload.Key, upload.Value, StringComparison.Ordinal)));
         }
     }
 }

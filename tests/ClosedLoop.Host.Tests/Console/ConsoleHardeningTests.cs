@@ -64,6 +64,31 @@ public sealed class ConsoleHardeningTests : EmbeddedBrokerTest
         }
     }
 
+    [Theory]
+    [InlineData("has a header that is not JSON", new byte[] { 4, 0, 0x7B, 0xFF, 0xFE, 0x7D, 1, 0, 2, 0 })]
+    [InlineData("is truncated", new byte[] { 200, 0, 0x7B })]
+    public async Task A_broken_recording_uploaded_for_tuning_is_named_by_its_own_file_name_not_the_servers_folder(string problem, byte[] ppd)
+    {
+        await using var console = await ConsoleServer.StartAsync(TestBroker.Endpoint, new ConsoleOptions { Port = 0 }, CancellationToken.None);
+        using var http = Client(console.Address);
+        string page = await http.GetStringAsync("/");
+        string token = System.Text.RegularExpressions.Regex.Match(page, "name=\"closedloop-token\" content=\"([^\"]+)\"").Groups[1].Value;
+        using var form = new MultipartFormDataContent { { new StringContent("ppd"), "source" }, { new ByteArrayContent(ppd), "ppd", "mouse-7.ppd" } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tuning") { Content = form };
+        request.Headers.Add("X-ClosedLoop-Token", token);
+        request.Headers.Add("Origin", console.Address.GetLeftPart(UriPartial.Authority));
+
+        using var answer = await http.SendAsync(request);
+        string body = await answer.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        string error = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("errors")[0].GetString()!;
+        Assert.StartsWith("mouse-7.ppd ", error, StringComparison.Ordinal);
+        Assert.Contains(problem, error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetTempPath(), body, StringComparison.Ordinal);
+        Assert.DoesNotContain("closedloop-console-tuning", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Every_answer_forbids_framing_and_foreign_scripts()
     {
