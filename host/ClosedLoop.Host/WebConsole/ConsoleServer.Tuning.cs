@@ -19,9 +19,16 @@ public sealed partial class ConsoleServer
     private async Task<IResult> TuningAsync(HttpContext context)
     {
         // Replaying sends nothing to a rig: viewers may tune too, from the console's own page.
-        if (ForeignPageRefusal(context, CallerOf(context)) is IResult refused)
+        var caller = CallerOf(context);
+        if (ForeignPageRefusal(context, caller) is IResult refused)
         {
             return refused;
+        }
+
+        using var ticket = _tuning.TryEnter(caller.User, out string? busy);
+        if (ticket is null)
+        {
+            return Results.Json(new { errors = new[] { busy } }, Json, statusCode: StatusCodes.Status429TooManyRequests);
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);

@@ -114,6 +114,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     private readonly ConfigPresets _presets;
     private readonly bool _blind;
     private readonly string _token = NewToken();
+    private readonly TuningAdmission _tuning = new(Environment.ProcessorCount);
 
     private ConsoleServer(WebApplication app, BrokerWatch watch, BrokerEndpoint broker, ConsoleOptions options)
     {
