@@ -148,14 +148,17 @@ public sealed class BrokerRoleTests
         await Refused("alice", "closedloop/rig-01/commands/bob", "arm from alice as bob");
         await Refused("alice", "closedloop/rig-01/replay/logger", "replay from alice as the logger");
         await Refused("logger", "closedloop/rig-01/commands", "arm on the old topic");
+        await Refused("alice", "closedloop/rig-01/audit/bob", "audit from alice as bob");
+        await Refused("alice", "closedloop/rig-01/audit", "audit on the old topic");
         await Publish(alice, "closedloop/rig-01/commands/alice", "arm from an operator");
+        await Publish(alice, "closedloop/rig-01/audit/alice", "audit from an operator");
         await Publish(alice, "closedloop/rig-01/config", "config from an operator");
         await Publish(rig1, "closedloop/rig-01/events", "the rig's own event");
         await Publish(spy, "closedloop/rig-01/replay/logger", "replay from the logger");
         await Settle(seen, "replay from the logger");
 
         Assert.Equal(
-            ["arm from an operator", "config from an operator", "replay from the logger", "the rig's own event"],
+            ["arm from an operator", "audit from an operator", "config from an operator", "replay from the logger", "the rig's own event"],
             seen.Select(m => m.Payload).Order(StringComparer.Ordinal));
     }
 

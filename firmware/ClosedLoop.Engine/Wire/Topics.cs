@@ -93,6 +93,12 @@ namespace ClosedLoop.Engine.Wire
             return Commands + "/" + sender;
         }
 
+        /// <summary>Where <paramref name="sender"/> (its broker user) publishes the console's audit of a command it sent.</summary>
+        public string AuditFrom(string sender)
+        {
+            return Audit + "/" + sender;
+        }
+
         /// <summary>Where <paramref name="sender"/> (its broker user) publishes replay requests for this rig.</summary>
         public string ReplayFrom(string sender)
         {

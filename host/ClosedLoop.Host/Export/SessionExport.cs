@@ -105,8 +105,9 @@ public static class SessionExport
             events = events.Count,
             configs,
             sessions = store.Sessions(rig, boot).Select(s => new { subject = s.Subject, experimenter = s.Experimenter, note = s.Note, started_utc = s.Utc, started_rig_s = s.RigTimeUs / 1e6 }),
-            // Every command sent from the console: who, from which address, and what the rig answered.
-            console_commands = store.Audits(rig, boot).Select(c => new { utc = c.Utc, command = c.Command, command_id = c.CommandId, user = c.User, address = c.Address, result = c.Result }),
+            // Every command sent from the console: who, from which address, what the rig answered, the broker account
+            // that published the record and whether the rig's journal confirms that account sent that command.
+            console_commands = store.Audits(rig, boot).Select(c => new { utc = c.Utc, command = c.Command, command_id = c.CommandId, user = c.User, address = c.Address, result = c.Result, account = c.Account, confirmed_by_rig = c.ConfirmedBy(typed.All) }),
             session_config_hash = store.SessionConfigHash(rig, boot),
             // The settings the session ran with, whole and without secrets, when the log holds them.
             session_config = store.SessionConfigText(rig, boot),

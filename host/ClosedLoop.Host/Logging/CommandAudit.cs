@@ -6,10 +6,28 @@ namespace ClosedLoop.Host.Logging;
 /// <summary>
 /// One command sent from the console, as the log keeps it: which rig and boot, the command's id (0 for a config),
 /// what it was, who sent it (the console login, or the account running a console without logins) and from which
-/// address, and what the rig answered. Published by the console on <c>PREFIX/RIG/audit</c> (docs/protocol.md).
+/// address, and what the rig answered. Published by the console on <c>PREFIX/RIG/audit/ACCOUNT</c>, ACCOUNT being its
+/// broker user, which the broker proves as it proves a command's sender (docs/protocol.md); <see cref="Account"/> is
+/// that level as the logger received it, empty for a record from before audits named it.
 /// </summary>
-public sealed record CommandAudit(string Rig, long Boot, long CommandId, string Command, string User, string Address, string Result, string Utc)
+public sealed record CommandAudit(string Rig, long Boot, long CommandId, string Command, string User, string Address, string Result, string Utc, string Account = "")
 {
+    /// <summary>
+    /// Whether the rig's own journal bears the record out: it answered command <see cref="CommandId"/> from the broker
+    /// account that published the record. An operator can publish records under their own account only, so one
+    /// claiming a command the console never sent is not confirmed. Null for a config (id 0: configs carry no id).
+    /// </summary>
+    public bool? ConfirmedBy(IEnumerable<JournalEvent> journal)
+    {
+        if (CommandId == 0)
+        {
+            return null;
+        }
+
+        long account = ClosedLoop.Engine.Wire.SenderName.Pack(Account);
+        return account >= 0 && journal.Any(e => e.Kind == EventKind.Command && e.Ref1 == CommandId && e.Ref2 == account);
+    }
+
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
     {
         ["v"] = 1,
@@ -24,7 +42,7 @@ public sealed record CommandAudit(string Rig, long Boot, long CommandId, string 
     });
 
     /// <summary>Reads an audit record published for <paramref name="rig"/>; the reason it is unusable otherwise.</summary>
-    public static string? TryRead(string rig, byte[] payload, out CommandAudit? audit)
+    public static string? TryRead(string rig, string account, byte[] payload, out CommandAudit? audit)
     {
         audit = null;
         try
@@ -39,7 +57,7 @@ public sealed record CommandAudit(string Rig, long Boot, long CommandId, string 
                 return $"audit: expected rig '{rig}', whole-number boot and command_id, and command, user, address, result and utc texts";
             }
 
-            audit = new CommandAudit(rig, boot, id, command, user, address, result, utc);
+            audit = new CommandAudit(rig, boot, id, command, user, address, result, utc, account);
             return null;
         }
         catch (JsonException e)

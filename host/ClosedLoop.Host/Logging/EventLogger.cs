@@ -443,12 +443,17 @@ public sealed class EventLogger : IAsyncDisposable
         _ => ClosedLoop.Engine.Config.ConfigParser.MaxBytes,
     };
 
-    /// <summary>A command or replay topic's leaf without its sender level (<c>commands/alice</c> is a <c>commands</c> message); others as they are.</summary>
-    private static string KindOf(string leaf)
+    /// <summary>
+    /// A command, replay or audit topic's leaf without its sender level (<c>commands/alice</c> is a <c>commands</c>
+    /// message), and that level (the publisher's broker account); others as they are, with no sender.
+    /// </summary>
+    private static (string Kind, string Sender) KindOf(string leaf)
     {
         int slash = leaf.IndexOf('/', StringComparison.Ordinal);
         string first = slash > 0 ? leaf[..slash] : leaf;
-        return first is Topics.CommandsLeaf or Topics.ReplayLeaf && slash > 0 && leaf.IndexOf('/', slash + 1) < 0 ? first : leaf;
+        return first is Topics.CommandsLeaf or Topics.ReplayLeaf or Topics.AuditLeaf && slash > 0 && leaf.IndexOf('/', slash + 1) < 0
+            ? (first, leaf[(slash + 1)..])
+            : (leaf, string.Empty);
     }
 
     private async Task CommitAndAcknowledgeAsync(List<MqttApplicationMessageReceivedEventArgs> batch)
@@ -475,7 +480,7 @@ public sealed class EventLogger : IAsyncDisposable
                 continue;
             }
 
-            leaf = KindOf(leaf);
+            (leaf, string sender) = KindOf(leaf);
             int limit = LimitOf(leaf);
             if (payload.Length > limit)
             {
@@ -557,7 +562,7 @@ public sealed class EventLogger : IAsyncDisposable
 
                     break;
                 case Topics.AuditLeaf:
-                    if (CommandAudit.TryRead(rig, payload, out var audit) is string unreadable)
+                    if (CommandAudit.TryRead(rig, sender, payload, out var audit) is string unreadable)
                     {
                         faults.Add((topic, unreadable, payload));
                     }

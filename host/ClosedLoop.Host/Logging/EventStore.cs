@@ -89,6 +89,12 @@ public sealed class EventStore : IDisposable
             CREATE TABLE IF NOT EXISTS configs (
                 hash TEXT PRIMARY KEY, rig TEXT NOT NULL, text TEXT NOT NULL, received_utc TEXT NOT NULL);
             """);
+        if (Scalar("SELECT COUNT(*) FROM pragma_table_info('console_audit') WHERE name = 'account'") == 0)
+        {
+            // Logs written before audits named the console's broker account gain the column, empty for their rows.
+            Execute("ALTER TABLE console_audit ADD COLUMN account TEXT NOT NULL DEFAULT ''");
+        }
+
         if (Scalar("SELECT COUNT(*) FROM pragma_table_info('sample_frames') WHERE name = 'number'") == 0)
         {
             // Logs written before frames were numbered gain the column; their frames keep number 0.
@@ -202,12 +208,12 @@ public sealed class EventStore : IDisposable
 
     /// <summary>Keeps one console command's record (a repeat of the same message is ignored).</summary>
     public void StoreAudit(CommandAudit audit) => Execute(
-        "INSERT OR IGNORE INTO console_audit (rig, boot, utc, command, command_id, user, address, result) VALUES (@Rig, @Boot, @Utc, @Command, @CommandId, @User, @Address, @Result)",
+        "INSERT OR IGNORE INTO console_audit (rig, boot, utc, command, command_id, user, address, result, account) VALUES (@Rig, @Boot, @Utc, @Command, @CommandId, @User, @Address, @Result, @Account)",
         audit);
 
     /// <summary>The commands sent from the console to a rig's boot, oldest first.</summary>
     public IReadOnlyList<CommandAudit> Audits(string rig, long boot) => Query<CommandAudit>(
-        "SELECT rig, boot, command_id AS CommandId, command, user, address, result, utc FROM console_audit WHERE rig = @rig AND boot = @boot ORDER BY utc",
+        "SELECT rig, boot, command_id AS CommandId, command, user, address, result, utc, account FROM console_audit WHERE rig = @rig AND boot = @boot ORDER BY utc",
         new { rig, boot });
 
     /// <summary>Keeps a rig's applied config (whole, without secrets) once per hash.</summary>

@@ -127,7 +127,7 @@ public sealed class BrokerUsers
         BrokerRole.Rig => [$"{Prefix}/{user.Name}/status", $"{Prefix}/{user.Name}/events", $"{Prefix}/{user.Name}/samples", $"{Prefix}/{user.Name}/config/ack", $"{Prefix}/{user.Name}/config/applied"],
         // Commands and replay requests only under the user's own name: the rig journals that level as the sender.
         BrokerRole.Logger => [$"{Prefix}/+/{Topics.ReplayLeaf}/{user.Name}", $"{Prefix}/{ClosedLoop.Host.Logging.EventLogger.LoggersLevel}/{user.Name}/status"],
-        BrokerRole.Operator => [$"{Prefix}/+/{Topics.CommandsLeaf}/{user.Name}", $"{Prefix}/+/config", $"{Prefix}/+/sessions", $"{Prefix}/+/yokes", $"{Prefix}/+/audit"],
+        BrokerRole.Operator => [$"{Prefix}/+/{Topics.CommandsLeaf}/{user.Name}", $"{Prefix}/+/config", $"{Prefix}/+/sessions", $"{Prefix}/+/yokes", $"{Prefix}/+/{Topics.AuditLeaf}/{user.Name}"],
         _ => [],
     };
 

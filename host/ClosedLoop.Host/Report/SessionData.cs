@@ -49,8 +49,8 @@ public sealed class SessionData
     /// <summary>Who and what the boot's sessions were about (subject, experimenter, UTC start), as logged.</summary>
     public IReadOnlyList<Logging.SessionRecord> Sessions { get; init; } = [];
 
-    /// <summary>Commands sent to this boot from the console: who, from where, and the rig's answer.</summary>
-    public IReadOnlyList<Logging.CommandAudit> ConsoleCommands { get; init; } = [];
+    /// <summary>Commands sent to this boot from the console: who, from where, the rig's answer, and whether the rig's journal bears the record out.</summary>
+    public IReadOnlyList<ConsoleCommand> ConsoleCommands { get; init; } = [];
 
     /// <summary>The deficit threshold the boot's session ran with (its logged config), or null when the log holds no config.</summary>
     public static double? LoggedThreshold(EventStore store, string rig, long boot)
@@ -108,7 +108,10 @@ public sealed class SessionData
             Gaps = logged.Gaps,
             Threshold = threshold,
             Sessions = store.Sessions(rig, boot),
-            ConsoleCommands = store.Audits(rig, boot),
+            ConsoleCommands = [.. store.Audits(rig, boot).Select(a => new ConsoleCommand(a, a.ConfirmedBy(events.All)))],
         };
     }
 }
+
+/// <summary>A console audit record and whether the rig's journal confirms it (null for a config, which carries no id).</summary>
+public sealed record ConsoleCommand(Logging.CommandAudit Audit, bool? Confirmed);

@@ -280,10 +280,13 @@ public static class SessionReport
         html.Append("</table>");
         if (data.ConsoleCommands.Count > 0)
         {
-            html.Append("<h2>Commands from the console</h2><table><tr><th>UTC</th><th>command</th><th>user</th><th>from</th><th>rig's answer</th></tr>");
-            foreach (var c in data.ConsoleCommands)
+            // The account is the broker's word for who published the record; "confirmed" means the rig answered that
+            // command from that account (a record someone else published about a command they never sent is not).
+            html.Append("<h2>Commands from the console</h2><table><tr><th>UTC</th><th>command</th><th>user</th><th>from</th><th>rig's answer</th><th>broker account</th><th>in the rig's journal</th></tr>");
+            foreach (var (c, confirmed) in data.ConsoleCommands)
             {
-                html.Append($"<tr><td>{E(c.Utc)}</td><td>{E(c.Command)}</td><td>{E(c.User)}</td><td>{E(c.Address)}</td><td>{E(c.Result)}</td></tr>");
+                string journal = confirmed switch { true => "confirmed", false => "NOT confirmed", null => "(a config: no id)" };
+                html.Append($"<tr><td>{E(c.Utc)}</td><td>{E(c.Command)}</td><td>{E(c.User)}</td><td>{E(c.Address)}</td><td>{E(c.Result)}</td><td>{E(c.Account)}</td><td>{journal}</td></tr>");
             }
 
             html.Append("</table>");

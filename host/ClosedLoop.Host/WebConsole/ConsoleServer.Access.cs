@@ -111,7 +111,7 @@ public sealed partial class ConsoleServer
     private static async Task AuditAsync(BrokerClient client, string rig, long boot, long commandId, string command, Caller caller, string result, CancellationToken cancellationToken)
     {
         var audit = new CommandAudit(rig, boot, commandId, command, caller.User, caller.Address, result, DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        await client.PublishAsync(client.TopicsOf(rig).Audit, audit.ToJson(), retain: false, cancellationToken).ConfigureAwait(false);
+        await client.PublishAsync(client.TopicsOf(rig).AuditFrom(RigCommander.TopicSenderOf(client.Endpoint, caller.Sender)), audit.ToJson(), retain: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -215,6 +215,10 @@ public sealed class ConsoleLoginTests : BrowserConsoleTest
 
             var audits = store.Audits("rig-t", rig.BootId);
             Assert.Equal([("arm", "alice", "127.0.0.1", "accepted"), ("disarm", "alice", "127.0.0.1", "accepted")], audits.Select(a => (a.Command, a.User, a.Address, a.Result)));
+
+            // Published under the account the broker proved (here the console's sender, alice), which the rig's journal confirms.
+            Assert.All(audits, a => Assert.Equal("alice", a.Account));
+            Assert.All(audits, a => Assert.True(a.ConfirmedBy(rig.Events(EventKind.Command))));
             Assert.Equal(rig.Events(EventKind.Command).Select(c => c.Ref1), audits.Select(a => a.CommandId));
             await logger.StopAsync();
         }
@@ -229,7 +233,8 @@ public sealed class ConsoleLoginTests : BrowserConsoleTest
         Assert.True(report.Code == 0, report.Error);
         string html = File.ReadAllText(Directory.GetFiles(Path.Combine(Folder, "report"), "*.html").Single());
         Assert.Contains("<h2>Commands from the console</h2>", html, StringComparison.Ordinal);
-        Assert.Contains("<td>arm</td><td>alice</td><td>127.0.0.1</td><td>accepted</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>arm</td><td>alice</td><td>127.0.0.1</td><td>accepted</td><td>alice</td><td>confirmed</td>", html, StringComparison.Ordinal);
+        Assert.All(commands.EnumerateArray(), c => Assert.True(c.GetProperty("confirmed_by_rig").GetBoolean()));
     }
 
     [Fact]
