@@ -27,6 +27,7 @@ namespace ClosedLoop.Engine
         private readonly TimedOutputChannel _opto;
         private readonly TimedOutputChannel _dose;
         private readonly CycleSample _recorded = new CycleSample();
+        private readonly InterlockMonitor _interlock = new InterlockMonitor();
         private EventJournal _journal;
         private Pipeline _pipeline;
         private IProcessedSampleSink _sampleSink;
@@ -167,6 +168,22 @@ namespace ClosedLoop.Engine
             else
             {
                 _pipeline.Gate.Disarm(_clock.NowMicros, ControlSource.Input);
+            }
+        }
+
+        /// <summary>
+        /// The three levels of the arm chain read together (the key's and the e-stop's sensed poles, and the chain read
+        /// back): a lasting disagreement faults (outputs low, disarmed) and refuses arming until it is gone
+        /// (<see cref="InterlockMonitor"/>). The board calls it every few milliseconds where interlock_input is wired.
+        /// </summary>
+        public void OnInterlockReadback(bool keyOn, bool estopPressed, bool chainClosed)
+        {
+            long now = _clock.NowMicros;
+            long detail = _interlock.Check(keyOn, estopPressed, chainClosed, now);
+            _pipeline.Gate.InterlockMismatch = _interlock.IsMismatched;
+            if (detail != 0)
+            {
+                _pipeline.Gate.Fault(FaultCode.Interlock, detail, now);
             }
         }
 

@@ -204,7 +204,7 @@ public sealed class ConfigTests
     {
         string doc = File.ReadAllText(Path.Combine(Paths.RepositoryRoot, "docs", "hardware.md"));
         var defaults = RigConfig.Default().Values;
-        var rows = System.Text.RegularExpressions.Regex.Matches(doc, @"^\| (`[a-z0-9_]+`(?: / `[a-z0-9_]+`)*) \| ([0-9]+(?: \([^)]*\))?(?: / [0-9]+)*) \|", System.Text.RegularExpressions.RegexOptions.Multiline);
+        var rows = System.Text.RegularExpressions.Regex.Matches(doc, @"^\| (`[a-z0-9_]+`(?: / `[a-z0-9_]+`)*) \| (-?[0-9]+(?: \([^)]*\))?(?: / [0-9]+)*) \|", System.Text.RegularExpressions.RegexOptions.Multiline);
         var documented = new Dictionary<string, int>();
         foreach (System.Text.RegularExpressions.Match row in rows)
         {

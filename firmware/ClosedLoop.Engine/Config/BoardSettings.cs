@@ -28,6 +28,7 @@ namespace ClosedLoop.Engine.Config
             ArmInputPin = Pin(v, "arm_input");
             EStopInputPin = Pin(v, "estop_input");
             EncounterInputPin = Pin(v, "encounter_input");
+            InterlockInputPin = Pin(v, "interlock_input");
             I2cDataPin = Pin(v, "i2c_sda");
             I2cClockPin = Pin(v, "i2c_scl");
             SelfTestInputPin = Pin(v, "selftest_input");
@@ -79,6 +80,9 @@ namespace ClosedLoop.Engine.Config
         public int EStopInputPin { get; private set; }
 
         public int EncounterInputPin { get; private set; }
+
+        /// <summary>The GPIO reading the hardware arm chain back, or -1 when none is wired.</summary>
+        public int InterlockInputPin { get; private set; }
 
         public int I2cDataPin { get; private set; }
 

@@ -101,6 +101,7 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Integer("pins", "spi_miso", 0, 39, 39, "SPI data from an ADS131M02 (its DOUT)"),
                 ConfigKey.Integer("pins", "adc_cs", 0, 39, 23, "SPI chip select of an ADS131M02 (active low)"),
                 ConfigKey.Integer("pins", "selftest_input", 0, 39, 4, "GPIO the opto output is wired back to for the timing self-test (RMT receiver)"),
+                ConfigKey.Integer("pins", "interlock_input", -1, 39, -1, "GPIO reading the hardware arm chain back (high only with the e-stop released and the key on; the rig board: 34); -1: not wired, not checked"),
 
                 ConfigKey.Choice("acquisition", "adc", AdcBackends, "esp32", "photodiode ADC: the ESP32's own, an external ADS1115, or the rig board's ADS131M02"),
                 ConfigKey.Choice("acquisition", "mode", AcquisitionModes, "time_division", "two-colour time division with a dark phase, or one colour continuously"),

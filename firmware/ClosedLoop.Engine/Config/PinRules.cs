@@ -19,6 +19,7 @@ namespace ClosedLoop.Engine.Config
         private static readonly string[] I2c = new string[] { "i2c_sda", "i2c_scl" };
         private static readonly string[] SpiOutputs = new string[] { "spi_sclk", "spi_mosi", "adc_cs" };
         private static readonly string[] SpiInputs = new string[] { "spi_miso" };
+        private static readonly string[] Interlock = new string[] { "interlock_input" };
 
         public static void Check(ConfigValues v, ConfigErrorList errors)
         {
@@ -26,7 +27,7 @@ namespace ClosedLoop.Engine.Config
             AdcBackend adc = (AdcBackend)v.GetChoice("acquisition", "adc");
 
             // Every pin in use, in a fixed order, so that a clash is reported at the later key.
-            string[] names = new string[Outputs.Length + PulledInputs.Length + Inputs.Length + I2c.Length + SpiOutputs.Length + SpiInputs.Length + 1];
+            string[] names = new string[Outputs.Length + PulledInputs.Length + Inputs.Length + I2c.Length + SpiOutputs.Length + SpiInputs.Length + 2];
             int[] pins = new int[names.Length];
             int used = UseAll(v, Outputs, true, false, psram, names, pins, 0, errors);
             used = UseAll(v, PulledInputs, false, true, psram, names, pins, used, errors);
@@ -45,6 +46,12 @@ namespace ClosedLoop.Engine.Config
                 names[used] = "photodiode_adc_channel";
                 pins[used] = Adc1Gpio[(int)v.GetInteger("pins", "photodiode_adc_channel")];
                 used++;
+            }
+
+            if (v.GetInteger("pins", "interlock_input") >= 0)
+            {
+                // An input with no pull: the chain's own resistor holds it low when the chain is open.
+                used = UseAll(v, Interlock, false, false, psram, names, pins, used, errors);
             }
 
             for (int i = 1; i < used; i++)

@@ -29,5 +29,12 @@ namespace ClosedLoop.Engine.Journal
         /// refused until a second meets it.
         /// </summary>
         AcquisitionRate = 8,
+
+        /// <summary>
+        /// The hardware arm chain, read back, disagreed with the e-stop and key inputs for longer than a contact bounces;
+        /// detail = <see cref="Output.InterlockMonitor.ChainClosedWhileOff"/> or <see cref="Output.InterlockMonitor.ChainOpenWhileOn"/>.
+        /// Disarmed; arming is refused until they agree again.
+        /// </summary>
+        Interlock = 9,
     }
 }

@@ -53,6 +53,9 @@ namespace ClosedLoop.Engine.Output
         /// <summary>The rig's last measured second did not meet its acquisition plan; nothing may arm until one does.</summary>
         public bool AcquisitionFailing { get; set; }
 
+        /// <summary>The hardware arm chain disagrees with the e-stop and key inputs (<see cref="InterlockMonitor"/>); nothing may arm meanwhile.</summary>
+        public bool InterlockMismatch { get; set; }
+
         public bool InSession { get; private set; }
 
         public long SessionStartUs { get; private set; }
@@ -84,6 +87,7 @@ namespace ClosedLoop.Engine.Output
                 : IsEStopLatched ? RefusalReason.EStopLatched
                 : SelfTestRunning ? RefusalReason.SelfTestRunning
                 : AcquisitionFailing ? RefusalReason.AcquisitionTooSlow
+                : InterlockMismatch ? RefusalReason.InterlockMismatch
                 : RefusalReason.None;
             if (reason != RefusalReason.None)
             {

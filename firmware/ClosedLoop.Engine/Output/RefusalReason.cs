@@ -60,5 +60,8 @@ namespace ClosedLoop.Engine.Output
 
         /// <summary>A command other than a replay request on the replay topic, which the logger's account may write: it may ask for replays, not act.</summary>
         WrongTopic = 28,
+
+        /// <summary>Arming refused: the hardware arm chain, read back, disagrees with the e-stop and key inputs (see the rig's interlock fault).</summary>
+        InterlockMismatch = 29,
     }
 }

@@ -27,7 +27,7 @@ namespace ClosedLoop.Engine.Wire
             "max_train_length", "max_trains_per_hour", "max_trains_per_session", "max_cumulative_dose",
             "plan_too_large", "invalid_train", "estop_input_active", "self_test_running", "retained", "stale",
             "deadline_too_far", "other_boot", "duplicate", "malformed", "armed", "in_session", "not_yoked", "queue_full", "rate_limited",
-            "acquisition_too_slow", "wrong_topic",
+            "acquisition_too_slow", "wrong_topic", "interlock_mismatch",
         };
 
         /// <summary>A command's answer: the refusal reasons, with "accepted" where nothing refused it.</summary>
@@ -35,7 +35,7 @@ namespace ClosedLoop.Engine.Wire
 
         public static readonly string[] SelfTestResults = new string[] { "none", "passed", "failed", "refused", "no_signal", "no_hardware" };
 
-        public static readonly string[] Faults = new string[] { "none", "time_went_backwards", "acquisition_stalled", "output_driver", "board", "excitation_timing", "signal_lost", "duplicate_rig_id", "acquisition_rate" };
+        public static readonly string[] Faults = new string[] { "none", "time_went_backwards", "acquisition_stalled", "output_driver", "board", "excitation_timing", "signal_lost", "duplicate_rig_id", "acquisition_rate", "interlock" };
 
         /// <summary>An acquisition_measured event's verdict on the acquisition plan.</summary>
         public static readonly string[] PlanVerdicts = new string[] { "met", "not_met", "unmeasured" };
