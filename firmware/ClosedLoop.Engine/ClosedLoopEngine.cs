@@ -75,6 +75,9 @@ namespace ClosedLoop.Engine
         /// <summary>Whether an e-stop is latched until <see cref="ResetEStop"/>.</summary>
         public bool IsEStopLatched => _pipeline.Gate.IsEStopLatched;
 
+        /// <summary>The hardware arm chain disagrees, or disagreed less than the debounce ago, with the e-stop and key inputs: arming is refused.</summary>
+        public bool IsInterlockMismatched => _interlock.IsMismatched;
+
         /// <summary>Whether a session is running.</summary>
         public bool InSession => _pipeline.Gate.InSession;
 

@@ -25,6 +25,7 @@ namespace ClosedLoop.Firmware
         private ClosedLoopEngine _engine;
         private Sampler _sampler;
         private BrokerLink _link;
+        private RigInputs _inputs;
 
         /// <summary>The engine, once booted (for a debugger or a test bench).</summary>
         public ClosedLoopEngine Engine
@@ -60,7 +61,7 @@ namespace ClosedLoop.Firmware
 
             ReportExcitation(engine, _engineLock, excitation);
 
-            new RigInputs(gpio, b.ArmInputPin, b.EStopInputPin, b.EncounterInputPin, engine, _engineLock, clock);
+            _inputs = new RigInputs(gpio, b.ArmInputPin, b.EStopInputPin, b.EncounterInputPin, b.InterlockInputPin, engine, _engineLock, clock);
 
             if (b.SyncEnabled)
             {
@@ -111,13 +112,15 @@ namespace ClosedLoop.Firmware
             link.Start();
         }
 
-        /// <summary>Stops the rig in order: sampling, then the engine's outputs (disarmed, low), then the link, which says offline.</summary>
+        /// <summary>Stops the rig in order: sampling and the arm chain's readback, then the engine's outputs (disarmed, low), then the link, which says offline.</summary>
         public void Stop()
         {
             if (_sampler != null)
             {
                 _sampler.Stop();
             }
+
+            _inputs.Stop();
 
             lock (_engineLock)
             {

@@ -245,6 +245,40 @@ public sealed class BoardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bridged_arm_chain_faults_and_disarms_the_rig_and_arming_waits_until_the_chain_agrees()
+    {
+        await StartBrokerAndLoggerAsync();
+        var board = EmulatedBoard.Current;
+        Boot("[pins]", "interlock_input = 34", "[acquisition]", "adc = ads131m02");
+        await WaitForLogged("boot");
+
+        // The key turns on and off, its two poles together: nothing to report.
+        board.SetInput(32, true);
+        await Task.Delay(200);
+        board.SetInput(32, false);
+        await Task.Delay(200);
+        Assert.Equal(0, await Command("arm", Rig));
+        Assert.True(_rig!.Engine.IsArmed);
+
+        // A jumper across the key's chain pole: the chain reads closed with the key off.
+        board.ArmChainBridged = true;
+        await WaitFor(() => Logged().Any(e => e.Kind == "fault" && e.Json.Contains("\"fault\":\"interlock\"", StringComparison.Ordinal)), () => string.Join(", ", Logged().Select(e => e.Kind)));
+        Assert.False(_rig.Engine.IsArmed);
+        Assert.Contains("\"detail\":1", Logged().Last(e => e.Kind == "fault").Json, StringComparison.Ordinal);
+        Assert.Equal(ControlCommands.Refused, await Command("arm", Rig));
+
+        // Jumper gone: once the chain has agreed for the debounce the rig arms again; a cut chain wire with the key on
+        // is the other disagreement.
+        board.ArmChainBridged = false;
+        await WaitFor(() => !_rig.Engine.IsInterlockMismatched, () => "the mismatch did not clear");
+        Assert.Equal(0, await Command("arm", Rig));
+        board.ArmChainCut = true;
+        board.SetInput(32, true);
+        await WaitFor(() => Logged().Count(e => e.Kind == "fault") == 2, () => string.Join(", ", Logged().Select(e => e.Kind)));
+        Assert.Contains("\"detail\":2", Logged().Last(e => e.Kind == "fault").Json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task On_the_rig_boards_converter_the_signal_follows_the_leds_and_no_reading_mixes_phases()
     {
         await StartBrokerAndLoggerAsync();

@@ -54,6 +54,7 @@ public sealed class InterlockTests
         var fault = Assert.Single(rig.Events(EventKind.Fault));
         Assert.Equal(((int)FaultCode.Interlock, InterlockMonitor.ChainClosedWhileOff), (fault.Code, fault.Ref1));
         Assert.False(rig.Engine.IsArmed);
+        Assert.True(rig.Engine.IsInterlockMismatched);
         Assert.Equal(RefusalReason.InterlockMismatch, rig.Engine.Arm());
         Assert.Equal("interlock", EventJson.Faults[fault.Code]);
         Assert.Equal("interlock_mismatch", EventJson.Reasons[(int)RefusalReason.InterlockMismatch]);

@@ -1,5 +1,6 @@
 using System;
 using System.Device.Gpio;
+using System.Threading;
 using ClosedLoop.Engine;
 using ClosedLoop.Engine.Core;
 
@@ -9,6 +10,8 @@ namespace ClosedLoop.Firmware.Inputs
     /// The arm key switch, the e-stop button and the encounter TTL, as GPIO edges handed to the engine, which
     /// decides what they mean. The e-stop is wired normally-closed to ground with a pull-up, so a pressed button
     /// and a cut wire both read high = stop. The arm key must be turned after boot: a rig never arms itself.
+    /// Where the hardware arm chain is read back (pins.interlock_input), the three levels are read together every
+    /// <see cref="InterlockPollMs"/> and the engine compares them.
     /// </summary>
     public sealed class RigInputs
     {
@@ -18,8 +21,13 @@ namespace ClosedLoop.Firmware.Inputs
         private readonly GpioPin _arm;
         private readonly GpioPin _estop;
         private readonly GpioPin _encounter;
+        private readonly GpioPin _chain;
+        private readonly Timer _interlockPoll;
 
-        public RigInputs(GpioController gpio, int armPin, int estopPin, int encounterPin, ClosedLoopEngine engine, object engineLock, IClock clock)
+        /// <summary>How often the arm chain is read back: a fifth of the engine's 50 ms debounce.</summary>
+        public const int InterlockPollMs = 10;
+
+        public RigInputs(GpioController gpio, int armPin, int estopPin, int encounterPin, int interlockPin, ClosedLoopEngine engine, object engineLock, IClock clock)
         {
             _engine = engine;
             _engineLock = engineLock;
@@ -44,6 +52,33 @@ namespace ClosedLoop.Firmware.Inputs
             _estop.ValueChanged += OnEStopChanged;
             _arm.ValueChanged += OnArmChanged;
             _encounter.ValueChanged += OnEncounterChanged;
+
+            if (interlockPin >= 0)
+            {
+                // No pull: the board's 10 kΩ on the chain holds it low when the chain is open.
+                _chain = gpio.OpenPin(interlockPin, PinMode.Input);
+                _interlockPoll = new Timer(state => PollInterlock(), null, InterlockPollMs, InterlockPollMs);
+            }
+        }
+
+        /// <summary>Stops reading the arm chain back (the edge handlers stay: the e-stop must always reach the engine).</summary>
+        public void Stop()
+        {
+            if (_interlockPoll != null)
+            {
+                _interlockPoll.Dispose();
+            }
+        }
+
+        private void PollInterlock()
+        {
+            bool keyOn = _arm.Read() == PinValue.High;
+            bool estopPressed = _estop.Read() == PinValue.High;
+            bool chainClosed = _chain.Read() == PinValue.High;
+            lock (_engineLock)
+            {
+                _engine.OnInterlockReadback(keyOn, estopPressed, chainClosed);
+            }
         }
 
         private void OnEStopChanged(object sender, PinValueChangedEventArgs e)

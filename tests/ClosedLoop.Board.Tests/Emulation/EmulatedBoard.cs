@@ -66,7 +66,50 @@ public sealed class EmulatedBoard
     public EmulatedPin Pin(int number) => _pins.GetOrAdd(number, n => new EmulatedPin(this, n));
 
     /// <summary>Drives an input pin as wiring would; the firmware hears of it through its ValueChanged handler.</summary>
-    public void SetInput(int number, bool high) => Pin(number).Drive(high);
+    public void SetInput(int number, bool high)
+    {
+        Pin(number).Drive(high);
+        UpdateArmChain();
+    }
+
+    /// <summary>
+    /// The rig board's hardware arm chain (pcb/closedloop_pcb/board.py, block "arm"): 3.3 V through the e-stop's second
+    /// pole and the arm key's second pole to ARM_OK, read back on <see cref="ArmChainReadbackPin"/> through 10 kΩ. Each
+    /// switch's two poles move together, so the chain is closed exactly when the key's sensed pole reads on
+    /// (<see cref="ArmKeyPin"/> high) and the e-stop's reads released (<see cref="EStopPin"/> low), unless something
+    /// bridges the chain (<see cref="ArmChainBridged"/>: a jumper or a short across a chain pole) or cuts it.
+    /// </summary>
+    public int ArmChainReadbackPin { get; set; } = 34;
+
+    public int ArmKeyPin { get; set; } = 32;
+
+    public int EStopPin { get; set; } = 33;
+
+    public bool ArmChainBridged
+    {
+        get => _armChainBridged;
+        set
+        {
+            _armChainBridged = value;
+            UpdateArmChain();
+        }
+    }
+
+    public bool ArmChainCut
+    {
+        get => _armChainCut;
+        set
+        {
+            _armChainCut = value;
+            UpdateArmChain();
+        }
+    }
+
+    private bool _armChainBridged;
+    private bool _armChainCut;
+
+    private void UpdateArmChain() =>
+        Pin(ArmChainReadbackPin).Drive(!_armChainCut && (_armChainBridged || (Pin(ArmKeyPin).High && !Pin(EStopPin).High)));
 
     internal void Register(nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel channel)
     {
