@@ -20,6 +20,7 @@ SOT23 = "Package_TO_SOT_SMD:SOT-23"
 SOT23_5 = "Package_TO_SOT_SMD:SOT-23-5"
 BNC = "Connector_Coaxial:BNC_Amphenol_B6252HB-NPP3G-50_Horizontal"
 TERMINAL_4 = "TerminalBlock_Phoenix:TerminalBlock_Phoenix_MPT-0,5-4-2.54_1x04_P2.54mm_Horizontal"
+TERMINAL_3 = "TerminalBlock_Phoenix:TerminalBlock_Phoenix_MPT-0,5-3-2.54_1x03_P2.54mm_Horizontal"
 TERMINAL_2 = "TerminalBlock_Phoenix:TerminalBlock_Phoenix_MPT-0,5-2-2.54_1x02_P2.54mm_Horizontal"
 
 # Yageo RC0603 (1 %) and RT0603 (0.1 %, 25 ppm/K) part numbers by value; Murata GRM capacitors.
@@ -72,7 +73,7 @@ def build():
 
     def terminal(name, nets, note=""):
         """A Phoenix MPT 2.54 mm terminal block whose pin i + 1 is on nets[i]."""
-        footprint, mpn = (TERMINAL_2, "1725656") if len(nets) == 2 else (TERMINAL_4, "1725672")
+        footprint, mpn = {2: (TERMINAL_2, "1725656"), 3: (TERMINAL_3, "1725669"), 4: (TERMINAL_4, "1725672")}[len(nets)]
         j = b.part("J", f"Connector_Generic:Conn_01x{len(nets):02d}", footprint, name, mpn, "Phoenix Contact", note)
         for i, net in enumerate(nets):
             b.connect(net, j[i + 1])
@@ -171,12 +172,12 @@ def build():
         "signal_led": "IO25", "control_led": "IO26", "opto_ttl": "IO27", "dose_ttl": "IO14", "opto_enable": "IO18",
         "dose_enable": "IO19", "sync_out": "IO13", "arm_input": "IO32", "estop_input": "IO33", "encounter_input": "IO35",
         "selftest_input": "IO4", "spi_sclk": "IO22", "spi_mosi": "IO21", "spi_miso": "SENSOR_VN", "adc_cs": "IO23",
-        "spare_input": "SENSOR_VP",
+        "spare_input": "SENSOR_VP", "interlock_input": "IO34",
     }
     for net, pin in gpio.items():
         b.connect(net, esp[pin])
-    # Flash (6-11), the strapping pins other than IO0 (2, 5, 12, 15), GPIO34 and 16-17 stay free.
-    b.leave_unconnected(*(esp[p] for p in ("SHD/SD2", "SWP/SD3", "SCS/CMD", "SCK/CLK", "SDO/SD0", "SDI/SD1", "IO2", "IO5", "IO12", "IO15", "IO34", "IO16", "IO17")))
+    # Flash (6-11), the strapping pins other than IO0 (2, 5, 12, 15) and 16-17 stay free.
+    b.leave_unconnected(*(esp[p] for p in ("SHD/SD2", "SWP/SD3", "SCS/CMD", "SCK/CLK", "SDO/SD0", "SDI/SD1", "IO2", "IO5", "IO12", "IO15", "IO16", "IO17")))
 
     # --- Photoreceiver inputs and the ADS131M02 ----------------------------------------------------------------
     b.block = "adc"
@@ -254,17 +255,24 @@ def build():
         terminal(f"LED{n}", ["+5V", f"LED{n}_K"], "LED anode, LED cathode")
 
     # --- The hardware arm chain: 3.3 V -> e-stop (normally closed) -> arm key (normally open) -> ARM_OK --------
+    # No pole has its two contacts on neighbouring terminals, and the chain's own nodes (CHAIN_MID, ARM_OK) have only
+    # GND beside them: one short or a stray strand can open the chain (safe) but never close it, and what it does to a
+    # sensed pole the firmware sees, because the chain is read back on interlock_input and compared with both poles.
     b.block = "arm"
     resistor("100", "+3V3", "SWITCH_3V3", note="limits a shorted switch cable")
-    terminal("E-STOP", ["ESTOP_SENSE", "GND", "SWITCH_3V3", "CHAIN_MID"], "1-2: pole A to estop_input (closed = run); 3-4: pole B in the arm chain")
+    terminal("E-STOP", ["ESTOP_SENSE", "SWITCH_3V3", "GND", "CHAIN_MID"], "1-3: pole A to estop_input (closed = run); 2-4: pole B in the arm chain")
     resistor("10k", "SWITCH_3V3", "ESTOP_SENSE", note="open contact or cut wire reads high: stop")
     schmitt_input("ESTOP_SENSE", "estop_input", "ESTOP")
-    terminal("ARM", ["ARM_SENSE", "SWITCH_3V3", "CHAIN_MID", "ARM_OK"], "1-2: pole A to arm_input (closed = armed); 3-4: pole B closes the arm chain")
+    terminal("ARM CHAIN", ["CHAIN_MID", "GND", "ARM_OK"], "1-3: the key's pole B closes the arm chain")
+    terminal("ARM SENSE", ["SWITCH_3V3", "GND", "ARM_SENSE"], "1-3: the key's pole A to arm_input (closed = armed)")
     resistor("10k", "ARM_SENSE", "GND")
     schmitt_input("ARM_SENSE", "arm_input", "ARM")
     resistor("10k", "CHAIN_MID", "GND")
     resistor("10k", "ARM_OK", "GND")
     led("green", "APT1608SGC", "LED_ARMED", "ARM_OK")
+    # The chain read back, buffered like the sensed poles: the firmware faults when it disagrees with them.
+    b.block = "misc"
+    schmitt_input("ARM_OK", "interlock_input", "CHAIN")
 
     # --- TTL outputs: 5 V buffers; opto and dose enabled by NAND(enable line, ARM_OK) ---------------------------
     def ttl_output(name, gpio_net, enable_net):

@@ -95,8 +95,8 @@ def place(board, pcb):
         elif is_anchor(part):
             move(fp, *ANCHORS[part.block])
         elif part.block == "arm" and part.symbol.startswith("Connector_Generic"):
-            # E-STOP then ARM on the right edge, wire entries outward.
-            y = 68 if "E-STOP" in part.value else 82
+            # E-STOP, then the key's chain pole, then its sensed pole on the right edge, wire entries outward.
+            y = {"E-STOP": 68, "ARM CHAIN": 80, "ARM SENSE": 90}[part.value]
             move(fp, WIDTH - 4.0, y, 90)
         else:
             blocks.setdefault(part.block, []).append(fp)

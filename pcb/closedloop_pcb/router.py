@@ -265,6 +265,32 @@ class Router:
             layer, points = run[0], [(s[1], s[2]) for s in run[1:]]
             for a, b in straight_pieces(points):
                 self.add_track(net, LAYERS[layer], width, a, b)
+        # A path that joins its tree in the middle of a track: split that track there, so that the junction is where
+        # tracks end (KiCad's DRC calls a track end in the middle of another dangling).
+        for state in (path[0], path[-1]):
+            self.split_at(net, LAYERS[state[0]], state[1], state[2])
+
+    def split_at(self, net, layer, ix, iy):
+        x, y = ix * GRID, iy * GRID
+        point = pcbfile.point(x, y)
+        for track in list(self.pcb.GetTracks()):
+            if track.GetClass() != "PCB_TRACK" or track.GetNetCode() != net or track.GetLayer() != layer:
+                continue
+            start, end = track.GetStart(), track.GetEnd()
+            if (start.x, start.y) == (point.x, point.y) or (end.x, end.y) == (point.x, point.y):
+                continue
+            # On the segment: collinear and between its ends (grid points, so exact integer arithmetic).
+            cross = (end.x - start.x) * (point.y - start.y) - (end.y - start.y) * (point.x - start.x)
+            if cross != 0 or not (min(start.x, end.x) <= point.x <= max(start.x, end.x) and min(start.y, end.y) <= point.y <= max(start.y, end.y)):
+                continue
+            rest = pcbnew.PCB_TRACK(self.pcb)
+            rest.SetStart(point)
+            rest.SetEnd(end)
+            rest.SetWidth(track.GetWidth())
+            rest.SetLayer(layer)
+            rest.SetNetCode(net)
+            track.SetEnd(point)
+            self.pcb.Add(rest)
 
     def add_track(self, net, layer, width, a, b):
         ax, ay, bx, by = a[0] * GRID, a[1] * GRID, b[0] * GRID, b[1] * GRID

@@ -4,8 +4,10 @@ using System.Text.RegularExpressions;
 namespace ClosedLoop.Pcb.Tests;
 
 /// <summary>
-/// The board, nf.config's defaults and docs/hardware.md's pin map name the same GPIO for every pin the firmware uses
-/// with the board's converter; a change to any one of the three alone fails here.
+/// The board, nf.config for the rig board (the defaults with docs/hardware.md's "nf.config for the rig board" block)
+/// and docs/hardware.md's pin map name the same GPIO for every pin the firmware uses with the board's converter; a
+/// change to any one of the three alone fails here. A key at -1 is a pin not wired (interlock_input by default); the
+/// pin map gives such a key's rig-board GPIO as "the rig board: N".
 /// </summary>
 public class PinMapTests
 {
@@ -16,11 +18,20 @@ public class PinMapTests
     private static readonly Dictionary<int, string> BoardOnly = new() { [0] = "ESP_BOOT", [1] = "ESP_TXD", [3] = "ESP_RXD", [36] = "spare_input" };
 
     [Fact]
-    public void The_boards_esp32_pins_are_nf_configs_defaults()
+    public void The_boards_esp32_pins_are_nf_configs_for_the_rig_board()
     {
         var (_, gpio, _) = BoardTool.Check();
 
-        Assert.Empty(Mismatches(ConfigPins(RigConfig.Default()), gpio));
+        Assert.Empty(Mismatches(ConfigPins(RigBoardConfig()), gpio));
+    }
+
+    [Fact]
+    public void The_arm_chain_is_read_back_on_the_gpio_the_rig_boards_config_names()
+    {
+        var (_, gpio, _) = BoardTool.Check();
+
+        Assert.Equal(-1, RigConfig.Default().Board.InterlockInputPin);
+        Assert.Equal("interlock_input", gpio[RigBoardConfig().Board.InterlockInputPin]);
     }
 
     [Fact]
@@ -39,7 +50,7 @@ public class PinMapTests
         {
             var (_, gpio, _) = BoardTool.Check(copy);
 
-            Assert.Contains("dose_enable: nf.config says GPIO19, the board has GPIO19 free and dose_enable on GPIO16", Mismatches(ConfigPins(RigConfig.Default()), gpio));
+            Assert.Contains("dose_enable: nf.config says GPIO19, the board has GPIO19 free and dose_enable on GPIO16", Mismatches(ConfigPins(RigBoardConfig()), gpio));
             Assert.Contains("dose_enable: nf.config says GPIO19, the board has GPIO19 free and dose_enable on GPIO16", Mismatches(DocumentedPins(File.ReadAllText(Path.Combine(BoardTool.RepositoryRoot, "docs", "hardware.md"))), gpio));
         }
         finally
@@ -52,7 +63,7 @@ public class PinMapTests
     public void A_config_default_or_a_docs_row_changed_alone_no_longer_matches_the_board()
     {
         var (_, gpio, _) = BoardTool.Check();
-        var moved = ConfigLoader.Load("[pins]\nopto_enable = 19\ndose_enable = 18\n");
+        var moved = ConfigLoader.Load(RigBoardBlock().Replace("[pins]\n", "[pins]\nopto_enable = 19\ndose_enable = 18\n", StringComparison.Ordinal));
         Assert.True(moved.IsValid);
         string docs = File.ReadAllText(Path.Combine(BoardTool.RepositoryRoot, "docs", "hardware.md")).Replace("| `adc_cs` | 23 |", "| `adc_cs` | 16 |", StringComparison.Ordinal);
 
@@ -85,15 +96,27 @@ public class PinMapTests
     [Fact]
     public void The_documented_config_for_the_rig_board_is_valid_and_names_its_converter_and_module()
     {
-        string doc = File.ReadAllText(Path.Combine(BoardTool.RepositoryRoot, "docs", "hardware.md"));
-        var block = Regex.Match(doc, @"### nf\.config for the rig board\s+```ini\n(?<config>.*?)```", RegexOptions.Singleline);
-        Assert.True(block.Success, "docs/hardware.md has no nf.config block for the rig board");
-
-        var result = ConfigLoader.Load(block.Groups["config"].Value);
+        var result = ConfigLoader.Load(RigBoardBlock());
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => e.ToString())));
         Assert.Equal(AdcBackend.Ads131m02, result.Config.Board.Adc);
         Assert.DoesNotContain("PSRAM", ConfigSchema.Boards[result.Config.Values.GetChoice("rig", "board")], StringComparison.Ordinal);
+    }
+
+    /// <summary>docs/hardware.md's "nf.config for the rig board" block.</summary>
+    private static string RigBoardBlock()
+    {
+        string doc = File.ReadAllText(Path.Combine(BoardTool.RepositoryRoot, "docs", "hardware.md"));
+        var block = Regex.Match(doc, @"### nf\.config for the rig board\s+```ini\n(?<config>.*?)```", RegexOptions.Singleline);
+        Assert.True(block.Success, "docs/hardware.md has no nf.config block for the rig board");
+        return block.Groups["config"].Value;
+    }
+
+    private static RigConfig RigBoardConfig()
+    {
+        var result = ConfigLoader.Load(RigBoardBlock());
+        Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => e.ToString())));
+        return result.Config;
     }
 
     /// <summary>nf.config with acquisition.adc = ads131m02 and every [pins] key at the board's GPIO for it.</summary>
@@ -105,17 +128,20 @@ public class PinMapTests
 
     private static Dictionary<string, int> ConfigPins(RigConfig config) =>
         Enumerable.Range(0, ConfigSchema.Count).Select(ConfigSchema.KeyAt)
-            .Where(k => k.Section == "pins" && !InactiveOnTheBoard.Contains(k.Name))
+            .Where(k => k.Section == "pins" && !InactiveOnTheBoard.Contains(k.Name) && config.Values.GetInteger("pins", k.Name) >= 0)
             .ToDictionary(k => k.Name, k => (int)config.Values.GetInteger("pins", k.Name));
 
     private static Dictionary<string, int> DocumentedPins(string doc)
     {
         var result = new Dictionary<string, int>();
-        var rows = Regex.Matches(doc, @"^\| (`[a-z0-9_]+`(?: / `[a-z0-9_]+`)*) \| ([0-9]+(?: \([^)]*\))?(?: / [0-9]+)*) \|", RegexOptions.Multiline);
+        var rows = Regex.Matches(doc, @"^\| (`[a-z0-9_]+`(?: / `[a-z0-9_]+`)*) \| (-?[0-9]+(?: \([^)]*\))?(?: / [0-9]+)*) \|", RegexOptions.Multiline);
         foreach (Match row in rows)
         {
             var keys = row.Groups[1].Value.Split(" / ").Select(k => k.Trim('`')).ToList();
-            var gpios = row.Groups[2].Value.Split(" / ").Select(g => int.Parse(g.Split(' ')[0], CultureInfo.InvariantCulture)).ToList();
+            var rigBoard = Regex.Match(row.Groups[2].Value, @"the rig board: ([0-9]+)");
+            var gpios = rigBoard.Success
+                ? [int.Parse(rigBoard.Groups[1].Value, CultureInfo.InvariantCulture)]
+                : row.Groups[2].Value.Split(" / ").Select(g => int.Parse(g.Split(' ')[0], CultureInfo.InvariantCulture)).ToList();
             for (int i = 0; i < keys.Count; i++)
             {
                 if (!InactiveOnTheBoard.Contains(keys[i]))
