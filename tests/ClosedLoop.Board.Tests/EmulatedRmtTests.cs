@@ -69,9 +69,12 @@ public sealed class EmulatedRmtTests
     {
         var channel = Open(0, 27, 1);
         channel.SendData(Pulses(3, 20_000, 20_000), false);
-        var again = System.Diagnostics.Stopwatch.StartNew();
+        long firstStart = channel.Sends[0].StartUs;
         channel.SendData(Pulses(1, 10, 10), false);
-        Assert.True(again.ElapsedMilliseconds >= 100, $"the second send returned after {again.ElapsedMilliseconds} ms");
+
+        // On the board's clock, not the test's: the second send returned only once the first train's 120 ms had run.
+        long returned = _board.NowUs;
+        Assert.True(returned >= firstStart + 120_000, $"the second send returned {returned - firstStart} µs after the first train started");
 
         var looping = Open(1, 25, 1, looping: true);
         looping.SendData(Pulses(2, 100, 100), false);
