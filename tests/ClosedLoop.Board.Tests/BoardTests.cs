@@ -145,6 +145,20 @@ public sealed class BoardTests : IAsyncLifetime
         }
     }
 
+    /// <summary>The valid cycles of the logged frames of the board's first boot, after its first <paramref name="skipFrames"/> frames.</summary>
+    private List<ClosedLoop.Engine.Processing.ProcessedSample> ValidCycles(int skipFrames)
+    {
+        var found = new List<ClosedLoop.Engine.Processing.ProcessedSample>();
+        foreach (var frame in Store.Boots(Rig).Take(1).SelectMany(boot => Store.Frames(Rig, boot)).Skip(skipFrames))
+        {
+            var samples = Enumerable.Range(0, 255).Select(_ => new ClosedLoop.Engine.Processing.ProcessedSample()).ToArray();
+            Assert.Null(ClosedLoop.Engine.Wire.SampleFrameReader.TryRead(frame, frame.Length, out _, samples, out int count));
+            found.AddRange(samples.Take(count).Where(s => s.IsValid));
+        }
+
+        return found;
+    }
+
     private async Task WaitForLogged(string kind) =>
         await WaitFor(() => Logged().Any(e => e.Kind == kind), () => $"no {kind}; logged: {string.Join(", ", Logged().Select(e => e.Kind))}");
 
@@ -230,26 +244,8 @@ public sealed class BoardTests : IAsyncLifetime
         // only if the RMT patterns and the engine's phase tagging agree do the frames show those levels.
         // A cycle the emulated sampler starved (the test machine is busy) is flagged invalid, as on the board, so the
         // test waits for enough valid cycles after the first 20 frames rather than taking the last few frames.
-        List<ClosedLoop.Engine.Processing.ProcessedSample> ValidCycles()
-        {
-            var found = new List<ClosedLoop.Engine.Processing.ProcessedSample>();
-            if (Store.Boots(Rig).Count == 0)
-            {
-                return found;
-            }
-
-            foreach (var frame in Store.Frames(Rig, Store.Boots(Rig)[0]).Skip(20))
-            {
-                var samples = Enumerable.Range(0, 255).Select(_ => new ClosedLoop.Engine.Processing.ProcessedSample()).ToArray();
-                Assert.Null(ClosedLoop.Engine.Wire.SampleFrameReader.TryRead(frame, frame.Length, out _, samples, out int count));
-                found.AddRange(samples.Take(count).Where(s => s.IsValid));
-            }
-
-            return found;
-        }
-
-        await WaitFor(() => ValidCycles().Count >= 30, () => $"only {ValidCycles().Count} valid cycles after the first 20 frames ({Store.CountFrames()} frames)");
-        var valid = ValidCycles();
+        await WaitFor(() => ValidCycles(20).Count >= 30, () => $"only {ValidCycles(20).Count} valid cycles after the first 20 frames ({Store.CountFrames()} frames)");
+        var valid = ValidCycles(20);
         var bad = valid.Where(v => v.RawSignal is < 1999 or > 2001 || v.RawControl is < 999 or > 1001).ToList();
         var signal = EmulatedBoard.Current.Transmitters(25).Last().Sends.Last();
         var control = EmulatedBoard.Current.Transmitters(26).Last().Sends.Last();
@@ -305,21 +301,8 @@ public sealed class BoardTests : IAsyncLifetime
         // 1.2 V / 2^23: a conversion whose window crossed an LED edge would pull a cycle off these values. The board
         // runs in real time, so on a busy machine fewer cycles have their readings: wait for enough valid ones.
         int signal = ToCode(0.21) - ToCode(0.01), control = ToCode(0.11) - ToCode(0.01);
-        List<ClosedLoop.Engine.Processing.ProcessedSample> ValidCycles()
-        {
-            var found = new List<ClosedLoop.Engine.Processing.ProcessedSample>();
-            foreach (var frame in Store.Boots(Rig).Take(1).SelectMany(boot => Store.Frames(Rig, boot)).Skip(10))
-            {
-                var samples = Enumerable.Range(0, 255).Select(_ => new ClosedLoop.Engine.Processing.ProcessedSample()).ToArray();
-                Assert.Null(ClosedLoop.Engine.Wire.SampleFrameReader.TryRead(frame, frame.Length, out _, samples, out int count));
-                found.AddRange(samples.Take(count).Where(s => s.IsValid));
-            }
-
-            return found;
-        }
-
-        await WaitFor(() => ValidCycles().Count >= 30, () => $"{ValidCycles().Count} valid cycles in {Store.CountFrames()} frames");
-        var valid = ValidCycles();
+        await WaitFor(() => ValidCycles(10).Count >= 30, () => $"{ValidCycles(10).Count} valid cycles in {Store.CountFrames()} frames");
+        var valid = ValidCycles(10);
 
         var (settings, chip) = Assert.Single(EmulatedBoard.Current.SpiDevices);
         Assert.Equal((1, 23, System.Device.Spi.SpiMode.Mode1, 8_000_000), (settings.BusId, settings.ChipSelectLine, settings.Mode, settings.ClockFrequency));

@@ -13,6 +13,18 @@ public sealed class EmulatedRmtTests
 {
     private readonly EmulatedBoard _board = EmulatedBoard.PowerOn();
 
+    [Fact]
+    public void An_input_only_gpio_refuses_an_output_mode_and_reads_what_the_wiring_drives()
+    {
+        var gpio = new System.Device.Gpio.GpioController();
+
+        Assert.Throws<ArgumentException>(() => gpio.OpenPin(34, System.Device.Gpio.PinMode.Output));
+        var chain = gpio.OpenPin(34, System.Device.Gpio.PinMode.Input);
+        _board.ArmChainBridged = true;
+
+        Assert.Equal(System.Device.Gpio.PinValue.High, chain.Read());
+    }
+
     private static TransmitterChannel Open(int channel, int pin, byte blocks, bool looping = false)
     {
         var settings = new TransmitChannelSettings(channel, pin) { EnableCarrierWave = false, EnableLooping = looping, NumberOfMemoryBlocks = blocks };

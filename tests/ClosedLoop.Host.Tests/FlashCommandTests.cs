@@ -29,7 +29,8 @@ public sealed class FlashCommandTests : IDisposable
 
     /// <summary>
     /// A stand-in nanoff that logs its arguments, and the staged files it was pointed at, then exits with a code.
-    /// Asked for device details, it prints <paramref name="board"/>, a recorded report (Flashing/DeviceReports).
+    /// Asked for device details, it prints <paramref name="board"/>, a report in the layout nanoff prints
+    /// (nf-debugger NanoFrameworkDeviceInfo.ToString(); Flashing/DeviceReports/README.md says where its figures come from).
     /// </summary>
     private FileInfo FakeNanoff(int failOnCall = 0, string board = "esp32-2026-06.txt")
     {

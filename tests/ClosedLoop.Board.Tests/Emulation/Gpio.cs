@@ -4,8 +4,19 @@ namespace System.Device.Gpio
 {
     public class GpioController
     {
+        /// <summary>
+        /// As System.Device.Gpio v1.1.62 (GpioController.OpenPin then GpioPin.SetPinMode, whose native half throws
+        /// ArgumentException for a mode the pin lacks) on nf-interpreter's ESP32 (cpu_gpio.cpp,
+        /// CPU_GPIO_DriveModeSupported): GPIO34-39 are input only and take no output mode; pull modes they accept
+        /// (the chip has no pull resistors there, so nothing pulls: nf.config's pin rules refuse them).
+        /// </summary>
         public GpioPin OpenPin(int pinNumber, PinMode mode)
         {
+            if (pinNumber is >= 34 and <= 39 && mode == PinMode.Output)
+            {
+                throw new ArgumentException($"GPIO{pinNumber} is input only", nameof(mode));
+            }
+
             var pin = EmulatedBoard.Current.Pin(pinNumber);
             pin.Mode = mode;
             return new GpioPin(pin);
