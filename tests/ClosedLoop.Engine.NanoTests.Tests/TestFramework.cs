@@ -66,4 +66,10 @@ namespace nanoFramework.TestFramework
             }
         }
     }
+
+    /// <summary>The real one writes with System.Console (v3.0.77 OutputHelper.cs); the launcher's own lines go there too.</summary>
+    public static class OutputHelper
+    {
+        public static void WriteLine(string message) => Console.WriteLine(message);
+    }
 }

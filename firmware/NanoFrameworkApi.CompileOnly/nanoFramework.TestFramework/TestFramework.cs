@@ -1,4 +1,4 @@
-// Compile-only declaration: nanoFramework.TestFramework 3.0.77 (nanoframework/nanoFramework.TestFramework at v3.0.77: source/TestFramework/Assert.cs, Assert.AreEqual.cs; the attributes are in TestAttributes.cs).
+// Compile-only declaration: nanoFramework.TestFramework 3.0.77 (nanoframework/nanoFramework.TestFramework at v3.0.77: source/TestFramework/Assert.cs, Assert.AreEqual.cs, OutputHelper.cs; the attributes are in TestAttributes.cs).
 // Signatures, type kinds, base types and enum values as in those sources; no behaviour. Never deployed: the .nfproj uses the real package.
 // Only what the engine's on-device tests call; a failed assertion throws the framework's AssertFailedException.
 // The real AreEqual(double, double) compares exactly, so the tests compare doubles with IsTrue and a tolerance.
@@ -25,5 +25,10 @@ namespace nanoFramework.TestFramework
         public static void IsNotNull(object value, [CallerArgumentExpression(nameof(value))] string message = "") => throw null;
 
         public static void IsNull(object value, [CallerArgumentExpression(nameof(value))] string message = "") => throw null;
+    }
+
+    public static class OutputHelper
+    {
+        public static void WriteLine(string message) => throw null;
     }
 }
