@@ -540,9 +540,10 @@ namespace ClosedLoop.Engine
 
             public RigConfig Config { get; private set; }
 
-            public CycleDemultiplexer Demultiplexer { get; private set; }
+            // Fields, not properties: every reading goes through both, and on the interpreter a getter is a call.
+            public CycleDemultiplexer Demultiplexer;
 
-            public AcquisitionMeter Meter { get; private set; }
+            public AcquisitionMeter Meter;
 
             public SignalChain Chain { get; private set; }
 

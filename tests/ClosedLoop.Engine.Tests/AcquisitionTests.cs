@@ -8,7 +8,14 @@ public sealed class AcquisitionTests
 
         public List<(long First, long Count)> Missing { get; } = [];
 
-        public void OnCycle(CycleSample c) => Cycles.Add((c.CycleIndex, c.StartUs, c.Signal, c.Control, c.Dark, c.IsValid, c.SignalCount));
+        /// <summary>Each cycle's readings per phase: signal, control, dark.</summary>
+        public List<(int Signal, int Control, int Dark)> Counts { get; } = [];
+
+        public void OnCycle(CycleSample c)
+        {
+            Cycles.Add((c.CycleIndex, c.StartUs, c.Signal, c.Control, c.Dark, c.IsValid, c.SignalCount));
+            Counts.Add((c.SignalCount, c.ControlCount, c.DarkCount));
+        }
 
         public void OnMissingCycles(long firstCycle, long count) => Missing.Add((firstCycle, count));
     }
@@ -60,6 +67,51 @@ public sealed class AcquisitionTests
         var cycle = Assert.Single(sink.Cycles);
         Assert.Equal((1000.0, 500.0, 100.0, 1), (cycle.Signal, cycle.Control, cycle.Dark, cycle.SignalCount));
         Assert.Equal(2, demux.SettlingReadings);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(25)]
+    public void Inside_the_current_cycle_every_reading_is_tagged_as_the_schedule_tags_it(long intervalUs)
+    {
+        // Readings inside the cycle the demultiplexer is filling take a shorter path than the first one of a cycle;
+        // both must agree with the schedule at every offset, for stamps and for intervals (which straddle an edge).
+        long epoch = 1_234;
+        var schedule = new ExcitationSchedule(Settings, epoch, firstCycle: 5);
+        var sink = new Collector();
+        var demux = new CycleDemultiplexer(schedule, 1, sink);
+        long start = schedule.CycleStartUs(8);
+        var expected = new Dictionary<Phase, int>();
+        long straddling = 0;
+        for (long offset = 0; offset + intervalUs < Settings.PeriodUs; offset += 7)
+        {
+            Phase phase = schedule.PhaseOf(start + offset);
+            if (schedule.PhaseOf(start + offset + intervalUs) != phase)
+            {
+                straddling++;
+            }
+            else
+            {
+                expected[phase] = expected.GetValueOrDefault(phase) + 1;
+            }
+
+            if (intervalUs == 0)
+            {
+                demux.AddReading(start + offset, 10);
+            }
+            else
+            {
+                demux.AddReading(start + offset, start + offset + intervalUs, 10);
+            }
+        }
+
+        demux.AddReading(schedule.CycleStartUs(9) + 400, 10);
+
+        var cycle = Assert.Single(sink.Cycles);
+        Assert.Equal(8, cycle.Cycle);
+        Assert.Equal((expected[Phase.Signal], expected[Phase.Control], expected[Phase.Dark]), sink.Counts.Single());
+        Assert.Equal(expected[Phase.Settling] + straddling, demux.SettlingReadings);
+        Assert.Equal(intervalUs == 0 ? 0 : 1, Math.Sign(straddling));
     }
 
     [Fact]

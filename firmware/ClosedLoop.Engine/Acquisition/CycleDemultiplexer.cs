@@ -16,6 +16,19 @@ namespace ClosedLoop.Engine.Acquisition
         private readonly CycleSample _sample = new CycleSample();
 
         private long _currentCycle = long.MinValue;
+
+        // The current cycle's start and the schedule's phase offsets, copied so that a reading inside the current
+        // cycle (nearly all of them) is tagged with a few comparisons: on the interpreter every call and property
+        // read costs about as much as the arithmetic, and this runs a dozen times a cycle. Far from any real time
+        // until a cycle is current, so that nothing falls inside it.
+        private long _currentStartUs = long.MinValue / 2;
+        private readonly long _periodUs;
+        private readonly long _signalSettledUs;
+        private readonly long _controlStartUs;
+        private readonly long _controlSettledUs;
+        private readonly long _darkStartUs;
+        private readonly long _darkSettledUs;
+        private readonly bool _continuous;
         private long _lastEmittedCycle = long.MinValue;
         private long _signalSum;
         private long _controlSum;
@@ -29,6 +42,13 @@ namespace ClosedLoop.Engine.Acquisition
             _schedule = schedule;
             _minReadings = minReadings;
             _sink = sink;
+            _periodUs = schedule.PeriodUs;
+            _signalSettledUs = schedule.SettleUs;
+            _controlStartUs = schedule.ControlStartUs;
+            _controlSettledUs = schedule.ControlStartUs + schedule.SettleUs;
+            _darkStartUs = schedule.DarkStartUs;
+            _darkSettledUs = schedule.DarkStartUs + schedule.SettleUs;
+            _continuous = schedule.IsContinuous;
         }
 
         /// <summary>Readings stamped before the schedule's epoch, dropped.</summary>
@@ -50,6 +70,14 @@ namespace ClosedLoop.Engine.Acquisition
         /// </summary>
         public void AddReading(long fromUs, long toUs, int value)
         {
+            long from = fromUs - _currentStartUs;
+            long to = toUs - _currentStartUs;
+            if (from >= 0 && to < _periodUs && from <= to)
+            {
+                AddInCurrentCycle(from, to, value);
+                return;
+            }
+
             long cycle = _schedule.CycleOf(fromUs);
             Phase phase = _schedule.PhaseOf(fromUs, cycle);
             long toCycle = _schedule.CycleOf(toUs);
@@ -66,6 +94,13 @@ namespace ClosedLoop.Engine.Acquisition
         /// <summary>Takes one raw ADC reading stamped at <paramref name="timeUs"/>.</summary>
         public void AddReading(long timeUs, int value)
         {
+            long offset = timeUs - _currentStartUs;
+            if (offset >= 0 && offset < _periodUs)
+            {
+                AddInCurrentCycle(offset, offset, value);
+                return;
+            }
+
             long cycle = _schedule.CycleOf(timeUs);
             Add(cycle, _schedule.PhaseOf(timeUs, cycle), value);
         }
@@ -90,6 +125,39 @@ namespace ClosedLoop.Engine.Acquisition
                 CloseCurrent(cycle);
             }
 
+            Accumulate(phase, value);
+        }
+
+        /// <summary>
+        /// A reading of the current cycle known to lie between <paramref name="from"/> and <paramref name="to"/> µs
+        /// into it (0 ≤ from ≤ to &lt; period): counted in a phase when both ends lie in its settled part
+        /// (<see cref="ExcitationSchedule.PhaseOf(long, long)"/> gives that phase to both), else settling.
+        /// </summary>
+        private void AddInCurrentCycle(long from, long to, int value)
+        {
+            if (_continuous || (from >= _signalSettledUs && to < _controlStartUs))
+            {
+                _signalSum += value;
+                _signalCount++;
+            }
+            else if (from >= _controlSettledUs && to < _darkStartUs)
+            {
+                _controlSum += value;
+                _controlCount++;
+            }
+            else if (from >= _darkSettledUs)
+            {
+                _darkSum += value;
+                _darkCount++;
+            }
+            else
+            {
+                SettlingReadings++;
+            }
+        }
+
+        private void Accumulate(Phase phase, int value)
+        {
             switch (phase)
             {
                 case Phase.Signal:
@@ -136,6 +204,7 @@ namespace ClosedLoop.Engine.Acquisition
             }
 
             _currentCycle = nextCycle;
+            _currentStartUs = _schedule.CycleStartUs(nextCycle);
             _signalSum = 0;
             _controlSum = 0;
             _darkSum = 0;

@@ -49,6 +49,15 @@ namespace ClosedLoop.Engine.Acquisition
 
         public bool IsContinuous => _continuous;
 
+        /// <summary>µs into a cycle at which the control LED comes on (the signal phase's end).</summary>
+        public long ControlStartUs => _controlStartUs;
+
+        /// <summary>µs into a cycle at which both LEDs are off (the control phase's end).</summary>
+        public long DarkStartUs => _darkStartUs;
+
+        /// <summary>µs after each LED edge during which readings are settling.</summary>
+        public long SettleUs => _settleUs;
+
         /// <summary>The cycle a time falls in (negative before the epoch).</summary>
         public long CycleOf(long timeUs)
         {
