@@ -115,15 +115,23 @@ namespace ClosedLoop.Engine
         /// </summary>
         public void OnReading(long fromUs, long toUs, int value)
         {
-            _pipeline.Meter.OnReading(toUs);
             _pipeline.Demultiplexer.AddReading(fromUs, toUs, value);
+        }
+
+        /// <summary>
+        /// The first <paramref name="count"/> readings of the arrays, each as <see cref="OnReading(long, long, int)"/>
+        /// takes it: the board's sampler hands over what it read in one call, which on the interpreter costs a
+        /// fraction of a call per reading.
+        /// </summary>
+        public void OnReadings(long[] fromUs, long[] toUs, int[] values, int count)
+        {
+            _pipeline.Demultiplexer.AddReadings(fromUs, toUs, values, count);
         }
 
         /// <summary>One raw ADC reading, stamped by the sampler at <paramref name="timeUs"/>.</summary>
         public void OnReading(long timeUs, int value)
         {
-            _pipeline.Meter.OnReading(timeUs);
-            _pipeline.Demultiplexer.AddReading(timeUs, value);
+            _pipeline.Demultiplexer.AddReading(timeUs, timeUs, value);
         }
 
         /// <summary>
@@ -528,40 +536,49 @@ namespace ClosedLoop.Engine
                 _engine = engine;
                 Config = config;
                 long period = config.Acquisition.PeriodUs;
+                _periodUs = period;
                 Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(config.Acquisition, epochUs, firstCycle), config.Acquisition.MinReadings, this);
-                Meter = new AcquisitionMeter(config.Acquisition);
+                Meter = new AcquisitionMeter(config.Acquisition, Demultiplexer);
                 Chain = new SignalChain(config.Acquisition, config.Processing);
                 _guard = new SignalGuard(config.Acquisition, config.Processing);
                 Tracker = new EncounterTracker(config.Encounter, this);
                 _history = new ZHistory(ResponseDetector.HistoryCapacity(config.Detector, config.Encounter, period));
                 Detector = new ResponseDetector(config.Detector, _history, period, this);
                 Gate = new OutputGate(config.Output, engine._journal, engine._opto, engine._dose);
+                _opto = Gate.Channel(OutputChannelId.Opto);
+                _z = Chain.ZScore;
             }
 
-            public RigConfig Config { get; private set; }
+            // Fields, not properties: the interpreter runs a getter as a call, and each reading and each cycle
+            // goes through several of these. Only the pipeline itself assigns them.
+            public readonly RigConfig Config;
 
-            // Fields, not properties: every reading goes through both, and on the interpreter a getter is a call.
             public CycleDemultiplexer Demultiplexer;
 
             public AcquisitionMeter Meter;
 
-            public SignalChain Chain { get; private set; }
+            public readonly SignalChain Chain;
 
-            public EncounterTracker Tracker { get; private set; }
+            public readonly EncounterTracker Tracker;
 
-            public ResponseDetector Detector { get; private set; }
+            public readonly ResponseDetector Detector;
 
-            public OutputGate Gate { get; private set; }
+            public readonly OutputGate Gate;
 
-            public long Cycles { get; private set; }
+            public long Cycles;
 
-            public ProcessedSample Latest { get; private set; }
+            public ProcessedSample Latest;
+
+            private readonly long _periodUs;
+            private readonly ChannelGate _opto;
+            private readonly RobustZScore _z;
+            private bool _frozen;
 
             /// <summary>Re-anchors acquisition after the LEDs were restarted (a failed config change).</summary>
             public void Restart(long epochUs, long firstCycle)
             {
                 Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(Config.Acquisition, epochUs, firstCycle), Config.Acquisition.MinReadings, this);
-                Meter = new AcquisitionMeter(Config.Acquisition);
+                Meter = new AcquisitionMeter(Config.Acquisition, Demultiplexer);
                 Gate.AcquisitionFailing = false;
             }
 
@@ -598,7 +615,14 @@ namespace ClosedLoop.Engine
             /// </summary>
             public void AfterEncounterChange(long nowUs)
             {
-                Chain.Frozen = Tracker.IsEngaged || Detector.IsMeasuring || Gate.Channel(OutputChannelId.Opto).IsRunning;
+                // Fields, not properties, and a change only reaches the fit and the baseline: this runs several times a
+                // cycle, and on the interpreter each property read is a call. Only this method freezes the chain.
+                bool frozen = Tracker.Engaged || Detector.Measuring || _opto.Running;
+                if (frozen != _frozen)
+                {
+                    _frozen = frozen;
+                    Chain.Frozen = frozen;
+                }
             }
 
             public void OnCycle(CycleSample cycle)
@@ -609,7 +633,7 @@ namespace ClosedLoop.Engine
             /// <summary>One cycle; <paramref name="measured"/> is false for a recording's cycles, whose converter is not ours.</summary>
             public void OnCycle(CycleSample cycle, bool measured)
             {
-                long completedUs = cycle.StartUs + Demultiplexer.Schedule.PeriodUs;
+                long completedUs = cycle.StartUs + _periodUs;
                 long now = _engine._clock.NowMicros;
                 if (now < completedUs)
                 {
@@ -631,7 +655,7 @@ namespace ClosedLoop.Engine
 
                 // Light that cannot be physiology must not reach the filters, the fit, the baseline or a decision:
                 // the guard judges the raw light first, then what the cycle would give, before anything learns.
-                bool warm = Chain.ZScore.IsReady;
+                bool warm = _z.Ready;
                 SignalLoss loss = _guard.CheckLight(cycle, measured, warm);
                 if (loss == SignalLoss.None && cycle.IsValid && warm)
                 {

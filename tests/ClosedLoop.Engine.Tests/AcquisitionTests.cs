@@ -114,6 +114,110 @@ public sealed class AcquisitionTests
         Assert.Equal(intervalUs == 0 ? 0 : 1, Math.Sign(straddling));
     }
 
+    [Theory]
+    [InlineData(1, false, false)]
+    [InlineData(2, false, true)]
+    [InlineData(3, true, false)]
+    [InlineData(4, true, true)]
+    public void A_long_jittered_stream_gives_what_tagging_each_reading_by_the_schedule_alone_gives(int seed, bool continuous, bool batched)
+    {
+        // The demultiplexer finds most readings' cycle and phase by shortcuts (this cycle, the next); a model that
+        // tags every reading through the schedule must see the same cycles, means, drops and gaps, with readings
+        // that straddle edges, skipped cycles, readings before the schedule's first cycle and a few out of order.
+        var settings = AcquisitionSettings.Default();
+        settings.Continuous = continuous;
+        var schedule = new ExcitationSchedule(settings, epochUs: 777, firstCycle: 3);
+        var sink = new Collector();
+        var demux = new CycleDemultiplexer(schedule, 2, sink);
+        var model = new List<(long Cycle, long Start, int Signal, int Control, int Dark, double SignalMean)>();
+        var modelMissing = new List<(long First, long Count)>();
+        long modelSettling = 0, modelEarly = 0, modelLate = 0, current = long.MinValue, lastEmitted = long.MinValue;
+        var sums = new long[4];
+        var counts = new int[4];
+        var random = new Random(seed);
+        long t = 777 - 3 * settings.PeriodUs;
+        var batch = (From: new long[20], To: new long[20], Values: new int[20], Count: 0, Size: 1);
+        long firstTo = 0, lastTo = 0;
+        for (int i = 0; i < 20_000; i++)
+        {
+            t += random.Next(100, 900) + (random.Next(200) == 0 ? 3 * settings.PeriodUs : 0);
+            long back = random.Next(40) == 0 ? random.Next(0, 3000) : 0;
+            long from = t - back - random.Next(0, 60), to = t - back + random.Next(0, 60);
+            int value = random.Next(1000);
+            firstTo = i == 0 ? to : firstTo;
+            lastTo = to;
+            if (!batched)
+            {
+                demux.AddReading(from, to, value);
+            }
+            else
+            {
+                // As the board's sampler hands readings over: in batches of any size.
+                (batch.From[batch.Count], batch.To[batch.Count], batch.Values[batch.Count]) = (from, to, value);
+                if (++batch.Count == batch.Size)
+                {
+                    demux.AddReadings(batch.From, batch.To, batch.Values, batch.Count);
+                    (batch.Count, batch.Size) = (0, random.Next(1, 21));
+                }
+            }
+
+            long cycle = schedule.CycleOf(from);
+            Phase phase = schedule.PhaseOf(from, cycle);
+            if (schedule.CycleOf(to) != cycle || schedule.PhaseOf(to) != phase)
+            {
+                modelSettling++;
+                continue;
+            }
+
+            if (cycle < schedule.FirstCycle)
+            {
+                modelEarly++;
+                continue;
+            }
+
+            if (cycle != current)
+            {
+                if (cycle < current)
+                {
+                    modelLate++;
+                    continue;
+                }
+
+                if (current != long.MinValue && counts[0] + counts[1] + counts[2] > 0)
+                {
+                    if (lastEmitted != long.MinValue && current > lastEmitted + 1)
+                    {
+                        modelMissing.Add((lastEmitted + 1, current - lastEmitted - 1));
+                    }
+
+                    model.Add((current, schedule.CycleStartUs(current), counts[0], counts[1], counts[2], counts[0] > 0 ? (double)sums[0] / counts[0] : 0));
+                    lastEmitted = current;
+                }
+
+                current = cycle;
+                Array.Clear(sums);
+                Array.Clear(counts);
+            }
+
+            int slot = phase switch { Phase.Signal => 0, Phase.Control => 1, Phase.Dark => 2, _ => 3 };
+            sums[slot] += value;
+            counts[slot]++;
+            modelSettling += slot == 3 ? 1 : 0;
+        }
+
+        demux.AddReadings(batch.From, batch.To, batch.Values, batch.Count);
+        Assert.Equal(model.Count, sink.Cycles.Count);
+        Assert.True(model.Count > 1000);
+        Assert.Equal(model, sink.Cycles.Zip(sink.Counts, (c, n) => (c.Cycle, c.Start, n.Signal, n.Control, n.Dark, c.Signal)).ToList());
+        Assert.Equal(modelMissing, sink.Missing);
+        Assert.Equal(modelSettling, demux.SettlingReadings);
+        Assert.Equal(modelEarly, demux.EarlyReadings);
+        Assert.Equal(modelLate, demux.LateReadings);
+        Assert.True(modelLate > 10);
+        Assert.Equal(20_000, demux.ReadingCount);
+        Assert.Equal((firstTo, lastTo), (demux.FirstReadingUs, demux.LastReadingUs));
+    }
+
     [Fact]
     public void A_cycle_yields_the_mean_of_each_phase_once_the_next_cycle_starts()
     {

@@ -26,27 +26,32 @@ namespace ClosedLoop.Engine.Acquisition
         private long _signal;
         private long _control;
         private long _dark;
-        private long _intervals;
+        private readonly CycleDemultiplexer _readings;
         private long _windowStartUs = long.MinValue;
-        private long _lastReadingUs = long.MinValue;
+        private long _windowStartCount;
         private int _badSeconds;
 
-        public AcquisitionMeter(AcquisitionSettings settings)
+        /// <summary>Measures the cycles it is given; the time per reading from <paramref name="readings"/>' stamps, which see every reading.</summary>
+        public AcquisitionMeter(AcquisitionSettings settings, CycleDemultiplexer readings)
         {
+            _readings = readings;
             long cyclesPerSecond = 1000000 / settings.PeriodUs;
             _windowCycles = cyclesPerSecond < 1 ? 1 : (int)cyclesPerSecond;
             _minReadings = settings.MinReadings;
             _continuous = settings.Continuous;
         }
 
+        // IsMeasured and IsFailing are fields: the pipeline reads both every cycle, and on the interpreter a property
+        // read is a call. Only this class writes them.
+
         /// <summary>True once a whole second of cycles has been measured.</summary>
-        public bool IsMeasured { get; private set; }
+        public bool IsMeasured;
 
         /// <summary>True when the last measured second met the plan.</summary>
         public bool LastSecondMet { get; private set; }
 
         /// <summary>True while the last <see cref="FailingSeconds"/> measured seconds all missed the plan.</summary>
-        public bool IsFailing { get; private set; }
+        public bool IsFailing;
 
         public int MinReadings => _minReadings;
 
@@ -66,21 +71,6 @@ namespace ClosedLoop.Engine.Acquisition
         /// <summary>Mean time from one reading to the next over the last second (µs): the converter plus the sampler's loop.</summary>
         public double ReadingUs { get; private set; }
 
-        public void OnReading(long timeUs)
-        {
-            if (_windowStartUs == long.MinValue)
-            {
-                _windowStartUs = timeUs;
-            }
-            else
-            {
-                _intervals++;
-            }
-
-            _lastReadingUs = timeUs;
-        }
-
-        /// <summary>Counts one cycle's readings; true when it completed a second (the figures are then new).</summary>
         public bool OnCycle(CycleSample cycle)
         {
             _cycles++;
@@ -93,7 +83,8 @@ namespace ClosedLoop.Engine.Acquisition
                 _short++;
             }
 
-            return CloseWindowIfFull();
+            // Asked here first: a window closes once a second, and the call costs more than the question.
+            return _cycles >= _windowCycles && CloseWindowIfFull();
         }
 
         private bool CloseWindowIfFull()
@@ -107,7 +98,16 @@ namespace ClosedLoop.Engine.Acquisition
             ControlPerCycle = (double)_control / _cycles;
             DarkPerCycle = (double)_dark / _cycles;
             ShortFraction = (double)_short / _cycles;
-            ReadingUs = _intervals > 0 ? (double)(_lastReadingUs - _windowStartUs) / _intervals : 0;
+            long count = _readings.ReadingCount;
+            if (_windowStartUs == long.MinValue && count > 0)
+            {
+                // The first window starts at the first reading.
+                _windowStartUs = _readings.FirstReadingUs;
+                _windowStartCount = 1;
+            }
+
+            long intervals = _windowStartUs == long.MinValue ? 0 : count - _windowStartCount;
+            ReadingUs = intervals > 0 ? (double)(_readings.LastReadingUs - _windowStartUs) / intervals : 0;
             LastSecondMet = ShortFraction <= MaxShortFraction;
             _badSeconds = LastSecondMet ? 0 : _badSeconds + 1;
             IsFailing = _badSeconds >= FailingSeconds;
@@ -117,8 +117,8 @@ namespace ClosedLoop.Engine.Acquisition
             _signal = 0;
             _control = 0;
             _dark = 0;
-            _intervals = 0;
-            _windowStartUs = _lastReadingUs;
+            _windowStartUs = _readings.LastReadingUs;
+            _windowStartCount = count;
             return true;
         }
     }

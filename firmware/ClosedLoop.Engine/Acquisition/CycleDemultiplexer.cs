@@ -23,6 +23,7 @@ namespace ClosedLoop.Engine.Acquisition
         // until a cycle is current, so that nothing falls inside it.
         private long _currentStartUs = long.MinValue / 2;
         private readonly long _periodUs;
+        private readonly long _twoPeriodsUs;
         private readonly long _signalSettledUs;
         private readonly long _controlStartUs;
         private readonly long _controlSettledUs;
@@ -36,6 +37,9 @@ namespace ClosedLoop.Engine.Acquisition
         private int _signalCount;
         private int _controlCount;
         private int _darkCount;
+        private long _readings;
+        private long _firstReadingUs = long.MinValue;
+        private long _lastReadingUs = long.MinValue;
 
         public CycleDemultiplexer(ExcitationSchedule schedule, int minReadings, ICycleSink sink)
         {
@@ -43,6 +47,7 @@ namespace ClosedLoop.Engine.Acquisition
             _minReadings = minReadings;
             _sink = sink;
             _periodUs = schedule.PeriodUs;
+            _twoPeriodsUs = 2 * schedule.PeriodUs;
             _signalSettledUs = schedule.SettleUs;
             _controlStartUs = schedule.ControlStartUs;
             _controlSettledUs = schedule.ControlStartUs + schedule.SettleUs;
@@ -62,6 +67,15 @@ namespace ClosedLoop.Engine.Acquisition
 
         public ExcitationSchedule Schedule => _schedule;
 
+        /// <summary>Every reading offered, kept or dropped (the acquisition meter's count).</summary>
+        public long ReadingCount => _readings;
+
+        /// <summary>The end of the first reading's interval (long.MinValue before any).</summary>
+        public long FirstReadingUs => _firstReadingUs;
+
+        /// <summary>The end of the latest reading's interval (long.MinValue before any).</summary>
+        public long LastReadingUs => _lastReadingUs;
+
         /// <summary>
         /// Takes a reading whose light was measured somewhere between <paramref name="fromUs"/> and
         /// <paramref name="toUs"/> (the sampler stamps both sides of the ADC call, widened by what the converter
@@ -70,39 +84,175 @@ namespace ClosedLoop.Engine.Acquisition
         /// </summary>
         public void AddReading(long fromUs, long toUs, int value)
         {
+            if (_readings == 0)
+            {
+                _firstReadingUs = toUs;
+            }
+
+            _readings++;
+            _lastReadingUs = toUs;
+
+            // Nearly every reading lies in the cycle being filled or opens the next one: both are found by comparing
+            // with the cycle's start and the phase edges (PhaseIn), without dividing. The rest go the general way.
             long from = fromUs - _currentStartUs;
             long to = toUs - _currentStartUs;
-            if (from >= 0 && to < _periodUs && from <= to)
+            if (from <= to && from >= 0 && to < _twoPeriodsUs)
             {
-                AddInCurrentCycle(from, to, value);
-                return;
+                bool next = from >= _periodUs;
+                if (next || to < _periodUs)
+                {
+                    Phase phase = next ? PhaseIn(from - _periodUs, to - _periodUs) : PhaseIn(from, to);
+
+                    // A settling reading of the next cycle goes the general way: whether it closes this cycle
+                    // depends on whether its ends straddle an edge.
+                    if (!next || phase != Phase.Settling)
+                    {
+                        if (next)
+                        {
+                            CloseCurrent(_currentCycle + 1);
+                        }
+
+                        Accumulate(phase, value);
+                        return;
+                    }
+                }
             }
 
             long cycle = _schedule.CycleOf(fromUs);
-            Phase phase = _schedule.PhaseOf(fromUs, cycle);
+            Phase fromPhase = _schedule.PhaseOf(fromUs, cycle);
             long toCycle = _schedule.CycleOf(toUs);
-            if (toCycle != cycle || _schedule.PhaseOf(toUs, toCycle) != phase)
+            if (toCycle != cycle || _schedule.PhaseOf(toUs, toCycle) != fromPhase)
             {
                 SettlingReadings++;
                 return;
             }
 
             // Both ends in one phase of one cycle: so is the middle, where the reading counts.
-            Add(cycle, phase, value);
+            Add(cycle, fromPhase, value);
         }
 
-        /// <summary>Takes one raw ADC reading stamped at <paramref name="timeUs"/>.</summary>
+        /// <summary>One raw reading, stamped at <paramref name="timeUs"/>: an interval of no length.</summary>
         public void AddReading(long timeUs, int value)
         {
-            long offset = timeUs - _currentStartUs;
-            if (offset >= 0 && offset < _periodUs)
+            AddReading(timeUs, timeUs, value);
+        }
+
+        /// <summary>
+        /// The first <paramref name="count"/> readings of the arrays, in order, as <see cref="AddReading(long, long, int)"/>
+        /// takes each: how the board's sampler hands over what it read. Readings inside the cycle being filled are
+        /// counted right here (the same test as <see cref="PhaseIn"/>, written out): on the interpreter a call per
+        /// reading, and each field read, cost more than the test itself, and a batch pays for them once.
+        /// </summary>
+        public void AddReadings(long[] fromUs, long[] toUs, int[] values, int count)
+        {
+            long period = _periodUs;
+            long signalSettled = _signalSettledUs;
+            long controlStart = _controlStartUs;
+            long controlSettled = _controlSettledUs;
+            long darkStart = _darkStartUs;
+            long darkSettled = _darkSettledUs;
+            bool continuous = _continuous;
+
+            int first = 0;
+            if (_readings == 0 && count > 0)
             {
-                AddInCurrentCycle(offset, offset, value);
-                return;
+                // The very first reading opens the first cycle (and the meter's first window) the general way.
+                AddReading(fromUs[0], toUs[0], values[0]);
+                first = 1;
             }
 
-            long cycle = _schedule.CycleOf(timeUs);
-            Add(cycle, _schedule.PhaseOf(timeUs, cycle), value);
+            // The open cycle's state in locals, written back before anything else may read or change it.
+            long start = _currentStartUs;
+            long readings = _readings;
+            long signalSum = _signalSum;
+            long controlSum = _controlSum;
+            long darkSum = _darkSum;
+            int signalCount = _signalCount;
+            int controlCount = _controlCount;
+            int darkCount = _darkCount;
+            for (int i = first; i < count; i++)
+            {
+                long from = fromUs[i] - start;
+                long to = toUs[i] - start;
+                if (from < 0 || from > to || to >= period)
+                {
+                    _readings = readings;
+                    _signalSum = signalSum;
+                    _controlSum = controlSum;
+                    _darkSum = darkSum;
+                    _signalCount = signalCount;
+                    _controlCount = controlCount;
+                    _darkCount = darkCount;
+                    if (i > 0)
+                    {
+                        _lastReadingUs = toUs[i - 1];
+                    }
+
+                    AddReading(fromUs[i], toUs[i], values[i]);
+                    start = _currentStartUs;
+                    readings = _readings;
+                    signalSum = _signalSum;
+                    controlSum = _controlSum;
+                    darkSum = _darkSum;
+                    signalCount = _signalCount;
+                    controlCount = _controlCount;
+                    darkCount = _darkCount;
+                    continue;
+                }
+
+                readings++;
+                if (continuous || (from >= signalSettled && to < controlStart))
+                {
+                    signalSum += values[i];
+                    signalCount++;
+                }
+                else if (from >= controlSettled && to < darkStart)
+                {
+                    controlSum += values[i];
+                    controlCount++;
+                }
+                else if (from >= darkSettled)
+                {
+                    darkSum += values[i];
+                    darkCount++;
+                }
+                else
+                {
+                    SettlingReadings++;
+                }
+            }
+
+            _readings = readings;
+            _signalSum = signalSum;
+            _controlSum = controlSum;
+            _darkSum = darkSum;
+            _signalCount = signalCount;
+            _controlCount = controlCount;
+            _darkCount = darkCount;
+            if (count > 0)
+            {
+                _lastReadingUs = toUs[count - 1];
+            }
+        }
+
+        /// <summary>
+        /// The phase of a reading whose ends lie <paramref name="from"/> and <paramref name="to"/> µs into a cycle
+        /// (0 ≤ from ≤ to &lt; period): a lit or dark phase when both ends lie in its settled part, where
+        /// <see cref="ExcitationSchedule.PhaseOf(long, long)"/> gives that phase to both; else settling.
+        /// </summary>
+        private Phase PhaseIn(long from, long to)
+        {
+            if (_continuous || (from >= _signalSettledUs && to < _controlStartUs))
+            {
+                return Phase.Signal;
+            }
+
+            if (from >= _controlSettledUs && to < _darkStartUs)
+            {
+                return Phase.Control;
+            }
+
+            return from >= _darkSettledUs ? Phase.Dark : Phase.Settling;
         }
 
         private void Add(long cycle, Phase phase, int value)
@@ -126,34 +276,6 @@ namespace ClosedLoop.Engine.Acquisition
             }
 
             Accumulate(phase, value);
-        }
-
-        /// <summary>
-        /// A reading of the current cycle known to lie between <paramref name="from"/> and <paramref name="to"/> µs
-        /// into it (0 ≤ from ≤ to &lt; period): counted in a phase when both ends lie in its settled part
-        /// (<see cref="ExcitationSchedule.PhaseOf(long, long)"/> gives that phase to both), else settling.
-        /// </summary>
-        private void AddInCurrentCycle(long from, long to, int value)
-        {
-            if (_continuous || (from >= _signalSettledUs && to < _controlStartUs))
-            {
-                _signalSum += value;
-                _signalCount++;
-            }
-            else if (from >= _controlSettledUs && to < _darkStartUs)
-            {
-                _controlSum += value;
-                _controlCount++;
-            }
-            else if (from >= _darkSettledUs)
-            {
-                _darkSum += value;
-                _darkCount++;
-            }
-            else
-            {
-                SettlingReadings++;
-            }
         }
 
         private void Accumulate(Phase phase, int value)
@@ -189,10 +311,10 @@ namespace ClosedLoop.Engine.Acquisition
                 return;
             }
 
-            long nowCycle = _schedule.CycleOf(nowUs);
-            if (nowCycle > _currentCycle + 1)
+            // Not before two periods from the current cycle's start: only then is now past the next cycle.
+            if (nowUs - _currentStartUs >= _twoPeriodsUs)
             {
-                CloseCurrent(nowCycle);
+                CloseCurrent(_schedule.CycleOf(nowUs));
             }
         }
 
@@ -203,8 +325,8 @@ namespace ClosedLoop.Engine.Acquisition
                 Emit();
             }
 
+            _currentStartUs = nextCycle == _currentCycle + 1 ? _currentStartUs + _periodUs : _schedule.CycleStartUs(nextCycle);
             _currentCycle = nextCycle;
-            _currentStartUs = _schedule.CycleStartUs(nextCycle);
             _signalSum = 0;
             _controlSum = 0;
             _darkSum = 0;
@@ -217,14 +339,14 @@ namespace ClosedLoop.Engine.Acquisition
         {
             CycleSample s = _sample;
             s.CycleIndex = _currentCycle;
-            s.StartUs = _schedule.CycleStartUs(_currentCycle);
+            s.StartUs = _currentStartUs;
             s.SignalCount = _signalCount;
             s.ControlCount = _controlCount;
             s.DarkCount = _darkCount;
             s.Signal = _signalCount > 0 ? (double)_signalSum / _signalCount : 0;
             s.Control = _controlCount > 0 ? (double)_controlSum / _controlCount : 0;
             s.Dark = _darkCount > 0 ? (double)_darkSum / _darkCount : 0;
-            if (_schedule.IsContinuous)
+            if (_continuous)
             {
                 s.IsValid = _signalCount >= _minReadings;
             }

@@ -27,7 +27,6 @@ namespace ClosedLoop.Engine.Detection
         private readonly long _periodUs;
         private readonly EarlyEvidence _early;
 
-        private bool _measuring;
         private bool _encounterOpen;
         private bool _dropDone;
         private long _onsetUs;
@@ -57,7 +56,10 @@ namespace ClosedLoop.Engine.Detection
         public EarlyEvidence Early => _early;
 
         /// <summary>True while a response window is open (the engine keeps the baselines frozen meanwhile).</summary>
-        public bool IsMeasuring => _measuring;
+        public bool IsMeasuring => Measuring;
+
+        /// <summary><see cref="IsMeasuring"/> as a field for the pipeline, which reads it several times a cycle. Only this class writes it.</summary>
+        internal bool Measuring;
 
         /// <summary>The cycles the history must hold: pre + post + the confirmation delay, plus a margin.</summary>
         public static int HistoryCapacity(DetectorSettings detector, EncounterSettings encounter, long periodUs)
@@ -70,7 +72,7 @@ namespace ClosedLoop.Engine.Detection
         public void OnEncounterOn(long onsetUs, long nowUs)
         {
             _engaged = true;
-            if (_measuring)
+            if (Measuring)
             {
                 _listener.OnDecision(DecisionOutcome.Overlap, onsetUs, nowUs, double.NaN, double.NaN, false);
                 return;
@@ -83,7 +85,7 @@ namespace ClosedLoop.Engine.Detection
                 _early.BeginEncounter();
             }
 
-            _measuring = true;
+            Measuring = true;
             _encounterOpen = true;
             _dropDone = false;
             _dropRunStartUs = -1;
@@ -114,7 +116,7 @@ namespace ClosedLoop.Engine.Detection
                 _lastLostUs = lostUs;
             }
 
-            if (_measuring && lostUs >= _onsetUs - _settings.PreUs)
+            if (Measuring && lostUs >= _onsetUs - _settings.PreUs)
             {
                 _windowVoid = true;
             }
@@ -123,7 +125,7 @@ namespace ClosedLoop.Engine.Detection
         /// <summary>A new cycle's z (NaN if invalid), already added to the history, completed at <paramref name="nowUs"/>.</summary>
         public void OnSample(long sampleTimeUs, double z, long nowUs)
         {
-            if (!_measuring)
+            if (!Measuring)
             {
                 if (_early != null && !_engaged)
                 {
@@ -152,7 +154,7 @@ namespace ClosedLoop.Engine.Detection
         /// <summary>Decides now if the post window has closed without a cycle to close it (samples stopped).</summary>
         public void Poll(long nowUs)
         {
-            if (_measuring && nowUs >= _onsetUs + _settings.PostUs + 2 * _periodUs)
+            if (Measuring && nowUs >= _onsetUs + _settings.PostUs + 2 * _periodUs)
             {
                 Decide(nowUs);
             }
@@ -207,7 +209,7 @@ namespace ClosedLoop.Engine.Detection
 
         private void Decide(long nowUs)
         {
-            _measuring = false;
+            Measuring = false;
             _quietSinceUs = nowUs;
             int valid;
             int seen;

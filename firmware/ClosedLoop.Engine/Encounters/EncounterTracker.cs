@@ -25,6 +25,10 @@ namespace ClosedLoop.Engine.Encounters
         private readonly EncounterSettings _settings;
         private readonly IEncounterListener _listener;
 
+        // Read on every input edge report and poll (several a cycle); the interpreter runs a property read as a call.
+        private readonly bool _useDigitalInput;
+        private readonly bool _activeHigh;
+
         private bool _rawLevel;
         private long _rawSinceUs;
         private bool _digitalContact;
@@ -40,25 +44,30 @@ namespace ClosedLoop.Engine.Encounters
         {
             _settings = settings;
             _listener = listener;
+            _useDigitalInput = settings.UseDigitalInput;
+            _activeHigh = settings.ActiveHigh;
         }
 
         /// <summary>True from a confirmed onset until the offset is confirmed.</summary>
         public bool IsActive => _state == Active || _state == Ending;
 
         /// <summary>True from the first contact edge (before confirmation) until the offset is confirmed.</summary>
-        public bool IsEngaged => _state != Idle;
+        public bool IsEngaged => Engaged;
+
+        /// <summary><see cref="IsEngaged"/> as a field for the pipeline, which reads it several times a cycle. Set with the state.</summary>
+        internal bool Engaged;
 
         public long OnsetUs => _onsetUs;
 
         /// <summary>An edge on the encounter input, as the pin reads it (before active-high mapping).</summary>
         public void OnInput(bool pinLevel, long timeUs)
         {
-            if (!_settings.UseDigitalInput)
+            if (!_useDigitalInput)
             {
                 return;
             }
 
-            bool level = _settings.ActiveHigh ? pinLevel : !pinLevel;
+            bool level = _activeHigh ? pinLevel : !pinLevel;
             if (level == _rawLevel)
             {
                 return;
@@ -90,8 +99,16 @@ namespace ClosedLoop.Engine.Encounters
         /// <summary>Advances the time-based transitions to <paramref name="nowUs"/>.</summary>
         public void Poll(long nowUs)
         {
-            CommitDebounced(nowUs);
-            AdvanceTimers(nowUs, nowUs);
+            // Most polls find nothing to do: asked here, without the calls.
+            if (_rawLevel != _digitalContact)
+            {
+                CommitDebounced(nowUs);
+            }
+
+            if (_state == Pending || _state == Ending)
+            {
+                AdvanceTimers(nowUs, nowUs);
+            }
         }
 
         /// <summary>
@@ -102,14 +119,20 @@ namespace ClosedLoop.Engine.Encounters
         {
             if (_state == Pending && atUs - _onsetUs >= _settings.MinDurationUs)
             {
-                _state = Active;
+                SetState(Active);
                 _listener.OnEncounterOn(_onsetUs, nowUs, _contactSource);
             }
             else if (_state == Ending && atUs - _offsetUs >= _settings.MinGapUs)
             {
-                _state = Idle;
+                SetState(Idle);
                 _listener.OnEncounterOff(_onsetUs, _offsetUs, nowUs);
             }
+        }
+
+        private void SetState(int state)
+        {
+            _state = state;
+            Engaged = state != Idle;
         }
 
         private void CommitDebounced(long nowUs)
@@ -137,7 +160,7 @@ namespace ClosedLoop.Engine.Encounters
             {
                 if (_state == Idle)
                 {
-                    _state = Pending;
+                    SetState(Pending);
                     _onsetUs = edgeUs;
                     _contactSource = source;
                     if (_settings.MinDurationUs == 0)
@@ -147,18 +170,18 @@ namespace ClosedLoop.Engine.Encounters
                 }
                 else if (_state == Ending)
                 {
-                    _state = Active;
+                    SetState(Active);
                 }
             }
             else
             {
                 if (_state == Pending)
                 {
-                    _state = Idle;
+                    SetState(Idle);
                 }
                 else if (_state == Active)
                 {
-                    _state = Ending;
+                    SetState(Ending);
                     _offsetUs = edgeUs;
                     if (_settings.MinGapUs == 0)
                     {

@@ -38,7 +38,13 @@ namespace ClosedLoop.Engine.Output
 
         public RmtPlan Plan => _plan;
 
-        public bool IsRunning { get; private set; }
+        public bool IsRunning => Running;
+
+        /// <summary>
+        /// <see cref="IsRunning"/> as a field, for the gate and the pipeline, which read it several times a cycle
+        /// (on the interpreter a property read is a call). Only this class writes it.
+        /// </summary>
+        internal bool Running;
 
         public long LastStartUs { get; private set; }
 
@@ -63,7 +69,7 @@ namespace ClosedLoop.Engine.Output
         /// <summary>Every limit of this channel against a train starting at <paramref name="nowUs"/>.</summary>
         public RefusalReason Check(long nowUs)
         {
-            if (IsRunning)
+            if (Running)
             {
                 return Refuse(RefusalReason.Busy, LastEndUs - nowUs, 0);
             }
@@ -127,7 +133,7 @@ namespace ClosedLoop.Engine.Output
         /// <summary>Records a started train (the caller has checked it and, unless sham, driven the output).</summary>
         public void Start(long nowUs)
         {
-            IsRunning = true;
+            Running = true;
             LastStartUs = nowUs;
             LastEndUs = nowUs + _plan.TotalUs;
             SessionTrains++;
@@ -143,7 +149,7 @@ namespace ClosedLoop.Engine.Output
         /// <summary>Marks the train finished (at its planned end, or cut short at <paramref name="nowUs"/>).</summary>
         public void Stop(long nowUs)
         {
-            IsRunning = false;
+            Running = false;
             if (nowUs < LastEndUs)
             {
                 LastEndUs = nowUs;

@@ -21,6 +21,10 @@ namespace ClosedLoop.Engine.Output
         public const int YokeQueueCapacity = 256;
 
         private readonly OutputSettings _settings;
+
+        // Read on every poll: copies of a setting and a state, since the interpreter runs a property read as a call.
+        private readonly OutputMode _mode;
+        private bool _inSession;
         private readonly EventJournal _journal;
         private readonly ChannelGate[] _channels;
         private readonly long[] _yokeQueue = new long[YokeQueueCapacity];
@@ -32,6 +36,7 @@ namespace ClosedLoop.Engine.Output
         public OutputGate(OutputSettings settings, EventJournal journal, IOutputChannel opto, IOutputChannel dose)
         {
             _settings = settings;
+            _mode = settings.Mode;
             _journal = journal;
             _channels = new ChannelGate[OutputChannelId.Count];
             _channels[OutputChannelId.Opto] = new ChannelGate(OutputChannelId.Opto, settings.Opto, settings.RefractoryUs, settings.RmtMaxItems, opto);
@@ -56,7 +61,7 @@ namespace ClosedLoop.Engine.Output
         /// <summary>The hardware arm chain disagrees with the e-stop and key inputs (<see cref="InterlockMonitor"/>); nothing may arm meanwhile.</summary>
         public bool InterlockMismatch { get; set; }
 
-        public bool InSession { get; private set; }
+        public bool InSession => _inSession;
 
         public long SessionStartUs { get; private set; }
 
@@ -172,14 +177,14 @@ namespace ClosedLoop.Engine.Output
         {
             RefusalReason reason = IsEStopInputActive ? RefusalReason.EStopInputActive
                 : IsEStopLatched ? RefusalReason.EStopLatched
-                : InSession ? RefusalReason.InSession
+                : _inSession ? RefusalReason.InSession
                 : RefusalReason.None;
             if (reason != RefusalReason.None)
             {
                 return reason;
             }
 
-            InSession = true;
+            _inSession = true;
             SessionStartUs = nowUs;
             _refusals = 0;
             _yokeCount = 0;
@@ -192,13 +197,13 @@ namespace ClosedLoop.Engine.Output
 
         public void StopSession(long nowUs)
         {
-            if (!InSession)
+            if (!_inSession)
             {
                 return;
             }
 
             ForceAllLow(nowUs);
-            InSession = false;
+            _inSession = false;
             _journal.SessionStopped(nowUs, SessionTrains, _refusals, _channels[0].SessionDose, _channels[1].SessionDose);
         }
 
@@ -214,7 +219,7 @@ namespace ClosedLoop.Engine.Output
                 return RefusalReason.NotYoked;
             }
 
-            if (!InSession)
+            if (!_inSession)
             {
                 return RefusalReason.NoSession;
             }
@@ -241,22 +246,26 @@ namespace ClosedLoop.Engine.Output
         /// <summary>Ends finished trains and starts scheduled or yoked ones that are due.</summary>
         public void Poll(long nowUs)
         {
-            for (int i = 0; i < _channels.Length; i++)
+            // Both channels asked at once: nearly every poll finds neither running.
+            if (_channels[0].Running || _channels[1].Running)
             {
-                ChannelGate channel = _channels[i];
-                if (channel.IsRunning && nowUs >= channel.LastEndUs)
+                for (int i = 0; i < _channels.Length; i++)
                 {
-                    channel.Stop(channel.LastEndUs);
-                    _journal.OutputStopped(channel.LastEndUs, channel.Channel, 0, channel.LastStartUs);
+                    ChannelGate channel = _channels[i];
+                    if (channel.Running && nowUs >= channel.LastEndUs)
+                    {
+                        channel.Stop(channel.LastEndUs);
+                        _journal.OutputStopped(channel.LastEndUs, channel.Channel, 0, channel.LastStartUs);
+                    }
                 }
             }
 
-            if (!InSession)
+            if (!_inSession)
             {
                 return;
             }
 
-            if (_settings.Mode == OutputMode.OpenLoop && nowUs >= _nextScheduledUs)
+            if (_mode == OutputMode.OpenLoop && nowUs >= _nextScheduledUs)
             {
                 // One train per due slot; slots missed while the rig was busy are skipped, not bunched up.
                 while (_nextScheduledUs <= nowUs)
@@ -266,7 +275,7 @@ namespace ClosedLoop.Engine.Output
 
                 RequestTargets(nowUs, OutputFlags.Scheduled);
             }
-            else if (_settings.Mode == OutputMode.Yoked)
+            else if (_mode == OutputMode.Yoked)
             {
                 while (_yokeCount > 0 && SessionStartUs + _yokeQueue[_yokeHead] <= nowUs)
                 {
@@ -336,7 +345,7 @@ namespace ClosedLoop.Engine.Output
                 return RefusalReason.NotArmed;
             }
 
-            if (!InSession)
+            if (!_inSession)
             {
                 return RefusalReason.NoSession;
             }

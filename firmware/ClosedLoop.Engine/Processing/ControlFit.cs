@@ -18,6 +18,8 @@ namespace ClosedLoop.Engine.Processing
         private const double MaxCovarianceTrace = 1e6;
 
         private readonly double _lambda;
+        private bool _frozen;
+        private long _updates;
         private double _scale;
         private double _a = 1;
         private double _b;
@@ -31,7 +33,11 @@ namespace ClosedLoop.Engine.Processing
         }
 
         /// <summary>While true, updates are ignored and the last fit is used.</summary>
-        public bool Frozen { get; set; }
+        public bool Frozen
+        {
+            get { return _frozen; }
+            set { _frozen = value; }
+        }
 
         /// <summary>Fitted gain a (dimensionless).</summary>
         public double Gain => _a;
@@ -39,7 +45,7 @@ namespace ClosedLoop.Engine.Processing
         /// <summary>Fitted offset b, in input units.</summary>
         public double Offset => _b * _scale;
 
-        public long Updates { get; private set; }
+        public long Updates => _updates;
 
         /// <summary>The signal the control predicts, Ŝ = a·C + b.</summary>
         public double Predict(double control)
@@ -61,13 +67,13 @@ namespace ClosedLoop.Engine.Processing
             _p00 = InitialCovariance;
             _p01 = 0;
             _p11 = InitialCovariance;
-            Updates = 0;
+            _updates = 0;
         }
 
         /// <summary>Learns from one (control, signal) pair unless frozen.</summary>
         public void Update(double control, double signal)
         {
-            if (Frozen)
+            if (_frozen)
             {
                 return;
             }
@@ -112,7 +118,7 @@ namespace ClosedLoop.Engine.Processing
                 _p11 *= shrink;
             }
 
-            Updates++;
+            _updates++;
         }
     }
 }

@@ -23,6 +23,7 @@ namespace ClosedLoop.Engine.Processing
         private double _location;
         private double _meanAbsoluteDeviation;
         private long _count;
+        private bool _frozen;
 
         public RobustZScore(long sampleIntervalUs, long tauUs, double clip, long warmupUs)
         {
@@ -31,14 +32,21 @@ namespace ClosedLoop.Engine.Processing
             _warmupSamples = warmupUs / sampleIntervalUs;
         }
 
-        public bool Frozen { get; set; }
+        public bool Frozen
+        {
+            get { return _frozen; }
+            set { _frozen = value; }
+        }
 
         public double Location => _location;
 
         public double Spread => _meanAbsoluteDeviation * GaussianSpreadPerMeanAbsoluteDeviation;
 
         /// <summary>True once the warm-up has passed and a spread exists.</summary>
-        public bool IsReady => _count >= _warmupSamples && _count >= 2 && _meanAbsoluteDeviation > 0;
+        public bool IsReady => Ready;
+
+        /// <summary><see cref="IsReady"/> as a field, kept with each update, for the pipeline's per-cycle check.</summary>
+        internal bool Ready;
 
         /// <summary>Forgets the baseline: warm-up starts again.</summary>
         public void Reset()
@@ -46,14 +54,17 @@ namespace ClosedLoop.Engine.Processing
             _location = 0;
             _meanAbsoluteDeviation = 0;
             _count = 0;
+            Ready = false;
         }
 
         /// <summary>Returns the z of <paramref name="x"/> against the baseline before this update.</summary>
         public double Update(double x)
         {
-            double spread = Spread;
+            // Written out rather than called (Spread, Numeric.Clamp, Numeric.Abs): this runs every cycle, and on the
+            // interpreter a call costs more than the arithmetic.
+            double spread = _meanAbsoluteDeviation * GaussianSpreadPerMeanAbsoluteDeviation;
             double z = spread > 0 ? (x - _location) / spread : 0;
-            if (Frozen && _count > 0)
+            if (_frozen && _count > 0)
             {
                 return z;
             }
@@ -74,11 +85,13 @@ namespace ClosedLoop.Engine.Processing
             double r = x - _location;
             if (_count > SamplesBeforeClipping && spread > 0)
             {
-                r = Numeric.Clamp(r, -_clip * spread, _clip * spread);
+                double limit = _clip * spread;
+                r = r > limit ? limit : r < -limit ? -limit : r;
             }
 
             _location += alpha * r;
-            _meanAbsoluteDeviation += alpha * (Numeric.Abs(r) - _meanAbsoluteDeviation);
+            _meanAbsoluteDeviation += alpha * ((r < 0 ? -r : r) - _meanAbsoluteDeviation);
+            Ready = _count >= _warmupSamples && _count >= 2 && _meanAbsoluteDeviation > 0;
             return z;
         }
     }

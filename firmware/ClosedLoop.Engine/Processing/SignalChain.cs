@@ -29,6 +29,7 @@ namespace ClosedLoop.Engine.Processing
         private double _baseline;
         private bool _baselineStarted;
         private bool _frozen;
+        private double _previewDff;
 
         public SignalChain(AcquisitionSettings acquisition, ProcessingSettings processing)
         {
@@ -58,7 +59,7 @@ namespace ClosedLoop.Engine.Processing
         public ControlFit Fit => _fit;
 
         /// <summary>dF/F the last <see cref="Preview"/> found (before the fit learnt from that cycle).</summary>
-        public double PreviewDff { get; private set; }
+        public double PreviewDff => _previewDff;
 
         /// <summary>
         /// What a valid cycle would give, before anything learns from it: the filters' next values and the fit's
@@ -78,7 +79,8 @@ namespace ClosedLoop.Engine.Processing
                 fitted = _fit.Predict(_controlFilter.Peek(cycle.Control - cycle.Dark));
             }
 
-            PreviewDff = Numeric.Abs(fitted) > 1e-9 ? (signal - fitted) / fitted : double.NaN;
+            // |fitted| written out: a static call is the interpreter's dearest, and this runs every cycle.
+            _previewDff = fitted > 1e-9 || fitted < -1e-9 ? (signal - fitted) / fitted : double.NaN;
         }
 
         /// <summary>Forgets everything learnt (filters, fit, one-colour baseline, z): the light changed for good.</summary>
@@ -106,7 +108,7 @@ namespace ClosedLoop.Engine.Processing
                 o.IsValid = false;
                 o.Dff = double.NaN;
                 o.Z = double.NaN;
-                o.IsReady = _z.IsReady;
+                o.IsReady = _z.Ready;
                 return o;
             }
 
@@ -127,19 +129,19 @@ namespace ClosedLoop.Engine.Processing
             o.Signal = signal;
             o.Control = control;
             o.Fitted = fitted;
-            if (!(Numeric.Abs(fitted) > 1e-9))
+            if (!(fitted > 1e-9 || fitted < -1e-9))
             {
                 o.IsValid = false;
                 o.Dff = double.NaN;
                 o.Z = double.NaN;
-                o.IsReady = _z.IsReady;
+                o.IsReady = _z.Ready;
                 return o;
             }
 
             o.Dff = (signal - fitted) / fitted;
             o.Z = _z.Update(o.Dff);
             o.IsValid = true;
-            o.IsReady = _z.IsReady;
+            o.IsReady = _z.Ready;
             return o;
         }
 

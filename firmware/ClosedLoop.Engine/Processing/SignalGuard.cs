@@ -77,7 +77,10 @@ namespace ClosedLoop.Engine.Processing
         }
 
         /// <summary>True while an episode of loss is open.</summary>
-        public bool IsLost => _goodRun < RecoveryCycles;
+        public bool IsLost => Lost;
+
+        /// <summary><see cref="IsLost"/> as a field, kept by <see cref="Record"/>, for the pipeline's per-cycle check.</summary>
+        internal bool Lost;
 
         /// <summary>Cycles found untrustworthy since the guard was made.</summary>
         public long LostCycles { get; private set; }
@@ -145,6 +148,7 @@ namespace ClosedLoop.Engine.Processing
                     _goodRun++;
                     if (_goodRun == RecoveryCycles)
                     {
+                        Lost = false;
                         _hasReference = false;
                         _steadyCycles = 0;
                     }
@@ -154,8 +158,9 @@ namespace ClosedLoop.Engine.Processing
             }
 
             LostCycles++;
-            bool opens = !IsLost;
+            bool opens = !Lost;
             _goodRun = 0;
+            Lost = true;
             if (opens && !_hasReference)
             {
                 // The light a step span ago, before whatever this is began: the episode ends only when it is back.
@@ -183,7 +188,11 @@ namespace ClosedLoop.Engine.Processing
                 return SignalLoss.None;
             }
 
-            bool steady = Near(_signal.Now, _signal.Earlier) && (_continuous || Near(_control.Now, _control.Earlier));
+            // Near(now, earlier) for both channels, written out: this runs every cycle and a call costs more.
+            double signalChange = _signal.Earlier > 0 ? _signal.Now / _signal.Earlier - 1 : 0;
+            double controlChange = _control.Earlier > 0 ? _control.Now / _control.Earlier - 1 : 0;
+            bool steady = signalChange <= _maxStep && signalChange >= -_maxStep
+                && (_continuous || (controlChange <= _maxStep && controlChange >= -_maxStep));
             if (!_hasReference)
             {
                 return steady ? SignalLoss.None : SignalLoss.LightStep;
@@ -234,44 +243,40 @@ namespace ClosedLoop.Engine.Processing
                 _medians = new double[stepCycles < 1 ? 1 : stepCycles];
             }
 
+            // Fields, not properties, and the median written out: the guard reads and updates two of these every
+            // cycle, and on the interpreter a property read is a call (a static one, the dearest kind).
+
             /// <summary>The median of the last three cycles.</summary>
-            public double Now { get; private set; }
+            public double Now;
 
             /// <summary><see cref="Now"/> as it was a step span ago (valid once <see cref="IsFull"/>).</summary>
-            public double Earlier { get; private set; }
+            public double Earlier;
 
             /// <summary>The light before the open episode began.</summary>
-            public double Reference { get; set; }
+            public double Reference;
 
-            public bool IsFull => _seen > _medians.Length + 2;
+            /// <summary>True once a step span of medians is held.</summary>
+            public bool IsFull;
 
             public void Add(double level)
             {
-                double median = _seen < 2 ? level : Median(level, _last, _beforeLast);
+                double median = level;
+                if (_seen >= 2)
+                {
+                    // The median of level, _last and _beforeLast.
+                    double low = level < _last ? level : _last;
+                    double high = level < _last ? _last : level;
+                    median = _beforeLast < low ? low : _beforeLast > high ? high : _beforeLast;
+                }
+
                 _beforeLast = _last;
                 _last = level;
                 _seen++;
                 Earlier = _medians[_next];
                 _medians[_next] = median;
-                _next = (_next + 1) % _medians.Length;
+                _next = _next + 1 == _medians.Length ? 0 : _next + 1;
                 Now = median;
-            }
-
-            private static double Median(double a, double b, double c)
-            {
-                if (a > b)
-                {
-                    double t = a;
-                    a = b;
-                    b = t;
-                }
-
-                if (b > c)
-                {
-                    b = c;
-                }
-
-                return a > b ? a : b;
+                IsFull = _seen > _medians.Length + 2;
             }
         }
     }

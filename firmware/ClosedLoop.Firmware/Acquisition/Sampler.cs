@@ -68,10 +68,7 @@ namespace ClosedLoop.Firmware.Acquisition
                 long now = _clock.NowMicros;
                 lock (_engineLock)
                 {
-                    for (int i = 0; i < count; i++)
-                    {
-                        _engine.OnReading(_from[i], _to[i], _values[i]);
-                    }
+                    _engine.OnReadings(_from, _to, _values, count);
 
                     if (failing && !_reportedFailing)
                     {
