@@ -56,6 +56,8 @@ public sealed class AllocationTests
 
         int reading = 0;
         int edge = 0;
+        long[] batchFrom = new long[1], batchTo = new long[1];
+        int[] batchValue = new int[1];
         void RunUntil(long untilUs)
         {
             while (reading < script.Times.Length && script.Times[reading] < untilUs)
@@ -68,14 +70,20 @@ public sealed class AllocationTests
                 }
 
                 clock.AdvanceTo(t);
-                if ((reading & 1) == 0)
+                if (reading % 3 == 0)
                 {
                     engine.OnReading(t, script.Values[reading]);
                 }
+                else if (reading % 3 == 1)
+                {
+                    // The reading known to the interval around its ADC call.
+                    engine.OnReading(t - 20, t + 20, script.Values[reading]);
+                }
                 else
                 {
-                    // The board's form: the reading known to the interval around its ADC call.
-                    engine.OnReading(t - 20, t + 20, script.Values[reading]);
+                    // The board's form: handed over in a batch.
+                    (batchFrom[0], batchTo[0], batchValue[0]) = (t - 20, t + 20, script.Values[reading]);
+                    engine.OnReadings(batchFrom, batchTo, batchValue, 1);
                 }
 
                 if ((reading & 15) == 0)

@@ -4,30 +4,39 @@ using System.Xml.Linq;
 namespace ClosedLoop.Firmware.Tests;
 
 /// <summary>
-/// firmware/ClosedLoop.Firmware.Image builds the deployable image with the .NET SDK (no Visual Studio). CI cannot
-/// build it (nanoFramework's board packages are not served here), so these tests hold it to the .nfproj it stands
-/// in for: an image built from other packages, other assemblies or other sources would not be the board
-/// application Visual Studio builds.
+/// firmware/ClosedLoop.Firmware.Image and ClosedLoop.Engine.NanoTests.Image build nanoFramework assemblies with the .NET
+/// SDK (no Visual Studio). CI cannot build them (nanoFramework's board packages are not served here), so these tests
+/// hold each to the .nfproj it stands in for: assemblies built from other packages, references or sources would not
+/// be what Visual Studio builds.
 /// </summary>
 public partial class FirmwareBuildTests
 {
     private static string ImageFolder => Path.Combine(Root, "firmware", "ClosedLoop.Firmware.Image");
 
-    [Fact]
-    public void The_sdk_image_project_pins_exactly_the_packages_of_the_board_applications_packages_config()
+    /// <summary>Each SDK image project and the .nfproj folder it stands in for.</summary>
+    public static TheoryData<string, string> ImageProjects => new()
     {
-        var pinned = XDocument.Load(Path.Combine(FirmwareFolder, "packages.config")).Descendants("package")
+        { "ClosedLoop.Firmware.Image", "ClosedLoop.Firmware" },
+        { "ClosedLoop.Engine.NanoTests.Image", "ClosedLoop.Engine.NanoTests" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ImageProjects))]
+    public void An_sdk_image_project_pins_exactly_the_packages_of_its_nfprojs_packages_config(string image, string nfprojFolder)
+    {
+        var pinned = XDocument.Load(Path.Combine(Root, "firmware", nfprojFolder, "packages.config")).Descendants("package")
             .Select(p => $"{p.Attribute("id")!.Value} {p.Attribute("version")!.Value}").Order(StringComparer.Ordinal);
 
-        Assert.Equal(pinned, ImagePackages().Select(p => $"{p.Key} {p.Value}").Order(StringComparer.Ordinal));
+        Assert.Equal(pinned, ImagePackages(image).Select(p => $"{p.Key} {p.Value}").Order(StringComparer.Ordinal));
     }
 
-    [Fact]
-    public void The_sdk_image_project_references_each_assembly_of_the_board_nfproj_from_the_same_package()
+    [Theory]
+    [MemberData(nameof(ImageProjects))]
+    public void An_sdk_image_project_references_each_assembly_of_its_nfproj_from_the_same_package(string image, string nfprojFolder)
     {
-        var packages = ImagePackages();
+        var packages = ImagePackages(image);
         var referenced = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var reference in ImageProject().Descendants("Reference"))
+        foreach (var reference in ImageProject(image).Descendants("Reference"))
         {
             // HintPath="$(PkgnanoFramework_M2Mqtt)/lib/nanoFramework.M2Mqtt.Core.dll": NuGet's path property names the package.
             var hint = PackagePathHint().Match(reference.Attribute("HintPath")!.Value);
@@ -38,20 +47,28 @@ public partial class FirmwareBuildTests
             referenced[assembly] = $"{package}.{packages[package]}";
         }
 
-        Assert.Equal(NfprojReferences().OrderBy(r => r.Key, StringComparer.Ordinal), referenced.OrderBy(r => r.Key, StringComparer.Ordinal));
+        string nfproj = Directory.EnumerateFiles(Path.Combine(Root, "firmware", nfprojFolder), "*.nfproj").Single();
+        Assert.Equal(NfprojReferences(nfproj).OrderBy(r => r.Key, StringComparer.Ordinal), referenced.OrderBy(r => r.Key, StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(ImageProjects))]
+    public void An_sdk_image_project_compiles_its_nfprojs_sources_as_its_assembly_with_the_engine_as_its_own(string image, string nfprojFolder)
+    {
+        var project = ImageProject(image);
+        var nfproj = XDocument.Load(Directory.EnumerateFiles(Path.Combine(Root, "firmware", nfprojFolder), "*.nfproj").Single());
+
+        Assert.Equal([$"../{nfprojFolder}/**/*.cs"], project.Descendants("Compile").Select(c => c.Attribute("Include")!.Value));
+        Assert.Equal(["../ClosedLoop.Engine.NanoGate/ClosedLoop.Engine.NanoGate.csproj"], project.Descendants("ProjectReference").Select(c => c.Attribute("Include")!.Value));
+        Assert.Equal(nfproj.Descendants().Single(e => e.Name.LocalName == "AssemblyName").Value, project.Descendants("AssemblyName").Single().Value);
+        Assert.Contains(project.Descendants("Import"), i => i.Attribute("Project")!.Value.EndsWith("NanoFrameworkImage.targets", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void The_sdk_image_project_compiles_the_board_sources_with_the_engine_as_its_own_assembly_and_writes_where_flash_looks()
+    public void The_board_image_is_written_where_flash_looks_for_it()
     {
-        var project = ImageProject();
-
-        Assert.Equal(["../ClosedLoop.Firmware/**/*.cs"], project.Descendants("Compile").Select(c => c.Attribute("Include")!.Value));
-        Assert.Equal(["../ClosedLoop.Engine.NanoGate/ClosedLoop.Engine.NanoGate.csproj"], project.Descendants("ProjectReference").Select(c => c.Attribute("Include")!.Value));
-        Assert.Equal("ClosedLoop.Firmware", project.Descendants("AssemblyName").Single().Value);
         // flash's default image is the .nfproj's output: firmware/ClosedLoop.Firmware/bin/Release/ClosedLoop.Firmware.bin.
-        Assert.Equal("$(MSBuildThisFileDirectory)../ClosedLoop.Firmware/bin/$(Configuration)/", project.Descendants("OutDir").Single().Value);
-        Assert.Contains(project.Descendants("Import"), i => i.Attribute("Project")!.Value == "NanoFrameworkImage.targets");
+        Assert.Equal("$(MSBuildThisFileDirectory)../ClosedLoop.Firmware/bin/$(Configuration)/", ImageProject("ClosedLoop.Firmware.Image").Descendants("OutDir").Single().Value);
     }
 
     [Fact]
@@ -75,11 +92,11 @@ public partial class FirmwareBuildTests
             sources);
     }
 
-    private static XDocument ImageProject() => XDocument.Load(Path.Combine(ImageFolder, "ClosedLoop.Firmware.Image.csproj"));
+    private static XDocument ImageProject(string image) => XDocument.Load(Path.Combine(Root, "firmware", image, image + ".csproj"));
 
-    private static Dictionary<string, string> ImagePackages() =>
-        ImageProject().Descendants("PackageReference").ToDictionary(p => p.Attribute("Include")!.Value, p => p.Attribute("Version")!.Value, StringComparer.Ordinal);
+    private static Dictionary<string, string> ImagePackages(string image) =>
+        ImageProject(image).Descendants("PackageReference").ToDictionary(p => p.Attribute("Include")!.Value, p => p.Attribute("Version")!.Value, StringComparer.Ordinal);
 
-    [GeneratedRegex(@"^\$\(Pkg(?<property>[A-Za-z0-9_]+)\)/lib/(?<assembly>[A-Za-z0-9.]+)\.dll$")]
+    [GeneratedRegex(@"^\$\(Pkg(?<property>[A-Za-z0-9_]+)\)/lib/(?<assembly>[A-Za-z0-9.]+)\.(dll|exe)$")]
     private static partial Regex PackagePathHint();
 }
