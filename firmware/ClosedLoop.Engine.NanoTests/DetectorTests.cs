@@ -138,6 +138,51 @@ namespace ClosedLoop.Engine.NanoTests
             Assert.AreEqual(1, b.Decisions.Scored);
         }
 
+        /// <summary>The early rule's bench: quiet time until <paramref name="onsetUs"/>, small alternating z it learns its spread from.</summary>
+        private static DetectorBench QuietThenEncounter(long onsetUs)
+        {
+            DetectorBench b = new DetectorBench("[detector]\nrule = early\n");
+            for (long t = 0; t < onsetUs; t += PeriodUs)
+            {
+                double z = (t / PeriodUs) % 2 == 0 ? 0.3 : -0.3;
+                b.History.Add(t, z);
+                b.Detector.OnSample(t, z, t + PeriodUs);
+            }
+
+            return b;
+        }
+
+        [TestMethod]
+        public static void The_early_rule_calls_a_clear_response_at_its_first_look_and_learns_from_it()
+        {
+            long onsetUs = 60000000;
+            DetectorBench b = QuietThenEncounter(onsetUs);
+            b.Detector.OnEncounterOn(onsetUs, onsetUs);
+            b.Feed(onsetUs, onsetUs + 3500000, 3);
+
+            Assert.AreEqual(1, b.Decisions.Count);
+            Assert.AreEqual((int)DecisionOutcome.Response, (int)b.Decisions.Last);
+            Assert.AreEqual(onsetUs + 500000, b.Decisions.LastAtUs);
+            Assert.AreEqual(1, b.Decisions.Scored);
+            Assert.AreEqual(1, b.Detector.Early.ResponsesLearned);
+        }
+
+        [TestMethod]
+        public static void Until_the_early_rule_has_measured_enough_quiet_time_the_window_decides()
+        {
+            // Onset at 20 s: fewer quiet looks than the rule needs before it may decide early.
+            long onsetUs = 20000000;
+            DetectorBench b = QuietThenEncounter(onsetUs);
+            Assert.IsFalse(b.Detector.Early.IsReady);
+            b.Detector.OnEncounterOn(onsetUs, onsetUs);
+            b.Feed(onsetUs, onsetUs + 3500000, 0);
+
+            Assert.AreEqual(1, b.Decisions.Count);
+            Assert.AreEqual((int)DecisionOutcome.Deficit, (int)b.Decisions.Last);
+            Assert.IsTrue(b.Decisions.LastAtUs >= onsetUs + 2000000 && b.Decisions.LastAtUs <= onsetUs + 3000000 + 2 * PeriodUs);
+            Assert.AreEqual(0, b.Decisions.Scored);
+        }
+
         [TestMethod]
         public static void A_second_encounter_while_a_window_is_open_is_an_overlap()
         {

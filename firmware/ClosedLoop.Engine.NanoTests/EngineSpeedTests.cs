@@ -117,17 +117,5 @@ namespace ClosedLoop.Engine.NanoTests
                 }
             }
         }
-
-        private sealed class FixedExcitation : IExcitation
-        {
-            public long Start(AcquisitionSettings settings)
-            {
-                return 0;
-            }
-
-            public void Stop()
-            {
-            }
-        }
     }
 }
