@@ -7,7 +7,9 @@ namespace ClosedLoop.Board.Tests.Emulation;
 /// The emulated ESP32 the board application runs on in these tests: a µs clock since "power-on", GPIO pins whose
 /// levels the test can drive, RMT transmitters whose patterns are played out in time (so the photodiode sees the
 /// LEDs the firmware's RMT channels switch), an RMT receiver wired back to a transmitter pin, and the analog
-/// front end. Its flash drive I: is the test's working folder. One board at a time.
+/// front end. Its flash drive I: is the test's working folder. One board at a time. The peripherals behave as the
+/// real sources say, each written down where it is modelled: GPIO as System.Device.Gpio 1.1.62 over nf-interpreter's
+/// cpu_gpio.cpp (input-only GPIO34-39), RMT in <see cref="EmulatedRmt"/>, the ADS131M02 as its datasheet (frame, CRC).
 /// </summary>
 public sealed class EmulatedBoard
 {

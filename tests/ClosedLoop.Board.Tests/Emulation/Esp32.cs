@@ -1,3 +1,10 @@
+// Emulated for the board tests, in the real assemblies' namespaces and signatures (the board application compiles
+// against these here, against the compile-only declarations in CI's build, and against the real packages for a board):
+// nanoFramework.Hardware.Esp32 1.6.40 (tag v1.6.40: HighResTimer.cs, Configuration.cs, DeviceTypePins.cs),
+// nanoFramework.System.Device.Wifi 1.5.147 (NetworkHelper/WifiNetworkHelper.cs, WifiReconnectionKind), System.Device.Adc 1.1.24,
+// System.Device.I2c 1.1.29 and, for SPI, dotnet/iot's System.Device.Spi declaration (the ADS131M02 model runs under
+// both). Behaviour comes from EmulatedBoard (its clock, pins, converter and network), each member's comment says how.
+
 using ClosedLoop.Board.Tests.Emulation;
 
 namespace nanoFramework.Hardware.Esp32
@@ -14,13 +21,14 @@ namespace nanoFramework.Hardware.Esp32
         }
     }
 
+    /// <summary>The values of v1.6.40's DeviceTypePins.cs (device type × 0x10000 + index × 0x100 + pin), as the firmware passes them.</summary>
     public enum DeviceFunction
     {
-        SPI1_MOSI,
-        SPI1_MISO,
-        SPI1_CLOCK,
-        I2C1_DATA,
-        I2C1_CLOCK,
+        SPI1_MOSI = 0x10100,
+        SPI1_MISO = 0x10101,
+        SPI1_CLOCK = 0x10102,
+        I2C1_DATA = 0x20100,
+        I2C1_CLOCK = 0x20101,
     }
 }
 

@@ -1,3 +1,8 @@
+// Emulated for the board tests: nanoFramework.M2Mqtt 5.1.220's client API (tag v5.1.220: M2Mqtt/MqttClient.cs,
+// nanoFramework.M2Mqtt.Core/IMqttClient.cs, M2Mqtt/Messages/*.cs; names, event signatures and enum values as there)
+// over an MQTTnet client, so that the board's link talks MQTT 3.1.1 to a real broker (Mosquitto or the embedded
+// MQTTnet one) in the tests.
+
 using System.Collections;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;

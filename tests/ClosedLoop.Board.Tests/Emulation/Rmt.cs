@@ -1,3 +1,9 @@
+// Emulated for the board tests: nanoFramework.Hardware.Esp32.Rmt 2.0.51's managed API (tag v2.0.51:
+// RmtChannelSettings.cs, TransmitChannelSettings.cs, ReceiverChannelSettings.cs, TransmitterChannel.cs,
+// ReceiverChannel.cs, RmtCommand.cs; names, defaults such as ClockDivider 80 and one memory block, and units as
+// there), each call handed to EmulatedRmt, which follows nf-interpreter's native glue and ESP-IDF's legacy RMT driver
+// (its summary lists what behaves as there). The 3.0 rewrite (nf-interpreter #3510, Rmt PR 128) is not emulated yet.
+
 using ClosedLoop.Board.Tests.Emulation;
 
 namespace nanoFramework.Hardware.Esp32.Rmt
