@@ -11,7 +11,7 @@ import sys
 
 import pcbnew
 
-from . import bom, pcbfile, preview, router, sch
+from . import assembly, bom, pcbfile, preview, router, sch
 
 NAME = "closedloop-rig-board"
 GERBER_LAYERS = [
@@ -104,7 +104,10 @@ def drill(pcb, out):
 
 
 def placement(pcb, path):
-    """Pick-and-place in the columns assembly houses take (JLCPCB's): centre, rotation, side; y up, as KiCad's .pos."""
+    """
+    Pick-and-place in JLCPCB's columns and convention: centre, side, and the rotation its machines need, which is
+    KiCad's plus a per-family offset (assembly.py says whose table); y up, as KiCad's .pos.
+    """
     with open(path, "w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
         out.writerow(["Designator", "Val", "Package", "Mid X", "Mid Y", "Rotation", "Layer"])
@@ -112,7 +115,10 @@ def placement(pcb, path):
             if all(pad.GetAttribute() != pcbnew.PAD_ATTRIB_SMD for pad in fp.Pads()):
                 continue
             pos = fp.GetPosition()
-            out.writerow([fp.GetReference(), fp.GetValue(), str(fp.GetFPID().GetLibItemName()),
-                          f"{pcbnew.ToMM(pos.x):.3f}", f"{-pcbnew.ToMM(pos.y):.3f}", f"{fp.GetOrientationDegrees():.1f}",
-                          "top" if fp.GetLayer() == pcbnew.F_Cu else "bottom"])
+            name = str(fp.GetFPID().GetLibItemName())
+            bottom = fp.GetLayer() != pcbnew.F_Cu
+            rotation = assembly.jlcpcb_rotation(name, fp.GetOrientationDegrees(), bottom)
+            out.writerow([fp.GetReference(), fp.GetValue(), name,
+                          f"{pcbnew.ToMM(pos.x):.3f}", f"{-pcbnew.ToMM(pos.y):.3f}", f"{rotation:.1f}",
+                          "bottom" if bottom else "top"])
 

@@ -225,6 +225,45 @@ public class FabricationTests(FabricatedBoard fab) : IClassFixture<FabricatedBoa
         Assert.True(new FileInfo(fab.File("closedloop-rig-board-back.png")).Length > 10_000);
     }
 
+    [Theory]
+    // JLCPCB's rotation is KiCad's plus the family's offset in KiBot's table for JLCPCB (fil_rot_footprint.py, from
+    // JLCKicadTools' cpl_rotations_db.csv): SOT-23 and SOT-223 parts turned half round, SOIC and TSSOP three quarters.
+    [InlineData("SOT-23", 180)]
+    [InlineData("SOT-23-5", 180)]
+    [InlineData("SOT-23-6", 180)]
+    [InlineData("SOT-223-3_TabPin2", 180)]
+    [InlineData("SOIC-8_3.9x4.9mm_P1.27mm", 270)]
+    [InlineData("SOIC-16_3.9x9.9mm_P1.27mm", 270)]
+    [InlineData("TSSOP-20_4.4x6.5mm_P0.65mm", 270)]
+    [InlineData("R_0603_1608Metric", 0)]
+    [InlineData("C_0603_1608Metric", 0)]
+    [InlineData("LED_0603_1608Metric", 0)]
+    [InlineData("D_SOD-323", 0)]
+    [InlineData("D_SMA", 0)]
+    public void The_placement_file_turns_each_footprint_family_as_jlcpcbs_machines_need(string footprint, int offset)
+    {
+        string board = File.ReadAllText(fab.BoardFile);
+        var kicad = new Dictionary<string, double>();
+        foreach (Match block in Regex.Matches(board, @"\n  \(footprint ""[^:""]+:(?<name>[^""]+)""(?:(?!\n  \().)*", RegexOptions.Singleline))
+        {
+            if (block.Groups["name"].Value != footprint)
+            {
+                continue;
+            }
+
+            var at = Regex.Match(block.Value, @"\n    \(at [-\d.]+ [-\d.]+(?: (?<rot>[-\d.]+))?\)");
+            string reference = Regex.Match(block.Value, @"\(fp_text reference ""([^""]+)""").Groups[1].Value;
+            kicad[reference] = at.Groups["rot"].Success ? double.Parse(at.Groups["rot"].Value, CultureInfo.InvariantCulture) : 0;
+        }
+
+        var placed = File.ReadAllLines(fab.File("closedloop-rig-board-placement.csv")).Skip(1).Select(l => l.Split(','))
+            .Where(row => row[2] == footprint).ToDictionary(row => row[0], row => double.Parse(row[5], CultureInfo.InvariantCulture));
+
+        Assert.NotEmpty(kicad);
+        Assert.Equal(kicad.Keys.Order(), placed.Keys.Order());
+        Assert.All(kicad, part => Assert.Equal(((part.Value + offset) % 360 + 360) % 360, placed[part.Key]));
+    }
+
     [Fact]
     public void A_board_with_a_track_removed_or_a_part_moved_onto_another_fails_kicads_drc()
     {
