@@ -22,9 +22,9 @@ from closedloop_pcb import board as circuit, bom, erc  # noqa: E402
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("command", choices=["check", "netlist", "schematic", "bom", "fab", "drc"])
+    parser.add_argument("command", choices=["check", "netlist", "schematic", "bom", "fab", "drc", "inspect"])
     parser.add_argument("--check", metavar="FILE", help="schematic: read FILE back instead of writing one")
-    parser.add_argument("files", nargs="*", help="drc: the board file and the report to write")
+    parser.add_argument("files", nargs="*", help="drc: the board file and the report to write; inspect: the board file")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--out", default=os.path.join(HERE, "build"), help="folder for generated files (git ignores pcb/build)")
     args = parser.parse_args()
@@ -32,6 +32,11 @@ def main():
     if args.command == "drc":
         from closedloop_pcb import fab
         fab.drc_report(*args.files)
+        return 0
+
+    if args.command == "inspect":
+        from closedloop_pcb import fab
+        print(json.dumps(fab.inspect(args.files[0]), indent=1))
         return 0
 
     board = circuit.build()
@@ -86,7 +91,7 @@ def main():
         print(f"{summary['footprints']} footprints, {summary['tracks']} tracks ({summary['track_mm']} mm), {summary['vias']} vias")
         print(f"unrouted: {len(summary['unrouted'])}; DRC: {drc.get('errors')} errors, {drc.get('warnings')} warnings, {drc.get('unconnected')} unconnected")
         print(f"files in {args.out}")
-    clean = not summary["unrouted"] and summary["drc"].get("ran") and summary["drc"]["errors"] == 0 and summary["drc"]["unconnected"] == 0
+    clean = not summary["unrouted"] and not summary["unlabelled"] and summary["drc"].get("ran") and summary["drc"]["errors"] == 0 and summary["drc"]["unconnected"] == 0
     return 0 if clean else 1
 
 

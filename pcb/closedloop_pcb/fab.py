@@ -11,7 +11,7 @@ import sys
 
 import pcbnew
 
-from . import assembly, bom, pcbfile, preview, router, sch
+from . import assembly, bom, pcbfile, preview, router, sch, silkscreen
 
 NAME = "closedloop-rig-board"
 GERBER_LAYERS = [
@@ -27,6 +27,7 @@ def make(board, out):
     sch.write(board, os.path.join(out, NAME + ".kicad_sch"), os.path.join(out, NAME + "-schematic.svg"))
     pcb, nets, _ = pcbfile.build(board)
     failed = router.Router(pcb, nets).route_all(list(pcbfile.PLANES))
+    unlabelled = silkscreen.write(board, pcb)
     board_path = os.path.join(out, NAME + ".kicad_pcb")
     # KiCad 6.0 fills zones only on a board it loaded (a board built in memory crashes the filler): save, reload, fill.
     pcbnew.SaveBoard(board_path, pcb)
@@ -43,7 +44,7 @@ def make(board, out):
     tracks = [t for t in pcb.GetTracks() if t.GetClass() == "PCB_TRACK"]
     vias = [t for t in pcb.GetTracks() if t.GetClass() == "PCB_VIA"]
     return {
-        "board": board_path, "unrouted": failed, "drc": drc,
+        "board": board_path, "unrouted": failed, "unlabelled": unlabelled, "drc": drc,
         "tracks": len(tracks), "vias": len(vias), "footprints": len(pcb.GetFootprints()),
         "track_mm": round(sum(pcbnew.ToMM(t.GetLength()) for t in tracks), 1),
         "files": sorted(os.path.relpath(os.path.join(d, f), out) for d, _, fs in os.walk(out) for f in fs),
@@ -65,6 +66,18 @@ def drc_report(board_path, report_path):
     pcbfile.fill_zones(pcb)
     if not pcbnew.WriteDRCReport(pcb, report_path, pcbnew.EDA_UNITS_MILLIMETRES, True):
         raise RuntimeError("KiCad wrote no DRC report")
+
+
+def inspect(board_path):
+    """A saved board as KiCad reads it: every pad's centre and net by reference, every front silkscreen text (mm, y down)."""
+    pcb = pcbnew.LoadBoard(board_path)
+    pads = {}
+    for fp in pcb.GetFootprints():
+        pads[fp.GetReference()] = {pad.GetNumber(): [pcbnew.ToMM(pad.GetPosition().x), pcbnew.ToMM(pad.GetPosition().y), pad.GetNetname()]
+                                   for pad in fp.Pads() if pad.GetNumber()}
+    texts = [[item.GetText(), pcbnew.ToMM(item.GetPosition().x), pcbnew.ToMM(item.GetPosition().y)]
+             for item in pcb.GetDrawings() if item.GetClass() == "PTEXT" and item.GetLayer() == pcbnew.F_SilkS]
+    return {"pads": pads, "texts": texts}
 
 
 def parse_drc(report_path):

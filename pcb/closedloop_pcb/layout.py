@@ -26,8 +26,9 @@ ANCHORS = {
 }
 
 # Regions the rest of each block is packed into: (x0, y0, x1, y1).
+# The BNC blocks leave a strip free beside their connectors for the silkscreen label (silkscreen.py).
 REGIONS = {
-    "in1": (7, 17, 26, 30), "in2": (27, 17, 46, 30),
+    "in1": (7, 18.8, 26, 30), "in2": (27, 18.8, 46, 30),
     "adc": (7, 31, 66, 48),
     "esp32": (84, 8, 109, 34),
     "power": (12, 50, 44, 72),
@@ -35,12 +36,14 @@ REGIONS = {
     "leds": (104, 38, 118, 60),
     "led1": (119, 28, 142, 44), "led2": (119, 45, 142, 61),
     "arm": (104, 62, 142, 92),
-    "opto": (6, 73, 27, 95), "dose": (28, 73, 47, 95), "sync": (48, 73, 66, 95),
-    "encounter": (67, 73, 86, 95), "spare": (87, 73, 103, 95),
+    "opto": (6, 73, 27, 93), "dose": (28, 73, 47, 93), "sync": (48, 73, 66, 93),
+    "encounter": (67, 73, 86, 93), "spare": (87, 73, 103, 93),
     "misc": (76, 50, 102, 72),
 }
 
-HOLES = [(4, 4), (WIDTH - 4, 12), (4, HEIGHT - 20), (WIDTH - 4, HEIGHT - 4)]
+# M3 holes on a 142 x 94 mm rectangle, for standoffs and an enclosure's bosses: 4 mm in from the sides and the
+# bottom, 12 mm from the top, below the copper keepout that runs from the ESP32's antenna to the right edge.
+HOLES = [(4, 12), (WIDTH - 4, 12), (4, HEIGHT - 4), (WIDTH - 4, HEIGHT - 4)]
 
 
 def footprint(part):

@@ -1,4 +1,4 @@
-"""A quick picture of a pcbnew board (outline, courtyards, pads, tracks, vias, references) for reviewing placement and routing."""
+"""A quick picture of a pcbnew board (outline, courtyards, pads, tracks, vias, references, the front's silkscreen labels) for reviewing placement and routing."""
 import pcbnew
 from PIL import Image, ImageDraw
 
@@ -38,5 +38,11 @@ def render(pcb, path, side=pcbnew.F_Cu):
             if track.GetLayer() != side:
                 colour = tuple(c // 2 for c in colour)
             draw.line([px(track.GetStart().x), px(track.GetStart().y), px(track.GetEnd().x), px(track.GetEnd().y)], fill=colour, width=width)
+    if side == pcbnew.F_Cu:
+        for item in pcb.GetDrawings():
+            if item.GetClass() == "PTEXT" or (item.GetClass().endswith("TEXT") and item.GetLayer() == pcbnew.F_SilkS):
+                box = item.GetBoundingBox()
+                draw.rectangle([px(box.GetX()), px(box.GetY()), px(box.GetRight()), px(box.GetBottom())], outline=(120, 220, 255))
+                draw.text((px(box.GetX()) + 1, px(box.GetY())), item.GetText(), fill=(120, 220, 255))
     draw.rectangle([0, 0, w - 1, h - 1], outline=(255, 255, 0))
     image.save(path)

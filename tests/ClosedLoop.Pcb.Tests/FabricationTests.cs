@@ -33,7 +33,7 @@ public sealed class FabricatedBoard : IDisposable
 /// the netlist's nets on its pads; the Gerbers, drill, placement and BOM files are what a board house reads; and
 /// the checks see a board broken on purpose.
 /// </summary>
-public class FabricationTests(FabricatedBoard fab) : IClassFixture<FabricatedBoard>
+public partial class FabricationTests(FabricatedBoard fab) : IClassFixture<FabricatedBoard>
 {
     [Fact]
     public void Every_net_is_routed_and_kicads_drc_finds_no_error_no_warning_and_nothing_unconnected()
@@ -287,7 +287,7 @@ public class FabricationTests(FabricatedBoard fab) : IClassFixture<FabricatedBoa
         }
     }
 
-    private (int Errors, int Unconnected) RunDrc(string folder, string name, string board)
+    private (int Errors, int Unconnected, IReadOnlySet<string> Kinds) RunDrc(string folder, string name, string board)
     {
         // The design rules live in the project file beside the board, as KiCad keeps them.
         string path = Path.Combine(folder, name + ".kicad_pcb");
@@ -297,7 +297,8 @@ public class FabricationTests(FabricatedBoard fab) : IClassFixture<FabricatedBoa
         BoardTool.RunPcbnew(BoardTool.PcbFolder, "drc", path, report);
         string text = File.ReadAllText(report);
         int unconnected = int.Parse(Regex.Match(text, @"\*\* Found (\d+) unconnected pads \*\*").Groups[1].Value, CultureInfo.InvariantCulture);
-        return (Regex.Matches(text, "Severity: error").Count, unconnected);
+        var kinds = Regex.Matches(text, @"^\[(\w+)\]", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToHashSet();
+        return (Regex.Matches(text, "Severity: error").Count, unconnected, kinds);
     }
 
     /// <summary>The board file's footprint blocks: where each starts, its reference, and where its "(at x y)" value lies.</summary>
