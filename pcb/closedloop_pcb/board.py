@@ -113,7 +113,8 @@ def build():
     b.connect("USB_DN", esd[3], esd[4])
     b.connect("VBUS", esd[5])
     b.connect("GND", esd[2])
-    fuse = b.part("F", "Device:Polyfuse", "Fuse:Fuse_1206_3216Metric", "1.1 A", "MF-MSMF110-2", "Bourns")
+    # MF-MSMF110-2 is an 1812 part (4.5 x 3.2 mm): Bourns' MF-MSMF series datasheet.
+    fuse = b.part("F", "Device:Polyfuse", "Fuse:Fuse_1812_4532Metric", "1.1 A", "MF-MSMF110-2", "Bourns")
     b.connect("VBUS", fuse[1])
     b.connect("+5V", fuse[2])
     power_flag("VBUS")

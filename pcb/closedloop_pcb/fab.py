@@ -97,16 +97,20 @@ def gerbers(pcb, out):
     options.SetOutputDirectory(out)
     options.SetPlotFrameRef(False)
     options.SetUseGerberProtelExtensions(False)
-    options.SetCreateGerberJobFile(True)
     options.SetUseGerberX2format(True)
     options.SetIncludeGerberNetlistInfo(True)
     options.SetSubtractMaskFromSilk(True)
     options.SetUseAuxOrigin(False)
+    # The job file (Gerber X2's .gbrjob: which file is which layer, the stack-up) is the GUI's plot dialog's work in
+    # KiCad 6; from a script it is written here, from the files just plotted.
+    job = pcbnew.GERBER_JOBFILE_WRITER(pcb)
     for layer, name in GERBER_LAYERS:
         controller.SetLayer(layer)
         controller.OpenPlotfile(name, pcbnew.PLOT_FORMAT_GERBER, name)
         controller.PlotLayer()
+        job.AddGbrFile(layer, os.path.basename(controller.GetPlotFileName()))
     controller.ClosePlot()
+    job.CreateJobFile(os.path.join(out, NAME + "-job.gbrjob"))
 
 
 def drill(pcb, out):
