@@ -55,7 +55,8 @@ def main():
         return 1 if errors else 0
 
     if args.command == "netlist":
-        parts = {ref: {"footprint": p.footprint, "value": p.value, "pins": {pin.number: board.net_of(p, pin) for pin in p.pins.values()}}
+        parts = {ref: {"symbol": p.symbol, "footprint": p.footprint, "value": p.value,
+                       "pins": {pin.number: board.net_of(p, pin) for pin in p.pins.values()}}
                  for ref, p in board.parts.items() if p.footprint}
         print(json.dumps(parts, indent=1, sort_keys=True))
         return 0

@@ -15,6 +15,7 @@ from .netlist import Board
 R0603 = "Resistor_SMD:R_0603_1608Metric"
 C0603 = "Capacitor_SMD:C_0603_1608Metric"
 C0805 = "Capacitor_SMD:C_0805_2012Metric"
+C1206 = "Capacitor_SMD:C_1206_3216Metric"
 LED0603 = "LED_SMD:LED_0603_1608Metric"
 SOT23 = "Package_TO_SOT_SMD:SOT-23"
 SOT23_5 = "Package_TO_SOT_SMD:SOT-23-5"
@@ -31,7 +32,7 @@ RESISTOR_MPN = {
 CAPACITOR_MPN = {
     "1nF": ("GRM1885C1H102JA01D", C0603), "10nF C0G": ("GRM1885C1H103JA01D", C0603), "100nF": ("GRM188R71C104KA01D", C0603),
     "220nF": ("GRM188R71C224KA01D", C0603), "1uF": ("GRM188R61C105KA93D", C0603), "10uF": ("GRM21BR61C106KE15L", C0805),
-    "22uF": ("GRM21BR61A226ME44L", C0805),
+    "22uF": ("GRM21BR61A226ME44L", C0805), "47uF": ("GRM31CR61A476ME15L", C1206),
 }
 
 
@@ -121,13 +122,19 @@ def build():
     power_flag("+5V")
     power_flag("GND")
 
-    ldo = b.part("U", "Regulator_Linear:AMS1117-3.3", "Package_TO_SOT_SMD:SOT-223-3_TabPin2", "AMS1117-3.3", "AMS1117-3.3", "Advanced Monolithic Systems",
-                 "1 A: the ESP32's Wi-Fi peaks of about 500 mA with headroom")
-    b.connect("+5V", ldo["VI"])
-    b.connect("+3V3", ldo["VO"])
+    # 250 mV dropout at 600 mA (the AMS1117 needs about 1.1 V): 3.3 V holds while USB sags to 3.6 V. 600 mA covers
+    # the ESP32's Wi-Fi peaks of about 500 mA; the LEDs run from 5 V, not from here.
+    ldo = b.part("U", "Regulator_Linear:AP2112K-3.3", "Package_TO_SOT_SMD:SOT-23-5", "AP2112K-3.3", "AP2112K-3.3TRG1", "Diodes Incorporated",
+                 "low-dropout 3.3 V, 600 mA")
+    b.connect("+5V", ldo["VIN"], ldo["EN"])
+    b.connect("+3V3", ldo["VOUT"])
     b.connect("GND", ldo["GND"])
+    b.leave_unconnected(ldo["NC"])
     capacitor("10uF", "+5V")
     capacitor("22uF", "+3V3")
+    # Bulk on 5 V for the LED drivers' steps and Wi-Fi bursts (47 uF X5R 10 V gives about 20 uF at 5 V bias).
+    capacitor("47uF", "+5V")
+    capacitor("47uF", "+5V")
 
     b.block = "uart"
     uart = b.part("U", "Interface_USB:CH340C", "Package_SO:SOIC-16_3.9x9.9mm_P1.27mm", "CH340C", "CH340C", "WCH", "USB-UART with its own clock, at 3.3 V")
@@ -167,6 +174,11 @@ def build():
     capacitor("1uF", "ESP_EN")
     b.connect("ESP_BOOT", esp["IO0"])
     resistor("10k", "+3V3", "ESP_BOOT", note="GPIO0 high at reset: run from flash")
+    # Recovery when the auto-reset cannot reach the bootloader: hold BOOT, press EN.
+    for net, name in (("ESP_EN", "EN"), ("ESP_BOOT", "BOOT")):
+        button = b.part("SW", "Switch:SW_Push", "Button_Switch_SMD:SW_SPST_TL3342", name, "TL3342F160QG/TR", "E-Switch", "to GND")
+        b.connect(net, button[1])
+        b.connect("GND", button[2])
     b.connect("ESP_TXD", esp["TXD0/IO1"])
     b.connect("ESP_RXD", esp["RXD0/IO3"])
     gpio = {
@@ -254,6 +266,7 @@ def build():
         b.connect(f"LED{n}_K", fet["D"])
         resistor("1", sense, "GND", "RC1206FR-071RL", "Resistor_SMD:R_1206_3216Metric", "1 %, 1/4 W")
         terminal(f"LED{n}", ["+5V", f"LED{n}_K"], "LED anode, LED cathode")
+        tvs("PESD5V0S1BA", f"LED{n}_K")
 
     # --- The hardware arm chain: 3.3 V -> e-stop (normally closed) -> arm key (normally open) -> ARM_OK --------
     # No pole has its two contacts on neighbouring terminals, and the chain's own nodes (CHAIN_MID, ARM_OK) have only

@@ -16,7 +16,7 @@ CONNECTOR_LABELS = {
     "IN1": "IN1 photoreceiver", "IN2": "IN2 photoreceiver", "OPTO": "OPTO out", "DOSE": "DOSE out",
     "SYNC": "SYNC out - not interlocked", "ENCOUNTER": "ENCOUNTER in", "SPARE": "SPARE",
     "USB-C": "USB", "SELFTEST": "SELFTEST", "LED1": "LED1", "LED2": "LED2",
-    "E-STOP": "E-STOP", "ARM CHAIN": "ARM CHAIN", "ARM SENSE": "ARM SENSE",
+    "E-STOP": "E-STOP", "ARM CHAIN": "ARM CHAIN", "ARM SENSE": "ARM SENSE", "EN": "EN", "BOOT": "BOOT",
 }
 
 # A terminal pin's label: its net, shortened to what a person wiring it needs.
@@ -128,7 +128,8 @@ def write(board, pcb):
     labeller = Labeller(pcb)
     missing = []
     footprints = {fp.GetReference(): fp for fp in pcb.GetFootprints()}
-    connectors = [p for p in board.parts.values() if p.ref.startswith("J") and p.value.replace("BNC ", "") in CONNECTOR_LABELS]
+    connectors = [p for p in board.parts.values()
+                  if (p.ref.startswith("J") or p.ref.startswith("SW")) and p.value.replace("BNC ", "") in CONNECTOR_LABELS]
     for part in sorted(connectors, key=lambda p: p.ref):
         fp = footprints[part.ref]
         name = CONNECTOR_LABELS[part.value.replace("BNC ", "")]

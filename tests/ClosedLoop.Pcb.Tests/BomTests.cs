@@ -4,11 +4,12 @@ namespace ClosedLoop.Pcb.Tests;
 public partial class FabricationTests
 {
     // Where a manufacturer's part number says the package, it must be the footprint's. The codes are the makers'
-    // own: Murata's GRM/BLM size (18 = 0603, 21 = 0805), Yageo's RC/RT size, Kingbright's APT1608 (0603),
+    // own: Murata's GRM/BLM size (18 = 0603, 21 = 0805, 31 = 1206), Yageo's RC/RT size, Kingbright's APT1608 (0603),
     // Bourns' MF-MSMF (1812), TI's DBV (SOT-23-5/6) and PW (TSSOP), Microchip's /SN (SOIC-8).
     [Theory]
     [InlineData(@"^GRM18|^BLM18", "_0603_1608Metric")]
     [InlineData(@"^GRM21", "_0805_2012Metric")]
+    [InlineData(@"^GRM31", "_1206_3216Metric")]
     [InlineData(@"^R[CT]0603", "R_0603_1608Metric")]
     [InlineData(@"^R[CT]1206", "R_1206_3216Metric")]
     [InlineData(@"^APT1608", "LED_0603_1608Metric")]

@@ -227,11 +227,11 @@ public partial class FabricationTests(FabricatedBoard fab) : IClassFixture<Fabri
 
     [Theory]
     // JLCPCB's rotation is KiCad's plus the family's offset in KiBot's table for JLCPCB (fil_rot_footprint.py, from
-    // JLCKicadTools' cpl_rotations_db.csv): SOT-23 and SOT-223 parts turned half round, SOIC and TSSOP three quarters.
+    // JLCKicadTools' cpl_rotations_db.csv): SOT-23 parts (the regulator among them) turned half round, SOIC and TSSOP
+    // three quarters.
     [InlineData("SOT-23", 180)]
     [InlineData("SOT-23-5", 180)]
     [InlineData("SOT-23-6", 180)]
-    [InlineData("SOT-223-3_TabPin2", 180)]
     [InlineData("SOIC-8_3.9x4.9mm_P1.27mm", 270)]
     [InlineData("SOIC-16_3.9x9.9mm_P1.27mm", 270)]
     [InlineData("TSSOP-20_4.4x6.5mm_P0.65mm", 270)]

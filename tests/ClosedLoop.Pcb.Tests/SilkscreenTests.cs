@@ -16,6 +16,7 @@ public partial class FabricationTests
         ["J1"] = "USB", ["J2"] = "IN1 photoreceiver", ["J3"] = "IN2 photoreceiver", ["J4"] = "LED1", ["J5"] = "LED2",
         ["J6"] = "E-STOP", ["J7"] = "ARM CHAIN", ["J8"] = "ARM SENSE", ["J9"] = "OPTO out", ["J10"] = "DOSE out",
         ["J11"] = "SYNC out - not interlocked", ["J12"] = "ENCOUNTER in", ["J13"] = "SPARE", ["JP1"] = "SELFTEST",
+        ["SW1"] = "EN", ["SW2"] = "BOOT",
     };
 
     private static readonly Dictionary<string, string> PinLabels = new()
@@ -25,10 +26,10 @@ public partial class FabricationTests
     };
 
     [Fact]
-    public void Every_connector_is_named_on_the_silkscreen_nearer_to_it_than_to_any_other_connector()
+    public void Every_connector_and_button_is_named_on_the_silkscreen_nearer_to_it_than_to_any_other()
     {
         var (pads, texts) = Inspect();
-        var centres = pads.Where(p => p.Key.StartsWith('J')).ToDictionary(
+        var centres = pads.Where(p => p.Key.StartsWith('J') || p.Key.StartsWith("SW", StringComparison.Ordinal)).ToDictionary(
             p => p.Key, p => (X: p.Value.Values.Average(v => v.X), Y: p.Value.Values.Average(v => v.Y)));
 
         Assert.All(ConnectorLabels, expected =>
