@@ -26,6 +26,7 @@ def main():
     parser.add_argument("--check", metavar="FILE", help="schematic: read FILE back instead of writing one")
     parser.add_argument("files", nargs="*", help="drc: the board file and the report to write; inspect: the board file")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--route-steps", type=int, default=None, help="fab: the router's search steps for the whole board (default 20 million; it fails rather than search on)")
     parser.add_argument("--out", default=os.path.join(HERE, "build"), help="folder for generated files (git ignores pcb/build)")
     args = parser.parse_args()
 
@@ -84,7 +85,7 @@ def main():
         print("\n".join("ERC: " + e for e in errors), file=sys.stderr)
         return 1
     from closedloop_pcb import fab
-    summary = fab.make(board, args.out)
+    summary = fab.make(board, args.out) if args.route_steps is None else fab.make(board, args.out, args.route_steps)
     if args.json:
         print(json.dumps(summary, indent=1))
     else:

@@ -21,12 +21,13 @@ GERBER_LAYERS = [
 ]
 
 
-def make(board, out):
+def make(board, out, route_steps=router.BUDGET_STEPS):
     """Builds every output into out; returns a summary (routing failures, DRC counts, files)."""
     os.makedirs(out, exist_ok=True)
     sch.write(board, os.path.join(out, NAME + ".kicad_sch"), os.path.join(out, NAME + "-schematic.svg"))
     pcb, nets, _ = pcbfile.build(board)
-    failed = router.Router(pcb, nets).route_all(list(pcbfile.PLANES))
+    routing = router.Router(pcb, nets, route_steps)
+    failed = routing.route_all(list(pcbfile.PLANES))
     unlabelled = silkscreen.write(board, pcb)
     board_path = os.path.join(out, NAME + ".kicad_pcb")
     # KiCad 6.0 fills zones only on a board it loaded (a board built in memory crashes the filler): save, reload, fill.
@@ -44,7 +45,7 @@ def make(board, out):
     tracks = [t for t in pcb.GetTracks() if t.GetClass() == "PCB_TRACK"]
     vias = [t for t in pcb.GetTracks() if t.GetClass() == "PCB_VIA"]
     return {
-        "board": board_path, "unrouted": failed, "unlabelled": unlabelled, "drc": drc,
+        "board": board_path, "unrouted": failed, "route_steps": routing.steps_used, "unlabelled": unlabelled, "drc": drc,
         "tracks": len(tracks), "vias": len(vias), "footprints": len(pcb.GetFootprints()),
         "track_mm": round(sum(pcbnew.ToMM(t.GetLength()) for t in tracks), 1),
         "files": sorted(os.path.relpath(os.path.join(d, f), out) for d, _, fs in os.walk(out) for f in fs),

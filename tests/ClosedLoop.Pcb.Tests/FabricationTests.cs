@@ -265,6 +265,28 @@ public partial class FabricationTests(FabricatedBoard fab) : IClassFixture<Fabri
     }
 
     [Fact]
+    public void A_router_out_of_search_steps_stops_and_the_build_fails_naming_the_nets_left()
+    {
+        // The router's steps are bounded (20 million by default; the board takes under one), so a layout it cannot
+        // finish fails in minutes instead of searching on. With 50,000 it stops early.
+        string folder = Directory.CreateTempSubdirectory("closedloop-steps").FullName;
+        try
+        {
+            var (exitCode, output) = BoardTool.RunPcbnew(BoardTool.PcbFolder, "fab", "--json", "--route-steps", "50000", "--out", folder);
+            var summary = JsonDocument.Parse(output).RootElement;
+
+            Assert.Equal(1, exitCode);
+            Assert.InRange(summary.GetProperty("route_steps").GetInt64(), 1, 50_000);
+            Assert.NotEmpty(summary.GetProperty("unrouted").EnumerateArray());
+            Assert.True(fab.Summary.GetProperty("route_steps").GetInt64() < 20_000_000 / 10, "the real board stays far inside the default budget");
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
     public void A_board_with_a_track_removed_or_a_part_moved_onto_another_fails_kicads_drc()
     {
         string text = File.ReadAllText(fab.BoardFile);
