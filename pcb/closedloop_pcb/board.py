@@ -36,6 +36,10 @@ CAPACITOR_MPN = {
 }
 
 
+# Nexperia sells a type by a number with its packing: ",115" and ",215" are 7-inch reels of SOD-323 and SOT-23.
+NEXPERIA_ORDERABLE = {"PESD5V0S1BA": "PESD5V0S1BA,115", "BAT54S": "BAT54S,215"}
+
+
 def build():
     b = Board()
 
@@ -60,8 +64,10 @@ def build():
         b.connect("GND", d["K"])
         return d
 
-    def tvs(mpn, net, footprint="Diode_SMD:D_SOD-323", maker="Nexperia"):
-        d = b.part("D", "Device:D_TVS", footprint, mpn, mpn, maker)
+    def tvs(value, net, footprint="Diode_SMD:D_SOD-323", maker="Nexperia"):
+        # Nexperia's orderable numbers carry the packing (",115": 7-inch reel); the value is the type.
+        mpn = NEXPERIA_ORDERABLE.get(value, value)
+        d = b.part("D", "Device:D_TVS", footprint, value, mpn, maker)
         b.connect(net, d["A1"])
         b.connect("GND", d["A2"])
         return d
@@ -233,7 +239,7 @@ def build():
         resistor("7.5k", bnc_net, node, "RT0603BRD077K5L", note="0.1 %: divides 0-10.2 V to the converter's 1.2 V")
         resistor("1k", node, "GND", "RT0603BRD071KL", note="0.1 %")
         capacitor("10nF C0G", node)
-        clamp = b.part("D", "Diode:BAT54S", SOT23, "BAT54S", "BAT54S", "Nexperia")
+        clamp = b.part("D", "Diode:BAT54S", SOT23, "BAT54S", NEXPERIA_ORDERABLE["BAT54S"], "Nexperia")
         b.connect(node, clamp[3])
         b.connect("+3V3A", clamp[2])
         b.connect("GND", clamp[1])

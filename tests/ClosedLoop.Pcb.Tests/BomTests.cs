@@ -28,6 +28,18 @@ public partial class FabricationTests
     }
 
     [Fact]
+    public void Nexperia_parts_are_ordered_by_their_number_with_its_packing()
+    {
+        // Nexperia's orderable numbers end in the packing (",115", ",215"): the bare type is not a part one can order.
+        var lines = File.ReadAllLines(fab.File("closedloop-rig-board-bom.csv")).Skip(1)
+            .Select(l => System.Text.RegularExpressions.Regex.Matches(l, @"""[^""]*""|[^,]+").Select(m => m.Value.Trim('"')).ToArray())
+            .Where(cells => cells[3] == "Nexperia").ToList();
+
+        Assert.NotEmpty(lines);
+        Assert.All(lines, cells => Assert.Matches(@"^[A-Z0-9]+,\d{3}$", cells[4]));
+    }
+
+    [Fact]
     public void The_gerber_job_file_names_every_gerber_with_its_layer()
     {
         string folder = fab.File("gerbers");
