@@ -25,6 +25,16 @@ public sealed class EmulatedRmtTests
         Assert.Equal(System.Device.Gpio.PinValue.High, chain.Read());
     }
 
+    [Fact]
+    public void A_bus_pin_that_must_drive_refuses_an_input_only_gpio_as_the_native_mapping_does()
+    {
+        // The rig board's MISO is GPIO39 (SENSOR_VN): allowed, as it only listens; a clock there is refused.
+        nanoFramework.Hardware.Esp32.Configuration.SetPinFunction(39, nanoFramework.Hardware.Esp32.DeviceFunction.SPI1_MISO);
+
+        Assert.Throws<ArgumentException>(() => nanoFramework.Hardware.Esp32.Configuration.SetPinFunction(39, nanoFramework.Hardware.Esp32.DeviceFunction.SPI1_CLOCK));
+        Assert.Throws<ArgumentException>(() => nanoFramework.Hardware.Esp32.Configuration.SetPinFunction(36, nanoFramework.Hardware.Esp32.DeviceFunction.I2C1_DATA));
+    }
+
     private static TransmitterChannel Open(int channel, int pin, byte blocks, bool looping = false)
     {
         var settings = new TransmitChannelSettings(channel, pin) { EnableCarrierWave = false, EnableLooping = looping, NumberOfMemoryBlocks = blocks };

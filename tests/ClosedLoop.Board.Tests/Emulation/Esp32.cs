@@ -16,8 +16,22 @@ namespace nanoFramework.Hardware.Esp32
 
     public static class Configuration
     {
+        /// <summary>
+        /// As nf-interpreter's Esp32_SetMappedDevicePins (targets/ESP32/_common/DeviceMapping_common.cpp): the function
+        /// decodes as device type (bits 16-23), bus index + 1 (bits 8-15) and the bus's pin (MOSI 0, MISO 1, CLK 2;
+        /// I2C data 0, clock 1); SPI's MOSI and clock and both I2C pins must be output-capable GPIOs (not 34-39), else
+        /// the native call fails with CLR_E_INVALID_PARAMETER, an ArgumentException in managed code. MISO may be input-only.
+        /// </summary>
         public static void SetPinFunction(int gpioNumber, DeviceFunction function)
         {
+            int deviceType = ((int)function >> 16) & 0xFF;
+            int pinIndex = (int)function & 0xFF;
+            bool outputCapable = gpioNumber is >= 0 and < 34;
+            bool needsOutput = deviceType == 2 || (deviceType == 1 && pinIndex != 1);
+            if (needsOutput && !outputCapable)
+            {
+                throw new ArgumentException($"GPIO{gpioNumber} cannot drive {function}");
+            }
         }
     }
 
