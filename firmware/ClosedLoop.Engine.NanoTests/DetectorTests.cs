@@ -110,18 +110,25 @@ namespace ClosedLoop.Engine.NanoTests
             Assert.AreEqual((int)DecisionOutcome.Insufficient, (int)b.Decisions.Last);
         }
 
-        [TestMethod]
-        public static void The_early_rule_decides_a_flat_encounter_at_its_first_look_and_scores_it_when_the_window_closes()
+        /// <summary>The early rule's bench after quiet time until <paramref name="onsetUs"/>: small alternating z, from which the rule learns its no-response spread.</summary>
+        private static DetectorBench QuietThenEncounter(long onsetUs)
         {
             DetectorBench b = new DetectorBench("[detector]\nrule = early\n");
-            long onsetUs = 60000000;
             for (long t = 0; t < onsetUs; t += PeriodUs)
             {
-                // Quiet time: small alternating z, from which the rule learns its no-response spread.
                 double z = (t / PeriodUs) % 2 == 0 ? 0.3 : -0.3;
                 b.History.Add(t, z);
                 b.Detector.OnSample(t, z, t + PeriodUs);
             }
+
+            return b;
+        }
+
+        [TestMethod]
+        public static void The_early_rule_decides_a_flat_encounter_at_its_first_look_and_scores_it_when_the_window_closes()
+        {
+            long onsetUs = 60000000;
+            DetectorBench b = QuietThenEncounter(onsetUs);
 
             Assert.IsTrue(b.Detector.Early.IsReady);
             b.Detector.OnEncounterOn(onsetUs, onsetUs);
@@ -138,19 +145,6 @@ namespace ClosedLoop.Engine.NanoTests
             Assert.AreEqual(1, b.Decisions.Scored);
         }
 
-        /// <summary>The early rule's bench: quiet time until <paramref name="onsetUs"/>, small alternating z it learns its spread from.</summary>
-        private static DetectorBench QuietThenEncounter(long onsetUs)
-        {
-            DetectorBench b = new DetectorBench("[detector]\nrule = early\n");
-            for (long t = 0; t < onsetUs; t += PeriodUs)
-            {
-                double z = (t / PeriodUs) % 2 == 0 ? 0.3 : -0.3;
-                b.History.Add(t, z);
-                b.Detector.OnSample(t, z, t + PeriodUs);
-            }
-
-            return b;
-        }
 
         [TestMethod]
         public static void The_early_rule_calls_a_clear_response_at_its_first_look_and_learns_from_it()

@@ -7,7 +7,7 @@ that vias are known. KiCad's pcbnew is needed here.
 """
 import pcbnew
 
-from .layout import WIDTH, HEIGHT
+from .layout import WIDTH, HEIGHT, courtyard
 
 BOARD_TITLE = "ClosedLoop rig board rev A"
 
@@ -116,13 +116,6 @@ def around(box, reach=10.0, step=0.5):
         d += step
 
 
-def courtyard_box(fp):
-    boxes = [box_mm(item.GetBoundingBox()) for item in fp.GraphicalItems() if item.GetLayer() == pcbnew.F_CrtYd]
-    if not boxes:
-        boxes = [box_mm(pad.GetBoundingBox()) for pad in fp.Pads()]
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
 def write(board, pcb):
     """Writes every label; returns those that found no place (each is a failure the build reports)."""
     labeller = Labeller(pcb)
@@ -144,7 +137,7 @@ def write(board, pcb):
                                       [(x - 2.5 - k * 0.25, y + dy) for k in range(40) for dy in (0, -0.4, 0.4)])
                 if spot is None:
                     missing.append(f"{part.ref}.{pad.GetNumber()}")
-        box = courtyard_box(fp)
+        box = courtyard(fp)
         if part.footprint.startswith("Connector_Coaxial"):
             # On the board side of the BNC, centred on it: the strip the layout leaves free between its pins and
             # the block's parts (a label under the overhanging housing could not be read once it is fitted).

@@ -71,6 +71,7 @@ namespace ClosedLoop.Engine.Acquisition
         /// <summary>Mean time from one reading to the next over the last second (µs): the converter plus the sampler's loop.</summary>
         public double ReadingUs { get; private set; }
 
+        /// <summary>Counts one cycle's readings; true when it completed a second (the figures are then new).</summary>
         public bool OnCycle(CycleSample cycle)
         {
             _cycles++;

@@ -152,86 +152,74 @@ namespace ClosedLoop.Engine.Acquisition
             long darkStart = _darkStartUs;
             long darkSettled = _darkSettledUs;
             bool continuous = _continuous;
-
-            int first = 0;
-            if (_readings == 0 && count > 0)
+            int i = 0;
+            while (i < count)
             {
-                // The very first reading opens the first cycle (and the meter's first window) the general way.
-                AddReading(fromUs[0], toUs[0], values[0]);
-                first = 1;
-            }
-
-            // The open cycle's state in locals, written back before anything else may read or change it.
-            long start = _currentStartUs;
-            long readings = _readings;
-            long signalSum = _signalSum;
-            long controlSum = _controlSum;
-            long darkSum = _darkSum;
-            int signalCount = _signalCount;
-            int controlCount = _controlCount;
-            int darkCount = _darkCount;
-            for (int i = first; i < count; i++)
-            {
-                long from = fromUs[i] - start;
-                long to = toUs[i] - start;
-                if (from < 0 || from > to || to >= period)
+                if (_readings == 0)
                 {
-                    _readings = readings;
-                    _signalSum = signalSum;
-                    _controlSum = controlSum;
-                    _darkSum = darkSum;
-                    _signalCount = signalCount;
-                    _controlCount = controlCount;
-                    _darkCount = darkCount;
-                    if (i > 0)
-                    {
-                        _lastReadingUs = toUs[i - 1];
-                    }
-
+                    // The very first reading opens the first cycle (and the meter's first window) the general way.
                     AddReading(fromUs[i], toUs[i], values[i]);
-                    start = _currentStartUs;
-                    readings = _readings;
-                    signalSum = _signalSum;
-                    controlSum = _controlSum;
-                    darkSum = _darkSum;
-                    signalCount = _signalCount;
-                    controlCount = _controlCount;
-                    darkCount = _darkCount;
+                    i++;
                     continue;
                 }
 
-                readings++;
-                if (continuous || (from >= signalSettled && to < controlStart))
+                // The open cycle's state in locals until a reading outside it, which goes the general way once
+                // they are written back.
+                int begin = i;
+                long start = _currentStartUs;
+                long signalSum = _signalSum;
+                long controlSum = _controlSum;
+                long darkSum = _darkSum;
+                int signalCount = _signalCount;
+                int controlCount = _controlCount;
+                int darkCount = _darkCount;
+                for (; i < count; i++)
                 {
-                    signalSum += values[i];
-                    signalCount++;
-                }
-                else if (from >= controlSettled && to < darkStart)
-                {
-                    controlSum += values[i];
-                    controlCount++;
-                }
-                else if (from >= darkSettled)
-                {
-                    darkSum += values[i];
-                    darkCount++;
-                }
-                else
-                {
-                    SettlingReadings++;
-                }
-            }
+                    long from = fromUs[i] - start;
+                    long to = toUs[i] - start;
+                    if (from < 0 || from > to || to >= period)
+                    {
+                        break;
+                    }
 
-            _readings = readings;
-            _signalSum = signalSum;
-            _controlSum = controlSum;
-            _darkSum = darkSum;
-            _signalCount = signalCount;
-            _controlCount = controlCount;
-            _darkCount = darkCount;
-            if (count > 0)
-            {
-                _lastReadingUs = toUs[count - 1];
+                    if (continuous || (from >= signalSettled && to < controlStart))
+                    {
+                        signalSum += values[i];
+                        signalCount++;
+                    }
+                    else if (from >= controlSettled && to < darkStart)
+                    {
+                        controlSum += values[i];
+                        controlCount++;
+                    }
+                    else if (from >= darkSettled)
+                    {
+                        darkSum += values[i];
+                        darkCount++;
+                    }
+                    else
+                    {
+                        SettlingReadings++;
+                    }
+                }
+
+                _signalSum = signalSum;
+                _controlSum = controlSum;
+                _darkSum = darkSum;
+                _signalCount = signalCount;
+                _controlCount = controlCount;
+                _darkCount = darkCount;
+                if (i > begin)
+                {
+                    _readings += i - begin;
+                    _lastReadingUs = toUs[i - 1];
+                }
+
+                if (i < count)
+                {
+                    AddReading(fromUs[i], toUs[i], values[i]);
+                    i++;
+                }
             }
         }
 
