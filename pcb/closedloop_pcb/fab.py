@@ -11,7 +11,7 @@ import sys
 
 import pcbnew
 
-from . import assembly, bom, pcbfile, preview, router, sch, silkscreen
+from . import assembly, bom, layout, pcbfile, preview, router, sch, silkscreen
 
 NAME = "closedloop-rig-board"
 GERBER_LAYERS = [
@@ -26,9 +26,11 @@ def make(board, out, route_steps=router.BUDGET_STEPS):
     os.makedirs(out, exist_ok=True)
     sch.write(board, os.path.join(out, NAME + ".kicad_sch"), os.path.join(out, NAME + "-schematic.svg"))
     pcb, nets, _ = pcbfile.build(board)
-    routing = router.Router(pcb, nets, route_steps)
+    # Labels first, each where it reads best; the router then keeps its vias off them (a label may cross a track
+    # under the solder mask, but cannot be printed over a via).
+    unlabelled, labels = silkscreen.write(board, pcb)
+    routing = router.Router(pcb, nets, route_steps, via_keepouts=labels)
     failed = routing.route_all(list(pcbfile.PLANES))
-    unlabelled = silkscreen.write(board, pcb)
     board_path = os.path.join(out, NAME + ".kicad_pcb")
     # KiCad 6.0 fills zones only on a board it loaded (a board built in memory crashes the filler): save, reload, fill.
     pcbnew.SaveBoard(board_path, pcb)
@@ -70,15 +72,18 @@ def drc_report(board_path, report_path):
 
 
 def inspect(board_path):
-    """A saved board as KiCad reads it: every pad's centre and net by reference, every front silkscreen text (mm, y down)."""
+    """A saved board as KiCad reads it: every part's courtyard box and every pad's centre and net by reference, every
+    front silkscreen text (mm, y down)."""
     pcb = pcbnew.LoadBoard(board_path)
     pads = {}
+    courtyards = {}
     for fp in pcb.GetFootprints():
+        courtyards[fp.GetReference()] = list(layout.courtyard(fp))
         pads[fp.GetReference()] = {pad.GetNumber(): [pcbnew.ToMM(pad.GetPosition().x), pcbnew.ToMM(pad.GetPosition().y), pad.GetNetname()]
                                    for pad in fp.Pads() if pad.GetNumber()}
     texts = [[item.GetText(), pcbnew.ToMM(item.GetPosition().x), pcbnew.ToMM(item.GetPosition().y)]
              for item in pcb.GetDrawings() if item.GetClass() == "PTEXT" and item.GetLayer() == pcbnew.F_SilkS]
-    return {"pads": pads, "texts": texts}
+    return {"courtyards": courtyards, "pads": pads, "texts": texts}
 
 
 def parse_drc(report_path):

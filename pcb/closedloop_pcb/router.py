@@ -83,7 +83,7 @@ class Grid:
 
 
 class Router:
-    def __init__(self, pcb, nets, budget=BUDGET_STEPS):
+    def __init__(self, pcb, nets, budget=BUDGET_STEPS, via_keepouts=()):
         self.pcb, self.nets = pcb, nets
         self.grid = Grid()
         self.clearance = pcbfile.CLEARANCE_MM
@@ -94,6 +94,8 @@ class Router:
         self.steps_used = 0
         self._pads_as_obstacles()
         self._edges_and_keepouts()
+        for x0, y0, x1, y1 in via_keepouts:
+            self.grid.rectangle(CONFLICT, [], x0, y0, x1, y1, 0, self.via_radius + MARGIN)
 
     # --- obstacles -------------------------------------------------------------------------------------------------
     def track_reach(self, width):

@@ -1,9 +1,10 @@
 """
 What is written on the board: its name and revision, each connector's name (the SYNC output says it is not
 interlocked) and each terminal pin's signal. Labels go where nothing else is: each is tried at places near what it
-names, nearest first, and kept at the first that clears every pad, via, part outline and courtyard (a label under a
-part could not be read once it is fitted), the board edge and the labels already placed. Run after routing, so
-that vias are known. KiCad's pcbnew is needed here.
+names, nearest first, and kept at the first that clears every pad, part outline and courtyard (a label under a
+part could not be read once it is fitted), the board edge and the labels already placed. A connector's or button's
+name must also be clearly nearer to its own part than to any other named part: "EN" midway between the two buttons
+would name either. Run before routing: the router keeps its vias off the labels. KiCad's pcbnew is needed here.
 """
 import pcbnew
 
@@ -29,6 +30,9 @@ TEXT_MM = 1.0
 TITLE_MM = 1.5
 CLEARANCE_MM = 0.25
 EDGE_MM = 1.0
+# How much nearer a name must be to its own part's courtyard than to any other named part's, so that a reader (and a
+# test measuring from slightly different points) cannot take it for the neighbour's.
+NEARER_BY_MM = 1.0
 
 
 def box_mm(rect, margin=0.0):
@@ -38,6 +42,19 @@ def box_mm(rect, margin=0.0):
 
 def overlaps(a, b):
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def distance_to_box(x, y, box):
+    """From a point to the nearest point of a box (0 inside it), in mm."""
+    dx = max(box[0] - x, 0.0, x - box[2])
+    dy = max(box[1] - y, 0.0, y - box[3])
+    return (dx * dx + dy * dy) ** 0.5
+
+
+def names_its_own(x, y, own, others):
+    """Whether a name at (x, y) reads as its own part's: clearly nearer to its courtyard than to any other's."""
+    mine = distance_to_box(x, y, own)
+    return all(mine + NEARER_BY_MM <= distance_to_box(x, y, other) for other in others)
 
 
 class Labeller:
@@ -50,9 +67,6 @@ class Labeller:
             for item in fp.GraphicalItems():
                 if item.GetLayer() in (pcbnew.F_SilkS, pcbnew.F_CrtYd):
                     self.obstacles.append(box_mm(item.GetBoundingBox(), CLEARANCE_MM))
-        for track in pcb.GetTracks():
-            if track.GetClass() == "PCB_VIA":
-                self.obstacles.append(box_mm(track.GetBoundingBox(), CLEARANCE_MM))
         self.placed = []
 
     def text(self, content, size_mm, x, y, angle=0):
@@ -71,9 +85,12 @@ class Labeller:
             return False
         return not any(overlaps(b, o) for o in self.obstacles) and not any(overlaps(b, p) for p in self.placed)
 
-    def place(self, content, size_mm, candidates, angle=0):
-        """Adds the label at the first candidate (x, y) where it fits; returns its position, or None."""
+    def place(self, content, size_mm, candidates, angle=0, acceptable=None):
+        """Adds the label at the first candidate (x, y) where it fits (and that `acceptable` accepts, if given);
+        returns its position, or None."""
         for x, y in candidates:
+            if acceptable is not None and not acceptable(x, y):
+                continue
             t = self.text(content, size_mm, x, y, angle)
             if self.fits(t):
                 self.pcb.Add(t)
@@ -117,7 +134,8 @@ def around(box, reach=10.0, step=0.5):
 
 
 def write(board, pcb):
-    """Writes every label; returns those that found no place (each is a failure the build reports)."""
+    """Writes every label; returns those that found no place (each is a failure the build reports) and the box of
+    each label placed (mm, with the clearance), which vias must keep off."""
     labeller = Labeller(pcb)
     missing = []
     footprints = {fp.GetReference(): fp for fp in pcb.GetFootprints()}
@@ -146,10 +164,11 @@ def write(board, pcb):
             spots = beside(box, ["above", "below"])
         else:
             spots = around(box)
-        spot = labeller.place(name, TEXT_MM, spots)
+        others = [courtyard(footprints[other.ref]) for other in connectors if other.ref != part.ref]
+        spot = labeller.place(name, TEXT_MM, spots, acceptable=lambda x, y: names_its_own(x, y, box, others))
         if spot is None:
             missing.append(part.ref)
     title = labeller.place(BOARD_TITLE, TITLE_MM, [(x, y) for y in (HEIGHT - 4.0, 5.0, HEIGHT / 2) for x in [WIDTH / 2 + k for k in range(-50, 51, 2)]])
     if title is None:
         missing.append("title")
-    return missing
+    return missing, list(labeller.placed)

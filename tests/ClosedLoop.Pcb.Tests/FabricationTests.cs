@@ -267,7 +267,7 @@ public partial class FabricationTests(FabricatedBoard fab) : IClassFixture<Fabri
     [Fact]
     public void A_router_out_of_search_steps_stops_and_the_build_fails_naming_the_nets_left()
     {
-        // The router's steps are bounded (20 million by default; the board takes under one), so a layout it cannot
+        // The router's steps are bounded (20 million by default; the board takes about one), so a layout it cannot
         // finish fails in minutes instead of searching on. With 50,000 it stops early.
         string folder = Directory.CreateTempSubdirectory("closedloop-steps").FullName;
         try
