@@ -48,7 +48,7 @@ public sealed class ConsoleDataTests : EmbeddedBrokerTest
         Assert.True(encounters > 0 && trains > 0, $"{encounters} encounters, {trains} trains");
         await using var console = await ConsoleServer.StartAsync(TestBroker.Endpoint, new ConsoleOptions { Port = 0, LogPath = database }, CancellationToken.None);
         await using var chromium = await Chromium.LaunchAsync();
-        var page = await chromium.OpenAsync(console.Address, await chromium.Browser.NewContextAsync(new() { AcceptDownloads = true }));
+        var page = await chromium.OpenAsync(console.Address, await chromium.NewContextAsync(new() { AcceptDownloads = true }));
 
         var row = page.Locator("#sessions-table tr[data-rig='rig-t'][data-boot='1']");
         await Assertions.Expect(row).ToBeVisibleAsync();

@@ -32,7 +32,7 @@ public sealed class ConsoleLoginTests : BrowserConsoleTest
 
     private async Task<IPage> LogInAsync(string name, string password)
     {
-        var context = await Chromium.Browser.NewContextAsync();
+        var context = await Chromium.NewContextAsync();
         var page = await Chromium.OpenAsync(Address, context);
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
         await page.GetByLabel("Name").FillAsync(name);
@@ -118,7 +118,7 @@ public sealed class ConsoleLoginTests : BrowserConsoleTest
         // And in a browser: her page is open with a rig on it when her role changes.
         await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-olga", armed: false);
         await using var pumping = rig.PumpInBackground();
-        var page = await Chromium.OpenAsync(console.Address, await Chromium.Browser.NewContextAsync());
+        var page = await Chromium.OpenAsync(console.Address, await Chromium.NewContextAsync());
         await page.GetByLabel("Name").FillAsync("olga");
         await page.GetByLabel("Password").FillAsync("olga's long password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();

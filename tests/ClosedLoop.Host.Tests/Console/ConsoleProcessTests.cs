@@ -36,7 +36,7 @@ public sealed class ConsoleProcessTests : EmbeddedBrokerTest
                 // Two browsers' pages, each holding both live streams open.
                 for (int i = 0; i < 2; i++)
                 {
-                    var page = await chromium.OpenAsync(address, await chromium.Browser.NewContextAsync());
+                    var page = await chromium.OpenAsync(address, await chromium.NewContextAsync());
                     await Assertions.Expect(page.Locator("li.rig[data-rig='rig-term'] [data-field=trace-summary]")).ToContainTextAsync("dF/F", new() { Timeout = 15_000 });
                     pages.Add(page);
                 }
