@@ -6,6 +6,7 @@ using ClosedLoop.Firmware.Board;
 using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Logging;
 using ClosedLoop.Host.Mqtt;
+using ClosedLoop.Host.Tests;
 using MQTTnet;
 
 namespace ClosedLoop.Board.Tests;
@@ -135,15 +136,7 @@ public sealed class BoardTests : IAsyncLifetime
     private IReadOnlyList<(long Sequence, long TimeUs, string Kind, string Json)> Logged() =>
         Store.Boots(Rig).SelectMany(boot => Store.Events(Rig, boot)).ToList();
 
-    private static async Task WaitFor(Func<bool> condition, Func<string> explain)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out: " + explain());
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitFor(Func<bool> condition, Func<string> explain) => Eventually.HoldsAsync(condition, explain, Patience);
 
     /// <summary>The valid cycles of the logged frames of the board's first boot, after its first <paramref name="skipFrames"/> frames.</summary>
     private List<ClosedLoop.Engine.Processing.ProcessedSample> ValidCycles(int skipFrames)

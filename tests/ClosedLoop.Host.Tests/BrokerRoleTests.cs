@@ -108,13 +108,7 @@ public sealed class BrokerRoleTests
     /// <summary>Waits until <paramref name="marker"/> was seen, then a little longer for anything that should not come.</summary>
     private static async Task Settle(ConcurrentQueue<(string Topic, string Payload)> seen, string marker)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!seen.Any(m => m.Payload == marker) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Contains(seen, m => m.Payload == marker);
+        await Eventually.HoldsAsync(() => seen.Any(m => m.Payload == marker), () => $"marker {marker} never came back");
         await Task.Delay(300);
     }
 
@@ -245,16 +239,7 @@ public sealed class BrokerRoleTests
         return (run, output, stop);
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, Func<string> what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(condition(), what());
-    }
+    private static Task WaitForAsync(Func<bool> condition, Func<string> what) => Eventually.HoldsAsync(condition, what);
 
     [Theory]
     [MemberData(nameof(Brokers))]

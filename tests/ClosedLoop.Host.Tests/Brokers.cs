@@ -101,8 +101,7 @@ public sealed class MosquittoTestBroker(bool tls = false, BrokerUsers? users = n
 
         _process = Process.Start(new ProcessStartInfo(mosquitto, $"-c {Path.Combine(_folder, "mosquitto.conf")}") { RedirectStandardError = true, RedirectStandardOutput = true })
             ?? throw new InvalidOperationException($"could not start {mosquitto}");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
+        bool listening = await Eventually.UntilAsync(async () =>
         {
             if (_process.HasExited)
             {
@@ -113,15 +112,17 @@ public sealed class MosquittoTestBroker(bool tls = false, BrokerUsers? users = n
             {
                 using var probe = new TcpClient();
                 await probe.ConnectAsync(IPAddress.Loopback, _port);
-                return;
+                return true;
             }
             catch (SocketException)
             {
-                await Task.Delay(50);
+                return false;
             }
+        });
+        if (!listening)
+        {
+            throw new TimeoutException($"mosquitto did not listen on port {_port} within {Eventually.Patience.TotalSeconds} s. {ReadLog()}");
         }
-
-        throw new TimeoutException($"mosquitto did not listen on port {_port} within 10 s. {ReadLog()}");
     }
 
     /// <summary>Stops the broker as a service manager would (SIGTERM), so that it saves its state.</summary>

@@ -17,16 +17,7 @@ public sealed class CommandTests : EmbeddedBrokerTest
         }
     }
 
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.True(condition(), "timed out waiting");
-    }
+    private static Task WaitForAsync(Func<bool> condition) => Eventually.HoldsAsync(condition, () => "the command's effect never showed");
 
     [Fact]
     public async Task Arm_and_estop_reach_the_rig()

@@ -52,16 +52,16 @@ public sealed class ExperimenterGuideTests : EmbeddedBrokerTest
         }
 
         // 4. The logger holds everything the rig made.
-        var deadline = DateTime.UtcNow + Patience;
-        while ((store.Sequences("rig-t", rig.BootId).Count < rig.LastSequence || logger.FrameGaps.High("rig-t", rig.BootId) < rig.Link.NewestFrame) && DateTime.UtcNow < deadline)
-        {
-            lock (rig)
+        await Eventually.UntilAsync(
+            () => store.Sequences("rig-t", rig.BootId).Count >= rig.LastSequence && logger.FrameGaps.High("rig-t", rig.BootId) >= rig.Link.NewestFrame,
+            Patience,
+            () =>
             {
-                rig.Link.Pump();
-            }
-
-            await Task.Delay(50);
-        }
+                lock (rig)
+                {
+                    rig.Link.Pump();
+                }
+            });
 
         Assert.Equal(Enumerable.Range(1, (int)rig.LastSequence).Select(i => (long)i), store.Sequences("rig-t", rig.BootId));
         Assert.True(logger.FrameGaps.High("rig-t", rig.BootId) >= rig.Link.NewestFrame, "sample frames missing from the log");

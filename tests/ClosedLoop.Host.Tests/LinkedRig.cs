@@ -67,17 +67,6 @@ public sealed class LinkedRig : IAsyncDisposable
         }
     }
 
-    /// <summary>Keeps pumping (so replay requests are served) until <paramref name="done"/> or the timeout.</summary>
-    public async Task ServeUntilAsync(Func<bool> done, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!done() && DateTime.UtcNow < deadline)
-        {
-            Link.Pump();
-            await Task.Delay(20);
-        }
-    }
-
     /// <summary>Pumps the link in the background (a rig idling between readings) until disposed.</summary>
     public IAsyncDisposable PumpInBackground()
     {

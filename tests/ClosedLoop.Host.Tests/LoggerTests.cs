@@ -36,21 +36,12 @@ public sealed class LoggerTests : IDisposable
         EventLogger.StartNewAsync(broker.Endpoint, store, "closedloop-logger", CancellationToken.None);
 
     /// <summary>Waits for <paramref name="condition"/>, serving the rig's replay requests meanwhile unless told not to.</summary>
-    private static async Task WaitForAsync(Func<bool> condition, LinkedRig rig, EventStore store, bool serveReplays = true)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            if (serveReplays)
-            {
-                rig.Link.Pump();
-            }
-
-            await Task.Delay(25);
-        }
-
-        Assert.True(condition(), $"timed out: rig journaled {rig.LastSequence}, store holds {store.CountEvents()} events and {store.CountFaults()} faults ({string.Join("; ", store.Faults())})");
-    }
+    private static Task WaitForAsync(Func<bool> condition, LinkedRig rig, EventStore store, bool serveReplays = true) =>
+        Eventually.HoldsAsync(
+            condition,
+            () => $"rig journaled {rig.LastSequence}, store holds {store.CountEvents()} events and {store.CountFaults()} faults ({string.Join("; ", store.Faults())})",
+            Patience,
+            serveReplays ? rig.Link.Pump : null);
 
     [Theory]
     [MemberData(nameof(Brokers))]
@@ -155,19 +146,11 @@ public sealed class LoggerTests : IDisposable
         await broker.StopAsync();
 
         // The logger must have seen the broker go, or its connected flag below would still be the old connection's.
-        var deadline = DateTime.UtcNow + Patience;
-        while (logger.IsConnected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(25);
-        }
+        await Eventually.UntilAsync(() => !logger.IsConnected, Patience);
 
         rig.Run(seconds);
         await broker.StartAsync();
-        deadline = DateTime.UtcNow + Patience;
-        while (!logger.IsConnected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(25);
-        }
+        await Eventually.UntilAsync(() => logger.IsConnected, Patience);
 
         // The logger subscribes right after it connects; the rig only publishes when pumped.
         await Task.Delay(500);
@@ -239,6 +222,39 @@ public sealed class LoggerTests : IDisposable
         await using var logger = await StartLoggerAsync(broker, store);
 
         await WaitForAsync(() => store.CountEvents() == rig.LastSequence, rig, store);
+        AssertComplete(store, rig);
+        Assert.True(rig.Link.ReplaysServed >= 1);
+    }
+
+    [Fact]
+    public async Task The_loggers_clock_not_the_hosts_speed_decides_when_a_gap_is_asked_about()
+    {
+        // The same gap as above, with the logger on a clock the test moves: while it stands still no replay is
+        // asked for however long the host takes; once a second's grace has passed on it, the rig is asked.
+        await using var broker = await StartBrokerAsync("embedded");
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint);
+        rig.Run(30);
+        await rig.Link.FlushAsync(Patience);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var store = new EventStore(Database);
+        await using var logger = await EventLogger.StartNewAsync(broker.Endpoint, store, "closedloop-logger", CancellationToken.None, time);
+
+        await Eventually.HoldsAsync(() => logger.Received >= 1, () => "the logger never heard the rig's retained status");
+        // Three seconds: on the system clock the logger would have asked by then (1 s grace, a look every 2 s).
+        await Eventually.UntilAsync(() => false, TimeSpan.FromSeconds(3), rig.Link.Pump);
+
+        Assert.Equal(0, rig.Link.ReplaysServed);
+        Assert.Equal(0, store.CountEvents());
+
+        // Now the clock moves (a quarter second a look) and the gap is asked about.
+        await Eventually.HoldsAsync(
+            () => store.CountEvents() == rig.LastSequence,
+            () => $"store holds {store.CountEvents()} of {rig.LastSequence} events",
+            eachRound: () =>
+            {
+                time.Advance(TimeSpan.FromMilliseconds(250));
+                rig.Link.Pump();
+            });
         AssertComplete(store, rig);
         Assert.True(rig.Link.ReplaysServed >= 1);
     }

@@ -65,12 +65,6 @@ public sealed class ServiceTests : EmbeddedBrokerTest
         Assert.Contains("2 virtual rig(s)", output, StringComparison.Ordinal);
         // Each virtual rig start is a new boot, as on a board: find the one each rig ran.
         long Logged(string rig) => store.Boots(rig) is [long boot] ? logger.Gaps.High(rig, boot) : 0;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((Logged("rig-01") < 10 || Logged("rig-02") < 10) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(Logged("rig-01") >= 10 && Logged("rig-02") >= 10, "both rigs' events should be logged");
+        await Eventually.HoldsAsync(() => Logged("rig-01") >= 10 && Logged("rig-02") >= 10, () => "both rigs' events should be logged");
     }
 }

@@ -23,12 +23,7 @@ public sealed class TlsTests : IAsyncLifetime, IDisposable
         rig.Run(60);
         await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (logger.Gaps.High("rig-t", 1) < rig.LastSequence && DateTime.UtcNow < deadline)
-        {
-            rig.Link.Pump();
-            await Task.Delay(25);
-        }
+        await Eventually.UntilAsync(() => logger.Gaps.High("rig-t", 1) >= rig.LastSequence, eachRound: rig.Link.Pump);
 
         Assert.Equal(rig.LastSequence, logger.Gaps.High("rig-t", 1));
     }
@@ -86,11 +81,7 @@ public sealed class TlsTests : IAsyncLifetime, IDisposable
             var serving = ClosedLoop.Host.Commands.ClosedLoopCommandLine.Build()
                 .Parse(["broker", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tls-cert", Path.Combine(folder, "server.crt"), "--tls-key", Path.Combine(folder, "server.key")])
                 .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output }, stop.Token);
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!output.ToString().Contains("(TLS)", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
+            await Eventually.UntilAsync(() => output.ToString().Contains("(TLS)", StringComparison.Ordinal));
 
             string broker = $"127.0.0.1:{port}";
             var trusted = await CommandLine.Invoke(["arm", "rig-t", "--tls", "--ca", Path.Combine(folder, "ca.crt"), "--broker", broker]);

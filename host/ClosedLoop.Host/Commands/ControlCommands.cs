@@ -145,16 +145,12 @@ public static class ControlCommands
     /// <summary>Waits for the self_test event that follows an accepted selftest and prints it: exit 0 only when it passed.</summary>
     private static async Task<int> AwaitSelfTestAsync(ParseResult parse, RigCommander commander, string rig, CommandAnswer answer, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + SelfTestPatience;
         JournalEvent? result = null;
-        while (result is null && DateTime.UtcNow < deadline)
-        {
-            result = commander.Following.FirstOrDefault(e => e.Kind == EventKind.SelfTest && e.TimeUs >= answer.TimeUs);
-            if (result is null)
-            {
-                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await Waiting.UntilAsync(
+            () => (result = commander.Following.FirstOrDefault(e => e.Kind == EventKind.SelfTest && e.TimeUs >= answer.TimeUs)) is not null,
+            SelfTestPatience,
+            TimeSpan.FromMilliseconds(50),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
 
         if (result is null)
         {
@@ -171,12 +167,11 @@ public static class ControlCommands
 
         // The rig journals its own acquisition measurements just before the result; allow for a replayed gap.
         JournalEvent? measured = null;
-        var measuredDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
-        while ((measured = commander.Following.LastOrDefault(e => e.Kind == EventKind.AcquisitionMeasured && e.TimeUs >= answer.TimeUs && e.TimeUs <= result.TimeUs)) is null
-            && DateTime.UtcNow < measuredDeadline)
-        {
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
+        await Waiting.UntilAsync(
+            () => (measured = commander.Following.LastOrDefault(e => e.Kind == EventKind.AcquisitionMeasured && e.TimeUs >= answer.TimeUs && e.TimeUs <= result.TimeUs)) is not null,
+            TimeSpan.FromSeconds(2),
+            TimeSpan.FromMilliseconds(50),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
 
         if (measured is not null)
         {

@@ -75,12 +75,7 @@ public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulat
 
         // Serve replay requests until the logger holds every event of this rig.
         long last = rig.Engine.Journal.NextSequence - 1;
-        var deadline = DateTime.UtcNow + Patience;
-        while (logger.Gaps.High(spec.RigId, rig.Engine.Journal.BootId) < last && DateTime.UtcNow < deadline)
-        {
-            link.Pump();
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-        }
+        await Waiting.UntilAsync(() => logger.Gaps.High(spec.RigId, rig.Engine.Journal.BootId) >= last, Patience, TimeSpan.FromMilliseconds(10), link.Pump, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         progress?.Report((spec.RigId, 1));
     }

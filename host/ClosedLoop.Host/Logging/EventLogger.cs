@@ -35,6 +35,9 @@ public sealed class EventLogger : IAsyncDisposable
     public const string LoggersLevel = "_loggers";
     private static readonly TimeSpan ReplayRetry = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often a logger away from its broker tries to connect again.</summary>
+    private static readonly TimeSpan ReconnectInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly BrokerEndpoint _endpoint;
     private readonly EventStore _store;
     private readonly string _clientId;
@@ -53,11 +56,12 @@ public sealed class EventLogger : IAsyncDisposable
     private long _stored;
     private long _faults;
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _connectedAtMs;
+    private readonly TimeProvider _time;
+    private long _connectedAt;
     private int _shortLivedDrops;
 
     /// <summary>A connection the broker ends sooner than this after it was made counts towards a taken-over session.</summary>
-    private const long ShortLivedConnectionMs = 3000;
+    private static readonly TimeSpan ShortLivedConnection = TimeSpan.FromSeconds(3);
 
     /// <summary>Connections ended right after they were made, in a row, that mean another client holds this client id.</summary>
     private const int ShortLivedDropsToStop = 3;
@@ -76,8 +80,10 @@ public sealed class EventLogger : IAsyncDisposable
     /// <summary>Completes, with the reason, when the logger stopped by itself (another client took its session).</summary>
     public Task<string> Ended => _ended.Task;
 
-    public EventLogger(BrokerEndpoint endpoint, EventStore store, string clientId = "closedloop-logger")
+    /// <param name="time">What decides when a gap is asked about again and how long a connection lasted (the system's clock unless a test gives its own).</param>
+    public EventLogger(BrokerEndpoint endpoint, EventStore store, string clientId = "closedloop-logger", TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _endpoint = endpoint;
         _store = store;
         _clientId = clientId;
@@ -94,7 +100,7 @@ public sealed class EventLogger : IAsyncDisposable
             // MQTT 5 brokers say when a session was taken over; Mosquitto 2.0 just closes the connection (MQTTnet
             // reports a normal disconnection), so a connection ended again and again right after it was made
             // counts too. Reconnecting would take the session back, and two loggers would each store part of the stream.
-            bool shortLived = Environment.TickCount64 - _connectedAtMs < ShortLivedConnectionMs;
+            bool shortLived = _time.GetElapsedTime(_connectedAt) < ShortLivedConnection;
             _shortLivedDrops = shortLived ? _shortLivedDrops + 1 : 0;
             if (e.Reason == MqttClientDisconnectReason.SessionTakenOver || _shortLivedDrops >= ShortLivedDropsToStop)
             {
@@ -147,9 +153,9 @@ public sealed class EventLogger : IAsyncDisposable
     public string StatusTopic => $"{_endpoint.TopicPrefix}/{LoggersLevel}/{_endpoint.Username ?? _clientId}/status";
 
     /// <summary>A logger of <paramref name="store"/>, already subscribed and storing.</summary>
-    public static async Task<EventLogger> StartNewAsync(BrokerEndpoint endpoint, EventStore store, string clientId, CancellationToken cancellationToken)
+    public static async Task<EventLogger> StartNewAsync(BrokerEndpoint endpoint, EventStore store, string clientId, CancellationToken cancellationToken, TimeProvider? time = null)
     {
-        var logger = new EventLogger(endpoint, store, clientId);
+        var logger = new EventLogger(endpoint, store, clientId, time);
         await logger.StartAsync(cancellationToken).ConfigureAwait(false);
         return logger;
     }
@@ -263,7 +269,7 @@ public sealed class EventLogger : IAsyncDisposable
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         BrokerClient.EnsureAccepted(await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false), _endpoint);
-        _connectedAtMs = Environment.TickCount64;
+        _connectedAt = _time.GetTimestamp();
         await PublishStatusAsync().ConfigureAwait(false);
 
         // Subscribing again to a present session changes nothing, and covers a broker that lost it.
@@ -282,7 +288,7 @@ public sealed class EventLogger : IAsyncDisposable
         {
             try
             {
-                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(ReconnectInterval, _time, cancellationToken).ConfigureAwait(false);
                 if (_ended.Task.IsCompleted)
                 {
                     return;
@@ -322,9 +328,9 @@ public sealed class EventLogger : IAsyncDisposable
             while (true)
             {
                 bool more;
-                using (var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                using (var retry = new CancellationTokenSource(ReplayRetry, _time))
+                using (var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, retry.Token))
                 {
-                    tick.CancelAfter(ReplayRetry);
                     try
                     {
                         more = await _received.Reader.WaitToReadAsync(tick.Token).ConfigureAwait(false);
@@ -396,7 +402,7 @@ public sealed class EventLogger : IAsyncDisposable
 
             try
             {
-                await Task.Delay(WriteRetry, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(WriteRetry, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -521,7 +527,7 @@ public sealed class EventLogger : IAsyncDisposable
 
                     _store.StoreStatus(rig, status);
                     NoteAnnouncedEvents(parsed!);
-                    if (_onlineBoots.Warning(parsed!, DateTime.UtcNow) is string twoBoards)
+                    if (_onlineBoots.Warning(parsed!, _time.GetUtcNow().UtcDateTime) is string twoBoards)
                     {
                         faults.Add((topic, twoBoards, payload));
                     }
@@ -701,8 +707,9 @@ public sealed class EventLogger : IAsyncDisposable
     {
         var writer = new CommandJson();
         var buffer = new byte[CommandJson.MaxBytes];
-        var requests = _gaps.DueRequests(DateTime.UtcNow, ReplayRetry).Select(r => (Kind: CommandKind.Replay, r.Rig, r.Boot, r.FromSequence, r.LatestUs))
-            .Concat(_frameGaps.DueRequests(DateTime.UtcNow, ReplayRetry).Select(r => (Kind: CommandKind.ReplayFrames, r.Rig, r.Boot, r.FromSequence, r.LatestUs)));
+        var now = _time.GetUtcNow().UtcDateTime;
+        var requests = _gaps.DueRequests(now, ReplayRetry).Select(r => (Kind: CommandKind.Replay, r.Rig, r.Boot, r.FromSequence, r.LatestUs))
+            .Concat(_frameGaps.DueRequests(now, ReplayRetry).Select(r => (Kind: CommandKind.ReplayFrames, r.Rig, r.Boot, r.FromSequence, r.LatestUs)));
         foreach (var (kind, rig, boot, from, latestUs) in requests)
         {
             // Addressed to the boot that has the gap, good for a short while on that boot's clock.

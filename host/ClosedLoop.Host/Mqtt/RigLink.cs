@@ -144,21 +144,9 @@ public sealed class RigLink : IProcessedSampleSink, ICommandEffects, IAsyncDispo
     /// <summary>Pumps until the broker has everything journaled so far.</summary>
     public async Task FlushAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        if (!await Waiting.UntilAsync(() => Pending == 0, timeout, TimeSpan.FromMilliseconds(5), Pump).ConfigureAwait(false))
         {
-            Pump();
-            if (Pending == 0)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException($"{_topics.RigId}: {Pending} messages still unacknowledged after {timeout}");
-            }
-
-            await Task.Delay(5).ConfigureAwait(false);
+            throw new TimeoutException($"{_topics.RigId}: {Pending} messages still unacknowledged after {timeout}");
         }
     }
 

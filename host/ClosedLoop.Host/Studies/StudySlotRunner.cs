@@ -20,9 +20,12 @@ public sealed record SlotRun(IReadOnlyDictionary<string, long> Boots, IReadOnlyD
 /// last trains). Then the rigs are disarmed. What it prints
 /// names conditions only as the plan shows them.
 /// </summary>
-public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration, BrokerEndpoint endpoint, EventStore? log, TextWriter output)
+public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration, BrokerEndpoint endpoint, EventStore? log, TextWriter output, TimeProvider? time = null)
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>What decides when a yoked session whose partner's end never came is stopped, and the relay's latencies.</summary>
+    private TimeProvider Clock { get; } = time ?? TimeProvider.System;
 
     /// <summary>What the experimenter may see of a run's condition.</summary>
     public string Label(ScheduledRun run) =>
@@ -52,7 +55,7 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
         }
 
         var followers = LiveFollowers(runs);
-        await using var relay = new YokeRelay(endpoint, followers);
+        await using var relay = new YokeRelay(endpoint, followers, Clock);
         if (followers.Count > 0)
         {
             await relay.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -76,7 +79,7 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
             foreach (var run in runs.Where(r => !ends.IsStopped(r.Rig)))
             {
                 long elapsedUs = clocks.TryGetValue(run.Rig, out var clock) && clock.Boot == online[run.Rig] ? clock.TimeUs - starts[run.Rig] : 0;
-                var end = ends.Judge(run.Rig, elapsedUs, relay.RelayedSessionLength, DateTime.UtcNow);
+                var end = ends.Judge(run.Rig, elapsedUs, relay.RelayedSessionLength, Clock.GetUtcNow().UtcDateTime);
                 if (end == SessionEnd.Run)
                 {
                     continue;
@@ -223,28 +226,28 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
     /// <summary>Waits for the rig's online status (of <paramref name="boot"/> when given) and returns its boot.</summary>
     private static async Task<long> AwaitOnlineAsync(RigCommander commander, string rig, long? boot, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
+        long? online = null;
+        async Task<bool> IsOnline()
         {
             try
             {
                 var clock = await commander.ReadClockAsync(rig, cancellationToken).ConfigureAwait(false);
-                if (boot is null || clock.Boot == boot)
-                {
-                    return clock.Boot;
-                }
+                online = boot is null || clock.Boot == boot ? clock.Boot : null;
             }
-            catch (RigUnavailableException) when (DateTime.UtcNow < deadline)
+            catch (RigUnavailableException)
             {
+                // Not (yet) online: look again.
             }
 
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new RigUnavailableException($"{rig} did not come online{(boot is null ? string.Empty : $" with boot {boot}")} within {Patience.TotalSeconds:F0} s");
-            }
-
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            return online is not null;
         }
+
+        if (!await Waiting.UntilAsync(IsOnline, Patience, TimeSpan.FromMilliseconds(50), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            throw new RigUnavailableException($"{rig} did not come online{(boot is null ? string.Empty : $" with boot {boot}")} within {Patience.TotalSeconds:F0} s");
+        }
+
+        return online!.Value;
     }
 
     private static async Task<CommandAnswer> ExpectAcceptedAsync(RigCommander commander, string rig, CommandKind kind, CancellationToken cancellationToken)

@@ -219,12 +219,7 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
             _link.Pump();
             await _link.FlushAsync(Patience).ConfigureAwait(false);
             long last = _rig.Engine.Journal.NextSequence - 1;
-            var deadline = DateTime.UtcNow + Patience;
-            while (logger.Gaps.High(Run.Rig, BootId) < last && DateTime.UtcNow < deadline)
-            {
-                _link.Pump();
-                await Task.Delay(10).ConfigureAwait(false);
-            }
+            await Waiting.UntilAsync(() => logger.Gaps.High(Run.Rig, BootId) >= last, Patience, TimeSpan.FromMilliseconds(10), _link.Pump).ConfigureAwait(false);
         }
 
         public ValueTask DisposeAsync() => _link.DisposeAsync();

@@ -9,7 +9,7 @@ using MQTTnet.Protocol;
 namespace ClosedLoop.Host.Studies;
 
 /// <summary>One relayed trigger: the partner's train, the offset sent, whether the yoked rig took it, and how long the relay took.</summary>
-/// <param name="AnsweredTicks">When the yoked rig's answer arrived (<see cref="Stopwatch"/> ticks).</param>
+/// <param name="AnsweredTicks">When the yoked rig's answer arrived (timestamp of the relay's clock; the system's is <see cref="Stopwatch"/>'s).</param>
 /// <param name="Recorded">Sent ahead from a recorded partner session rather than relayed live.</param>
 public sealed record RelayedTrigger(string PartnerRig, long PartnerBoot, long PartnerTimeUs, long OffsetUs, string YokedRig, bool Accepted, string Answer, TimeSpan Latency, long AnsweredTicks, bool Recorded = false);
 
@@ -37,18 +37,21 @@ public sealed class YokeRelay : IAsyncDisposable
     private readonly List<RelayedTrigger> _relayed = [];
     private readonly Dictionary<string, long> _sessionsRelayed = [];
     private readonly object _gate = new();
+    private readonly TimeProvider _time;
     private BrokerClient? _sender;
     private Task? _sending;
 
     /// <param name="followers">Each partner rig and the rigs yoked to it live.</param>
-    public YokeRelay(BrokerEndpoint endpoint, IReadOnlyDictionary<string, IReadOnlyList<string>> followers)
+    /// <param name="time">The clock latencies are measured on (the system's unless a test gives its own).</param>
+    public YokeRelay(BrokerEndpoint endpoint, IReadOnlyDictionary<string, IReadOnlyList<string>> followers, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _endpoint = endpoint;
         _followers = followers;
         _listener = new MqttClientFactory().CreateMqttClient();
         _listener.ApplicationMessageReceivedAsync += e =>
         {
-            OnEvent(e.ApplicationMessage.Payload.ToArray(), Stopwatch.GetTimestamp());
+            OnEvent(e.ApplicationMessage.Payload.ToArray(), _time.GetTimestamp());
             return Task.CompletedTask;
         };
     }
@@ -175,8 +178,8 @@ public sealed class YokeRelay : IAsyncDisposable
                     unavailable = e.Message;
                 }
 
-                long answered = Stopwatch.GetTimestamp();
-                var latency = Stopwatch.GetElapsedTime(trigger.ReceivedTicks, answered);
+                long answered = _time.GetTimestamp();
+                var latency = _time.GetElapsedTime(trigger.ReceivedTicks, answered);
                 lock (_gate)
                 {
                     _relayed.Add(new RelayedTrigger(trigger.Rig, trigger.Boot, trigger.TimeUs, trigger.OffsetUs, yoked, answer is { Accepted: true },

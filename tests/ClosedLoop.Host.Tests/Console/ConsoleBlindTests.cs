@@ -51,11 +51,7 @@ public sealed class ConsoleBlindTests : EmbeddedBrokerTest
         }
 
         await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (logger.Gaps.High("rig-hidden", rig.BootId) < rig.LastSequence && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => logger.Gaps.High("rig-hidden", rig.BootId) >= rig.LastSequence);
 
         // The sessions list counts every train as a train and names no sham train; its report and export wait.
         await page.Locator("#sessions-refresh").ClickAsync();

@@ -34,11 +34,7 @@ public sealed class ConsoleDataTests : EmbeddedBrokerTest
             }
 
             await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while ((logger.Gaps.High("rig-t", rig.BootId) < rig.LastSequence || store.CountFrames() < rig.Link.FramesSent) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
+            await Eventually.UntilAsync(() => logger.Gaps.High("rig-t", rig.BootId) >= rig.LastSequence && store.CountFrames() >= rig.Link.FramesSent);
 
             encounters = rig.Events(EventKind.EncounterOn).Count;
             trains = rig.Events(EventKind.OutputStarted).Count;

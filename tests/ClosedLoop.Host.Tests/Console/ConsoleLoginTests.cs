@@ -207,11 +207,7 @@ public sealed class ConsoleLoginTests : BrowserConsoleTest
 
             rig.Run(10);
             await rig.Link.FlushAsync(TimeSpan.FromSeconds(30));
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (store.Audits("rig-t", rig.BootId).Count < 2 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
+            await Eventually.UntilAsync(() => store.Audits("rig-t", rig.BootId).Count >= 2);
 
             var audits = store.Audits("rig-t", rig.BootId);
             Assert.Equal([("arm", "alice", "127.0.0.1", "accepted"), ("disarm", "alice", "127.0.0.1", "accepted")], audits.Select(a => (a.Command, a.User, a.Address, a.Result)));

@@ -382,11 +382,7 @@ public sealed class ConsolePageTests : BrowserConsoleTest
         await using (rig.PumpInBackground())
         {
             using var http = new HttpClient();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while (!(await http.GetStringAsync(new Uri(Server.Address, "api/rigs"))).Contains("rig-csrf", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
+            await Eventually.HoldsAsync(async () => (await http.GetStringAsync(new Uri(Server.Address, "api/rigs"))).Contains("rig-csrf", StringComparison.Ordinal), () => "the console never listed rig-csrf");
 
             using var forged = await http.PostAsync(new Uri(Server.Address, "api/rigs/rig-csrf/arm"), null);
             using var wrong = new HttpRequestMessage(HttpMethod.Post, new Uri(Server.Address, "api/rigs/rig-csrf/arm"));

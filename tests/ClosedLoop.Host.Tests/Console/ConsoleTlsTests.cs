@@ -21,11 +21,7 @@ public sealed class ConsoleTlsTests : EmbeddedBrokerTest
         var serving = ClosedLoop.Host.Commands.ClosedLoopCommandLine.Build()
             .Parse(["console", "--bind", "0.0.0.0", "--port", "0", "--users", usersFile, "--tls-cert", Path.Combine(Folder, "server.crt"), "--tls-key", Path.Combine(Folder, "server.key"), "--broker", BrokerAddress])
             .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output }, stop.Token);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!output.ToString().Contains("console at ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.UntilAsync(() => output.ToString().Contains("console at ", StringComparison.Ordinal));
 
         var started = System.Text.RegularExpressions.Regex.Match(output.ToString(), @"console at https://[^:]+:(\d+)/");
         Assert.True(started.Success, output.ToString());
