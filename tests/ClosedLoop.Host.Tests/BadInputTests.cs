@@ -40,6 +40,23 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task The_logger_given_a_log_it_may_not_write_says_so_in_one_line_and_changes_nothing()
+    {
+        // A real log (made by the logger's own store), then made read-only as the file system enforces it even for
+        // root, who ignores permission bits: the immutable attribute (chattr +i, ext4 and most Linux file systems).
+        string log = Path.Combine(_folder, "closedloop.sqlite");
+        using (var store = new ClosedLoop.Host.Logging.EventStore(log))
+        {
+            store.StoreStatus("rig-01", """{"v":1,"rig":"rig-01","boot":7,"online":true}""");
+        }
+
+        byte[] before = File.ReadAllBytes(log);
+        using var readOnly = ReadOnlyFile.Make(log);
+        AssertOneLine(2, await CommandLine.Invoke("log", "--db", log, "--broker", "127.0.0.1:1"), $"the log {log} is read-only");
+        Assert.Equal(before, File.ReadAllBytes(log));
+    }
+
+    [Fact]
     public async Task A_users_file_that_is_not_one_is_named_in_one_line_by_the_broker_and_the_console()
     {
         string users = Path.Combine(_folder, "users.json");

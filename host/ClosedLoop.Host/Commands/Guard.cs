@@ -46,7 +46,9 @@ public static class Guard
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
             // A log file that is not a database, a folder, a read-only or full disk: said in one line, not a trace.
-            error.WriteLine($"error: the log file cannot be used: {e.Message}{(e.SqliteErrorCode == 26 ? " (not a closedloop log: give --db a new file or an existing log)" : string.Empty)}");
+            error.WriteLine(e.SqliteErrorCode == Logging.EventStore.SqliteReadOnly
+                ? $"error: {e.Message}"
+                : $"error: the log file cannot be used: {e.Message}{(e.SqliteErrorCode == 26 ? " (not a closedloop log: give --db a new file or an existing log)" : string.Empty)}");
             return Usage;
         }
         catch (InvalidDataException e)

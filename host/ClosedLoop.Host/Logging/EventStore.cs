@@ -100,7 +100,24 @@ public sealed class EventStore : IDisposable
             // Logs written before frames were numbered gain the column; their frames keep number 0.
             Execute("ALTER TABLE sample_frames ADD COLUMN number INTEGER NOT NULL DEFAULT 0");
         }
+
+        // An existing log SQLite could open only for reading (no write permission, an immutable or read-only mount)
+        // passes everything above without writing: find out now, not at the first batch. (BEGIN IMMEDIATE alone
+        // succeeds on such a file; rewriting the header's user version, undone at once, does not.)
+        try
+        {
+            long version = Scalar("PRAGMA user_version");
+            Execute($"BEGIN IMMEDIATE; PRAGMA user_version = {version}; ROLLBACK;");
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteReadOnly)
+        {
+            _connection.Dispose();
+            throw new SqliteException($"the log {path} is read-only: give --db a file this user may write ({e.Message})", SqliteReadOnly);
+        }
     }
+
+    /// <summary>SQLite's SQLITE_READONLY: a write to a database opened (or only openable) for reading.</summary>
+    public const int SqliteReadOnly = 8;
 
     public string Path { get; }
 
