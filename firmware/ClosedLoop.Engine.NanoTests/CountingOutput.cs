@@ -20,6 +20,11 @@ namespace ClosedLoop.Engine.NanoTests
 
         public long LastTrainUs;
 
+        public long BusyUntilUs
+        {
+            get { return long.MinValue; }
+        }
+
         public bool IsDriving
         {
             get { return _clock.NowMicros < _drivingUntilUs; }

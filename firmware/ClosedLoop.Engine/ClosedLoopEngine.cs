@@ -275,7 +275,7 @@ namespace ClosedLoop.Engine
             return true;
         }
 
-        /// <summary>Why a self-test may not start now (None when it may): it needs a disarmed rig, no session, no e-stop.</summary>
+        /// <summary>Why a self-test may not start now (None when it may): it needs a disarmed rig, no session, no e-stop, an opto output free to start.</summary>
         public RefusalReason SelfTestRefusal()
         {
             OutputGate gate = _pipeline.Gate;
@@ -284,6 +284,7 @@ namespace ClosedLoop.Engine
                 : gate.IsEStopInputActive ? RefusalReason.EStopInputActive
                 : gate.IsEStopLatched ? RefusalReason.EStopLatched
                 : gate.SelfTestRunning ? RefusalReason.SelfTestRunning
+                : _clock.NowMicros < _opto.BusyUntilUs ? RefusalReason.Busy
                 : RefusalReason.None;
         }
 

@@ -13,6 +13,9 @@ public sealed class SimulatedOutput(IClock clock) : IOutputChannel
 
     public int ForceLowCalls { get; private set; }
 
+    /// <summary>Like the board on RMT 2.x, the simulated output can always start a train at once.</summary>
+    public long BusyUntilUs => long.MinValue;
+
     public void Start(RmtPlan plan)
     {
         long now = clock.NowMicros;

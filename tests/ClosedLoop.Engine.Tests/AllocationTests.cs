@@ -128,6 +128,8 @@ public sealed class AllocationTests
     {
         public int Starts { get; private set; }
 
+        public long BusyUntilUs => long.MinValue;
+
         public void Start(RmtPlan plan) => Starts++;
 
         public void ForceLow()

@@ -112,6 +112,36 @@ public sealed class OutputGateTests
     }
 
     [Fact]
+    public void A_driver_still_clocking_a_cut_train_is_refused_as_busy_until_then_and_sham_is_not_held_back()
+    {
+        // RMT 3.0 on the base ESP32: a train cut short clocks on behind the low output until its planned end.
+        var bench = new Bench(RigConfig.Default());
+        bench.Ready();
+        bench.Gate.RequestFromDecision(0);
+        bench.At(1_000_000);
+        bench.Gate.Disarm(bench.Now, ControlSource.Command);
+        bench.Opto.BusyUntilUs = 600_000_000; // far beyond the refractory time and the minimum interval
+        bench.Gate.Arm(bench.Now, ControlSource.Command);
+
+        bench.At(599_000_000);
+        bench.Gate.RequestFromDecision(bench.Now);
+        Assert.Single(bench.Opto.Starts);
+        Assert.Equal(RefusalReason.Busy, bench.LastRefusal);
+        Assert.Equal(1_000_000, bench.Events(EventKind.OutputRefused).Last().Value1);
+
+        bench.At(600_000_000);
+        bench.Gate.RequestFromDecision(bench.Now);
+        Assert.Equal(2, bench.Opto.Starts.Count);
+
+        // A sham train drives no hardware, so a busy driver does not refuse it.
+        var sham = new Bench(TestConfig.With("output.mode=sham"));
+        sham.Ready();
+        sham.Opto.BusyUntilUs = long.MaxValue;
+        sham.Gate.RequestFromDecision(0);
+        Assert.Single(sham.Events(EventKind.OutputStarted));
+    }
+
+    [Fact]
     public void EStop_forces_outputs_low_at_once_and_latches_until_rearmed()
     {
         var bench = new Bench(RigConfig.Default());

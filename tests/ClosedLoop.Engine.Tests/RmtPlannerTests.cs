@@ -83,6 +83,55 @@ public sealed class RmtPlannerTests
         });
 
     [Fact]
+    public void A_looping_pattern_becomes_a_repeat_unit_with_the_same_edges_an_even_number_of_halves_and_no_end_marker() =>
+        Trains.Sample(train =>
+        {
+            // The patterns loop as one train closed for the hardware's loop mode (ExcitationPattern, SyncPulse).
+            var (delay, width, period, _) = train;
+            var plan = new RmtPlan(8192);
+            if (RmtPlanner.Plan(delay, width, period, 1, plan) != PlanStatus.Ok || !RmtPlanner.CloseLoop(plan))
+            {
+                return false;
+            }
+
+            var looped = Trace(plan);
+            if (!plan.MakeRepeatUnit())
+            {
+                return false;
+            }
+
+            var halves = Enumerable.Range(0, plan.ItemCount).SelectMany(i => new[] { plan.Duration0[i], plan.Duration1[i] }).ToList();
+            var unit = Trace(plan);
+            return unit.Total == looped.Total && unit.Edges.SequenceEqual(looped.Edges) && halves.All(d => d is > 0 and <= RmtPlan.MaxTicksPerHalf);
+        });
+
+    [Fact]
+    public void Patterns_of_the_board_are_repeat_units_once_made_so_and_one_of_single_ticks_cannot_be()
+    {
+        var sync = new RmtPlan(SyncPulse.MaxItems);
+        Assert.Equal(PlanStatus.Ok, SyncPulse.Plan(10, sync));
+        Assert.True(sync.MakeRepeatUnit());
+        var (edges, total) = Trace(sync);
+        Assert.Equal(SyncPulse.TicksPerPeriod, total);
+        Assert.Equal([(0L, true), (10 * 1_000_000 / SyncPulse.TickNs, false)], edges);
+        Assert.DoesNotContain(Enumerable.Range(0, sync.ItemCount), i => sync.Duration0[i] == 0 || sync.Duration1[i] == 0);
+
+        // One high tick then one low tick and an end marker: even already, the marker goes.
+        var tiny = new RmtPlan(2);
+        Assert.Equal(PlanStatus.Ok, RmtPlanner.Plan(0, 1, 2, 1, tiny));
+        Assert.True(RmtPlanner.CloseLoop(tiny));
+        Assert.True(tiny.MakeRepeatUnit());
+        Assert.Equal(1, tiny.ItemCount);
+
+        // Three single ticks (odd, nothing to split): refused, plan unchanged.
+        var odd = new RmtPlan(2);
+        Assert.Equal(PlanStatus.Ok, RmtPlanner.Plan(1, 1, 2, 1, odd));
+        int items = odd.ItemCount;
+        Assert.False(odd.MakeRepeatUnit());
+        Assert.Equal(items, odd.ItemCount);
+    }
+
+    [Fact]
     public void Counted_items_match_the_planned_items() =>
         Trains.Sample(train =>
         {

@@ -139,7 +139,8 @@ public partial class FirmwareBuildTests
     [Fact]
     public void Declarations_have_no_behaviour()
     {
-        foreach (var file in Directory.EnumerateFiles(DeclarationsFolder, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains("/obj/")))
+        var trees = new[] { DeclarationsFolder, Rmt3DeclarationsFolder };
+        foreach (var file in trees.SelectMany(t => Directory.EnumerateFiles(t, "*.cs", SearchOption.AllDirectories)).Where(f => !f.Contains("/obj/")))
         {
             foreach (var line in File.ReadLines(file).Select(l => l.Trim()))
             {
@@ -299,7 +300,7 @@ public partial class FirmwareBuildTests
                 string methodName = reader.GetString(method.Name);
                 // An abstract type's constructors and abstract members belong to the contract its subclasses
                 // implement, and IDisposable's Dispose to that interface's.
-                bool contract = (isAbstract && (methodName is ".ctor" || (method.Attributes & MethodAttributes.Abstract) != 0)) || methodName == "Dispose";
+                bool contract = (isAbstract && (methodName is ".ctor" || (method.Attributes & MethodAttributes.Abstract) != 0)) || methodName is "Dispose" or "GetEnumerator";
                 if (isPublic && !isOverride && !contract && methodName != ".cctor")
                 {
                     declared.Add($"{name}::{Accessed(methodName)}");

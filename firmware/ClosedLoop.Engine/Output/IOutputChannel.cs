@@ -11,5 +11,12 @@ namespace ClosedLoop.Engine.Output
 
         /// <summary>Stops any transmission and drives the pin low at once.</summary>
         void ForceLow();
+
+        /// <summary>
+        /// Until when (rig µs) the hardware may still be clocking a train cut short and cannot take a new one, behind
+        /// an output held low; <see cref="long.MinValue"/> for a driver that can always start at once. The engine
+        /// refuses a train (<see cref="RefusalReason.Busy"/>) until then.
+        /// </summary>
+        long BusyUntilUs { get; }
     }
 }

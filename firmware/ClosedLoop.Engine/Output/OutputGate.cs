@@ -312,6 +312,15 @@ namespace ClosedLoop.Engine.Output
                 limit = channel.RefusedLimit;
             }
 
+            bool sham = _settings.Mode == OutputMode.Sham;
+            if (reason == RefusalReason.None && !sham && nowUs < channel.Driver.BusyUntilUs)
+            {
+                // The hardware still clocks a train that was cut short (held low): a new train would wait for it.
+                reason = RefusalReason.Busy;
+                value = channel.Driver.BusyUntilUs - nowUs;
+                limit = 0;
+            }
+
             if (reason != RefusalReason.None)
             {
                 _refusals++;
@@ -319,7 +328,6 @@ namespace ClosedLoop.Engine.Output
                 return;
             }
 
-            bool sham = _settings.Mode == OutputMode.Sham;
             if (sham)
             {
                 flags |= OutputFlags.Sham;

@@ -80,6 +80,73 @@ namespace ClosedLoop.Engine.Output
             return true;
         }
 
+        /// <summary>See <see cref="RmtPlan.MakeRepeatUnit"/>.</summary>
+        internal static bool MakeRepeatUnit(RmtPlan plan)
+        {
+            // Halves before the first zero duration: the pattern proper.
+            int halves = 0;
+            while (halves < 2 * plan.ItemCount && HalfTicks(plan, halves) != 0)
+            {
+                halves++;
+            }
+
+            int longest = -1;
+            if ((halves & 1) != 0)
+            {
+                for (int h = 0; h < halves; h++)
+                {
+                    if (HalfTicks(plan, h) >= 2 && (longest < 0 || HalfTicks(plan, h) > HalfTicks(plan, longest)))
+                    {
+                        longest = h;
+                    }
+                }
+
+                if (longest < 0 || (halves + 1) / 2 > plan.Capacity)
+                {
+                    return false;
+                }
+
+                // Shift the halves after the longest one place on, then split it: first half, rest of it.
+                for (int h = halves - 1; h > longest; h--)
+                {
+                    SetHalf(plan, h + 1, HalfTicks(plan, h), HalfLevel(plan, h));
+                }
+
+                int ticks = HalfTicks(plan, longest);
+                bool level = HalfLevel(plan, longest);
+                SetHalf(plan, longest, ticks / 2, level);
+                SetHalf(plan, longest + 1, ticks - (ticks / 2), level);
+                halves++;
+            }
+
+            plan.ItemCount = halves / 2;
+            return plan.ItemCount > 0;
+        }
+
+        private static int HalfTicks(RmtPlan plan, int half)
+        {
+            return (half & 1) == 0 ? plan.Duration0[half >> 1] : plan.Duration1[half >> 1];
+        }
+
+        private static bool HalfLevel(RmtPlan plan, int half)
+        {
+            return (half & 1) == 0 ? plan.Level0[half >> 1] : plan.Level1[half >> 1];
+        }
+
+        private static void SetHalf(RmtPlan plan, int half, int ticks, bool level)
+        {
+            if ((half & 1) == 0)
+            {
+                plan.Duration0[half >> 1] = (ushort)ticks;
+                plan.Level0[half >> 1] = level;
+            }
+            else
+            {
+                plan.Duration1[half >> 1] = (ushort)ticks;
+                plan.Level1[half >> 1] = level;
+            }
+        }
+
         private static bool IsValid(long delayUs, long widthUs, long periodUs, long count)
         {
             return delayUs >= 0 && widthUs >= 1 && periodUs > widthUs && count >= 1;

@@ -35,5 +35,10 @@ namespace ClosedLoop.Engine.Output
         {
             _driver.ForceLow();
         }
+
+        public long BusyUntilUs
+        {
+            get { return _driver.BusyUntilUs; }
+        }
     }
 }

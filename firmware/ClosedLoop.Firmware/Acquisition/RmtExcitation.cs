@@ -2,7 +2,7 @@ using ClosedLoop.Engine.Acquisition;
 using ClosedLoop.Engine.Config;
 using ClosedLoop.Engine.Core;
 using ClosedLoop.Engine.Output;
-using nanoFramework.Hardware.Esp32.Rmt;
+using ClosedLoop.Firmware.Rmt;
 
 namespace ClosedLoop.Firmware.Acquisition
 {
@@ -11,9 +11,9 @@ namespace ClosedLoop.Firmware.Acquisition
     /// pattern forever, so every LED window is timed by the RMT, never by managed code. The engine plans the
     /// patterns; this class only loads and starts them and reports when the signal channel started.
     /// <para>
-    /// A looping channel never finishes, so its driver stays busy: a second SendData on it would wait forever,
-    /// and disposing it leaves the hardware looping. Every new pattern (a restart, one colour steadily, dark)
-    /// therefore goes to a fresh driver on the same channel number, which takes the hardware over.
+    /// A looping channel never finishes, so its driver stays busy: a second send on it would wait forever. Every
+    /// new pattern (a restart, one colour steadily, dark) therefore goes to a fresh channel: on RMT 2.x a driver on
+    /// the same channel number, which takes the hardware over; on 3.0 a new channel, the old one stopped first.
     /// </para>
     /// </summary>
     public sealed class RmtExcitation : IExcitation
@@ -24,9 +24,8 @@ namespace ClosedLoop.Firmware.Acquisition
         private readonly int _controlChannelNumber;
         private readonly int _controlPin;
         private readonly RmtPlan _plan = new RmtPlan(ExcitationPattern.MaxItems);
-        private readonly byte[] _items = new byte[ExcitationPattern.MaxItems * RmtItemEncoder.BytesPerItem];
-        private TransmitterChannel _signal;
-        private TransmitterChannel _control;
+        private RmtTransmitter _signal;
+        private RmtTransmitter _control;
 
         public RmtExcitation(IClock clock, int signalChannel, int signalPin, int controlChannel, int controlPin)
         {
@@ -76,9 +75,9 @@ namespace ClosedLoop.Firmware.Acquisition
                 // Each channel starts somewhere inside its SendData call: the epoch is taken before the first call,
                 // so that every LED edge comes at or after the schedule's (ExcitationPattern explains why).
                 long beforeSignal = _clock.NowMicros;
-                _signal.SendData(signalItems, false);
+                _signal.Loop(signalItems);
                 long afterSignal = _clock.NowMicros;
-                _control.SendData(controlItems, false);
+                _control.Loop(controlItems);
                 long afterControl = _clock.NowMicros;
                 epoch = beforeSignal;
                 long signalCall = afterSignal - beforeSignal;
@@ -111,26 +110,19 @@ namespace ClosedLoop.Firmware.Acquisition
         private void Replace(bool signal, byte[] items)
         {
             Open(signal);
-            (signal ? _signal : _control).SendData(items, false);
+            (signal ? _signal : _control).Loop(items);
         }
 
-        /// <summary>Releases the LED's driver (the hardware keeps looping) and installs a new one on the same channel.</summary>
+        /// <summary>Releases the LED's channel and opens a new one for its next pattern.</summary>
         private void Open(bool signal)
         {
-            TransmitterChannel old = signal ? _signal : _control;
+            RmtTransmitter old = signal ? _signal : _control;
             if (old != null)
             {
                 old.Dispose();
             }
 
-            TransmitChannelSettings settings = new TransmitChannelSettings(signal ? _signalChannelNumber : _controlChannelNumber, signal ? _signalPin : _controlPin);
-            settings.ClockDivider = 80;
-            settings.EnableCarrierWave = false;
-            settings.EnableLooping = true;
-            settings.EnableIdleLevelOutput = true;
-            settings.IdleLevel = false;
-            settings.NumberOfMemoryBlocks = 1;
-            TransmitterChannel channel = new TransmitterChannel(settings);
+            RmtTransmitter channel = new RmtTransmitter(signal ? _signalChannelNumber : _controlChannelNumber, signal ? _signalPin : _controlPin, 1000, 1, true);
             if (signal)
             {
                 _signal = channel;
@@ -151,9 +143,12 @@ namespace ClosedLoop.Firmware.Acquisition
 
         private byte[] Copy()
         {
-            int length = RmtItemEncoder.Encode(_plan, 0, _plan.ItemCount, _items, 0);
-            byte[] items = new byte[length];
-            System.Array.Copy(_items, items, length);
+            byte[] items = RmtTransmitter.LoopItems(_plan);
+            if (items == null)
+            {
+                throw new System.InvalidOperationException("excitation pattern cannot be looped by this RMT driver");
+            }
+
             return items;
         }
     }

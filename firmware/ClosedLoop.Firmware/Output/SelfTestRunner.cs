@@ -1,7 +1,7 @@
 using System;
 using ClosedLoop.Engine;
 using ClosedLoop.Engine.Output;
-using nanoFramework.Hardware.Esp32.Rmt;
+using ClosedLoop.Firmware.Rmt;
 
 namespace ClosedLoop.Firmware.Output
 {
@@ -12,7 +12,7 @@ namespace ClosedLoop.Firmware.Output
     /// </summary>
     public sealed class SelfTestRunner
     {
-        private readonly ReceiverChannel _receiver;
+        private readonly RmtReceiver _receiver;
         private readonly TimingSelfTest _test = new TimingSelfTest();
         private readonly ushort[] _duration0 = new ushort[ReceiverItems];
         private readonly bool[] _level0 = new bool[ReceiverItems];
@@ -24,19 +24,14 @@ namespace ClosedLoop.Firmware.Output
 
         public SelfTestRunner(int channel, int inputPin)
         {
-            ReceiverChannelSettings settings = new ReceiverChannelSettings(channel, inputPin);
-            settings.ClockDivider = 80;
-            settings.IdleThreshold = (ushort)TimingSelfTest.ReceiverIdleUs;
-            settings.EnableFilter = false;
-            settings.BufferSize = ReceiverItems;
-            settings.ReceiveTimeout = TimeSpan.FromMilliseconds(TimingSelfTest.Pulses * 2 * TimingSelfTest.LongestPhaseUs / 1000 + 1000);
-            _receiver = new ReceiverChannel(settings);
+            TimeSpan timeout = TimeSpan.FromMilliseconds(TimingSelfTest.Pulses * 2 * TimingSelfTest.LongestPhaseUs / 1000 + 1000);
+            _receiver = new RmtReceiver(channel, inputPin, TimingSelfTest.ReceiverIdleUs, ReceiverItems, timeout);
         }
 
         /// <summary>Runs one test; blocks for the train's length (a few seconds at most). Call from the link thread.</summary>
         public void Run(ClosedLoopEngine engine, object engineLock)
         {
-            _receiver.Start(true);
+            _receiver.Start();
             bool started;
             lock (engineLock)
             {
@@ -49,17 +44,8 @@ namespace ClosedLoop.Firmware.Output
                 return;
             }
 
-            RmtCommand[] items = _receiver.GetAllItems();
+            int count = _receiver.Read(_duration0, _level0, _duration1, _level1);
             _receiver.Stop();
-            int count = items.Length < ReceiverItems ? items.Length : ReceiverItems;
-            for (int i = 0; i < count; i++)
-            {
-                RmtCommand item = items[i];
-                _duration0[i] = item.Duration0;
-                _level0[i] = item.Level0;
-                _duration1[i] = item.Duration1;
-                _level1[i] = item.Level1;
-            }
 
             _test.Evaluate(_duration0, _level0, _duration1, _level1, count);
             lock (engineLock)

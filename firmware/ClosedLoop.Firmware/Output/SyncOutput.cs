@@ -1,6 +1,6 @@
 using ClosedLoop.Engine.Core;
 using ClosedLoop.Engine.Output;
-using nanoFramework.Hardware.Esp32.Rmt;
+using ClosedLoop.Firmware.Rmt;
 
 namespace ClosedLoop.Firmware.Output
 {
@@ -13,7 +13,7 @@ namespace ClosedLoop.Firmware.Output
     {
         private readonly IClock _clock;
         private readonly byte[] _items;
-        private readonly TransmitterChannel _channel;
+        private readonly RmtTransmitter _channel;
 
         public SyncOutput(IClock clock, int channel, int pin, long pulseMs)
         {
@@ -24,25 +24,20 @@ namespace ClosedLoop.Firmware.Output
                 throw new System.ArgumentOutOfRangeException(nameof(pulseMs));
             }
 
-            byte[] buffer = new byte[plan.ItemCount * RmtItemEncoder.BytesPerItem];
-            RmtItemEncoder.Encode(plan, 0, plan.ItemCount, buffer, 0);
-            _items = buffer;
+            _items = RmtTransmitter.LoopItems(plan);
+            if (_items == null)
+            {
+                throw new System.ArgumentOutOfRangeException(nameof(pulseMs));
+            }
 
-            TransmitChannelSettings settings = new TransmitChannelSettings(channel, pin);
-            settings.ClockDivider = SyncPulse.ClockDivider;
-            settings.EnableCarrierWave = false;
-            settings.EnableLooping = true;
-            settings.EnableIdleLevelOutput = true;
-            settings.IdleLevel = false;
-            settings.NumberOfMemoryBlocks = 1;
-            _channel = new TransmitterChannel(settings);
+            _channel = new RmtTransmitter(channel, pin, SyncPulse.TickNs, 1, true);
         }
 
         /// <summary>Starts the loop and returns the rig time of its first rising edge.</summary>
         public long Start()
         {
             long before = _clock.NowMicros;
-            _channel.SendData(_items, false);
+            _channel.Loop(_items);
             return (before + _clock.NowMicros) / 2;
         }
     }

@@ -8,6 +8,8 @@ public sealed class DisconnectedOutput : IOutputChannel
 {
     public int Starts { get; private set; }
 
+    public long BusyUntilUs => long.MinValue;
+
     public void Start(RmtPlan plan) => Starts++;
 
     public void ForceLow()

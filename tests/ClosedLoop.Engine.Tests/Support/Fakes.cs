@@ -10,6 +10,9 @@ public sealed class RecordingOutput(IClock clock) : IOutputChannel
 
     public int ForceLowCalls { get; private set; }
 
+    /// <summary>Set by a test to play a driver that cannot take a train until then (RMT 3.0 after a cut train).</summary>
+    public long BusyUntilUs { get; set; } = long.MinValue;
+
     private long _activeUntilUs = long.MinValue;
 
     /// <summary>True while a started train has not ended or been forced low.</summary>
