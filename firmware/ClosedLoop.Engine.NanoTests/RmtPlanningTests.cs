@@ -48,6 +48,29 @@ namespace ClosedLoop.Engine.NanoTests
         }
 
         [TestMethod]
+        public static void The_sync_loop_as_an_rmt_3_repeat_unit_keeps_its_second_and_its_pulse_with_no_end_marker()
+        {
+            RmtPlan plan = new RmtPlan(SyncPulse.MaxItems);
+            Assert.AreEqual((int)PlanStatus.Ok, (int)SyncPulse.Plan(10, plan));
+
+            Assert.IsTrue(plan.MakeRepeatUnit());
+
+            Assert.AreEqual(SyncPulse.MaxItems, plan.ItemCount);
+            long ticks = 0;
+            long highTicks = 0;
+            for (int i = 0; i < plan.ItemCount; i++)
+            {
+                Assert.IsTrue(plan.Duration0[i] > 0 && plan.Duration1[i] > 0);
+                ticks += plan.Duration0[i] + plan.Duration1[i];
+                highTicks += (plan.Level0[i] ? plan.Duration0[i] : 0) + (plan.Level1[i] ? plan.Duration1[i] : 0);
+            }
+
+            Assert.AreEqual(SyncPulse.TicksPerPeriod, ticks);
+            Assert.AreEqual(10 * 1000000 / SyncPulse.TickNs, highTicks);
+            Assert.IsTrue(plan.Level0[0]);
+        }
+
+        [TestMethod]
         public static void A_train_larger_than_the_plan_or_impossible_is_refused_and_leaves_it_empty()
         {
             RmtPlan plan = new RmtPlan(4);

@@ -195,6 +195,14 @@ public sealed class BoardTests : IAsyncLifetime
         Assert.True(sync.Looping);
         Assert.Equal(1_000_000_000L, sync.TotalTicks * board.Transmitters(13)[0].TickNs);
 
+#if RMT3
+        // RMT 3.0: the driver chooses the channels (it found one for each, the receiver too); each transmitter has
+        // the memory blocks nf.config gives it, and no two share a block.
+        var routed = new[] { 27, 14, 25, 26, 13 }.Select(pin => board.Rmt.RoutedTo(pin)!.Value).ToList();
+        Assert.Equal([2, 2, 1, 1, 1], routed.Select(r => r.Blocks));
+        Assert.All(routed, r => Assert.True(r.Installed));
+        Assert.Equal(7, routed.SelectMany(r => Enumerable.Range(r.Number, r.Blocks)).Distinct().Count());
+#else
         // Every RMT channel on the number nf.config gives it, no two sharing a memory block.
         Assert.Equal((0, 2, true), board.Rmt.RoutedTo(27));
         Assert.Equal((2, 2, true), board.Rmt.RoutedTo(14));
@@ -202,6 +210,7 @@ public sealed class BoardTests : IAsyncLifetime
         Assert.Equal((5, 1, true), board.Rmt.RoutedTo(26));
         Assert.Equal((6, 1, true), board.Rmt.RoutedTo(13));
         Assert.Equal((7, 1, true), board.Rmt.RoutedTo(4));
+#endif
         Assert.Empty(board.Rmt.Conflicts);
 
         await WaitForLogged("sync_started");
@@ -375,6 +384,14 @@ public sealed class BoardTests : IAsyncLifetime
 
         // The second SendData found a free driver: it did not wait out the first train holding the engine lock.
         Assert.True(board.Rmt.LongestSendUs < 20_000, $"a SendData call took {board.Rmt.LongestSendUs} us");
+#if RMT3
+        // RMT 3.0 cannot stop the cut train without holding the CPU until its end, so it clocked on behind the low
+        // enable: trains were refused as busy until its planned end (5 s after it started), and no release waited.
+        var trains = Logged().Where(e => e.Kind == "output_started").ToList();
+        Assert.Contains(Logged(), e => e.Kind == "output_refused" && e.Json.Contains("\"busy\"", StringComparison.Ordinal));
+        Assert.True(trains[1].TimeUs >= trains[0].TimeUs + 5_000_000, $"second train at {trains[1].TimeUs - trains[0].TimeUs} us");
+        Assert.Equal(0, board.Rmt.LongestReleaseUs);
+#endif
         Assert.Empty(board.Rmt.Conflicts);
         Assert.True(board.Pin(18).High);
 
@@ -410,6 +427,12 @@ public sealed class BoardTests : IAsyncLifetime
             Assert.False(board.Level(26, t), $"control LED lit at {t}");
         });
         Assert.Empty(board.Rmt.Conflicts);
+#if RMT3
+        // Each new pattern released the LED's old channel, which held the board until the transmitter next passed the
+        // start of its memory: at most one pass of the pattern, spread over 63 symbols (65 ms for a steady pattern).
+        Assert.True(board.Rmt.LongestReleaseUs <= 66_000, $"a release held the board {board.Rmt.LongestReleaseUs} us");
+        Assert.True(board.Rmt.LongestReleaseUs > 0, "no release waited: the LEDs' old channels were never stopped");
+#endif
     }
 
     [Fact]

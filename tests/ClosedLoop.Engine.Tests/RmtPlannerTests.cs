@@ -88,7 +88,7 @@ public sealed class RmtPlannerTests
         {
             // The patterns loop as one train closed for the hardware's loop mode (ExcitationPattern, SyncPulse).
             var (delay, width, period, _) = train;
-            var plan = new RmtPlan(8192);
+            var plan = new RmtPlan(RmtPlanner.CountItems(delay, width, period, 1) + 8); // room to spread a little
             if (RmtPlanner.Plan(delay, width, period, 1, plan) != PlanStatus.Ok || !RmtPlanner.CloseLoop(plan))
             {
                 return false;
@@ -113,10 +113,11 @@ public sealed class RmtPlannerTests
         Assert.True(sync.MakeRepeatUnit());
         var (edges, total) = Trace(sync);
         Assert.Equal(SyncPulse.TicksPerPeriod, total);
+        Assert.Equal(SyncPulse.MaxItems, sync.ItemCount); // spread over the whole plan
         Assert.Equal([(0L, true), (10 * 1_000_000 / SyncPulse.TickNs, false)], edges);
         Assert.DoesNotContain(Enumerable.Range(0, sync.ItemCount), i => sync.Duration0[i] == 0 || sync.Duration1[i] == 0);
 
-        // One high tick then one low tick and an end marker: even already, the marker goes.
+        // One high tick then one low tick and an end marker: even already, the marker goes, nothing to spread.
         var tiny = new RmtPlan(2);
         Assert.Equal(PlanStatus.Ok, RmtPlanner.Plan(0, 1, 2, 1, tiny));
         Assert.True(RmtPlanner.CloseLoop(tiny));

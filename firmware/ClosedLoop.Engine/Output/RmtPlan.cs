@@ -67,7 +67,9 @@ namespace ClosedLoop.Engine.Output
         /// Makes a looping pattern (closed by an end marker, for the RMT's loop mode) a unit that a driver repeats
         /// back to back with no end marker in it, as RMT 3.0's encoder does on the base ESP32, which has no loop mode
         /// there: the marker goes, and an odd number of halves is made even by splitting the longest half into two of
-        /// its level, so that no edge moves. False, leaving the plan as it was, when there is nothing to split.
+        /// its level, so that no edge moves; then long halves are split further until the pass fills the plan's
+        /// capacity (a released 3.0 channel stops sooner, see RmtPlanner). False, leaving the plan as it was, when
+        /// there is nothing to split.
         /// </summary>
         public bool MakeRepeatUnit()
         {

@@ -90,37 +90,59 @@ namespace ClosedLoop.Engine.Output
                 halves++;
             }
 
-            int longest = -1;
             if ((halves & 1) != 0)
             {
-                for (int h = 0; h < halves; h++)
-                {
-                    if (HalfTicks(plan, h) >= 2 && (longest < 0 || HalfTicks(plan, h) > HalfTicks(plan, longest)))
-                    {
-                        longest = h;
-                    }
-                }
-
-                if (longest < 0 || (halves + 1) / 2 > plan.Capacity)
+                int longest = Longest(plan, halves);
+                if (HalfTicks(plan, longest) < 2 || (halves + 1) / 2 > plan.Capacity)
                 {
                     return false;
                 }
 
-                // Shift the halves after the longest one place on, then split it: first half, rest of it.
-                for (int h = halves - 1; h > longest; h--)
-                {
-                    SetHalf(plan, h + 1, HalfTicks(plan, h), HalfLevel(plan, h));
-                }
+                SplitHalf(plan, longest, halves);
+                halves++;
+            }
 
-                int ticks = HalfTicks(plan, longest);
-                bool level = HalfLevel(plan, longest);
-                SetHalf(plan, longest, ticks / 2, level);
-                SetHalf(plan, longest + 1, ticks - (ticks / 2), level);
+            // Spread the pass over the plan's whole capacity, two halves at a time: a 3.0 channel released while it
+            // plays stops where it next passes the start of its memory (one block: 64 symbols), so the more symbols
+            // a pass has, the sooner that comes (at most about one pass when the pass fills a block).
+            while (halves + 2 <= 2 * plan.Capacity && HalfTicks(plan, Longest(plan, halves)) >= 4)
+            {
+                SplitHalf(plan, Longest(plan, halves), halves);
+                halves++;
+                SplitHalf(plan, Longest(plan, halves), halves);
                 halves++;
             }
 
             plan.ItemCount = halves / 2;
             return plan.ItemCount > 0;
+        }
+
+        private static int Longest(RmtPlan plan, int halves)
+        {
+            int longest = 0;
+            for (int h = 1; h < halves; h++)
+            {
+                if (HalfTicks(plan, h) > HalfTicks(plan, longest))
+                {
+                    longest = h;
+                }
+            }
+
+            return longest;
+        }
+
+        /// <summary>Splits half <paramref name="half"/> of the first <paramref name="halves"/> into two of its level, shifting the rest on.</summary>
+        private static void SplitHalf(RmtPlan plan, int half, int halves)
+        {
+            for (int h = halves - 1; h > half; h--)
+            {
+                SetHalf(plan, h + 1, HalfTicks(plan, h), HalfLevel(plan, h));
+            }
+
+            int ticks = HalfTicks(plan, half);
+            bool level = HalfLevel(plan, half);
+            SetHalf(plan, half, ticks / 2, level);
+            SetHalf(plan, half + 1, ticks - (ticks / 2), level);
         }
 
         private static int HalfTicks(RmtPlan plan, int half)

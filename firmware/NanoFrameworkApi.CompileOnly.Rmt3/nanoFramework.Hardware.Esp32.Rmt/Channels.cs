@@ -2,7 +2,7 @@
 // Signatures, type kinds, base types and enum values as in those sources; no behaviour. Only what the board calls: the real
 // classes also have ByteEncoderSettings, LedTransmitChannel, TransmitSyncManager, RmtUtils, Send(RmtSymbols),
 // Receive() and setters that reconfigure a live channel. What the native half does with each call is written in the
-// board's emulation (tests/ClosedLoop.Board.Tests.Rmt3) from nf-interpreter PR 3510's sources.
+// board's emulation (tests/ClosedLoop.Board.Rmt3.Tests) from nf-interpreter PR 3510's sources.
 
 using System;
 using System.Collections;

@@ -15,8 +15,8 @@ public sealed class EmulatedBoard
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ConcurrentDictionary<int, EmulatedPin> _pins = new();
-    private readonly List<nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel> _transmitters = [];
-    private readonly List<nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel> _everyTransmitter = [];
+    private readonly List<IEmulatedTransmitter> _transmitters = [];
+    private readonly List<IEmulatedTransmitter> _everyTransmitter = [];
 
     private readonly System.Collections.Concurrent.BlockingCollection<Action> _events = [];
 
@@ -113,7 +113,7 @@ public sealed class EmulatedBoard
     private void UpdateArmChain() =>
         Pin(ArmChainReadbackPin).Drive(!_armChainCut && (_armChainBridged || (Pin(ArmKeyPin).High && !Pin(EStopPin).High)));
 
-    internal void Register(nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel channel)
+    internal void Register(IEmulatedTransmitter channel)
     {
         lock (_transmitters)
         {
@@ -122,7 +122,7 @@ public sealed class EmulatedBoard
         }
     }
 
-    internal void Unregister(nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel channel)
+    internal void Unregister(IEmulatedTransmitter channel)
     {
         lock (_transmitters)
         {
@@ -130,7 +130,7 @@ public sealed class EmulatedBoard
         }
     }
 
-    public IReadOnlyList<nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel> Transmitters(int pin)
+    public IReadOnlyList<IEmulatedTransmitter> Transmitters(int pin)
     {
         lock (_transmitters)
         {
@@ -139,7 +139,7 @@ public sealed class EmulatedBoard
     }
 
     /// <summary>Every transmit driver ever made for a pin, released ones included.</summary>
-    public IReadOnlyList<nanoFramework.Hardware.Esp32.Rmt.TransmitterChannel> EveryTransmitter(int pin)
+    public IReadOnlyList<IEmulatedTransmitter> EveryTransmitter(int pin)
     {
         lock (_transmitters)
         {

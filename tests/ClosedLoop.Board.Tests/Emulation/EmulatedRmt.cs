@@ -1,5 +1,28 @@
 namespace ClosedLoop.Board.Tests.Emulation;
 
+/// <summary>One sent item list, its halves as (ticks, level) up to the end marker, from when it was sent.</summary>
+public sealed record RmtSend(long StartUs, IReadOnlyList<(int Ticks, bool High)> Halves, bool Looping)
+{
+    public long TotalTicks => Halves.Sum(h => (long)h.Ticks);
+}
+
+/// <summary>A transmit channel of either RMT line's emulated API, as the tests look at it.</summary>
+public interface IEmulatedTransmitter
+{
+    int Pin { get; }
+
+    /// <summary>The hardware channel it was installed on (chosen by the board on 2.x, by the driver on 3.0).</summary>
+    int Channel { get; }
+
+    long TickNs { get; }
+
+    long CreatedUs { get; }
+
+    bool Disposed { get; }
+
+    IReadOnlyList<RmtSend> Sends { get; }
+}
+
 /// <summary>
 /// The ESP32's RMT peripheral as the board's nanoFramework reaches it: nf-interpreter's glue
 /// (targets/ESP32/_nanoCLR/nanoFramework.Hardware.Esp32.Rmt) over ESP-IDF's legacy driver (driver/rmt.c). What the
@@ -204,6 +227,218 @@ public sealed class EmulatedRmt(EmulatedBoard board)
         return startUs;
     }
 
+    // ---- RMT 3.0: nf-interpreter #3510's glue (TransmiterEncodedChannel and ReceiverChannel natives, RmtChannel's
+    // registry) over ESP-IDF 5's rmt_tx/rmt_rx on the base ESP32 (no loop count, no asynchronous stop, no RX
+    // demodulation; 64 symbols a block). ----
+
+    /// <summary>The longest a 3.0 channel's release held its caller (rmt_disable's wait for the transmitter to stop), µs.</summary>
+    public long LongestReleaseUs { get; private set; }
+
+    /// <summary>
+    /// rmt_new_tx_channel / rmt_new_rx_channel: the lowest channel whose memory blocks (it and the next blocks - 1)
+    /// no installed channel owns; the pin routed to it. No such channel: CLR_E_DRIVER_NOT_REGISTERED (TX) or
+    /// CLR_E_NOT_FOUND (RX). A resolution the 80 MHz clock cannot divide to (1 to 256) is refused.
+    /// </summary>
+    internal int Allocate(int pin, int blocks, int resolutionHz, bool idleOutput, bool idleLevel, bool transmit)
+    {
+        lock (_sync)
+        {
+            int divider = resolutionHz > 0 ? (int)Math.Round(80_000_000.0 / resolutionHz) : 0;
+            if (divider < 1 || divider > 256)
+            {
+                throw new InvalidOperationException($"pin {pin}: resolution {resolutionHz} Hz is no divider (1-256) of the 80 MHz clock (CLR_E_DRIVER_NOT_REGISTERED)");
+            }
+
+            int number = Enumerable.Range(0, ChannelCount - blocks + 1)
+                .FirstOrDefault(n => !_channels.Any(c => c.Installed && Overlap(c, n, blocks)), -1);
+            if (number < 0)
+            {
+                throw new InvalidOperationException($"pin {pin}: no free RMT channel with {blocks} memory block(s) ({(transmit ? "CLR_E_DRIVER_NOT_REGISTERED" : "CLR_E_NOT_FOUND")})");
+            }
+
+            var channel = _channels[number];
+            channel.Installed = true;
+            channel.Line3 = true;
+            channel.Pin = pin;
+            channel.Transmit = transmit;
+            channel.Blocks = blocks;
+            channel.TickNs = 1_000_000_000L / resolutionHz;
+            channel.Looping = false;
+            channel.IdleOutput = idleOutput;
+            channel.IdleLevel = idleLevel;
+            channel.DriverBusyUntilUs = long.MinValue;
+            channel.StartUs = long.MinValue;
+            channel.EndUs = long.MinValue;
+            channel.Halves = null;
+            channel.Repeats = 1;
+            channel.StepItems = null;
+            if (transmit)
+            {
+                _routing[pin] = number;
+            }
+
+            return number;
+        }
+    }
+
+    /// <summary>
+    /// NativeTxWriteSymbolItems (SendData): whole symbols or CLR_E_SERIALIZATION_VIOLATION; rmt_tx_wait_all_done for
+    /// the previous transmission (forever, for an endless one); the items copied to the driver's own buffer; played once.
+    /// </summary>
+    internal long SendOnce(int number, byte[] data) => Transmit(number, data, 1, copyStep: false);
+
+    /// <summary>
+    /// NativeTxWriteEncoder (SendWithEncoders) with one copy step that needs items: the step takes the items and loop
+    /// count only the first time (a step that has items is skipped, so later sends replay the first items), and the
+    /// transaction starts at once (no wait: it queues behind one still running).
+    /// </summary>
+    internal long SendLoop(int number, byte[] data, int loop) => Transmit(number, data, loop, copyStep: true);
+
+    private long Transmit(int number, byte[] data, int repeats, bool copyStep)
+    {
+        long called = board.NowUs;
+        var channel = _channels[number];
+        long waitUntil;
+        lock (_sync)
+        {
+            if (!channel.Installed)
+            {
+                throw new ObjectDisposedException($"RMT channel {number} (CLR_E_OBJECT_DISPOSED)");
+            }
+
+            if (data.Length % 4 != 0)
+            {
+                throw new InvalidOperationException("CLR_E_SERIALIZATION_VIOLATION: not whole RMT symbols");
+            }
+
+            if (copyStep && channel.StepItems is not null && !channel.StepItems.AsSpan().SequenceEqual(data))
+            {
+                _conflicts.Add($"channel {number}: SendWithEncoders's new items were ignored; its copy step keeps the first ones");
+            }
+
+            waitUntil = copyStep ? long.MinValue : channel.DriverBusyUntilUs;
+        }
+
+        if (waitUntil == long.MaxValue)
+        {
+            lock (_sync)
+            {
+                _conflicts.Add($"channel {number}: SendData behind an endless transmission never returns");
+            }
+
+            throw new InvalidOperationException($"RMT channel {number}: SendData waits for an endless transmission (on the ESP32 this call never returns)");
+        }
+
+        board.SpinUntil(waitUntil);
+        board.Spin(board.SendDataCostUs / 2);
+        long startUs;
+        lock (_sync)
+        {
+            startUs = board.NowUs;
+            if (copyStep)
+            {
+                channel.StepItems ??= [.. data];
+                data = channel.StepItems;
+            }
+
+            channel.Halves = Decode(data, data.Length / 4);
+            if (copyStep)
+            {
+                channel.StepRepeats ??= repeats;
+                channel.Repeats = channel.StepRepeats.Value;
+            }
+            else
+            {
+                channel.Repeats = 1;
+            }
+
+            channel.StartUs = startUs;
+            long unit = channel.Halves.Sum(h => (long)h.Ticks) * channel.TickNs / 1000;
+            channel.EndUs = channel.Repeats >= int.MaxValue / 2 || unit > long.MaxValue / Math.Max(1, channel.Repeats) ? long.MaxValue : startUs + (unit * channel.Repeats);
+            channel.DriverBusyUntilUs = channel.EndUs;
+        }
+
+        board.Spin(board.SendDataCostUs - (board.SendDataCostUs / 2));
+        LongestSendUs = Math.Max(LongestSendUs, board.NowUs - called);
+        return startUs;
+    }
+
+    /// <summary>
+    /// NativeTxDispose / NativeRxDispose → rmt_disable, rmt_del_channel. A transmission in progress stops where the
+    /// transmitter next reaches the start of the channel's memory (ESP-IDF writes an end marker there and polls for
+    /// the end, interrupts off): for a train that fits the memory, its own end. The caller is held until then.
+    /// Then rmt_tx_destroy turns the pin's output off, whichever channel drives it now.
+    /// </summary>
+    internal void Release(int number)
+    {
+        long stopUs;
+        int pin;
+        lock (_sync)
+        {
+            var channel = _channels[number];
+            if (!channel.Installed)
+            {
+                return;
+            }
+
+            pin = channel.Pin;
+            stopUs = channel.Transmit ? StopTime(channel, board.NowUs) : long.MinValue;
+        }
+
+        long called = board.NowUs;
+        board.SpinUntil(stopUs);
+        lock (_sync)
+        {
+            var channel = _channels[number];
+            channel.EndUs = Math.Min(channel.EndUs, board.NowUs);
+            channel.Installed = false;
+            if (channel.Transmit && _routing.TryGetValue(pin, out int routed))
+            {
+                if (routed != number && _channels[routed].Installed)
+                {
+                    _conflicts.Add($"releasing channel {number} turned off the output of pin {pin}, which channel {routed} drives");
+                }
+
+                _routing.Remove(pin);
+            }
+        }
+
+        LongestReleaseUs = Math.Max(LongestReleaseUs, board.NowUs - called);
+    }
+
+    private static long StopTime(Channel channel, long nowUs)
+    {
+        if (channel.Halves is null || nowUs >= channel.EndUs)
+        {
+            return long.MinValue;
+        }
+
+        int unitSymbols = (channel.Halves.Count + 1) / 2;
+        int memory = channel.Blocks * ItemsPerBlock;
+        if (channel.Repeats == 1 && unitSymbols < memory)
+        {
+            return channel.EndUs;
+        }
+
+        // Walk the symbols from the start to the first one at a multiple of the memory at or after now.
+        long t = channel.StartUs;
+        for (long symbol = 0; t < channel.EndUs; symbol++)
+        {
+            if (symbol % memory == 0 && t >= nowUs)
+            {
+                return t;
+            }
+
+            int first = (int)(symbol % unitSymbols) * 2;
+            for (int h = first; h < Math.Min(first + 2, channel.Halves.Count); h++)
+            {
+                t += channel.Halves[h].Ticks * channel.TickNs / 1000;
+            }
+        }
+
+        return channel.EndUs;
+    }
+
     /// <summary>The level the RMT drives on a pin at a time (low where no channel is routed).</summary>
     public bool Level(int pin, long timeUs)
     {
@@ -228,8 +463,13 @@ public sealed class EmulatedRmt(EmulatedBoard board)
                 return idle;
             }
 
+            if (channel.Line3 && timeUs >= channel.EndUs)
+            {
+                return idle;
+            }
+
             long elapsed = (timeUs - channel.StartUs) * 1000 / channel.TickNs;
-            if (channel.Halves is null && channel.FromRamLooping)
+            if ((channel.Halves is null && channel.FromRamLooping) || (channel.Line3 && channel.Repeats > 1))
             {
                 elapsed %= total;
             }
@@ -266,6 +506,58 @@ public sealed class EmulatedRmt(EmulatedBoard board)
     {
         int ramBase = channel.Number * ItemsPerBlock;
         return Halves(i => _ram[ramBase + i], channel.Blocks * ItemsPerBlock);
+    }
+
+    /// <summary>
+    /// What a receiver jumpered to a transmitter hands over for one send, as items of 1 µs: phases of equal level
+    /// merged, the low before the first rise dropped, each high lengthened by the loopback's width error (and the
+    /// low after it shortened), the idle low that ends the capture coming back as the end marker.
+    /// </summary>
+    internal static List<(ushort Duration0, bool Level0, ushort Duration1, bool Level1)> Capture(RmtSend send, long tickNs, int widthErrorUs)
+    {
+        var phases = new List<(long Us, bool High)>();
+        foreach (var (ticks, high) in send.Halves)
+        {
+            long us = ticks * tickNs / 1000;
+            if (phases.Count > 0 && phases[^1].High == high)
+            {
+                phases[^1] = (phases[^1].Us + us, high);
+            }
+            else if (phases.Count > 0 || high)
+            {
+                phases.Add((us, high));
+            }
+        }
+
+        for (int i = 0; i < phases.Count; i++)
+        {
+            if (phases[i].High)
+            {
+                phases[i] = (phases[i].Us + widthErrorUs, true);
+                if (i + 1 < phases.Count)
+                {
+                    phases[i + 1] = (phases[i + 1].Us - widthErrorUs, false);
+                }
+            }
+        }
+
+        if (phases.Count > 0 && !phases[^1].High)
+        {
+            phases[^1] = (0, false);
+        }
+        else
+        {
+            phases.Add((0, false));
+        }
+
+        var items = new List<(ushort, bool, ushort, bool)>();
+        for (int i = 0; i < phases.Count; i += 2)
+        {
+            var second = i + 1 < phases.Count ? phases[i + 1] : (0, false);
+            items.Add(((ushort)phases[i].Us, phases[i].High, (ushort)second.Item1, second.Item2));
+        }
+
+        return items;
     }
 
     /// <summary>SendData's bytes as (ticks, level) halves, up to the first zero duration.</summary>
@@ -324,5 +616,18 @@ public sealed class EmulatedRmt(EmulatedBoard board)
         public List<(int Ticks, bool High)>? Halves { get; set; }
 
         public bool FromRamLooping { get; set; }
+
+        /// <summary>A 3.0 channel (allocated by the driver, copied items, stopped on release).</summary>
+        public bool Line3 { get; set; }
+
+        public int Pin { get; set; } = -1;
+
+        /// <summary>How often a 3.0 transmission plays its items back to back.</summary>
+        public int Repeats { get; set; } = 1;
+
+        /// <summary>The items a 3.0 encoder's copy step took at its first send, and its loop count.</summary>
+        public byte[]? StepItems { get; set; }
+
+        public int? StepRepeats { get; set; }
     }
 }

@@ -2,7 +2,7 @@
 // RmtChannelSettings.cs, TransmitChannelSettings.cs, ReceiverChannelSettings.cs, TransmitterChannel.cs,
 // ReceiverChannel.cs, RmtCommand.cs; names, defaults such as ClockDivider 80 and one memory block, and units as
 // there), each call handed to EmulatedRmt, which follows nf-interpreter's native glue and ESP-IDF's legacy RMT driver
-// (its summary lists what behaves as there). The 3.0 rewrite (nf-interpreter #3510, Rmt PR 128) is not emulated yet.
+// (its summary lists what behaves as there). Rmt 3.0 is emulated in Rmt3.cs (board tests of RMT line 3).
 
 using ClosedLoop.Board.Tests.Emulation;
 
@@ -49,14 +49,8 @@ namespace nanoFramework.Hardware.Esp32.Rmt
         public long TickNs => settings.ClockDivider * 25L / 2;
     }
 
-    /// <summary>One sent item list, its halves as (ticks, level) up to the end marker, from when it was sent.</summary>
-    public sealed record RmtSend(long StartUs, IReadOnlyList<(int Ticks, bool High)> Halves, bool Looping)
-    {
-        public long TotalTicks => Halves.Sum(h => (long)h.Ticks);
-    }
-
     /// <summary>A transmit driver on one channel of the emulated peripheral (<see cref="EmulatedRmt"/> says how it behaves).</summary>
-    public class TransmitterChannel : RmtChannel, IDisposable
+    public class TransmitterChannel : RmtChannel, IDisposable, IEmulatedTransmitter
     {
         private readonly TransmitChannelSettings _settings;
         private readonly List<RmtSend> _sends = [];
@@ -159,54 +153,8 @@ namespace nanoFramework.Hardware.Esp32.Rmt
             return [];
         }
 
-        private static RmtCommand[] Capture(RmtSend send, long tickNs, int widthErrorUs)
-        {
-            // Merge halves of equal level into phases (µs), drop the low before the first rise.
-            var phases = new List<(long Us, bool High)>();
-            foreach (var (ticks, high) in send.Halves)
-            {
-                long us = ticks * tickNs / 1000;
-                if (phases.Count > 0 && phases[^1].High == high)
-                {
-                    phases[^1] = (phases[^1].Us + us, high);
-                }
-                else if (phases.Count > 0 || high)
-                {
-                    phases.Add((us, high));
-                }
-            }
-
-            for (int i = 0; i < phases.Count; i++)
-            {
-                if (phases[i].High)
-                {
-                    phases[i] = (phases[i].Us + widthErrorUs, true);
-                    if (i + 1 < phases.Count)
-                    {
-                        phases[i + 1] = (phases[i + 1].Us - widthErrorUs, false);
-                    }
-                }
-            }
-
-            if (phases.Count > 0 && !phases[^1].High)
-            {
-                // The receiver ends the capture on the idle low: that level comes back as the end marker.
-                phases[^1] = (0, false);
-            }
-            else
-            {
-                phases.Add((0, false));
-            }
-
-            var items = new List<RmtCommand>();
-            for (int i = 0; i < phases.Count; i += 2)
-            {
-                var second = i + 1 < phases.Count ? phases[i + 1] : (0, false);
-                items.Add(new RmtCommand((ushort)phases[i].Us, phases[i].High, (ushort)second.Item1, second.Item2));
-            }
-
-            return [.. items];
-        }
+        private static RmtCommand[] Capture(RmtSend send, long tickNs, int widthErrorUs) =>
+            [.. EmulatedRmt.Capture(send, tickNs, widthErrorUs).Select(i => new RmtCommand(i.Duration0, i.Level0, i.Duration1, i.Level1))];
     }
 
     public class RmtCommand
