@@ -97,6 +97,14 @@ public sealed class EmulatedRmt3Tests
     }
 
     [Fact]
+    public void Starting_channels_together_is_not_supported_on_the_base_esp32()
+    {
+        // So the LEDs start one after the other on 3.0 as on 2.x, the control pattern planned for the lead between
+        // them (ExcitationPattern), rather than through a TransmitSyncManager.
+        Assert.Throws<NotSupportedException>(() => new TransmitSyncManager([Open(25), Open(26)]));
+    }
+
+    [Fact]
     public void The_receiver_refuses_demodulation_and_takes_its_thresholds_in_nanoseconds()
     {
         Assert.Throws<NotSupportedException>(() => new ReceiverChannel(new ReceiverChannelSettings(4)));

@@ -22,6 +22,8 @@ namespace ClosedLoop.Firmware.Rmt
     /// engine refuses a new train until its planned end (<see cref="CanReplaceWhileClocking"/>). Two channels on
     /// one pin are no way out either: releasing one turns the pin's output off for both.</item>
     /// <item>A send waits for the channel's previous transmission to end (forever, for a loop).</item>
+    /// <item><c>TransmitSyncManager</c> cannot start channels together on the base ESP32 (no TX synchro in ESP-IDF:
+    /// CLR_E_NOT_SUPPORTED), so the LEDs start one after the other as on 2.x, planned for the lead between them.</item>
     /// </list>
     /// The build property RmtLine (docs/flashing.md) chooses this file or RmtLine2.cs.
     /// </summary>

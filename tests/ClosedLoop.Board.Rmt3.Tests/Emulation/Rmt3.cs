@@ -199,6 +199,25 @@ namespace nanoFramework.Hardware.Esp32.Rmt
         }
     }
 
+    /// <summary>
+    /// Starts channels together where the chip can (NativeCreateSyncManager → rmt_new_sync_manager). The base ESP32 has
+    /// no SOC_RMT_SUPPORT_TX_SYNCHRO: ESP_ERR_NOT_SUPPORTED, CLR_E_NOT_SUPPORTED. (One manager at a time elsewhere.)
+    /// </summary>
+    public class TransmitSyncManager : IDisposable
+    {
+        public TransmitSyncManager(TransmitterChannel[] txChannelArray)
+        {
+            ArgumentNullException.ThrowIfNull(txChannelArray);
+            throw new NotSupportedException("CLR_E_NOT_SUPPORTED: rmt_new_sync_manager on the base ESP32 (no TX synchro)");
+        }
+
+        public void Reset() => throw new ObjectDisposedException(nameof(TransmitSyncManager));
+
+        public void Dispose()
+        {
+        }
+    }
+
     public class RmtSymbol(ushort duration0, bool level0, ushort duration1, bool level1)
     {
         public ushort Duration0 { get; set; } = duration0 <= 32767 ? duration0 : throw new ArgumentOutOfRangeException(nameof(duration0));
