@@ -69,9 +69,18 @@ public partial class FirmwareBuildTests
     }
 
     [Fact]
-    public void An_rmt_line_that_does_not_exist_is_refused_by_name()
+    public void The_sdk_image_refuses_line_3_until_its_package_exists_instead_of_building_against_2x()
     {
-        var psi = new ProcessStartInfo("dotnet", ["build", Path.Combine(Root, "firmware", "ClosedLoop.Firmware.CompileCheck", "BoardBuild.props"), "-t:CheckRmtLine", "-p:RmtLine=4", "-nologo"])
+        var (exitCode, output) = Msbuild(Path.Combine(Root, "firmware", "ClosedLoop.Firmware.Image", "ClosedLoop.Firmware.Image.csproj"), "RefuseRmtLine3WithoutPackage", "-p:RmtLine=3");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("RmtLine 3 needs the nanoFramework.Hardware.Esp32.Rmt 3.0 package", output, StringComparison.Ordinal);
+        Assert.Equal(0, Msbuild(Path.Combine(Root, "firmware", "ClosedLoop.Firmware.Image", "ClosedLoop.Firmware.Image.csproj"), "RefuseRmtLine3WithoutPackage").ExitCode);
+    }
+
+    private static (int ExitCode, string Output) Msbuild(string project, string target, params string[] properties)
+    {
+        var psi = new ProcessStartInfo("dotnet", ["msbuild", project, $"-t:{target}", "-nologo", .. properties])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -79,8 +88,15 @@ public partial class FirmwareBuildTests
         using var build = Process.Start(psi)!;
         string output = build.StandardOutput.ReadToEnd() + build.StandardError.ReadToEnd();
         build.WaitForExit();
+        return (build.ExitCode, output);
+    }
 
-        Assert.NotEqual(0, build.ExitCode);
+    [Fact]
+    public void An_rmt_line_that_does_not_exist_is_refused_by_name()
+    {
+        var (exitCode, output) = Msbuild(Path.Combine(Root, "firmware", "ClosedLoop.Firmware.CompileCheck", "BoardBuild.props"), "CheckRmtLine", "-p:RmtLine=4");
+
+        Assert.NotEqual(0, exitCode);
         Assert.Contains("RmtLine is '4': expected 2", output, StringComparison.Ordinal);
     }
 }
