@@ -2,6 +2,8 @@
 """
 The rig board's one command.
   check  the electrical rules on the netlist and the ESP32's GPIO map (--json: one JSON object for tests)
+  erc-cases  the electrical rules on small circuits built to break one each (JSON: case -> errors; for tests)
+  grid-cases  the router's search on small grids, without KiCad (JSON; for tests; needs numpy)
   netlist  every part's pins and their nets, as JSON
   schematic  the KiCad schematic and its SVG drawing (--check FILE: read a schematic back and print its pins' nets as JSON)
   bom    the bill of materials
@@ -22,7 +24,7 @@ from closedloop_pcb import board as circuit, bom, erc  # noqa: E402
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("command", choices=["check", "netlist", "schematic", "bom", "fab", "drc", "inspect"])
+    parser.add_argument("command", choices=["check", "erc-cases", "grid-cases", "netlist", "schematic", "bom", "fab", "drc", "inspect"])
     parser.add_argument("--check", metavar="FILE", help="schematic: read FILE back instead of writing one")
     parser.add_argument("files", nargs="*", help="drc: the board file and the report to write; inspect: the board file")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -38,6 +40,16 @@ def main():
     if args.command == "inspect":
         from closedloop_pcb import fab
         print(json.dumps(fab.inspect(args.files[0]), indent=1))
+        return 0
+
+    if args.command == "grid-cases":
+        from closedloop_pcb import grid_cases
+        print(json.dumps(grid_cases.run(), indent=1))
+        return 0
+
+    if args.command == "erc-cases":
+        from closedloop_pcb import erc_cases
+        print(json.dumps(erc_cases.run(), indent=1))
         return 0
 
     board = circuit.build()

@@ -39,71 +39,81 @@ CAPACITOR_MPN = {
 # Nexperia sells a type by a number with its packing: ",115" and ",215" are 7-inch reels of SOD-323 and SOT-23.
 NEXPERIA_ORDERABLE = {"PESD5V0S1BA": "PESD5V0S1BA,115", "BAT54S": "BAT54S,215"}
 
+# The ESP32 pin of each nf.config [pins] key (tests hold this, nf.config and docs/hardware.md equal).
+GPIO = {
+    "signal_led": "IO25", "control_led": "IO26", "opto_ttl": "IO27", "dose_ttl": "IO14", "opto_enable": "IO18",
+    "dose_enable": "IO19", "sync_out": "IO13", "arm_input": "IO32", "estop_input": "IO33", "encounter_input": "IO35",
+    "selftest_input": "IO4", "spi_sclk": "IO22", "spi_mosi": "IO21", "spi_miso": "SENSOR_VN", "adc_cs": "IO23",
+    "spare_input": "SENSOR_VP", "interlock_input": "IO34",
+}
 
-def build():
-    b = Board()
 
-    def resistor(value, net_a, net_b, mpn=None, footprint=R0603, note=""):
-        r = b.part("R", "Device:R", footprint, value, mpn or RESISTOR_MPN[value], "Yageo", note)
-        b.connect(net_a, r[1])
-        b.connect(net_b, r[2])
+class Circuit(Board):
+    """The board's netlist with the part helpers its blocks are drawn with."""
+
+    def resistor(self, value, net_a, net_b, mpn=None, footprint=R0603, note=""):
+        r = self.part("R", "Device:R", footprint, value, mpn or RESISTOR_MPN[value], "Yageo", note)
+        self.connect(net_a, r[1])
+        self.connect(net_b, r[2])
         return r
 
-    def capacitor(value, net_a, net_b="GND"):
+    def capacitor(self, value, net_a, net_b="GND"):
         mpn, footprint = CAPACITOR_MPN[value]
-        c = b.part("C", "Device:C", footprint, value, mpn, "Murata")
-        b.connect(net_a, c[1])
-        b.connect(net_b, c[2])
+        c = self.part("C", "Device:C", footprint, value, mpn, "Murata")
+        self.connect(net_a, c[1])
+        self.connect(net_b, c[2])
         return c
 
-    def led(colour, mpn, anode_net, resistor_from):
+    def led(self, colour, mpn, anode_net, resistor_from):
         """An indicator: resistor_from -> 1 kOhm -> LED -> GND."""
-        d = b.part("D", "Device:LED", LED0603, colour, mpn, "Kingbright")
-        resistor("1k", resistor_from, anode_net)
-        b.connect(anode_net, d["A"])
-        b.connect("GND", d["K"])
+        d = self.part("D", "Device:LED", LED0603, colour, mpn, "Kingbright")
+        self.resistor("1k", resistor_from, anode_net)
+        self.connect(anode_net, d["A"])
+        self.connect("GND", d["K"])
         return d
 
-    def tvs(value, net, footprint="Diode_SMD:D_SOD-323", maker="Nexperia"):
+    def tvs(self, value, net, footprint="Diode_SMD:D_SOD-323", maker="Nexperia"):
         # Nexperia's orderable numbers carry the packing (",115": 7-inch reel); the value is the type.
         mpn = NEXPERIA_ORDERABLE.get(value, value)
-        d = b.part("D", "Device:D_TVS", footprint, value, mpn, maker)
-        b.connect(net, d["A1"])
-        b.connect("GND", d["A2"])
+        d = self.part("D", "Device:D_TVS", footprint, value, mpn, maker)
+        self.connect(net, d["A1"])
+        self.connect("GND", d["A2"])
         return d
 
-    def bnc(name, signal_net):
-        j = b.part("J", "Connector:Conn_Coaxial", BNC, f"BNC {name}", "B6252HB-NPP3G-50", "Amphenol RF")
-        b.connect(signal_net, j["In"])
-        b.connect("GND", j["Ext"])
+    def bnc(self, name, signal_net):
+        j = self.part("J", "Connector:Conn_Coaxial", BNC, f"BNC {name}", "B6252HB-NPP3G-50", "Amphenol RF")
+        self.connect(signal_net, j["In"])
+        self.connect("GND", j["Ext"])
         return j
 
-    def terminal(name, nets, note=""):
+    def terminal(self, name, nets, note=""):
         """A Phoenix MPT 2.54 mm terminal block whose pin i + 1 is on nets[i]."""
         footprint, mpn = {2: (TERMINAL_2, "1725656"), 3: (TERMINAL_3, "1725669"), 4: (TERMINAL_4, "1725672")}[len(nets)]
-        j = b.part("J", f"Connector_Generic:Conn_01x{len(nets):02d}", footprint, name, mpn, "Phoenix Contact", note)
+        j = self.part("J", f"Connector_Generic:Conn_01x{len(nets):02d}", footprint, name, mpn, "Phoenix Contact", note)
         for i, net in enumerate(nets):
-            b.connect(net, j[i + 1])
+            self.connect(net, j[i + 1])
         return j
 
-    def schmitt_input(source_net, gpio_net, name):
+    def schmitt_input(self, source_net, gpio_net, name):
         """A 5 V tolerant input: ESD diode at the connector, 1 kOhm, a 74LVC1G17 at 3.3 V driving the GPIO."""
         a = f"{name}_A"
-        tvs("PESD5V0S1BA", source_net)
-        resistor("1k", source_net, a)
-        buffer = b.part("U", "74xGxx:74LVC1G17", SOT23_5, "74LVC1G17", "SN74LVC1G17DBVR", "Texas Instruments", "5 V tolerant input")
-        b.connect(a, buffer[2])
-        b.connect(gpio_net, buffer[4])
-        b.connect("+3V3", buffer["VCC"])
-        b.connect("GND", buffer["GND"])
-        capacitor("100nF", "+3V3")
+        self.tvs("PESD5V0S1BA", source_net)
+        self.resistor("1k", source_net, a)
+        buffer = self.part("U", "74xGxx:74LVC1G17", SOT23_5, "74LVC1G17", "SN74LVC1G17DBVR", "Texas Instruments", "5 V tolerant input")
+        self.connect(a, buffer[2])
+        self.connect(gpio_net, buffer[4])
+        self.connect("+3V3", buffer["VCC"])
+        self.connect("GND", buffer["GND"])
+        self.capacitor("100nF", "+3V3")
         return a
 
-    def power_flag(net):
-        f = b.part("#FLG", "power:PWR_FLAG", "", "PWR_FLAG", "", "")
-        b.connect(net, f[1])
+    def power_flag(self, net):
+        f = self.part("#FLG", "power:PWR_FLAG", "", "PWR_FLAG", "", "")
+        self.connect(net, f[1])
 
-    # --- USB-C power and USB-UART -------------------------------------------------------------------------------
+
+def usb_power(b):
+    """USB-C power: the connector, its ESD array and polyfuse, the 3.3 V regulator and bulk capacitance."""
     b.block = "power"
     usb = b.part("J", "Connector:USB_C_Receptacle_USB2.0", "Connector_USB:USB_C_Receptacle_HRO_TYPE-C-31-M-12", "USB-C", "TYPE-C-31-M-12", "Korean Hroparts")
     b.connect("VBUS", usb["A4"], usb["A9"], usb["B4"], usb["B9"])
@@ -111,9 +121,9 @@ def build():
     b.connect("USB_DP", usb["A6"], usb["B6"])
     b.connect("USB_DN", usb["A7"], usb["B7"])
     b.leave_unconnected(usb["A8"], usb["B8"])
-    resistor("5.1k", "USB_CC1", "GND", note="sink: asks the source for 5 V")
+    b.resistor("5.1k", "USB_CC1", "GND", note="sink: asks the source for 5 V")
     b.connect("USB_CC1", usb["A5"])
-    resistor("5.1k", "USB_CC2", "GND", note="sink: asks the source for 5 V")
+    b.resistor("5.1k", "USB_CC2", "GND", note="sink: asks the source for 5 V")
     b.connect("USB_CC2", usb["B5"])
     esd = b.part("U", "Power_Protection:USBLC6-2SC6", "Package_TO_SOT_SMD:SOT-23-6", "USBLC6-2SC6", "USBLC6-2SC6", "STMicroelectronics")
     b.connect("USB_DP", esd[1], esd[6])
@@ -124,9 +134,9 @@ def build():
     fuse = b.part("F", "Device:Polyfuse", "Fuse:Fuse_1812_4532Metric", "1.1 A", "MF-MSMF110-2", "Bourns")
     b.connect("VBUS", fuse[1])
     b.connect("+5V", fuse[2])
-    power_flag("VBUS")
-    power_flag("+5V")
-    power_flag("GND")
+    b.power_flag("VBUS")
+    b.power_flag("+5V")
+    b.power_flag("GND")
 
     # 250 mV dropout at 600 mA (the AMS1117 needs about 1.1 V): 3.3 V holds while USB sags to 3.6 V. 600 mA covers
     # the ESP32's Wi-Fi peaks of about 500 mA; the LEDs run from 5 V, not from here.
@@ -136,12 +146,15 @@ def build():
     b.connect("+3V3", ldo["VOUT"])
     b.connect("GND", ldo["GND"])
     b.leave_unconnected(ldo["NC"])
-    capacitor("10uF", "+5V")
-    capacitor("22uF", "+3V3")
+    b.capacitor("10uF", "+5V")
+    b.capacitor("22uF", "+3V3")
     # Bulk on 5 V for the LED drivers' steps and Wi-Fi bursts (47 uF X5R 10 V gives about 20 uF at 5 V bias).
-    capacitor("47uF", "+5V")
-    capacitor("47uF", "+5V")
+    b.capacitor("47uF", "+5V")
+    b.capacitor("47uF", "+5V")
 
+
+def usb_uart(b):
+    """The USB-UART and the two-transistor auto-reset, so that `closedloop flash` needs no buttons."""
     b.block = "uart"
     uart = b.part("U", "Interface_USB:CH340C", "Package_SO:SOIC-16_3.9x9.9mm_P1.27mm", "CH340C", "CH340C", "WCH", "USB-UART with its own clock, at 3.3 V")
     b.connect("+3V3", uart["VCC"], uart["V3"])
@@ -153,33 +166,35 @@ def build():
     b.connect("UART_DTR", uart["~{DTR}"])
     b.connect("UART_RTS", uart["~{RTS}"])
     b.leave_unconnected(uart["~{CTS}"], uart["~{DSR}"], uart["~{RI}"], uart["~{DCD}"])
-    capacitor("100nF", "+3V3")
+    b.capacitor("100nF", "+3V3")
 
     # The usual two-transistor auto-reset: DTR/RTS pull EN and IO0 so that esptool (nanoff) enters the bootloader.
     q_en = b.part("Q", "Transistor_BJT:MMBT3904", SOT23, "MMBT3904", "MMBT3904LT1G", "onsemi")
-    resistor("10k", "UART_DTR", "Q_EN_BASE")
+    b.resistor("10k", "UART_DTR", "Q_EN_BASE")
     b.connect("Q_EN_BASE", q_en["B"])
     b.connect("UART_RTS", q_en["E"])
     b.connect("ESP_EN", q_en["C"])
     q_boot = b.part("Q", "Transistor_BJT:MMBT3904", SOT23, "MMBT3904", "MMBT3904LT1G", "onsemi")
-    resistor("10k", "UART_RTS", "Q_BOOT_BASE")
+    b.resistor("10k", "UART_RTS", "Q_BOOT_BASE")
     b.connect("Q_BOOT_BASE", q_boot["B"])
     b.connect("UART_DTR", q_boot["E"])
     b.connect("ESP_BOOT", q_boot["C"])
 
-    # --- ESP32 --------------------------------------------------------------------------------------------------
+
+def esp32(b):
+    """The ESP32 module, its reset and boot straps with their buttons, and the GPIOs of nf.config [pins] (GPIO)."""
     b.block = "esp32"
     esp = b.part("U", "RF_Module:ESP32-WROOM-32", "RF_Module:ESP32-WROOM-32", "ESP32-WROOM-32E-N8", "ESP32-WROOM-32E-N8", "Espressif",
                  "8 MB flash: nanoFramework's I: drive is 2 MiB (rig.flash_mb = 8)")
     b.connect("GND", esp[1], esp[15], esp[38], esp[39])
     b.connect("+3V3", esp["VDD"])
-    capacitor("10uF", "+3V3")
-    capacitor("100nF", "+3V3")
+    b.capacitor("10uF", "+3V3")
+    b.capacitor("100nF", "+3V3")
     b.connect("ESP_EN", esp["EN"])
-    resistor("10k", "+3V3", "ESP_EN")
-    capacitor("1uF", "ESP_EN")
+    b.resistor("10k", "+3V3", "ESP_EN")
+    b.capacitor("1uF", "ESP_EN")
     b.connect("ESP_BOOT", esp["IO0"])
-    resistor("10k", "+3V3", "ESP_BOOT", note="GPIO0 high at reset: run from flash")
+    b.resistor("10k", "+3V3", "ESP_BOOT", note="GPIO0 high at reset: run from flash")
     # Recovery when the auto-reset cannot reach the bootloader: hold BOOT, press EN.
     for net, name in (("ESP_EN", "EN"), ("ESP_BOOT", "BOOT")):
         button = b.part("SW", "Switch:SW_Push", "Button_Switch_SMD:SW_SPST_TL3342", name, "TL3342F160QG/TR", "E-Switch", "to GND")
@@ -187,165 +202,183 @@ def build():
         b.connect("GND", button[2])
     b.connect("ESP_TXD", esp["TXD0/IO1"])
     b.connect("ESP_RXD", esp["RXD0/IO3"])
-    gpio = {
-        "signal_led": "IO25", "control_led": "IO26", "opto_ttl": "IO27", "dose_ttl": "IO14", "opto_enable": "IO18",
-        "dose_enable": "IO19", "sync_out": "IO13", "arm_input": "IO32", "estop_input": "IO33", "encounter_input": "IO35",
-        "selftest_input": "IO4", "spi_sclk": "IO22", "spi_mosi": "IO21", "spi_miso": "SENSOR_VN", "adc_cs": "IO23",
-        "spare_input": "SENSOR_VP", "interlock_input": "IO34",
-    }
-    for net, pin in gpio.items():
+    for net, pin in GPIO.items():
         b.connect(net, esp[pin])
     # Flash (6-11), the strapping pins other than IO0 (2, 5, 12, 15) and 16-17 stay free.
     b.leave_unconnected(*(esp[p] for p in ("SHD/SD2", "SWP/SD3", "SCS/CMD", "SCK/CLK", "SDO/SD0", "SDI/SD1", "IO2", "IO5", "IO12", "IO15", "IO16", "IO17")))
 
-    # --- Photoreceiver inputs and the ADS131M02 ----------------------------------------------------------------
+
+def photoreceiver_inputs(b):
+    """The ADS131M02 with its supplies, clock and SPI, and the two photoreceiver inputs into it."""
     b.block = "adc"
     ferrite = b.part("FB", "Device:FerriteBead", "Inductor_SMD:L_0603_1608Metric", "220R@100MHz", "BLM18PG221SN1D", "Murata")
     b.connect("+3V3", ferrite[1])
     b.connect("+3V3A", ferrite[2])
-    power_flag("+3V3A")
+    b.power_flag("+3V3A")
     adc = b.part("U", "ClosedLoop:ADS131M02", "Package_SO:TSSOP-20_4.4x6.5mm_P0.65mm", "ADS131M02", "ADS131M02IPWR", "Texas Instruments")
     b.connect("+3V3A", adc["AVDD"])
-    capacitor("1uF", "+3V3A")
-    capacitor("100nF", "+3V3A")
+    b.capacitor("1uF", "+3V3A")
+    b.capacitor("100nF", "+3V3A")
     b.connect("+3V3", adc["DVDD"])
-    capacitor("1uF", "+3V3")
-    capacitor("100nF", "+3V3")
+    b.capacitor("1uF", "+3V3")
+    b.capacitor("100nF", "+3V3")
     b.connect("GND", adc["AGND"], adc["DGND"], adc["AIN0N"], adc["AIN1N"])
-    capacitor("220nF", "ADC_CAP")
+    b.capacitor("220nF", "ADC_CAP")
     b.connect("ADC_CAP", adc["CAP"])
-    resistor("10k", "+3V3", "ADC_SYNC_RESET", note="the driver resets the converter over SPI")
+    b.resistor("10k", "+3V3", "ADC_SYNC_RESET", note="the driver resets the converter over SPI")
     b.connect("ADC_SYNC_RESET", adc["~{SYNC}/~{RESET}"])
     b.connect("adc_cs", adc["~{CS}"])
-    resistor("33", "spi_sclk", "ADC_SCLK", note="series damping at the source")
+    b.resistor("33", "spi_sclk", "ADC_SCLK", note="series damping at the source")
     b.connect("ADC_SCLK", adc["SCLK"])
-    resistor("33", "spi_mosi", "ADC_DIN", note="series damping at the source")
+    b.resistor("33", "spi_mosi", "ADC_DIN", note="series damping at the source")
     b.connect("ADC_DIN", adc["DIN"])
     b.connect("spi_miso", adc["DOUT"])
     b.leave_unconnected(adc["~{DRDY}"])
     clock = b.part("X", "Oscillator:ASE-xxxMHz", "Oscillator:Oscillator_SMD_Abracon_ASE-4Pin_3.2x2.5mm", "8.192 MHz", "ASE-8.192MHZ-LC-T", "Abracon")
     b.connect("+3V3", clock["Vdd"], clock["EN"])
     b.connect("GND", clock["GND"])
-    capacitor("100nF", "+3V3")
-    resistor("33", "ADC_CLK_OSC", "ADC_CLKIN")
+    b.capacitor("100nF", "+3V3")
+    b.resistor("33", "ADC_CLK_OSC", "ADC_CLKIN")
     b.connect("ADC_CLK_OSC", clock["OUT"])
     b.connect("ADC_CLKIN", adc["XTAL1/CLKIN"])
 
     for channel, (name, pin) in enumerate((("IN1", "AIN0P"), ("IN2", "AIN1P"))):
         bnc_net, node = f"{name}_BNC", f"ADC_AIN{channel}"
         b.block = name.lower()
-        bnc(name, bnc_net)
-        tvs("SMAJ12CA", bnc_net, "Diode_SMD:D_SMA", "Littelfuse")
-        resistor("7.5k", bnc_net, node, "RT0603BRD077K5L", note="0.1 %: divides 0-10.2 V to the converter's 1.2 V")
-        resistor("1k", node, "GND", "RT0603BRD071KL", note="0.1 %")
-        capacitor("10nF C0G", node)
+        b.bnc(name, bnc_net)
+        b.tvs("SMAJ12CA", bnc_net, "Diode_SMD:D_SMA", "Littelfuse")
+        b.resistor("7.5k", bnc_net, node, "RT0603BRD077K5L", note="0.1 %: divides 0-10.2 V to the converter's 1.2 V")
+        b.resistor("1k", node, "GND", "RT0603BRD071KL", note="0.1 %")
+        b.capacitor("10nF C0G", node)
         clamp = b.part("D", "Diode:BAT54S", SOT23, "BAT54S", NEXPERIA_ORDERABLE["BAT54S"], "Nexperia")
         b.connect(node, clamp[3])
         b.connect("+3V3A", clamp[2])
         b.connect("GND", clamp[1])
         b.connect(node, adc[pin])
 
-    # --- LED drivers: op-amp current sinks; the RMT pattern on the GPIO sets the current, a trimmer its size ----
+
+def led_drivers(b):
+    """Two op-amp constant-current LED sinks, switched by the RMT excitation outputs."""
     b.block = "leds"
     opamp = b.part("U", "Amplifier_Operational:MCP6002-xSN", "Package_SO:SOIC-8_3.9x4.9mm_P1.27mm", "MCP6002", "MCP6002T-I/SN", "Microchip")
     b.connect("+5V", opamp["V+"])
     b.connect("GND", opamp["V-"])
-    capacitor("100nF", "+5V")
+    b.capacitor("100nF", "+5V")
     for n, (net, out, minus, plus) in enumerate((("signal_led", "1", "2", "3"), ("control_led", "7", "6", "5")), start=1):
         setpoint, gate, sense = f"LED{n}_SET", f"LED{n}_GATE", f"LED{n}_SENSE"
         b.block = f"led{n}"
-        resistor("10k", net, setpoint)
+        b.resistor("10k", net, setpoint)
         trim = b.part("RV", "Device:R_Potentiometer_Trim", "Potentiometer_SMD:Potentiometer_Bourns_TC33X_Vertical", "1k", "TC33X-2-102E", "Bourns",
                       "0-300 mA: 3.3 V x Rtrim / (10k + Rtrim) over the 1 Ohm sense resistor")
         b.connect(setpoint, trim[1])
         b.connect("GND", trim[2], trim[3])
         b.connect(setpoint, opamp[plus])
         b.connect(f"LED{n}_AMP", opamp[out])
-        resistor("100", f"LED{n}_AMP", gate)
-        resistor("100k", gate, "GND", note="gate held off while the op-amp is unpowered")
-        capacitor("1nF", f"LED{n}_AMP", f"LED{n}_FB")
-        resistor("1k", sense, f"LED{n}_FB")
+        b.resistor("100", f"LED{n}_AMP", gate)
+        b.resistor("100k", gate, "GND", note="gate held off while the op-amp is unpowered")
+        b.capacitor("1nF", f"LED{n}_AMP", f"LED{n}_FB")
+        b.resistor("1k", sense, f"LED{n}_FB")
         b.connect(f"LED{n}_FB", opamp[minus])
         fet = b.part("Q", "Transistor_FET:AO3400A", SOT23, "AO3400A", "AO3400A", "Alpha & Omega")
         b.connect(gate, fet["G"])
         b.connect(sense, fet["S"])
         b.connect(f"LED{n}_K", fet["D"])
-        resistor("1", sense, "GND", "RC1206FR-071RL", "Resistor_SMD:R_1206_3216Metric", "1 %, 1/4 W")
-        terminal(f"LED{n}", ["+5V", f"LED{n}_K"], "LED anode, LED cathode")
-        tvs("PESD5V0S1BA", f"LED{n}_K")
+        b.resistor("1", sense, "GND", "RC1206FR-071RL", "Resistor_SMD:R_1206_3216Metric", "1 %, 1/4 W")
+        b.terminal(f"LED{n}", ["+5V", f"LED{n}_K"], "LED anode, LED cathode")
+        b.tvs("PESD5V0S1BA", f"LED{n}_K")
 
-    # --- The hardware arm chain: 3.3 V -> e-stop (normally closed) -> arm key (normally open) -> ARM_OK --------
+
+def arm_chain(b):
+    """The hardware arm chain (e-stop in series with the arm key), its sensed poles and its read-back."""
     # No pole has its two contacts on neighbouring terminals, and the chain's own nodes (CHAIN_MID, ARM_OK) have only
     # GND beside them: one short or a stray strand can open the chain (safe) but never close it, and what it does to a
     # sensed pole the firmware sees, because the chain is read back on interlock_input and compared with both poles.
     b.block = "arm"
-    resistor("100", "+3V3", "SWITCH_3V3", note="limits a shorted switch cable")
-    terminal("E-STOP", ["ESTOP_SENSE", "SWITCH_3V3", "GND", "CHAIN_MID"], "1-3: pole A to estop_input (closed = run); 2-4: pole B in the arm chain")
-    resistor("10k", "SWITCH_3V3", "ESTOP_SENSE", note="open contact or cut wire reads high: stop")
-    schmitt_input("ESTOP_SENSE", "estop_input", "ESTOP")
-    terminal("ARM CHAIN", ["CHAIN_MID", "GND", "ARM_OK"], "1-3: the key's pole B closes the arm chain")
-    terminal("ARM SENSE", ["SWITCH_3V3", "GND", "ARM_SENSE"], "1-3: the key's pole A to arm_input (closed = armed)")
-    resistor("10k", "ARM_SENSE", "GND")
-    schmitt_input("ARM_SENSE", "arm_input", "ARM")
-    resistor("10k", "CHAIN_MID", "GND")
-    resistor("10k", "ARM_OK", "GND")
-    led("green", "APT1608SGC", "LED_ARMED", "ARM_OK")
+    b.resistor("100", "+3V3", "SWITCH_3V3", note="limits a shorted switch cable")
+    b.terminal("E-STOP", ["ESTOP_SENSE", "SWITCH_3V3", "GND", "CHAIN_MID"], "1-3: pole A to estop_input (closed = run); 2-4: pole B in the arm chain")
+    b.resistor("10k", "SWITCH_3V3", "ESTOP_SENSE", note="open contact or cut wire reads high: stop")
+    b.schmitt_input("ESTOP_SENSE", "estop_input", "ESTOP")
+    b.terminal("ARM CHAIN", ["CHAIN_MID", "GND", "ARM_OK"], "1-3: the key's pole B closes the arm chain")
+    b.terminal("ARM SENSE", ["SWITCH_3V3", "GND", "ARM_SENSE"], "1-3: the key's pole A to arm_input (closed = armed)")
+    b.resistor("10k", "ARM_SENSE", "GND")
+    b.schmitt_input("ARM_SENSE", "arm_input", "ARM")
+    b.resistor("10k", "CHAIN_MID", "GND")
+    b.resistor("10k", "ARM_OK", "GND")
+    b.led("green", "APT1608SGC", "LED_ARMED", "ARM_OK")
     # The chain read back, buffered like the sensed poles: the firmware faults when it disagrees with them.
     b.block = "misc"
-    schmitt_input("ARM_OK", "interlock_input", "CHAIN")
+    b.schmitt_input("ARM_OK", "interlock_input", "CHAIN")
 
-    # --- TTL outputs: 5 V buffers; opto and dose enabled by NAND(enable line, ARM_OK) ---------------------------
-    def ttl_output(name, gpio_net, enable_net):
-        oe = f"{name}_OE_N"
-        b.block = name.lower()
-        if enable_net is None:
-            oe = "GND"
-        else:
-            gate = b.part("U", "74xGxx:74LVC1G00", SOT23_5, "74LVC1G00", "SN74LVC1G00DBVR", "Texas Instruments")
-            b.connect(enable_net, gate[1])
-            b.connect("ARM_OK", gate[2])
-            b.connect(oe, gate[4])
-            b.connect("+3V3", gate["VCC"])
-            b.connect("GND", gate["GND"])
-            capacitor("100nF", "+3V3")
-            resistor("10k", enable_net, "GND", note="enable low from power-on")
-            resistor("100k", oe, "+5V", note="buffer disabled while the gate is unpowered")
-        buffer = b.part("U", "74xGxx:74AHCT1G125", SOT23_5, "74AHCT1G125", "SN74AHCT1G125DBVR", "Texas Instruments", "TTL-level inputs, 5 V outputs")
-        b.connect(oe, buffer[1])
-        b.connect(gpio_net, buffer[2])
-        b.connect(f"{name}_Y", buffer[4])
-        b.connect("+5V", buffer["VCC"])
-        b.connect("GND", buffer["GND"])
-        capacitor("100nF", "+5V")
-        resistor("10k", gpio_net, "GND", note="input low before the ESP32 drives it")
-        resistor("10k", f"{name}_Y", "GND", note="output low when the buffer is disabled")
-        resistor("33", f"{name}_Y", f"{name}_BNC")
-        tvs("PESD5V0S1BA", f"{name}_BNC")
-        bnc(name, f"{name}_BNC")
-        return buffer
 
-    ttl_output("OPTO", "opto_ttl", "opto_enable")
-    led("yellow", "APT1608SYCK", "LED_OPTO", "OPTO_Y")
-    ttl_output("DOSE", "dose_ttl", "dose_enable")
-    led("yellow", "APT1608SYCK", "LED_DOSE", "DOSE_Y")
-    ttl_output("SYNC", "sync_out", None)
+def ttl_outputs(b):
+    """Opto, dose and sync TTL outputs through 5 V buffers; opto and dose enabled by NAND(enable line, ARM_OK)."""
+    ttl_output(b, "OPTO", "opto_ttl", "opto_enable")
+    b.led("yellow", "APT1608SYCK", "LED_OPTO", "OPTO_Y")
+    ttl_output(b, "DOSE", "dose_ttl", "dose_enable")
+    b.led("yellow", "APT1608SYCK", "LED_DOSE", "DOSE_Y")
+    ttl_output(b, "SYNC", "sync_out", None)
 
-    # --- TTL inputs: 5 V tolerant Schmitt buffers at 3.3 V --------------------------------------------------------
+
+def ttl_output(b, name, gpio_net, enable_net):
+    """One TTL output: the buffer, the NAND that enables it with ARM_OK (opto and dose), pulls, series resistor, TVS, BNC."""
+    oe = f"{name}_OE_N"
+    b.block = name.lower()
+    if enable_net is None:
+        oe = "GND"
+    else:
+        gate = b.part("U", "74xGxx:74LVC1G00", SOT23_5, "74LVC1G00", "SN74LVC1G00DBVR", "Texas Instruments")
+        b.connect(enable_net, gate[1])
+        b.connect("ARM_OK", gate[2])
+        b.connect(oe, gate[4])
+        b.connect("+3V3", gate["VCC"])
+        b.connect("GND", gate["GND"])
+        b.capacitor("100nF", "+3V3")
+        b.resistor("10k", enable_net, "GND", note="enable low from power-on")
+        b.resistor("100k", oe, "+5V", note="buffer disabled while the gate is unpowered")
+    buffer = b.part("U", "74xGxx:74AHCT1G125", SOT23_5, "74AHCT1G125", "SN74AHCT1G125DBVR", "Texas Instruments", "TTL-level inputs, 5 V outputs")
+    b.connect(oe, buffer[1])
+    b.connect(gpio_net, buffer[2])
+    b.connect(f"{name}_Y", buffer[4])
+    b.connect("+5V", buffer["VCC"])
+    b.connect("GND", buffer["GND"])
+    b.capacitor("100nF", "+5V")
+    b.resistor("10k", gpio_net, "GND", note="input low before the ESP32 drives it")
+    b.resistor("10k", f"{name}_Y", "GND", note="output low when the buffer is disabled")
+    b.resistor("33", f"{name}_Y", f"{name}_BNC")
+    b.tvs("PESD5V0S1BA", f"{name}_BNC")
+    b.bnc(name, f"{name}_BNC")
+    return buffer
+
+
+def ttl_inputs(b):
+    """Encounter and spare TTL inputs: 5 V tolerant Schmitt buffers at 3.3 V."""
     for name, gpio_net in (("ENCOUNTER", "encounter_input"), ("SPARE", "spare_input")):
         bnc_net = f"{name}_BNC"
         b.block = name.lower()
-        bnc(name, bnc_net)
-        a = schmitt_input(bnc_net, gpio_net, name)
-        resistor("100k", a, "GND", note="unplugged reads low")
+        b.bnc(name, bnc_net)
+        a = b.schmitt_input(bnc_net, gpio_net, name)
+        b.resistor("100k", a, "GND", note="unplugged reads low")
 
-    # --- Self-test loopback jumper, power indicator, mounting holes -----------------------------------------------
+
+def selftest_and_indicators(b):
+    """The self-test loopback jumper, the power indicator and the mounting holes."""
     b.block = "misc"
     jumper = b.part("JP", "Jumper:Jumper_2_Open", "Connector_PinHeader_2.54mm:PinHeader_1x02_P2.54mm_Vertical", "SELFTEST", "61300211121", "Wurth Elektronik",
                     "fit for `closedloop selftest`: the opto TTL before its buffer, looped to the RMT receiver")
     b.connect("opto_ttl", jumper["A"])
     b.connect("selftest_input", jumper["B"])
-    resistor("100k", "selftest_input", "GND")
-    led("red", "APT1608EC", "LED_POWER", "+3V3")
+    b.resistor("100k", "selftest_input", "GND")
+    b.led("red", "APT1608EC", "LED_POWER", "+3V3")
     for _ in range(4):
         b.part("H", "Mechanical:MountingHole", "MountingHole:MountingHole_3.2mm_M3", "M3", "", "")
+
+
+BLOCKS = (usb_power, usb_uart, esp32, photoreceiver_inputs, led_drivers, arm_chain, ttl_outputs, ttl_inputs, selftest_and_indicators)
+
+
+def build():
+    """The whole board: each block in turn (parts are numbered in this order)."""
+    b = Circuit()
+    for block in BLOCKS:
+        block(b)
     return b

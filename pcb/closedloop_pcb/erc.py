@@ -60,7 +60,10 @@ def esp32_module(board):
 
 
 def esp32_rules(board):
+    """The module's rules; a circuit without the module (a rule's test case) has none to break."""
     errors = []
+    if not any(p.symbol == "RF_Module:ESP32-WROOM-32" for p in board.parts.values()):
+        return errors
     esp = esp32_module(board)
     for name in ESP32_FLASH + ESP32_STRAPPING:
         _, pin = esp[name]

@@ -1,6 +1,6 @@
 namespace ClosedLoop.Pcb.Tests;
 
-/// <summary>The board's netlist against the electrical rules of pcb/closedloop_pcb/erc.py, and copies broken on purpose.</summary>
+/// <summary>The board's netlist against the electrical rules of pcb/closedloop_pcb/erc.py, and small circuits that break each rule.</summary>
 public class ElectricalRuleTests
 {
     [Fact]
@@ -13,30 +13,40 @@ public class ElectricalRuleTests
         Assert.Equal(20, gpio.Count); // 17 nf.config pins (interlock_input among them), the boot strap, the UART and the spare input
     }
 
-    [Theory]
-    [InlineData("    b.leave_unconnected(adc[\"~{DRDY}\"])\n", "", "U5.13 (~{DRDY}) is connected to nothing and not marked unconnected")]
-    [InlineData("    power_flag(\"+3V3A\")\n", "", "net +3V3A feeds power inputs but no power output or PWR_FLAG drives it")]
-    [InlineData("((\"ENCOUNTER\", \"encounter_input\"), (\"SPARE\", \"spare_input\"))", "((\"ENCOUNTER\", \"encounter_input\"), (\"SPARE\", \"encounter_input\"))", "net encounter_input has more than one output driving it")]
-    [InlineData("    b.connect(\"spi_miso\", adc[\"DOUT\"])\n", "    b.leave_unconnected(adc[\"DOUT\"])\n", "(SENSOR_VN) is input only, but nothing on net spi_miso drives it")]
-    [InlineData("    b.connect(\"ADC_CAP\", adc[\"CAP\"])\n", "    b.leave_unconnected(adc[\"CAP\"])\n", "net ADC_CAP has a single pin")]
-    [InlineData("\"IO2\", \"IO5\",", "\"IO5\",", "U4.24 (IO2) is connected to nothing and not marked unconnected")]
-    [InlineData("Package_SO:SOIC-8_3.9x4.9mm_P1.27mm", "Package_SO:SOIC-8_3.9x4.9mm_P1.27mm_Missing", "footprint Package_SO:SOIC-8_3.9x4.9mm_P1.27mm_Missing not found")]
-    [InlineData("\"Package_SO:SOIC-16_3.9x9.9mm_P1.27mm\"", "\"Package_SO:SOIC-8_3.9x4.9mm_P1.27mm\"", "U3.16 (VCC) has no pad in footprint Package_SO:SOIC-8_3.9x4.9mm_P1.27mm")]
-    public void A_copy_broken_in_one_place_fails_with_that_place_named(string find, string replace, string expected)
+    /// <summary>
+    /// Every rule fires on a small circuit built in memory to break it (pcb/closedloop_pcb/erc_cases.py), naming the
+    /// part, pin and net, and only that rule fires; a correct circuit gets nothing. The board's own source is not
+    /// touched, so reformatting it breaks nothing here.
+    /// </summary>
+    [Fact]
+    public void Each_rule_fires_on_a_circuit_that_breaks_it_and_names_the_place()
     {
-        string copy = BoardTool.BrokenCopy(find, replace);
-        try
-        {
-            var (exitCode, _) = BoardTool.Run(copy, "check");
-            var (errors, _, _) = BoardTool.Check(copy);
+        var (exitCode, output) = BoardTool.Run(BoardTool.PcbFolder, "erc-cases");
+        Assert.Equal(0, exitCode);
+        var cases = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, List<string>>>(output)!;
 
-            Assert.Equal(1, exitCode);
-            Assert.Contains(errors, e => e.Contains(expected, StringComparison.Ordinal));
-        }
-        finally
+        var expected = new Dictionary<string, string[]>
         {
-            Directory.Delete(copy, true);
-        }
+            ["clean"] = [],
+            ["pin_left_open"] = ["R1.2 (~) is connected to nothing and not marked unconnected"],
+            ["marked_open_but_connected"] = ["R1.2 (~) is marked unconnected but is on net GND"],
+            ["single_pin_net"] = ["net STUB has a single pin (R1.2)"],
+            ["two_outputs"] = ["net OUT has more than one output driving it (U1.4, U2.4, R2.1)"],
+            ["input_undriven"] = ["net FLOATING has inputs and nothing that can drive them (U1.2, U2.2)"],
+            ["unpowered_rail"] = ["net RAIL feeds power inputs but no power output or PWR_FLAG drives it (R1.1, U1.5)"],
+            ["footprint_missing"] =
+            [
+                "R1: footprint Resistor_SMD:R_0603_1608Metric_Missing not found",
+                "R1.1 (~) has no pad in footprint Resistor_SMD:R_0603_1608Metric_Missing",
+                "R1.2 (~) has no pad in footprint Resistor_SMD:R_0603_1608Metric_Missing",
+            ],
+            ["pin_without_pad"] = ["U1.4 (~) has no pad in footprint Package_TO_SOT_SMD:SOT-23", "U1.5 (VCC) has no pad in footprint Package_TO_SOT_SMD:SOT-23"],
+            ["strapping_pin_used"] = ["U1.24 (IO2) is a flash or strapping pin but is on net STRAP"],
+            ["input_only_gpio_undriven"] = ["U1.5 (SENSOR_VN) is input only, but nothing on net spi_miso drives it"],
+        };
+
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), cases.Keys.Order(StringComparer.Ordinal));
+        Assert.All(expected, e => Assert.Equal(e.Value, cases[e.Key]));
     }
 
     [Fact]
