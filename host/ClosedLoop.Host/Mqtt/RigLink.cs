@@ -232,6 +232,14 @@ public sealed class RigLink : IProcessedSampleSink, ICommandEffects, IAsyncDispo
         {
             while (true)
             {
+                // Commands that came meanwhile (a logger's replay request above all) take effect between messages, as
+                // on the board, whose link applies them as they arrive: applied only after a long catch-up, a request
+                // for frames still in the spill store would find them sent and cleared, and report them lost.
+                lock (_engineLock)
+                {
+                    ApplyInbound();
+                }
+
                 _queue.ServiceSpills();
                 _queue.ReportLosses();
                 bool sent = PublishControl();

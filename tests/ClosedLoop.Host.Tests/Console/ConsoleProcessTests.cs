@@ -28,18 +28,27 @@ public sealed class ConsoleProcessTests : EmbeddedBrokerTest
             var pages = new List<IPage>();
             await using (rig.PumpInBackground())
             {
-                lock (rig)
-                {
-                    rig.Run(10);
-                }
+                // The console prints its address before its MQTT subscription is made: the rig runs on, a second at a
+                // time, until its samples show on a page (what it published before the console listened is not kept).
+                const string Summary = "li.rig[data-rig='rig-term'] [data-field=trace-summary]";
+                var firstPage = await chromium.OpenAsync(address, await chromium.NewContextAsync());
+                await Eventually.HoldsAsync(
+                    async () =>
+                    {
+                        lock (rig)
+                        {
+                            rig.Run(1);
+                        }
 
-                // Two browsers' pages, each holding both live streams open.
-                for (int i = 0; i < 2; i++)
-                {
-                    var page = await chromium.OpenAsync(address, await chromium.NewContextAsync());
-                    await Assertions.Expect(page.Locator("li.rig[data-rig='rig-term'] [data-field=trace-summary]")).ToContainTextAsync("dF/F", new() { Timeout = 15_000 });
-                    pages.Add(page);
-                }
+                        return (await firstPage.Locator(Summary).TextContentAsync() ?? string.Empty).Contains("dF/F", StringComparison.Ordinal);
+                    },
+                    () => "the console never showed the rig's samples");
+                pages.Add(firstPage);
+
+                // A second browser's page, both holding both live streams open.
+                var second = await chromium.OpenAsync(address, await chromium.NewContextAsync());
+                await Assertions.Expect(second.Locator(Summary)).ToContainTextAsync("dF/F", new() { Timeout = 15_000 });
+                pages.Add(second);
 
                 var clock = Stopwatch.StartNew();
                 Process.Start("kill", $"-TERM {process.Id}")!.WaitForExit();
