@@ -155,6 +155,27 @@ public sealed class CommandTests : EmbeddedBrokerTest
     }
 
     [Fact]
+    public async Task Configure_without_a_file_starts_from_the_config_the_rig_runs()
+    {
+        // The rig runs a non-default threshold; one --set changes another key and keeps everything else as it is.
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false, settings: ["detector.deficit_threshold=0.75"]);
+        await using (rig.PumpInBackground())
+        {
+            var (code, output, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "detector.post_ms=1500", "--broker", BrokerAddress);
+
+            Assert.True(code == 0, error);
+            Assert.Contains("starting from the config rig-t runs", output, StringComparison.Ordinal);
+            Assert.Equal(1_500_000, rig.Rig.Engine.Config.Detector.PostUs);
+            Assert.Equal(0.75, rig.Rig.Engine.Config.Detector.DeficitThreshold);
+        }
+
+        // A rig that never published a config: nothing to start from, and nothing sent.
+        var (unknownCode, _, unknownError) = await CommandLine.Invoke("configure", "rig-never", "--set", "detector.post_ms=1500", "--broker", BrokerAddress);
+        Assert.Equal(ExitCodes.Usage, unknownCode);
+        Assert.Contains("rig-never has published no config on the broker", unknownError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Configure_shows_the_rigs_reasons_when_it_refuses()
     {
         await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: true);
@@ -337,7 +358,9 @@ public sealed class CommandTests : EmbeddedBrokerTest
     [Fact]
     public async Task Configure_refuses_a_config_that_leaves_out_safety_limits_before_sending_anything()
     {
-        var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--set", "detector.post_ms=1500", "--broker", BrokerAddress);
+        string partial = Path.Combine(Folder, "partial.nf.config");
+        File.WriteAllText(partial, "[detector]\npost_ms = 1500\n");
+        var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", partial, "--broker", BrokerAddress);
 
         Assert.Equal(ConfigureCommand.Rejected, code);
         Assert.Contains("opto.max_trains_per_hour = '': expected it stated in the file", error, StringComparison.Ordinal);
