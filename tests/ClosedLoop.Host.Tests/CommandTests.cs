@@ -251,6 +251,20 @@ public sealed class CommandTests : EmbeddedBrokerTest
     }
 
     [Fact]
+    public async Task A_session_started_with_no_logger_online_says_its_note_is_kept_nowhere()
+    {
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false);
+        await using (rig.PumpInBackground())
+        {
+            var (code, output, error) = await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m17", "--experimenter", "alice", "--broker", BrokerAddress);
+
+            Assert.True(code == 0, error);
+            Assert.Contains("session of m17 by alice sent, but no logger is online to keep it", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("logged", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_session_names_its_mouse_and_experimenter_and_reports_and_exports_say_so()
     {
         string database = Path.Combine(Folder, "who.sqlite");
@@ -266,7 +280,7 @@ public sealed class CommandTests : EmbeddedBrokerTest
 
                 var (code, output, error) = await CommandLine.Invoke("session", "rig-t", "start", "--subject", "m17", "--experimenter", "alice", "--note", "first day", "--broker", BrokerAddress);
                 Assert.True(code == 0, error);
-                Assert.Contains("session of m17 by alice logged", output, StringComparison.Ordinal);
+                Assert.Contains("session of m17 by alice sent to the logger online (closedloop-logger)", output, StringComparison.Ordinal);
             }
 
             rig.Run(20);

@@ -133,7 +133,11 @@ public static class ControlCommands
         {
             var (boot, _) = await commander.ReadClockAsync(rig, cancellationToken).ConfigureAwait(false);
             await session.PublishAsync(client, rig, boot, answer.TimeUs, cancellationToken).ConfigureAwait(false);
-            parse.InvocationConfiguration.Output.WriteLine($"session of {session.Subject} by {session.Experimenter} logged");
+            // The note is sent once, not retained: only a logger online now keeps it.
+            var loggers = await OnlineLoggersAsync(client, cancellationToken).ConfigureAwait(false);
+            parse.InvocationConfiguration.Output.WriteLine(loggers.Count > 0
+                ? $"session of {session.Subject} by {session.Experimenter} sent to the logger{(loggers.Count > 1 ? "s" : string.Empty)} online ({string.Join(", ", loggers)})"
+                : $"session of {session.Subject} by {session.Experimenter} sent, but no logger is online to keep it (the note is not kept on the broker): start `closedloop log` before sessions");
         }
 
         return kind == CommandKind.SelfTest ? await AwaitSelfTestAsync(parse, commander, rig, answer, cancellationToken).ConfigureAwait(false) : 0;
@@ -143,6 +147,35 @@ public static class ControlCommands
     private static readonly TimeSpan SelfTestPatience = TimeSpan.FromSeconds(30);
 
     /// <summary>Waits for the self_test event that follows an accepted selftest and prints it: exit 0 only when it passed.</summary>
+    /// <summary>How long to gather the loggers' retained statuses (the broker sends them on subscribing).</summary>
+    private static readonly TimeSpan LoggerStatusPatience = TimeSpan.FromSeconds(1);
+
+    /// <summary>The loggers whose retained status on PREFIX/_loggers/NAME/status says online: their names.</summary>
+    public static async Task<IReadOnlyList<string>> OnlineLoggersAsync(BrokerClient client, CancellationToken cancellationToken)
+    {
+        string filter = $"{client.Endpoint.TopicPrefix}/{Logging.EventLogger.LoggersLevel}/+/status";
+        var statuses = await client.RetainedAsync(filter, LoggerStatusPatience, cancellationToken).ConfigureAwait(false);
+        var online = new List<string>();
+        foreach (var (topic, payload) in statuses)
+        {
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(payload);
+                if (document.RootElement.TryGetProperty("online", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.True)
+                {
+                    online.Add(topic.Split('/')[^2]);
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not a logger's status: it keeps nothing.
+            }
+        }
+
+        online.Sort(StringComparer.Ordinal);
+        return online;
+    }
+
     private static async Task<int> AwaitSelfTestAsync(ParseResult parse, RigCommander commander, string rig, CommandAnswer answer, CancellationToken cancellationToken)
     {
         JournalEvent? result = null;

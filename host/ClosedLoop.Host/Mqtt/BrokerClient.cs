@@ -138,6 +138,37 @@ public sealed class BrokerClient : IAsyncDisposable
         await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, MqttQualityOfServiceLevel.AtMostOnce).Build(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The retained messages on the topics <paramref name="filter"/> matches (MQTT wildcards), gathered for
+    /// <paramref name="patience"/>: the broker sends them on subscribing. Topic to payload.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, byte[]>> RetainedAsync(string filter, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
+        Task Handler(MqttApplicationMessageReceivedEventArgs e)
+        {
+            if (e.ApplicationMessage.Retain && MqttTopicFilterComparer.Compare(e.ApplicationMessage.Topic, filter) == MqttTopicFilterCompareResult.IsMatch)
+            {
+                found[e.ApplicationMessage.Topic] = e.ApplicationMessage.Payload.ToArray();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        _client.ApplicationMessageReceivedAsync += Handler;
+        try
+        {
+            await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtMostOnce).Build(), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(patience, cancellationToken).ConfigureAwait(false);
+            await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(filter).Build(), cancellationToken).ConfigureAwait(false);
+            return found;
+        }
+        finally
+        {
+            _client.ApplicationMessageReceivedAsync -= Handler;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_client.IsConnected)
