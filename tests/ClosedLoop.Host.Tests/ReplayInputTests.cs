@@ -76,4 +76,29 @@ public sealed class ReplayInputTests : IDisposable
         Assert.Equal(1, wrong.Code);
         Assert.Contains("has no column 'Time (s)' (--time-column); its columns are 'Time (sec)', 'filt465', 'filt405', 'TTL'", wrong.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_option_the_input_does_not_read_is_refused_by_name_not_ignored()
+    {
+        string path = Path.Combine(_folder, "columns.csv");
+        File.WriteAllText(path, "Time (sec),filt465,filt405\n0,2,1.5\n0.1,2,1.5\n");
+        string[] columns = ["--time-column", "Time (sec)", "--signal-column", "filt465", "--control-column", "filt405"];
+
+        // A column CSV takes its control from a column and has no event file yet: --control and --events were ignored.
+        var control = await CommandLine.Invoke(["replay", path, .. columns, "--control", path]);
+        var events = await CommandLine.Invoke(["replay", path, .. columns, "--events", path]);
+        // A .ppd has its own control and inputs; a log its own session.
+        var ppd = await CommandLine.Invoke("replay", MarkerPpd(), "--control", path, "--signal-column", "x");
+        // --csv writes one replay's table, --plot draws a sweep.
+        var csvSweep = await CommandLine.Invoke("replay", MarkerPpd(), "--sweep", "detector.deficit_threshold=-1:0:0.5", "--csv", Path.Combine(_folder, "t.csv"));
+        var plotAlone = await CommandLine.Invoke("replay", MarkerPpd(), "--plot", Path.Combine(_folder, "p.png"));
+
+        Assert.All(new[] { control, events, ppd, csvSweep, plotAlone }, r => Assert.Equal(ExitCodes.Usage, r.Code));
+        Assert.Contains("--control: not read for a column CSV (columns.csv); a column CSV reads --time-column", control.Error, StringComparison.Ordinal);
+        Assert.Contains("--events: not read for a column CSV", events.Error, StringComparison.Ordinal);
+        Assert.Contains("--control, --signal-column: not read for a .ppd recording", ppd.Error, StringComparison.Ordinal);
+        Assert.Contains("--csv writes one replay's per-encounter table, which a --sweep does not print", csvSweep.Error, StringComparison.Ordinal);
+        Assert.Contains("--plot draws a --sweep", plotAlone.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder, "t.csv")) || File.Exists(Path.Combine(_folder, "p.png")));
+    }
 }

@@ -38,7 +38,7 @@ public static class ReplayCommand
         var controlColumn = new Option<string?>("--control-column") { Description = "Column CSV input: the isosbestic control column (e.g. filt405)" };
         var eventColumn = new Option<string?>("--event-column") { Description = "Column CSV input: a column whose rises from 0 mark encounter onsets (each lasting --event-ms)" };
         var csvOut = new Option<FileInfo?>("--csv") { Description = "Also write the per-encounter table (onset, Δz, decision, latency) to this CSV file" };
-        var plotOut = new Option<FileInfo?>("--plot") { Description = "With --sweep: also draw deficits and trains against the swept value into this PNG" };
+        var plotOut = new Option<FileInfo?>("--plot") { Description = "With --sweep: also draw deficits and trains against the swept value into this PNG (refused without --sweep)" };
         var cutShort = new Option<bool>("--accept-cut-short") { Description = ".ppd input: read a file whose acquisition stopped mid-sample up to its last whole sample (with a warning)" };
         var sweep = new Option<string?>("--sweep") { Description = "Rerun over a range, as section.key=from:to:step, and print the deficits, trains and refusals at each value" };
         var command = new Command("replay", "Replay a recording through the engine and show each encounter's Δz and decision")
@@ -47,6 +47,9 @@ public static class ReplayCommand
         };
         command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
         {
+            // Each input reads only some options: one given to an input that does not read it is refused, not ignored.
+            var given = command.Options.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+            RefuseInapplicable(given, parse.GetValue(file)!, parse.GetValue(rig) is not null);
             var source = new Source(parse.GetValue(file)!, parse.GetValue(control), parse.GetValue(events), parse.GetValue(eventMs), parse.GetValue(input) - 1,
                 parse.GetValue(eventsFrom) == "ttl-onsets", parse.GetValue(rig), parse.GetValue(boot),
                 parse.GetValue(timeColumn), parse.GetValue(signalColumn), parse.GetValue(controlColumn), parse.GetValue(eventColumn))
@@ -63,6 +66,41 @@ public static class ReplayCommand
             parse.GetValue(sweep)));
         }));
         return command;
+    }
+
+    /// <summary>The options each kind of input reads, beyond those every replay reads (--config, --set, --csv, --sweep, --plot).</summary>
+    private static readonly Dictionary<string, string[]> InputOptions = new(StringComparer.Ordinal)
+    {
+        ["a closedloop log"] = ["--rig", "--boot"],
+        ["a column CSV"] = ["--time-column", "--signal-column", "--control-column", "--event-column", "--event-ms"],
+        ["a GuPPy channel file"] = ["--control", "--events", "--event-ms"],
+        ["a .ppd recording"] = ["--encounter-input", "--events-from", "--event-ms", "--accept-cut-short"],
+    };
+
+    /// <summary>Refuses, by name, an option the input does not read, and --csv or --plot where the run makes no such output.</summary>
+    private static void RefuseInapplicable(HashSet<string> given, FileInfo file, bool rigGiven)
+    {
+        string kind = file.Extension.Equals(".ppd", StringComparison.OrdinalIgnoreCase) ? "a .ppd recording"
+            : file.Extension.Equals(".sqlite", StringComparison.OrdinalIgnoreCase) || rigGiven ? "a closedloop log"
+            : given.Overlaps(InputOptions["a column CSV"].Where(o => o != "--event-ms")) ? "a column CSV"
+            : file.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) ? "a GuPPy channel file"
+            : "a .ppd recording";
+        var own = InputOptions[kind];
+        var foreign = InputOptions.Where(k => k.Key != kind).SelectMany(k => k.Value).Where(o => given.Contains(o) && !own.Contains(o)).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (foreign.Count > 0)
+        {
+            throw new CommandLineException($"{string.Join(", ", foreign)}: not read for {kind} ({file.Name}); {kind} reads {string.Join(", ", own)}");
+        }
+
+        if (given.Contains("--sweep") && given.Contains("--csv"))
+        {
+            throw new CommandLineException("--csv writes one replay's per-encounter table, which a --sweep does not print: drop one (--plot draws a sweep)");
+        }
+
+        if (given.Contains("--plot") && !given.Contains("--sweep"))
+        {
+            throw new CommandLineException("--plot draws a --sweep: give one, or drop --plot (--csv writes one replay's table)");
+        }
     }
 
     /// <summary>What the operator pointed replay at, and how to read it.</summary>
