@@ -82,6 +82,21 @@ public class BoardSupportTests
     }
 
     [Fact]
+    public void A_self_test_waits_for_an_opto_driver_still_clocking_a_cut_train()
+    {
+        // RMT 3.0: the cut train clocks on behind the low output until its planned end; the self-test drives that output.
+        var rig = new RigHarness(RigConfig.Default());
+        rig.Opto.BusyUntilUs = rig.Clock.NowMicros + 2_000_000;
+
+        Assert.Equal(RefusalReason.Busy, rig.Engine.SelfTestRefusal());
+        Assert.False(rig.Engine.BeginSelfTest(new TimingSelfTest()));
+        Assert.Empty(rig.Opto.Starts);
+
+        rig.Clock.Advance(2_000_000);
+        Assert.Equal(RefusalReason.None, rig.Engine.SelfTestRefusal());
+    }
+
+    [Fact]
     public void A_self_test_train_larger_than_the_output_driver_holds_is_refused()
     {
         var rig = new RigHarness(TestConfig.With("rmt.max_items=16", "opto.pulse_count=10", "dose.pulse_count=1"));

@@ -298,14 +298,8 @@ namespace nanoFramework.Hardware.Esp32.Rmt
         public RmtSymbols? TryGetReceivedSymbols()
         {
             var board = EmulatedBoard.Current;
-            if (_startedUs < 0 || !board.Loopback.TryGetValue(Pin, out int source))
-            {
-                return null;
-            }
-
-            var send = board.EveryTransmitter(source).SelectMany(t => t.Sends.Select(s => (Channel: t, Send: s))).LastOrDefault(x => x.Send.StartUs >= _startedUs);
             long idleUs = _settings.IdleThreshold / 1000;
-            if (send.Send is null || board.NowUs < send.Send.StartUs + (send.Send.TotalTicks * send.Channel.TickNs / 1000) + idleUs)
+            if (_startedUs < 0 || board.Received(Pin, _startedUs, idleUs) is not { } items)
             {
                 return null;
             }
@@ -314,7 +308,7 @@ namespace nanoFramework.Hardware.Esp32.Rmt
             // ends a reception: what follows it would come in the next one.
             _startedUs = board.NowUs;
             var symbols = new List<RmtSymbol>();
-            foreach (var (d0, l0, d1, l1) in EmulatedRmt.Capture(send.Send, send.Channel.TickNs, board.LoopbackWidthErrorUs))
+            foreach (var (d0, l0, d1, l1) in items)
             {
                 bool idle0 = !l0 && d0 > idleUs;
                 symbols.Add(idle0 ? new RmtSymbol(0, false, 0, false) : new RmtSymbol(d0, l0, (ushort)(!l1 && d1 > idleUs ? 0 : d1), l1));

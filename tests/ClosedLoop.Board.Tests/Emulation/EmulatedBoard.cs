@@ -149,6 +149,27 @@ public sealed class EmulatedBoard
 
     public bool Level(int pin, long timeUs) => Rmt.Level(pin, timeUs);
 
+    /// <summary>
+    /// What an RMT receiver on <paramref name="pin"/> hands over: the last send, since <paramref name="sinceUs"/>, of the
+    /// transmitter jumpered to it (<see cref="Loopback"/>), as 1 µs items (<see cref="EmulatedRmt.Capture"/>), once the
+    /// line has been idle for <paramref name="idleUs"/> after it; null before then or without a jumper.
+    /// </summary>
+    internal List<(ushort Duration0, bool Level0, ushort Duration1, bool Level1)>? Received(int pin, long sinceUs, long idleUs)
+    {
+        if (!Loopback.TryGetValue(pin, out int source))
+        {
+            return null;
+        }
+
+        var sent = EveryTransmitter(source).SelectMany(t => t.Sends.Select(s => (Channel: t, Send: s))).LastOrDefault(x => x.Send.StartUs >= sinceUs);
+        if (sent.Send is null || NowUs < sent.Send.StartUs + (sent.Send.TotalTicks * sent.Channel.TickNs / 1000) + idleUs)
+        {
+            return null;
+        }
+
+        return EmulatedRmt.Capture(sent.Send, sent.Channel.TickNs, LoopbackWidthErrorUs);
+    }
+
     /// <summary>Busy-waits (the firmware's thread is held, as on the chip).</summary>
     internal void Spin(long us) => SpinUntil(NowUs + us);
 

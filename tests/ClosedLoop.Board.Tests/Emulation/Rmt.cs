@@ -138,13 +138,10 @@ namespace nanoFramework.Hardware.Esp32.Rmt
             long deadline = board.NowUs + (long)_settings.ReceiveTimeout.TotalMicroseconds;
             while (board.NowUs < deadline)
             {
-                if (board.Loopback.TryGetValue(Pin, out int source))
+                // Ticks of 1 µs (ClockDivider 80): the idle threshold is in µs.
+                if (board.Received(Pin, _startedUs, _settings.IdleThreshold) is { } items)
                 {
-                    var send = board.EveryTransmitter(source).SelectMany(t => t.Sends.Select(s => (Channel: t, Send: s))).LastOrDefault(x => x.Send.StartUs >= _startedUs);
-                    if (send.Send is not null && board.NowUs >= send.Send.StartUs + (send.Send.TotalTicks * send.Channel.TickNs / 1000) + _settings.IdleThreshold)
-                    {
-                        return Capture(send.Send, send.Channel.TickNs, board.LoopbackWidthErrorUs);
-                    }
+                    return [.. items.Select(i => new RmtCommand(i.Duration0, i.Level0, i.Duration1, i.Level1))];
                 }
 
                 Thread.Sleep(5);
@@ -153,8 +150,6 @@ namespace nanoFramework.Hardware.Esp32.Rmt
             return [];
         }
 
-        private static RmtCommand[] Capture(RmtSend send, long tickNs, int widthErrorUs) =>
-            [.. EmulatedRmt.Capture(send, tickNs, widthErrorUs).Select(i => new RmtCommand(i.Duration0, i.Level0, i.Duration1, i.Level1))];
     }
 
     public class RmtCommand
