@@ -386,11 +386,12 @@ public sealed class BoardTests : IAsyncLifetime
         Assert.True(board.Rmt.LongestSendUs < 20_000, $"a SendData call took {board.Rmt.LongestSendUs} us");
 #if RMT3
         // RMT 3.0 cannot stop the cut train without holding the CPU until its end, so it clocked on behind the low
-        // enable: trains were refused as busy until its planned end (5 s after it started), and no release waited.
+        // enable: trains were refused as busy until its planned end (5 s after it started), and the opto channel's
+        // release did not wait (the LEDs' may: on a busy machine they restart until aligned, each restart a release).
         var trains = Logged().Where(e => e.Kind == "output_started").ToList();
         Assert.Contains(Logged(), e => e.Kind == "output_refused" && e.Json.Contains("\"busy\"", StringComparison.Ordinal));
         Assert.True(trains[1].TimeUs >= trains[0].TimeUs + 5_000_000, $"second train at {trains[1].TimeUs - trains[0].TimeUs} us");
-        Assert.Equal(0, board.Rmt.LongestReleaseUs);
+        Assert.Equal(0, board.Rmt.LongestReleaseUsOn(27));
 #endif
         Assert.Empty(board.Rmt.Conflicts);
         Assert.True(board.Pin(18).High);

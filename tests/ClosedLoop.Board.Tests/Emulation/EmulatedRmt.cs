@@ -51,6 +51,7 @@ public sealed class EmulatedRmt(EmulatedBoard board)
     private readonly uint[] _ram = new uint[ChannelCount * ItemsPerBlock];
     private readonly Channel[] _channels = Enumerable.Range(0, ChannelCount).Select(i => new Channel(i)).ToArray();
     private readonly Dictionary<int, int> _routing = [];
+    private readonly Dictionary<int, long> _longestReleaseByPin = [];
     private readonly List<string> _conflicts = [];
 
     /// <summary>Everything that went wrong inside the peripheral: shared memory blocks, overwritten buffers.</summary>
@@ -234,6 +235,15 @@ public sealed class EmulatedRmt(EmulatedBoard board)
     /// <summary>The longest a 3.0 channel's release held its caller (rmt_disable's wait for the transmitter to stop), µs.</summary>
     public long LongestReleaseUs { get; private set; }
 
+    /// <summary>The longest a release of a 3.0 channel on <paramref name="pin"/> held its caller (µs); 0 if none waited.</summary>
+    public long LongestReleaseUsOn(int pin)
+    {
+        lock (_sync)
+        {
+            return _longestReleaseByPin.GetValueOrDefault(pin);
+        }
+    }
+
     /// <summary>
     /// rmt_new_tx_channel / rmt_new_rx_channel: the lowest channel whose memory blocks (it and the next blocks - 1)
     /// no installed channel owns; the pin routed to it. No such channel: CLR_E_DRIVER_NOT_REGISTERED (TX) or
@@ -403,7 +413,14 @@ public sealed class EmulatedRmt(EmulatedBoard board)
             }
         }
 
-        LongestReleaseUs = Math.Max(LongestReleaseUs, board.NowUs - called);
+        // The hold the driver imposes (to the transmitter's stop), not the caller's wall time: a test machine's
+        // scheduler adds its own delays on top, which a real ESP32 with interrupts off does not.
+        long held = stopUs == long.MinValue ? 0 : Math.Max(0, stopUs - called);
+        lock (_sync)
+        {
+            LongestReleaseUs = Math.Max(LongestReleaseUs, held);
+            _longestReleaseByPin[pin] = Math.Max(_longestReleaseByPin.GetValueOrDefault(pin), held);
+        }
     }
 
     private static long StopTime(Channel channel, long nowUs)
