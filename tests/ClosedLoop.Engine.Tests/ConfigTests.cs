@@ -470,6 +470,39 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public void The_LED_dac_claims_its_chip_select_and_the_spi_clock_and_data_out_it_shares_with_the_converter()
+    {
+        const string NoPsram = "[rig]\nboard = ESP32_REV3\n[journal]\nframe_capacity = 160\n";
+        var result = Load(NoPsram + "[pins]\nled_dac_cs = 16\n[acquisition]\nsignal_led_ma = 12.5\ncontrol_led_ma = 0\n");
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => e.ToString())));
+        Assert.Equal(16, result.Config.Board.LedDacChipSelectPin);
+        Assert.True(result.Config.Board.UsesSpi);
+        Assert.Equal((12.5, 0.0), (result.Config.Acquisition.SignalLedMa, result.Config.Acquisition.ControlLedMa));
+        Assert.Equal(-1, RigConfig.Default().Board.LedDacChipSelectPin);
+        Assert.False(RigConfig.Default().Board.UsesSpi);
+
+        // A WROVER's PSRAM holds GPIO16; the ADS1115's I2C lines are the SPI bus's GPIOs; the chip select drives.
+        Assert.Contains("PSRAM of a WROVER module", Assert.Single(Load("[pins]\nled_dac_cs = 16\n").Errors).Expected, StringComparison.Ordinal);
+        var clashes = Load(NoPsram + "[pins]\nled_dac_cs = 16\n[acquisition]\nadc = ads1115\nrate_hz = 60\nsignal_on_us = 4000\ncontrol_on_us = 4000\n").Errors;
+        Assert.Equal(
+            ["pins.spi_sclk: expected a GPIO of its own: GPIO 22 is already pins.i2c_scl", "pins.spi_mosi: expected a GPIO of its own: GPIO 21 is already pins.i2c_sda"],
+            clashes.Select(e => $"{e.Field}: {e.Expected}"));
+        Assert.Equal("pins.led_dac_cs", Assert.Single(Load(NoPsram + "[pins]\nled_dac_cs = 36\n").Errors).Field);
+        Assert.Equal("pins.led_dac_cs", Assert.Single(Load(NoPsram + "[pins]\nled_dac_cs = 23\n[acquisition]\nadc = ads131m02\n").Errors).Field);
+    }
+
+    [Theory]
+    [InlineData("signal_led_ma = 100.5", "acquisition.signal_led_ma")]
+    [InlineData("control_led_ma = -1", "acquisition.control_led_ma")]
+    public void An_LED_current_beyond_0_to_100_mA_is_refused_by_name(string setting, string field)
+    {
+        var error = Assert.Single(Load("[acquisition]\n" + setting + "\n").Errors);
+        Assert.Equal(field, error.Field);
+        Assert.Equal("expected a number from 0 to 100", error.Expected);
+    }
+
+    [Fact]
     public void A_comment_after_a_value_is_a_comment_except_in_a_password()
     {
         var result = Load("[detector]\npost_ms = 1500   # the paper uses 3 s\ndeficit_threshold = 0.75\t# per animal\n[link]\npassword = pa ss #word\n");

@@ -36,6 +36,7 @@ namespace ClosedLoop.Engine.Config
             SpiMosiPin = Pin(v, "spi_mosi");
             SpiMisoPin = Pin(v, "spi_miso");
             AdcChipSelectPin = Pin(v, "adc_cs");
+            LedDacChipSelectPin = Pin(v, "led_dac_cs");
             PhotodiodeAdcChannel = Pin(v, "photodiode_adc_channel");
 
             Adc = (AdcBackend)v.GetChoice("acquisition", "adc");
@@ -97,6 +98,15 @@ namespace ClosedLoop.Engine.Config
         public int SpiMisoPin { get; private set; }
 
         public int AdcChipSelectPin { get; private set; }
+
+        /// <summary>The chip select of the DAC that sets the LEDs' currents, or -1 when the board sets them in hardware.</summary>
+        public int LedDacChipSelectPin { get; private set; }
+
+        /// <summary>Whether the SPI bus is wired: for the ADS131M02, the LED DAC or both.</summary>
+        public bool UsesSpi
+        {
+            get { return Adc == AdcBackend.Ads131m02 || LedDacChipSelectPin >= 0; }
+        }
 
         public int PhotodiodeAdcChannel { get; private set; }
 

@@ -102,6 +102,7 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Integer("pins", "adc_cs", 0, 39, 23, "SPI chip select of an ADS131M02 (active low)"),
                 ConfigKey.Integer("pins", "selftest_input", 0, 39, 4, "GPIO the opto output is wired back to for the timing self-test (RMT receiver)"),
                 ConfigKey.Integer("pins", "interlock_input", -1, 39, -1, "GPIO reading the hardware arm chain back (high only with the e-stop released and the key on; the rig board: 34); -1: not wired, not checked"),
+                ConfigKey.Integer("pins", "led_dac_cs", -1, 39, -1, "SPI chip select (active low) of an MCP4822 setting both LEDs' currents, on spi_sclk and spi_mosi (the rig board: 16); -1: the currents are set in hardware"),
 
                 ConfigKey.Choice("acquisition", "adc", AdcBackends, "esp32", "photodiode ADC: the ESP32's own, an external ADS1115, or the rig board's ADS131M02"),
                 ConfigKey.Choice("acquisition", "mode", AcquisitionModes, "time_division", "two-colour time division with a dark phase, or one colour continuously"),
@@ -117,6 +118,8 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Choice("acquisition", "ads131m02_gain", Ads131m02Gains, "1", "ADS131M02 gain: full scale is 1.2 V / gain at the converter (the board divides its BNC inputs by 8.5)"),
                 ConfigKey.Choice("acquisition", "ads131m02_rate_sps", Ads131m02Rates, "4000", "ADS131M02 conversions per second; lower is quieter but needs longer LED windows"),
                 ConfigKey.Number("acquisition", "lowpass_hz", 0.1, 200, "10", "causal low-pass cut-off applied to each channel"),
+                ConfigKey.Number("acquisition", "signal_led_ma", 0, 100, "10", "current through the signal LED while it is lit, in 25 uA steps (set by the rig board's DAC, pins.led_dac_cs; its circuit cannot pass more than 102 mA)"),
+                ConfigKey.Number("acquisition", "control_led_ma", 0, 100, "10", "current through the control LED while it is lit, as signal_led_ma"),
 
                 ConfigKey.Number("processing", "fit_tau_s", 1, 86400, "120", "memory of the online control-to-signal fit (RLS forgetting time constant)"),
                 ConfigKey.Number("processing", "baseline_tau_s", 1, 86400, "60", "memory of the robust z baseline and spread"),

@@ -6,7 +6,8 @@ namespace ClosedLoop.Engine.Config
     /// whose PSRAM uses them; nothing on the strapping pins (0, 2, 5, 12, 15), whose level at reset selects how the
     /// chip boots (GPIO12 high, for one, selects 1.8 V flash and the module does not start); no output, I2C or pulled
     /// input on 34-39, which are input only and have no internal pull resistors; one function per pin. Only the
-    /// converter in use claims its pins: the ESP32 ADC channel, the ADS1115's I2C or the ADS131M02's SPI lines.
+    /// converter in use claims its pins: the ESP32 ADC channel, the ADS1115's I2C or the ADS131M02's SPI lines; an
+    /// LED DAC claims its chip select and the SPI clock and data-out it shares with that converter.
     /// </summary>
     internal static class PinRules
     {
@@ -18,6 +19,8 @@ namespace ClosedLoop.Engine.Config
         private static readonly string[] Inputs = new string[] { "encounter_input", "selftest_input" };
         private static readonly string[] I2c = new string[] { "i2c_sda", "i2c_scl" };
         private static readonly string[] SpiOutputs = new string[] { "spi_sclk", "spi_mosi", "adc_cs" };
+        private static readonly string[] SpiBusOutputs = new string[] { "spi_sclk", "spi_mosi" };
+        private static readonly string[] LedDac = new string[] { "led_dac_cs" };
         private static readonly string[] SpiInputs = new string[] { "spi_miso" };
         private static readonly string[] Interlock = new string[] { "interlock_input" };
 
@@ -27,7 +30,7 @@ namespace ClosedLoop.Engine.Config
             AdcBackend adc = (AdcBackend)v.GetChoice("acquisition", "adc");
 
             // Every pin in use, in a fixed order, so that a clash is reported at the later key.
-            string[] names = new string[Outputs.Length + PulledInputs.Length + Inputs.Length + I2c.Length + SpiOutputs.Length + SpiInputs.Length + 2];
+            string[] names = new string[Outputs.Length + PulledInputs.Length + Inputs.Length + I2c.Length + SpiOutputs.Length + SpiInputs.Length + LedDac.Length + 2];
             int[] pins = new int[names.Length];
             int used = UseAll(v, Outputs, true, false, psram, names, pins, 0, errors);
             used = UseAll(v, PulledInputs, false, true, psram, names, pins, used, errors);
@@ -46,6 +49,17 @@ namespace ClosedLoop.Engine.Config
                 names[used] = "photodiode_adc_channel";
                 pins[used] = Adc1Gpio[(int)v.GetInteger("pins", "photodiode_adc_channel")];
                 used++;
+            }
+
+            if (v.GetInteger("pins", "led_dac_cs") >= 0)
+            {
+                if (adc != AdcBackend.Ads131m02)
+                {
+                    // The DAC only listens: the bus's clock and data-out, without the converter's pins.
+                    used = UseAll(v, SpiBusOutputs, true, false, psram, names, pins, used, errors);
+                }
+
+                used = UseAll(v, LedDac, true, false, psram, names, pins, used, errors);
             }
 
             if (v.GetInteger("pins", "interlock_input") >= 0)

@@ -21,6 +21,8 @@ namespace ClosedLoop.Engine.Config
             Acquisition.SettleUs = v.GetInteger("acquisition", "settle_us");
             Acquisition.MinReadings = (int)v.GetInteger("acquisition", "min_readings");
             Acquisition.LowPassHz = v.GetNumber("acquisition", "lowpass_hz");
+            Acquisition.SignalLedMa = v.GetNumber("acquisition", "signal_led_ma");
+            Acquisition.ControlLedMa = v.GetNumber("acquisition", "control_led_ma");
             Acquisition.FullScaleCounts = FullScale((AdcBackend)v.GetChoice("acquisition", "adc"));
 
             Processing = new ProcessingSettings();

@@ -14,6 +14,12 @@ namespace ClosedLoop.Engine.Config
         public int MinReadings { get; internal set; }
         public double LowPassHz { get; internal set; }
 
+        /// <summary>Current through the signal LED while it is lit (mA), where the board sets it (pins.led_dac_cs).</summary>
+        public double SignalLedMa { get; internal set; }
+
+        /// <summary>Current through the control LED while it is lit (mA), where the board sets it.</summary>
+        public double ControlLedMa { get; internal set; }
+
         /// <summary>The photodiode converter's largest reading (4095 for the ESP32's 12-bit ADC, 32767 for an ADS1115).</summary>
         public double FullScaleCounts { get; internal set; }
 
@@ -27,6 +33,8 @@ namespace ClosedLoop.Engine.Config
             s.SettleUs = 300;
             s.MinReadings = 2;
             s.LowPassHz = 10;
+            s.SignalLedMa = 10;
+            s.ControlLedMa = 10;
             s.FullScaleCounts = 4095;
             return s;
         }
