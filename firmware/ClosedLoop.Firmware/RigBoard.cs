@@ -48,8 +48,35 @@ namespace ClosedLoop.Firmware
             RmtOutputChannel dose = new RmtOutputChannel(gpio, clock, b.DoseChannel, b.DoseTtlPin, b.DoseEnablePin, maxItems, blocks);
 
             long bootId = BoardStorage.NextBootId();
-            RmtExcitation excitation = new RmtExcitation(clock, b.SignalChannel, b.SignalLedPin, b.ControlChannel, b.ControlLedPin);
+            if (b.UsesSpi)
+            {
+                ConfigureSpiBus(b);
+            }
+
+            // Before the engine: its first excitation start sets the LED currents. Without the DAC the LEDs stay dark.
+            Mcp4822LedCurrents ledCurrents = null;
+            bool ledDacMissing = false;
+            if (b.LedDacChipSelectPin >= 0)
+            {
+                try
+                {
+                    ledCurrents = OpenLedDac(b);
+                }
+                catch (Exception)
+                {
+                    ledDacMissing = true;
+                }
+            }
+
+            RmtExcitation excitation = new RmtExcitation(clock, b.SignalChannel, b.SignalLedPin, b.ControlChannel, b.ControlLedPin, ledCurrents);
             ClosedLoopEngine engine = new ClosedLoopEngine(config, clock, bootId, excitation, opto, dose);
+            if (ledDacMissing)
+            {
+                lock (_engineLock)
+                {
+                    engine.Fault(FaultCode.Board, BoardFault.NoLedDac);
+                }
+            }
             if (configBytes != null && (loaded == null || !loaded.IsValid))
             {
                 lock (_engineLock)
@@ -171,6 +198,27 @@ namespace ClosedLoop.Firmware
             }
         }
 
+        /// <summary>The SPI bus the ADS131M02 and the LED DAC share (each with its own chip select and mode).</summary>
+        private static void ConfigureSpiBus(BoardSettings b)
+        {
+            Configuration.SetPinFunction(b.SpiClockPin, DeviceFunction.SPI1_CLOCK);
+            Configuration.SetPinFunction(b.SpiMosiPin, DeviceFunction.SPI1_MOSI);
+            if (b.Adc == AdcBackend.Ads131m02)
+            {
+                Configuration.SetPinFunction(b.SpiMisoPin, DeviceFunction.SPI1_MISO);
+            }
+        }
+
+        /// <summary>The MCP4822: SPI mode 0 (it also takes mode 3), 8 MHz of its 20 MHz, a 16-bit word per write.</summary>
+        private static Mcp4822LedCurrents OpenLedDac(BoardSettings b)
+        {
+            SpiConnectionSettings spi = new SpiConnectionSettings(1, b.LedDacChipSelectPin);
+            spi.Mode = SpiMode.Mode0;
+            spi.DataBitLength = 8;
+            spi.ClockFrequency = 8000000;
+            return new Mcp4822LedCurrents(SpiDevice.Create(spi));
+        }
+
         private static IPhotodiode OpenPhotodiode(BoardSettings b)
         {
             if (b.Adc == AdcBackend.Esp32)
@@ -181,9 +229,6 @@ namespace ClosedLoop.Firmware
             if (b.Adc == AdcBackend.Ads131m02)
             {
                 // SPI mode 1 (data clocked out on the rising edge, sampled on the falling), 8 MHz: a frame in 12 µs.
-                Configuration.SetPinFunction(b.SpiClockPin, DeviceFunction.SPI1_CLOCK);
-                Configuration.SetPinFunction(b.SpiMosiPin, DeviceFunction.SPI1_MOSI);
-                Configuration.SetPinFunction(b.SpiMisoPin, DeviceFunction.SPI1_MISO);
                 SpiConnectionSettings spi = new SpiConnectionSettings(1, b.AdcChipSelectPin);
                 spi.Mode = SpiMode.Mode1;
                 spi.DataBitLength = 8;

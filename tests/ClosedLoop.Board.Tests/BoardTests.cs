@@ -317,6 +317,53 @@ public sealed class BoardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_LEDs_current_is_set_by_the_config_through_the_DAC_and_a_new_config_from_the_host_changes_it()
+    {
+        var board = EmulatedBoard.Current;
+        await StartBrokerAndLoggerAsync();
+        // GPIO16, free on the rig board's WROOM module (a WROVER's PSRAM would hold it; without PSRAM, fewer frames fit).
+        Boot("[rig]", "board = ESP32_REV3", "[journal]", "frame_capacity = 160", "[acquisition]", "adc = ads131m02", "signal_led_ma = 20", "control_led_ma = 5",
+            "[pins]", $"led_dac_cs = {board.LedDacChipSelect}");
+
+        // The emulated photodiode's LED shares (0.2 V and 0.1 V at the converter) are for 10 mA: the frames show the
+        // light that the currents the DAC was given make. The DAC has its own chip select and SPI mode 0 on the
+        // converter's bus, and each current is the one asked for to within half a step (12.5 uA).
+        await WaitFor(() => ValidCycles(10).Count >= 30, () => $"{ValidCycles(10).Count} valid cycles in {Store.CountFrames()} frames; logged: {string.Join(", ", Logged().Select(e => e.Kind + e.Json))}");
+        var dac = board.LedDac!;
+        Assert.Equal((1, System.Device.Spi.SpiMode.Mode0), (dac.ConnectionSettings.BusId, dac.ConnectionSettings.Mode));
+        double signalMa = EmulatedBoard.LedMilliamps(dac.OutputVolts(0)), controlMa = EmulatedBoard.LedMilliamps(dac.OutputVolts(1));
+        Assert.InRange(signalMa, 19.9875, 20.0125);
+        Assert.InRange(controlMa, 4.9875, 5.0125);
+        int signal = ToCode(Volts(100 + (2000 * signalMa / 10))) - ToCode(0.01), control = ToCode(Volts(100 + (1000 * controlMa / 10))) - ToCode(0.01);
+        Assert.All(ValidCycles(10), v =>
+        {
+            Assert.InRange(v.RawSignal, signal - 2, signal + 2);
+            Assert.InRange(v.RawControl, control - 2, control + 2);
+        });
+
+        // The host sets them like any key, over the config the rig runs; the session's logged config holds them.
+        int framesBefore = (int)Store.CountFrames();
+        Assert.Equal(0, await Command("configure", Rig, "--set", "acquisition.signal_led_ma=12.5", "--set", "acquisition.control_led_ma=0"));
+        await WaitFor(() => EmulatedBoard.LedMilliamps(dac.OutputVolts(0)) is > 12.48 and < 12.52, () => $"signal LED at {EmulatedBoard.LedMilliamps(dac.OutputVolts(0))} mA");
+        Assert.Equal(0, EmulatedBoard.LedMilliamps(dac.OutputVolts(1)));
+        // Between the two, the excitation's stop shut both outputs down (mode bit /SHDN clear), not just the patterns.
+        int wordsAtBoot = 2;
+        Assert.Equal([false, false], dac.Words.Skip(wordsAtBoot).Take(2).Select(w => (w & 0x1000) != 0));
+        Assert.Equal(0, await Command("session", Rig, "start", "--subject", "m1"));
+        await WaitForLogged("session_started");
+        await WaitFor(() => Store.SessionConfigText(Rig, Store.Boots(Rig)[0]) is not null, () => "no session config logged");
+        var logged = ClosedLoop.Engine.Config.ConfigLoader.Load(Store.SessionConfigText(Rig, Store.Boots(Rig)[0])!).Config!.Acquisition;
+        Assert.Equal((12.5, 0.0), (logged.SignalLedMa, logged.ControlLedMa));
+
+        // A dark control LED is light lost: the engine says so instead of fitting noise.
+        await WaitFor(() => Logged().Any(e => e.Kind == "fault" && e.Json.Contains("\"signal_lost\"", StringComparison.Ordinal)), () => "no signal_lost with the control LED at 0 mA");
+        Assert.True(Store.CountFrames() > framesBefore);
+
+        static int ToCode(double volts) => (int)Math.Round(volts / 1.2 * (1 << 23));
+        static double Volts(double counts) => Math.Round(counts) * EmulatedBoard.ConverterVoltsPerCount;
+    }
+
+    [Fact]
     public async Task On_the_rig_boards_converter_a_corrupt_frame_is_dropped_not_read_and_a_run_of_them_is_a_board_fault()
     {
         await StartBrokerAndLoggerAsync();

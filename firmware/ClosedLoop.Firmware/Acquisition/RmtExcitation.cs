@@ -15,6 +15,10 @@ namespace ClosedLoop.Firmware.Acquisition
     /// new pattern (a restart, one colour steadily, dark) therefore goes to a fresh channel: on RMT 2.x a driver on
     /// the same channel number, which takes the hardware over; on 3.0 a new channel, the old one stopped first.
     /// </para>
+    /// <para>
+    /// On a board whose LED currents are set in software (the rig board's DAC), each start sets them first, from the
+    /// acquisition settings, and <see cref="Stop"/> shuts the DAC's outputs down as well as darkening the patterns.
+    /// </para>
     /// </summary>
     public sealed class RmtExcitation : IExcitation
     {
@@ -24,12 +28,15 @@ namespace ClosedLoop.Firmware.Acquisition
         private readonly int _controlChannelNumber;
         private readonly int _controlPin;
         private readonly RmtPlan _plan = new RmtPlan(ExcitationPattern.MaxItems);
+        private readonly Mcp4822LedCurrents _ledCurrents;
         private RmtTransmitter _signal;
         private RmtTransmitter _control;
 
-        public RmtExcitation(IClock clock, int signalChannel, int signalPin, int controlChannel, int controlPin)
+        /// <param name="ledCurrents">The DAC setting the LEDs' currents, or null where the board sets them in hardware.</param>
+        public RmtExcitation(IClock clock, int signalChannel, int signalPin, int controlChannel, int controlPin, Mcp4822LedCurrents ledCurrents)
         {
             _clock = clock;
+            _ledCurrents = ledCurrents;
             _signalChannelNumber = signalChannel;
             _signalPin = signalPin;
             _controlChannelNumber = controlChannel;
@@ -49,6 +56,11 @@ namespace ClosedLoop.Firmware.Acquisition
         {
             long lead = LastLeadUs;
             long epoch = 0;
+            if (_ledCurrents != null)
+            {
+                _ledCurrents.Set(settings.SignalLedMa, settings.ControlLedMa);
+            }
+
             if (settings.Continuous)
             {
                 // One colour, always on: a steady pattern each (there is no other way to hold a looping channel's level).
@@ -104,6 +116,10 @@ namespace ClosedLoop.Firmware.Acquisition
             byte[] dark = Copy();
             Replace(true, dark);
             Replace(false, dark);
+            if (_ledCurrents != null)
+            {
+                _ledCurrents.Off();
+            }
         }
 
         /// <summary>A fresh driver on the LED's channel, then its new pattern.</summary>

@@ -27,5 +27,8 @@ namespace ClosedLoop.Firmware.Board
         /// link is broken or noisy. Its readings are left out meanwhile; reported again if it fails again after recovering.
         /// </summary>
         public const long PhotodiodeLink = 6;
+
+        /// <summary>The DAC that sets the LEDs' currents (pins.led_dac_cs) could not be opened: both LEDs stay dark (setpoints at zero).</summary>
+        public const long NoLedDac = 7;
     }
 }

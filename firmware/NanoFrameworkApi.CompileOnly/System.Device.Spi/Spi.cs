@@ -11,6 +11,10 @@ namespace System.Device.Spi
 
         public void TransferFullDuplex(SpanByte writeBuffer, SpanByte readBuffer) => throw null;
 
+        public void Write(ushort[] buffer) => throw null;
+
+        public void Write(SpanByte buffer) => throw null;
+
         public void Dispose() => throw null;
     }
 

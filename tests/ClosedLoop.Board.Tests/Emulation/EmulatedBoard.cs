@@ -191,18 +191,61 @@ public sealed class EmulatedBoard
     /// <summary>Volts at the rig board's ADS131M02 per count of <see cref="Photodiode"/> (its BNC IN1, channel 0).</summary>
     public const double ConverterVoltsPerCount = 1e-4;
 
-    /// <summary>The SPI devices the firmware opened: the rig board's converter.</summary>
+    /// <summary>The SPI devices the firmware opened for the rig board's converter.</summary>
     public List<(System.Device.Spi.SpiConnectionSettings Settings, ClosedLoop.Firmware.Tests.Support.EmulatedAds131m02 Chip)> SpiDevices { get; } = [];
 
-    /// <summary>The rig board's ADS131M02 on its SPI bus: channel 0 sees the photodiode, channel 1 nothing.</summary>
+    /// <summary>The chip select of the rig board's LED DAC (pins.led_dac_cs on the rig board); every other chip select is the converter's.</summary>
+    public int LedDacChipSelect { get; set; } = 16;
+
+    /// <summary>The LED DAC, once the firmware opened it: then each LED's light scales with its current (<see cref="PhotodiodeAt"/>).</summary>
+    public ClosedLoop.Firmware.Tests.Support.EmulatedMcp4822? LedDac { get; private set; }
+
+    /// <summary>The LED current that gives the light <see cref="Photodiode"/> describes, on a board with an LED DAC (the firmware's default).</summary>
+    public const double NominalLedMilliamps = 10;
+
+    /// <summary>
+    /// What the photodiode reads at <paramref name="us"/>: <see cref="Photodiode"/> of the LEDs' levels, and with an LED
+    /// DAC each LED's share of the light scaled by its current over <see cref="NominalLedMilliamps"/> (light is linear
+    /// in current over photometry's range), the current following the LED loop's circuit from the DAC's output.
+    /// </summary>
+    internal int PhotodiodeAt(long us)
+    {
+        bool signal = Level(SignalLedPin, us);
+        bool control = Level(ControlLedPin, us);
+        if (LedDac is not { } dac)
+        {
+            return Photodiode(us, signal, control);
+        }
+
+        int dark = Photodiode(us, false, false);
+        double light = dark;
+        if (signal)
+        {
+            light += (Photodiode(us, true, false) - dark) * LedMilliamps(dac.OutputVolts(0)) / NominalLedMilliamps;
+        }
+
+        if (control)
+        {
+            light += (Photodiode(us, false, true) - dark) * LedMilliamps(dac.OutputVolts(1)) / NominalLedMilliamps;
+        }
+
+        return (int)Math.Round(light);
+    }
+
+    /// <summary>The current in a lit LED for a DAC output (mA): <see cref="ClosedLoop.Firmware.Tests.Support.RigBoardLedLoop"/>.</summary>
+    public static double LedMilliamps(double dacVolts) => ClosedLoop.Firmware.Tests.Support.RigBoardLedLoop.Milliamps(dacVolts);
+
+    /// <summary>The rig board's SPI bus: the LED DAC at <see cref="LedDacChipSelect"/>, otherwise the ADS131M02, whose channel 0 sees the photodiode, channel 1 nothing.</summary>
     internal System.Device.Spi.SpiDevice OpenSpi(System.Device.Spi.SpiConnectionSettings settings)
     {
+        if (settings.ChipSelectLine == LedDacChipSelect)
+        {
+            LedDac = new ClosedLoop.Firmware.Tests.Support.EmulatedMcp4822(settings);
+            return LedDac;
+        }
+
         var chip = new ClosedLoop.Firmware.Tests.Support.EmulatedAds131m02(
-            (channel, t) =>
-            {
-                long us = (long)(t * 1e6);
-                return channel == 0 ? Photodiode(us, Level(SignalLedPin, us), Level(ControlLedPin, us)) * ConverterVoltsPerCount : 0;
-            },
+            (channel, t) => channel == 0 ? PhotodiodeAt((long)(t * 1e6)) * ConverterVoltsPerCount : 0,
             () => NowUs / 1e6,
             seconds => SpinUntil(NowUs + (long)Math.Ceiling(seconds * 1e6)));
         SpiDevices.Add((settings, chip));
@@ -219,7 +262,7 @@ public sealed class EmulatedBoard
 
         Interlocked.Increment(ref Readings);
         long t = NowUs;
-        return Photodiode(t, Level(SignalLedPin, t), Level(ControlLedPin, t));
+        return PhotodiodeAt(t);
     }
 }
 
