@@ -27,7 +27,7 @@ TERMINAL_2 = "TerminalBlock_Phoenix:TerminalBlock_Phoenix_MPT-0,5-2-2.54_1x02_P2
 # Yageo RC0603 (1 %) and RT0603 (0.1 %, 25 ppm/K) part numbers by value; Murata GRM capacitors.
 RESISTOR_MPN = {
     "33": "RC0603FR-0733RL", "100": "RC0603FR-07100RL", "1k": "RC0603FR-071KL", "5.1k": "RC0603FR-075K1L",
-    "10k": "RC0603FR-0710KL", "100k": "RC0603FR-07100KL",
+    "10k": "RC0603FR-0710KL", "100k": "RC0603FR-07100KL", "1M": "RC0603FR-071ML",
 }
 CAPACITOR_MPN = {
     "1nF": ("GRM1885C1H102JA01D", C0603), "10nF C0G": ("GRM1885C1H103JA01D", C0603), "100nF": ("GRM188R71C104KA01D", C0603),
@@ -44,7 +44,7 @@ GPIO = {
     "signal_led": "IO25", "control_led": "IO26", "opto_ttl": "IO27", "dose_ttl": "IO14", "opto_enable": "IO18",
     "dose_enable": "IO19", "sync_out": "IO13", "arm_input": "IO32", "estop_input": "IO33", "encounter_input": "IO35",
     "selftest_input": "IO4", "spi_sclk": "IO22", "spi_mosi": "IO21", "spi_miso": "SENSOR_VN", "adc_cs": "IO23",
-    "spare_input": "SENSOR_VP", "interlock_input": "IO34",
+    "spare_input": "SENSOR_VP", "interlock_input": "IO34", "led_dac_cs": "IO16",
 }
 
 
@@ -204,8 +204,9 @@ def esp32(b):
     b.connect("ESP_RXD", esp["RXD0/IO3"])
     for net, pin in GPIO.items():
         b.connect(net, esp[pin])
-    # Flash (6-11), the strapping pins other than IO0 (2, 5, 12, 15) and 16-17 stay free.
-    b.leave_unconnected(*(esp[p] for p in ("SHD/SD2", "SWP/SD3", "SCS/CMD", "SCK/CLK", "SDO/SD0", "SDI/SD1", "IO2", "IO5", "IO12", "IO15", "IO16", "IO17")))
+    # Flash (6-11), the strapping pins other than IO0 (2, 5, 12, 15) and 17 stay free. IO16, which a WROVER's PSRAM
+    # would take, is free on this WROOM module: the LED DAC's chip select.
+    b.leave_unconnected(*(esp[p] for p in ("SHD/SD2", "SWP/SD3", "SCS/CMD", "SCK/CLK", "SDO/SD0", "SDI/SD1", "IO2", "IO5", "IO12", "IO15", "IO17")))
 
 
 def photoreceiver_inputs(b):
@@ -258,32 +259,54 @@ def photoreceiver_inputs(b):
 
 
 def led_drivers(b):
-    """Two op-amp constant-current LED sinks, switched by the RMT excitation outputs."""
+    """
+    Two op-amp constant-current LED sinks. Each LED's current is set in software by a channel of an MCP4822 DAC (its
+    own 2.048 V reference, not the Wi-Fi-loaded 3.3 V rail) and switched by the RMT excitation output through an
+    analog switch. The setpoint is half the DAC's output, so no code can ask for more than 102 mA; with the switch open
+    it is pulled to ground, and a bias of 3.3 mV on the feedback node holds the MOSFET fully off whatever the op-amp's
+    offset. The firmware's LedCurrentLoop holds these values (a test compares them).
+    """
     b.block = "leds"
-    opamp = b.part("U", "Amplifier_Operational:MCP6002-xSN", "Package_SO:SOIC-8_3.9x4.9mm_P1.27mm", "MCP6002", "MCP6002T-I/SN", "Microchip")
+    dac = b.part("U", "Analog_DAC:MCP4822", "Package_SO:SOIC-8_3.9x4.9mm_P1.27mm", "MCP4822", "MCP4822-E/SN", "Microchip",
+                 "12 bits, internal 2.048 V reference, gain 1: SPI mode 0 on the converter's bus")
+    b.connect("+3V3", dac["Vdd"])
+    b.connect("GND", dac["Vss"], dac["~{LDAC}"])
+    b.capacitor("100nF", "+3V3")
+    b.connect("led_dac_cs", dac["~{CS}"])
+    b.resistor("10k", "+3V3", "led_dac_cs", note="DAC deselected while the ESP32 boots")
+    b.connect("spi_sclk", dac["SCK"])
+    b.connect("spi_mosi", dac["SDI"])
+    b.connect("LED1_DAC", dac["VA"])
+    b.connect("LED2_DAC", dac["VB"])
+    opamp = b.part("U", "Amplifier_Operational:OPA2376xxD", "Package_SO:SOIC-8_3.9x4.9mm_P1.27mm", "OPA2376", "OPA2376AIDR", "Texas Instruments",
+                   "25 uV offset at most, 5.5 MHz")
     b.connect("+5V", opamp["V+"])
     b.connect("GND", opamp["V-"])
     b.capacitor("100nF", "+5V")
     for n, (net, out, minus, plus) in enumerate((("signal_led", "1", "2", "3"), ("control_led", "7", "6", "5")), start=1):
-        setpoint, gate, sense = f"LED{n}_SET", f"LED{n}_GATE", f"LED{n}_SENSE"
+        switched, setpoint, gate, sense = f"LED{n}_SW", f"LED{n}_SET", f"LED{n}_GATE", f"LED{n}_SENSE"
         b.block = f"led{n}"
-        b.resistor("10k", net, setpoint)
-        trim = b.part("RV", "Device:R_Potentiometer_Trim", "Potentiometer_SMD:Potentiometer_Bourns_TC33X_Vertical", "1k", "TC33X-2-102E", "Bourns",
-                      "0-300 mA: 3.3 V x Rtrim / (10k + Rtrim) over the 1 Ohm sense resistor")
-        b.connect(setpoint, trim[1])
-        b.connect("GND", trim[2], trim[3])
+        switch = b.part("U", "74xGxx:74LVC1G66", SOT23_5, "74LVC1G66", "SN74LVC1G66DBVR", "Texas Instruments", "closed while the RMT pattern is high")
+        b.connect(f"LED{n}_DAC", switch[1])
+        b.connect(switched, switch[2])
+        b.connect(net, switch[4])
+        b.connect("+3V3", switch["VCC"])
+        b.connect("GND", switch["GND"])
+        b.resistor("10k", switched, setpoint, note="the setpoint is half the DAC's output")
+        b.resistor("10k", setpoint, "GND", note="setpoint at ground while the switch is open")
         b.connect(setpoint, opamp[plus])
         b.connect(f"LED{n}_AMP", opamp[out])
         b.resistor("100", f"LED{n}_AMP", gate)
         b.resistor("100k", gate, "GND", note="gate held off while the op-amp is unpowered")
         b.capacitor("1nF", f"LED{n}_AMP", f"LED{n}_FB")
         b.resistor("1k", sense, f"LED{n}_FB")
+        b.resistor("1M", "+3V3", f"LED{n}_FB", note="off-state bias: the feedback node sits 3.3 mV above the sense voltage")
         b.connect(f"LED{n}_FB", opamp[minus])
         fet = b.part("Q", "Transistor_FET:AO3400A", SOT23, "AO3400A", "AO3400A", "Alpha & Omega")
         b.connect(gate, fet["G"])
         b.connect(sense, fet["S"])
         b.connect(f"LED{n}_K", fet["D"])
-        b.resistor("1", sense, "GND", "RC1206FR-071RL", "Resistor_SMD:R_1206_3216Metric", "1 %, 1/4 W")
+        b.resistor("10", sense, "GND", "RC1206FR-0710RL", "Resistor_SMD:R_1206_3216Metric", "1 %, 1/4 W: 0.1 W at 100 mA")
         b.terminal(f"LED{n}", ["+5V", f"LED{n}_K"], "LED anode, LED cathode")
         b.tvs("PESD5V0S1BA", f"LED{n}_K")
 

@@ -14,9 +14,10 @@ from .grid import CONFLICT, GRID, MARGIN, Grid, astar, cells, erode, straight_pi
 LAYERS = (pcbnew.F_Cu, pcbnew.B_Cu)
 # Search steps for the whole board, so that a layout the router cannot finish fails in minutes instead of searching on
 # (pure Python: roughly 50,000 steps a second here, so the whole budget is about 7 minutes). The rig board takes about
-# a million; a net that fails spends up to 3.4 million before it gives up.
+# 1.6 million; a net that fails spends up to 3.4 million before it gives up.
 BUDGET_STEPS = 20_000_000
 WIDE_NETS = {"VBUS": 0.3, "+5V": 0.5, "LED1_K": 0.5, "LED2_K": 0.5, "LED1_SENSE": 0.5, "LED2_SENSE": 0.5}
+SUPPLY_TRACKS = {"+5V"}
 
 
 class Router:
@@ -78,7 +79,10 @@ class Router:
                 drilled = any(p.GetNumber() == pad.GetNumber() and p.GetDrillSize().x > 0 for p in pad.GetParent().Pads())
                 if pad.GetAttribute() == pcbnew.PAD_ATTRIB_SMD and not drilled:
                     self.fan_out(pad, name)
-        order = sorted((n for n in pads if n not in plane_nets), key=lambda n: self._span(pads[n]))
+        # The supply that is not a plane first, as a person would draw it: its wide trunk crosses the whole board, and
+        # routed last (by span) it found the bottom edge walled off by the signals once the LED DAC was added. Then
+        # short nets before long ones.
+        order = sorted((n for n in pads if n not in plane_nets), key=lambda n: (n not in SUPPLY_TRACKS, self._span(pads[n])))
         for name in order:
             self.route_net(name, pads[name])
         return self.failed

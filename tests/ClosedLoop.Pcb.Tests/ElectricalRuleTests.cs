@@ -10,7 +10,7 @@ public class ElectricalRuleTests
 
         Assert.Empty(errors);
         Assert.True(parts > 100, $"only {parts} parts");
-        Assert.Equal(20, gpio.Count); // 17 nf.config pins (interlock_input among them), the boot strap, the UART and the spare input
+        Assert.Equal(21, gpio.Count); // 18 nf.config pins (interlock_input and led_dac_cs among them), the boot strap, the UART and the spare input
     }
 
     /// <summary>

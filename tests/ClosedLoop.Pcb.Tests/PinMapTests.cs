@@ -45,13 +45,13 @@ public class PinMapTests
     [Fact]
     public void A_board_with_one_pin_moved_no_longer_matches_the_config_or_the_docs()
     {
-        string copy = BoardTool.BrokenCopy("\"dose_enable\": \"IO19\"", "\"dose_enable\": \"IO16\"");
+        string copy = BoardTool.BrokenCopy("\"dose_enable\": \"IO19\"", "\"dose_enable\": \"IO17\"");
         try
         {
             var (_, gpio, _) = BoardTool.Check(copy);
 
-            Assert.Contains("dose_enable: nf.config says GPIO19, the board has GPIO19 free and dose_enable on GPIO16", Mismatches(ConfigPins(RigBoardConfig()), gpio));
-            Assert.Contains("dose_enable: nf.config says GPIO19, the board has GPIO19 free and dose_enable on GPIO16", Mismatches(DocumentedPins(File.ReadAllText(Path.Combine(BoardTool.RepositoryRoot, "docs", "hardware.md"))), gpio));
+            Assert.Contains("dose_enable: nf.config says GPIO19, the board has GPIO19 free and dose_enable on GPIO17", Mismatches(ConfigPins(RigBoardConfig()), gpio));
+            Assert.Contains("dose_enable: nf.config says GPIO19, the board has GPIO19 free and dose_enable on GPIO17", Mismatches(DocumentedPins(File.ReadAllText(Path.Combine(BoardTool.RepositoryRoot, "docs", "hardware.md"))), gpio));
         }
         finally
         {
@@ -65,10 +65,10 @@ public class PinMapTests
         var (_, gpio, _) = BoardTool.Check();
         var moved = ConfigLoader.Load(RigBoardBlock().Replace("[pins]\n", "[pins]\nopto_enable = 19\ndose_enable = 18\n", StringComparison.Ordinal));
         Assert.True(moved.IsValid);
-        string docs = File.ReadAllText(Path.Combine(BoardTool.RepositoryRoot, "docs", "hardware.md")).Replace("| `adc_cs` | 23 |", "| `adc_cs` | 16 |", StringComparison.Ordinal);
+        string docs = File.ReadAllText(Path.Combine(BoardTool.RepositoryRoot, "docs", "hardware.md")).Replace("| `adc_cs` | 23 |", "| `adc_cs` | 17 |", StringComparison.Ordinal);
 
         Assert.Contains("opto_enable: nf.config says GPIO19, the board has dose_enable on GPIO19", Mismatches(ConfigPins(moved.Config), gpio));
-        Assert.Contains("adc_cs: nf.config says GPIO16, the board has GPIO16 free and adc_cs on GPIO23", Mismatches(DocumentedPins(docs), gpio));
+        Assert.Contains("adc_cs: nf.config says GPIO17, the board has GPIO17 free and adc_cs on GPIO23", Mismatches(DocumentedPins(docs), gpio));
     }
 
     [Fact]
@@ -119,11 +119,11 @@ public class PinMapTests
         return result.Config;
     }
 
-    /// <summary>nf.config with acquisition.adc = ads131m02 and every [pins] key at the board's GPIO for it.</summary>
+    /// <summary>nf.config for the board's module (no PSRAM) with acquisition.adc = ads131m02 and every [pins] key at the board's GPIO for it.</summary>
     private static ConfigLoadResult LoadWithBoardPins(IReadOnlyDictionary<int, string> gpio)
     {
         var lines = gpio.Where(p => !BoardOnly.ContainsKey(p.Key)).Select(p => $"{p.Value} = {p.Key}");
-        return ConfigLoader.Load("[pins]\n" + string.Join("\n", lines) + "\n[acquisition]\nadc = ads131m02\n");
+        return ConfigLoader.Load("[rig]\nboard = ESP32_REV3\n[journal]\nframe_capacity = 160\n[pins]\n" + string.Join("\n", lines) + "\n[acquisition]\nadc = ads131m02\n");
     }
 
     private static Dictionary<string, int> ConfigPins(RigConfig config) =>
