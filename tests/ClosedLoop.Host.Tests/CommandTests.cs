@@ -225,7 +225,9 @@ public sealed class CommandTests : EmbeddedBrokerTest
             await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false, publishSamples: true);
             await using (rig.PumpInBackground())
             {
-                var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.deficit_threshold=0.75", "--set", "processing.warmup_s=5", "--broker", BrokerAddress);
+                // A board whose LED currents are set in software (a DAC's chip select on GPIO23, free with the ESP32's own ADC).
+                var (code, _, error) = await CommandLine.Invoke("configure", "rig-t", "--file", SafetyFile, "--set", "detector.deficit_threshold=0.75", "--set", "processing.warmup_s=5",
+                    "--set", "pins.led_dac_cs=23", "--set", "acquisition.signal_led_ma=12.5", "--broker", BrokerAddress);
                 Assert.True(code == 0, error);
             }
 
@@ -247,7 +249,7 @@ public sealed class CommandTests : EmbeddedBrokerTest
         Assert.Contains("deficit_threshold = 0.75", System.Text.Json.JsonDocument.Parse(sidecar).RootElement.GetProperty("session_config").GetString(), StringComparison.Ordinal);
         Assert.True(report.Code == 0, report.Error);
         Assert.DoesNotContain("no config", report.Error, StringComparison.Ordinal);
-        Assert.Contains("Deficit threshold marked: 0.75.", File.ReadAllText(Directory.GetFiles(Path.Combine(Folder, "report"), "*.html").Single()), StringComparison.Ordinal);
+        Assert.Contains("Deficit threshold marked: 0.75. LED currents: signal 12.5 mA, control 10 mA.", File.ReadAllText(Directory.GetFiles(Path.Combine(Folder, "report"), "*.html").Single()), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -46,6 +46,9 @@ public sealed class SessionData
 
     public required double Threshold { get; init; }
 
+    /// <summary>The LED currents the session ran with (mA), where its board set them in software and the log holds its config.</summary>
+    public (double SignalMa, double ControlMa)? LedCurrents { get; init; }
+
     /// <summary>Who and what the boot's sessions were about (subject, experimenter, UTC start), as logged.</summary>
     public IReadOnlyList<Logging.SessionRecord> Sessions { get; init; } = [];
 
@@ -57,6 +60,14 @@ public sealed class SessionData
     {
         string? text = store.SessionConfigText(rig, boot);
         return text is null ? null : ClosedLoop.Engine.Config.ConfigLoader.Load(text).Config?.Detector.DeficitThreshold;
+    }
+
+    /// <summary>The LED currents (mA) the session's logged config set, or null where the log holds no config or the board sets them in hardware.</summary>
+    public static (double SignalMa, double ControlMa)? LoggedLedCurrents(EventStore store, string rig, long boot)
+    {
+        string? text = store.SessionConfigText(rig, boot);
+        var config = text is null ? null : ClosedLoop.Engine.Config.ConfigLoader.Load(text).Config;
+        return config is null || config.Board.LedDacChipSelectPin < 0 ? null : (config.Acquisition.SignalLedMa, config.Acquisition.ControlLedMa);
     }
 
     public static SessionData Load(EventStore store, string rig, long boot, double threshold)
@@ -107,6 +118,7 @@ public sealed class SessionData
             Faults = faults,
             Gaps = logged.Gaps,
             Threshold = threshold,
+            LedCurrents = LoggedLedCurrents(store, rig, boot),
             Sessions = store.Sessions(rig, boot),
             ConsoleCommands = [.. store.Audits(rig, boot).Select(a => new ConsoleCommand(a, a.ConfirmedBy(events.All)))],
         };

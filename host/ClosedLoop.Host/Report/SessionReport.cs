@@ -233,7 +233,9 @@ public static class SessionReport
                 $"<p>Session with <b>{E(s.Subject)}</b>{(s.Experimenter is null ? string.Empty : $", run by {E(s.Experimenter)}")}, started {E(s.Utc)} (rig time {F(s.RigTimeUs / 1e6)} s){(s.Note is null ? string.Empty : $": {E(s.Note)}")}</p>")))
             .Append($"<p>{data.Encounters.Count} measured encounters: {deficits} deficits, {data.Encounters.Count - deficits} responses; ")
             .Append($"{data.Trains.Count(t => !t.Sham)} trains driven, {data.Trains.Count(t => t.Sham)} sham; {data.Refusals.Count} refusals; {data.Faults.Count} faults. ")
-            .Append($"Deficit threshold marked: {F(data.Threshold)}.</p>");
+            .Append($"Deficit threshold marked: {F(data.Threshold)}.")
+            .Append(data.LedCurrents is var (signalMa, controlMa) ? $" LED currents: signal {F(signalMa)} mA, control {F(controlMa)} mA." : string.Empty)
+            .Append("</p>");
         foreach (var (title, path) in figures)
         {
             html.Append($"<h2>{E(title)}</h2><img alt=\"{E(title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\">");
