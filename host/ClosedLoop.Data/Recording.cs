@@ -60,6 +60,17 @@ public sealed class Recording
         EncounterEdges = OnsetEdges(RisingEdgesUs.ToList(), durationUs),
     };
 
+    /// <summary>The same recording with its encounters replaced by onsets at <paramref name="onsetsUs"/>, each lasting <paramref name="durationUs"/>.</summary>
+    public Recording WithOnsets(IEnumerable<long> onsetsUs, long durationUs) => new()
+    {
+        Name = Name,
+        SamplingRate = SamplingRate,
+        TimeUs = TimeUs,
+        Signal = Signal,
+        Control = Control,
+        EncounterEdges = OnsetEdges(onsetsUs, durationUs),
+    };
+
     /// <summary>A pyPhotometry recording, with analog 1 as signal, analog 2 as control and a digital input as the TTL.</summary>
     public static Recording FromPpd(Ppd.PpdRecording ppd, int encounterInput)
     {

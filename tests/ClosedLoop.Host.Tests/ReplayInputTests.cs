@@ -84,9 +84,9 @@ public sealed class ReplayInputTests : IDisposable
         File.WriteAllText(path, "Time (sec),filt465,filt405\n0,2,1.5\n0.1,2,1.5\n");
         string[] columns = ["--time-column", "Time (sec)", "--signal-column", "filt465", "--control-column", "filt405"];
 
-        // A column CSV takes its control from a column and has no event file yet: --control and --events were ignored.
+        // A column CSV takes its control from a column; a .ppd its encounters from its inputs.
         var control = await CommandLine.Invoke(["replay", path, .. columns, "--control", path]);
-        var events = await CommandLine.Invoke(["replay", path, .. columns, "--events", path]);
+        var events = await CommandLine.Invoke(["replay", MarkerPpd(), "--events", path, "--events-column", "filt465"]);
         // A .ppd has its own control and inputs; a log its own session.
         var ppd = await CommandLine.Invoke("replay", MarkerPpd(), "--control", path, "--signal-column", "x");
         // --csv writes one replay's table, --plot draws a sweep.
@@ -95,10 +95,51 @@ public sealed class ReplayInputTests : IDisposable
 
         Assert.All(new[] { control, events, ppd, csvSweep, plotAlone }, r => Assert.Equal(ExitCodes.Usage, r.Code));
         Assert.Contains("--control: not read for a column CSV (columns.csv); a column CSV reads --time-column", control.Error, StringComparison.Ordinal);
-        Assert.Contains("--events: not read for a column CSV", events.Error, StringComparison.Ordinal);
+        Assert.Contains("--events, --events-column: not read for a .ppd recording", events.Error, StringComparison.Ordinal);
         Assert.Contains("--control, --signal-column: not read for a .ppd recording", ppd.Error, StringComparison.Ordinal);
         Assert.Contains("--csv writes one replay's per-encounter table, which a --sweep does not print", csvSweep.Error, StringComparison.Ordinal);
         Assert.Contains("--plot draws a --sweep", plotAlone.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_folder, "t.csv")) || File.Exists(Path.Combine(_folder, "p.png")));
+    }
+
+    [Fact]
+    public async Task Encounters_come_from_any_column_of_event_times_in_any_csv()
+    {
+        // A behaviour program's event file: one column per kind of event, each as long as its own list.
+        string recording = Path.Combine(_folder, "photometry.csv");
+        var text = new StringBuilder("Time (sec),filt465,filt405\n");
+        var random = new Random(7);
+        for (int i = 0; i < 4 * 60 * Rate; i++)
+        {
+            text.Append(string.Create(CultureInfo.InvariantCulture, $"{(double)i / Rate:F6},{2.0 + random.NextDouble() * 0.01:F5},{1.5 + random.NextDouble() * 0.01:F5}\n"));
+        }
+
+        File.WriteAllText(recording, text.ToString());
+        string events = Path.Combine(_folder, "behaviour.csv");
+        File.WriteAllText(events, "Beer,Nosepoke,MagEntry\n61.5,60,62\n,90,\n,120\n,150\n,180\n");
+        string[] columns = ["--time-column", "Time (sec)", "--signal-column", "filt465", "--control-column", "filt405"];
+
+        var nosepokes = await CommandLine.Invoke(["replay", recording, .. columns, "--events", events, "--events-column", "Nosepoke", "--event-ms", "3000"]);
+        var beer = await CommandLine.Invoke(["replay", recording, .. columns, "--events", events, "--events-column", "Beer", "--event-ms", "3000"]);
+
+        Assert.True(nosepokes.Code == 0, nosepokes.Error);
+        Assert.Contains("5 encounters:", nosepokes.Output, StringComparison.Ordinal);
+        Assert.True(beer.Code == 0, beer.Error);
+        Assert.Contains("1 encounters:", beer.Output, StringComparison.Ordinal);
+
+        // Told what is wrong, by name: a missing column, a gap in one, an event file without its column, two sources.
+        File.WriteAllText(Path.Combine(_folder, "gap.csv"), "Nosepoke\n60\n\n90\n");
+        var missing = await CommandLine.Invoke(["replay", recording, .. columns, "--events", events, "--events-column", "Lever"]);
+        var gap = await CommandLine.Invoke(["replay", recording, .. columns, "--events", Path.Combine(_folder, "gap.csv"), "--events-column", "Nosepoke"]);
+        var noColumn = await CommandLine.Invoke(["replay", recording, .. columns, "--events", events]);
+        var both = await CommandLine.Invoke(["replay", recording, .. columns, "--event-column", "filt465", "--events", events, "--events-column", "Beer"]);
+        var columnAlone = await CommandLine.Invoke(["replay", recording, .. columns, "--events-column", "Beer"]);
+
+        Assert.Contains("has no column 'Lever' (--events-column); its columns are 'Beer', 'Nosepoke', 'MagEntry'", missing.Error, StringComparison.Ordinal);
+        Assert.Contains("line 4: 'Nosepoke' has a time after its empty cell on line 3", gap.Error, StringComparison.Ordinal);
+        Assert.Contains("--events with a column CSV needs --events-column NAME", noColumn.Error, StringComparison.Ordinal);
+        Assert.Contains("--event-column and --events both give the encounters: choose one", both.Error, StringComparison.Ordinal);
+        Assert.Contains("--events-column names a column of the --events file", columnAlone.Error, StringComparison.Ordinal);
+        Assert.All(new[] { missing, gap, noColumn, both, columnAlone }, r => Assert.NotEqual(0, r.Code));
     }
 }

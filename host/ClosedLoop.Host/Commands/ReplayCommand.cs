@@ -21,8 +21,9 @@ public static class ReplayCommand
         var rig = new Option<string?>("--rig") { Description = "Log input: the rig whose session to replay" };
         var boot = new Option<long?>("--boot") { Description = "Log input: which boot of the rig (default: the latest)" };
         var control = new Option<FileInfo?>("--control") { Description = "GuPPy input: the control channel .csv (timestamps,data,sampling_rate)" };
-        var events = new Option<FileInfo?>("--events") { Description = "GuPPy input: an event .csv (timestamps) whose times are encounter onsets" };
-        var eventMs = new Option<int>("--event-ms") { Description = "GuPPy input: how long each encounter from --events lasts", DefaultValueFactory = _ => 1000 };
+        var events = new Option<FileInfo?>("--events") { Description = "GuPPy or column CSV input: a .csv of encounter onset times in seconds on the recording's clock: GuPPy's event file (timestamps), or any CSV with --events-column" };
+        var eventsColumn = new Option<string?>("--events-column") { Description = "With --events: the column of that CSV holding the onset times (columns may be of unequal length, e.g. Beer,Nosepoke,MagEntry)" };
+        var eventMs = new Option<int>("--event-ms") { Description = "How long each encounter from --events, --event-column or --events-from ttl-onsets lasts", DefaultValueFactory = _ => 1000 };
         var config = new Option<FileInfo?>("--config") { Description = "An nf.config to replay with (default: every key at its default)" };
         var sets = new Option<string[]>("--set") { Description = "A value to change, as section.key=value (repeatable)" };
         var input = new Option<int>("--encounter-input") { Description = "The digital input whose rising edges mark encounters (1 or 2)", DefaultValueFactory = _ => 1 };
@@ -43,7 +44,7 @@ public static class ReplayCommand
         var sweep = new Option<string?>("--sweep") { Description = "Rerun over a range, as section.key=from:to:step, and print the deficits, trains and refusals at each value" };
         var command = new Command("replay", "Replay a recording through the engine and show each encounter's Δz and decision")
         {
-            file, control, events, eventMs, rig, boot, config, sets, input, eventsFrom, timeColumn, signalColumn, controlColumn, eventColumn, cutShort, csvOut, plotOut, sweep,
+            file, control, events, eventsColumn, eventMs, rig, boot, config, sets, input, eventsFrom, timeColumn, signalColumn, controlColumn, eventColumn, cutShort, csvOut, plotOut, sweep,
         };
         command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
         {
@@ -54,6 +55,7 @@ public static class ReplayCommand
                 parse.GetValue(eventsFrom) == "ttl-onsets", parse.GetValue(rig), parse.GetValue(boot),
                 parse.GetValue(timeColumn), parse.GetValue(signalColumn), parse.GetValue(controlColumn), parse.GetValue(eventColumn))
             {
+                EventsColumn = parse.GetValue(eventsColumn),
                 AcceptCutShort = parse.GetValue(cutShort),
                 TableCsv = parse.GetValue(csvOut),
                 SweepPlot = parse.GetValue(plotOut),
@@ -72,8 +74,8 @@ public static class ReplayCommand
     private static readonly Dictionary<string, string[]> InputOptions = new(StringComparer.Ordinal)
     {
         ["a closedloop log"] = ["--rig", "--boot"],
-        ["a column CSV"] = ["--time-column", "--signal-column", "--control-column", "--event-column", "--event-ms"],
-        ["a GuPPy channel file"] = ["--control", "--events", "--event-ms"],
+        ["a column CSV"] = ["--time-column", "--signal-column", "--control-column", "--event-column", "--events", "--events-column", "--event-ms"],
+        ["a GuPPy channel file"] = ["--control", "--events", "--events-column", "--event-ms"],
         ["a .ppd recording"] = ["--encounter-input", "--events-from", "--event-ms", "--accept-cut-short"],
     };
 
@@ -82,7 +84,7 @@ public static class ReplayCommand
     {
         string kind = file.Extension.Equals(".ppd", StringComparison.OrdinalIgnoreCase) ? "a .ppd recording"
             : file.Extension.Equals(".sqlite", StringComparison.OrdinalIgnoreCase) || rigGiven ? "a closedloop log"
-            : given.Overlaps(InputOptions["a column CSV"].Where(o => o != "--event-ms")) ? "a column CSV"
+            : given.Overlaps(["--time-column", "--signal-column", "--control-column", "--event-column"]) ? "a column CSV"
             : file.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) ? "a GuPPy channel file"
             : "a .ppd recording";
         var own = InputOptions[kind];
@@ -90,6 +92,16 @@ public static class ReplayCommand
         if (foreign.Count > 0)
         {
             throw new CommandLineException($"{string.Join(", ", foreign)}: not read for {kind} ({file.Name}); {kind} reads {string.Join(", ", own)}");
+        }
+
+        if (given.Contains("--events-column") && !given.Contains("--events"))
+        {
+            throw new CommandLineException("--events-column names a column of the --events file: give that file with --events");
+        }
+
+        if (given.Contains("--events") && given.Contains("--event-column"))
+        {
+            throw new CommandLineException("--event-column and --events both give the encounters: choose one");
         }
 
         if (given.Contains("--sweep") && given.Contains("--csv"))
@@ -112,6 +124,9 @@ public static class ReplayCommand
 
         /// <summary>Which config a logged session is replayed with, said to the operator.</summary>
         public string? SessionConfigNote { get; set; }
+
+        /// <summary>The column of the --events CSV holding onset times (null: GuPPy's one-column event file).</summary>
+        public string? EventsColumn { get; init; }
 
         /// <summary>Read a cut-short .ppd up to its last whole sample.</summary>
         public bool AcceptCutShort { get; init; }
@@ -161,7 +176,13 @@ public static class ReplayCommand
                 throw new CommandLineException("a column CSV needs --time-column, --signal-column and --control-column");
             }
 
-            return ColumnCsv.Read(file.FullName, source.TimeColumn, source.SignalColumn, source.ControlColumn, eventMs * 1000L, source.EventColumn);
+            var columns = ColumnCsv.Read(file.FullName, source.TimeColumn, source.SignalColumn, source.ControlColumn, eventMs * 1000L, source.EventColumn);
+            if (events is not null && source.EventsColumn is null)
+            {
+                throw new CommandLineException("--events with a column CSV needs --events-column NAME: the column of that file holding the onset times");
+            }
+
+            return events is null ? columns : columns.WithOnsets(OnsetsUs(events, source.EventsColumn!), eventMs * 1000L);
         }
 
         if (file.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
@@ -177,6 +198,11 @@ public static class ReplayCommand
                 InputFile.Require(events, "an event .csv of onset timestamps");
             }
 
+            if (events is not null && source.EventsColumn is not null)
+            {
+                return GuppyCsv.Read(file.FullName, control.FullName, null, eventMs * 1000L).WithOnsets(OnsetsUs(events, source.EventsColumn), eventMs * 1000L);
+            }
+
             return GuppyCsv.Read(file.FullName, control.FullName, events?.FullName, eventMs * 1000L);
         }
 
@@ -187,6 +213,13 @@ public static class ReplayCommand
         }
 
         return source.EdgesAreOnsets ? recording.WithEdgesAsOnsets(eventMs * 1000L) : recording;
+    }
+
+    /// <summary>Encounter onsets (µs) from one column of any CSV of event times.</summary>
+    private static IEnumerable<long> OnsetsUs(FileInfo events, string column)
+    {
+        InputFile.Require(events, "a .csv of event times");
+        return EventColumnCsv.Read(events.FullName, column).Select(seconds => (long)Math.Round(seconds * 1e6));
     }
 
     private static int Run(ParseResult parse, Source source, FileInfo? configFile, string[] sets, string? sweep)
