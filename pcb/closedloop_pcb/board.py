@@ -94,10 +94,11 @@ class Circuit(Board):
             self.connect(net, j[i + 1])
         return j
 
-    def schmitt_input(self, source_net, gpio_net, name):
-        """A 5 V tolerant input: ESD diode at the connector, 1 kOhm, a 74LVC1G17 at 3.3 V driving the GPIO."""
+    def schmitt_input(self, source_net, gpio_net, name, protect=True):
+        """A 5 V tolerant input: ESD diode at the connector (unless the connector's block has one), 1 kOhm, a 74LVC1G17 at 3.3 V driving the GPIO."""
         a = f"{name}_A"
-        self.tvs("PESD5V0S1BA", source_net)
+        if protect:
+            self.tvs("PESD5V0S1BA", source_net)
         self.resistor("1k", source_net, a)
         buffer = self.part("U", "74xGxx:74LVC1G17", SOT23_5, "74LVC1G17", "SN74LVC1G17DBVR", "Texas Instruments", "5 V tolerant input")
         self.connect(a, buffer[2])
@@ -317,6 +318,10 @@ def arm_chain(b):
     # GND beside them: one short or a stray strand can open the chain (safe) but never close it, and what it does to a
     # sensed pole the firmware sees, because the chain is read back on interlock_input and compared with both poles.
     b.block = "arm"
+    # The key and the e-stop are what people touch: every chain terminal has an ESD diode (the sensed poles get theirs
+    # with their buffers), so a discharge into the cable never reaches the NAND gates' enable input.
+    for net in ("SWITCH_3V3", "CHAIN_MID", "ARM_OK"):
+        b.tvs("PESD5V0S1BA", net)
     b.resistor("100", "+3V3", "SWITCH_3V3", note="limits a shorted switch cable")
     b.terminal("E-STOP", ["ESTOP_SENSE", "SWITCH_3V3", "GND", "CHAIN_MID"], "1-3: pole A to estop_input (closed = run); 2-4: pole B in the arm chain")
     b.resistor("10k", "SWITCH_3V3", "ESTOP_SENSE", note="open contact or cut wire reads high: stop")
@@ -330,7 +335,7 @@ def arm_chain(b):
     b.led("green", "APT1608SGC", "LED_ARMED", "ARM_OK")
     # The chain read back, buffered like the sensed poles: the firmware faults when it disagrees with them.
     b.block = "misc"
-    b.schmitt_input("ARM_OK", "interlock_input", "CHAIN")
+    b.schmitt_input("ARM_OK", "interlock_input", "CHAIN", protect=False)
 
 
 def ttl_outputs(b):

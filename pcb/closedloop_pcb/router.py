@@ -14,7 +14,7 @@ from .grid import CONFLICT, GRID, MARGIN, Grid, astar, cells, erode, straight_pi
 LAYERS = (pcbnew.F_Cu, pcbnew.B_Cu)
 # Search steps for the whole board, so that a layout the router cannot finish fails in minutes instead of searching on
 # (pure Python: roughly 50,000 steps a second here, so the whole budget is about 7 minutes). The rig board takes about
-# 1.6 million; a net that fails spends up to 3.4 million before it gives up.
+# a million; a net that fails spends up to 3.4 million before it gives up.
 BUDGET_STEPS = 20_000_000
 WIDE_NETS = {"VBUS": 0.3, "+5V": 0.5, "LED1_K": 0.5, "LED2_K": 0.5, "LED1_SENSE": 0.5, "LED2_SENSE": 0.5}
 SUPPLY_TRACKS = {"+5V"}

@@ -17,6 +17,21 @@ public class ProtectionTests
     }
 
     [Fact]
+    public void Every_signal_on_the_key_and_e_stop_terminals_has_a_tvs_diode_even_where_it_reaches_only_resistors()
+    {
+        // The key and the e-stop are what people touch; the arm chain's own nodes lead to the NAND gates' enable
+        // through resistors and the other switch, so a discharge into the cable must be clamped at the board.
+        var netlist = Netlist();
+        var switchTerminals = netlist.Where(p => p.Key.StartsWith('J') && p.Value.Symbol.StartsWith("Connector_Generic:Conn_01x", StringComparison.Ordinal)
+                && !p.Value.Pins.Values.Any(n => n.StartsWith("LED", StringComparison.Ordinal)))
+            .ToList();
+        var nets = switchTerminals.SelectMany(p => p.Value.Pins.Values).Where(n => n != "GND").Distinct().Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(["ARM_OK", "ARM_SENSE", "CHAIN_MID", "ESTOP_SENSE", "SWITCH_3V3"], nets);
+        Assert.All(nets, net => Assert.Contains(netlist.Values, p => p.Symbol.EndsWith(":D_TVS", StringComparison.Ordinal) && p.Pins.ContainsValue(net)));
+    }
+
+    [Fact]
     public void The_check_notices_a_connector_signal_that_reaches_a_transistor_without_a_tvs()
     {
         var netlist = Netlist();
