@@ -142,4 +142,31 @@ public sealed class ReplayInputTests : IDisposable
         Assert.Contains("--events-column names a column of the --events file", columnAlone.Error, StringComparison.Ordinal);
         Assert.All(new[] { missing, gap, noColumn, both, columnAlone }, r => Assert.NotEqual(0, r.Code));
     }
+
+    [Fact]
+    public async Task A_fault_is_named_with_its_time_and_the_refusals_it_causes_are_not_called_limits()
+    {
+        // Flat light with encounters every 30 s from 60 s (deficits: nothing responds), and at 150 s the signal
+        // drops to 60 % at once, as a loose patch cord does: a light step, which disarms the rig.
+        string path = Path.Combine(_folder, "step.csv");
+        var text = new StringBuilder("Time (sec),filt465,filt405,TTL\n");
+        var random = new Random(11);
+        for (int i = 0; i < 5 * 60 * Rate; i++)
+        {
+            double seconds = (double)i / Rate;
+            double signal = (seconds < 150 ? 2.0 : 1.2) + random.NextDouble() * 0.01;
+            int ttl = seconds >= 60 && (seconds - 60) % 30 < 1 ? 1 : 0;
+            text.Append(string.Create(CultureInfo.InvariantCulture, $"{seconds:F6},{signal:F5},{1.5 + random.NextDouble() * 0.01:F5},{ttl}\n"));
+        }
+
+        File.WriteAllText(path, text.ToString());
+
+        var (code, output, error) = await CommandLine.Invoke("replay", path, "--time-column", "Time (sec)", "--signal-column", "filt465",
+            "--control-column", "filt405", "--event-column", "TTL", "--event-ms", "3000");
+
+        Assert.True(code == 0, error);
+        Assert.Matches(@"1 fault, each disarming the rig until someone re-arms it \(a replay does not\): 150\.[01]\d s signal_lost \(light step: ", output);
+        Assert.Matches(@"refused because the rig could not drive: \d+ not_armed", output);
+        Assert.DoesNotMatch(@"refused by the limits: [^.]*not_armed", output);
+    }
 }

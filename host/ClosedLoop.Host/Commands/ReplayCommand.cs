@@ -426,9 +426,18 @@ public static class ReplayCommand
         return $"{rising} rising TTL edges, {encounters} became encounters.{hint}";
     }
 
+    /// <summary>Refusal reasons that are a limit doing its job; every other one says the rig could not drive at all.</summary>
+    private static readonly HashSet<string> LimitReasons = new(StringComparer.Ordinal)
+    {
+        "busy", "refractory", "min_interval", "max_duty", "max_train_length", "max_trains_per_hour", "max_trains_per_session",
+        "max_cumulative_dose", "plan_too_large", "invalid_train",
+    };
+
     /// <summary>
-    /// What the output gate did, as it would live: trains started (sham ones counted as such) and refusals by
-    /// reason. The engine decides which decisions ask for output and applies every limit; replay only counts.
+    /// What the output gate did, as it would live: trains started (sham ones counted as such), refusals by reason,
+    /// the limits' apart from those of a rig that could not drive (disarmed, e-stopped, no session), and every fault
+    /// with its time and reason, since a fault disarms the rig and a replay, like a rig, does not re-arm itself. The
+    /// engine decides which decisions ask for output and applies every limit; replay only counts.
     /// </summary>
     public static string Outputs(RecordingReplay replay)
     {
@@ -436,11 +445,30 @@ public static class ReplayCommand
         var refused = replay.Events.Where(e => e.Kind == EventKind.OutputRefused)
             .GroupBy(e => ClosedLoop.Engine.Wire.EventJson.Reasons[e.Flags])
             .OrderByDescending(g => g.Count())
-            .Select(g => $"{g.Count()} {g.Key}")
             .ToList();
+        var limits = refused.Where(g => LimitReasons.Contains(g.Key)).Select(g => $"{g.Count()} {g.Key}").ToList();
+        var state = refused.Where(g => !LimitReasons.Contains(g.Key)).Select(g => $"{g.Count()} {g.Key}").ToList();
         int sham = started.Count(e => (e.Flags & ClosedLoop.Engine.Journal.OutputFlags.Sham) != 0);
-        string trains = sham > 0 ? $"{started.Count} trains would have started ({sham} sham)" : $"{started.Count} trains would have started";
-        return refused.Count == 0 ? $"{trains}; no request was refused." : $"{trains}; refused by the limits: {string.Join(", ", refused)}.";
+        var parts = new List<string> { sham > 0 ? $"{started.Count} trains would have started ({sham} sham)" : $"{started.Count} trains would have started" };
+        if (limits.Count > 0)
+        {
+            parts.Add($"refused by the limits: {string.Join(", ", limits)}");
+        }
+
+        if (state.Count > 0)
+        {
+            parts.Add($"refused because the rig could not drive: {string.Join(", ", state)}");
+        }
+
+        string text = refused.Count == 0 ? $"{parts[0]}; no request was refused." : string.Join("; ", parts) + ".";
+        var faults = replay.Events.Where(e => e.Kind == EventKind.Fault).ToList();
+        if (faults.Count > 0)
+        {
+            text += $"\n{faults.Count} fault{(faults.Count == 1 ? string.Empty : "s")}, each disarming the rig until someone re-arms it (a replay does not): "
+                + string.Join("; ", faults.Select(f => $"{(f.TimeUs / 1e6).ToString("F2", CultureInfo.InvariantCulture)} s {Monitor.FaultDescription.Of(f.Code, f.Ref1)}")) + ".";
+        }
+
+        return text;
     }
 
     private sealed class Progress(Action<double> report) : IProgress<double>
