@@ -72,15 +72,16 @@ public static class ColumnCsv
         // The median interval, so that a dropped sample does not change the rate.
         var intervals = seconds.Zip(seconds.Skip(1), (a, b) => b - a).Order().ToList();
         double rate = 1 / intervals[intervals.Count / 2];
-        return new Recording
+        var recording = new Recording
         {
             Name = Path.GetFileName(path),
             SamplingRate = Math.Round(rate, 3),
             TimeUs = [.. seconds.Select(s => (long)Math.Round(s * 1e6))],
             Signal = signals,
             Control = controls,
-            EncounterEdges = Recording.OnsetEdges(onsets, encounterUs),
+            EncounterEdges = [],
         };
+        return events >= 0 ? recording.WithOnsets(onsets, encounterUs) : recording;
     }
 
     private static double Cell(string path, int line, string column, string cell)

@@ -21,6 +21,12 @@ public sealed class Recording
 
     public int SampleCount => TimeUs.Length;
 
+    /// <summary>True where the encounters came from onset times (an event file or column, markers taken as onsets), not contact levels.</summary>
+    public bool FromOnsets { get; init; }
+
+    /// <summary>Onsets that came while an earlier one's encounter still ran, and lengthened it instead of starting one.</summary>
+    public int MergedOnsets { get; init; }
+
     /// <summary>Rising TTL edges (contact onsets, or event markers).</summary>
     public IEnumerable<long> RisingEdgesUs => EncounterEdges.Where(e => e.Level).Select(e => e.TimeUs);
 
@@ -45,31 +51,66 @@ public sealed class Recording
         return lengths;
     }
 
-    /// <summary>TTL edges for encounters that start at <paramref name="onsetsUs"/> and each last <paramref name="durationUs"/>.</summary>
-    public static IReadOnlyList<(long TimeUs, bool Level)> OnsetEdges(IEnumerable<long> onsetsUs, long durationUs) =>
-        [.. onsetsUs.SelectMany(t => new[] { (t, true), (t + durationUs, false) }).OrderBy(e => e.Item1)];
+    /// <summary>TTL edges for encounters that start at <paramref name="onsetsUs"/> and each last <paramref name="durationUs"/> (see <see cref="MergeOnsets"/>).</summary>
+    public static IReadOnlyList<(long TimeUs, bool Level)> OnsetEdges(IEnumerable<long> onsetsUs, long durationUs) => MergeOnsets(onsetsUs, durationUs).Edges;
+
+    /// <summary>
+    /// TTL edges for encounters that start at <paramref name="onsetsUs"/> and each last <paramref name="durationUs"/>,
+    /// as a TTL line would carry them: high while any of them runs. An onset that comes while an earlier encounter
+    /// runs lengthens it to its own end; how many did is <c>Merged</c> (overlapping pulses cannot be told apart on one
+    /// line, and counting their edges as pulses would report lengths no marker had).
+    /// </summary>
+    public static (IReadOnlyList<(long TimeUs, bool Level)> Edges, int Merged) MergeOnsets(IEnumerable<long> onsetsUs, long durationUs)
+    {
+        var edges = new List<(long TimeUs, bool Level)>();
+        int merged = 0;
+        long start = 0, end = long.MinValue;
+        foreach (long onset in onsetsUs.Order())
+        {
+            if (onset < end)
+            {
+                end = Math.Max(end, onset + durationUs);
+                merged++;
+                continue;
+            }
+
+            if (end != long.MinValue)
+            {
+                edges.Add((start, true));
+                edges.Add((end, false));
+            }
+
+            (start, end) = (onset, onset + durationUs);
+        }
+
+        if (end != long.MinValue)
+        {
+            edges.Add((start, true));
+            edges.Add((end, false));
+        }
+
+        return (edges, merged);
+    }
 
     /// <summary>The same recording with each rising TTL edge taken as an encounter onset lasting <paramref name="durationUs"/> (markers, not contact levels).</summary>
-    public Recording WithEdgesAsOnsets(long durationUs) => new()
-    {
-        Name = Name,
-        SamplingRate = SamplingRate,
-        TimeUs = TimeUs,
-        Signal = Signal,
-        Control = Control,
-        EncounterEdges = OnsetEdges(RisingEdgesUs.ToList(), durationUs),
-    };
+    public Recording WithEdgesAsOnsets(long durationUs) => WithOnsets(RisingEdgesUs.ToList(), durationUs);
 
     /// <summary>The same recording with its encounters replaced by onsets at <paramref name="onsetsUs"/>, each lasting <paramref name="durationUs"/>.</summary>
-    public Recording WithOnsets(IEnumerable<long> onsetsUs, long durationUs) => new()
+    public Recording WithOnsets(IEnumerable<long> onsetsUs, long durationUs)
     {
-        Name = Name,
-        SamplingRate = SamplingRate,
-        TimeUs = TimeUs,
-        Signal = Signal,
-        Control = Control,
-        EncounterEdges = OnsetEdges(onsetsUs, durationUs),
-    };
+        var (edges, merged) = MergeOnsets(onsetsUs, durationUs);
+        return new()
+        {
+            Name = Name,
+            SamplingRate = SamplingRate,
+            TimeUs = TimeUs,
+            Signal = Signal,
+            Control = Control,
+            EncounterEdges = edges,
+            FromOnsets = true,
+            MergedOnsets = merged,
+        };
+    }
 
     /// <summary>A pyPhotometry recording, with analog 1 as signal, analog 2 as control and a digital input as the TTL.</summary>
     public static Recording FromPpd(Ppd.PpdRecording ppd, int encounterInput)

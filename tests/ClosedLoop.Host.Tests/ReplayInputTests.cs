@@ -116,7 +116,7 @@ public sealed class ReplayInputTests : IDisposable
 
         File.WriteAllText(recording, text.ToString());
         string events = Path.Combine(_folder, "behaviour.csv");
-        File.WriteAllText(events, "Beer,Nosepoke,MagEntry\n61.5,60,62\n,90,\n,120\n,150\n,180\n");
+        File.WriteAllText(events, "Beer,Nosepoke,MagEntry\n61.5,60,62\n,90,63.5\n,120\n,150\n,180\n");
         string[] columns = ["--time-column", "Time (sec)", "--signal-column", "filt465", "--control-column", "filt405"];
 
         var nosepokes = await CommandLine.Invoke(["replay", recording, .. columns, "--events", events, "--events-column", "Nosepoke", "--event-ms", "3000"]);
@@ -126,6 +126,11 @@ public sealed class ReplayInputTests : IDisposable
         Assert.Contains("5 encounters:", nosepokes.Output, StringComparison.Ordinal);
         Assert.True(beer.Code == 0, beer.Error);
         Assert.Contains("1 encounters:", beer.Output, StringComparison.Ordinal);
+
+        // Two entries 1.5 s apart with 3 s encounters overlap: one TTL pulse, said so (not "pulses of 1.5 ms").
+        var entries = await CommandLine.Invoke(["replay", recording, .. columns, "--events", events, "--events-column", "MagEntry", "--event-ms", "3000"]);
+        Assert.True(entries.Code == 0, entries.Error);
+        Assert.Contains("2 onsets, 1 became encounters: 1 came while an earlier onset's encounter (--event-ms) still ran and lengthened it instead.", entries.Output, StringComparison.Ordinal);
 
         // Told what is wrong, by name: a missing column, a gap in one, an event file without its column, two sources.
         File.WriteAllText(Path.Combine(_folder, "gap.csv"), "Nosepoke\n60\n\n90\n");
@@ -165,8 +170,43 @@ public sealed class ReplayInputTests : IDisposable
             "--control-column", "filt405", "--event-column", "TTL", "--event-ms", "3000");
 
         Assert.True(code == 0, error);
-        Assert.Matches(@"1 fault, each disarming the rig until someone re-arms it \(a replay does not\): 150\.[01]\d s signal_lost \(light step: ", output);
-        Assert.Matches(@"refused because the rig could not drive: \d+ not_armed", output);
-        Assert.DoesNotMatch(@"refused by the limits: [^.]*not_armed", output);
+        string said = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+        Assert.Matches(@"1 fault, each disarming the rig until someone re-arms it \(a replay does not\): 150\.[01]\d s signal_lost \(light step: ", said);
+        Assert.Matches(@"refused because the rig could not drive: \d+ not_armed", said);
+        Assert.DoesNotMatch(@"refused by the limits: [^.]*not_armed", said);
+    }
+
+    [Fact]
+    public async Task A_recording_whose_LEDs_come_on_after_it_starts_says_why_it_stays_disarmed_and_what_to_set()
+    {
+        // As RegressionSim's real recording: about 32 s of dark noise before the LEDs come on, encounters from 60 s.
+        string path = Path.Combine(_folder, "late-leds.csv");
+        var text = new StringBuilder("Time (sec),filt465,filt405,TTL\n");
+        var random = new Random(3);
+        for (int i = 0; i < 4 * 60 * Rate; i++)
+        {
+            double seconds = (double)i / Rate;
+            bool lit = seconds >= 32;
+            double signal = lit ? 110 + random.NextDouble() : random.NextDouble() * 1.5;
+            double control = lit ? 45 + random.NextDouble() : random.NextDouble() * 0.3;
+            int ttl = seconds >= 60 && (seconds - 60) % 30 < 1 ? 1 : 0;
+            text.Append(string.Create(CultureInfo.InvariantCulture, $"{seconds:F6},{signal:F5},{control:F5},{ttl}\n"));
+        }
+
+        File.WriteAllText(path, text.ToString());
+        string[] arguments = ["replay", path, "--time-column", "Time (sec)", "--signal-column", "filt465", "--control-column", "filt405", "--event-column", "TTL", "--event-ms", "3000"];
+
+        var asIs = await CommandLine.Invoke(arguments);
+        var warmedPast = await CommandLine.Invoke([.. arguments, "--set", "processing.warmup_s=60"]);
+
+        Assert.True(asIs.Code == 0, asIs.Error);
+        // The terminal wraps long lines: read the words, not the line breaks.
+        string said = System.Text.RegularExpressions.Regex.Replace(asIs.Output, @"\s+", " ");
+        Assert.Matches(@"0 trains would have started; refused because the rig could not drive: \d+ not_armed\.", said);
+        Assert.Matches(@"1 fault, each disarming the rig until someone re-arms it \(a replay does not\): 3[0-2]\.\d\d s signal_lost", said);
+        Assert.Contains("The first came before any encounter: if the recording's LEDs came on after it began, replay with --set processing.warmup_s past that moment.", said, StringComparison.Ordinal);
+        Assert.True(warmedPast.Code == 0, warmedPast.Error);
+        Assert.Matches(@"[1-9]\d* trains would have started; no request was refused\.", warmedPast.Output);
+        Assert.DoesNotContain("fault", warmedPast.Output, StringComparison.Ordinal);
     }
 }

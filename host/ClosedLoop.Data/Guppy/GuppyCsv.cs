@@ -95,17 +95,16 @@ public static class GuppyCsv
             }
         }
 
-        var onsets = (eventsPath is null ? [] : ReadEvents(eventsPath)).Select(onset => (long)Math.Round(onset * 1e6));
-
-        return new Recording
+        var recording = new Recording
         {
             Name = Path.GetFileName(signalPath),
             SamplingRate = signal.Rate,
             TimeUs = [.. signal.Seconds.Select(s => (long)Math.Round(s * 1e6))],
             Signal = signal.Data,
             Control = control.Data,
-            EncounterEdges = Recording.OnsetEdges(onsets, encounterUs),
+            EncounterEdges = [],
         };
+        return eventsPath is null ? recording : recording.WithOnsets(ReadEvents(eventsPath).Select(onset => (long)Math.Round(onset * 1e6)), encounterUs);
     }
 
     private static List<(int Number, string Text)> ReadLines(string path, string header)

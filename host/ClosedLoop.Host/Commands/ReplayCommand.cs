@@ -410,6 +410,11 @@ public static class ReplayCommand
     public static string? ExplainEdges(Recording recording, int encounters, RigConfig config)
     {
         int rising = recording.RisingEdgesUs.Count();
+        if (recording.FromOnsets)
+        {
+            return ExplainOnsets(recording, rising, encounters, config);
+        }
+
         if (rising == encounters)
         {
             return null;
@@ -424,6 +429,32 @@ public static class ReplayCommand
             ? $" {tooShort} lasted less than encounter.min_duration_ms ({minUs / 1000} ms){range}. If they mark onsets rather than contact, replay with --events-from ttl-onsets (each then lasts --event-ms)."
             : " The rest fell within encounter.min_gap_ms of another, or came before warm-up or too close to the recording's end.";
         return $"{rising} rising TTL edges, {encounters} became encounters.{hint}";
+    }
+
+    /// <summary>As <see cref="ExplainEdges"/>, for encounters made from onset times: each lasts --event-ms, and overlapping ones were merged.</summary>
+    private static string? ExplainOnsets(Recording recording, int rising, int encounters, RigConfig config)
+    {
+        int onsets = rising + recording.MergedOnsets;
+        if (onsets == encounters)
+        {
+            return null;
+        }
+
+        var reasons = new List<string>();
+        if (recording.MergedOnsets > 0)
+        {
+            reasons.Add($"{recording.MergedOnsets} came while an earlier onset's encounter (--event-ms) still ran and lengthened it instead");
+        }
+
+        int rest = rising - encounters;
+        if (rest > 0)
+        {
+            reasons.Add(recording.PulseLengthsUs().Any(p => p < config.Encounter.MinDurationUs)
+                ? $"{rest} were shorter than encounter.min_duration_ms ({config.Encounter.MinDurationUs / 1000} ms): give a longer --event-ms"
+                : $"{rest} fell within encounter.min_gap_ms of another, or came before warm-up or too close to the recording's end");
+        }
+
+        return $"{onsets} onsets, {encounters} became encounters: {string.Join("; ", reasons)}.";
     }
 
     /// <summary>Refusal reasons that are a limit doing its job; every other one says the rig could not drive at all.</summary>
@@ -466,6 +497,12 @@ public static class ReplayCommand
         {
             text += $"\n{faults.Count} fault{(faults.Count == 1 ? string.Empty : "s")}, each disarming the rig until someone re-arms it (a replay does not): "
                 + string.Join("; ", faults.Select(f => $"{(f.TimeUs / 1e6).ToString("F2", CultureInfo.InvariantCulture)} s {Monitor.FaultDescription.Of(f.Code, f.Ref1)}")) + ".";
+            var firstOnset = replay.Events.FirstOrDefault(e => e.Kind == EventKind.EncounterOn);
+            if (state.Count > 0 && (firstOnset is null || faults[0].TimeUs < firstOnset.TimeUs))
+            {
+                // A recording made elsewhere often starts before its LEDs are on: its first light is a step.
+                text += " The first came before any encounter: if the recording's LEDs came on after it began, replay with --set processing.warmup_s past that moment.";
+            }
         }
 
         return text;
