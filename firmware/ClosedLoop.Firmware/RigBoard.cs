@@ -53,7 +53,7 @@ namespace ClosedLoop.Firmware
                 ConfigureSpiBus(b);
             }
 
-            // Before the engine: its first excitation start sets the LED currents. Without the DAC the LEDs stay dark.
+            // Before the engine: its first excitation start sets the LED currents.
             Mcp4822LedCurrents ledCurrents = null;
             bool ledDacMissing = false;
             if (b.LedDacChipSelectPin >= 0)

@@ -28,7 +28,7 @@ namespace ClosedLoop.Firmware.Board
         /// </summary>
         public const long PhotodiodeLink = 6;
 
-        /// <summary>The DAC that sets the LEDs' currents (pins.led_dac_cs) could not be opened: both LEDs stay dark (setpoints at zero).</summary>
+        /// <summary>The DAC that sets the LEDs' currents (pins.led_dac_cs) could not be opened: the LEDs' currents were not set (the DAC keeps its power-on state).</summary>
         public const long NoLedDac = 7;
     }
 }
