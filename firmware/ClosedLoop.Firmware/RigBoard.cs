@@ -209,10 +209,15 @@ namespace ClosedLoop.Firmware
             }
         }
 
-        /// <summary>The MCP4822: SPI mode 0 (it also takes mode 3), 8 MHz of its 20 MHz, a 16-bit word per write.</summary>
+        /// <summary>
+        /// The MCP4822: SPI mode 0 (it also takes mode 3), 8 MHz of its 20 MHz, a 16-bit word per write. Half duplex,
+        /// as it only listens: the first device on a bus brings it up, and nf-interpreter's CPU_SPI_Initialize asks a
+        /// full-duplex one for a MISO pin, which a board without the ADS131M02 has not mapped.
+        /// </summary>
         private static Mcp4822LedCurrents OpenLedDac(BoardSettings b)
         {
             SpiConnectionSettings spi = new SpiConnectionSettings(1, b.LedDacChipSelectPin);
+            spi.Configuration = SpiBusConfiguration.HalfDuplex;
             spi.Mode = SpiMode.Mode0;
             spi.DataBitLength = 8;
             spi.ClockFrequency = 8000000;

@@ -317,6 +317,23 @@ public sealed class BoardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_LED_DAC_works_on_a_board_without_the_rig_boards_converter()
+    {
+        // The ESP32's own ADC and an MCP4822: no MISO is mapped, so the DAC must bring the SPI bus up as half duplex.
+        var board = EmulatedBoard.Current;
+        await StartBrokerAndLoggerAsync();
+        Boot("[rig]", "board = ESP32_REV3", "[journal]", "frame_capacity = 160", "[acquisition]", "signal_led_ma = 15",
+            "[pins]", $"led_dac_cs = {board.LedDacChipSelect}");
+
+        await WaitFor(() => ValidCycles(10).Count >= 30, () => $"{ValidCycles(10).Count} valid cycles in {Store.CountFrames()} frames; logged: {string.Join(", ", Logged().Select(e => e.Kind + e.Json))}");
+        Assert.DoesNotContain(Logged(), e => e.Kind == "fault" && e.Json.Contains("\"board\"", StringComparison.Ordinal));
+        Assert.Equal(System.Device.Spi.SpiBusConfiguration.HalfDuplex, board.LedDac!.ConnectionSettings.Configuration);
+        double signalMa = EmulatedBoard.LedMilliamps(board.LedDac.OutputVolts(0));
+        Assert.InRange(signalMa, 14.9875, 15.0125);
+        Assert.All(ValidCycles(10), v => Assert.InRange(v.RawSignal, Math.Round(2000 * signalMa / 10) - 1, Math.Round(2000 * signalMa / 10) + 1));
+    }
+
+    [Fact]
     public async Task Each_LEDs_current_is_set_by_the_config_through_the_DAC_and_a_new_config_from_the_host_changes_it()
     {
         var board = EmulatedBoard.Current;

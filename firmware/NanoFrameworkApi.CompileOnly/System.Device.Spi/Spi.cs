@@ -27,6 +27,15 @@ namespace System.Device.Spi
         public int DataBitLength { get => throw null; set => throw null; }
 
         public int ClockFrequency { get => throw null; set => throw null; }
+
+        public SpiBusConfiguration Configuration { get => throw null; set => throw null; }
+    }
+
+    public enum SpiBusConfiguration
+    {
+        FullDuplex,
+        HalfDuplex,
+        Simplex,
     }
 
     public enum SpiMode

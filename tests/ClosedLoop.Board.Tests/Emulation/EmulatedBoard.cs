@@ -235,9 +235,33 @@ public sealed class EmulatedBoard
     /// <summary>The current in a lit LED for a DAC output (mA): <see cref="ClosedLoop.Firmware.Tests.Support.RigBoardLedLoop"/>.</summary>
     public static double LedMilliamps(double dacVolts) => ClosedLoop.Firmware.Tests.Support.RigBoardLedLoop.Milliamps(dacVolts);
 
-    /// <summary>The rig board's SPI bus: the LED DAC at <see cref="LedDacChipSelect"/>, otherwise the ADS131M02, whose channel 0 sees the photodiode, channel 1 nothing.</summary>
+    /// <summary>The GPIO each device function was given (Configuration.SetPinFunction).</summary>
+    internal Dictionary<nanoFramework.Hardware.Esp32.DeviceFunction, int> MappedPins { get; } = [];
+
+    private bool _spiBusUp;
+
+    /// <summary>
+    /// The rig board's SPI bus: the LED DAC at <see cref="LedDacChipSelect"/>, otherwise the ADS131M02, whose channel 0
+    /// sees the photodiode, channel 1 nothing. The first device brings the bus up with the pins mapped so far, as
+    /// nf-interpreter's CPU_SPI_Initialize (targets/ESP32/_nanoCLR/System.Device.Spi/cpu_spi.cpp) does: a full-duplex
+    /// device needs clock, MISO and MOSI mapped, a half-duplex one clock and MOSI; otherwise the native init fails
+    /// (CLR_E_INVALID_PARAMETER, an ArgumentException in managed code).
+    /// </summary>
     internal System.Device.Spi.SpiDevice OpenSpi(System.Device.Spi.SpiConnectionSettings settings)
     {
+        if (!_spiBusUp)
+        {
+            bool Mapped(nanoFramework.Hardware.Esp32.DeviceFunction f) => MappedPins.ContainsKey(f);
+            bool full = settings.Configuration == System.Device.Spi.SpiBusConfiguration.FullDuplex;
+            if (!Mapped(nanoFramework.Hardware.Esp32.DeviceFunction.SPI1_CLOCK) || !Mapped(nanoFramework.Hardware.Esp32.DeviceFunction.SPI1_MOSI)
+                || (full && !Mapped(nanoFramework.Hardware.Esp32.DeviceFunction.SPI1_MISO)))
+            {
+                throw new ArgumentException($"SPI1 pins not configured for a {settings.Configuration} device");
+            }
+
+            _spiBusUp = true;
+        }
+
         if (settings.ChipSelectLine == LedDacChipSelect)
         {
             LedDac = new ClosedLoop.Firmware.Tests.Support.EmulatedMcp4822(settings);

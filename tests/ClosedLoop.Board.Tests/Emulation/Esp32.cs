@@ -32,6 +32,8 @@ namespace nanoFramework.Hardware.Esp32
             {
                 throw new ArgumentException($"GPIO{gpioNumber} cannot drive {function}");
             }
+
+            EmulatedBoard.Current.MappedPins[function] = gpioNumber;
         }
     }
 
@@ -158,6 +160,9 @@ namespace System.Device.Spi
 
         public int ChipSelectLine { get; } = chipSelectLine;
 
+        /// <summary>nanoFramework's (System.Device.Spi v1.3.89), full duplex by default.</summary>
+        public SpiBusConfiguration Configuration { get; set; } = SpiBusConfiguration.FullDuplex;
+
         public SpiMode Mode { get; set; }
 
         public int DataBitLength { get; set; }
@@ -171,5 +176,12 @@ namespace System.Device.Spi
         Mode1,
         Mode2,
         Mode3,
+    }
+
+    public enum SpiBusConfiguration
+    {
+        FullDuplex,
+        HalfDuplex,
+        Simplex,
     }
 }
