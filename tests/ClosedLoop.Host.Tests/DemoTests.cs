@@ -36,6 +36,26 @@ public sealed class DemoTests : IDisposable
         Assert.Equal(0, sham.TrainsDriven);
         Assert.True(sham.ShamTrains > 0, "the sham rig should log the trains it would have driven");
         Assert.True(summaries[2].Deficits < iso.Deficits, "group-reared mice respond more often than isolation-reared ones");
+
+        // Every refusal is counted under the reason the rig logged, at the minute it first did.
+        Assert.All(summaries, s => Assert.Equal(s.Refusals, s.RefusalReasons.Sum(r => r.Count)));
+        Assert.All(summaries.SelectMany(s => s.RefusalReasons), r =>
+        {
+            Assert.Contains(r.Reason, ClosedLoop.Engine.Wire.EventJson.Reasons);
+            Assert.InRange(r.FirstMinute, 0, 12.5);
+        });
+    }
+
+    [Fact]
+    public void The_summary_says_why_requests_were_refused_and_from_when()
+    {
+        var summary = new RigSummary("rig-iso", "iso", 100, 30, 20, 1, 12, 0, 12, 0.5, 2.5)
+        {
+            RefusalReasons = [("max_trains_per_hour", 10, 25.0), ("refractory", 2, 3.08)],
+        };
+
+        Assert.Equal("12: 10 max_trains_per_hour from minute 25.0, 2 refractory from minute 3.1", summary.RefusalText);
+        Assert.Equal("0", (summary with { Refusals = 0, RefusalReasons = [] }).RefusalText);
     }
 
     [Fact]

@@ -146,10 +146,12 @@ public static class DemoCommand
         foreach (var s in summaries)
         {
             string trains = s.ShamTrains > 0 ? $"{s.TrainsDriven} ({s.ShamTrains} sham)" : s.TrainsDriven.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            table.AddRow(s.RigId, s.Description, $"{s.Encounters}", $"{s.Deficits}", $"{s.Drops}", trains, $"{s.Refusals}", Format(s.MeanDeltaZStimulated), Format(s.MeanDeltaZOthers));
+            table.AddRow(s.RigId, s.Description, $"{s.Encounters}", $"{s.Deficits}", $"{s.Drops}", trains, s.RefusalText, Format(s.MeanDeltaZStimulated), Format(s.MeanDeltaZOthers));
         }
 
-        table.Caption("Δz: mean over encounters whose decision started a train (stim., driven or sham) and over the rest.");
+        table.Caption("drops: encounters during which z fell below the pre-onset mean (the drop rule). refused: requests for a train "
+            + "that a limit turned down, by reason, from the rig minute it first did (max_trains_per_hour: the hourly cap was reached). "
+            + "Δz: mean over encounters whose decision started a train (stim., driven or sham) and over the rest.");
         return table;
     }
 

@@ -128,6 +128,12 @@ public sealed class DemoRunner(IReadOnlyList<DemoRigSpec> rigs, TimeSpan simulat
             starts.Count(e => (e.Flags & OutputFlags.Sham) != 0),
             events.Count(e => e.Kind == EventKind.OutputRefused),
             stimulated.Count > 0 ? stimulated.Average() : double.NaN,
-            others.Count > 0 ? others.Average() : double.NaN);
+            others.Count > 0 ? others.Average() : double.NaN)
+        {
+            RefusalReasons = [.. events.Where(e => e.Kind == EventKind.OutputRefused)
+                .GroupBy(e => EventJson.Reasons[e.Flags])
+                .Select(g => (g.Key, g.Count(), g.Min(e => e.TimeUs) / 60e6))
+                .OrderByDescending(r => r.Item2)],
+        };
     }
 }
