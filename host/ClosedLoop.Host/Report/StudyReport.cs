@@ -129,8 +129,12 @@ public static class StudyReport
             .Append(blinded ? "Blinded: conditions are shown by their codes.</p>" : "Not blinded.</p>");
 
         // Blinded, driven and sham trains are one count: which codes drive their outputs would tell the conditions apart.
+        // A baseline session runs every animal in sham, so its trains are said to be sham whatever the blinding.
         string trainHeads = blinded ? "<th>trains (driven or sham)</th>" : "<th>trains driven</th><th>sham trains</th>";
-        string Trains(double driven, double sham, string format) => blinded ? $"<td>{F(driven + sham, format)}</td>" : $"<td>{F(driven, format)}</td><td>{F(sham, format)}</td>";
+        string Trains(double driven, double sham, string format, bool baseline) =>
+            blinded && baseline ? $"<td>{F(driven + sham, format)} sham (baseline)</td>"
+            : blinded ? $"<td>{F(driven + sham, format)}</td>"
+            : $"<td>{F(driven, format)}</td><td>{F(sham, format)}</td>";
         html.Append($"<h2>By session, group and condition</h2><table><tr><th>session</th><th>group</th><th>condition</th><th>animals</th><th>Δz mean ± SEM</th><th>encounters</th><th>deficits</th>{trainHeads}<th>refusals</th><th>contact (s)</th></tr>");
         foreach (string session in sessions)
         {
@@ -139,7 +143,7 @@ public static class StudyReport
                 var dz = Summary.Of([.. cell.Select(r => r.MeanDeltaZ)]);
                 string Mean(Func<AnimalSession, double> value) => F(cell.Average(value), "0.0");
                 html.Append($"<tr><td>{E(session)}</td><td>{E(cell.Key.Group)}</td><td>{E(cell.Key.Condition)}</td><td>{cell.Count()}</td><td>{F(dz.Mean)} ± {F(dz.Sem)}</td>")
-                    .Append($"<td>{Mean(r => r.Encounters)}</td><td>{Mean(r => r.Deficits)}</td>{Trains(cell.Average(r => r.TrainsDriven), cell.Average(r => r.TrainsSham), "0.0")}<td>{Mean(r => r.Refusals)}</td><td>{Mean(r => r.ContactS)}</td></tr>");
+                    .Append($"<td>{Mean(r => r.Encounters)}</td><td>{Mean(r => r.Deficits)}</td>{Trains(cell.Average(r => r.TrainsDriven), cell.Average(r => r.TrainsSham), "0.0", cell.Key.Condition == Studies.StudyResults.BaselineLabel)}<td>{Mean(r => r.Refusals)}</td><td>{Mean(r => r.ContactS)}</td></tr>");
             }
         }
 
@@ -165,7 +169,7 @@ public static class StudyReport
         foreach (var r in results)
         {
             html.Append($"<tr><td>{E(r.AnimalId)}</td><td>{E(r.Group)}</td><td>{E(r.Treatment)}</td><td>{E(r.Condition)}</td><td>{E(r.Session)}</td><td>{E(r.Rig)}</td>")
-                .Append($"<td>{r.Encounters}</td><td>{F(r.MeanDeltaZ)}</td><td>{r.Deficits}</td>{Trains(r.TrainsDriven, r.TrainsSham, "0")}<td>{r.Refusals}</td><td>{F(r.ContactS, "0.0")}</td></tr>");
+                .Append($"<td>{r.Encounters}</td><td>{F(r.MeanDeltaZ)}</td><td>{r.Deficits}</td>{Trains(r.TrainsDriven, r.TrainsSham, "0", r.Condition == Studies.StudyResults.BaselineLabel)}<td>{r.Refusals}</td><td>{F(r.ContactS, "0.0")}</td></tr>");
         }
 
         html.Append("</table></body></html>");

@@ -33,6 +33,9 @@ public sealed record AnimalSession(
 /// </summary>
 public static class StudyResults
 {
+    /// <summary>The condition a baseline session's runs are shown with: every animal runs it in sham, whatever its condition.</summary>
+    public const string BaselineLabel = "baseline";
+
     public static IReadOnlyList<AnimalSession> Read(EventStore store, Study study, Func<StudyAnimal, string> conditionLabel)
     {
         var animals = study.Animals.ToDictionary(a => a.Id);
@@ -64,7 +67,7 @@ public static class StudyResults
                         animal.Id,
                         animal.Group,
                         animal.Treatment,
-                        baselines.Contains(session.Note!) ? "baseline" : conditionLabel(animal),
+                        baselines.Contains(session.Note!) ? BaselineLabel : conditionLabel(animal),
                         session.Note!,
                         rig,
                         boot,

@@ -29,7 +29,7 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
 
     /// <summary>What the experimenter may see of a run's condition.</summary>
     public string Label(ScheduledRun run) =>
-        run.Kind == SessionKind.Baseline ? "baseline" : plan.Label(plan.AssignmentOf(run.AnimalId).Condition);
+        run.Kind == SessionKind.Baseline ? StudyResults.BaselineLabel : plan.Label(plan.AssignmentOf(run.AnimalId).Condition);
 
     /// <param name="boots">For rigs just booted (virtual rigs): the boot to wait for, since the broker may still hold the last boot's will.</param>
     public async Task<SlotRun> RunAsync(IReadOnlyList<ScheduledRun> runs, IReadOnlyDictionary<string, long>? boots, CancellationToken cancellationToken)

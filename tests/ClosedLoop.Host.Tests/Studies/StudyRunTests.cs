@@ -233,6 +233,12 @@ public sealed class StudyRunTests(StudyRunTests.Run run) : IClassFixture<StudyRu
             Assert.Equal(events.Trains.Select(t => t.TimeUs).Distinct().Count(), r.TrainsDriven + r.TrainsSham);
             string condition = r.Session == "baseline" ? "baseline" : labels[r.AnimalId];
             Assert.Contains($"<tr><td>{r.AnimalId}</td><td>{r.Group}</td><td>saline</td><td>{condition}</td><td>{r.Session}</td><td>{r.Rig}</td><td>{r.Encounters}</td>", html, StringComparison.Ordinal);
+            if (condition == "baseline")
+            {
+                // Every animal's baseline runs in sham: its trains are said to be sham, blinded or not.
+                Assert.Equal(0, r.TrainsDriven);
+                Assert.Contains($"<td>{r.Deficits}</td><td>{r.TrainsSham} sham (baseline)</td>", html, StringComparison.Ordinal);
+            }
         }
 
         // Blinded: codes, one count of trains, and the groups compared in every condition of each session.
