@@ -177,8 +177,7 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
             var partnerSession = log.Rigs().SelectMany(rig => log.Boots(rig).SelectMany(boot => log.Sessions(rig, boot)))
                 .LastOrDefault(s => s.Subject == assignment.Partner && s.Note == run.Session)
                 ?? throw new RigUnavailableException($"{run.AnimalId} replays its partner's '{run.Session}' session, which is not in the log yet");
-            var events = LoggedEvents.Read(log, partnerSession.Rig, partnerSession.Boot).All;
-            long start = events.First(e => e.Kind == EventKind.SessionStarted && e.TimeUs >= partnerSession.RigTimeUs).TimeUs;
+            var (events, start) = await RecordedSessionAsync(log, partnerSession, run.AnimalId, run.Session, cancellationToken).ConfigureAwait(false);
             var trains = events.Where(e => e.Kind == EventKind.OutputStarted && e.TimeUs >= start && (e.Flags & (OutputFlags.Sham | OutputFlags.Yoked)) == 0)
                 .DistinctBy(e => e.TimeUs); // a decision that drives both outputs is one trigger
             foreach (var train in trains)
@@ -190,6 +189,44 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
         }
 
         return sent;
+    }
+
+    /// <summary>
+    /// The partner's recorded session once the log holds all of it: its session_stopped and every event of the boot
+    /// before that. The partner's slot has ended, but on a busy host the logger may still be writing it, and reading
+    /// it at once would send the yoked rig only the trains logged so far (seen: 1 of 6). A session whose end never
+    /// arrives is refused; one whose end came but with events still missing after the patience is sent as logged,
+    /// with a warning.
+    /// </summary>
+    private async Task<(IReadOnlyList<JournalEvent> Events, long StartUs)> RecordedSessionAsync(EventStore store, SessionRecord partner, string animal, string session, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<JournalEvent> events = [];
+        long start = 0;
+        JournalEvent? stopped = null;
+        bool whole = await Waiting.UntilAsync(
+            () =>
+            {
+                events = LoggedEvents.Read(store, partner.Rig, partner.Boot).All;
+                var started = events.FirstOrDefault(e => e.Kind == EventKind.SessionStarted && e.TimeUs >= partner.RigTimeUs);
+                start = started?.TimeUs ?? 0;
+                stopped = started is null ? null : events.FirstOrDefault(e => e.Kind == EventKind.SessionStopped && e.TimeUs >= start);
+                return stopped is not null && store.Sequences(partner.Rig, partner.Boot).Count(s => s <= stopped.Sequence) == stopped.Sequence;
+            },
+            Patience,
+            TimeSpan.FromMilliseconds(100),
+            time: Clock,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (stopped is null)
+        {
+            throw new RigUnavailableException($"{animal} replays its partner's '{session}' session, whose end the log does not hold after {Patience.TotalSeconds:F0} s: is the logger running?");
+        }
+
+        if (!whole)
+        {
+            output.WriteLine($"  warning: the log still lacks events of {partner.Subject}'s '{session}' session ({partner.Rig} boot {partner.Boot}) after {Patience.TotalSeconds:F0} s: its trains are sent to {animal} as logged");
+        }
+
+        return (events, start);
     }
 
     /// <summary>The rig's config for this run: the study's nf.config with the rig's id, then the condition (or no output in a baseline), then the animal's calibrated threshold.</summary>
