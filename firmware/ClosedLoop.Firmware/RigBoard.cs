@@ -48,10 +48,6 @@ namespace ClosedLoop.Firmware
             RmtOutputChannel dose = new RmtOutputChannel(gpio, clock, b.DoseChannel, b.DoseTtlPin, b.DoseEnablePin, maxItems, blocks);
 
             long bootId = BoardStorage.NextBootId();
-            if (b.UsesSpi)
-            {
-                ConfigureSpiBus(b);
-            }
 
             // Before the engine: its first excitation start sets the LED currents.
             Mcp4822LedCurrents ledCurrents = null;
@@ -198,7 +194,11 @@ namespace ClosedLoop.Firmware
             }
         }
 
-        /// <summary>The SPI bus the ADS131M02 and the LED DAC share (each with its own chip select and mode).</summary>
+        /// <summary>
+        /// The SPI bus the ADS131M02 and the LED DAC share (each with its own chip select and mode), mapped by whichever
+        /// device opens first: mapping a function again to the same GPIO changes nothing, and a GPIO refused here fails
+        /// that device's opening, which the board reports, instead of the boot.
+        /// </summary>
         private static void ConfigureSpiBus(BoardSettings b)
         {
             Configuration.SetPinFunction(b.SpiClockPin, DeviceFunction.SPI1_CLOCK);
@@ -216,6 +216,7 @@ namespace ClosedLoop.Firmware
         /// </summary>
         private static Mcp4822LedCurrents OpenLedDac(BoardSettings b)
         {
+            ConfigureSpiBus(b);
             SpiConnectionSettings spi = new SpiConnectionSettings(1, b.LedDacChipSelectPin);
             spi.Configuration = SpiBusConfiguration.HalfDuplex;
             spi.Mode = SpiMode.Mode0;
@@ -234,6 +235,7 @@ namespace ClosedLoop.Firmware
             if (b.Adc == AdcBackend.Ads131m02)
             {
                 // SPI mode 1 (data clocked out on the rising edge, sampled on the falling), 8 MHz: a frame in 12 µs.
+                ConfigureSpiBus(b);
                 SpiConnectionSettings spi = new SpiConnectionSettings(1, b.AdcChipSelectPin);
                 spi.Mode = SpiMode.Mode1;
                 spi.DataBitLength = 8;

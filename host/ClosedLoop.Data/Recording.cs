@@ -69,7 +69,8 @@ public sealed class Recording
         {
             if (onset < end)
             {
-                end = Math.Max(end, onset + durationUs);
+                // In order and all of one length, a later onset always ends later.
+                end = onset + durationUs;
                 merged++;
                 continue;
             }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ClosedLoop.Board.Tests.Emulation;
 using ClosedLoop.Firmware;
 using ClosedLoop.Firmware.Board;
+using ClosedLoop.Firmware.Tests.Support;
 using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Logging;
 using ClosedLoop.Host.Mqtt;
@@ -328,7 +329,7 @@ public sealed class BoardTests : IAsyncLifetime
         await WaitFor(() => ValidCycles(10).Count >= 30, () => $"{ValidCycles(10).Count} valid cycles in {Store.CountFrames()} frames; logged: {string.Join(", ", Logged().Select(e => e.Kind + e.Json))}");
         Assert.DoesNotContain(Logged(), e => e.Kind == "fault" && e.Json.Contains("\"board\"", StringComparison.Ordinal));
         Assert.Equal(System.Device.Spi.SpiBusConfiguration.HalfDuplex, board.LedDac!.ConnectionSettings.Configuration);
-        double signalMa = EmulatedBoard.LedMilliamps(board.LedDac.OutputVolts(0));
+        double signalMa = RigBoardLedLoop.Milliamps(board.LedDac.OutputVolts(0));
         Assert.InRange(signalMa, 14.9875, 15.0125);
         Assert.All(ValidCycles(10), v => Assert.InRange(v.RawSignal, Math.Round(2000 * signalMa / 10) - 1, Math.Round(2000 * signalMa / 10) + 1));
     }
@@ -348,7 +349,7 @@ public sealed class BoardTests : IAsyncLifetime
         await WaitFor(() => ValidCycles(10).Count >= 30, () => $"{ValidCycles(10).Count} valid cycles in {Store.CountFrames()} frames; logged: {string.Join(", ", Logged().Select(e => e.Kind + e.Json))}");
         var dac = board.LedDac!;
         Assert.Equal((1, System.Device.Spi.SpiMode.Mode0), (dac.ConnectionSettings.BusId, dac.ConnectionSettings.Mode));
-        double signalMa = EmulatedBoard.LedMilliamps(dac.OutputVolts(0)), controlMa = EmulatedBoard.LedMilliamps(dac.OutputVolts(1));
+        double signalMa = RigBoardLedLoop.Milliamps(dac.OutputVolts(0)), controlMa = RigBoardLedLoop.Milliamps(dac.OutputVolts(1));
         Assert.InRange(signalMa, 19.9875, 20.0125);
         Assert.InRange(controlMa, 4.9875, 5.0125);
         int signal = ToCode(Volts(100 + (2000 * signalMa / 10))) - ToCode(0.01), control = ToCode(Volts(100 + (1000 * controlMa / 10))) - ToCode(0.01);
@@ -361,8 +362,8 @@ public sealed class BoardTests : IAsyncLifetime
         // The host sets them like any key, over the config the rig runs; the session's logged config holds them.
         int framesBefore = (int)Store.CountFrames();
         Assert.Equal(0, await Command("configure", Rig, "--set", "acquisition.signal_led_ma=12.5", "--set", "acquisition.control_led_ma=0"));
-        await WaitFor(() => EmulatedBoard.LedMilliamps(dac.OutputVolts(0)) is > 12.48 and < 12.52, () => $"signal LED at {EmulatedBoard.LedMilliamps(dac.OutputVolts(0))} mA");
-        Assert.Equal(0, EmulatedBoard.LedMilliamps(dac.OutputVolts(1)));
+        await WaitFor(() => RigBoardLedLoop.Milliamps(dac.OutputVolts(0)) is > 12.48 and < 12.52, () => $"signal LED at {RigBoardLedLoop.Milliamps(dac.OutputVolts(0))} mA");
+        Assert.Equal(0, RigBoardLedLoop.Milliamps(dac.OutputVolts(1)));
         // Between the two, the excitation's stop shut both outputs down (mode bit /SHDN clear), not just the patterns.
         int wordsAtBoot = 2;
         Assert.Equal([false, false], dac.Words.Skip(wordsAtBoot).Take(2).Select(w => (w & 0x1000) != 0));

@@ -477,10 +477,8 @@ public sealed class ConfigTests
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => e.ToString())));
         Assert.Equal(16, result.Config.Board.LedDacChipSelectPin);
-        Assert.True(result.Config.Board.UsesSpi);
         Assert.Equal((12.5, 0.0), (result.Config.Acquisition.SignalLedMa, result.Config.Acquisition.ControlLedMa));
         Assert.Equal(-1, RigConfig.Default().Board.LedDacChipSelectPin);
-        Assert.False(RigConfig.Default().Board.UsesSpi);
 
         // A WROVER's PSRAM holds GPIO16; the ADS1115's I2C lines are the SPI bus's GPIOs; the chip select drives.
         Assert.Contains("PSRAM of a WROVER module", Assert.Single(Load("[pins]\nled_dac_cs = 16\n").Errors).Expected, StringComparison.Ordinal);

@@ -25,8 +25,8 @@ public class LedDacDriverTests
             Assert.True(chip.IsActive(channel));
             Assert.Equal(1, chip.GainOf(channel));
         });
-        Assert.InRange(LedMilliamps(chip.OutputVolts(0)), signalMa - 0.0126, signalMa + 0.0126);
-        Assert.InRange(LedMilliamps(chip.OutputVolts(1)), controlMa - 0.0126, controlMa + 0.0126);
+        Assert.InRange(RigBoardLedLoop.Milliamps(chip.OutputVolts(0)), signalMa - 0.0126, signalMa + 0.0126);
+        Assert.InRange(RigBoardLedLoop.Milliamps(chip.OutputVolts(1)), controlMa - 0.0126, controlMa + 0.0126);
     }
 
     [Fact]
@@ -36,13 +36,13 @@ public class LedDacDriverTests
         var dac = new Mcp4822LedCurrents(chip);
 
         dac.Set(0, 20);
-        Assert.Equal(0, LedMilliamps(chip.OutputVolts(0)));
-        Assert.True(LedMilliamps(chip.OutputVolts(1)) > 19.9);
+        Assert.Equal(0, RigBoardLedLoop.Milliamps(chip.OutputVolts(0)));
+        Assert.True(RigBoardLedLoop.Milliamps(chip.OutputVolts(1)) > 19.9);
 
         dac.Off();
         Assert.False(chip.IsActive(0));
         Assert.False(chip.IsActive(1));
-        Assert.Equal(0, LedMilliamps(chip.OutputVolts(1)));
+        Assert.Equal(0, RigBoardLedLoop.Milliamps(chip.OutputVolts(1)));
     }
 
     [Fact]
@@ -52,8 +52,8 @@ public class LedDacDriverTests
         new Mcp4822LedCurrents(chip).Set(1000, 100);
 
         Assert.Equal(4095, chip.CodeOf(0));
-        Assert.InRange(LedMilliamps(chip.OutputVolts(0)), 101.5, 102.5);
-        Assert.InRange(LedMilliamps(chip.OutputVolts(1)), 99.98, 100.02);
+        Assert.InRange(RigBoardLedLoop.Milliamps(chip.OutputVolts(0)), 101.5, 102.5);
+        Assert.InRange(RigBoardLedLoop.Milliamps(chip.OutputVolts(1)), 99.98, 100.02);
     }
 
     [Fact]
@@ -62,6 +62,4 @@ public class LedDacDriverTests
         Assert.InRange(LedCurrentLoop.MilliampsAt(2001) - LedCurrentLoop.MilliampsAt(2000), 0.0249, 0.0252);
         Assert.Equal(0, LedCurrentLoop.MilliampsAt(0));
     }
-
-    private static double LedMilliamps(double dacVolts) => RigBoardLedLoop.Milliamps(dacVolts);
 }

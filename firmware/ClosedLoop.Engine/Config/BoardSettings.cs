@@ -102,12 +102,6 @@ namespace ClosedLoop.Engine.Config
         /// <summary>The chip select of the DAC that sets the LEDs' currents, or -1 when the board sets them in hardware.</summary>
         public int LedDacChipSelectPin { get; private set; }
 
-        /// <summary>Whether the SPI bus is wired: for the ADS131M02, the LED DAC or both.</summary>
-        public bool UsesSpi
-        {
-            get { return Adc == AdcBackend.Ads131m02 || LedDacChipSelectPin >= 0; }
-        }
-
         public int PhotodiodeAdcChannel { get; private set; }
 
         public AdcBackend Adc { get; private set; }

@@ -221,31 +221,33 @@ public sealed class EmulatedBoard
         double light = dark;
         if (signal)
         {
-            light += (Photodiode(us, true, false) - dark) * LedMilliamps(dac.OutputVolts(0)) / NominalLedMilliamps;
+            light += (Photodiode(us, true, false) - dark) * ClosedLoop.Firmware.Tests.Support.RigBoardLedLoop.Milliamps(dac.OutputVolts(0)) / NominalLedMilliamps;
         }
 
         if (control)
         {
-            light += (Photodiode(us, false, true) - dark) * LedMilliamps(dac.OutputVolts(1)) / NominalLedMilliamps;
+            light += (Photodiode(us, false, true) - dark) * ClosedLoop.Firmware.Tests.Support.RigBoardLedLoop.Milliamps(dac.OutputVolts(1)) / NominalLedMilliamps;
         }
 
         return (int)Math.Round(light);
     }
 
-    /// <summary>The current in a lit LED for a DAC output (mA): <see cref="ClosedLoop.Firmware.Tests.Support.RigBoardLedLoop"/>.</summary>
-    public static double LedMilliamps(double dacVolts) => ClosedLoop.Firmware.Tests.Support.RigBoardLedLoop.Milliamps(dacVolts);
-
     /// <summary>The GPIO each device function was given (Configuration.SetPinFunction).</summary>
     internal Dictionary<nanoFramework.Hardware.Esp32.DeviceFunction, int> MappedPins { get; } = [];
 
     private bool _spiBusUp;
+    private int _spiDevicesOpen;
+
+    /// <summary>nf-interpreter's MAX_SPI_DEVICES for ESP32 targets (targets/ESP32/_include/TargetHAL_Spi.h).</summary>
+    private const int MaxSpiDevicesPerBus = 3;
 
     /// <summary>
     /// The rig board's SPI bus: the LED DAC at <see cref="LedDacChipSelect"/>, otherwise the ADS131M02, whose channel 0
     /// sees the photodiode, channel 1 nothing. The first device brings the bus up with the pins mapped so far, as
     /// nf-interpreter's CPU_SPI_Initialize (targets/ESP32/_nanoCLR/System.Device.Spi/cpu_spi.cpp) does: a full-duplex
     /// device needs clock, MISO and MOSI mapped, a half-duplex one clock and MOSI; otherwise the native init fails
-    /// (CLR_E_INVALID_PARAMETER, an ArgumentException in managed code).
+    /// (CLR_E_INVALID_PARAMETER, an ArgumentException in managed code). A bus takes at most three devices
+    /// (nanoHAL_Spi.cpp: CLR_E_INDEX_OUT_OF_RANGE beyond MAX_SPI_DEVICES).
     /// </summary>
     internal System.Device.Spi.SpiDevice OpenSpi(System.Device.Spi.SpiConnectionSettings settings)
     {
@@ -260,6 +262,11 @@ public sealed class EmulatedBoard
             }
 
             _spiBusUp = true;
+        }
+
+        if (++_spiDevicesOpen > MaxSpiDevicesPerBus)
+        {
+            throw new IndexOutOfRangeException($"SPI1 already has {MaxSpiDevicesPerBus} devices");
         }
 
         if (settings.ChipSelectLine == LedDacChipSelect)

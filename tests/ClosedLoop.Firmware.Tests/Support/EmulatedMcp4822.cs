@@ -9,7 +9,10 @@ namespace ClosedLoop.Firmware.Tests.Support;
 /// 11-0 are the code; with /LDAC tied low the output takes the word as chip select rises. Vout = 2.048 V × gain ×
 /// code / 4096, no higher than Vdd (3.3 V on the rig board). It only listens (it has no data out), so a read is refused.
 /// Stricter than the part where that helps a test: a frame that is not exactly two bytes is refused (the part would
-/// act on a short or long frame in ways the driver must never rely on), and both outputs start shut down.
+/// act on a short or long frame in ways the driver must never rely on). Both outputs start shut down: the firmware sets
+/// both channels before any LED window, so no test depends on the part's power-on state, which this does not claim.
+/// The command bits were checked against a second reading of the datasheet, an mbed driver's (A 0x00, B 0x80, gain 1x
+/// 0x20, output on 0x10 in the high byte).
 /// </summary>
 public sealed class EmulatedMcp4822 : SpiDevice
 {
