@@ -154,7 +154,7 @@ public sealed class StudyRunTests(StudyRunTests.Run run) : IClassFixture<StudyRu
                 long start = events.FirstOrDefault(e => e.Kind == EventKind.SessionStarted)?.TimeUs ?? 0;
                 return $"{rig}: offsets sent {string.Join(",", s.Relayed.Where(r => r.YokedRig == rig).Select(r => $"{r.OffsetUs / 1000}ms({r.Latency.TotalMilliseconds:F0}ms)"))}; "
                     + string.Join(",", events.Where(e => e.Kind is EventKind.OutputStarted or EventKind.OutputRefused or EventKind.SessionStopped or EventKind.Fault or EventKind.Disarmed)
-                        .Select(e => $"{e.Kind}{(e.Kind == EventKind.OutputRefused ? "/" + (ClosedLoop.Engine.Output.RefusalReason)e.Flags : string.Empty)}@{(e.TimeUs - start) / 1000}ms"));
+                        .Select(e => $"{e.Kind}{(e.Kind == EventKind.OutputRefused ? "/" + (ClosedLoop.Engine.Output.RefusalReason)e.Flags : e.Kind == EventKind.Fault ? $"/{ClosedLoop.Engine.Wire.EventJson.Faults[e.Code]}:{e.Ref1}" : string.Empty)}@{(e.TimeUs - start) / 1000}ms"));
             }))));
         Assert.All(trains, t => Assert.InRange(t.DelayUs, 0, t.BoundUs));
         foreach (var slot in run.Slots.Where(s => s.Relayed.Count > 0))
