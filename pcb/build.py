@@ -69,7 +69,8 @@ def main():
 
     if args.command == "netlist":
         parts = {ref: {"symbol": p.symbol, "footprint": p.footprint, "value": p.value,
-                       "pins": {pin.number: board.net_of(p, pin) for pin in p.pins.values()}}
+                       "pins": {pin.number: board.net_of(p, pin) for pin in p.pins.values()},
+                       "kinds": {pin.number: pin.kind for pin in p.pins.values()}}
                  for ref, p in board.parts.items() if p.footprint}
         print(json.dumps(parts, indent=1, sort_keys=True))
         return 0

@@ -51,15 +51,15 @@ GPIO = {
 class Circuit(Board):
     """The board's netlist with the part helpers its blocks are drawn with."""
 
-    def resistor(self, value, net_a, net_b, mpn=None, footprint=R0603, note=""):
-        r = self.part("R", "Device:R", footprint, value, mpn or RESISTOR_MPN[value], "Yageo", note)
+    def resistor(self, value, net_a, net_b, mpn=None, footprint=R0603, note="", near=None):
+        r = self.part("R", "Device:R", footprint, value, mpn or RESISTOR_MPN[value], "Yageo", note, near)
         self.connect(net_a, r[1])
         self.connect(net_b, r[2])
         return r
 
-    def capacitor(self, value, net_a, net_b="GND"):
+    def capacitor(self, value, net_a, net_b="GND", near=None):
         mpn, footprint = CAPACITOR_MPN[value]
-        c = self.part("C", "Device:C", footprint, value, mpn, "Murata")
+        c = self.part("C", "Device:C", footprint, value, mpn, "Murata", near=near)
         self.connect(net_a, c[1])
         self.connect(net_b, c[2])
         return c
@@ -72,10 +72,10 @@ class Circuit(Board):
         self.connect("GND", d["K"])
         return d
 
-    def tvs(self, value, net, footprint="Diode_SMD:D_SOD-323", maker="Nexperia"):
+    def tvs(self, value, net, footprint="Diode_SMD:D_SOD-323", maker="Nexperia", near=None):
         # Nexperia's orderable numbers carry the packing (",115": 7-inch reel); the value is the type.
         mpn = NEXPERIA_ORDERABLE.get(value, value)
-        d = self.part("D", "Device:D_TVS", footprint, value, mpn, maker)
+        d = self.part("D", "Device:D_TVS", footprint, value, mpn, maker, near=near)
         self.connect(net, d["A1"])
         self.connect("GND", d["A2"])
         return d
@@ -94,18 +94,19 @@ class Circuit(Board):
             self.connect(net, j[i + 1])
         return j
 
-    def schmitt_input(self, source_net, gpio_net, name, protect=True):
-        """A 5 V tolerant input: ESD diode at the connector (unless the connector's block has one), 1 kOhm, a 74LVC1G17 at 3.3 V driving the GPIO."""
+    def schmitt_input(self, source_net, gpio_net, name, connector_pin=None):
+        """A 5 V tolerant input: an ESD diode at the connector's pin (where the connector's block has none), 1 kOhm,
+        a 74LVC1G17 at 3.3 V driving the GPIO."""
         a = f"{name}_A"
-        if protect:
-            self.tvs("PESD5V0S1BA", source_net)
+        if connector_pin is not None:
+            self.tvs("PESD5V0S1BA", source_net, near=connector_pin)
         self.resistor("1k", source_net, a)
         buffer = self.part("U", "74xGxx:74LVC1G17", SOT23_5, "74LVC1G17", "SN74LVC1G17DBVR", "Texas Instruments", "5 V tolerant input")
         self.connect(a, buffer[2])
         self.connect(gpio_net, buffer[4])
         self.connect("+3V3", buffer["VCC"])
         self.connect("GND", buffer["GND"])
-        self.capacitor("100nF", "+3V3")
+        self.capacitor("100nF", "+3V3", near=buffer["VCC"])
         return a
 
     def power_flag(self, net):
@@ -126,7 +127,8 @@ def usb_power(b):
     b.connect("USB_CC1", usb["A5"])
     b.resistor("5.1k", "USB_CC2", "GND", note="sink: asks the source for 5 V")
     b.connect("USB_CC2", usb["B5"])
-    esd = b.part("U", "Power_Protection:USBLC6-2SC6", "Package_TO_SOT_SMD:SOT-23-6", "USBLC6-2SC6", "USBLC6-2SC6", "STMicroelectronics")
+    esd = b.part("U", "Power_Protection:USBLC6-2SC6", "Package_TO_SOT_SMD:SOT-23-6", "USBLC6-2SC6", "USBLC6-2SC6", "STMicroelectronics",
+                 near=usb["A6"])
     b.connect("USB_DP", esd[1], esd[6])
     b.connect("USB_DN", esd[3], esd[4])
     b.connect("VBUS", esd[5])
@@ -147,8 +149,8 @@ def usb_power(b):
     b.connect("+3V3", ldo["VOUT"])
     b.connect("GND", ldo["GND"])
     b.leave_unconnected(ldo["NC"])
-    b.capacitor("10uF", "+5V")
-    b.capacitor("22uF", "+3V3")
+    b.capacitor("10uF", "+5V", near=ldo["VIN"])
+    b.capacitor("22uF", "+3V3", near=ldo["VOUT"])
     # Bulk on 5 V for the LED drivers' steps and Wi-Fi bursts (47 uF X5R 10 V gives about 20 uF at 5 V bias).
     b.capacitor("47uF", "+5V")
     b.capacitor("47uF", "+5V")
@@ -167,7 +169,7 @@ def usb_uart(b):
     b.connect("UART_DTR", uart["~{DTR}"])
     b.connect("UART_RTS", uart["~{RTS}"])
     b.leave_unconnected(uart["~{CTS}"], uart["~{DSR}"], uart["~{RI}"], uart["~{DCD}"])
-    b.capacitor("100nF", "+3V3")
+    b.capacitor("100nF", "+3V3", near=uart["VCC"])
 
     # The usual two-transistor auto-reset: DTR/RTS pull EN and IO0 so that esptool (nanoff) enters the bootloader.
     q_en = b.part("Q", "Transistor_BJT:MMBT3904", SOT23, "MMBT3904", "MMBT3904LT1G", "onsemi")
@@ -189,11 +191,11 @@ def esp32(b):
                  "8 MB flash: nanoFramework's I: drive is 2 MiB (rig.flash_mb = 8)")
     b.connect("GND", esp[1], esp[15], esp[38], esp[39])
     b.connect("+3V3", esp["VDD"])
-    b.capacitor("10uF", "+3V3")
-    b.capacitor("100nF", "+3V3")
+    b.capacitor("10uF", "+3V3", near=esp["VDD"])
+    b.capacitor("100nF", "+3V3", near=esp["VDD"])
     b.connect("ESP_EN", esp["EN"])
     b.resistor("10k", "+3V3", "ESP_EN")
-    b.capacitor("1uF", "ESP_EN")
+    b.capacitor("1uF", "ESP_EN", near=esp["EN"])
     b.connect("ESP_BOOT", esp["IO0"])
     b.resistor("10k", "+3V3", "ESP_BOOT", note="GPIO0 high at reset: run from flash")
     # Recovery when the auto-reset cannot reach the bootloader: hold BOOT, press EN.
@@ -201,6 +203,7 @@ def esp32(b):
         button = b.part("SW", "Switch:SW_Push", "Button_Switch_SMD:SW_SPST_TL3342", name, "TL3342F160QG/TR", "E-Switch", "to GND")
         b.connect(net, button[1])
         b.connect("GND", button[2])
+    b.module = esp
     b.connect("ESP_TXD", esp["TXD0/IO1"])
     b.connect("ESP_RXD", esp["RXD0/IO3"])
     for net, pin in GPIO.items():
@@ -219,40 +222,42 @@ def photoreceiver_inputs(b):
     b.power_flag("+3V3A")
     adc = b.part("U", "ClosedLoop:ADS131M02", "Package_SO:TSSOP-20_4.4x6.5mm_P0.65mm", "ADS131M02", "ADS131M02IPWR", "Texas Instruments")
     b.connect("+3V3A", adc["AVDD"])
-    b.capacitor("1uF", "+3V3A")
-    b.capacitor("100nF", "+3V3A")
+    b.capacitor("1uF", "+3V3A", near=adc["AVDD"])
+    b.capacitor("100nF", "+3V3A", near=adc["AVDD"])
     b.connect("+3V3", adc["DVDD"])
-    b.capacitor("1uF", "+3V3")
-    b.capacitor("100nF", "+3V3")
+    b.capacitor("1uF", "+3V3", near=adc["DVDD"])
+    b.capacitor("100nF", "+3V3", near=adc["DVDD"])
     b.connect("GND", adc["AGND"], adc["DGND"], adc["AIN0N"], adc["AIN1N"])
-    b.capacitor("220nF", "ADC_CAP")
+    b.capacitor("220nF", "ADC_CAP", near=adc["CAP"])
     b.connect("ADC_CAP", adc["CAP"])
     b.resistor("10k", "+3V3", "ADC_SYNC_RESET", note="the driver resets the converter over SPI")
     b.connect("ADC_SYNC_RESET", adc["~{SYNC}/~{RESET}"])
     b.connect("adc_cs", adc["~{CS}"])
-    b.resistor("33", "spi_sclk", "ADC_SCLK", note="series damping at the source")
+    b.resistor("33", "spi_sclk", "ADC_SCLK", note="series damping at the source", near=b.module[GPIO["spi_sclk"]])
     b.connect("ADC_SCLK", adc["SCLK"])
-    b.resistor("33", "spi_mosi", "ADC_DIN", note="series damping at the source")
+    b.resistor("33", "spi_mosi", "ADC_DIN", note="series damping at the source", near=b.module[GPIO["spi_mosi"]])
     b.connect("ADC_DIN", adc["DIN"])
     b.connect("spi_miso", adc["DOUT"])
     b.leave_unconnected(adc["~{DRDY}"])
-    clock = b.part("X", "Oscillator:ASE-xxxMHz", "Oscillator:Oscillator_SMD_Abracon_ASE-4Pin_3.2x2.5mm", "8.192 MHz", "ASE-8.192MHZ-LC-T", "Abracon")
+    clock = b.part("X", "Oscillator:ASE-xxxMHz", "Oscillator:Oscillator_SMD_Abracon_ASE-4Pin_3.2x2.5mm", "8.192 MHz", "ASE-8.192MHZ-LC-T", "Abracon",
+                   near=adc["XTAL1/CLKIN"])
     b.connect("+3V3", clock["Vdd"], clock["EN"])
     b.connect("GND", clock["GND"])
-    b.capacitor("100nF", "+3V3")
-    b.resistor("33", "ADC_CLK_OSC", "ADC_CLKIN")
+    b.capacitor("100nF", "+3V3", near=clock["Vdd"])
+    b.resistor("33", "ADC_CLK_OSC", "ADC_CLKIN", note="series damping at the source", near=clock["OUT"])
     b.connect("ADC_CLK_OSC", clock["OUT"])
     b.connect("ADC_CLKIN", adc["XTAL1/CLKIN"])
 
     for channel, (name, pin) in enumerate((("IN1", "AIN0P"), ("IN2", "AIN1P"))):
         bnc_net, node = f"{name}_BNC", f"ADC_AIN{channel}"
         b.block = name.lower()
-        b.bnc(name, bnc_net)
-        b.tvs("SMAJ12CA", bnc_net, "Diode_SMD:D_SMA", "Littelfuse")
+        connector = b.bnc(name, bnc_net)
+        b.tvs("SMAJ12CA", bnc_net, "Diode_SMD:D_SMA", "Littelfuse", near=connector["In"])
         b.resistor("7.5k", bnc_net, node, "RT0603BRD077K5L", note="0.1 %: divides 0-10.2 V to the converter's 1.2 V")
         b.resistor("1k", node, "GND", "RT0603BRD071KL", note="0.1 %")
-        b.capacitor("10nF C0G", node)
-        clamp = b.part("D", "Diode:BAT54S", SOT23, "BAT54S", NEXPERIA_ORDERABLE["BAT54S"], "Nexperia")
+        # The anti-alias capacitor and the clamp at the converter's pin, where the divider's track ends.
+        b.capacitor("10nF C0G", node, near=adc[pin])
+        clamp = b.part("D", "Diode:BAT54S", SOT23, "BAT54S", NEXPERIA_ORDERABLE["BAT54S"], "Nexperia", near=adc[pin])
         b.connect(node, clamp[3])
         b.connect("+3V3A", clamp[2])
         b.connect("GND", clamp[1])
@@ -272,7 +277,7 @@ def led_drivers(b):
                  "12 bits, internal 2.048 V reference, gain 1: SPI mode 0 on the converter's bus")
     b.connect("+3V3", dac["Vdd"])
     b.connect("GND", dac["Vss"], dac["~{LDAC}"])
-    b.capacitor("100nF", "+3V3")
+    b.capacitor("100nF", "+3V3", near=dac["Vdd"])
     b.connect("led_dac_cs", dac["~{CS}"])
     b.resistor("10k", "+3V3", "led_dac_cs", note="DAC deselected while the ESP32 boots")
     b.connect("spi_sclk", dac["SCK"])
@@ -283,7 +288,7 @@ def led_drivers(b):
                    "25 uV offset at most, 5.5 MHz")
     b.connect("+5V", opamp["V+"])
     b.connect("GND", opamp["V-"])
-    b.capacitor("100nF", "+5V")
+    b.capacitor("100nF", "+5V", near=opamp["V+"])
     for n, (net, out, minus, plus) in enumerate((("signal_led", "1", "2", "3"), ("control_led", "7", "6", "5")), start=1):
         switched, setpoint, gate, sense = f"LED{n}_SW", f"LED{n}_SET", f"LED{n}_GATE", f"LED{n}_SENSE"
         b.block = f"led{n}"
@@ -293,6 +298,7 @@ def led_drivers(b):
         b.connect(net, switch[4])
         b.connect("+3V3", switch["VCC"])
         b.connect("GND", switch["GND"])
+        b.capacitor("100nF", "+3V3", near=switch["VCC"])
         b.resistor("10k", switched, setpoint, note="the setpoint is half the DAC's output")
         b.resistor("10k", setpoint, "GND", note="setpoint at ground while the switch is open")
         b.connect(setpoint, opamp[plus])
@@ -308,8 +314,8 @@ def led_drivers(b):
         b.connect(sense, fet["S"])
         b.connect(f"LED{n}_K", fet["D"])
         b.resistor("10", sense, "GND", "RC1206FR-0710RL", "Resistor_SMD:R_1206_3216Metric", "1 %, 1/4 W: 0.1 W at 100 mA")
-        b.terminal(f"LED{n}", ["+5V", f"LED{n}_K"], "LED anode, LED cathode")
-        b.tvs("PESD5V0S1BA", f"LED{n}_K")
+        terminal = b.terminal(f"LED{n}", ["+5V", f"LED{n}_K"], "LED anode, LED cathode")
+        b.tvs("PESD5V0S1BA", f"LED{n}_K", near=terminal[2])
 
 
 def arm_chain(b):
@@ -320,22 +326,23 @@ def arm_chain(b):
     b.block = "arm"
     # The key and the e-stop are what people touch: every chain terminal has an ESD diode (the sensed poles get theirs
     # with their buffers), so a discharge into the cable never reaches the NAND gates' enable input.
-    for net in ("SWITCH_3V3", "CHAIN_MID", "ARM_OK"):
-        b.tvs("PESD5V0S1BA", net)
+    chain_tvs = {net: b.tvs("PESD5V0S1BA", net) for net in ("SWITCH_3V3", "CHAIN_MID", "ARM_OK")}
     b.resistor("100", "+3V3", "SWITCH_3V3", note="limits a shorted switch cable")
-    b.terminal("E-STOP", ["ESTOP_SENSE", "SWITCH_3V3", "GND", "CHAIN_MID"], "1-3: pole A to estop_input (closed = run); 2-4: pole B in the arm chain")
+    estop = b.terminal("E-STOP", ["ESTOP_SENSE", "SWITCH_3V3", "GND", "CHAIN_MID"], "1-3: pole A to estop_input (closed = run); 2-4: pole B in the arm chain")
     b.resistor("10k", "SWITCH_3V3", "ESTOP_SENSE", note="open contact or cut wire reads high: stop")
-    b.schmitt_input("ESTOP_SENSE", "estop_input", "ESTOP")
-    b.terminal("ARM CHAIN", ["CHAIN_MID", "GND", "ARM_OK"], "1-3: the key's pole B closes the arm chain")
-    b.terminal("ARM SENSE", ["SWITCH_3V3", "GND", "ARM_SENSE"], "1-3: the key's pole A to arm_input (closed = armed)")
+    b.schmitt_input("ESTOP_SENSE", "estop_input", "ESTOP", connector_pin=estop[1])
+    chain = b.terminal("ARM CHAIN", ["CHAIN_MID", "GND", "ARM_OK"], "1-3: the key's pole B closes the arm chain")
+    sense = b.terminal("ARM SENSE", ["SWITCH_3V3", "GND", "ARM_SENSE"], "1-3: the key's pole A to arm_input (closed = armed)")
     b.resistor("10k", "ARM_SENSE", "GND")
-    b.schmitt_input("ARM_SENSE", "arm_input", "ARM")
+    b.schmitt_input("ARM_SENSE", "arm_input", "ARM", connector_pin=sense[3])
+    for net, pin in (("SWITCH_3V3", sense[1]), ("CHAIN_MID", chain[1]), ("ARM_OK", chain[3])):
+        chain_tvs[net].near = pin
     b.resistor("10k", "CHAIN_MID", "GND")
     b.resistor("10k", "ARM_OK", "GND")
     b.led("green", "APT1608SGC", "LED_ARMED", "ARM_OK")
     # The chain read back, buffered like the sensed poles: the firmware faults when it disagrees with them.
     b.block = "misc"
-    b.schmitt_input("ARM_OK", "interlock_input", "CHAIN", protect=False)
+    b.schmitt_input("ARM_OK", "interlock_input", "CHAIN")
 
 
 def ttl_outputs(b):
@@ -360,7 +367,7 @@ def ttl_output(b, name, gpio_net, enable_net):
         b.connect(oe, gate[4])
         b.connect("+3V3", gate["VCC"])
         b.connect("GND", gate["GND"])
-        b.capacitor("100nF", "+3V3")
+        b.capacitor("100nF", "+3V3", near=gate["VCC"])
         b.resistor("10k", enable_net, "GND", note="enable low from power-on")
         b.resistor("100k", oe, "+5V", note="buffer disabled while the gate is unpowered")
     buffer = b.part("U", "74xGxx:74AHCT1G125", SOT23_5, "74AHCT1G125", "SN74AHCT1G125DBVR", "Texas Instruments", "TTL-level inputs, 5 V outputs")
@@ -369,12 +376,13 @@ def ttl_output(b, name, gpio_net, enable_net):
     b.connect(f"{name}_Y", buffer[4])
     b.connect("+5V", buffer["VCC"])
     b.connect("GND", buffer["GND"])
-    b.capacitor("100nF", "+5V")
+    b.capacitor("100nF", "+5V", near=buffer["VCC"])
     b.resistor("10k", gpio_net, "GND", note="input low before the ESP32 drives it")
     b.resistor("10k", f"{name}_Y", "GND", note="output low when the buffer is disabled")
-    b.resistor("33", f"{name}_Y", f"{name}_BNC")
-    b.tvs("PESD5V0S1BA", f"{name}_BNC")
-    b.bnc(name, f"{name}_BNC")
+    b.resistor("33", f"{name}_Y", f"{name}_BNC", note="series damping at the source", near=buffer[4])
+    # The connector first so that its diode can be put at its pin (references count per letter: none moves).
+    connector = b.bnc(name, f"{name}_BNC")
+    b.tvs("PESD5V0S1BA", f"{name}_BNC", near=connector["In"])
     return buffer
 
 
@@ -383,8 +391,8 @@ def ttl_inputs(b):
     for name, gpio_net in (("ENCOUNTER", "encounter_input"), ("SPARE", "spare_input")):
         bnc_net = f"{name}_BNC"
         b.block = name.lower()
-        b.bnc(name, bnc_net)
-        a = b.schmitt_input(bnc_net, gpio_net, name)
+        connector = b.bnc(name, bnc_net)
+        a = b.schmitt_input(bnc_net, gpio_net, name, connector_pin=connector["In"])
         b.resistor("100k", a, "GND", note="unplugged reads low")
 
 

@@ -6,10 +6,14 @@ SYSTEM_FOOTPRINTS = os.environ.get("KICAD6_FOOTPRINT_DIR", "/usr/share/kicad/foo
 
 
 class Part:
-    def __init__(self, board, ref, symbol, footprint, value, mpn, maker, note=""):
+    def __init__(self, board, ref, symbol, footprint, value, mpn, maker, note="", near=None):
         self.board, self.ref, self.symbol, self.footprint = board, ref, symbol, footprint
         self.value, self.mpn, self.maker, self.note = value, mpn, maker, note
         self.block = board.block
+        # The pin (part, pin) this part belongs beside, as a person placing it would put it: a decoupling capacitor at
+        # its chip's supply pin, protection at its connector, a series resistor at its source. The layout puts the
+        # part's pad on that pin's net as near to it as the parts around leave room for.
+        self.near = near
         self.pins = library.pins(symbol)
 
     def __getitem__(self, key):
@@ -36,11 +40,11 @@ class Board:
         self._counters = {}
         self.block = ""  # the functional block parts created now belong to (the layout places each block together)
 
-    def part(self, prefix, symbol, footprint, value, mpn, maker, note=""):
+    def part(self, prefix, symbol, footprint, value, mpn, maker, note="", near=None):
         n = self._counters.get(prefix, 0) + 1
         self._counters[prefix] = n
         ref = f"{prefix}{n}"
-        part = Part(self, ref, symbol, footprint, value, mpn, maker, note)
+        part = Part(self, ref, symbol, footprint, value, mpn, maker, note, near)
         self.parts[ref] = part
         return part
 
