@@ -173,7 +173,7 @@ public static class ReliabilityRun
         Console.WriteLine($"| events stored (each once) | {stored:N0} |");
         Console.WriteLine($"| events lost | {journaled - stored:N0} |");
         Console.WriteLine($"| sample frames made / stored (each once) / missing / frames_lost reports | {framesMade:N0} / {framesStored:N0} / {framesMissing:N0} / {framesReportedLost} |");
-        Console.WriteLine($"| sample frames per rig-second per rig, and their bytes | {framesMade / rigSeconds / RigCount:F1} frames, {framesMade * 291.0 / rigSeconds / RigCount / 1024:F1} KiB (each a QoS 1 PUBLISH and PUBACK) |");
+        Console.WriteLine($"| sample frames per rig-second per rig, and their bytes | {framesMade / rigSeconds / RigCount:F1} frames, {framesMade * (double)(SampleFrameWriter.HeaderBytes + (13 * SampleFrameWriter.SampleBytes)) / rigSeconds / RigCount / 1024:F1} KiB (each a QoS 1 PUBLISH and PUBACK) |");
         Console.WriteLine($"| events forged by another rig's user / stored | {forgeries} / {forgedStored} |");
         Console.WriteLine($"| commands sent by a viewer / answered by a rig | {viewerCommands} / {armedByViewer} |");
         var faultedRig = rigs[1].Rig;

@@ -141,6 +141,15 @@ namespace ClosedLoop.Engine
         /// </summary>
         public void OnRecordedCycle(long timeUs, double signal, double control)
         {
+            OnRecordedCycle(timeUs, signal, control, true);
+        }
+
+        /// <summary>
+        /// As <see cref="OnRecordedCycle(long, double, double)"/>, for a recording that says whether each cycle was
+        /// valid (a rig's own log): an invalid one enters the chain as the board's invalid cycles do, its levels unused.
+        /// </summary>
+        public void OnRecordedCycle(long timeUs, double signal, double control, bool valid)
+        {
             CycleSample c = _recorded;
             c.CycleIndex = _pipeline.Demultiplexer.Schedule.CycleOf(timeUs);
             c.StartUs = timeUs;
@@ -150,7 +159,7 @@ namespace ClosedLoop.Engine
             c.SignalCount = 1;
             c.ControlCount = 1;
             c.DarkCount = 0;
-            c.IsValid = true;
+            c.IsValid = valid;
             _pipeline.OnCycle(c, false);
         }
 
@@ -643,6 +652,7 @@ namespace ClosedLoop.Engine
                 }
 
                 Tracker.Poll(now);
+                Gate.StopEnded(now);
                 AfterEncounterChange(now);
                 if (measured)
                 {
@@ -676,6 +686,7 @@ namespace ClosedLoop.Engine
                 }
 
                 ProcessedSample sample = Chain.Process(cycle);
+                sample.ProcessedAfterUs = now - completedUs;
                 if (_guard.Record(loss))
                 {
                     // The light may have begun to move up to a step span before the guard could tell: what the

@@ -323,7 +323,7 @@ public sealed class BoardTests : IAsyncLifetime
         // The ESP32's own ADC and an MCP4822: no MISO is mapped, so the DAC must bring the SPI bus up as half duplex.
         var board = EmulatedBoard.Current;
         await StartBrokerAndLoggerAsync();
-        Boot("[rig]", "board = ESP32_REV3", "[journal]", "frame_capacity = 160", "[acquisition]", "signal_led_ma = 15",
+        Boot("[rig]", "board = ESP32_REV3", "[journal]", "frame_capacity = 150", "[acquisition]", "signal_led_ma = 15",
             "[pins]", $"led_dac_cs = {board.LedDacChipSelect}");
 
         await WaitFor(() => ValidCycles(10).Count >= 30, () => $"{ValidCycles(10).Count} valid cycles in {Store.CountFrames()} frames; logged: {string.Join(", ", Logged().Select(e => e.Kind + e.Json))}");
@@ -340,7 +340,7 @@ public sealed class BoardTests : IAsyncLifetime
         var board = EmulatedBoard.Current;
         await StartBrokerAndLoggerAsync();
         // GPIO16, free on the rig board's WROOM module (a WROVER's PSRAM would hold it; without PSRAM, fewer frames fit).
-        Boot("[rig]", "board = ESP32_REV3", "[journal]", "frame_capacity = 160", "[acquisition]", "adc = ads131m02", "signal_led_ma = 20", "control_led_ma = 5",
+        Boot("[rig]", "board = ESP32_REV3", "[journal]", "frame_capacity = 150", "[acquisition]", "adc = ads131m02", "signal_led_ma = 20", "control_led_ma = 5",
             "[pins]", $"led_dac_cs = {board.LedDacChipSelect}");
 
         // The emulated photodiode's LED shares (0.2 V and 0.1 V at the converter) are for 10 mA: the frames show the

@@ -129,11 +129,11 @@ public sealed class ConfigTests
     {
         Assert.True(Load("[rig]\nboard = ESP32_PSRAM_REV3\n").IsValid);
 
-        // The default 1024 frames of 291 bytes need PSRAM: a plain ESP32 would stop at boot allocating them.
+        // The default 1024 frames of 317 bytes need PSRAM: a plain ESP32 would stop at boot allocating them.
         var error = Assert.Single(Load("[rig]\nboard = ESP32_REV3\n").Errors);
         Assert.Equal("journal.frame_capacity", error.Field);
-        Assert.Contains("expected at most 168 frames on a ESP32_REV3", error.Expected, StringComparison.Ordinal);
-        Assert.True(Load("[rig]\nboard = ESP32_REV3\n[journal]\nframe_capacity = 168\n").IsValid);
+        Assert.Contains("expected at most 155 frames on a ESP32_REV3", error.Expected, StringComparison.Ordinal);
+        Assert.True(Load("[rig]\nboard = ESP32_REV3\n[journal]\nframe_capacity = 155\n").IsValid);
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public sealed class ConfigTests
     [Fact]
     public void Gpio_16_is_free_on_a_module_without_psram()
     {
-        Assert.True(Load("[rig]\nboard = ESP32_REV3\n[journal]\nframe_capacity = 168\n[pins]\nopto_enable = 16\n").IsValid);
+        Assert.True(Load("[rig]\nboard = ESP32_REV3\n[journal]\nframe_capacity = 155\n[pins]\nopto_enable = 16\n").IsValid);
     }
 
     [Fact]
@@ -472,7 +472,7 @@ public sealed class ConfigTests
     [Fact]
     public void The_LED_dac_claims_its_chip_select_and_the_spi_clock_and_data_out_it_shares_with_the_converter()
     {
-        const string NoPsram = "[rig]\nboard = ESP32_REV3\n[journal]\nframe_capacity = 160\n";
+        const string NoPsram = "[rig]\nboard = ESP32_REV3\n[journal]\nframe_capacity = 150\n";
         var result = Load(NoPsram + "[pins]\nled_dac_cs = 16\n[acquisition]\nsignal_led_ma = 12.5\ncontrol_led_ma = 0\n");
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => e.ToString())));

@@ -183,6 +183,7 @@ public sealed class WireTests
             sample.Z = i - 6;
             sample.IsValid = i != 3;
             sample.IsReady = true;
+            sample.ProcessedAfterUs = i == 7 ? 100_000 : i * 37;
             Assert.True(writer.TryAdd(sample));
         }
 
@@ -199,35 +200,47 @@ public sealed class WireTests
         Assert.Equal((2012.5, 1000.25), (read[12].RawSignal, read[12].RawControl));
         Assert.Equal((float)0.05, (float)read[5].Dff);
         Assert.False(read[3].IsValid);
-        Assert.Equal(44 + 13 * 19, writer.Length);
+        Assert.Equal(12 * 37, read[12].ProcessedAfterUs);
+        Assert.Equal(65_535, read[7].ProcessedAfterUs); // 100 ms late is stated as "65.5 ms or later"
+        Assert.Equal(44 + 13 * 21, writer.Length);
         Assert.Equal(1, SampleFrameReader.SequenceOf(writer.Buffer, writer.Length));
     }
 
     [Fact]
-    public void Frames_are_numbered_one_after_another_and_version_1_frames_are_still_read()
+    public void Frames_are_numbered_one_after_another_and_version_1_and_2_frames_are_still_read()
     {
         var writer = new SampleFrameWriter(2, 5, 7692);
         var numbers = new List<long>();
         for (int cycle = 0; cycle < 6; cycle++)
         {
-            if (!writer.TryAdd(new ProcessedSample { CycleIndex = cycle, TimeUs = cycle * 7692L }))
+            var sample = new ProcessedSample { CycleIndex = cycle, TimeUs = cycle * 7692L, Z = cycle, ProcessedAfterUs = 640 };
+            if (!writer.TryAdd(sample))
             {
                 numbers.Add(SampleFrameReader.SequenceOf(writer.Buffer, writer.Length));
                 writer.Clear();
-                writer.TryAdd(new ProcessedSample { CycleIndex = cycle, TimeUs = cycle * 7692L });
+                writer.TryAdd(sample);
             }
         }
 
         Assert.Equal([1L, 2L], numbers);
         Assert.Equal(3, writer.Sequence);
 
-        // The same frame as version 1 wrote it: 36 header bytes, no number.
-        byte[] v1 = [.. writer.Buffer[..36], .. writer.Buffer[44..writer.Length]];
+        // The same frame as version 2 wrote it (19-byte samples, no processing time) and as version 1 did (also 36
+        // header bytes, no number).
+        byte[] samples19 = [.. writer.Buffer[44..(44 + 19)], .. writer.Buffer[(44 + 21)..(44 + 21 + 19)]];
+        byte[] v2 = [.. writer.Buffer[..44], .. samples19];
+        v2[3] = 2;
+        byte[] v1 = [.. writer.Buffer[..36], .. samples19];
         v1[3] = 1;
         var read = new[] { new ProcessedSample(), new ProcessedSample() };
-        Assert.Null(SampleFrameReader.TryRead(v1, v1.Length, out long boot, read, out int count));
-        Assert.Equal((5L, 2, 5L), (boot, count, read[1].CycleIndex));
+        Assert.Null(SampleFrameReader.TryRead(v2, v2.Length, out long boot, read, out int count));
+        Assert.Equal((5L, 2, 5L, 5.0, 0L), (boot, count, read[1].CycleIndex, read[1].Z, read[1].ProcessedAfterUs));
+        Assert.Equal(3, SampleFrameReader.SequenceOf(v2, v2.Length));
+        Assert.Null(SampleFrameReader.TryRead(v1, v1.Length, out boot, read, out count));
+        Assert.Equal((5L, 2, 5L, 5.0), (boot, count, read[1].CycleIndex, read[1].Z));
         Assert.Equal(0, SampleFrameReader.SequenceOf(v1, v1.Length));
+        Assert.Null(SampleFrameReader.TryRead(writer.Buffer, writer.Length, out _, read, out _));
+        Assert.Equal(640, read[1].ProcessedAfterUs);
     }
 
     [Fact]
@@ -272,7 +285,7 @@ public sealed class WireTests
         var read = new[] { new ProcessedSample() };
         byte[] bytes = writer.Buffer[..writer.Length];
 
-        Assert.Equal("frame says 1 samples but has 62 bytes", SampleFrameReader.TryRead(bytes, bytes.Length - 1, out _, read, out _));
+        Assert.Equal("frame says 1 samples but has 64 bytes", SampleFrameReader.TryRead(bytes, bytes.Length - 1, out _, read, out _));
         bytes[0] = (byte)'X';
         Assert.Equal("not a sample frame (magic is not CLS)", SampleFrameReader.TryRead(bytes, bytes.Length, out _, read, out _));
     }

@@ -123,7 +123,7 @@ public class PinMapTests
     private static ConfigLoadResult LoadWithBoardPins(IReadOnlyDictionary<int, string> gpio)
     {
         var lines = gpio.Where(p => !BoardOnly.ContainsKey(p.Key)).Select(p => $"{p.Value} = {p.Key}");
-        return ConfigLoader.Load("[rig]\nboard = ESP32_REV3\n[journal]\nframe_capacity = 160\n[pins]\n" + string.Join("\n", lines) + "\n[acquisition]\nadc = ads131m02\n");
+        return ConfigLoader.Load("[rig]\nboard = ESP32_REV3\n[journal]\nframe_capacity = 150\n[pins]\n" + string.Join("\n", lines) + "\n[acquisition]\nadc = ads131m02\n");
     }
 
     private static Dictionary<string, int> ConfigPins(RigConfig config) =>

@@ -246,20 +246,7 @@ namespace ClosedLoop.Engine.Output
         /// <summary>Ends finished trains and starts scheduled or yoked ones that are due.</summary>
         public void Poll(long nowUs)
         {
-            // Both channels asked at once: nearly every poll finds neither running.
-            if (_channels[0].Running || _channels[1].Running)
-            {
-                for (int i = 0; i < _channels.Length; i++)
-                {
-                    ChannelGate channel = _channels[i];
-                    if (channel.Running && nowUs >= channel.LastEndUs)
-                    {
-                        channel.Stop(channel.LastEndUs);
-                        _journal.OutputStopped(channel.LastEndUs, channel.Channel, 0, channel.LastStartUs);
-                    }
-                }
-            }
-
+            StopEnded(nowUs);
             if (!_inSession)
             {
                 return;
@@ -282,6 +269,27 @@ namespace ClosedLoop.Engine.Output
                     _yokeHead = (_yokeHead + 1) % _yokeQueue.Length;
                     _yokeCount--;
                     RequestTargets(nowUs, OutputFlags.Yoked);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Marks the trains whose planned end has passed as stopped. A cycle asks this first, so that whether a train
+        /// ran during it depends on the moment the cycle is processed, not on when the board last polled.
+        /// </summary>
+        public void StopEnded(long nowUs)
+        {
+            // Both channels asked at once: nearly every poll finds neither running.
+            if (_channels[0].Running || _channels[1].Running)
+            {
+                for (int i = 0; i < _channels.Length; i++)
+                {
+                    ChannelGate channel = _channels[i];
+                    if (channel.Running && nowUs >= channel.LastEndUs)
+                    {
+                        channel.Stop(channel.LastEndUs);
+                        _journal.OutputStopped(channel.LastEndUs, channel.Channel, 0, channel.LastStartUs);
+                    }
                 }
             }
         }

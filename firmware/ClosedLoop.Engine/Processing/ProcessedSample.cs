@@ -34,5 +34,12 @@ namespace ClosedLoop.Engine.Processing
 
         /// <summary>True once the z baseline has warmed up.</summary>
         public bool IsReady;
+
+        /// <summary>
+        /// How long after its cycle ended the engine processed it (µs): a cycle is over when its last reading is in,
+        /// and is processed when the sampler hands the next ones over. Whether an encounter or a train still counted
+        /// at that moment decided what the baselines learnt, so a replay of a log processes each cycle this late too.
+        /// </summary>
+        public long ProcessedAfterUs;
     }
 }

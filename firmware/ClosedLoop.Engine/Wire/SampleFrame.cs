@@ -1,3 +1,4 @@
+using ClosedLoop.Engine.Core;
 using ClosedLoop.Engine.Processing;
 
 namespace ClosedLoop.Engine.Wire
@@ -6,19 +7,27 @@ namespace ClosedLoop.Engine.Wire
     /// Processed samples batched into compact binary frames, numbered per boot so that a logger can tell a frame
     /// it never got and ask the rig for it again. Layout, little-endian (docs/protocol.md):
     /// <code>
-    /// 0  "CLS" magic, 3  version (2), 4  boot id (int64), 12 first cycle (int64), 20 first cycle time µs (int64),
+    /// 0  "CLS" magic, 3  version (3), 4  boot id (int64), 12 first cycle (int64), 20 first cycle time µs (int64),
     /// 28 cycle period µs (int32), 32 sample count (uint16), 34 reserved (0), 36 frame number (int64, from 1),
-    /// 44 + 19·i: cycle - first cycle (uint16), flags (bit0 valid, bit1 z ready), raw signal, raw control (each the
-    /// phase mean minus the dark mean, before filtering), dF/F, z (float32 each)
+    /// 44 + 21·i: cycle - first cycle (uint16), flags (bit0 valid, bit1 z ready), raw signal, raw control (each the
+    /// phase mean minus the dark mean, before filtering), dF/F, z (float32 each), processed after the cycle's end
+    /// (µs, uint16, 65535 for that or later)
     /// </code>
-    /// Version 1 had no frame number and 36 header bytes; readers still take it. Sample time = first cycle time +
-    /// (cycle - first cycle) × period. Writing allocates nothing.
+    /// Version 2 had 19-byte samples (no processing time), version 1 also no frame number and 36 header bytes;
+    /// readers still take both. Sample time = first cycle time + (cycle - first cycle) × period. Writing allocates
+    /// nothing.
     /// </summary>
     public sealed class SampleFrameWriter
     {
-        public const int Version = 2;
+        public const int Version = 3;
         public const int HeaderBytes = 44;
-        public const int SampleBytes = 19;
+        public const int SampleBytes = 21;
+
+        /// <summary>Sample bytes of version 1 and 2 frames (no processing time).</summary>
+        public const int SampleBytesV2 = 19;
+
+        /// <summary>The latest processing a sample can state (µs after its cycle's end).</summary>
+        public const int MaxProcessedAfterUs = 65535;
 
         /// <summary>The most samples one frame holds: the largest link.sample_batch the schema allows.</summary>
         public const int MaxSamples = 255;
@@ -123,7 +132,9 @@ namespace ClosedLoop.Engine.Wire
             p = LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.RawSignal));
             p = LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.RawControl));
             p = LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.Dff));
-            LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.Z));
+            p = LittleEndian.WriteInt32(_buffer, p, SingleBits.FromDouble(sample.Z));
+            long after = sample.ProcessedAfterUs;
+            LittleEndian.WriteInt16(_buffer, p, after < 0 ? 0 : after > MaxProcessedAfterUs ? MaxProcessedAfterUs : (int)after);
             _count++;
             LittleEndian.WriteInt16(_buffer, 32, _count);
             return true;
@@ -156,7 +167,8 @@ namespace ClosedLoop.Engine.Wire
                 return "not a sample frame (magic is not CLS)";
             }
 
-            if (bytes[3] != SampleFrameWriter.Version && bytes[3] != 1)
+            int version = bytes[3];
+            if (version < 1 || version > SampleFrameWriter.Version)
             {
                 return "unknown sample frame version " + bytes[3].ToString();
             }
@@ -172,7 +184,8 @@ namespace ClosedLoop.Engine.Wire
             long firstTime = LittleEndian.ReadInt64(bytes, 20);
             int period = LittleEndian.ReadInt32(bytes, 28);
             int n = LittleEndian.ReadUInt16(bytes, 32);
-            if (length != header + n * SampleFrameWriter.SampleBytes)
+            int sampleBytes = version < 3 ? SampleFrameWriter.SampleBytesV2 : SampleFrameWriter.SampleBytes;
+            if (length != header + n * sampleBytes)
             {
                 return "frame says " + n.ToString() + " samples but has " + length.ToString() + " bytes";
             }
@@ -184,7 +197,7 @@ namespace ClosedLoop.Engine.Wire
 
             for (int i = 0; i < n; i++)
             {
-                int p = header + i * SampleFrameWriter.SampleBytes;
+                int p = header + i * sampleBytes;
                 ProcessedSample s = samples[i];
                 int delta = LittleEndian.ReadUInt16(bytes, p);
                 int flags = bytes[p + 2];
@@ -199,6 +212,7 @@ namespace ClosedLoop.Engine.Wire
                 s.Dff = SingleBits.ToDouble(LittleEndian.ReadInt32(bytes, p + 11));
                 s.Z = SingleBits.ToDouble(LittleEndian.ReadInt32(bytes, p + 15));
                 s.Fitted = double.NaN;
+                s.ProcessedAfterUs = version < 3 ? 0 : LittleEndian.ReadUInt16(bytes, p + 19);
             }
 
             count = n;
@@ -214,7 +228,7 @@ namespace ClosedLoop.Engine.Wire
         /// <summary>The frame's number (1, 2, 3 ... per boot), or 0 for a version 1 frame or bytes too short to say.</summary>
         public static long SequenceOf(byte[] bytes, int length)
         {
-            if (length < SampleFrameWriter.HeaderBytes || bytes[3] != SampleFrameWriter.Version)
+            if (length < SampleFrameWriter.HeaderBytes || bytes[3] == 1)
             {
                 return 0;
             }

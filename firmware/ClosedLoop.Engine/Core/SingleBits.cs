@@ -1,4 +1,4 @@
-namespace ClosedLoop.Engine.Wire
+namespace ClosedLoop.Engine.Core
 {
     /// <summary>
     /// IEEE-754 single-precision bits from a double and back, by hand: nanoFramework's BitConverter has no
