@@ -16,6 +16,25 @@ public sealed class Recording
 
     public required double[] Control { get; init; }
 
+    /// <summary>
+    /// Per sample, whether the cycle it came from was valid (the rig's own logs say; files from elsewhere hold only
+    /// valid samples, so null means all). An invalid cycle replays as invalid, as it ran, not as a level.
+    /// </summary>
+    public bool[]? Valid { get; init; }
+
+    /// <summary>
+    /// Per sample, how long after its cycle's end the rig processed it (µs; a rig's own log says, from frame version
+    /// 3). Null: at the cycle's end, with encounter edges and actions during the cycle applied after it.
+    /// </summary>
+    public long[]? ProcessedAfterUs { get; init; }
+
+    /// <summary>
+    /// What was done to the rig while it recorded (arm, disarm, e-stop and its reset, session start and stop), at the
+    /// times the rig journaled them, so that a replay drives what the rig could drive then. Null for a file from
+    /// elsewhere: replayed armed and in a session from its start.
+    /// </summary>
+    public IReadOnlyList<(long TimeUs, RigAction Action)>? Actions { get; init; }
+
     /// <summary>Encounter TTL changes (time µs, level), in time order.</summary>
     public required IReadOnlyList<(long TimeUs, bool Level)> EncounterEdges { get; init; }
 

@@ -1,6 +1,11 @@
+using ClosedLoop.Engine;
 using ClosedLoop.Engine.Config;
+using ClosedLoop.Engine.Journal;
+using ClosedLoop.Engine.Wire;
 using ClosedLoop.Host.Demo;
+using ClosedLoop.Host.Logging;
 using ClosedLoop.VirtualRig;
+using ClosedLoop.VirtualRig.Replay;
 
 namespace ClosedLoop.Host.Tests;
 
@@ -81,6 +86,49 @@ public sealed class DemoTests : IDisposable
         {
             Assert.Equal(a.EventJson(rig.RigId), b.EventJson(rig.RigId));
         }
+    }
+
+    [Fact]
+    public async Task A_logged_session_replays_to_the_decisions_trains_and_refusals_it_made_live()
+    {
+        // 30 minutes: the closed-loop and sham rigs reach the hourly train cap at about minute 26, so the replay must
+        // also refuse what the live rig refused. The virtual rigs' logs hold invalid cycles (a replay that took them
+        // as light faulted 20 times and started 0 of 30 trains) and the live timeline of arming and the session.
+        await Run(_folder, minutes: 30);
+        using var store = new EventStore(Path.Combine(_folder, "closedloop.sqlite"));
+
+        foreach (string rig in new[] { "rig-iso", "rig-sham" })
+        {
+            var live = LoggedEvents.Read(store, rig, 1);
+            var recording = LoggedRecording.Read(store, rig, 1);
+            var config = ConfigLoader.Load(store.SessionConfigText(rig, 1)!).Config;
+            // Through the same JSON as the live events went to the log, so that both sides carry the same rounding.
+            var codec = new EventJson();
+            var run = RecordingReplay.Run(recording, config);
+            var replay = LoggedEvents.From(run.Events.Select(e => EventJsonText(codec, e, rig)), "replay");
+            var logged = LoggedSamples.Read(store, rig, 1).Samples;
+
+            Assert.Contains(recording.Valid!, valid => !valid);
+            Assert.Contains(recording.ProcessedAfterUs!, after => after > 0);
+
+            // Every cycle to the same dF/F and z (as frames carry them), every decision at the same moment from the
+            // same Δz, every train and refusal at the same moment.
+            Assert.Equal(logged.Select(s => (s.TimeUs, s.Valid, (float)s.Dff, s.Ready ? (float)s.Z : float.NaN)),
+                Enumerable.Range(0, run.Samples.Count).Select(i => (run.Samples.TimeUs[i], run.Samples.Valid[i], (float)run.Samples.Dff[i], (float)run.Samples.Z[i])));
+            Assert.Equal(live.Decisions, replay.Decisions);
+            Assert.Equal(live.Trains, replay.Trains);
+            Assert.Equal(live.Refusals, replay.Refusals);
+            Assert.Equal(live.Faults, replay.Faults);
+            Assert.InRange(live.Trains.Count(), 20, 40);
+            Assert.NotEmpty(live.Refusals);
+        }
+    }
+
+    private static string EventJsonText(EventJson codec, JournalEvent e, string rig)
+    {
+        var buffer = new byte[1024];
+        int length = codec.Write(rig, 1, e, buffer, 0);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
     }
 
     [Fact]

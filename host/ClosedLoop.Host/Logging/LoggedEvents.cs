@@ -1,3 +1,4 @@
+using ClosedLoop.Data;
 using ClosedLoop.Engine.Detection;
 
 namespace ClosedLoop.Host.Logging;
@@ -76,6 +77,22 @@ public sealed class LoggedEvents
 
     public IEnumerable<LoggedRefusal> Refusals =>
         Of(EventKind.OutputRefused).Select(e => new LoggedRefusal(e.TimeUs, EventJson.Channels[e.Code], EventJson.Reasons[e.Flags], e.Value1, e.Value2));
+
+    /// <summary>
+    /// Arming, disarming, the e-stop and its reset, session starts and stops, in journal order, whoever did them (a
+    /// command, the key, or the engine itself on a fault): what decided whether the rig could drive.
+    /// </summary>
+    public IEnumerable<(long TimeUs, RigAction Action)> Actions =>
+        All.Select(e => (e.TimeUs, Action: e.Kind switch
+        {
+            EventKind.Armed => RigAction.Arm,
+            EventKind.Disarmed => RigAction.Disarm,
+            EventKind.EStop => RigAction.EStop,
+            EventKind.EStopReset => RigAction.ResetEStop,
+            EventKind.SessionStarted => RigAction.StartSession,
+            EventKind.SessionStopped => RigAction.StopSession,
+            _ => (RigAction?)null,
+        })).Where(a => a.Action is not null).Select(a => (a.TimeUs, a.Action!.Value));
 
     public IEnumerable<LoggedFault> Faults => Of(EventKind.Fault).Select(e => new LoggedFault(e.TimeUs, EventJson.Faults[e.Code], e.Ref1));
 

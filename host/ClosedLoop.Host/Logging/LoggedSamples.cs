@@ -3,7 +3,7 @@ using ClosedLoop.Engine.Processing;
 namespace ClosedLoop.Host.Logging;
 
 /// <summary>One logged sample, as its frame carried it.</summary>
-public readonly record struct LoggedSample(long Frame, long Cycle, long TimeUs, double RawSignal, double RawControl, double Dff, double Z, bool Valid, bool Ready);
+public readonly record struct LoggedSample(long Frame, long Cycle, long TimeUs, double RawSignal, double RawControl, double Dff, double Z, bool Valid, bool Ready, long ProcessedAfterUs = 0);
 
 /// <summary>A run of sample frames the log does not hold, and the device time it spans (from the last sample before it).</summary>
 public sealed record SampleGap(long FirstFrame, long LastFrame, long FromUs, long ToUs)
@@ -63,7 +63,7 @@ public sealed class LoggedSamples
             for (int i = 0; i < count; i++)
             {
                 var s = buffer[i];
-                samples.Add(new LoggedSample(number, s.CycleIndex, s.TimeUs, s.RawSignal, s.RawControl, s.Dff, s.Z, s.IsValid, s.IsReady));
+                samples.Add(new LoggedSample(number, s.CycleIndex, s.TimeUs, s.RawSignal, s.RawControl, s.Dff, s.Z, s.IsValid, s.IsReady, s.ProcessedAfterUs));
             }
         }
 

@@ -30,9 +30,10 @@ public sealed class RecordingReplay
         Run(Recording.FromPpd(recording, encounterInput), config, progress);
 
     /// <summary>
-    /// Replays the whole recording in virtual time, encounter TTL edges included, armed and in a session from the
-    /// start, so that the output gate applies every limit as it would live: the trains that would have started and
-    /// the refusals are in <see cref="Events"/> (the outputs are connected to nothing).
+    /// Replays the whole recording in virtual time, encounter TTL edges included, so that the output gate applies
+    /// every limit as it would live: the trains that would have started and the refusals are in <see cref="Events"/>
+    /// (the outputs are connected to nothing). A recording that says what was done to its rig (a rig's own log) is
+    /// armed, disarmed and in a session when it was; any other is armed and in a session from its start.
     /// </summary>
     public static RecordingReplay Run(Recording recording, RigConfig config, IProgress<double>? progress = null)
     {
@@ -43,23 +44,42 @@ public sealed class RecordingReplay
         var events = new EventCollector();
         engine.SetSampleSink(samples);
         engine.SetEventSink(events);
-        engine.Arm();
-        engine.StartSession();
+        var actions = recording.Actions;
+        if (actions is null)
+        {
+            engine.Arm();
+            engine.StartSession();
+        }
 
         int edge = 0;
+        int action = 0;
         var edges = recording.EncounterEdges;
+        long periodUs = config.Acquisition.PeriodUs;
         for (int i = 0; i < recording.SampleCount; i++)
         {
-            long t = recording.TimeUs[i];
-            while (edge < edges.Count && edges[edge].TimeUs <= t)
+            // A log says when the rig processed each cycle, with every edge and command before that moment already
+            // applied: the replay does the same, so that the baselines learn from the same cycles.
+            long t = recording.ProcessedAfterUs is { } after ? recording.TimeUs[i] + periodUs + after[i] : recording.TimeUs[i];
+            while ((edge < edges.Count && edges[edge].TimeUs <= t) || (actions is not null && action < actions.Count && actions[action].TimeUs <= t))
             {
-                clock.AdvanceTo(edges[edge].TimeUs);
-                engine.OnEncounterInput(edges[edge].Level, edges[edge].TimeUs);
-                edge++;
+                bool actionFirst = actions is not null && action < actions.Count && actions[action].TimeUs <= t
+                    && (edge >= edges.Count || edges[edge].TimeUs > t || actions[action].TimeUs <= edges[edge].TimeUs);
+                if (actionFirst)
+                {
+                    clock.AdvanceTo(actions![action].TimeUs);
+                    Apply(engine, actions[action].Action);
+                    action++;
+                }
+                else
+                {
+                    clock.AdvanceTo(edges[edge].TimeUs);
+                    engine.OnEncounterInput(edges[edge].Level, edges[edge].TimeUs);
+                    edge++;
+                }
             }
 
             clock.AdvanceTo(t);
-            engine.OnRecordedCycle(t, recording.Signal[i], recording.Control[i]);
+            engine.OnRecordedCycle(recording.TimeUs[i], recording.Signal[i], recording.Control[i], recording.Valid?[i] ?? true);
             engine.Poll();
             if (progress is not null && i % 65536 == 0)
             {
@@ -69,5 +89,30 @@ public sealed class RecordingReplay
 
         progress?.Report(1);
         return new RecordingReplay(engine, samples, events.Events);
+    }
+
+    private static void Apply(ClosedLoopEngine engine, RigAction action)
+    {
+        switch (action)
+        {
+            case RigAction.Arm:
+                engine.Arm();
+                break;
+            case RigAction.Disarm:
+                engine.Disarm();
+                break;
+            case RigAction.EStop:
+                engine.EStop();
+                break;
+            case RigAction.ResetEStop:
+                engine.ResetEStop();
+                break;
+            case RigAction.StartSession:
+                engine.StartSession();
+                break;
+            case RigAction.StopSession:
+                engine.StopSession();
+                break;
+        }
     }
 }
