@@ -53,16 +53,19 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Channels_have_exactly_guppys_columns_and_every_logged_cycle()
+    public async Task Channels_have_exactly_guppys_columns_and_every_valid_logged_cycle()
     {
         var (code, _, error) = await CommandLine.Invoke("export", "rig-iso", "--db", Database, "--out", Out);
+        using var store = new Logging.EventStore(Database);
+        int valid = Logging.LoggedSamples.Read(store, "rig-iso", 1).Samples.Count(s => s.Valid);
 
         Assert.True(code == 0, error);
         foreach (string channel in new[] { "signal", "control" })
         {
             string[] lines = File.ReadAllLines(Path.Combine(Guppy, $"rig-iso_{channel}.csv"));
             Assert.Equal("timestamps,data,sampling_rate", lines[0]);
-            Assert.InRange(lines.Length - 1, 130 * 170, 130 * 181);
+            Assert.Equal(valid, lines.Length - 1);
+            Assert.InRange(valid, 130 * 165, 130 * 181);
             var first = lines[1].Split(',');
             Assert.Equal(3, first.Length);
             Assert.Equal(1e6 / 7692, double.Parse(first[2], CultureInfo.InvariantCulture), 9);
@@ -102,16 +105,49 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
         var samples = (await ParquetSerializer.DeserializeAsync<SampleRow>(Path.Combine(Out, "rig-iso_samples.parquet"))).Data;
         var events = (await ParquetSerializer.DeserializeAsync<EventRow>(Path.Combine(Out, "rig-iso_events.parquet"))).Data;
         string[] signal = File.ReadAllLines(Path.Combine(Guppy, "rig-iso_signal.csv"));
-        Assert.Equal(signal.Length - 1, samples.Count);
-        for (int i = 0; i < samples.Count; i += 997)
+        var valid = samples.Where(s => s.Valid).ToList();
+        Assert.Equal(signal.Length - 1, valid.Count);
+        for (int i = 0; i < valid.Count; i += 997)
         {
             var cells = signal[i + 1].Split(',');
-            Assert.Equal(double.Parse(cells[1], CultureInfo.InvariantCulture), samples[i].RawSignal);
-            Assert.Equal(double.Parse(cells[0], CultureInfo.InvariantCulture), samples[i].TimeUs / 1e6, 6);
+            Assert.Equal(double.Parse(cells[1], CultureInfo.InvariantCulture), valid[i].RawSignal);
+            Assert.Equal(double.Parse(cells[0], CultureInfo.InvariantCulture), valid[i].TimeUs / 1e6, 6);
         }
+
+        Assert.All(samples.Where(s => !s.Valid), s => Assert.True(double.IsNaN(s.RawSignal) && double.IsNaN(s.RawControl) && double.IsNaN(s.Dff) && double.IsNaN(s.Z)));
 
         using var store = new Logging.EventStore(Database);
         Assert.Equal(store.Events("rig-iso", 1).Select(e => (e.Sequence, e.TimeUs, e.Kind, e.Json)), events.Select(e => (e.Sequence, e.TimeUs, e.Kind, e.Json)));
+    }
+
+    [Fact]
+    public async Task No_invalid_cycle_reaches_guppy_as_light_and_every_export_marks_where_they_were()
+    {
+        await CommandLine.Invoke("export", "rig-iso", "--db", Database, "--out", Out);
+        using var store = new Logging.EventStore(Database);
+        var logged = Logging.LoggedSamples.Read(store, "rig-iso", 1).Samples;
+        var invalidTimes = logged.Where(s => !s.Valid).Select(s => s.TimeUs / 1e6).ToList();
+        Assert.NotEmpty(invalidTimes); // the virtual rig's stalls leave invalid cycles in a 3-minute log
+
+        // GuPPy's own way of reading a data file keeps every time with its value, and none of them is an invalid cycle.
+        foreach (string channel in new[] { "signal", "control" })
+        {
+            var (times, data, problem) = GuppyCsvRules.ReadData(Path.Combine(Guppy, $"rig-iso_{channel}.csv"));
+            Assert.Null(problem);
+            Assert.Equal(logged.Count(s => s.Valid), data.Length);
+            Assert.DoesNotContain(times, t => invalidTimes.Any(i => Math.Abs(i - t) < 1e-6));
+        }
+
+        // Where the spans begin and end, as GuPPy event files and the sidecar say it alike (NWB: NwbExportTests).
+        var onsets = File.ReadAllLines(Path.Combine(Guppy, "rig-iso_invalid_onsets.csv")).Skip(1).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToList();
+        var offsets = File.ReadAllLines(Path.Combine(Guppy, "rig-iso_invalid_offsets.csv")).Skip(1).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(GuppyCsvRules.Kind.Event, GuppyCsvRules.Classify(Path.Combine(Guppy, "rig-iso_invalid_onsets.csv")));
+        Assert.Equal(onsets.Count, offsets.Count);
+        Assert.All(invalidTimes, t => Assert.Contains(onsets.Zip(offsets), span => t >= span.First - 1e-6 && t < span.Second));
+        using var sidecar = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "rig-iso.json")));
+        var spans = sidecar.RootElement.GetProperty("invalid_spans").EnumerateArray().ToList();
+        Assert.Equal(onsets, spans.Select(s => Math.Round(s.GetProperty("from_s").GetDouble(), 6)));
+        Assert.All(spans, s => Assert.Contains(s.GetProperty("reason").GetString()!.Split("; ")[0], new[] { "invalid cycles", "cycles not acquired", "frames not logged" }));
     }
 
     [Fact]

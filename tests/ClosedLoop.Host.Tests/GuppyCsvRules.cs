@@ -42,6 +42,43 @@ public static class GuppyCsvRules
         return header.Length >= 2 ? Kind.Npm : Kind.Invalid;
     }
 
+    /// <summary>
+    /// A data file's columns as GuPPy stores them (src/guppy/extractors/csv_recording_extractor.py, _save_to_hdf5):
+    /// each column read whole and its empty or NaN cells dropped on its own (pandas' dropna per column), so one
+    /// empty data cell leaves data one value shorter than timestamps and every later value beside another time.
+    /// Returns what GuPPy would hold, or the problem with the file.
+    /// </summary>
+    public static (double[] Timestamps, double[] Data, string? Problem) ReadData(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        string[] header = [.. SplitCsv(lines[0]).Select(h => h.Trim().ToLowerInvariant())];
+        int time = Array.IndexOf(header, "timestamps");
+        int data = Array.IndexOf(header, "data");
+        var times = new List<double>();
+        var values = new List<double>();
+        foreach (string line in lines.Skip(1))
+        {
+            string[] cells = SplitCsv(line);
+            if (Number(cells[time]) is double t)
+            {
+                times.Add(t);
+            }
+
+            if (Number(cells[data]) is double v)
+            {
+                values.Add(v);
+            }
+        }
+
+        string? problem = times.Count != values.Count
+            ? $"{Path.GetFileName(path)}: {times.Count} timestamps but {values.Count} data values once GuPPy drops the empty and NaN cells of each column"
+            : null;
+        return ([.. times], [.. values], problem);
+    }
+
+    private static double? Number(string cell) =>
+        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && !double.IsNaN(value) ? value : null;
+
     /// <summary>Cells of a CSV line, with quoted cells (which may hold commas) kept whole.</summary>
     private static string[] SplitCsv(string line)
     {

@@ -61,10 +61,10 @@ public static class NwbExport
         double[] times = [.. samples.Samples.Select(s => Seconds(s.TimeUs))];
         file["acquisition"] = new H5Group
         {
-            ["signal"] = nwb.TimeSeries("/acquisition/signal", [.. samples.Samples.Select(s => s.RawSignal)], times, "ADC counts",
-                "signal channel (calcium-dependent excitation), LED on minus dark", SampleComment(samples)),
-            ["control"] = nwb.TimeSeries("/acquisition/control", [.. samples.Samples.Select(s => s.RawControl)], times, "ADC counts",
-                "isosbestic control channel, LED on minus dark", SampleComment(samples)),
+            ["signal"] = nwb.TimeSeries("/acquisition/signal", [.. samples.Samples.Select(s => s.Valid ? s.RawSignal : double.NaN)], times, "ADC counts",
+                "signal channel (calcium-dependent excitation), LED on minus dark; NaN where the rig marked the cycle invalid", SampleComment(samples)),
+            ["control"] = nwb.TimeSeries("/acquisition/control", [.. samples.Samples.Select(s => s.Valid ? s.RawControl : double.NaN)], times, "ADC counts",
+                "isosbestic control channel, LED on minus dark; NaN where the rig marked the cycle invalid", SampleComment(samples)),
         };
 
         var photometry = nwb.Group("/processing/photometry", "ProcessingModule");
@@ -73,7 +73,7 @@ public static class NwbExport
         photometry["z"] = nwb.TimeSeries("/processing/photometry/z", [.. samples.Samples.Select(s => s.Valid && s.Ready ? s.Z : double.NaN)], times, "z", "z of dF/F computed on the rig, causally");
         file["processing"] = new H5Group { ["photometry"] = photometry };
 
-        file["intervals"] = Intervals(nwb, events);
+        file["intervals"] = Intervals(nwb, events, InvalidSpans.Of(samples, events));
         file["general"] = General(nwb, rig, boot, sessions, store, options, events.Trains.Any(t => t.Channel == "opto"));
         file["stimulus"] = new H5Group
         {
@@ -99,13 +99,13 @@ public static class NwbExport
         return (zero, zero);
     }
 
-    private static H5Group Intervals(NwbObjects nwb, LoggedEvents events)
+    private static H5Group Intervals(NwbObjects nwb, LoggedEvents events, IReadOnlyList<InvalidSpan> invalid)
     {
         var ends = events.EncounterEnds.GroupBy(e => e.OnsetUs).ToDictionary(g => g.Key, g => g.First().OffsetUs);
         var onsets = events.EncounterOnsets.ToList();
         var trainTimes = events.Trains.Select(t => t.TimeUs).ToHashSet();
         var decisions = events.Decisions.ToList();
-        return new H5Group
+        var intervals = new H5Group
         {
             ["encounters"] = nwb.TimeIntervals("/intervals/encounters", "social contacts as the rig took them (TTL or tracker), onset to end; stop_time NaN: not ended when the log stopped",
                 [.. onsets.Select(Seconds)], [.. onsets.Select(o => ends.TryGetValue(o, out long off) ? Seconds(off) : double.NaN)]),
@@ -117,6 +117,16 @@ public static class NwbExport
                 ("early", "1: decided by the early rule before the response window closed", decisions.Select(d => d.Early ? 1 : 0).ToArray()),
                 ("stimulated", "1: the decision started a train (driven, or only logged by a rig that does not drive its outputs)", decisions.Select(d => trainTimes.Contains(d.TimeUs) ? 1 : 0).ToArray())),
         };
+        if (invalid.Count > 0)
+        {
+            // NWB's own place for spans an analysis must leave out (NWBFile.invalid_times).
+            intervals["invalid_times"] = nwb.TimeIntervals("/intervals/invalid_times",
+                "spans without a good sample: cycles the rig marked invalid (too few readings, light lost), cycles it never acquired, frames the log does not hold",
+                [.. invalid.Select(s => Seconds(s.FromUs))], [.. invalid.Select(s => Seconds(s.ToUs))],
+                ("reason", "why the span holds no good sample", invalid.Select(s => s.Reason).ToArray()));
+        }
+
+        return intervals;
     }
 
     private static H5Group General(NwbObjects nwb, string rig, long boot, IReadOnlyList<SessionRecord> sessions, EventStore store, NwbOptions options, bool hasOpto)

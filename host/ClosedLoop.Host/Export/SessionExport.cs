@@ -39,9 +39,12 @@ public sealed class EventRow
 /// Writes one boot of one rig from the SQLite log in the forms analysis tools read. A <c>guppy/</c> folder that GuPPy
 /// opens as it is: only CSVs GuPPy takes for its CSV format (one per channel with <c>timestamps,data,sampling_rate</c>,
 /// times in seconds of device time, and one <c>timestamps</c> file per meaning: encounter onsets and offsets, the
-/// onsets of the encounters of each decision outcome, trains, sham trains, sync pulses). Beside it: a plain CSV of
-/// every event (four columns, which GuPPy would take for Neurophotometrics data, hence not in its folder), Parquet
-/// of samples and events, and a JSON sidecar with the rig, boot, sessions, configs and counts.
+/// onsets of the encounters of each decision outcome, trains, sham trains, sync pulses, and where spans without good
+/// samples begin and end). Beside it: a plain CSV of every event (four columns, which GuPPy would take for
+/// Neurophotometrics data, hence not in its folder), Parquet of samples and events, and a JSON sidecar with the rig,
+/// boot, sessions, configs, counts and those spans.
+/// A cycle the rig marked invalid is never exported as light: GuPPy's channels leave it out (GuPPy drops empty cells
+/// column by column, so a NaN would shift every later value against its time), Parquet and NWB hold NaN there.
 /// </summary>
 public static class SessionExport
 {
@@ -55,10 +58,19 @@ public static class SessionExport
         var samples = ReadSamples(logged, out double rate);
         var typed = LoggedEvents.Read(store, rig, boot);
         var events = store.Events(rig, boot);
+        var invalid = InvalidSpans.Of(logged, typed);
 
-        written.Add(WriteChannel(guppy, $"{rig}_signal.csv", samples, s => s.RawSignal, rate));
-        written.Add(WriteChannel(guppy, $"{rig}_control.csv", samples, s => s.RawControl, rate));
-        foreach (var (meaning, times) in EventMeanings(typed))
+        var valid = samples.Where(s => s.Valid).ToList();
+        written.Add(WriteChannel(guppy, $"{rig}_signal.csv", valid, s => s.RawSignal, rate));
+        written.Add(WriteChannel(guppy, $"{rig}_control.csv", valid, s => s.RawControl, rate));
+        var meanings = EventMeanings(typed).ToList();
+        if (invalid.Count > 0)
+        {
+            meanings.Add(("invalid_onsets", [.. invalid.Select(s => s.FromUs)]));
+            meanings.Add(("invalid_offsets", [.. invalid.Select(s => s.ToUs)]));
+        }
+
+        foreach (var (meaning, times) in meanings)
         {
             string path = Path.Combine(guppy, $"{rig}_{meaning}.csv");
             var text = new StringBuilder("timestamps\n");
@@ -114,6 +126,10 @@ public static class SessionExport
             event_kinds = events.GroupBy(e => e.Kind).ToDictionary(g => g.Key, g => g.Count()),
             // Spans of the trace the log does not hold (frames the rig no longer had): the samples there are missing, not filled in.
             missing_samples = logged.Gaps.Select(g => new { first_frame = g.FirstFrame, last_frame = g.LastFrame, from_s = g.FromUs / 1e6, to_s = g.ToUs / 1e6 }),
+            // Every span without a good sample (invalid cycles, cycles the rig never acquired, frames not logged):
+            // left out of GuPPy's channels, NaN in Parquet and NWB (its invalid_times).
+            invalid_spans = invalid.Select(s => new { from_s = s.FromUs / 1e6, to_s = s.ToUs / 1e6, reason = s.Reason }),
+            invalid_seconds = invalid.Sum(s => s.Seconds),
             time_unit = "seconds of device time since boot",
             channels = new { signal = "signal LED on minus dark, ADC counts", control = "control LED on minus dark, ADC counts" },
         }, SidecarJson));
@@ -158,7 +174,9 @@ public static class SessionExport
     private static List<SampleRow> ReadSamples(LoggedSamples logged, out double rate)
     {
         rate = logged.PeriodUs > 0 ? 1e6 / logged.PeriodUs : 0;
-        return [.. logged.Samples.Select(s => new SampleRow { Cycle = s.Cycle, TimeUs = s.TimeUs, RawSignal = s.RawSignal, RawControl = s.RawControl, Dff = s.Dff, Z = s.Z, Valid = s.Valid })];
+        return [.. logged.Samples.Select(s => s.Valid
+            ? new SampleRow { Cycle = s.Cycle, TimeUs = s.TimeUs, RawSignal = s.RawSignal, RawControl = s.RawControl, Dff = s.Dff, Z = s.Z, Valid = true }
+            : new SampleRow { Cycle = s.Cycle, TimeUs = s.TimeUs, RawSignal = double.NaN, RawControl = double.NaN, Dff = double.NaN, Z = double.NaN, Valid = false })];
     }
 
     private static string WriteChannel(string folder, string name, List<SampleRow> samples, Func<SampleRow, double> value, double rate)

@@ -94,6 +94,9 @@ public sealed class LoggedEvents
             _ => (RigAction?)null,
         })).Where(a => a.Action is not null).Select(a => (a.TimeUs, a.Action!.Value));
 
+    /// <summary>The rig's own data_gap events: (first cycle, cycles) it could not use or never acquired.</summary>
+    public IEnumerable<(long FirstCycle, long Cycles)> DataGaps => Of(EventKind.DataGap).Select(e => (e.Ref1, e.Ref2));
+
     public IEnumerable<LoggedFault> Faults => Of(EventKind.Fault).Select(e => new LoggedFault(e.TimeUs, EventJson.Faults[e.Code], e.Ref1));
 
     /// <summary>The configs the boot ran (the boot's and every one applied), as 16-hex-digit hashes, in order.</summary>

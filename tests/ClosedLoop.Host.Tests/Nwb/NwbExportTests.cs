@@ -102,8 +102,8 @@ public sealed class NwbExportTests(NwbExportTests.DemoLog log) : IClassFixture<N
         string Text(string path) => nwb.GetProperty(path).GetProperty("value").GetString()!;
 
         Assert.Equal("2.6.0", nwb.GetProperty("/").GetProperty("attrs").GetProperty("nwb_version").GetString());
-        Assert.Equal(samples.Select(s => s.RawSignal), Values("acquisition/signal/data"));
-        Assert.Equal(samples.Select(s => s.RawControl), Values("acquisition/control/data"));
+        Assert.Equal(samples.Select(s => s.Valid ? s.RawSignal : double.NaN), Values("acquisition/signal/data"));
+        Assert.Equal(samples.Select(s => s.Valid ? s.RawControl : double.NaN), Values("acquisition/control/data"));
         Assert.Equal(samples.Select(s => s.TimeUs / 1e6), Values("acquisition/signal/timestamps"));
         Assert.Equal("seconds", nwb.GetProperty("acquisition/signal/timestamps").GetProperty("attrs").GetProperty("unit").GetString());
 
@@ -126,6 +126,26 @@ public sealed class NwbExportTests(NwbExportTests.DemoLog log) : IClassFixture<N
         Assert.Equal("/general/optogenetics/site", nwb.GetProperty("stimulus/presentation/opto_trains").GetProperty("links").GetProperty("site").GetString());
         Assert.Equal("OptogeneticSeries", nwb.GetProperty("stimulus/presentation/opto_trains").GetProperty("attrs").GetProperty("neurodata_type").GetString());
         Assert.Equal($"rig-iso-boot{boot}", Text("general/session_id"));
+    }
+
+    [Fact]
+    public async Task Invalid_cycles_are_nan_and_every_span_without_good_samples_is_in_invalid_times()
+    {
+        var nwb = NwbTool.Summary(await Export("rig-iso"));
+
+        using var store = EventStore.OpenReadOnly(Database);
+        long boot = store.Boots("rig-iso")[^1];
+        var samples = LoggedSamples.Read(store, "rig-iso", boot);
+        var spans = InvalidSpans.Of(samples, LoggedEvents.Read(store, "rig-iso", boot));
+        double[] Values(string path) => [.. nwb.GetProperty(path).GetProperty("value").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? double.NaN : v.GetDouble())];
+
+        var invalid = samples.Samples.Where(s => !s.Valid).ToList();
+        Assert.NotEmpty(invalid); // the virtual rig's stalls leave invalid cycles in a 3-minute log
+        Assert.Equal(invalid.Count, Values("acquisition/signal/data").Count(double.IsNaN));
+        Assert.Equal(spans.Select(s => s.FromUs / 1e6), Values("intervals/invalid_times/start_time"));
+        Assert.Equal(spans.Select(s => s.ToUs / 1e6), Values("intervals/invalid_times/stop_time"));
+        Assert.All(invalid, s => Assert.Contains(spans, span => s.TimeUs >= span.FromUs && s.TimeUs < span.ToUs));
+        Assert.Equal(spans.Select(s => s.Reason), nwb.GetProperty("intervals/invalid_times/reason").GetProperty("value").EnumerateArray().Select(v => v.GetString()));
     }
 
     [Fact]
