@@ -112,6 +112,18 @@ public sealed class Recording
         return (edges, merged);
     }
 
+    /// <summary>The same samples with these encounter TTL changes (time µs, level) instead of its own.</summary>
+    public Recording WithEdges(IReadOnlyList<(long TimeUs, bool Level)> edges) => new()
+    {
+        Name = Name,
+        SamplingRate = SamplingRate,
+        TimeUs = TimeUs,
+        Signal = Signal,
+        Control = Control,
+        Valid = Valid,
+        EncounterEdges = edges,
+    };
+
     /// <summary>The same recording with each rising TTL edge taken as an encounter onset lasting <paramref name="durationUs"/> (markers, not contact levels).</summary>
     public Recording WithEdgesAsOnsets(long durationUs) => WithOnsets(RisingEdgesUs.ToList(), durationUs);
 

@@ -21,6 +21,25 @@ public static class ThirdPartyData
         "aea5ae303f4f1253040e7195f1aaaf372a93cdc2ab7b3ea647a34a21a05cec7d",
         new Uri("https://raw.githubusercontent.com/ThomasAkam/photometry_preprocessing/e044227be6b0723c231fb5b8c02ce42f47005b04/data/m17-R-2018-12-12-090409.ppd"));
 
+    /// <summary>
+    /// Neurophotometrics recordings of the International Brain Laboratory (MIT, int-brain-lab/ibl-photometry at pinned
+    /// commits): an FP3002 CSV as Bonsai writes it, and a version-1 Parquet table with its digital-input table.
+    /// </summary>
+    public static readonly ThirdPartyFile NeurophotometricsFp3002Csv = new(
+        "neurophotometrics/ibl_raw_photometry.csv",
+        "d2d4f22ca70e98322076499397113783bec23901f908f89c4588b9f9815b2c97",
+        new Uri("https://raw.githubusercontent.com/int-brain-lab/ibl-photometry/8d58308d1dd1ff0c78e17dc29308c26d1e80aa55/src/tests/data/raw_photometry.csv"));
+
+    public static readonly ThirdPartyFile NeurophotometricsV1Frames = new(
+        "neurophotometrics/ibl_v1_fpData.raw.pqt",
+        "f10ae309eeca76b5a437608dc3b2539b78a88d32003da3da9b3ce09668703d88",
+        new Uri("https://raw.githubusercontent.com/int-brain-lab/ibl-photometry/c5f0bae9a54b726a6e36f507e81bf3c4d3e1cf41/tests/data/neurophotometrics/versions/version_1/_neurophotometrics_fpData.raw.pqt"));
+
+    public static readonly ThirdPartyFile NeurophotometricsV1DigitalInputs = new(
+        "neurophotometrics/ibl_v1_fpData.digitalInputs.pqt",
+        "2f6313a4b4b2248e9c2b141578951068fa3ae5a298e6edd0a54bb30b5ba80c55",
+        new Uri("https://raw.githubusercontent.com/int-brain-lab/ibl-photometry/c5f0bae9a54b726a6e36f507e81bf3c4d3e1cf41/tests/data/neurophotometrics/versions/version_1/_neurophotometrics_fpData.digitalInputs.pqt"));
+
     /// <summary>The NWB 2.6.0 core schema (BSD-3, NeurodataWithoutBorders/nwb-schema at tag 2.6.0), file by file.</summary>
     public static readonly IReadOnlyList<ThirdPartyFile> NwbCoreSchema =
     [

@@ -1,5 +1,6 @@
 using ClosedLoop.Data;
 using ClosedLoop.Data.Guppy;
+using ClosedLoop.Data.Neurophotometrics;
 using ClosedLoop.Data.Ppd;
 using ClosedLoop.Engine.Detection;
 using ClosedLoop.Host.Tuning;
@@ -17,7 +18,7 @@ public static class ReplayCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A pyPhotometry .ppd recording, a GuPPy signal channel .csv (with --control), or a closedloop SQLite log (with --rig)" };
+        var file = new Argument<FileInfo>("file") { Description = "A pyPhotometry .ppd recording, a Neurophotometrics recording (Bonsai's FP3002 .csv or a .pqt table), a GuPPy signal channel .csv (with --control), or a closedloop SQLite log (with --rig)" };
         var rig = new Option<string?>("--rig") { Description = "Log input: the rig whose session to replay" };
         var boot = new Option<long?>("--boot") { Description = "Log input: which boot of the rig (default: the latest)" };
         var control = new Option<FileInfo?>("--control") { Description = "GuPPy input: the control channel .csv (timestamps,data,sampling_rate)" };
@@ -42,9 +43,15 @@ public static class ReplayCommand
         var plotOut = new Option<FileInfo?>("--plot") { Description = "With --sweep: also draw deficits and trains against the swept value into this PNG (refused without --sweep)" };
         var cutShort = new Option<bool>("--accept-cut-short") { Description = ".ppd input: read a file whose acquisition stopped mid-sample up to its last whole sample (with a warning)" };
         var sweep = new Option<string?>("--sweep") { Description = "Rerun over a range, as section.key=from:to:step, and print the deficits, trains and refusals at each value" };
+        var fiber = new Option<string?>("--fiber") { Description = "Neurophotometrics input: the fibre's column (G0 ... G4, Region1G ...; needed when the file holds several)" };
+        var signalLed = new Option<int>("--signal-led") { Description = "Neurophotometrics input: the LED code of the signal frames (1: 415 nm, 2: 470 nm, 4: 560 nm)", DefaultValueFactory = _ => 2 };
+        var controlLed = new Option<int>("--control-led") { Description = "Neurophotometrics input: the LED code of the isosbestic control frames", DefaultValueFactory = _ => 1 };
+        var digitalInputs = new Option<FileInfo?>("--digital-inputs") { Description = "Neurophotometrics input: the digital-input table beside the frames (.pqt: Timestamp, Value) whose edges mark encounters" };
+        var npmInput = new Option<int?>("--npm-input") { Description = "Neurophotometrics input: the input line (0 or 1) whose bit in each frame's Flags or LedState marks encounters" };
         var command = new Command("replay", "Replay a recording through the engine and show each encounter's Δz and decision")
         {
             file, control, events, eventsColumn, eventMs, rig, boot, config, sets, input, eventsFrom, timeColumn, signalColumn, controlColumn, eventColumn, cutShort, csvOut, plotOut, sweep,
+            fiber, signalLed, controlLed, digitalInputs, npmInput,
         };
         command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
         {
@@ -57,6 +64,11 @@ public static class ReplayCommand
             {
                 EventsColumn = parse.GetValue(eventsColumn),
                 AcceptCutShort = parse.GetValue(cutShort),
+                Fiber = parse.GetValue(fiber),
+                SignalLed = parse.GetValue(signalLed),
+                ControlLed = parse.GetValue(controlLed),
+                DigitalInputs = parse.GetValue(digitalInputs),
+                NpmInput = parse.GetValue(npmInput),
                 TableCsv = parse.GetValue(csvOut),
                 SweepPlot = parse.GetValue(plotOut),
             };
@@ -77,6 +89,7 @@ public static class ReplayCommand
         ["a column CSV"] = ["--time-column", "--signal-column", "--control-column", "--event-column", "--events", "--events-column", "--event-ms"],
         ["a GuPPy channel file"] = ["--control", "--events", "--events-column", "--event-ms"],
         ["a .ppd recording"] = ["--encounter-input", "--events-from", "--event-ms", "--accept-cut-short"],
+        ["a Neurophotometrics recording"] = ["--fiber", "--signal-led", "--control-led", "--digital-inputs", "--npm-input", "--events-from", "--events", "--events-column", "--event-ms"],
     };
 
     /// <summary>Refuses, by name, an option the input does not read, and --csv or --plot where the run makes no such output.</summary>
@@ -85,6 +98,7 @@ public static class ReplayCommand
         string kind = file.Extension.Equals(".ppd", StringComparison.OrdinalIgnoreCase) ? "a .ppd recording"
             : file.Extension.Equals(".sqlite", StringComparison.OrdinalIgnoreCase) || rigGiven ? "a closedloop log"
             : given.Overlaps(["--time-column", "--signal-column", "--control-column", "--event-column"]) ? "a column CSV"
+            : IsNeurophotometrics(file) ? "a Neurophotometrics recording"
             : file.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) ? "a GuPPy channel file"
             : "a .ppd recording";
         var own = InputOptions[kind];
@@ -97,6 +111,11 @@ public static class ReplayCommand
         if (given.Contains("--events-column") && !given.Contains("--events"))
         {
             throw new CommandLineException("--events-column names a column of the --events file: give that file with --events");
+        }
+
+        if (EncounterSources.Count(given.Contains) > 1)
+        {
+            throw new CommandLineException("--digital-inputs, --npm-input and --events each give the encounters: choose one");
         }
 
         if (given.Contains("--events") && given.Contains("--event-column"))
@@ -115,6 +134,13 @@ public static class ReplayCommand
         }
     }
 
+    private static readonly string[] EncounterSources = ["--digital-inputs", "--npm-input", "--events"];
+
+    /// <summary>A Neurophotometrics table (.pqt) or a CSV with the FP3002's header (FrameCounter and LedState or Flags).</summary>
+    private static bool IsNeurophotometrics(FileInfo file) =>
+        file.Extension.ToLowerInvariant() is ".pqt" or ".parquet"
+        || (file.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) && file.Exists && NpmFrames.IsNpmCsv(file.FullName));
+
     /// <summary>What the operator pointed replay at, and how to read it.</summary>
     private sealed record Source(FileInfo File, FileInfo? Control, FileInfo? Events, int EventMs, int EncounterInput, bool EdgesAreOnsets,
         string? Rig, long? Boot, string? TimeColumn, string? SignalColumn, string? ControlColumn, string? EventColumn)
@@ -130,6 +156,20 @@ public static class ReplayCommand
 
         /// <summary>Read a cut-short .ppd up to its last whole sample.</summary>
         public bool AcceptCutShort { get; init; }
+
+        /// <summary>Neurophotometrics: the fibre's column, the signal and control LED codes, and where encounters come from.</summary>
+        public string? Fiber { get; init; }
+
+        public int SignalLed { get; init; } = 2;
+
+        public int ControlLed { get; init; } = 1;
+
+        public FileInfo? DigitalInputs { get; init; }
+
+        public int? NpmInput { get; init; }
+
+        /// <summary>What was read and assumed, said to the operator before the results.</summary>
+        public List<string> Notes { get; } = [];
 
         /// <summary>Where to write the per-encounter table as CSV (none: the terminal only).</summary>
         public FileInfo? TableCsv { get; init; }
@@ -167,6 +207,11 @@ public static class ReplayCommand
                 ? $"config: the one {rig} boot {chosen} ran with ({hash}), from the log"
                 : $"config: the log holds no config for {rig} boot {chosen} ({hash ?? "no hash logged"}): defaults, which may differ from what ran";
             return Logging.LoggedRecording.Read(store, rig, chosen);
+        }
+
+        if (IsNeurophotometrics(file))
+        {
+            return LoadNeurophotometrics(source);
         }
 
         if (source.SignalColumn is not null || source.TimeColumn is not null || source.ControlColumn is not null)
@@ -215,6 +260,41 @@ public static class ReplayCommand
         return source.EdgesAreOnsets ? recording.WithEdgesAsOnsets(eventMs * 1000L) : recording;
     }
 
+    /// <summary>One fibre's frames paired into cycles, with encounters from an input line, the digital-input table or an event file.</summary>
+    private static Recording LoadNeurophotometrics(Source source)
+    {
+        var frames = NpmFrames.Read(source.File.FullName);
+        var (recording, summary) = NpmRecording.Pair(frames, source.Fiber, source.SignalLed, source.ControlLed);
+        source.Notes.Add(summary);
+        long eventUs = source.EventMs * 1000L;
+        if (source.Events is { } events)
+        {
+            InputFile.Require(events, "an event .csv of onset timestamps");
+            var onsets = source.EventsColumn is null ? GuppyCsv.ReadEvents(events.FullName).Select(s => (long)Math.Round(s * 1e6)) : OnsetsUs(events, source.EventsColumn);
+            return recording.WithOnsets(onsets, eventUs);
+        }
+
+        IReadOnlyList<(long TimeUs, bool Level)>? edges = null;
+        if (source.DigitalInputs is { } table)
+        {
+            InputFile.Require(table, "the digital-input table (.pqt)");
+            edges = NpmRecording.DigitalInputEdges(table.FullName);
+        }
+        else if (source.NpmInput is int line)
+        {
+            edges = NpmRecording.InputLineEdges(frames, line);
+        }
+
+        if (edges is null)
+        {
+            source.Notes.Add("encounters: none given (a Neurophotometrics recording carries them in --npm-input's bits, the --digital-inputs table or an --events file)");
+            return recording;
+        }
+
+        var marked = recording.WithEdges(edges);
+        return source.EdgesAreOnsets ? marked.WithEdgesAsOnsets(eventUs) : marked;
+    }
+
     /// <summary>Encounter onsets (µs) from one column of any CSV of event times.</summary>
     private static IEnumerable<long> OnsetsUs(FileInfo events, string column)
     {
@@ -240,6 +320,11 @@ public static class ReplayCommand
         if (source.Warning is not null)
         {
             error.WriteLine(source.Warning);
+        }
+
+        foreach (string note in source.Notes)
+        {
+            error.WriteLine(note);
         }
 
         string? baseConfig = configFile is null ? source.SessionConfig : null;
