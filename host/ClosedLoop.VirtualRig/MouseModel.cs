@@ -116,7 +116,10 @@ public sealed class MouseModel
         {
             _motionStartUs = _timeUs;
             _motionDurationUs = 300_000 + _random.NextLong(700_000);
-            _motionDepth = -_options.MotionDepth * Math.Log(1 - _random.NextDouble());
+            // Exponential about the mean depth, cut at three times it: a mouse moving its head shifts the light by a
+            // few per cent; a drop of a fifth within 100 ms is a patch cord or an LED (the engine's light-step guard
+            // faults on it), which the unbounded tail produced in about one rig-session in ten.
+            _motionDepth = Math.Min(-_options.MotionDepth * Math.Log(1 - _random.NextDouble()), 3 * _options.MotionDepth);
         }
     }
 

@@ -61,7 +61,7 @@ public sealed record SimulationOptions
 
     public double ResponseMaxDurationS { get; init; } = 3.5;
 
-    /// <summary>Motion artifacts common to both channels: rate (Hz) and mean depth (fraction).</summary>
+    /// <summary>Motion artifacts common to both channels: rate (Hz) and mean depth (fraction; exponential, cut at three times the mean).</summary>
     public double MotionRateHz { get; init; } = 0.05;
 
     public double MotionDepth { get; init; } = 0.04;
