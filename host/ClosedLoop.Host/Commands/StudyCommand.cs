@@ -238,5 +238,14 @@ public static partial class StudyCommand
         {
             output.WriteLine($"    {run.Session,-14} {run.Slot,3}  {run.Rig,-10} {run.Animal,-10} {run.Condition}");
         }
+
+        // Every condition on every rig as evenly as the slots allow, so that no rig's difference is a condition's.
+        var rigs = plan.Runs.Select(r => r.Rig).Distinct().Order(StringComparer.Ordinal).ToList();
+        output.WriteLine("  runs by condition and rig:");
+        output.WriteLine($"    {"condition",-14}" + string.Concat(rigs.Select(r => $" {r,10}")));
+        foreach (var (condition, counts) in StudyPlan.RunsByConditionAndRig(plan.Runs.Select(r => (r.Condition, r.Rig)), rigs))
+        {
+            output.WriteLine($"    {condition,-14}" + string.Concat(rigs.Select(r => $" {counts[r],10}")));
+        }
     }
 }

@@ -7,27 +7,32 @@ public sealed record ScheduledRun(string Session, SessionKind Kind, int Minutes,
 
 /// <summary>
 /// The order animals run in. Each session's animals are packed into slots, as many per slot as the study has rigs,
-/// in a fresh random order per session so that time of day and rig are not confounded with condition. In a
-/// stimulation session an animal yoked live runs in the same slot as its partner (on another rig, receiving its
-/// trains as they happen); one yoked to a recording runs in a later slot than its partner, whose session it replays.
+/// in a fresh random order per session so that time of day is not confounded with condition. Within a slot each
+/// animal gets the rig on which its condition has run least so far in the study (ties at random), so that every
+/// condition runs on every rig as evenly as the slots allow: a difference between rigs (LED power, fibre,
+/// photoreceiver gain) must not become a difference between conditions. In a stimulation session an animal yoked
+/// live runs in the same slot as its partner (on another rig, receiving its trains as they happen); one yoked to a
+/// recording runs in a later slot than its partner, whose session it replays.
 /// </summary>
 public static class SessionSchedule
 {
     public static IReadOnlyList<ScheduledRun> Build(Study study, IReadOnlyList<AnimalAssignment> assignments, SeededRandom random)
     {
         var runs = new List<ScheduledRun>();
+        var onRig = new Dictionary<(string Condition, string Rig), int>();
         foreach (var session in study.Sessions)
         {
             foreach (string name in session.Occurrences)
             {
-                runs.AddRange(Pack(study, session, name, assignments, random));
+                runs.AddRange(Pack(study, session, name, assignments, random, onRig));
             }
         }
 
         return runs;
     }
 
-    private static List<ScheduledRun> Pack(Study study, StudySession session, string name, IReadOnlyList<AnimalAssignment> assignments, SeededRandom random)
+    private static List<ScheduledRun> Pack(Study study, StudySession session, string name, IReadOnlyList<AnimalAssignment> assignments, SeededRandom random,
+        Dictionary<(string Condition, string Rig), int> onRig)
     {
         bool stimulation = session.Kind == SessionKind.Stimulation;
         YokeSource? YokeOf(AnimalAssignment a) =>
@@ -90,7 +95,31 @@ public static class SessionSchedule
             }
         }
 
-        return [.. slots.SelectMany((members, slot) => members.Select((m, i) =>
-            new ScheduledRun(name, session.Kind, session.Minutes, slot + 1, study.Rigs[i], m.AnimalId)))];
+        var runs = new List<ScheduledRun>();
+        for (int slot = 0; slot < slots.Count; slot++)
+        {
+            var free = study.Rigs.ToList();
+            var waiting = random.Shuffled(slots[slot]);
+            while (waiting.Count > 0)
+            {
+                // How far a rig is above the fewest runs the member's condition has on any rig: 0 is where it belongs.
+                int Excess(AnimalAssignment m, string rig) =>
+                    onRig.GetValueOrDefault((m.Condition, rig)) - study.Rigs.Min(r => onRig.GetValueOrDefault((m.Condition, r)));
+
+                // The cheapest placement first, and among equals the member with the fewest such rigs left, so that a
+                // member with one good rig is not crowded out of it by one that had several.
+                var (member, rig) = waiting.SelectMany(m => free.Select(r => (Member: m, Rig: r)))
+                    .OrderBy(p => Excess(p.Member, p.Rig))
+                    .ThenBy(p => free.Count(r => Excess(p.Member, r) == Excess(p.Member, p.Rig)))
+                    .First();
+                waiting.Remove(member);
+                free.Remove(rig);
+                onRig[(member.Condition, rig)] = onRig.GetValueOrDefault((member.Condition, rig)) + 1;
+                runs.Add(new ScheduledRun(name, session.Kind, session.Minutes, slot + 1, rig, member.AnimalId));
+            }
+        }
+
+        // In slot order, each slot's runs in the order of the study's rigs, as the schedule is read.
+        return [.. runs.OrderBy(r => r.Slot).ThenBy(r => study.Rigs.ToList().IndexOf(r.Rig))];
     }
 }

@@ -42,8 +42,28 @@ public sealed class StudyPlan
         var codes = study.Conditions.Select((c, i) => (c.Name, letters[i])).ToDictionary(p => p.Name, p => p.Item2);
         var assignments = ConditionAssignment.Assign(study, seed);
         var runs = SessionSchedule.Build(study, assignments, new SeededRandom(seed ^ 0x5C4ED01EUL));
-        return new StudyPlan(study, seed, assignments, codes, runs);
+        var plan = new StudyPlan(study, seed, assignments, codes, runs);
+        if (plan.ConfoundedWithRig() is { } condition)
+        {
+            throw new StudyFileException(study.SourcePath, [new StudyError(0, "rigs", string.Join(", ", study.Rigs),
+                $"a plan in which condition {plan.Label(condition)} runs on one rig only: a difference between the rigs would be that condition's effect")]);
+        }
+
+        return plan;
     }
+
+    /// <summary>Runs per condition and rig, every session counted: what `study plan` shows to prove the balance.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> RunsByConditionAndRig(IEnumerable<(string Condition, string Rig)> runs, IReadOnlyList<string> rigs) =>
+        runs.GroupBy(r => r.Condition).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, int>)rigs.ToDictionary(rig => rig, rig => g.Count(r => r.Rig == rig)));
+
+    /// <summary>A condition whose runs (two or more) all sit on one rig of a study that has several, or null.</summary>
+    public string? ConfoundedWithRig() =>
+        Study.Rigs.Count < 2 ? null : Confounded(RunsByConditionAndRig(Runs.Select(r => (AssignmentOf(r.AnimalId).Condition, r.Rig)), Study.Rigs));
+
+    /// <summary>In a table of runs by condition and rig, a condition with two or more runs all on one rig, or null.</summary>
+    public static string? Confounded(IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> table) =>
+        table.FirstOrDefault(c => c.Value.Count >= 2 && c.Value.Values.Sum() >= 2 && c.Value.Values.Count(n => n > 0) == 1).Key;
 
     /// <summary>A seed from the system's cryptographic generator, for a blinded study (nobody can guess it from the file).</summary>
     public static ulong NewSeed() => BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));

@@ -88,6 +88,58 @@ public sealed class AssignmentTests
     }
 
     [Fact]
+    public void Every_condition_runs_on_every_rig_as_evenly_as_the_slots_allow_yoked_pairs_included()
+    {
+        // Before, rigs were dealt in slot order: with two rigs every closed-loop run sat on rig-01 and every
+        // live-yoked one on rig-02, so any difference between the rigs was the closed-loop-vs-yoked effect.
+        Gen.Select(Designs, Gen.Int[3, 5]).Sample(design =>
+        {
+            var ((sizes, seed), rigs) = design;
+            var study = StudyOf(sizes, rigs);
+            var plan = StudyPlan.Create(study, seed);
+            var table = StudyPlan.RunsByConditionAndRig(plan.Runs.Select(r => (plan.AssignmentOf(r.AnimalId).Condition, r.Rig)), study.Rigs);
+
+            foreach (var (condition, counts) in table)
+            {
+                // A live pair's partner and follower take two rigs of a slot, so their counts can differ by two at most.
+                Assert.True(counts.Values.Max() - counts.Values.Min() <= 2, $"{condition}: {string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"))}");
+            }
+
+            Assert.Null(plan.ConfoundedWithRig());
+        });
+    }
+
+    [Theory]
+    [InlineData(1UL)]
+    [InlineData(2UL)]
+    [InlineData(0xDEADBEEFUL)]
+    public void The_example_studys_plan_runs_every_condition_about_equally_on_its_two_rigs(ulong seed)
+    {
+        var study = StudyFileReader.Read(Path.Combine(CommandLine.RepositoryRoot, "docs", "examples", "study.toml"));
+        var plan = StudyPlan.Create(study, seed);
+
+        var table = StudyPlan.RunsByConditionAndRig(plan.Runs.Select(r => (plan.AssignmentOf(r.AnimalId).Condition, r.Rig)), study.Rigs);
+        Assert.Equal(["rig-01", "rig-02"], study.Rigs);
+        // Within two runs of 16: two animals of a slot that both belong on the same rig cannot both have it.
+        Assert.All(table, c => Assert.True(Math.Abs(c.Value["rig-01"] - c.Value["rig-02"]) <= 2, $"{c.Key}: {c.Value["rig-01"]} on rig-01, {c.Value["rig-02"]} on rig-02"));
+    }
+
+    [Fact]
+    public void A_plan_with_a_condition_on_one_rig_only_is_called_confounded()
+    {
+        // The old schedule's shape for the example study: closed-loop always on rig-01, yoked always on rig-02.
+        var old = StudyPlan.RunsByConditionAndRig(
+            [.. Enumerable.Repeat(("closed-loop", "rig-01"), 12), .. Enumerable.Repeat(("yoked", "rig-02"), 12), .. Enumerable.Repeat(("sham", "rig-01"), 6), .. Enumerable.Repeat(("sham", "rig-02"), 6)],
+            ["rig-01", "rig-02"]);
+        var balanced = StudyPlan.RunsByConditionAndRig(
+            [.. Enumerable.Repeat(("closed-loop", "rig-01"), 6), .. Enumerable.Repeat(("closed-loop", "rig-02"), 6), .. Enumerable.Repeat(("yoked", "rig-02"), 12).Select((r, i) => i % 2 == 0 ? r : ("yoked", "rig-01"))],
+            ["rig-01", "rig-02"]);
+
+        Assert.Equal("closed-loop", StudyPlan.Confounded(old));
+        Assert.Null(StudyPlan.Confounded(balanced));
+    }
+
+    [Fact]
     public void The_same_study_and_seed_give_the_same_plan_and_another_seed_another()
     {
         var study = StudyOf([4, 4, 4, 4]);
