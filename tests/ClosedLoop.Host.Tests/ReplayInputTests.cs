@@ -42,6 +42,42 @@ public sealed class ReplayInputTests : IDisposable
     }
 
     [Fact]
+    public async Task A_ppd_replay_says_what_its_header_holds_and_which_input_is_which()
+    {
+        var (code, _, error) = await CommandLine.Invoke("replay", MarkerPpd());
+
+        Assert.Equal(0, code);
+        Assert.Contains("pyPhotometry markers.ppd: subject 'm1', mode '2 colour time div.', LED currents 10 and 10 mA, 130 Hz in its header; "
+            + "analog 1 as the signal, analog 2 as the control; digital input 1 marks encounters (high during contact)", error, StringComparison.Ordinal);
+        Assert.Contains("rate: 130 cycles a second, from the .ppd header", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("lowpass", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_slow_csv_says_its_rate_warns_that_the_low_pass_does_nothing_and_that_it_marks_no_encounters()
+    {
+        // A public two-channel 410/470 nm CSV sampled at 10 Hz: the default 10 Hz low-pass is above its Nyquist rate.
+        string path = Path.Combine(_folder, "slow.csv");
+        var text = new StringBuilder("Time (sec),filt465,filt405\n");
+        for (int i = 0; i < 3 * 60 * 10; i++)
+        {
+            text.Append(string.Create(CultureInfo.InvariantCulture, $"{i / 10.0:F3},{2.0 + (0.001 * (i % 7)):F5},{1.5 + (0.001 * (i % 5)):F5}\n"));
+        }
+
+        File.WriteAllText(path, text.ToString());
+
+        var (code, output, error) = await CommandLine.Invoke("replay", path, "--time-column", "Time (sec)", "--signal-column", "filt465", "--control-column", "filt405");
+        var filtered = await CommandLine.Invoke("replay", path, "--time-column", "Time (sec)", "--signal-column", "filt465", "--control-column", "filt405", "--set", "acquisition.lowpass_hz=2");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("rate: 10 cycles a second, from the time column 'Time (sec)' (median interval)", error, StringComparison.Ordinal);
+        Assert.Contains("warning: acquisition.lowpass_hz 10 Hz is at or above half the rate (5 Hz): the low-pass does nothing at this rate; set it below 5 Hz", error, StringComparison.Ordinal);
+        Assert.Contains("encounters: none marked in this recording, so '0 encounters' below means none were given, not none found", error, StringComparison.Ordinal);
+        Assert.Contains("0 encounters", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("lowpass", filtered.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Each_marker_can_be_taken_as_an_encounter_onset()
     {
         var (code, output, error) = await CommandLine.Invoke("replay", MarkerPpd(), "--events-from", "ttl-onsets", "--event-ms", "2000");

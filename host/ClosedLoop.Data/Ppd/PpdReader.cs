@@ -112,12 +112,13 @@ public static class PpdReader
             Mode = header.Mode,
             SamplingRate = header.SamplingRate,
             VoltsPerDivision = header.VoltsPerDivision,
+            LedCurrentsMa = header.LedCurrentsMa,
             Analog = analog,
             Digital = digital,
         };
     }
 
-    private sealed record Header(string SubjectId, string Mode, double SamplingRate, double[] VoltsPerDivision);
+    private sealed record Header(string SubjectId, string Mode, double SamplingRate, double[] VoltsPerDivision, double[] LedCurrentsMa);
 
     private static Header ParseHeader(string path, ReadOnlySpan<byte> json)
     {
@@ -159,7 +160,10 @@ public static class PpdReader
                     : throw new RecordingFormatException(path, $"has a 'volts_per_division' entry that is not a number: {x.GetRawText()}"))]
                 : [];
             string subject = root.TryGetProperty("subject_ID", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : string.Empty;
-            return new Header(subject, mode, rate.GetDouble(), volts);
+            double[] currents = root.TryGetProperty("LED_current", out var c) && c.ValueKind == JsonValueKind.Array
+                ? [.. c.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Number).Select(x => x.GetDouble())]
+                : [];
+            return new Header(subject, mode, rate.GetDouble(), volts, currents);
         }
     }
 

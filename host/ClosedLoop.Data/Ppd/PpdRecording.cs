@@ -16,6 +16,9 @@ public sealed class PpdRecording
 
     public required double[] VoltsPerDivision { get; init; }
 
+    /// <summary>The LED currents the header states (mA, one per LED; empty when it states none).</summary>
+    public double[] LedCurrentsMa { get; init; } = [];
+
     /// <summary>Analog values per channel: Analog[channel][sample].</summary>
     public required int[][] Analog { get; init; }
 

@@ -251,7 +251,12 @@ public static class ReplayCommand
             return GuppyCsv.Read(file.FullName, control.FullName, events?.FullName, eventMs * 1000L);
         }
 
-        var recording = Recording.FromPpd(PpdReader.Read(file.FullName, source.AcceptCutShort, out int dropped), encounterInput);
+        var ppd = PpdReader.Read(file.FullName, source.AcceptCutShort, out int dropped);
+        var recording = Recording.FromPpd(ppd, encounterInput);
+        string currents = ppd.LedCurrentsMa.Length == 0 ? "no LED currents stated"
+            : "LED currents " + string.Join(" and ", ppd.LedCurrentsMa.Select(c => c.ToString(CultureInfo.InvariantCulture))) + " mA";
+        source.Notes.Add($"pyPhotometry {file.Name}: subject '{ppd.SubjectId}', mode '{ppd.Mode}', {currents}, {ppd.SamplingRate.ToString(CultureInfo.InvariantCulture)} Hz in its header; "
+            + $"analog 1 as the signal, analog 2 as the control; digital input {encounterInput + 1} marks encounters ({(source.EdgesAreOnsets ? "each rising edge an onset" : "high during contact")})");
         if (dropped > 0)
         {
             source.Warning = $"warning: {file.Name} stops mid-sample: its last {dropped} bytes (an incomplete sample) were left out";
@@ -295,6 +300,22 @@ public static class ReplayCommand
         return source.EdgesAreOnsets ? marked.WithEdgesAsOnsets(eventUs) : marked;
     }
 
+    /// <summary>What the replay takes for granted about the recording, said before its results: the rate it runs at and
+    /// where that came from, and that a recording without encounter marks has none to decide on.</summary>
+    private static IEnumerable<string> Assumptions(Recording recording, Source source)
+    {
+        string origin = source.Rig is not null ? "the rig's frames"
+            : source.File.Extension.Equals(".ppd", StringComparison.OrdinalIgnoreCase) ? "the .ppd header"
+            : IsNeurophotometrics(source.File) ? "the paired frames' times (median interval)"
+            : source.TimeColumn is not null ? $"the time column '{source.TimeColumn}' (median interval)"
+            : "GuPPy's sampling_rate column";
+        yield return string.Create(CultureInfo.InvariantCulture, $"rate: {recording.SamplingRate:0.###} cycles a second, from {origin}");
+        if (recording.EncounterEdges.Count == 0 && !source.Notes.Any(n => n.StartsWith("encounters:", StringComparison.Ordinal)))
+        {
+            yield return "encounters: none marked in this recording, so '0 encounters' below means none were given, not none found (--events gives onsets from a file)";
+        }
+    }
+
     /// <summary>Encounter onsets (µs) from one column of any CSV of event times.</summary>
     private static IEnumerable<long> OnsetsUs(FileInfo events, string column)
     {
@@ -322,7 +343,7 @@ public static class ReplayCommand
             error.WriteLine(source.Warning);
         }
 
-        foreach (string note in source.Notes)
+        foreach (string note in source.Notes.Concat(Assumptions(recording, source)))
         {
             error.WriteLine(note);
         }
@@ -338,6 +359,13 @@ public static class ReplayCommand
         {
             input.WriteErrors(error, "config");
             return 1;
+        }
+
+        double nyquist = recording.SamplingRate / 2;
+        if (input.Result.Config.Acquisition.LowPassHz >= nyquist)
+        {
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"warning: acquisition.lowpass_hz {input.Result.Config.Acquisition.LowPassHz} Hz is at or above half the rate ({nyquist:0.###} Hz): the low-pass does nothing at this rate; set it below {nyquist:0.###} Hz"));
         }
 
         if (sweep is not null)
