@@ -84,9 +84,11 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
         int files = 0;
         foreach (var outcome in decisions.GroupBy(d => d.GetProperty("outcome").GetString()))
         {
-            string[] lines = File.ReadAllLines(Path.Combine(Guppy, $"rig-iso_decision_{outcome.Key}.csv"));
+            string[] lines = File.ReadAllLines(Path.Combine(Guppy, $"rig-iso_onsets_{outcome.Key}.csv"));
+            string[] decided = File.ReadAllLines(Path.Combine(Guppy, $"rig-iso_decided_{outcome.Key}.csv"));
             Assert.Equal("timestamps", lines[0]);
             Assert.Equal(outcome.Select(d => (d.GetProperty("onset_us").GetInt64() / 1e6).ToString("F6", CultureInfo.InvariantCulture)), lines.Skip(1));
+            Assert.Equal(outcome.Select(d => (d.GetProperty("t_us").GetInt64() / 1e6).ToString("F6", CultureInfo.InvariantCulture)), decided.Skip(1));
             files += lines.Length - 1;
         }
 

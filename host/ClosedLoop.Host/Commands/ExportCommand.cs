@@ -48,6 +48,10 @@ public static class ExportCommand
 
                 NwbExport.Write(store, rigId, chosen, file, options);
                 parse.InvocationConfiguration.Output.WriteLine(file);
+                foreach (string lack in NwbExport.Missing(store, rigId, chosen, options))
+                {
+                    parse.InvocationConfiguration.Error.WriteLine($"warning: {Path.GetFileName(file)} lacks {lack}");
+                }
             }
 
             if (!written.Any(path => path.EndsWith("_sync_pulses.csv", StringComparison.Ordinal)))

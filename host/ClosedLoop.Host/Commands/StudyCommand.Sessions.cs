@@ -11,10 +11,11 @@ public static partial class StudyCommand
         var session = new Option<string>("--session") { Description = "The plan session to run (e.g. baseline, stimulation-1)", Required = true };
         var database = new Option<FileInfo?>("--db") { Description = "The logger's SQLite file (needed when an animal is yoked to a recorded partner session)" };
         var noPrompt = new Option<bool>("--no-prompt") { Description = "Start each slot at once instead of waiting for Enter once its animals are in place" };
+        var experimenter = new Option<string?>("--experimenter") { Description = "Who runs the session, as each session's note records it (default: this account)" };
         var broker = new BrokerOptions();
         var command = new Command("run", "Run a planned session on the study's rigs, slot by slot: each rig configured for its animal, armed, its session started, yoked rigs fed their partner's trains")
         {
-            file, session, database, noPrompt,
+            file, session, database, noPrompt, experimenter,
         };
         broker.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, async () =>
@@ -40,7 +41,10 @@ public static partial class StudyCommand
 
             using var log = parse.GetValue(database) is { } db ? Logging.EventStore.OpenReadOnly(InputFile.Require(db, "a closedloop log (SQLite)").FullName) : null;
             var output = parse.InvocationConfiguration.Output;
-            var runner = new StudySlotRunner(plan, folder.ReadCalibration(), broker.Endpoint(parse), log, output);
+            var runner = new StudySlotRunner(plan, folder.ReadCalibration(), broker.Endpoint(parse), log, output)
+            {
+                Experimenter = parse.GetValue(experimenter) ?? Environment.UserName,
+            };
             foreach (var slot in slots)
             {
                 output.WriteLine($"{name} slot {slot.Key} of {slots.Count}: " + string.Join(", ", slot.Select(r => $"{r.AnimalId} on {r.Rig} ({runner.Label(r)})")));

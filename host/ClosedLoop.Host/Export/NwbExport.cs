@@ -6,7 +6,18 @@ using PureHDF;
 namespace ClosedLoop.Host.Export;
 
 /// <summary>The subject of an NWB file: its id, sex as NWB spells it (F, M, O, U), species and a description (group, treatment).</summary>
-public sealed record NwbSubject(string Id, string Sex, string? Species, string Description);
+public sealed record NwbSubject(string Id, string Sex, string? Species, string Description)
+{
+    /// <summary>ISO 8601 duration (P90D), or null.</summary>
+    public string? Age { get; init; }
+
+    /// <summary>yyyy-MM-dd, or null.</summary>
+    public string? DateOfBirth { get; init; }
+
+    public string? Strain { get; init; }
+
+    public string? Genotype { get; init; }
+}
 
 /// <summary>What the log does not know and an NWB file should say: the stimulation site, the light, the subject and the condition label.</summary>
 public sealed record NwbOptions
@@ -24,6 +35,13 @@ public sealed record NwbOptions
     /// <summary>The session's condition as the experimenter may see it (its code in a blinded study).</summary>
     public string? Condition { get; init; }
 
+    /// <summary>The lab, institution and virus the study file names (null: not stated).</summary>
+    public string? Lab { get; init; }
+
+    public string? Institution { get; init; }
+
+    public string? Virus { get; init; }
+
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
 }
 
@@ -38,6 +56,45 @@ public sealed record NwbOptions
 public static class NwbExport
 {
     public const string Version = "2.6.0";
+
+    /// <summary>
+    /// What an NWB file of this session would lack that DANDI requires of a dandiset's files (a subject with its id,
+    /// species, sex and an age or date of birth) or that leaves a value NaN (the stimulation light's wavelength and power
+    /// when the rig drove the light), each with how to give it.
+    /// </summary>
+    public static IReadOnlyList<string> Missing(EventStore store, string rig, long boot, NwbOptions options)
+    {
+        var missing = new List<string>();
+        bool hasSubject = options.Subject is not null || store.Sessions(rig, boot).Any(s => s.Subject is not null);
+        if (!hasSubject)
+        {
+            missing.Add("subject id (DANDI requires it): start the session with --subject, or give --study");
+        }
+
+        if (options.Subject is not { } subject)
+        {
+            missing.Add("subject species, sex and age or date of birth (DANDI requires them): give --study, whose animals state them");
+        }
+        else if (subject.Age is null && subject.DateOfBirth is null)
+        {
+            missing.Add($"subject age or date of birth (DANDI requires one): add age = \"P90D\" or date_of_birth to animal {subject.Id} in the study file");
+        }
+
+        if (LoggedEvents.Read(store, rig, boot).Trains.Any(t => t.Channel == "opto" && !t.Sham))
+        {
+            if (double.IsNaN(options.ExcitationNm))
+            {
+                missing.Add("the stimulation light's wavelength (excitation_lambda is NaN): give --excitation-nm");
+            }
+
+            if (options.OptoPowerMw is null)
+            {
+                missing.Add("the stimulation light's power (the trains' conversion is NaN): give --opto-power-mw");
+            }
+        }
+
+        return missing;
+    }
 
     public static void Write(EventStore store, string rig, long boot, string path, NwbOptions options)
     {
@@ -147,6 +204,14 @@ public static class NwbExport
             general["experimenter"] = experimenters;
         }
 
+        foreach (var (name, value) in new[] { ("lab", options.Lab), ("institution", options.Institution), ("virus", options.Virus) })
+        {
+            if (value is not null)
+            {
+                general[name] = value;
+            }
+        }
+
         string[] notes = [.. sessions.Select(s => s.Note).OfType<string>(), .. options.Condition is null ? [] : new[] { $"condition: {options.Condition}" }];
         if (notes.Length > 0)
         {
@@ -175,6 +240,28 @@ public static class NwbExport
                 if (known.Species is not null)
                 {
                     subject["species"] = known.Species;
+                }
+
+                if (known.Age is not null)
+                {
+                    var age = new H5Dataset<string>(known.Age);
+                    age.Attributes["reference"] = "birth";
+                    subject["age"] = age;
+                }
+
+                if (known.DateOfBirth is not null)
+                {
+                    subject["date_of_birth"] = known.DateOfBirth + "T00:00:00+00:00";
+                }
+
+                if (known.Strain is not null)
+                {
+                    subject["strain"] = known.Strain;
+                }
+
+                if (known.Genotype is not null)
+                {
+                    subject["genotype"] = known.Genotype;
                 }
             }
 

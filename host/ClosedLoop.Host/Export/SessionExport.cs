@@ -144,7 +144,8 @@ public static class SessionExport
 
     /// <summary>
     /// One list of times per meaning an analysis aligns to: encounter onsets and offsets, the onsets of the encounters
-    /// decided each way (the paper's peri-event plots compare them), and the starts of trains and of sham trains.
+    /// decided each way (the paper's peri-event plots compare them) and the moments of those decisions (when a train
+    /// could start), and the starts of trains and of sham trains.
     /// Only meanings that occurred get a file (GuPPy reads an empty one as another format).
     /// </summary>
     public static IEnumerable<(string Meaning, List<long> Times)> EventMeanings(LoggedEvents events)
@@ -163,7 +164,10 @@ public static class SessionExport
         Add("encounter_offsets", events.EncounterEnds.Select(e => e.OffsetUs));
         foreach (var outcome in Enum.GetValues<ClosedLoop.Engine.Detection.DecisionOutcome>())
         {
-            Add($"decision_{ClosedLoop.Engine.Wire.EventJson.Outcomes[(int)outcome]}", events.Decisions.Where(d => d.Outcome == outcome).Select(d => d.OnsetUs));
+            // Named for what they hold: the contact onsets of the encounters decided so, and the moments the rig decided.
+            string name = ClosedLoop.Engine.Wire.EventJson.Outcomes[(int)outcome];
+            Add($"onsets_{name}", events.Decisions.Where(d => d.Outcome == outcome).Select(d => d.OnsetUs));
+            Add($"decided_{name}", events.Decisions.Where(d => d.Outcome == outcome).Select(d => d.TimeUs));
         }
 
         Add("trains", events.Trains.Where(t => !t.Sham).Select(t => t.TimeUs));

@@ -24,7 +24,18 @@ public enum SessionKind
 }
 
 /// <summary>An animal of the study. Sex is female, male, other or unknown (NWB's F, M, O, U).</summary>
-public sealed record StudyAnimal(string Id, string Group, string Treatment, string Sex, string Notes);
+public sealed record StudyAnimal(string Id, string Group, string Treatment, string Sex, string Notes)
+{
+    /// <summary>Age at the study's sessions as an ISO 8601 duration (P90D), or null.</summary>
+    public string? Age { get; init; }
+
+    /// <summary>Date of birth (yyyy-MM-dd), or null.</summary>
+    public string? DateOfBirth { get; init; }
+
+    public string? Strain { get; init; }
+
+    public string? Genotype { get; init; }
+}
 
 /// <summary>One nf.config setting a condition changes, with the study file line it was written on.</summary>
 public sealed record ConditionSetting(string Field, string Value, int Line)
@@ -59,6 +70,13 @@ public sealed record Study(
     string SourcePath,
     string Species = "Mus musculus")
 {
+    /// <summary>Who ran the study and where, and the virus injected, as an NWB file's general fields say them (null: not stated).</summary>
+    public string? Lab { get; init; }
+
+    public string? Institution { get; init; }
+
+    public string? Virus { get; init; }
+
     /// <summary>The fields an assignment may balance over, in the order strata are formed.</summary>
     public static readonly IReadOnlyList<string> BalanceFields = ["group", "treatment", "sex"];
 

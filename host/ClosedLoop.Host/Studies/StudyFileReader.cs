@@ -9,8 +9,8 @@ namespace ClosedLoop.Host.Studies;
 /// </summary>
 public static partial class StudyFileReader
 {
-    private static readonly string[] StudyKeys = ["name", "config", "blinded", "seed", "balance", "species"];
-    private static readonly string[] AnimalKeys = ["id", "group", "treatment", "sex", "notes"];
+    private static readonly string[] StudyKeys = ["name", "config", "blinded", "seed", "balance", "species", "lab", "institution", "virus"];
+    private static readonly string[] AnimalKeys = ["id", "group", "treatment", "sex", "notes", "age", "date_of_birth", "strain", "genotype"];
     private static readonly string[] RigKeys = ["id"];
     private static readonly string[] ConditionKeys = ["kind", "settings", "follows", "yoke"];
     private static readonly string[] SessionKeys = ["name", "kind", "minutes", "repeat"];
@@ -96,6 +96,9 @@ public static partial class StudyFileReader
 
         var balance = study.Words("balance", Study.BalanceFields) ?? ["group", "treatment"];
         string species = study.Text("species") ?? "Mus musculus";
+        string? lab = study.Text("lab");
+        string? institution = study.Text("institution");
+        string? virus = study.Text("virus");
         if (studyTable is not null)
         {
             study.RejectUnknown(StudyKeys);
@@ -125,7 +128,12 @@ public static partial class StudyFileReader
         }
 
         return new Study(name, blinded, seed is null ? null : (ulong)seed.Value, configFullPath, balance,
-            animals, [.. rigs.Select(r => r.Id)], [.. conditions.Select(c => c.Condition)], sessions, Path.GetFullPath(path), species);
+            animals, [.. rigs.Select(r => r.Id)], [.. conditions.Select(c => c.Condition)], sessions, Path.GetFullPath(path), species)
+        {
+            Lab = lab,
+            Institution = institution,
+            Virus = virus,
+        };
     }
 
     private static List<StudyAnimal> ReadAnimals(TableReader top, List<StudyError> errors)
@@ -142,8 +150,26 @@ public static partial class StudyFileReader
                 errors.Add(new StudyError(animal.LineOf("id"), animal.FieldName("id"), id, "an id no other animal has"));
             }
 
+            string? age = animal.Text("age");
+            if (age is not null && !IsoDuration().IsMatch(age))
+            {
+                errors.Add(new StudyError(animal.LineOf("age"), animal.FieldName("age"), age, "an ISO 8601 duration, as NWB and DANDI take an age: P90D (90 days), P12W, P3M"));
+            }
+
+            string? born = animal.Text("date_of_birth");
+            if (born is not null && !DateOnly.TryParseExact(born, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            {
+                errors.Add(new StudyError(animal.LineOf("date_of_birth"), animal.FieldName("date_of_birth"), born, "a date as yyyy-MM-dd"));
+            }
+
             animals.Add(new StudyAnimal(id, animal.Text("group", required: true) ?? string.Empty, animal.Text("treatment") ?? "none",
-                animal.Word("sex", Sexes) ?? "unknown", animal.Text("notes") ?? string.Empty));
+                animal.Word("sex", Sexes) ?? "unknown", animal.Text("notes") ?? string.Empty)
+            {
+                Age = age,
+                DateOfBirth = born,
+                Strain = animal.Text("strain"),
+                Genotype = animal.Text("genotype"),
+            });
         }
 
         if (tables.Count == 0)
@@ -362,6 +388,10 @@ public static partial class StudyFileReader
 
     [GeneratedRegex("^[A-Za-z0-9_-]+$")]
     private static partial Regex NamePattern();
+
+    /// <summary>An ISO 8601 duration of whole years, months, weeks or days (P90D, P12W, P1Y2M).</summary>
+    [GeneratedRegex("^P(?=\\d)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?$")]
+    private static partial Regex IsoDuration();
 
     /// <summary>Reads one table's fields, adding an error (line, field, value, expected) for each that is wrong.</summary>
     private sealed class TableReader(TomlTableNode table, string path, List<StudyError> errors)

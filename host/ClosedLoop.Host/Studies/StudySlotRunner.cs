@@ -27,6 +27,9 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
     /// <summary>What decides when a yoked session whose partner's end never came is stopped, and the relay's latencies.</summary>
     private TimeProvider Clock { get; } = time ?? TimeProvider.System;
 
+    /// <summary>Who runs the sessions, as each session's note records them (reports and NWB say it).</summary>
+    public string Experimenter { get; init; } = Environment.UserName;
+
     /// <summary>What the experimenter may see of a run's condition.</summary>
     public string Label(ScheduledRun run) =>
         run.Kind == SessionKind.Baseline ? StudyResults.BaselineLabel : plan.Label(plan.AssignmentOf(run.AnimalId).Condition);
@@ -68,7 +71,7 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
             var answer = await ExpectAcceptedAsync(commander, run.Rig, CommandKind.SessionStart, cancellationToken).ConfigureAwait(false);
             starts[run.Rig] = answer.TimeUs;
             relay.ExpectSession(run.Rig, online[run.Rig], answer.TimeUs);
-            var note = new ControlCommands.SessionNote(run.AnimalId, "study", run.Session);
+            var note = new ControlCommands.SessionNote(run.AnimalId, Experimenter, run.Session);
             await note.PublishAsync(client, run.Rig, online[run.Rig], answer.TimeUs, cancellationToken).ConfigureAwait(false);
         }
 

@@ -30,7 +30,16 @@ public static class StudySubject
     /// <summary><paramref name="options"/> with the animal as the subject and the condition as the experimenter may see it.</summary>
     public static NwbOptions Describe(NwbOptions options, Study study, StudyAnimal animal, string? condition) => options with
     {
-        Subject = new NwbSubject(animal.Id, NwbSex[animal.Sex], study.Species, $"group: {animal.Group}; treatment: {animal.Treatment}" + (animal.Notes.Length > 0 ? $"; {animal.Notes}" : string.Empty)),
+        Subject = new NwbSubject(animal.Id, NwbSex[animal.Sex], study.Species, $"group: {animal.Group}; treatment: {animal.Treatment}" + (animal.Notes.Length > 0 ? $"; {animal.Notes}" : string.Empty))
+        {
+            Age = animal.Age,
+            DateOfBirth = animal.DateOfBirth,
+            Strain = animal.Strain,
+            Genotype = animal.Genotype,
+        },
         Condition = condition,
+        Lab = study.Lab,
+        Institution = study.Institution,
+        Virus = study.Virus,
     };
 }

@@ -169,17 +169,29 @@ public sealed class NwbExportTests(NwbExportTests.DemoLog log) : IClassFixture<N
         }
 
         using var study = new StudyFixture();
-        string studyFile = study.Write(StudyFixture.Text(StudyFixture.Animals(1)).Replace("treatment = \"saline\"\n", "treatment = \"saline\"\nsex = \"female\"\n", StringComparison.Ordinal));
+        string studyFile = study.Write(StudyFixture.Text(StudyFixture.Animals(1))
+            .Replace("treatment = \"saline\"\n", "treatment = \"saline\"\nsex = \"female\"\nage = \"P84D\"\nstrain = \"C57BL/6J\"\ngenotype = \"wild type\"\n", StringComparison.Ordinal)
+            .Replace("[study]\n", "[study]\nlab = \"Ago lab\"\ninstitution = \"Osaka University\"\nvirus = \"AAV9-hSyn-GCaMP6s, 300 nl in the aIC\"\n", StringComparison.Ordinal));
         Assert.Equal(0, (await CommandLine.Invoke("study", "plan", studyFile)).Code);
         var key = new StudyFolder(studyFile).ReadKey(new StudyFolder(studyFile).ReadPlan());
         var assignment = key.Assignments.Single(a => a.Animal == "m03");
 
-        string file = await Export("rig-iso", "--study", studyFile, "--excitation-nm", "473", "--opto-power-mw", "8");
+        var (code, _, warnings) = await CommandLine.Invoke(["export", "rig-iso", "--db", Database, "--out", Out, "--nwb", "--study", studyFile, "--excitation-nm", "473", "--opto-power-mw", "8"]);
+        Assert.True(code == 0, warnings);
+        Assert.DoesNotContain("lacks", warnings, StringComparison.Ordinal);
+        string file = Path.Combine(Out, "rig-iso.nwb");
 
         Assert.Equal(0, NwbTool.Validate(file).Code);
         var nwb = NwbTool.Summary(file);
         string Text(string path) => nwb.GetProperty(path).GetProperty("value").GetString()!;
         Assert.Equal("m03", Text("general/subject/subject_id"));
+        Assert.Equal("P84D", Text("general/subject/age"));
+        Assert.Equal("birth", nwb.GetProperty("general/subject/age").GetProperty("attrs").GetProperty("reference").GetString());
+        Assert.Equal("C57BL/6J", Text("general/subject/strain"));
+        Assert.Equal("wild type", Text("general/subject/genotype"));
+        Assert.Equal("Ago lab", Text("general/lab"));
+        Assert.Equal("Osaka University", Text("general/institution"));
+        Assert.Equal("AAV9-hSyn-GCaMP6s, 300 nl in the aIC", Text("general/virus"));
         Assert.Equal("F", Text("general/subject/sex"));
         Assert.Equal("Mus musculus", Text("general/subject/species"));
         Assert.Equal("group: isolation-reared; treatment: saline", Text("general/subject/description"));
@@ -194,5 +206,29 @@ public sealed class NwbExportTests(NwbExportTests.DemoLog log) : IClassFixture<N
         // condition names (a sham rig's own file says sham: the rig's mode is the one thing the board must know).
         string everything = nwb.GetRawText();
         Assert.All(new[] { "closed-loop", "yoked", "sham", "no-stimulation" }, name => Assert.DoesNotContain(name, everything, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_export_says_each_field_dandi_requires_that_it_could_not_fill_and_how_to_give_it()
+    {
+        var (code, _, error) = await CommandLine.Invoke(["export", "rig-iso", "--db", Database, "--out", Out, "--nwb"]);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("warning: rig-iso.nwb lacks subject id (DANDI requires it): start the session with --subject, or give --study", error, StringComparison.Ordinal);
+        Assert.Contains("warning: rig-iso.nwb lacks subject species, sex and age or date of birth (DANDI requires them): give --study", error, StringComparison.Ordinal);
+        Assert.Contains("warning: rig-iso.nwb lacks the stimulation light's wavelength (excitation_lambda is NaN): give --excitation-nm", error, StringComparison.Ordinal);
+        Assert.Contains("warning: rig-iso.nwb lacks the stimulation light's power (the trains' conversion is NaN): give --opto-power-mw", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_study_animals_age_must_be_an_iso_duration_and_its_birth_a_date()
+    {
+        using var study = new StudyFixture();
+        string file = study.Write(StudyFixture.Text(StudyFixture.Animals(1))
+            .Replace("treatment = \"saline\"\n", "treatment = \"saline\"\nage = \"12 weeks\"\ndate_of_birth = \"12/09/2026\"\n", StringComparison.Ordinal));
+
+        var e = Assert.Throws<StudyFileException>(() => StudyFileReader.Read(file));
+        Assert.Contains("animals[1].age = '12 weeks': an ISO 8601 duration, as NWB and DANDI take an age: P90D (90 days), P12W, P3M", e.Message, StringComparison.Ordinal);
+        Assert.Contains("animals[1].date_of_birth = '12/09/2026': a date as yyyy-MM-dd", e.Message, StringComparison.Ordinal);
     }
 }
