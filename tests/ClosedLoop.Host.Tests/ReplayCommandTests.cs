@@ -72,12 +72,45 @@ public sealed partial class ReplayCommandTests : IDisposable
         Assert.True(agreement >= 0.9, $"agreement {agreement:P1}");
         Assert.Matches(@"early rule: \d+ of \d+ decided early; agreement with the full window \d+\.\d %; deficit decisions \d+, onset to decision median \d+ ms", output);
 
-        // The typical response a lab would give the early rule as response_dz: the median of the whole-window responses.
-        var responses = rows.Where(r => r[7] == "response").Select(r => double.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
-        var typical = System.Text.RegularExpressions.Regex.Match(output, @"typical response: median whole-window Δz (-?[0-9.]+) over (\d+) responses \(detector\.response_dz for the early rule\)");
+        // The typical Δz is the median of every decided encounter's whole window, not of those the threshold called
+        // responses (which would be circular: raising the threshold would raise the "typical response").
+        var all = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).Where(r => r[6].Length > 0).Select(r => double.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        var typical = System.Text.RegularExpressions.Regex.Match(output, @"typical Δz: median (-?[0-9.]+) over all (\d+) encounters, not split by the threshold");
         Assert.True(typical.Success, output);
-        Assert.Equal(responses.Count, int.Parse(typical.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(responses[(responses.Count - 1) / 2], double.Parse(typical.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 2);
+        Assert.Equal(all.Count, int.Parse(typical.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(all[(all.Count - 1) / 2], double.Parse(typical.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 2);
+    }
+
+    [Fact]
+    public async Task A_replay_gives_the_distribution_of_dz_where_the_threshold_falls_in_it_and_draws_it()
+    {
+        string png = Path.Combine(_folder, "dz.png");
+        string csv = Path.Combine(_folder, "dz.csv");
+
+        var (code, output, error) = await CommandLine.Invoke("replay", CommandLine.RealRecording, "--set", "encounter.min_duration_ms=100", "--csv", csv, "--plot", png);
+
+        Assert.True(code == 0, error);
+        var deltas = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).Where(r => r[6].Length > 0).Select(r => double.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        int below = deltas.Count(d => d < 1.0);
+        string flat = output.Replace("\n", " ", StringComparison.Ordinal);
+        Assert.Contains($"Δz of {deltas.Count} encounters (whole window): min {deltas.Min().ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}", flat, StringComparison.Ordinal);
+        Assert.Contains($"detector.deficit_threshold 1.00 falls at the {100.0 * below / deltas.Count:F0}th percentile", flat, StringComparison.Ordinal);
+        Assert.Contains("closedloop study calibrate STUDY --reference-group GROUP", flat, StringComparison.Ordinal);
+        Assert.True(new FileInfo(png).Length > 10_000, "a histogram PNG");
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
+    }
+
+    [Fact]
+    public void The_distribution_puts_the_threshold_at_the_share_of_encounters_below_it()
+    {
+        double[] deltas = [.. Enumerable.Range(0, 100).Select(i => i / 10.0)];
+
+        string text = ReplayCommand.DeltaZDistribution(deltas, 2.5)!;
+
+        Assert.Contains("Δz of 100 encounters (whole window): min 0.00,", text, StringComparison.Ordinal);
+        Assert.Contains("median 4.90", text, StringComparison.Ordinal); // nearest rank: the 50th of 100
+        Assert.Contains("detector.deficit_threshold 2.50 falls at the 25th percentile: 25 % of these encounters would be deficits", text, StringComparison.Ordinal);
+        Assert.Null(ReplayCommand.DeltaZDistribution([], 1));
     }
 
     [Fact]

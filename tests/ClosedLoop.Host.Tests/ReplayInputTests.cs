@@ -125,17 +125,15 @@ public sealed class ReplayInputTests : IDisposable
         var events = await CommandLine.Invoke(["replay", MarkerPpd(), "--events", path, "--events-column", "filt465"]);
         // A .ppd has its own control and inputs; a log its own session.
         var ppd = await CommandLine.Invoke("replay", MarkerPpd(), "--control", path, "--signal-column", "x");
-        // --csv writes one replay's table, --plot draws a sweep.
+        // --csv writes one replay's table, which a sweep does not print.
         var csvSweep = await CommandLine.Invoke("replay", MarkerPpd(), "--sweep", "detector.deficit_threshold=-1:0:0.5", "--csv", Path.Combine(_folder, "t.csv"));
-        var plotAlone = await CommandLine.Invoke("replay", MarkerPpd(), "--plot", Path.Combine(_folder, "p.png"));
 
-        Assert.All(new[] { control, events, ppd, csvSweep, plotAlone }, r => Assert.Equal(ExitCodes.Usage, r.Code));
+        Assert.All(new[] { control, events, ppd, csvSweep }, r => Assert.Equal(ExitCodes.Usage, r.Code));
         Assert.Contains("--control: not read for a column CSV (columns.csv); a column CSV reads --time-column", control.Error, StringComparison.Ordinal);
         Assert.Contains("--events, --events-column: not read for a .ppd recording", events.Error, StringComparison.Ordinal);
         Assert.Contains("--control, --signal-column: not read for a .ppd recording", ppd.Error, StringComparison.Ordinal);
         Assert.Contains("--csv writes one replay's per-encounter table, which a --sweep does not print", csvSweep.Error, StringComparison.Ordinal);
-        Assert.Contains("--plot draws a --sweep", plotAlone.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_folder, "t.csv")) || File.Exists(Path.Combine(_folder, "p.png")));
+        Assert.False(File.Exists(Path.Combine(_folder, "t.csv")));
     }
 
     [Fact]

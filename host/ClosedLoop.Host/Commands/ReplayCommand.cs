@@ -40,7 +40,7 @@ public static class ReplayCommand
         var controlColumn = new Option<string?>("--control-column") { Description = "Column CSV input: the isosbestic control column (e.g. filt405)" };
         var eventColumn = new Option<string?>("--event-column") { Description = "Column CSV input: a column whose rises from 0 mark encounter onsets (each lasting --event-ms)" };
         var csvOut = new Option<FileInfo?>("--csv") { Description = "Also write the per-encounter table (onset, Δz, decision, latency) to this CSV file" };
-        var plotOut = new Option<FileInfo?>("--plot") { Description = "With --sweep: also draw deficits and trains against the swept value into this PNG (refused without --sweep)" };
+        var plotOut = new Option<FileInfo?>("--plot") { Description = "Also draw into this PNG: the histogram of the encounters' Δz with the threshold, or with --sweep the deficits and trains against the swept value" };
         var cutShort = new Option<bool>("--accept-cut-short") { Description = ".ppd input: read a file whose acquisition stopped mid-sample up to its last whole sample (with a warning)" };
         var sweep = new Option<string?>("--sweep") { Description = "Rerun over a range, as section.key=from:to:step, and print the deficits, trains and refusals at each value" };
         var fiber = new Option<string?>("--fiber") { Description = "Neurophotometrics input: the fibre's column (G0 ... G4, Region1G ...; needed when the file holds several)" };
@@ -128,10 +128,7 @@ public static class ReplayCommand
             throw new CommandLineException("--csv writes one replay's per-encounter table, which a --sweep does not print: drop one (--plot draws a sweep)");
         }
 
-        if (given.Contains("--plot") && !given.Contains("--sweep"))
-        {
-            throw new CommandLineException("--plot draws a --sweep: give one, or drop --plot (--csv writes one replay's table)");
-        }
+
     }
 
     private static readonly string[] EncounterSources = ["--digital-inputs", "--npm-input", "--events"];
@@ -405,6 +402,20 @@ public static class ReplayCommand
         }
 
         console.Write(table);
+        if (source.SweepPlot is not null)
+        {
+            var finite = scored.Values.Select(d => d.FullDeltaZ).Where(double.IsFinite).ToList();
+            if (finite.Count == 0)
+            {
+                error.WriteLine("--plot: no encounter was decided, so there is no Δz to draw");
+            }
+            else
+            {
+                DeltaZHistogram(finite, input.Result.Config.Detector.DeficitThreshold, $"{recording.Name}: Δz of {finite.Count} encounters", source.SweepPlot);
+                error.WriteLine($"Δz histogram written to {source.SweepPlot.FullName}");
+            }
+        }
+
         if (source.TableCsv is not null)
         {
             File.WriteAllText(source.TableCsv.FullName, csv.ToString());
@@ -414,11 +425,12 @@ public static class ReplayCommand
         int Count(DecisionOutcome outcome) => decisions.Count(d => (DecisionOutcome)d.Code == outcome);
         console.MarkupLineInterpolated($"{n} encounters: {Count(DecisionOutcome.Response)} responses, {Count(DecisionOutcome.Deficit)} deficits, {Count(DecisionOutcome.Drop)} drops, {Count(DecisionOutcome.Insufficient)} insufficient, {Count(DecisionOutcome.Overlap)} overlapping.");
         console.WriteLine($"{input.Result.Config.Detector.Rule.ToString().ToLowerInvariant()} rule: {DecisionScores.Summarize(scored.Values)}.");
-        if (TypicalResponse(scored.Values) is (double dz, int count))
+        var deltas = scored.Values.Select(d => d.FullDeltaZ).Where(double.IsFinite).ToList();
+        if (DeltaZDistribution(deltas, input.Result.Config.Detector.DeficitThreshold) is string distribution)
         {
-            // What the early rule's prior should be for this animal: replay its baseline session to read it.
-            console.WriteLine($"typical response: median whole-window Δz {dz.ToString("F2", CultureInfo.InvariantCulture)} over {count} responses (detector.response_dz for the early rule).");
+            console.WriteLine(distribution);
         }
+
         console.WriteLine(Outputs(replay));
         if (ExplainEdges(recording, n, input.Result.Config) is string explanation)
         {
@@ -485,6 +497,56 @@ public static class ReplayCommand
     {
         var responses = decisions.Where(d => d.Full == DecisionOutcome.Response && double.IsFinite(d.FullDeltaZ)).Select(d => d.FullDeltaZ).ToList();
         return responses.Count == 0 ? null : (DecisionScores.Percentile(responses, 0.5), responses.Count);
+    }
+
+    /// <summary>
+    /// What choosing a threshold needs to see: the whole-window Δz of every decided encounter (quantiles, and their
+    /// spread between encounters as IQR / 1.349, in z), where the deficit threshold falls among them, and the
+    /// typical Δz of the recording with no split by the threshold (the median of all, which for a baseline session or
+    /// a group-reared animal, whose encounters mostly are responses, is what detector.response_dz wants).
+    /// </summary>
+    public static string? DeltaZDistribution(IReadOnlyList<double> deltas, double threshold)
+    {
+        if (deltas.Count == 0)
+        {
+            return null;
+        }
+
+        string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
+        double P(double q) => DecisionScores.Percentile(deltas, q);
+        double spread = (P(0.75) - P(0.25)) / 1.349;
+        double below = 100.0 * deltas.Count(d => d < threshold) / deltas.Count;
+        string where = spread > 0 ? $", {F((threshold - P(0.5)) / spread)} spreads from the median" : string.Empty;
+        return $"Δz of {deltas.Count} encounters (whole window): min {F(deltas.Min())}, 10 % {F(P(0.1))}, 25 % {F(P(0.25))}, median {F(P(0.5))}, 75 % {F(P(0.75))}, 90 % {F(P(0.9))}, max {F(deltas.Max())}; "
+            + $"spread between encounters (IQR / 1.349) {F(spread)} z.\n"
+            + $"detector.deficit_threshold {F(threshold)} falls at the {below.ToString("F0", CultureInfo.InvariantCulture)}th percentile: {below.ToString("F0", CultureInfo.InvariantCulture)} % of these encounters would be deficits{where}.\n"
+            + $"typical Δz: median {F(P(0.5))} over all {deltas.Count} encounters, not split by the threshold (from a baseline session or a group-reared animal: detector.response_dz for the early rule). "
+            + "To set thresholds from a reference group's baseline sessions: closedloop study calibrate STUDY --reference-group GROUP.";
+    }
+
+    private static void DeltaZHistogram(List<double> deltas, double threshold, string title, FileInfo file)
+    {
+        var plot = new ScottPlot.Plot();
+        int bins = Math.Clamp(deltas.Count / 4, 5, 30);
+        double low = deltas.Min();
+        double width = Math.Max(deltas.Max() - low, 1e-6) / bins;
+        var counts = new int[bins];
+        foreach (double d in deltas)
+        {
+            counts[Math.Min((int)((d - low) / width), bins - 1)]++;
+        }
+
+        // One bar a bin, as wide as the bin, so that the bars tile the axis as a histogram's do.
+        var bars = plot.Add.Bars(counts.Select((n, i) => new ScottPlot.Bar { Position = low + ((i + 0.5) * width), Value = n, Size = width * 0.96 }).ToList());
+        bars.LegendText = "encounters";
+        var line = plot.Add.VerticalLine(threshold);
+        line.LegendText = "detector.deficit_threshold";
+        line.LinePattern = ScottPlot.LinePattern.Dashed;
+        plot.Title(title);
+        plot.XLabel("whole-window Δz (z)");
+        plot.YLabel("encounters");
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+        plot.SavePng(file.FullName, 800, 500);
     }
 
     private static string Number(double value) => double.IsNaN(value) ? "-" : value.ToString("F2", CultureInfo.InvariantCulture);
