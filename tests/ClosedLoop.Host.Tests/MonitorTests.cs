@@ -57,7 +57,16 @@ public sealed class MonitorTests : EmbeddedBrokerTest
     {
         var fault = new JournalEvent { Kind = EventKind.Fault, TimeUs = 2_000_000, Code = (int)FaultCode.Board, Ref1 = 4 };
 
-        Assert.Equal("boot+2.0 s fault board (detail 4)", MonitorState.Describe(fault));
+        Assert.Equal("boot+2.0 s fault board (the previous boot's spilled events discarded)", MonitorState.Describe(fault));
+        Assert.Equal("boot+2.0 s fault board (detail 99)", MonitorState.Describe(new JournalEvent { Kind = EventKind.Fault, TimeUs = 2_000_000, Code = (int)FaultCode.Board, Ref1 = 99 }));
+    }
+
+    [Fact]
+    public void A_data_gap_says_what_it_is_and_that_it_is_no_fault()
+    {
+        var gap = new JournalEvent { Kind = EventKind.DataGap, TimeUs = 15_038_009, Ref1 = 1950, Ref2 = 4 };
+
+        Assert.Equal("boot+15.0 s data_gap 4 cycles without enough readings, left out (not a fault)", MonitorState.Describe(gap));
     }
 
     [Fact]

@@ -367,8 +367,13 @@ public sealed class MonitorState(string prefix, bool blind = false, IDecodedList
                 text.Append(' ').Append(EventJson.Channels[e.Code]).Append(!blind && (e.Flags & OutputFlags.Sham) != 0 ? " (sham)" : string.Empty);
                 break;
             case EventKind.Fault:
-                // Which fault, and its detail (docs/protocol.md): "fault" alone tells the experimenter nothing.
-                text.Append(' ').Append(EventJson.Faults[e.Code]).Append(" (detail ").Append(e.Ref1.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(')');
+                // Which fault, and its detail in docs/protocol.md's words: "fault" alone tells the experimenter nothing.
+                text.Append(' ').Append(FaultDescription.Of(e.Code, e.Ref1));
+                break;
+            case EventKind.DataGap:
+                // Not a fault: a few cycles without enough readings (or none), left out of dF/F, z and every export.
+                text.Append(' ').Append(e.Ref2.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .Append(e.Ref2 == 1 ? " cycle" : " cycles").Append(" without enough readings, left out (not a fault)");
                 break;
         }
 
