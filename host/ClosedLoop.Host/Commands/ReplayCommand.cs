@@ -340,11 +340,6 @@ public static class ReplayCommand
             error.WriteLine(source.Warning);
         }
 
-        foreach (string note in source.Notes.Concat(Assumptions(recording, source)))
-        {
-            error.WriteLine(note);
-        }
-
         string? baseConfig = configFile is null ? source.SessionConfig : null;
         if (source.SessionConfigNote is not null)
         {
@@ -358,6 +353,13 @@ public static class ReplayCommand
             return 1;
         }
 
+        // A usage error is one line: what was read and assumed is said only once the run will go ahead.
+        var sweepPlan = sweep is null ? ((string Key, IReadOnlyList<double> Values)?)null : ParseSweep(sweep);
+        foreach (string note in source.Notes.Concat(Assumptions(recording, source)))
+        {
+            error.WriteLine(note);
+        }
+
         double nyquist = recording.SamplingRate / 2;
         if (input.Result.Config.Acquisition.LowPassHz >= nyquist)
         {
@@ -365,9 +367,9 @@ public static class ReplayCommand
                 $"warning: acquisition.lowpass_hz {input.Result.Config.Acquisition.LowPassHz} Hz is at or above half the rate ({nyquist:0.###} Hz): the low-pass does nothing at this rate; set it below {nyquist:0.###} Hz"));
         }
 
-        if (sweep is not null)
+        if (sweepPlan is { } plan)
         {
-            return Sweep(console, error, recording, configFile, baseConfig, sets, sweep, source.SweepPlot);
+            return Sweep(console, error, recording, configFile, baseConfig, sets, plan.Key, plan.Values, source.SweepPlot);
         }
 
         RecordingReplay replay = null!;
@@ -424,7 +426,13 @@ public static class ReplayCommand
 
         int Count(DecisionOutcome outcome) => decisions.Count(d => (DecisionOutcome)d.Code == outcome);
         console.MarkupLineInterpolated($"{n} encounters: {Count(DecisionOutcome.Response)} responses, {Count(DecisionOutcome.Deficit)} deficits, {Count(DecisionOutcome.Drop)} drops, {Count(DecisionOutcome.Insufficient)} insufficient, {Count(DecisionOutcome.Overlap)} overlapping.");
-        console.WriteLine($"{input.Result.Config.Detector.Rule.ToString().ToLowerInvariant()} rule: {DecisionScores.Summarize(scored.Values)}.");
+        var summary = DecisionScores.Summarize(scored.Values);
+        console.WriteLine($"{input.Result.Config.Detector.Rule.ToString().ToLowerInvariant()} rule: {summary}.");
+        if (EarlyAgreementWarning(summary) is string below)
+        {
+            console.WriteLine(below);
+        }
+
         var deltas = scored.Values.Select(d => d.FullDeltaZ).Where(double.IsFinite).ToList();
         if (DeltaZDistribution(deltas, input.Result.Config.Detector.DeficitThreshold) is string distribution)
         {
@@ -440,7 +448,8 @@ public static class ReplayCommand
         return 0;
     }
 
-    private static int Sweep(IAnsiConsole console, TextWriter error, Recording recording, FileInfo? configFile, string? baseConfig, string[] sets, string sweep, FileInfo? plotFile)
+    /// <summary>A --sweep's key and the values it tries, or a usage error saying what is wrong with it.</summary>
+    private static (string Key, IReadOnlyList<double> Values) ParseSweep(string sweep)
     {
         int equals = sweep.IndexOf('=');
         string[] range = equals < 0 ? [] : sweep[(equals + 1)..].Split(':');
@@ -454,9 +463,12 @@ public static class ReplayCommand
 
         var values = ReplayAnalysis.Steps(from, to, step, MaxSweepSteps)
             ?? throw new CommandLineException($"--sweep '{sweep}': {Math.Floor(((to - from) / step) + 1e-9) + 1:N0} steps; expected at most {MaxSweepSteps} (each replays the whole recording): use a larger step");
-        int steps = values.Count;
+        return (sweep[..equals], values);
+    }
 
-        string key = sweep[..equals];
+    private static int Sweep(IAnsiConsole console, TextWriter error, Recording recording, FileInfo? configFile, string? baseConfig, string[] sets, string key, IReadOnlyList<double> values, FileInfo? plotFile)
+    {
+        int steps = values.Count;
         var table = new Table().Title($"[bold]sweep of {Markup.Escape(key)}[/]").AddColumns(Markup.Escape(key), "encounters", "deficits", "drops", "trains", "refused", "deficit decided after (median ms)", "agreement with the whole window");
         int failed = 0;
         var points = new List<(double Value, int Deficits, int Trains)>();
@@ -498,6 +510,17 @@ public static class ReplayCommand
         var responses = decisions.Where(d => d.Full == DecisionOutcome.Response && double.IsFinite(d.FullDeltaZ)).Select(d => d.FullDeltaZ).ToList();
         return responses.Count == 0 ? null : (DecisionScores.Percentile(responses, 0.5), responses.Count);
     }
+
+    /// <summary>The early rule's goal: it should call an encounter as the whole window would, nine times in ten.</summary>
+    public const double EarlyAgreementGoal = 0.9;
+
+    /// <summary>A warning when the early rule decided encounters early and agrees with the whole window less often than the goal; null otherwise.</summary>
+    public static string? EarlyAgreementWarning(DecisionSummary summary) =>
+        summary.Early == 0 || !(summary.FullWindowAgreement < EarlyAgreementGoal) ? null
+        : string.Create(CultureInfo.InvariantCulture,
+            $"warning: the early rule agrees with the whole window on {summary.FullWindowAgreement:P1} of these encounters, below the {EarlyAgreementGoal:P0} goal: ")
+            + "on a fast sensor (dLight, GRAB) short transients early in the window are called responses that the 3 s mean averages away; "
+            + "raise detector.early_min_ms past the transients, or decide on the whole window (detector.rule = window); docs/experimenter-guide.md says more.";
 
     /// <summary>
     /// What choosing a threshold needs to see: the whole-window Δz of every decided encounter (quantiles, and their

@@ -98,28 +98,68 @@ public static class SessionSchedule
         var runs = new List<ScheduledRun>();
         for (int slot = 0; slot < slots.Count; slot++)
         {
-            var free = study.Rigs.ToList();
-            var waiting = random.Shuffled(slots[slot]);
-            while (waiting.Count > 0)
+            var members = random.Shuffled(slots[slot]);
+            var rigsOf = RigsFor(members, random.Shuffled(study.Rigs), onRig);
+            for (int i = 0; i < members.Count; i++)
             {
-                // How far a rig is above the fewest runs the member's condition has on any rig: 0 is where it belongs.
-                int Excess(AnimalAssignment m, string rig) =>
-                    onRig.GetValueOrDefault((m.Condition, rig)) - study.Rigs.Min(r => onRig.GetValueOrDefault((m.Condition, r)));
-
-                // The cheapest placement first, and among equals the member with the fewest such rigs left, so that a
-                // member with one good rig is not crowded out of it by one that had several.
-                var (member, rig) = waiting.SelectMany(m => free.Select(r => (Member: m, Rig: r)))
-                    .OrderBy(p => Excess(p.Member, p.Rig))
-                    .ThenBy(p => free.Count(r => Excess(p.Member, r) == Excess(p.Member, p.Rig)))
-                    .First();
-                waiting.Remove(member);
-                free.Remove(rig);
-                onRig[(member.Condition, rig)] = onRig.GetValueOrDefault((member.Condition, rig)) + 1;
-                runs.Add(new ScheduledRun(name, session.Kind, session.Minutes, slot + 1, rig, member.AnimalId));
+                onRig[(members[i].Condition, rigsOf[i])] = onRig.GetValueOrDefault((members[i].Condition, rigsOf[i])) + 1;
+                runs.Add(new ScheduledRun(name, session.Kind, session.Minutes, slot + 1, rigsOf[i], members[i].AnimalId));
             }
         }
 
         // In slot order, each slot's runs in the order of the study's rigs, as the schedule is read.
         return [.. runs.OrderBy(r => r.Slot).ThenBy(r => study.Rigs.ToList().IndexOf(r.Rig))];
+    }
+
+    /// <summary>
+    /// A rig for each member of a slot, each a different one: of all ways to seat them, the one that adds least to the
+    /// sum over conditions and rigs of the squared run counts (a run costs 2n + 1 on a rig where its condition has run n
+    /// times), which evens each condition's runs out across the rigs. Every way is tried up to eight rigs (40,320); past
+    /// that each member in turn takes its cheapest free rig. Ties go to the first way found in the shuffled order.
+    /// </summary>
+    private static List<string> RigsFor(List<AnimalAssignment> members, List<string> rigs, Dictionary<(string Condition, string Rig), int> onRig)
+    {
+        int Cost(AnimalAssignment member, string rig) => (2 * onRig.GetValueOrDefault((member.Condition, rig))) + 1;
+        if (rigs.Count > 8)
+        {
+            var free = rigs.ToList();
+            return [.. members.Select(m =>
+            {
+                string rig = free.MinBy(r => Cost(m, r))!;
+                free.Remove(rig);
+                return rig;
+            })];
+        }
+
+        var best = new List<string>();
+        int bestCost = int.MaxValue;
+        var seated = new List<string>();
+        void Seat(int next, int cost)
+        {
+            if (cost >= bestCost)
+            {
+                return;
+            }
+
+            if (next == members.Count)
+            {
+                bestCost = cost;
+                best = [.. seated];
+                return;
+            }
+
+            foreach (string rig in rigs)
+            {
+                if (!seated.Contains(rig))
+                {
+                    seated.Add(rig);
+                    Seat(next + 1, cost + Cost(members[next], rig));
+                    seated.RemoveAt(seated.Count - 1);
+                }
+            }
+        }
+
+        Seat(0, 0);
+        return best;
     }
 }
