@@ -89,6 +89,26 @@ public static partial class StudyCommand
             output.WriteLine($"  condition {condition.Name}: output.mode = {StudyFileReader.OutputMode(condition.Kind)}{follows}; {settings}");
         }
 
+        // How a plan spreads each condition over the rigs, from a trial seed (study plan draws its own): a design that
+        // cannot balance shows here, before anything is sealed.
+        StudyPlan trial;
+        try
+        {
+            trial = StudyPlan.Create(study, study.Seed ?? 1);
+        }
+        catch (StudyFileException e)
+        {
+            parse.InvocationConfiguration.Error.WriteLine(e.Message);
+            return ExitCodes.Refused;
+        }
+
+        var table = StudyPlan.RunsByConditionAndRig(trial.Runs.Select(r => (trial.AssignmentOf(r.AnimalId).Condition, r.Rig)), study.Rigs);
+        output.WriteLine($"  runs by condition and rig in a trial plan ({(study.Seed is null ? "seed 1; study plan draws its own" : "the study's seed")}):");
+        foreach (var (condition, counts) in table)
+        {
+            output.WriteLine($"    {condition}: " + string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")));
+        }
+
         return ExitCodes.Ok;
     }
 

@@ -20,6 +20,17 @@ public sealed class StudyCommandTests : IDisposable
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("valid: study test-study, 8 animals in 4 strata (group x treatment), 4 conditions, 3 rigs, 3 sessions (24 runs), blinded", output, StringComparison.Ordinal);
 
+        // How a plan would spread each condition over the rigs, before anything is sealed.
+        Assert.Contains("runs by condition and rig in a trial plan (seed 1; study plan draws its own):", output, StringComparison.Ordinal);
+        var rows = output.Split('\n').Where(l => l.StartsWith("    ", StringComparison.Ordinal) && l.Contains("rig-01 ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, row =>
+        {
+            var counts = System.Text.RegularExpressions.Regex.Matches(row, @"rig-0\d (\d+)").Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(3, counts.Count);
+            Assert.True(counts.Max() - counts.Min() <= 2, row);
+        });
+
         string broken = _fixture.Write(StudyFixture.Text(StudyFixture.Animals(1)).Replace("minutes = 20", "minutes = -5", StringComparison.Ordinal), "broken.toml");
         (code, _, string error) = await CommandLine.Invoke("study", "check", broken);
         Assert.Equal(ExitCodes.Refused, code);
