@@ -70,7 +70,7 @@ public static class ReplayCommand
                 DigitalInputs = parse.GetValue(digitalInputs),
                 NpmInput = parse.GetValue(npmInput),
                 TableCsv = parse.GetValue(csvOut),
-                SweepPlot = parse.GetValue(plotOut),
+                Plot = parse.GetValue(plotOut),
             };
             return Task.FromResult(Run(
             parse,
@@ -171,8 +171,8 @@ public static class ReplayCommand
         /// <summary>Where to write the per-encounter table as CSV (none: the terminal only).</summary>
         public FileInfo? TableCsv { get; init; }
 
-        /// <summary>Where to draw a sweep (none: the table only).</summary>
-        public FileInfo? SweepPlot { get; init; }
+        /// <summary>Where to draw the Δz histogram, or with --sweep the sweep (none: text only).</summary>
+        public FileInfo? Plot { get; init; }
 
         /// <summary>A warning for the operator about what was read (e.g. bytes left out of a cut-short file).</summary>
         public string? Warning { get; set; }
@@ -369,7 +369,7 @@ public static class ReplayCommand
 
         if (sweepPlan is { } plan)
         {
-            return Sweep(console, error, recording, configFile, baseConfig, sets, plan.Key, plan.Values, source.SweepPlot);
+            return Sweep(console, error, recording, configFile, baseConfig, sets, plan.Key, plan.Values, source.Plot);
         }
 
         RecordingReplay replay = null!;
@@ -404,7 +404,7 @@ public static class ReplayCommand
         }
 
         console.Write(table);
-        if (source.SweepPlot is not null)
+        if (source.Plot is not null)
         {
             var finite = scored.Values.Select(d => d.FullDeltaZ).Where(double.IsFinite).ToList();
             if (finite.Count == 0)
@@ -413,8 +413,8 @@ public static class ReplayCommand
             }
             else
             {
-                DeltaZHistogram(finite, input.Result.Config.Detector.DeficitThreshold, $"{recording.Name}: Δz of {finite.Count} encounters", source.SweepPlot);
-                error.WriteLine($"Δz histogram written to {source.SweepPlot.FullName}");
+                DeltaZHistogram(finite, input.Result.Config.Detector.DeficitThreshold, $"{recording.Name}: Δz of {finite.Count} encounters", source.Plot);
+                error.WriteLine($"Δz histogram written to {source.Plot.FullName}");
             }
         }
 
