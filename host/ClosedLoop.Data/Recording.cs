@@ -4,7 +4,7 @@ namespace ClosedLoop.Data;
 /// A two-channel photometry recording ready for replay, whatever file it came from: per sample its time (µs),
 /// the signal and control values (dark already subtracted), and encounter marks as TTL level changes.
 /// </summary>
-public sealed class Recording
+public sealed record Recording
 {
     public required string Name { get; init; }
 
@@ -34,6 +34,13 @@ public sealed class Recording
     /// elsewhere: replayed armed and in a session from its start.
     /// </summary>
     public IReadOnlyList<(long TimeUs, RigAction Action)>? Actions { get; init; }
+
+    /// <summary>
+    /// How long after its signal sample each control sample was taken (median, µs; negative: before), where the file
+    /// gives each channel its own times. Null where it cannot say: one time column for both, or simultaneous sampling.
+    /// The engine takes a pair as one cycle, as a rig does; a lag is told to the operator, not corrected.
+    /// </summary>
+    public long? ControlLagUs { get; init; }
 
     /// <summary>Encounter TTL changes (time µs, level), in time order.</summary>
     public required IReadOnlyList<(long TimeUs, bool Level)> EncounterEdges { get; init; }
@@ -113,16 +120,7 @@ public sealed class Recording
     }
 
     /// <summary>The same samples with these encounter TTL changes (time µs, level) instead of its own.</summary>
-    public Recording WithEdges(IReadOnlyList<(long TimeUs, bool Level)> edges) => new()
-    {
-        Name = Name,
-        SamplingRate = SamplingRate,
-        TimeUs = TimeUs,
-        Signal = Signal,
-        Control = Control,
-        Valid = Valid,
-        EncounterEdges = edges,
-    };
+    public Recording WithEdges(IReadOnlyList<(long TimeUs, bool Level)> edges) => this with { EncounterEdges = edges, FromOnsets = false, MergedOnsets = 0 };
 
     /// <summary>The same recording with each rising TTL edge taken as an encounter onset lasting <paramref name="durationUs"/> (markers, not contact levels).</summary>
     public Recording WithEdgesAsOnsets(long durationUs) => WithOnsets(RisingEdgesUs.ToList(), durationUs);
@@ -131,17 +129,7 @@ public sealed class Recording
     public Recording WithOnsets(IEnumerable<long> onsetsUs, long durationUs)
     {
         var (edges, merged) = MergeOnsets(onsetsUs, durationUs);
-        return new()
-        {
-            Name = Name,
-            SamplingRate = SamplingRate,
-            TimeUs = TimeUs,
-            Signal = Signal,
-            Control = Control,
-            EncounterEdges = edges,
-            FromOnsets = true,
-            MergedOnsets = merged,
-        };
+        return this with { EncounterEdges = edges, FromOnsets = true, MergedOnsets = merged };
     }
 
     /// <summary>A pyPhotometry recording, with analog 1 as signal, analog 2 as control and a digital input as the TTL.</summary>

@@ -45,6 +45,7 @@ public sealed class NeurophotometricsReplayTests
         Assert.Contains("holds 5 fibres (G0, G1, G2, G3, G4): choose one with --fiber", unchosen.Error, StringComparison.Ordinal);
         Assert.True(chosen.Code == 0, chosen.Error);
         Assert.Contains("G0: 1006 cycles", chosen.Error, StringComparison.Ordinal);
+        Assert.Contains("channels: each control sample was taken 16.7 ms after its signal sample (median)", chosen.Error, StringComparison.Ordinal);
         Assert.Contains("encounters: none given", chosen.Error, StringComparison.Ordinal);
         Assert.Contains("0 encounters", chosen.Output, StringComparison.Ordinal);
     }

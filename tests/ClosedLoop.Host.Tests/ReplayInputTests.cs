@@ -71,11 +71,38 @@ public sealed class ReplayInputTests : IDisposable
 
         Assert.True(code == 0, error);
         Assert.Contains("rate: 10 cycles a second, from the time column 'Time (sec)' (median interval)", error, StringComparison.Ordinal);
+        Assert.Contains("channels: 'filt465' as the signal and 'filt405' as the control, paired by row as if taken together: the file has one time column, so if its LEDs alternated, each pair was up to one interval (100 ms) apart", error, StringComparison.Ordinal);
         Assert.Contains("warning: acquisition.lowpass_hz 10 Hz is at or above half the rate (5 Hz): the low-pass does nothing at this rate; set it below 5 Hz", error, StringComparison.Ordinal);
         Assert.Contains("encounters: none marked in this recording, so '0 encounters' below means none were given, not none found", error, StringComparison.Ordinal);
         Assert.Contains("0 encounters", output, StringComparison.Ordinal);
         Assert.DoesNotContain("lowpass", filtered.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Guppy_channels_with_their_own_times_say_how_far_apart_each_pair_was_taken()
+    {
+        // Interleaved excitation exported as two GuPPy channels: each control sample 4 ms after its signal sample.
+        string signal = Path.Combine(_folder, "lag_signal.csv");
+        string control = Path.Combine(_folder, "lag_control.csv");
+        var signalText = new StringBuilder(GuppyHeader);
+        var controlText = new StringBuilder(GuppyHeader);
+        for (int i = 0; i < 60 * 20; i++)
+        {
+            string rate = i == 0 ? "20" : string.Empty;
+            signalText.Append(string.Create(CultureInfo.InvariantCulture, $"{i / 20.0:F4},{2.0 + (0.001 * (i % 7)):F5},{rate}\n"));
+            controlText.Append(string.Create(CultureInfo.InvariantCulture, $"{(i / 20.0) + 0.004:F4},{1.5 + (0.001 * (i % 5)):F5},{rate}\n"));
+        }
+
+        File.WriteAllText(signal, signalText.ToString());
+        File.WriteAllText(control, controlText.ToString());
+
+        var (code, _, error) = await CommandLine.Invoke("replay", signal, "--control", control);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("channels: each control sample was taken 4 ms after its signal sample (median); a pair is processed as one cycle, as a rig does", error, StringComparison.Ordinal);
+    }
+
+    private const string GuppyHeader = "timestamps,data,sampling_rate\n";
 
     [Fact]
     public async Task Each_marker_can_be_taken_as_an_encounter_onset()

@@ -102,6 +102,7 @@ public static class GuppyCsv
             TimeUs = [.. signal.Seconds.Select(s => (long)Math.Round(s * 1e6))],
             Signal = signal.Data,
             Control = control.Data,
+            ControlLagUs = (long)Math.Round(1e6 * control.Seconds.Zip(signal.Seconds, (c, s) => c - s).Order().ElementAt(signal.Seconds.Length / 2)),
             EncounterEdges = [],
         };
         return eventsPath is null ? recording : recording.WithOnsets(ReadEvents(eventsPath).Select(onset => (long)Math.Round(onset * 1e6)), encounterUs);

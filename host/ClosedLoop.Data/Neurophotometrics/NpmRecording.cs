@@ -44,6 +44,7 @@ public static class NpmRecording
         var times = new List<long>();
         var signal = new List<double>();
         var control = new List<double>();
+        var lags = new List<double>();
         int left = 0;
         int i = 0;
         while (i < leds.Length)
@@ -54,6 +55,7 @@ public static class NpmRecording
                 times.Add((long)Math.Round(frames.Seconds[i] * 1e6));
                 signal.Add(values[s]);
                 control.Add(values[s == i ? i + 1 : i]);
+                lags.Add(s == i ? frames.Seconds[i + 1] - frames.Seconds[i] : frames.Seconds[i] - frames.Seconds[i + 1]);
                 i += 2;
             }
             else
@@ -77,6 +79,7 @@ public static class NpmRecording
             TimeUs = [.. times],
             Signal = [.. signal],
             Control = [.. control],
+            ControlLagUs = (long)Math.Round(1e6 * lags.Order().ElementAt(lags.Count / 2)),
             EncounterEdges = [],
         };
         string summary = string.Create(CultureInfo.InvariantCulture,

@@ -307,6 +307,21 @@ public static class ReplayCommand
             : source.TimeColumn is not null ? $"the time column '{source.TimeColumn}' (median interval)"
             : "GuPPy's sampling_rate column";
         yield return string.Create(CultureInfo.InvariantCulture, $"rate: {recording.SamplingRate:0.###} cycles a second, from {origin}");
+        if (recording.ControlLagUs == 0)
+        {
+            yield return "channels: each control sample has its signal sample's time; a pair is processed as one cycle";
+        }
+        else if (recording.ControlLagUs is long lag)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"channels: each control sample was taken {Math.Abs(lag) / 1000.0:0.#} ms {(lag < 0 ? "before" : "after")} its signal sample (median); a pair is processed as one cycle, as a rig does");
+        }
+        else if (source.TimeColumn is not null)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"channels: '{source.SignalColumn}' as the signal and '{source.ControlColumn}' as the control, paired by row as if taken together: the file has one time column, so if its LEDs alternated, each pair was up to one interval ({1000 / recording.SamplingRate:0.#} ms) apart");
+        }
+
         if (recording.EncounterEdges.Count == 0 && !source.Notes.Any(n => n.StartsWith("encounters:", StringComparison.Ordinal)))
         {
             yield return "encounters: none marked in this recording, so '0 encounters' below means none were given, not none found (--events gives onsets from a file)";
