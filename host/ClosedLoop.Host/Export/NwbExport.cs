@@ -42,6 +42,12 @@ public sealed record NwbOptions
 
     public string? Virus { get; init; }
 
+    /// <summary>The sensor the signal channel reads (e.g. GCaMP6s); said in the channels' descriptions (NWB 2.6's core has no photometry indicator field).</summary>
+    public string? Indicator { get; init; }
+
+    /// <summary>The study's experimenters; each session's own experimenter is added after them.</summary>
+    public IReadOnlyList<string> Experimenters { get; init; } = [];
+
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
 }
 
@@ -119,9 +125,9 @@ public static class NwbExport
         file["acquisition"] = new H5Group
         {
             ["signal"] = nwb.TimeSeries("/acquisition/signal", [.. samples.Samples.Select(s => s.Valid ? s.RawSignal : double.NaN)], times, "ADC counts",
-                "signal channel (calcium-dependent excitation), LED on minus dark; NaN where the rig marked the cycle invalid", SampleComment(samples)),
+                $"signal channel ({Sensor(options)}-dependent excitation), LED on minus dark; NaN where the rig marked the cycle invalid", SampleComment(samples)),
             ["control"] = nwb.TimeSeries("/acquisition/control", [.. samples.Samples.Select(s => s.Valid ? s.RawControl : double.NaN)], times, "ADC counts",
-                "isosbestic control channel, LED on minus dark; NaN where the rig marked the cycle invalid", SampleComment(samples)),
+                $"isosbestic control channel ({Sensor(options)} excited at its isosbestic point), LED on minus dark; NaN where the rig marked the cycle invalid", SampleComment(samples)),
         };
 
         var photometry = nwb.Group("/processing/photometry", "ProcessingModule");
@@ -141,6 +147,9 @@ public static class NwbExport
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         file.Write(path);
     }
+
+    /// <summary>What the signal channel's light reports: the study's indicator, or the calcium of the default sensor when none is named.</summary>
+    private static string Sensor(NwbOptions options) => options.Indicator ?? "calcium indicator, not named";
 
     private static (DateTimeOffset Zero, DateTimeOffset Start) TimeZero(EventStore store, string rig, long boot, IReadOnlyList<SessionRecord> sessions)
     {
@@ -198,7 +207,7 @@ public static class NwbExport
             ["session_id"] = $"{rig}-boot{boot}",
         };
 
-        string[] experimenters = [.. sessions.Select(s => s.Experimenter).OfType<string>().Distinct()];
+        string[] experimenters = [.. options.Experimenters.Concat(sessions.Select(s => s.Experimenter).OfType<string>()).Distinct()];
         if (experimenters.Length > 0)
         {
             general["experimenter"] = experimenters;

@@ -77,6 +77,12 @@ public sealed record Study(
 
     public string? Virus { get; init; }
 
+    /// <summary>The sensor the signal channel reads (e.g. GCaMP6s), for the NWB file's channel descriptions.</summary>
+    public string? Indicator { get; init; }
+
+    /// <summary>The people responsible for the study, as NWB's experimenter lists them ("Last, First" for DANDI).</summary>
+    public IReadOnlyList<string> Experimenters { get; init; } = [];
+
     /// <summary>The fields an assignment may balance over, in the order strata are formed.</summary>
     public static readonly IReadOnlyList<string> BalanceFields = ["group", "treatment", "sex"];
 

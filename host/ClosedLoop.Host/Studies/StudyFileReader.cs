@@ -9,7 +9,7 @@ namespace ClosedLoop.Host.Studies;
 /// </summary>
 public static partial class StudyFileReader
 {
-    private static readonly string[] StudyKeys = ["name", "config", "blinded", "seed", "balance", "species", "lab", "institution", "virus"];
+    private static readonly string[] StudyKeys = ["name", "config", "blinded", "seed", "balance", "species", "lab", "institution", "virus", "indicator", "experimenters"];
     private static readonly string[] AnimalKeys = ["id", "group", "treatment", "sex", "notes", "age", "date_of_birth", "strain", "genotype"];
     private static readonly string[] RigKeys = ["id"];
     private static readonly string[] ConditionKeys = ["kind", "settings", "follows", "yoke"];
@@ -99,6 +99,8 @@ public static partial class StudyFileReader
         string? lab = study.Text("lab");
         string? institution = study.Text("institution");
         string? virus = study.Text("virus");
+        string? indicator = study.Text("indicator");
+        var experimenters = study.Texts("experimenters") ?? [];
         if (studyTable is not null)
         {
             study.RejectUnknown(StudyKeys);
@@ -133,6 +135,8 @@ public static partial class StudyFileReader
             Lab = lab,
             Institution = institution,
             Virus = virus,
+            Indicator = indicator,
+            Experimenters = experimenters,
         };
     }
 
@@ -545,6 +549,21 @@ public static partial class StudyFileReader
                     return [.. list.Items.Select(i => (string)((TomlScalar)i).Value).Distinct()];
                 case var node:
                     errors.Add(new StudyError(node.Line, FieldName(key), Describe(node), $"a list of {string.Join(", ", allowed)}"));
+                    return null;
+            }
+        }
+
+        /// <summary>A list of quoted texts, none empty (e.g. the study's experimenters).</summary>
+        public IReadOnlyList<string>? Texts(string key)
+        {
+            switch (table[key])
+            {
+                case null:
+                    return null;
+                case TomlList list when list.Items.All(i => i is TomlScalar { Value: string s } && s.Trim().Length > 0):
+                    return [.. list.Items.Select(i => ((string)((TomlScalar)i).Value).Trim()).Distinct()];
+                case var node:
+                    errors.Add(new StudyError(node.Line, FieldName(key), Describe(node), "a list of quoted texts, none empty (e.g. [\"Yokoyama, Akiko\"])"));
                     return null;
             }
         }

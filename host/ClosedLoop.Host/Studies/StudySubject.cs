@@ -41,5 +41,7 @@ public static class StudySubject
         Lab = study.Lab,
         Institution = study.Institution,
         Virus = study.Virus,
+        Indicator = study.Indicator,
+        Experimenters = study.Experimenters,
     };
 }

@@ -171,7 +171,7 @@ public sealed class NwbExportTests(NwbExportTests.DemoLog log) : IClassFixture<N
         using var study = new StudyFixture();
         string studyFile = study.Write(StudyFixture.Text(StudyFixture.Animals(1))
             .Replace("treatment = \"saline\"\n", "treatment = \"saline\"\nsex = \"female\"\nage = \"P84D\"\nstrain = \"C57BL/6J\"\ngenotype = \"wild type\"\n", StringComparison.Ordinal)
-            .Replace("[study]\n", "[study]\nlab = \"Ago lab\"\ninstitution = \"Osaka University\"\nvirus = \"AAV9-hSyn-GCaMP6s, 300 nl in the aIC\"\n", StringComparison.Ordinal));
+            .Replace("[study]\n", "[study]\nlab = \"Ago lab\"\ninstitution = \"Osaka University\"\nvirus = \"AAV9-hSyn-GCaMP6s, 300 nl in the aIC\"\nindicator = \"GCaMP6s\"\nexperimenters = [\"Yokoyama, Akiko\", \"A. Experimenter\"]\n", StringComparison.Ordinal));
         Assert.Equal(0, (await CommandLine.Invoke("study", "plan", studyFile)).Code);
         var key = new StudyFolder(studyFile).ReadKey(new StudyFolder(studyFile).ReadPlan());
         var assignment = key.Assignments.Single(a => a.Animal == "m03");
@@ -195,7 +195,10 @@ public sealed class NwbExportTests(NwbExportTests.DemoLog log) : IClassFixture<N
         Assert.Equal("F", Text("general/subject/sex"));
         Assert.Equal("Mus musculus", Text("general/subject/species"));
         Assert.Equal("group: isolation-reared; treatment: saline", Text("general/subject/description"));
-        Assert.Equal(["A. Experimenter"], nwb.GetProperty("general/experimenter").GetProperty("value").EnumerateArray().Select(v => v.GetString()));
+        // The study's experimenters in its order; a session's own experimenter already among them is not repeated.
+        Assert.Equal(["Yokoyama, Akiko", "A. Experimenter"], nwb.GetProperty("general/experimenter").GetProperty("value").EnumerateArray().Select(v => v.GetString()));
+        Assert.Contains("(GCaMP6s-dependent excitation)", nwb.GetProperty("acquisition/signal").GetProperty("attrs").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("(GCaMP6s excited at its isosbestic point)", nwb.GetProperty("acquisition/control").GetProperty("attrs").GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Equal("2026-11-29T09:30:00.000000+00:00", Text("session_start_time"));
         Assert.Equal("2026-11-29T09:29:59.000000+00:00", Text("timestamps_reference_time"));
         Assert.Equal(473, nwb.GetProperty("general/optogenetics/site/excitation_lambda").GetProperty("value").GetDouble());

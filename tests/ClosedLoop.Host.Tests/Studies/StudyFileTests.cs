@@ -115,6 +115,24 @@ public sealed class StudyFileTests : IDisposable
     }
 
     [Fact]
+    public void Experimenters_are_a_list_of_names_and_the_indicator_a_text()
+    {
+        string valid = StudyFixture.Text(StudyFixture.Animals(1)).Replace("[study]\n", "[study]\nindicator = \"GCaMP6s\"\nexperimenters = [\"Yokoyama, Akiko\", \"Ago, Yukio\"]\n", StringComparison.Ordinal);
+        string single = valid.Replace("[\"Yokoyama, Akiko\", \"Ago, Yukio\"]", "\"Yokoyama, Akiko\"", StringComparison.Ordinal);
+        string empty = valid.Replace("\"Ago, Yukio\"", "\" \"", StringComparison.Ordinal);
+
+        var study = _fixture.Read(valid);
+        Assert.Equal(["Yokoyama, Akiko", "Ago, Yukio"], study.Experimenters);
+        Assert.Equal("GCaMP6s", study.Indicator);
+        foreach (string text in new[] { single, empty })
+        {
+            var error = Assert.Throws<StudyFileException>(() => _fixture.Read(text)).Errors.Single();
+            Assert.Equal((3, "study.experimenters"), (error.Line, error.Field));
+            Assert.Contains("a list of quoted texts, none empty", error.Expected, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_toml_syntax_error_names_its_line()
     {
         var error = Assert.Throws<StudyFileException>(() => _fixture.Read("[study]\nname = \"x\"\nconfig = nf.config\n"));
