@@ -548,7 +548,7 @@ namespace ClosedLoop.Engine
                 long period = config.Acquisition.PeriodUs;
                 _periodUs = period;
                 Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(config.Acquisition, epochUs, firstCycle), config.Acquisition.MinReadings, this);
-                Meter = new AcquisitionMeter(config.Acquisition, Demultiplexer);
+                Meter = new AcquisitionMeter(config.Acquisition, config.Processing, Demultiplexer);
                 Chain = new SignalChain(config.Acquisition, config.Processing);
                 _guard = new SignalGuard(config.Acquisition, config.Processing);
                 Tracker = new EncounterTracker(config.Encounter, this);
@@ -588,7 +588,7 @@ namespace ClosedLoop.Engine
             public void Restart(long epochUs, long firstCycle)
             {
                 Demultiplexer = new CycleDemultiplexer(new ExcitationSchedule(Config.Acquisition, epochUs, firstCycle), Config.Acquisition.MinReadings, this);
-                Meter = new AcquisitionMeter(Config.Acquisition, Demultiplexer);
+                Meter = new AcquisitionMeter(Config.Acquisition, Config.Processing, Demultiplexer);
                 Gate.AcquisitionFailing = false;
             }
 

@@ -33,6 +33,49 @@ public sealed class AcquisitionMeterTests
     }
 
     [Fact]
+    public void The_status_reports_each_phases_light_as_read_and_the_converters_full_scale()
+    {
+        var rig = new RigHarness(TestConfig.With()) { Signal = _ => 2000, Control = _ => 1000, Dark = 100 };
+
+        Assert.DoesNotContain("\"sig\"", Status(rig.Engine), StringComparison.Ordinal);
+        rig.RunFor(1_100_000);
+
+        Assert.Contains("\"full\":4095,\"light\":\"ok\",\"sig\":2000,\"ctl\":1000,\"dark\":100", Status(rig.Engine), StringComparison.Ordinal);
+        Assert.Equal(LightRange.Ok, rig.Engine.Meter.Range);
+    }
+
+    [Theory]
+    [InlineData(3690, 1000, "near_rail")]   // 90.1 % of 4095: a brighter moment saturates
+    [InlineData(3680, 1000, "ok")]          // 89.9 %
+    [InlineData(2000, 199, "near_floor")]   // 99 counts above dark, under 5 x min_level (20)
+    [InlineData(2000, 201, "ok")]
+    [InlineData(4095, 1000, "near_rail")]   // at the rail: reported, not hidden by the fault the guard raises
+    public void Light_close_to_where_the_guard_faults_is_reported_as_near_the_rail_or_the_floor(double signal, double control, string range)
+    {
+        var rig = new RigHarness(TestConfig.With()) { Signal = _ => signal, Control = _ => control, Dark = 100 };
+
+        rig.RunFor(1_100_000);
+
+        Assert.Contains($"\"light\":\"{range}\"", Status(rig.Engine), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_colour_reports_its_signal_alone_and_a_24_bit_converters_status_still_fits()
+    {
+        var continuous = new RigHarness(TestConfig.With("acquisition.mode=continuous")) { Signal = _ => 1500, Control = _ => 1500, Dark = 1500 };
+        var wide = new RigHarness(TestConfig.With("acquisition.adc=ads131m02")) { Signal = _ => 8_300_000, Control = _ => 7_000_000, Dark = -8_000 };
+
+        continuous.RunFor(1_100_000);
+        wide.RunFor(1_100_000);
+
+        string one = Status(continuous.Engine);
+        Assert.Contains("\"light\":\"ok\",\"sig\":1500", one, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"ctl\"", one, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"dark\"", one, StringComparison.Ordinal);
+        Assert.Contains("\"full\":8388607,\"light\":\"near_rail\",\"sig\":8300000,\"ctl\":7000000,\"dark\":-8000", Status(wide.Engine), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Too_few_readings_per_phase_fault_within_two_seconds_and_arming_is_refused_until_a_config_the_rig_can_meet()
     {
         var rig = new RigHarness(TestConfig.With("acquisition.min_readings=3")) { ReadingsPerPhase = 2 };

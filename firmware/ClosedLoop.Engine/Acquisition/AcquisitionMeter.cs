@@ -9,9 +9,20 @@ namespace ClosedLoop.Engine.Acquisition
     /// engine refuses to arm (and faults, if disarmed) until a second meets it. Cycles that never arrived are a
     /// stalled sampler, not the plan: they are journaled as data gaps and not counted here. Only the rig's own
     /// readings count; replayed cycles are not measured.
+    /// <para>
+    /// It also reports the light of the second, as read (before the dark is subtracted): each phase's mean level
+    /// over the cycles with enough readings, and where that sits in the converter's range (<see cref="LightRange"/>),
+    /// for the console's light view. Saturated and lost light are reported like any other: that is when it matters.
+    /// </para>
     /// </summary>
     internal sealed class AcquisitionMeter
     {
+        /// <summary>A lit phase at this share of full scale or more is <see cref="LightRange.NearRail"/> (the guard faults at 0.99).</summary>
+        public const double NearRailFraction = 0.9;
+
+        /// <summary>A lit phase less than this many processing.min_level above dark is <see cref="LightRange.NearFloor"/> (the guard faults at one).</summary>
+        public const double NearFloorFactor = 5;
+
         /// <summary>The share of short cycles a second may have and still meet the plan.</summary>
         public const double MaxShortFraction = 0.1;
 
@@ -26,15 +37,24 @@ namespace ClosedLoop.Engine.Acquisition
         private long _signal;
         private long _control;
         private long _dark;
+        private readonly double _nearRail;
+        private readonly double _nearFloor;
+        private int _litCycles;
+        private double _signalLevel;
+        private double _controlLevel;
+        private double _darkLevel;
         private readonly CycleDemultiplexer _readings;
         private long _windowStartUs = long.MinValue;
         private long _windowStartCount;
         private int _badSeconds;
 
         /// <summary>Measures the cycles it is given; the time per reading from <paramref name="readings"/>' stamps, which see every reading.</summary>
-        public AcquisitionMeter(AcquisitionSettings settings, CycleDemultiplexer readings)
+        public AcquisitionMeter(AcquisitionSettings settings, ProcessingSettings processing, CycleDemultiplexer readings)
         {
             _readings = readings;
+            FullScale = settings.FullScaleCounts;
+            _nearRail = settings.FullScaleCounts * NearRailFraction;
+            _nearFloor = processing.MinLevel * NearFloorFactor;
             long cyclesPerSecond = 1000000 / settings.PeriodUs;
             _windowCycles = cyclesPerSecond < 1 ? 1 : (int)cyclesPerSecond;
             _minReadings = settings.MinReadings;
@@ -65,6 +85,21 @@ namespace ClosedLoop.Engine.Acquisition
         /// <summary>The fewer of the lit phases' readings per cycle (the signal's alone with one colour).</summary>
         public double PerLitPhase => _continuous || ControlPerCycle > SignalPerCycle ? SignalPerCycle : ControlPerCycle;
 
+        /// <summary>The converter's largest reading (counts): the scale the light levels are read against.</summary>
+        public double FullScale { get; private set; }
+
+        /// <summary>The last second's mean signal-phase reading (counts, dark not subtracted); NaN without a cycle with enough readings.</summary>
+        public double SignalLevel { get; private set; } = double.NaN;
+
+        /// <summary>The last second's mean control-phase reading, as <see cref="SignalLevel"/> (NaN with one colour).</summary>
+        public double ControlLevel { get; private set; } = double.NaN;
+
+        /// <summary>The last second's mean dark-phase reading (counts; NaN with one colour, which has no dark phase).</summary>
+        public double DarkLevel { get; private set; } = double.NaN;
+
+        /// <summary>Where the last second's light sits in the converter's range.</summary>
+        public LightRange Range { get; private set; }
+
         /// <summary>Share of the last second's cycles that lacked readings.</summary>
         public double ShortFraction { get; private set; }
 
@@ -83,6 +118,13 @@ namespace ClosedLoop.Engine.Acquisition
             {
                 _short++;
             }
+            else
+            {
+                _litCycles++;
+                _signalLevel += cycle.Signal;
+                _controlLevel += cycle.Control;
+                _darkLevel += cycle.Dark;
+            }
 
             // Asked here first: a window closes once a second, and the call costs more than the question.
             return _cycles >= _windowCycles && CloseWindowIfFull();
@@ -99,6 +141,7 @@ namespace ClosedLoop.Engine.Acquisition
             ControlPerCycle = (double)_control / _cycles;
             DarkPerCycle = (double)_dark / _cycles;
             ShortFraction = (double)_short / _cycles;
+            MeasureLight();
             long count = _readings.ReadingCount;
             if (_windowStartUs == long.MinValue && count > 0)
             {
@@ -118,9 +161,44 @@ namespace ClosedLoop.Engine.Acquisition
             _signal = 0;
             _control = 0;
             _dark = 0;
+            _litCycles = 0;
+            _signalLevel = 0;
+            _controlLevel = 0;
+            _darkLevel = 0;
             _windowStartUs = _readings.LastReadingUs;
             _windowStartCount = count;
             return true;
+        }
+
+        private void MeasureLight()
+        {
+            if (_litCycles == 0)
+            {
+                SignalLevel = double.NaN;
+                ControlLevel = double.NaN;
+                DarkLevel = double.NaN;
+                Range = LightRange.Unknown;
+                return;
+            }
+
+            SignalLevel = _signalLevel / _litCycles;
+            ControlLevel = _continuous ? double.NaN : _controlLevel / _litCycles;
+            DarkLevel = _continuous ? double.NaN : _darkLevel / _litCycles;
+
+            // One colour has no dark phase: its level is read against zero, as the guard reads it.
+            double dark = _continuous ? 0 : DarkLevel;
+            if (SignalLevel >= _nearRail || (!_continuous && ControlLevel >= _nearRail))
+            {
+                Range = LightRange.NearRail;
+            }
+            else if (SignalLevel - dark < _nearFloor || (!_continuous && ControlLevel - dark < _nearFloor))
+            {
+                Range = LightRange.NearFloor;
+            }
+            else
+            {
+                Range = LightRange.Ok;
+            }
         }
     }
 }
