@@ -25,7 +25,7 @@ public sealed class LinkedRig : IAsyncDisposable
     /// <summary>Sequences the rig has journaled so far: 1 .. LastSequence.</summary>
     public long LastSequence => Rig.Engine.Journal.NextSequence - 1;
 
-    public static async Task<LinkedRig> StartAsync(BrokerEndpoint endpoint, string rigId = "rig-t", long bootId = 1, ulong seed = 1, bool armed = true, bool publishSamples = false, int? frameCapacity = null, string[]? settings = null)
+    public static async Task<LinkedRig> StartAsync(BrokerEndpoint endpoint, string rigId = "rig-t", long bootId = 1, ulong seed = 1, bool armed = true, bool publishSamples = false, int? frameCapacity = null, string[]? settings = null, IReadOnlyList<LightFault>? lightFaults = null)
     {
         var document = new ConfigDocument();
         document.Set("rig", "id", rigId);
@@ -44,7 +44,7 @@ public sealed class LinkedRig : IAsyncDisposable
 
         // Encounters every 5-10 s keep the event stream busy.
         var scenario = Scenario.Random(seed, 2000, 10 * Second, 3 * Second, 8 * Second, Second, 3 * Second);
-        var rig = new VirtualRig.VirtualRig(config, new SimulationOptions { Seed = seed, Phenotype = Phenotype.IsolationReared, ReadingIntervalUs = 500 }, scenario, bootId);
+        var rig = new VirtualRig.VirtualRig(config, new SimulationOptions { Seed = seed, Phenotype = Phenotype.IsolationReared, ReadingIntervalUs = 500, LightFaults = lightFaults ?? [] }, scenario, bootId);
         var link = new RigLink(rig.Engine, endpoint, publishSamples);
         await link.ConnectAsync(CancellationToken.None);
         if (armed)

@@ -39,7 +39,17 @@ public sealed class RigView(string rigId)
     public int Faults { get; set; }
 
     public string? LastFault { get; set; }
+
+    /// <summary>The light of the rig's last measured second, as its status reported it (null before one).</summary>
+    public RigLight? Light { get; set; }
 }
+
+/// <summary>
+/// One second of a rig's light as its converter read it (docs/protocol.md, status): each phase's mean reading in
+/// counts with the dark not subtracted (control and dark null with one colour, all null while no cycle had enough
+/// readings), the converter's full scale, and the rig's own word for where the light sits in it.
+/// </summary>
+public sealed record RigLight(long FullScale, string Range, long? Signal, long? Control, long? Dark);
 
 /// <summary>
 /// How well a rig's messages reach this reader: <paramref name="Pending"/> events the rig's status says it
@@ -206,7 +216,7 @@ public sealed class MonitorState(string prefix, bool blind = false, IDecodedList
                 var copy = new RigView(r.RigId)
                 {
                     Online = r.Online, ConfigHash = r.ConfigHash, Armed = r.Armed, EStop = r.EStop, InSession = r.InSession, Mode = r.Mode,
-                    Boot = r.Boot, Link = LinkOf(r.RigId), Faults = r.Faults, LastFault = r.LastFault,
+                    Boot = r.Boot, Link = LinkOf(r.RigId), Faults = r.Faults, LastFault = r.LastFault, Light = r.Light,
                 };
                 foreach (double z in r.Z)
                 {
@@ -255,6 +265,11 @@ public sealed class MonitorState(string prefix, bool blind = false, IDecodedList
             using var document = JsonDocument.Parse(payload);
             var root = document.RootElement;
             rig.Online = root.GetProperty("online").GetBoolean();
+            if (!rig.Online)
+            {
+                rig.Light = null;
+            }
+
             if (root.TryGetProperty("boot", out var boot) && boot.TryGetInt64(out long bootId))
             {
                 rig.Boot = bootId;
@@ -272,6 +287,11 @@ public sealed class MonitorState(string prefix, bool blind = false, IDecodedList
                 rig.EStop = root.GetProperty("estop").GetBoolean();
                 rig.InSession = root.GetProperty("session").GetBoolean();
                 rig.Mode = blind ? Blinded : RigModes.Known(root.GetProperty("mode").GetString());
+                if (root.TryGetProperty("full", out var full) && full.TryGetInt64(out long fullScale))
+                {
+                    long? Level(string name) => root.TryGetProperty(name, out var level) && level.TryGetInt64(out long counts) ? counts : null;
+                    rig.Light = new RigLight(fullScale, root.TryGetProperty("light", out var range) ? range.GetString() ?? "unknown" : "unknown", Level("sig"), Level("ctl"), Level("dark"));
+                }
             }
 
             return true;

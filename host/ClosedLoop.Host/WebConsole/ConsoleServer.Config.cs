@@ -7,8 +7,14 @@ namespace ClosedLoop.Host.WebConsole;
 /// <summary>The config form and presets: the engine's schema, checking a form, sending a config, saving and loading presets.</summary>
 public sealed partial class ConsoleServer
 {
-    /// <summary>Every key of the engine's schema, as the form shows it: its section, name, kind, allowed values and default.</summary>
-    private static IEnumerable<object> Schema() => Enumerable.Range(0, ConfigSchema.Count).Select(ConfigSchema.KeyAt).Where(k => !k.IsSecret).Select(k => new
+    /// <summary>
+    /// Every key of the engine's schema, as the form shows it: its section, name, kind, allowed values and default, and
+    /// whether it is an experiment's setting (a section a preset carries) rather than the rig's hardware or link.
+    /// The experiment's sections come first, in the presets' order (detector, encounter, output, ...).
+    /// </summary>
+    private static IEnumerable<object> Schema() => Enumerable.Range(0, ConfigSchema.Count).Select(ConfigSchema.KeyAt).Where(k => !k.IsSecret)
+        .OrderBy(k => ConfigPresets.Sections.Contains(k.Section) ? ConfigPresets.Sections.TakeWhile(s => s != k.Section).Count() : ConfigPresets.Sections.Count)
+        .Select(k => new
     {
         k.Section,
         k.Name,
@@ -18,6 +24,7 @@ public sealed partial class ConsoleServer
         k.DefaultValue,
         k.Help,
         Allowed = k.Describe(),
+        Experiment = ConfigPresets.Sections.Contains(k.Section),
     });
 
     /// <summary>A config's values by field (section.key).</summary>

@@ -17,7 +17,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace ClosedLoop.Host.WebConsole;
 
 /// <summary>One rig as the page shows it: only what the rig itself reported.</summary>
-public sealed record RigCard(string Rig, bool Online, long Boot, string Mode, bool Armed, bool EStop, bool InSession, string Config, IReadOnlyList<string> Events, Monitor.LinkQuality Link, int Faults, string? LastFault);
+public sealed record RigCard(string Rig, bool Online, long Boot, string Mode, bool Armed, bool EStop, bool InSession, string Config, IReadOnlyList<string> Events, Monitor.LinkQuality Link, int Faults, string? LastFault, Monitor.RigLight? Light);
 
 /// <summary>A rig's answer to a command sent from the page: accepted, or the engine's refusal reason (or why nothing was sent).</summary>
 public sealed record CommandOutcome(string Rig, string Command, bool Accepted, string Result);
@@ -260,7 +260,10 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         var watched = users is null ? (IEndpointRouteBuilder)app : app.MapGroup(string.Empty).RequireAuthorization();
         watched.MapGet("/", (HttpContext context) => server.ConsolePage(context));
         watched.MapPost("/logout", (Func<HttpContext, Task<IResult>>)server.LogoutAsync);
-        watched.MapGet("/console.js", () => Page("console.js", "text/javascript; charset=utf-8"));
+        // The page's ES modules, each a feature (console.js starts them); only the program's own are served.
+        watched.MapGet("/{module}.js", (string module) => PageModules.Contains(module)
+            ? Page(module + ".js", "text/javascript; charset=utf-8")
+            : Results.NotFound());
         watched.MapGet("/api/rigs", () => Results.Json(server.Snapshot(), Json));
         watched.MapGet("/api/stream", server.StreamAsync);
         watched.MapGet("/api/traces", server.TracesAsync);
@@ -290,7 +293,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     public ConsoleSnapshot Snapshot() => new(
         _watch.Connected,
         _watch.Connected ? null : _watch.Problem,
-        [.. _watch.State.Snapshot().Select(r => new RigCard(r.RigId, r.Online, r.Boot, r.Mode, r.Armed, r.EStop, r.InSession, r.ConfigHash, [.. r.Events.Reverse()], r.Link, r.Faults, r.LastFault))]);
+        [.. _watch.State.Snapshot().Select(r => new RigCard(r.RigId, r.Online, r.Boot, r.Mode, r.Armed, r.EStop, r.InSession, r.ConfigHash, [.. r.Events.Reverse()], r.Link, r.Faults, r.LastFault, r.Light))]);
 
     /// <summary>Server-Sent Events: the snapshot whenever it changed (checked four times a second), until the page or the server goes.</summary>
     private async Task StreamAsync(HttpContext context)
@@ -414,6 +417,11 @@ public sealed partial class ConsoleServer : IAsyncDisposable
             return Results.Json(new CommandOutcome(rig, command, false, e.Message), Json);
         }
     }
+
+    private static readonly HashSet<string> PageModules = new(StringComparer.Ordinal)
+    {
+        "console", "api", "dom", "rigs", "cards", "light", "leds", "config", "schema", "traces", "sessions", "presets", "tuning",
+    };
 
     private static IResult Page(string name, string contentType) => Results.Text(Resource(name), contentType);
 
