@@ -79,4 +79,4 @@ public sealed class BrokerOptions
 }
 
 /// <summary>A usage problem found after parsing: reported as one line, exit code 2.</summary>
-public sealed class CommandLineException(string message) : Exception(message);
+public sealed class CommandLineException(string message) : InputException(message);

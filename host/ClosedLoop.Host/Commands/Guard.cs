@@ -16,7 +16,7 @@ public static class Guard
         {
             return await work().ConfigureAwait(false);
         }
-        catch (CommandLineException e)
+        catch (InputException e)
         {
             error.WriteLine($"error: {e.Message}");
             return Usage;

@@ -57,21 +57,29 @@ public static class ReplayCommand
         {
             // Each input reads only some options: one given to an input that does not read it is refused, not ignored.
             var given = command.Options.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-            RefuseInapplicable(given, parse.GetValue(file)!, parse.GetValue(rig) is not null);
-            var source = new Source(parse.GetValue(file)!, parse.GetValue(control), parse.GetValue(events), parse.GetValue(eventMs), parse.GetValue(input) - 1,
-                parse.GetValue(eventsFrom) == "ttl-onsets", parse.GetValue(rig), parse.GetValue(boot),
-                parse.GetValue(timeColumn), parse.GetValue(signalColumn), parse.GetValue(controlColumn), parse.GetValue(eventColumn))
+            var request = new RecordingRequest(parse.GetValue(file)!)
             {
+                Control = parse.GetValue(control),
+                Events = parse.GetValue(events),
                 EventsColumn = parse.GetValue(eventsColumn),
+                EventMs = parse.GetValue(eventMs),
+                EncounterInput = parse.GetValue(input) - 1,
+                EdgesAreOnsets = parse.GetValue(eventsFrom) == "ttl-onsets",
                 AcceptCutShort = parse.GetValue(cutShort),
+                Rig = parse.GetValue(rig),
+                Boot = parse.GetValue(boot),
+                TimeColumn = parse.GetValue(timeColumn),
+                SignalColumn = parse.GetValue(signalColumn),
+                ControlColumn = parse.GetValue(controlColumn),
+                EventColumn = parse.GetValue(eventColumn),
                 Fiber = parse.GetValue(fiber),
                 SignalLed = parse.GetValue(signalLed),
                 ControlLed = parse.GetValue(controlLed),
                 DigitalInputs = parse.GetValue(digitalInputs),
                 NpmInput = parse.GetValue(npmInput),
-                TableCsv = parse.GetValue(csvOut),
-                Plot = parse.GetValue(plotOut),
             };
+            RefuseInapplicable(given, request.Kind, request.File);
+            var source = new Source(request, parse.GetValue(csvOut), parse.GetValue(plotOut));
             return Task.FromResult(Run(
             parse,
             source,
@@ -93,14 +101,8 @@ public static class ReplayCommand
     };
 
     /// <summary>Refuses, by name, an option the input does not read, and --csv or --plot where the run makes no such output.</summary>
-    private static void RefuseInapplicable(HashSet<string> given, FileInfo file, bool rigGiven)
+    private static void RefuseInapplicable(HashSet<string> given, string kind, FileInfo file)
     {
-        string kind = file.Extension.Equals(".ppd", StringComparison.OrdinalIgnoreCase) ? "a .ppd recording"
-            : file.Extension.Equals(".sqlite", StringComparison.OrdinalIgnoreCase) || rigGiven ? "a closedloop log"
-            : given.Overlaps(["--time-column", "--signal-column", "--control-column", "--event-column"]) ? "a column CSV"
-            : IsNeurophotometrics(file) ? "a Neurophotometrics recording"
-            : file.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) ? "a GuPPy channel file"
-            : "a .ppd recording";
         var own = InputOptions[kind];
         var foreign = InputOptions.Where(k => k.Key != kind).SelectMany(k => k.Value).Where(o => given.Contains(o) && !own.Contains(o)).Distinct().Order(StringComparer.Ordinal).ToList();
         if (foreign.Count > 0)
@@ -133,216 +135,20 @@ public static class ReplayCommand
 
     private static readonly string[] EncounterSources = ["--digital-inputs", "--npm-input", "--events"];
 
-    /// <summary>A Neurophotometrics table (.pqt) or a CSV with the FP3002's header (FrameCounter and LedState or Flags).</summary>
-    private static bool IsNeurophotometrics(FileInfo file) =>
-        file.Extension.ToLowerInvariant() is ".pqt" or ".parquet"
-        || (file.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) && file.Exists && NpmFrames.IsNpmCsv(file.FullName));
-
-    /// <summary>What the operator pointed replay at, and how to read it.</summary>
-    private sealed record Source(FileInfo File, FileInfo? Control, FileInfo? Events, int EventMs, int EncounterInput, bool EdgesAreOnsets,
-        string? Rig, long? Boot, string? TimeColumn, string? SignalColumn, string? ControlColumn, string? EventColumn)
-    {
-        /// <summary>A logged session's own config text (set when the log holds it), the base of the replay's config.</summary>
-        public string? SessionConfig { get; set; }
-
-        /// <summary>Which config a logged session is replayed with, said to the operator.</summary>
-        public string? SessionConfigNote { get; set; }
-
-        /// <summary>The column of the --events CSV holding onset times (null: GuPPy's one-column event file).</summary>
-        public string? EventsColumn { get; init; }
-
-        /// <summary>Read a cut-short .ppd up to its last whole sample.</summary>
-        public bool AcceptCutShort { get; init; }
-
-        /// <summary>Neurophotometrics: the fibre's column, the signal and control LED codes, and where encounters come from.</summary>
-        public string? Fiber { get; init; }
-
-        public int SignalLed { get; init; } = 2;
-
-        public int ControlLed { get; init; } = 1;
-
-        public FileInfo? DigitalInputs { get; init; }
-
-        public int? NpmInput { get; init; }
-
-        /// <summary>What was read and assumed, said to the operator before the results.</summary>
-        public List<string> Notes { get; } = [];
-
-        /// <summary>Where to write the per-encounter table as CSV (none: the terminal only).</summary>
-        public FileInfo? TableCsv { get; init; }
-
-        /// <summary>Where to draw the Δz histogram, or with --sweep the sweep (none: text only).</summary>
-        public FileInfo? Plot { get; init; }
-
-        /// <summary>A warning for the operator about what was read (e.g. bytes left out of a cut-short file).</summary>
-        public string? Warning { get; set; }
-    }
-
-    /// <summary>Reads a .ppd, GuPPy channel and event CSVs, a column CSV, or a session from a closedloop log, into one recording.</summary>
-    private static Recording Load(Source source)
-    {
-        var (file, control, events, eventMs, encounterInput, _, rig, boot, _, _, _, _) = source;
-        InputFile.Require(file, "a .ppd recording, a GuPPy channel .csv or a closedloop log");
-        if (eventMs <= 0)
-        {
-            throw new CommandLineException($"--event-ms {eventMs}: expected a positive number of milliseconds");
-        }
-
-        if (file.Extension.Equals(".sqlite", StringComparison.OrdinalIgnoreCase) || rig is not null)
-        {
-            if (rig is null)
-            {
-                throw new CommandLineException($"{file.Name} is a closedloop log: say which rig with --rig");
-            }
-
-            var (store, chosen) = LoggedSessionChoice.Open(file, rig, boot);
-            using var opened = store;
-            string? hash = store.SessionConfigHash(rig, chosen);
-            string? text = hash is null ? null : store.ConfigText(hash);
-            source.SessionConfig = text;
-            source.SessionConfigNote = text is not null
-                ? $"config: the one {rig} boot {chosen} ran with ({hash}), from the log"
-                : $"config: the log holds no config for {rig} boot {chosen} ({hash ?? "no hash logged"}): defaults, which may differ from what ran";
-            return Logging.LoggedRecording.Read(store, rig, chosen);
-        }
-
-        if (IsNeurophotometrics(file))
-        {
-            return LoadNeurophotometrics(source);
-        }
-
-        if (source.SignalColumn is not null || source.TimeColumn is not null || source.ControlColumn is not null)
-        {
-            if (source.SignalColumn is null || source.TimeColumn is null || source.ControlColumn is null)
-            {
-                throw new CommandLineException("a column CSV needs --time-column, --signal-column and --control-column");
-            }
-
-            var columns = ColumnCsv.Read(file.FullName, source.TimeColumn, source.SignalColumn, source.ControlColumn, eventMs * 1000L, source.EventColumn);
-            if (events is not null && source.EventsColumn is null)
-            {
-                throw new CommandLineException("--events with a column CSV needs --events-column NAME: the column of that file holding the onset times");
-            }
-
-            return events is null ? columns : columns.WithOnsets(OnsetsUs(events, source.EventsColumn!), eventMs * 1000L);
-        }
-
-        if (file.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
-        {
-            if (control is null)
-            {
-                throw new CommandLineException($"{file.Name} is a GuPPy channel file: give the control channel with --control");
-            }
-
-            InputFile.Require(control, "the control channel's GuPPy .csv");
-            if (events is not null)
-            {
-                InputFile.Require(events, "an event .csv of onset timestamps");
-            }
-
-            if (events is not null && source.EventsColumn is not null)
-            {
-                return GuppyCsv.Read(file.FullName, control.FullName, null, eventMs * 1000L).WithOnsets(OnsetsUs(events, source.EventsColumn), eventMs * 1000L);
-            }
-
-            return GuppyCsv.Read(file.FullName, control.FullName, events?.FullName, eventMs * 1000L);
-        }
-
-        var ppd = PpdReader.Read(file.FullName, source.AcceptCutShort, out int dropped);
-        var recording = Recording.FromPpd(ppd, encounterInput);
-        string currents = ppd.LedCurrentsMa.Length == 0 ? "no LED currents stated"
-            : "LED currents " + string.Join(" and ", ppd.LedCurrentsMa.Select(c => c.ToString(CultureInfo.InvariantCulture))) + " mA";
-        source.Notes.Add($"pyPhotometry {file.Name}: subject '{ppd.SubjectId}', mode '{ppd.Mode}', {currents}, {ppd.SamplingRate.ToString(CultureInfo.InvariantCulture)} Hz in its header; "
-            + $"analog 1 as the signal, analog 2 as the control; digital input {encounterInput + 1} marks encounters ({(source.EdgesAreOnsets ? "each rising edge an onset" : "high during contact")})");
-        if (dropped > 0)
-        {
-            source.Warning = $"warning: {file.Name} stops mid-sample: its last {dropped} bytes (an incomplete sample) were left out";
-        }
-
-        return source.EdgesAreOnsets ? recording.WithEdgesAsOnsets(eventMs * 1000L) : recording;
-    }
-
-    /// <summary>One fibre's frames paired into cycles, with encounters from an input line, the digital-input table or an event file.</summary>
-    private static Recording LoadNeurophotometrics(Source source)
-    {
-        var frames = NpmFrames.Read(source.File.FullName);
-        var (recording, summary) = NpmRecording.Pair(frames, source.Fiber, source.SignalLed, source.ControlLed);
-        source.Notes.Add(summary);
-        long eventUs = source.EventMs * 1000L;
-        if (source.Events is { } events)
-        {
-            InputFile.Require(events, "an event .csv of onset timestamps");
-            var onsets = source.EventsColumn is null ? GuppyCsv.ReadEvents(events.FullName).Select(s => (long)Math.Round(s * 1e6)) : OnsetsUs(events, source.EventsColumn);
-            return recording.WithOnsets(onsets, eventUs);
-        }
-
-        IReadOnlyList<(long TimeUs, bool Level)>? edges = null;
-        if (source.DigitalInputs is { } table)
-        {
-            InputFile.Require(table, "the digital-input table (.pqt)");
-            edges = NpmRecording.DigitalInputEdges(table.FullName);
-        }
-        else if (source.NpmInput is int line)
-        {
-            edges = NpmRecording.InputLineEdges(frames, line);
-        }
-
-        if (edges is null)
-        {
-            source.Notes.Add("encounters: none given (a Neurophotometrics recording carries them in --npm-input's bits, the --digital-inputs table or an --events file)");
-            return recording;
-        }
-
-        var marked = recording.WithEdges(edges);
-        return source.EdgesAreOnsets ? marked.WithEdgesAsOnsets(eventUs) : marked;
-    }
-
-    /// <summary>What the replay takes for granted about the recording, said before its results: the rate it runs at and
-    /// where that came from, and that a recording without encounter marks has none to decide on.</summary>
-    private static IEnumerable<string> Assumptions(Recording recording, Source source)
-    {
-        string origin = source.Rig is not null ? "the rig's frames"
-            : source.File.Extension.Equals(".ppd", StringComparison.OrdinalIgnoreCase) ? "the .ppd header"
-            : IsNeurophotometrics(source.File) ? "the paired frames' times (median interval)"
-            : source.TimeColumn is not null ? $"the time column '{source.TimeColumn}' (median interval)"
-            : "GuPPy's sampling_rate column";
-        yield return string.Create(CultureInfo.InvariantCulture, $"rate: {recording.SamplingRate:0.###} cycles a second, from {origin}");
-        if (recording.ControlLagUs == 0)
-        {
-            yield return "channels: each control sample has its signal sample's time; a pair is processed as one cycle";
-        }
-        else if (recording.ControlLagUs is long lag)
-        {
-            yield return string.Create(CultureInfo.InvariantCulture,
-                $"channels: each control sample was taken {Math.Abs(lag) / 1000.0:0.#} ms {(lag < 0 ? "before" : "after")} its signal sample (median); a pair is processed as one cycle, as a rig does");
-        }
-        else if (source.TimeColumn is not null)
-        {
-            yield return string.Create(CultureInfo.InvariantCulture,
-                $"channels: '{source.SignalColumn}' as the signal and '{source.ControlColumn}' as the control, paired by row as if taken together: the file has one time column, so if its LEDs alternated, each pair was up to one interval ({1000 / recording.SamplingRate:0.#} ms) apart");
-        }
-
-        if (recording.EncounterEdges.Count == 0 && !source.Notes.Any(n => n.StartsWith("encounters:", StringComparison.Ordinal)))
-        {
-            yield return "encounters: none marked in this recording, so '0 encounters' below means none were given, not none found (--events gives onsets from a file)";
-        }
-    }
-
-    /// <summary>Encounter onsets (µs) from one column of any CSV of event times.</summary>
-    private static IEnumerable<long> OnsetsUs(FileInfo events, string column)
-    {
-        InputFile.Require(events, "a .csv of event times");
-        return EventColumnCsv.Read(events.FullName, column).Select(seconds => (long)Math.Round(seconds * 1e6));
-    }
+    /// <summary>What the operator pointed replay at, and where its tables and figures go.</summary>
+    /// <param name="Request">The recording and how to read it.</param>
+    /// <param name="TableCsv">Where to write the per-encounter table as CSV (none: the terminal only).</param>
+    /// <param name="Plot">Where to draw the Δz histogram, or with --sweep the sweep (none: text only).</param>
+    private sealed record Source(RecordingRequest Request, FileInfo? TableCsv, FileInfo? Plot);
 
     private static int Run(ParseResult parse, Source source, FileInfo? configFile, string[] sets, string? sweep)
     {
         var console = Terminal.For(parse);
         var error = parse.InvocationConfiguration.Error;
-        Recording recording;
+        LoadedRecording loaded;
         try
         {
-            recording = Load(source);
+            loaded = RecordingLoader.Load(source.Request);
         }
         catch (RecordingFormatException e)
         {
@@ -350,15 +156,16 @@ public static class ReplayCommand
             return 1;
         }
 
-        if (source.Warning is not null)
+        var recording = loaded.Recording;
+        if (loaded.Warning is not null)
         {
-            error.WriteLine(source.Warning);
+            error.WriteLine(loaded.Warning);
         }
 
-        string? baseConfig = configFile is null ? source.SessionConfig : null;
-        if (source.SessionConfigNote is not null)
+        string? baseConfig = configFile is null ? loaded.SessionConfig : null;
+        if (loaded.SessionConfigNote is not null)
         {
-            error.WriteLine(configFile is null ? source.SessionConfigNote : $"config: {configFile.FullName} (--config), not the one the session ran with");
+            error.WriteLine(configFile is null ? loaded.SessionConfigNote : $"config: {configFile.FullName} (--config), not the one the session ran with");
         }
 
         var input = ReplayAnalysis.ConfigFor(recording, configFile, baseConfig, sets);
@@ -370,7 +177,7 @@ public static class ReplayCommand
 
         // A usage error is one line: what was read and assumed is said only once the run will go ahead.
         var sweepPlan = sweep is null ? ((string Key, IReadOnlyList<double> Values)?)null : ParseSweep(sweep);
-        foreach (string note in source.Notes.Concat(Assumptions(recording, source)))
+        foreach (string note in loaded.Notes)
         {
             error.WriteLine(note);
         }
@@ -476,8 +283,8 @@ public static class ReplayCommand
             throw new CommandLineException($"--sweep '{sweep}': expected section.key=from:to:step with from <= to and step > 0, e.g. detector.deficit_threshold=0:2:0.25");
         }
 
-        var values = ReplayAnalysis.Steps(from, to, step, MaxSweepSteps)
-            ?? throw new CommandLineException($"--sweep '{sweep}': {Math.Floor(((to - from) / step) + 1e-9) + 1:N0} steps; expected at most {MaxSweepSteps} (each replays the whole recording): use a larger step");
+        var values = ReplayAnalysis.Steps(from, to, step)
+            ?? throw new CommandLineException($"--sweep '{sweep}': {Math.Floor(((to - from) / step) + 1e-9) + 1:N0} steps; expected at most {ReplayAnalysis.MaxSweepValues} (each replays the whole recording): use a larger step");
         return (sweep[..equals], values);
     }
 
@@ -589,8 +396,6 @@ public static class ReplayCommand
 
     private static string Number(double value) => double.IsNaN(value) ? "-" : value.ToString("F2", CultureInfo.InvariantCulture);
 
-    /// <summary>The most values one sweep may try.</summary>
-    public const int MaxSweepSteps = 1000;
 
     private static int SweepStep(TextWriter error, Table table, Recording recording, FileInfo? configFile, string? baseConfig, string[] sets, string key, double at, List<(double Value, int Deficits, int Trains)> points)
     {

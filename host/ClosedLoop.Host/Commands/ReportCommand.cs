@@ -1,3 +1,4 @@
+using ClosedLoop.Host.Logging;
 using ClosedLoop.Host.Report;
 
 namespace ClosedLoop.Host.Commands;

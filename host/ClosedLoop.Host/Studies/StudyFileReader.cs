@@ -57,7 +57,7 @@ public static partial class StudyFileReader
         byte[] bytes;
         try
         {
-            bytes = ClosedLoop.Host.Commands.InputFile.ReadBounded(path, MaxBytes, "a study file");
+            bytes = ClosedLoop.Host.InputFile.ReadBounded(path, MaxBytes, "a study file");
         }
         catch (ClosedLoop.Host.Commands.CommandLineException e)
         {

@@ -20,9 +20,6 @@ public sealed record TuningResult(
 /// </summary>
 public static class TuningRun
 {
-    /// <summary>The most values one sweep from the page may try (each replays the whole recording).</summary>
-    public const int MaxSweepValues = 41;
-
     /// <summary>Replays; returns the engine's errors instead when a setting (or a sweep value) is refused.</summary>
     public static (TuningResult? Result, IReadOnlyList<string> Errors) Run(Recording recording, string? sessionConfig, IReadOnlyList<string> settings, string? sweepKey, IReadOnlyList<double> sweepValues)
     {

@@ -1,6 +1,8 @@
 using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Mqtt;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace ClosedLoop.Host.WebConsole;
 
@@ -26,6 +28,21 @@ public sealed partial class ConsoleServer
         Allowed = k.Describe(),
         Experiment = ConfigPresets.Sections.Contains(k.Section),
     });
+
+    /// <summary>The engine's schema, a rig's config, checking and applying a form, and the presets.</summary>
+    private void MapConfig(IEndpointRouteBuilder watched)
+    {
+        watched.MapGet("/api/schema", () => Results.Json(Schema(), Json));
+        watched.MapGet("/api/rigs/{rig}/config", (string rig) => BlindedRefusal("the config") ?? (_watch.AppliedConfig(rig) is string text
+            ? Results.Json(Fields(text), Json)
+            : Results.Json(new { error = $"{rig} has not said which config it runs" }, Json, statusCode: StatusCodes.Status404NotFound)));
+        watched.MapPost("/api/rigs/{rig}/config/check", (HttpContext context, string rig) => ConfigAsync(context, rig, apply: false));
+        watched.MapPost("/api/rigs/{rig}/config/apply", (HttpContext context, string rig) => ConfigAsync(context, rig, apply: true));
+        watched.MapGet("/api/presets", PresetNames);
+        watched.MapGet("/api/presets/{name}", Preset);
+        watched.MapPost("/api/presets/{name}", SavePresetAsync);
+        watched.MapPost("/api/presets/{name}/apply", ApplyPresetAsync);
+    }
 
     /// <summary>A config's values by field (section.key).</summary>
     private static Dictionary<string, string> Fields(string text)

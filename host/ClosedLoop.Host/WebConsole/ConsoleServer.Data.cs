@@ -1,11 +1,22 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace ClosedLoop.Host.WebConsole;
 
 /// <summary>Sessions and data: the logged boots, their reports and export bundles.</summary>
 public sealed partial class ConsoleServer
 {
+    /// <summary>The logged sessions with their reports and exports, and replaying a recording for tuning.</summary>
+    private void MapData(IEndpointRouteBuilder watched)
+    {
+        watched.MapGet("/api/sessions", Sessions);
+        watched.MapGet("/api/sessions/{rig}/{boot:long}/report", SessionReport);
+        watched.MapGet("/api/sessions/{rig}/{boot:long}/export", SessionExportAsync);
+        watched.MapPost("/api/tuning", (Func<HttpContext, Task<IResult>>)TuningAsync);
+    }
+
     /// <summary>Every logged boot of every rig with its counts, newest first per rig; why there is none otherwise.</summary>
     private IResult Sessions()
     {

@@ -1,8 +1,5 @@
 using System.Globalization;
 using ClosedLoop.Data;
-using ClosedLoop.Data.Guppy;
-using ClosedLoop.Data.Ppd;
-using ClosedLoop.Host.Logging;
 using ClosedLoop.Host.Tuning;
 using Microsoft.AspNetCore.Http;
 
@@ -35,8 +32,8 @@ public sealed partial class ConsoleServer
         string folder = Directory.CreateTempSubdirectory("closedloop-console-tuning").FullName;
         try
         {
-            var (recording, sessionConfig, problem) = await LoadRecordingAsync(form, folder, context.RequestAborted).ConfigureAwait(false);
-            if (recording is null)
+            var (loaded, problem) = await LoadRecordingAsync(form, folder, context.RequestAborted).ConfigureAwait(false);
+            if (loaded is null)
             {
                 return Results.Json(new { errors = new[] { problem } }, Json);
             }
@@ -49,16 +46,16 @@ public sealed partial class ConsoleServer
                 bool parsed = double.TryParse(form["sweep_from"], CultureInfo.InvariantCulture, out double from)
                     & double.TryParse(form["sweep_to"], CultureInfo.InvariantCulture, out double to)
                     & double.TryParse(form["sweep_step"], CultureInfo.InvariantCulture, out double step);
-                if (!parsed || ReplayAnalysis.Steps(from, to, step, TuningRun.MaxSweepValues) is not { } steps)
+                if (!parsed || ReplayAnalysis.Steps(from, to, step, ReplayAnalysis.MaxSweepValues) is not { } steps)
                 {
-                    return Results.Json(new { errors = new[] { $"sweep of {key}: from '{form["sweep_from"]}' to '{form["sweep_to"]}' in steps of '{form["sweep_step"]}': expected numbers with from <= to and a step above 0 giving at most {TuningRun.MaxSweepValues} values" } }, Json);
+                    return Results.Json(new { errors = new[] { $"sweep of {key}: from '{form["sweep_from"]}' to '{form["sweep_to"]}' in steps of '{form["sweep_step"]}': expected numbers with from <= to and a step above 0 giving at most {ReplayAnalysis.MaxSweepValues} values" } }, Json);
                 }
 
                 values = steps;
             }
 
-            var (result, errors) = await Task.Run(() => TuningRun.Run(recording, sessionConfig, settings, key, values), context.RequestAborted).ConfigureAwait(false);
-            return Results.Json(result is null ? new { errors } : new { result }, Json);
+            var (result, errors) = await Task.Run(() => TuningRun.Run(loaded.Recording, loaded.SessionConfig, settings, key, values), context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(result is null ? new { errors, notes = loaded.Notes } : new { result, notes = loaded.Notes }, Json);
         }
         finally
         {
@@ -66,65 +63,76 @@ public sealed partial class ConsoleServer
         }
     }
 
-    /// <summary>The recording a tuning form names, with the logged session's own config; or why there is none.</summary>
-    private async Task<(Recording? Recording, string? SessionConfig, string? Problem)> LoadRecordingAsync(IFormCollection form, string folder, CancellationToken cancellationToken)
+    /// <summary>
+    /// The recording a tuning form names, read as the replay command reads it (<see cref="RecordingLoader"/>), with
+    /// what was read and assumed and the logged session's own config; or why there is none.
+    /// </summary>
+    private async Task<(LoadedRecording? Loaded, string? Problem)> LoadRecordingAsync(IFormCollection form, string folder, CancellationToken cancellationToken)
     {
         // Where each upload was saved, and the name it came with: errors name the latter, not the server's folders.
+        // Each is saved under the extension its field stands for, which is how the reader tells the formats apart.
         var uploads = new Dictionary<string, string>();
-        async Task<string?> Saved(string field)
+        async Task<FileInfo?> Saved(string field, string extension)
         {
             if (form.Files.GetFile(field) is not { Length: > 0 } file)
             {
                 return null;
             }
 
-            string path = Path.Combine(folder, field + "-" + Path.GetFileName(file.FileName));
+            // The name it came with (the recording is named after it), under its field's own folder.
+            string name = Path.GetFileNameWithoutExtension(Path.GetFileName(file.FileName));
+            string path = Path.Combine(Directory.CreateDirectory(Path.Combine(folder, field)).FullName, (name.Length > 0 ? name : field) + extension);
             uploads[path] = Path.GetFileName(file.FileName);
             await using var stream = File.Create(path);
             await file.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
-            return path;
+            return new FileInfo(path);
+        }
+
+        RecordingRequest request;
+        switch (form["source"].ToString())
+        {
+            case "logged" when _blind:
+                return (null, "blinded console: a logged session's replay would tell its rig's condition; upload a recording instead, or replay after unblinding");
+            case "logged":
+                string[] chosen = form["session"].ToString().Split('|');
+                if (_log is null || chosen.Length != 2 || !long.TryParse(chosen[1], CultureInfo.InvariantCulture, out long boot) || !_log.Holds(chosen[0], boot))
+                {
+                    return (null, _log is null ? "this console was started without the logger's log (--db): upload a recording instead" : $"session '{form["session"]}': expected one of the log's sessions");
+                }
+
+                request = new RecordingRequest(new FileInfo(_log.Path)) { Rig = chosen[0], Boot = boot };
+                break;
+            case "ppd":
+                if (await Saved("ppd", ".ppd").ConfigureAwait(false) is not { } ppd)
+                {
+                    return (null, "choose a .ppd file to upload");
+                }
+
+                request = new RecordingRequest(ppd);
+                break;
+            case "guppy":
+                var signal = await Saved("signal", ".csv").ConfigureAwait(false);
+                var control = await Saved("control", ".csv").ConfigureAwait(false);
+                var events = await Saved("events", ".csv").ConfigureAwait(false);
+                if (signal is null || control is null)
+                {
+                    return (null, "GuPPy: choose the signal and the control channel's CSV files (the event CSV is optional)");
+                }
+
+                int eventMs = int.TryParse(form["event_ms"], CultureInfo.InvariantCulture, out int ms) && ms > 0 ? ms : 1000;
+                request = new RecordingRequest(signal) { Control = control, Events = events, EventMs = eventMs };
+                break;
+            default:
+                return (null, $"source '{form["source"]}': expected logged, ppd or guppy");
         }
 
         try
         {
-            switch (form["source"].ToString())
-            {
-                case "logged" when _blind:
-                    return (null, null, "blinded console: a logged session's replay would tell its rig's condition; upload a recording instead, or replay after unblinding");
-                case "logged":
-                    string[] chosen = form["session"].ToString().Split('|');
-                    if (_log is null || chosen.Length != 2 || !long.TryParse(chosen[1], CultureInfo.InvariantCulture, out long boot) || !_log.Holds(chosen[0], boot))
-                    {
-                        return (null, null, _log is null ? "this console was started without the logger's log (--db): upload a recording instead" : $"session '{form["session"]}': expected one of the log's sessions");
-                    }
-
-                    using (var store = EventStore.OpenReadOnly(_log.Path))
-                    {
-                        return (LoggedRecording.Read(store, chosen[0], boot), store.SessionConfigText(chosen[0], boot), null);
-                    }
-
-                case "ppd":
-                    return await Saved("ppd").ConfigureAwait(false) is string ppd
-                        ? (Recording.FromPpd(PpdReader.Read(ppd), 0), null, null)
-                        : (null, null, "choose a .ppd file to upload");
-                case "guppy":
-                    string? signal = await Saved("signal").ConfigureAwait(false);
-                    string? control = await Saved("control").ConfigureAwait(false);
-                    string? events = await Saved("events").ConfigureAwait(false);
-                    if (signal is null || control is null)
-                    {
-                        return (null, null, "GuPPy: choose the signal and the control channel's CSV files (the event CSV is optional)");
-                    }
-
-                    long eventMs = long.TryParse(form["event_ms"], CultureInfo.InvariantCulture, out long ms) && ms > 0 ? ms : 1000;
-                    return (GuppyCsv.Read(signal, control, events, eventMs * 1000), null, null);
-                default:
-                    return (null, null, $"source '{form["source"]}': expected logged, ppd or guppy");
-            }
+            return (RecordingLoader.Load(request), null);
         }
-        catch (RecordingFormatException e)
+        catch (Exception e) when (e is RecordingFormatException or InputException)
         {
-            return (null, null, uploads.Aggregate(e.Message, (message, upload) => message.Replace(upload.Key, upload.Value, StringComparison.Ordinal)));
+            return (null, uploads.Aggregate(e.Message, (message, upload) => message.Replace(upload.Key, upload.Value, StringComparison.Ordinal)));
         }
     }
 }

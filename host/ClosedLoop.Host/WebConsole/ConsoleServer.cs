@@ -170,55 +170,84 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         }));
         if (users is not null)
         {
-            builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
-            {
-                cookie.Cookie.Name = "closedloop-console";
-                cookie.Cookie.HttpOnly = true;
-                cookie.Cookie.SameSite = SameSiteMode.Strict;
-                cookie.Cookie.SecurePolicy = options.Certificate is null ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-                cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
-                cookie.SlidingExpiration = true;
-                cookie.LoginPath = "/login";
-                // Each request's login is checked against the users file as it is now.
-                cookie.Events.OnValidatePrincipal = context =>
-                {
-                    if (!server!._users!.StillValid(context.Principal)
-                        || (context.Principal?.FindFirst(TokenClaim)?.Value is string token && server._loggedOut.ContainsKey(token)))
-                    {
-                        context.RejectPrincipal();
-                        return context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-                    }
-
-                    return Task.CompletedTask;
-                };
-                // The API answers 401 rather than sending a script to the login page.
-                cookie.Events.OnRedirectToLogin = context =>
-                {
-                    if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
-                    {
-                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                        return Task.CompletedTask;
-                    }
-
-                    context.Response.Redirect(context.RedirectUri);
-                    return Task.CompletedTask;
-                };
-            });
-            builder.Services.AddAuthorization();
-            // Guessing passwords is slowed to a few tries a minute per address (the lab's hashes are Mosquitto's, cheap to compute).
-            builder.Services.AddRateLimiter(limits =>
-            {
-                limits.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-                limits.AddPolicy(LoginLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = LoginTriesPerMinute, Window = TimeSpan.FromMinutes(1) }));
-            });
+            AddLogins(builder.Services, options, () => server!);
         }
 
         var app = builder.Build();
         var watch = new BrokerWatch(broker, options.Blind);
         server = new ConsoleServer(app, watch, broker, options);
-        bool loginsRequired = users is not null;
+        UseGuards(app, options);
+        if (users is not null)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.UseRateLimiter();
+        }
+
+        var watched = server.MapOpenPages(app);
+        server.MapPage(watched);
+        server.MapRigs(watched);
+        server.MapConfig(watched);
+        server.MapData(watched);
+        watch.Start();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        server.Address = new Uri(addresses.First().TrimEnd('/') + "/");
+        return server;
+    }
+
+    /// <summary>Cookie logins checked against the users file on every request, and a slowed login for guessers.</summary>
+    private static void AddLogins(IServiceCollection services, ConsoleOptions options, Func<ConsoleServer> server)
+    {
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+        {
+            cookie.Cookie.Name = "closedloop-console";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = options.Certificate is null ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = "/login";
+            // Each request's login is checked against the users file as it is now.
+            cookie.Events.OnValidatePrincipal = context =>
+            {
+                if (!server()._users!.StillValid(context.Principal)
+                    || (context.Principal?.FindFirst(TokenClaim)?.Value is string token && server()._loggedOut.ContainsKey(token)))
+                {
+                    context.RejectPrincipal();
+                    return context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                }
+
+                return Task.CompletedTask;
+            };
+            // The API answers 401 rather than sending a script to the login page.
+            cookie.Events.OnRedirectToLogin = context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                }
+
+                context.Response.Redirect(context.RedirectUri);
+                return Task.CompletedTask;
+            };
+        });
+        services.AddAuthorization();
+        // Guessing passwords is slowed to a few tries a minute per address (the lab's hashes are Mosquitto's, cheap to compute).
+        services.AddRateLimiter(limits =>
+        {
+            limits.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limits.AddPolicy(LoginLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = LoginTriesPerMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
+    }
+
+    /// <summary>Every answer's security headers, and refusal of requests from other sites.</summary>
+    private static void UseGuards(WebApplication app, ConsoleOptions options)
+    {
         app.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;
@@ -232,7 +261,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
                 headers.StrictTransportSecurity = "max-age=31536000";
             }
 
-            if (ForeignRequest(context, loginsRequired) is string refused)
+            if (ForeignRequest(context, options.Users is not null) is string refused)
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 context.Response.ContentType = "text/plain; charset=utf-8";
@@ -242,52 +271,43 @@ public sealed partial class ConsoleServer : IAsyncDisposable
 
             await next(context).ConfigureAwait(false);
         });
-        if (users is not null)
-        {
-            app.UseAuthentication();
-            app.UseAuthorization();
-            app.UseRateLimiter();
-        }
+    }
 
-        // Open to anyone: the login page and the style it uses.
+    /// <summary>
+    /// The login page and the style it uses, open to anyone; returns where everything else is mapped (behind the
+    /// login when the console has users).
+    /// </summary>
+    private IEndpointRouteBuilder MapOpenPages(WebApplication app)
+    {
         app.MapGet("/console.css", () => Page("console.css", "text/css; charset=utf-8"));
         app.MapGet("/login", (HttpContext context) => LoginPage(context.Request.Query.ContainsKey("failed") ? "That name and password do not match an operator or viewer of this lab." : null));
-        var login = app.MapPost("/login", (Func<HttpContext, Task<IResult>>)server.LoginAsync);
-        if (users is not null)
+        var login = app.MapPost("/login", (Func<HttpContext, Task<IResult>>)LoginAsync);
+        if (_users is null)
         {
-            login.RequireRateLimiting(LoginLimit);
+            return app;
         }
-        var watched = users is null ? (IEndpointRouteBuilder)app : app.MapGroup(string.Empty).RequireAuthorization();
-        watched.MapGet("/", (HttpContext context) => server.ConsolePage(context));
-        watched.MapPost("/logout", (Func<HttpContext, Task<IResult>>)server.LogoutAsync);
-        // The page's ES modules, each a feature (console.js starts them); only the program's own are served.
+
+        login.RequireRateLimiting(LoginLimit);
+        return app.MapGroup(string.Empty).RequireAuthorization();
+    }
+
+    /// <summary>The page, its ES modules (each a feature; console.js starts them; only the program's own are served) and logging out.</summary>
+    private void MapPage(IEndpointRouteBuilder watched)
+    {
+        watched.MapGet("/", ConsolePage);
+        watched.MapPost("/logout", (Func<HttpContext, Task<IResult>>)LogoutAsync);
         watched.MapGet("/{module}.js", (string module) => PageModules.Contains(module)
             ? Page(module + ".js", "text/javascript; charset=utf-8")
             : Results.NotFound());
-        watched.MapGet("/api/rigs", () => Results.Json(server.Snapshot(), Json));
-        watched.MapGet("/api/stream", server.StreamAsync);
-        watched.MapGet("/api/traces", server.TracesAsync);
-        watched.MapGet("/api/schema", () => Results.Json(Schema(), Json));
-        watched.MapGet("/api/rigs/{rig}/config", (string rig) => server.BlindedRefusal("the config") ?? (server._watch.AppliedConfig(rig) is string text
-            ? Results.Json(Fields(text), Json)
-            : Results.Json(new { error = $"{rig} has not said which config it runs" }, Json, statusCode: StatusCodes.Status404NotFound)));
-        watched.MapPost("/api/rigs/{rig}/config/check", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: false));
-        watched.MapPost("/api/rigs/{rig}/config/apply", (HttpContext context, string rig) => server.ConfigAsync(context, rig, apply: true));
-        watched.MapPost("/api/rigs/{rig}/{command}", server.CommandAsync);
-        watched.MapGet("/api/presets", server.PresetNames);
-        watched.MapGet("/api/presets/{name}", server.Preset);
-        watched.MapPost("/api/presets/{name}", server.SavePresetAsync);
-        watched.MapPost("/api/presets/{name}/apply", server.ApplyPresetAsync);
-        watched.MapPost("/api/tuning", (Func<HttpContext, Task<IResult>>)server.TuningAsync);
-        watched.MapGet("/api/sessions", server.Sessions);
-        watched.MapGet("/api/sessions/{rig}/{boot:long}/report", server.SessionReport);
-        watched.MapGet("/api/sessions/{rig}/{boot:long}/export", server.SessionExportAsync);
-        watch.Start();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
-            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
-        server.Address = new Uri(addresses.First().TrimEnd('/') + "/");
-        return server;
+    }
+
+    /// <summary>The rigs: their states and traces as streams, and the commands the page sends them.</summary>
+    private void MapRigs(IEndpointRouteBuilder watched)
+    {
+        watched.MapGet("/api/rigs", () => Results.Json(Snapshot(), Json));
+        watched.MapGet("/api/stream", StreamAsync);
+        watched.MapGet("/api/traces", TracesAsync);
+        watched.MapPost("/api/rigs/{rig}/{command}", CommandAsync);
     }
 
     public ConsoleSnapshot Snapshot() => new(

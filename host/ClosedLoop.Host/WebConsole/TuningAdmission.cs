@@ -1,7 +1,7 @@
 namespace ClosedLoop.Host.WebConsole;
 
 /// <summary>
-/// Who may start a tuning run now. A sweep replays a recording up to <see cref="Tuning.TuningRun.MaxSweepValues"/>
+/// Who may start a tuning run now. A sweep replays a recording up to <see cref="Tuning.ReplayAnalysis.MaxSweepValues"/>
 /// times (seconds of CPU on an hour's recording), and any logged-in person, viewers included, may tune: so each person
 /// has one run at a time, and the console as many as it has cores, so that tuning never starves the monitoring.
 /// </summary>

@@ -95,6 +95,9 @@ public sealed class ConsoleDataTests : EmbeddedBrokerTest
         await page.GetByLabel("step", new() { Exact = true }).FillAsync("0.5");
         await page.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
         await Assertions.Expect(page.Locator("#tuning-outcome")).ToContainTextAsync("m17-R-2018-12-12-090409", new() { Timeout = 60_000 });
+        // The console reads the file as the replay command does, and says the same of it.
+        await Assertions.Expect(page.Locator("#tuning-notes")).ToContainTextAsync("rate: 130 cycles a second, from the .ppd header");
+        await Assertions.Expect(page.Locator("#tuning-notes")).ToContainTextAsync("analog 1 as the signal, analog 2 as the control");
 
         // The same recording replayed here through the engine, counted from its journal alone.
         var recording = ClosedLoop.Data.Recording.FromPpd(ClosedLoop.Data.Ppd.PpdReader.Read(CommandLine.RealRecording), 0);
@@ -120,6 +123,16 @@ public sealed class ConsoleDataTests : EmbeddedBrokerTest
         }
 
         await Assertions.Expect(page.Locator("#tuning-plot svg polyline")).ToHaveCountAsync(2);
+        // The plot has ticks on both axes, and its legend lies right of every point: it covers nothing.
+        Assert.True(await page.Locator("#tuning-plot svg [data-tick=x]").CountAsync() >= 2);
+        Assert.True(await page.Locator("#tuning-plot svg [data-tick=y]").CountAsync() >= 2);
+        double rightmostPoint = await page.EvaluateAsync<double>("Math.max(...[...document.querySelectorAll('#tuning-plot svg circle')].map(c => c.getBBox().x + c.getBBox().width))");
+        double legendLeft = await page.EvaluateAsync<double>("Math.min(...[...document.querySelectorAll('#tuning-plot svg [data-legend]')].map(t => t.getBBox().x))");
+        Assert.True(legendLeft > rightmostPoint, $"legend from x {legendLeft}, points to x {rightmostPoint}");
+
+        // The sweep list offers the experiment's settings first, the hardware's after them.
+        Assert.Equal(["Experiment settings", "Hardware and link"], await page.Locator("#tuning-sweep-key optgroup").EvaluateAllAsync<string[]>("groups => groups.map(g => g.label)"));
+        Assert.StartsWith("detector.", await page.Locator("#tuning-sweep-key optgroup option").First.GetAttributeAsync("value"), StringComparison.Ordinal);
         Assert.True(await page.Locator("#tuning-encounters tbody tr").CountAsync() > 10);
         Assert.Empty(chromium.PageErrors);
     }

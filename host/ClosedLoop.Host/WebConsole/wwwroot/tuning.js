@@ -87,6 +87,7 @@ async function replay(event) {
   event.preventDefault();
   outcome.textContent = 'replaying…';
   result.hidden = true;
+  document.getElementById('tuning-notes').replaceChildren();
   let answer;
   try {
     answer = await request('/api/tuning', { method: 'POST', body: new FormData(form) });
@@ -94,6 +95,8 @@ async function replay(event) {
     outcome.textContent = problemText(error);
     return;
   }
+  // What was read and assumed (the rate and where it came from, how the channels were paired), as the CLI says it.
+  document.getElementById('tuning-notes').replaceChildren(...(answer.notes || []).map(note => element('li', {}, note)));
   if (!answer.result) {
     outcome.textContent = 'not replayed: ' + (answer.errors || [answer.error]).join('; ');
     return;

@@ -1,8 +1,6 @@
-using ClosedLoop.Host.Logging;
+namespace ClosedLoop.Host.Logging;
 
-namespace ClosedLoop.Host.Commands;
-
-/// <summary>Opens a logger's SQLite file and chooses one boot of a rig (the latest unless asked), for export, report and replay.</summary>
+/// <summary>Opens a logger's SQLite file and chooses one boot of a rig (the latest unless asked), for export, report and replay (the command line's and the console's).</summary>
 public static class LoggedSessionChoice
 {
     /// <summary>The open store and the chosen boot; a missing file, an unknown rig or boot is a one-line usage error.</summary>
@@ -17,7 +15,7 @@ public static class LoggedSessionChoice
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
-            throw new CommandLineException($"{file.FullName}: not a closedloop log ({e.Message})");
+            throw new InputException($"{file.FullName}: not a closedloop log ({e.Message})");
         }
 
         var boots = store.Boots(rig);
@@ -25,7 +23,7 @@ public static class LoggedSessionChoice
         if (!boots.Contains(chosen))
         {
             store.Dispose();
-            throw new CommandLineException(boots.Count == 0
+            throw new InputException(boots.Count == 0
                 ? $"{file.FullName} holds nothing from rig '{rig}'"
                 : $"--boot {chosen}: rig '{rig}' logged boots {string.Join(", ", boots)}");
         }

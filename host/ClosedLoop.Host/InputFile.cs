@@ -1,6 +1,6 @@
-namespace ClosedLoop.Host.Commands;
+namespace ClosedLoop.Host;
 
-/// <summary>Files an operator names on the command line: a folder or a missing file is one clear line, not a stack trace.</summary>
+/// <summary>Files a person names (on the command line or in the console): a folder or a missing file is one clear line, not a stack trace.</summary>
 public static class InputFile
 {
     /// <summary>Throws a usage error unless <paramref name="file"/> is an existing file; <paramref name="role"/> says what it should be.</summary>
@@ -8,12 +8,12 @@ public static class InputFile
     {
         if (Directory.Exists(file.FullName))
         {
-            throw new CommandLineException($"{file.FullName}: is a folder; expected {role}");
+            throw new InputException($"{file.FullName}: is a folder; expected {role}");
         }
 
         if (!file.Exists)
         {
-            throw new CommandLineException($"{file.FullName}: no such file; expected {role}");
+            throw new InputException($"{file.FullName}: no such file; expected {role}");
         }
 
         return file;
@@ -36,7 +36,7 @@ public static class InputFile
 
         if (total > maxBytes)
         {
-            throw new CommandLineException($"{path}: larger than {maxBytes:N0} bytes; expected {role}");
+            throw new InputException($"{path}: larger than {maxBytes:N0} bytes; expected {role}");
         }
 
         return buffer[..total];
