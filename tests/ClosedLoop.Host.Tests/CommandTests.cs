@@ -44,7 +44,7 @@ public sealed class CommandTests : EmbeddedBrokerTest
             await CommandLine.Invoke("estop", "rig-t", "--broker", BrokerAddress);
 
             var refused = await CommandLine.Invoke("arm", "rig-t", "--broker", BrokerAddress, "--from", "alice");
-            Assert.Equal((ControlCommands.Refused, "rig-t refused arm: estop_latched\n"), (refused.Code, refused.Error));
+            Assert.Equal((ControlCommands.Refused, "rig-t refused arm: estop_latched (the e-stop is latched: reset it first)\n"), (refused.Code, refused.Error));
             var reset = await CommandLine.Invoke("estop-reset", "rig-t", "--broker", BrokerAddress);
             Assert.Equal((0, "rig-t accepted estop_reset\n"), (reset.Code, reset.Output));
             Assert.False(rig.Rig.Engine.IsArmed);
@@ -107,7 +107,7 @@ public sealed class CommandTests : EmbeddedBrokerTest
             }
 
             var armed = await CommandLine.Invoke("selftest", "rig-t", "--broker", BrokerAddress);
-            Assert.Equal((ControlCommands.Refused, "rig-t refused selftest: armed\n"), (armed.Code, armed.Error));
+            Assert.Equal((ControlCommands.Refused, "rig-t refused selftest: armed (the rig is armed: disarm it first)\n"), (armed.Code, armed.Error));
         }
     }
 

@@ -124,7 +124,7 @@ public static class ControlCommands
 
         if (!answer.Accepted)
         {
-            parse.InvocationConfiguration.Error.WriteLine($"{rig} refused {name}: {answer.ResultWord}");
+            parse.InvocationConfiguration.Error.WriteLine($"{rig} refused {name}: {Monitor.RefusalDescription.Describe(answer.ResultWord)}");
             return Refused;
         }
 

@@ -57,7 +57,7 @@ public sealed class LiveDemo : IAsyncDisposable
         var endpoint = BrokerEndpoint.Loopback(port);
         var store = new EventStore(Path.Combine(outputDirectory, "closedloop.sqlite"));
         var logger = await EventLogger.StartNewAsync(endpoint, store, "closedloop-demo-logger", cancellationToken).ConfigureAwait(false);
-        var console = await ConsoleServer.StartAsync(endpoint, new ConsoleOptions { Bind = bind, Port = consolePort, LogPath = store.Path, PresetsFolder = Path.Combine(outputDirectory, "presets") }, cancellationToken).ConfigureAwait(false);
+        var console = await ConsoleServer.StartAsync(endpoint, new ConsoleOptions { Bind = bind, Port = consolePort, LogPath = store.Path, PresetsFolder = Path.Combine(outputDirectory, "presets"), Notice = Notice }, cancellationToken).ConfigureAwait(false);
         var demo = new LiveDemo(broker, endpoint, store, logger, console);
         foreach (var spec in rigs)
         {
@@ -73,6 +73,11 @@ public sealed class LiveDemo : IAsyncDisposable
 
         return demo;
     }
+
+    /// <summary>What the demo's page says first: the rigs are already running, and what to do before trying a session or a config of one's own.</summary>
+    public const string Notice = "Demo: these virtual rigs start armed and in a session (with no animal named), so that they decide and stimulate "
+        + "from the first encounter. To run a session of your own, press Stop session, then Start session with an animal id. "
+        + "A config applies only to a disarmed rig with no session running: Configure… offers to stop and disarm first.";
 
     /// <summary>One rig, an encounter every 15-45 s from its first minute, paced by the wall clock until stopped.</summary>
     private async Task RunRigAsync(DemoRigSpec spec, RigConfig config, CancellationToken stop)

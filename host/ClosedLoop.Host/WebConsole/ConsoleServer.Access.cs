@@ -45,7 +45,8 @@ public sealed partial class ConsoleServer
                 .Replace("{{token}}", caller.Token, StringComparison.Ordinal)
                 .Replace("{{role}}", caller.MayCommand ? "operator" : "viewer", StringComparison.Ordinal)
                 .Replace("{{blind}}", _blind ? "true" : "false", StringComparison.Ordinal)
-                .Replace("{{who}}", WebUtility.HtmlEncode(who), StringComparison.Ordinal),
+                .Replace("{{who}}", WebUtility.HtmlEncode(who), StringComparison.Ordinal)
+                .Replace("{{notice}}", WebUtility.HtmlEncode(_notice ?? string.Empty), StringComparison.Ordinal),
             "text/html; charset=utf-8");
     }
 

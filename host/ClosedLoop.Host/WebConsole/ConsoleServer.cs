@@ -19,8 +19,14 @@ namespace ClosedLoop.Host.WebConsole;
 /// <summary>One rig as the page shows it: only what the rig itself reported.</summary>
 public sealed record RigCard(string Rig, bool Online, long Boot, string Mode, bool Armed, bool EStop, bool InSession, string Config, IReadOnlyList<string> Events, Monitor.LinkQuality Link, int Faults, string? LastFault, Monitor.RigLight? Light);
 
-/// <summary>A rig's answer to a command sent from the page: accepted, or the engine's refusal reason (or why nothing was sent).</summary>
-public sealed record CommandOutcome(string Rig, string Command, bool Accepted, string Result);
+/// <summary>
+/// A rig's answer to a command sent from the page: accepted, or the engine's refusal reason (or why nothing was
+/// sent), with what to do about a refusal a person meets at a rig.
+/// </summary>
+public sealed record CommandOutcome(string Rig, string Command, bool Accepted, string Result)
+{
+    public string? Advice => Accepted ? null : Monitor.RefusalDescription.Advice(Result);
+}
 
 /// <summary>How a console is served: where, to whom, and from which log it offers sessions and data.</summary>
 public sealed record ConsoleOptions
@@ -48,6 +54,9 @@ public sealed record ConsoleOptions
     /// sessions' reports, exports and replays) is refused until the study is unblinded.
     /// </summary>
     public bool Blind { get; init; }
+
+    /// <summary>A note shown at the top of the page (the demo says how its rigs were started and what to try).</summary>
+    public string? Notice { get; init; }
 
     /// <summary>Where named config presets are kept (created when the first is saved).</summary>
     public string PresetsFolder { get; init; } = "console-presets";
@@ -113,6 +122,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     private readonly LoggedSessions? _log;
     private readonly ConfigPresets _presets;
     private readonly bool _blind;
+    private readonly string? _notice;
     private readonly string _token = NewToken();
     private readonly TuningAdmission _tuning = new(Environment.ProcessorCount);
 
@@ -125,6 +135,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         _log = options.LogPath is null ? null : new LoggedSessions(options.LogPath);
         _presets = new ConfigPresets(options.PresetsFolder);
         _blind = options.Blind;
+        _notice = options.Notice;
     }
 
     /// <summary>Why a request is refused in a blinded console, or null when the console is not blinded.</summary>

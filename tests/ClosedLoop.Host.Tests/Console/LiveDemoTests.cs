@@ -23,6 +23,17 @@ public sealed class LiveDemoTests
         }
 
         await Assertions.Expect(page.Locator("li.rig[data-rig='rig-sham'] [data-field=mode]")).ToHaveTextAsync("sham");
+
+        // What a newcomer tries first: the page says how the rigs were started, a refusal says what to do, and doing it works.
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("press Stop session, then Start session with an animal id");
+        var iso = page.Locator("li.rig[data-rig='rig-iso']");
+        await iso.GetByLabel("Subject").FillAsync("m01");
+        await iso.GetByRole(AriaRole.Button, new() { Name = "Start session" }).ClickAsync();
+        await Assertions.Expect(iso.Locator(".outcome")).ToHaveTextAsync("session-start: refused: in_session (a session is running: stop it first)", new() { Timeout = 15_000 });
+        await iso.GetByRole(AriaRole.Button, new() { Name = "Stop session" }).ClickAsync();
+        await Assertions.Expect(iso.Locator(".outcome")).ToHaveTextAsync("session-stop: accepted", new() { Timeout = 15_000 });
+        await iso.GetByRole(AriaRole.Button, new() { Name = "Start session" }).ClickAsync();
+        await Assertions.Expect(iso.Locator(".outcome")).ToHaveTextAsync("session-start: accepted", new() { Timeout = 15_000 });
         Assert.Empty(chromium.PageErrors);
     }
 

@@ -26,7 +26,8 @@ export async function send(rig, command, outcome, form) {
   outcome.textContent = command + ': sent, waiting for ' + rig + '…';
   try {
     const answer = await request('/api/rigs/' + encodeURIComponent(rig) + '/' + command, { method: 'POST', body: form });
-    outcome.textContent = answer.error ? command + ': ' + answer.error : command + ': ' + (answer.accepted ? 'accepted' : 'refused: ' + answer.result);
+    outcome.textContent = answer.error ? command + ': ' + answer.error
+      : command + ': ' + (answer.accepted ? 'accepted' : 'refused: ' + answer.result + (answer.advice ? ' (' + answer.advice + ')' : ''));
     return !answer.error && answer.accepted;
   } catch (error) {
     outcome.textContent = command + ': ' + problemText(error);
