@@ -40,6 +40,9 @@ public sealed class RigView(string rigId)
 
     public string? LastFault { get; set; }
 
+    /// <summary>When the boot began, by this reader's clock less the rig's time since boot in its first status of the boot heard here.</summary>
+    public DateTimeOffset? BootStarted { get; set; }
+
     /// <summary>The light of the rig's last measured second, as its status reported it (null before one).</summary>
     public RigLight? Light { get; set; }
 }
@@ -216,7 +219,7 @@ public sealed class MonitorState(string prefix, bool blind = false, IDecodedList
                 var copy = new RigView(r.RigId)
                 {
                     Online = r.Online, ConfigHash = r.ConfigHash, Armed = r.Armed, EStop = r.EStop, InSession = r.InSession, Mode = r.Mode,
-                    Boot = r.Boot, Link = LinkOf(r.RigId), Faults = r.Faults, LastFault = r.LastFault, Light = r.Light,
+                    Boot = r.Boot, Link = LinkOf(r.RigId), Faults = r.Faults, LastFault = r.LastFault, Light = r.Light, BootStarted = r.BootStarted,
                 };
                 foreach (double z in r.Z)
                 {
@@ -272,6 +275,13 @@ public sealed class MonitorState(string prefix, bool blind = false, IDecodedList
 
             if (root.TryGetProperty("boot", out var boot) && boot.TryGetInt64(out long bootId))
             {
+                if (rig.Boot != bootId)
+                {
+                    rig.BootStarted = root.TryGetProperty("t_us", out var time) && time.TryGetInt64(out long sinceBootUs) && rig.Online
+                        ? DateTimeOffset.UtcNow - TimeSpan.FromMicroseconds(sinceBootUs)
+                        : null;
+                }
+
                 rig.Boot = bootId;
                 var heard = HeardOf(rig, bootId);
                 if (root.TryGetProperty("next_seq", out var next) && next.TryGetInt64(out long nextSequence))

@@ -17,7 +17,11 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace ClosedLoop.Host.WebConsole;
 
 /// <summary>One rig as the page shows it: only what the rig itself reported.</summary>
-public sealed record RigCard(string Rig, bool Online, long Boot, string Mode, bool Armed, bool EStop, bool InSession, string Config, IReadOnlyList<string> Events, Monitor.LinkQuality Link, int Faults, string? LastFault, Monitor.RigLight? Light);
+public sealed record RigCard(string Rig, bool Online, long Boot, string Mode, bool Armed, bool EStop, bool InSession, string Config, IReadOnlyList<string> Events, Monitor.LinkQuality Link, int Faults, string? LastFault, Monitor.RigLight? Light)
+{
+    /// <summary>When the rig's boot began (UTC, to within the link's delay), or null before an online status of it.</summary>
+    public DateTimeOffset? BootStarted { get; init; }
+}
 
 /// <summary>
 /// A rig's answer to a command sent from the page: accepted, or the engine's refusal reason (or why nothing was
@@ -324,7 +328,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     public ConsoleSnapshot Snapshot() => new(
         _watch.Connected,
         _watch.Connected ? null : _watch.Problem,
-        [.. _watch.State.Snapshot().Select(r => new RigCard(r.RigId, r.Online, r.Boot, r.Mode, r.Armed, r.EStop, r.InSession, r.ConfigHash, [.. r.Events.Reverse()], r.Link, r.Faults, r.LastFault, r.Light))]);
+        [.. _watch.State.Snapshot().Select(r => new RigCard(r.RigId, r.Online, r.Boot, r.Mode, r.Armed, r.EStop, r.InSession, r.ConfigHash, [.. r.Events.Reverse()], r.Link, r.Faults, r.LastFault, r.Light) { BootStarted = r.BootStarted })]);
 
     /// <summary>Server-Sent Events: the snapshot whenever it changed (checked four times a second), until the page or the server goes.</summary>
     private async Task StreamAsync(HttpContext context)

@@ -51,6 +51,9 @@ public sealed class ConsoleDataTests : EmbeddedBrokerTest
         var cells = await row.Locator("td").AllTextContentsAsync();
         Assert.Equal(("rig-t", "1", "m42", encounters.ToString(System.Globalization.CultureInfo.InvariantCulture), trains.ToString(System.Globalization.CultureInfo.InvariantCulture), "0"),
             (cells[0], cells[1], cells[2], cells[4], cells[6], cells[7]));
+        // The session's start in local time, as a person reads it; the log's UTC moment on hovering.
+        Assert.Matches("^[A-Z][a-z]{2} [0-9]{1,2}, 20[0-9]{2}, [0-9]{1,2}:[0-9]{2}:[0-9]{2} [AP]M$", cells[3]);
+        Assert.Matches("^20[0-9-]{8}T[0-9:.]+Z \\(UTC\\)$", await row.Locator("td").Nth(3).GetAttributeAsync("title") ?? string.Empty);
 
         var report = await page.Context.RunAndWaitForPageAsync(() => row.GetByRole(AriaRole.Link, new() { Name = "Report" }).ClickAsync());
         await Assertions.Expect(report.Locator("h1")).ToHaveTextAsync("rig-t, boot 1");

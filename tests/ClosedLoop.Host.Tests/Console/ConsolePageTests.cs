@@ -39,6 +39,8 @@ public sealed class ConsolePageTests : BrowserConsoleTest
             await Assertions.Expect(card.Locator("[data-field=config]")).ToHaveTextAsync(rig.Rig.Engine.Config.Hash);
             await Assertions.Expect(card.Locator("[data-field=boot]")).ToHaveTextAsync(rig.BootId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             await Assertions.Expect(card.Locator("[data-field=faults]")).ToHaveTextAsync("none");
+            // When the boot began, in the reader's local time (Chromium's default locale here: en-US), not as a count of µs.
+            await Assertions.Expect(card.Locator("[data-field='up since']")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[A-Z][a-z]{2} [0-9]{1,2}, 20[0-9]{2}, [0-9]{1,2}:[0-9]{2}:[0-9]{2} [AP]M$"));
 
             // Armed and in session on the rig: the card follows, and the z trace and events move.
             lock (rig)

@@ -53,33 +53,38 @@ public sealed class ConsoleRigViewTests : BrowserConsoleTest
                 rig.Run(10);
             }
 
+            // The rig's latest status (its tenth second), and the card showing exactly its levels.
+            byte[] status = (await client.WaitForAsync(client.TopicsOf("rig-light").Status, _ => true, TimeSpan.FromSeconds(5), null, CancellationToken.None))!;
+            using var reported = System.Text.Json.JsonDocument.Parse(status);
+            Assert.Equal(10_000_000, reported.RootElement.GetProperty("t_us").GetInt64());
+            double signal = reported.RootElement.GetProperty("sig").GetDouble();
+            double control = reported.RootElement.GetProperty("ctl").GetDouble();
+            double dark = reported.RootElement.GetProperty("dark").GetDouble();
             var light = Card(page, "rig-light").Locator("section.light");
             await Assertions.Expect(light.Locator("[data-field=light-scale]")).ToContainTextAsync("counts of 4,095, dark not subtracted");
-            await Assertions.Expect(light.Locator("[data-field=light-signal]")).ToContainTextAsync("above dark");
-            double signal = await light.Locator("meter[data-phase=sig]").EvaluateAsync<double>("m => m.value");
-            double control = await light.Locator("meter[data-phase=ctl]").EvaluateAsync<double>("m => m.value");
-            double dark = await light.Locator("meter[data-phase=dark]").EvaluateAsync<double>("m => m.value");
+            await Assertions.Expect(light.Locator("meter[data-phase=sig]")).ToHaveJSPropertyAsync("value", signal);
+            await Assertions.Expect(light.Locator("meter[data-phase=ctl]")).ToHaveJSPropertyAsync("value", control);
+            await Assertions.Expect(light.Locator("meter[data-phase=dark]")).ToHaveJSPropertyAsync("value", dark);
+            await Assertions.Expect(light.Locator("[data-field=light-signal]")).ToContainTextAsync($"{signal - dark:#,0} above dark");
 
-            // The frames are dark-subtracted: one second of them, 130 cycles, has the mean the card shows above dark
-            // (each level is rounded to a count, so within 1.5 counts). The status reports a second as it closes, the
-            // frames follow a batch later: a second more of rig time brings that second's frames.
+            // The frames are dark-subtracted: the second the status closed at 10 s, 130 cycles of frames, has the mean the
+            // card shows above dark (each level is rounded to a count, so within 1.5 counts). The frames follow the status
+            // a batch later: a second more of rig time brings that second's frames.
             lock (rig)
             {
                 rig.Run(1);
             }
 
             await Eventually.HoldsAsync(() => { lock (frames) { return frames.Count >= 1400; } }, () => $"{frames.Count} cycles of frames arrived");
-            List<double> raw;
-            List<double> rawControl;
+            Assert.InRange(dark, 70, 90);  // the virtual photodiode's dark level is 80 counts, with read noise
             lock (frames)
             {
-                raw = [.. frames.Values.Select(f => f.Signal)];
-                rawControl = [.. frames.Values.Select(f => f.Control)];
+                double signalOff = ClosestSecond(frames, f => f.Signal, signal - dark);
+                double controlOff = ClosestSecond(frames, f => f.Control, control - dark);
+                Assert.True(signalOff <= 1.5, $"signal {signal} - dark {dark}: the nearest second of frames ending at 10 s is {signalOff:F1} counts away");
+                Assert.True(controlOff <= 1.5, $"control {control} - dark {dark}: the nearest second of frames ending at 10 s is {controlOff:F1} counts away");
             }
 
-            Assert.InRange(dark, 70, 90);  // the virtual photodiode's dark level is 80 counts, with read noise
-            Assert.True(ClosestSecond(raw, signal - dark) <= 1.5, $"signal {signal} - dark {dark} matches no second of the samples ({raw.Count} samples, last second {raw.TakeLast(130).Average()}, off by {ClosestSecond(raw, signal - dark)})");
-            Assert.True(ClosestSecond(rawControl, control - dark) <= 1.5, $"control {control} - dark {dark} matches no second of the samples");
             await Assertions.Expect(light.Locator("[data-field=light-warning]")).ToBeEmptyAsync();
 
             lock (rig)
@@ -95,14 +100,21 @@ public sealed class ConsoleRigViewTests : BrowserConsoleTest
         Assert.Empty(Chromium.PageErrors);
     }
 
-    /// <summary>How close <paramref name="level"/> comes to the mean of any 130 consecutive samples ending among the last 390.</summary>
-    private static double ClosestSecond(List<double> samples, double level)
+    /// <summary>
+    /// How close <paramref name="level"/> comes to the mean of one second of frames (130 cycles at 130 Hz) that ends
+    /// within 10 cycles of the rig's tenth second, where the status's second closed.
+    /// </summary>
+    private static double ClosestSecond(SortedDictionary<long, (double Signal, double Control)> frames, Func<(double Signal, double Control), double> channel, double level)
     {
         const int Cycles = 130;
         double best = double.MaxValue;
-        for (int end = samples.Count; end >= Math.Max(Cycles, samples.Count - (3 * Cycles)); end--)
+        for (long end = 1290; end <= 1310; end++)
         {
-            best = Math.Min(best, Math.Abs(samples.Skip(end - Cycles).Take(Cycles).Average() - level));
+            var second = Enumerable.Range(0, Cycles).Select(i => end - Cycles + i).Where(frames.ContainsKey).Select(c => channel(frames[c])).ToList();
+            if (second.Count == Cycles)
+            {
+                best = Math.Min(best, Math.Abs(second.Average() - level));
+            }
         }
 
         return best;

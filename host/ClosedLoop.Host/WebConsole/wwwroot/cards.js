@@ -2,7 +2,7 @@
 // its trace and config form open in. A card is made once per rig and then updated in place, so its buttons keep
 // their focus and its last answer stays. The page never claims a state a rig has not reported.
 import { blind, mayCommand, problemText, request } from './api.js';
-import { button, element, setText } from './dom.js';
+import { button, element, localTime, setText } from './dom.js';
 import { newLightView, updateLightView } from './light.js';
 import { newLedCurrents } from './leds.js';
 import { openConfig } from './config.js';
@@ -129,6 +129,7 @@ function update(card, rig) {
   const link = rig.link;
   const facts = [
     ['boot', rig.boot < 0 ? '-' : String(rig.boot)],
+    ['up since', rig.bootStarted ? localTime(rig.bootStarted) : '-'],
     ['mode', rig.mode],
     ['config', rig.config],
     ['link', link.pending + ' event(s) pending, ' + link.eventGaps + ' event gap(s), ' + link.framesMissed + ' frame(s) missed'],

@@ -35,3 +35,8 @@ export function cells(values) {
 export function format(value, digits) {
   return value === null || value === undefined || Number.isNaN(value) ? '-' : Number(value).toFixed(digits);
 }
+
+// A moment as the person at the rig reads it: their own local date and time, to the second.
+export function localTime(iso) {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}

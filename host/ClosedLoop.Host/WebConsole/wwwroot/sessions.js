@@ -1,6 +1,6 @@
 // Sessions and data: the log's boots with their counts, each with its report and export bundle one click away.
 import { problemText, request } from './api.js';
-import { element } from './dom.js';
+import { element, localTime } from './dom.js';
 
 const note = document.getElementById('sessions-note');
 const table = document.getElementById('sessions-table');
@@ -13,7 +13,12 @@ export function onSessions(listener) {
 
 function rowOf(boot, blind) {
   const row = element('tr', { 'data-rig': boot.rig, 'data-boot': String(boot.boot) });
-  for (const value of [boot.rig, boot.boot, boot.subjects.join(', ') || '-', boot.startedUtc || '-', boot.encounters, boot.deficits, boot.trains, boot.shamTrains ?? '-', boot.refusals, boot.faults]) {
+  for (const value of [boot.rig, boot.boot, boot.subjects.join(', ') || '-']) {
+    row.appendChild(element('td', {}, String(value)));
+  }
+  // The session's start in the reader's local time; the UTC moment the log holds on hovering.
+  row.appendChild(boot.startedUtc ? element('td', { title: boot.startedUtc + ' (UTC)' }, localTime(boot.startedUtc)) : element('td', {}, '-'));
+  for (const value of [boot.encounters, boot.deficits, boot.trains, boot.shamTrains ?? '-', boot.refusals, boot.faults]) {
     row.appendChild(element('td', {}, String(value)));
   }
   const links = element('td');

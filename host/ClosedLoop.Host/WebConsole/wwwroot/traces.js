@@ -90,16 +90,25 @@ function range(values, minimumLow, minimumHigh) {
   return [low, high];
 }
 
-// Round steps (1, 2 or 5 times a power of ten) giving about `count` ticks between low and high.
-export function ticks(low, high, count) {
+// A round step (1, 2 or 5 times a power of ten) giving about `count` ticks between low and high.
+function niceStep(low, high, count) {
   const raw = (high - low) / Math.max(1, count);
   const power = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = [1, 2, 5, 10].map(m => m * power).find(s => s >= raw) ?? 10 * power;
+  return [1, 2, 5, 10].map(m => m * power).find(s => s >= raw) ?? 10 * power;
+}
+
+// The multiples of `step` from low to high.
+function tickValues(low, high, step) {
   const values = [];
-  for (let v = Math.ceil(low / step) * step; v <= high + step * 1e-9; v += step) {
-    values.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  for (let i = Math.ceil(low / step - 1e-9); i * step <= high + step * 1e-9; i++) {
+    values.push(i === 0 ? 0 : i * step);
   }
-  return { values, step };
+  return values;
+}
+
+export function ticks(low, high, count) {
+  const step = niceStep(low, high, count);
+  return { values: tickValues(low, high, step), step };
 }
 
 function label(value, step) {
@@ -179,14 +188,23 @@ function drawTrace(canvas, trace, now) {
   const [dffLow, dffHigh] = range(visible.map(p => p[1] * 100), -0.5, 0.5);
   const [zLow, zHigh] = range(visible.filter(p => p[2] !== null).map(p => p[2]), -2, 3);
   const panels = [
-    { top: strip + 4, bottom: split - 4, low: dffLow, high: dffHigh, value: p => p[1] * 100, colour: '#2a7b3f', name: 'dF/F (%)' },
-    { top: split + 4, bottom: bottom - 2, low: zLow, high: zHigh, value: p => p[2], colour: '#1f4e9c', name: 'z' },
+    // Apart by more than a label's height, so the end labels of the two value axes never touch.
+    { top: strip + 8, bottom: split - 9, low: dffLow, high: dffHigh, value: p => p[1] * 100, colour: '#2a7b3f', name: 'dF/F (%)' },
+    { top: split + 9, bottom: bottom - 6, low: zLow, high: zHigh, value: p => p[2], colour: '#1f4e9c', name: 'z' },
   ];
+  for (const panel of panels) {
+    // Each value axis runs between round numbers, so both of its ends carry a labelled tick.
+    const tickStep = niceStep(panel.low, panel.high, Math.max(3, (panel.bottom - panel.top) / 28));
+    panel.low = Math.floor(panel.low / tickStep) * tickStep;
+    panel.high = Math.ceil(panel.high / tickStep) * tickStep;
+    panel.step = tickStep;
+  }
   const y = (panel, v) => panel.bottom - (v - panel.low) * (panel.bottom - panel.top) / (panel.high - panel.low);
   g.font = '12px system-ui, sans-serif';
   for (const panel of panels) {
     // The value axis: ticks and their labels in the margin, faint grid lines across.
-    const { values, step: tickStep } = ticks(panel.low, panel.high, (panel.bottom - panel.top) / 28);
+    const tickStep = panel.step;
+    const values = tickValues(panel.low, panel.high, tickStep);
     g.fillStyle = '#222';
     g.strokeStyle = '#e4e4e4';
     g.lineWidth = 1;
@@ -236,7 +254,7 @@ function drawTrace(canvas, trace, now) {
       if (e.preZ === null || e.onsetUs + trace.postUs < leftUs) {
         continue;
       }
-      const at = y(panels[1], Math.min(zHigh, Math.max(zLow, e.preZ + trace.threshold)));
+      const at = y(panels[1], Math.min(panels[1].high, Math.max(panels[1].low, e.preZ + trace.threshold)));
       g.beginPath();
       g.moveTo(Math.max(left, x(e.onsetUs)), at);
       g.lineTo(Math.min(right, x(e.onsetUs + trace.postUs)), at);
@@ -268,7 +286,7 @@ function drawTrace(canvas, trace, now) {
   g.moveTo(left, split + 0.5);
   g.lineTo(right, split + 0.5);
   g.stroke();
-  canvas.dataset.axes = 'time ' + label(-span / 1e6, 1) + ' to 0 s; dF/F ' + dffLow.toFixed(2) + ' to ' + dffHigh.toFixed(2) + ' %; z ' + zLow.toFixed(2) + ' to ' + zHigh.toFixed(2);
+  canvas.dataset.axes = 'time ' + label(-span / 1e6, 1) + ' to 0 s; dF/F ' + panels[0].low.toFixed(2) + ' to ' + panels[0].high.toFixed(2) + ' %; z ' + panels[1].low.toFixed(2) + ' to ' + panels[1].high.toFixed(2);
   return true;
 }
 
