@@ -300,7 +300,22 @@ public sealed class CommandTests : EmbeddedBrokerTest
 
         var sidecar = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "export", "rig-t.json"))).RootElement;
         Assert.Equal("m17", sidecar.GetProperty("sessions")[0].GetProperty("subject").GetString());
-        Assert.Contains("Session with <b>m17</b>, run by alice, started", File.ReadAllText(Directory.GetFiles(Path.Combine(Folder, "report"), "*.html").Single()), StringComparison.Ordinal);
+        string html = File.ReadAllText(Directory.GetFiles(Path.Combine(Folder, "report"), "*.html").Single());
+        Assert.Contains("Session with <b>m17</b>, run by alice, started", html, StringComparison.Ordinal);
+        // Moments in this machine's local time to the second, rig times to the hundredth of a second.
+        Assert.Matches("started 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} \\(UTC[+-][0-9]{2}:[0-9]{2}\\) \\([0-9]+\\.[0-9]{2} s into the boot\\): first day", html);
+        Assert.Matches("The boot began 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} \\(UTC", html);
+        Assert.DoesNotMatch("[0-9]\\.[0-9]{7}Z", html);
+    }
+
+    [Fact]
+    public void A_logged_moment_is_read_in_local_time_and_can_be_shifted_to_the_boots_start()
+    {
+        var local = DateTimeOffset.Parse("2026-12-07T02:15:41.3354326Z", System.Globalization.CultureInfo.InvariantCulture).ToLocalTime();
+        string offset = local.ToString("zzz", System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal($"{local:yyyy-MM-dd HH:mm:ss} (UTC{offset})", ClosedLoop.Host.Report.SessionReport.LocalTime("2026-12-07T02:15:41.3354326Z", 0));
+        Assert.Equal($"{local.AddSeconds(-3):yyyy-MM-dd HH:mm:ss} (UTC{offset})", ClosedLoop.Host.Report.SessionReport.LocalTime("2026-12-07T02:15:41.3354326Z", -3_000_000));
     }
 
     [Fact]

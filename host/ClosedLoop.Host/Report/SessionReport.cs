@@ -220,17 +220,27 @@ public static class SessionReport
         return ([.. xs], [.. ys]);
     }
 
+    /// <summary>A logged UTC moment (shifted by <paramref name="shiftUs"/>) in this machine's local time, with its offset: "2026-12-07 03:15:41 (UTC+01:00)".</summary>
+    public static string LocalTime(string utc, long shiftUs)
+    {
+        var moment = DateTimeOffset.Parse(utc, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).AddTicks(shiftUs * 10).ToLocalTime();
+        return moment.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + $" (UTC{moment:zzz})";
+    }
+
     private static string Html(SessionData data, List<(string Title, string Path)> figures)
     {
         var html = new StringBuilder();
         string E(string s) => WebUtility.HtmlEncode(s);
         string F(double v) => double.IsFinite(v) ? v.ToString("G6", CultureInfo.InvariantCulture) : "-";
+        // Times and Δz to the hundredth (a rig's clock is read in seconds, not in µs); moments in the reader's local time.
+        string S(double v) => double.IsFinite(v) ? v.ToString("F2", CultureInfo.InvariantCulture) : "-";
         int deficits = data.Encounters.Count(e => e.Outcome == "deficit");
         html.Append($"<!doctype html><html><head><meta charset=\"utf-8\"><title>{E(data.Rig)} session report</title>")
             .Append("<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}img{max-width:100%}</style></head><body>")
             .Append($"<h1>{E(data.Rig)}, boot {data.Boot}</h1>")
+            .Append(data.Sessions.Count > 0 ? $"<p>The boot began {E(LocalTime(data.Sessions[0].Utc, -data.Sessions[0].RigTimeUs))}.</p>" : string.Empty)
             .Append(string.Concat(data.Sessions.Select(s =>
-                $"<p>Session with <b>{E(s.Subject)}</b>{(s.Experimenter is null ? string.Empty : $", run by {E(s.Experimenter)}")}, started {E(s.Utc)} (rig time {F(s.RigTimeUs / 1e6)} s){(s.Note is null ? string.Empty : $": {E(s.Note)}")}</p>")))
+                $"<p>Session with <b>{E(s.Subject)}</b>{(s.Experimenter is null ? string.Empty : $", run by {E(s.Experimenter)}")}, started {E(LocalTime(s.Utc, 0))} ({S(s.RigTimeUs / 1e6)} s into the boot){(s.Note is null ? string.Empty : $": {E(s.Note)}")}</p>")))
             .Append($"<p>{data.Encounters.Count} measured encounters: {deficits} deficits, {data.Encounters.Count - deficits} responses; ")
             .Append($"{data.Trains.Count(t => !t.Sham)} trains driven, {data.Trains.Count(t => t.Sham)} sham; {data.Refusals.Count} refusals; {data.Faults.Count} faults. ")
             .Append($"Deficit threshold marked: {F(data.Threshold)}.")
@@ -246,21 +256,21 @@ public static class SessionReport
         {
             var latencies = stimulated.Select(e => e.LatencyS).Order().ToList();
             html.Append($"<p>{stimulated.Count(e => e.DuringContact)} of {stimulated.Count} trains started while the mice were still in contact; ")
-                .Append($"from contact onset to train start: median {F(latencies[(latencies.Count - 1) / 2])} s; {stimulated.Count(e => e.Early)} decided by the early rule.</p>")
-                .Append("<table><tr><th>onset (s)</th><th>contact (s)</th><th>train after onset (s)</th><th>during contact</th><th>decided</th><th>Δz (whole window)</th></tr>");
+                .Append($"from contact onset to train start: median {S(latencies[(latencies.Count - 1) / 2])} s; {stimulated.Count(e => e.Early)} decided by the early rule.</p>")
+                .Append("<table><tr><th>onset (s into the boot)</th><th>contact (s)</th><th>train after onset (s)</th><th>during contact</th><th>decided</th><th>Δz (whole window)</th></tr>");
             foreach (var e in stimulated)
             {
-                string contact = e.OffsetS is double off ? F(off - e.OnsetS) : "-";
-                html.Append($"<tr><td>{F(e.OnsetS)}</td><td>{contact}</td><td>{F(e.LatencyS)}</td><td>{(e.DuringContact ? "yes" : "no")}</td><td>{(e.Early ? "early" : "window")}</td><td>{F(e.DeltaZ)}</td></tr>");
+                string contact = e.OffsetS is double off ? S(off - e.OnsetS) : "-";
+                html.Append($"<tr><td>{S(e.OnsetS)}</td><td>{contact}</td><td>{S(e.LatencyS)}</td><td>{(e.DuringContact ? "yes" : "no")}</td><td>{(e.Early ? "early" : "window")}</td><td>{S(e.DeltaZ)}</td></tr>");
             }
 
             html.Append("</table>");
         }
 
-        html.Append("<h2>Limit refusals</h2><table><tr><th>time (s)</th><th>channel</th><th>reason</th><th>value</th><th>limit</th></tr>");
+        html.Append("<h2>Limit refusals</h2><table><tr><th>time (s into the boot)</th><th>channel</th><th>reason</th><th>value</th><th>limit</th></tr>");
         foreach (var r in data.Refusals)
         {
-            html.Append($"<tr><td>{F(r.TimeS)}</td><td>{E(r.Channel)}</td><td>{E(r.Reason)}</td><td>{E(RefusalQuantity.Format(r.Reason, r.Value))}</td><td>{E(RefusalQuantity.Format(r.Reason, r.Limit))}</td></tr>");
+            html.Append($"<tr><td>{S(r.TimeS)}</td><td>{E(r.Channel)}</td><td>{E(r.Reason)}</td><td>{E(RefusalQuantity.Format(r.Reason, r.Value))}</td><td>{E(RefusalQuantity.Format(r.Reason, r.Limit))}</td></tr>");
         }
 
         if (data.Gaps.Count > 0)
@@ -269,14 +279,14 @@ public static class SessionReport
                 .Append("<table><tr><th>from (s)</th><th>to (s)</th><th>frames</th></tr>");
             foreach (var g in data.Gaps)
             {
-                html.Append($"<tr><td>{F(g.FromUs / 1e6)}</td><td>{F(g.ToUs / 1e6)}</td><td>{g.Frames}</td></tr>");
+                html.Append($"<tr><td>{S(g.FromUs / 1e6)}</td><td>{S(g.ToUs / 1e6)}</td><td>{g.Frames}</td></tr>");
             }
         }
 
-        html.Append("</table><h2>Faults</h2><table><tr><th>time (s)</th><th>fault</th><th>detail</th></tr>");
+        html.Append("</table><h2>Faults</h2><table><tr><th>time (s into the boot)</th><th>fault</th><th>detail</th></tr>");
         foreach (var f in data.Faults)
         {
-            html.Append($"<tr><td>{F(f.TimeS)}</td><td>{E(f.Fault)}</td><td>{f.Detail}</td></tr>");
+            html.Append($"<tr><td>{S(f.TimeS)}</td><td>{E(f.Fault)}</td><td>{f.Detail}</td></tr>");
         }
 
         html.Append("</table>");
@@ -284,11 +294,11 @@ public static class SessionReport
         {
             // The account is the broker's word for who published the record; "confirmed" means the rig answered that
             // command from that account (a record someone else published about a command they never sent is not).
-            html.Append("<h2>Commands from the console</h2><table><tr><th>UTC</th><th>command</th><th>user</th><th>from</th><th>rig's answer</th><th>broker account</th><th>in the rig's journal</th></tr>");
+            html.Append("<h2>Commands from the console</h2><table><tr><th>when</th><th>command</th><th>user</th><th>from</th><th>rig's answer</th><th>broker account</th><th>in the rig's journal</th></tr>");
             foreach (var (c, confirmed) in data.ConsoleCommands)
             {
                 string journal = confirmed switch { true => "confirmed", false => "NOT confirmed", null => "(a config: no id)" };
-                html.Append($"<tr><td>{E(c.Utc)}</td><td>{E(c.Command)}</td><td>{E(c.User)}</td><td>{E(c.Address)}</td><td>{E(c.Result)}</td><td>{E(c.Account)}</td><td>{journal}</td></tr>");
+                html.Append($"<tr><td>{E(LocalTime(c.Utc, 0))}</td><td>{E(c.Command)}</td><td>{E(c.User)}</td><td>{E(c.Address)}</td><td>{E(c.Result)}</td><td>{E(c.Account)}</td><td>{journal}</td></tr>");
             }
 
             html.Append("</table>");

@@ -127,18 +127,29 @@ public sealed class ConsolePageTests : BrowserConsoleTest
     public async Task The_page_has_no_serious_or_critical_accessibility_violations()
     {
         var page = await OpenAsync();
-        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-a11y", armed: true);
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, "rig-a11y", armed: true, publishSamples: true);
         await using (rig.PumpInBackground())
         {
-            await Assertions.Expect(Card(page, "rig-a11y").Locator("ul.states")).ToContainTextAsync("armed");
+            lock (rig)
+            {
+                rig.Run(3);
+            }
+
+            // The light view measured, its LED currents open, the trace expanded: all of it in the check.
+            var card = Card(page, "rig-a11y");
+            await Assertions.Expect(card.Locator("ul.states")).ToContainTextAsync("armed");
+            await Assertions.Expect(card.Locator("[data-field=light-signal]")).ToContainTextAsync("above dark");
+            await card.Locator("details.led summary").ClickAsync();
+            await card.GetByRole(AriaRole.Button, new() { Name = "Expand trace" }).ClickAsync();
 
             var result = await page.RunAxe();
             var severe = result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
             Assert.True(severe.Count == 0, string.Join("; ", severe));
 
-            // And with the config form open: every field labelled and described.
-            await Card(page, "rig-a11y").GetByRole(AriaRole.Button, new() { Name = "Configure…" }).ClickAsync();
+            // And with the config form open, its hardware unfolded: every field labelled and described.
+            await card.GetByRole(AriaRole.Button, new() { Name = "Configure…" }).ClickAsync();
             await Assertions.Expect(page.Locator("#config fieldset").First).ToBeVisibleAsync();
+            await page.Locator("#config details.hardware summary").ClickAsync();
             var withForm = await page.RunAxe();
             var severeWithForm = withForm.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
             Assert.True(severeWithForm.Count == 0, string.Join("; ", severeWithForm));
