@@ -30,6 +30,14 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
     /// <summary>Who runs the sessions, as each session's note records them (reports and NWB say it).</summary>
     public string Experimenter { get; init; } = Environment.UserName;
 
+    /// <summary>
+    /// Where what only a yoked run has to say goes (the relay's counts and latencies, a partner's missing end or
+    /// events): the operator's output in an open study; nowhere in a blinded one, where a line printed after some
+    /// slots and not others would tell which slot holds a closed-loop animal and its yoked partner. The log keeps
+    /// every relayed trigger and where it came from (yoke_origins) for after unblinding.
+    /// </summary>
+    public TextWriter YokeNotes => plan.Study.Blinded ? TextWriter.Null : output;
+
     /// <summary>What the experimenter may see of a run's condition.</summary>
     public string Label(ScheduledRun run) =>
         run.Kind == SessionKind.Baseline ? StudyResults.BaselineLabel : plan.Label(plan.AssignmentOf(run.AnimalId).Condition);
@@ -90,7 +98,7 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
 
                 if (end == SessionEnd.StopUnfed)
                 {
-                    output.WriteLine($"  {run.Rig}: stopped {Patience.TotalSeconds:0} s after its minutes without the end of its partner's session from {string.Join(", ", ends.PartnersOf(run.Rig))}: its partner's last trains may be missing");
+                    YokeNotes.WriteLine($"  {run.Rig}: stopped {Patience.TotalSeconds:0} s after its minutes without the end of its partner's session from {string.Join(", ", ends.PartnersOf(run.Rig))}: its partner's last trains may be missing");
                 }
 
                 await ExpectAcceptedAsync(commander, run.Rig, CommandKind.SessionStop, cancellationToken).ConfigureAwait(false);
@@ -108,13 +116,13 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
         IReadOnlyList<RelayedTrigger> relayed = [.. relay.Relayed, .. recorded];
         if (recorded.Count > 0)
         {
-            output.WriteLine($"  sent {recorded.Count(r => r.Accepted)} of {recorded.Count} recorded partner trains to rigs yoked to a recording");
+            YokeNotes.WriteLine($"  sent {recorded.Count(r => r.Accepted)} of {recorded.Count} recorded partner trains to rigs yoked to a recording");
         }
 
         if (relayed.Any(r => !r.Recorded))
         {
             var latencies = relayed.Where(r => !r.Recorded).Select(r => r.Latency.TotalMilliseconds).Order().ToList();
-            output.WriteLine($"  relayed {relayed.Count(r => r.Accepted && !r.Recorded)} of {latencies.Count} trains to live-yoked rigs (from the partner's event to the yoked rig's answer: median {latencies[latencies.Count / 2]:F0} ms, max {latencies[^1]:F0} ms)");
+            YokeNotes.WriteLine($"  relayed {relayed.Count(r => r.Accepted && !r.Recorded)} of {latencies.Count} trains to live-yoked rigs (from the partner's event to the yoked rig's answer: median {latencies[latencies.Count / 2]:F0} ms, max {latencies[^1]:F0} ms)");
         }
 
         return new SlotRun(online, starts, relayed);
@@ -226,7 +234,7 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
 
         if (!whole)
         {
-            output.WriteLine($"  warning: the log still lacks events of {partner.Subject}'s '{session}' session ({partner.Rig} boot {partner.Boot}) after {Patience.TotalSeconds:F0} s: its trains are sent to {animal} as logged");
+            YokeNotes.WriteLine($"  warning: the log still lacks events of {partner.Subject}'s '{session}' session ({partner.Rig} boot {partner.Boot}) after {Patience.TotalSeconds:F0} s: its trains are sent to {animal} as logged");
         }
 
         return (events, start);

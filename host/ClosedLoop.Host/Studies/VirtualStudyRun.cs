@@ -94,7 +94,7 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
             if (yokedTrains.Count > 0)
             {
                 var delays = yokedTrains.Select(t => t.DelayUs / 1000.0).Order().ToList();
-                output.WriteLine($"  yoked trains started a median {delays[delays.Count / 2]:F0} ms, at most {delays[^1]:F0} ms of session time after their partner's (rig time at {speed:0.#}x)");
+                slotRunner.YokeNotes.WriteLine($"  yoked trains started a median {delays[delays.Count / 2]:F0} ms, at most {delays[^1]:F0} ms of session time after their partner's (rig time at {speed:0.#}x)");
             }
 
             return new SlotResult(runs[0].Slot, runs, slot.Boots, slot.Relayed, yokedTrains);

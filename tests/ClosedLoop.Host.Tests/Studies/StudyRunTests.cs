@@ -176,6 +176,40 @@ public sealed class StudyRunTests(StudyRunTests.Run run) : IClassFixture<StudyRu
     }
 
     [Fact]
+    public void Every_slot_of_a_blinded_session_prints_the_same_lines_so_none_tells_where_the_yoked_pair_ran()
+    {
+        // What each slot printed, with its animals, rigs, codes and numbers taken out: a line that only the slot of the
+        // live-yoked pair prints (the relay's counts, the yoked trains' delays) would tell a blinded experimenter which
+        // two codes are closed-loop and yoked.
+        var blocks = new Dictionary<string, List<string>>();
+        string? current = null;
+        foreach (string line in run.Printed.ToString().Split('\n'))
+        {
+            var header = System.Text.RegularExpressions.Regex.Match(line, "^(baseline|stim) slot [0-9]+: ");
+            if (header.Success)
+            {
+                current = $"{line[..header.Length]}";
+                blocks[current] = [header.Groups[1].Value];
+            }
+            else if (current is not null && line.StartsWith("  ", StringComparison.Ordinal))
+            {
+                blocks[current].Add(System.Text.RegularExpressions.Regex.Replace(line, "[0-9]+|\\b[A-Z]\\b", "#"));
+            }
+            else
+            {
+                current = null;
+            }
+        }
+
+        Assert.Contains(blocks.Keys, k => k.StartsWith("stim slot 2", StringComparison.Ordinal));
+        Assert.True(run.Slots.Any(s => s.Relayed.Count > 0), "the stimulation session relayed no train: the test would prove nothing");
+        foreach (var session in blocks.Values.GroupBy(b => b[0]))
+        {
+            Assert.True(session.Select(b => string.Join("\n", b)).Distinct().Count() == 1, "slots printed different lines:\n" + string.Join("\n---\n", session.Select(b => string.Join("\n", b))));
+        }
+    }
+
+    [Fact]
     public void Nothing_the_blinded_run_printed_sent_or_wrote_names_a_condition()
     {
         Assert.NotEmpty(run.Messages);
