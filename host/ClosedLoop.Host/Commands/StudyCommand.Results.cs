@@ -132,12 +132,28 @@ public static partial class StudyCommand
                 return Task.FromResult(ExitCodes.Refused);
             }
 
-            string path = Report.StudyReport.Write(study, study.Blinded, results, parse.GetValue(output)!.FullName);
-            parse.InvocationConfiguration.Output.WriteLine($"{results.Count} logged sessions of {results.Select(r => r.AnimalId).Distinct().Count()} animals: {path}");
+            var (kept, leftOut) = study.SplitByYokeTiming(results);
+            var said = leftOut.Select(l => LeftOutLine(study, l.Session, l.Why)).ToList();
+            foreach (string line in said)
+            {
+                parse.InvocationConfiguration.Output.WriteLine($"left out: {line}");
+            }
+
+            string path = Report.StudyReport.Write(study, study.Blinded, kept, parse.GetValue(output)!.FullName, said);
+            parse.InvocationConfiguration.Output.WriteLine($"{kept.Count} logged sessions of {kept.Select(r => r.AnimalId).Distinct().Count()} animals: {path}");
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;
     }
+
+    /// <summary>
+    /// A session left out of the report and the export, as the reader may see it: in a blinded study only that its
+    /// protocol failed (what failed, a yoke, would tell its code is the yoked condition), in an open one what broke.
+    /// </summary>
+    private static string LeftOutLine(Study study, AnimalSession session, string why) =>
+        $"{session.AnimalId}'s '{session.Session}' session ({session.Rig} boot {session.Boot}): " + (study.Blinded
+            ? "its protocol was not kept (what failed is shown once the study is unblinded); the log still holds it"
+            : $"{why} (the study's yoke_max_delay_ms is {study.YokeMaxDelayMs}): no yoked control; the log still holds it");
 
     private static Command ExportCommand()
     {
@@ -162,9 +178,14 @@ public static partial class StudyCommand
             var labels = folder.IsPlanned ? folder.ReadPlan().Animals.ToDictionary(a => a.Id, a => a.Condition) : [];
             InputFile.Require(parse.GetValue(database)!, "a closedloop log (SQLite)");
             using var store = Logging.EventStore.OpenReadOnly(parse.GetValue(database)!.FullName);
-            var sessions = StudyResults.Read(store, study, animal => labels.GetValueOrDefault(animal.Id, "unplanned"));
+            var (sessions, leftOut) = study.SplitByYokeTiming(StudyResults.Read(store, study, animal => labels.GetValueOrDefault(animal.Id, "unplanned")));
             var options = new Export.NwbOptions { SiteLocation = parse.GetValue(site)!, ExcitationNm = parse.GetValue(excitation) ?? double.NaN, OptoPowerMw = parse.GetValue(power) };
             var printed = parse.InvocationConfiguration.Output;
+            foreach (var (session, why) in leftOut)
+            {
+                printed.WriteLine($"left out: {LeftOutLine(study, session, why)}");
+            }
+
             foreach (var boot in sessions.GroupBy(s => (s.Rig, s.Boot)))
             {
                 // An NWB file holds a boot (its signals are one recording); a boot with several sessions is named by its first.

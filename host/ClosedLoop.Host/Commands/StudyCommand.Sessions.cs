@@ -86,6 +86,12 @@ public static partial class StudyCommand
                 throw new CommandLineException($"--speed {pace.ToString(CultureInfo.InvariantCulture)}: expected rig seconds per wall second above 0, at most 1000");
             }
 
+            if (study.HasLiveYoke && pace > VirtualStudyRun.MaxLiveYokeSpeed)
+            {
+                throw new CommandLineException(string.Create(CultureInfo.InvariantCulture,
+                    $"--speed {pace}: a live yoke's relay keeps its timing up to {VirtualStudyRun.MaxLiveYokeSpeed}x (measured: under 10 ms at 20x and 30x, 6.5 to 85 s late at 100x): use --speed {VirtualStudyRun.MaxLiveYokeSpeed} or less"));
+            }
+
             var folder = new StudyFolder(parse.GetValue(file)!.FullName);
             if (SealedKey(parse, folder) is not { } key)
             {

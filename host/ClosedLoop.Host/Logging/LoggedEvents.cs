@@ -13,7 +13,11 @@ public sealed record LoggedScore(long TimeUs, DecisionOutcome Outcome, DecisionO
 public sealed record LoggedEncounterEnd(long TimeUs, long OffsetUs, long OnsetUs);
 
 /// <summary>A train start (output_started).</summary>
-public sealed record LoggedTrain(long TimeUs, string Channel, bool Sham);
+public sealed record LoggedTrain(long TimeUs, string Channel, bool Sham)
+{
+    /// <summary>Started by a yoke trigger (another rig's train relayed or replayed), not by this rig's own decision.</summary>
+    public bool Yoked { get; init; }
+}
 
 /// <summary>A train a limit refused (output_refused).</summary>
 public sealed record LoggedRefusal(long TimeUs, string Channel, string Reason, double Value, double Limit);
@@ -73,7 +77,7 @@ public sealed class LoggedEvents
     public IEnumerable<LoggedEncounterEnd> EncounterEnds => Of(EventKind.EncounterOff).Select(e => new LoggedEncounterEnd(e.TimeUs, e.Ref1, e.Ref2));
 
     public IEnumerable<LoggedTrain> Trains =>
-        Of(EventKind.OutputStarted).Select(e => new LoggedTrain(e.TimeUs, EventJson.Channels[e.Code], (e.Flags & OutputFlags.Sham) != 0));
+        Of(EventKind.OutputStarted).Select(e => new LoggedTrain(e.TimeUs, EventJson.Channels[e.Code], (e.Flags & OutputFlags.Sham) != 0) { Yoked = (e.Flags & OutputFlags.Yoked) != 0 });
 
     public IEnumerable<LoggedRefusal> Refusals =>
         Of(EventKind.OutputRefused).Select(e => new LoggedRefusal(e.TimeUs, EventJson.Channels[e.Code], EventJson.Reasons[e.Flags], e.Value1, e.Value2));

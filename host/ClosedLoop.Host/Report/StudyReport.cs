@@ -15,7 +15,8 @@ public static class StudyReport
 {
     private static readonly Color[] Palette = [Colors.SeaGreen, Colors.OrangeRed, Colors.SteelBlue, Colors.DarkOrchid, Colors.DarkGoldenRod, Colors.Gray];
 
-    public static string Write(Study study, bool blinded, IReadOnlyList<AnimalSession> results, string folder)
+    /// <param name="leftOut">Sessions the statistics leave out, each with why in the words the reader may see.</param>
+    public static string Write(Study study, bool blinded, IReadOnlyList<AnimalSession> results, string folder, IReadOnlyList<string>? leftOut = null)
     {
         Directory.CreateDirectory(folder);
         var groups = study.Animals.Select(a => a.Group).Distinct().ToList();
@@ -32,7 +33,7 @@ public static class StudyReport
         }
 
         string path = Path.Combine(folder, $"{study.Name}_study_report.html");
-        File.WriteAllText(path, Html(study, blinded, results, groups, sessions, figures));
+        File.WriteAllText(path, Html(study, blinded, results, groups, sessions, figures, leftOut ?? []));
         return path;
     }
 
@@ -116,7 +117,7 @@ public static class StudyReport
         return plot.GetImageBytes(SessionReport.Width, SessionReport.Height, ImageFormat.Png);
     }
 
-    private static string Html(Study study, bool blinded, IReadOnlyList<AnimalSession> results, List<string> groups, List<string> sessions, List<(string Title, byte[] Png)> figures)
+    private static string Html(Study study, bool blinded, IReadOnlyList<AnimalSession> results, List<string> groups, List<string> sessions, List<(string Title, byte[] Png)> figures, IReadOnlyList<string> leftOut)
     {
         string E(string s) => WebUtility.HtmlEncode(s);
         string F(double v, string format = "0.00") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
@@ -127,6 +128,11 @@ public static class StudyReport
             .Append($"<p>{study.Animals.Count} animals in {groups.Count} groups ({E(string.Join(", ", groups.Select(g => $"{g}: {study.Animals.Count(a => a.Group == g)}")))}); ")
             .Append($"{results.Count} logged sessions of {results.Select(r => r.AnimalId).Distinct().Count()} animals. ")
             .Append(blinded ? "Blinded: conditions are shown by their codes.</p>" : "Not blinded.</p>");
+        if (leftOut.Count > 0)
+        {
+            html.Append($"<h2>Sessions left out</h2><p>Not in any table or figure below ({leftOut.Count}):</p><ul>")
+                .Append(string.Concat(leftOut.Select(l => $"<li>{E(l)}</li>"))).Append("</ul>");
+        }
 
         // Blinded, driven and sham trains are one count: which codes drive their outputs would tell the conditions apart.
         // A baseline session runs every animal in sham, so its trains are said to be sham whatever the blinding.

@@ -83,6 +83,26 @@ public sealed record Study(
     /// <summary>The people responsible for the study, as NWB's experimenter lists them ("Last, First" for DANDI).</summary>
     public IReadOnlyList<string> Experimenters { get; init; } = [];
 
+    /// <summary>
+    /// The latest a yoked train may start after its partner's, in session time (ms), for its session to count: a
+    /// later one stimulates at another moment of the encounter than its partner's (contacts last seconds), so the
+    /// session is no yoked control; report and export leave it out and say why.
+    /// </summary>
+    public long YokeMaxDelayMs { get; init; } = DefaultYokeMaxDelayMs;
+
+    /// <summary>A second: far above the relay's measured delay (under 10 ms at up to 30x), well below a contact's length.</summary>
+    public const long DefaultYokeMaxDelayMs = 1000;
+
+    /// <summary>Sessions whose yoked trains broke <see cref="YokeMaxDelayMs"/>, each with what broke it; the rest are <c>Kept</c>.</summary>
+    public (IReadOnlyList<AnimalSession> Kept, IReadOnlyList<(AnimalSession Session, string Why)> LeftOut) SplitByYokeTiming(IReadOnlyList<AnimalSession> sessions)
+    {
+        var left = sessions.Select(s => (Session: s, Why: s.YokeBroken(YokeMaxDelayMs * 1000))).Where(p => p.Why is not null).Select(p => (p.Session, p.Why!)).ToList();
+        return ([.. sessions.Where(s => left.All(l => !ReferenceEquals(l.Session, s)))], left);
+    }
+
+    /// <summary>Whether a condition is yoked live (its sessions run beside their partner's, through the host's relay).</summary>
+    public bool HasLiveYoke => Conditions.Any(c => c.Kind == ConditionKind.Yoked && c.Yoke == YokeSource.Live);
+
     /// <summary>The fields an assignment may balance over, in the order strata are formed.</summary>
     public static readonly IReadOnlyList<string> BalanceFields = ["group", "treatment", "sex"];
 

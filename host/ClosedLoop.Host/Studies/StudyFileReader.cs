@@ -9,7 +9,7 @@ namespace ClosedLoop.Host.Studies;
 /// </summary>
 public static partial class StudyFileReader
 {
-    private static readonly string[] StudyKeys = ["name", "config", "blinded", "seed", "balance", "species", "lab", "institution", "virus", "indicator", "experimenters"];
+    private static readonly string[] StudyKeys = ["name", "config", "blinded", "seed", "balance", "species", "lab", "institution", "virus", "indicator", "experimenters", "yoke_max_delay_ms"];
     private static readonly string[] AnimalKeys = ["id", "group", "treatment", "sex", "notes", "age", "date_of_birth", "strain", "genotype"];
     private static readonly string[] RigKeys = ["id"];
     private static readonly string[] ConditionKeys = ["kind", "settings", "follows", "yoke"];
@@ -101,6 +101,7 @@ public static partial class StudyFileReader
         string? virus = study.Text("virus");
         string? indicator = study.Text("indicator");
         var experimenters = study.Texts("experimenters") ?? [];
+        long yokeMaxDelayMs = study.Integer("yoke_max_delay_ms", 0, 60_000) ?? Study.DefaultYokeMaxDelayMs;
         if (studyTable is not null)
         {
             study.RejectUnknown(StudyKeys);
@@ -137,6 +138,7 @@ public static partial class StudyFileReader
             Virus = virus,
             Indicator = indicator,
             Experimenters = experimenters,
+            YokeMaxDelayMs = yokeMaxDelayMs,
         };
     }
 

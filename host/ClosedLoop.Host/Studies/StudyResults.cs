@@ -23,6 +23,30 @@ public sealed record AnimalSession(
 
     /// <summary>The animal's mean encounter Δz in the session (NaN without encounters): the unit the group statistics average.</summary>
     public double MeanDeltaZ => DeltaZ.Count > 0 ? DeltaZ.Average() : double.NaN;
+
+    /// <summary>
+    /// For a yoked session, how long after its partner's train each yoked train started, in session time (µs): the
+    /// yoked train's offset after this session's start less the partner train's offset after the partner's (the
+    /// rig's yoke origins, in order). Empty for a session that took no yoke trigger.
+    /// </summary>
+    public IReadOnlyList<long> YokeDelaysUs { get; init; } = [];
+
+    /// <summary>The yoked trains that started more than <paramref name="boundUs"/> after their partner's.</summary>
+    public int LateYokedTrains(long boundUs) => YokeDelaysUs.Count(d => d > boundUs);
+
+    /// <summary>What broke the yoke, in words, or null when every yoked train kept to the bound.</summary>
+    public string? YokeBroken(long boundUs)
+    {
+        int late = LateYokedTrains(boundUs);
+        if (late == 0)
+        {
+            return null;
+        }
+
+        var sorted = YokeDelaysUs.Order().ToList();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{late} of {sorted.Count} yoked trains started more than {boundUs / 1000} ms after their partner's (median {sorted[(sorted.Count - 1) / 2] / 1000.0:F0} ms, latest {sorted[^1] / 1000.0:F0} ms)");
+    }
 }
 
 /// <summary>
@@ -63,6 +87,8 @@ public static class StudyResults
                     var decided = events.Decisions.Where(d => Within(d.OnsetUs) && d.Outcome is DecisionOutcome.Response or DecisionOutcome.Deficit).ToList();
                     var trains = events.Trains.Where(t => Within(t.TimeUs)).DistinctBy(t => t.TimeUs).ToList();
                     var animal = animals[session.Subject];
+                    var yokedOffsets = trains.Where(t => t.Yoked).Select(t => t.TimeUs - from).Order();
+                    var partnerOffsets = store.YokeOrigins(rig, boot).Select(o => o.OffsetUs).Where(o => o < to - from).Order();
                     results.Add(new AnimalSession(
                         animal.Id,
                         animal.Group,
@@ -76,7 +102,10 @@ public static class StudyResults
                         trains.Count(t => !t.Sham),
                         trains.Count(t => t.Sham),
                         events.Refusals.Count(r => Within(r.TimeUs)),
-                        events.EncounterEnds.Where(e => Within(e.OnsetUs)).Sum(e => (e.OffsetUs - e.OnsetUs) / 1e6)));
+                        events.EncounterEnds.Where(e => Within(e.OnsetUs)).Sum(e => (e.OffsetUs - e.OnsetUs) / 1e6))
+                    {
+                        YokeDelaysUs = [.. yokedOffsets.Zip(partnerOffsets, (yoked, partner) => yoked - partner)],
+                    });
                 }
             }
         }

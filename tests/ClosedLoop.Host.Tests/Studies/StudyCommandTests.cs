@@ -39,6 +39,31 @@ public sealed class StudyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Simulate_refuses_a_speed_a_live_yokes_relay_cannot_keep_and_takes_it_without_one()
+    {
+        string live = _fixture.Write(StudyFixture.Text(StudyFixture.Animals(1)));
+        string recorded = _fixture.Write(StudyFixture.Text(StudyFixture.Animals(1), yoke: "recorded"), "recorded.toml");
+
+        var refused = await CommandLine.Invoke("study", "simulate", live, "--session", "stim", "--speed", "100");
+        // Without a live yoke the pace is not refused (the run then stops for want of a plan, after the check).
+        var unplanned = await CommandLine.Invoke("study", "simulate", recorded, "--session", "stim", "--speed", "100");
+
+        Assert.Equal(ExitCodes.Usage, refused.Code);
+        Assert.Contains("--speed 100: a live yoke's relay keeps its timing up to 30x", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("--speed", unplanned.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_yoked_session_says_how_many_trains_broke_the_bound_and_by_how_much()
+    {
+        var session = new AnimalSession("m01", "g", "t", "C", "stim", "rig-01", 1, [], 0, 0, 0, 0, 0) { YokeDelaysUs = [5_000, 3_000_000, 2_000_000] };
+
+        Assert.Null(session.YokeBroken(3_000_000));
+        Assert.Equal(2, session.LateYokedTrains(1_000_000));
+        Assert.Equal("2 of 3 yoked trains started more than 1000 ms after their partner's (median 2000 ms, latest 3000 ms)", session.YokeBroken(1_000_000));
+    }
+
+    [Fact]
     public async Task A_blinded_plan_shows_codes_only_and_seals_the_seed_and_key()
     {
         string path = _fixture.Write(StudyFixture.Text(StudyFixture.Animals(3)));

@@ -137,6 +137,53 @@ public sealed class StudyRunTests(StudyRunTests.Run run) : IClassFixture<StudyRu
     }
 
     [Fact]
+    public async Task A_yoked_session_whose_trains_came_later_than_the_bound_is_left_out_of_report_and_export_and_said_so()
+    {
+        var study = StudyFileReader.Read(run.StudyFile);
+        IReadOnlyList<AnimalSession> results;
+        using (var store = EventStore.OpenReadOnly(run.Database))
+        {
+            results = StudyResults.Read(store, study, _ => "any");
+        }
+
+        // The delays read back from the log are the ones the run measured from the relay's own records.
+        var yoked = results.Where(r => r.YokeDelaysUs.Count > 0).ToList();
+        var measured = run.Slots.SelectMany(s => s.YokedTrains).Select(t => t.DelayUs).Order().ToList();
+        Assert.Equal(measured, yoked.SelectMany(r => r.YokeDelaysUs).Order());
+        Assert.True(measured.Count > 0 && measured[^1] > 0, "no yoked train came after its partner's: a zero bound would prove nothing");
+        Assert.Empty(study.SplitByYokeTiming(results).LeftOut);
+
+        // With a bound of 0 ms the yoked session broke it: both leave it out, and say so without naming its condition.
+        string original = File.ReadAllText(run.StudyFile);
+        try
+        {
+            File.WriteAllText(run.StudyFile, original.Replace("[study]\n", "[study]\nyoke_max_delay_ms = 0\n", StringComparison.Ordinal));
+            string folder = Path.Combine(Path.GetDirectoryName(run.StudyFile)!, "strict");
+            var report = await CommandLine.Invoke("study", "report", run.StudyFile, "--db", run.Database, "--out", Path.Combine(folder, "report"));
+            var export = await CommandLine.Invoke("study", "export", run.StudyFile, "--db", run.Database, "--out", Path.Combine(folder, "nwb"));
+
+            Assert.True(report.Code == 0, report.Error);
+            var late = yoked.Where(r => r.LateYokedTrains(0) > 0).ToList();
+            Assert.NotEmpty(late);
+            Assert.Contains($"{results.Count - late.Count} logged sessions", report.Output, StringComparison.Ordinal);
+            string html = File.ReadAllText(Directory.GetFiles(Path.Combine(folder, "report"), "*.html").Single());
+            Assert.Contains("<h2>Sessions left out</h2>", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("yoke", html, StringComparison.OrdinalIgnoreCase);
+            foreach (var session in late)
+            {
+                string said = $"left out: {session.AnimalId}'s '{session.Session}' session ({session.Rig} boot {session.Boot}): its protocol was not kept (what failed is shown once the study is unblinded)";
+                Assert.Contains(said, report.Output, StringComparison.Ordinal);
+                Assert.Contains(said, export.Output, StringComparison.Ordinal);
+                Assert.False(File.Exists(Path.Combine(folder, "nwb", session.Session, $"{session.AnimalId}.nwb")));
+            }
+        }
+        finally
+        {
+            File.WriteAllText(run.StudyFile, original);
+        }
+    }
+
+    [Fact]
     public void A_live_yoked_rigs_trains_follow_its_partners_within_the_measured_relay_latency()
     {
         using var store = EventStore.OpenReadOnly(run.Database);
