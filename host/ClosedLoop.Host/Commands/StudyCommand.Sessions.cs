@@ -100,7 +100,7 @@ public static partial class StudyCommand
 
             var run = new VirtualStudyRun(study, key, folder.ReadCalibration(), parse.GetValue(output)!.FullName, pace, parse.InvocationConfiguration.Output);
             await run.RunAsync(parse.GetValue(session)!, cancellationToken).ConfigureAwait(false);
-            parse.InvocationConfiguration.Output.WriteLine($"log: {run.DatabasePath}");
+            parse.InvocationConfiguration.Output.WriteLine($"log: {run.DatabasePath} (give it as --db to study calibrate, report and export)");
             return ExitCodes.Ok;
         }));
         return command;

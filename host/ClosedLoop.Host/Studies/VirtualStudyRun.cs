@@ -38,6 +38,16 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
         : animal.Treatment.Contains("ketamine", StringComparison.OrdinalIgnoreCase) ? Phenotype.IsolationKetamine
         : Phenotype.IsolationReared;
 
+    /// <summary>What a session costs in wall time: its slots run one after another, each its minutes of rig time at the pace.</summary>
+    public string Cost(string session, IReadOnlyList<ScheduledRun> runs)
+    {
+        int slots = runs.Select(r => r.Slot).Distinct().Count();
+        double wallS = slots * runs.Max(r => r.Minutes) * 60 / speed;
+        string wall = wallS < 90 ? $"{wallS:F0} s" : $"{wallS / 60:F1} min";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{session}: {slots} slot(s) of {runs.Max(r => r.Minutes)} min, {runs.Count} virtual rigs in all, at {speed:0.#}x: about {wall} of wall time (plus a few seconds a slot to connect, configure and flush)");
+    }
+
     /// <summary>Runs the session's slots; through <paramref name="broker"/> when given, else through an embedded broker of its own.</summary>
     public async Task<IReadOnlyList<SlotResult>> RunAsync(string session, CancellationToken cancellationToken, BrokerEndpoint? broker = null)
     {
@@ -48,6 +58,7 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
             throw new CommandLineException($"--session '{session}': the plan's sessions are {string.Join(", ", plan.Runs.Select(r => r.Session).Distinct())}");
         }
 
+        output.WriteLine(Cost(session, runs));
         Directory.CreateDirectory(folder);
         int port = EmbeddedBroker.FreePort();
         await using var embedded = broker is null ? await EmbeddedBroker.StartAsync(IPAddress.Loopback, port).ConfigureAwait(false) : null;
