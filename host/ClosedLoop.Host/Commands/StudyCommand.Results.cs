@@ -122,7 +122,7 @@ public static partial class StudyCommand
                 return Task.FromResult(ExitCodes.Refused);
             }
 
-            var labels = folder.ReadPlan().Animals.ToDictionary(a => a.Id, a => a.Condition);
+            var (labels, blinded, unblinding) = ConditionLabels(study, folder);
             InputFile.Require(parse.GetValue(database)!, "a closedloop log (SQLite)");
             using var store = Logging.EventStore.OpenReadOnly(parse.GetValue(database)!.FullName);
             var results = StudyResults.Read(store, study, animal => labels[animal.Id]);
@@ -133,13 +133,13 @@ public static partial class StudyCommand
             }
 
             var (kept, leftOut) = study.SplitByYokeTiming(results);
-            var said = leftOut.Select(l => LeftOutLine(study, l.Session, l.Why)).ToList();
+            var said = leftOut.Select(l => LeftOutLine(study, blinded, l.Session, l.Why)).ToList();
             foreach (string line in said)
             {
                 parse.InvocationConfiguration.Output.WriteLine($"left out: {line}");
             }
 
-            string path = Report.StudyReport.Write(study, study.Blinded, kept, parse.GetValue(output)!.FullName, said);
+            string path = Report.StudyReport.Write(study, blinded, kept, parse.GetValue(output)!.FullName, said, unblinding);
             parse.InvocationConfiguration.Output.WriteLine($"{kept.Count} logged sessions of {kept.Select(r => r.AnimalId).Distinct().Count()} animals: {path}");
             return Task.FromResult(ExitCodes.Ok);
         }));
@@ -150,10 +150,31 @@ public static partial class StudyCommand
     /// A session left out of the report and the export, as the reader may see it: in a blinded study only that its
     /// protocol failed (what failed, a yoke, would tell its code is the yoked condition), in an open one what broke.
     /// </summary>
-    private static string LeftOutLine(Study study, AnimalSession session, string why) =>
-        $"{session.AnimalId}'s '{session.Session}' session ({session.Rig} boot {session.Boot}): " + (study.Blinded
+    private static string LeftOutLine(Study study, bool blinded, AnimalSession session, string why) =>
+        $"{session.AnimalId}'s '{session.Session}' session ({session.Rig} boot {session.Boot}): " + (blinded
             ? "its protocol was not kept (what failed is shown once the study is unblinded); the log still holds it"
             : $"{why} (the study's yoke_max_delay_ms is {study.YokeMaxDelayMs}): no yoked control; the log still holds it");
+
+    /// <summary>
+    /// Each animal's condition as report and export may show it: the plan's codes while a blinded study is still
+    /// blinded; once `study unblind` has revealed the key, each code with its condition ("A (closed-loop)") and who
+    /// unblinded it when; names in an open study.
+    /// </summary>
+    private static (Dictionary<string, string> Labels, bool Blinded, string? Unblinding) ConditionLabels(Study study, StudyFolder folder)
+    {
+        var plan = folder.ReadPlan();
+        var labels = plan.Animals.ToDictionary(a => a.Id, a => a.Condition);
+        var unblindings = study.Blinded ? folder.Unblindings() : [];
+        if (unblindings.Count == 0)
+        {
+            return (labels, study.Blinded, null);
+        }
+
+        var key = folder.ReadKey(plan);
+        var first = unblindings[0];
+        return (key.Assignments.ToDictionary(a => a.Animal, a => $"{a.Code} ({a.Condition})"), false,
+            $"Unblinded by {first.By} on {first.Utc:yyyy-MM-dd} ({first.Reason}): each condition is shown as its code with its name.");
+    }
 
     private static Command ExportCommand()
     {
@@ -175,7 +196,7 @@ public static partial class StudyCommand
             }
 
             var folder = new StudyFolder(parse.GetValue(file)!.FullName);
-            var labels = folder.IsPlanned ? folder.ReadPlan().Animals.ToDictionary(a => a.Id, a => a.Condition) : [];
+            var (labels, blinded, _) = folder.IsPlanned ? ConditionLabels(study, folder) : ([], study.Blinded, null);
             InputFile.Require(parse.GetValue(database)!, "a closedloop log (SQLite)");
             using var store = Logging.EventStore.OpenReadOnly(parse.GetValue(database)!.FullName);
             var (sessions, leftOut) = study.SplitByYokeTiming(StudyResults.Read(store, study, animal => labels.GetValueOrDefault(animal.Id, "unplanned")));
@@ -183,7 +204,7 @@ public static partial class StudyCommand
             var printed = parse.InvocationConfiguration.Output;
             foreach (var (session, why) in leftOut)
             {
-                printed.WriteLine($"left out: {LeftOutLine(study, session, why)}");
+                printed.WriteLine($"left out: {LeftOutLine(study, blinded, session, why)}");
             }
 
             foreach (var boot in sessions.GroupBy(s => (s.Rig, s.Boot)))

@@ -16,7 +16,8 @@ public static class StudyReport
     private static readonly Color[] Palette = [Colors.SeaGreen, Colors.OrangeRed, Colors.SteelBlue, Colors.DarkOrchid, Colors.DarkGoldenRod, Colors.Gray];
 
     /// <param name="leftOut">Sessions the statistics leave out, each with why in the words the reader may see.</param>
-    public static string Write(Study study, bool blinded, IReadOnlyList<AnimalSession> results, string folder, IReadOnlyList<string>? leftOut = null)
+    /// <param name="unblinding">For a blinded study now unblinded: who did it, when and why, said at the top.</param>
+    public static string Write(Study study, bool blinded, IReadOnlyList<AnimalSession> results, string folder, IReadOnlyList<string>? leftOut = null, string? unblinding = null)
     {
         Directory.CreateDirectory(folder);
         var groups = study.Animals.Select(a => a.Group).Distinct().ToList();
@@ -33,7 +34,7 @@ public static class StudyReport
         }
 
         string path = Path.Combine(folder, $"{study.Name}_study_report.html");
-        File.WriteAllText(path, Html(study, blinded, results, groups, sessions, figures, leftOut ?? []));
+        File.WriteAllText(path, Html(study, blinded, results, groups, sessions, figures, leftOut ?? [], unblinding));
         return path;
     }
 
@@ -117,7 +118,7 @@ public static class StudyReport
         return plot.GetImageBytes(SessionReport.Width, SessionReport.Height, ImageFormat.Png);
     }
 
-    private static string Html(Study study, bool blinded, IReadOnlyList<AnimalSession> results, List<string> groups, List<string> sessions, List<(string Title, byte[] Png)> figures, IReadOnlyList<string> leftOut)
+    private static string Html(Study study, bool blinded, IReadOnlyList<AnimalSession> results, List<string> groups, List<string> sessions, List<(string Title, byte[] Png)> figures, IReadOnlyList<string> leftOut, string? unblinding)
     {
         string E(string s) => WebUtility.HtmlEncode(s);
         string F(double v, string format = "0.00") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
@@ -127,7 +128,7 @@ public static class StudyReport
             .Append($"<h1>Study {E(study.Name)}</h1>")
             .Append($"<p>{study.Animals.Count} animals in {groups.Count} groups ({E(string.Join(", ", groups.Select(g => $"{g}: {study.Animals.Count(a => a.Group == g)}")))}); ")
             .Append($"{results.Count} logged sessions of {results.Select(r => r.AnimalId).Distinct().Count()} animals. ")
-            .Append(blinded ? "Blinded: conditions are shown by their codes.</p>" : "Not blinded.</p>");
+            .Append(blinded ? "Blinded: conditions are shown by their codes.</p>" : $"{E(unblinding ?? "Not blinded.")}</p>");
         if (leftOut.Count > 0)
         {
             html.Append($"<h2>Sessions left out</h2><p>Not in any table or figure below ({leftOut.Count}):</p><ul>")

@@ -185,6 +185,53 @@ public sealed class StudyRunTests(StudyRunTests.Run run) : IClassFixture<StudyRu
     }
 
     [Fact]
+    public async Task Once_unblinded_the_report_and_export_name_each_codes_condition_and_who_unblinded_it()
+    {
+        // A copy of the study (file, plan folder, rig config), so that unblinding it leaves the fixture's study blinded.
+        string copy = Directory.CreateTempSubdirectory("closedloop-unblinded").FullName;
+        try
+        {
+            string source = Path.GetDirectoryName(run.StudyFile)!;
+            foreach (string file in Directory.GetFiles(source))
+            {
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            }
+
+            string plan = new StudyFolder(run.StudyFile).Path;
+            Directory.CreateDirectory(Path.Combine(copy, Path.GetFileName(plan)));
+            foreach (string file in Directory.GetFiles(plan))
+            {
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(plan), Path.GetFileName(file)));
+            }
+
+            string studyFile = Path.Combine(copy, Path.GetFileName(run.StudyFile));
+            var unblind = await CommandLine.Invoke("study", "unblind", studyFile, "--by", "M. Ago", "--reason", "all sessions scored");
+            Assert.True(unblind.Code == 0, unblind.Error);
+            var report = await CommandLine.Invoke("study", "report", studyFile, "--db", run.Database, "--out", Path.Combine(copy, "report"));
+            var export = await CommandLine.Invoke("study", "export", studyFile, "--db", run.Database, "--out", Path.Combine(copy, "nwb"));
+
+            Assert.True(report.Code == 0, report.Error);
+            string html = File.ReadAllText(Directory.GetFiles(Path.Combine(copy, "report"), "*.html").Single());
+            Assert.Contains("Unblinded by M. Ago on ", html, StringComparison.Ordinal);
+            var key = Key(run.StudyFile);
+            foreach (var (code, condition) in key.Codes)
+            {
+                Assert.Contains($"{code} ({condition})", html, StringComparison.Ordinal);
+            }
+
+            // Unblinded, driven and sham trains are counted apart again.
+            Assert.Contains("<th>sham trains</th>", html, StringComparison.Ordinal);
+            Assert.True(export.Code == 0, export.Error);
+            var stimulated = key.Assignments.First(a => a.Condition == "cl-stim");
+            Assert.Contains($"condition {stimulated.Code} (cl-stim)", ClosedLoop.Host.Tests.Nwb.NwbTool.Summary(Path.Combine(copy, "nwb", "stim", $"{stimulated.Animal}.nwb")).GetRawText(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_live_yoked_rigs_trains_follow_its_partners_within_the_measured_relay_latency()
     {
         using var store = EventStore.OpenReadOnly(run.Database);
