@@ -132,6 +132,11 @@ public static partial class StudyCommand
                 return Task.FromResult(ExitCodes.Refused);
             }
 
+            foreach (var running in results.Where(r => !r.Ended))
+            {
+                parse.InvocationConfiguration.Output.WriteLine($"note: {running.AnimalId}'s '{running.Session}' session ({running.Rig} boot {running.Boot}) has no stop in the log: still running, counted as far as it was logged");
+            }
+
             var (kept, leftOut) = study.SplitByYokeTiming(results);
             var said = leftOut.Select(l => LeftOutLine(study, blinded, l.Session, l.Why)).ToList();
             foreach (string line in said)
@@ -212,8 +217,10 @@ public static partial class StudyCommand
                 // An NWB file holds a boot (its signals are one recording); a boot with several sessions is named by its first.
                 var first = boot.First();
                 string path = Path.Combine(parse.GetValue(output)!.FullName, first.Session, $"{first.AnimalId}.nwb");
-                Export.NwbExport.Write(store, first.Rig, first.Boot, path, StudySubject.Describe(options, study, study.Animals.First(a => a.Id == first.AnimalId), first.Condition));
-                printed.WriteLine(boot.Count() == 1 ? path : $"{path} (holds the whole boot: also {string.Join(", ", boot.Skip(1).Select(s => $"{s.AnimalId} {s.Session}"))})");
+                bool running = boot.Any(s => !s.Ended);
+                Export.NwbExport.Write(store, first.Rig, first.Boot, path, StudySubject.Describe(options, study, study.Animals.First(a => a.Id == first.AnimalId), first.Condition) with { StillRunning = running });
+                printed.WriteLine((boot.Count() == 1 ? path : $"{path} (holds the whole boot: also {string.Join(", ", boot.Skip(1).Select(s => $"{s.AnimalId} {s.Session}"))})")
+                    + (running ? ": STILL RUNNING, its session has no stop in the log; written as far as it was logged (export again once it has ended)" : string.Empty));
             }
 
             printed.WriteLine($"{sessions.Count} logged sessions of the study written as NWB");

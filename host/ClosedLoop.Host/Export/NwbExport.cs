@@ -32,6 +32,9 @@ public sealed record NwbOptions
 
     public NwbSubject? Subject { get; init; }
 
+    /// <summary>The session had not ended when the log was exported: the file holds it as far as it was logged.</summary>
+    public bool StillRunning { get; init; }
+
     /// <summary>The session's condition as the experimenter may see it (its code in a blinded study).</summary>
     public string? Condition { get; init; }
 
@@ -115,7 +118,8 @@ public static class NwbExport
         nwb.Type(file, "/", "NWBFile");
         file.Attributes["nwb_version"] = Version;
         file["identifier"] = identifier;
-        file["session_description"] = $"ClosedLoop fiber photometry session, rig {rig}, boot {boot}" + (options.Condition is null ? string.Empty : $", condition {options.Condition}");
+        file["session_description"] = $"ClosedLoop fiber photometry session, rig {rig}, boot {boot}" + (options.Condition is null ? string.Empty : $", condition {options.Condition}")
+            + (options.StillRunning ? "; STILL RUNNING when exported: its session had no stop in the log, and the file holds it as far as it was logged" : string.Empty);
         file["session_start_time"] = Iso(start);
         file["timestamps_reference_time"] = Iso(zero);
         file["file_create_date"] = new[] { Iso(options.Created) };

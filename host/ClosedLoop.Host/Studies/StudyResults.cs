@@ -31,6 +31,12 @@ public sealed record AnimalSession(
     /// </summary>
     public IReadOnlyList<long> YokeDelaysUs { get; init; } = [];
 
+    /// <summary>
+    /// Whether the session had ended when the log was read: its rig journaled a session stop, or a later session
+    /// began on the same boot. A session without either was still running (or its rig went away mid-session).
+    /// </summary>
+    public bool Ended { get; init; } = true;
+
     /// <summary>The yoked trains that started more than <paramref name="boundUs"/> after their partner's.</summary>
     public int LateYokedTrains(long boundUs) => YokeDelaysUs.Count(d => d > boundUs);
 
@@ -105,6 +111,7 @@ public static class StudyResults
                         events.EncounterEnds.Where(e => Within(e.OnsetUs)).Sum(e => (e.OffsetUs - e.OnsetUs) / 1e6))
                     {
                         YokeDelaysUs = [.. yokedOffsets.Zip(partnerOffsets, (yoked, partner) => yoked - partner)],
+                        Ended = to != long.MaxValue || events.All.Any(e => e.Kind == EventKind.SessionStopped && Within(e.TimeUs)),
                     });
                 }
             }

@@ -212,6 +212,35 @@ public sealed class NwbExportTests(NwbExportTests.DemoLog log) : IClassFixture<N
     }
 
     [Fact]
+    public async Task A_study_session_still_running_is_exported_marked_as_such_and_an_ended_one_is_not()
+    {
+        // m03's 'stim-1' session began after everything rig-iso has logged so far: no stop follows it.
+        using (var store = new EventStore(Database))
+        {
+            long boot = store.Boots("rig-iso")[^1];
+            long last = LoggedEvents.Read(store, "rig-iso", boot).All.Max(e => e.TimeUs);
+            store.StoreSession(new SessionRecord("rig-iso", boot, last + 1, "2026-11-29T09:30:00.0000000Z", "m03", "A. Experimenter", "stim-1"));
+            long sham = store.Boots("rig-sham")[^1];
+            store.StoreSession(new SessionRecord("rig-sham", sham, 1_000_000, "2026-11-29T09:30:00.0000000Z", "m04", "A. Experimenter", "stim-1"));
+        }
+
+        using var study = new StudyFixture();
+        string studyFile = study.Write(StudyFixture.Text(StudyFixture.Animals(1)));
+        Assert.Equal(0, (await CommandLine.Invoke("study", "plan", studyFile)).Code);
+
+        var (code, output, error) = await CommandLine.Invoke("study", "export", studyFile, "--db", Database, "--out", Out);
+
+        Assert.True(code == 0, error);
+        string running = Path.Combine(Out, "stim-1", "m03.nwb");
+        Assert.Contains($"{running}: STILL RUNNING, its session has no stop in the log; written as far as it was logged", output, StringComparison.Ordinal);
+        Assert.Contains("STILL RUNNING when exported", NwbTool.Summary(running).GetProperty("session_description").GetProperty("value").GetString(), StringComparison.Ordinal);
+        // The demo stopped rig-sham's session before the log ended: written plain.
+        string ended = Path.Combine(Out, "stim-1", "m04.nwb");
+        Assert.Contains(ended + "\n", output.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("STILL RUNNING", NwbTool.Summary(ended).GetProperty("session_description").GetProperty("value").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_export_says_each_field_dandi_requires_that_it_could_not_fill_and_how_to_give_it()
     {
         var (code, _, error) = await CommandLine.Invoke(["export", "rig-iso", "--db", Database, "--out", Out, "--nwb"]);
