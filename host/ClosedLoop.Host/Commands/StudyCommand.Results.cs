@@ -73,6 +73,14 @@ public static partial class StudyCommand
             }
         }
 
+        if (referenceGroup is null)
+        {
+            // Each animal's own percentile puts about that share of every animal's baseline below its threshold, whatever
+            // its group: an animal without responses gets a threshold as low as its own Δz and is rarely stimulated.
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  note: each animal's own {percentile:0.#}th percentile: about {percentile:0.#} % of every animal's baseline encounters fall below its threshold, whatever its group, so an animal whose responses are missing gets a low threshold and would rarely be stimulated in a deficit-triggered condition; to hold every animal to what a responding group does, give --reference-group (e.g. {study.Animals[0].Group})"));
+        }
+
         var missing = proposals.Where(p => p.Threshold is null).Select(p => p.AnimalId).ToList();
         if (missing.Count > 0)
         {

@@ -134,6 +134,10 @@ public sealed class CalibrationTests(CalibrationTests.Baseline baseline) : IClas
 
         Assert.Equal(ExitCodes.Refused, code);
         Assert.Contains("no proposal for m05", output, StringComparison.Ordinal);
+        // Each animal's own percentile is the default: the output says what it does to an animal without responses.
+        Assert.Contains("note: each animal's own 10th percentile: about 10 % of every animal's baseline encounters fall below its threshold, whatever its group", output, StringComparison.Ordinal);
+        Assert.Contains("give --reference-group", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("note: each animal's own", (await CommandLine.Invoke("study", "calibrate", file, "--db", baseline.Database, "--reference-group", "group-reared")).Output, StringComparison.Ordinal);
         Assert.Contains("not accepted", error, StringComparison.Ordinal);
         Assert.Null(new StudyFolder(file).ReadCalibration());
     }
