@@ -164,7 +164,7 @@ public static class StudyReport
                     .Append($"<td>{F(c.Difference)} ({F(c.DifferenceLow)} to {F(c.DifferenceHigh)})</td><td>{F(c.HedgesG)} ({F(c.GLow)} to {F(c.GHigh)})</td></tr>");
             }
 
-            html.Append("</table><p>Difference: Welch's 95 % interval; Hedges' g with its large-sample 95 % interval; '-' where a group has fewer than two animals.</p>");
+            html.Append("</table><p>Difference: Welch's 95 % interval; Hedges' g with its exact 95 % interval (noncentral t); '-' where a group has fewer than two animals.</p>");
         }
 
         foreach (var (title, png) in figures)

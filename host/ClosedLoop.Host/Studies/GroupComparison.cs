@@ -22,8 +22,12 @@ public sealed record Summary(int N, double Mean, double Sem)
 /// <summary>
 /// Two groups of animals compared: the difference of means (B − A) with its 95 % confidence interval (Welch's t,
 /// Welch-Satterthwaite degrees of freedom), and Hedges' g (Cohen's d with the small-sample correction
-/// J = 1 − 3 / (4(nA + nB) − 9)) with the large-sample 95 % interval of Hedges and Olkin
-/// (SE² = (nA + nB) / (nA nB) + g² / (2(nA + nB))). NaN where either group has fewer than two animals.
+/// J = 1 − 3 / (4(nA + nB) − 9)) with its exact 95 % interval: the observed t = d √(nA nB / (nA + nB)) is
+/// noncentral t with nA + nB − 2 degrees of freedom, so the interval is the noncentralities that put it at the 97.5th
+/// and 2.5th percentiles, scaled back to g (Hedges and Olkin 1985; Steiger and Fouladi 1997). The large-sample interval
+/// (SE² = (nA + nB) / (nA nB) + g² / (2(nA + nB))) is far too wide or narrow with a few animals a group: for 2 against 2
+/// animals and g = −1.2 it gives −3.35 to 0.92 where the exact one is −2.72 to 0.41. NaN where either group has fewer
+/// than two animals.
 /// </summary>
 public sealed record GroupComparison(string A, string B, Summary OfA, Summary OfB, double Difference, double DifferenceLow, double DifferenceHigh, double HedgesG, double GLow, double GHigh)
 {
@@ -48,8 +52,19 @@ public sealed record GroupComparison(string A, string B, Summary OfA, Summary Of
         int n = x.Length + y.Length;
         double pooled = Math.Sqrt(((x.Length - 1) * varA + (y.Length - 1) * varB) / (n - 2));
         double g = (1 - 3.0 / (4 * n - 9)) * difference / pooled;
-        double seG = Math.Sqrt((double)n / (x.Length * y.Length) + g * g / (2.0 * n));
-        return new GroupComparison(a, b, sa, sb, difference, difference - t * se, difference + t * se, g, g - 1.96 * seG, g + 1.96 * seG);
+        var (gLow, gHigh) = ExactGInterval(g, x.Length, y.Length);
+        return new GroupComparison(a, b, sa, sb, difference, difference - t * se, difference + t * se, g, gLow, gHigh);
+    }
+
+    /// <summary>The exact 95 % interval of Hedges' <paramref name="g"/> between groups of <paramref name="nA"/> and <paramref name="nB"/> animals (noncentral t).</summary>
+    public static (double Low, double High) ExactGInterval(double g, int nA, int nB)
+    {
+        int n = nA + nB;
+        double j = 1 - (3.0 / ((4 * n) - 9));
+        double scale = Math.Sqrt((double)nA * nB / n);
+        double observed = g / j * scale;
+        double df = n - 2;
+        return (j * NoncentralT.NoncentralityFor(observed, df, 0.975) / scale, j * NoncentralT.NoncentralityFor(observed, df, 0.025) / scale);
     }
 
     private static double Variance(double[] values)

@@ -9,16 +9,45 @@ public sealed class GroupComparisonTests
     public void The_difference_and_hedges_g_come_with_their_95_percent_intervals()
     {
         // A = 1, 2, 3 and B = 2, 3, 4: both variances 1, so Welch's df = 4 and t(0.975, 4) = 2.776445; SE = sqrt(2/3).
-        // Pooled SD 1, d = 1, J = 1 - 3/15 = 0.8, g = 0.8, SE(g) = sqrt(6/9 + 0.64/12) = sqrt(0.72).
+        // Pooled SD 1, d = 1, J = 1 - 3/15 = 0.8, g = 0.8; its exact interval from SciPy 1.10 (nct.cdf, brentq): -0.62772 to 2.14738.
         var comparison = GroupComparison.Of("a", [1, 2, 3], "b", [2, 3, 4]);
 
         Assert.Equal(1, comparison.Difference, 12);
         Assert.Equal(1 - 2.776445105 * Math.Sqrt(2.0 / 3), comparison.DifferenceLow, 6);
         Assert.Equal(1 + 2.776445105 * Math.Sqrt(2.0 / 3), comparison.DifferenceHigh, 6);
         Assert.Equal(0.8, comparison.HedgesG, 12);
-        Assert.Equal(0.8 - 1.96 * Math.Sqrt(0.72), comparison.GLow, 9);
-        Assert.Equal(0.8 + 1.96 * Math.Sqrt(0.72), comparison.GHigh, 9);
+        Assert.Equal(-0.6277241873, comparison.GLow, 6);
+        Assert.Equal(2.1473771664, comparison.GHigh, 6);
         Assert.Equal((3, 2.0, 1 / Math.Sqrt(3)), (comparison.OfA.N, comparison.OfA.Mean, comparison.OfA.Sem));
+    }
+
+    [Theory]
+    // P(T <= t) for noncentral t, from SciPy 1.10.1's scipy.stats.nct.cdf (Boost), to the digits it printed.
+    [InlineData(-2.126, 2, -4.76, 0.9742248113643794)]
+    [InlineData(-2.126, 2, 0.72, 0.024735782971742726)]
+    [InlineData(1.5, 5, 1.0, 0.6496208042152254)]
+    [InlineData(0.0, 10, 0.5, 0.3085375387259869)]
+    [InlineData(3.2, 8, 2.0, 0.8059580816680573)]
+    [InlineData(-1.0, 20, -3.0, 0.9765794673850913)]
+    [InlineData(2.5, 3, -1.0, 0.9941023722966624)]
+    [InlineData(10.0, 4, 7.0, 0.7357694912879763)]
+    public void The_noncentral_t_cdf_agrees_with_scipy(double t, double df, double delta, double expected)
+    {
+        Assert.Equal(expected, NoncentralT.Cdf(t, df, delta), 9);
+    }
+
+    [Fact]
+    public void Two_animals_against_two_get_the_exact_interval_not_the_large_sample_one()
+    {
+        // The review's cell: g = -1.215 between two groups of two animals; the large-sample interval is -3.35 to 0.92,
+        // the exact one -2.73216 to 0.40823 (SciPy 1.10: nct.cdf with brentq, as the review found -2.72 to 0.41).
+        var (low, high) = GroupComparison.ExactGInterval(-1.215, 2, 2);
+
+        Assert.Equal(-2.7321610498, low, 5);
+        Assert.Equal(0.4082278767, high, 5);
+        var (largerLow, largerHigh) = GroupComparison.ExactGInterval(1.5, 6, 8);
+        Assert.Equal(0.3222049125, largerLow, 5);
+        Assert.Equal(2.6323249126, largerHigh, 5);
     }
 
     [Fact]
