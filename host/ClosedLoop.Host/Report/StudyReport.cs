@@ -38,31 +38,66 @@ public static class StudyReport
         return path;
     }
 
-    /// <summary>The comparisons the report makes: in each session and condition, every other group against the study's first.</summary>
-    public static IEnumerable<(string Session, string Condition, GroupComparison Comparison)> Comparisons(IReadOnlyList<AnimalSession> results, IReadOnlyList<string> groups)
+    /// <summary>
+    /// The comparisons the report makes: in each session, condition and treatment, every other group against the
+    /// study's first (animals of different treatments are never pooled: a treatment that restores a response would
+    /// otherwise be measured as the spread of a group).
+    /// </summary>
+    public static IEnumerable<(string Session, string Condition, string Treatment, GroupComparison Comparison)> Comparisons(IReadOnlyList<AnimalSession> results, IReadOnlyList<string> groups)
     {
-        foreach (var cell in results.GroupBy(r => (r.Session, r.Condition)))
+        foreach (var cell in results.GroupBy(r => (r.Session, r.Condition, r.Treatment)))
         {
             foreach (string other in groups.Skip(1))
             {
-                yield return (cell.Key.Session, cell.Key.Condition, GroupComparison.Of(
+                yield return (cell.Key.Session, cell.Key.Condition, cell.Key.Treatment, GroupComparison.Of(
                     groups[0], [.. cell.Where(r => r.Group == groups[0]).Select(r => r.MeanDeltaZ)],
                     other, [.. cell.Where(r => r.Group == other).Select(r => r.MeanDeltaZ)]));
             }
         }
     }
 
+    /// <summary>
+    /// The seed's claim as contrasts, in each session and condition: for every other group and every other treatment,
+    /// each treatment's effect within each group (treated against the study's first treatment) and the group ×
+    /// treatment interaction (how much more the treatment changes that group than the first group).
+    /// </summary>
+    public static IEnumerable<(string Session, string Condition, string Group, string Treatment, GroupComparison InFirstGroup, GroupComparison InGroup, InteractionContrast Interaction)> TreatmentContrasts(
+        IReadOnlyList<AnimalSession> results, IReadOnlyList<string> groups, IReadOnlyList<string> treatments)
+    {
+        foreach (var cell in results.GroupBy(r => (r.Session, r.Condition)))
+        {
+            double[] Means(string group, string treatment) => [.. cell.Where(r => r.Group == group && r.Treatment == treatment).Select(r => r.MeanDeltaZ)];
+            foreach (string group in groups.Skip(1))
+            {
+                foreach (string treatment in treatments.Skip(1))
+                {
+                    yield return (cell.Key.Session, cell.Key.Condition, group, treatment,
+                        GroupComparison.Of(treatments[0], Means(groups[0], treatments[0]), treatment, Means(groups[0], treatment)),
+                        GroupComparison.Of(treatments[0], Means(group, treatments[0]), treatment, Means(group, treatment)),
+                        InteractionContrast.Of(Means(groups[0], treatments[0]), Means(groups[0], treatment), Means(group, treatments[0]), Means(group, treatment)));
+                }
+            }
+        }
+    }
+
+    /// <summary>Below this many animals a cell, an interval is said to be too wide to tell much.</summary>
+    public const int FewAnimals = 3;
+
+    /// <summary>A bar per group and treatment (never pooled) in each condition, each animal's mean a dot on its bar.</summary>
     private static byte[] ByCondition(List<AnimalSession> results, List<string> groups)
     {
         var plot = new Plot();
         var conditions = results.Select(r => r.Condition).Distinct().Order(StringComparer.Ordinal).ToList();
-        double width = 0.8 / groups.Count;
-        for (int g = 0; g < groups.Count; g++)
+        var series = results.Select(r => (r.Group, r.Treatment)).Distinct().OrderBy(s => groups.IndexOf(s.Group)).ThenBy(s => s.Treatment, StringComparer.Ordinal).ToList();
+        bool oneTreatment = series.Select(s => s.Treatment).Distinct().Count() == 1;
+        double width = 0.8 / series.Count;
+        for (int g = 0; g < series.Count; g++)
         {
             var color = Palette[g % Palette.Length];
+            string legend = oneTreatment ? series[g].Group : $"{series[g].Group} / {series[g].Treatment}";
             for (int c = 0; c < conditions.Count; c++)
             {
-                var values = results.Where(r => r.Group == groups[g] && r.Condition == conditions[c]).Select(r => r.MeanDeltaZ).Where(double.IsFinite).ToList();
+                var values = results.Where(r => r.Group == series[g].Group && r.Treatment == series[g].Treatment && r.Condition == conditions[c]).Select(r => r.MeanDeltaZ).Where(double.IsFinite).ToList();
                 if (values.Count == 0)
                 {
                     continue;
@@ -74,9 +109,9 @@ public static class StudyReport
                 var dots = plot.Add.ScatterPoints(values.Select((_, i) => x + (i - (values.Count - 1) / 2.0) * width * 0.12).ToArray(), [.. values]);
                 dots.Color = color;
                 dots.MarkerSize = 6;
-                if (c == 0 || !plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Any(s => s.LegendText == groups[g]))
+                if (c == 0 || !plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Any(s => s.LegendText == legend))
                 {
-                    dots.LegendText = groups[g];
+                    dots.LegendText = legend;
                 }
             }
         }
@@ -95,9 +130,10 @@ public static class StudyReport
         var conditions = results.Select(r => r.Condition).Where(c => c != "baseline").Distinct().Order(StringComparer.Ordinal).ToList();
         LinePattern[] patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
         MarkerShape[] markers = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenCircle, MarkerShape.OpenSquare];
-        foreach (var cell in results.Where(r => r.Condition != "baseline").GroupBy(r => (r.Group, r.Condition)).OrderBy(c => c.Key.Group).ThenBy(c => c.Key.Condition, StringComparer.Ordinal))
+        bool oneTreatment = results.Select(r => r.Treatment).Distinct().Count() == 1;
+        foreach (var cell in results.Where(r => r.Condition != "baseline").GroupBy(r => (r.Group, r.Treatment, r.Condition)).OrderBy(c => c.Key.Group).ThenBy(c => c.Key.Treatment, StringComparer.Ordinal).ThenBy(c => c.Key.Condition, StringComparer.Ordinal))
         {
-            var points = sessions.Select((s, i) => (X: (double)i, Summary: Summary.Of([.. results.Where(r => r.Session == s && r.Group == cell.Key.Group && (r.Condition == cell.Key.Condition || r.Condition == "baseline") && cell.Any(c => c.AnimalId == r.AnimalId)).Select(r => r.MeanDeltaZ)])))
+            var points = sessions.Select((s, i) => (X: (double)i, Summary: Summary.Of([.. results.Where(r => r.Session == s && r.Group == cell.Key.Group && r.Treatment == cell.Key.Treatment && (r.Condition == cell.Key.Condition || r.Condition == "baseline") && cell.Any(c => c.AnimalId == r.AnimalId)).Select(r => r.MeanDeltaZ)])))
                 .Where(p => p.Summary.N > 0).ToList();
             var color = Palette[groups.IndexOf(cell.Key.Group) % Palette.Length];
             var scatter = plot.Add.ScatterLine(points.Select(p => p.X).ToArray(), points.Select(p => p.Summary.Mean).ToArray());
@@ -106,7 +142,7 @@ public static class StudyReport
             scatter.LinePattern = patterns[condition % patterns.Length];
             scatter.MarkerShape = markers[condition % markers.Length];
             scatter.MarkerSize = 8;
-            scatter.LegendText = $"{cell.Key.Group}, {cell.Key.Condition}";
+            scatter.LegendText = oneTreatment ? $"{cell.Key.Group}, {cell.Key.Condition}" : $"{cell.Key.Group} / {cell.Key.Treatment}, {cell.Key.Condition}";
             var errors = plot.Add.ErrorBar(points.Select(p => p.X).ToArray(), points.Select(p => p.Summary.Mean).ToArray(), points.Select(p => double.IsFinite(p.Summary.Sem) ? p.Summary.Sem : 0).ToArray());
             errors.Color = color;
         }
@@ -122,6 +158,7 @@ public static class StudyReport
     {
         string E(string s) => WebUtility.HtmlEncode(s);
         string F(double v, string format = "0.00") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+        string Few(int nB, int nA) => $"{nB} vs {nA}" + (Math.Min(nA, nB) < FewAnimals ? "*" : string.Empty);
         var html = new StringBuilder();
         html.Append($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{E(study.Name)} study report</title>")
             .Append("<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}img{max-width:100%}</style></head><body>")
@@ -142,14 +179,16 @@ public static class StudyReport
             blinded && baseline ? $"<td>{F(driven + sham, format)} sham (baseline)</td>"
             : blinded ? $"<td>{F(driven + sham, format)}</td>"
             : $"<td>{F(driven, format)}</td><td>{F(sham, format)}</td>";
-        html.Append($"<h2>By session, group and condition</h2><table><tr><th>session</th><th>group</th><th>condition</th><th>animals</th><th>Δz mean ± SEM</th><th>encounters</th><th>deficits</th>{trainHeads}<th>refusals</th><th>contact (s)</th></tr>");
+        var treatments = study.Animals.Select(a => a.Treatment).Distinct().ToList();
+        html.Append($"<h2>By session, group, treatment and condition</h2><table><tr><th>session</th><th>group</th><th>treatment</th><th>condition</th><th>animals</th><th>Δz mean ± SEM</th><th>encounters</th><th>deficits</th>{trainHeads}<th>refusals</th><th>contact (s)</th></tr>");
         foreach (string session in sessions)
         {
-            foreach (var cell in results.Where(r => r.Session == session).GroupBy(r => (r.Group, r.Condition)).OrderBy(c => groups.IndexOf(c.Key.Group)).ThenBy(c => c.Key.Condition, StringComparer.Ordinal))
+            foreach (var cell in results.Where(r => r.Session == session).GroupBy(r => (r.Group, r.Treatment, r.Condition))
+                .OrderBy(c => groups.IndexOf(c.Key.Group)).ThenBy(c => treatments.IndexOf(c.Key.Treatment)).ThenBy(c => c.Key.Condition, StringComparer.Ordinal))
             {
                 var dz = Summary.Of([.. cell.Select(r => r.MeanDeltaZ)]);
                 string Mean(Func<AnimalSession, double> value) => F(cell.Average(value), "0.0");
-                html.Append($"<tr><td>{E(session)}</td><td>{E(cell.Key.Group)}</td><td>{E(cell.Key.Condition)}</td><td>{cell.Count()}</td><td>{F(dz.Mean)} ± {F(dz.Sem)}</td>")
+                html.Append($"<tr><td>{E(session)}</td><td>{E(cell.Key.Group)}</td><td>{E(cell.Key.Treatment)}</td><td>{E(cell.Key.Condition)}</td><td>{cell.Count()}</td><td>{F(dz.Mean)} ± {F(dz.Sem)}</td>")
                     .Append($"<td>{Mean(r => r.Encounters)}</td><td>{Mean(r => r.Deficits)}</td>{Trains(cell.Average(r => r.TrainsDriven), cell.Average(r => r.TrainsSham), "0.0", cell.Key.Condition == Studies.StudyResults.BaselineLabel)}<td>{Mean(r => r.Refusals)}</td><td>{Mean(r => r.ContactS)}</td></tr>");
             }
         }
@@ -157,14 +196,31 @@ public static class StudyReport
         html.Append("</table><p>Counts are means per animal. Δz: each animal's mean over its encounters' whole-window Δz, then mean ± SEM over animals.</p>");
         if (groups.Count > 1)
         {
-            html.Append($"<h2>Groups compared with {E(groups[0])}</h2><table><tr><th>session</th><th>condition</th><th>group</th><th>n</th><th>Δz difference (95 % CI)</th><th>Hedges' g (95 % CI)</th></tr>");
-            foreach (var (session, condition, c) in Comparisons(results, groups).OrderBy(c => sessions.IndexOf(c.Session)).ThenBy(c => c.Condition, StringComparer.Ordinal))
+            html.Append($"<h2>Groups compared with {E(groups[0])}, within each treatment</h2><table><tr><th>session</th><th>condition</th><th>treatment</th><th>group</th><th>n</th><th>Δz difference (95 % CI)</th><th>Hedges' g (95 % CI)</th></tr>");
+            foreach (var (session, condition, treatment, c) in Comparisons(results, groups).OrderBy(c => sessions.IndexOf(c.Session)).ThenBy(c => c.Condition, StringComparer.Ordinal).ThenBy(c => treatments.IndexOf(c.Treatment)))
             {
-                html.Append($"<tr><td>{E(session)}</td><td>{E(condition)}</td><td>{E(c.B)} vs {E(c.A)}</td><td>{c.OfB.N} vs {c.OfA.N}</td>")
+                html.Append($"<tr><td>{E(session)}</td><td>{E(condition)}</td><td>{E(treatment)}</td><td>{E(c.B)} vs {E(c.A)}</td><td>{Few(c.OfB.N, c.OfA.N)}</td>")
                     .Append($"<td>{F(c.Difference)} ({F(c.DifferenceLow)} to {F(c.DifferenceHigh)})</td><td>{F(c.HedgesG)} ({F(c.GLow)} to {F(c.GHigh)})</td></tr>");
             }
 
-            html.Append("</table><p>Difference: Welch's 95 % interval; Hedges' g with its exact 95 % interval (noncentral t); '-' where a group has fewer than two animals.</p>");
+            html.Append($"</table><p>Difference: Welch's 95 % interval; Hedges' g with its exact 95 % interval (noncentral t); '-' where a group has fewer than two animals; <b>n marked with *</b>: fewer than {FewAnimals} animals in a cell, too few for an interval to tell much.</p>");
+        }
+
+        if (groups.Count > 1 && treatments.Count > 1)
+        {
+            html.Append($"<h2>Treatment effects and the group × treatment interaction</h2><p>Within each group, each treatment against {E(treatments[0])}; the interaction is how much more the treatment changes the group than {E(groups[0])}: ")
+                .Append($"(group treated − group {E(treatments[0])}) − ({E(groups[0])} treated − {E(groups[0])} {E(treatments[0])}), on the animals' means, with its Welch 95 % interval.</p>")
+                .Append("<table><tr><th>session</th><th>condition</th><th>group</th><th>treatment</th><th>n (four cells)</th>")
+                .Append($"<th>effect in {E(groups[0])}: g (95 % CI)</th><th>effect in the group: g (95 % CI)</th><th>interaction: Δz (95 % CI)</th></tr>");
+            foreach (var (session, condition, group, treatment, first, other, interaction) in TreatmentContrasts(results, groups, treatments).OrderBy(c => sessions.IndexOf(c.Session)).ThenBy(c => c.Condition, StringComparer.Ordinal))
+            {
+                string cells = string.Join(", ", new[] { interaction.AUntreated.N, interaction.ATreated.N, interaction.BUntreated.N, interaction.BTreated.N }) + (interaction.SmallestCell < FewAnimals ? "*" : string.Empty);
+                html.Append($"<tr><td>{E(session)}</td><td>{E(condition)}</td><td>{E(group)}</td><td>{E(treatment)}</td><td>{cells}</td>")
+                    .Append($"<td>{F(first.HedgesG)} ({F(first.GLow)} to {F(first.GHigh)})</td><td>{F(other.HedgesG)} ({F(other.GLow)} to {F(other.GHigh)})</td>")
+                    .Append($"<td>{F(interaction.Estimate)} ({F(interaction.Low)} to {F(interaction.High)})</td></tr>");
+            }
+
+            html.Append($"</table><p>n marked with *: a cell of fewer than {FewAnimals} animals; such an interval says little.</p>");
         }
 
         foreach (var (title, png) in figures)

@@ -73,3 +73,38 @@ public sealed record GroupComparison(string A, string B, Summary OfA, Summary Of
         return values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1);
     }
 }
+
+/// <summary>
+/// A 2 × 2 interaction with the animal as the unit: how much more a treatment changes group B than group A,
+/// (B treated − B untreated) − (A treated − A untreated), on the four cells' animal means. Its 95 % interval uses the
+/// cells' own variances (SE² = Σ s²/n) with Welch-Satterthwaite degrees of freedom, as the difference of two groups
+/// does. NaN where a cell has fewer than two animals.
+/// </summary>
+public sealed record InteractionContrast(Summary AUntreated, Summary ATreated, Summary BUntreated, Summary BTreated, double Estimate, double Low, double High)
+{
+    /// <summary>The fewest animals in any of the four cells.</summary>
+    public int SmallestCell => new[] { AUntreated.N, ATreated.N, BUntreated.N, BTreated.N }.Min();
+
+    public static InteractionContrast Of(IReadOnlyList<double> aUntreated, IReadOnlyList<double> aTreated, IReadOnlyList<double> bUntreated, IReadOnlyList<double> bTreated)
+    {
+        double[][] cells = [.. new[] { aUntreated, aTreated, bUntreated, bTreated }.Select(c => c.Where(double.IsFinite).ToArray())];
+        var summaries = cells.Select(Summary.Of).ToArray();
+        double estimate = (summaries[3].Mean - summaries[2].Mean) - (summaries[1].Mean - summaries[0].Mean);
+        if (cells.Any(c => c.Length < 2))
+        {
+            return new InteractionContrast(summaries[0], summaries[1], summaries[2], summaries[3], estimate, double.NaN, double.NaN);
+        }
+
+        double[] shares = [.. cells.Select(c => Variance(c) / c.Length)];
+        double se = Math.Sqrt(shares.Sum());
+        double df = Math.Pow(shares.Sum(), 2) / cells.Select((c, i) => shares[i] * shares[i] / (c.Length - 1)).Sum();
+        double t = StudentT.InvCDF(0, 1, df, 0.975);
+        return new InteractionContrast(summaries[0], summaries[1], summaries[2], summaries[3], estimate, estimate - (t * se), estimate + (t * se));
+    }
+
+    private static double Variance(double[] values)
+    {
+        double mean = values.Average();
+        return values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1);
+    }
+}

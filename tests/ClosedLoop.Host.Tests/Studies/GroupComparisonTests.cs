@@ -50,6 +50,56 @@ public sealed class GroupComparisonTests
         Assert.Equal(2.6323249126, largerHigh, 5);
     }
 
+    /// <summary>
+    /// Isolation-reared animals without a response under saline and with one under (R)-ketamine, group-reared ones
+    /// responding either way: the seed's claim, in numbers worked by hand. Every cell's variance is 1.
+    /// </summary>
+    private static readonly (string Group, string Treatment, double[] Means)[] Claim =
+    [
+        ("group-reared", "saline", [5, 6, 7]),
+        ("group-reared", "r-ketamine", [5.5, 6.5, 7.5]),
+        ("isolation-reared", "saline", [0, 1, 2]),
+        ("isolation-reared", "r-ketamine", [4, 5, 6]),
+    ];
+
+    private static List<AnimalSession> ClaimSessions() => [.. Claim.SelectMany((cell, c) => cell.Means.Select((mean, i) =>
+        new AnimalSession($"m{c}{i}", cell.Group, cell.Treatment, "C", "stim-1", "rig-01", 1, [mean], 0, 0, 0, 0, 0)))];
+
+    [Fact]
+    public void The_group_by_treatment_interaction_and_each_groups_treatment_effect_are_contrasts_of_animal_means()
+    {
+        var contrast = Assert.Single(ClosedLoop.Host.Report.StudyReport.TreatmentContrasts(ClaimSessions(), ["group-reared", "isolation-reared"], ["saline", "r-ketamine"]));
+
+        // (5 - 1) - (6.5 - 6) = 3.5; SE² = 4 x 1/3; Welch-Satterthwaite df = (4/3)² / (4 x (1/3)² / 2) = 8; t(0.975, 8) = 2.306004.
+        Assert.Equal(("isolation-reared", "r-ketamine"), (contrast.Group, contrast.Treatment));
+        Assert.Equal(3.5, contrast.Interaction.Estimate, 12);
+        Assert.Equal(3.5 - (2.306004135 * Math.Sqrt(4.0 / 3)), contrast.Interaction.Low, 6);
+        Assert.Equal(3.5 + (2.306004135 * Math.Sqrt(4.0 / 3)), contrast.Interaction.High, 6);
+        Assert.Equal(3, contrast.Interaction.SmallestCell);
+        // Within each group, the treatment against saline: 0.5 in group-reared animals, 4 in isolation-reared ones (pooled SD 1, J = 1 - 3/15).
+        Assert.Equal(0.8 * 0.5, contrast.InFirstGroup.HedgesG, 12);
+        Assert.Equal(0.8 * 4, contrast.InGroup.HedgesG, 12);
+    }
+
+    [Fact]
+    public void The_report_never_pools_treatments_and_marks_cells_too_small_to_say_much()
+    {
+        using var fixture = new StudyFixture();
+        var study = fixture.Read(StudyFixture.Text(StudyFixture.Animals(1)));
+        var sessions = ClaimSessions();
+        // One isolation-reared (R)-ketamine animal less: a cell of two.
+        sessions.RemoveAt(sessions.Count - 1);
+
+        string html = File.ReadAllText(ClosedLoop.Host.Report.StudyReport.Write(study, false, sessions, Path.Combine(fixture.Folder, "report")));
+
+        Assert.Contains("<h2>By session, group, treatment and condition</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>isolation-reared</td><td>saline</td><td>C</td><td>3</td><td>1.00 ± 0.58</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>isolation-reared</td><td>r-ketamine</td><td>C</td><td>2</td><td>4.50 ± 0.50</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<h2>Treatment effects and the group × treatment interaction</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>3, 3, 3, 2*</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>r-ketamine</td><td>isolation-reared vs group-reared</td><td>2 vs 3*</td>", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Welch_degrees_of_freedom_follow_unequal_variances()
     {
