@@ -267,5 +267,14 @@ public static partial class StudyCommand
         {
             output.WriteLine($"    {condition,-14}" + string.Concat(rigs.Select(r => $" {counts[r],10}")));
         }
+
+        // And over the day: each condition in the first slot, the second, ... as evenly as the sessions allow.
+        var positions = plan.Runs.Select(r => r.Slot).Distinct().Order().ToList();
+        output.WriteLine("  runs by condition and slot (the order of the day):");
+        output.WriteLine($"    {"condition",-14}" + string.Concat(positions.Select(p => $" {"slot " + p.ToString(CultureInfo.InvariantCulture),8}")));
+        foreach (var condition in plan.Runs.GroupBy(r => r.Condition).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"    {condition.Key,-14}" + string.Concat(positions.Select(p => $" {condition.Count(r => r.Slot == p),8}")));
+        }
     }
 }

@@ -7,7 +7,10 @@ public sealed record ScheduledRun(string Session, SessionKind Kind, int Minutes,
 
 /// <summary>
 /// The order animals run in. Each session's animals are packed into slots, as many per slot as the study has rigs,
-/// in a fresh random order per session so that time of day is not confounded with condition. Within a slot each
+/// from a fresh random order per session; then the session's slots are put in the order that spreads each condition
+/// most evenly over the positions of the day (the first slot, the second, ...) across the study's sessions, so that
+/// time of day (circadian state, the experimenter's fatigue, the room warming up) is not confounded with condition.
+/// Within a slot each
 /// animal gets the rig on which its condition has run least so far in the study (ties at random), so that every
 /// condition runs on every rig as evenly as the slots allow: a difference between rigs (LED power, fibre,
 /// photoreceiver gain) must not become a difference between conditions. In a stimulation session an animal yoked
@@ -20,11 +23,12 @@ public static class SessionSchedule
     {
         var runs = new List<ScheduledRun>();
         var onRig = new Dictionary<(string Condition, string Rig), int>();
+        var atPosition = new Dictionary<(string Condition, int Slot), int>();
         foreach (var session in study.Sessions)
         {
             foreach (string name in session.Occurrences)
             {
-                runs.AddRange(Pack(study, session, name, assignments, random, onRig));
+                runs.AddRange(Pack(study, session, name, assignments, random, onRig, atPosition));
             }
         }
 
@@ -32,7 +36,7 @@ public static class SessionSchedule
     }
 
     private static List<ScheduledRun> Pack(Study study, StudySession session, string name, IReadOnlyList<AnimalAssignment> assignments, SeededRandom random,
-        Dictionary<(string Condition, string Rig), int> onRig)
+        Dictionary<(string Condition, string Rig), int> onRig, Dictionary<(string Condition, int Slot), int> atPosition)
     {
         bool stimulation = session.Kind == SessionKind.Stimulation;
         YokeSource? YokeOf(AnimalAssignment a) =>
@@ -95,6 +99,22 @@ public static class SessionSchedule
             }
         }
 
+        // Which slot must come before which: a recorded-yoked animal's partner's before its own.
+        var before = new List<(int First, int Then)>();
+        foreach (var unit in slots.SelectMany(s => s).Where(a => YokeOf(a) == YokeSource.Recorded))
+        {
+            before.Add((slotOf[unit.Partner!], slotOf[unit.AnimalId]));
+        }
+
+        slots = OrderByTimeOfDay(slots, before, atPosition);
+        foreach (var (slot, position) in slots.Select((s, i) => (s, i)))
+        {
+            foreach (var member in slot)
+            {
+                atPosition[(member.Condition, position)] = atPosition.GetValueOrDefault((member.Condition, position)) + 1;
+            }
+        }
+
         var runs = new List<ScheduledRun>();
         for (int slot = 0; slot < slots.Count; slot++)
         {
@@ -109,6 +129,63 @@ public static class SessionSchedule
 
         // In slot order, each slot's runs in the order of the study's rigs, as the schedule is read.
         return [.. runs.OrderBy(r => r.Slot).ThenBy(r => study.Rigs.ToList().IndexOf(r.Rig))];
+    }
+
+    /// <summary>
+    /// The session's slots in the order that adds least to the sum over conditions and positions of the day of the
+    /// squared run counts (a run costs 2n + 1 at a position where its condition has run n times), keeping every
+    /// partner's slot before its recorded-yoked follower's. Every order is tried up to eight slots; past that each
+    /// position in turn takes the cheapest slot that may go there. Ties keep the packed (random) order.
+    /// </summary>
+    private static List<List<AnimalAssignment>> OrderByTimeOfDay(List<List<AnimalAssignment>> slots, List<(int First, int Then)> before,
+        Dictionary<(string Condition, int Slot), int> atPosition)
+    {
+        int Cost(int slot, int position) => slots[slot].Sum(a => (2 * atPosition.GetValueOrDefault((a.Condition, position))) + 1);
+        bool MayGo(int slot, IReadOnlyCollection<int> placed) => before.All(b => b.Then != slot || placed.Contains(b.First));
+        var order = new List<int>();
+        if (slots.Count > 8)
+        {
+            var left = Enumerable.Range(0, slots.Count).ToList();
+            for (int position = 0; position < slots.Count; position++)
+            {
+                int chosen = left.Where(s => MayGo(s, order)).MinBy(s => Cost(s, position));
+                order.Add(chosen);
+                left.Remove(chosen);
+            }
+
+            return [.. order.Select(i => slots[i])];
+        }
+
+        var best = Enumerable.Range(0, slots.Count).ToList();
+        int bestCost = int.MaxValue;
+        void Place(int cost)
+        {
+            if (cost >= bestCost)
+            {
+                return;
+            }
+
+            if (order.Count == slots.Count)
+            {
+                bestCost = cost;
+                best = [.. order];
+                return;
+            }
+
+            for (int slot = 0; slot < slots.Count; slot++)
+            {
+                if (!order.Contains(slot) && MayGo(slot, order))
+                {
+                    int position = order.Count;
+                    order.Add(slot);
+                    Place(cost + Cost(slot, position));
+                    order.RemoveAt(order.Count - 1);
+                }
+            }
+        }
+
+        Place(0);
+        return [.. best.Select(i => slots[i])];
     }
 
     /// <summary>

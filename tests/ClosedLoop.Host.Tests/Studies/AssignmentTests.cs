@@ -124,6 +124,47 @@ public sealed class AssignmentTests
         Assert.All(table, c => Assert.True(Math.Abs(c.Value["rig-01"] - c.Value["rig-02"]) <= 2, $"{c.Key}: {c.Value["rig-01"]} on rig-01, {c.Value["rig-02"]} on rig-02"));
     }
 
+    [Theory]
+    [InlineData(1UL)]
+    [InlineData(2UL)]
+    [InlineData(0xDEADBEEFUL)]
+    public void The_example_studys_plan_spreads_every_condition_over_the_order_of_the_day(ulong seed)
+    {
+        // 16 animals on two rigs: eight slots a session, four sessions (a baseline and three stimulations). Each
+        // condition's 16 runs fall two in each slot position when spread perfectly. Over seeds 1-60 the slots' order
+        // drawn at random left a condition's most and least used positions 2 to 6 runs apart (3 or 4 in most plans);
+        // ordered for the day, 0 or 2 (a live pair's two conditions share a slot, so they move together).
+        var study = StudyFileReader.Read(Path.Combine(CommandLine.RepositoryRoot, "docs", "examples", "study.toml"));
+        var plan = StudyPlan.Create(study, seed);
+
+        var positions = plan.Runs.Select(r => r.Slot).Distinct().Order().ToList();
+        Assert.Equal(8, positions.Count);
+        foreach (var condition in plan.Runs.GroupBy(r => plan.AssignmentOf(r.AnimalId).Condition))
+        {
+            var counts = positions.Select(p => condition.Count(r => r.Slot == p)).ToList();
+            Assert.True(counts.Max() - counts.Min() <= 2, $"{condition.Key}: {string.Join(", ", counts)} runs in slots 1-8");
+        }
+    }
+
+    [Fact]
+    public void Time_of_day_balancing_keeps_a_recorded_yoked_animal_after_its_partner()
+    {
+        Gen.Select(Designs, Gen.Int[2, 4]).Sample(design =>
+        {
+            var ((sizes, seed), rigs) = design;
+            var study = StudyOf(sizes, rigs, YokeSource.Recorded);
+            var plan = StudyPlan.Create(study, seed);
+            foreach (var run in plan.Runs)
+            {
+                if (plan.AssignmentOf(run.AnimalId).Partner is string partner && run.Kind == SessionKind.Stimulation)
+                {
+                    var partners = plan.Runs.Single(r => r.Session == run.Session && r.AnimalId == partner);
+                    Assert.True(partners.Slot < run.Slot, $"{run.AnimalId} in slot {run.Slot} of {run.Session}, its partner {partner} in slot {partners.Slot}");
+                }
+            }
+        });
+    }
+
     [Fact]
     public void A_plan_with_a_condition_on_one_rig_only_is_called_confounded()
     {

@@ -71,6 +71,9 @@ public sealed class StudyCommandTests : IDisposable
         var (code, output, _) = await CommandLine.Invoke("study", "plan", path, "--by", "planner");
 
         Assert.Equal(ExitCodes.Ok, code);
+        // The balance over the day is shown as the rigs' is: a row per code, a column per slot.
+        Assert.Contains("runs by condition and slot (the order of the day):", output, StringComparison.Ordinal);
+        Assert.Matches("\\n    A {13}( +[0-9]+)+\\n", output.Replace("\r", string.Empty, StringComparison.Ordinal));
         var folder = new StudyFolder(path);
         string plan = File.ReadAllText(folder.PlanPath);
         foreach (string text in new[] { output, plan })
