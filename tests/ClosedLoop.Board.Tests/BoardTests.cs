@@ -5,6 +5,7 @@ using ClosedLoop.Firmware;
 using ClosedLoop.Firmware.Board;
 using ClosedLoop.Firmware.Tests.Support;
 using ClosedLoop.Host.Commands;
+using ClosedLoop.Host.Configuration;
 using ClosedLoop.Host.Logging;
 using ClosedLoop.Host.Mqtt;
 using ClosedLoop.Host.Tests;

@@ -1,5 +1,4 @@
 using ClosedLoop.Engine.Detection;
-using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Logging;
 using PureHDF;
 

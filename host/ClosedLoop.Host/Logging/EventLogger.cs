@@ -32,7 +32,7 @@ public sealed class EventLogger : IAsyncDisposable
     public static readonly TimeSpan WriteRetry = TimeSpan.FromSeconds(1);
 
     /// <summary>The topic level under the prefix where loggers publish their own status (not a rig).</summary>
-    public const string LoggersLevel = "_loggers";
+    public const string LoggersLevel = LoggerTopics.LoggersLevel;
     private static readonly TimeSpan ReplayRetry = TimeSpan.FromSeconds(2);
 
     /// <summary>How often a logger away from its broker tries to connect again.</summary>

@@ -86,7 +86,7 @@ public sealed class BrokerUsers
     /// <summary>Adds or replaces a user. Names are MQTT user names: no spaces, no topic wildcards or separators.</summary>
     public void Set(string name, BrokerRole role, string password)
     {
-        if (name.Length == 0 || name.Any(c => char.IsWhiteSpace(c) || c is '/' or '+' or '#' or ':') || name == ClosedLoop.Host.Logging.EventLogger.LoggersLevel)
+        if (name.Length == 0 || name.Any(c => char.IsWhiteSpace(c) || c is '/' or '+' or '#' or ':') || name == LoggerTopics.LoggersLevel)
         {
             throw new ArgumentException($"'{name}' cannot be a broker user name: expected no spaces, '/', '+', '#' or ':'", nameof(name));
         }
@@ -126,7 +126,7 @@ public sealed class BrokerUsers
     {
         BrokerRole.Rig => [$"{Prefix}/{user.Name}/status", $"{Prefix}/{user.Name}/events", $"{Prefix}/{user.Name}/samples", $"{Prefix}/{user.Name}/config/ack", $"{Prefix}/{user.Name}/config/applied"],
         // Commands and replay requests only under the user's own name: the rig journals that level as the sender.
-        BrokerRole.Logger => [$"{Prefix}/+/{Topics.ReplayLeaf}/{user.Name}", $"{Prefix}/{ClosedLoop.Host.Logging.EventLogger.LoggersLevel}/{user.Name}/status"],
+        BrokerRole.Logger => [$"{Prefix}/+/{Topics.ReplayLeaf}/{user.Name}", $"{Prefix}/{LoggerTopics.LoggersLevel}/{user.Name}/status"],
         BrokerRole.Operator => [$"{Prefix}/+/{Topics.CommandsLeaf}/{user.Name}", $"{Prefix}/+/config", $"{Prefix}/+/sessions", $"{Prefix}/+/yokes", $"{Prefix}/+/{Topics.AuditLeaf}/{user.Name}"],
         _ => [],
     };

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ClosedLoop.Host.Commands;
 
 namespace ClosedLoop.Host.Mqtt;
 
@@ -16,7 +15,7 @@ public static class ConfigSender
     {
         string hash = input.Result.Config.Hash;
         var topics = client.TopicsOf(rig);
-        byte[] payload = SealedConfig.Bytes(ConfigureCommand.Render(input.Document));
+        byte[] payload = SealedConfig.Bytes(ConfigInput.Render(input.Document));
         bool IsOurs(byte[] ack)
         {
             using var document = JsonDocument.Parse(ack);

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using ClosedLoop.Host.Commands;
 
 namespace ClosedLoop.Host.Studies;
 
@@ -59,7 +58,7 @@ public static partial class StudyFileReader
         {
             bytes = ClosedLoop.Host.InputFile.ReadBounded(path, MaxBytes, "a study file");
         }
-        catch (ClosedLoop.Host.Commands.CommandLineException e)
+        catch (InputException e)
         {
             throw new StudyFileException(path, [new StudyError(0, string.Empty, string.Empty, e.Message)]);
         }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Logging;
 
 namespace ClosedLoop.Host.Studies;
@@ -79,7 +78,7 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
             var answer = await ExpectAcceptedAsync(commander, run.Rig, CommandKind.SessionStart, cancellationToken).ConfigureAwait(false);
             starts[run.Rig] = answer.TimeUs;
             relay.ExpectSession(run.Rig, online[run.Rig], answer.TimeUs);
-            var note = new ControlCommands.SessionNote(run.AnimalId, Experimenter, run.Session);
+            var note = new SessionNote(run.AnimalId, Experimenter, run.Session);
             await note.PublishAsync(client, run.Rig, online[run.Rig], answer.TimeUs, cancellationToken).ConfigureAwait(false);
         }
 
@@ -182,7 +181,7 @@ public sealed class StudySlotRunner(StudyPlan plan, CalibrationFile? calibration
 
             if (log is null)
             {
-                throw new CommandLineException($"{run.AnimalId} replays its partner's recorded session: give the logger's file with --db");
+                throw new InputException($"{run.AnimalId} replays its partner's recorded session: give the logger's file with --db");
             }
 
             var partnerSession = log.Rigs().SelectMany(rig => log.Boots(rig).SelectMany(boot => log.Sessions(rig, boot)))

@@ -1,4 +1,3 @@
-using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Export;
 
 namespace ClosedLoop.Host.Studies;
@@ -19,7 +18,7 @@ public static class StudySubject
         InputFile.Require(studyFile, "a study file (TOML)");
         var study = StudyFileReader.Read(studyFile.FullName);
         var animal = study.Animals.FirstOrDefault(a => a.Id == subject)
-            ?? throw new CommandLineException(subject is null
+            ?? throw new InputException(subject is null
                 ? "--study: the session names no subject (closedloop session RIG start --subject ID)"
                 : $"--study: the session's subject '{subject}' is not an animal of {studyFile.FullName}");
         var folder = new StudyFolder(studyFile.FullName);

@@ -1,5 +1,4 @@
 using System.Net;
-using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Logging;
 using ClosedLoop.VirtualRig;
 
@@ -55,7 +54,7 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
         var runs = plan.Runs.Where(r => r.Session == session).ToList();
         if (runs.Count == 0)
         {
-            throw new CommandLineException($"--session '{session}': the plan's sessions are {string.Join(", ", plan.Runs.Select(r => r.Session).Distinct())}");
+            throw new InputException($"--session '{session}': the plan's sessions are {string.Join(", ", plan.Runs.Select(r => r.Session).Distinct())}");
         }
 
         output.WriteLine(Cost(session, runs));

@@ -73,8 +73,8 @@ public static class ReplayAnalysis
     /// interval; a logged session's own config already has the rate its frames were made at, and keeps it (and so
     /// its hash).
     /// </summary>
-    public static Commands.ConfigInput ConfigFor(ClosedLoop.Data.Recording recording, FileInfo? file, string? sessionConfig, IEnumerable<string> settings) =>
-        Commands.ConfigInput.Load(file, settings, document =>
+    public static ConfigInput ConfigFor(ClosedLoop.Data.Recording recording, FileInfo? file, string? sessionConfig, IEnumerable<string> settings) =>
+        ConfigInput.Load(file, settings, document =>
         {
             if (sessionConfig is null)
             {

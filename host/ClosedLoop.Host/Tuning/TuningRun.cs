@@ -50,8 +50,8 @@ public static class TuningRun
             recording.SampleCount / recording.SamplingRate / 60,
             input.Result.Config.Hash,
             rows,
-            Commands.ReplayCommand.Outputs(replay),
-            Commands.ReplayCommand.ExplainEdges(recording, encounters, input.Result.Config),
+            ReplayOutcomes.Outputs(replay),
+            ReplayOutcomes.ExplainEdges(recording, encounters, input.Result.Config),
             sweepKey,
             sweep), []);
     }

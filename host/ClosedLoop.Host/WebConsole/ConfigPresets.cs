@@ -71,7 +71,7 @@ public sealed partial class ConfigPresets(string folder)
             throw new ArgumentException($"preset name '{name}': expected {NameRule}", nameof(name));
         }
 
-        var input = Commands.ConfigInput.Load(null, settings.Select(s => $"{s.Key}={s.Value}"));
+        var input = ConfigInput.Load(null, settings.Select(s => $"{s.Key}={s.Value}"));
         if (input.Result.Errors.Length > 0)
         {
             return [.. input.Result.Errors];

@@ -1,4 +1,3 @@
-using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Mqtt;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

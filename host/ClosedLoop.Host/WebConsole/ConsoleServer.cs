@@ -1,7 +1,6 @@
 using System.Net;
 using System.Reflection;
 using System.Text.Json;
-using ClosedLoop.Host.Commands;
 using ClosedLoop.Host.Mqtt;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -90,7 +89,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     // Replays and sweeps can hold NaN (no deficit decided, no whole-window score): sent as "NaN", shown as "-".
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     /// <summary>What the page may ask of a rig, by the word in its address.</summary>
-    private static readonly Dictionary<string, CommandKind> Commands = new()
+    private static readonly Dictionary<string, CommandKind> PageCommands = new()
     {
         ["arm"] = CommandKind.Arm,
         ["disarm"] = CommandKind.Disarm,
@@ -410,25 +409,25 @@ public sealed partial class ConsoleServer : IAsyncDisposable
             return refused;
         }
 
-        if (!Commands.TryGetValue(command, out var kind) || !_watch.State.Snapshot().Any(r => r.RigId == rig))
+        if (!PageCommands.TryGetValue(command, out var kind) || !_watch.State.Snapshot().Any(r => r.RigId == rig))
         {
-            return Results.Json(new { error = $"'{command}' for '{rig}': expected one of {string.Join(", ", Commands.Keys)} for a rig on the broker" }, Json, statusCode: StatusCodes.Status404NotFound);
+            return Results.Json(new { error = $"'{command}' for '{rig}': expected one of {string.Join(", ", PageCommands.Keys)} for a rig on the broker" }, Json, statusCode: StatusCodes.Status404NotFound);
         }
 
         // A session names its animal: the page sends the subject (and who runs it) as a form.
-        ControlCommands.SessionNote? session = null;
+        SessionNote? session = null;
         if (kind == CommandKind.SessionStart)
         {
             var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false) : null;
             string subject = form?["subject"].ToString().Trim() ?? string.Empty;
-            if (subject.Length is 0 or > ControlCommands.SessionNote.MaxField)
+            if (subject.Length is 0 or > SessionNote.MaxField)
             {
                 // Refused here like a rig refuses: an answer on the page, not an error of the page.
-                return Results.Json(new CommandOutcome(rig, command, false, $"nothing sent: a session start needs the animal's id as its subject (1 to {ControlCommands.SessionNote.MaxField} characters)"), Json);
+                return Results.Json(new CommandOutcome(rig, command, false, $"nothing sent: a session start needs the animal's id as its subject (1 to {SessionNote.MaxField} characters)"), Json);
             }
 
             string experimenter = form!["experimenter"].ToString().Trim();
-            session = new ControlCommands.SessionNote(subject, experimenter.Length > 0 ? experimenter : RequiresLogin ? caller.User : Environment.UserName, null);
+            session = new SessionNote(subject, experimenter.Length > 0 ? experimenter : RequiresLogin ? caller.User : Environment.UserName, null);
         }
 
         try

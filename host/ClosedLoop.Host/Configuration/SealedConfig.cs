@@ -1,4 +1,4 @@
-namespace ClosedLoop.Host.Commands;
+namespace ClosedLoop.Host.Configuration;
 
 /// <summary>A config as a rig is handed it: its text, ending with the seal line that proves it arrived whole (<see cref="ConfigSeal"/>).</summary>
 public static class SealedConfig

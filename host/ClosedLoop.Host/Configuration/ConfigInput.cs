@@ -1,4 +1,4 @@
-namespace ClosedLoop.Host.Commands;
+namespace ClosedLoop.Host.Configuration;
 
 /// <summary>
 /// A config as an operator gives it: an optional nf.config file plus `--set section.key=value` overrides, parsed
@@ -60,5 +60,27 @@ public sealed class ConfigInput
         {
             error.WriteLine($"  {e}");
         }
+    }
+
+    /// <summary>
+    /// The document as nf.config text (the rig parses it with the same engine code), without its secrets: they are
+    /// flashed with the board, never applied over MQTT (nor part of the hash), and a retained config would keep them
+    /// on the broker and in its retained-message file.
+    /// </summary>
+    public static string Render(ConfigDocument document)
+    {
+        var text = new StringBuilder();
+        var entries = Enumerable.Range(0, document.Count).Select(i => document[i])
+            .Where(e => ConfigSchema.IndexOf(e.Section, e.Key) is int key && (key < 0 || !ConfigSchema.KeyAt(key).IsSecret));
+        foreach (var section in entries.GroupBy(e => e.Section))
+        {
+            text.Append('[').Append(section.Key).Append("]\n");
+            foreach (var entry in section)
+            {
+                text.Append(entry.Key).Append(" = ").Append(entry.Value).Append('\n');
+            }
+        }
+
+        return text.ToString();
     }
 }
