@@ -381,7 +381,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
                         u.Rig,
                         u.Boot,
                         u.Restarted,
-                        Points = u.Points.Select(p => new double?[] { p.TimeUs, Math.Round(p.Dff, 5), p.Z is double z ? Math.Round(z, 3) : null }),
+                        Points = u.Points.Select(p => new double?[] { p.TimeUs, Math.Round(p.Dff, 5), p.Z is double z ? Math.Round(z, 3) : null, Math.Round(p.Signal, 1), Math.Round(p.Control, 1) }),
                         u.Encounters,
                         u.Trains,
                         u.Threshold,

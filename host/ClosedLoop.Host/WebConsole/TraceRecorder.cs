@@ -4,10 +4,11 @@ using ClosedLoop.Engine.Processing;
 namespace ClosedLoop.Host.WebConsole;
 
 /// <summary>
-/// One point of a rig's live trace on the rig's own clock: the mean dF/F of the valid samples of one bin, and the
-/// mean z of those whose z is ready (null while the rig warms up).
+/// One point of a rig's live trace on the rig's own clock: the mean dF/F of the valid samples of one bin, the mean z
+/// of those whose z is ready (null while the rig warms up), and the mean raw light of each channel (counts above dark,
+/// as the frames carry it; the control is 0 with one colour).
 /// </summary>
-public readonly record struct TracePoint(long Number, long TimeUs, double Dff, double? Z);
+public readonly record struct TracePoint(long Number, long TimeUs, double Dff, double? Z, double Signal = 0, double Control = 0);
 
 /// <summary>An encounter as the rig reported it: onset, offset once it ended, and the detector's decision once made.</summary>
 public sealed record TraceEncounter(long OnsetUs, long? OffsetUs, string? Outcome, double? PreZ, double? DeltaZ);
@@ -59,7 +60,7 @@ public sealed class TraceRecorder(bool blind = false) : Monitor.IDecodedListener
             {
                 if (samples[i].IsValid)
                 {
-                    trace.Add(samples[i].TimeUs, samples[i].Dff, samples[i].IsReady ? samples[i].Z : double.NaN);
+                    trace.Add(samples[i].TimeUs, samples[i].Dff, samples[i].IsReady ? samples[i].Z : double.NaN, samples[i].RawSignal, samples[i].RawControl);
                 }
             }
         }
@@ -184,6 +185,8 @@ public sealed class TraceRecorder(bool blind = false) : Monitor.IDecodedListener
         private int _binReady;
         private double _binDff;
         private double _binZ;
+        private double _binSignal;
+        private double _binControl;
         private long _nextNumber;
         private long _latestUs = long.MinValue;
 
@@ -208,7 +211,7 @@ public sealed class TraceRecorder(bool blind = false) : Monitor.IDecodedListener
             MarksVersion++;
         }
 
-        public void Add(long timeUs, double dff, double z)
+        public void Add(long timeUs, double dff, double z, double signal, double control)
         {
             long bin = timeUs - (timeUs % BinUs);
             if (bin != _binStart)
@@ -220,6 +223,8 @@ public sealed class TraceRecorder(bool blind = false) : Monitor.IDecodedListener
             _latestUs = Math.Max(_latestUs, timeUs);
             _binCount++;
             _binDff += dff;
+            _binSignal += signal;
+            _binControl += control;
             if (!double.IsNaN(z))
             {
                 _binReady++;
@@ -270,8 +275,10 @@ public sealed class TraceRecorder(bool blind = false) : Monitor.IDecodedListener
         {
             if (_binCount > 0)
             {
-                Points.Enqueue(new TracePoint(_nextNumber++, _binStart + (BinUs / 2), _binDff / _binCount, _binReady > 0 ? _binZ / _binReady : null));
+                Points.Enqueue(new TracePoint(_nextNumber++, _binStart + (BinUs / 2), _binDff / _binCount, _binReady > 0 ? _binZ / _binReady : null, _binSignal / _binCount, _binControl / _binCount));
                 _binCount = 0;
+                _binSignal = 0;
+                _binControl = 0;
                 _binReady = 0;
                 _binDff = 0;
                 _binZ = 0;

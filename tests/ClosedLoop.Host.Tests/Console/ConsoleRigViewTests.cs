@@ -187,8 +187,11 @@ public sealed class ConsoleRigViewTests : BrowserConsoleTest
             Assert.True(large.Width > 1.5 * small.Width, $"{small.Width} -> {large.Width} px");
             Assert.True(large.Height > 1.5 * small.Height, $"{small.Height} -> {large.Height} px");
 
-            // 30 s of data in a 60 s window: the time axis spans what exists, and says so with the value axes' ranges.
-            await Assertions.Expect(canvas).ToHaveAttributeAsync("data-axes", new System.Text.RegularExpressions.Regex("^time −(2[5-9]|3[0-2])(\\.[0-9])? to 0 s; dF/F -?[0-9.]+ to [0-9.]+ %; z -?[0-9.]+ to [0-9.]+$"));
+            // 30 s of data in a 60 s window: the time axis spans what exists, and says so with the value axes' ranges;
+            // expanded, a third panel draws each channel's raw light (the virtual rig's: about 2,000 and 1,200 counts).
+            await Assertions.Expect(canvas).ToHaveAttributeAsync("data-axes", new System.Text.RegularExpressions.Regex("^time −(2[5-9]|3[0-2])(\\.[0-9])? to 0 s; dF/F -?[0-9.]+ to [0-9.]+ %; z -?[0-9.]+ to [0-9.]+; raw [0-9]{3,4} to [0-9]{4} counts$"));
+            await card.GetByRole(AriaRole.Button, new() { Name = "Shrink trace" }).ClickAsync();
+            await Assertions.Expect(canvas).ToHaveAttributeAsync("data-axes", new System.Text.RegularExpressions.Regex("; z -?[0-9.]+ to [0-9.]+$"));
         }
 
         Assert.Empty(Chromium.PageErrors);

@@ -10,14 +10,14 @@ public sealed class TraceRecorderTests
 {
     private const long PeriodUs = 10_000;
 
-    /// <summary>One frame of samples every 10 ms from <paramref name="firstCycle"/>, with z = the sample's index in the run and dF/F = z / 100.</summary>
+    /// <summary>One frame of samples every 10 ms from <paramref name="firstCycle"/>, with z = the sample's index in the run, dF/F = z / 100, and raw light 1000 + index (signal) and 500 + index (control).</summary>
     private static byte[] Frame(long boot, long firstCycle, int count, Func<long, double>? z = null, bool valid = true, bool ready = true)
     {
         var writer = new SampleFrameWriter(count, boot, PeriodUs);
         for (long c = firstCycle; c < firstCycle + count; c++)
         {
             double value = z?.Invoke(c) ?? c;
-            Assert.True(writer.TryAdd(new ProcessedSample { CycleIndex = c, TimeUs = c * PeriodUs, Z = value, Dff = value / 100, IsValid = valid, IsReady = ready }));
+            Assert.True(writer.TryAdd(new ProcessedSample { CycleIndex = c, TimeUs = c * PeriodUs, Z = value, Dff = value / 100, IsValid = valid, IsReady = ready, RawSignal = 1000 + c, RawControl = 500 + c }));
         }
 
         return writer.Buffer[..writer.Length];
@@ -53,6 +53,8 @@ public sealed class TraceRecorderTests
         Assert.True(first.Restarted);
         Assert.Equal([(25_000L, 2.0), (75_000L, 7.0)], first.Points.Select(p => (p.TimeUs, p.Z)));
         Assert.Equal([0.02, 0.07], first.Points.Select(p => Math.Round(p.Dff, 6)));
+        // Each bin's raw light, counts above dark as the frames carry it, for the expanded card's raw panel.
+        Assert.Equal([(1002.0, 502.0), (1007.0, 507.0)], first.Points.Select(p => (p.Signal, p.Control)));
 
         // Nothing new: nothing sent. The next frame completes the third bin: only it is sent.
         Assert.Empty(traces.Since(cursors));

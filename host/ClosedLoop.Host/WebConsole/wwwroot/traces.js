@@ -128,7 +128,9 @@ function drawTrace(canvas, trace, now) {
   const margin = { left: 56, right: 12, top: 16, bottom: 30 };
   const plotWidth = Math.max(10, width - margin.left - margin.right);
   const pixel = Math.round((rightUs - trace.latestUs) * plotWidth / span);
-  const key = [width, height, span, pixel, windowChoice.value].join('|');
+  // An expanded card adds a third panel: each channel's raw light (counts above dark), to watch a fibre or an LED.
+  const raw = canvas.closest('li.rig')?.classList.contains('expanded') ?? false;
+  const key = [width, height, span, pixel, windowChoice.value, raw].join('|');
   if (trace.drawn === key) {
     return false;
   }
@@ -144,7 +146,8 @@ function drawTrace(canvas, trace, now) {
   const right = width - margin.right;
   const strip = margin.top;
   const bottom = height - margin.bottom;
-  const split = Math.round(strip + (bottom - strip) * 0.45);
+  const rawTop = raw ? Math.round(strip + (bottom - strip) * 0.62) : bottom;
+  const split = Math.round(strip + (rawTop - strip) * 0.45);
   const x = t => left + (t - leftUs) * (right - left) / span;
   g.save();
   g.beginPath();
@@ -190,9 +193,18 @@ function drawTrace(canvas, trace, now) {
   const panels = [
     // Apart by more than a label's height, so the end labels of the two value axes never touch.
     { top: strip + 8, bottom: split - 9, low: dffLow, high: dffHigh, value: p => p[1] * 100, colour: '#2a7b3f', name: 'dF/F (%)' },
-    { top: split + 9, bottom: bottom - 6, low: zLow, high: zHigh, value: p => p[2], colour: '#1f4e9c', name: 'z' },
+    { top: split + 9, bottom: rawTop - 6, low: zLow, high: zHigh, value: p => p[2], colour: '#1f4e9c', name: 'z' },
   ];
+  if (raw) {
+    const levels = visible.flatMap(p => [p[3], p[4]]).filter(v => v !== null && v !== undefined);
+    const [rawLow, rawHigh] = range(levels, levels.length ? Math.min(...levels) : 0, levels.length ? Math.max(...levels) : 1);
+    panels.push({ top: rawTop + 9, bottom: bottom - 6, low: rawLow, high: rawHigh === rawLow ? rawLow + 1 : rawHigh, value: p => p[3] ?? null, colour: '#2a7b3f', name: 'raw (counts)' });
+    panels.push({ top: rawTop + 9, bottom: bottom - 6, low: rawLow, high: rawHigh === rawLow ? rawLow + 1 : rawHigh, value: p => p[4] ?? null, colour: '#7b2a8f', name: null, shared: true });
+  }
   for (const panel of panels) {
+    if (panel.shared) {
+      continue;
+    }
     // Each value axis runs between round numbers, so both of its ends carry a labelled tick.
     const tickStep = niceStep(panel.low, panel.high, Math.max(3, (panel.bottom - panel.top) / 28));
     panel.low = Math.floor(panel.low / tickStep) * tickStep;
@@ -201,7 +213,11 @@ function drawTrace(canvas, trace, now) {
   }
   const y = (panel, v) => panel.bottom - (v - panel.low) * (panel.bottom - panel.top) / (panel.high - panel.low);
   g.font = '12px system-ui, sans-serif';
-  for (const panel of panels) {
+  for (const [index, panel] of panels.entries()) {
+    if (panel.shared) {
+      // The control's line on the signal's raw panel, on its axis.
+      Object.assign(panel, { low: panels[index - 1].low, high: panels[index - 1].high, step: panels[index - 1].step });
+    }
     // The value axis: ticks and their labels in the margin, faint grid lines across.
     const tickStep = panel.step;
     const values = tickValues(panel.low, panel.high, tickStep);
@@ -218,13 +234,23 @@ function drawTrace(canvas, trace, now) {
       g.stroke();
       g.fillText(label(v, tickStep), left - 6, at);
     }
-    g.save();
-    g.translate(12, (panel.top + panel.bottom) / 2);
-    g.rotate(-Math.PI / 2);
-    g.textAlign = 'center';
-    g.fillStyle = panel.colour;
-    g.fillText(panel.name, 0, 0);
-    g.restore();
+    if (panel.name) {
+      g.save();
+      g.translate(12, (panel.top + panel.bottom) / 2);
+      g.rotate(-Math.PI / 2);
+      g.textAlign = 'center';
+      g.fillStyle = panel.colour;
+      g.fillText(panel.name, 0, 0);
+      g.restore();
+    } else {
+      // Which raw line is which, in the panel's top right corner, in each line's colour.
+      g.textAlign = 'right';
+      g.textBaseline = 'top';
+      g.fillStyle = panels[index - 1].colour;
+      g.fillText('signal', right - 60, panel.top);
+      g.fillStyle = panel.colour;
+      g.fillText('control', right - 4, panel.top);
+    }
     g.beginPath();
     g.strokeStyle = panel.colour;
     g.lineWidth = 1.5;
@@ -285,8 +311,13 @@ function drawTrace(canvas, trace, now) {
   g.beginPath();
   g.moveTo(left, split + 0.5);
   g.lineTo(right, split + 0.5);
+  if (raw) {
+    g.moveTo(left, rawTop + 0.5);
+    g.lineTo(right, rawTop + 0.5);
+  }
   g.stroke();
-  canvas.dataset.axes = 'time ' + label(-span / 1e6, 1) + ' to 0 s; dF/F ' + panels[0].low.toFixed(2) + ' to ' + panels[0].high.toFixed(2) + ' %; z ' + panels[1].low.toFixed(2) + ' to ' + panels[1].high.toFixed(2);
+  canvas.dataset.axes = 'time ' + label(-span / 1e6, 1) + ' to 0 s; dF/F ' + panels[0].low.toFixed(2) + ' to ' + panels[0].high.toFixed(2) + ' %; z ' + panels[1].low.toFixed(2) + ' to ' + panels[1].high.toFixed(2)
+    + (raw ? '; raw ' + panels[2].low.toFixed(0) + ' to ' + panels[2].high.toFixed(0) + ' counts' : '');
   return true;
 }
 
