@@ -66,6 +66,18 @@ public static class StudyResults
     /// <summary>The condition a baseline session's runs are shown with: every animal runs it in sham, whatever its condition.</summary>
     public const string BaselineLabel = "baseline";
 
+    /// <summary>
+    /// Each yoked train's delay after the partner train it came from. With as many trains as triggers taken, the n-th
+    /// train is the n-th trigger's. A trigger the yoked rig's own limits refused leaves no train, and its refusal does
+    /// not say it was yoked: then each train is paired with the latest trigger at or before it (a train later than
+    /// the next trigger is then measured from that one, so such a delay is a floor).
+    /// </summary>
+    internal static long[] YokeDelays(List<long> yokedOffsets, List<long> partnerOffsets) =>
+        yokedOffsets.Count == partnerOffsets.Count
+            ? [.. yokedOffsets.Zip(partnerOffsets, (yoked, partner) => yoked - partner)]
+            : [.. yokedOffsets.Select(yoked => (Yoked: yoked, Partner: partnerOffsets.LastOrDefault(p => p <= yoked, long.MinValue)))
+                .Where(pair => pair.Partner != long.MinValue).Select(pair => pair.Yoked - pair.Partner)];
+
     public static IReadOnlyList<AnimalSession> Read(EventStore store, Study study, Func<StudyAnimal, string> conditionLabel)
     {
         var animals = study.Animals.ToDictionary(a => a.Id);
@@ -93,8 +105,8 @@ public static class StudyResults
                     var decided = events.Decisions.Where(d => Within(d.OnsetUs) && d.Outcome is DecisionOutcome.Response or DecisionOutcome.Deficit).ToList();
                     var trains = events.Trains.Where(t => Within(t.TimeUs)).DistinctBy(t => t.TimeUs).ToList();
                     var animal = animals[session.Subject];
-                    var yokedOffsets = trains.Where(t => t.Yoked).Select(t => t.TimeUs - from).Order();
-                    var partnerOffsets = store.YokeOrigins(rig, boot).Select(o => o.OffsetUs).Where(o => o < to - from).Order();
+                    var yokedOffsets = trains.Where(t => t.Yoked).Select(t => t.TimeUs - from).Order().ToList();
+                    var partnerOffsets = store.YokeOrigins(rig, boot).Select(o => o.OffsetUs).Where(o => o < to - from).Order().ToList();
                     results.Add(new AnimalSession(
                         animal.Id,
                         animal.Group,
@@ -110,7 +122,7 @@ public static class StudyResults
                         events.Refusals.Count(r => Within(r.TimeUs)),
                         events.EncounterEnds.Where(e => Within(e.OnsetUs)).Sum(e => (e.OffsetUs - e.OnsetUs) / 1e6))
                     {
-                        YokeDelaysUs = [.. yokedOffsets.Zip(partnerOffsets, (yoked, partner) => yoked - partner)],
+                        YokeDelaysUs = YokeDelays(yokedOffsets, partnerOffsets),
                         Ended = to != long.MaxValue || events.All.Any(e => e.Kind == EventKind.SessionStopped && Within(e.TimeUs)),
                     });
                 }

@@ -54,6 +54,15 @@ public sealed class StudyCommandTests : IDisposable
     }
 
     [Fact]
+    public void Yoked_trains_are_paired_with_their_triggers_in_order_or_past_one_their_rig_refused()
+    {
+        // As many trains as triggers: the n-th train is the n-th trigger's.
+        Assert.Equal([500, 2_000], StudyResults.YokeDelays([10_500, 22_000], [10_000, 20_000]));
+        // The yoked rig refused the 10 s trigger (its own limits): the 25 s train is its trigger's, not the 10 s one's.
+        Assert.Equal([1_000, 3_000], StudyResults.YokeDelays([1_000, 25_003_000], [0, 10_000_000, 25_000_000]));
+    }
+
+    [Fact]
     public void A_yoked_session_says_how_many_trains_broke_the_bound_and_by_how_much()
     {
         var session = new AnimalSession("m01", "g", "t", "C", "stim", "rig-01", 1, [], 0, 0, 0, 0, 0) { YokeDelaysUs = [5_000, 3_000_000, 2_000_000] };

@@ -6,7 +6,7 @@ import { button, element, localTime, setText } from './dom.js';
 import { newLightView, updateLightView } from './light.js';
 import { newLedCurrents } from './leds.js';
 import { openConfig } from './config.js';
-import { onNewRig, onSnapshot } from './rigs.js';
+import { onSnapshot } from './rigs.js';
 
 const rigList = document.getElementById('rigs');
 const empty = document.getElementById('empty');
@@ -22,7 +22,7 @@ function state(word, kind) {
 }
 
 // Sends a command and shows the rig's own answer (accepted, or the engine's refusal reason) on its card.
-export async function send(rig, command, outcome, form) {
+async function send(rig, command, outcome, form) {
   outcome.textContent = command + ': sent, waiting for ' + rig + '…';
   try {
     const answer = await request('/api/rigs/' + encodeURIComponent(rig) + '/' + command, { method: 'POST', body: form });
@@ -163,6 +163,5 @@ function drawCards(snapshot) {
   }
 }
 
-// Cards are drawn before any other part hears of a new rig, so that they find its card.
+// Cards are drawn before any other part hears of a new rig (rigs.js tells snapshots first), so that they find its card.
 onSnapshot(drawCards);
-export { onNewRig };
