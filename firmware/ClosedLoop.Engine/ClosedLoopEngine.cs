@@ -15,7 +15,7 @@ namespace ClosedLoop.Engine
     /// <list type="bullet">
     /// <item><see cref="OnReading(long, int)"/> for each timestamped photodiode reading (<see cref="OnReading(long, long, int)"/> when only an interval is known);</item>
     /// <item><see cref="OnEncounterInput"/>, <see cref="OnArmInput"/>, <see cref="OnEStopInput"/> for input edges;</item>
-    /// <item>commands (<see cref="Arm"/>, <see cref="EStop"/>, <see cref="StartSession"/>, <see cref="OnEncounterMessage"/>, ...);</item>
+    /// <item>commands (<see cref="Arm"/>, <see cref="EStop"/>, <see cref="StartSession"/>, <see cref="OnEncounterMessage(bool, long, Novelty)"/>, ...);</item>
     /// <item><see cref="Poll"/> often (every few ms) so that timed transitions happen without readings.</item>
     /// </list>
     /// Calls must come from one thread. After construction nothing on these paths allocates.
@@ -170,11 +170,20 @@ namespace ClosedLoop.Engine
             _pipeline.AfterEncounterChange(timeUs);
         }
 
-        /// <summary>A start/stop encounter message (video tracking).</summary>
+        /// <summary>A start/stop encounter message (video tracking) that names no partner.</summary>
         public void OnEncounterMessage(bool start)
         {
+            OnEncounterMessage(start, 0, Novelty.Unmarked);
+        }
+
+        /// <summary>
+        /// A start/stop encounter message (video tracking); a start names the partner (<paramref name="partner"/>
+        /// packed by <see cref="Wire.SenderName"/>, 0 for none) and whether it is familiar or novel.
+        /// </summary>
+        public void OnEncounterMessage(bool start, long partner, Novelty novelty)
+        {
             long now = _clock.NowMicros;
-            _pipeline.Tracker.OnMessage(start, now);
+            _pipeline.Tracker.OnMessage(start, now, partner, novelty);
             _pipeline.AfterEncounterChange(now);
         }
 
@@ -726,9 +735,9 @@ namespace ClosedLoop.Engine
                 _gapCycles += count;
             }
 
-            public void OnEncounterOn(long onsetUs, long nowUs, ControlSource source)
+            public void OnEncounterOn(long onsetUs, long nowUs, ControlSource source, Novelty novelty, long partner)
             {
-                _engine._journal.EncounterOn(nowUs, source, onsetUs);
+                _engine._journal.EncounterOn(nowUs, source, novelty, onsetUs, partner);
                 Detector.OnEncounterOn(onsetUs, nowUs);
             }
 

@@ -8,7 +8,8 @@ public sealed class EncounterTests
     {
         public List<string> Log { get; } = [];
 
-        public void OnEncounterOn(long onsetUs, long nowUs, ControlSource source) => Log.Add($"on {onsetUs} at {nowUs} by {source}");
+        public void OnEncounterOn(long onsetUs, long nowUs, ControlSource source, Novelty novelty, long partner) =>
+            Log.Add($"on {onsetUs} at {nowUs} by {source}" + (novelty == Novelty.Unmarked && partner == 0 ? "" : $" with {SenderName.Unpack(partner)} ({novelty})"));
 
         public void OnEncounterOff(long onsetUs, long offsetUs, long nowUs) => Log.Add($"off {offsetUs} (onset {onsetUs}) at {nowUs}");
     }
@@ -144,10 +145,45 @@ public sealed class EncounterTests
     {
         var (tracker, recorder) = Make(Settings(minDuration: 0, minGap: 0));
 
-        tracker.OnMessage(true, 1_000_000);
-        tracker.OnMessage(false, 4_000_000);
+        tracker.OnMessage(true, 1_000_000, 0, Novelty.Unmarked);
+        tracker.OnMessage(false, 4_000_000, 0, Novelty.Unmarked);
 
         Assert.Equal(["on 1000000 at 1000000 by Command", "off 4000000 (onset 1000000) at 4000000"], recorder.Log);
+    }
+
+    [Fact]
+    public void A_message_names_the_partner_of_the_encounter_it_begins_and_contact_resumed_within_min_gap_keeps_it()
+    {
+        var (tracker, recorder) = Make(Settings(minDuration: 0, minGap: 1_000_000));
+
+        tracker.OnMessage(true, 1_000_000, SenderName.Pack("stim-02"), Novelty.Novel);
+        tracker.OnMessage(false, 3_000_000, 0, Novelty.Unmarked);
+        tracker.OnMessage(true, 3_500_000, SenderName.Pack("cagemate"), Novelty.Familiar);
+        tracker.OnMessage(false, 5_000_000, 0, Novelty.Unmarked);
+        tracker.Poll(6_000_000);
+        tracker.OnMessage(true, 9_000_000, 0, Novelty.Unmarked);
+
+        Assert.Equal(
+            ["on 1000000 at 1000000 by Command with stim-02 (Novel)", "off 5000000 (onset 1000000) at 6000000", "on 9000000 at 9000000 by Command"],
+            recorder.Log);
+    }
+
+    [Fact]
+    public void The_input_marks_its_encounters_with_the_configured_novelty_and_a_message_with_its_own()
+    {
+        var settings = Settings(debounce: 0, minDuration: 0, minGap: 0);
+        settings.InputNovelty = Novelty.Familiar;
+        var (tracker, recorder) = Make(settings);
+
+        tracker.OnMessage(true, 1_000_000, SenderName.Pack("stim-03"), Novelty.Novel);
+        tracker.OnMessage(false, 2_000_000, 0, Novelty.Unmarked);
+        tracker.OnInput(true, 4_000_000);
+        tracker.OnInput(false, 5_000_000);
+
+        Assert.Equal(
+            ["on 1000000 at 1000000 by Command with stim-03 (Novel)", "off 2000000 (onset 1000000) at 2000000",
+             "on 4000000 at 4000000 by Input with  (Familiar)", "off 5000000 (onset 4000000) at 5000000"],
+            recorder.Log);
     }
 
     [Fact]
@@ -157,7 +193,7 @@ public sealed class EncounterTests
         settings.UseMessages = false;
         var (tracker, recorder) = Make(settings);
 
-        tracker.OnMessage(true, 1_000_000);
+        tracker.OnMessage(true, 1_000_000, 0, Novelty.Unmarked);
         tracker.Poll(2_000_000);
 
         Assert.Empty(recorder.Log);

@@ -14,7 +14,7 @@ public sealed class WireTests
         from code in Gen.Int[0, 11]
         from flags in Gen.Int[0, 25]
         from ref1 in Gen.Long
-        from ref2 in kind == EventKind.Command ? Gen.OneOf(Gen.Const(0L), Gen.String[Gen.Char["abcz09._-@"], 1, SenderName.MaxLength].Select(SenderName.Pack)) : Gen.Long
+        from ref2 in EventJson.LayoutOf(kind)?.Ref2IsSender == true ? Gen.OneOf(Gen.Const(0L), Gen.String[Gen.Char["abcz09._-@"], 1, SenderName.MaxLength].Select(SenderName.Pack)) : Gen.Long
         from value1 in Gen.OneOf(Gen.Double[-1e6, 1e6], Gen.Const(double.NaN), Gen.Double[-1e12, 1e12])
         from value2 in Gen.Double[-100, 100]
         select new JournalEvent

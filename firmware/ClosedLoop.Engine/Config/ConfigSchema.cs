@@ -41,6 +41,9 @@ namespace ClosedLoop.Engine.Config
 
         public static readonly string[] EncounterSources = new string[] { "digital", "message", "both" };
 
+        /// <summary>Words of <see cref="Encounters.Novelty"/>, in its order (the events and commands use the same words).</summary>
+        public static readonly string[] Novelties = new string[] { "unmarked", "familiar", "novel" };
+
         public static readonly string[] Triggers = new string[] { "deficit", "drop", "either", "none" };
 
         /// <summary>[detector] rule, in the order of <see cref="DecisionRule"/>.</summary>
@@ -137,6 +140,7 @@ namespace ClosedLoop.Engine.Config
                 ConfigKey.Integer("encounter", "debounce_ms", 0, 1000, 20, "an input level must hold this long to count"),
                 ConfigKey.Integer("encounter", "min_duration_ms", 0, 60000, 500, "shorter contacts are not encounters"),
                 ConfigKey.Integer("encounter", "min_gap_ms", 0, 60000, 1000, "contacts separated by less are one encounter"),
+                ConfigKey.Choice("encounter", "input_novelty", Novelties, "unmarked", "the partner of encounters the TTL input marks: familiar or novel when that line comes from one partner's zone (messages say their own)"),
 
                 ConfigKey.Integer("detector", "pre_ms", 100, 60000, 3000, "baseline window before onset (the paper: 3 s)"),
                 ConfigKey.Integer("detector", "post_ms", 100, 60000, 3000, "response window after onset (the paper: 3 s; shorten for faster decisions)"),

@@ -45,6 +45,7 @@ namespace ClosedLoop.Engine.Config
             Encounter.DebounceUs = v.GetInteger("encounter", "debounce_ms") * 1000;
             Encounter.MinDurationUs = v.GetInteger("encounter", "min_duration_ms") * 1000;
             Encounter.MinGapUs = v.GetInteger("encounter", "min_gap_ms") * 1000;
+            Encounter.InputNovelty = (Encounters.Novelty)v.GetChoice("encounter", "input_novelty");
 
             Detector = new DetectorSettings();
             Detector.PreUs = v.GetInteger("detector", "pre_ms") * 1000;

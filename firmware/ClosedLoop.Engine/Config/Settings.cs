@@ -76,6 +76,9 @@ namespace ClosedLoop.Engine.Config
         public long DebounceUs { get; internal set; }
         public long MinDurationUs { get; internal set; }
         public long MinGapUs { get; internal set; }
+
+        /// <summary>The partner's novelty for encounters begun by the TTL input.</summary>
+        public Encounters.Novelty InputNovelty { get; internal set; }
     }
 
     /// <summary>Which decisions request output.</summary>

@@ -14,6 +14,8 @@ namespace ClosedLoop.Engine.Encounters
     /// Ending --min_gap passes--> Idle (EncounterOff, dated at the release)
     /// </code>
     /// Onsets are dated at the contact edge so the detector measures from the real start of the encounter.
+    /// An encounter's partner (who, and whether familiar or novel) is the one the contact that began it named: a
+    /// message's own, the input's configured novelty; contact resumed within min_gap stays the same encounter and partner.
     /// </summary>
     internal sealed class EncounterTracker
     {
@@ -35,6 +37,10 @@ namespace ClosedLoop.Engine.Encounters
         private bool _messageContact;
         private bool _contact;
         private ControlSource _contactSource;
+        private long _messagePartner;
+        private Novelty _messageNovelty;
+        private long _partner;
+        private Novelty _novelty;
 
         private int _state = Idle;
         private long _onsetUs;
@@ -83,8 +89,11 @@ namespace ClosedLoop.Engine.Encounters
             }
         }
 
-        /// <summary>A start (true) or stop (false) message, e.g. from Bonsai or DeepLabCut-Live.</summary>
-        public void OnMessage(bool contact, long timeUs)
+        /// <summary>
+        /// A start (true) or stop (false) message, e.g. from Bonsai or DeepLabCut-Live; a start may name the partner
+        /// (<paramref name="partner"/> packed by <see cref="Wire.SenderName"/>, 0 for none) and its novelty.
+        /// </summary>
+        public void OnMessage(bool contact, long timeUs, long partner, Novelty novelty)
         {
             if (!_settings.UseMessages || contact == _messageContact)
             {
@@ -92,6 +101,12 @@ namespace ClosedLoop.Engine.Encounters
             }
 
             _messageContact = contact;
+            if (contact)
+            {
+                _messagePartner = partner;
+                _messageNovelty = novelty;
+            }
+
             UpdateContact(timeUs, timeUs, ControlSource.Command);
             Poll(timeUs);
         }
@@ -120,7 +135,7 @@ namespace ClosedLoop.Engine.Encounters
             if (_state == Pending && atUs - _onsetUs >= _settings.MinDurationUs)
             {
                 SetState(Active);
-                _listener.OnEncounterOn(_onsetUs, nowUs, _contactSource);
+                _listener.OnEncounterOn(_onsetUs, nowUs, _contactSource, _novelty, _partner);
             }
             else if (_state == Ending && atUs - _offsetUs >= _settings.MinGapUs)
             {
@@ -163,6 +178,9 @@ namespace ClosedLoop.Engine.Encounters
                     SetState(Pending);
                     _onsetUs = edgeUs;
                     _contactSource = source;
+                    bool fromMessage = source == ControlSource.Command;
+                    _partner = fromMessage ? _messagePartner : 0;
+                    _novelty = fromMessage ? _messageNovelty : _settings.InputNovelty;
                     if (_settings.MinDurationUs == 0)
                     {
                         AdvanceTimers(edgeUs, nowUs);

@@ -63,9 +63,10 @@ namespace ClosedLoop.Engine.Journal
             return Append(EventKind.SessionStopped, timeUs, 0, 0, trains, refusals, optoDose, doseDose);
         }
 
-        internal long EncounterOn(long timeUs, ControlSource source, long onsetUs)
+        /// <summary>partner: packed by <see cref="SenderName"/>, 0 when the mark named none.</summary>
+        internal long EncounterOn(long timeUs, ControlSource source, Encounters.Novelty novelty, long onsetUs, long partner)
         {
-            return Append(EventKind.EncounterOn, timeUs, (int)source, 0, onsetUs, 0, 0, 0);
+            return Append(EventKind.EncounterOn, timeUs, (int)source, (int)novelty, onsetUs, partner, 0, 0);
         }
 
         internal long EncounterOff(long timeUs, long offsetUs, long onsetUs)

@@ -184,7 +184,7 @@ namespace ClosedLoop.Engine.Wire
                     _engine.StopSession();
                     return RefusalReason.None;
                 case CommandKind.EncounterStart:
-                    _engine.OnEncounterMessage(true);
+                    _engine.OnEncounterMessage(true, _json.Partner, _json.Novelty);
                     return RefusalReason.None;
                 case CommandKind.EncounterStop:
                     _engine.OnEncounterMessage(false);

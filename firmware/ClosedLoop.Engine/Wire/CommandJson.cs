@@ -3,7 +3,8 @@ namespace ClosedLoop.Engine.Wire
     /// <summary>
     /// Command messages, e.g.
     /// <c>{"v":1,"cmd":"arm","id":81233,"from":"alice","boot":7,"until_us":93010000000}</c>, with
-    /// <c>"from_seq":812</c> for a replay and <c>"offset_us":93000000</c> for a yoke. A command names who sent it
+    /// <c>"from_seq":812</c> for a replay, <c>"offset_us":93000000</c> for a yoke, and for an encounter_start
+    /// optionally the partner met, <c>"partner":"stim-02","novelty":"novel"</c> (familiar, novel or unmarked). A command names who sent it
     /// (<c>from</c>, see <see cref="SenderName"/>) and carries an <c>id</c> the rig's answer repeats; it is meant for
     /// one boot of the rig and only until <c>until_us</c> on that boot's clock, so that a command held up anywhere
     /// (retained, queued, redelivered) cannot act late. Stop commands (estop, disarm, session_stop) need only
@@ -28,6 +29,12 @@ namespace ClosedLoop.Engine.Wire
 
         /// <summary>from_seq of a replay, or offset_us of a yoke.</summary>
         public long Argument { get; private set; }
+
+        /// <summary>An encounter_start's partner, packed by <see cref="SenderName"/> (0 when it names none).</summary>
+        public long Partner { get; private set; }
+
+        /// <summary>An encounter_start's partner novelty (Unmarked when it says none).</summary>
+        public Encounters.Novelty Novelty { get; private set; }
 
         /// <summary>The command's id (0 when absent).</summary>
         public long Id { get; private set; }
@@ -54,6 +61,8 @@ namespace ClosedLoop.Engine.Wire
         {
             Kind = CommandKind.None;
             Argument = 0;
+            Partner = 0;
+            Novelty = Encounters.Novelty.Unmarked;
             Id = 0;
             Sender = 0;
             Boot = -1;
@@ -130,11 +139,47 @@ namespace ClosedLoop.Engine.Wire
                 Argument = value;
             }
 
+            return Kind == CommandKind.EncounterStart ? ReadPartner() : true;
+        }
+
+        /// <summary>An encounter_start's optional partner and novelty.</summary>
+        private bool ReadPartner()
+        {
+            int field = _reader.IndexOf("partner");
+            if (field >= 0)
+            {
+                long partner = _reader.PackSender(field);
+                if (partner < 0)
+                {
+                    return Fail("'partner' must be a partner id: 1 to 11 characters from a-z 0-9 . _ - @");
+                }
+
+                Partner = partner;
+            }
+
+            field = _reader.IndexOf("novelty");
+            if (field >= 0)
+            {
+                int novelty = _reader.KindOf(field) == JsonValueKind.String ? _reader.TextIndex(field, Config.ConfigSchema.Novelties) : -1;
+                if (novelty < 0)
+                {
+                    return Fail("'novelty' must be familiar, novel or unmarked");
+                }
+
+                Novelty = (Encounters.Novelty)novelty;
+            }
+
             return true;
         }
 
         /// <summary>Writes a command; returns the offset after it.</summary>
         public int Write(CommandKind kind, long argument, long id, string sender, long boot, long untilUs, byte[] buffer, int offset)
+        {
+            return Write(kind, argument, id, sender, boot, untilUs, null, Encounters.Novelty.Unmarked, buffer, offset);
+        }
+
+        /// <summary>Writes a command, an encounter_start with its partner (null: none named) and novelty; returns the offset after it.</summary>
+        public int Write(CommandKind kind, long argument, long id, string sender, long boot, long untilUs, string partner, Encounters.Novelty novelty, byte[] buffer, int offset)
         {
             _writer.Begin(buffer, offset);
             _writer.Integer("v", Version);
@@ -147,6 +192,16 @@ namespace ClosedLoop.Engine.Wire
             if (name != null)
             {
                 _writer.Integer(name, argument);
+            }
+
+            if (kind == CommandKind.EncounterStart && partner != null)
+            {
+                _writer.Text("partner", partner);
+            }
+
+            if (kind == CommandKind.EncounterStart && novelty != Encounters.Novelty.Unmarked)
+            {
+                _writer.Text("novelty", Config.ConfigSchema.Novelties[(int)novelty]);
             }
 
             return _writer.End();

@@ -240,7 +240,7 @@ namespace ClosedLoop.Engine.Wire
                 problem = ReadCoded(r, layout.CodeName, layout.CodeWords, out into.Code);
             }
 
-            if (problem == null && layout.FlagsName != null)
+            if (problem == null && layout.FlagsName != null && !Absent(r, layout, layout.FlagsName))
             {
                 problem = ReadCoded(r, layout.FlagsName, layout.FlagsWords, out into.Flags);
             }
@@ -274,7 +274,7 @@ namespace ClosedLoop.Engine.Wire
                 problem = layout.Ref1IsHash ? ReadHash(r, layout.Ref1Name, out into.Ref1) : RequireLong(r, layout.Ref1Name, out into.Ref1);
             }
 
-            if (problem == null && layout.Ref2Name != null)
+            if (problem == null && layout.Ref2Name != null && !Absent(r, layout, layout.Ref2Name))
             {
                 problem = layout.Ref2IsSender ? ReadSender(r, layout.Ref2Name, out into.Ref2) : RequireLong(r, layout.Ref2Name, out into.Ref2);
             }
@@ -290,6 +290,12 @@ namespace ClosedLoop.Engine.Wire
             }
 
             return problem;
+        }
+
+        /// <summary>True for a field added after logs were written that this event does not carry (it reads as 0).</summary>
+        private static bool Absent(FlatJson r, EventLayout layout, string name)
+        {
+            return layout.FlagsAndRef2AddedLater && r.IndexOf(name) < 0;
         }
 
         private static void WriteCoded(JsonWriter w, string name, string[] words, int value)
@@ -414,7 +420,8 @@ namespace ClosedLoop.Engine.Wire
             l[(int)EventKind.EStop] = Sourced("estop");
             l[(int)EventKind.SessionStarted] = new EventLayout("session_started");
             l[(int)EventKind.SessionStopped] = new EventLayout("session_stopped").Refs("trains", "refusals").Values("opto_dose", "dose_dose");
-            l[(int)EventKind.EncounterOn] = Sourced("encounter_on").Refs("onset_us", null);
+            l[(int)EventKind.EncounterOn] = Sourced("encounter_on").Flags("novelty", Config.ConfigSchema.Novelties).Refs("onset_us", null)
+                .SenderRef2("partner").AddedLater();
             l[(int)EventKind.EncounterOff] = new EventLayout("encounter_off").Refs("offset_us", "onset_us");
             l[(int)EventKind.Decision] = new EventLayout("decision").Code("outcome", Outcomes).Refs("onset_us", "latency_us")
                 .Values("dz", "pre_z").FlagBits(DecisionFlagNames, true);

@@ -42,6 +42,9 @@ namespace ClosedLoop.Engine.Wire
         /// <summary>Ref2 holds a packed <see cref="SenderName"/>: written as text.</summary>
         public bool Ref2IsSender { get; private set; }
 
+        /// <summary>Flags and Ref2 were added after logs were written (encounter_on's novelty and partner): missing, they read as 0.</summary>
+        public bool FlagsAndRef2AddedLater { get; private set; }
+
         public string Value1Name { get; private set; }
 
         public string Value2Name { get; private set; }
@@ -93,6 +96,13 @@ namespace ClosedLoop.Engine.Wire
         {
             Ref2Name = name;
             Ref2IsSender = true;
+            return this;
+        }
+
+        /// <summary>Marks Flags and Ref2 as added after logs were written: a reader takes them as 0 when missing.</summary>
+        public EventLayout AddedLater()
+        {
+            FlagsAndRef2AddedLater = true;
             return this;
         }
 
