@@ -42,6 +42,12 @@ public sealed record Recording
     /// </summary>
     public long? ControlLagUs { get; init; }
 
+    /// <summary>
+    /// The partner each encounter's mark named, by its onset (µs): the novelty's word (familiar, novel, unmarked) and
+    /// the partner's id (null: none). Only a logged session has them; a replay's encounters start at the same onsets.
+    /// </summary>
+    public IReadOnlyDictionary<long, (string Novelty, string? Partner)>? PartnersByOnset { get; init; }
+
     /// <summary>Encounter TTL changes (time µs, level), in time order.</summary>
     public required IReadOnlyList<(long TimeUs, bool Level)> EncounterEdges { get; init; }
 

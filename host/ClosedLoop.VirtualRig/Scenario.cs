@@ -1,7 +1,14 @@
 namespace ClosedLoop.VirtualRig;
 
-/// <summary>One planned encounter: when contact starts and how long it lasts (µs of rig time).</summary>
-public sealed record PlannedEncounter(long OnsetUs, long DurationUs);
+/// <summary>
+/// One planned encounter: when contact starts and how long it lasts (µs of rig time), and the partner met, which the
+/// virtual tracker marks (<paramref name="Partner"/> null and <paramref name="Novelty"/> unmarked: the TTL input marks it).
+/// </summary>
+public sealed record PlannedEncounter(long OnsetUs, long DurationUs, Novelty Novelty = Novelty.Unmarked, string? Partner = null)
+{
+    /// <summary>Whether the video tracker marks it (with its partner) rather than the TTL input.</summary>
+    public bool MarkedByTracker => Novelty != Novelty.Unmarked || Partner is not null;
+}
 
 /// <summary>The encounters of a simulated session, in order.</summary>
 public sealed class Scenario
@@ -30,6 +37,18 @@ public sealed class Scenario
     /// </summary>
     public static Scenario Regular(int count, long firstOnsetUs, long intervalUs, long durationUs) =>
         Fixed([.. Enumerable.Range(0, count).Select(i => new PlannedEncounter(firstOnsetUs + i * intervalUs, durationUs))]);
+
+    /// <summary>
+    /// The same encounters as a social recognition session: the partners alternate between a familiar cage-mate and a
+    /// novel stranger, the seed choosing which comes first, each marked by the tracker.
+    /// </summary>
+    public Scenario WithAlternatingPartners(ulong seed, string familiar = "cagemate", string novel = "stranger")
+    {
+        bool novelFirst = (new SeededRandom(seed).NextUInt64() & 1) == 1;
+        return new Scenario([.. Encounters.Select((e, i) => (i % 2 == 0) == novelFirst
+            ? e with { Novelty = Novelty.Novel, Partner = novel }
+            : e with { Novelty = Novelty.Familiar, Partner = familiar })]);
+    }
 
     /// <summary>
     /// Random encounters from a seed: gaps between the end of one and the next onset uniform in

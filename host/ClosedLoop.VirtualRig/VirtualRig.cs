@@ -1,11 +1,13 @@
 using ClosedLoop.Engine;
 using ClosedLoop.Engine.Acquisition;
+using ClosedLoop.Engine.Wire;
 
 namespace ClosedLoop.VirtualRig;
 
 /// <summary>
 /// A simulated rig board: a sampler that reads the photodiode at jittered instants (with the occasional stall)
-/// and stamps each reading with the rig clock, the encounter TTL from a scenario, and the real engine deciding.
+/// and stamps each reading with the rig clock, the encounter TTL from a scenario (or, for an encounter with a named
+/// partner, a video tracker's encounter_start and encounter_stop), and the real engine deciding.
 /// Time is virtual, so an hour runs in seconds; the same seed and scenario give the same readings, bit for bit.
 /// </summary>
 public sealed class VirtualRig
@@ -17,6 +19,7 @@ public sealed class VirtualRig
     private readonly MouseModel _mouse;
     private readonly SeededRandom _sampler;
     private readonly List<(long TimeUs, bool Level, int Encounter)> _edges = [];
+    private readonly Scenario _scenario;
     private readonly long _stallChancePerReading;
     private int _nextEdge;
     private long _nextReadingUs;
@@ -35,14 +38,14 @@ public sealed class VirtualRig
         _sampler = new SeededRandom(root.NextUInt64());
         _photodiode = new Photodiode(options, new SeededRandom(root.NextUInt64()));
         _mouse = new MouseModel(options, config.Acquisition.PeriodUs, new SeededRandom(root.NextUInt64()));
+        _scenario = scenario;
         Truth = DrawTruth(scenario, options, new SeededRandom(root.NextUInt64()));
         _stallChancePerReading = (long)(options.StallsPerSecond * options.ReadingIntervalUs / 1e6 * long.MaxValue);
 
-        for (int i = 0; i < scenario.Encounters.Count; i++)
+        for (int i = 0; i < Truth.Count; i++)
         {
-            var e = scenario.Encounters[i];
-            _edges.Add((e.OnsetUs, true, i));
-            _edges.Add((e.OnsetUs + e.DurationUs, false, i));
+            _edges.Add((Truth[i].OnsetUs, true, i));
+            _edges.Add((Truth[i].OnsetUs + Truth[i].DurationUs, false, i));
         }
 
         Excitation = new SimulatedExcitation(Clock, _photodiode);
@@ -116,7 +119,15 @@ public sealed class VirtualRig
                 _mouse.Encounter(truth.OnsetUs, truth.DurationUs, truth.Amplitude);
             }
 
-            Engine.OnEncounterInput(level, edgeUs);
+            var planned = _scenario.Encounters[index];
+            if (planned.MarkedByTracker)
+            {
+                Engine.OnEncounterMessage(level, planned.Partner is null ? 0 : SenderName.Pack(planned.Partner), planned.Novelty);
+            }
+            else
+            {
+                Engine.OnEncounterInput(level, edgeUs);
+            }
         }
     }
 
@@ -160,14 +171,27 @@ public sealed class VirtualRig
         return Math.Max(1, (long)(_options.ReadingIntervalUs * (1 + jitter)));
     }
 
+    /// <summary>
+    /// What each encounter evokes, by its partner's novelty; a mouse that prefers novelty stays longer with a novel
+    /// partner (its contact scaled, ending at least a second before the next encounter's onset).
+    /// </summary>
     private static IReadOnlyList<EncounterTruth> DrawTruth(Scenario scenario, SimulationOptions options, SeededRandom random)
     {
-        var model = options.Responses ?? ResponseModel.For(options.Phenotype);
-        return [.. scenario.Encounters.Select(e =>
+        var phenotype = options.Responses ?? ResponseModel.For(options.Phenotype);
+        var encounters = scenario.Encounters;
+        return [.. encounters.Select((e, i) =>
         {
+            var model = phenotype.To(e.Novelty);
             bool responded = random.NextDouble() < model.ResponseProbability;
             double amplitude = responded ? Math.Max(0.3 * model.MeanAmplitude, model.MeanAmplitude * (1 + 0.25 * random.NextGaussian())) : 0;
-            return new EncounterTruth(e.OnsetUs, e.DurationUs, responded, amplitude);
+            long duration = e.DurationUs;
+            if (e.Novelty == Novelty.Novel && phenotype.NovelContactScale != 1)
+            {
+                long room = i + 1 < encounters.Count ? encounters[i + 1].OnsetUs - 1_000_000 - e.OnsetUs : long.MaxValue;
+                duration = Math.Max(e.DurationUs, Math.Min((long)(e.DurationUs * phenotype.NovelContactScale), room));
+            }
+
+            return new EncounterTruth(e.OnsetUs, duration, responded, amplitude, e.Novelty);
         })];
     }
 

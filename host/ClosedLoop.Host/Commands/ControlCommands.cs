@@ -1,3 +1,4 @@
+using ClosedLoop.Engine.Encounters;
 using ClosedLoop.Engine.Output;
 
 namespace ClosedLoop.Host.Commands;
@@ -20,7 +21,7 @@ public static class ControlCommands
         yield return Simple("estop-reset", "Clear a latched e-stop (refused while the e-stop button is held); arms nothing", CommandKind.EStopReset);
         yield return Simple("selftest", "Measure a disarmed rig's real opto pulse timing through its loopback input (docs/flashing.md)", CommandKind.SelfTest);
         yield return Session();
-        yield return StartStop("encounter", "Mark an encounter's start or stop, as a video tracker (Bonsai, DeepLabCut-Live) would", CommandKind.EncounterStart, CommandKind.EncounterStop);
+        yield return Encounter();
     }
 
     private static Command Simple(string name, string description, CommandKind kind)
@@ -33,16 +34,40 @@ public static class ControlCommands
         return command;
     }
 
-    private static Command StartStop(string name, string description, CommandKind start, CommandKind stop)
+    /// <summary>
+    /// `encounter RIG start [--partner ID] [--novelty familiar|novel]` and `encounter RIG stop`: a tracker's contact
+    /// marks; a start may name the partner met, which the rig journals on the encounter for a social recognition readout.
+    /// </summary>
+    private static Command Encounter()
     {
         var rig = RigArgument();
         var what = new Argument<string>("action") { Description = "start or stop" };
         what.AcceptOnlyFromAmong("start", "stop");
+        var partner = new Option<string?>("--partner") { Description = $"start: the partner mouse's id ({SenderName.Rule})" };
+        var novelty = new Option<string?>("--novelty") { Description = "start: familiar or novel (the partner's novelty to this mouse)" };
+        novelty.AcceptOnlyFromAmong("familiar", "novel");
         var options = new SendOptions();
-        var command = new Command(name, description) { rig, what };
+        var command = new Command("encounter", "Mark an encounter's start or stop, as a video tracker (Bonsai, DeepLabCut-Live) would; a start may name its partner") { rig, what, partner, novelty };
         options.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, () =>
-            SendAsync(parse, options, parse.GetValue(rig)!, parse.GetValue(what) == "start" ? start : stop, cancellationToken)));
+        {
+            bool start = parse.GetValue(what) == "start";
+            string? id = parse.GetValue(partner);
+            string? word = parse.GetValue(novelty);
+            if (!start && (id is not null || word is not null))
+            {
+                throw new CommandLineException("--partner and --novelty belong to encounter start: a stop ends whichever encounter is on");
+            }
+
+            if (id is not null && SenderName.Pack(id) <= 0)
+            {
+                throw new CommandLineException($"--partner '{id}': expected a partner id of {SenderName.Rule}");
+            }
+
+            var mark = id is null && word is null ? null
+                : new PartnerMark(id, word is null ? Novelty.Unmarked : (Novelty)Array.IndexOf(ClosedLoop.Engine.Config.ConfigSchema.Novelties, word));
+            return SendAsync(parse, options, parse.GetValue(rig)!, start ? CommandKind.EncounterStart : CommandKind.EncounterStop, cancellationToken, partner: mark);
+        }));
         return command;
     }
 
@@ -79,7 +104,7 @@ public static class ControlCommands
 
     internal static Argument<string> RigArgument() => new("rig") { Description = "The rig's id (nf.config [rig] id)" };
 
-    private static async Task<int> SendAsync(ParseResult parse, SendOptions options, string rig, CommandKind kind, CancellationToken cancellationToken, SessionNote? session = null)
+    private static async Task<int> SendAsync(ParseResult parse, SendOptions options, string rig, CommandKind kind, CancellationToken cancellationToken, SessionNote? session = null, PartnerMark? partner = null)
     {
         string sender = parse.GetValue(options.From)!;
         if (SenderName.Pack(sender) <= 0)
@@ -92,7 +117,7 @@ public static class ControlCommands
         await using var client = await BrokerClient.ConnectAsync(options.Broker.Endpoint(parse), cancellationToken).ConfigureAwait(false);
         var commander = new RigCommander(client, sender);
         EventKind[] follow = kind == CommandKind.SelfTest ? [EventKind.AcquisitionMeasured, EventKind.SelfTest] : [];
-        var answer = await commander.SendAsync(rig, kind, 0, timeout, cancellationToken, follow).ConfigureAwait(false);
+        var answer = await commander.SendAsync(rig, kind, 0, partner, timeout, cancellationToken, follow).ConfigureAwait(false);
         if (answer is null)
         {
             parse.InvocationConfiguration.Error.WriteLine($"{name} sent to {rig}, but no answer within {timeout.TotalSeconds:F0} s");

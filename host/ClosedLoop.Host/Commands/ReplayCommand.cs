@@ -3,6 +3,7 @@ using ClosedLoop.Data.Guppy;
 using ClosedLoop.Data.Neurophotometrics;
 using ClosedLoop.Data.Ppd;
 using ClosedLoop.Engine.Detection;
+using ClosedLoop.Host.Logging;
 using ClosedLoop.Host.Tuning;
 using ClosedLoop.VirtualRig.Replay;
 using ClosedLoop.VirtualRig.Validation;
@@ -262,12 +263,33 @@ public static class ReplayCommand
         }
 
         console.WriteLine(ReplayOutcomes.Outputs(replay));
+        foreach (string line in ByPartner(ReplayAnalysis.Partners(replay, recording)))
+        {
+            console.WriteLine(line);
+        }
+
         if (ReplayOutcomes.ExplainEdges(recording, n, input.Result.Config) is string explanation)
         {
             console.WriteLine(explanation);
         }
 
         return 0;
+    }
+
+    /// <summary>The replayed Δz by the partners the log's marks named, and the discrimination; nothing when none was named.</summary>
+    internal static IEnumerable<string> ByPartner(IReadOnlyList<PartnerEncounter> partners)
+    {
+        foreach (var g in partners.GroupBy(p => p.Novelty).OrderBy(g => g.Key))
+        {
+            var dz = g.Select(p => p.DeltaZ).Where(double.IsFinite).ToList();
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"{PartnerEncounters.Word(g.Key)} partners ({string.Join(", ", g.Select(p => p.Partner ?? "not named").Distinct())}): {g.Count()} encounters, {dz.Count} decided, mean Δz {(dz.Count > 0 ? dz.Average() : double.NaN):F2}, contact {g.Select(p => p.ContactS).Where(double.IsFinite).Sum():F1} s");
+        }
+
+        if (Discrimination.Of(partners) is { } d)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"recognition: novel − familiar Δz {d.DeltaZDifference:F2}, contact index {d.ContactIndex:F2} ((novel − familiar) / (novel + familiar) contact)");
+        }
     }
 
     /// <summary>A --sweep's key and the values it tries, or a usage error saying what is wrong with it.</summary>

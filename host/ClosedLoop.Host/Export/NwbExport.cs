@@ -171,13 +171,16 @@ public static class NwbExport
     private static H5Group Intervals(NwbObjects nwb, LoggedEvents events, IReadOnlyList<InvalidSpan> invalid)
     {
         var ends = events.EncounterEnds.GroupBy(e => e.OnsetUs).ToDictionary(g => g.Key, g => g.First().OffsetUs);
-        var onsets = events.EncounterOnsets.ToList();
+        var encounters = events.Encounters.ToList();
+        var onsets = encounters.Select(e => e.OnsetUs).ToList();
         var trainTimes = events.Trains.Select(t => t.TimeUs).ToHashSet();
         var decisions = events.Decisions.ToList();
         var intervals = new H5Group
         {
             ["encounters"] = nwb.TimeIntervals("/intervals/encounters", "social contacts as the rig took them (TTL or tracker), onset to end; stop_time NaN: not ended when the log stopped",
-                [.. onsets.Select(Seconds)], [.. onsets.Select(o => ends.TryGetValue(o, out long off) ? Seconds(off) : double.NaN)]),
+                [.. onsets.Select(Seconds)], [.. onsets.Select(o => ends.TryGetValue(o, out long off) ? Seconds(off) : double.NaN)],
+                ("partner", "the partner met, as the tracker's mark named it (empty: not named)", encounters.Select(e => e.Partner ?? string.Empty).ToArray()),
+                ("partner_novelty", "familiar or novel, as the mark said (unmarked: not said); a social recognition readout splits by it", encounters.Select(e => PartnerEncounters.Word(e.Novelty)).ToArray())),
             ["decisions"] = nwb.TimeIntervals("/intervals/decisions", "the rig's decision on each encounter, from contact onset to the moment it decided",
                 [.. decisions.Select(d => Seconds(d.OnsetUs))], [.. decisions.Select(d => Seconds(d.TimeUs))],
                 ("outcome", "the decision: response, deficit, drop or why none was made", decisions.Select(d => EventJson.Outcomes[(int)d.Outcome]).ToArray()),

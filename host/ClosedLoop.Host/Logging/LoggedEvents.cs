@@ -1,5 +1,6 @@
 using ClosedLoop.Data;
 using ClosedLoop.Engine.Detection;
+using ClosedLoop.Engine.Encounters;
 
 namespace ClosedLoop.Host.Logging;
 
@@ -8,6 +9,9 @@ public sealed record LoggedDecision(long TimeUs, DecisionOutcome Outcome, bool E
 
 /// <summary>The whole window's verdict on an early decision (decision_scored).</summary>
 public sealed record LoggedScore(long TimeUs, DecisionOutcome Outcome, DecisionOutcome EarlyOutcome, long OnsetUs, long EarlyLatencyUs, double DeltaZ, double EarlyBoundary);
+
+/// <summary>An encounter's confirmation (encounter_on): when contact began and the partner its mark named (null: none).</summary>
+public sealed record LoggedEncounter(long TimeUs, long OnsetUs, Novelty Novelty, string? Partner);
 
 /// <summary>An encounter's end (encounter_off).</summary>
 public sealed record LoggedEncounterEnd(long TimeUs, long OffsetUs, long OnsetUs);
@@ -66,6 +70,10 @@ public sealed class LoggedEvents
 
     public IEnumerable<LoggedScore> Scores =>
         Of(EventKind.DecisionScored).Select(e => new LoggedScore(e.TimeUs, (DecisionOutcome)e.Code, (DecisionOutcome)e.Flags, e.Ref1, e.Ref2, e.Value1, e.Value2));
+
+    /// <summary>Encounters as confirmed, with their partner marks.</summary>
+    public IEnumerable<LoggedEncounter> Encounters =>
+        Of(EventKind.EncounterOn).Select(e => new LoggedEncounter(e.TimeUs, e.Ref1, (Novelty)e.Flags, e.Ref2 == 0 ? null : SenderName.Unpack(e.Ref2)));
 
     /// <summary>Encounter onsets (the debounced contact edge).</summary>
     public IEnumerable<long> EncounterOnsets => Of(EventKind.EncounterOn).Select(e => e.Ref1);

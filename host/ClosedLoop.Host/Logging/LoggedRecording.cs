@@ -37,6 +37,7 @@ public static class LoggedRecording
             ProcessedAfterUs = [.. logged.Samples.Select(s => s.ProcessedAfterUs)],
             EncounterEdges = [.. edges.OrderBy(e => e.Item1)],
             Actions = [.. events.Actions],
+            PartnersByOnset = events.Encounters.GroupBy(e => e.OnsetUs).ToDictionary(g => g.Key, g => (PartnerEncounters.Word(g.First().Novelty), g.First().Partner)),
         };
     }
 }

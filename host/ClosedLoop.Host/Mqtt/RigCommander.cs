@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClosedLoop.Engine.Encounters;
 using ClosedLoop.Engine.Output;
 
 namespace ClosedLoop.Host.Mqtt;
@@ -10,6 +11,9 @@ public sealed record CommandAnswer(long Id, RefusalReason Result, long TimeUs)
 
     public string ResultWord => EventJson.CommandResults[(int)Result];
 }
+
+/// <summary>The partner an encounter_start names (a tracker's mark): an id (sender-name rule; null: none) and whether familiar or novel.</summary>
+public sealed record PartnerMark(string? Id, Novelty Novelty);
 
 /// <summary>
 /// Sends commands the way a rig accepts them: addressed to the boot its retained status names, with a deadline
@@ -37,12 +41,17 @@ public sealed class RigCommander(BrokerClient client, string sender)
     /// <paramref name="follow"/>, events of those kinds from the rig's boot are gathered in <see cref="Following"/> from
     /// before the command is sent (e.g. the self_test result that follows an accepted selftest, however fast).
     /// </summary>
-    public async Task<CommandAnswer?> SendAsync(string rigId, CommandKind kind, long argument, TimeSpan timeout, CancellationToken cancellationToken, params EventKind[] follow)
+    public Task<CommandAnswer?> SendAsync(string rigId, CommandKind kind, long argument, TimeSpan timeout, CancellationToken cancellationToken, params EventKind[] follow) =>
+        SendAsync(rigId, kind, argument, null, timeout, cancellationToken, follow);
+
+    /// <summary>As <see cref="SendAsync(string, CommandKind, long, TimeSpan, CancellationToken, EventKind[])"/>, an encounter_start naming its <paramref name="partner"/>.</summary>
+    public async Task<CommandAnswer?> SendAsync(string rigId, CommandKind kind, long argument, PartnerMark? partner, TimeSpan timeout, CancellationToken cancellationToken, params EventKind[] follow)
     {
         var clock = await ReadClockAsync(rigId, cancellationToken).ConfigureAwait(false);
         long id = Random.Shared.NextInt64(1, 1L << 53);
         var buffer = new byte[CommandJson.MaxBytes];
-        int length = new CommandJson().Write(kind, argument, id, Sender, clock.Boot, clock.TimeUs + (long)(Lifetime.TotalMilliseconds * 1000), buffer, 0);
+        int length = new CommandJson().Write(kind, argument, id, Sender, clock.Boot, clock.TimeUs + (long)(Lifetime.TotalMilliseconds * 1000),
+            partner?.Id, partner?.Novelty ?? Novelty.Unmarked, buffer, 0);
         var topics = client.TopicsOf(rigId);
 
         // The handler runs on the client's receive loop, and goes on running after the answer came.

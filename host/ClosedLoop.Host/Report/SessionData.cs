@@ -19,6 +19,9 @@ public sealed record ReportEncounter(double OnsetS, double? OffsetS, string Outc
 
     /// <summary>Whether the decision (and its train) came while the mice were still in contact.</summary>
     public bool DuringContact => OffsetS is double off && DecisionS < off;
+
+    /// <summary>Whether the partner met was familiar or novel, as the encounter's mark said.</summary>
+    public ClosedLoop.Engine.Encounters.Novelty Novelty { get; init; }
 }
 
 /// <summary>What the report needs of one boot of one rig, read from the SQLite log.</summary>
@@ -33,6 +36,9 @@ public sealed class SessionData
     public required double[] Z { get; init; }
 
     public required IReadOnlyList<ReportEncounter> Encounters { get; init; }
+
+    /// <summary>Every encounter with the partner its mark named, decided or not.</summary>
+    public IReadOnlyList<PartnerEncounter> Partners { get; init; } = [];
 
     /// <summary>Train starts: (time s, channel, sham).</summary>
     public required IReadOnlyList<(double TimeS, string Channel, bool Sham)> Trains { get; init; }
@@ -94,6 +100,8 @@ public sealed class SessionData
         var trainTimes = events.Trains.Select(t => t.TimeUs).ToHashSet();
         var offsets = events.EncounterEnds.ToDictionary(e => e.OnsetUs, e => e.OffsetUs / 1e6);
         var wholeWindow = events.Scores.ToDictionary(e => e.OnsetUs, e => e.DeltaZ);
+        var partners = PartnerEncounters.Read(events);
+        var novelty = partners.GroupBy(p => p.OnsetUs).ToDictionary(g => g.Key, g => g.First().Novelty);
         var encounters = events.Decisions.Where(d => d.Outcome is DecisionOutcome.Response or DecisionOutcome.Deficit)
             .Select(d => new ReportEncounter(
                 d.OnsetUs / 1e6,
@@ -102,7 +110,7 @@ public sealed class SessionData
                 d.Early ? wholeWindow.GetValueOrDefault(d.OnsetUs, double.NaN) : d.DeltaZ,
                 trainTimes.Contains(d.TimeUs),
                 d.TimeUs / 1e6,
-                d.Early))
+                d.Early) { Novelty = novelty.GetValueOrDefault(d.OnsetUs) })
             .ToList();
         var refusals = events.Refusals.Select(r => (r.TimeUs / 1e6, r.Channel, r.Reason, r.Value, r.Limit)).ToList();
         var faults = events.Faults.Select(f => (f.TimeUs / 1e6, f.Fault, f.Detail)).ToList();
@@ -113,6 +121,7 @@ public sealed class SessionData
             TimeS = [.. times],
             Z = [.. z],
             Encounters = encounters,
+            Partners = partners,
             Trains = trains,
             Refusals = refusals,
             Faults = faults,

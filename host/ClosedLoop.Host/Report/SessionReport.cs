@@ -1,4 +1,6 @@
 using System.Net;
+using ClosedLoop.Engine.Encounters;
+using ClosedLoop.Host.Logging;
 using ScottPlot;
 
 namespace ClosedLoop.Host.Report;
@@ -26,6 +28,11 @@ public static class SessionReport
             ("Around encounter onset, stimulated or not", Save(PeriEvent(data, e => e.Stimulated ? "stimulated" : "not stimulated", "stimulation"), folder, $"{data.Rig}_peri_stimulation.png")),
             ("Per-encounter Δz", Save(DeltaZ(data), folder, $"{data.Rig}_delta_z.png")),
         };
+        if (data.Partners.Any(p => p.Novelty != Novelty.Unmarked))
+        {
+            figures.Add(("Around encounter onset, by partner", Save(PeriEvent(data, e => PartnerEncounters.Word(e.Novelty), "partner"), folder, $"{data.Rig}_peri_partner.png")));
+        }
+
         if (data.Encounters.Any(e => e.Stimulated))
         {
             figures.Add((TrainTimingTitle, Save(TrainTiming(data), folder, $"{data.Rig}_train_timing.png")));
@@ -227,6 +234,29 @@ public static class SessionReport
         return moment.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + $" (UTC{moment:zzz})";
     }
 
+    /// <summary>Δz and contact by partner, and the session's discrimination, when the tracker marked partners.</summary>
+    private static void AppendPartners(StringBuilder html, SessionData data, Func<string, string> e, Func<double, string> s)
+    {
+        if (!data.Partners.Any(p => p.Novelty != Novelty.Unmarked || p.Partner is not null))
+        {
+            return;
+        }
+
+        html.Append("<h2>By partner</h2><table><tr><th>partner</th><th>novelty</th><th>encounters</th><th>decided</th><th>mean Δz</th><th>contact (s, total)</th></tr>");
+        foreach (var g in data.Partners.GroupBy(p => (p.Novelty, p.Partner)).OrderBy(g => g.Key.Novelty).ThenBy(g => g.Key.Partner, StringComparer.Ordinal))
+        {
+            var dz = g.Select(p => p.DeltaZ).Where(double.IsFinite).ToList();
+            html.Append($"<tr><td>{e(g.Key.Partner ?? "(not named)")}</td><td>{PartnerEncounters.Word(g.Key.Novelty)}</td><td>{g.Count()}</td><td>{dz.Count}</td>")
+                .Append($"<td>{s(dz.Count > 0 ? dz.Average() : double.NaN)}</td><td>{s(g.Select(p => p.ContactS).Where(double.IsFinite).Sum())}</td></tr>");
+        }
+
+        html.Append("</table>");
+        if (Discrimination.Of(data.Partners) is { } d)
+        {
+            html.Append($"<p>Novel − familiar mean Δz: {s(d.DeltaZDifference)}; contact index (novel − familiar) / (novel + familiar): {s(d.ContactIndex)}.</p>");
+        }
+    }
+
     private static string Html(SessionData data, List<(string Title, string Path)> figures)
     {
         var html = new StringBuilder();
@@ -251,6 +281,7 @@ public static class SessionReport
             html.Append($"<h2>{E(title)}</h2><img alt=\"{E(title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\">");
         }
 
+        AppendPartners(html, data, E, S);
         var stimulated = data.Encounters.Where(e => e.Stimulated).ToList();
         if (stimulated.Count > 0)
         {

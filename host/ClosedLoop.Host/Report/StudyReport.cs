@@ -80,6 +80,20 @@ public static class StudyReport
         }
     }
 
+    /// <summary>
+    /// Social recognition by session, group, treatment and condition, the animal as the unit: each animal's mean Δz to
+    /// novel and to familiar partners, their difference and its contact-time index, summarised over the cell's
+    /// animals that met both. Empty when no session's encounters were marked familiar and novel.
+    /// </summary>
+    public static IEnumerable<(string Session, string Group, string Treatment, string Condition, Summary Novel, Summary Familiar, Summary Difference, Summary ContactIndex)> RecognitionCells(IReadOnlyList<AnimalSession> results) =>
+        results.Where(r => r.Recognition is not null).GroupBy(r => (r.Session, r.Group, r.Treatment, r.Condition)).Select(cell =>
+        {
+            var d = cell.Select(r => r.Recognition!).ToList();
+            return (cell.Key.Session, cell.Key.Group, cell.Key.Treatment, cell.Key.Condition,
+                Summary.Of([.. d.Select(x => x.NovelDeltaZ)]), Summary.Of([.. d.Select(x => x.FamiliarDeltaZ)]),
+                Summary.Of([.. d.Select(x => x.DeltaZDifference)]), Summary.Of([.. d.Select(x => x.ContactIndex)]));
+        });
+
     /// <summary>Below this many animals a cell, an interval is said to be too wide to tell much.</summary>
     public const int FewAnimals = 3;
 
@@ -223,6 +237,7 @@ public static class StudyReport
             html.Append($"</table><p>n marked with *: a cell of fewer than {FewAnimals} animals; such an interval says little.</p>");
         }
 
+        AppendRecognition(html, results, groups, treatments, sessions, E, F);
         foreach (var (title, png) in figures)
         {
             html.Append($"<h2>{E(title)}</h2><img alt=\"{E(title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">");
@@ -237,5 +252,39 @@ public static class StudyReport
 
         html.Append("</table></body></html>");
         return html.ToString();
+    }
+
+    /// <summary>The social recognition tables, when encounters were marked familiar and novel.</summary>
+    private static void AppendRecognition(StringBuilder html, IReadOnlyList<AnimalSession> results, List<string> groups, List<string> treatments, List<string> sessions, Func<string, string> e, Func<double, string, string> f)
+    {
+        var cells = RecognitionCells(results).OrderBy(c => sessions.IndexOf(c.Session)).ThenBy(c => groups.IndexOf(c.Group)).ThenBy(c => treatments.IndexOf(c.Treatment))
+            .ThenBy(c => c.Condition, StringComparer.Ordinal).ToList();
+        if (cells.Count == 0)
+        {
+            return;
+        }
+
+        string F(double v) => f(v, "0.00");
+        string Ci(Summary s) => $"{F(s.Mean)} ({F(s.Interval95.Low)} to {F(s.Interval95.High)})";
+        html.Append("<h2>Social recognition: novel against familiar partners</h2><p>Each animal's mean whole-window Δz to novel and to familiar partners (as the tracker marked them), ")
+            .Append("their difference, and its preference as the social recognition test measures it, (novel − familiar) / (novel + familiar) contact time; then mean ± SEM, or mean (95 % CI, Student's t), over the animals. ")
+            .Append("An animal that discriminates answers, and goes to, the novel partner more: a difference and an index above 0.</p>")
+            .Append("<table><tr><th>session</th><th>group</th><th>treatment</th><th>condition</th><th>animals</th><th>Δz novel</th><th>Δz familiar</th><th>novel − familiar Δz (95 % CI)</th><th>contact index (95 % CI)</th></tr>");
+        foreach (var c in cells)
+        {
+            html.Append($"<tr><td>{e(c.Session)}</td><td>{e(c.Group)}</td><td>{e(c.Treatment)}</td><td>{e(c.Condition)}</td><td>{c.Difference.N}{(c.Difference.N < FewAnimals ? "*" : string.Empty)}</td>")
+                .Append($"<td>{F(c.Novel.Mean)} ± {F(c.Novel.Sem)}</td><td>{F(c.Familiar.Mean)} ± {F(c.Familiar.Sem)}</td><td>{Ci(c.Difference)}</td><td>{Ci(c.ContactIndex)}</td></tr>");
+        }
+
+        html.Append($"</table><p>animals marked with *: fewer than {FewAnimals}, too few for an interval to tell much.</p>")
+            .Append("<table><tr><th>animal</th><th>session</th><th>encounters novel / familiar</th><th>Δz novel</th><th>Δz familiar</th><th>difference</th><th>contact novel / familiar (s)</th><th>contact index</th></tr>");
+        foreach (var r in results.Where(r => r.Recognition is not null))
+        {
+            var d = r.Recognition!;
+            html.Append($"<tr><td>{e(r.AnimalId)}</td><td>{e(r.Session)}</td><td>{d.NovelEncounters} / {d.FamiliarEncounters}</td><td>{F(d.NovelDeltaZ)}</td><td>{F(d.FamiliarDeltaZ)}</td><td>{F(d.DeltaZDifference)}</td>")
+                .Append($"<td>{f(d.NovelContactS, "0.0")} / {f(d.FamiliarContactS, "0.0")}</td><td>{F(d.ContactIndex)}</td></tr>");
+        }
+
+        html.Append("</table>");
     }
 }

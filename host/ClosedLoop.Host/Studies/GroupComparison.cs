@@ -17,6 +17,21 @@ public sealed record Summary(int N, double Mean, double Sem)
         double sd = finite.Count > 1 ? Math.Sqrt(finite.Sum(v => (v - mean) * (v - mean)) / (finite.Count - 1)) : double.NaN;
         return new Summary(finite.Count, mean, sd / Math.Sqrt(finite.Count));
     }
+
+    /// <summary>The 95 % interval of the mean (Student's t with n − 1 degrees of freedom); NaN with fewer than two values.</summary>
+    public (double Low, double High) Interval95
+    {
+        get
+        {
+            if (N < 2)
+            {
+                return (double.NaN, double.NaN);
+            }
+
+            double t = StudentT.InvCDF(0, 1, N - 1, 0.975);
+            return (Mean - (t * Sem), Mean + (t * Sem));
+        }
+    }
 }
 
 /// <summary>

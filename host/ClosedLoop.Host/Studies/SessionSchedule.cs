@@ -3,7 +3,11 @@ using ClosedLoop.Engine.Core;
 namespace ClosedLoop.Host.Studies;
 
 /// <summary>One animal's run in one session: which session, in which slot (slots run one after another), on which rig.</summary>
-public sealed record ScheduledRun(string Session, SessionKind Kind, int Minutes, int Slot, string Rig, string AnimalId);
+public sealed record ScheduledRun(string Session, SessionKind Kind, int Minutes, int Slot, string Rig, string AnimalId)
+{
+    /// <summary>A social recognition session (<see cref="StudySession.Recognition"/>).</summary>
+    public bool Recognition { get; init; }
+}
 
 /// <summary>
 /// The order animals run in. Each session's animals are packed into slots, as many per slot as the study has rigs,
@@ -123,7 +127,7 @@ public static class SessionSchedule
             for (int i = 0; i < members.Count; i++)
             {
                 onRig[(members[i].Condition, rigsOf[i])] = onRig.GetValueOrDefault((members[i].Condition, rigsOf[i])) + 1;
-                runs.Add(new ScheduledRun(name, session.Kind, session.Minutes, slot + 1, rigsOf[i], members[i].AnimalId));
+                runs.Add(new ScheduledRun(name, session.Kind, session.Minutes, slot + 1, rigsOf[i], members[i].AnimalId) { Recognition = session.Recognition });
             }
         }
 

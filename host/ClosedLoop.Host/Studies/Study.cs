@@ -51,6 +51,12 @@ public sealed record StudySession(string Name, SessionKind Kind, int Minutes, in
 {
     /// <summary>Every session this entry stands for, in order.</summary>
     public IEnumerable<string> Occurrences => Repeat == 1 ? [Name] : Enumerable.Range(1, Repeat).Select(i => $"{Name}-{i}");
+
+    /// <summary>
+    /// A social recognition session: each encounter is with a familiar or a novel partner, which the tracker marks
+    /// (encounter_start's partner and novelty); `study simulate` then alternates a cage-mate and a stranger.
+    /// </summary>
+    public bool Recognition { get; init; }
 }
 
 /// <summary>

@@ -12,7 +12,7 @@ public static partial class StudyFileReader
     private static readonly string[] AnimalKeys = ["id", "group", "treatment", "sex", "notes", "age", "date_of_birth", "strain", "genotype"];
     private static readonly string[] RigKeys = ["id"];
     private static readonly string[] ConditionKeys = ["kind", "settings", "follows", "yoke"];
-    private static readonly string[] SessionKeys = ["name", "kind", "minutes", "repeat"];
+    private static readonly string[] SessionKeys = ["name", "kind", "minutes", "repeat", "recognition"];
     private static readonly string[] TopKeys = ["study", "animals", "rigs", "conditions", "sessions"];
 
     /// <summary>The condition kinds as the file spells them.</summary>
@@ -309,7 +309,10 @@ public static partial class StudyFileReader
             }
 
             sessions.Add(new StudySession(name, session.Choice("kind", SessionKinds, required: true) ?? SessionKind.Stimulation,
-                (int)(session.Integer("minutes", 1, 24 * 60, required: true) ?? 1), (int)(session.Integer("repeat", 1, 100) ?? 1)));
+                (int)(session.Integer("minutes", 1, 24 * 60, required: true) ?? 1), (int)(session.Integer("repeat", 1, 100) ?? 1))
+            {
+                Recognition = session.Boolean("recognition") ?? false,
+            });
         }
 
         if (tables.Count == 0)

@@ -31,6 +31,12 @@ public sealed record AnimalSession(
     /// </summary>
     public IReadOnlyList<long> YokeDelaysUs { get; init; } = [];
 
+    /// <summary>Every encounter of the session with the partner its mark named (unmarked where the tracker named none).</summary>
+    public IReadOnlyList<PartnerEncounter> Partners { get; init; } = [];
+
+    /// <summary>Novel against familiar partners (Δz and contact), or null unless the session met both.</summary>
+    public Discrimination? Recognition => Discrimination.Of(Partners);
+
     /// <summary>
     /// Whether the session had ended when the log was read: its rig journaled a session stop, or a later session
     /// began on the same boot. A session without either was still running (or its rig went away mid-session).
@@ -123,6 +129,7 @@ public static class StudyResults
                         events.EncounterEnds.Where(e => Within(e.OnsetUs)).Sum(e => (e.OffsetUs - e.OnsetUs) / 1e6))
                     {
                         YokeDelaysUs = YokeDelays(yokedOffsets, partnerOffsets),
+                        Partners = PartnerEncounters.Read(events, Within),
                         Ended = to != long.MaxValue || events.All.Any(e => e.Kind == EventKind.SessionStopped && Within(e.TimeUs)),
                     });
                 }

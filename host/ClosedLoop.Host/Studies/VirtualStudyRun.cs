@@ -179,6 +179,11 @@ public sealed class VirtualStudyRun(Study study, KeyFile key, CalibrationFile? c
             _speed = speed;
             long span = (run.Minutes + 2) * 60 * Second;
             var scenario = Scenario.Random(mouse.Seed, (int)(span / (20 * Second)) + 1, 40 * Second, 15 * Second, 45 * Second, 2 * Second, 8 * Second);
+            if (run.Recognition)
+            {
+                scenario = scenario.WithAlternatingPartners(mouse.Seed);
+            }
+
             _rig = new VirtualRig.VirtualRig(config, new SimulationOptions { Seed = mouse.Seed, Phenotype = mouse.Phenotype }, scenario);
             _link = new RigLink(_rig.Engine, endpoint);
         }

@@ -1,4 +1,5 @@
 using ClosedLoop.Engine.Detection;
+using ClosedLoop.Host.Logging;
 using ClosedLoop.VirtualRig.Replay;
 using ClosedLoop.VirtualRig.Validation;
 
@@ -49,6 +50,30 @@ public static class ReplayAnalysis
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The replay's encounters with the partners the recording's marks named (a logged session's), each with its
+    /// whole-window Δz and contact: what the by-partner split and a session's discrimination read. Empty when the
+    /// recording names no partner.
+    /// </summary>
+    public static IReadOnlyList<PartnerEncounter> Partners(RecordingReplay replay, ClosedLoop.Data.Recording recording)
+    {
+        if (recording.PartnersByOnset is not { } marks || marks.Values.All(m => m.Novelty == "unmarked" && m.Partner is null))
+        {
+            return [];
+        }
+
+        var scored = DecisionScores.From(replay.Events);
+        var offsets = replay.Events.Where(e => e.Kind == EventKind.EncounterOff).GroupBy(e => e.Ref2).ToDictionary(g => g.Key, g => g.First().Ref1);
+        return [.. replay.Events.Where(e => e.Kind == EventKind.EncounterOn).Select(on =>
+        {
+            var (word, partner) = marks.GetValueOrDefault(on.Ref1, ("unmarked", null));
+            var novelty = (ClosedLoop.Engine.Encounters.Novelty)Array.IndexOf(ClosedLoop.Engine.Config.ConfigSchema.Novelties, word);
+            var whole = scored.GetValueOrDefault(on.Ref1);
+            double dz = whole is not null && whole.Full is DecisionOutcome.Response or DecisionOutcome.Deficit ? whole.FullDeltaZ : double.NaN;
+            return new PartnerEncounter(on.Ref1, novelty, partner, dz, offsets.TryGetValue(on.Ref1, out long off) ? (off - on.Ref1) / 1e6 : double.NaN);
+        })];
     }
 
     /// <summary>The replay as one point of a sweep at <paramref name="value"/>.</summary>
