@@ -140,6 +140,44 @@ public sealed class CommandTests : EmbeddedBrokerTest
     }
 
     [Fact]
+    public async Task An_encounter_start_names_its_partner_and_the_rig_journals_it_on_the_encounter()
+    {
+        // The rig's clock stands still between pumps: an encounter confirmed at its first contact shows without running it.
+        await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false, settings: ["encounter.min_duration_ms=0"]);
+        await using (rig.PumpInBackground())
+        {
+            var stop = await CommandLine.Invoke("encounter", "rig-t", "stop", "--partner", "stranger", "--broker", BrokerAddress);
+            var badId = await CommandLine.Invoke("encounter", "rig-t", "start", "--partner", "Stranger 2", "--broker", BrokerAddress);
+            var (code, output, error) = await CommandLine.Invoke("encounter", "rig-t", "start", "--partner", "stranger", "--novelty", "novel", "--broker", BrokerAddress);
+
+            Assert.Equal(ExitCodes.Usage, stop.Code);
+            Assert.Contains("--partner and --novelty belong to encounter start", stop.Error, StringComparison.Ordinal);
+            Assert.Equal(ExitCodes.Usage, badId.Code);
+            Assert.Contains("--partner 'Stranger 2': expected a partner id of 1 to 11 characters", badId.Error, StringComparison.Ordinal);
+            Assert.True(code == 0, error);
+            Assert.Equal("rig-t accepted encounter_start\n", output);
+            ClosedLoop.Engine.Journal.JournalEvent? on = null;
+            await WaitForAsync(() => (on = Journaled(rig, ClosedLoop.Engine.Journal.EventKind.EncounterOn)) is not null);
+            Assert.Equal(((int)ClosedLoop.Engine.Encounters.Novelty.Novel, "stranger"), (on!.Flags, ClosedLoop.Engine.Wire.SenderName.Unpack(on.Ref2)));
+        }
+    }
+
+    private static ClosedLoop.Engine.Journal.JournalEvent? Journaled(LinkedRig rig, ClosedLoop.Engine.Journal.EventKind kind)
+    {
+        var journal = rig.Rig.Engine.Journal;
+        for (long s = journal.OldestSequence; s < journal.NextSequence; s++)
+        {
+            var e = new ClosedLoop.Engine.Journal.JournalEvent();
+            if (journal.TryGet(s, e) == ClosedLoop.Engine.Journal.ReplayStatus.Ok && e.Kind == kind)
+            {
+                return e;
+            }
+        }
+
+        return null;
+    }
+
+    [Fact]
     public async Task Configure_sends_a_valid_config_and_reports_that_the_rig_applied_it()
     {
         await using var rig = await LinkedRig.StartAsync(TestBroker.Endpoint, armed: false);

@@ -43,6 +43,37 @@ public sealed class LoggedEventsTests
     }
 
     [Fact]
+    public void Each_encounter_is_joined_with_its_partner_mark_its_whole_window_dz_and_its_contact()
+    {
+        long Partner(string name) => SenderName.Pack(name);
+        string[] json =
+        [
+            Json(new JournalEvent { Kind = EventKind.EncounterOn, Sequence = 1, TimeUs = 10_500_000, Flags = 2, Ref1 = 10_000_000, Ref2 = Partner("stranger") }),
+            Json(new JournalEvent { Kind = EventKind.Decision, Sequence = 2, TimeUs = 13_000_000, Code = 0, Ref1 = 10_000_000, Ref2 = 3_000_000, Value1 = 4.0 }),
+            Json(new JournalEvent { Kind = EventKind.EncounterOff, Sequence = 3, TimeUs = 17_000_000, Ref1 = 16_000_000, Ref2 = 10_000_000 }),
+            Json(new JournalEvent { Kind = EventKind.EncounterOn, Sequence = 4, TimeUs = 30_500_000, Flags = 1, Ref1 = 30_000_000, Ref2 = Partner("cagemate") }),
+            Json(new JournalEvent { Kind = EventKind.Decision, Sequence = 5, TimeUs = 31_000_000, Code = 1, Flags = (int)DecisionFlags.Early, Ref1 = 30_000_000, Ref2 = 1_000_000, Value1 = -2 }),
+            Json(new JournalEvent { Kind = EventKind.DecisionScored, Sequence = 6, TimeUs = 33_000_000, Code = 0, Flags = 1, Ref1 = 30_000_000, Ref2 = 1_000_000, Value1 = 1.0 }),
+            Json(new JournalEvent { Kind = EventKind.EncounterOff, Sequence = 7, TimeUs = 35_000_000, Ref1 = 34_000_000, Ref2 = 30_000_000 }),
+            Json(new JournalEvent { Kind = EventKind.EncounterOn, Sequence = 8, TimeUs = 50_500_000, Flags = 1, Ref1 = 50_000_000, Ref2 = Partner("cagemate") }),
+            Json(new JournalEvent { Kind = EventKind.Decision, Sequence = 9, TimeUs = 50_600_000, Code = (int)DecisionOutcome.Insufficient, Ref1 = 50_000_000 }),
+        ];
+
+        var partners = PartnerEncounters.Read(LoggedEvents.From(json, "test"));
+        var recognition = Discrimination.Of(partners)!;
+
+        Assert.Equal(
+            [
+                new PartnerEncounter(10_000_000, ClosedLoop.Engine.Encounters.Novelty.Novel, "stranger", 4.0, 6.0),
+                new PartnerEncounter(30_000_000, ClosedLoop.Engine.Encounters.Novelty.Familiar, "cagemate", 1.0, 4.0),
+                new PartnerEncounter(50_000_000, ClosedLoop.Engine.Encounters.Novelty.Familiar, "cagemate", double.NaN, double.NaN),
+            ],
+            partners);
+        Assert.Equal((1, 2, 3.0, (6.0 - 4.0) / 10.0), (recognition.NovelEncounters, recognition.FamiliarEncounters, recognition.DeltaZDifference, recognition.ContactIndex));
+        Assert.Null(Discrimination.Of(partners.Where(p => p.Novelty == ClosedLoop.Engine.Encounters.Novelty.Familiar)));
+    }
+
+    [Fact]
     public void An_event_that_does_not_decode_names_the_log_and_the_reason()
     {
         var error = Assert.Throws<InvalidDataException>(() => LoggedEvents.From(["""{"v":1,"kind":"decision"}"""], "log.sqlite"));

@@ -60,7 +60,10 @@ public static class SessionSchedule
                 $"at least {tooWide.Count} rigs: animal {tooWide[0].AnimalId} and the {tooWide.Count - 1} animal(s) yoked live to it run at the same time")]);
         }
 
-        var queue = new Queue<List<AnimalAssignment>>(random.Shuffled(units));
+        // Units and, below, each slot's animals are shuffled from an order by animal id, not by role: which animal of a
+        // pair is the partner and which is yoked must change nothing shown, or the plan itself would tell a blinded
+        // experimenter which code is which (a study whose codes' conditions are swapped plans the same; PermutedBlindingTests).
+        var queue = new Queue<List<AnimalAssignment>>(random.Shuffled(units.OrderBy(FirstId, StringComparer.Ordinal)));
         var slots = new List<List<AnimalAssignment>>();
         var slotOf = new Dictionary<string, int>();
         int deferred = 0;
@@ -122,7 +125,7 @@ public static class SessionSchedule
         var runs = new List<ScheduledRun>();
         for (int slot = 0; slot < slots.Count; slot++)
         {
-            var members = random.Shuffled(slots[slot]);
+            var members = random.Shuffled(slots[slot].OrderBy(a => a.AnimalId, StringComparer.Ordinal));
             var rigsOf = RigsFor(members, random.Shuffled(study.Rigs), onRig);
             for (int i = 0; i < members.Count; i++)
             {
@@ -134,6 +137,8 @@ public static class SessionSchedule
         // In slot order, each slot's runs in the order of the study's rigs, as the schedule is read.
         return [.. runs.OrderBy(r => r.Slot).ThenBy(r => study.Rigs.ToList().IndexOf(r.Rig))];
     }
+
+    private static string FirstId(List<AnimalAssignment> unit) => unit.Select(a => a.AnimalId).Min(StringComparer.Ordinal)!;
 
     /// <summary>
     /// The session's slots in the order that adds least to the sum over conditions and positions of the day of the
