@@ -18,6 +18,10 @@ public static class LogCommand
             var output = parse.InvocationConfiguration.Output;
             var endpoint = broker.Endpoint(parse);
             using var store = new EventStore(parse.GetValue(database)!.FullName, wal: !parse.GetValue(noWal));
+            if (store.Migrations.Count > 0)
+            {
+                output.WriteLine($"brought {store.Path} to log schema version {LogSchema.Current} ({string.Join("; ", store.Migrations)})");
+            }
             await using var logger = new EventLogger(endpoint, store, parse.GetValue(clientId) ?? EventLogger.DefaultClientId(store.Path));
             var error = parse.InvocationConfiguration.Error;
             logger.Problem = problem => error.WriteLine($"{DateTime.UtcNow:O} {problem}");

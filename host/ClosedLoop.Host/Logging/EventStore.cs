@@ -39,10 +39,11 @@ public sealed class EventStore : IDisposable
         var store = new EventStore(path, connection);
         try
         {
+            LogSchema.RefuseNewer(connection, path);
             store.Scalar("SELECT COUNT(*) FROM events WHERE 0");
             store.Scalar("SELECT COUNT(*) FROM sample_frames WHERE 0");
         }
-        catch (SqliteException)
+        catch (Exception e) when (e is SqliteException or InvalidDataException)
         {
             store.Dispose();
             throw;
@@ -63,58 +64,29 @@ public sealed class EventStore : IDisposable
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
         Execute(wal ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" : "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;");
-        Execute("""
-            CREATE TABLE IF NOT EXISTS events (
-                rig TEXT NOT NULL, boot INTEGER NOT NULL, seq INTEGER NOT NULL,
-                t_us INTEGER NOT NULL, kind TEXT NOT NULL, json TEXT NOT NULL, received_utc TEXT NOT NULL,
-                PRIMARY KEY (rig, boot, seq)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS faults (
-                id INTEGER PRIMARY KEY, received_utc TEXT NOT NULL, topic TEXT NOT NULL, reason TEXT NOT NULL, payload BLOB);
-            CREATE TABLE IF NOT EXISTS sample_frames (
-                rig TEXT NOT NULL, boot INTEGER NOT NULL, first_cycle INTEGER NOT NULL, t_us INTEGER NOT NULL, frame BLOB NOT NULL,
-                PRIMARY KEY (rig, boot, first_cycle)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS rig_status (
-                rig TEXT PRIMARY KEY, json TEXT NOT NULL, received_utc TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS sessions (
-                rig TEXT NOT NULL, boot INTEGER NOT NULL, rig_t_us INTEGER NOT NULL, utc TEXT NOT NULL,
-                subject TEXT NOT NULL, experimenter TEXT, note TEXT, PRIMARY KEY (rig, boot, rig_t_us)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS yoke_origins (
-                rig TEXT NOT NULL, boot INTEGER NOT NULL, command_id INTEGER NOT NULL, offset_us INTEGER NOT NULL,
-                partner_rig TEXT NOT NULL, partner_boot INTEGER NOT NULL, partner_t_us INTEGER NOT NULL, utc TEXT NOT NULL,
-                PRIMARY KEY (rig, boot, command_id)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS console_audit (
-                rig TEXT NOT NULL, boot INTEGER NOT NULL, utc TEXT NOT NULL, command TEXT NOT NULL, command_id INTEGER NOT NULL,
-                user TEXT NOT NULL, address TEXT NOT NULL, result TEXT NOT NULL,
-                PRIMARY KEY (rig, boot, utc, command)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS configs (
-                hash TEXT PRIMARY KEY, rig TEXT NOT NULL, text TEXT NOT NULL, received_utc TEXT NOT NULL);
-            """);
-        if (Scalar("SELECT COUNT(*) FROM pragma_table_info('console_audit') WHERE name = 'account'") == 0)
-        {
-            // Logs written before audits named the console's broker account gain the column, empty for their rows.
-            Execute("ALTER TABLE console_audit ADD COLUMN account TEXT NOT NULL DEFAULT ''");
-        }
-
-        if (Scalar("SELECT COUNT(*) FROM pragma_table_info('sample_frames') WHERE name = 'number'") == 0)
-        {
-            // Logs written before frames were numbered gain the column; their frames keep number 0.
-            Execute("ALTER TABLE sample_frames ADD COLUMN number INTEGER NOT NULL DEFAULT 0");
-        }
-
         // An existing log SQLite could open only for reading (no write permission, an immutable or read-only mount)
-        // passes everything above without writing: find out now, not at the first batch. (BEGIN IMMEDIATE alone
-        // succeeds on such a file; rewriting the header's user version, undone at once, does not.)
+        // opens without complaint: find out now, not at the first batch. (BEGIN IMMEDIATE alone succeeds on such a
+        // file; rewriting the header's user version, undone at once, does not.) Then the schema is brought up to date.
         try
         {
             long version = Scalar("PRAGMA user_version");
             Execute($"BEGIN IMMEDIATE; PRAGMA user_version = {version}; ROLLBACK;");
+            Migrations = LogSchema.Migrate(_connection, path);
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteReadOnly)
         {
             _connection.Dispose();
             throw new SqliteException($"the log {path} is read-only: give --db a file this user may write ({e.Message})", SqliteReadOnly);
         }
+        catch (InvalidDataException)
+        {
+            _connection.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The schema steps opening this log took to bring it to <see cref="LogSchema.Current"/> (none for a current log).</summary>
+    public IReadOnlyList<string> Migrations { get; } = [];
 
     /// <summary>SQLite's SQLITE_READONLY: a write to a database opened (or only openable) for reading.</summary>
     public const int SqliteReadOnly = 8;
