@@ -195,6 +195,33 @@ public sealed class RecognitionStudyTests(RecognitionStudyTests.Run run) : IClas
     }
 
     [Fact]
+    public async Task A_boots_session_report_and_its_replay_split_the_encounters_by_partner()
+    {
+        var slot = run.Slots[0];
+        var planned = slot.Runs[0];
+        string boot = slot.Boots[planned.Rig].ToString(CultureInfo.InvariantCulture);
+        using var store = EventStore.OpenReadOnly(run.Database);
+        var logged = LoggedEvents.Read(store, planned.Rig, slot.Boots[planned.Rig]).Encounters.ToList();
+        int novel = logged.Count(e => e.Novelty == ClosedLoop.Engine.Encounters.Novelty.Novel);
+        int familiar = logged.Count(e => e.Novelty == ClosedLoop.Engine.Encounters.Novelty.Familiar);
+        string folder = Path.Combine(run.ReportFolder, "session");
+
+        var report = await CommandLine.Invoke("report", planned.Rig, "--db", run.Database, "--boot", boot, "--out", folder);
+        var replay = await CommandLine.Invoke("replay", run.Database, "--rig", planned.Rig, "--boot", boot);
+
+        Assert.True(report.Code == 0, report.Error);
+        string html = File.ReadAllText(Path.Combine(folder, $"{planned.Rig}_report.html"));
+        Assert.Contains("<h2>By partner</h2>", html, StringComparison.Ordinal);
+        Assert.Contains($"<td>cagemate</td><td>familiar</td><td>{familiar}</td>", html, StringComparison.Ordinal);
+        Assert.Contains($"<td>stranger</td><td>novel</td><td>{novel}</td>", html, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, $"{planned.Rig}_peri_partner.png")));
+        Assert.True(replay.Code == 0, replay.Error);
+        Assert.Contains($"familiar partners (cagemate): {familiar} encounters", replay.Output, StringComparison.Ordinal);
+        Assert.Contains($"novel partners (stranger): {novel} encounters", replay.Output, StringComparison.Ordinal);
+        Assert.Contains("recognition: novel − familiar Δz ", replay.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_nwb_encounters_table_names_each_encounters_partner_and_its_novelty_and_validates()
     {
         string file = Directory.GetFiles(run.NwbFolder, "*.nwb", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).First();
