@@ -28,6 +28,48 @@ public sealed class EventStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_is_stored_whole_or_not_at_all_its_notes_statuses_and_configs_included()
+    {
+        string path = Path.Combine(_folder, "log.sqlite");
+        using var store = new EventStore(path);
+        var batch = new LogBatch();
+        batch.Events.Add(Event("""{"v":1,"rig":"rig-01","boot":7,"seq":3,"t_us":1000,"kind":"armed","source":"input"}"""));
+        batch.Statuses.Add(("rig-01", """{"v":1,"rig":"rig-01","boot":7,"online":true}""", new RigStatus("rig-01", true, 7)));
+        batch.Sessions.Add(new SessionRecord("rig-01", 7, 500, "2026-12-07T10:00:00Z", "m01", "tester", null));
+        batch.YokeOrigins.Add(new YokeOrigin("rig-01", 7, 9, 1000, "rig-02", 3, 2000, "2026-12-07T10:00:01Z"));
+        batch.Audits.Add(new CommandAudit("rig-01", 7, 9, "arm", "alice", "127.0.0.1", "accepted", "2026-12-07T10:00:02Z", "alice"));
+        batch.Configs.Add(("rig-01", "0123456789abcdef", "[rig]\nid = rig-01\n"));
+
+        // Frames past the size the log may grow to: the batch's transaction cannot commit, as on a full disk.
+        store.LimitSize(new FileInfo(path).Length + (64 * 1024));
+        var tooMuch = new LogBatch();
+        tooMuch.Events.AddRange(batch.Events);
+        tooMuch.Statuses.AddRange(batch.Statuses);
+        tooMuch.Sessions.AddRange(batch.Sessions);
+        tooMuch.YokeOrigins.AddRange(batch.YokeOrigins);
+        tooMuch.Audits.AddRange(batch.Audits);
+        tooMuch.Configs.AddRange(batch.Configs);
+        tooMuch.Frames.AddRange(Enumerable.Range(0, 64).Select(i => new StoredFrame("rig-01", 7, i * 10, i * 1000, new byte[4096], i + 1)));
+
+        Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => store.Store(tooMuch));
+
+        long Rows(string table)
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT COUNT(*) FROM {table}";
+            return (long)command.ExecuteScalar()!;
+        }
+
+        string[] tables = ["events", "sample_frames", "rig_status", "sessions", "yoke_origins", "console_audit", "configs"];
+        Assert.All(tables, table => Assert.Equal(0, Rows(table)));
+
+        Assert.Equal(1, store.Store(batch));
+        Assert.Equal([1L, 0L, 1L, 1L, 1L, 1L, 1L], tables.Select(Rows));
+    }
+
+    [Fact]
     public void A_different_frame_with_a_stored_key_is_a_fault_too()
     {
         using var store = new EventStore(Path.Combine(_folder, "log.sqlite"));

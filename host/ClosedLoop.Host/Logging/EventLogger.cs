@@ -43,11 +43,9 @@ public sealed class EventLogger : IAsyncDisposable
     private readonly string _clientId;
     private readonly IMqttClient _client;
     private readonly Channel<MqttApplicationMessageReceivedEventArgs> _received = Channel.CreateUnbounded<MqttApplicationMessageReceivedEventArgs>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly EventJson _json = new();
     private readonly GapTracker _gaps;
     private readonly GapTracker _frameGaps;
-    private readonly OnlineBoots _onlineBoots = new();
-    private readonly ClosedLoop.Engine.Processing.ProcessedSample[] _frameSamples = SampleFrameWriter.NewReadBuffer();
+    private readonly MessageClassifier _classifier;
     private readonly CancellationTokenSource _stop = new();
     private Task? _writer;
     private bool _stopping;
@@ -86,6 +84,7 @@ public sealed class EventLogger : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _endpoint = endpoint;
         _store = store;
+        _classifier = new MessageClassifier(endpoint.TopicPrefix);
         _clientId = clientId;
         _gaps = new GapTracker(store.ContiguousHighs());
         _frameGaps = new GapTracker(store.ContiguousFrameHighs());
@@ -439,170 +438,25 @@ public sealed class EventLogger : IAsyncDisposable
         }
     }
 
-    /// <summary>The largest payload each kind of message may have (docs/protocol.md, "Limits").</summary>
-    public static int LimitOf(string leaf) => leaf switch
+    private async Task CommitAndAcknowledgeAsync(List<MqttApplicationMessageReceivedEventArgs> messages)
     {
-        Topics.EventsLeaf => EventJson.MaxEventBytes,
-        Topics.StatusLeaf => ClosedLoop.Engine.Wire.StatusJson.MaxBytes,
-        Topics.SamplesLeaf => SampleFrameWriter.HeaderBytes + (byte.MaxValue * SampleFrameWriter.SampleBytes),
-        Topics.CommandsLeaf or Topics.ReplayLeaf => CommandJson.MaxBytes,
-        _ => ClosedLoop.Engine.Config.ConfigParser.MaxBytes,
-    };
-
-    /// <summary>
-    /// A command, replay or audit topic's leaf without its sender level (<c>commands/alice</c> is a <c>commands</c>
-    /// message), and that level (the publisher's broker account); others as they are, with no sender.
-    /// </summary>
-    private static (string Kind, string Sender) KindOf(string leaf)
-    {
-        int slash = leaf.IndexOf('/', StringComparison.Ordinal);
-        string first = slash > 0 ? leaf[..slash] : leaf;
-        return first is Topics.CommandsLeaf or Topics.ReplayLeaf or Topics.AuditLeaf && slash > 0 && leaf.IndexOf('/', slash + 1) < 0
-            ? (first, leaf[(slash + 1)..])
-            : (leaf, string.Empty);
-    }
-
-    private async Task CommitAndAcknowledgeAsync(List<MqttApplicationMessageReceivedEventArgs> batch)
-    {
-        var events = new List<StoredEvent>(batch.Count);
-        var faults = new List<(string, string, byte[])>();
-        var frames = new List<StoredFrame>();
-        var lostFrames = new List<(string Rig, long Boot, long First, long Count, long TimeUs)>();
-        var into = new JournalEvent();
-        var identity = new EventIdentity();
-        foreach (var message in batch)
+        var batch = new LogBatch();
+        var now = _time.GetUtcNow().UtcDateTime;
+        foreach (var message in messages)
         {
-            string topic = message.ApplicationMessage.Topic;
-            byte[] payload = message.ApplicationMessage.Payload.ToArray();
-            if (!Topics.TryParse(_endpoint.TopicPrefix, topic, out string rig, out string leaf))
-            {
-                faults.Add((topic, "unexpected topic", payload));
-                continue;
-            }
-
-            if (rig == LoggersLevel)
-            {
-                // Loggers' own statuses, this one's included: for monitors, not the log.
-                continue;
-            }
-
-            (leaf, string sender) = KindOf(leaf);
-            int limit = LimitOf(leaf);
-            if (payload.Length > limit)
-            {
-                faults.Add((topic, $"{payload.Length} bytes: more than the {limit} a {leaf} message may hold (the first {EventStore.FaultPayloadBytes} are kept)", payload));
-                continue;
-            }
-
-            switch (leaf)
-            {
-                case Topics.EventsLeaf:
-                    string? problem = _json.TryRead(payload, 0, payload.Length, into, identity);
-                    if (problem is not null)
-                    {
-                        faults.Add((topic, problem, payload));
-                    }
-                    else if (identity.RigId != rig)
-                    {
-                        faults.Add((topic, $"event of rig '{identity.RigId}' published under rig '{rig}'", payload));
-                    }
-                    else
-                    {
-                        string kind = EventJson.LayoutOf(into.Kind)!.KindName;
-                        events.Add(new StoredEvent(rig, identity.BootId, into.Sequence, into.TimeUs, kind, Encoding.UTF8.GetString(payload)));
-                        if (into.Kind == EventKind.FramesLost)
-                        {
-                            lostFrames.Add((rig, identity.BootId, into.Ref1, into.Ref2, into.TimeUs));
-                        }
-                    }
-
-                    break;
-                case Topics.StatusLeaf:
-                    string status = Encoding.UTF8.GetString(payload);
-                    if (RigStatus.TryParse(rig, status, out var parsed) is string wrong)
-                    {
-                        faults.Add((topic, wrong, payload));
-                        break;
-                    }
-
-                    _store.StoreStatus(rig, status);
-                    NoteAnnouncedEvents(parsed!);
-                    if (_onlineBoots.Warning(parsed!, _time.GetUtcNow().UtcDateTime) is string twoBoards)
-                    {
-                        faults.Add((topic, twoBoards, payload));
-                    }
-
-                    break;
-                case Topics.SamplesLeaf:
-                    string? frameProblem = SampleFrameReader.TryRead(payload, payload.Length, out long frameBoot, _frameSamples, out int count);
-                    if (frameProblem is not null)
-                    {
-                        faults.Add((topic, frameProblem, payload));
-                    }
-                    else if (count > 0)
-                    {
-                        frames.Add(new StoredFrame(rig, frameBoot, _frameSamples[0].CycleIndex, _frameSamples[0].TimeUs, payload, SampleFrameReader.SequenceOf(payload, payload.Length)));
-                    }
-
-                    break;
-                case Topics.SessionsLeaf:
-                    if (SessionRecordOf(rig, payload, out var session) is string bad)
-                    {
-                        faults.Add((topic, bad, payload));
-                    }
-                    else
-                    {
-                        _store.StoreSession(session!);
-                    }
-
-                    break;
-                case Topics.YokesLeaf:
-                    if (YokeOriginOf(rig, payload, out var source) is string unusable)
-                    {
-                        faults.Add((topic, unusable, payload));
-                    }
-                    else
-                    {
-                        _store.StoreYokeOrigin(source!);
-                    }
-
-                    break;
-                case Topics.AuditLeaf:
-                    if (CommandAudit.TryRead(rig, sender, payload, out var audit) is string unreadable)
-                    {
-                        faults.Add((topic, unreadable, payload));
-                    }
-                    else
-                    {
-                        _store.StoreAudit(audit!);
-                    }
-
-                    break;
-                case Topics.ConfigAppliedLeaf:
-                    var applied = ClosedLoop.Engine.Config.ConfigLoader.Load(payload, payload.Length);
-                    if (applied.IsValid)
-                    {
-                        _store.StoreConfig(rig, applied.Config.Hash, Encoding.UTF8.GetString(payload));
-                    }
-                    else
-                    {
-                        faults.Add((topic, $"applied config does not validate: {applied.Errors[0]}", payload));
-                    }
-
-                    break;
-                case Topics.ConfigAckLeaf:
-                case Topics.ConfigLeaf:
-                case Topics.CommandsLeaf:
-                case Topics.ReplayLeaf:
-                    // Acks are for `closedloop configure`; desired configs and commands are for the rigs.
-                    break;
-                default:
-                    faults.Add((topic, "unexpected topic", payload));
-                    break;
-            }
+            _classifier.Add(batch, message.ApplicationMessage.Topic, message.ApplicationMessage.Payload.ToArray(), now);
         }
 
-        int added = _store.Store(events, faults, frames);
+        int added = _store.Store(batch);
+        var events = batch.Events;
+        var faults = batch.Faults;
+        var frames = batch.Frames;
+        var lostFrames = batch.LostFrames;
+        foreach (var status in batch.Statuses)
+        {
+            NoteAnnouncedEvents(status.Parsed);
+        }
+
         Committed?.Invoke(events);
         foreach (var e in events)
         {
@@ -623,67 +477,18 @@ public sealed class EventLogger : IAsyncDisposable
             _frameGaps.Saw(frame.Rig, frame.Boot, frame.Number, frame.TimeUs);
         }
 
-        Interlocked.Add(ref _receivedCount, batch.Count);
+        Interlocked.Add(ref _receivedCount, messages.Count);
         Interlocked.Add(ref _stored, added);
         Interlocked.Add(ref _faults, faults.Count);
         // Acknowledge the whole committed batch at once: the PUBACKs go out back to back.
         try
         {
-            await Task.WhenAll(batch.Select(message => message.AcknowledgeAsync(CancellationToken.None))).ConfigureAwait(false);
+            await Task.WhenAll(messages.Select(message => message.AcknowledgeAsync(CancellationToken.None))).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             // The connection went away (or is being re-made) after the commit: the broker will redeliver, and the
             // store ignores the repeat. MQTTnet may throw more than its own exceptions mid-reconnect.
-        }
-    }
-
-    /// <summary>Reads a yoke source the host published for <paramref name="rig"/>; the reason it is unusable otherwise.</summary>
-    public static string? YokeOriginOf(string rig, byte[] payload, out YokeOrigin? source)
-    {
-        source = null;
-        try
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(payload);
-            var root = document.RootElement;
-            long? Whole(string name) => root.TryGetProperty(name, out var value) && value.TryGetInt64(out long n) ? n : null;
-            string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
-            if (Text("rig") != rig || Whole("boot") is not long boot || Whole("command_id") is not long id || Whole("offset_us") is not long offset
-                || Text("partner_rig") is not string partner || Whole("partner_boot") is not long partnerBoot || Whole("partner_t_us") is not long partnerTime || Text("utc") is not string utc)
-            {
-                return $"yoke: expected rig '{rig}', whole-number boot, command_id, offset_us, partner_boot and partner_t_us, and partner_rig and utc texts";
-            }
-
-            source = new YokeOrigin(rig, boot, id, offset, partner, partnerBoot, partnerTime, utc);
-            return null;
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            return $"yoke: not JSON ({e.Message})";
-        }
-    }
-
-    /// <summary>Reads a session note (docs/protocol.md); returns why it is not one, or null.</summary>
-    public static string? SessionRecordOf(string rig, byte[] payload, out SessionRecord? session)
-    {
-        session = null;
-        try
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(payload);
-            var root = document.RootElement;
-            string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
-            if (Text("rig") != rig || !root.TryGetProperty("boot", out var boot) || !boot.TryGetInt64(out long bootId)
-                || !root.TryGetProperty("rig_t_us", out var time) || !time.TryGetInt64(out long timeUs) || Text("utc") is not string utc || Text("subject") is not string subject)
-            {
-                return $"session: expected rig '{rig}', whole-number boot and rig_t_us, and utc and subject texts";
-            }
-
-            session = new SessionRecord(rig, bootId, timeUs, utc, subject, Text("experimenter"), Text("note"));
-            return null;
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            return $"session: not JSON ({e.Message})";
         }
     }
 

@@ -116,6 +116,23 @@ public sealed class EventStore : IDisposable
     /// </summary>
     public int Store(IReadOnlyList<StoredEvent> events, IReadOnlyList<(string Topic, string Reason, byte[] Payload)> faults, IReadOnlyList<StoredFrame>? frames = null)
     {
+        var batch = new LogBatch();
+        batch.Events.AddRange(events);
+        batch.Faults.AddRange(faults);
+        batch.Frames.AddRange(frames ?? []);
+        return Store(batch);
+    }
+
+    /// <summary>
+    /// Writes everything a batch of messages adds (events, frames, faults, statuses, session notes, yoke origins,
+    /// console audits, applied configs) in one transaction: a batch is in the log whole or not at all, so the logger
+    /// acknowledges none of its messages until all of them are kept. Returns how many events were new.
+    /// </summary>
+    public int Store(LogBatch batch)
+    {
+        var events = batch.Events;
+        var faults = batch.Faults;
+        var frames = batch.Frames;
         lock (_gate)
         {
             var conflicts = new List<(string Topic, string Reason, byte[] Payload)>();
@@ -153,7 +170,7 @@ public sealed class EventStore : IDisposable
                 }
             }
 
-            foreach (var frame in frames ?? [])
+            foreach (var frame in frames)
             {
                 if (_connection.Execute("INSERT OR IGNORE INTO sample_frames (rig, boot, first_cycle, t_us, frame, number) VALUES (@Rig, @Boot, @FirstCycle, @TimeUs, @Frame, @Number)", frame, transaction) == 0
                     && _connection.ExecuteScalar<byte[]>("SELECT frame FROM sample_frames WHERE rig = @Rig AND boot = @Boot AND first_cycle = @FirstCycle", frame, transaction) is byte[] first
@@ -171,24 +188,39 @@ public sealed class EventStore : IDisposable
                     transaction);
             }
 
+            foreach (var (rig, json, _) in batch.Statuses)
+            {
+                _connection.Execute(StatusSql, new { rig, json, now = UtcNow() }, transaction);
+            }
+
+            _connection.Execute(SessionSql, batch.Sessions, transaction);
+            _connection.Execute(YokeOriginSql, batch.YokeOrigins, transaction);
+            _connection.Execute(AuditSql, batch.Audits, transaction);
+            foreach (var (rig, hash, text) in batch.Configs)
+            {
+                _connection.Execute(ConfigSql, new { hash, rig, text, now = UtcNow() }, transaction);
+            }
+
             transaction.Commit();
             return added;
         }
     }
 
     /// <summary>Keeps who and what a session was about (from `session start --subject`), once per start.</summary>
-    public void StoreSession(SessionRecord session) => Execute(
-        "INSERT OR IGNORE INTO sessions (rig, boot, rig_t_us, utc, subject, experimenter, note) VALUES (@Rig, @Boot, @RigTimeUs, @Utc, @Subject, @Experimenter, @Note)",
-        session);
+    public void StoreSession(SessionRecord session) => Execute(SessionSql, session);
+
+    private const string SessionSql =
+        "INSERT OR IGNORE INTO sessions (rig, boot, rig_t_us, utc, subject, experimenter, note) VALUES (@Rig, @Boot, @RigTimeUs, @Utc, @Subject, @Experimenter, @Note)";
 
     /// <summary>The sessions logged for a rig's boot, in the order they started (none for a log from before sessions were kept).</summary>
     public IReadOnlyList<SessionRecord> Sessions(string rig, long boot) => QueryIfKept<SessionRecord>(
         "SELECT rig, boot, rig_t_us AS RigTimeUs, utc, subject, experimenter, note FROM sessions WHERE rig = @rig AND boot = @boot ORDER BY rig_t_us",
         new { rig, boot });
 
-    public void StoreYokeOrigin(YokeOrigin source) => Execute(
-        "INSERT OR IGNORE INTO yoke_origins (rig, boot, command_id, offset_us, partner_rig, partner_boot, partner_t_us, utc) VALUES (@Rig, @Boot, @CommandId, @OffsetUs, @PartnerRig, @PartnerBoot, @PartnerTimeUs, @Utc)",
-        source);
+    public void StoreYokeOrigin(YokeOrigin source) => Execute(YokeOriginSql, source);
+
+    private const string YokeOriginSql =
+        "INSERT OR IGNORE INTO yoke_origins (rig, boot, command_id, offset_us, partner_rig, partner_boot, partner_t_us, utc) VALUES (@Rig, @Boot, @CommandId, @OffsetUs, @PartnerRig, @PartnerBoot, @PartnerTimeUs, @Utc)";
 
     /// <summary>The relayed triggers a yoked rig's boot took, by offset (none for a log from before they were kept).</summary>
     public IReadOnlyList<YokeOrigin> YokeOrigins(string rig, long boot) => QueryIfKept<YokeOrigin>(
@@ -196,9 +228,10 @@ public sealed class EventStore : IDisposable
         new { rig, boot });
 
     /// <summary>Keeps one console command's record (a repeat of the same message is ignored).</summary>
-    public void StoreAudit(CommandAudit audit) => Execute(
-        "INSERT OR IGNORE INTO console_audit (rig, boot, utc, command, command_id, user, address, result, account) VALUES (@Rig, @Boot, @Utc, @Command, @CommandId, @User, @Address, @Result, @Account)",
-        audit);
+    public void StoreAudit(CommandAudit audit) => Execute(AuditSql, audit);
+
+    private const string AuditSql =
+        "INSERT OR IGNORE INTO console_audit (rig, boot, utc, command, command_id, user, address, result, account) VALUES (@Rig, @Boot, @Utc, @Command, @CommandId, @User, @Address, @Result, @Account)";
 
     /// <summary>The commands sent from the console to a rig's boot, oldest first.</summary>
     public IReadOnlyList<CommandAudit> Audits(string rig, long boot) => Query<CommandAudit>(
@@ -206,9 +239,9 @@ public sealed class EventStore : IDisposable
         new { rig, boot });
 
     /// <summary>Keeps a rig's applied config (whole, without secrets) once per hash.</summary>
-    public void StoreConfig(string rig, string hash, string text) => Execute(
-        "INSERT OR IGNORE INTO configs (hash, rig, text, received_utc) VALUES (@hash, @rig, @text, @now)",
-        new { hash, rig, text, now = UtcNow() });
+    public void StoreConfig(string rig, string hash, string text) => Execute(ConfigSql, new { hash, rig, text, now = UtcNow() });
+
+    private const string ConfigSql = "INSERT OR IGNORE INTO configs (hash, rig, text, received_utc) VALUES (@hash, @rig, @text, @now)";
 
     /// <summary>The config text logged for <paramref name="hash"/>, or null (not logged, or a log from before configs were kept).</summary>
     public string? ConfigText(string hash) => QueryIfKept<string>("SELECT text FROM configs WHERE hash = @hash", new { hash }).SingleOrDefault();
@@ -240,9 +273,10 @@ public sealed class EventStore : IDisposable
     /// <summary>The config a boot's session ran with, whole and without secrets, when the log holds it.</summary>
     public string? SessionConfigText(string rig, long boot) => SessionConfigHash(rig, boot) is string hash ? ConfigText(hash) : null;
 
-    public void StoreStatus(string rig, string json) => Execute(
-        "INSERT INTO rig_status (rig, json, received_utc) VALUES (@rig, @json, @now) ON CONFLICT(rig) DO UPDATE SET json = excluded.json, received_utc = excluded.received_utc",
-        new { rig, json, now = UtcNow() });
+    public void StoreStatus(string rig, string json) => Execute(StatusSql, new { rig, json, now = UtcNow() });
+
+    private const string StatusSql =
+        "INSERT INTO rig_status (rig, json, received_utc) VALUES (@rig, @json, @now) ON CONFLICT(rig) DO UPDATE SET json = excluded.json, received_utc = excluded.received_utc";
 
     /// <summary>Every stored sequence of one rig and boot, ascending.</summary>
     public IReadOnlyList<long> Sequences(string rig, long boot) =>

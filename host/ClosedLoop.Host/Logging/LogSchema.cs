@@ -62,10 +62,11 @@ public static class LogSchema
         }
     }
 
-    /// <summary>Brings a writable log to <see cref="Current"/>, one step per transaction; returns the steps it took.</summary>
+    /// <summary>Brings a writable log to <see cref="Current"/>, one step per transaction; returns the steps an existing log took (none for a new one).</summary>
     public static IReadOnlyList<string> Migrate(SqliteConnection connection, string path)
     {
         RefuseNewer(connection, path);
+        bool created = Scalar(connection, "SELECT COUNT(*) FROM sqlite_master") == 0;
         var taken = new List<string>();
         foreach (var (version, what, apply) in Steps.Where(s => s.Version > VersionOf(connection)))
         {
@@ -76,7 +77,7 @@ public static class LogSchema
             taken.Add($"{version}: {what}");
         }
 
-        return taken;
+        return created ? [] : taken;
     }
 
     private static void AddColumn(SqliteConnection connection, string table, string column, string definition)
