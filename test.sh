@@ -28,6 +28,16 @@ if [ ! -f /usr/share/kicad/symbols/Device.kicad_sym ] || [ ! -d /usr/share/kicad
     python3 python3-numpy python3-pil kicad kicad-symbols kicad-footprints >/dev/null
 fi
 
+# The log on PostgreSQL: the tests start a server of their own (initdb and pg_ctl into a temporary folder, on a free
+# loopback port) from Debian's postgresql; the package's own cluster is not used.
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  echo "Installing PostgreSQL for the log database tests..."
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+fi
+
 # NWB exports are validated against the NWB 2.6.0 core schema by HDMF's validator (Debian's python3-hdmf, which
 # brings h5py and the hdmf-common schema); pynwb is not packaged by Debian.
 if ! /usr/bin/python3 -c "import hdmf, h5py" >/dev/null 2>&1; then

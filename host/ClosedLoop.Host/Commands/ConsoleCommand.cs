@@ -12,7 +12,7 @@ public static class ConsoleCommand
         var bind = new Option<string>("--bind") { Description = "Address to serve on; beyond loopback only with --users", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Port to serve on", DefaultValueFactory = _ => 8080 };
         var users = new Option<FileInfo?>("--users") { Description = "The lab's broker users file: operators may command, viewers only watch, and every request needs a login" };
-        var database = new Option<FileInfo?>("--db") { Description = "The logger's SQLite log: the page then lists its sessions, with their reports and exports" };
+        var database = new Option<string?>("--db") { Description = "The log (the logger's SQLite file, or postgresql://USER@HOST[:PORT]/DATABASE): the page then lists its sessions, with their reports and exports" };
         var presets = new Option<DirectoryInfo>("--presets") { Description = "Folder of named config presets", DefaultValueFactory = _ => new DirectoryInfo("console-presets") };
         var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "Serve HTTPS only, with this server certificate (PEM; its key in --tls-key)" };
         var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "The private key (PEM) of --tls-cert" };
@@ -38,7 +38,7 @@ public static class ConsoleCommand
                 throw new CommandLineException($"--bind {address}: a console on the network needs logins: give it the lab's users file with --users (operators command, viewers watch)");
             }
 
-            if (parse.GetValue(database) is FileInfo log && !log.Exists)
+            if (parse.GetValue(database) is string db && !Logging.LogLocation.IsPostgresAddress(db) && new FileInfo(db) is var log && !log.Exists)
             {
                 throw new CommandLineException($"--db {log.FullName}: no such file (start `closedloop log --db` first, or leave --db out)");
             }
@@ -47,7 +47,7 @@ public static class ConsoleCommand
             ConsoleServer server;
             try
             {
-                var options = new ConsoleOptions { Bind = address, Port = parse.GetValue(port), Users = logins, UsersFile = parse.GetValue(users)?.FullName, LogPath = parse.GetValue(database)?.FullName, PresetsFolder = parse.GetValue(presets)!.FullName, Certificate = certificate, Blind = parse.GetValue(blind) };
+                var options = new ConsoleOptions { Bind = address, Port = parse.GetValue(port), Users = logins, UsersFile = parse.GetValue(users)?.FullName, LogPath = parse.GetValue(database) is string logPath ? (Logging.LogLocation.IsPostgresAddress(logPath) ? logPath : Path.GetFullPath(logPath)) : null, PresetsFolder = parse.GetValue(presets)!.FullName, Certificate = certificate, Blind = parse.GetValue(blind) };
                 server = await ConsoleServer.StartAsync(broker.Endpoint(parse), options, cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException e)

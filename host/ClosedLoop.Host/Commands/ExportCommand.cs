@@ -10,7 +10,7 @@ public static class ExportCommand
     public static Command Create()
     {
         var rig = ControlCommands.RigArgument();
-        var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var database = LogOption.Create();
         var boot = new Option<long?>("--boot") { Description = "Which boot of the rig (default: the latest)" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write into", DefaultValueFactory = _ => new DirectoryInfo("export") };
         var nwb = new Option<bool>("--nwb") { Description = "Also write the session as an NWB 2.6 file (RIG.nwb)" };

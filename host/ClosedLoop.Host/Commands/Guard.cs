@@ -51,6 +51,12 @@ public static class Guard
                 : $"error: the log file cannot be used: {e.Message}{(e.SqliteErrorCode == 26 ? " (not a closedloop log: give --db a new file or an existing log)" : string.Empty)}");
             return Usage;
         }
+        catch (Npgsql.NpgsqlException e)
+        {
+            // The lab's PostgreSQL refused or failed a query (permissions, a database that is not a closedloop log).
+            error.WriteLine($"error: the log database cannot be used: {e.Message}");
+            return Usage;
+        }
         catch (InvalidDataException e)
         {
             // A file of ours named on the command line that does not read as one (a users file that is not JSON, say).

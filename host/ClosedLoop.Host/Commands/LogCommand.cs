@@ -7,7 +7,7 @@ public static class LogCommand
 {
     public static Command Create()
     {
-        var database = new Option<FileInfo>("--db") { Description = "SQLite file to log into", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var database = LogOption.Create("The log: a SQLite file, or a PostgreSQL database as postgresql://USER@HOST[:PORT]/DATABASE (password from PGPASSWORD or PGPASSFILE)");
         var clientId = new Option<string>("--client-id") { Description = "Stable MQTT client id: the broker keeps this logger's session while it is away (default: one made from this machine and the --db path, the same at every restart)" };
         var noWal = new Option<bool>("--no-wal") { Description = "Use SQLite's rollback journal instead of WAL" };
         var broker = new BrokerOptions();
@@ -17,7 +17,7 @@ public static class LogCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var endpoint = broker.Endpoint(parse);
-            using var store = new EventStore(parse.GetValue(database)!.FullName, wal: !parse.GetValue(noWal));
+            using var store = LogLocation.Parse(parse.GetValue(database)!).OpenForWriting(wal: !parse.GetValue(noWal));
             if (store.Migrations.Count > 0)
             {
                 output.WriteLine($"brought {store.Path} to log schema version {LogSchema.Current} ({string.Join("; ", store.Migrations)})");

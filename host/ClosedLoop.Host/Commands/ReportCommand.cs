@@ -9,7 +9,7 @@ public static class ReportCommand
     public static Command Create()
     {
         var rig = ControlCommands.RigArgument();
-        var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var database = LogOption.Create();
         var boot = new Option<long?>("--boot") { Description = "Which boot of the rig (default: the latest)" };
         var threshold = new Option<double?>("--threshold") { Description = "Deficit threshold to mark on the Δz plot (default: the one the session ran with, from the log)" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write into", DefaultValueFactory = _ => new DirectoryInfo("report") };

@@ -8,7 +8,7 @@ public static partial class StudyCommand
     private static Command CalibrateCommand()
     {
         var file = StudyFileArgument();
-        var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var database = LogOption.Create();
         var session = new Option<string?>("--session") { Description = "The plan session whose logged sessions (their --note) are the baseline (default: the study's first baseline session)" };
         var percentile = new Option<double>("--percentile") { Description = "Percentile of baseline Δz the threshold sits at", DefaultValueFactory = _ => 10 };
         var reference = new Option<string?>("--reference-group") { Description = "Take one threshold from this group's pooled baseline (e.g. group-reared) instead of each animal's own" };
@@ -23,7 +23,7 @@ public static partial class StudyCommand
         return command;
     }
 
-    private static int Calibrate(ParseResult parse, FileInfo file, FileInfo database, string? sessionName, double percentile, string? referenceGroup, bool accept, string by)
+    private static int Calibrate(ParseResult parse, FileInfo file, string database, string? sessionName, double percentile, string? referenceGroup, bool accept, string by)
     {
         if (Load(parse, file) is not { } study)
         {
@@ -42,8 +42,7 @@ public static partial class StudyCommand
             throw new CommandLineException($"--percentile {percentile.ToString(CultureInfo.InvariantCulture)}: expected a number between 0 and 100");
         }
 
-        InputFile.Require(database, "a closedloop log (SQLite)");
-        using var store = Logging.EventStore.OpenReadOnly(database.FullName);
+        using var store = Logging.LogLocation.Parse(database).OpenReadOnly();
         var baseline = BaselineResponses.Read(store, study, session);
         IReadOnlyList<ThresholdProposal> proposals;
         try
@@ -110,7 +109,7 @@ public static partial class StudyCommand
     private static Command ReportCommand()
     {
         var file = StudyFileArgument();
-        var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var database = LogOption.Create();
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write the report into", DefaultValueFactory = _ => new DirectoryInfo("report") };
         var command = new Command("report", "One HTML report of the study: encounter Δz per session, group and condition (codes when blinded), counts, group comparisons with effect sizes")
         {
@@ -131,8 +130,7 @@ public static partial class StudyCommand
             }
 
             var (labels, blinded, unblinding) = ConditionLabels(study, folder);
-            InputFile.Require(parse.GetValue(database)!, "a closedloop log (SQLite)");
-            using var store = Logging.EventStore.OpenReadOnly(parse.GetValue(database)!.FullName);
+            using var store = Logging.LogLocation.Parse(parse.GetValue(database)!).OpenReadOnly();
             var results = StudyResults.Read(store, study, animal => labels[animal.Id]);
             if (results.Count == 0)
             {
@@ -192,7 +190,7 @@ public static partial class StudyCommand
     private static Command ExportCommand()
     {
         var file = StudyFileArgument();
-        var database = new Option<FileInfo>("--db") { Description = "The logger's SQLite file", DefaultValueFactory = _ => new FileInfo("closedloop.sqlite") };
+        var database = LogOption.Create();
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write SESSION/ANIMAL.nwb into", DefaultValueFactory = _ => new DirectoryInfo("nwb") };
         var site = new Option<string>("--site-location") { Description = "Where the stimulation fibre is", DefaultValueFactory = _ => new Export.NwbOptions().SiteLocation };
         var excitation = new Option<double?>("--excitation-nm") { Description = "Wavelength of the stimulation light, nm" };
@@ -210,8 +208,7 @@ public static partial class StudyCommand
 
             var folder = new StudyFolder(parse.GetValue(file)!.FullName);
             var (labels, blinded, _) = folder.IsPlanned ? ConditionLabels(study, folder) : ([], study.Blinded, null);
-            InputFile.Require(parse.GetValue(database)!, "a closedloop log (SQLite)");
-            using var store = Logging.EventStore.OpenReadOnly(parse.GetValue(database)!.FullName);
+            using var store = Logging.LogLocation.Parse(parse.GetValue(database)!).OpenReadOnly();
             var (sessions, leftOut) = study.SplitByYokeTiming(StudyResults.Read(store, study, animal => labels.GetValueOrDefault(animal.Id, "unplanned")));
             var options = new Export.NwbOptions { SiteLocation = parse.GetValue(site)!, ExcitationNm = parse.GetValue(excitation) ?? double.NaN, OptoPowerMw = parse.GetValue(power) };
             var printed = parse.InvocationConfiguration.Output;

@@ -9,7 +9,7 @@ public static partial class StudyCommand
     {
         var file = StudyFileArgument();
         var session = new Option<string>("--session") { Description = "The plan session to run (e.g. baseline, stimulation-1)", Required = true };
-        var database = new Option<FileInfo?>("--db") { Description = "The logger's SQLite file (needed when an animal is yoked to a recorded partner session)" };
+        var database = new Option<string?>("--db") { Description = "The log, a SQLite file or postgresql://USER@HOST[:PORT]/DATABASE (needed when an animal is yoked to a recorded partner session)" };
         var noPrompt = new Option<bool>("--no-prompt") { Description = "Start each slot at once instead of waiting for Enter once its animals are in place" };
         var experimenter = new Option<string?>("--experimenter") { Description = "Who runs the session, as each session's note records it (default: this account)" };
         var broker = new BrokerOptions();
@@ -39,7 +39,7 @@ public static partial class StudyCommand
                 throw new CommandLineException($"--session '{name}': the plan's sessions are {string.Join(", ", plan.Runs.Select(r => r.Session).Distinct())}");
             }
 
-            using var log = parse.GetValue(database) is { } db ? Logging.EventStore.OpenReadOnly(InputFile.Require(db, "a closedloop log (SQLite)").FullName) : null;
+            using var log = parse.GetValue(database) is { } db ? Logging.LogLocation.Parse(db).OpenReadOnly() : null;
             var output = parse.InvocationConfiguration.Output;
             var runner = new StudySlotRunner(plan, folder.ReadCalibration(), broker.Endpoint(parse), log, output)
             {

@@ -384,7 +384,7 @@ public sealed class EventLogger : IAsyncDisposable
 
                 return true;
             }
-            catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or IOException)
+            catch (Exception exception) when (exception is System.Data.Common.DbException or IOException)
             {
                 if (WriteError is null)
                 {
@@ -550,7 +550,7 @@ public sealed class EventLogger : IAsyncDisposable
                 _store.Store([], faults);
                 Interlocked.Add(ref _faults, faults.Count);
             }
-            catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or IOException)
+            catch (Exception exception) when (exception is System.Data.Common.DbException or IOException)
             {
                 // A store that cannot write is reported by the writer; this note is lost with it.
             }

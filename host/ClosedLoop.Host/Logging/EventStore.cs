@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -25,23 +27,68 @@ public sealed record StoredEvent(string Rig, long Boot, long Sequence, long Time
 /// </summary>
 public sealed class EventStore : IDisposable
 {
-    private readonly SqliteConnection _connection;
+    private readonly DbConnection _connection;
 
     // One connection, used by the logger's writer and by whoever reads or caps the log meanwhile (a test, a
     // monitor): SqliteConnection is not thread-safe, so every use takes this lock.
     private readonly Lock _gate = new();
 
+    /// <summary>
+    /// Opens a PostgreSQL log (<paramref name="location"/>'s address): to write, its tables are created or brought up to
+    /// date; to read, the session is read-only and a database without closedloop's tables is an error.
+    /// </summary>
+    public static EventStore OpenPostgres(LogLocation location, bool readOnly)
+    {
+        var connection = new Npgsql.NpgsqlConnection(location.Postgres!.ConnectionString);
+        try
+        {
+            connection.Open();
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            connection.Dispose();
+            throw new InputException($"{location.Name}: cannot connect ({e.Message}); the password comes from PGPASSWORD or PGPASSFILE");
+        }
+
+        var store = new EventStore(location.Name, connection, LogEngine.PostgreSql);
+        try
+        {
+            if (readOnly)
+            {
+                connection.Execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+                LogSchema.RefuseNewer(connection, location.Name, LogEngine.PostgreSql);
+                store.Scalar("SELECT COUNT(*) FROM events WHERE 1 = 0");
+            }
+            else
+            {
+                store.Migrations = LogSchema.Migrate(connection, location.Name, LogEngine.PostgreSql);
+            }
+        }
+        catch (Exception e) when (e is DbException or InvalidDataException)
+        {
+            store.Dispose();
+            throw;
+        }
+
+        return store;
+    }
+
     /// <summary>Opens a log for reading only: nothing in the file is created or changed; not a closedloop log is an error.</summary>
     public static EventStore OpenReadOnly(string path)
     {
+        if (LogLocation.IsPostgresAddress(path))
+        {
+            return LogLocation.Parse(path).OpenReadOnly();
+        }
+
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
         connection.Open();
-        var store = new EventStore(path, connection);
+        var store = new EventStore(path, connection, LogEngine.Sqlite);
         try
         {
             LogSchema.RefuseNewer(connection, path);
-            store.Scalar("SELECT COUNT(*) FROM events WHERE 0");
-            store.Scalar("SELECT COUNT(*) FROM sample_frames WHERE 0");
+            store.Scalar("SELECT COUNT(*) FROM events WHERE 1 = 0");
+            store.Scalar("SELECT COUNT(*) FROM sample_frames WHERE 1 = 0");
         }
         catch (Exception e) when (e is SqliteException or InvalidDataException)
         {
@@ -52,11 +99,15 @@ public sealed class EventStore : IDisposable
         return store;
     }
 
-    private EventStore(string path, SqliteConnection connection)
+    private EventStore(string path, DbConnection connection, LogEngine engine)
     {
         Path = path;
         _connection = connection;
+        Engine = engine;
     }
+
+    /// <summary>Which database the log is kept in.</summary>
+    public LogEngine Engine { get; }
 
     public EventStore(string path, bool wal = true)
     {
@@ -86,7 +137,7 @@ public sealed class EventStore : IDisposable
     }
 
     /// <summary>The schema steps opening this log took to bring it to <see cref="LogSchema.Current"/> (none for a current log).</summary>
-    public IReadOnlyList<string> Migrations { get; } = [];
+    public IReadOnlyList<string> Migrations { get; private set; } = [];
 
     /// <summary>SQLite's SQLITE_READONLY: a write to a database opened (or only openable) for reading.</summary>
     public const int SqliteReadOnly = 8;
@@ -99,6 +150,11 @@ public sealed class EventStore : IDisposable
     /// </summary>
     public void LimitSize(long maxBytes)
     {
+        if (Engine == LogEngine.PostgreSql)
+        {
+            throw new NotSupportedException("a PostgreSQL log's size is its server's to limit");
+        }
+
         lock (_gate)
         {
             long pageSize = Scalar("PRAGMA page_size");
@@ -135,6 +191,13 @@ public sealed class EventStore : IDisposable
         var frames = batch.Frames;
         lock (_gate)
         {
+            if (Engine == LogEngine.PostgreSql && _connection.State != ConnectionState.Open)
+            {
+                // The server restarted or the network dropped: a new connection, and the batch is tried again on it.
+                _connection.Close();
+                _connection.Open();
+            }
+
             var conflicts = new List<(string Topic, string Reason, byte[] Payload)>();
             using var transaction = _connection.BeginTransaction();
             int added = 0;
@@ -143,14 +206,14 @@ public sealed class EventStore : IDisposable
                 // Events come in thousands a batch: one prepared insert with its parameters rebound per event.
                 using var insert = _connection.CreateCommand();
                 insert.Transaction = transaction;
-                insert.CommandText = "INSERT OR IGNORE INTO events (rig, boot, seq, t_us, kind, json, received_utc) VALUES ($rig, $boot, $seq, $t, $kind, $json, $now)";
-                var rig = insert.Parameters.Add("$rig", SqliteType.Text);
-                var boot = insert.Parameters.Add("$boot", SqliteType.Integer);
-                var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
-                var time = insert.Parameters.Add("$t", SqliteType.Integer);
-                var kind = insert.Parameters.Add("$kind", SqliteType.Text);
-                var json = insert.Parameters.Add("$json", SqliteType.Text);
-                insert.Parameters.AddWithValue("$now", UtcNow());
+                insert.CommandText = "INSERT INTO events (rig, boot, seq, t_us, kind, json, received_utc) VALUES (@rig, @boot, @seq, @t, @kind, @json, @now) ON CONFLICT DO NOTHING";
+                var rig = Parameter(insert, "rig", DbType.String);
+                var boot = Parameter(insert, "boot", DbType.Int64);
+                var seq = Parameter(insert, "seq", DbType.Int64);
+                var time = Parameter(insert, "t", DbType.Int64);
+                var kind = Parameter(insert, "kind", DbType.String);
+                var json = Parameter(insert, "json", DbType.String);
+                Parameter(insert, "now", DbType.String).Value = UtcNow();
                 foreach (var e in events)
                 {
                     rig.Value = e.Rig;
@@ -172,7 +235,7 @@ public sealed class EventStore : IDisposable
 
             foreach (var frame in frames)
             {
-                if (_connection.Execute("INSERT OR IGNORE INTO sample_frames (rig, boot, first_cycle, t_us, frame, number) VALUES (@Rig, @Boot, @FirstCycle, @TimeUs, @Frame, @Number)", frame, transaction) == 0
+                if (_connection.Execute("INSERT INTO sample_frames (rig, boot, first_cycle, t_us, frame, number) VALUES (@Rig, @Boot, @FirstCycle, @TimeUs, @Frame, @Number) ON CONFLICT DO NOTHING", frame, transaction) == 0
                     && _connection.ExecuteScalar<byte[]>("SELECT frame FROM sample_frames WHERE rig = @Rig AND boot = @Boot AND first_cycle = @FirstCycle", frame, transaction) is byte[] first
                     && !first.AsSpan().SequenceEqual(frame.Frame))
                 {
@@ -210,7 +273,7 @@ public sealed class EventStore : IDisposable
     public void StoreSession(SessionRecord session) => Execute(SessionSql, session);
 
     private const string SessionSql =
-        "INSERT OR IGNORE INTO sessions (rig, boot, rig_t_us, utc, subject, experimenter, note) VALUES (@Rig, @Boot, @RigTimeUs, @Utc, @Subject, @Experimenter, @Note)";
+        "INSERT INTO sessions (rig, boot, rig_t_us, utc, subject, experimenter, note) VALUES (@Rig, @Boot, @RigTimeUs, @Utc, @Subject, @Experimenter, @Note) ON CONFLICT DO NOTHING";
 
     /// <summary>The sessions logged for a rig's boot, in the order they started (none for a log from before sessions were kept).</summary>
     public IReadOnlyList<SessionRecord> Sessions(string rig, long boot) => QueryIfKept<SessionRecord>(
@@ -220,7 +283,7 @@ public sealed class EventStore : IDisposable
     public void StoreYokeOrigin(YokeOrigin source) => Execute(YokeOriginSql, source);
 
     private const string YokeOriginSql =
-        "INSERT OR IGNORE INTO yoke_origins (rig, boot, command_id, offset_us, partner_rig, partner_boot, partner_t_us, utc) VALUES (@Rig, @Boot, @CommandId, @OffsetUs, @PartnerRig, @PartnerBoot, @PartnerTimeUs, @Utc)";
+        "INSERT INTO yoke_origins (rig, boot, command_id, offset_us, partner_rig, partner_boot, partner_t_us, utc) VALUES (@Rig, @Boot, @CommandId, @OffsetUs, @PartnerRig, @PartnerBoot, @PartnerTimeUs, @Utc) ON CONFLICT DO NOTHING";
 
     /// <summary>The relayed triggers a yoked rig's boot took, by offset (none for a log from before they were kept).</summary>
     public IReadOnlyList<YokeOrigin> YokeOrigins(string rig, long boot) => QueryIfKept<YokeOrigin>(
@@ -231,17 +294,17 @@ public sealed class EventStore : IDisposable
     public void StoreAudit(CommandAudit audit) => Execute(AuditSql, audit);
 
     private const string AuditSql =
-        "INSERT OR IGNORE INTO console_audit (rig, boot, utc, command, command_id, user, address, result, account) VALUES (@Rig, @Boot, @Utc, @Command, @CommandId, @User, @Address, @Result, @Account)";
+        "INSERT INTO console_audit (rig, boot, utc, command, command_id, \"user\", address, result, account) VALUES (@Rig, @Boot, @Utc, @Command, @CommandId, @User, @Address, @Result, @Account) ON CONFLICT DO NOTHING";
 
     /// <summary>The commands sent from the console to a rig's boot, oldest first.</summary>
     public IReadOnlyList<CommandAudit> Audits(string rig, long boot) => Query<CommandAudit>(
-        "SELECT rig, boot, command_id AS CommandId, command, user, address, result, utc, account FROM console_audit WHERE rig = @rig AND boot = @boot ORDER BY utc",
+        "SELECT rig, boot, command_id AS CommandId, command, \"user\", address, result, utc, account FROM console_audit WHERE rig = @rig AND boot = @boot ORDER BY utc",
         new { rig, boot });
 
     /// <summary>Keeps a rig's applied config (whole, without secrets) once per hash.</summary>
     public void StoreConfig(string rig, string hash, string text) => Execute(ConfigSql, new { hash, rig, text, now = UtcNow() });
 
-    private const string ConfigSql = "INSERT OR IGNORE INTO configs (hash, rig, text, received_utc) VALUES (@hash, @rig, @text, @now)";
+    private const string ConfigSql = "INSERT INTO configs (hash, rig, text, received_utc) VALUES (@hash, @rig, @text, @now) ON CONFLICT DO NOTHING";
 
     /// <summary>The config text logged for <paramref name="hash"/>, or null (not logged, or a log from before configs were kept).</summary>
     public string? ConfigText(string hash) => QueryIfKept<string>("SELECT text FROM configs WHERE hash = @hash", new { hash }).SingleOrDefault();
@@ -410,7 +473,7 @@ public sealed class EventStore : IDisposable
     {
         lock (_gate)
         {
-            return _connection.ExecuteScalar<string>("PRAGMA journal_mode")!;
+            return Engine == LogEngine.PostgreSql ? "postgresql" : _connection.ExecuteScalar<string>("PRAGMA journal_mode")!;
         }
     }
 
@@ -423,6 +486,15 @@ public sealed class EventStore : IDisposable
     }
 
     private static string UtcNow() => DateTime.UtcNow.ToString("O");
+
+    private static DbParameter Parameter(DbCommand command, string name, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
 
     private List<T> Query<T>(string sql, object? parameters = null)
     {
@@ -439,7 +511,7 @@ public sealed class EventStore : IDisposable
         {
             return Query<T>(sql, parameters);
         }
-        catch (SqliteException)
+        catch (DbException)
         {
             return [];
         }

@@ -1,61 +1,83 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using Dapper;
 
 namespace ClosedLoop.Host.Logging;
 
+/// <summary>Which database a log is kept in: the same tables, keys and meaning on both (docs/database.md).</summary>
+public enum LogEngine
+{
+    /// <summary>One file, for one room (the default).</summary>
+    Sqlite,
+
+    /// <summary>A lab's server, that every host writes and every analyst reads.</summary>
+    PostgreSql,
+}
+
 /// <summary>
-/// The log's tables, versioned in SQLite's <c>PRAGMA user_version</c>: each step moves a log one version on, in one
-/// transaction with the version it reaches, so a log is always at exactly one version and a step cut short by a kill
-/// is simply run again. A log written before versions existed reads 0 and may already hold some later columns: every
-/// step checks before it adds. A log newer than this program is refused, never guessed at (docs/database.md).
+/// The log's tables, versioned (SQLite: <c>PRAGMA user_version</c>; PostgreSQL: the one row of
+/// <c>closedloop_schema</c>): each step moves a log one version on, in one transaction with the version it reaches,
+/// so a log is always at exactly one version and a step cut short by a kill is simply run again. A log written
+/// before versions existed reads 0 and may already hold some later columns: every step checks before it adds. A log
+/// newer than this program is refused, never guessed at (docs/database.md). The two engines differ only in their
+/// types (BLOB/BYTEA, INTEGER/BIGINT) and in how they say "add if missing".
 /// </summary>
 public static class LogSchema
 {
     /// <summary>The version this program writes and reads.</summary>
     public const int Current = 3;
 
-    private static readonly (int Version, string What, Action<SqliteConnection> Apply)[] Steps =
+    // Serialises migrations of one PostgreSQL database by several loggers starting at once (any fixed number).
+    private const long MigrationLock = 0x636c6f736564;
+
+    private static readonly (int Version, string What, string Sqlite, string PostgreSql)[] Steps =
     [
-        (1, "the tables", connection => Run(connection, """
-            CREATE TABLE IF NOT EXISTS events (
-                rig TEXT NOT NULL, boot INTEGER NOT NULL, seq INTEGER NOT NULL,
-                t_us INTEGER NOT NULL, kind TEXT NOT NULL, json TEXT NOT NULL, received_utc TEXT NOT NULL,
-                PRIMARY KEY (rig, boot, seq)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS faults (
-                id INTEGER PRIMARY KEY, received_utc TEXT NOT NULL, topic TEXT NOT NULL, reason TEXT NOT NULL, payload BLOB);
-            CREATE TABLE IF NOT EXISTS sample_frames (
-                rig TEXT NOT NULL, boot INTEGER NOT NULL, first_cycle INTEGER NOT NULL, t_us INTEGER NOT NULL, frame BLOB NOT NULL,
-                PRIMARY KEY (rig, boot, first_cycle)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS rig_status (
-                rig TEXT PRIMARY KEY, json TEXT NOT NULL, received_utc TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS sessions (
-                rig TEXT NOT NULL, boot INTEGER NOT NULL, rig_t_us INTEGER NOT NULL, utc TEXT NOT NULL,
-                subject TEXT NOT NULL, experimenter TEXT, note TEXT, PRIMARY KEY (rig, boot, rig_t_us)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS yoke_origins (
-                rig TEXT NOT NULL, boot INTEGER NOT NULL, command_id INTEGER NOT NULL, offset_us INTEGER NOT NULL,
-                partner_rig TEXT NOT NULL, partner_boot INTEGER NOT NULL, partner_t_us INTEGER NOT NULL, utc TEXT NOT NULL,
-                PRIMARY KEY (rig, boot, command_id)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS console_audit (
-                rig TEXT NOT NULL, boot INTEGER NOT NULL, utc TEXT NOT NULL, command TEXT NOT NULL, command_id INTEGER NOT NULL,
-                user TEXT NOT NULL, address TEXT NOT NULL, result TEXT NOT NULL,
-                PRIMARY KEY (rig, boot, utc, command)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS configs (
-                hash TEXT PRIMARY KEY, rig TEXT NOT NULL, text TEXT NOT NULL, received_utc TEXT NOT NULL);
-            """)),
+        (1, "the tables", Tables("INTEGER", "BLOB", "INTEGER PRIMARY KEY", " WITHOUT ROWID"), Tables("BIGINT", "BYTEA", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", string.Empty)),
 
         // Audits name the console's broker account; older rows keep it empty.
-        (2, "console_audit.account", connection => AddColumn(connection, "console_audit", "account", "TEXT NOT NULL DEFAULT ''")),
+        (2, "console_audit.account", "console_audit account TEXT NOT NULL DEFAULT ''", "console_audit account TEXT NOT NULL DEFAULT ''"),
 
         // Frames are numbered in their boot; frames logged before keep number 0.
-        (3, "sample_frames.number", connection => AddColumn(connection, "sample_frames", "number", "INTEGER NOT NULL DEFAULT 0")),
+        (3, "sample_frames.number", "sample_frames number INTEGER NOT NULL DEFAULT 0", "sample_frames number BIGINT NOT NULL DEFAULT 0"),
     ];
 
+    private static string Tables(string integer, string blob, string identity, string withoutRowId) => $"""
+        CREATE TABLE IF NOT EXISTS events (
+            rig TEXT NOT NULL, boot {integer} NOT NULL, seq {integer} NOT NULL,
+            t_us {integer} NOT NULL, kind TEXT NOT NULL, json TEXT NOT NULL, received_utc TEXT NOT NULL,
+            PRIMARY KEY (rig, boot, seq)){withoutRowId};
+        CREATE TABLE IF NOT EXISTS faults (
+            id {identity}, received_utc TEXT NOT NULL, topic TEXT NOT NULL, reason TEXT NOT NULL, payload {blob});
+        CREATE TABLE IF NOT EXISTS sample_frames (
+            rig TEXT NOT NULL, boot {integer} NOT NULL, first_cycle {integer} NOT NULL, t_us {integer} NOT NULL, frame {blob} NOT NULL,
+            PRIMARY KEY (rig, boot, first_cycle)){withoutRowId};
+        CREATE TABLE IF NOT EXISTS rig_status (
+            rig TEXT PRIMARY KEY, json TEXT NOT NULL, received_utc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS sessions (
+            rig TEXT NOT NULL, boot {integer} NOT NULL, rig_t_us {integer} NOT NULL, utc TEXT NOT NULL,
+            subject TEXT NOT NULL, experimenter TEXT, note TEXT, PRIMARY KEY (rig, boot, rig_t_us)){withoutRowId};
+        CREATE TABLE IF NOT EXISTS yoke_origins (
+            rig TEXT NOT NULL, boot {integer} NOT NULL, command_id {integer} NOT NULL, offset_us {integer} NOT NULL,
+            partner_rig TEXT NOT NULL, partner_boot {integer} NOT NULL, partner_t_us {integer} NOT NULL, utc TEXT NOT NULL,
+            PRIMARY KEY (rig, boot, command_id)){withoutRowId};
+        CREATE TABLE IF NOT EXISTS console_audit (
+            rig TEXT NOT NULL, boot {integer} NOT NULL, utc TEXT NOT NULL, command TEXT NOT NULL, command_id {integer} NOT NULL,
+            "user" TEXT NOT NULL, address TEXT NOT NULL, result TEXT NOT NULL,
+            PRIMARY KEY (rig, boot, utc, command)){withoutRowId};
+        CREATE TABLE IF NOT EXISTS configs (
+            hash TEXT PRIMARY KEY, rig TEXT NOT NULL, text TEXT NOT NULL, received_utc TEXT NOT NULL);
+        """;
+
     /// <summary>The log's version (0: written before versions, or empty).</summary>
-    public static long VersionOf(SqliteConnection connection) => Scalar(connection, "PRAGMA user_version");
+    public static long VersionOf(DbConnection connection, LogEngine engine = LogEngine.Sqlite, DbTransaction? transaction = null) =>
+        engine == LogEngine.Sqlite
+            ? connection.ExecuteScalar<long>("PRAGMA user_version", transaction: transaction)
+            : connection.ExecuteScalar<string?>("SELECT to_regclass('closedloop_schema')::text", transaction: transaction) is null ? 0
+            : connection.ExecuteScalar<long?>("SELECT MAX(version) FROM closedloop_schema", transaction: transaction) ?? 0;
 
     /// <summary>Refuses a log newer than this program: its tables may mean what this program cannot know.</summary>
-    public static void RefuseNewer(SqliteConnection connection, string path)
+    public static void RefuseNewer(DbConnection connection, string path, LogEngine engine = LogEngine.Sqlite)
     {
-        long version = VersionOf(connection);
+        long version = VersionOf(connection, engine);
         if (version > Current)
         {
             throw new InvalidDataException($"the log {path} has schema version {version}; this closedloop knows versions up to {Current}: read it with the closedloop that wrote it, or a newer one");
@@ -63,16 +85,38 @@ public static class LogSchema
     }
 
     /// <summary>Brings a writable log to <see cref="Current"/>, one step per transaction; returns the steps an existing log took (none for a new one).</summary>
-    public static IReadOnlyList<string> Migrate(SqliteConnection connection, string path)
+    public static IReadOnlyList<string> Migrate(DbConnection connection, string path, LogEngine engine = LogEngine.Sqlite)
     {
-        RefuseNewer(connection, path);
-        bool created = Scalar(connection, "SELECT COUNT(*) FROM sqlite_master") == 0;
+        RefuseNewer(connection, path, engine);
+        bool created = engine == LogEngine.Sqlite
+            ? connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master") == 0
+            : connection.ExecuteScalar<long>("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'events'") == 0;
         var taken = new List<string>();
-        foreach (var (version, what, apply) in Steps.Where(s => s.Version > VersionOf(connection)))
+        foreach (var (version, what, sqlite, postgreSql) in Steps)
         {
             using var transaction = connection.BeginTransaction();
-            apply(connection);
-            Run(connection, $"PRAGMA user_version = {version}");
+            if (engine == LogEngine.PostgreSql)
+            {
+                connection.Execute("SELECT pg_advisory_xact_lock(@key); CREATE TABLE IF NOT EXISTS closedloop_schema (version INTEGER NOT NULL)", new { key = MigrationLock }, transaction);
+            }
+
+            // Read under the lock: another logger may have taken this step meanwhile.
+            if (VersionOf(connection, engine, transaction) >= version)
+            {
+                continue;
+            }
+
+            string sql = engine == LogEngine.Sqlite ? sqlite : postgreSql;
+            if (sql.StartsWith("CREATE", StringComparison.Ordinal))
+            {
+                connection.Execute(sql, transaction: transaction);
+            }
+            else
+            {
+                AddColumn(connection, engine, transaction, sql);
+            }
+
+            connection.Execute(engine == LogEngine.Sqlite ? $"PRAGMA user_version = {version}" : $"DELETE FROM closedloop_schema; INSERT INTO closedloop_schema VALUES ({version})", transaction: transaction);
             transaction.Commit();
             taken.Add($"{version}: {what}");
         }
@@ -80,25 +124,17 @@ public static class LogSchema
         return created ? [] : taken;
     }
 
-    private static void AddColumn(SqliteConnection connection, string table, string column, string definition)
+    /// <summary>"table column definition": adds the column unless a log from before versions already has it.</summary>
+    private static void AddColumn(DbConnection connection, LogEngine engine, DbTransaction transaction, string step)
     {
-        if (Scalar(connection, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'") == 0)
+        string[] parts = step.Split(' ', 3);
+        if (engine == LogEngine.PostgreSql)
         {
-            Run(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
+            connection.Execute($"ALTER TABLE {parts[0]} ADD COLUMN IF NOT EXISTS {parts[1]} {parts[2]}", transaction: transaction);
         }
-    }
-
-    private static void Run(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static long Scalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        else if (connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM pragma_table_info('{parts[0]}') WHERE name = '{parts[1]}'", transaction: transaction) == 0)
+        {
+            connection.Execute($"ALTER TABLE {parts[0]} ADD COLUMN {parts[1]} {parts[2]}", transaction: transaction);
+        }
     }
 }

@@ -1,21 +1,21 @@
 namespace ClosedLoop.Host.Logging;
 
-/// <summary>Opens a logger's SQLite file and chooses one boot of a rig (the latest unless asked), for export, report and replay (the command line's and the console's).</summary>
+/// <summary>Opens a log (a SQLite file or a PostgreSQL address, <see cref="LogLocation"/>) and chooses one boot of a rig (the latest unless asked), for export, report and replay (the command line's and the console's).</summary>
 public static class LoggedSessionChoice
 {
     /// <summary>The open store and the chosen boot; a missing file, an unknown rig or boot is a one-line usage error.</summary>
-    public static (EventStore Store, long Boot) Open(FileInfo file, string rig, long? boot)
+    public static (EventStore Store, long Boot) Open(string database, string rig, long? boot)
     {
-        InputFile.Require(file, "a closedloop log (SQLite)");
+        var location = LogLocation.Parse(database);
         EventStore store;
         try
         {
             // Export, report and replay only read: they never create, convert or rewrite the log.
-            store = EventStore.OpenReadOnly(file.FullName);
+            store = location.OpenReadOnly();
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
+        catch (System.Data.Common.DbException e)
         {
-            throw new InputException($"{file.FullName}: not a closedloop log ({e.Message})");
+            throw new InputException($"{location.Name}: not a closedloop log ({e.Message})");
         }
 
         var boots = store.Boots(rig);
@@ -24,7 +24,7 @@ public static class LoggedSessionChoice
         {
             store.Dispose();
             throw new InputException(boots.Count == 0
-                ? $"{file.FullName} holds nothing from rig '{rig}'"
+                ? $"{location.Name} holds nothing from rig '{rig}'"
                 : $"--boot {chosen}: rig '{rig}' logged boots {string.Join(", ", boots)}");
         }
 

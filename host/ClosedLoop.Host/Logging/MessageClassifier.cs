@@ -70,6 +70,13 @@ public sealed class MessageClassifier(string topicPrefix)
             return;
         }
 
+        if (leaf != Topics.SamplesLeaf && Array.IndexOf(payload, (byte)0) >= 0)
+        {
+            // No message but a sample frame is binary; a log's text columns (PostgreSQL's especially) hold no NUL.
+            batch.Faults.Add((topic, "a NUL byte in a text message", payload));
+            return;
+        }
+
         switch (leaf)
         {
             case Topics.EventsLeaf:

@@ -110,7 +110,7 @@ public static class RecordingLoader
                     throw new InputException($"{request.File.Name} is a closedloop log: say which rig with --rig");
                 }
 
-                var (store, chosen) = LoggedSessionChoice.Open(request.File, rig, request.Boot);
+                var (store, chosen) = LoggedSessionChoice.Open(request.File.ToString(), rig, request.Boot);
                 using (store)
                 {
                     string? hash = store.SessionConfigHash(rig, chosen);

@@ -29,7 +29,7 @@ public sealed partial class ConsoleServer
         {
             return Results.Json(new { log = _log.Path, boots = _log.List(_blind), blind = _blind }, Json);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
+        catch (System.Data.Common.DbException e)
         {
             return Results.Json(new { error = $"{_log.Path}: not a closedloop log ({e.Message})" }, Json);
         }

@@ -1,0 +1,161 @@
+using Microsoft.Data.Sqlite;
+
+namespace ClosedLoop.Host.Tests;
+
+/// <summary>
+/// The log on both engines through the same code: a SQLite file and a database on a real PostgreSQL server
+/// (<see cref="PostgresServer"/>). Each case runs on both and must mean the same on both.
+/// </summary>
+[Collection(nameof(PostgresServer))]
+public sealed class LogEngineTests(PostgresServer server) : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("closedloop-engines").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>A new log of that engine, as --db would name it.</summary>
+    private string NewLog(string engine) => engine == "postgresql" ? server.NewDatabase() : Path.Combine(_folder, $"{Guid.NewGuid():N}.sqlite");
+
+    private static StoredEvent Event(long seq, string source = "input") =>
+        new("rig-01", 7, seq, seq * 1000, "armed", $$"""{"v":1,"rig":"rig-01","boot":7,"seq":{{seq}},"t_us":{{seq * 1000}},"kind":"armed","source":"{{source}}"}""");
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public void A_batch_is_kept_once_a_conflicting_repeat_becomes_a_fault_and_readers_see_everything(string engine)
+    {
+        string log = NewLog(engine);
+        var batch = new LogBatch();
+        batch.Events.AddRange([Event(1), Event(2)]);
+        batch.Frames.Add(new StoredFrame("rig-01", 7, 0, 1000, [1, 2, 3], 1));
+        batch.Frames.Add(new StoredFrame("rig-01", 7, 10, 2000, [4, 5, 6], 3));
+        batch.Statuses.Add(("rig-01", """{"v":1,"rig":"rig-01","boot":7,"online":true}""", new RigStatus("rig-01", true, 7)));
+        batch.Sessions.Add(new SessionRecord("rig-01", 7, 500, "2026-12-07T10:00:00Z", "m01", "tester", "stim-1"));
+        batch.YokeOrigins.Add(new YokeOrigin("rig-01", 7, 9, 1000, "rig-02", 3, 2000, "2026-12-07T10:00:01Z"));
+        batch.Audits.Add(new CommandAudit("rig-01", 7, 9, "arm", "alice", "127.0.0.1", "accepted", "2026-12-07T10:00:02Z", "alice"));
+        batch.Configs.Add(("rig-01", "0123456789abcdef", "[rig]\nid = rig-01\n"));
+        batch.Faults.Add(("closedloop/rig-01/events", "not a flat JSON object", [0x7b]));
+
+        using (var store = LogLocation.Parse(log).OpenForWriting())
+        {
+            Assert.Equal(engine == "postgresql" ? LogEngine.PostgreSql : LogEngine.Sqlite, store.Engine);
+            Assert.Equal(2, store.Store(batch));
+            Assert.Equal(0, store.Store(batch));
+            var forged = new LogBatch();
+            forged.Events.Add(Event(2, source: "command"));
+            Assert.Equal(0, store.Store(forged));
+        }
+
+        using var reader = EventStore.OpenReadOnly(log);
+        Assert.Equal(["rig-01"], reader.Rigs());
+        Assert.Equal([7L], reader.Boots("rig-01"));
+        Assert.Equal([Event(1).Json, Event(2).Json], reader.EventJson("rig-01"));
+        Assert.Equal([new byte[] { 1, 2, 3 }, new byte[] { 4, 5, 6 }], reader.Frames("rig-01", 7));
+        Assert.Equal([(2L, 2L)], reader.MissingFrames("rig-01", 7));
+        Assert.Equal(batch.Sessions, reader.Sessions("rig-01", 7));
+        Assert.Equal(batch.YokeOrigins, reader.YokeOrigins("rig-01", 7));
+        Assert.Equal(batch.Audits, reader.Audits("rig-01", 7));
+        Assert.Equal("[rig]\nid = rig-01\n", reader.ConfigText("0123456789abcdef"));
+        // A fault has no key: each time it is received is a row (the batch was stored twice).
+        Assert.Equal(
+            [("closedloop/rig-01/events", "not a flat JSON object"), ("closedloop/rig-01/events", "not a flat JSON object"), ("rig-01/events", "conflict: rig rig-01 boot 7 seq 2 is already stored with another payload; the first is kept")],
+            reader.Faults());
+        Assert.Equal((2L, 2L, 1L), reader.BootFingerprints()[("rig-01", 7)]);
+    }
+
+    [Fact]
+    public void A_postgresql_log_is_created_versioned_and_refused_when_newer()
+    {
+        string log = server.NewDatabase();
+        using (var store = LogLocation.Parse(log).OpenForWriting())
+        {
+            Assert.Empty(store.Migrations);
+        }
+
+        using (var again = LogLocation.Parse(log).OpenForWriting())
+        {
+            Assert.Empty(again.Migrations);
+        }
+
+        using (var connection = new Npgsql.NpgsqlConnection(LogLocation.Parse(log).Postgres!.ConnectionString))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT version FROM closedloop_schema; UPDATE closedloop_schema SET version = {LogSchema.Current + 1}";
+            Assert.Equal(LogSchema.Current, Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
+        }
+
+        string expected = $"has schema version {LogSchema.Current + 1}; this closedloop knows versions up to {LogSchema.Current}";
+        Assert.Contains(expected, Assert.Throws<InvalidDataException>(() => LogLocation.Parse(log).OpenForWriting()).Message, StringComparison.Ordinal);
+        Assert.Contains(expected, Assert.Throws<InvalidDataException>(() => EventStore.OpenReadOnly(log)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_reader_cannot_write_a_postgresql_log()
+    {
+        string log = server.NewDatabase();
+        using (LogLocation.Parse(log).OpenForWriting())
+        {
+        }
+
+        using var reader = EventStore.OpenReadOnly(log);
+
+        Assert.Throws<Npgsql.PostgresException>(() => reader.Store([Event(1)], []));
+    }
+
+    [Theory]
+    [InlineData("postgresql://closedloop:secret@127.0.0.1/log", "a password in the address would show in the process list")]
+    [InlineData("postgresql://127.0.0.1/log", "the user and the database are needed")]
+    [InlineData("postgresql://closedloop@127.0.0.1/log?timeout=3", "'timeout=3' is not an option this program takes")]
+    public void An_address_a_lab_should_not_type_is_refused_by_what_is_wrong(string address, string expected) =>
+        Assert.Contains(expected, Assert.Throws<InputException>(() => LogLocation.Parse(address)).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public async Task The_logger_command_logs_into_postgresql_and_report_and_export_read_it_as_they_read_sqlite()
+    {
+        string log = server.NewDatabase();
+        string sqlite = Path.Combine(_folder, "closedloop.sqlite");
+        await using var broker = await EmbeddedBroker.StartAsync(System.Net.IPAddress.Loopback, EmbeddedBroker.FreePort() is var port ? port : 0);
+        var endpoint = BrokerEndpoint.Loopback(port);
+        using var stop = new CancellationTokenSource();
+        var toPostgres = CommandLine.Invoke(stop.Token, "log", "--db", log, "--client-id", "logger-pg", "--broker", $"127.0.0.1:{port}");
+        var toSqlite = CommandLine.Invoke(stop.Token, "log", "--db", sqlite, "--client-id", "logger-sqlite", "--broker", $"127.0.0.1:{port}");
+        await using (var rig = await LinkedRig.StartAsync(endpoint, publishSamples: true))
+        {
+            await Eventually.HoldsAsync(() => File.Exists(sqlite), () => "the SQLite logger never started");
+            await Task.Delay(1000);
+            rig.Run(60);
+            await rig.Link.FlushAsync(TimeSpan.FromSeconds(20));
+            long last = rig.LastSequence;
+            bool Holds(string db)
+            {
+                using var store = EventStore.OpenReadOnly(db);
+                return store.Boots("rig-t").Count == 1 && store.Events("rig-t", 1).Count == last;
+            }
+
+            await Eventually.HoldsAsync(() => Holds(log) && Holds(sqlite), () => "the loggers did not keep every event");
+        }
+
+        stop.Cancel();
+        Assert.Equal(0, (await toPostgres).Code);
+        Assert.Equal(0, (await toSqlite).Code);
+        using (var pg = EventStore.OpenReadOnly(log))
+        using (var file = EventStore.OpenReadOnly(sqlite))
+        {
+            Assert.Equal(file.Events("rig-t", 1), pg.Events("rig-t", 1));
+            Assert.Equal(file.Frames("rig-t", 1), pg.Frames("rig-t", 1));
+        }
+
+        var fromPostgres = await CommandLine.Invoke("report", "rig-t", "--db", log, "--out", Path.Combine(_folder, "pg"));
+        var fromSqlite = await CommandLine.Invoke("report", "rig-t", "--db", sqlite, "--out", Path.Combine(_folder, "file"));
+        Assert.True(fromPostgres.Code == 0, fromPostgres.Error);
+        Assert.Equal(File.ReadAllText(Path.Combine(_folder, "file", "rig-t_report.html")), File.ReadAllText(Path.Combine(_folder, "pg", "rig-t_report.html")));
+        var export = await CommandLine.Invoke("export", "rig-t", "--db", log, "--out", Path.Combine(_folder, "export"));
+        Assert.True(export.Code == 0, export.Error);
+        Assert.True(File.Exists(Path.Combine(_folder, "export", "guppy", "rig-t_signal.csv")) || Directory.GetFiles(Path.Combine(_folder, "export"), "*", SearchOption.AllDirectories).Length > 3);
+    }
+}

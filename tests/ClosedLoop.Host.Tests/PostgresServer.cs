@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace ClosedLoop.Host.Tests;
+
+/// <summary>
+/// A PostgreSQL server of the tests' own, as a lab's would be: Debian's postgresql (installed by test.sh), initdb and
+/// pg_ctl into a temporary folder (as the postgres user when the tests run as root: PostgreSQL refuses root), on a free
+/// loopback port, with password (SCRAM) authentication over TCP. The password reaches closedloop as a lab gives it,
+/// in PGPASSWORD. Each test takes a database of its own.
+/// </summary>
+public sealed class PostgresServer : IAsyncLifetime
+{
+    public const string User = "closedloop";
+    public const string Password = "test-password-7";
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"closedloop-pg-{Guid.NewGuid():N}");
+    private string _bin = string.Empty;
+    private int _databases;
+
+    public int Port { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        _bin = Directory.GetDirectories("/usr/lib/postgresql").OrderBy(d => int.Parse(Path.GetFileName(d), CultureInfo.InvariantCulture)).Select(d => Path.Combine(d, "bin")).LastOrDefault(Directory.Exists)
+            ?? throw new InvalidOperationException("PostgreSQL is not installed: test.sh installs Debian's postgresql");
+        Directory.CreateDirectory(_folder);
+        string data = Path.Combine(_folder, "data");
+        string passwordFile = Path.Combine(_folder, "password");
+        await File.WriteAllTextAsync(passwordFile, Password);
+        if (Environment.UserName == "root")
+        {
+            Run("/usr/bin/chown", "-R", "postgres:postgres", _folder);
+        }
+
+        Run(Path.Combine(_bin, "initdb"), "-D", data, "-U", User, "--auth=scram-sha-256", $"--pwfile={passwordFile}", "-E", "UTF8", "--no-instructions");
+        Port = EmbeddedBroker.FreePort();
+        Run(Path.Combine(_bin, "pg_ctl"), "-D", data, "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+        Environment.SetEnvironmentVariable("PGPASSWORD", Password);
+    }
+
+    public Task DisposeAsync()
+    {
+        try
+        {
+            Run(Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop");
+        }
+        finally
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A new empty database, as a lab's administrator would create for closedloop; its postgresql:// address.</summary>
+    public string NewDatabase()
+    {
+        string name = $"log{Interlocked.Increment(ref _databases)}";
+        using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={Port};Username={User};Password={Password};Database=postgres;Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"CREATE DATABASE {name} OWNER {User}";
+        command.ExecuteNonQuery();
+        return Address(name);
+    }
+
+    public string Address(string database) => $"postgresql://{User}@127.0.0.1:{Port}/{database}";
+
+    private static void Run(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.UserName == "root" && !program.EndsWith("chown", StringComparison.Ordinal) ? "/usr/sbin/runuser" : program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (start.FileName == "/usr/sbin/runuser")
+        {
+            foreach (string a in new[] { "-u", "postgres", "--", program })
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {output}{error.Result}");
+        }
+    }
+}
+
+[CollectionDefinition(nameof(PostgresServer))]
+public sealed class PostgresCollection : ICollectionFixture<PostgresServer>;
