@@ -68,6 +68,45 @@ public sealed class LogEngineTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
+    public async Task Migrate_copies_a_sqlite_log_into_postgresql_as_received_and_a_second_run_copies_only_what_is_new()
+    {
+        string file = Path.Combine(_folder, "history.sqlite");
+        string database = server.NewDatabase();
+        void Log(int from, int count)
+        {
+            using var store = LogLocation.Parse(file).OpenForWriting();
+            var batch = new LogBatch();
+            batch.Events.AddRange(Enumerable.Range(from, count).Select(i => Event(i)));
+            batch.Frames.AddRange(Enumerable.Range(from, count / 100).Select(i => new StoredFrame("rig-01", 7, i * 10, i * 1000, [(byte)i, 2, 3], i)));
+            batch.Sessions.Add(new SessionRecord("rig-01", 7, from, "2026-12-07T10:00:00Z", "m01", null, null));
+            batch.Audits.Add(new CommandAudit("rig-01", 7, from, "arm", "alice", "127.0.0.1", "accepted", $"2026-12-07T10:{from / 100 % 60:00}:00Z"));
+            batch.Faults.Add(("closedloop/rig-01/events", $"fault {from}", [1, 2]));
+            store.Store(batch);
+        }
+
+        // More events than a page, so that the copy pages through the keys.
+        Log(1, 4500);
+        var first = await CommandLine.Invoke("log", "migrate", "--from", file, "--to", database);
+        Log(4501, 300);
+        var second = await CommandLine.Invoke("log", "migrate", "--from", file, "--to", database);
+
+        Assert.True(first.Code == 0, first.Error);
+        Assert.Contains("  events: 4500 copied, 0 already there", first.Output, StringComparison.Ordinal);
+        Assert.Contains("  sample_frames: 45 copied, 0 already there", first.Output, StringComparison.Ordinal);
+        Assert.Contains("  events: 300 copied, 4500 already there", second.Output, StringComparison.Ordinal);
+        Assert.Contains("  faults: 1 copied, 1 already there", second.Output, StringComparison.Ordinal);
+        Assert.Contains("  console_audit: 1 copied, 1 already there", second.Output, StringComparison.Ordinal);
+        using var source = EventStore.OpenReadOnly(file);
+        using var target = EventStore.OpenReadOnly(database);
+        Assert.Equal(source.Events("rig-01", 7), target.Events("rig-01", 7));
+        Assert.Equal(source.Frames("rig-01", 7), target.Frames("rig-01", 7));
+        Assert.Equal(source.Sessions("rig-01", 7), target.Sessions("rig-01", 7));
+        Assert.Equal(source.Audits("rig-01", 7), target.Audits("rig-01", 7));
+        Assert.Equal(source.Faults(), target.Faults());
+        Assert.Equal(source.FirstEventReceived("rig-01", 7), target.FirstEventReceived("rig-01", 7));
+    }
+
+    [Fact]
     public void A_postgresql_log_is_created_versioned_and_refused_when_newer()
     {
         string log = server.NewDatabase();

@@ -35,6 +35,31 @@ public static class LogCommand
             output.WriteLine($"stopped: {logger.Received} messages received, {logger.Stored} new events stored, {logger.Faults} faults");
             return logger.Ended.IsCompleted ? ExitCodes.Refused : ExitCodes.Ok;
         }));
+        command.Subcommands.Add(Migrate());
+        return command;
+    }
+
+    /// <summary>`log migrate --from FILE --to ADDRESS`: a lab's history into its new database, resumable and idempotent.</summary>
+    private static Command Migrate()
+    {
+        var from = new Option<string>("--from") { Description = "The log to copy: the SQLite file the lab logged into so far", Required = true };
+        var to = new Option<string>("--to") { Description = "The log to copy into: postgresql://USER@HOST[:PORT]/DATABASE (password from PGPASSWORD or PGPASSFILE), or another SQLite file", Required = true };
+        var command = new Command("migrate", "Copy a log into another (a SQLite file into the lab's PostgreSQL): every row as received, nothing twice; run it again to resume") { from, to };
+        command.SetAction((parse, _) => Guard.RunAsync(parse, () =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            using var source = LogLocation.Parse(parse.GetValue(from)!).OpenReadOnly();
+            using var target = LogLocation.Parse(parse.GetValue(to)!).OpenForWriting();
+            output.WriteLine($"copying {source.Path} into {target.Path}");
+            var copied = LogMigration.Copy(source, target);
+            foreach (var table in copied)
+            {
+                output.WriteLine($"  {table.Table}: {table.Copied} copied, {table.AlreadyThere} already there");
+            }
+
+            output.WriteLine($"done: {copied.Sum(t => t.Copied)} rows copied; the target holds everything the source does");
+            return Task.FromResult(ExitCodes.Ok);
+        }));
         return command;
     }
 }

@@ -465,6 +465,27 @@ public sealed class EventStore : IDisposable
 
     public long CountFaults() => Scalar("SELECT COUNT(*) FROM faults");
 
+    /// <summary>One page of rows, each as column name to value (for <see cref="LogMigration"/>).</summary>
+    internal List<IDictionary<string, object>> ReadPage(string sql, object? parameters)
+    {
+        lock (_gate)
+        {
+            return [.. _connection.Query(sql, parameters).Select(row => (IDictionary<string, object>)row)];
+        }
+    }
+
+    /// <summary>Writes rows with one statement each in one transaction; returns how many were new.</summary>
+    internal long WritePage(string sql, IEnumerable<object> rows)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            long written = rows.Sum(row => (long)_connection.Execute(sql, row, transaction));
+            transaction.Commit();
+            return written;
+        }
+    }
+
     public long CountFrames() => Scalar("SELECT COUNT(*) FROM sample_frames");
 
     public IReadOnlyList<(string Topic, string Reason)> Faults() => Query<(string, string)>("SELECT topic, reason FROM faults ORDER BY id");
