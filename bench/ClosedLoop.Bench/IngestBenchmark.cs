@@ -12,7 +12,7 @@ using MQTTnet.Protocol;
 namespace ClosedLoop.Bench;
 
 /// <summary>
-/// The logger's ingest through the embedded broker on loopback into SQLite (WAL), measured, not asserted:
+/// The logger's ingest through the embedded broker on loopback into SQLite (WAL) or a PostgreSQL database, measured, not asserted:
 /// <list type="number">
 /// <item><b>sustained</b>: 32 rigs publish QoS 1 events as fast as the broker takes them (64 in flight each) for a
 /// fixed time while also streaming sample frames at 130 Hz per channel (10 frames a second each); reports events
@@ -25,11 +25,17 @@ public static class IngestBenchmark
 {
     private const int Rigs = 32;
     private static string? s_external;
+    private static string? s_database;
 
-    /// <summary>Runs both loads; with <paramref name="externalBroker"/> (host:port, anonymous) against that broker instead of the embedded one.</summary>
-    public static async Task RunAsync(TimeSpan duration, string? externalBroker = null)
+    /// <summary>
+    /// Runs both loads; with <paramref name="externalBroker"/> (host:port, anonymous) against that broker instead of the
+    /// embedded one, with <paramref name="database"/> (a postgresql:// address) into that database instead of a new
+    /// SQLite file (each load's events under a boot of their own, so that the loads never meet).
+    /// </summary>
+    public static async Task RunAsync(TimeSpan duration, string? externalBroker = null, string? database = null)
     {
         s_external = externalBroker;
+        s_database = database;
         Console.WriteLine($"| load | events published | events stored | lost | events/s committed | p50 | p99 | max |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         await MeasureAsync("sustained: 32 rigs, unthrottled", duration, eventsPerSecondPerRig: 0);
@@ -44,7 +50,8 @@ public static class IngestBenchmark
         var endpoint = s_external is null
             ? BrokerEndpoint.Loopback(port)
             : new BrokerEndpoint(s_external.Split(':')[0], int.Parse(s_external.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture), TopicPrefix: $"bench{Environment.TickCount64}");
-        using var store = new EventStore(Path.Combine(folder, "ingest.sqlite"));
+        using var store = s_database is null ? new EventStore(Path.Combine(folder, "ingest.sqlite")) : LogLocation.Parse(s_database).OpenForWriting();
+        long boot = Environment.TickCount64;
         var published = new ConcurrentDictionary<(string, long), long>();
         var delays = new ConcurrentBag<double>();
         var clock = Stopwatch.StartNew();
@@ -69,7 +76,7 @@ public static class IngestBenchmark
 
         using var stop = new CancellationTokenSource(duration);
         var counts = new long[Rigs];
-        var rigs = Enumerable.Range(0, Rigs).Select(i => Task.Run(() => RigAsync($"rig-{i:D2}", endpoint, eventsPerSecondPerRig, published, clock, counts, i, stop.Token))).ToArray();
+        var rigs = Enumerable.Range(0, Rigs).Select(i => Task.Run(() => RigAsync($"rig-{i:D2}", boot, endpoint, eventsPerSecondPerRig, published, clock, counts, i, stop.Token))).ToArray();
         await Task.WhenAll(rigs);
         long total = counts.Sum();
 
@@ -82,20 +89,20 @@ public static class IngestBenchmark
         // Throughput counts from the first publish to the commit of the last event.
         double seconds = (double)Interlocked.Read(ref lastCommitTicks) / Stopwatch.Frequency;
         await logger.StopAsync();
-        long stored = store.CountEvents();
+        long stored = logger.Stored;
         var sorted = delays.Order().ToArray();
         string Percentile(double p) => sorted.Length == 0 ? "-" : $"{sorted[(int)Math.Min(sorted.Length - 1, p * sorted.Length)]:F1} ms";
         Console.WriteLine($"| {label} | {total} | {stored} | {total - stored} | {stored / seconds:F0} | {Percentile(0.5)} | {Percentile(0.99)} | {Percentile(1.0)} |");
         Directory.Delete(folder, recursive: true);
     }
 
-    private static async Task RigAsync(string rigId, BrokerEndpoint endpoint, double eventsPerSecond, ConcurrentDictionary<(string, long), long> published, Stopwatch clock, long[] counts, int index, CancellationToken stop)
+    private static async Task RigAsync(string rigId, long boot, BrokerEndpoint endpoint, double eventsPerSecond, ConcurrentDictionary<(string, long), long> published, Stopwatch clock, long[] counts, int index, CancellationToken stop)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(endpoint.Options($"bench-{rigId}").WithCleanStart(true).Build(), stop);
         var topics = new Topics(endpoint.TopicPrefix, rigId);
         var json = new EventJson();
-        var frames = new SampleFrameWriter(13, 1, 7692);
+        var frames = new SampleFrameWriter(13, boot, 7692);
         var sample = new ProcessedSample { IsValid = true, IsReady = true };
         var inFlight = new SemaphoreSlim(64);
         var pending = new List<Task>();
@@ -127,7 +134,7 @@ public static class IngestBenchmark
 
             var e = new JournalEvent { Kind = EventKind.Decision, Sequence = ++sequence, TimeUs = sequence * 1000, Code = 1, Value1 = -0.2, Value2 = 0.1 };
             var buffer = new byte[EventJson.MaxEventBytes];
-            int length = json.Write(rigId, 1, e, buffer, 0);
+            int length = json.Write(rigId, boot, e, buffer, 0);
             var message = new MqttApplicationMessageBuilder().WithTopic(topics.Events).WithPayload(buffer[..length]).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
             await inFlight.WaitAsync(CancellationToken.None);
             published[(rigId, sequence)] = clock.ElapsedTicks;

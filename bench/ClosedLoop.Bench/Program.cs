@@ -10,9 +10,11 @@ using ClosedLoop.Bench;
 // (e.g. `--filter '*'`, `--filter '*Engine*' --job short`).
 if (args.Length > 0 && args[0] == "ingest")
 {
+    // ingest [seconds] [host:port|embedded] [postgresql://USER@HOST/DB]
     await IngestBenchmark.RunAsync(
         TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20),
-        args.Length > 2 ? args[2] : null);
+        args.Length > 2 && args[2] != "embedded" ? args[2] : null,
+        args.Length > 3 ? args[3] : null);
     return;
 }
 
@@ -38,7 +40,7 @@ if (args.Length > 0 && args[0] == "screenshots")
 
 if (args.Length > 0 && args[0] == "sessions")
 {
-    await SessionsListBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3000);
+    await SessionsListBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3000, args.Length > 2 ? args[2] : null);
     return;
 }
 

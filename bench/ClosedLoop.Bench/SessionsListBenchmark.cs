@@ -13,11 +13,12 @@ namespace ClosedLoop.Bench;
 /// rig-hours are logged once (real engine, broker and logger), then every boot is stored again under new boot
 /// numbers (re-encoded by the engine's codec) until the log holds about <c>boots</c> rig-hours, a lab's year or so;
 /// the list is then read cold (a console just started) and warm (the next look, nothing changed), and once more
-/// after one boot gained an event.
+/// after one boot gained an event. With a postgresql:// address, the same log is then copied there (`log migrate`)
+/// and its list timed the same way.
 /// </summary>
 public static class SessionsListBenchmark
 {
-    public static async Task RunAsync(int boots)
+    public static async Task RunAsync(int boots, string? postgres = null)
     {
         string folder = Directory.CreateTempSubdirectory("closedloop-bench-sessions").FullName;
         try
@@ -41,6 +42,19 @@ public static class SessionsListBenchmark
             }
 
             Console.WriteLine($"list, one boot changed: {Time(() => sessions.List()):F2} s");
+            if (postgres is not null)
+            {
+                using (var from = EventStore.OpenReadOnly(demo.DatabasePath))
+                using (var to = LogLocation.Parse(postgres).OpenForWriting())
+                {
+                    double copy = Time(() => LogMigration.Copy(from, to));
+                    Console.WriteLine($"migrated into {to.Path} in {copy:F0} s");
+                }
+
+                var onServer = new LoggedSessions(postgres);
+                Console.WriteLine($"PostgreSQL list, cold: {Time(() => onServer.List()):F2} s");
+                Console.WriteLine($"PostgreSQL list, warm: {Time(() => onServer.List()):F2} s");
+            }
         }
         finally
         {
