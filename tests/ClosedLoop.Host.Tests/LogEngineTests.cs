@@ -107,6 +107,58 @@ public sealed class LogEngineTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
+    public async Task Two_loggers_of_a_group_split_the_stream_into_one_database_and_the_survivor_of_a_kill_fills_in_what_was_in_flight()
+    {
+        string log = server.NewDatabase();
+        await using var broker = new MosquittoTestBroker();
+        await broker.StartAsync();
+        using var storeA = LogLocation.Parse(log).OpenForWriting();
+        using var storeB = LogLocation.Parse(log).OpenForWriting();
+        await using var a = new EventLogger(broker.Endpoint, storeA, "logger-a", group: "loggers");
+        await using var b = new EventLogger(broker.Endpoint, storeB, "logger-b", group: "loggers");
+        await a.StartAsync(CancellationToken.None);
+        await b.StartAsync(CancellationToken.None);
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true);
+        using var reader = EventStore.OpenReadOnly(log);
+        bool Complete() => reader.Sequences(rig.RigId, rig.BootId).Count == rig.LastSequence;
+        string Said() => $"rig journaled {rig.LastSequence}; the database holds {reader.Sequences(rig.RigId, rig.BootId).Count}; A stored {a.Stored}, B {b.Stored}";
+
+        rig.Run(60);
+        await rig.Link.FlushAsync(TimeSpan.FromSeconds(20));
+        await Eventually.HoldsAsync(Complete, Said, TimeSpan.FromSeconds(60), rig.Link.Pump);
+        long aBefore = a.Stored;
+        long bBefore = b.Stored;
+
+        // B dies mid-stream, as to SIGKILL: whatever was in flight to it is never acknowledged.
+        rig.Run(5);
+        b.Kill();
+        rig.Run(55);
+        await rig.Link.FlushAsync(TimeSpan.FromSeconds(20));
+        await Eventually.HoldsAsync(Complete, Said, TimeSpan.FromSeconds(60), rig.Link.Pump);
+
+        Assert.True(aBefore > 0 && bBefore > 0, $"the group did not split the stream: A stored {aBefore}, B {bBefore}");
+        Assert.True(a.Stored > aBefore, Said());
+
+        // Each event is a new row for exactly one of them: none stored twice, none lost.
+        Assert.Equal(rig.LastSequence, a.Stored + b.Stored);
+        Assert.Equal(Enumerable.Range(1, (int)rig.LastSequence).Select(i => (long)i), reader.Sequences(rig.RigId, rig.BootId));
+        Assert.Equal(0, reader.CountFaults());
+    }
+
+    [Fact]
+    public async Task A_group_on_a_broker_without_shared_subscriptions_is_refused_by_name()
+    {
+        await using var broker = new EmbeddedTestBroker();
+        await broker.StartAsync();
+        using var store = LogLocation.Parse(server.NewDatabase()).OpenForWriting();
+        await using var logger = new EventLogger(broker.Endpoint, store, "logger-a", group: "loggers");
+
+        var refused = await Assert.ThrowsAsync<InputException>(() => logger.StartAsync(CancellationToken.None));
+
+        Assert.Contains("does not take shared subscriptions (MQTTnet's embedded broker does not; Mosquitto 2 does)", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_postgresql_log_is_created_versioned_and_refused_when_newer()
     {
         string log = server.NewDatabase();

@@ -10,8 +10,9 @@ public static class LogCommand
         var database = LogOption.Create("The log: a SQLite file, or a PostgreSQL database as postgresql://USER@HOST[:PORT]/DATABASE (password from PGPASSWORD or PGPASSFILE)");
         var clientId = new Option<string>("--client-id") { Description = "Stable MQTT client id: the broker keeps this logger's session while it is away (default: one made from this machine and the --db path, the same at every restart)" };
         var noWal = new Option<bool>("--no-wal") { Description = "Use SQLite's rollback journal instead of WAL" };
+        var group = new Option<string?>("--group") { Description = "Share the rigs' messages with the other loggers of this group (MQTT 5 shared subscription; Mosquitto 2, not the embedded broker), all writing one PostgreSQL --db; each logger its own --client-id" };
         var broker = new BrokerOptions();
-        var command = new Command("log", "Log every event, status and sample frame from the broker into SQLite, losing nothing") { database, clientId, noWal };
+        var command = new Command("log", "Log every event, status and sample frame from the broker into SQLite, losing nothing") { database, clientId, noWal, group };
         broker.AddTo(command);
         command.SetAction((parse, cancellationToken) => Guard.RunAsync(parse, async () =>
         {
@@ -22,7 +23,18 @@ public static class LogCommand
             {
                 output.WriteLine($"brought {store.Path} to log schema version {LogSchema.Current} ({string.Join("; ", store.Migrations)})");
             }
-            await using var logger = new EventLogger(endpoint, store, parse.GetValue(clientId) ?? EventLogger.DefaultClientId(store.Path));
+            string? groupName = parse.GetValue(group);
+            if (groupName is not null && (groupName.Length == 0 || groupName.IndexOfAny(['/', '+', '#']) >= 0))
+            {
+                throw new CommandLineException($"--group '{groupName}': expected a name without / + #");
+            }
+
+            if (groupName is not null && store.Engine == LogEngine.Sqlite)
+            {
+                throw new CommandLineException("--group: the loggers of a group write one database that all of them reach: give --db a postgresql:// address");
+            }
+
+            await using var logger = new EventLogger(endpoint, store, parse.GetValue(clientId) ?? EventLogger.DefaultClientId(store.Path) + (groupName is null ? string.Empty : $"-{groupName}"), group: groupName);
             var error = parse.InvocationConfiguration.Error;
             logger.Problem = problem => error.WriteLine($"{DateTime.UtcNow:O} {problem}");
             await logger.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -46,6 +46,7 @@ public sealed class EventLogger : IAsyncDisposable
     private readonly GapTracker _gaps;
     private readonly GapTracker _frameGaps;
     private readonly MessageClassifier _classifier;
+    private readonly string? _group;
     private readonly CancellationTokenSource _stop = new();
     private Task? _writer;
     private bool _stopping;
@@ -79,8 +80,14 @@ public sealed class EventLogger : IAsyncDisposable
     public Task<string> Ended => _ended.Task;
 
     /// <param name="time">What decides when a gap is asked about again and how long a connection lasted (the system's clock unless a test gives its own).</param>
-    public EventLogger(BrokerEndpoint endpoint, EventStore store, string clientId = "closedloop-logger", TimeProvider? time = null)
+    /// <param name="group">
+    /// A shared-subscription group (MQTT 5 <c>$share/GROUP/...</c>): the loggers of one group split the rigs' messages
+    /// between them and write into one store (a PostgreSQL database), each finding what is missing from the store, not
+    /// from what it alone received; null: this logger takes every message.
+    /// </param>
+    public EventLogger(BrokerEndpoint endpoint, EventStore store, string clientId = "closedloop-logger", TimeProvider? time = null, string? group = null)
     {
+        _group = group;
         _time = time ?? TimeProvider.System;
         _endpoint = endpoint;
         _store = store;
@@ -255,13 +262,17 @@ public sealed class EventLogger : IAsyncDisposable
     }
 
     // Everything under the prefix, so that a message on an unexpected topic is seen and recorded as a fault.
-    private string[] Subscriptions => [$"{_endpoint.TopicPrefix}/#"];
+    private string[] Subscriptions => [_group is null ? $"{_endpoint.TopicPrefix}/#" : $"$share/{_group}/{_endpoint.TopicPrefix}/#"];
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
+        // Alone, a persistent session: the broker keeps the logger's messages while it is away. In a group, a session
+        // that ends with its connection: a dead logger's session would otherwise go on taking its share of new messages
+        // (brokers deal shared messages to offline sessions too) and hold them; its share goes to the living instead,
+        // and what was in flight to it is found missing in the store and asked of the rigs again.
         var options = _endpoint.Options(_clientId)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(uint.MaxValue)
+            .WithCleanStart(_group is not null)
+            .WithSessionExpiryInterval(_group is null ? uint.MaxValue : 0)
             .WithWillTopic(StatusTopic)
             .WithWillPayload(StatusJson(online: false))
             .WithWillRetain(true)
@@ -278,7 +289,13 @@ public sealed class EventLogger : IAsyncDisposable
             subscribe.WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce);
         }
 
-        await _client.SubscribeAsync(subscribe.Build(), cancellationToken).ConfigureAwait(false);
+        var granted = await _client.SubscribeAsync(subscribe.Build(), cancellationToken).ConfigureAwait(false);
+        foreach (var item in granted.Items.Where(i => (int)i.ResultCode > (int)MqttClientSubscribeResultCode.GrantedQoS2))
+        {
+            throw new InputException(item.ResultCode == MqttClientSubscribeResultCode.SharedSubscriptionsNotSupported
+                ? $"--group {_group}: the broker at {_endpoint.Host}:{_endpoint.Port} does not take shared subscriptions (MQTTnet's embedded broker does not; Mosquitto 2 does): run a group of loggers against the lab's Mosquitto"
+                : $"the broker refused the logger's subscription to {item.TopicFilter.Topic}: {item.ResultCode}");
+        }
     }
 
     private async Task KeepConnectedAsync(CancellationToken cancellationToken)
@@ -492,6 +509,29 @@ public sealed class EventLogger : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// In a group, the other loggers stored the messages this one did not receive: a hole in what this logger saw is
+    /// a hole only if the store lacks it too, so the store is read for each hole before any replay is asked for.
+    /// </summary>
+    private void LearnWhatTheGroupStored()
+    {
+        foreach (var (rig, boot, high, latestUs) in _gaps.Holes())
+        {
+            foreach (long sequence in _store.SequencesAbove(rig, boot, high))
+            {
+                _gaps.Saw(rig, boot, sequence, latestUs);
+            }
+        }
+
+        foreach (var (rig, boot, high, latestUs) in _frameGaps.Holes())
+        {
+            foreach (long number in _store.FrameNumbersAbove(rig, boot, high))
+            {
+                _frameGaps.Saw(rig, boot, number, latestUs);
+            }
+        }
+    }
+
     /// <summary>A rig's status carries its next sequence (and newest frame): those before exist and must all arrive.</summary>
     private void NoteAnnouncedEvents(RigStatus status)
     {
@@ -510,6 +550,11 @@ public sealed class EventLogger : IAsyncDisposable
 
     private async Task RequestReplaysAsync()
     {
+        if (_group is not null)
+        {
+            LearnWhatTheGroupStored();
+        }
+
         var writer = new CommandJson();
         var buffer = new byte[CommandJson.MaxBytes];
         var now = _time.GetUtcNow().UtcDateTime;

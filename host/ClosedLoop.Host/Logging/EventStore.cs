@@ -341,6 +341,14 @@ public sealed class EventStore : IDisposable
     private const string StatusSql =
         "INSERT INTO rig_status (rig, json, received_utc) VALUES (@rig, @json, @now) ON CONFLICT(rig) DO UPDATE SET json = excluded.json, received_utc = excluded.received_utc";
 
+    /// <summary>The stored sequences of one rig and boot above <paramref name="high"/>, ascending.</summary>
+    public IReadOnlyList<long> SequencesAbove(string rig, long boot, long high) =>
+        Query<long>("SELECT seq FROM events WHERE rig = @rig AND boot = @boot AND seq > @high ORDER BY seq", new { rig, boot, high });
+
+    /// <summary>The stored frame numbers of one rig and boot above <paramref name="high"/>, ascending.</summary>
+    public IReadOnlyList<long> FrameNumbersAbove(string rig, long boot, long high) =>
+        Query<long>("SELECT number FROM sample_frames WHERE rig = @rig AND boot = @boot AND number > @high ORDER BY number", new { rig, boot, high });
+
     /// <summary>Every stored sequence of one rig and boot, ascending.</summary>
     public IReadOnlyList<long> Sequences(string rig, long boot) =>
         Query<long>("SELECT seq FROM events WHERE rig = @rig AND boot = @boot ORDER BY seq", new { rig, boot });

@@ -63,6 +63,16 @@ public sealed class GapTracker
         }
     }
 
+    /// <summary>Every stream with something missing below what was seen or announced: (rig, boot, contiguous high, latest rig µs).</summary>
+    public IReadOnlyList<(string Rig, long Boot, long High, long LatestUs)> Holes()
+    {
+        lock (_streams)
+        {
+            return [.. _streams.Where(s => s.Value.Ahead.Count > 0 || s.Value.KnownLast > s.Value.High)
+                .Select(s => (s.Key.Rig, s.Key.Boot, s.Value.High, s.Value.LatestUs))];
+        }
+    }
+
     /// <summary>
     /// A rig's status says it has journaled up to <paramref name="lastSequence"/>: anything not yet stored up to
     /// there is missing, even when no later event has arrived to show the hole (e.g. lost with a broker restart).
