@@ -146,6 +146,38 @@ public sealed class LogEngineTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
+    public async Task A_group_of_loggers_runs_as_a_lab_types_it_under_the_logger_role_of_mosquittos_real_acl()
+    {
+        const string secret = "role-secret-1";
+        var users = new BrokerUsers();
+        users.Set("rig-01", BrokerRole.Rig, secret);
+        users.Set("logger", BrokerRole.Logger, secret);
+        await using var broker = new MosquittoTestBroker(users: users);
+        await broker.StartAsync();
+        string log = server.NewDatabase();
+        using var stop = new CancellationTokenSource();
+        string[] Logger(string id) => ["log", "--db", log, "--group", "loggers", "--client-id", id, "--broker", $"127.0.0.1:{broker.Endpoint.Port}", "--user", "logger", "--password", secret];
+        var first = CommandLine.Invoke(stop.Token, Logger("logger-1"));
+        var second = CommandLine.Invoke(stop.Token, Logger("logger-2"));
+        using var reader = EventStore.OpenReadOnly(log);
+        await using (var rig = await LinkedRig.StartAsync(new BrokerEndpoint("127.0.0.1", broker.Endpoint.Port, "rig-01", secret), rigId: "rig-01"))
+        {
+            await Task.Delay(1000);
+            rig.Run(30);
+            await rig.Link.FlushAsync(TimeSpan.FromSeconds(20));
+            await Eventually.HoldsAsync(
+                () => reader.Sequences("rig-01", rig.BootId).Count == rig.LastSequence,
+                () => $"{reader.Sequences("rig-01", rig.BootId).Count} of {rig.LastSequence} stored; {(first.IsCompleted ? first.Result.Error : string.Empty)}{(second.IsCompleted ? second.Result.Error : string.Empty)}",
+                TimeSpan.FromSeconds(60),
+                rig.Link.Pump);
+        }
+
+        stop.Cancel();
+        Assert.Equal(0, (await first).Code);
+        Assert.Equal(0, (await second).Code);
+    }
+
+    [Fact]
     public async Task A_group_on_a_broker_without_shared_subscriptions_is_refused_by_name()
     {
         await using var broker = new EmbeddedTestBroker();
