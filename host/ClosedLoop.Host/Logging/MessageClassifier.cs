@@ -1,35 +1,6 @@
 namespace ClosedLoop.Host.Logging;
 
 /// <summary>
-/// Everything one batch of broker messages adds to the log, sorted by what it is: a store writes it all in one
-/// transaction (<see cref="EventStore.Store(LogBatch)"/>), so a batch is in the log whole or not at all.
-/// </summary>
-public sealed class LogBatch
-{
-    public List<StoredEvent> Events { get; } = [];
-
-    /// <summary>What could not be stored, with its topic, the reason and the payload.</summary>
-    public List<(string Topic, string Reason, byte[] Payload)> Faults { get; } = [];
-
-    public List<StoredFrame> Frames { get; } = [];
-
-    /// <summary>Each rig status as received (the latest is kept) and as read, for the gap trackers.</summary>
-    public List<(string Rig, string Json, RigStatus Parsed)> Statuses { get; } = [];
-
-    public List<SessionRecord> Sessions { get; } = [];
-
-    public List<YokeOrigin> YokeOrigins { get; } = [];
-
-    public List<CommandAudit> Audits { get; } = [];
-
-    /// <summary>Configs a rig applied: rig, hash, the whole text.</summary>
-    public List<(string Rig, string Hash, string Text)> Configs { get; } = [];
-
-    /// <summary>Frames a rig said are gone for good (frames_lost): not stored, told to the frame gap tracker.</summary>
-    public List<(string Rig, long Boot, long First, long Count, long TimeUs)> LostFrames { get; } = [];
-}
-
-/// <summary>
 /// Sorts the broker's messages into a <see cref="LogBatch"/>: each topic's payload read by its own reader (events
 /// by the engine's codec, frames by the frame reader, notes by theirs), and anything unreadable, too large or on an
 /// unknown topic made a fault with its reason. Knows nothing of MQTT sessions or of the store.
@@ -48,8 +19,6 @@ public sealed class MessageClassifier(string topicPrefix)
     /// <summary>Adds one message, received at <paramref name="utcNow"/>, to <paramref name="batch"/>.</summary>
     public void Add(LogBatch batch, string topic, byte[] payload, DateTime utcNow)
     {
-        var into = _into;
-        var identity = _identity;
         if (!Topics.TryParse(topicPrefix, topic, out string rig, out string leaf))
         {
             batch.Faults.Add((topic, "unexpected topic", payload));
@@ -80,22 +49,22 @@ public sealed class MessageClassifier(string topicPrefix)
         switch (leaf)
         {
             case Topics.EventsLeaf:
-                string? problem = _json.TryRead(payload, 0, payload.Length, into, identity);
+                string? problem = _json.TryRead(payload, 0, payload.Length, _into, _identity);
                 if (problem is not null)
                 {
                     batch.Faults.Add((topic, problem, payload));
                 }
-                else if (identity.RigId != rig)
+                else if (_identity.RigId != rig)
                 {
-                    batch.Faults.Add((topic, $"event of rig '{identity.RigId}' published under rig '{rig}'", payload));
+                    batch.Faults.Add((topic, $"event of rig '{_identity.RigId}' published under rig '{rig}'", payload));
                 }
                 else
                 {
-                    string kind = EventJson.LayoutOf(into.Kind)!.KindName;
-                    batch.Events.Add(new StoredEvent(rig, identity.BootId, into.Sequence, into.TimeUs, kind, Encoding.UTF8.GetString(payload)));
-                    if (into.Kind == EventKind.FramesLost)
+                    string kind = EventJson.LayoutOf(_into.Kind)!.KindName;
+                    batch.Events.Add(new StoredEvent(rig, _identity.BootId, _into.Sequence, _into.TimeUs, kind, Encoding.UTF8.GetString(payload)));
+                    if (_into.Kind == EventKind.FramesLost)
                     {
-                        batch.LostFrames.Add((rig, identity.BootId, into.Ref1, into.Ref2, into.TimeUs));
+                        batch.LostFrames.Add((rig, _identity.BootId, _into.Ref1, _into.Ref2, _into.TimeUs));
                     }
                 }
 
