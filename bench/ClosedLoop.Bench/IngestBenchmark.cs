@@ -118,7 +118,10 @@ public static class IngestBenchmark
                 frames.Clear();
                 for (int i = 0; i < 13; i++)
                 {
+                    // Each sample one period after the last: the writer takes a frame's samples only on its period
+                    // (with the time left at 0, every frame before this fix held one sample, not 13).
                     sample.CycleIndex = cycle++;
+                    sample.TimeUs = sample.CycleIndex * 7692;
                     frames.TryAdd(sample);
                 }
 

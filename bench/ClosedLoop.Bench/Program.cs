@@ -18,6 +18,13 @@ if (args.Length > 0 && args[0] == "ingest")
     return;
 }
 
+if (args.Length > 0 && args[0] == "capacity")
+{
+    // capacity HOST:PORT [postgresql://USER@HOST/DB]: how many real-time rigs one logger keeps up with.
+    await RigCapacityBenchmark.RunAsync(args.Length > 1 ? args[1] : "127.0.0.1:1883", args.Length > 2 ? args[2] : null);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "reliability")
 {
     await ReliabilityRun.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60));
