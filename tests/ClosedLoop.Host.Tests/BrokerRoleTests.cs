@@ -219,6 +219,10 @@ public sealed class BrokerRoleTests
             Assert.DoesNotContain(Secret, File.ReadAllText(users), StringComparison.Ordinal);
             Assert.StartsWith("rig-01:$7$101$", File.ReadAllText(Path.Combine(folder, "passwd")), StringComparison.Ordinal);
             Assert.Contains("user rig-01\ntopic write closedloop/rig-01/status\ntopic write closedloop/rig-01/events\n", File.ReadAllText(Path.Combine(folder, "acl")), StringComparison.Ordinal);
+
+            // The lines it prints for mosquitto.conf open the in-flight window the logger needs (it acknowledges after
+            // each commit; Mosquitto's default of 20 throttled a burst to 375 events/s: README, "Logger ingest").
+            Assert.Contains("  max_inflight_messages 1000\n", written.Output, StringComparison.Ordinal);
             if (!OperatingSystem.IsWindows())
             {
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(users));

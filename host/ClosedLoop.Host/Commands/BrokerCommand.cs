@@ -132,7 +132,7 @@ public static class BrokerCommand
             print.WriteLine(
                 "in mosquitto.conf:\n" +
                 $"  allow_anonymous false\n  password_file {passwd}\n  acl_file {acl}\n" +
-                "  max_packet_size 65536\n  max_queued_messages 100000\n  max_connections 256\n" +
+                "  max_packet_size 65536\n  max_queued_messages 100000\n  max_inflight_messages 1000\n  max_connections 256\n" +
                 $"(the folder {folder.FullName} must be one the service's user can enter)");
             return Task.FromResult(0);
         }));
