@@ -235,6 +235,9 @@ public sealed class EmulatedRmt(EmulatedBoard board)
     /// <summary>The longest a 3.0 channel's release held its caller (rmt_disable's wait for the transmitter to stop), µs.</summary>
     public long LongestReleaseUs { get; private set; }
 
+    /// <summary>The longest pass of a channel's memory (start of the memory to the next) that a release waited in.</summary>
+    public long LongestReleasePassUs { get; private set; }
+
     /// <summary>The longest a release of a 3.0 channel on <paramref name="pin"/> held its caller (µs); 0 if none waited.</summary>
     public long LongestReleaseUsOn(int pin)
     {
@@ -382,6 +385,7 @@ public sealed class EmulatedRmt(EmulatedBoard board)
     internal void Release(int number)
     {
         long stopUs;
+        long passStartUs = long.MinValue;
         int pin;
         lock (_sync)
         {
@@ -392,7 +396,7 @@ public sealed class EmulatedRmt(EmulatedBoard board)
             }
 
             pin = channel.Pin;
-            stopUs = channel.Transmit ? StopTime(channel, board.NowUs) : long.MinValue;
+            stopUs = channel.Transmit ? StopTime(channel, board.NowUs, out passStartUs) : long.MinValue;
         }
 
         long called = board.NowUs;
@@ -419,12 +423,21 @@ public sealed class EmulatedRmt(EmulatedBoard board)
         lock (_sync)
         {
             LongestReleaseUs = Math.Max(LongestReleaseUs, held);
+            if (passStartUs != long.MinValue && stopUs != long.MinValue)
+            {
+                LongestReleasePassUs = Math.Max(LongestReleasePassUs, stopUs - passStartUs);
+            }
+
             _longestReleaseByPin[pin] = Math.Max(_longestReleaseByPin.GetValueOrDefault(pin), held);
         }
     }
 
-    private static long StopTime(Channel channel, long nowUs)
+    private static long StopTime(Channel channel, long nowUs) => StopTime(channel, nowUs, out _);
+
+    /// <summary>As <see cref="StopTime(Channel, long)"/>, with the start of the pass of the memory the transmitter is in.</summary>
+    private static long StopTime(Channel channel, long nowUs, out long passStartUs)
     {
+        passStartUs = long.MinValue;
         if (channel.Halves is null || nowUs >= channel.EndUs)
         {
             return long.MinValue;
@@ -444,6 +457,11 @@ public sealed class EmulatedRmt(EmulatedBoard board)
             if (symbol % memory == 0 && t >= nowUs)
             {
                 return t;
+            }
+
+            if (symbol % memory == 0)
+            {
+                passStartUs = t;
             }
 
             int first = (int)(symbol % unitSymbols) * 2;
