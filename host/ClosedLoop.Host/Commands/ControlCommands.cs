@@ -65,7 +65,7 @@ public static class ControlCommands
             }
 
             var mark = id is null && word is null ? null
-                : new PartnerMark(id, word is null ? Novelty.Unmarked : (Novelty)Array.IndexOf(ClosedLoop.Engine.Config.ConfigSchema.Novelties, word));
+                : new PartnerMark(id, word is null ? Novelty.Unmarked : Logging.PartnerEncounters.NoveltyOf(word));
             return SendAsync(parse, options, parse.GetValue(rig)!, start ? CommandKind.EncounterStart : CommandKind.EncounterStop, cancellationToken, partner: mark);
         }));
         return command;

@@ -29,15 +29,19 @@ public static class LogSchema
     // Serialises migrations of one PostgreSQL database by several loggers starting at once (any fixed number).
     private const long MigrationLock = 0x636c6f736564;
 
-    private static readonly (int Version, string What, string Sqlite, string PostgreSql)[] Steps =
+    /// <summary>One step: either tables created (each engine's DDL) or one column added (each engine's definition).</summary>
+    private sealed record Step(int Version, string What, string? SqliteTables = null, string? PostgreSqlTables = null, (string Table, string Column, string Sqlite, string PostgreSql)? Column = null);
+
+    private static readonly Step[] Steps =
     [
-        (1, "the tables", Tables("INTEGER", "BLOB", "INTEGER PRIMARY KEY", " WITHOUT ROWID"), Tables("BIGINT", "BYTEA", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", string.Empty)),
+        new(1, "the tables", SqliteTables: Tables("INTEGER", "BLOB", "INTEGER PRIMARY KEY", " WITHOUT ROWID"),
+            PostgreSqlTables: Tables("BIGINT", "BYTEA", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", string.Empty)),
 
         // Audits name the console's broker account; older rows keep it empty.
-        (2, "console_audit.account", "console_audit account TEXT NOT NULL DEFAULT ''", "console_audit account TEXT NOT NULL DEFAULT ''"),
+        new(2, "console_audit.account", Column: ("console_audit", "account", "TEXT NOT NULL DEFAULT ''", "TEXT NOT NULL DEFAULT ''")),
 
         // Frames are numbered in their boot; frames logged before keep number 0.
-        (3, "sample_frames.number", "sample_frames number INTEGER NOT NULL DEFAULT 0", "sample_frames number BIGINT NOT NULL DEFAULT 0"),
+        new(3, "sample_frames.number", Column: ("sample_frames", "number", "INTEGER NOT NULL DEFAULT 0", "BIGINT NOT NULL DEFAULT 0")),
     ];
 
     private static string Tables(string integer, string blob, string identity, string withoutRowId) => $"""
@@ -92,8 +96,9 @@ public static class LogSchema
             ? connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master") == 0
             : connection.ExecuteScalar<long>("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'events'") == 0;
         var taken = new List<string>();
-        foreach (var (version, what, sqlite, postgreSql) in Steps)
+        foreach (var step in Steps)
         {
+            int version = step.Version;
             using var transaction = connection.BeginTransaction();
             if (engine == LogEngine.PostgreSql)
             {
@@ -106,35 +111,33 @@ public static class LogSchema
                 continue;
             }
 
-            string sql = engine == LogEngine.Sqlite ? sqlite : postgreSql;
-            if (sql.StartsWith("CREATE", StringComparison.Ordinal))
+            if (step.Column is var (table, column, sqlite, postgreSql))
             {
-                connection.Execute(sql, transaction: transaction);
+                AddColumn(connection, engine, transaction, table, column, engine == LogEngine.Sqlite ? sqlite : postgreSql);
             }
             else
             {
-                AddColumn(connection, engine, transaction, sql);
+                connection.Execute(engine == LogEngine.Sqlite ? step.SqliteTables! : step.PostgreSqlTables!, transaction: transaction);
             }
 
             connection.Execute(engine == LogEngine.Sqlite ? $"PRAGMA user_version = {version}" : $"DELETE FROM closedloop_schema; INSERT INTO closedloop_schema VALUES ({version})", transaction: transaction);
             transaction.Commit();
-            taken.Add($"{version}: {what}");
+            taken.Add($"{version}: {step.What}");
         }
 
         return created ? [] : taken;
     }
 
-    /// <summary>"table column definition": adds the column unless a log from before versions already has it.</summary>
-    private static void AddColumn(DbConnection connection, LogEngine engine, DbTransaction transaction, string step)
+    /// <summary>Adds the column unless a log from before versions already has it.</summary>
+    private static void AddColumn(DbConnection connection, LogEngine engine, DbTransaction transaction, string table, string column, string definition)
     {
-        string[] parts = step.Split(' ', 3);
         if (engine == LogEngine.PostgreSql)
         {
-            connection.Execute($"ALTER TABLE {parts[0]} ADD COLUMN IF NOT EXISTS {parts[1]} {parts[2]}", transaction: transaction);
+            connection.Execute($"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {definition}", transaction: transaction);
         }
-        else if (connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM pragma_table_info('{parts[0]}') WHERE name = '{parts[1]}'", transaction: transaction) == 0)
+        else if (connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'", transaction: transaction) == 0)
         {
-            connection.Execute($"ALTER TABLE {parts[0]} ADD COLUMN {parts[1]} {parts[2]}", transaction: transaction);
+            connection.Execute($"ALTER TABLE {table} ADD COLUMN {column} {definition}", transaction: transaction);
         }
     }
 }

@@ -13,9 +13,6 @@ public sealed class MessageClassifier(string topicPrefix)
     private readonly OnlineBoots _onlineBoots = new();
     private readonly ClosedLoop.Engine.Processing.ProcessedSample[] _frameSamples = SampleFrameWriter.NewReadBuffer();
 
-    /// <summary>The loggers' own topic level (their statuses are for monitors, not the log).</summary>
-    public const string LoggersLevel = LoggerTopics.LoggersLevel;
-
     /// <summary>Adds one message, received at <paramref name="utcNow"/>, to <paramref name="batch"/>.</summary>
     public void Add(LogBatch batch, string topic, byte[] payload, DateTime utcNow)
     {
@@ -25,7 +22,7 @@ public sealed class MessageClassifier(string topicPrefix)
             return;
         }
 
-        if (rig == LoggersLevel)
+        if (rig == LoggerTopics.LoggersLevel)
         {
             // Loggers' own statuses, this one's included: for monitors, not the log.
             return;

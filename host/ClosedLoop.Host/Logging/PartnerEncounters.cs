@@ -46,6 +46,9 @@ public static class PartnerEncounters
     /// <summary>The word a novelty is logged as (familiar, novel, unmarked).</summary>
     public static string Word(Novelty novelty) => ClosedLoop.Engine.Config.ConfigSchema.Novelties[(int)novelty];
 
+    /// <summary>The novelty a word names (the words of <see cref="Word"/>); an unknown word is unmarked.</summary>
+    public static Novelty NoveltyOf(string word) => (Novelty)Math.Max(0, Array.IndexOf(ClosedLoop.Engine.Config.ConfigSchema.Novelties, word));
+
     /// <summary>The encounters with an onset <paramref name="within"/> (all of them when null), in journal order.</summary>
     public static IReadOnlyList<PartnerEncounter> Read(LoggedEvents events, Func<long, bool>? within = null)
     {

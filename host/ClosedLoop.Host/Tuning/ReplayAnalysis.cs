@@ -69,10 +69,9 @@ public static class ReplayAnalysis
         return [.. replay.Events.Where(e => e.Kind == EventKind.EncounterOn).Select(on =>
         {
             var (word, partner) = marks.GetValueOrDefault(on.Ref1, ("unmarked", null));
-            var novelty = (ClosedLoop.Engine.Encounters.Novelty)Array.IndexOf(ClosedLoop.Engine.Config.ConfigSchema.Novelties, word);
             var whole = scored.GetValueOrDefault(on.Ref1);
             double dz = whole is not null && whole.Full is DecisionOutcome.Response or DecisionOutcome.Deficit ? whole.FullDeltaZ : double.NaN;
-            return new PartnerEncounter(on.Ref1, novelty, partner, dz, offsets.TryGetValue(on.Ref1, out long off) ? (off - on.Ref1) / 1e6 : double.NaN);
+            return new PartnerEncounter(on.Ref1, PartnerEncounters.NoveltyOf(word), partner, dz, offsets.TryGetValue(on.Ref1, out long off) ? (off - on.Ref1) / 1e6 : double.NaN);
         })];
     }
 

@@ -378,8 +378,10 @@ public sealed class EmulatedRmt(EmulatedBoard board)
 
     /// <summary>
     /// NativeTxDispose / NativeRxDispose → rmt_disable, rmt_del_channel. A transmission in progress stops where the
-    /// transmitter next reaches the start of the channel's memory (ESP-IDF writes an end marker there and polls for
-    /// the end, interrupts off): for a train that fits the memory, its own end. The caller is held until then.
+    /// transmitter next reaches the start of the channel's memory: ESP-IDF's rmt_tx_disable (components/esp_driver_rmt,
+    /// rmt_tx.c), on a chip without SOC_RMT_SUPPORT_TX_ASYNC_STOP such as the ESP32, turns looping off, writes an end
+    /// marker into the memory's first symbol and spins until TX_DONE under the group's spinlock: for a train that fits
+    /// the memory, its own end; for a looping one, the end of the memory pass it is in. The caller is held until then.
     /// Then rmt_tx_destroy turns the pin's output off, whichever channel drives it now.
     /// </summary>
     internal void Release(int number)
