@@ -17,15 +17,17 @@ fi
 # The package may start a system broker on port 1883; the tests start their own on free ports and need none.
 
 # The rig board (pcb/): its checks read KiCad 6's symbol and footprint libraries, and its fabrication test runs
-# KiCad's pcbnew (board, routing, DRC, Gerbers) with the system Python; install them where missing.
+# KiCad's pcbnew (board, routing, DRC, Gerbers) with the system Python, and OpenSCAD to render the enclosure to
+# STL; install them where missing.
 if [ ! -f /usr/share/kicad/symbols/Device.kicad_sym ] || [ ! -d /usr/share/kicad/footprints/RF_Module.pretty ] \
-   || [ ! -f /usr/lib/python3/dist-packages/pcbnew.py ] || ! /usr/bin/python3 -c "import numpy, PIL" >/dev/null 2>&1; then
-  echo "Installing KiCad 6 and its libraries for the rig board's tests..."
+   || [ ! -f /usr/lib/python3/dist-packages/pcbnew.py ] || ! /usr/bin/python3 -c "import numpy, PIL" >/dev/null 2>&1 \
+   || ! command -v openscad >/dev/null 2>&1; then
+  echo "Installing KiCad 6, its libraries and OpenSCAD for the rig board's tests..."
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    python3 python3-numpy python3-pil kicad kicad-symbols kicad-footprints >/dev/null
+    python3 python3-numpy python3-pil kicad kicad-symbols kicad-footprints openscad >/dev/null
 fi
 
 # The log on PostgreSQL: the tests start a server of their own (initdb and pg_ctl into a temporary folder, on a free

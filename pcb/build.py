@@ -7,6 +7,7 @@ The rig board's one command.
   netlist  every part's pins and their nets, as JSON
   schematic  the KiCad schematic and its SVG drawing (--check FILE: read a schematic back and print its pins' nets as JSON)
   bom    the bill of materials
+  wiring  the drawing for wiring the arm key, the e-stop and the LED sockets to the terminal blocks (SVG)
   fab    the schematic, the placed and routed KiCad board, its DRC, Gerbers, drill, pick-and-place, BOM and pictures (--json)
   drc    KiCad's design rule check of a board file into a report (what fab runs in a child process)
 check and bom need Debian's kicad-symbols and kicad-footprints; fab and drc need KiCad's pcbnew (Debian's kicad)
@@ -24,7 +25,7 @@ from closedloop_pcb import board as circuit, bom, erc  # noqa: E402
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("command", choices=["check", "erc-cases", "grid-cases", "netlist", "schematic", "bom", "fab", "drc", "inspect"])
+    parser.add_argument("command", choices=["check", "erc-cases", "grid-cases", "netlist", "schematic", "bom", "wiring", "fab", "drc", "inspect"])
     parser.add_argument("--check", metavar="FILE", help="schematic: read FILE back instead of writing one")
     parser.add_argument("files", nargs="*", help="drc: the board file and the report to write; inspect: the board file")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -84,6 +85,14 @@ def main():
         os.makedirs(args.out, exist_ok=True)
         sch.write(board, os.path.join(args.out, "closedloop-rig-board.kicad_sch"), os.path.join(args.out, "closedloop-rig-board-schematic.svg"))
         print(os.path.join(args.out, "closedloop-rig-board.kicad_sch"))
+        return 0
+
+    if args.command == "wiring":
+        from closedloop_pcb import wiring
+        os.makedirs(args.out, exist_ok=True)
+        path = os.path.join(args.out, "closedloop-rig-board-wiring.svg")
+        wiring.write(board, path)
+        print(path)
         return 0
 
     if args.command == "bom":

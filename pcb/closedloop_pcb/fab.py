@@ -1,7 +1,8 @@
 """
 Everything a board house needs, from the netlist in one run: the schematic (KiCad file and SVG drawing), the placed
 and routed KiCad board and its project file, the design rule check (run in a child process: KiCad 6.0 can crash there), Gerbers with a job file, Excellon
-drill files, the pick-and-place file, the bill of materials and pictures of both sides.
+drill files, the pick-and-place file, the bill of materials, pictures of both sides, and the enclosure (its
+OpenSCAD model and, with Debian's openscad, STL files to print) with its openings where the connectors were placed.
 """
 import csv
 import os
@@ -11,7 +12,7 @@ import sys
 
 import pcbnew
 
-from . import assembly, bom, layout, pcbfile, preview, router, sch, silkscreen
+from . import assembly, bom, enclosure, layout, pcbfile, preview, router, sch, silkscreen, wiring
 
 NAME = "closedloop-rig-board"
 GERBER_LAYERS = [
@@ -42,16 +43,45 @@ def make(board, out, route_steps=router.BUDGET_STEPS):
     drill(pcb, os.path.join(out, "gerbers"))
     placement(pcb, os.path.join(out, NAME + "-placement.csv"))
     bom.write(board, os.path.join(out, NAME + "-bom.csv"))
+    wiring.write(board, os.path.join(out, NAME + "-wiring.svg"))
     preview.render(pcb, os.path.join(out, NAME + "-front.png"), pcbnew.F_Cu)
     preview.render(pcb, os.path.join(out, NAME + "-back.png"), pcbnew.B_Cu)
+    case = enclosure.write(enclosure_inputs(pcb), out, NAME)
     tracks = [t for t in pcb.GetTracks() if t.GetClass() == "PCB_TRACK"]
     vias = [t for t in pcb.GetTracks() if t.GetClass() == "PCB_VIA"]
     return {
         "board": board_path, "unrouted": failed, "route_steps": routing.steps_used, "unlabelled": unlabelled, "drc": drc,
         "tracks": len(tracks), "vias": len(vias), "footprints": len(pcb.GetFootprints()),
         "track_mm": round(sum(pcbnew.ToMM(t.GetLength()) for t in tracks), 1),
+        "enclosure": case,
         "files": sorted(os.path.relpath(os.path.join(d, f), out) for d, _, fs in os.walk(out) for f in fs),
     }
+
+
+def enclosure_inputs(pcb):
+    """Where the placed board puts what the enclosure must open onto: each BNC's centre pin, the USB-C, the LED and
+    arm terminal blocks (the middle of their pins) and the status LEDs, in the board's mm."""
+    def mm(point):
+        return pcbnew.ToMM(point.x), pcbnew.ToMM(point.y)
+
+    def middle(fp):
+        pads = [mm(pad.GetPosition()) for pad in fp.Pads()]
+        return sum(p[0] for p in pads) / len(pads), sum(p[1] for p in pads) / len(pads)
+
+    bncs, leds, arm, status = [], [], [], []
+    usb = None
+    for fp in sorted(pcb.GetFootprints(), key=lambda f: bom.natural(f.GetReference())):
+        lib, value = str(fp.GetFPID().GetLibNickname()), fp.GetValue()
+        if lib == "Connector_Coaxial":
+            bncs.append((value.replace("BNC ", ""),) + mm(fp.FindPadByNumber("1").GetPosition()))
+        elif lib == "Connector_USB":
+            usb = mm(fp.GetPosition())
+        elif lib == "TerminalBlock_Phoenix":
+            (leds if value.startswith("LED") else arm).append((value,) + middle(fp))
+        elif lib == "LED_SMD":
+            anode = next(pad.GetNetname() for pad in fp.Pads() if pad.GetNetname() != "GND")
+            status.append((anode,) + mm(fp.GetPosition()))
+    return enclosure.connectors(layout.WIDTH, layout.HEIGHT, layout.HOLES, bncs, usb, leds, arm, status)
 
 
 def run_drc(board_path, report_path):

@@ -9,6 +9,7 @@ would name either. Run before routing: the router keeps its vias off the labels.
 import pcbnew
 
 from .layout import WIDTH, HEIGHT, courtyard
+from .wiring import PIN_LABELS
 
 BOARD_TITLE = "ClosedLoop rig board rev A"
 
@@ -20,11 +21,8 @@ CONNECTOR_LABELS = {
     "E-STOP": "E-STOP", "ARM CHAIN": "ARM CHAIN", "ARM SENSE": "ARM SENSE", "EN": "EN", "BOOT": "BOOT",
 }
 
-# A terminal pin's label: its net, shortened to what a person wiring it needs.
-PIN_NAMES = {
-    "+5V": "+5V", "LED1_K": "K", "LED2_K": "K", "ESTOP_SENSE": "SENSE", "SWITCH_3V3": "3V3", "GND": "GND",
-    "CHAIN_MID": "MID", "ARM_OK": "OK", "ARM_SENSE": "SENSE",
-}
+# A terminal pin's label: its net, shortened to what a person wiring it needs (the wiring drawing uses the same).
+PIN_NAMES = PIN_LABELS
 
 TEXT_MM = 1.0
 TITLE_MM = 1.5
