@@ -10,6 +10,8 @@ The rig board's one command.
   wiring  the drawing for wiring the arm key, the e-stop and the LED sockets to the terminal blocks (SVG)
   fab    the schematic, the placed and routed KiCad board, its DRC, Gerbers, drill, pick-and-place, BOM and pictures (--json)
   drc    KiCad's design rule check of a board file into a report (what fab runs in a child process)
+  pictures  docs/images' pictures from fab's outputs (--out of fab as --from): the board from above (KiCad 9's
+         kicad-cli pcb render), the enclosure (openscad under xvfb-run) and the wiring drawing
 check and bom need Debian's kicad-symbols and kicad-footprints; fab and drc need KiCad's pcbnew (Debian's kicad)
 and run with the system Python that has it (/usr/bin/python3).
 """
@@ -25,8 +27,9 @@ from closedloop_pcb import board as circuit, bom, erc  # noqa: E402
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("command", choices=["check", "erc-cases", "grid-cases", "netlist", "schematic", "bom", "wiring", "fab", "drc", "inspect"])
+    parser.add_argument("command", choices=["check", "erc-cases", "grid-cases", "netlist", "schematic", "bom", "wiring", "fab", "drc", "inspect", "pictures"])
     parser.add_argument("--check", metavar="FILE", help="schematic: read FILE back instead of writing one")
+    parser.add_argument("--from", dest="source", default=os.path.join(HERE, "build"), help="pictures: the folder fab wrote")
     parser.add_argument("files", nargs="*", help="drc: the board file and the report to write; inspect: the board file")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--route-steps", type=int, default=None, help="fab: the router's search steps for the whole board (default 20 million; it fails rather than search on)")
@@ -41,6 +44,12 @@ def main():
     if args.command == "inspect":
         from closedloop_pcb import fab
         print(json.dumps(fab.inspect(args.files[0]), indent=1))
+        return 0
+
+    if args.command == "pictures":
+        from closedloop_pcb import pictures
+        for path in pictures.render(args.source, args.out):
+            print(path)
         return 0
 
     if args.command == "grid-cases":
