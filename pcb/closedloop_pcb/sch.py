@@ -1,33 +1,24 @@
 """
-The schematic from the netlist: a KiCad 6 `.kicad_sch` whose symbols come from the same libraries as the netlist's
-and whose every connected pin carries a global label naming its net (no wires: the net names are the drawing),
-every deliberately unconnected pin a no-connect flag; and an SVG drawing of the same sheet for reading and review.
-Blocks stand in columns, in the order the circuit builds them.
+The schematic from the netlist: a KiCad 6 `.kicad_sch` whose symbols come from the same libraries as the netlist's,
+each block a row of its symbols in the order the circuit builds them. A net that stays inside its block is drawn as
+wires (schroute.py lays them out), named once by a label on its lane; a net that leaves its block carries a global
+label with its name at each of its pins; every deliberately unconnected pin has a no-connect flag. And an SVG drawing
+of the same sheet for reading and review.
 """
 import html
 import math
 import re
 import uuid
 
-from . import library, sexpr
+from . import library, schroute, sexpr
 
-GRID = 2.54
-TEXT = 1.27
-LABEL_ROOM = 22.86  # room for a net label beside a pin (9 grid steps)
-COLUMN_GAP = 12.7
-ROW_GAP = 5.08
 MARGIN = 25.4
-MAX_WIDTH = 700.0  # columns wrap into a second band below this
 NAMESPACE = uuid.UUID("6b1e0a52-4c0b-4a4e-9f1e-2c3f0c10c1a5")
 
 
 def stable_uuid(*parts):
     """UUIDs derived from names, so that the same circuit gives the same file."""
     return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
-
-
-def snap(value):
-    return round(value / GRID) * GRID
 
 
 # --- symbols as the schematic embeds them ---------------------------------------------------------------------------
@@ -137,33 +128,36 @@ class Placed:
         self.part, self.unit, self.x, self.y = part, unit, x, y
 
 
+def block_nets(board):
+    """The nets whose every pin is in one block: those are drawn as wires."""
+    blocks = {}
+    for (ref, _), net in board.nets_by_pin.items():
+        blocks.setdefault(net, set()).add(board.parts[ref].block)
+    return {net for net, found in blocks.items() if len(found) == 1}
+
+
 def arrange(board):
-    """Every symbol unit at a place on the sheet: blocks as columns, each column as wide as its widest symbol."""
-    columns = []
+    """Every symbol unit at a place on the sheet (a row per block) and the wires of the nets inside a block."""
+    wired = block_nets(board)
+    rows, members = [], {}
     for part in board.parts.values():
-        if not columns or columns[-1][0] != part.block:
-            columns.append((part.block, []))
+        if not rows or rows[-1][0] != part.block:
+            rows.append((part.block, []))
         for unit in sorted(u for u in units(part.symbol) if u > 0) or [1]:
-            columns[-1][1].append((part, unit))
-    placed = []
-    x, top = MARGIN, MARGIN + 10
-    band_height, width_used = 0.0, 0.0
-    for block, members in columns:
-        width = max(extent(p.symbol, u)[2] - extent(p.symbol, u)[0] for p, u in members) + 2 * LABEL_ROOM
-        if x + width > MAX_WIDTH:
-            # The next band of columns, below the deepest column of this one.
-            x, top = MARGIN, snap(band_height + ROW_GAP * 2)
-        y = top
-        for part, unit in members:
             x0, y0, x1, y1 = extent(part.symbol, unit)
-            sx = snap(x + LABEL_ROOM - x0)
-            sy = snap(y + y1)  # symbol y up: its top (y1) sits at the row's top
-            placed.append(Placed(part, unit, sx, sy))
-            y = sy - y0 + ROW_GAP + (TEXT * 3)
-        band_height = max(band_height, y)
-        x += width + COLUMN_GAP
-        width_used = max(width_used, x)
-    return placed, snap(width_used + MARGIN), snap(band_height + MARGIN)
+            pins = []
+            for u, found in unit_pins(part.symbol).items():
+                if u not in (0, unit):
+                    continue
+                for pin in found:
+                    net = board.nets_by_pin.get((part.ref, pin["number"]))
+                    pins.append(schroute.Pin(pin["number"], pin["x"], -pin["y"], schroute.side_of(pin["angle"]), net, net in wired))
+            key = (part.ref, unit)
+            members[key] = part
+            rows[-1][1].append(schroute.Symbol(key, (x0, -y1, x1, -y0), pins))
+    origins, wires, junctions, names, width, height = schroute.layout(rows, MARGIN)
+    placed = [Placed(members[key], key[1], x, y) for key, (x, y) in origins.items()]
+    return placed, wired, (wires, junctions, names), width, height
 
 
 def pin_point(placed, pin):
@@ -171,7 +165,7 @@ def pin_point(placed, pin):
 
 
 def write(board, path_sch, path_svg):
-    placed, width, height = arrange(board)
+    placed, wired, (wires, junctions, names), width, height = arrange(board)
     lib_ids = sorted({p.part.symbol for p in placed})
     out = ['(kicad_sch (version 20211123) (generator closedloop_pcb)', "",
            f"  (uuid {stable_uuid('sheet')})", "", f'  (paper "User" {width:g} {height:g})', "",
@@ -189,7 +183,7 @@ def write(board, path_sch, path_svg):
         for pin in pins:
             x, y = pin_point(p, pin)
             net = board.nets_by_pin.get((part.ref, pin["number"]))
-            if net is not None:
+            if net is not None and net not in wired:
                 angle = (pin["angle"] + 180) % 360
                 justify = "right" if angle == 180 else "left"
                 labels.append((net, x, y, angle, justify, stable_uuid("label", part.ref, p.unit, pin["number"])))
@@ -222,6 +216,17 @@ def write(board, path_sch, path_svg):
         out.append("")
     for x, y, u in flags:
         out.append(f"  (no_connect (at {x:g} {y:g}) (uuid {u}))")
+    for i, (x0, y0, x1, y1) in enumerate(wires):
+        out.append(f"  (wire (pts (xy {x0:g} {y0:g}) (xy {x1:g} {y1:g}))")
+        out.append(f"    (stroke (width 0) (type default) (color 0 0 0 0))")
+        out.append(f"    (uuid {stable_uuid('wire', i, x0, y0, x1, y1)})")
+        out.append("  )")
+    for x, y in junctions:
+        out.append(f"  (junction (at {x:g} {y:g}) (diameter 0) (color 0 0 0 0)")
+        out.append(f"    (uuid {stable_uuid('junction', x, y)})")
+        out.append("  )")
+    # A wired net's name, once, on its lane's left end.
+    labels += [(net, x, y, 180, "right", stable_uuid("lane", net)) for net, x, y in names]
     for net, x, y, angle, justify, u in labels:
         out.append(f'  (global_label "{esc(net)}" (shape passive) (at {x:g} {y:g} {angle:g})')
         out.append(f"    (effects (font (size 1.27 1.27)) (justify {justify}))")
@@ -242,7 +247,7 @@ def write(board, path_sch, path_svg):
     out.append(")")
     with open(path_sch, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
-    svg(placed, labels, flags, width, height, path_svg)
+    svg(placed, labels, flags, wires, junctions, width, height, path_svg)
 
 
 def esc(text):
@@ -251,7 +256,7 @@ def esc(text):
 
 # --- the drawing ----------------------------------------------------------------------------------------------------
 
-def svg(placed, labels, flags, width, height, path):
+def svg(placed, labels, flags, wires, junctions, width, height, path):
     s = 4.0  # SVG units per mm
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width * s:.0f}" height="{height * s:.0f}" viewBox="0 0 {width:g} {height:g}">',
              f'<rect x="0" y="0" width="{width:g}" height="{height:g}" fill="#fffdf5"/>',
@@ -270,6 +275,12 @@ def svg(placed, labels, flags, width, height, path):
         texts.append((p.x + x1 + 1.27, p.y - y1, p.part.ref + unit, "#006464", "start"))
         texts.append((p.x + x1 + 1.27, p.y - y1 + 2.54, p.part.value, "#006464", "start"))
     parts.append("</g>")
+    parts.append('<g stroke="#008400" stroke-width="0.2" stroke-linecap="round">')
+    for x0, y0, x1, y1 in wires:
+        parts.append(f'<line x1="{x0:g}" y1="{y0:g}" x2="{x1:g}" y2="{y1:g}"/>')
+    parts.append("</g>")
+    for x, y in junctions:
+        parts.append(f'<circle cx="{x:g}" cy="{y:g}" r="0.5" fill="#008400"/>')
     for x, y in ((f[0], f[1]) for f in flags):
         parts.append(f'<path d="M{x - 0.6:g},{y - 0.6:g}L{x + 0.6:g},{y + 0.6:g}M{x - 0.6:g},{y + 0.6:g}L{x + 0.6:g},{y - 0.6:g}" stroke="#0000c8" stroke-width="0.2"/>')
     for net, x, y, angle, justify, _ in labels:
