@@ -146,6 +146,121 @@ public sealed class LogEngineTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
+    public async Task A_group_loses_and_doubles_nothing_through_kills_of_either_logger_at_random_moments_and_a_broker_restart()
+    {
+        string log = server.NewDatabase();
+        await using var broker = new MosquittoTestBroker();
+        await broker.StartAsync();
+        var random = new Random(20261208);
+        var stores = new List<EventStore>();
+        var loggers = new Dictionary<string, EventLogger>();
+        long storedByKilled = 0;
+        async Task StartAsync(string id)
+        {
+            var store = LogLocation.Parse(log).OpenForWriting();
+            stores.Add(store);
+            loggers[id] = new EventLogger(broker.Endpoint, store, id, group: "loggers");
+            await loggers[id].StartAsync(CancellationToken.None);
+        }
+
+        await StartAsync("logger-a");
+        await StartAsync("logger-b");
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true);
+        using var reader = EventStore.OpenReadOnly(log);
+        bool Complete() => reader.Sequences(rig.RigId, rig.BootId).Count == rig.LastSequence;
+        string Said() => $"rig journaled {rig.LastSequence}; the database holds {reader.Sequences(rig.RigId, rig.BootId).Count}; new rows: killed loggers {storedByKilled}, living {string.Join(", ", loggers.Select(l => $"{l.Key} {l.Value.Stored}"))}";
+
+        // Six kills, each of either logger after a random stretch of the rig's stream, the killed one started again
+        // a random stretch later; after the third, the broker itself goes away for 20 s of the rig's time.
+        var kills = new List<string>();
+        for (int round = 1; round <= 6; round++)
+        {
+            rig.Run(random.Next(3, 15));
+            // The kill lands while the rig's messages are on their way (a random moment of a few hundred ms).
+            await Task.Delay(random.Next(0, 400));
+            string victim = random.Next(2) == 0 ? "logger-a" : "logger-b";
+            loggers[victim].Kill();
+            storedByKilled += loggers[victim].Stored;
+            await loggers[victim].DisposeAsync();
+            kills.Add(victim);
+            rig.Run(random.Next(3, 15));
+            if (round == 3)
+            {
+                await broker.StopAsync();
+                rig.Run(20);
+                await broker.StartAsync();
+            }
+
+            await StartAsync(victim);
+        }
+
+        rig.Run(20);
+        await rig.Link.FlushAsync(TimeSpan.FromSeconds(20));
+        await Eventually.HoldsAsync(Complete, Said, TimeSpan.FromSeconds(90), rig.Link.Pump);
+
+        Assert.Contains("logger-a", kills);
+        Assert.Contains("logger-b", kills);
+        Assert.Equal(rig.LastSequence, storedByKilled + loggers.Values.Sum(l => l.Stored));
+        Assert.Equal(Enumerable.Range(1, (int)rig.LastSequence).Select(i => (long)i), reader.Sequences(rig.RigId, rig.BootId));
+        Assert.Equal(0, reader.CountFaults());
+        foreach (var logger in loggers.Values)
+        {
+            await logger.DisposeAsync();
+        }
+
+        stores.ForEach(s => s.Dispose());
+    }
+
+    [Fact]
+    public async Task A_logger_of_a_group_that_cannot_write_leaves_its_share_to_the_others_and_joins_again_when_it_can()
+    {
+        string log = server.NewDatabase();
+        await using var broker = new MosquittoTestBroker();
+        await broker.StartAsync();
+        using var storeA = LogLocation.Parse(log).OpenForWriting();
+        // B logs in to PostgreSQL as a login of its own, so that its writes alone can be refused: its disk is full.
+        string asB = server.AsUser(log, "logger_b");
+        server.Execute(log, "GRANT USAGE, CREATE ON SCHEMA public TO logger_b; GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO logger_b; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO logger_b");
+        using var storeB = LogLocation.Parse(asB).OpenForWriting();
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var a = new EventLogger(broker.Endpoint, storeA, "logger-a", group: "loggers");
+        await using var b = new EventLogger(broker.Endpoint, storeB, "logger-b", group: "loggers");
+        b.Problem = said.Enqueue;
+        await a.StartAsync(CancellationToken.None);
+        await b.StartAsync(CancellationToken.None);
+        await using var rig = await LinkedRig.StartAsync(broker.Endpoint, publishSamples: true);
+        using var reader = EventStore.OpenReadOnly(log);
+        bool Complete() => reader.Sequences(rig.RigId, rig.BootId).Count == rig.LastSequence;
+        string Said() => $"rig journaled {rig.LastSequence}; the database holds {reader.Sequences(rig.RigId, rig.BootId).Count}; A stored {a.Stored}, B {b.Stored}; B said: {string.Join(" | ", said)}";
+
+        rig.Run(30);
+        await rig.Link.FlushAsync(TimeSpan.FromSeconds(20));
+        await Eventually.HoldsAsync(Complete, Said, TimeSpan.FromSeconds(60), rig.Link.Pump);
+        Assert.True(b.Stored > 0, Said());
+
+        // B can no longer write. Everything the rig journals meanwhile is stored all the same: A takes B's share.
+        server.Execute(log, "REVOKE INSERT, UPDATE ON ALL TABLES IN SCHEMA public FROM logger_b");
+        rig.Run(60);
+        await rig.Link.FlushAsync(TimeSpan.FromSeconds(20));
+        await Eventually.HoldsAsync(Complete, Said, TimeSpan.FromSeconds(60), rig.Link.Pump);
+        Assert.NotNull(b.WriteError);
+        Assert.False(b.IsConnected, Said());
+        Assert.Contains(said, s => s.Contains("leaving group loggers meanwhile", StringComparison.Ordinal));
+
+        // B can write again: it joins the group again and takes its share of what follows.
+        server.Execute(log, "GRANT INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO logger_b");
+        await Eventually.HoldsAsync(() => b.IsConnected && b.WriteError is null, Said, TimeSpan.FromSeconds(30));
+        long bBack = b.Stored;
+        rig.Run(60);
+        await rig.Link.FlushAsync(TimeSpan.FromSeconds(20));
+        await Eventually.HoldsAsync(() => Complete() && b.Stored > bBack, Said, TimeSpan.FromSeconds(60), rig.Link.Pump);
+
+        Assert.Contains(said, s => s.Contains("joining group loggers again", StringComparison.Ordinal));
+        Assert.Equal(rig.LastSequence, a.Stored + b.Stored);
+        Assert.Equal(Enumerable.Range(1, (int)rig.LastSequence).Select(i => (long)i), reader.Sequences(rig.RigId, rig.BootId));
+    }
+
+    [Fact]
     public async Task A_group_of_loggers_runs_as_a_lab_types_it_under_the_logger_role_of_mosquittos_real_acl()
     {
         const string secret = "role-secret-1";

@@ -68,6 +68,24 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public string Address(string database) => $"postgresql://{User}@127.0.0.1:{Port}/{database}";
 
+    /// <summary>Runs SQL in a database as its owner (a lab's administrator), e.g. to give a second login rights.</summary>
+    public void Execute(string address, string sql)
+    {
+        string database = address[(address.LastIndexOf('/') + 1)..];
+        using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={Port};Username={User};Password={Password};Database={database};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Another login for closedloop with the same password (PGPASSWORD), and the address of a database as it.</summary>
+    public string AsUser(string address, string user)
+    {
+        Execute(address, $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{user}') THEN CREATE ROLE {user} LOGIN PASSWORD '{Password}'; END IF; END $$");
+        return address.Replace($"postgresql://{User}@", $"postgresql://{user}@", StringComparison.Ordinal);
+    }
+
     private static void Run(string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.UserName == "root" && !program.EndsWith("chown", StringComparison.Ordinal) ? "/usr/sbin/runuser" : program)

@@ -18,7 +18,9 @@ namespace ClosedLoop.Host.Logging;
 /// <item>a store that cannot write (a full disk) is reported at once (<see cref="Problem"/>, and a retained
 /// status on <c>PREFIX/_loggers/NAME/status</c> that monitors show, NAME being the broker user, the name the
 /// broker's ACL proves, or the client id without one); the batch stays unacknowledged and is tried again every
-/// <see cref="WriteRetry"/> until it commits, and the logger carries on by itself;</item>
+/// <see cref="WriteRetry"/> until it commits, and the logger carries on by itself; a logger of a group leaves the
+/// group meanwhile (it disconnects), so that the broker deals its share to the others instead of holding it for a
+/// logger that cannot write, and joins again once the batch commits;</item>
 /// <item>a session taken over by another client with the same id (a second logger started with the same
 /// <c>--client-id</c>) ends this logger, said at once (<see cref="Ended"/>), instead of the two reconnecting in turn
 /// and splitting the stream between their logs.</item>
@@ -50,6 +52,9 @@ public sealed class EventLogger : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _writer;
     private bool _stopping;
+
+    /// <summary>In a group, while the store cannot write: away from the broker, so that the group takes this share.</summary>
+    private volatile bool _leftGroup;
     private Task? _keeper;
     private long _receivedCount;
     private long _stored;
@@ -98,7 +103,7 @@ public sealed class EventLogger : IAsyncDisposable
         _client = new MqttClientFactory().CreateMqttClient();
         _client.DisconnectedAsync += e =>
         {
-            if (_stopping || !e.ClientWasConnected)
+            if (_stopping || _leftGroup || !e.ClientWasConnected)
             {
                 return Task.CompletedTask;
             }
@@ -310,7 +315,7 @@ public sealed class EventLogger : IAsyncDisposable
                     return;
                 }
 
-                if (!_client.IsConnected)
+                if (!_client.IsConnected && !_leftGroup)
                 {
                     await ConnectAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -395,7 +400,8 @@ public sealed class EventLogger : IAsyncDisposable
                 if (WriteError is not null)
                 {
                     WriteError = null;
-                    Problem?.Invoke($"the log is written again: {_store.Path}");
+                    Problem?.Invoke($"the log is written again: {_store.Path}{(_leftGroup ? $"; joining group {_group} again" : string.Empty)}");
+                    _leftGroup = false;
                     await PublishStatusAsync().ConfigureAwait(false);
                 }
 
@@ -406,8 +412,13 @@ public sealed class EventLogger : IAsyncDisposable
                 if (WriteError is null)
                 {
                     WriteError = exception.Message;
-                    Problem?.Invoke($"cannot write the log {_store.Path}: {exception.Message}; nothing is acknowledged, retrying every {WriteRetry.TotalSeconds:F0} s");
+                    Problem?.Invoke($"cannot write the log {_store.Path}: {exception.Message}; nothing is acknowledged, retrying every {WriteRetry.TotalSeconds:F0} s"
+                        + (_group is null ? string.Empty : $"; leaving group {_group} meanwhile, so that its other loggers take this one's share"));
                     await PublishStatusAsync().ConfigureAwait(false);
+                    if (_group is not null)
+                    {
+                        await LeaveGroupAsync().ConfigureAwait(false);
+                    }
                 }
             }
 
@@ -436,6 +447,24 @@ public sealed class EventLogger : IAsyncDisposable
         error = online ? WriteError : null,
         db = _store.Path,
     });
+
+    /// <summary>
+    /// Disconnects until the store writes again. The session ends with the connection (a group's sessions do), so what
+    /// the broker had dealt to this logger and not had acknowledged is dropped: the others find it missing from the
+    /// store and ask the rigs for it, as after a kill. What this logger already holds it still writes when it can.
+    /// </summary>
+    private async Task LeaveGroupAsync()
+    {
+        _leftGroup = true;
+        try
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build()).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Already away from the broker: it stays away until the store writes.
+        }
+    }
 
     /// <summary>Publishes the logger's retained status; a broker that is away hears it at the next connection.</summary>
     private async Task PublishStatusAsync()
