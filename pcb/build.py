@@ -96,18 +96,12 @@ def main():
         print(os.path.join(args.out, "closedloop-rig-board.kicad_sch"))
         return 0
 
-    if args.command == "wiring":
+    if args.command in ("wiring", "bom"):
         from closedloop_pcb import wiring
+        writer, name = {"wiring": (wiring.write, "wiring.svg"), "bom": (bom.write, "bom.csv")}[args.command]
         os.makedirs(args.out, exist_ok=True)
-        path = os.path.join(args.out, "closedloop-rig-board-wiring.svg")
-        wiring.write(board, path)
-        print(path)
-        return 0
-
-    if args.command == "bom":
-        os.makedirs(args.out, exist_ok=True)
-        path = os.path.join(args.out, "closedloop-rig-board-bom.csv")
-        bom.write(board, path)
+        path = os.path.join(args.out, "closedloop-rig-board-" + name)
+        writer(board, path)
         print(path)
         return 0
 

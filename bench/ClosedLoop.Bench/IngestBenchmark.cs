@@ -20,22 +20,31 @@ namespace ClosedLoop.Bench;
 /// <item><b>lab scale</b>: 32 rigs at 5 events a second each plus their sample frames; reports the delay from each
 /// event's publish to the commit of the row holding it (p50, p99, max).</item>
 /// </list>
+/// With more than one logger, they form a group (`log --group`: a shared subscription on a broker that has them, into
+/// one PostgreSQL database), and what they store together is counted.
 /// </summary>
 public static class IngestBenchmark
 {
     private const int Rigs = 32;
     private static string? s_external;
     private static string? s_database;
+    private static int s_loggers = 1;
 
     /// <summary>
     /// Runs both loads; with <paramref name="externalBroker"/> (host:port, anonymous) against that broker instead of the
     /// embedded one, with <paramref name="database"/> (a postgresql:// address) into that database instead of a new
     /// SQLite file (each load's events under a boot of their own, so that the loads never meet).
     /// </summary>
-    public static async Task RunAsync(TimeSpan duration, string? externalBroker = null, string? database = null)
+    public static async Task RunAsync(TimeSpan duration, string? externalBroker = null, string? database = null, int loggers = 1)
     {
+        if (loggers > 1 && (externalBroker is null || database is null))
+        {
+            throw new ArgumentException("a group of loggers needs a broker with shared subscriptions (Mosquitto: host:port) and one PostgreSQL database");
+        }
+
         s_external = externalBroker;
         s_database = database;
+        s_loggers = loggers;
         Console.WriteLine($"| load | events published | events stored | lost | events/s committed | p50 | p99 | max |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         await MeasureAsync("sustained: 32 rigs, unthrottled", duration, eventsPerSecondPerRig: 0);
@@ -50,29 +59,32 @@ public static class IngestBenchmark
         var endpoint = s_external is null
             ? BrokerEndpoint.Loopback(port)
             : new BrokerEndpoint(s_external.Split(':')[0], int.Parse(s_external.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture), TopicPrefix: $"bench{Environment.TickCount64}");
-        using var store = s_database is null ? new EventStore(Path.Combine(folder, "ingest.sqlite")) : LogLocation.Parse(s_database).OpenForWriting();
+        var stores = Enumerable.Range(0, s_loggers)
+            .Select(_ => s_database is null ? new EventStore(Path.Combine(folder, "ingest.sqlite")) : LogLocation.Parse(s_database).OpenForWriting()).ToList();
         long boot = Environment.TickCount64;
         var published = new ConcurrentDictionary<(string, long), long>();
         var delays = new ConcurrentBag<double>();
         var clock = Stopwatch.StartNew();
         long lastCommitTicks = 0;
-        await using var logger = new EventLogger(endpoint, store, $"bench-logger-{Environment.TickCount64}")
+        void Committed(IReadOnlyList<StoredEvent> batch)
         {
-            Committed = batch =>
+            long now = clock.ElapsedTicks;
+            Interlocked.Exchange(ref lastCommitTicks, now);
+            foreach (var e in batch)
             {
-                long now = clock.ElapsedTicks;
-                Interlocked.Exchange(ref lastCommitTicks, now);
-
-                foreach (var e in batch)
+                if (published.TryRemove((e.Rig, e.Sequence), out long sent))
                 {
-                    if (published.TryRemove((e.Rig, e.Sequence), out long sent))
-                    {
-                        delays.Add((now - sent) * 1000.0 / Stopwatch.Frequency);
-                    }
+                    delays.Add((now - sent) * 1000.0 / Stopwatch.Frequency);
                 }
-            },
-        };
-        await logger.StartAsync(CancellationToken.None);
+            }
+        }
+
+        string run = $"{Environment.TickCount64}";
+        var loggers = stores.Select((store, i) => new EventLogger(endpoint, store, $"bench-logger-{run}-{i}", group: s_loggers > 1 ? $"bench{run}" : null) { Committed = Committed }).ToList();
+        foreach (var logger in loggers)
+        {
+            await logger.StartAsync(CancellationToken.None);
+        }
 
         using var stop = new CancellationTokenSource(duration);
         var counts = new long[Rigs];
@@ -81,15 +93,21 @@ public static class IngestBenchmark
         long total = counts.Sum();
 
         var deadline = DateTime.UtcNow.AddSeconds(300);
-        while (logger.Stored < total && DateTime.UtcNow < deadline)
+        while (loggers.Sum(l => l.Stored) < total && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
         // Throughput counts from the first publish to the commit of the last event.
         double seconds = (double)Interlocked.Read(ref lastCommitTicks) / Stopwatch.Frequency;
-        await logger.StopAsync();
-        long stored = logger.Stored;
+        foreach (var logger in loggers)
+        {
+            await logger.StopAsync();
+            await logger.DisposeAsync();
+        }
+
+        long stored = loggers.Sum(l => l.Stored);
+        stores.ForEach(s => s.Dispose());
         var sorted = delays.Order().ToArray();
         string Percentile(double p) => sorted.Length == 0 ? "-" : $"{sorted[(int)Math.Min(sorted.Length - 1, p * sorted.Length)]:F1} ms";
         Console.WriteLine($"| {label} | {total} | {stored} | {total - stored} | {stored / seconds:F0} | {Percentile(0.5)} | {Percentile(0.99)} | {Percentile(1.0)} |");

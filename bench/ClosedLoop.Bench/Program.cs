@@ -10,18 +10,22 @@ using ClosedLoop.Bench;
 // (e.g. `--filter '*'`, `--filter '*Engine*' --job short`).
 if (args.Length > 0 && args[0] == "ingest")
 {
-    // ingest [seconds] [host:port|embedded] [postgresql://USER@HOST/DB]
+    // ingest [seconds] [host:port|embedded] [postgresql://USER@HOST/DB] [loggers in a group]
     await IngestBenchmark.RunAsync(
         TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20),
         args.Length > 2 && args[2] != "embedded" ? args[2] : null,
-        args.Length > 3 ? args[3] : null);
+        args.Length > 3 ? args[3] : null,
+        args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 1);
     return;
 }
 
 if (args.Length > 0 && args[0] == "capacity")
 {
-    // capacity HOST:PORT [postgresql://USER@HOST/DB]: how many real-time rigs one logger keeps up with.
-    await RigCapacityBenchmark.RunAsync(args.Length > 1 ? args[1] : "127.0.0.1:1883", args.Length > 2 ? args[2] : null);
+    // capacity HOST:PORT [postgresql://USER@HOST/DB] [loggers in a group]: how many real-time rigs one logger (or a group) keeps up with.
+    await RigCapacityBenchmark.RunAsync(
+        args.Length > 1 ? args[1] : "127.0.0.1:1883",
+        args.Length > 2 ? args[2] : null,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1);
     return;
 }
 

@@ -22,13 +22,19 @@ public static class RigCapacityBenchmark
     private const int Publishers = 8;
     private static readonly TimeSpan Traffic = TimeSpan.FromSeconds(15);
 
-    public static async Task RunAsync(string broker, string? database)
+    /// <param name="loggers">More than one: a group of loggers (`log --group`) into one PostgreSQL database, counted together.</param>
+    public static async Task RunAsync(string broker, string? database, int loggers = 1)
     {
+        if (loggers > 1 && database is null)
+        {
+            throw new ArgumentException("a group of loggers writes one PostgreSQL database: give its postgresql:// address");
+        }
+
         Console.WriteLine($"| rigs | messages sent/s | stored/s while sending | stored within 3 s of the end | keeps up |");
         Console.WriteLine("|---|---|---|---|---|");
         foreach (int rigs in new[] { 32, 64, 128, 256, 512, 1024 })
         {
-            bool keptUp = await MeasureAsync(broker, database, rigs);
+            bool keptUp = await MeasureAsync(broker, database, rigs, loggers);
             if (!keptUp)
             {
                 break;
@@ -36,13 +42,19 @@ public static class RigCapacityBenchmark
         }
     }
 
-    private static async Task<bool> MeasureAsync(string broker, string? database, int rigs)
+    private static async Task<bool> MeasureAsync(string broker, string? database, int rigs, int count)
     {
         string folder = Directory.CreateTempSubdirectory("closedloop-capacity").FullName;
-        var endpoint = new BrokerEndpoint(broker.Split(':')[0], int.Parse(broker.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture), TopicPrefix: $"cap{Environment.TickCount64}");
-        using var store = database is null ? new EventStore(Path.Combine(folder, "capacity.sqlite")) : LogLocation.Parse(database).OpenForWriting();
-        await using var logger = new EventLogger(endpoint, store, $"capacity-logger-{Environment.TickCount64}");
-        await logger.StartAsync(CancellationToken.None);
+        string run = $"{Environment.TickCount64}";
+        var endpoint = new BrokerEndpoint(broker.Split(':')[0], int.Parse(broker.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture), TopicPrefix: $"cap{run}");
+        var stores = Enumerable.Range(0, count)
+            .Select(_ => database is null ? new EventStore(Path.Combine(folder, "capacity.sqlite")) : LogLocation.Parse(database).OpenForWriting()).ToList();
+        var loggers = stores.Select((store, i) => new EventLogger(endpoint, store, $"capacity-logger-{run}-{i}", group: count > 1 ? $"cap{run}" : null)).ToList();
+        foreach (var logger in loggers)
+        {
+            await logger.StartAsync(CancellationToken.None);
+        }
+
         long boot = Environment.TickCount64;
         long sent = 0;
         using var stop = new CancellationTokenSource(Traffic);
@@ -55,10 +67,16 @@ public static class RigCapacityBenchmark
         await Task.WhenAll(publishers);
         double seconds = clock.Elapsed.TotalSeconds;
         // The logger counts a message once the transaction holding it has committed.
-        long storedAtEnd = logger.Received;
+        long storedAtEnd = loggers.Sum(l => l.Received);
         await Task.Delay(TimeSpan.FromSeconds(3));
-        long stored = logger.Received;
-        await logger.StopAsync();
+        long stored = loggers.Sum(l => l.Received);
+        foreach (var logger in loggers)
+        {
+            await logger.StopAsync();
+            await logger.DisposeAsync();
+        }
+
+        stores.ForEach(s => s.Dispose());
         bool keptUp = stored >= 0.99 * sent;
         Console.WriteLine($"| {rigs} | {sent / seconds:F0} | {storedAtEnd / seconds:F0} | {100.0 * stored / sent:F1} % | {(keptUp ? "yes" : "no")} |");
         Directory.Delete(folder, recursive: true);

@@ -7,7 +7,9 @@ of the same sheet for reading and review.
 """
 import html
 import math
+import os
 import re
+import shutil
 import uuid
 
 from . import library, schroute, sexpr
@@ -247,7 +249,27 @@ def write(board, path_sch, path_svg):
     out.append(")")
     with open(path_sch, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
+    library_table(sorted({lib_id.split(":", 1)[0] for lib_id in lib_ids}), os.path.dirname(path_sch))
     svg(placed, labels, flags, wires, junctions, width, height, path_svg)
+
+
+def library_table(libraries, folder):
+    """
+    The project's symbol library table beside the schematic, so that KiCad (6, or a later one opening the project)
+    finds each library the symbols came from and checks them against it: KiCad's own by KICAD6_SYMBOL_DIR, this
+    project's copied beside the schematic (KIPRJMOD). Without it KiCad 9's ERC warns about every symbol's library.
+    """
+    rows = []
+    for name in libraries:
+        own = os.path.join(library.PROJECT_SYMBOLS, name + ".kicad_sym")
+        if os.path.exists(own):
+            shutil.copyfile(own, os.path.join(folder, name + ".kicad_sym"))
+            uri = "${KIPRJMOD}/" + name + ".kicad_sym"
+        else:
+            uri = "${KICAD6_SYMBOL_DIR}/" + name + ".kicad_sym"
+        rows.append(f'  (lib (name "{name}")(type "KiCad")(uri "{uri}")(options "")(descr ""))')
+    with open(os.path.join(folder, "sym-lib-table"), "w", encoding="utf-8") as f:
+        f.write("(sym_lib_table\n" + "\n".join(rows) + "\n)\n")
 
 
 def esc(text):

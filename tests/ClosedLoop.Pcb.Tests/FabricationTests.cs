@@ -129,6 +129,23 @@ public partial class FabricationTests(FabricatedBoard fab) : IClassFixture<Fabri
     }
 
     [Fact]
+    public void A_later_kicads_erc_at_every_severity_warns_only_of_the_symbols_whose_power_pins_are_shown()
+    {
+        // The one warning left, explained: these symbols hide their power pins in KiCad's library, and the schematic
+        // shows them (sch.py), because KiCad joins a hidden power pin to a global net of its name: the 5 V buffers'
+        // VCC would have joined the 3.3 V logic's. So they differ from the library's copy, on purpose.
+        string[] shownPowerPins = ["74AHCT1G125", "74LVC1G00", "74LVC1G17", "74LVC1G66", "OPA2376xxD"];
+        string report = fab.File("kicad9-erc-all.rpt");
+        var (exitCode, output) = BoardTool.KiCadCli("sch", "erc", "--severity-all", "-o", report, fab.File("closedloop-rig-board.kicad_sch"));
+        Assert.True(exitCode == 0, output);
+
+        var violations = Regex.Matches(File.ReadAllText(report), @"^\[(\w+)\]: (.*)$", RegexOptions.Multiline).Select(m => (Kind: m.Groups[1].Value, Text: m.Groups[2].Value)).ToList();
+        Assert.NotEmpty(violations);
+        Assert.All(violations, v => Assert.Equal("lib_symbol_mismatch", v.Kind));
+        Assert.Equal(shownPowerPins, violations.Select(v => Regex.Match(v.Text, "Symbol '([^']+)'").Groups[1].Value).Distinct().Order());
+    }
+
+    [Fact]
     public void A_later_kicads_netlist_of_the_schematic_is_the_netlist_pin_for_pin()
     {
         string exported = fab.File("kicad9.net");
