@@ -353,7 +353,7 @@ public sealed class LogEngineTests(PostgresServer server) : IDisposable
         Assert.Contains(expected, Assert.Throws<InputException>(() => LogLocation.Parse(address)).Message, StringComparison.Ordinal);
 
     [Fact]
-    public async Task The_logger_command_logs_into_postgresql_and_report_and_export_read_it_as_they_read_sqlite()
+    public async Task The_logger_command_logs_into_postgresql_and_report_export_replay_and_the_console_read_it_as_they_read_sqlite()
     {
         string log = server.NewDatabase();
         string sqlite = Path.Combine(_folder, "closedloop.sqlite");
@@ -392,8 +392,28 @@ public sealed class LogEngineTests(PostgresServer server) : IDisposable
         var fromSqlite = await CommandLine.Invoke("report", "rig-t", "--db", sqlite, "--out", Path.Combine(_folder, "file"));
         Assert.True(fromPostgres.Code == 0, fromPostgres.Error);
         Assert.Equal(File.ReadAllText(Path.Combine(_folder, "file", "rig-t_report.html")), File.ReadAllText(Path.Combine(_folder, "pg", "rig-t_report.html")));
-        var export = await CommandLine.Invoke("export", "rig-t", "--db", log, "--out", Path.Combine(_folder, "export"));
-        Assert.True(export.Code == 0, export.Error);
-        Assert.True(File.Exists(Path.Combine(_folder, "export", "guppy", "rig-t_signal.csv")) || Directory.GetFiles(Path.Combine(_folder, "export"), "*", SearchOption.AllDirectories).Length > 3);
+
+        // Export: every text file it writes (GuPPy's CSVs, the sidecar, pyPhotometry-style CSVs) is the same from
+        // either engine; the binary files (Parquet, NWB) carry their creation time, so they are compared by name.
+        var exportPg = await CommandLine.Invoke("export", "rig-t", "--db", log, "--out", Path.Combine(_folder, "export-pg"));
+        var exportFile = await CommandLine.Invoke("export", "rig-t", "--db", sqlite, "--out", Path.Combine(_folder, "export-file"));
+        Assert.True(exportPg.Code == 0, exportPg.Error);
+        Assert.True(exportFile.Code == 0, exportFile.Error);
+        var written = Directory.GetFiles(Path.Combine(_folder, "export-file"), "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Path.Combine(_folder, "export-file"), f)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(written, Directory.GetFiles(Path.Combine(_folder, "export-pg"), "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Path.Combine(_folder, "export-pg"), f)).Order(StringComparer.Ordinal));
+        var texts = written.Where(f => f.EndsWith(".csv", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(texts);
+        Assert.All(texts, f => Assert.Equal(File.ReadAllText(Path.Combine(_folder, "export-file", f)), File.ReadAllText(Path.Combine(_folder, "export-pg", f))));
+
+        // A logged session replayed through the engine, and the console's list of logged sessions.
+        var replayPg = await CommandLine.Invoke("replay", log, "--rig", "rig-t");
+        var replayFile = await CommandLine.Invoke("replay", sqlite, "--rig", "rig-t");
+        Assert.True(replayPg.Code == 0, replayPg.Error);
+        Assert.Equal(replayFile.Output.Replace(sqlite, "LOG", StringComparison.Ordinal), replayPg.Output.Replace(log, "LOG", StringComparison.Ordinal));
+        string Sessions(string db) => System.Text.Json.JsonSerializer.Serialize(new ClosedLoop.Host.WebConsole.LoggedSessions(db).List());
+        Assert.Contains("rig-t", Sessions(log), StringComparison.Ordinal);
+        Assert.Equal(Sessions(sqlite), Sessions(log));
     }
 }

@@ -19,7 +19,7 @@ public static class ReplayCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A pyPhotometry .ppd recording, a Neurophotometrics recording (Bonsai's FP3002 .csv or a .pqt table), a GuPPy signal channel .csv (with --control), or a closedloop SQLite log (with --rig)" };
+        var file = new Argument<FileInfo>("file") { Description = "A pyPhotometry .ppd recording, a Neurophotometrics recording (Bonsai's FP3002 .csv or a .pqt table), a GuPPy signal channel .csv (with --control), or a closedloop log (with --rig): a SQLite file or the lab's postgresql:// address" };
         var rig = new Option<string?>("--rig") { Description = "Log input: the rig whose session to replay" };
         var boot = new Option<long?>("--boot") { Description = "Log input: which boot of the rig (default: the latest)" };
         var control = new Option<FileInfo?>("--control") { Description = "GuPPy input: the control channel .csv (timestamps,data,sampling_rate)" };
@@ -58,8 +58,10 @@ public static class ReplayCommand
         {
             // Each input reads only some options: one given to an input that does not read it is refused, not ignored.
             var given = command.Options.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+            string typed = parse.GetResult(file)!.Tokens[0].Value;
             var request = new RecordingRequest(parse.GetValue(file)!)
             {
+                LogAddress = LogLocation.IsPostgresAddress(typed) ? typed : null,
                 Control = parse.GetValue(control),
                 Events = parse.GetValue(events),
                 EventsColumn = parse.GetValue(eventsColumn),

@@ -33,6 +33,9 @@ public sealed record RecordingRequest(FileInfo File)
     /// <summary>Read a cut-short .ppd up to its last whole sample.</summary>
     public bool AcceptCutShort { get; init; }
 
+    /// <summary>A log on the lab's PostgreSQL (a postgresql:// address given where a file goes); null for a file.</summary>
+    public string? LogAddress { get; init; }
+
     /// <summary>A log: the rig and boot (null: the latest).</summary>
     public string? Rig { get; init; }
 
@@ -60,7 +63,8 @@ public sealed record RecordingRequest(FileInfo File)
 
     /// <summary>The kind of input, in the words the operator reads.</summary>
     public string Kind =>
-        File.Extension.Equals(".ppd", StringComparison.OrdinalIgnoreCase) ? "a .ppd recording"
+        LogAddress is not null ? "a closedloop log"
+        : File.Extension.Equals(".ppd", StringComparison.OrdinalIgnoreCase) ? "a .ppd recording"
         : File.Extension.Equals(".sqlite", StringComparison.OrdinalIgnoreCase) || Rig is not null ? "a closedloop log"
         : TimeColumn is not null || SignalColumn is not null || ControlColumn is not null || EventColumn is not null ? "a column CSV"
         : RecordingLoader.IsNeurophotometrics(File) ? "a Neurophotometrics recording"
@@ -89,7 +93,11 @@ public static class RecordingLoader
 
     public static LoadedRecording Load(RecordingRequest request)
     {
-        InputFile.Require(request.File, "a .ppd recording, a GuPPy channel .csv or a closedloop log");
+        if (request.LogAddress is null)
+        {
+            InputFile.Require(request.File, "a .ppd recording, a GuPPy channel .csv or a closedloop log");
+        }
+
         if (request.EventMs <= 0)
         {
             throw new InputException($"--event-ms {request.EventMs}: expected a positive number of milliseconds");
@@ -107,10 +115,10 @@ public static class RecordingLoader
             case "a closedloop log":
                 if (request.Rig is not string rig)
                 {
-                    throw new InputException($"{request.File.Name} is a closedloop log: say which rig with --rig");
+                    throw new InputException($"{request.LogAddress ?? request.File.Name} is a closedloop log: say which rig with --rig");
                 }
 
-                var (store, chosen) = LoggedSessionChoice.Open(request.File.ToString(), rig, request.Boot);
+                var (store, chosen) = LoggedSessionChoice.Open(request.LogAddress ?? request.File.ToString(), rig, request.Boot);
                 using (store)
                 {
                     string? hash = store.SessionConfigHash(rig, chosen);
