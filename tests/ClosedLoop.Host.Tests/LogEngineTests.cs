@@ -107,6 +107,75 @@ public sealed class LogEngineTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
+    public async Task A_studys_report_and_export_read_its_log_moved_into_postgresql_as_they_read_the_sqlite_file()
+    {
+        using var fixture = new ClosedLoop.Host.Tests.Studies.StudyFixture();
+        string file = fixture.Write($"""
+            [study]
+            name = "engines"
+            config = "nf.config"
+            blinded = true
+
+            [conditions.closed-loop]
+            kind = "closed_loop"
+            settings.detector.deficit_threshold = 1.5
+
+            [conditions.sham]
+            kind = "sham"
+
+            [[sessions]]
+            name = "stim"
+            kind = "stimulation"
+            minutes = 2
+
+            [[rigs]]
+            id = "rig-01"
+
+            [[rigs]]
+            id = "rig-02"
+            {ClosedLoop.Host.Tests.Studies.StudyFixture.AnimalTables([("m01", "isolation-reared", "saline"), ("m02", "isolation-reared", "saline"), ("m03", "group-reared", "saline"), ("m04", "group-reared", "saline")])}
+            """);
+        var study = ClosedLoop.Host.Studies.StudyFileReader.Read(file);
+        var folder = new ClosedLoop.Host.Studies.StudyFolder(file);
+        folder.Write(ClosedLoop.Host.Studies.StudyPlan.Create(study, 77), "tester", DateTimeOffset.UnixEpoch);
+        string logFolder = Path.Combine(fixture.Folder, "log");
+        string sqlite = Path.Combine(logFolder, "closedloop.sqlite");
+        int port = EmbeddedBroker.FreePort();
+        await using (var broker = await EmbeddedBroker.StartAsync(System.Net.IPAddress.Loopback, port))
+        {
+            await new ClosedLoop.Host.Studies.VirtualStudyRun(study, folder.ReadKey(folder.ReadPlan()), null, logFolder, 30, TextWriter.Null)
+                .RunAsync("stim", CancellationToken.None, BrokerEndpoint.Loopback(port));
+        }
+
+        // The lab moves its history into PostgreSQL; the study's readers then read either.
+        string log = server.NewDatabase();
+        var moved = await CommandLine.Invoke("log", "migrate", "--from", sqlite, "--to", log);
+        Assert.True(moved.Code == 0, moved.Error);
+
+        async Task<(string Printed, string Report, IReadOnlyList<string> Files)> ReadAsync(string db, string name)
+        {
+            string reportFolder = Path.Combine(fixture.Folder, $"report-{name}");
+            string nwbFolder = Path.Combine(fixture.Folder, $"nwb-{name}");
+            var report = await CommandLine.Invoke("study", "report", file, "--db", db, "--out", reportFolder);
+            var export = await CommandLine.Invoke("study", "export", file, "--db", db, "--out", nwbFolder);
+            Assert.True(report.Code == 0 && export.Code == 0, report.Error + export.Error);
+            string Plain(string text) => text.Replace(db, "LOG", StringComparison.Ordinal).Replace(reportFolder, "OUT", StringComparison.Ordinal).Replace(nwbFolder, "OUT", StringComparison.Ordinal);
+            string html = File.ReadAllText(Directory.GetFiles(reportFolder, "*.html").Single());
+            var files = Directory.GetFiles(nwbFolder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(nwbFolder, f)).Order(StringComparer.Ordinal).ToList();
+            return (Plain(report.Output + export.Output), Plain(html), files);
+        }
+
+        var fromFile = await ReadAsync(sqlite, "file");
+        var fromPostgres = await ReadAsync(log, "pg");
+
+        Assert.Contains("m01", fromFile.Report, StringComparison.Ordinal);
+        Assert.Equal(fromFile.Printed, fromPostgres.Printed);
+        Assert.Equal(fromFile.Report, fromPostgres.Report);
+        Assert.NotEmpty(fromFile.Files);
+        Assert.Equal(fromFile.Files, fromPostgres.Files);
+    }
+
+    [Fact]
     public async Task Two_loggers_of_a_group_split_the_stream_into_one_database_and_the_survivor_of_a_kill_fills_in_what_was_in_flight()
     {
         string log = server.NewDatabase();
