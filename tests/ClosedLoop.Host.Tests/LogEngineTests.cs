@@ -107,7 +107,7 @@ public sealed class LogEngineTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
-    public async Task A_studys_report_and_export_read_its_log_moved_into_postgresql_as_they_read_the_sqlite_file()
+    public async Task A_studys_report_export_and_calibration_read_its_log_moved_into_postgresql_as_they_read_the_sqlite_file()
     {
         using var fixture = new ClosedLoop.Host.Tests.Studies.StudyFixture();
         string file = fixture.Write($"""
@@ -122,6 +122,11 @@ public sealed class LogEngineTests(PostgresServer server) : IDisposable
 
             [conditions.sham]
             kind = "sham"
+
+            [[sessions]]
+            name = "baseline"
+            kind = "baseline"
+            minutes = 2
 
             [[sessions]]
             name = "stim"
@@ -143,8 +148,11 @@ public sealed class LogEngineTests(PostgresServer server) : IDisposable
         int port = EmbeddedBroker.FreePort();
         await using (var broker = await EmbeddedBroker.StartAsync(System.Net.IPAddress.Loopback, port))
         {
-            await new ClosedLoop.Host.Studies.VirtualStudyRun(study, folder.ReadKey(folder.ReadPlan()), null, logFolder, 30, TextWriter.Null)
-                .RunAsync("stim", CancellationToken.None, BrokerEndpoint.Loopback(port));
+            foreach (string session in new[] { "baseline", "stim" })
+            {
+                await new ClosedLoop.Host.Studies.VirtualStudyRun(study, folder.ReadKey(folder.ReadPlan()), null, logFolder, 30, TextWriter.Null)
+                    .RunAsync(session, CancellationToken.None, BrokerEndpoint.Loopback(port));
+            }
         }
 
         // The lab moves its history into PostgreSQL; the study's readers then read either.
@@ -158,17 +166,19 @@ public sealed class LogEngineTests(PostgresServer server) : IDisposable
             string nwbFolder = Path.Combine(fixture.Folder, $"nwb-{name}");
             var report = await CommandLine.Invoke("study", "report", file, "--db", db, "--out", reportFolder);
             var export = await CommandLine.Invoke("study", "export", file, "--db", db, "--out", nwbFolder);
-            Assert.True(report.Code == 0 && export.Code == 0, report.Error + export.Error);
+            var calibrate = await CommandLine.Invoke("study", "calibrate", file, "--db", db, "--reference-group", "group-reared");
+            Assert.True(report.Code == 0 && export.Code == 0 && calibrate.Code == 0, report.Error + export.Error + calibrate.Error);
             string Plain(string text) => text.Replace(db, "LOG", StringComparison.Ordinal).Replace(reportFolder, "OUT", StringComparison.Ordinal).Replace(nwbFolder, "OUT", StringComparison.Ordinal);
             string html = File.ReadAllText(Directory.GetFiles(reportFolder, "*.html").Single());
             var files = Directory.GetFiles(nwbFolder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(nwbFolder, f)).Order(StringComparer.Ordinal).ToList();
-            return (Plain(report.Output + export.Output), Plain(html), files);
+            return (Plain(report.Output + export.Output + calibrate.Output), Plain(html), files);
         }
 
         var fromFile = await ReadAsync(sqlite, "file");
         var fromPostgres = await ReadAsync(log, "pg");
 
         Assert.Contains("m01", fromFile.Report, StringComparison.Ordinal);
+        Assert.Contains("baseline session 'baseline': 4 of 4 animals logged", fromFile.Printed, StringComparison.Ordinal);
         Assert.Equal(fromFile.Printed, fromPostgres.Printed);
         Assert.Equal(fromFile.Report, fromPostgres.Report);
         Assert.NotEmpty(fromFile.Files);
