@@ -150,7 +150,7 @@ public sealed class LogEngineTests(PostgresServer server) : IDisposable
         {
             foreach (string session in new[] { "baseline", "stim" })
             {
-                await new ClosedLoop.Host.Studies.VirtualStudyRun(study, folder.ReadKey(folder.ReadPlan()), null, logFolder, 30, TextWriter.Null)
+                await new ClosedLoop.Host.Studies.VirtualStudyRun(study, folder.ReadKey(folder.ReadPlan()), null, logFolder, 100, TextWriter.Null)
                     .RunAsync(session, CancellationToken.None, BrokerEndpoint.Loopback(port));
             }
         }
