@@ -1,10 +1,11 @@
 """
 Reads a `.kicad_sch` back as KiCad would connect it, from the file alone: each placed symbol's pins from the symbol
 the file embeds (unit and shared pins, rotation 0), at the symbol's place with the symbol's y axis flipped; wires
-join what meets their ends, as KiCad's command line joins them (a pin, a label or another wire's end in the middle
-of a wire joins nothing, not even under a junction dot); a global label names what it touches; a no-connect flag
-marks a pin unconnected. A pin's, a label's or a wire's end lying in the middle of a wire is reported as well: KiCad
-leaves it apart, a reader would take it as joined. Tests compare what it finds with the netlist.
+join what meets their ends; a global label names what it touches; a no-connect flag marks a pin unconnected. A
+pin's, a label's or a wire's end lying in the middle of a wire is not guessed at but reported: KiCad 9's command
+line reads such a touch its own way (a test edits a schematic so, and kicad-cli joins the drop at a junction in
+the middle of a wire yet takes another pin off the net), so a file that has one fails the checks. Tests compare
+what it finds with the netlist, and with kicad-cli's netlist of the same file.
 """
 from . import sexpr
 

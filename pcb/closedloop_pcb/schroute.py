@@ -6,7 +6,7 @@ outward to a place of its own beside the symbol and drops to the lane.
 
 The wires must join only what the net joins. KiCad joins wires, pins and labels only where their ends meet, so
 each lane is drawn in pieces from drop to drop, and the routes are laid out for no end to land on another net's wire
-(which would read as joined to a person though KiCad would not join it): a side's pins leave to columns further out
+(a touch a person and KiCad may read differently): a side's pins leave to columns further out
 the higher up they are (a drop never passes another pin's stub end), a top pin climbs to a height of its own and
 turns outside every side column, a bottom pin drops straight down, and every net has its own lane. Every T on a lane
 gets a junction dot. No KiCad here: the symbols come as boxes and pins, in the sheet's orientation (y down).
@@ -108,8 +108,8 @@ class Row:
             points = sorted(drops[net])
             for x, y in points:
                 self.wires.append((x, y, x, lane))
-            # The lane in pieces from drop to drop: KiCad joins wires only where their ends meet (a junction dot on
-            # the middle of a wire joins nothing from the command line), so every T is three ends at one point.
+            # The lane in pieces from drop to drop, so that every T is three wire ends at one point: a first layout
+            # with one wire per lane and junction dots on it left 35 pins apart in KiCad 9's netlist.
             for (xa, _), (xb, _) in zip(points, points[1:]):
                 self.wires.append((xa, lane, xb, lane))
             self.junctions += [(x, lane) for x, _ in points[1:-1]]

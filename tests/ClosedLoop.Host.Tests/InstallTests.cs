@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ClosedLoop.Host.Tests;
 
 /// <summary>
@@ -14,20 +12,8 @@ public sealed class InstallTests : IDisposable
 
     private static string HostProject => Path.Combine(CommandLine.RepositoryRoot, "host", "ClosedLoop.Host", "ClosedLoop.Host.csproj");
 
-    private static (int Code, string Output) Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), $"{program} {string.Join(' ', arguments)} did not finish");
-        return (process.ExitCode, output.Result + error.Result);
-    }
+    private static (int Code, string Output) Run(string program, params string[] arguments) =>
+        ChildProcess.Run(program, arguments, TimeSpan.FromMinutes(5));
 
     [Fact]
     public void It_installs_as_a_dotnet_tool_and_the_installed_command_runs()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace ClosedLoop.Host.Tests;
@@ -88,31 +87,13 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private static void Run(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Environment.UserName == "root" && !program.EndsWith("chown", StringComparison.Ordinal) ? "/usr/sbin/runuser" : program)
+        bool asPostgres = Environment.UserName == "root" && !program.EndsWith("chown", StringComparison.Ordinal);
+        var (code, output) = asPostgres
+            ? ChildProcess.Run("/usr/sbin/runuser", ["-u", "postgres", "--", program, .. arguments])
+            : ChildProcess.Run(program, arguments);
+        if (code != 0)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        if (start.FileName == "/usr/sbin/runuser")
-        {
-            foreach (string a in new[] { "-u", "postgres", "--", program })
-            {
-                start.ArgumentList.Add(a);
-            }
-        }
-
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {output}{error.Result}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({code}): {output}");
         }
     }
 }

@@ -35,7 +35,7 @@ internal static class BoardTool
     }
 
     /// <summary>Runs a program to its end: exit code, standard output and standard error.</summary>
-    private static (int ExitCode, string Output, string Error) Execute(string program, string? libraryPath, IEnumerable<string> arguments)
+    internal static (int ExitCode, string Output, string Error) Execute(string program, string? libraryPath, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (libraryPath is not null)

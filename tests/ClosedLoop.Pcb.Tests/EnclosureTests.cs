@@ -214,6 +214,27 @@ public partial class FabricationTests
         }
     }
 
+    [Fact]
+    public void The_stl_reader_finds_inside_and_outside_of_a_solid_openscad_itself_wrote()
+    {
+        // StlSolid follows OpenSCAD's ASCII STL export (what fab's enclosure STL files are): checked on a solid whose
+        // inside is known, a 10 x 20 x 30 mm box less a 4 mm hole through it, as Debian's openscad writes it.
+        string folder = Directory.CreateTempSubdirectory("closedloop-stl").FullName;
+        string source = Path.Combine(folder, "box.scad"), stl = Path.Combine(folder, "box.stl");
+        File.WriteAllText(source, "difference() { cube([10, 20, 30]); translate([5, 10, -1]) cylinder(d = 4, h = 32, $fn = 32); }\n");
+        var (exitCode, _, error) = BoardTool.Execute("openscad", null, ["-o", stl, source]);
+        Assert.True(exitCode == 0, error);
+
+        var box = StlSolid.Read(stl);
+        Directory.Delete(folder, true);
+
+        Assert.Empty(box.OpenEdges());
+        Assert.True(box.Contains(1, 1, 1) && box.Contains(9, 19, 29) && box.Contains(5, 3, 15) && box.Contains(7.5, 10, 15));
+        Assert.False(box.Contains(5, 10, 15), "the hole's axis");
+        Assert.False(box.Contains(6.5, 10, 15), "inside the hole's 2 mm radius");
+        Assert.False(box.Contains(-0.1, 10, 15) || box.Contains(10.1, 10, 15) || box.Contains(5, 10, 30.1) || box.Contains(5, 20.1, 15));
+    }
+
     private List<(double X, double Y)> MountingHoles()
     {
         var courtyards = Inspect().Courtyards;

@@ -148,18 +148,7 @@ public partial class FabricationTests(FabricatedBoard fab) : IClassFixture<Fabri
     [Fact]
     public void A_later_kicads_netlist_of_the_schematic_is_the_netlist_pin_for_pin()
     {
-        string exported = fab.File("kicad9.net");
-        var (exitCode, output) = BoardTool.KiCadCli("sch", "export", "netlist", "--format", "kicadsexpr", "-o", exported, fab.File("closedloop-rig-board.kicad_sch"));
-        Assert.True(exitCode == 0, output);
-        var kicad = new Dictionary<string, string>();
-        foreach (string net in File.ReadAllText(exported).Split("\n    (net (code ").Skip(1))
-        {
-            string name = Regex.Match(net, @"^""?\d+""?\) \(name ""([^""]*)""").Groups[1].Value;
-            foreach (Match node in Regex.Matches(net, @"\(node \(ref ""([^""]+)""\) \(pin ""([^""]+)""\)"))
-            {
-                kicad[$"{node.Groups[1].Value}.{node.Groups[2].Value}"] = name;
-            }
-        }
+        var kicad = KiCadNetlist(fab.File("closedloop-rig-board.kicad_sch"), fab.File("kicad9.net"));
 
         var (_, netlistJson) = BoardTool.Run(BoardTool.PcbFolder, "netlist");
         using var netlist = JsonDocument.Parse(netlistJson);
@@ -183,6 +172,24 @@ public partial class FabricationTests(FabricatedBoard fab) : IClassFixture<Fabri
         }
 
         Assert.True(compared > 350, $"{compared} pins");
+    }
+
+    /// <summary>Each pin's net ("REF.PIN" to name) as KiCad 9's command line exports the netlist of a schematic.</summary>
+    private static Dictionary<string, string> KiCadNetlist(string schematic, string exported)
+    {
+        var (exitCode, output) = BoardTool.KiCadCli("sch", "export", "netlist", "--format", "kicadsexpr", "-o", exported, schematic);
+        Assert.True(exitCode == 0, output);
+        var kicad = new Dictionary<string, string>();
+        foreach (string net in File.ReadAllText(exported).Split("\n    (net (code ").Skip(1))
+        {
+            string name = Regex.Match(net, @"^""?\d+""?\) \(name ""([^""]*)""").Groups[1].Value;
+            foreach (Match node in Regex.Matches(net, @"\(node \(ref ""([^""]+)""\) \(pin ""([^""]+)""\)"))
+            {
+                kicad[$"{node.Groups[1].Value}.{node.Groups[2].Value}"] = name;
+            }
+        }
+
+        return kicad;
     }
 
     [Fact]

@@ -3,9 +3,9 @@ using System.Globalization;
 namespace ClosedLoop.Pcb.Tests;
 
 /// <summary>
-/// A solid as an ASCII STL file describes it (the format OpenSCAD writes: "facet normal", "outer loop", three
-/// "vertex x y z"), asked which points lie inside it: the test measures the printed part itself, not the model's
-/// parameters.
+/// A solid as an ASCII STL file describes it (the format Debian's OpenSCAD 2021.01 exports: "facet normal", "outer
+/// loop", three "vertex x y z"), asked which points lie inside it: the test measures the printed part itself, not the
+/// model's parameters. Checked against OpenSCAD itself on a box with a hole whose inside is known (EnclosureTests).
 /// </summary>
 internal sealed class StlSolid
 {

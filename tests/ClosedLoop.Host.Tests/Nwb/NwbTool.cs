@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace ClosedLoop.Host.Tests.Nwb;
@@ -20,18 +19,5 @@ internal static class NwbTool
         return JsonSerializer.Deserialize<JsonElement>(output);
     }
 
-    private static (int Code, string Output) Run(string[] arguments)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + error.Result);
-    }
+    private static (int Code, string Output) Run(string[] arguments) => ChildProcess.Run("/usr/bin/python3", arguments);
 }
